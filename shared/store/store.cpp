@@ -1,0 +1,276 @@
+// Store: opening, migrating, and the ticket table. Every statement is prepared here and
+// finalized before return; a failed step leaves the transaction rolled back.
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <string_view>
+#include <utility>
+
+#include "core/demo_data.h"
+
+namespace linli {
+namespace {
+
+Error db_error(sqlite3* db, std::string_view where, std::string_view what = {}) {
+  std::string d = "[store." + std::string(where) + "] ";
+  if (!what.empty()) d += std::string(what) + ": ";
+  d += db ? sqlite3_errmsg(db) : "out of memory";
+  return Error{ErrorCode::Storage, std::move(d)};
+}
+
+// A prepared statement that finalizes itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : m_db(db) {
+    m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(m_stmt); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return m_rc == SQLITE_OK; }
+  void bind(int i, std::string_view s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+  int step() { return sqlite3_step(m_stmt); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+  }
+  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+ private:
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+  int m_rc;
+};
+
+constexpr const char* kTicketColumns =
+    "id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, "
+    "community, address, category, urgency, title, description, status, created_at, updated_at";
+
+Result<Ticket> read_ticket(const Stmt& s) {
+  Ticket t;
+  t.id = s.text(0);
+  t.provisional_number = s.text(1);
+  t.official_number = s.text(2);
+  const auto source = parse_source(s.text(3));
+  const auto category = parse_category(s.text(9));
+  const auto urgency = parse_urgency(s.text(10));
+  const auto status = parse_ticket_status(s.text(13));
+  if (!source || !category || !urgency || !status)
+    return Error{ErrorCode::Corrupt, "[store.read_ticket] ticket " + t.id + ": unknown code in a coded column"};
+  t.source = *source;
+  t.received_at_ms = s.int64(4);
+  t.citizen_name = s.text(5);
+  t.citizen_phone = s.text(6);
+  t.community = s.text(7);
+  t.address = s.text(8);
+  t.category = *category;
+  t.urgency = *urgency;
+  t.title = s.text(11);
+  t.description = s.text(12);
+  t.status = *status;
+  t.created_at_ms = s.int64(14);
+  t.updated_at_ms = s.int64(15);
+  return t;
+}
+
+std::string describe(const std::vector<FieldProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems) {
+    if (!out.empty()) out += ", ";
+    out += std::string(to_string(p.field)) + " " + std::string(to_string(p.code));
+  }
+  return out;
+}
+
+}  // namespace
+
+int Store::schema_version() { return static_cast<int>(schema_migrations().size()); }
+
+Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
+  return open_with(path, options, schema_migrations());
+}
+
+Result<Store> Store::open_with(const std::string& path, const StoreOptions& options,
+                               const std::vector<Migration>& migrations) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, options.vfs) != SQLITE_OK) {
+    Error e = db_error(db, "open", path);
+    sqlite3_close(db);
+    return e;
+  }
+  Store store(db);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  const char* pragmas = options.durability == Durability::Wal
+                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                            : "PRAGMA page_size=4096; PRAGMA locking_mode=EXCLUSIVE; "
+                              "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+  if (auto r = store.exec(pragmas, "open"); !r) return r.error();
+  if (auto r = store.migrate(migrations, path); !r) return r.error();
+  return store;
+}
+
+Store::Store(Store&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
+
+Store& Store::operator=(Store&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(m_db);
+    m_db = std::exchange(other.m_db, nullptr);
+  }
+  return *this;
+}
+
+Store::~Store() { sqlite3_close(m_db); }
+
+Result<void> Store::exec(const char* sql, const char* where) {
+  char* msg = nullptr;
+  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    Error e{ErrorCode::Storage, std::string("[store.") + where + "] " + (msg ? msg : sqlite3_errmsg(m_db))};
+    sqlite3_free(msg);
+    return e;
+  }
+  return Ok{};
+}
+
+int Store::user_version() {
+  Stmt s(m_db, "PRAGMA user_version");
+  return s.ok() && s.step() == SQLITE_ROW ? static_cast<int>(s.int64(0)) : -1;
+}
+
+// Applies each migration past the file's user_version in its own transaction, bumping
+// user_version in the same transaction, so a crash leaves the file at a whole version.
+Result<void> Store::migrate(const std::vector<Migration>& migrations, const std::string& path) {
+  const int have = user_version();
+  const int want = static_cast<int>(migrations.size());
+  if (have < 0) return db_error(m_db, "migrate", path);
+  if (have > want)
+    return Error{ErrorCode::Unsupported, "[store.migrate] " + path + ": schema version " +
+                                             std::to_string(have) + " is newer than this build's " +
+                                             std::to_string(want)};
+  for (int v = have; v < want; ++v) {
+    const std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[static_cast<size_t>(v)].sql +
+                            "PRAGMA user_version=" + std::to_string(v + 1) + "; COMMIT;";
+    if (auto r = exec(sql.c_str(), "migrate"); !r) {
+      exec("ROLLBACK", "migrate").ok();
+      return Error{r.error().code, r.error().detail + " (in migration " +
+                                       migrations[static_cast<size_t>(v)].name + ")"};
+    }
+  }
+  return Ok{};
+}
+
+Result<void> Store::create_ticket(const Ticket& t) {
+  if (auto problems = validate_new_ticket(t); !problems.empty())
+    return Error{ErrorCode::InvalidArgument, "[store.create_ticket] " + describe(problems)};
+  Stmt s(m_db,
+         "INSERT INTO tickets (id, provisional_number, official_number, source, received_at, "
+         "citizen_name, citizen_phone, community, address, category, urgency, title, description, "
+         "status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(m_db, "create_ticket");
+  s.bind(1, t.id);
+  s.bind(2, t.provisional_number);
+  s.bind(3, t.official_number);
+  s.bind(4, to_string(t.source));
+  s.bind(5, t.received_at_ms);
+  s.bind(6, t.citizen_name);
+  s.bind(7, t.citizen_phone);
+  s.bind(8, t.community);
+  s.bind(9, t.address);
+  s.bind(10, to_string(t.category));
+  s.bind(11, to_string(t.urgency));
+  s.bind(12, t.title);
+  s.bind(13, t.description);
+  s.bind(14, to_string(t.status));
+  s.bind(15, t.created_at_ms);
+  s.bind(16, t.updated_at_ms);
+  const int rc = s.step();
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return Error{ErrorCode::InvalidArgument, "[store.create_ticket] ticket " + t.id + " exists"};
+  if (rc != SQLITE_DONE) return db_error(m_db, "create_ticket", t.id);
+  return Ok{};
+}
+
+Result<std::optional<Ticket>> Store::get_ticket(const std::string& id) {
+  const std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?";
+  Stmt s(m_db, sql.c_str());
+  if (!s.ok()) return db_error(m_db, "get_ticket");
+  s.bind(1, id);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<Ticket>{};
+  if (rc != SQLITE_ROW) return db_error(m_db, "get_ticket", id);
+  auto t = read_ticket(s);
+  if (!t) return t.error();
+  return std::optional<Ticket>{std::move(t).value()};
+}
+
+Result<std::vector<Ticket>> Store::list_tickets(const TicketQuery& q) {
+  const std::string sql = std::string("SELECT ") + kTicketColumns +
+                          " FROM tickets ORDER BY received_at DESC, id LIMIT ? OFFSET ?";
+  Stmt s(m_db, sql.c_str());
+  if (!s.ok()) return db_error(m_db, "list_tickets");
+  s.bind(1, int64_t{q.limit});
+  s.bind(2, int64_t{q.offset});
+  std::vector<Ticket> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    auto t = read_ticket(s);
+    if (!t) return t.error();
+    out.push_back(std::move(t).value());
+  }
+  if (rc != SQLITE_DONE) return db_error(m_db, "list_tickets");
+  return out;
+}
+
+Result<int64_t> Store::count_tickets() {
+  Stmt s(m_db, "SELECT count(*) FROM tickets");
+  if (!s.ok() || s.step() != SQLITE_ROW) return db_error(m_db, "count_tickets");
+  return s.int64(0);
+}
+
+Result<int> Store::next_provisional_sequence(int day) {
+  // One statement: the upsert and the read happen in the same implicit transaction.
+  Stmt s(m_db,
+         "INSERT INTO meta (key, value) VALUES ('provisional:' || ?1, '1') "
+         "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+         "RETURNING CAST(value AS INTEGER)");
+  if (!s.ok()) return db_error(m_db, "next_provisional_sequence");
+  s.bind(1, int64_t{day});
+  if (s.step() != SQLITE_ROW) return db_error(m_db, "next_provisional_sequence");
+  const auto seq = static_cast<int>(s.int64(0));
+  if (s.step() != SQLITE_DONE) return db_error(m_db, "next_provisional_sequence");
+  return seq;
+}
+
+Result<int> Store::seed_demo_tickets(int64_t now_ms) {
+  if (auto r = exec("BEGIN IMMEDIATE", "seed_demo_tickets"); !r) return r.error();
+  int added = 0;
+  for (Ticket& t : demo_tickets(now_ms)) {
+    auto existing = get_ticket(t.id);
+    Result<void> step = Ok{};
+    if (!existing) step = existing.error();
+    else if (!existing->has_value()) {
+      const int day = shanghai_yyyymmdd(now_ms);
+      auto seq = next_provisional_sequence(day);
+      if (!seq) step = seq.error();
+      else {
+        t.provisional_number = format_provisional_number(day, *seq);
+        step = create_ticket(t);
+        if (step) ++added;
+      }
+    }
+    if (!step) {
+      exec("ROLLBACK", "seed_demo_tickets").ok();
+      return step.error();
+    }
+  }
+  if (auto r = exec("COMMIT", "seed_demo_tickets"); !r) return r.error();
+  return added;
+}
+
+}  // namespace linli
