@@ -1,0 +1,56 @@
+// linli-server: parses options, opens the store, serves until SIGINT or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "options.h"
+#include "server.h"
+
+int main(int argc, char** argv) {
+  using namespace linli::server;
+  auto options = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  if (!options) {
+    std::fprintf(stderr, "linli-server: %s\n", options.error().detail.c_str());
+    return 2;
+  }
+  if (options->help) {
+    std::fputs(usage(), stdout);
+    return 0;
+  }
+
+  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto server = Server::create(*options);
+  if (!server) {
+    std::fprintf(stderr, "linli-server: %s\n", server.error().detail.c_str());
+    return 1;
+  }
+  auto port = (*server)->bind();
+  if (!port) {
+    std::fprintf(stderr, "linli-server: %s\n", port.error().detail.c_str());
+    return 1;
+  }
+
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (sig == SIGINT || sig == SIGTERM) std::fprintf(stderr, "linli-server: stopping (signal %d)\n", sig);
+    (*server)->stop();
+  });
+  std::printf("listening on http://%s:%d\n", options->host.c_str(), *port);
+  std::fflush(stdout);
+  (*server)->run();
+  // The server may stop for its own reasons; wake the waiter so it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::fprintf(stderr, "linli-server: stopped\n");
+  return 0;
+}

@@ -1,0 +1,77 @@
+// Option parsing for linli-server.
+#include "options.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace linli::server {
+namespace {
+
+Result<int> parse_port(const std::string& s) {
+  int port = -1;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
+  if (ec != std::errc() || end != s.data() + s.size() || port < 0 || port > 65535)
+    return Error{ErrorCode::InvalidArgument, "[server.options] --port: not a port number: \"" + s + "\""};
+  return port;
+}
+
+}  // namespace
+
+const char* usage() {
+  return "Usage: linli-server [options]\n"
+         "\n"
+         "Serves the Linli web app and its sync API over HTTP.\n"
+         "\n"
+         "Options (environment variable in brackets):\n"
+         "  --host ADDR     address to listen on [LINLI_HOST] (default 127.0.0.1)\n"
+         "  --port N        port; 0 picks a free one [LINLI_PORT] (default 8080)\n"
+         "  --db PATH       SQLite database file, created if missing [LINLI_DB] (default var/linli.db)\n"
+         "  --web DIR       folder of the built web app [LINLI_WEB] (default web)\n"
+         "  --seed-demo     add the demo tickets if they are not there yet\n"
+         "  --help          print this and exit\n"
+         "\n"
+         "It prints \"listening on http://HOST:PORT\" once it accepts connections, and stops\n"
+         "cleanly on SIGINT or SIGTERM.\n";
+}
+
+Result<Options> parse_options(const std::vector<std::string>& args) {
+  Options o;
+  if (const char* v = std::getenv("LINLI_HOST")) o.host = v;
+  if (const char* v = std::getenv("LINLI_DB")) o.db = v;
+  if (const char* v = std::getenv("LINLI_WEB")) o.web = v;
+  if (const char* v = std::getenv("LINLI_PORT")) {
+    auto p = parse_port(v);
+    if (!p) return p.error();
+    o.port = *p;
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) -> Result<void> {
+      if (i + 1 >= args.size())
+        return Error{ErrorCode::InvalidArgument, "[server.options] " + a + ": needs a value"};
+      out = args[++i];
+      return Ok{};
+    };
+    std::string port_text;
+    Result<void> r = Ok{};
+    if (a == "--help" || a == "-h") o.help = true;
+    else if (a == "--seed-demo") o.seed_demo = true;
+    else if (a == "--host") r = value(o.host);
+    else if (a == "--db") r = value(o.db);
+    else if (a == "--web") r = value(o.web);
+    else if (a == "--port") {
+      r = value(port_text);
+      if (r) {
+        auto p = parse_port(port_text);
+        if (!p) return p.error();
+        o.port = *p;
+      }
+    } else {
+      return Error{ErrorCode::InvalidArgument, "[server.options] unknown option \"" + a + "\" (see --help)"};
+    }
+    if (!r) return r.error();
+  }
+  return o;
+}
+
+}  // namespace linli::server

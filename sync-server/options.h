@@ -1,0 +1,24 @@
+// Command-line options of linli-server, with environment fallbacks. Parsing only: no side effects.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace linli::server {
+
+struct Options {
+  std::string host = "127.0.0.1";  // LINLI_HOST. Loopback unless told otherwise.
+  int port = 8080;                 // LINLI_PORT. 0 picks a free port (printed at start).
+  std::string db = "var/linli.db"; // LINLI_DB.
+  std::string web = "web";         // LINLI_WEB: the folder of the built web app.
+  bool seed_demo = false;          // --seed-demo: add the demo tickets if absent.
+  bool help = false;
+};
+
+// argv without the program name; env is read through getenv.
+Result<Options> parse_options(const std::vector<std::string>& args);
+const char* usage();
+
+}  // namespace linli::server
