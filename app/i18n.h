@@ -1,0 +1,35 @@
+// The UI's words in Simplified Chinese (default) and English. Text only; no layout, no logic.
+#pragma once
+
+#include <string_view>
+
+#include "core/ticket.h"
+
+namespace linli::ui {
+
+enum class Lang { Zh, En };
+
+enum class Str {
+  AppTitle, MenuView, MenuLanguage, MenuDebug, ViewTickets, ViewIntake, DebugMetrics, DebugAbout,
+  TabTickets, TabIntake,
+  ColNumber, ColReceived, ColUrgency, ColCategory, ColCommunity, ColAddress, ColTitle, ColStatus, ColSource,
+  EmptyList, LoadDemo, NewTicket, TicketCount,
+  FieldSource, FieldReceivedAt, FieldCitizenName, FieldCitizenPhone, FieldCommunity, FieldAddress,
+  FieldCategory, FieldUrgency, FieldTitle, FieldDescription,
+  HintReceivedAt, HintPhone, HintCommunity, HintAddress, HintTitle, HintDescription,
+  Save, Clear, Saved, Saving, SaveFailed, Offline, Online, Created,
+  ErrMissing, ErrTooLong, ErrBadFormat, ErrBadTime, ErrStorage,
+  DetailTitle, DetailNone, ProvisionalHint,
+  Count_,
+};
+
+std::string_view tr(Lang lang, Str s);
+std::string_view label(Lang lang, Source v);
+std::string_view label(Lang lang, Urgency v);
+std::string_view label(Lang lang, TicketStatus v);
+std::string_view label(Lang lang, Category v);
+
+std::string_view lang_code(Lang lang);  // "zh" / "en", as saved in settings.
+Lang parse_lang(std::string_view code);
+
+}  // namespace linli::ui

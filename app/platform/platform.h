@@ -1,0 +1,63 @@
+// The seam between the app and where it runs. The browser implementation is platform_web.cpp;
+// the UI code calls only this header, so no #ifdef __EMSCRIPTEN__ appears outside this folder.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "store/page_vfs.h"
+
+struct GLFWwindow;
+
+namespace linli::platform {
+
+// Where the replica's database lives, and the VFS whose page sink makes it durable.
+inline constexpr const char* kDatabasePath = "/data/linli.db";
+inline constexpr const char* kDatabaseVfs = "linli-idb";
+// The CJK font, placed by the page before main() runs.
+inline constexpr const char* kFontPath = "/fonts/linli-cjk.ttf";
+
+// Registers the page VFS whose sink writes changed pages to durable storage (IndexedDB).
+Result<void> install_durable_storage();
+// Writes handed to durable storage and not yet confirmed: the UI says "saving" while > 0.
+int pending_durable_writes();
+// The last durable-storage failure, empty if none.
+std::string durable_storage_error();
+
+// Runs `frame` once per display refresh, forever.
+void run_main_loop(std::function<void()> frame);
+
+// Canvas size in device pixels and the device pixel ratio, read each frame.
+struct Display {
+  int width = 0;
+  int height = 0;
+  float pixel_ratio = 1.0f;
+};
+Display read_display();
+// Makes the drawing buffer match the display.
+void apply_display(const Display& d);
+
+// Chinese and other composed input. While `active`, a hidden text field at (x, y) in device
+// pixels holds the keyboard focus so the input method can compose; its text arrives through
+// take_text_input().
+void update_text_input(bool active, float x, float y, float line_height);
+std::string take_text_input();
+// Clipboard: what the last paste brought, and a copy out to the system clipboard.
+void set_clipboard_text(const char* text);
+
+int64_t now_ms();
+void fill_random(uint8_t* out, size_t n);
+bool is_online();
+
+// Small persistent settings (the UI language).
+std::string load_setting(const char* key);
+void save_setting(const char* key, const std::string& value);
+
+// Tells the page a frame with the CJK font was drawn (first time only: page-load metric).
+void mark_first_frame();
+// End-to-end tests ask the page for JSON: the labelled items of the last frame and the app's
+// state. These providers answer; they run between frames.
+void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json);
+
+}  // namespace linli::platform

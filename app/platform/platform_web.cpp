@@ -1,0 +1,164 @@
+// The browser platform: Emscripten, the canvas, and the JS glue in web/linli.js (window.Linli).
+// JS owns IndexedDB, the hidden IME textarea and the clipboard; C++ asks and is told through here.
+#include "platform/platform.h"
+
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <sys/random.h>
+
+#include <cstdlib>
+#include <utility>
+
+namespace linli::platform {
+namespace {
+
+// ---- JS side (web/linli.js defines window.Linli) ---------------------------------------------
+
+EM_JS(void, js_persist_pages, (const char* file, double size, const uint32_t* indexes,
+                               const uint8_t* bytes, int count, int page_size), {
+  Linli.storage.persistPages(UTF8ToString(file), size,
+                             HEAPU32.slice(indexes >> 2, (indexes >> 2) + count),
+                             HEAPU8.slice(bytes, bytes + count * page_size), page_size);
+});
+EM_JS(int, js_pending_writes, (), { return Linli.storage.pending; });
+EM_JS(char*, js_storage_error, (), {
+  const s = Linli.storage.error || "";
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+EM_JS(void, js_update_text_input, (int active, double x, double y, double h), {
+  Linli.ime.update(!!active, x, y, h);
+});
+EM_JS(char*, js_take_text_input, (), {
+  const s = Linli.ime.take();
+  if (!s) return 0;
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+EM_JS(void, js_set_clipboard, (const char* text), { Linli.ime.copy(UTF8ToString(text)); });
+EM_JS(int, js_is_online, (), { return navigator.onLine ? 1 : 0; });
+EM_JS(char*, js_load_setting, (const char* key), {
+  let s = null;
+  try { s = localStorage.getItem("linli." + UTF8ToString(key)); } catch (e) {}
+  if (s === null) return 0;
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+EM_JS(void, js_save_setting, (const char* key, const char* value), {
+  try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
+
+std::string take_js_string(char* p) {
+  if (!p) return {};
+  std::string s(p);
+  std::free(p);
+  return s;
+}
+
+// ---- Durable storage: changed pages to IndexedDB ------------------------------------------
+
+class IndexedDbSink : public PageSink {
+ public:
+  void on_sync(std::string_view file, int64_t file_size, const std::vector<PageImage>& pages) override {
+    m_indexes.clear();
+    m_bytes.clear();
+    for (const auto& p : pages) {
+      m_indexes.push_back(p.index);
+      m_bytes.insert(m_bytes.end(), p.bytes.begin(), p.bytes.end());
+    }
+    const std::string name(file);
+    js_persist_pages(name.c_str(), static_cast<double>(file_size), m_indexes.data(),
+                     reinterpret_cast<const uint8_t*>(m_bytes.data()), static_cast<int>(pages.size()), kPageSize);
+  }
+
+ private:
+  std::vector<uint32_t> m_indexes;
+  std::vector<char> m_bytes;
+};
+
+IndexedDbSink g_sink;
+std::function<void()> g_frame;
+std::function<std::string()> g_test_items;
+std::function<std::string()> g_test_state;
+std::string g_test_buffer;
+
+void frame_trampoline() { g_frame(); }
+
+}  // namespace
+
+Result<void> install_durable_storage() { return register_page_vfs(kDatabaseVfs, &g_sink); }
+int pending_durable_writes() { return js_pending_writes(); }
+std::string durable_storage_error() { return take_js_string(js_storage_error()); }
+
+void run_main_loop(std::function<void()> frame) {
+  g_frame = std::move(frame);
+  emscripten_set_main_loop(frame_trampoline, 0, true);
+}
+
+Display read_display() {
+  double w = 0, h = 0;
+  emscripten_get_element_css_size("#canvas", &w, &h);
+  Display d;
+  d.pixel_ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (d.pixel_ratio <= 0) d.pixel_ratio = 1;
+  d.width = static_cast<int>(w * d.pixel_ratio + 0.5);
+  d.height = static_cast<int>(h * d.pixel_ratio + 0.5);
+  return d;
+}
+
+void apply_display(const Display& d) {
+  int cw = 0, ch = 0;
+  emscripten_get_canvas_element_size("#canvas", &cw, &ch);
+  if (cw != d.width || ch != d.height) emscripten_set_canvas_element_size("#canvas", d.width, d.height);
+}
+
+void update_text_input(bool active, float x, float y, float line_height) {
+  js_update_text_input(active ? 1 : 0, x, y, line_height);
+}
+std::string take_text_input() { return take_js_string(js_take_text_input()); }
+void set_clipboard_text(const char* text) { js_set_clipboard(text ? text : ""); }
+
+int64_t now_ms() { return static_cast<int64_t>(emscripten_date_now()); }
+
+void fill_random(uint8_t* out, size_t n) {
+  // getentropy is backed by crypto.getRandomValues; it takes at most 256 bytes a call.
+  while (n > 0) {
+    const size_t chunk = n < 256 ? n : 256;
+    if (getentropy(out, chunk) != 0) std::abort();  // No randomness: ids would collide. Never expected.
+    out += chunk;
+    n -= chunk;
+  }
+}
+
+bool is_online() { return js_is_online() != 0; }
+
+std::string load_setting(const char* key) { return take_js_string(js_load_setting(key)); }
+void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }
+
+void mark_first_frame() { js_mark_first_frame(); }
+
+void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json) {
+  g_test_items = std::move(items_json);
+  g_test_state = std::move(state_json);
+}
+
+}  // namespace linli::platform
+
+// Called by web/linli.js (window.linliTest) between frames. The pointer is valid until the next call.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_items() {
+  using namespace linli::platform;
+  g_test_buffer = g_test_items ? g_test_items() : "[]";
+  return g_test_buffer.c_str();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_state() {
+  using namespace linli::platform;
+  g_test_buffer = g_test_state ? g_test_state() : "{}";
+  return g_test_buffer.c_str();
+}

@@ -1,0 +1,17 @@
+// Shanghai wall-clock time (UTC+8, no daylight saving) to and from UTC milliseconds. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linli {
+
+// "2026-11-29 14:30" for the Shanghai local time of a UTC instant.
+std::string format_shanghai_minute(int64_t utc_ms);
+// The reverse; also takes "2026-11-29 14:30:05" and "2026-11-29T14:30". nullopt when the text
+// is not such a time or names a day that does not exist (2026-02-30).
+std::optional<int64_t> parse_shanghai_minute(std::string_view text);
+
+}  // namespace linli
