@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, kSourceCount> kSourceCodes = {"hotline", "phone", "walk_in", "patrol"};
 constexpr std::array<std::string_view, kUrgencyCount> kUrgencyCodes = {"normal", "urgent"};
 constexpr std::array<std::string_view, kTicketStatusCount> kStatusCodes = {
-    "received", "contacted", "assigned", "in_progress", "handled", "visited", "closed"};
+    "received", "contacted", "assigned", "in_progress", "handled", "visited", "closed", "review"};
 constexpr std::array<std::string_view, kCategoryCount> kCategoryCodes = {
     "sanitation", "pest_control", "epidemic_control", "property_management", "municipal", "noise",
     "illegal_structure", "hoarding_refuse", "living_services", "business_support", "other"};

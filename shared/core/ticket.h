@@ -17,7 +17,8 @@ enum class Source { Hotline, Phone, WalkIn, Patrol };
 // 紧急程度. Urgent (紧急件) tickets must get a reply the same day.
 enum class Urgency { Normal, Urgent };
 // The ticket's life: received → contacted → assigned → in progress → handled → visited → closed.
-enum class TicketStatus { Received, Contacted, Assigned, InProgress, Handled, Visited, Closed };
+// Review (待复核): a finishing step crossed work it had not seen; a dispatcher decides (merge rule R5).
+enum class TicketStatus { Received, Contacted, Assigned, InProgress, Handled, Visited, Closed, Review };
 // 类别: what the complaint is about.
 enum class Category {
   Sanitation,          // 环境卫生
@@ -35,7 +36,7 @@ enum class Category {
 
 inline constexpr int kSourceCount = 4;
 inline constexpr int kUrgencyCount = 2;
-inline constexpr int kTicketStatusCount = 7;
+inline constexpr int kTicketStatusCount = 8;
 inline constexpr int kCategoryCount = 11;
 
 // Stable codes, as stored and sent: "hotline", "urgent", "in_progress", "pest_control", ...

@@ -1,0 +1,348 @@
+// Change codes, validation and the on-disk record codec. Pure.
+#include "core/change.h"
+
+#include <array>
+#include <cstring>
+
+namespace linli {
+namespace {
+
+constexpr std::array<std::string_view, kChangeKindCount> kKindCodes = {
+    "create_ticket", "set_field", "transition", "add_entry", "attach_photo", "link_tickets"};
+constexpr std::array<std::string_view, kEditableFieldCount> kFieldCodes = {
+    "title", "description", "address", "community", "category", "urgency", "citizen_name",
+    "citizen_phone", "lead_department", "deleted"};
+constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
+    "contact", "handling_note", "progress_report", "return_visit", "return_request",
+    "extension_request", "decision", "comment"};
+constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
+    "none", "satisfied", "basically_satisfied", "dissatisfied"};
+constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
+
+template <class E, size_t N>
+std::optional<E> parse_code(const std::array<std::string_view, N>& codes, std::string_view code) {
+  for (size_t i = 0; i < N; ++i)
+    if (codes[i] == code) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+template <size_t N>
+std::string_view code_of(const std::array<std::string_view, N>& codes, int v) {
+  return (v >= 0 && static_cast<size_t>(v) < N) ? codes[static_cast<size_t>(v)] : "?";
+}
+
+constexpr size_t kMaxEntryChars = 4000;
+constexpr size_t kMaxUserChars = 64;
+constexpr size_t kMaxDepartmentChars = 40;
+constexpr int64_t kMaxPhotoBytes = 32 << 20;
+
+bool text_ok(std::string_view s, size_t max_chars, bool required) {
+  const auto n = utf8_length(s);
+  return n && *n <= max_chars && (!required || *n > 0);
+}
+
+bool is_lower_hex(std::string_view s, size_t len) {
+  if (s.size() != len) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// --- Record writer and reader: little-endian varints and length-prefixed strings. ---
+
+constexpr uint8_t kRecordVersion = 1;
+
+void put_u64(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+void put_i64(std::string& out, int64_t v) {  // Zig-zag, so small negatives stay small.
+  put_u64(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+}
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s.data(), s.size());
+}
+void put_id(std::string& out, const ChangeId& id) {
+  put_u64(out, id.replica.hi);
+  put_u64(out, id.replica.lo);
+  put_u64(out, id.counter);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : m_b(b) {}
+  bool failed() const { return m_failed; }
+  bool at_end() const { return m_at == m_b.size(); }
+
+  uint64_t u64() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (m_at >= m_b.size()) return fail();
+      const auto byte = static_cast<uint8_t>(m_b[m_at++]);
+      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    return fail();
+  }
+  int64_t i64() {
+    const uint64_t z = u64();
+    return static_cast<int64_t>((z >> 1) ^ (~(z & 1) + 1));
+  }
+  std::string str() {
+    const uint64_t n = u64();
+    if (m_failed || n > m_b.size() - m_at) return fail(), std::string();
+    std::string s(m_b.substr(m_at, static_cast<size_t>(n)));
+    m_at += static_cast<size_t>(n);
+    return s;
+  }
+  ChangeId id() {
+    ChangeId id;
+    id.replica.hi = u64();
+    id.replica.lo = u64();
+    id.counter = u64();
+    return id;
+  }
+  // An enum stored by its index; fails when out of range.
+  template <class E>
+  E code(int count) {
+    const uint64_t v = u64();
+    if (v >= static_cast<uint64_t>(count)) return fail(), E{};
+    return static_cast<E>(v);
+  }
+
+ private:
+  uint64_t fail() {
+    m_failed = true;
+    return 0;
+  }
+  std::string_view m_b;
+  size_t m_at = 0;
+  bool m_failed = false;
+};
+
+void put_ticket(std::string& out, const Ticket& t) {
+  put_str(out, t.id);
+  put_str(out, t.provisional_number);
+  put_str(out, t.official_number);
+  put_u64(out, static_cast<uint64_t>(t.source));
+  put_i64(out, t.received_at_ms);
+  put_str(out, t.citizen_name);
+  put_str(out, t.citizen_phone);
+  put_str(out, t.community);
+  put_str(out, t.address);
+  put_u64(out, static_cast<uint64_t>(t.category));
+  put_u64(out, static_cast<uint64_t>(t.urgency));
+  put_str(out, t.title);
+  put_str(out, t.description);
+  put_u64(out, static_cast<uint64_t>(t.status));
+  put_i64(out, t.created_at_ms);
+  put_i64(out, t.updated_at_ms);
+}
+
+Ticket read_ticket(Reader& r) {
+  Ticket t;
+  t.id = r.str();
+  t.provisional_number = r.str();
+  t.official_number = r.str();
+  t.source = r.code<Source>(kSourceCount);
+  t.received_at_ms = r.i64();
+  t.citizen_name = r.str();
+  t.citizen_phone = r.str();
+  t.community = r.str();
+  t.address = r.str();
+  t.category = r.code<Category>(kCategoryCount);
+  t.urgency = r.code<Urgency>(kUrgencyCount);
+  t.title = r.str();
+  t.description = r.str();
+  t.status = r.code<TicketStatus>(kTicketStatusCount);
+  t.created_at_ms = r.i64();
+  t.updated_at_ms = r.i64();
+  return t;
+}
+
+Error invalid(const Change& c, std::string_view what) {
+  return Error{ErrorCode::InvalidArgument, "[change] " + to_string(c.id) + ": " + std::string(what)};
+}
+
+Result<void> validate_payload(const Change& c) {
+  switch (c.kind) {
+    case ChangeKind::CreateTicket:
+      if (c.ticket.id != c.ticket_id) return invalid(c, "ticket id differs from the change's");
+      if (c.ticket.status != TicketStatus::Received) return invalid(c, "a new ticket starts received");
+      if (!validate_new_ticket(c.ticket).empty()) return invalid(c, "the new ticket breaks a rule");
+      return Ok{};
+    case ChangeKind::SetField:
+      if (!is_valid_field_value(c.field, c.value)) return invalid(c, "bad value for " + std::string(to_string(c.field)));
+      return Ok{};
+    case ChangeKind::Transition:
+      if (c.seen_work < 0) return invalid(c, "negative seen_work");
+      return Ok{};  // Whether the workflow allows it is merge rule R7's question.
+    case ChangeKind::AddEntry:
+      if (!text_ok(c.entry.text, kMaxEntryChars, false)) return invalid(c, "entry text too long or not UTF-8");
+      if ((c.entry.kind == EntryKind::ReturnVisit) != (c.entry.satisfaction != Satisfaction::None))
+        return invalid(c, "satisfaction belongs to a return visit, and only there");
+      if (c.entry.kind == EntryKind::ExtensionRequest && (c.entry.days < 1 || c.entry.days > 365))
+        return invalid(c, "extension days out of range");
+      if ((c.entry.kind == EntryKind::Decision) == c.entry.request.is_zero())
+        return invalid(c, "a decision names its request, and only a decision does");
+      return Ok{};
+    case ChangeKind::AttachPhoto:
+      if (!is_lower_hex(c.photo.sha256, 64)) return invalid(c, "photo sha256 is not 64 hex digits");
+      if (c.photo.size <= 0 || c.photo.size > kMaxPhotoBytes) return invalid(c, "photo size out of range");
+      if (c.photo.type != "image/jpeg" && c.photo.type != "image/png" && c.photo.type != "image/webp")
+        return invalid(c, "photo type not allowed");
+      return Ok{};
+    case ChangeKind::LinkTickets:
+      if (!is_valid_ticket_id(c.link.other_ticket) || c.link.other_ticket == c.ticket_id)
+        return invalid(c, "link names no other ticket");
+      return Ok{};
+  }
+  return invalid(c, "unknown kind");
+}
+
+}  // namespace
+
+std::string to_string(const ChangeId& id) { return to_hex(id.replica) + ":" + std::to_string(id.counter); }
+
+std::string_view to_string(ChangeKind v) { return code_of(kKindCodes, static_cast<int>(v)); }
+std::string_view to_string(EditableField v) { return code_of(kFieldCodes, static_cast<int>(v)); }
+std::string_view to_string(EntryKind v) { return code_of(kEntryCodes, static_cast<int>(v)); }
+std::string_view to_string(Satisfaction v) { return code_of(kSatisfactionCodes, static_cast<int>(v)); }
+std::string_view to_string(LinkKind v) { return code_of(kLinkCodes, static_cast<int>(v)); }
+std::optional<ChangeKind> parse_change_kind(std::string_view c) { return parse_code<ChangeKind>(kKindCodes, c); }
+std::optional<EditableField> parse_editable_field(std::string_view c) {
+  return parse_code<EditableField>(kFieldCodes, c);
+}
+std::optional<EntryKind> parse_entry_kind(std::string_view c) { return parse_code<EntryKind>(kEntryCodes, c); }
+std::optional<Satisfaction> parse_satisfaction(std::string_view c) {
+  return parse_code<Satisfaction>(kSatisfactionCodes, c);
+}
+std::optional<LinkKind> parse_link_kind(std::string_view c) { return parse_code<LinkKind>(kLinkCodes, c); }
+
+bool stamp_before(const Hlc& as, const ChangeId& ai, const Hlc& bs, const ChangeId& bi) {
+  if (as != bs) return as < bs;
+  return ai < bi;
+}
+
+bool is_valid_field_value(EditableField f, std::string_view v) {
+  switch (f) {
+    case EditableField::Title: return text_ok(v, kMaxTitleChars, true);
+    case EditableField::Description: return text_ok(v, kMaxDescriptionChars, false);
+    case EditableField::Address: return text_ok(v, kMaxAddressChars, true);
+    case EditableField::Community: return text_ok(v, kMaxCommunityChars, true);
+    case EditableField::Category: return parse_category(v).has_value();
+    case EditableField::Urgency: return parse_urgency(v).has_value();
+    case EditableField::CitizenName: return text_ok(v, kMaxNameChars, false);
+    case EditableField::CitizenPhone: return v.empty() || is_valid_phone(v);
+    case EditableField::LeadDepartment: return text_ok(v, kMaxDepartmentChars, false);
+    case EditableField::Deleted: return v == "0" || v == "1";
+  }
+  return false;
+}
+
+Result<void> validate_change(const Change& c) {
+  if (c.id.replica.is_zero() || c.id.counter == 0) return invalid(c, "zero id");
+  if (!is_valid(c.stamp)) return invalid(c, "stamp out of range");
+  if (!is_valid_ticket_id(c.ticket_id)) return invalid(c, "bad ticket id");
+  if (!c.base.is_zero() && c.base.replica.is_zero()) return invalid(c, "bad base");
+  if (!text_ok(c.author.user, kMaxUserChars, true)) return invalid(c, "bad author");
+  return validate_payload(c);
+}
+
+std::string encode_change_record(const Change& c) {
+  std::string out;
+  out.reserve(96 + c.value.size() + c.entry.text.size());
+  out.push_back(static_cast<char>(kRecordVersion));
+  put_id(out, c.id);
+  put_u64(out, pack(c.stamp));
+  put_str(out, c.ticket_id);
+  put_id(out, c.base);
+  put_str(out, c.author.user);
+  put_u64(out, static_cast<uint64_t>(c.author.role));
+  put_u64(out, static_cast<uint64_t>(c.kind));
+  switch (c.kind) {
+    case ChangeKind::CreateTicket: put_ticket(out, c.ticket); break;
+    case ChangeKind::SetField:
+      put_u64(out, static_cast<uint64_t>(c.field));
+      put_str(out, c.value);
+      break;
+    case ChangeKind::Transition:
+      put_u64(out, static_cast<uint64_t>(c.action));
+      put_u64(out, static_cast<uint64_t>(c.from));
+      put_u64(out, static_cast<uint64_t>(c.to));
+      put_i64(out, c.seen_work);
+      break;
+    case ChangeKind::AddEntry:
+      put_u64(out, static_cast<uint64_t>(c.entry.kind));
+      put_str(out, c.entry.text);
+      put_u64(out, static_cast<uint64_t>(c.entry.satisfaction));
+      put_i64(out, c.entry.days);
+      put_id(out, c.entry.request);
+      put_u64(out, c.entry.approved ? 1 : 0);
+      break;
+    case ChangeKind::AttachPhoto:
+      put_str(out, c.photo.sha256);
+      put_i64(out, c.photo.size);
+      put_str(out, c.photo.type);
+      break;
+    case ChangeKind::LinkTickets:
+      put_str(out, c.link.other_ticket);
+      put_u64(out, static_cast<uint64_t>(c.link.kind));
+      break;
+  }
+  return out;
+}
+
+Result<Change> decode_change_record(std::string_view bytes) {
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kRecordVersion)
+    return Error{ErrorCode::Corrupt, "[change.record] unknown record version"};
+  Reader r(bytes.substr(1));
+  Change c;
+  c.id = r.id();
+  c.stamp = unpack_hlc(r.u64());
+  c.ticket_id = r.str();
+  c.base = r.id();
+  c.author.user = r.str();
+  c.author.role = r.code<Role>(kRoleCount);
+  c.kind = r.code<ChangeKind>(kChangeKindCount);
+  if (!r.failed()) {
+    switch (c.kind) {
+      case ChangeKind::CreateTicket: c.ticket = read_ticket(r); break;
+      case ChangeKind::SetField:
+        c.field = r.code<EditableField>(kEditableFieldCount);
+        c.value = r.str();
+        break;
+      case ChangeKind::Transition:
+        c.action = r.code<WorkflowAction>(kWorkflowActionCount);
+        c.from = r.code<TicketStatus>(kTicketStatusCount);
+        c.to = r.code<TicketStatus>(kTicketStatusCount);
+        c.seen_work = r.i64();
+        break;
+      case ChangeKind::AddEntry:
+        c.entry.kind = r.code<EntryKind>(kEntryKindCount);
+        c.entry.text = r.str();
+        c.entry.satisfaction = r.code<Satisfaction>(kSatisfactionCount);
+        c.entry.days = static_cast<int32_t>(r.i64());
+        c.entry.request = r.id();
+        c.entry.approved = r.u64() != 0;
+        break;
+      case ChangeKind::AttachPhoto:
+        c.photo.sha256 = r.str();
+        c.photo.size = r.i64();
+        c.photo.type = r.str();
+        break;
+      case ChangeKind::LinkTickets:
+        c.link.other_ticket = r.str();
+        c.link.kind = r.code<LinkKind>(kLinkKindCount);
+        break;
+    }
+  }
+  if (r.failed() || !r.at_end()) return Error{ErrorCode::Corrupt, "[change.record] truncated or malformed record"};
+  return c;
+}
+
+}  // namespace linli

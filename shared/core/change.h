@@ -1,0 +1,135 @@
+// Change records: what a user meant (create a ticket, set a field, move the status, add a timeline
+// entry, attach a photo, link tickets), with a unique id, an HLC stamp, a base version and an author.
+// Pure: no I/O, no json. The compact record form here is how the store keeps a change on disk.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/hlc.h"
+#include "core/result.h"
+#include "core/ticket.h"
+#include "core/workflow.h"
+
+namespace linli {
+
+// A change's id: the replica that made it and that replica's gap-free counter (1, 2, 3, ...).
+// The zero id (counter 0) means "none", as the base of a first write.
+struct ChangeId {
+  ReplicaId replica;
+  uint64_t counter = 0;
+
+  bool is_zero() const { return counter == 0; }
+  friend bool operator==(const ChangeId&, const ChangeId&) = default;
+  friend auto operator<=>(const ChangeId&, const ChangeId&) = default;
+};
+
+// "<32 hex>:<counter>", as written in logs and error messages.
+std::string to_string(const ChangeId& id);
+
+enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhoto, LinkTickets };
+inline constexpr int kChangeKindCount = 6;
+
+// The fields a SetField change may write. Values travel as text: codes for enums ("urgent"),
+// "0"/"1" for Deleted (the soft delete flag, merge rule R8).
+enum class EditableField { Title, Description, Address, Community, Category, Urgency, CitizenName,
+                           CitizenPhone, LeadDepartment, Deleted };
+inline constexpr int kEditableFieldCount = 10;
+
+// Timeline entries (insert-only, merge rule R4).
+enum class EntryKind {
+  Contact,           // 先行联系: a call with the citizen.
+  HandlingNote,      // 处置记录.
+  ProgressReport,    // 中途汇报.
+  ReturnVisit,       // 回访, with the citizen's satisfaction.
+  ReturnRequest,     // 退单 request, with a reason.
+  ExtensionRequest,  // 延期 request, with the days asked for.
+  Decision,          // The centre's decision on a return or extension request.
+  Comment,           // 备注.
+};
+inline constexpr int kEntryKindCount = 8;
+
+enum class Satisfaction { None, Satisfied, BasicallySatisfied, Dissatisfied };
+inline constexpr int kSatisfactionCount = 4;
+
+enum class LinkKind { Rebound };  // 反弹: the same problem again at the same place.
+inline constexpr int kLinkKindCount = 1;
+
+std::string_view to_string(ChangeKind v);
+std::string_view to_string(EditableField v);
+std::string_view to_string(EntryKind v);
+std::string_view to_string(Satisfaction v);
+std::string_view to_string(LinkKind v);
+std::optional<ChangeKind> parse_change_kind(std::string_view code);
+std::optional<EditableField> parse_editable_field(std::string_view code);
+std::optional<EntryKind> parse_entry_kind(std::string_view code);
+std::optional<Satisfaction> parse_satisfaction(std::string_view code);
+std::optional<LinkKind> parse_link_kind(std::string_view code);
+
+struct Author {
+  std::string user;  // The login name.
+  Role role = Role::Centre;
+  friend bool operator==(const Author&, const Author&) = default;
+};
+
+struct Entry {
+  EntryKind kind = EntryKind::Comment;
+  std::string text;
+  Satisfaction satisfaction = Satisfaction::None;  // ReturnVisit only.
+  int32_t days = 0;                                // ExtensionRequest only: days asked for.
+  ChangeId request;                                // Decision only: the request decided.
+  bool approved = false;                           // Decision only.
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+struct Photo {
+  std::string sha256;  // 64 lowercase hex digits of the image's bytes.
+  int64_t size = 0;    // Bytes.
+  std::string type;    // "image/jpeg", "image/png" or "image/webp".
+  friend bool operator==(const Photo&, const Photo&) = default;
+};
+
+struct Link {
+  std::string other_ticket;  // The earlier ticket this one repeats.
+  LinkKind kind = LinkKind::Rebound;
+  friend bool operator==(const Link&, const Link&) = default;
+};
+
+// One change. The members after `kind` are its payload: only those of its kind are meaningful.
+struct Change {
+  ChangeId id;
+  Hlc stamp;
+  std::string ticket_id;
+  ChangeId base;  // SetField: the version of the field it saw; Transition: of the status.
+  Author author;
+  ChangeKind kind = ChangeKind::SetField;
+
+  Ticket ticket;                                // CreateTicket: the new ticket (status Received).
+  EditableField field = EditableField::Title;   // SetField.
+  std::string value;                            // SetField.
+  WorkflowAction action = WorkflowAction::Assign;  // Transition.
+  TicketStatus from = TicketStatus::Received;   // Transition: the status the author saw.
+  TicketStatus to = TicketStatus::Received;     // Transition: the table's target from `from`.
+  int64_t seen_work = 0;                        // Transition: the ticket's work count the author saw.
+  Entry entry;                                  // AddEntry.
+  Photo photo;                                  // AttachPhoto.
+  Link link;                                    // LinkTickets.
+};
+
+// True when a replica's later change must sort after an earlier one: (stamp, replica, counter).
+bool stamp_before(const Hlc& a_stamp, const ChangeId& a_id, const Hlc& b_stamp, const ChangeId& b_id);
+
+// Checks what a change says on its own (ids, codes, lengths), not whether it fits a ticket's state:
+// that is the merge rules' job. Errors read "[change] <id>: <what>".
+Result<void> validate_change(const Change& c);
+// Checks a SetField value for its field: codes for enums, "0"/"1" for Deleted, lengths for text.
+bool is_valid_field_value(EditableField f, std::string_view value);
+
+// The compact binary record the store keeps for each change: a version byte, then the members in
+// order. decode_change_record(encode_change_record(c)) == c; anything else decodes to Corrupt.
+std::string encode_change_record(const Change& c);
+Result<Change> decode_change_record(std::string_view bytes);
+
+}  // namespace linli

@@ -1,0 +1,175 @@
+// The merge rules R1-R8 (numbered in merge.h). Pure: state and change in, state and outcome out.
+#include "core/merge.h"
+
+#include <algorithm>
+
+namespace linli {
+namespace {
+
+Conflict make_conflict(ConflictKind kind, const ChangeId& loser, const ChangeId& winner,
+                       std::string subject, std::string value, std::string reason) {
+  return Conflict{kind, loser, winner, std::move(subject), std::move(value), std::move(reason)};
+}
+
+MergeOutcome rejected(const Change& c, std::string subject, std::string reason) {
+  return {Effect::Rejected, make_conflict(ConflictKind::Rejected, c.id, {}, std::move(subject), {}, std::move(reason))};
+}
+
+void touch(TicketState& s, const Change& c) { s.ticket.updated_at_ms = std::max(s.ticket.updated_at_ms, c.stamp.ms); }
+
+// R2, R3, R8.
+MergeOutcome merge_set_field(TicketState& s, const Change& c) {
+  Version& v = s.fields[static_cast<size_t>(c.field)];
+  const std::string subject(to_string(c.field));
+  if (c.base == v.id) {  // R2.
+    set_field_value(s, c.field, c.value);
+    v = Version{c.id, c.stamp};
+    touch(s, c);
+    return {Effect::Applied, std::nullopt};
+  }
+  // R3: concurrent; the later wins, the loser's value stays visible.
+  if (stamp_before(v.stamp, v.id, c.stamp, c.id)) {
+    Conflict lost = make_conflict(ConflictKind::Field, v.id, c.id, subject, field_value(s, c.field),
+                                  "[merge.R3] concurrent edit, the later clock won");
+    set_field_value(s, c.field, c.value);
+    v = Version{c.id, c.stamp};
+    touch(s, c);
+    return {Effect::Won, std::move(lost)};
+  }
+  return {Effect::Lost, make_conflict(ConflictKind::Field, c.id, v.id, subject, c.value,
+                                      "[merge.R3] concurrent edit, the later clock won")};
+}
+
+// Moves the status, or sends the ticket to review when the move did not see all the work (R5).
+MergeOutcome move_status(TicketState& s, const Change& c, Effect effect, std::optional<Conflict> displaced) {
+  if (is_final(c.to) && c.seen_work < s.work_count) {
+    s.ticket.status = TicketStatus::Review;
+    s.status = Version{c.id, c.stamp};
+    touch(s, c);
+    return {Effect::Review,
+            make_conflict(ConflictKind::Review, c.id, {}, "status", std::string(to_string(c.to)),
+                          "[merge.R5] " + std::string(to_string(c.action)) + " did not see " +
+                              std::to_string(s.work_count - c.seen_work) + " later work item(s)")};
+  }
+  s.ticket.status = c.to;
+  s.status = Version{c.id, c.stamp};
+  touch(s, c);
+  return {effect, std::move(displaced)};
+}
+
+// R5, R6, R7.
+MergeOutcome merge_transition(TicketState& s, const Change& c) {
+  // R7: the move must be one the table allows from the status the author saw, for the author's role.
+  auto allowed = check_transition(c.from, c.action, c.author.role);
+  if (!allowed) return rejected(c, "status", "[merge.R7] " + allowed.error().detail);
+  if (*allowed != c.to)
+    return rejected(c, "status", "[merge.R7] " + std::string(to_string(c.action)) + " from " +
+                                     std::string(to_string(c.from)) + " leads to " +
+                                     std::string(to_string(*allowed)) + ", not " + std::string(to_string(c.to)));
+  if (c.base == s.status.id) {
+    if (c.from != s.ticket.status)
+      return rejected(c, "status", "[merge.R7] saw status " + std::string(to_string(c.from)) + " but it is " +
+                                       std::string(to_string(s.ticket.status)));
+    return move_status(s, c, Effect::Applied, std::nullopt);
+  }
+  // R6: concurrent with the current status.
+  const TicketStatus current = s.ticket.status;
+  bool incoming_wins;
+  if (is_final(current) != is_final(c.to)) incoming_wins = !is_final(c.to);
+  else incoming_wins = stamp_before(s.status.stamp, s.status.id, c.stamp, c.id);
+  if (!incoming_wins)
+    return {Effect::Lost, make_conflict(ConflictKind::Status, c.id, s.status.id, "status",
+                                        std::string(to_string(c.to)),
+                                        "[merge.R6] concurrent status change, " +
+                                            std::string(to_string(current)) + " kept")};
+  Conflict displaced = make_conflict(ConflictKind::Status, s.status.id, c.id, "status",
+                                     std::string(to_string(current)),
+                                     "[merge.R6] concurrent status change, " +
+                                         std::string(to_string(c.to)) + " won");
+  return move_status(s, c, Effect::Won, std::move(displaced));
+}
+
+}  // namespace
+
+std::string_view to_string(ConflictKind k) {
+  switch (k) {
+    case ConflictKind::Field: return "field";
+    case ConflictKind::Status: return "status";
+    case ConflictKind::Review: return "review";
+    case ConflictKind::Rejected: return "rejected";
+  }
+  return "?";
+}
+
+std::string_view to_string(Effect e) {
+  switch (e) {
+    case Effect::Applied: return "applied";
+    case Effect::Won: return "won";
+    case Effect::Lost: return "lost";
+    case Effect::Review: return "review";
+    case Effect::Rejected: return "rejected";
+    case Effect::Inserted: return "inserted";
+  }
+  return "?";
+}
+
+MergeOutcome merge_change(TicketState& s, const Change& c) {
+  // R1.
+  if (c.kind == ChangeKind::CreateTicket) {
+    if (s.exists) return rejected(c, "ticket", "[merge.R1] ticket exists");
+    s = TicketState{};
+    s.exists = true;
+    s.ticket = c.ticket;
+    s.ticket.status = TicketStatus::Received;
+    s.ticket.updated_at_ms = c.stamp.ms;
+    return {Effect::Applied, std::nullopt};
+  }
+  if (!s.exists) return rejected(c, "ticket", "[merge.R1] unknown ticket");
+  switch (c.kind) {
+    case ChangeKind::SetField: return merge_set_field(s, c);
+    case ChangeKind::Transition: return merge_transition(s, c);
+    case ChangeKind::AddEntry:
+    case ChangeKind::AttachPhoto:
+    case ChangeKind::LinkTickets:  // R4.
+      ++s.work_count;
+      touch(s, c);
+      return {Effect::Inserted, std::nullopt};
+    case ChangeKind::CreateTicket: break;
+  }
+  return rejected(c, "ticket", "[merge] unknown change kind");
+}
+
+std::string field_value(const TicketState& s, EditableField f) {
+  const Ticket& t = s.ticket;
+  switch (f) {
+    case EditableField::Title: return t.title;
+    case EditableField::Description: return t.description;
+    case EditableField::Address: return t.address;
+    case EditableField::Community: return t.community;
+    case EditableField::Category: return std::string(to_string(t.category));
+    case EditableField::Urgency: return std::string(to_string(t.urgency));
+    case EditableField::CitizenName: return t.citizen_name;
+    case EditableField::CitizenPhone: return t.citizen_phone;
+    case EditableField::LeadDepartment: return s.lead_department;
+    case EditableField::Deleted: return s.deleted ? "1" : "0";
+  }
+  return {};
+}
+
+void set_field_value(TicketState& s, EditableField f, std::string_view v) {
+  Ticket& t = s.ticket;
+  switch (f) {
+    case EditableField::Title: t.title = v; break;
+    case EditableField::Description: t.description = v; break;
+    case EditableField::Address: t.address = v; break;
+    case EditableField::Community: t.community = v; break;
+    case EditableField::Category: t.category = parse_category(v).value_or(t.category); break;
+    case EditableField::Urgency: t.urgency = parse_urgency(v).value_or(t.urgency); break;
+    case EditableField::CitizenName: t.citizen_name = v; break;
+    case EditableField::CitizenPhone: t.citizen_phone = v; break;
+    case EditableField::LeadDepartment: s.lead_department = v; break;
+    case EditableField::Deleted: s.deleted = v == "1"; break;
+  }
+}
+
+}  // namespace linli

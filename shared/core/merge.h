@@ -1,0 +1,103 @@
+// The merge rules: how one change lands on a ticket's state. Pure and deterministic: the same state
+// and change give the same result on every replica, in the browser and in the server alike.
+// No I/O here; the store loads the state, calls merge_change, and writes what it returns.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "core/change.h"
+
+namespace linli {
+
+/*
+** THE MERGE RULES. Every replica folds a ticket's changes in one order (R10), applying each with
+** merge_change (R1-R8) after the store has dropped duplicates (R9). A "version" is the id and
+** stamp of the change that last set a field (or the status); a change's base is the version its
+** author saw. "Later" compares (stamp, replica id, counter): a total order.
+**
+**  R1  Create. A create_ticket change makes the ticket. A second create of an existing ticket is
+**      rejected; any other change to a ticket that does not exist is rejected ("unknown ticket").
+**  R2  A set_field change whose base is the field's current version applies; the field's version
+**      becomes the change.
+**  R3  A set_field change whose base is not the current version was concurrent: the later of the
+**      two wins, and the losing value is kept on the ticket as a field conflict for review.
+**  R4  Timeline entries, photos and links are insert-only: always kept, never replaced, never
+**      refused because of the ticket's status or deletion. Each counts as work (work_count + 1).
+**  R5  A transition to a final status (handled, visited, closed) that did not see all the work on
+**      the ticket (its seen_work < work_count) sends the ticket to review instead; the intended
+**      status is kept as a review record.
+**  R6  A transition whose base is not the status's current version was concurrent: a non-final
+**      status beats a final one (work is never buried); between two of the same kind the later
+**      wins. The loser is kept as a status conflict.
+**  R7  A transition the workflow forbids is rejected with the reason: the author's role may not
+**      take the action, or the table has no such move from the status the author saw, or the
+**      change claims a target the table does not give, or it claims to have seen the current
+**      status version but names another status. Nothing changes but the rejection record.
+**  R8  Delete is a soft flag: the "deleted" field, merged by R2/R3 like any field. A deleted
+**      ticket keeps its data and history and still takes changes; restoring shows them all.
+**  R9  Exactly once: a change already applied (same id) changes nothing. Each replica's changes
+**      are applied in counter order without gaps, so "applied" is "counter <= the highest applied
+**      counter of its replica" (store/apply.cpp).
+**  R10 One order: a ticket's changes are folded by server sequence number, then the replica's own
+**      unsent changes in counter order on top. A change that arrives out of that order makes the
+**      store fold the ticket again from its log (store/apply.cpp), so every replica that has the
+**      same changes has the same ticket.
+**  R11 Clocks lie: the server clamps a stamp more than 60 s ahead of its clock when it accepts the
+**      change, records the skew, and the clamped stamp is the one every replica compares.
+*/
+
+struct Version {
+  ChangeId id;  // Zero: as created.
+  Hlc stamp;
+  friend bool operator==(const Version&, const Version&) = default;
+};
+
+// What the fold keeps per ticket, beside the insert-only rows (timeline, photos, links).
+struct TicketState {
+  bool exists = false;
+  Ticket ticket;
+  std::string lead_department;
+  bool deleted = false;
+  std::array<Version, kEditableFieldCount> fields{};
+  Version status{};
+  int64_t work_count = 0;  // Timeline entries, photos and links so far (R4, R5).
+};
+
+enum class ConflictKind { Field, Status, Review, Rejected };
+std::string_view to_string(ConflictKind k);
+
+// A decision kept for a dispatcher to see: what lost, to what, and why.
+struct Conflict {
+  ConflictKind kind = ConflictKind::Field;
+  ChangeId loser;       // The change whose intent did not take effect (or was displaced).
+  ChangeId winner;      // The change that took effect instead; zero when none did.
+  std::string subject;  // The field's code, or "status".
+  std::string value;    // The losing value: field text or status code.
+  std::string reason;   // Why, for the user: "[merge.R3] concurrent edit, later clock won".
+};
+
+enum class Effect {
+  Applied,   // The change took effect as meant.
+  Won,       // It took effect over a concurrent one, whose value is kept as a conflict.
+  Lost,      // A concurrent change won; this one's value is kept as a conflict.
+  Review,    // A finishing step sent the ticket to review (R5).
+  Rejected,  // It could not apply (R1, R7); the rejection is kept.
+  Inserted,  // An insert-only row (R4): the store writes it.
+};
+std::string_view to_string(Effect e);
+
+struct MergeOutcome {
+  Effect effect = Effect::Applied;
+  std::optional<Conflict> conflict;
+};
+
+// Applies one change to the state of its ticket (rules R1-R8).
+MergeOutcome merge_change(TicketState& state, const Change& change);
+
+std::string field_value(const TicketState& state, EditableField field);
+// The caller checked the value with is_valid_field_value.
+void set_field_value(TicketState& state, EditableField field, std::string_view value);
+
+}  // namespace linli
