@@ -45,6 +45,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"标题", "Title"},
     {"问题描述", "Description"},
     {"格式：2026-11-29 14:30", "Format: 2026-11-29 14:30"},
+    {"如：王女士", "e.g. Ms Wang"},
     {"手机或座机，如 021-63541122", "Mobile or landline, e.g. 021-63541122"},
     {"如：河滨花园", "e.g. 河滨花园"},
     {"如：河滨花园3号楼", "e.g. 河滨花园3号楼"},

@@ -16,7 +16,7 @@ enum class Str {
   EmptyList, LoadDemo, NewTicket, TicketCount,
   FieldSource, FieldReceivedAt, FieldCitizenName, FieldCitizenPhone, FieldCommunity, FieldAddress,
   FieldCategory, FieldUrgency, FieldTitle, FieldDescription,
-  HintReceivedAt, HintPhone, HintCommunity, HintAddress, HintTitle, HintDescription,
+  HintReceivedAt, HintName, HintPhone, HintCommunity, HintAddress, HintTitle, HintDescription,
   Save, Clear, Saved, Saving, SaveFailed, Offline, Online, Created,
   ErrMissing, ErrTooLong, ErrBadFormat, ErrBadTime, ErrStorage,
   DetailTitle, DetailNone, ProvisionalHint,

@@ -38,12 +38,12 @@ if(LINLI_WASM)
   add_library(linli_imgui STATIC
     "${LINLI_IMGUI_DIR}/imgui.cpp" "${LINLI_IMGUI_DIR}/imgui_draw.cpp"
     "${LINLI_IMGUI_DIR}/imgui_tables.cpp" "${LINLI_IMGUI_DIR}/imgui_widgets.cpp"
-    "${LINLI_IMGUI_DIR}/imgui_demo.cpp"
+    "${LINLI_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp"
     "${LINLI_IMGUI_DIR}/backends/imgui_impl_glfw.cpp"
     "${LINLI_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
-  target_include_directories(linli_imgui SYSTEM PUBLIC "${LINLI_IMGUI_DIR}" "${LINLI_IMGUI_DIR}/backends")
+  target_include_directories(linli_imgui SYSTEM PUBLIC "${LINLI_IMGUI_DIR}" "${LINLI_IMGUI_DIR}/backends"
+                                                     "${LINLI_IMGUI_DIR}/misc/cpp")
   # The test hook (ImGuiTestEngineHook_ItemAdd) is how end-to-end tests find widgets by label.
   target_compile_definitions(linli_imgui PUBLIC IMGUI_ENABLE_TEST_ENGINE IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
-  target_compile_options(linli_imgui PUBLIC -sUSE_GLFW=3)
   target_compile_options(linli_imgui PRIVATE -O2)
 endif()

@@ -22,7 +22,7 @@ Error db_error(sqlite3* db, std::string_view where, std::string_view what = {}) 
 // A prepared statement that finalizes itself.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : m_db(db) {
+  Stmt(sqlite3* db, const char* sql) {
     m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
   }
   ~Stmt() { sqlite3_finalize(m_stmt); }
@@ -42,7 +42,6 @@ class Stmt {
   int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
 
  private:
-  sqlite3* m_db;
   sqlite3_stmt* m_stmt = nullptr;
   int m_rc;
 };

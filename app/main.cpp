@@ -1,0 +1,151 @@
+// Linli's browser app: opens the replica's store, sets up GLFW, WebGL2 and ImGui, draws frames.
+// Everything specific to the browser goes through platform/platform.h.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "app.h"
+#include "fonts.h"
+#include "platform/platform.h"
+#include "test_hook.h"
+#include "ui.h"
+
+namespace {
+
+using namespace linli;
+
+struct Runtime {
+  GLFWwindow* window = nullptr;
+  std::optional<ui::App> app;
+  std::string fatal;  // Why the store could not be opened; the app is not started then.
+  ui::FrameInfo frame;
+  float built_for_ratio = 0.0f;
+  bool font_ok = false;
+  bool first_frame_marked = false;
+  ImGuiStyle base_style;
+  ImGuiPlatformImeData ime;
+};
+
+Runtime g_rt;
+
+void set_ime_data(ImGuiViewport*, ImGuiPlatformImeData* data) { g_rt.ime = *data; }
+const char* get_clipboard(void*) { return ""; }  // Pasted text arrives as input characters.
+void set_clipboard(void*, const char* text) { platform::set_clipboard_text(text); }
+
+void setup_style() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.FrameRounding = 4;
+  s.GrabRounding = 4;
+  s.TabRounding = 4;
+  s.FramePadding = ImVec2(8, 5);
+  s.ItemSpacing = ImVec2(10, 8);
+  s.CellPadding = ImVec2(6, 4);
+  s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
+  s.Colors[ImGuiCol_Header] = ImVec4(0.75f, 0.85f, 0.97f, 1);
+  g_rt.base_style = s;
+}
+
+// Fonts and sizes follow the device pixel ratio: ImGui works in device pixels.
+void follow_pixel_ratio(float ratio) {
+  if (ratio == g_rt.built_for_ratio) return;
+  g_rt.font_ok = ui::build_fonts(ratio);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  ImGui::GetStyle() = g_rt.base_style;
+  ImGui::GetStyle().ScaleAllSizes(ratio);
+  g_rt.built_for_ratio = ratio;
+}
+
+void frame() {
+  const platform::Display d = platform::read_display();
+  platform::apply_display(d);
+  follow_pixel_ratio(d.pixel_ratio);
+
+  ImGuiIO& io = ImGui::GetIO();
+  const std::string typed = platform::take_text_input();
+  if (!typed.empty()) io.AddInputCharactersUTF8(typed.c_str());
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  io.DisplaySize = ImVec2(static_cast<float>(d.width), static_cast<float>(d.height));
+  io.DisplayFramebufferScale = ImVec2(1, 1);
+  ImGui::NewFrame();
+
+  g_rt.frame.pixel_ratio = d.pixel_ratio;
+  g_rt.frame.css_width = static_cast<float>(d.width) / d.pixel_ratio;
+  if (g_rt.app) ui::draw_ui(*g_rt.app, g_rt.frame);
+  else ui::draw_fatal(g_rt.fatal);
+
+  ImGui::Render();
+  ui::end_test_hook_frame();
+  glViewport(0, 0, d.width, d.height);
+  glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  platform::update_text_input(io.WantTextInput, g_rt.ime.InputPos.x, g_rt.ime.InputPos.y, g_rt.ime.InputLineHeight);
+  if (!g_rt.first_frame_marked && g_rt.font_ok) {
+    platform::mark_first_frame();
+    g_rt.first_frame_marked = true;
+  }
+}
+
+void open_store() {
+  if (auto r = platform::install_durable_storage(); !r) {
+    g_rt.fatal = r.error().detail;
+    return;
+  }
+  auto store = Store::open(platform::kDatabasePath, {.durability = Durability::PageSink, .vfs = platform::kDatabaseVfs});
+  if (!store) {
+    g_rt.fatal = store.error().detail;
+    return;
+  }
+  g_rt.app.emplace(std::move(store).value());
+}
+
+}  // namespace
+
+int main() {
+  open_store();
+  if (!glfwInit()) {
+    std::fprintf(stderr, "linli: glfwInit failed\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  const platform::Display d = platform::read_display();
+  g_rt.window = glfwCreateWindow(d.width > 0 ? d.width : 1280, d.height > 0 ? d.height : 800, "Linli", nullptr, nullptr);
+  if (!g_rt.window) {
+    std::fprintf(stderr, "linli: no WebGL2 context\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(g_rt.window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // Layout is code; nothing to persist.
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.SetPlatformImeDataFn = set_ime_data;
+  io.GetClipboardTextFn = get_clipboard;
+  io.SetClipboardTextFn = set_clipboard;
+  setup_style();
+  ImGui_ImplGlfw_InitForOpenGL(g_rt.window, true);
+  glfwSetCharCallback(g_rt.window, nullptr);  // Text comes from the IME textarea, or ASCII arrives twice.
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ui::install_test_hook();
+
+  platform::set_test_providers([] { return ui::test_items_json(g_rt.frame.pixel_ratio); },
+                               [] { return g_rt.app ? g_rt.app->state_json() : std::string("{\"fatal\":true}"); });
+  platform::run_main_loop(frame);
+  return 0;
+}

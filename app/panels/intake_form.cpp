@@ -1,0 +1,108 @@
+// Intake form (受理登记): labels on the left, inputs on the right, a problem shown under each
+// field that has one. Widget ids are "##" + the visible label, so tests find them by label.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <string>
+
+#include "panels/panels.h"
+
+namespace linli::ui {
+namespace {
+
+const ImVec4 kProblemRed(0.80f, 0.10f, 0.10f, 1.0f);
+
+std::string id_for(Lang lang, Str label) { return "##" + std::string(tr(lang, label)); }
+
+// The label column; returns with the cursor where the input goes.
+void field_label(Lang lang, Str label, bool required, float label_width) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(std::string(tr(lang, label)).c_str());
+  if (required) {
+    ImGui::SameLine(0, 2);
+    ImGui::TextColored(kProblemRed, "*");
+  }
+  ImGui::SameLine(label_width);
+}
+
+void field_problem(Lang lang, std::optional<ValidationCode> code, float label_width) {
+  if (!code) return;
+  const Str s = *code == ValidationCode::Missing ? Str::ErrMissing
+                : *code == ValidationCode::TooLong ? Str::ErrTooLong
+                                                   : Str::ErrBadFormat;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + label_width);
+  ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, s)).c_str());
+}
+
+void text_field(App& app, Str label, Str hint, std::string& value, TicketField field, bool required, float lw) {
+  const Lang lang = app.lang();
+  field_label(lang, label, required, lw);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint(id_for(lang, label).c_str(), std::string(tr(lang, hint)).c_str(), &value);
+  field_problem(lang, app.problems().of(field), lw);
+}
+
+template <class E, int N>
+void enum_combo(App& app, Str label, E& value, float lw) {
+  const Lang lang = app.lang();
+  field_label(lang, label, false, lw);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  if (ImGui::BeginCombo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
+    for (int i = 0; i < N; ++i) {
+      const E option = static_cast<E>(i);
+      if (ImGui::Selectable(std::string(ui::label(lang, option)).c_str(), option == value)) value = option;
+    }
+    ImGui::EndCombo();
+  }
+}
+
+}  // namespace
+
+void draw_intake_form(App& app, const FrameInfo& frame) {
+  const Lang lang = app.lang();
+  IntakeDraft& d = app.draft();
+  const float lw = ImGui::GetFontSize() * (lang == Lang::Zh ? 6.0f : 8.5f);
+  const bool citizen_required = d.source != Source::Patrol;
+
+  enum_combo<Source, kSourceCount>(app, Str::FieldSource, d.source, lw);
+
+  field_label(lang, Str::FieldReceivedAt, true, lw);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  ImGui::InputTextWithHint(id_for(lang, Str::FieldReceivedAt).c_str(), "2026-11-29 14:30", &d.received_at);
+  if (app.problems().bad_received_at) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::ErrBadTime)).c_str());
+  }
+
+  text_field(app, Str::FieldCitizenName, Str::HintName, d.citizen_name, TicketField::CitizenName,
+             citizen_required, lw);
+  text_field(app, Str::FieldCitizenPhone, Str::HintPhone, d.citizen_phone, TicketField::CitizenPhone,
+             citizen_required, lw);
+  text_field(app, Str::FieldCommunity, Str::HintCommunity, d.community, TicketField::Community, true, lw);
+  text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw);
+  enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
+
+  field_label(lang, Str::FieldUrgency, false, lw);
+  if (ImGui::RadioButton(std::string(label(lang, Urgency::Normal)).c_str(), d.urgency == Urgency::Normal))
+    d.urgency = Urgency::Normal;
+  ImGui::SameLine();
+  if (ImGui::RadioButton(std::string(label(lang, Urgency::Urgent)).c_str(), d.urgency == Urgency::Urgent))
+    d.urgency = Urgency::Urgent;
+
+  text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw);
+
+  field_label(lang, Str::FieldDescription, false, lw);
+  const float rows = frame.css_width < 760.0f ? 4.0f : 6.0f;
+  ImGui::InputTextMultiline(id_for(lang, Str::FieldDescription).c_str(), &d.description,
+                            ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * rows));
+  field_problem(lang, app.problems().of(TicketField::Description), lw);
+
+  ImGui::Spacing();
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+  if (ImGui::Button(std::string(tr(lang, Str::Save)).c_str(), ImVec2(ImGui::GetFontSize() * 6, 0)))
+    app.submit_draft();
+  ImGui::SameLine();
+  if (ImGui::Button(std::string(tr(lang, Str::Clear)).c_str())) app.clear_draft();
+}
+
+}  // namespace linli::ui

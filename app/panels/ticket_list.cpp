@@ -1,0 +1,120 @@
+// Ticket list (工单列表): a table, newest first; urgent tickets marked; a row selects a ticket.
+// On a narrow window only number, title and status are shown.
+#include <imgui.h>
+
+#include <string>
+
+#include "core/civil_time.h"
+#include "panels/panels.h"
+
+namespace linli::ui {
+namespace {
+
+const ImVec4 kUrgentRed(0.80f, 0.10f, 0.10f, 1.0f);
+
+void draw_empty_state(App& app) {
+  const Lang lang = app.lang();
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", std::string(tr(lang, Str::EmptyList)).c_str());
+  ImGui::Spacing();
+  if (ImGui::Button(std::string(tr(lang, Str::NewTicket)).c_str())) app.set_view(View::Intake);
+  ImGui::SameLine();
+  if (ImGui::Button(std::string(tr(lang, Str::LoadDemo)).c_str())) app.load_demo();
+}
+
+const char* number_of(const Ticket& t) {
+  return t.official_number.empty() ? t.provisional_number.c_str() : t.official_number.c_str();
+}
+
+}  // namespace
+
+void draw_ticket_list(App& app, const FrameInfo& frame) {
+  const Lang lang = app.lang();
+  if (app.tickets().empty()) return draw_empty_state(app);
+
+  const bool compact = frame.css_width < 760.0f;
+  const int columns = compact ? 3 : 8;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
+                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("##tickets", columns, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColNumber)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+  if (!compact) {
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColReceived)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColUrgency)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColCategory)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColCommunity)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColAddress)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  }
+  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColTitle)).c_str(), ImGuiTableColumnFlags_WidthStretch, 2.2f);
+  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColStatus)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+  ImGui::TableHeadersRow();
+
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(app.tickets().size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const Ticket& t = app.tickets()[static_cast<size_t>(row)];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      // The row's selectable carries the title in its id, so tests and screen readers find it.
+      const std::string id = std::string(number_of(t)) + "##row-" + t.id;
+      if (ImGui::Selectable(id.c_str(), app.selected_id() == t.id, ImGuiSelectableFlags_SpanAllColumns))
+        app.select(t.id);
+      if (!compact) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_shanghai_minute(t.received_at_ms).c_str());
+        ImGui::TableNextColumn();
+        if (t.urgency == Urgency::Urgent)
+          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, t.urgency)).c_str());
+        else
+          ImGui::TextDisabled("%s", std::string(label(lang, t.urgency)).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(std::string(label(lang, t.category)).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(t.community.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(t.address.c_str());
+      }
+      ImGui::TableNextColumn();
+      if (compact && t.urgency == Urgency::Urgent) {
+        ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, t.urgency)).c_str());
+        ImGui::SameLine();
+      }
+      ImGui::TextUnformatted(t.title.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::string(label(lang, t.status)).c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
+void draw_ticket_detail(App& app, const FrameInfo&) {
+  const Lang lang = app.lang();
+  const Ticket* t = app.selected_ticket();
+  ImGui::SeparatorText(std::string(tr(lang, Str::DetailTitle)).c_str());
+  if (!t) {
+    ImGui::TextDisabled("%s", std::string(tr(lang, Str::DetailNone)).c_str());
+    return;
+  }
+  auto row = [&](Str name, const std::string& value) {
+    ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
+    ImGui::SameLine(ImGui::GetFontSize() * 6);
+    ImGui::TextWrapped("%s", value.c_str());
+  };
+  row(Str::ColNumber, number_of(*t));
+  if (t->official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
+  row(Str::FieldTitle, t->title);
+  row(Str::ColStatus, std::string(label(lang, t->status)));
+  row(Str::FieldUrgency, std::string(label(lang, t->urgency)));
+  row(Str::FieldCategory, std::string(label(lang, t->category)));
+  row(Str::FieldSource, std::string(label(lang, t->source)));
+  row(Str::FieldReceivedAt, format_shanghai_minute(t->received_at_ms));
+  row(Str::FieldCitizenName, t->citizen_name);
+  row(Str::FieldCitizenPhone, t->citizen_phone);
+  row(Str::FieldCommunity, t->community);
+  row(Str::FieldAddress, t->address);
+  row(Str::FieldDescription, t->description);
+}
+
+}  // namespace linli::ui

@@ -1,0 +1,98 @@
+// Screen layout. A full-window ImGui window; the list and its details side by side when wide.
+#include "ui.h"
+
+#include <imgui.h>
+
+#include <string>
+
+namespace linli::ui {
+namespace {
+
+constexpr ImGuiWindowFlags kRootFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
+                                        ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void begin_root(const char* name, ImGuiWindowFlags flags) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin(name, nullptr, flags);
+}
+
+// The tab bar follows app.view(); a click on a tab changes the view. ImGui applies a programmatic
+// selection (SetSelected) one frame late, so until the bar shows the wanted tab we keep asking.
+void draw_tabs(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  if (!ImGui::BeginTabBar("##views")) return;
+  const View want = app.view();
+  const bool forcing = frame.tab_shown != want;
+  View shown = frame.tab_shown;
+  auto tab = [&](Str name, const char* id, View v) {
+    const std::string label = std::string(tr(lang, name)) + id;
+    const ImGuiTabItemFlags flags = forcing && want == v ? ImGuiTabItemFlags_SetSelected : 0;
+    if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+      shown = v;
+      ImGui::EndTabItem();
+    }
+  };
+  tab(Str::TabTickets, "##tab-tickets", View::Tickets);
+  tab(Str::TabIntake, "##tab-intake", View::Intake);
+  ImGui::EndTabBar();
+  frame.tab_shown = shown;
+  if (!forcing && shown != want) app.set_view(shown);
+}
+
+}  // namespace
+
+void draw_ui(App& app, FrameInfo& frame) {
+  begin_root("##linli", kRootFlags);
+  draw_menu_bar(app, frame);
+  draw_tabs(app, frame);
+
+  const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+  ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
+  if (app.view() == View::Tickets) {
+    const bool wide = frame.css_width >= 1000.0f;
+    if (wide) {
+      const float detail_w = ImGui::GetContentRegionAvail().x * 0.34f;
+      ImGui::BeginChild("##list", ImVec2(-detail_w, 0));
+      draw_ticket_list(app, frame);
+      ImGui::EndChild();
+      ImGui::SameLine();
+      ImGui::BeginChild("##detail", ImVec2(0, 0), ImGuiChildFlags_Border);
+      draw_ticket_detail(app, frame);
+      ImGui::EndChild();
+    } else {
+      const bool has_detail = app.selected_ticket() != nullptr;
+      ImGui::BeginChild("##list", ImVec2(0, has_detail ? -ImGui::GetContentRegionAvail().y * 0.45f : 0));
+      draw_ticket_list(app, frame);
+      ImGui::EndChild();
+      if (has_detail) {
+        ImGui::BeginChild("##detail", ImVec2(0, 0), ImGuiChildFlags_Border);
+        draw_ticket_detail(app, frame);
+        ImGui::EndChild();
+      }
+    }
+  } else {
+    draw_intake_form(app, frame);
+  }
+  ImGui::EndChild();
+  ImGui::Separator();
+  draw_status_bar(app, frame);
+  ImGui::End();
+
+  if (frame.show_metrics) ImGui::ShowMetricsWindow(&frame.show_metrics);
+}
+
+void draw_fatal(const std::string& message) {
+  begin_root("##fatal", ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove);
+  ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "本地数据库无法打开 / The local database cannot be opened");
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", message.c_str());
+  ImGui::Spacing();
+  ImGui::TextWrapped("数据未被改动。请刷新页面重试；如仍失败，请联系城运中心。 / "
+                     "Nothing was changed. Reload the page to retry; if it still fails, call the centre.");
+  ImGui::End();
+}
+
+}  // namespace linli::ui

@@ -1,0 +1,188 @@
+// JS glue for the Linli app (window.Linli): durable storage in IndexedDB, the IME bridge,
+// the font fetch, page-load metrics, the service worker, and the end-to-end test hook.
+// No business rules: the C++ app decides; this file only carries bytes and events.
+'use strict';
+(function () {
+  const DB_PATH = '/data/linli.db';
+  const FONT_URL = 'fonts/linli-cjk.ttf';
+  const FONT_PATH = '/fonts/linli-cjk.ttf';
+  const loadingEl = document.getElementById('loading');
+
+  function showFailure(text) {
+    loadingEl.classList.add('failed');
+    loadingEl.textContent = text;
+    loadingEl.style.display = 'flex';
+  }
+
+  // ---- Metrics: page load (performance.now() = 0) to the first frame drawn with the CJK font.
+  const metrics = {
+    fontMs: null, storageLoadMs: null, mainMs: null, firstFrameMs: null,
+    persistMs: [],  // Time from an edit's commit to IndexedDB's confirmation, the last 200.
+    markFirstFrame() {
+      if (this.firstFrameMs !== null) return;
+      this.firstFrameMs = performance.now();
+      loadingEl.style.display = 'none';
+    },
+  };
+
+  // ---- The font, fetched at once, in parallel with the wasm.
+  const fontPromise = fetch(FONT_URL)
+    .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.arrayBuffer(); })
+    .then((b) => { metrics.fontMs = performance.now(); return new Uint8Array(b); })
+    .catch((e) => { console.error('linli: font not loaded:', e); return null; });
+
+  // ---- Durable storage: the database file as pages in IndexedDB.
+  // Store "files": path -> {size}. Store "pages": [path, index] -> Uint8Array(pageSize).
+  // One IndexedDB transaction per SQLite commit, so the stored file is always a whole commit.
+  const storage = {
+    db: null, pending: 0, error: '', sizes: new Map(),
+    open() {
+      return new Promise((resolve, reject) => {
+        if (!('indexedDB' in self)) return reject(new Error('IndexedDB is not available'));
+        const req = indexedDB.open('linli', 1);
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore('files');
+          req.result.createObjectStore('pages');
+        };
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+        req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of an older version'));
+      });
+    },
+    load(path) {
+      return new Promise((resolve, reject) => {
+        const tx = this.db.transaction(['files', 'pages'], 'readonly');
+        const meta = tx.objectStore('files').get(path);
+        const range = IDBKeyRange.bound([path, 0], [path, Infinity]);
+        const keys = tx.objectStore('pages').getAllKeys(range);
+        const vals = tx.objectStore('pages').getAll(range);
+        tx.oncomplete = () => {
+          if (!meta.result) return resolve(null);
+          const size = meta.result.size;
+          const out = new Uint8Array(size);
+          keys.result.forEach((k, i) => {
+            const page = vals.result[i];
+            const off = k[1] * page.length;
+            if (off < size) out.set(page.subarray(0, Math.min(page.length, size - off)), off);
+          });
+          this.sizes.set(path, size);
+          resolve(out);
+        };
+        tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error || new Error('load aborted'));
+      });
+    },
+    // Called from C++ at each commit: indexes (Uint32Array) and bytes (Uint8Array) are copies.
+    persistPages(path, size, indexes, bytes, pageSize) {
+      if (!this.db) { this.error = this.error || 'IndexedDB is not available: edits are not saved'; return; }
+      const started = performance.now();
+      this.pending++;
+      let tx;
+      try {
+        tx = this.db.transaction(['files', 'pages'], 'readwrite', { durability: 'strict' });
+      } catch (e) {
+        this.pending--; this.error = String(e); return;
+      }
+      const pages = tx.objectStore('pages');
+      for (let i = 0; i < indexes.length; i++)
+        pages.put(bytes.slice(i * pageSize, (i + 1) * pageSize), [path, indexes[i]]);
+      const before = this.sizes.get(path) || 0;
+      if (size < before) pages.delete(IDBKeyRange.bound([path, Math.ceil(size / pageSize)], [path, Infinity]));
+      tx.objectStore('files').put({ size: size, pageSize: pageSize }, path);
+      this.sizes.set(path, size);
+      tx.oncomplete = () => {
+        this.pending--;
+        metrics.persistMs.push(performance.now() - started);
+        if (metrics.persistMs.length > 200) metrics.persistMs.shift();
+      };
+      const failed = () => { this.pending--; this.error = String(tx.error || 'IndexedDB write failed'); };
+      tx.onerror = failed;
+      tx.onabort = failed;
+    },
+  };
+  const storagePromise = storage.open()
+    .then((db) => { storage.db = db; return storage.load(DB_PATH); })
+    .then((bytes) => { metrics.storageLoadMs = performance.now(); return bytes; })
+    .catch((e) => { storage.error = 'IndexedDB: ' + (e && e.message || e); console.error('linli:', storage.error); return null; });
+
+  // ---- IME bridge: a hidden textarea holds the focus while ImGui wants text.
+  const imeEl = document.getElementById('ime');
+  const ime = {
+    active: false, composing: false, queue: '',
+    update(active, x, y, h) {
+      if (active) {
+        const dpr = window.devicePixelRatio || 1;
+        imeEl.style.left = (x / dpr) + 'px';
+        imeEl.style.top = (y / dpr) + 'px';
+        imeEl.style.height = Math.max(1, h / dpr) + 'px';
+        if (document.activeElement !== imeEl) imeEl.focus({ preventScroll: true });
+      } else if (this.active && document.activeElement === imeEl) {
+        imeEl.blur();
+      }
+      this.active = active;
+    },
+    take() { const s = this.queue; this.queue = ''; return s; },
+    copy(text) {
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
+    },
+  };
+  imeEl.addEventListener('compositionstart', () => { ime.composing = true; });
+  imeEl.addEventListener('compositionend', (e) => {
+    ime.composing = false;
+    if (e.data) ime.queue += e.data;
+    imeEl.value = '';
+  });
+  imeEl.addEventListener('input', (e) => {
+    if (e.isComposing || ime.composing) return;  // compositionend brings the composed text.
+    if ((e.inputType === 'insertText' || e.inputType === 'insertReplacementText') && e.data) ime.queue += e.data;
+    imeEl.value = '';
+  });
+  imeEl.addEventListener('paste', (e) => {
+    const text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+    if (text) ime.queue += text;
+    e.preventDefault();
+  });
+  // A click on the canvas while typing must not take the focus from the textarea.
+  document.getElementById('canvas').addEventListener('mousedown', (e) => { if (ime.active) e.preventDefault(); });
+
+  // ---- The Emscripten module: main() runs once the font and the stored database are in place.
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    preRun: [function () {
+      Module.addRunDependency('linli-start');
+      Promise.all([fontPromise, storagePromise]).then(([font, dbBytes]) => {
+        FS.mkdir('/fonts');
+        FS.mkdir('/data');
+        if (font) FS.writeFile(FONT_PATH, font);
+        if (dbBytes) FS.writeFile(DB_PATH, dbBytes);
+        metrics.mainMs = performance.now();
+        Module.removeRunDependency('linli-start');
+      });
+    }],
+    print: (t) => console.log(t),
+    printErr: (t) => console.error(t),
+    onAbort: (what) => showFailure('邻里无法启动 / Linli could not start\n' + what),
+  };
+  window.addEventListener('error', (e) => {
+    if (metrics.firstFrameMs === null) showFailure('邻里无法启动 / Linli could not start\n' + (e.message || e));
+  });
+
+  window.Linli = { storage, ime, metrics };
+
+  // ---- End-to-end tests read the app through these (see tests/e2e).
+  window.linliTest = {
+    ready: () => metrics.firstFrameMs !== null,
+    items: () => JSON.parse(UTF8ToString(Module._linli_test_items())),
+    state: () => JSON.parse(UTF8ToString(Module._linli_test_state())),
+    metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
+                      firstFrameMs: metrics.firstFrameMs, persistMs: metrics.persistMs.slice(),
+                      pending: storage.pending, storageError: storage.error }),
+  };
+
+  // ---- Offline: the service worker keeps the app shell.
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('sw.js').catch((e) => console.warn('linli: no service worker:', e));
+    });
+  }
+})();
