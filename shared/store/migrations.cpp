@@ -33,6 +33,115 @@ CREATE TABLE tickets (
 
 CREATE INDEX tickets_by_received ON tickets (received_at DESC, id);
 )sql"},
+      {"2: change log, versions, timeline, conflicts, search", R"sql(
+-- Every change this replica holds, unique by id (replica, counter). seq is the server's sequence
+-- number: NULL while an own change is unacknowledged. local_order is the arrival order here.
+-- record is core/change.h's encode_change_record, with the stamp everyone compares.
+CREATE TABLE changes (
+  replica     TEXT NOT NULL CHECK (length(replica) = 32),
+  counter     INTEGER NOT NULL CHECK (counter > 0),
+  seq         INTEGER UNIQUE,
+  ticket_id   TEXT NOT NULL,
+  hlc         INTEGER NOT NULL,
+  skew_ms     INTEGER NOT NULL DEFAULT 0,
+  local_order INTEGER NOT NULL,
+  record      BLOB NOT NULL,
+  PRIMARY KEY (replica, counter)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX changes_by_ticket ON changes (ticket_id);
+CREATE INDEX changes_unsent ON changes (replica, counter) WHERE seq IS NULL;
+
+-- The version vector: the highest counter applied per replica (counters arrive without gaps).
+CREATE TABLE replicas (
+  replica TEXT PRIMARY KEY CHECK (length(replica) = 32),
+  applied INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- The materialized ticket gets what the merge rules keep beside the intake fields.
+ALTER TABLE tickets ADD COLUMN lead_department TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN work_count INTEGER NOT NULL DEFAULT 0;
+-- Position of the last change folded in (R10): seq, or 2^62 + local_order for an unsent one.
+ALTER TABLE tickets ADD COLUMN fold_key INTEGER NOT NULL DEFAULT 0;
+
+-- Which change set each field (and the status) last: the version a new change's base is checked against.
+CREATE TABLE field_versions (
+  ticket_id TEXT NOT NULL,
+  field     TEXT NOT NULL,
+  replica   TEXT NOT NULL,
+  counter   INTEGER NOT NULL,
+  hlc       INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, field)
+) STRICT, WITHOUT ROWID;
+
+-- Insert-only rows (R4), one per change.
+CREATE TABLE timeline (
+  change_id    TEXT PRIMARY KEY,
+  ticket_id    TEXT NOT NULL,
+  hlc          INTEGER NOT NULL,
+  author       TEXT NOT NULL,
+  role         TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  text         TEXT NOT NULL,
+  satisfaction TEXT NOT NULL,
+  days         INTEGER NOT NULL,
+  request      TEXT NOT NULL,
+  approved     INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX timeline_by_ticket ON timeline (ticket_id, hlc);
+
+CREATE TABLE photos (
+  change_id TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  sha256    TEXT NOT NULL,
+  size      INTEGER NOT NULL,
+  type      TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX photos_by_ticket ON photos (ticket_id);
+
+CREATE TABLE links (
+  change_id    TEXT PRIMARY KEY,
+  ticket_id    TEXT NOT NULL,
+  other_ticket TEXT NOT NULL,
+  kind         TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX links_by_ticket ON links (ticket_id);
+
+-- Decisions kept for a dispatcher (R1, R3, R5, R6, R7): at most one per change, its cause.
+CREATE TABLE conflicts (
+  cause     TEXT PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  loser     TEXT NOT NULL,
+  winner    TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  reason    TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX conflicts_by_ticket ON conflicts (ticket_id);
+
+-- Chinese search: trigram FTS5 over the ticket's own rows (external content, keyed by the implicit
+-- rowid of tickets: after a VACUUM, run INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild')).
+CREATE VIRTUAL TABLE tickets_fts USING fts5(
+  title, description, address, content = 'tickets', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO tickets_fts (rowid, title, description, address)
+  VALUES (new.rowid, new.title, new.description, new.address);
+END;
+CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
+  INSERT INTO tickets_fts (tickets_fts, rowid, title, description, address)
+  VALUES ('delete', old.rowid, old.title, old.description, old.address);
+END;
+CREATE TRIGGER tickets_fts_update AFTER UPDATE OF title, description, address ON tickets
+WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.address IS NOT new.address
+BEGIN
+  INSERT INTO tickets_fts (tickets_fts, rowid, title, description, address)
+  VALUES ('delete', old.rowid, old.title, old.description, old.address);
+  INSERT INTO tickets_fts (rowid, title, description, address)
+  VALUES (new.rowid, new.title, new.description, new.address);
+END;
+INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');
+)sql"},
   };
   return migrations;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/demo_data.h"
+#include "store/apply_internal.h"
 
 namespace linli {
 namespace {
@@ -111,21 +112,33 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
                             : "PRAGMA page_size=4096; PRAGMA locking_mode=EXCLUSIVE; "
                               "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
   if (auto r = store.exec(pragmas, "open"); !r) return r.error();
+  if (options.cache_pages > 0) {
+    const std::string cache = "PRAGMA cache_size=" + std::to_string(options.cache_pages) + ";";
+    if (auto r = store.exec(cache.c_str(), "open"); !r) return r.error();
+  }
   if (auto r = store.migrate(migrations, path); !r) return r.error();
   return store;
 }
 
-Store::Store(Store&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
+Store::Store(sqlite3* db) : m_db(db) {}
+
+Store::Store(Store&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_sync(std::move(other.m_sync)) {}
 
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
+    m_sync.reset();  // Finalizes its statements before the connection closes.
     sqlite3_close(m_db);
     m_db = std::exchange(other.m_db, nullptr);
+    m_sync = std::move(other.m_sync);
   }
   return *this;
 }
 
-Store::~Store() { sqlite3_close(m_db); }
+Store::~Store() {
+  m_sync.reset();
+  sqlite3_close(m_db);
+}
 
 Result<void> Store::exec(const char* sql, const char* where) {
   char* msg = nullptr;

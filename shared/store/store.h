@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/change.h"
+#include "core/merge.h"
 #include "core/result.h"
 #include "core/ticket.h"
 
@@ -26,11 +29,54 @@ enum class Durability {
 struct StoreOptions {
   Durability durability = Durability::Wal;
   const char* vfs = nullptr;  // sqlite3_vfs name; nullptr for the default.
+  // Page cache size in pages; 0 keeps SQLite's default. Fault-injection tests make it tiny so a
+  // batch spills pages to disk in the middle of its transaction.
+  int cache_pages = 0;
 };
 
 struct TicketQuery {
   int limit = 200;
   int offset = 0;
+};
+
+// How a batch of changes reaches this replica (store/apply.cpp).
+enum class ApplyMode {
+  Local,   // This replica's own new changes: kept as unsent (no sequence number) until acknowledged.
+  Accept,  // The server taking pushed changes: it checks each replica's counter has no gap, clamps
+           // stamps too far ahead (R11), and gives each a sequence number.
+  Pulled,  // Changes the server ordered, with their sequence numbers and canonical stamps.
+};
+
+enum class ApplyStatus {
+  Applied,    // New here, now durable and folded into its ticket.
+  Duplicate,  // Already here (R9); nothing changed.
+  Gap,        // An earlier change of its replica is missing: not taken, send again after it.
+  Invalid,    // It breaks validate_change: not taken, never will be.
+};
+std::string_view to_string(ApplyStatus s);
+
+// A change with the server's sequence number (0: not sequenced yet).
+struct SequencedChange {
+  Change change;
+  int64_t seq = 0;
+};
+
+struct ChangeResult {
+  ChangeId id;
+  ApplyStatus status = ApplyStatus::Applied;
+  int64_t seq = 0;       // Accept: the number given; 0 otherwise.
+  Hlc stamp;             // The stamp kept (clamped under Accept when too far ahead).
+  int64_t skew_ms = 0;   // > 0 when clamped: how far ahead of the receiver's clock it was.
+  Effect effect = Effect::Applied;  // What the merge rules did (meaningful when Applied).
+  std::string detail;    // Invalid: why.
+};
+
+// The server's word that a change is durable: its sequence number and the stamp everyone compares.
+struct Ack {
+  ChangeId id;
+  int64_t seq = 0;
+  Hlc stamp;
+  int64_t skew_ms = 0;
 };
 
 // One migration step: SQL that takes the schema from version (index) to version (index + 1).
@@ -72,12 +118,51 @@ class Store {
 
   int user_version();
 
+  // --- The change log (store/apply.cpp). ---
+
+  // Applies a batch in one transaction: every change is logged and folded into its ticket, or, if
+  // any write fails, none is (the error is returned and the store is as before). Idempotent: a
+  // change already here is reported Duplicate and changes nothing (R9). now_ms is this replica's
+  // physical clock, for the HLC receive rule.
+  Result<std::vector<ChangeResult>> apply_changes(const std::vector<Change>& changes, ApplyMode mode, int64_t now_ms);
+  // Pulled changes, in sequence order. Own unsent changes that come back are taken as acknowledged.
+  Result<std::vector<ChangeResult>> apply_pulled(const std::vector<SequencedChange>& changes, int64_t now_ms);
+  // Marks own changes as acknowledged by the server; refolds tickets whose order or stamps changed.
+  Result<void> acknowledge(const std::vector<Ack>& acks);
+
+  // Own changes not yet acknowledged, oldest first: the outbox.
+  Result<std::vector<Change>> unsent_changes(const ReplicaId& self, int limit);
+  // Sequenced changes after `cursor`, in order (what the server hands out on a pull).
+  Result<std::vector<SequencedChange>> changes_after(int64_t cursor, int limit);
+  Result<int64_t> count_changes();
+
+  // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
+  uint64_t applied_counter(const ReplicaId& replica);
+  // A stamp for a new local change (HLC send rule); persisted with the next batch.
+  Hlc stamp_now(int64_t now_ms);
+  // The pull cursor: the highest sequence number pulled so far.
+  int64_t pull_cursor();
+  // The largest skew seen in stamps received (> 0: some clock was ahead), to show the user.
+  int64_t max_clock_skew_ms();
+
+  Result<std::optional<TicketState>> get_ticket_state(const std::string& id);
+  // Ticket ids whose title, description or address contain `text` (FTS5 trigram; 1-2 character
+  // queries fall back to a scan). Newest received first.
+  Result<std::vector<std::string>> search_tickets(const std::string& text, int limit = 50);
+  // Every ticket, its versions, timeline, photos, links and conflicts, in one canonical text:
+  // two replicas that hold the same changes dump the same text.
+  Result<std::string> canonical_dump();
+
+  struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
+
  private:
-  explicit Store(sqlite3* db) : m_db(db) {}
+  explicit Store(sqlite3* db);
   Result<void> exec(const char* sql, const char* where);
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
+  Sync& sync();
 
   sqlite3* m_db = nullptr;
+  std::unique_ptr<Sync> m_sync;
 };
 
 // The schema's migrations, in order (shared/store/migrations.cpp).

@@ -98,8 +98,10 @@ TEST(PageVfs, OneEditCostsAFewPagesHoweverLargeTheFile) {
   ASSERT_TRUE(store->create_ticket(numbered_ticket(3001)));
   const size_t big_file_pages = sink.last_page_count;
   EXPECT_GT(sink.size, 1'000'000);  // Over a megabyte ...
-  EXPECT_LE(big_file_pages, 8u);    // ... yet an insert touches a few pages: leaf, index leaves, header.
-  EXPECT_LE(small_file_pages, 8u);
+  // ... yet an insert touches a few pages: leaf, index leaves, header, and the FTS5 search
+  // index's new segment (merged with its neighbours now and then, as FTS5 does).
+  EXPECT_LE(big_file_pages, 16u) << "small file: " << small_file_pages;
+  EXPECT_LE(small_file_pages, 16u);
 }
 
 }  // namespace

@@ -1,0 +1,76 @@
+// Private to shared/store: the change log's prepared statements and in-memory state, shared by
+// store.cpp (which owns and destroys it) and apply.cpp (which uses it). Never include elsewhere.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "store/store.h"
+
+namespace linli {
+
+// A statement prepared once and reused: reset() before each use.
+class CachedStmt {
+ public:
+  CachedStmt() = default;
+  CachedStmt(const CachedStmt&) = delete;
+  CachedStmt& operator=(const CachedStmt&) = delete;
+  ~CachedStmt() { sqlite3_finalize(m_stmt); }
+
+  int prepare(sqlite3* db, const char* sql) { return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr); }
+  CachedStmt& reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    return *this;
+  }
+  CachedStmt& bind(int i, std::string_view s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  CachedStmt& bind_blob(int i, std::string_view s) {
+    sqlite3_bind_blob(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  CachedStmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(m_stmt, i, v);
+    return *this;
+  }
+  CachedStmt& bind_null(int i) {
+    sqlite3_bind_null(m_stmt, i);
+    return *this;
+  }
+  int step() { return sqlite3_step(m_stmt); }
+  bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
+  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+  std::string text(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_stmt, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+struct ReplicaHash {
+  size_t operator()(const ReplicaId& r) const { return static_cast<size_t>(r.hi ^ (r.lo * 0x9E3779B97F4A7C15ull)); }
+};
+using VersionVector = std::unordered_map<ReplicaId, uint64_t, ReplicaHash>;
+
+struct Store::Sync {
+  VersionVector applied;   // Committed: the highest counter applied per replica (R9).
+  int64_t next_seq = 1;    // The next server sequence number (Accept).
+  int64_t next_local = 1;  // The next local_order.
+  int64_t cursor = 0;      // The pull cursor.
+  int64_t max_skew = 0;
+  int64_t unsent = 0;      // Own changes not yet acknowledged (seq IS NULL).
+  HlcClock clock;
+
+  CachedStmt insert_change, load_ticket, load_versions, upsert_ticket, upsert_version, insert_timeline,
+      insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, ticket_log, find_change,
+      ack_change, later_seq, fold_key_of, delete_rows[6];
+};
+
+}  // namespace linli

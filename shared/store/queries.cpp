@@ -1,0 +1,156 @@
+// Reading the change log and the merged state back: the outbox, pulls, search, and the canonical
+// dump that convergence tests compare. Read-only: nothing here writes.
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace linli {
+namespace {
+
+// A one-shot statement for reads.
+class Query {
+ public:
+  Query(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_s, nullptr); }
+  ~Query() { sqlite3_finalize(m_s); }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  bool ok() const { return m_rc == SQLITE_OK; }
+  void bind(int i, std::string_view v) { sqlite3_bind_text(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(m_s, i, v); }
+  int step() { return sqlite3_step(m_s); }
+  int64_t int64(int c) const { return sqlite3_column_int64(m_s, c); }
+  bool is_null(int c) const { return sqlite3_column_type(m_s, c) == SQLITE_NULL; }
+  std::string text(int c) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_s, c));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_s, c))) : std::string();
+  }
+  int columns() const { return sqlite3_column_count(m_s); }
+
+ private:
+  sqlite3_stmt* m_s = nullptr;
+  int m_rc;
+};
+
+Error read_error(sqlite3* db, std::string_view where) {
+  return Error{ErrorCode::Storage, "[store." + std::string(where) + "] " + sqlite3_errmsg(db)};
+}
+
+// Appends every row of `sql` as tab-separated columns, one line per row.
+Result<void> dump_rows(sqlite3* db, const char* title, const char* sql, std::string& out) {
+  Query q(db, sql);
+  if (!q.ok()) return read_error(db, "dump");
+  out += "## ";
+  out += title;
+  out += '\n';
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    for (int c = 0; c < q.columns(); ++c) {
+      if (c) out += '\t';
+      out += q.is_null(c) ? std::string("NULL") : q.text(c);
+    }
+    out += '\n';
+  }
+  if (rc != SQLITE_DONE) return read_error(db, "dump");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<Change>> Store::unsent_changes(const ReplicaId& self, int limit) {
+  Query q(m_db, "SELECT record FROM changes WHERE replica = ? AND seq IS NULL ORDER BY counter LIMIT ?");
+  if (!q.ok()) return read_error(m_db, "unsent_changes");
+  q.bind(1, to_hex(self));
+  q.bind(2, int64_t{limit});
+  std::vector<Change> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    auto c = decode_change_record(q.text(0));
+    if (!c) return Error{ErrorCode::Corrupt, "[store.unsent_changes] " + c.error().detail};
+    out.push_back(std::move(c).value());
+  }
+  if (rc != SQLITE_DONE) return read_error(m_db, "unsent_changes");
+  return out;
+}
+
+Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int limit) {
+  Query q(m_db, "SELECT record, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!q.ok()) return read_error(m_db, "changes_after");
+  q.bind(1, cursor);
+  q.bind(2, int64_t{limit});
+  std::vector<SequencedChange> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    auto c = decode_change_record(q.text(0));
+    if (!c) return Error{ErrorCode::Corrupt, "[store.changes_after] " + c.error().detail};
+    out.push_back(SequencedChange{std::move(c).value(), q.int64(1)});
+  }
+  if (rc != SQLITE_DONE) return read_error(m_db, "changes_after");
+  return out;
+}
+
+Result<int64_t> Store::count_changes() {
+  Query q(m_db, "SELECT count(*) FROM changes");
+  if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "count_changes");
+  return q.int64(0);
+}
+
+Result<std::vector<std::string>> Store::search_tickets(const std::string& text, int limit) {
+  const auto chars = utf8_length(text);
+  if (!chars || *chars == 0) return std::vector<std::string>{};
+  // The trigram tokenizer matches three characters or more; shorter text is scanned with LIKE.
+  std::string pattern;
+  const char* sql;
+  if (*chars >= 3) {
+    pattern = "\"";
+    for (char c : text) pattern += c == '"' ? std::string("\"\"") : std::string(1, c);
+    pattern += "\"";
+    sql = "SELECT t.id FROM tickets_fts JOIN tickets t ON t.rowid = tickets_fts.rowid "
+          "WHERE tickets_fts MATCH ? ORDER BY t.received_at DESC, t.id LIMIT ?";
+  } else {
+    for (char c : text) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern = "%" + pattern + "%";
+    sql = "SELECT id FROM tickets WHERE title LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\' "
+          "OR address LIKE ?1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT ?2";
+  }
+  Query q(m_db, sql);
+  if (!q.ok()) return read_error(m_db, "search_tickets");
+  q.bind(1, pattern);
+  q.bind(2, int64_t{limit});
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
+  if (rc != SQLITE_DONE) return read_error(m_db, "search_tickets");
+  return out;
+}
+
+Result<std::string> Store::canonical_dump() {
+  struct Part {
+    const char* title;
+    const char* sql;
+  };
+  static const Part parts[] = {
+      {"tickets",
+       "SELECT id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
+       "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
+       "work_count FROM tickets ORDER BY id"},
+      {"versions", "SELECT ticket_id, field, replica, counter, hlc FROM field_versions ORDER BY ticket_id, field"},
+      {"timeline",
+       "SELECT change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved "
+       "FROM timeline ORDER BY change_id"},
+      {"photos", "SELECT change_id, ticket_id, sha256, size, type FROM photos ORDER BY change_id"},
+      {"links", "SELECT change_id, ticket_id, other_ticket, kind FROM links ORDER BY change_id"},
+      {"conflicts", "SELECT cause, ticket_id, kind, loser, winner, subject, value, reason FROM conflicts ORDER BY cause"},
+  };
+  std::string out;
+  for (const Part& p : parts)
+    if (auto r = dump_rows(m_db, p.title, p.sql, out); !r) return r.error();
+  return out;
+}
+
+}  // namespace linli

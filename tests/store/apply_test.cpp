@@ -1,0 +1,270 @@
+// The change log in a real SQLite file: batches, idempotence (R9), one fold order (R10), the
+// server's clamp (R11), search, restarts, and a failing write in the middle of a batch.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "store/store.h"
+#include "support/changes.h"
+#include "support/fault_vfs.h"
+#include "support/temp_dir.h"
+
+namespace linli {
+namespace {
+
+using test::Maker;
+using F = EditableField;
+using A = WorkflowAction;
+using S = TicketStatus;
+
+constexpr int64_t kNow = 1'772'000'000'000;
+const std::string kT = test::ticket_id(1);
+
+Store open_store(const test::TempDir& dir, const std::string& name, const StoreOptions& o = {}) {
+  auto s = Store::open(dir.file(name), o);
+  EXPECT_TRUE(s) << s.error().detail;
+  return std::move(s).value();
+}
+
+std::string dump(Store& s) {
+  auto d = s.canonical_dump();
+  return d ? *d : "dump failed: " + d.error().detail;
+}
+
+std::vector<ApplyStatus> statuses(const std::vector<ChangeResult>& rs) {
+  std::vector<ApplyStatus> out;
+  for (const auto& r : rs) out.push_back(r.status);
+  return out;
+}
+
+// The server's log as a client pulls it.
+std::vector<SequencedChange> pull_all(Store& server, int64_t cursor = 0) {
+  auto r = server.changes_after(cursor, 100000);
+  EXPECT_TRUE(r);
+  return *r;
+}
+
+TEST(StoreApply, ABatchIsLoggedAndFoldedIntoItsTicket) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  const Change create = m.create(kT, kNow);
+  const Change urgent = m.set(kT, kNow + 1, F::Urgency, "urgent");
+  const Change note = m.note(kT, kNow + 2, EntryKind::Contact, "已电话联系王女士");
+  auto r = s.apply_changes({create, urgent, note}, ApplyMode::Local, kNow);
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(statuses(*r), (std::vector<ApplyStatus>(3, ApplyStatus::Applied)));
+  auto state = s.get_ticket_state(kT);
+  ASSERT_TRUE(state && state->has_value());
+  EXPECT_EQ((*state)->ticket.urgency, Urgency::Urgent);
+  EXPECT_EQ((*state)->work_count, 1);
+  EXPECT_EQ((*state)->fields[static_cast<size_t>(F::Urgency)].id, urgent.id);
+  EXPECT_EQ(s.applied_counter(test::replica(1)), 3u);
+  auto unsent = s.unsent_changes(test::replica(1), 10);
+  ASSERT_TRUE(unsent);
+  ASSERT_EQ(unsent->size(), 3u);
+  EXPECT_EQ(encode_change_record((*unsent)[2]), encode_change_record(note));
+  // The old ticket API sees the merged ticket.
+  auto t = s.get_ticket(kT);
+  ASSERT_TRUE(t && t->has_value());
+  EXPECT_EQ((*t)->urgency, Urgency::Urgent);
+}
+
+TEST(MergeInStore, R9_ADuplicateChangeIsAppliedOnceWhateverTheBatch) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  const std::vector<Change> batch = {m.create(kT, kNow), m.note(kT, kNow + 1), m.set(kT, kNow + 2, F::Title, "新标题")};
+  ASSERT_TRUE(s.apply_changes(batch, ApplyMode::Accept, kNow));
+  const std::string before = *s.canonical_dump();
+  auto again = s.apply_changes(batch, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(statuses(*again), (std::vector<ApplyStatus>(3, ApplyStatus::Duplicate)));
+  auto mixed = s.apply_changes({batch[1], batch[1]}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(mixed);
+  EXPECT_EQ(*s.canonical_dump(), before);
+  EXPECT_EQ(*s.count_changes(), 3);
+}
+
+TEST(StoreApply, TheServerTakesNoChangeAfterAGapInItsReplicasCounter) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker m(test::replica(1));
+  const Change c1 = m.create(kT, kNow), c2 = m.note(kT, kNow + 1), c3 = m.note(kT, kNow + 2);
+  auto r = s.apply_changes({c1, c3}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(statuses(*r), (std::vector<ApplyStatus>{ApplyStatus::Applied, ApplyStatus::Gap}));
+  EXPECT_EQ((*r)[0].seq, 1);
+  r = s.apply_changes({c2, c3}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(statuses(*r), (std::vector<ApplyStatus>{ApplyStatus::Applied, ApplyStatus::Applied}));
+  EXPECT_EQ((*r)[1].seq, 3);
+}
+
+TEST(StoreApply, AnInvalidChangeIsRefusedWithItsReason) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker m(test::replica(1));
+  Change bad = m.set(kT, kNow, F::Urgency, "whenever");
+  auto r = s.apply_changes({bad}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].status, ApplyStatus::Invalid);
+  EXPECT_EQ((*r)[0].detail, "[change] " + to_string(bad.id) + ": bad value for urgency");
+  EXPECT_EQ(*s.count_changes(), 0);
+}
+
+TEST(MergeInStore, R10_AnOlderServerChangeArrivingBeneathPendingOnesRefoldsTheTicket) {
+  test::TempDir dir;
+  Store server = open_store(dir, "server.db");
+  Store a = open_store(dir, "a.db");
+  Store b = open_store(dir, "b.db");
+  Maker ma(test::replica(1)), mb(test::replica(2));
+  // A creates; everyone gets it.
+  const Change create = ma.create(kT, kNow);
+  ASSERT_TRUE(a.apply_changes({create}, ApplyMode::Local, kNow));
+  ASSERT_TRUE(server.apply_changes({create}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(a.apply_pulled(pull_all(server), kNow));
+  ASSERT_TRUE(b.apply_pulled(pull_all(server), kNow));
+  // Concurrent title edits on the created version: B's has the later clock, A's reaches the server first.
+  const Change ta = ma.set(kT, kNow + 10, F::Title, "甲改的标题");
+  const Change tb = mb.set(kT, kNow + 20, F::Title, "乙改的标题");
+  ASSERT_TRUE(a.apply_changes({ta}, ApplyMode::Local, kNow));
+  ASSERT_TRUE(b.apply_changes({tb}, ApplyMode::Local, kNow));
+  ASSERT_TRUE(server.apply_changes({ta}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(server.apply_changes({tb}, ApplyMode::Accept, kNow));
+  // B pulls A's edit beneath its own pending one, then gets its own back: same state as the server.
+  ASSERT_TRUE(b.apply_pulled(pull_all(server, 1), kNow));
+  ASSERT_TRUE(a.apply_pulled(pull_all(server, 1), kNow));
+  EXPECT_EQ(*b.canonical_dump(), *server.canonical_dump());
+  EXPECT_EQ(*a.canonical_dump(), *server.canonical_dump());
+  auto st = server.get_ticket_state(kT);
+  EXPECT_EQ((*st)->ticket.title, "乙改的标题");
+  EXPECT_EQ(b.unsent_changes(test::replica(2), 10)->size(), 0u);
+}
+
+TEST(MergeInStore, R10_AnAcknowledgementThatPlacesAPendingChangeEarlierRefoldsTheTicket) {
+  test::TempDir dir;
+  Store server = open_store(dir, "server.db");
+  Store a = open_store(dir, "a.db");
+  Maker ma(test::replica(1)), mb(test::replica(2), Role::Centre);
+  const Change create = mb.create(kT, kNow);
+  ASSERT_TRUE(server.apply_changes({create}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(a.apply_pulled(pull_all(server), kNow));
+  const Change mine = ma.move(kT, kNow + 50, A::Assign, S::Received, {});        // Pending at A.
+  ASSERT_TRUE(a.apply_changes({mine}, ApplyMode::Local, kNow));
+  auto accepted = server.apply_changes({mine}, ApplyMode::Accept, kNow);       // seq 2.
+  const Change theirs = mb.move(kT, kNow + 10, A::ContactCitizen, S::Received, {});  // seq 3, concurrent.
+  ASSERT_TRUE(server.apply_changes({theirs}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(a.apply_pulled({pull_all(server, 2)}, kNow));  // A folds theirs beneath its own pending one.
+  ASSERT_TRUE(a.acknowledge({Ack{mine.id, (*accepted)[0].seq, (*accepted)[0].stamp, 0}}));
+  EXPECT_EQ(*a.canonical_dump(), *server.canonical_dump());
+}
+
+TEST(MergeInStore, R11_TheServerClampsAStampFarAheadAndTheAuthorTakesTheClampedOne) {
+  test::TempDir dir;
+  Store server = open_store(dir, "server.db");
+  Store a = open_store(dir, "a.db");
+  Maker ahead(test::replica(1));
+  const int64_t day = 86'400'000;
+  const Change create = ahead.create(kT, kNow + day);  // A's clock is a day fast.
+  ASSERT_TRUE(a.apply_changes({create}, ApplyMode::Local, kNow + day));
+  auto r = server.apply_changes({create}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].stamp, (Hlc{kNow + kMaxClockAheadMs, 0}));
+  EXPECT_EQ((*r)[0].skew_ms, day);
+  EXPECT_EQ(server.max_clock_skew_ms(), day);
+  ASSERT_TRUE(a.acknowledge({Ack{create.id, (*r)[0].seq, (*r)[0].stamp, (*r)[0].skew_ms}}));
+  EXPECT_EQ(*a.canonical_dump(), *server.canonical_dump());
+  EXPECT_EQ(pull_all(server)[0].change.stamp, (Hlc{kNow + kMaxClockAheadMs, 0}));
+}
+
+TEST(StoreApply, ReopeningKeepsTheVersionVectorClockCursorAndOutbox) {
+  test::TempDir dir;
+  Maker m(test::replica(1));
+  Hlc last;
+  {
+    Store s = open_store(dir, "a.db");
+    ASSERT_TRUE(s.apply_changes({m.create(kT, kNow), m.note(kT, kNow + 5)}, ApplyMode::Local, kNow));
+    last = s.stamp_now(kNow);
+    ASSERT_TRUE(s.apply_changes({m.note(kT, kNow + 6)}, ApplyMode::Local, kNow));
+  }
+  Store s = open_store(dir, "a.db");
+  EXPECT_EQ(s.applied_counter(test::replica(1)), 3u);
+  EXPECT_GT(s.stamp_now(0), last);
+  EXPECT_EQ(s.unsent_changes(test::replica(1), 10)->size(), 3u);
+  auto again = s.apply_changes({m.note(kT, kNow + 7)}, ApplyMode::Local, kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)[0].status, ApplyStatus::Applied);
+}
+
+TEST(StoreSearch, FindsChineseTextInTitleDescriptionAndAddress) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  const std::string t2 = test::ticket_id(2);
+  const Change c1 = m.create(kT, kNow);
+  Change c2 = m.create(t2, kNow);
+  c2.ticket.title = "夜间施工噪音";
+  c2.ticket.address = "河滨花园3号楼";
+  ASSERT_TRUE(s.apply_changes({c1, c2}, ApplyMode::Local, kNow));
+  EXPECT_EQ(*s.search_tickets("施工噪音"), (std::vector<std::string>{t2}));
+  EXPECT_EQ(*s.search_tickets("927弄"), (std::vector<std::string>{kT}));
+  EXPECT_EQ(*s.search_tickets("噪音"), (std::vector<std::string>{t2}));  // Two characters: a scan.
+  // A title edit moves the ticket in the index.
+  ASSERT_TRUE(s.apply_changes({m.set(t2, kNow + 1, F::Title, "楼上漏水")}, ApplyMode::Local, kNow));
+  EXPECT_TRUE(s.search_tickets("施工噪音")->empty());
+  EXPECT_EQ(*s.search_tickets("楼上漏水"), (std::vector<std::string>{t2}));
+  EXPECT_TRUE(s.search_tickets("\"")->empty());
+}
+
+// Fault injection: fail the 1st, 2nd, ... write of a batch until it gets through. Each failure
+// must leave the store exactly as before, and the batch must apply cleanly afterwards.
+TEST(StoreFaults, AWriteFailingInTheMiddleOfABatchLeavesNoPartialState) {
+  test::FaultVfs::install();
+  test::TempDir dir;
+  StoreOptions o;
+  o.vfs = test::FaultVfs::kName;
+  o.cache_pages = 4;  // Spill pages mid-transaction so writes happen before the commit too.
+  Maker m(test::replica(1));
+  std::vector<Change> first, batch;
+  first.push_back(m.create(kT, kNow));
+  for (int i = 0; i < 20; ++i) {
+    const std::string t = test::ticket_id(100 + i);
+    batch.push_back(m.create(t, kNow + i));
+    batch.push_back(m.note(t, kNow + i, EntryKind::HandlingNote, std::string(300, 'x')));
+    batch.push_back(m.set(kT, kNow + i, F::Description, "第" + std::to_string(i) + "次更新"));
+  }
+  Store reference = open_store(dir, "ref.db");
+  ASSERT_TRUE(reference.apply_changes(first, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(reference.apply_changes(batch, ApplyMode::Accept, kNow));
+  const std::string want = *reference.canonical_dump();
+
+  int failures = 0;
+  for (int nth = 1; nth < 10000; ++nth) {
+    const std::string name = "f" + std::to_string(nth) + ".db";
+    Store s = open_store(dir, name, o);
+    ASSERT_TRUE(s.apply_changes(first, ApplyMode::Accept, kNow));
+    const std::string before = dump(s);
+    test::FaultVfs::arm(nth);
+    auto r = s.apply_changes(batch, ApplyMode::Accept, kNow);
+    test::FaultVfs::disarm();
+    if (r) {
+      EXPECT_EQ(dump(s), want);
+      break;
+    }
+    ++failures;
+    EXPECT_EQ(r.error().code, ErrorCode::Storage);
+    EXPECT_EQ(dump(s), before) << "after failing write " << nth;
+    EXPECT_EQ(s.applied_counter(test::replica(1)), 1u);
+    auto retry = s.apply_changes(batch, ApplyMode::Accept, kNow);  // Same connection, disk back.
+    ASSERT_TRUE(retry) << retry.error().detail;
+    EXPECT_EQ(dump(s), want) << "retry after failing write " << nth;
+    s = open_store(dir, name, o);  // And from disk.
+    EXPECT_EQ(dump(s), want) << "reopened after failing write " << nth;
+  }
+  EXPECT_GT(failures, 3) << "the batch should write several times before its commit";
+  std::printf("failing writes tried: %d\n", failures);
+}
+
+}  // namespace
+}  // namespace linli
