@@ -53,13 +53,9 @@ void App::clear_draft() {
   m_problems = {};
 }
 
-bool App::submit_draft() {
-  m_error.clear();
-  const int64_t now = platform::now_ms();
+Ticket App::ticket_from_draft(DraftProblems& problems) const {
   Ticket t;
-  uint8_t random[16];
-  platform::fill_random(random, sizeof random);
-  t.id = format_ticket_id(random);
+  t.id = std::string(32, '0');  // Checked apart: ids are made, not typed.
   t.source = m_draft.source;
   const auto received = parse_shanghai_minute(m_draft.received_at);
   t.received_at_ms = received.value_or(0);
@@ -71,14 +67,27 @@ bool App::submit_draft() {
   t.urgency = m_draft.urgency;
   t.title = m_draft.title;
   t.description = m_draft.description;
+  problems = {};
+  problems.bad_received_at = !received;
+  for (const auto& p : validate_new_ticket(t))
+    if (p.field != TicketField::ReceivedAt && p.field != TicketField::Id) problems.fields.push_back(p);
+  return t;
+}
+
+void App::revalidate_draft() {
+  if (m_problems.any()) ticket_from_draft(m_problems);
+}
+
+bool App::submit_draft() {
+  m_error.clear();
+  const int64_t now = platform::now_ms();
+  Ticket t = ticket_from_draft(m_problems);
+  if (m_problems.any()) return false;
+  uint8_t random[16];
+  platform::fill_random(random, sizeof random);
+  t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-
-  m_problems = {};
-  m_problems.bad_received_at = !received;
-  for (const auto& p : validate_new_ticket(t))
-    if (p.field != TicketField::ReceivedAt && p.field != TicketField::Id) m_problems.fields.push_back(p);
-  if (m_problems.any()) return false;
 
   const int day = shanghai_yyyymmdd(now);
   auto seq = m_store.next_provisional_sequence(day);
@@ -125,6 +134,7 @@ std::string App::state_json() const {
                       {"notice", m_notice},
                       {"error", m_error},
                       {"pending_writes", platform::pending_durable_writes()},
+                      {"online", platform::is_online()},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address},
                                  {"citizen_name", m_draft.citizen_name}}}};
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

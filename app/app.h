@@ -58,6 +58,8 @@ class App {
   void select(const std::string& ticket_id);
   // Validates the draft and, if it passes, stores a new ticket and shows the list. False otherwise.
   bool submit_draft();
+  // After a refused save, checks the draft again so each problem goes away once it is fixed.
+  void revalidate_draft();
   void clear_draft();
   void load_demo();
   void reload();
@@ -67,6 +69,8 @@ class App {
 
  private:
   void fail(const Error& e);
+  // The ticket the draft describes (id, numbers and times aside) and its problems.
+  Ticket ticket_from_draft(DraftProblems& problems) const;
 
   Store m_store;
   Lang m_lang = Lang::Zh;

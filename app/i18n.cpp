@@ -13,7 +13,7 @@ struct Pair {
 constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"邻里 · 街道城运工单", "Linli · Street Operations Tickets"},
     {"视图", "View"},
-    {"语言", "Language"},
+    {"语言 / Language", "Language / 语言"},
     {"调试", "Debug"},
     {"工单列表", "Tickets"},
     {"受理登记", "New ticket"},
@@ -64,6 +64,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"格式不对", "not valid"},
     {"时间格式应为 2026-11-29 14:30", "Time must look like 2026-11-29 14:30"},
     {"存储出错", "Storage error"},
+    {"请先补全或更正标红的项", "Please complete or correct the fields marked in red"},
     {"工单详情", "Ticket details"},
     {"在列表中选择一张工单查看详情。", "Select a ticket in the list to see its details."},
     {"临时编号：同步后由中心统一编号", "Provisional number: the centre gives the official one on sync"},

@@ -19,7 +19,7 @@ enum class Str {
   HintReceivedAt, HintName, HintPhone, HintCommunity, HintAddress, HintTitle, HintDescription,
   Save, Clear, Saved, Saving, SaveFailed, Offline, Online, Created,
   ErrMissing, ErrTooLong, ErrBadFormat, ErrBadTime, ErrStorage,
-  DetailTitle, DetailNone, ProvisionalHint,
+  FixProblems, DetailTitle, DetailNone, ProvisionalHint,
   Count_,
 };
 

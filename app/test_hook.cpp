@@ -47,6 +47,10 @@ namespace linli::ui {
 
 void install_test_hook() { ImGui::GetCurrentContext()->TestEngineHookItems = true; }
 
+void label_last_item(const char* label) {
+  ImGuiTestEngineHook_ItemInfo(ImGui::GetCurrentContext(), ImGui::GetItemID(), label, 0);
+}
+
 void end_test_hook_frame() {
   g_last.swap(g_building);
   g_building.clear();

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "test_hook.h"
+
 namespace linli::ui {
 namespace {
 
@@ -30,7 +32,9 @@ void draw_tabs(App& app, FrameInfo& frame) {
   auto tab = [&](Str name, const char* id, View v) {
     const std::string label = std::string(tr(lang, name)) + id;
     const ImGuiTabItemFlags flags = forcing && want == v ? ImGuiTabItemFlags_SetSelected : 0;
-    if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+    const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+    label_last_item(label.c_str());
+    if (open) {
       shown = v;
       ImGui::EndTabItem();
     }

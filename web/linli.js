@@ -167,7 +167,24 @@
     if (metrics.firstFrameMs === null) showFailure('邻里无法启动 / Linli could not start\n' + (e.message || e));
   });
 
-  window.Linli = { storage, ime, metrics };
+  // ---- Is the sync server reachable? navigator.onLine only knows about the network interface.
+  const net = {
+    reachable: navigator.onLine,
+    check() {
+      const ctl = new AbortController();
+      const timer = setTimeout(() => ctl.abort(), 4000);
+      fetch('healthz', { cache: 'no-store', signal: ctl.signal })
+        .then((r) => { this.reachable = r.ok; })
+        .catch(() => { this.reachable = false; })
+        .finally(() => clearTimeout(timer));
+    },
+  };
+  net.check();
+  setInterval(() => net.check(), 10000);
+  window.addEventListener('online', () => net.check());
+  window.addEventListener('offline', () => { net.reachable = false; });
+
+  window.Linli = { storage, ime, metrics, net };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <string>
 
 #include "panels/panels.h"
@@ -34,10 +35,11 @@ void field_problem(Lang lang, std::optional<ValidationCode> code, float label_wi
   ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, s)).c_str());
 }
 
-void text_field(App& app, Str label, Str hint, std::string& value, TicketField field, bool required, float lw) {
+void text_field(App& app, Str label, Str hint, std::string& value, TicketField field, bool required, float lw,
+                float input_w) {
   const Lang lang = app.lang();
   field_label(lang, label, required, lw);
-  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::SetNextItemWidth(input_w);
   ImGui::InputTextWithHint(id_for(lang, label).c_str(), std::string(tr(lang, hint)).c_str(), &value);
   field_problem(lang, app.problems().of(field), lw);
 }
@@ -63,6 +65,9 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   IntakeDraft& d = app.draft();
   const float lw = ImGui::GetFontSize() * (lang == Lang::Zh ? 6.0f : 8.5f);
   const bool citizen_required = d.source != Source::Patrol;
+  // Inputs stop growing at a readable width on a wide screen.
+  const float input_w = std::min(ImGui::GetContentRegionAvail().x - lw, ImGui::GetFontSize() * 36);
+  app.revalidate_draft();
 
   enum_combo<Source, kSourceCount>(app, Str::FieldSource, d.source, lw);
 
@@ -75,11 +80,11 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   }
 
   text_field(app, Str::FieldCitizenName, Str::HintName, d.citizen_name, TicketField::CitizenName,
-             citizen_required, lw);
+             citizen_required, lw, input_w);
   text_field(app, Str::FieldCitizenPhone, Str::HintPhone, d.citizen_phone, TicketField::CitizenPhone,
-             citizen_required, lw);
-  text_field(app, Str::FieldCommunity, Str::HintCommunity, d.community, TicketField::Community, true, lw);
-  text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw);
+             citizen_required, lw, input_w);
+  text_field(app, Str::FieldCommunity, Str::HintCommunity, d.community, TicketField::Community, true, lw, input_w);
+  text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
   enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
 
   field_label(lang, Str::FieldUrgency, false, lw);
@@ -89,12 +94,12 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   if (ImGui::RadioButton(std::string(label(lang, Urgency::Urgent)).c_str(), d.urgency == Urgency::Urgent))
     d.urgency = Urgency::Urgent;
 
-  text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw);
+  text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw, input_w);
 
   field_label(lang, Str::FieldDescription, false, lw);
   const float rows = frame.css_width < 760.0f ? 4.0f : 6.0f;
   ImGui::InputTextMultiline(id_for(lang, Str::FieldDescription).c_str(), &d.description,
-                            ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * rows));
+                            ImVec2(input_w, ImGui::GetTextLineHeight() * rows));
   field_problem(lang, app.problems().of(TicketField::Description), lw);
 
   ImGui::Spacing();
@@ -103,6 +108,11 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
     app.submit_draft();
   ImGui::SameLine();
   if (ImGui::Button(std::string(tr(lang, Str::Clear)).c_str())) app.clear_draft();
+  if (app.problems().any()) {
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::FixProblems)).c_str());
+  }
 }
 
 }  // namespace linli::ui

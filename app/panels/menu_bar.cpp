@@ -18,7 +18,7 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
       app.set_view(View::Intake);
     ImGui::EndMenu();
   }
-  const std::string lang_menu = std::string(tr(lang, Str::MenuLanguage)) + " / Language##menu-lang";
+  const std::string lang_menu = std::string(tr(lang, Str::MenuLanguage)) + "##menu-lang";
   if (ImGui::BeginMenu(lang_menu.c_str())) {
     if (ImGui::MenuItem("中文", nullptr, lang == Lang::Zh)) app.set_lang(Lang::Zh);
     if (ImGui::MenuItem("English", nullptr, lang == Lang::En)) app.set_lang(Lang::En);

@@ -48,6 +48,7 @@ void set_clipboard_text(const char* text);
 
 int64_t now_ms();
 void fill_random(uint8_t* out, size_t n);
+// Whether the sync server answered its last health check (every 10 s, and when the network returns).
 bool is_online();
 
 // Small persistent settings (the UI language).

@@ -40,7 +40,7 @@ EM_JS(char*, js_take_text_input, (), {
   return p;
 });
 EM_JS(void, js_set_clipboard, (const char* text), { Linli.ime.copy(UTF8ToString(text)); });
-EM_JS(int, js_is_online, (), { return navigator.onLine ? 1 : 0; });
+EM_JS(int, js_is_online, (), { return Linli.net.reachable ? 1 : 0; });
 EM_JS(char*, js_load_setting, (const char* key), {
   let s = null;
   try { s = localStorage.getItem("linli." + UTF8ToString(key)); } catch (e) {}

@@ -1,0 +1,118 @@
+// End-to-end: the real server on 127.0.0.1 and Debian's Chromium. A ticket typed in Chinese
+// survives a reload, and the app starts and keeps it with the server stopped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, findItem,
+} from './harness.mjs';
+
+test('a ticket registered in Chinese survives a reload and a server outage', { timeout: 240000 }, async (t) => {
+  const server = await startServer();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  const m = await page.evaluate(() => window.linliTest.metrics());
+  console.log(`# page load to first frame with the CJK font: ${m.firstFrameMs.toFixed(0)} ms ` +
+              `(font fetched ${m.fontMs.toFixed(0)} ms, storage loaded ${m.storageLoadMs.toFixed(0)} ms, main ${m.mainMs.toFixed(0)} ms)`);
+  assert.equal((await state(page)).lang, 'zh', 'Chinese is the default');
+  assert.equal((await state(page)).tickets.length, 0);
+  await shot(page, '01-empty-zh');
+
+  // The service worker takes control, so the app shell is cached for offline starts.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 }).catch(async () => {
+    await page.reload();
+    await waitForApp(page);
+  });
+
+  // An empty form is refused field by field, and nothing is stored.
+  await click(page, '受理登记');
+  await waitForState(page, (s) => s.view === 'intake', 'the intake form');
+  await click(page, '保存');
+  const refused = await waitForState(page, (s) => s.problems.length > 0, 'validation problems');
+  const fields = refused.problems.map((p) => p.field).sort();
+  assert.deepEqual(fields, ['address', 'citizen_name', 'citizen_phone', 'community', 'title']);
+  assert.equal(refused.tickets.length, 0);
+  await shot(page, '02-intake-refused-zh');
+
+  // Fill it in through the IME path, as a Chinese input method would.
+  await typeInto(page, '市民姓名', '王女士');
+  assert.ok(!(await state(page)).problems.some((p) => p.field === 'citizen_name'), 'a fixed field loses its mark');
+  await typeInto(page, '联系电话', '13917261234');
+  await typeInto(page, '小区', '河滨花园');
+  await typeInto(page, '地址', '河滨花园3号楼');
+  await typeInto(page, '标题', '大门处设置快递代收点');
+  await typeInto(page, '问题描述', '小区只保留一道门进出，大门处不代收快递。');
+  const draft = (await state(page)).draft;
+  assert.equal(draft.address, '河滨花园3号楼');
+  assert.equal(draft.citizen_name, '王女士');
+  await shot(page, '03-intake-filled-zh');
+  await click(page, '保存');
+  let s = await waitForState(page, (st) => st.tickets.length === 1 && st.pending_writes === 0, 'the saved ticket');
+  assert.equal(s.tickets[0].address, '河滨花园3号楼');
+  assert.match(s.tickets[0].number, /^临-\d{8}-0001$/);
+  assert.equal(s.view, 'tickets');
+  await shot(page, '04-list-zh');
+
+  // Reload: the ticket comes back from IndexedDB.
+  await page.reload();
+  await waitForApp(page);
+  s = await waitForState(page, (st) => st.tickets.length === 1, 'the ticket after reload');
+  assert.equal(s.tickets[0].address, '河滨花园3号楼');
+  assert.equal(s.tickets[0].title, '大门处设置快递代收点');
+
+  // Server down: the service worker starts the app, and the ticket is still there.
+  assert.equal(await server.stop(), 0, 'the server stops cleanly on SIGTERM');
+  await page.reload();
+  await waitForApp(page);
+  s = await waitForState(page, (st) => st.tickets.length === 1 && st.online === false,
+                         'the ticket, and the status bar saying offline, with the server stopped');
+  assert.equal(s.tickets[0].address, '河滨花园3号楼');
+  await findItem(page, '工单列表');
+  await shot(page, '05-offline-zh');
+  assert.deepEqual(errors, []);
+});
+
+test('the English switch and a small window', { timeout: 180000 }, async (t) => {
+  const server = await startServer();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await click(page, '载入示例数据');
+  let s = await waitForState(page, (st) => st.tickets.length >= 5, 'demo tickets');
+  await shot(page, '10-demo-zh');
+
+  await click(page, '语言 / Language');
+  await click(page, 'English');
+  s = await waitForState(page, (st) => st.lang === 'en', 'English');
+  await findItem(page, 'Tickets');
+  await shot(page, '11-demo-en');
+  await click(page, 'New ticket');
+  await waitForState(page, (st) => st.view === 'intake', 'the intake form in English');
+  await shot(page, '12-intake-en');
+
+  await page.setViewportSize({ width: 400, height: 720 });
+  await frames(page, 5);
+  await shot(page, '13-intake-en-small');
+  await click(page, 'Tickets');
+  await frames(page, 3);
+  await shot(page, '14-list-en-small');
+
+  // The language choice is kept across reloads.
+  await page.reload();
+  await waitForApp(page);
+  assert.equal((await state(page)).lang, 'en');
+  await click(page, 'Language / 语言');
+  await click(page, '中文');
+  await waitForState(page, (st) => st.lang === 'zh', 'Chinese again');
+  await frames(page, 3);
+  await shot(page, '15-list-zh-small');
+});

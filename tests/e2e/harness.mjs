@@ -1,0 +1,125 @@
+// Helpers for the browser end-to-end tests: start the real linli-server on a free loopback port,
+// launch Debian's Chromium through playwright-core, find ImGui widgets by label and click them.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '..', '..');
+export const serverBin = process.env.LINLI_SERVER || path.join(repo, 'build/dev/sync-server/linli-server');
+export const webDir = process.env.LINLI_WEB_DIR || path.join(repo, 'build/wasm/web');
+export const shotDir = process.env.LINLI_SHOTS || path.join(repo, 'build/e2e-shots');
+mkdirSync(shotDir, { recursive: true });
+
+export const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu-sandbox', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+// Starts linli-server with --port 0 and resolves once it prints the address it listens on.
+export async function startServer({ seedDemo = false } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'linli-e2e-'));
+  const args = ['--host', '127.0.0.1', '--port', '0', '--db', path.join(dir, 'server.db'), '--web', webDir];
+  if (seedDemo) args.push('--seed-demo');
+  const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 15000);
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${log}`)); });
+  });
+  proc.stdout.resume();
+  const stop = async () => {
+    if (proc.exitCode !== null) return proc.exitCode;
+    const exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 10000))]);
+    if (code === 'timeout') { proc.kill('SIGKILL'); await exited; }
+    rmSync(dir, { recursive: true, force: true });
+    return code;
+  };
+  return { url, stop, proc };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+}
+
+// Waits until the app has drawn a frame with its CJK font.
+export async function waitForApp(page, timeout = 60000) {
+  await page.waitForFunction(() => window.linliTest && window.linliTest.ready(), null, { timeout, polling: 100 });
+}
+
+export async function frames(page, n = 3) {
+  await page.evaluate((count) => new Promise((resolve) => {
+    let left = count;
+    const tick = () => (--left <= 0 ? resolve() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), n);
+}
+
+export const state = (page) => page.evaluate(() => window.linliTest.state());
+export const items = (page) => page.evaluate(() => window.linliTest.items());
+
+// Finds a labelled item of the last frame (visible label, or the id after "##" when unlabelled).
+export async function findItem(page, label, timeout = 10000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const found = (await items(page)).find((it) => it.label === label || it.id === label ||
+                                                   (it.label === '' && it.id === '##' + label));
+    if (found) return found;
+    if (Date.now() > until) {
+      const seen = (await items(page)).map((it) => it.label || it.id).join(' | ');
+      throw new Error(`no item labelled "${label}" on screen; seen: ${seen}`);
+    }
+    await frames(page, 2);
+  }
+}
+
+// Moves to the item, lets a frame see the hover (ImGui's tabs and overlapping items need it, as a
+// person's hand gives it), then presses and releases on separate frames.
+export async function click(page, label) {
+  const it = await findItem(page, label);
+  await page.mouse.move(it.x + Math.min(it.w / 2, 40), it.y + it.h / 2);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 3);
+  return it;
+}
+
+// Clicks a text field by label and types into it through the IME textarea, as an input method does.
+export async function typeInto(page, label, text) {
+  await click(page, label);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ime', null, { timeout: 5000 });
+  await page.keyboard.insertText(text);
+  await frames(page, 3);
+}
+
+export async function waitForState(page, predicate, description, timeout = 15000) {
+  const until = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await state(page);
+    if (predicate(last)) return last;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${description}; state: ${JSON.stringify(last)}`);
+    await frames(page, 2);
+  }
+}
+
+export async function shot(page, name) {
+  const file = path.join(shotDir, name + '.png');
+  await page.screenshot({ path: file });
+  return file;
+}
