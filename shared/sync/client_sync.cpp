@@ -1,0 +1,75 @@
+// Client and server sync state over the store. No network, no JSON: messages are structs.
+#include "sync/client_sync.h"
+
+namespace linli {
+
+ClientSync::ClientSync(Store& store, ReplicaId self, Author author)
+    : m_store(store), m_self(self), m_author(std::move(author)) {}
+
+Result<std::vector<Change>> ClientSync::record(std::vector<Change> drafts, int64_t now_ms) {
+  uint64_t counter = m_store.applied_counter(m_self);
+  for (Change& c : drafts) {
+    c.id = ChangeId{m_self, ++counter};
+    c.stamp = m_store.stamp_now(now_ms);
+    c.author = m_author;
+    if (auto v = validate_change(c); !v) return Error{ErrorCode::InvalidArgument, "[sync.record] " + v.error().detail};
+  }
+  auto results = m_store.apply_changes(drafts, ApplyMode::Local, now_ms);
+  if (!results) return results.error();
+  for (const ChangeResult& r : *results)
+    if (r.status != ApplyStatus::Applied)
+      return Error{ErrorCode::InvalidArgument, "[sync.record] " + to_string(r.id) + ": " +
+                                                   std::string(to_string(r.status)) + " " + r.detail};
+  return drafts;
+}
+
+Result<PushRequest> ClientSync::build_push(int max_changes) {
+  auto unsent = m_store.unsent_changes(m_self, max_changes);
+  if (!unsent) return unsent.error();
+  return PushRequest{m_self, std::move(unsent).value()};
+}
+
+Result<void> ClientSync::take_push_response(const PushResponse& response) {
+  std::vector<Ack> acks;
+  for (const PushResult& r : response.results)
+    if (r.status == ApplyStatus::Applied && r.id.replica == m_self)
+      acks.push_back(Ack{r.id, r.seq, r.stamp, r.skew_ms});
+  // Duplicate: the server has it; its number comes with the next pull. Gap: send again.
+  if (acks.empty()) return Ok{};
+  return m_store.acknowledge(acks);
+}
+
+PullRequest ClientSync::build_pull(int limit) { return PullRequest{m_self, m_store.pull_cursor(), limit}; }
+
+Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_t now_ms) {
+  if (response.from > m_store.pull_cursor()) return false;  // It would leave a hole: a stale reply.
+  auto r = m_store.apply_pulled(response.changes, now_ms);
+  if (!r) return r.error();
+  return true;
+}
+
+Result<PushResponse> ServerSync::take_push(const PushRequest& request, int64_t now_ms) {
+  for (const Change& c : request.changes)
+    if (c.id.replica != request.replica)
+      return Error{ErrorCode::InvalidArgument, "[sync.push] change " + to_string(c.id) + " is not the pusher's"};
+  auto results = m_store.apply_changes(request.changes, ApplyMode::Accept, now_ms);
+  if (!results) return results.error();
+  PushResponse out;
+  out.results.reserve(results->size());
+  for (ChangeResult& r : *results)
+    out.results.push_back(PushResult{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail)});
+  return out;
+}
+
+Result<PullResponse> ServerSync::take_pull(const PullRequest& request) {
+  auto changes = m_store.changes_after(request.cursor, request.limit + 1);
+  if (!changes) return changes.error();
+  PullResponse out;
+  out.from = request.cursor;
+  out.more = static_cast<int>(changes->size()) > request.limit;
+  if (out.more) changes->pop_back();
+  out.changes = std::move(changes).value();
+  return out;
+}
+
+}  // namespace linli

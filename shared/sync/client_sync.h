@@ -1,0 +1,55 @@
+// Per-peer sync state, transport-agnostic (after Automerge's sync.rs): the client records its own
+// changes, builds a push from its outbox, takes the push's results, builds a pull from its cursor
+// and takes the pull. It never talks to a network: the caller carries the messages (wire.h).
+//
+// The protocol in short. Every change is durable in the client's store before it is shown saved.
+// A push sends the oldest unsent changes; the server gives each a sequence number (or says it has
+// it already, or that an earlier one is missing). A pull asks for what came after the cursor; the
+// client folds it beneath its own unsent changes (merge rule R10), and an own change that comes
+// back in a pull counts as acknowledged. Lost, repeated or reordered messages do no harm: changes
+// apply exactly once (R9) and a pull that does not start at or before the cursor is ignored.
+#pragma once
+
+#include <vector>
+
+#include "core/change.h"
+#include "store/store.h"
+#include "sync/wire.h"
+
+namespace linli {
+
+class ClientSync {
+ public:
+  // `store` must outlive this object; `self` is this replica's id, `author` who is signed in.
+  ClientSync(Store& store, ReplicaId self, Author author);
+
+  // Gives each draft this replica's next id, a stamp and the author, and applies them all in one
+  // transaction. Drafts carry ticket, kind, base and payload. Returns the changes as recorded.
+  Result<std::vector<Change>> record(std::vector<Change> drafts, int64_t now_ms);
+
+  Result<PushRequest> build_push(int max_changes = 500);
+  Result<void> take_push_response(const PushResponse& response);
+  PullRequest build_pull(int limit = 1000);
+  // Applies a pull that starts at or before the cursor; returns false if it was ignored.
+  Result<bool> take_pull_response(const PullResponse& response, int64_t now_ms);
+
+  const ReplicaId& self() const { return m_self; }
+
+ private:
+  Store& m_store;
+  ReplicaId m_self;
+  Author m_author;
+};
+
+// The server's side of the same protocol: what a route handler calls between decode and encode.
+class ServerSync {
+ public:
+  explicit ServerSync(Store& store) : m_store(store) {}
+  Result<PushResponse> take_push(const PushRequest& request, int64_t now_ms);
+  Result<PullResponse> take_pull(const PullRequest& request);
+
+ private:
+  Store& m_store;
+};
+
+}  // namespace linli

@@ -1,0 +1,398 @@
+// JSON codec of the sync messages (nlohmann/json, exceptions off). Every field is looked up with
+// find() and type-checked before it is read; the first problem found is the error returned.
+#include "sync/wire.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <limits>
+
+namespace linli {
+namespace {
+
+using json = nlohmann::json;
+
+std::string quote(std::string_view path, const char* key) { return "\"" + std::string(path) + key + "\""; }
+
+// Reads the fields of one JSON object; remembers the first error. `path` prefixes nested keys.
+class In {
+ public:
+  In(const json& obj, std::string where, std::string* error, std::string path = {})
+      : m_obj(obj), m_where(std::move(where)), m_error(error), m_path(std::move(path)) {}
+
+  bool ok() const { return m_error->empty(); }
+  void fail(const std::string& what) {
+    if (ok()) *m_error = "[sync.decode] " + m_where + what;
+  }
+
+  const json* get(const char* key, bool required = true) {
+    if (!ok()) return nullptr;
+    const auto it = m_obj.find(key);
+    if (it == m_obj.end()) {
+      if (required) fail("missing " + quote(m_path, key));
+      return nullptr;
+    }
+    return &*it;
+  }
+  std::string str(const char* key, bool required = true) {
+    const json* v = get(key, required);
+    if (!v) return {};
+    if (!v->is_string()) return fail(quote(m_path, key) + " is not a string"), std::string();
+    return v->get_ref<const std::string&>();
+  }
+  uint64_t u64(const char* key, bool required = true) {
+    const json* v = get(key, required);
+    if (!v) return 0;
+    if (!v->is_number_unsigned()) return fail(quote(m_path, key) + " is not an unsigned integer"), 0;
+    return v->get<uint64_t>();
+  }
+  int64_t i64(const char* key, bool required = true) {
+    const json* v = get(key, required);
+    if (!v) return 0;
+    if (!v->is_number_integer() ||
+        (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())))
+      return fail(quote(m_path, key) + " is not an integer"), 0;
+    return v->get<int64_t>();
+  }
+  bool boolean(const char* key, bool required = true) {
+    const json* v = get(key, required);
+    if (!v) return false;
+    if (!v->is_boolean()) return fail(quote(m_path, key) + " is not a boolean"), false;
+    return v->get<bool>();
+  }
+  template <class E, class Parse>
+  E code(const char* key, Parse parse) {
+    const std::string s = str(key);
+    if (!ok()) return E{};
+    const auto v = parse(s);
+    if (!v) return fail("unknown " + quote(m_path, key) + " code"), E{};
+    return *v;
+  }
+  ReplicaId replica(const char* key) {
+    const std::string s = str(key);
+    if (!ok()) return {};
+    const auto r = parse_replica_id(s);
+    if (!r) return fail(quote(m_path, key) + " is not 32 lowercase hex digits"), ReplicaId{};
+    return *r;
+  }
+  // {"replica": "...", "counter": n}; absent means the zero id when not required.
+  ChangeId change_id(const char* key, bool required) {
+    const json* v = get(key, required);
+    if (!v) return {};
+    if (!v->is_object()) return fail(quote(m_path, key) + " is not an object"), ChangeId{};
+    In sub(*v, m_where, m_error, m_path + key + ".");
+    ChangeId id{sub.replica("replica"), sub.u64("counter")};
+    return id;
+  }
+  std::optional<In> object(const char* key) {
+    const json* v = get(key);
+    if (!v) return std::nullopt;
+    if (!v->is_object()) return fail(quote(m_path, key) + " is not an object"), std::nullopt;
+    return In(*v, m_where, m_error, m_path + key + ".");
+  }
+  Hlc hlc() {
+    Hlc h{i64("hlc_ms"), static_cast<uint32_t>(std::min<uint64_t>(u64("hlc_counter"), 0x1'0000'0000ull - 1))};
+    if (ok() && !is_valid(h)) fail("\"hlc\" out of range");
+    return h;
+  }
+
+ private:
+  const json& m_obj;
+  std::string m_where;
+  std::string* m_error;
+  std::string m_path;
+};
+
+json id_json(const ChangeId& id) { return json{{"replica", to_hex(id.replica)}, {"counter", id.counter}}; }
+
+json ticket_json(const Ticket& t) {
+  return json{{"provisional_number", t.provisional_number}, {"official_number", t.official_number},
+              {"source", to_string(t.source)}, {"received_at", t.received_at_ms},
+              {"citizen_name", t.citizen_name}, {"citizen_phone", t.citizen_phone},
+              {"community", t.community}, {"address", t.address}, {"category", to_string(t.category)},
+              {"urgency", to_string(t.urgency)}, {"title", t.title}, {"description", t.description},
+              {"created_at", t.created_at_ms}, {"updated_at", t.updated_at_ms}};
+}
+
+json change_json(const Change& c) {
+  json j{{"id", id_json(c.id)}, {"hlc_ms", c.stamp.ms}, {"hlc_counter", c.stamp.counter},
+         {"ticket", c.ticket_id}, {"user", c.author.user}, {"role", to_string(c.author.role)},
+         {"kind", to_string(c.kind)}};
+  if (!c.base.is_zero()) j["base"] = id_json(c.base);
+  switch (c.kind) {
+    case ChangeKind::CreateTicket: j["new_ticket"] = ticket_json(c.ticket); break;
+    case ChangeKind::SetField:
+      j["field"] = to_string(c.field);
+      j["value"] = c.value;
+      break;
+    case ChangeKind::Transition:
+      j["action"] = to_string(c.action);
+      j["from"] = to_string(c.from);
+      j["to"] = to_string(c.to);
+      j["seen_work"] = c.seen_work;
+      break;
+    case ChangeKind::AddEntry: {
+      json e{{"kind", to_string(c.entry.kind)}, {"text", c.entry.text}};
+      if (c.entry.satisfaction != Satisfaction::None) e["satisfaction"] = to_string(c.entry.satisfaction);
+      if (c.entry.days != 0) e["days"] = c.entry.days;
+      if (!c.entry.request.is_zero()) {
+        e["request"] = id_json(c.entry.request);
+        e["approved"] = c.entry.approved;
+      }
+      j["entry"] = std::move(e);
+      break;
+    }
+    case ChangeKind::AttachPhoto:
+      j["photo"] = json{{"sha256", c.photo.sha256}, {"size", c.photo.size}, {"type", c.photo.type}};
+      break;
+    case ChangeKind::LinkTickets:
+      j["link"] = json{{"other", c.link.other_ticket}, {"kind", to_string(c.link.kind)}};
+      break;
+  }
+  return j;
+}
+
+Ticket read_ticket(In& in, const std::string& id) {
+  Ticket t;
+  t.id = id;
+  t.provisional_number = in.str("provisional_number");
+  t.official_number = in.str("official_number");
+  t.source = in.code<Source>("source", parse_source);
+  t.received_at_ms = in.i64("received_at");
+  t.citizen_name = in.str("citizen_name");
+  t.citizen_phone = in.str("citizen_phone");
+  t.community = in.str("community");
+  t.address = in.str("address");
+  t.category = in.code<Category>("category", parse_category);
+  t.urgency = in.code<Urgency>("urgency", parse_urgency);
+  t.title = in.str("title");
+  t.description = in.str("description");
+  t.created_at_ms = in.i64("created_at");
+  t.updated_at_ms = in.i64("updated_at");
+  return t;
+}
+
+void read_payload(In& in, Change& c) {
+  switch (c.kind) {
+    case ChangeKind::CreateTicket:
+      if (auto t = in.object("new_ticket")) c.ticket = read_ticket(*t, c.ticket_id);
+      break;
+    case ChangeKind::SetField:
+      c.field = in.code<EditableField>("field", parse_editable_field);
+      c.value = in.str("value");
+      break;
+    case ChangeKind::Transition:
+      c.action = in.code<WorkflowAction>("action", parse_workflow_action);
+      c.from = in.code<TicketStatus>("from", parse_ticket_status);
+      c.to = in.code<TicketStatus>("to", parse_ticket_status);
+      c.seen_work = in.i64("seen_work");
+      break;
+    case ChangeKind::AddEntry:
+      if (auto e = in.object("entry")) {
+        c.entry.kind = e->code<EntryKind>("kind", parse_entry_kind);
+        c.entry.text = e->str("text");
+        if (e->get("satisfaction", false)) c.entry.satisfaction = e->code<Satisfaction>("satisfaction", parse_satisfaction);
+        const int64_t days = e->i64("days", false);
+        if (days < 0 || days > 365) e->fail("\"entry.days\" out of range");
+        c.entry.days = static_cast<int32_t>(days);
+        c.entry.request = e->change_id("request", false);
+        c.entry.approved = e->boolean("approved", false);
+      }
+      break;
+    case ChangeKind::AttachPhoto:
+      if (auto p = in.object("photo")) {
+        c.photo.sha256 = p->str("sha256");
+        c.photo.size = p->i64("size");
+        c.photo.type = p->str("type");
+      }
+      break;
+    case ChangeKind::LinkTickets:
+      if (auto l = in.object("link")) {
+        c.link.other_ticket = l->str("other");
+        c.link.kind = l->code<LinkKind>("kind", parse_link_kind);
+      }
+      break;
+  }
+}
+
+// One change; `where` is "change 17: ".
+Change read_change(const json& j, const std::string& where, std::string* error) {
+  Change c;
+  if (!j.is_object()) {
+    *error = "[sync.decode] " + where + "not an object";
+    return c;
+  }
+  In in(j, where, error);
+  c.id = in.change_id("id", true);
+  c.stamp = in.hlc();
+  c.ticket_id = in.str("ticket");
+  c.base = in.change_id("base", false);
+  c.author.user = in.str("user");
+  c.author.role = in.code<Role>("role", parse_role);
+  c.kind = in.code<ChangeKind>("kind", parse_change_kind);
+  if (!in.ok()) return c;
+  read_payload(in, c);
+  if (!in.ok()) return c;
+  if (auto v = validate_change(c); !v) in.fail(v.error().detail);
+  return c;
+}
+
+// Parses the envelope: an object whose "type" is `type`.
+Result<json> parse_message(std::string_view text, const char* type) {
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded()) return Error{ErrorCode::InvalidArgument, "[sync.decode] not JSON"};
+  if (!j.is_object()) return Error{ErrorCode::InvalidArgument, "[sync.decode] not a JSON object"};
+  const auto t = j.find("type");
+  if (t == j.end() || !t->is_string() || t->get_ref<const std::string&>() != type)
+    return Error{ErrorCode::InvalidArgument, std::string("[sync.decode] not a \"") + type + "\" message"};
+  return j;
+}
+
+// The array under `key`, at most kMaxChangesPerMessage long.
+Result<const json*> array_of(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return Error{ErrorCode::InvalidArgument, std::string("[sync.decode] missing \"") + key + "\""};
+  if (!it->is_array()) return Error{ErrorCode::InvalidArgument, std::string("[sync.decode] \"") + key + "\" is not an array"};
+  if (it->size() > kMaxChangesPerMessage)
+    return Error{ErrorCode::InvalidArgument, std::string("[sync.decode] \"") + key + "\" has too many items"};
+  return &*it;
+}
+
+Error invalid(std::string detail) { return Error{ErrorCode::InvalidArgument, std::move(detail)}; }
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string encode(const PushRequest& m) {
+  json changes = json::array();
+  for (const Change& c : m.changes) changes.push_back(change_json(c));
+  return dump(json{{"type", "push"}, {"replica", to_hex(m.replica)}, {"changes", std::move(changes)}});
+}
+
+std::string encode(const PushResponse& m) {
+  json results = json::array();
+  for (const PushResult& r : m.results) {
+    json j{{"id", id_json(r.id)}, {"status", to_string(r.status)}};
+    if (r.status == ApplyStatus::Applied) {
+      j["seq"] = r.seq;
+      j["hlc_ms"] = r.stamp.ms;
+      j["hlc_counter"] = r.stamp.counter;
+      j["skew_ms"] = r.skew_ms;
+    }
+    if (!r.detail.empty()) j["detail"] = r.detail;
+    results.push_back(std::move(j));
+  }
+  return dump(json{{"type", "push_result"}, {"results", std::move(results)}});
+}
+
+std::string encode(const PullRequest& m) {
+  return dump(json{{"type", "pull"}, {"replica", to_hex(m.replica)}, {"cursor", m.cursor}, {"limit", m.limit}});
+}
+
+std::string encode(const PullResponse& m) {
+  json changes = json::array();
+  for (const SequencedChange& s : m.changes) {
+    json c = change_json(s.change);
+    c["seq"] = s.seq;
+    changes.push_back(std::move(c));
+  }
+  return dump(json{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"changes", std::move(changes)}});
+}
+
+Result<PushRequest> decode_push_request(std::string_view text) {
+  auto j = parse_message(text, "push");
+  if (!j) return j.error();
+  std::string error;
+  In top(*j, "", &error);
+  PushRequest m;
+  m.replica = top.replica("replica");
+  if (!error.empty()) return invalid(error);
+  auto changes = array_of(*j, "changes");
+  if (!changes) return changes.error();
+  for (size_t i = 0; i < (*changes)->size(); ++i) {
+    m.changes.push_back(read_change((**changes)[i], "change " + std::to_string(i) + ": ", &error));
+    if (!error.empty()) return invalid(error);
+  }
+  return m;
+}
+
+Result<PushResponse> decode_push_response(std::string_view text) {
+  auto j = parse_message(text, "push_result");
+  if (!j) return j.error();
+  auto results = array_of(*j, "results");
+  if (!results) return results.error();
+  std::string error;
+  PushResponse m;
+  for (size_t i = 0; i < (*results)->size(); ++i) {
+    const json& rj = (**results)[i];
+    const std::string where = "result " + std::to_string(i) + ": ";
+    if (!rj.is_object()) return invalid("[sync.decode] " + where + "not an object");
+    In in(rj, where, &error);
+    PushResult r;
+    r.id = in.change_id("id", true);
+    r.status = in.code<ApplyStatus>("status", [](std::string_view s) -> std::optional<ApplyStatus> {
+      for (ApplyStatus a : {ApplyStatus::Applied, ApplyStatus::Duplicate, ApplyStatus::Gap, ApplyStatus::Invalid})
+        if (to_string(a) == s) return a;
+      return std::nullopt;
+    });
+    if (in.ok() && r.status == ApplyStatus::Applied) {
+      r.seq = in.i64("seq");
+      r.stamp = in.hlc();
+      r.skew_ms = in.i64("skew_ms");
+      if (in.ok() && r.seq <= 0) in.fail("\"seq\" must be positive");
+    }
+    r.detail = in.str("detail", false);
+    if (!error.empty()) return invalid(error);
+    m.results.push_back(std::move(r));
+  }
+  return m;
+}
+
+Result<PullRequest> decode_pull_request(std::string_view text) {
+  auto j = parse_message(text, "pull");
+  if (!j) return j.error();
+  std::string error;
+  In in(*j, "", &error);
+  PullRequest m;
+  m.replica = in.replica("replica");
+  m.cursor = in.i64("cursor");
+  const int64_t limit = in.i64("limit");
+  if (in.ok() && (m.cursor < 0 || limit < 1 || limit > static_cast<int64_t>(kMaxChangesPerMessage)))
+    in.fail("\"cursor\" or \"limit\" out of range");
+  m.limit = static_cast<int>(limit);
+  if (!error.empty()) return invalid(error);
+  return m;
+}
+
+Result<PullResponse> decode_pull_response(std::string_view text) {
+  auto j = parse_message(text, "pull_result");
+  if (!j) return j.error();
+  std::string error;
+  In in(*j, "", &error);
+  PullResponse m;
+  m.from = in.i64("from");
+  m.more = in.boolean("more");
+  if (in.ok() && m.from < 0) in.fail("\"from\" out of range");
+  if (!error.empty()) return invalid(error);
+  auto changes = array_of(*j, "changes");
+  if (!changes) return changes.error();
+  int64_t last = m.from;
+  for (size_t i = 0; i < (*changes)->size(); ++i) {
+    const json& cj = (**changes)[i];
+    const std::string where = "change " + std::to_string(i) + ": ";
+    SequencedChange s;
+    s.change = read_change(cj, where, &error);
+    if (error.empty()) {
+      In seq(cj, where, &error);
+      s.seq = seq.i64("seq");
+      if (seq.ok() && s.seq <= last) seq.fail("\"seq\" not after the one before");
+    }
+    if (!error.empty()) return invalid(error);
+    last = s.seq;
+    m.changes.push_back(std::move(s));
+  }
+  return m;
+}
+
+}  // namespace linli

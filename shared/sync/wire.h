@@ -1,0 +1,62 @@
+// The sync protocol's messages and their JSON form. Decoding takes untrusted text: it never throws,
+// checks every field before use, and fails with stable messages such as
+// `[sync.decode] change 17: missing "field"` (17 is the change's index in its message).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/change.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace linli {
+
+// Client → server: "here are my unsent changes", oldest first.
+struct PushRequest {
+  ReplicaId replica;
+  std::vector<Change> changes;
+};
+
+struct PushResult {
+  ChangeId id;
+  ApplyStatus status = ApplyStatus::Applied;
+  int64_t seq = 0;      // Applied: the sequence number given.
+  Hlc stamp;            // Applied: the stamp kept (clamped when it was too far ahead, R11).
+  int64_t skew_ms = 0;
+  std::string detail;   // Invalid: why.
+};
+
+// Server → client: one result per pushed change, in the same order.
+struct PushResponse {
+  std::vector<PushResult> results;
+};
+
+// Client → server: "what came after my cursor?"
+struct PullRequest {
+  ReplicaId replica;
+  int64_t cursor = 0;
+  int limit = 1000;
+};
+
+// Server → client: sequenced changes after `from` (the request's cursor), in order.
+struct PullResponse {
+  int64_t from = 0;
+  bool more = false;  // More changes wait after these.
+  std::vector<SequencedChange> changes;
+};
+
+inline constexpr size_t kMaxChangesPerMessage = 10'000;
+
+std::string encode(const PushRequest& m);
+std::string encode(const PushResponse& m);
+std::string encode(const PullRequest& m);
+std::string encode(const PullResponse& m);
+
+Result<PushRequest> decode_push_request(std::string_view json_text);
+Result<PushResponse> decode_push_response(std::string_view json_text);
+Result<PullRequest> decode_pull_request(std::string_view json_text);
+Result<PullResponse> decode_pull_response(std::string_view json_text);
+
+}  // namespace linli
