@@ -135,7 +135,7 @@ std::string App::state_json() const {
                       {"error", m_error},
                       {"pending_writes", platform::pending_durable_writes()},
                       {"online", platform::is_online()},
-                      {"draft", {{"title", m_draft.title}, {"address", m_draft.address},
+                      {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
                                  {"citizen_name", m_draft.citizen_name}}}};
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, findItem,
+  startServer, launch, waitForApp, frames, state, click, typeInto, composeInto, pasteInto, waitForState, shot,
+  findItem,
 } from './harness.mjs';
 
 test('a ticket registered in Chinese survives a reload and a server outage', { timeout: 240000 }, async (t) => {
@@ -18,7 +19,7 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   await page.goto(server.url + '/');
   await waitForApp(page);
   const m = await page.evaluate(() => window.linliTest.metrics());
-  console.log(`# page load to first frame with the CJK font: ${m.firstFrameMs.toFixed(0)} ms ` +
+  t.diagnostic(`page load to first frame with the CJK font: ${m.firstFrameMs.toFixed(0)} ms ` +
               `(font fetched ${m.fontMs.toFixed(0)} ms, storage loaded ${m.storageLoadMs.toFixed(0)} ms, main ${m.mainMs.toFixed(0)} ms)`);
   assert.equal((await state(page)).lang, 'zh', 'Chinese is the default');
   assert.equal((await state(page)).tickets.length, 0);
@@ -45,16 +46,21 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   await typeInto(page, '市民姓名', '王女士');
   assert.ok(!(await state(page)).problems.some((p) => p.field === 'citizen_name'), 'a fixed field loses its mark');
   await typeInto(page, '联系电话', '13917261234');
-  await typeInto(page, '小区', '河滨花园');
+  await composeInto(page, '小区', ['h', 'he', 'heb', 'hebin', 'hebinhuayuan'], '河滨花园');
+  assert.equal((await state(page)).draft.community, '河滨花园', 'only the committed characters arrive');
   await typeInto(page, '地址', '河滨花园3号楼');
-  await typeInto(page, '标题', '大门处设置快递代收点');
+  await pasteInto(page, '标题', '大门处设置快递代收点');
   await typeInto(page, '问题描述', '小区只保留一道门进出，大门处不代收快递。');
   const draft = (await state(page)).draft;
+  assert.equal(draft.title, '大门处设置快递代收点', 'pasted text arrives once');
   assert.equal(draft.address, '河滨花园3号楼');
   assert.equal(draft.citizen_name, '王女士');
   await shot(page, '03-intake-filled-zh');
   await click(page, '保存');
   let s = await waitForState(page, (st) => st.tickets.length === 1 && st.pending_writes === 0, 'the saved ticket');
+  const persisted = await page.evaluate(() => window.linliTest.metrics().persistMs);
+  assert.ok(persisted.length > 0, 'the commit was confirmed by IndexedDB');
+  t.diagnostic(`IndexedDB commits of the new ticket: ${persisted.map((x) => x.toFixed(1)).join(', ')} ms`);
   assert.equal(s.tickets[0].address, '河滨花园3号楼');
   assert.match(s.tickets[0].number, /^临-\d{8}-0001$/);
   assert.equal(s.view, 'tickets');
@@ -89,6 +95,12 @@ test('the English switch and a small window', { timeout: 180000 }, async (t) => 
   await click(page, '载入示例数据');
   let s = await waitForState(page, (st) => st.tickets.length >= 5, 'demo tickets');
   await shot(page, '10-demo-zh');
+  await click(page, '调试');
+  await click(page, 'ImGui 指标窗口');
+  await findItem(page, 'Dear ImGui Metrics/Debugger');
+  await shot(page, '10b-metrics');
+  await click(page, '调试');
+  await click(page, 'ImGui 指标窗口');
 
   await click(page, '语言 / Language');
   await click(page, 'English');

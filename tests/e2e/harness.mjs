@@ -107,6 +107,33 @@ export async function typeInto(page, label, text) {
   await frames(page, 3);
 }
 
+// Composes text the way an input method does (CDP Input.imeSetComposition with the pinyin shown,
+// then the chosen characters committed): only the committed text may reach the field.
+export async function composeInto(page, label, steps, committed) {
+  await click(page, label);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ime', null, { timeout: 5000 });
+  const cdp = await page.context().newCDPSession(page);
+  for (const s of steps) {
+    await cdp.send('Input.imeSetComposition', { text: s, selectionStart: s.length, selectionEnd: s.length });
+    await frames(page, 2);
+  }
+  await cdp.send('Input.insertText', { text: committed });
+  await frames(page, 3);
+  await cdp.detach();
+}
+
+// Pastes text into a field as the browser does on Ctrl+V: a paste event with clipboard data.
+export async function pasteInto(page, label, text) {
+  await click(page, label);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ime', null, { timeout: 5000 });
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await frames(page, 3);
+}
+
 export async function waitForState(page, predicate, description, timeout = 15000) {
   const until = Date.now() + timeout;
   let last;
