@@ -145,7 +145,10 @@ Result<void> register_page_vfs(const char* name, PageSink* sink) {
   vfs->iVersion = 1;
   vfs->szOsFile = static_cast<int>(sizeof(TrackedFile)) + base->szOsFile;
   vfs->mxPathname = base->mxPathname;
-  vfs->zName = (new std::string(name))->c_str();
+  const size_t name_size = std::strlen(name) + 1;
+  char* stored_name = new char[name_size];  // Kept by its start, so leak checkers see it reachable.
+  std::memcpy(stored_name, name, name_size);
+  vfs->zName = stored_name;
   vfs->pAppData = data;
   vfs->xOpen = x_open;
   vfs->xDelete = x_delete;
