@@ -89,17 +89,12 @@ bool App::submit_draft() {
   t.created_at_ms = now;
   t.updated_at_ms = now;
 
-  const int day = shanghai_yyyymmdd(now);
-  auto seq = m_store.next_provisional_sequence(day);
-  if (!seq) {
-    fail(seq.error());
+  auto registered = m_store.register_ticket(std::move(t), now);
+  if (!registered) {
+    fail(registered.error());
     return false;
   }
-  t.provisional_number = format_provisional_number(day, *seq);
-  if (auto r = m_store.create_ticket(t); !r) {
-    fail(r.error());
-    return false;
-  }
+  t = std::move(registered).value();
   m_notice = std::string(tr(m_lang, Str::Created)) + " " + t.provisional_number;
   m_notice_at = now;
   m_selected = t.id;

@@ -260,6 +260,26 @@ Result<int> Store::next_provisional_sequence(int day) {
   return seq;
 }
 
+Result<void> Store::insert_numbered(Ticket& t, int day) {
+  auto seq = next_provisional_sequence(day);
+  if (!seq) return seq.error();
+  t.provisional_number = format_provisional_number(day, *seq);
+  return create_ticket(t);
+}
+
+Result<Ticket> Store::register_ticket(Ticket t, int64_t now_ms) {
+  if (auto problems = validate_new_ticket(t); !problems.empty())
+    return Error{ErrorCode::InvalidArgument, "[store.register_ticket] " + describe(problems)};
+  if (auto r = exec("BEGIN IMMEDIATE", "register_ticket"); !r) return r.error();
+  Result<void> step = insert_numbered(t, shanghai_yyyymmdd(now_ms));
+  if (step) step = exec("COMMIT", "register_ticket");
+  if (!step) {
+    exec("ROLLBACK", "register_ticket").ok();
+    return step.error();
+  }
+  return t;
+}
+
 Result<int> Store::seed_demo_tickets(int64_t now_ms) {
   if (auto r = exec("BEGIN IMMEDIATE", "seed_demo_tickets"); !r) return r.error();
   int added = 0;
@@ -268,21 +288,18 @@ Result<int> Store::seed_demo_tickets(int64_t now_ms) {
     Result<void> step = Ok{};
     if (!existing) step = existing.error();
     else if (!existing->has_value()) {
-      const int day = shanghai_yyyymmdd(now_ms);
-      auto seq = next_provisional_sequence(day);
-      if (!seq) step = seq.error();
-      else {
-        t.provisional_number = format_provisional_number(day, *seq);
-        step = create_ticket(t);
-        if (step) ++added;
-      }
+      step = insert_numbered(t, shanghai_yyyymmdd(now_ms));
+      if (step) ++added;
     }
     if (!step) {
       exec("ROLLBACK", "seed_demo_tickets").ok();
       return step.error();
     }
   }
-  if (auto r = exec("COMMIT", "seed_demo_tickets"); !r) return r.error();
+  if (auto r = exec("COMMIT", "seed_demo_tickets"); !r) {
+    exec("ROLLBACK", "seed_demo_tickets").ok();
+    return r.error();
+  }
   return added;
 }
 

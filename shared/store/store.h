@@ -109,6 +109,10 @@ class Store {
   Result<std::vector<Ticket>> list_tickets(const TicketQuery& query = {});
   Result<int64_t> count_tickets();
 
+  // Registers a new ticket in one transaction: gives it the next provisional number of its day
+  // (Shanghai date of now_ms) and inserts it. One commit, so one durable write in the browser.
+  Result<Ticket> register_ticket(Ticket ticket, int64_t now_ms);
+
   // Takes the next provisional sequence number for a day (1, 2, 3, ...), durably.
   Result<int> next_provisional_sequence(int day_yyyymmdd);
 
@@ -158,6 +162,8 @@ class Store {
  private:
   explicit Store(sqlite3* db);
   Result<void> exec(const char* sql, const char* where);
+  // Numbers and inserts `t` inside the caller's transaction.
+  Result<void> insert_numbered(Ticket& t, int day_yyyymmdd);
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
   Sync& sync();
 

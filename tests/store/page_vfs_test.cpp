@@ -104,5 +104,18 @@ TEST(PageVfs, OneEditCostsAFewPagesHoweverLargeTheFile) {
   EXPECT_LE(small_file_pages, 16u);
 }
 
+TEST(PageVfs, RegisteringATicketIsOneDurableWrite) {
+  test::TempDir dir;
+  MapSink sink;
+  ASSERT_TRUE(register_page_vfs("linli-pages-test-3", &sink));
+  auto store = Store::open(dir.file("one.db"), {.durability = Durability::PageSink, .vfs = "linli-pages-test-3"});
+  ASSERT_TRUE(store);
+  const int before = sink.syncs;
+  auto t = store->register_ticket(numbered_ticket(1), 1'795'960'000'000);
+  ASSERT_TRUE(t) << t.error().detail;
+  EXPECT_EQ(t->provisional_number, "临-20261129-0001");
+  EXPECT_EQ(sink.syncs - before, 1);  // Number and ticket in one commit: one IndexedDB transaction.
+}
+
 }  // namespace
 }  // namespace linli

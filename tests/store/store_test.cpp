@@ -193,6 +193,28 @@ TEST(StoreProvisional, SequencesCountPerDayAndSurviveReopening) {
   EXPECT_EQ(*store->next_provisional_sequence(20261129), 3);
 }
 
+TEST(StoreTickets, RegisteringNumbersTicketsByDayAndRefusesInvalidOnesWithoutTakingANumber) {
+  test::TempDir dir;
+  auto store = Store::open(dir.file("a.db"));
+  ASSERT_TRUE(store);
+  Ticket bad = make_ticket('a', 1000);
+  bad.address.clear();
+  auto refused = store->register_ticket(bad, 1'795'960'000'000);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().detail, "[store.register_ticket] address missing");
+  auto first = store->register_ticket(make_ticket('b', 1000), 1'795'960'000'000);
+  auto second = store->register_ticket(make_ticket('c', 2000), 1'795'960'000'000);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->provisional_number, "临-20261129-0001");
+  EXPECT_EQ(second->provisional_number, "临-20261129-0002");
+  auto next_day = store->register_ticket(make_ticket('d', 3000), 1'795'968'000'000);
+  ASSERT_TRUE(next_day);
+  EXPECT_EQ(next_day->provisional_number, "临-20261130-0001");
+  auto dup = store->register_ticket(make_ticket('b', 4000), 1'795'968'000'000);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(*store->next_provisional_sequence(20261130), 2);  // The failed insert gave its number back.
+}
+
 TEST(StoreDemo, SeedingTwiceAddsNothingTheSecondTime) {
   test::TempDir dir;
   auto store = Store::open(dir.file("a.db"));
