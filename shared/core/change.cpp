@@ -48,6 +48,10 @@ bool is_lower_hex(std::string_view s, size_t len) {
   return true;
 }
 
+// An id is either the zero id (no replica, counter 0) or a real one (a replica, counter > 0):
+// never half of each, so that every id has one form on the wire and on disk.
+bool is_canonical(const ChangeId& id) { return id.is_zero() == id.replica.is_zero(); }
+
 // --- Record writer and reader: little-endian varints and length-prefixed strings. ---
 
 constexpr uint8_t kRecordVersion = 1;
@@ -187,6 +191,7 @@ Result<void> validate_payload(const Change& c) {
         return invalid(c, "satisfaction belongs to a return visit, and only there");
       if (c.entry.kind == EntryKind::ExtensionRequest && (c.entry.days < 1 || c.entry.days > 365))
         return invalid(c, "extension days out of range");
+      if (!is_canonical(c.entry.request)) return invalid(c, "bad request id");
       if ((c.entry.kind == EntryKind::Decision) == c.entry.request.is_zero())
         return invalid(c, "a decision names its request, and only a decision does");
       return Ok{};
@@ -248,7 +253,7 @@ Result<void> validate_change(const Change& c) {
   if (c.id.replica.is_zero() || c.id.counter == 0) return invalid(c, "zero id");
   if (!is_valid(c.stamp)) return invalid(c, "stamp out of range");
   if (!is_valid_ticket_id(c.ticket_id)) return invalid(c, "bad ticket id");
-  if (!c.base.is_zero() && c.base.replica.is_zero()) return invalid(c, "bad base");
+  if (!is_canonical(c.base)) return invalid(c, "bad base");
   if (!text_ok(c.author.user, kMaxUserChars, true)) return invalid(c, "bad author");
   return validate_payload(c);
 }

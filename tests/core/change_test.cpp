@@ -72,6 +72,17 @@ TEST(ChangeValidation, RejectsBadValuesWithTheChangeId) {
   EXPECT_FALSE(validate_change(c));
 }
 
+TEST(ChangeValidation, AnIdIsEitherWhollyZeroOrWhollyReal) {
+  Maker m(test::replica(1));
+  Change c = m.set(test::ticket_id(1), 1000, EditableField::Title, "x");
+  c.base = ChangeId{test::replica(2), 0};  // Found by the fuzzer: it encoded back as no base at all.
+  auto r = validate_change(c);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail, "[change] " + to_string(c.id) + ": bad base");
+  c.base = ChangeId{test::replica(2), 7};
+  EXPECT_TRUE(validate_change(c));
+}
+
 TEST(ChangeValidation, SatisfactionBelongsToReturnVisitsOnly) {
   Maker m(test::replica(1));
   Change c = m.note(test::ticket_id(1), 1000, EntryKind::Comment);
