@@ -209,6 +209,21 @@ Result<void> Store::create_ticket(const Ticket& t) {
   return Ok{};
 }
 
+Result<int> Store::create_tickets(const std::vector<Ticket>& tickets) {
+  if (auto r = exec("BEGIN IMMEDIATE", "create_tickets"); !r) return r.error();
+  for (const Ticket& t : tickets) {
+    if (auto r = create_ticket(t); !r) {
+      exec("ROLLBACK", "create_tickets").ok();
+      return r.error();
+    }
+  }
+  if (auto r = exec("COMMIT", "create_tickets"); !r) {
+    exec("ROLLBACK", "create_tickets").ok();
+    return r.error();
+  }
+  return static_cast<int>(tickets.size());
+}
+
 Result<std::optional<Ticket>> Store::get_ticket(const std::string& id) {
   const std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?";
   Stmt s(m_db, sql.c_str());

@@ -104,6 +104,8 @@ class Store {
 
   // Validates and inserts a new ticket. InvalidArgument when it breaks a rule or its id exists.
   Result<void> create_ticket(const Ticket& ticket);
+  // Inserts many tickets in one transaction: all or none. Returns how many.
+  Result<int> create_tickets(const std::vector<Ticket>& tickets);
   Result<std::optional<Ticket>> get_ticket(const std::string& id);
   // Newest received first.
   Result<std::vector<Ticket>> list_tickets(const TicketQuery& query = {});

@@ -215,6 +215,20 @@ TEST(StoreTickets, RegisteringNumbersTicketsByDayAndRefusesInvalidOnesWithoutTak
   EXPECT_EQ(*store->next_provisional_sequence(20261130), 2);  // The failed insert gave its number back.
 }
 
+TEST(StoreTickets, ABatchIsStoredWholeOrNotAtAll) {
+  test::TempDir dir;
+  auto store = Store::open(dir.file("a.db"));
+  ASSERT_TRUE(store);
+  auto n = store->create_tickets({make_ticket('a', 1), make_ticket('b', 2)});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+  Ticket broken = make_ticket('d', 4);
+  broken.title.clear();
+  auto refused = store->create_tickets({make_ticket('c', 3), broken});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(*store->count_tickets(), 2);  // 'c' went back out with the batch.
+}
+
 TEST(StoreDemo, SeedingTwiceAddsNothingTheSecondTime) {
   test::TempDir dir;
   auto store = Store::open(dir.file("a.db"));
