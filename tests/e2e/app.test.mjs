@@ -128,3 +128,24 @@ test('the English switch and a small window', { timeout: 180000 }, async (t) => 
   await frames(page, 3);
   await shot(page, '15-list-zh-small');
 });
+
+test('a HiDPI screen gets a sharp font and clicks land where they look', { timeout: 180000 }, async (t) => {
+  const server = await startServer();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const page = await (await browser.newContext({ viewport: { width: 900, height: 640 }, deviceScaleFactor: 2 })).newPage();
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  const canvas = await page.evaluate(() => {
+    const c = document.getElementById('canvas');
+    return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+  });
+  assert.equal(canvas.w, canvas.cssW * 2, 'the drawing buffer has device pixels');
+  assert.equal(canvas.h, canvas.cssH * 2);
+  const tab = await findItem(page, '受理登记');
+  assert.ok(tab.y < 60 && tab.h > 15 && tab.h < 40, `items are reported in CSS pixels: ${JSON.stringify(tab)}`);
+  await click(page, '受理登记');
+  await typeInto(page, '地址', '中华新路927弄');
+  assert.equal((await state(page)).draft.address, '中华新路927弄');
+  await shot(page, '20-intake-zh-hidpi');
+});
