@@ -47,7 +47,19 @@ test-asan: bootstrap build/asan/build.ninja
 	$(CMAKE_BUILD) asan
 	ctest --preset asan
 
+# The wire decoder under libFuzzer (clang) for FUZZ_SECONDS; crashes land in build/fuzz/fuzz-crashes/.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	cmake --preset fuzz -DLINLI_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	$(CMAKE_BUILD) fuzz --target fuzz
+
 clean:
-	rm -rf build/dev build/asan build/wasm build/e2e-shots
-distclean:
+	rm -rf build/dev build/asan build/wasm build/fuzz build/e2e-shots
+dist# The wire decoder under libFuzzer (clang) for FUZZ_SECONDS; crashes land in build/fuzz/fuzz-crashes/.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	cmake --preset fuzz -DLINLI_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	$(CMAKE_BUILD) fuzz --target fuzz
+
+clean:
 	rm -rf build var tests/e2e/node_modules

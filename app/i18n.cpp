@@ -75,7 +75,7 @@ constexpr std::array<Pair, kSourceCount> kSources = {{
 constexpr std::array<Pair, kUrgencyCount> kUrgencies = {{{"一般", "Normal"}, {"紧急", "Urgent"}}};
 constexpr std::array<Pair, kTicketStatusCount> kStatuses = {{
     {"已受理", "Received"}, {"已联系", "Contacted"}, {"已派单", "Assigned"}, {"处置中", "In progress"},
-    {"已办结", "Handled"}, {"已回访", "Visited"}, {"已结案", "Closed"}}};
+    {"已办结", "Handled"}, {"已回访", "Visited"}, {"已结案", "Closed"}, {"待复核", "Review"}}};
 constexpr std::array<Pair, kCategoryCount> kCategories = {{
     {"环境卫生", "Sanitation"}, {"病媒防治", "Pest control"}, {"疫情防控", "Epidemic control"},
     {"物业管理", "Property management"}, {"市政设施", "Municipal facilities"}, {"噪音扰民", "Noise"},
