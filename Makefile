@@ -55,11 +55,5 @@ fuzz: bootstrap
 
 clean:
 	rm -rf build/dev build/asan build/wasm build/fuzz build/e2e-shots
-dist# The wire decoder under libFuzzer (clang) for FUZZ_SECONDS; crashes land in build/fuzz/fuzz-crashes/.
-FUZZ_SECONDS ?= 60
-fuzz: bootstrap
-	cmake --preset fuzz -DLINLI_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
-	$(CMAKE_BUILD) fuzz --target fuzz
-
-clean:
+distclean:
 	rm -rf build var tests/e2e/node_modules
