@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <thread>
 
+#include "cli.h"
 #include "options.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
   using namespace linli::server;
-  auto options = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (int code = 0; run_command(args, code)) return code;
+  auto options = parse_options(args);
   if (!options) {
     std::fprintf(stderr, "linli-server: %s\n", options.error().detail.c_str());
     return 2;

@@ -27,8 +27,17 @@ const char* usage() {
          "  --port N        port; 0 picks a free one [LINLI_PORT] (default 8080)\n"
          "  --db PATH       SQLite database file, created if missing [LINLI_DB] (default var/linli.db)\n"
          "  --web DIR       folder of the built web app [LINLI_WEB] (default web)\n"
-         "  --seed-demo     add the demo tickets if they are not there yet\n"
+         "  --seed-demo     add the demo tickets and demo users if they are not there yet\n"
          "  --help          print this and exit\n"
+         "\n"
+         "Commands:\n"
+         "  linli-server user add NAME --role ROLE [--scope SCOPE] [--display NAME] [--db PATH]\n"
+         "      ROLE is centre, department, committee or field; SCOPE the community or department.\n"
+         "      The password is read from standard input (one line).\n"
+         "  linli-server user list|disable NAME|enable NAME|passwd NAME [--db PATH]\n"
+         "  linli-server backup --to FILE [--db PATH]   an online copy of the database\n"
+         "\n"
+         "Environment: LINLI_TOKEN_HOURS (default 168) is how long a sign-in lasts.\n"
          "\n"
          "It prints \"listening on http://HOST:PORT\" once it accepts connections, and stops\n"
          "cleanly on SIGINT or SIGTERM.\n";
@@ -39,6 +48,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
   if (const char* v = std::getenv("LINLI_HOST")) o.host = v;
   if (const char* v = std::getenv("LINLI_DB")) o.db = v;
   if (const char* v = std::getenv("LINLI_WEB")) o.web = v;
+  if (const char* v = std::getenv("LINLI_TOKEN_HOURS")) {
+    auto h = parse_port(v);  // Same range rules: a small whole number.
+    if (!h || *h < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_TOKEN_HOURS: not a number of hours: \"") + v + "\""};
+    o.token_hours = *h;
+  }
   if (const char* v = std::getenv("LINLI_PORT")) {
     auto p = parse_port(v);
     if (!p) return p.error();

@@ -13,7 +13,8 @@ struct Options {
   int port = 8080;                 // LINLI_PORT. 0 picks a free port (printed at start).
   std::string db = "var/linli.db"; // LINLI_DB.
   std::string web = "web";         // LINLI_WEB: the folder of the built web app.
-  bool seed_demo = false;          // --seed-demo: add the demo tickets if absent.
+  int token_hours = 168;           // LINLI_TOKEN_HOURS: how long a sign-in lasts (a week of shifts).
+  bool seed_demo = false;          // --seed-demo: add the demo tickets and demo users if absent.
   bool help = false;
 };
 

@@ -1,93 +1,148 @@
-// Routes and request logging of linli-server.
+// Server life and the routes that are not the API's own files: health, metrics, static files.
 #include "server.h"
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
+
+#include "http_util.h"
 
 namespace linli::server {
 namespace {
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+// Each request is handled start to end on one worker thread: its start time can live here.
+thread_local std::chrono::steady_clock::time_point t_request_start;
 
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
-  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-// One line of JSON per request, on stdout.
-void log_request(const httplib::Request& req, const httplib::Response& res) {
-  nlohmann::json line = {{"ts", now_ms()},          {"method", req.method},
-                         {"path", req.path},        {"status", res.status},
-                         {"bytes", res.body.size()}, {"remote", req.remote_addr}};
-  std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-  std::fflush(stdout);
-}
+constexpr size_t kMaxBodyBytes = 8 * 1024 * 1024;
 
 }  // namespace
 
+Result<int> seed_demo_users(AccountStore& accounts, int64_t now) {
+  struct Demo {
+    const char* name;
+    const char* display;
+    Role role;
+    const char* scope;
+  };
+  static constexpr Demo kDemo[] = {
+      {"zhang.bin", "张斌（城运中心）", Role::Centre, ""},
+      {"hebin.li", "李主任（河滨花园居委）", Role::Committee, "河滨花园"},
+      {"guanli.wang", "王科长（管理办）", Role::Department, "管理办"},
+      {"chuhai.chen", "陈师傅（除害站）", Role::Field, "除害站"},
+  };
+  int added = 0;
+  for (const Demo& d : kDemo) {
+    auto found = accounts.find_user(d.name);
+    if (!found) return found.error();
+    if (found->has_value()) continue;
+    auto hash = hash_password("linli-demo");
+    if (!hash) return hash.error();
+    User u;
+    u.name = d.name;
+    u.display_name = d.display;
+    u.role = d.role;
+    u.scope = d.scope;
+    if (auto r = accounts.add_user(u, *hash, now); !r) return r.error();
+    ++added;
+  }
+  return added;
+}
+
 Result<std::unique_ptr<Server>> Server::create(const Options& options) {
+  if (auto r = init_crypto(); !r) return r.error();
   std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::path(options.web) / "index.html", ec))
+    return Error{ErrorCode::NotFound, "[server.create] " + options.web +
+                                          ": no index.html (build the web app first: make build)"};
   const auto parent = std::filesystem::path(options.db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto store = Store::open(options.db);
   if (!store) return store.error();
+  auto accounts = AccountStore::open(options.db);
+  if (!accounts) return accounts.error();
   if (options.seed_demo) {
-    auto added = store->seed_demo_tickets(now_ms());
-    if (!added) return added.error();
+    if (auto added = store->seed_demo_tickets(now_ms()); !added) return added.error();
+    if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }
-  if (!std::filesystem::is_regular_file(std::filesystem::path(options.web) / "index.html", ec))
-    return Error{ErrorCode::NotFound, "[server.create] " + options.web +
-                                          ": no index.html (build the web app first: make build)"};
-  return std::unique_ptr<Server>(new Server(options, std::move(store).value()));
+  auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value());
+  auto dummy = hash_password("not a password of anyone's");
+  if (!dummy) return dummy.error();
+  ctx->dummy_hash = *dummy;
+  return std::unique_ptr<Server>(new Server(std::move(ctx)));
 }
 
-Server::Server(Options options, Store store)
-    : m_options(std::move(options)), m_store(std::move(store)), m_files(m_options.web),
-      m_http(std::make_unique<httplib::Server>()) {
+Server::Server(std::unique_ptr<ServerContext> ctx) : m_ctx(std::move(ctx)), m_http(std::make_unique<httplib::Server>()) {
   install_routes();
 }
 
 Server::~Server() = default;
 
 void Server::install_routes() {
-  m_http->set_payload_max_length(8 * 1024 * 1024);
-  m_http->set_logger(log_request);
+  ServerContext& ctx = *m_ctx;
+  const auto workers = std::max(4u, 2 * std::thread::hardware_concurrency());
+  m_http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  m_http->set_payload_max_length(kMaxBodyBytes);
+  m_http->set_keep_alive_timeout(30);
+  m_http->set_read_timeout(30);
+  m_http->set_write_timeout(30);
 
-  m_http->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+  m_http->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_request_start = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // One line of JSON per request, on stdout; the same figures feed /metrics.
+  m_http->set_logger([&ctx](const httplib::Request& req, const httplib::Response& res) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count();
+    ctx.metrics.observe_request(req.method, route_label(req.path), res.status, seconds);
+    nlohmann::json line = {{"ts", now_ms()},           {"method", req.method},   {"path", req.path},
+                           {"status", res.status},     {"bytes", res.body.size()}, {"ms", seconds * 1000.0},
+                           {"remote", req.remote_addr}};
+    std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  });
+  // A body over the limit never reaches a handler; httplib answers 413 and this gives it JSON.
+  m_http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) send_error(res, 413, "too_large", "the body is over 8 MiB");
+    else if (res.status == 404) send_error(res, 404, "not_found", "no such endpoint: " + req.path);
+    else if (res.status == 405) send_error(res, 405, "method_not_allowed", req.method + " is not allowed here");
+    else send_error(res, res.status, "http_error", "HTTP " + std::to_string(res.status));
+  });
+
+  m_http->Get("/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {
     int64_t tickets = -1;
     {
-      std::lock_guard lock(m_store_mutex);
-      if (auto n = m_store.count_tickets()) tickets = *n;
+      std::lock_guard lock(ctx.store_mutex);
+      if (auto n = ctx.store.count_tickets()) tickets = *n;
     }
     if (tickets < 0) return send_error(res, 503, "storage", "the database does not answer");
-    nlohmann::json body = {{"status", "ok"}, {"schema", Store::schema_version()}, {"tickets", tickets}};
-    res.set_content(body.dump(), "application/json");
+    send_json(res, 200, {{"status", "ok"}, {"schema", Store::schema_version()}, {"tickets", tickets}});
   });
+  m_http->Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+    res.set_content(ctx.metrics.render(now_ms()), "text/plain; version=0.0.4");
+  });
+
+  install_auth_routes(*m_http, ctx);
 
   // Anything under /api/ that no route took is a JSON 404, never the app's HTML.
   m_http->Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     send_error(res, 404, "not_found", "no such endpoint: " + req.path);
   });
-
-  m_http->Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!m_files.serve(req, res)) send_error(res, 404, "not_found", "no such file: " + req.path);
+  m_http->Get(R"(/.*)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (!ctx.files.serve(req, res)) send_error(res, 404, "not_found", "no such file: " + req.path);
   });
 }
 
 Result<int> Server::bind() {
-  const int port = m_options.port == 0 ? m_http->bind_to_any_port(m_options.host)
-                                       : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
+  const Options& o = m_ctx->options;
+  const int port = o.port == 0 ? m_http->bind_to_any_port(o.host) : (m_http->bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0)
-    return Error{ErrorCode::Storage, "[server.bind] cannot listen on " + m_options.host + ":" +
-                                         std::to_string(m_options.port) + " (in use, or not an address here)"};
+    return Error{ErrorCode::Storage, "[server.bind] cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                                         " (in use, or not an address here)"};
   return port;
 }
 

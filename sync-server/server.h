@@ -1,15 +1,12 @@
-// The HTTP server: routes, the store it serves from, and its life (start, stop).
-// Handlers are short: decode, call shared/, encode.
+// The HTTP server: its life (create, bind, run, stop) and the routes it installs.
+// Handlers are short: decode, call shared/, encode. They live in routes_*.cpp.
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "context.h"
 #include "core/result.h"
-#include "options.h"
-#include "static_files.h"
-#include "store/store.h"
 
 namespace httplib {
 class Server;
@@ -31,14 +28,15 @@ class Server {
   void stop();
 
  private:
-  Server(Options options, Store store);
+  explicit Server(std::unique_ptr<ServerContext> ctx);
   void install_routes();
 
-  Options m_options;
-  std::mutex m_store_mutex;  // One connection, many handler threads.
-  Store m_store;
-  StaticFiles m_files;
+  std::unique_ptr<ServerContext> m_ctx;
   std::unique_ptr<httplib::Server> m_http;
 };
+
+// Demo accounts for `make run` (password "linli-demo"): the centre, a committee, a department,
+// a field worker. Added only if absent.
+Result<int> seed_demo_users(AccountStore& accounts, int64_t now_ms);
 
 }  // namespace linli::server

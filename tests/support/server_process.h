@@ -52,18 +52,20 @@ class ServerProcess {
     return m_status;
   }
 
-  // Runs the binary with `args` to completion; returns {exit status, stdout+stderr}.
-  static std::pair<int, std::string> run(const std::vector<std::string>& args) {
+  // Runs the binary with `args` to completion, `input` on its stdin; returns {exit status, stdout+stderr}.
+  static std::pair<int, std::string> run(const std::vector<std::string>& args, const std::string& input = "") {
     const char* bin = std::getenv("LINLI_SERVER_BIN");
     std::vector<std::string> full = {bin ? bin : "linli-server"};
     full.insert(full.end(), args.begin(), args.end());
-    int fds[2];
-    if (pipe(fds) != 0) return {-1, "pipe failed"};
+    int fds[2], in[2];
+    if (pipe(fds) != 0 || pipe(in) != 0) return {-1, "pipe failed"};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_addclose(&fa, in[1]);
     std::vector<char*> argv;
     for (auto& a : full) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -71,6 +73,9 @@ class ServerProcess {
     const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
+    close(in[0]);
+    if (!input.empty() && write(in[1], input.data(), input.size()) < 0) {}
+    close(in[1]);
     std::string out;
     char buf[4096];
     ssize_t n;

@@ -1,0 +1,61 @@
+// JSON in and out of cpp-httplib.
+#include "http_util.h"
+
+#include <httplib.h>
+
+namespace linli::server {
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  send_json(res, status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+bool json_nesting_exceeds(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httplib::Response& res) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0) {
+    send_error(res, 415, "unsupported_media_type", "send the body as application/json");
+    return std::nullopt;
+  }
+  if (json_nesting_exceeds(req.body, kMaxJsonDepth)) {
+    send_error(res, 400, "too_deep", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return std::nullopt;
+  }
+  auto j = nlohmann::json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) {
+    send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::string bearer_token(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (h.size() <= kPrefix.size() || h.compare(0, kPrefix.size(), kPrefix) != 0) return {};
+  return h.substr(kPrefix.size());
+}
+
+}  // namespace linli::server

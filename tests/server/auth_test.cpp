@@ -1,0 +1,184 @@
+// Sign-in over HTTP against the real server: tokens, logout, the rate limit, request limits,
+// metrics; and the user commands.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+
+namespace linli {
+namespace {
+
+using nlohmann::json;
+
+// One server for the suite: demo users (password "linli-demo") are hashed with Argon2id at start.
+class AuthTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    s_dir = new test::TempDir;
+    std::filesystem::create_directories(s_dir->path() / "web");
+    std::ofstream(s_dir->file("web/index.html")) << "<!doctype html>";
+    s_server = new test::ServerProcess({"--db", s_dir->file("linli.db"), "--web", s_dir->file("web"), "--seed-demo"});
+  }
+  static void TearDownTestSuite() {
+    delete s_server;
+    delete s_dir;
+  }
+  void SetUp() override {
+    ASSERT_GT(s_server->port(), 0);
+    m_client = std::make_unique<httplib::Client>("127.0.0.1", s_server->port());
+  }
+  httplib::Result login(const std::string& user, const std::string& password) {
+    return m_client->Post("/api/v1/login", json{{"user", user}, {"password", password}}.dump(), "application/json");
+  }
+  static json body(const httplib::Result& r) { return json::parse(r->body); }
+
+  static test::TempDir* s_dir;
+  static test::ServerProcess* s_server;
+  std::unique_ptr<httplib::Client> m_client;
+};
+test::TempDir* AuthTest::s_dir = nullptr;
+test::ServerProcess* AuthTest::s_server = nullptr;
+
+TEST_F(AuthTest, LoginGivesATokenWithTheUserRoleAndScope) {
+  auto r = login("hebin.li", "linli-demo");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json b = body(r);
+  EXPECT_EQ(b["token"].get<std::string>().size(), 43u);
+  EXPECT_EQ(b["user"]["role"], "committee");
+  EXPECT_EQ(b["user"]["scope"], "河滨花园");
+  EXPECT_GT(b["expires_at"].get<int64_t>(), 0);
+  auto me = m_client->Get("/api/v1/me", {{"Authorization", "Bearer " + b["token"].get<std::string>()}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  EXPECT_EQ(body(me)["user"]["name"], "hebin.li");
+}
+
+TEST_F(AuthTest, NoTokenOrABadOneIs401) {
+  auto none = m_client->Get("/api/v1/me");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 401);
+  EXPECT_EQ(body(none)["error"]["code"], "unauthenticated");
+  auto bad = m_client->Get("/api/v1/me", {{"Authorization", "Bearer not-a-token"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 401);
+  EXPECT_EQ(body(bad)["error"]["code"], "invalid_token");
+}
+
+TEST_F(AuthTest, ALoggedOutTokenIsRefused) {
+  auto r = login("zhang.bin", "linli-demo");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  const httplib::Headers auth = {{"Authorization", "Bearer " + body(r)["token"].get<std::string>()}};
+  auto out = m_client->Post("/api/v1/logout", auth, "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 200);
+  EXPECT_EQ(body(out)["revoked"], true);
+  auto me = m_client->Get("/api/v1/me", auth);
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 401);
+}
+
+TEST_F(AuthTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
+  auto wrong = login("guanli.wang", "wrong-password");
+  auto unknown = login("nobody.here", "wrong-password");
+  ASSERT_TRUE(wrong && unknown);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(unknown->status, 401);
+  EXPECT_EQ(wrong->body, unknown->body);
+}
+
+TEST_F(AuthTest, TheLoginRateLimitHoldsPerUser) {
+  for (int i = 0; i < 5; ++i) {
+    auto r = login("chuhai.chen", "guess-" + std::to_string(i));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401);
+  }
+  auto limited = login("chuhai.chen", "linli-demo");  // Even the right password waits now.
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->status, 429);
+  EXPECT_EQ(body(limited)["error"]["code"], "rate_limited");
+  EXPECT_GT(std::stoi(limited->get_header_value("Retry-After")), 0);
+  auto other = login("hebin.li", "linli-demo");  // Another user is not locked out.
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+}
+
+TEST_F(AuthTest, BadBodiesGetTheirOwnErrors) {
+  struct Case {
+    std::string body, type;
+    int status;
+    std::string code;
+  };
+  const std::vector<Case> cases = {
+      {"{\"user\": \"x\"", "application/json", 400, "bad_json"},
+      {"{\"user\": \"x\", \"password\": 7}", "application/json", 400, "bad_request"},
+      {"user=x&password=y", "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
+      {std::string(100, '[') + std::string(100, ']'), "application/json", 400, "too_deep"},
+      {"{\"user\": \"\xff\xfe\", \"password\": \"x\"}", "application/json", 400, "bad_json"},
+      {std::string(9 * 1024 * 1024, ' '), "application/json", 413, "too_large"},
+  };
+  for (const Case& c : cases) {
+    auto r = m_client->Post("/api/v1/login", c.body, c.type);
+    ASSERT_TRUE(r) << c.code;
+    EXPECT_EQ(r->status, c.status) << c.code;
+    EXPECT_EQ(body(r)["error"]["code"], c.code) << r->body;
+  }
+}
+
+TEST_F(AuthTest, MetricsCountRequestsInPrometheusFormat) {
+  ASSERT_TRUE(m_client->Get("/healthz"));
+  auto m = m_client->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200);
+  EXPECT_NE(m->body.find("# TYPE linli_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(m->body.find("linli_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+            std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("linli_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_NE(m->body.find("linli_changes_total{result=\"accepted\"}"), std::string::npos);
+}
+
+TEST(UserCommands, AddListDisableAndChangeThePassword) {
+  test::TempDir dir;
+  const std::string db = dir.file("u.db");
+  auto [added, out] = test::ServerProcess::run(
+      {"user", "add", "hebin.li", "--role", "committee", "--scope", "河滨花园", "--display", "李主任", "--db", db},
+      "good-password\n");
+  EXPECT_EQ(added, 0) << out;
+  auto [listed, list] = test::ServerProcess::run({"user", "list", "--db", db});
+  EXPECT_EQ(listed, 0);
+  EXPECT_NE(list.find("hebin.li"), std::string::npos);
+  EXPECT_NE(list.find("河滨花园"), std::string::npos);
+  auto [weak, weak_out] = test::ServerProcess::run({"user", "passwd", "hebin.li", "--db", db}, "short\n");
+  EXPECT_EQ(weak, 1);
+  EXPECT_NE(weak_out.find("at least 8 characters"), std::string::npos);
+  auto [disabled, d_out] = test::ServerProcess::run({"user", "disable", "hebin.li", "--db", db});
+  EXPECT_EQ(disabled, 0) << d_out;
+  auto [after, list2] = test::ServerProcess::run({"user", "list", "--db", db});
+  EXPECT_NE(list2.find("(disabled)"), std::string::npos);
+  auto [no_scope, ns_out] = test::ServerProcess::run({"user", "add", "li.si", "--role", "field", "--db", db}, "good-password\n");
+  EXPECT_EQ(no_scope, 1);
+  EXPECT_NE(ns_out.find("needs a scope"), std::string::npos);
+}
+
+TEST(BackupCommand, CopiesTheDatabaseOnline) {
+  test::TempDir dir;
+  const std::string db = dir.file("src.db");
+  auto [added, out] = test::ServerProcess::run({"user", "add", "zhang.bin", "--role", "centre", "--db", db}, "good-password\n");
+  ASSERT_EQ(added, 0) << out;
+  auto [copied, c_out] = test::ServerProcess::run({"backup", "--to", dir.file("copy.db"), "--db", db});
+  EXPECT_EQ(copied, 0) << c_out;
+  auto [listed, list] = test::ServerProcess::run({"user", "list", "--db", dir.file("copy.db")});
+  EXPECT_NE(list.find("zhang.bin"), std::string::npos);
+  auto [missing, m_out] = test::ServerProcess::run({"backup", "--db", db});
+  EXPECT_EQ(missing, 2);
+}
+
+}  // namespace
+}  // namespace linli
