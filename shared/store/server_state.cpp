@@ -1,0 +1,221 @@
+// ServerState: small tables with their own version row (server_schema), apart from the
+// replicated store's user_version and the accounts' version.
+#include "store/server_state.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "core/ticket.h"
+
+namespace linli {
+namespace {
+
+Error db_error(sqlite3* db, std::string_view where) {
+  return Error{ErrorCode::Storage, "[server_state." + std::string(where) + "] " + (db ? sqlite3_errmsg(db) : "no memory")};
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
+  ~Stmt() { sqlite3_finalize(m_stmt); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return m_rc == SQLITE_OK; }
+  void bind(int i, std::string_view s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+  int step() { return sqlite3_step(m_stmt); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+  }
+  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+ private:
+  sqlite3_stmt* m_stmt = nullptr;
+  int m_rc;
+};
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS server_schema (version INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS replica_owners (
+  replica TEXT PRIMARY KEY, user TEXT NOT NULL, first_seen INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS replica_tickets (
+  replica TEXT NOT NULL, ticket TEXT NOT NULL, PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejected_changes (
+  id INTEGER PRIMARY KEY, replica TEXT NOT NULL, counter INTEGER NOT NULL, user TEXT NOT NULL,
+  code TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS intake_tickets (
+  hotline_number TEXT PRIMARY KEY, ticket TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS official_numbers (
+  ticket TEXT PRIMARY KEY, month INTEGER NOT NULL, seq INTEGER NOT NULL, UNIQUE (month, seq)) STRICT;
+)sql";
+
+}  // namespace
+
+Result<ServerState> ServerState::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    Error e = db_error(db, "open");
+    sqlite3_close(db);
+    return e;
+  }
+  ServerState s(db);
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  if (auto r = s.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", "open"); !r) return r.error();
+  const std::string migrate = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +
+                              "INSERT INTO server_schema (version) SELECT 1 WHERE NOT EXISTS "
+                              "(SELECT 1 FROM server_schema); COMMIT;";
+  if (auto r = s.exec(migrate.c_str(), "open"); !r) {
+    s.exec("ROLLBACK", "open").ok();
+    return r.error();
+  }
+  return s;
+}
+
+ServerState::ServerState(ServerState&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)) {}
+ServerState& ServerState::operator=(ServerState&& o) noexcept {
+  if (this != &o) {
+    sqlite3_close(m_db);
+    m_db = std::exchange(o.m_db, nullptr);
+  }
+  return *this;
+}
+ServerState::~ServerState() { sqlite3_close(m_db); }
+
+Result<void> ServerState::exec(const char* sql, const char* where) {
+  char* msg = nullptr;
+  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    Error e{ErrorCode::Storage, std::string("[server_state.") + where + "] " + (msg ? msg : sqlite3_errmsg(m_db))};
+    sqlite3_free(msg);
+    return e;
+  }
+  return Ok{};
+}
+
+Result<ReplicaId> ServerState::server_replica(const ReplicaId& fresh) {
+  Stmt ins(m_db, "INSERT INTO server_meta (key, value) VALUES ('server_replica', ?) ON CONFLICT DO NOTHING");
+  if (!ins.ok()) return db_error(m_db, "server_replica");
+  ins.bind(1, to_hex(fresh));
+  if (ins.step() != SQLITE_DONE) return db_error(m_db, "server_replica");
+  Stmt get(m_db, "SELECT value FROM server_meta WHERE key = 'server_replica'");
+  if (!get.ok() || get.step() != SQLITE_ROW) return db_error(m_db, "server_replica");
+  auto id = parse_replica_id(get.text(0));
+  if (!id) return Error{ErrorCode::Corrupt, "[server_state.server_replica] stored id is not 32 hex digits"};
+  return *id;
+}
+
+Result<std::string> ServerState::claim_replica(const std::string& replica, const std::string& user, int64_t now) {
+  Stmt ins(m_db, "INSERT INTO replica_owners (replica, user, first_seen) VALUES (?,?,?) ON CONFLICT DO NOTHING");
+  if (!ins.ok()) return db_error(m_db, "claim_replica");
+  ins.bind(1, replica);
+  ins.bind(2, user);
+  ins.bind(3, now);
+  if (ins.step() != SQLITE_DONE) return db_error(m_db, "claim_replica");
+  Stmt get(m_db, "SELECT user FROM replica_owners WHERE replica = ?");
+  if (!get.ok()) return db_error(m_db, "claim_replica");
+  get.bind(1, replica);
+  if (get.step() != SQLITE_ROW) return db_error(m_db, "claim_replica");
+  return get.text(0);
+}
+
+Result<bool> ServerState::holds(const std::string& replica, const std::string& ticket) {
+  Stmt s(m_db, "SELECT 1 FROM replica_tickets WHERE replica = ? AND ticket = ?");
+  if (!s.ok()) return db_error(m_db, "holds");
+  s.bind(1, replica);
+  s.bind(2, ticket);
+  const int rc = s.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "holds");
+  return rc == SQLITE_ROW;
+}
+
+Result<void> ServerState::set_held(const std::string& replica, const std::string& ticket, bool held) {
+  Stmt s(m_db, held ? "INSERT INTO replica_tickets (replica, ticket) VALUES (?,?) ON CONFLICT DO NOTHING"
+                    : "DELETE FROM replica_tickets WHERE replica = ? AND ticket = ?");
+  if (!s.ok()) return db_error(m_db, "set_held");
+  s.bind(1, replica);
+  s.bind(2, ticket);
+  if (s.step() != SQLITE_DONE) return db_error(m_db, "set_held");
+  return Ok{};
+}
+
+Result<void> ServerState::reset_held(const std::string& replica) {
+  Stmt s(m_db, "DELETE FROM replica_tickets WHERE replica = ?");
+  if (!s.ok()) return db_error(m_db, "reset_held");
+  s.bind(1, replica);
+  if (s.step() != SQLITE_DONE) return db_error(m_db, "reset_held");
+  return Ok{};
+}
+
+Result<void> ServerState::record_rejection(const Rejection& r) {
+  Stmt s(m_db, "INSERT INTO rejected_changes (replica, counter, user, code, reason, at) VALUES (?,?,?,?,?,?)");
+  if (!s.ok()) return db_error(m_db, "record_rejection");
+  s.bind(1, r.replica);
+  s.bind(2, static_cast<int64_t>(r.counter));
+  s.bind(3, r.user);
+  s.bind(4, r.code);
+  s.bind(5, r.reason);
+  s.bind(6, r.at_ms);
+  if (s.step() != SQLITE_DONE) return db_error(m_db, "record_rejection");
+  return Ok{};
+}
+
+Result<std::vector<Rejection>> ServerState::rejections(int limit) {
+  Stmt s(m_db, "SELECT replica, counter, user, code, reason, at FROM rejected_changes ORDER BY id DESC LIMIT ?");
+  if (!s.ok()) return db_error(m_db, "rejections");
+  s.bind(1, int64_t{limit});
+  std::vector<Rejection> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    out.push_back({s.text(0), static_cast<uint64_t>(s.int64(1)), s.text(2), s.text(3), s.text(4), s.int64(5)});
+  if (rc != SQLITE_DONE) return db_error(m_db, "rejections");
+  return out;
+}
+
+Result<std::optional<std::string>> ServerState::intake_ticket(const std::string& hotline_number) {
+  Stmt s(m_db, "SELECT ticket FROM intake_tickets WHERE hotline_number = ?");
+  if (!s.ok()) return db_error(m_db, "intake_ticket");
+  s.bind(1, hotline_number);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>{};
+  if (rc != SQLITE_ROW) return db_error(m_db, "intake_ticket");
+  return std::optional<std::string>{s.text(0)};
+}
+
+Result<void> ServerState::record_intake(const std::string& hotline_number, const std::string& ticket, int64_t now) {
+  Stmt s(m_db, "INSERT INTO intake_tickets (hotline_number, ticket, at) VALUES (?,?,?)");
+  if (!s.ok()) return db_error(m_db, "record_intake");
+  s.bind(1, hotline_number);
+  s.bind(2, ticket);
+  s.bind(3, now);
+  if (s.step() != SQLITE_DONE) return db_error(m_db, "record_intake");
+  return Ok{};
+}
+
+Result<std::string> ServerState::official_number(const std::string& ticket, int64_t now_ms) {
+  const int month = shanghai_yyyymmdd(now_ms) / 100;  // yyyymm
+  Stmt ins(m_db,
+           "INSERT INTO official_numbers (ticket, month, seq) "
+           "SELECT ?1, ?2, coalesce(max(seq), 0) + 1 FROM official_numbers WHERE month = ?2 "
+           "ON CONFLICT (ticket) DO NOTHING");
+  if (!ins.ok()) return db_error(m_db, "official_number");
+  ins.bind(1, ticket);
+  ins.bind(2, int64_t{month});
+  if (ins.step() != SQLITE_DONE) return db_error(m_db, "official_number");
+  Stmt get(m_db, "SELECT month, seq FROM official_numbers WHERE ticket = ?");
+  if (!get.ok()) return db_error(m_db, "official_number");
+  get.bind(1, ticket);
+  if (get.step() != SQLITE_ROW) return db_error(m_db, "official_number");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%04d", static_cast<int>(get.int64(0) / 100),
+                static_cast<int>(get.int64(0) % 100), static_cast<int>(get.int64(1)));
+  return std::string(buf);
+}
+
+}  // namespace linli

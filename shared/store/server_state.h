@@ -1,0 +1,67 @@
+// What only the sync server keeps about its replicas, beside the replicated store in one file:
+// which user owns each replica id, which tickets each replica holds (partial replication),
+// rejected changes, hotline intake numbers, official ticket numbers and the server's own replica
+// id. The only owner of its sqlite3*.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/hlc.h"
+#include "core/result.h"
+
+struct sqlite3;
+
+namespace linli {
+
+struct Rejection {
+  std::string replica;   // Hex replica id.
+  uint64_t counter = 0;
+  std::string user;
+  std::string code;      // "forbidden", "invalid", "out_of_scope", ...
+  std::string reason;
+  int64_t at_ms = 0;
+};
+
+class ServerState {
+ public:
+  static Result<ServerState> open(const std::string& path);
+  ServerState(ServerState&& other) noexcept;
+  ServerState& operator=(ServerState&& other) noexcept;
+  ServerState(const ServerState&) = delete;
+  ServerState& operator=(const ServerState&) = delete;
+  ~ServerState();
+
+  // The server's own replica id (made once from `fresh` and kept), for changes it authors.
+  Result<ReplicaId> server_replica(const ReplicaId& fresh);
+
+  // Binds a replica id to the user who first pushed or pulled with it. Returns the owner's name:
+  // a different user than `user` means the replica id is forged.
+  Result<std::string> claim_replica(const std::string& replica_hex, const std::string& user, int64_t now_ms);
+
+  // Tickets a replica holds: sent to it whole, or announced dropped when they left its scope.
+  Result<bool> holds(const std::string& replica_hex, const std::string& ticket_id);
+  Result<void> set_held(const std::string& replica_hex, const std::string& ticket_id, bool held);
+  // Forgets every ticket a replica holds (it pulls again from the start).
+  Result<void> reset_held(const std::string& replica_hex);
+
+  Result<void> record_rejection(const Rejection& r);
+  Result<std::vector<Rejection>> rejections(int limit);
+
+  // The ticket made from a hotline number, if any; and the claim of a number for a ticket.
+  Result<std::optional<std::string>> intake_ticket(const std::string& hotline_number);
+  Result<void> record_intake(const std::string& hotline_number, const std::string& ticket_id, int64_t now_ms);
+
+  // The official number of a ticket, given once: "2026-03-0157" (year-month-sequence, Shanghai
+  // month of now_ms, sequence per month). The same ticket always gets the same number.
+  Result<std::string> official_number(const std::string& ticket_id, int64_t now_ms);
+
+ private:
+  explicit ServerState(sqlite3* db) : m_db(db) {}
+  Result<void> exec(const char* sql, const char* where);
+  sqlite3* m_db = nullptr;
+};
+
+}  // namespace linli

@@ -1,0 +1,82 @@
+// ServerState: replica ownership, held tickets, rejections, intake numbers, official numbers.
+#include "store/server_state.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+
+namespace linli {
+namespace {
+
+TEST(ServerState, TheServerReplicaIdIsMadeOnceAndKept) {
+  test::TempDir dir;
+  const uint8_t ra[16] = {1}, rb[16] = {2};
+  const ReplicaId a = replica_id_from_bytes(ra), b = replica_id_from_bytes(rb);
+  {
+    auto s = ServerState::open(dir.file("s.db"));
+    ASSERT_TRUE(s) << s.error().detail;
+    EXPECT_EQ(*s->server_replica(a), a);
+  }
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*s->server_replica(b), a);
+}
+
+TEST(ServerState, AReplicaBelongsToTheFirstUserWhoUsedIt) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*s->claim_replica("r1", "hebin.li", 1), "hebin.li");
+  EXPECT_EQ(*s->claim_replica("r1", "zhang.bin", 2), "hebin.li");  // A forger learns who owns it.
+}
+
+TEST(ServerState, HeldTicketsAreTrackedPerReplica) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->set_held("r1", "t1", true));
+  EXPECT_TRUE(*s->holds("r1", "t1"));
+  EXPECT_FALSE(*s->holds("r2", "t1"));
+  ASSERT_TRUE(s->set_held("r1", "t1", false));
+  EXPECT_FALSE(*s->holds("r1", "t1"));
+  ASSERT_TRUE(s->set_held("r1", "t2", true));
+  ASSERT_TRUE(s->reset_held("r1"));
+  EXPECT_FALSE(*s->holds("r1", "t2"));
+}
+
+TEST(ServerState, RejectionsAreKept) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->record_rejection({"r1", 7, "chuhai.chen", "forbidden", "field may not close", 5}));
+  auto all = s->rejections(10);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].code, "forbidden");
+  EXPECT_EQ((*all)[0].counter, 7u);
+}
+
+TEST(ServerState, OfficialNumbersCountPerMonthAndNeverChange) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  const int64_t nov = 1'795'960'000'000;   // 2026-11-29 Shanghai.
+  const int64_t dec = 1'796'054'400'000;   // 2026-12-01 Shanghai.
+  EXPECT_EQ(*s->official_number("a", nov), "2026-11-0001");
+  EXPECT_EQ(*s->official_number("b", nov), "2026-11-0002");
+  EXPECT_EQ(*s->official_number("a", dec), "2026-11-0001");  // Given once.
+  EXPECT_EQ(*s->official_number("c", dec), "2026-12-0001");
+}
+
+TEST(ServerState, AHotlineNumberMapsToOneTicket) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->intake_ticket("12345-001")->has_value());
+  ASSERT_TRUE(s->record_intake("12345-001", "t1", 1));
+  EXPECT_EQ(**s->intake_ticket("12345-001"), "t1");
+  EXPECT_FALSE(s->record_intake("12345-001", "t2", 2));  // Unique.
+}
+
+}  // namespace
+}  // namespace linli
