@@ -57,7 +57,7 @@ Result<PushResponse> ServerSync::take_push(const PushRequest& request, int64_t n
   PushResponse out;
   out.results.reserve(results->size());
   for (ChangeResult& r : *results)
-    out.results.push_back(PushResult{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail)});
+    out.results.push_back(PushResult{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail), {}});
   return out;
 }
 

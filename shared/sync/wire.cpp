@@ -267,7 +267,11 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 std::string encode(const PushRequest& m) {
   json changes = json::array();
   for (const Change& c : m.changes) changes.push_back(change_json(c));
-  return dump(json{{"type", "push"}, {"replica", to_hex(m.replica)}, {"changes", std::move(changes)}});
+  return dump(json{{"type", "push"},
+                   {"replica", to_hex(m.replica)},
+                   {"schema", m.schema},
+                   {"client_time", m.client_time_ms},
+                   {"changes", std::move(changes)}});
 }
 
 std::string encode(const PushResponse& m) {
@@ -281,6 +285,7 @@ std::string encode(const PushResponse& m) {
       j["skew_ms"] = r.skew_ms;
     }
     if (!r.detail.empty()) j["detail"] = r.detail;
+    if (!r.code.empty()) j["code"] = r.code;
     results.push_back(std::move(j));
   }
   return dump(json{{"type", "push_result"}, {"results", std::move(results)}});
@@ -297,7 +302,10 @@ std::string encode(const PullResponse& m) {
     c["seq"] = s.seq;
     changes.push_back(std::move(c));
   }
-  return dump(json{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"changes", std::move(changes)}});
+  json out{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"changes", std::move(changes)}};
+  if (m.next > 0) out["next"] = m.next;
+  if (!m.dropped.empty()) out["dropped"] = m.dropped;
+  return dump(out);
 }
 
 Result<PushRequest> decode_push_request(std::string_view text) {
@@ -307,6 +315,10 @@ Result<PushRequest> decode_push_request(std::string_view text) {
   In top(*j, "", &error);
   PushRequest m;
   m.replica = top.replica("replica");
+  const int64_t schema = top.i64("schema", false);
+  m.schema = schema == 0 ? kWireSchema : static_cast<int>(std::min<int64_t>(schema, 1'000'000));
+  m.client_time_ms = top.i64("client_time", false);
+  if (top.ok() && schema < 0) top.fail("\"schema\" out of range");
   if (!error.empty()) return invalid(error);
   auto changes = array_of(*j, "changes");
   if (!changes) return changes.error();
@@ -343,6 +355,7 @@ Result<PushResponse> decode_push_response(std::string_view text) {
       if (in.ok() && r.seq <= 0) in.fail("\"seq\" must be positive");
     }
     r.detail = in.str("detail", false);
+    r.code = in.str("code", false);
     if (!error.empty()) return invalid(error);
     m.results.push_back(std::move(r));
   }
@@ -373,8 +386,17 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   PullResponse m;
   m.from = in.i64("from");
   m.more = in.boolean("more");
-  if (in.ok() && m.from < 0) in.fail("\"from\" out of range");
+  m.next = in.i64("next", false);
+  if (in.ok() && (m.from < 0 || m.next < 0)) in.fail("\"from\" or \"next\" out of range");
   if (!error.empty()) return invalid(error);
+  if (auto d = j->find("dropped"); d != j->end()) {
+    if (!d->is_array() || d->size() > kMaxChangesPerMessage) return invalid("[sync.decode] \"dropped\" is not a short array");
+    for (const json& t : *d) {
+      if (!t.is_string() || !is_valid_ticket_id(t.get<std::string>()))
+        return invalid("[sync.decode] \"dropped\" holds something that is not a ticket id");
+      m.dropped.push_back(t.get<std::string>());
+    }
+  }
   auto changes = array_of(*j, "changes");
   if (!changes) return changes.error();
   int64_t last = m.from;

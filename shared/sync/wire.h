@@ -13,10 +13,15 @@
 
 namespace linli {
 
+// The version of this wire format. A server answers 426 to a client older than it understands.
+inline constexpr int kWireSchema = 1;
+
 // Client → server: "here are my unsent changes", oldest first.
 struct PushRequest {
   ReplicaId replica;
   std::vector<Change> changes;
+  int schema = kWireSchema;     // The client's wire schema.
+  int64_t client_time_ms = 0;   // The client's wall clock when it sent this: the server reports skew.
 };
 
 struct PushResult {
@@ -26,6 +31,7 @@ struct PushResult {
   Hlc stamp;            // Applied: the stamp kept (clamped when it was too far ahead, R11).
   int64_t skew_ms = 0;
   std::string detail;   // Invalid: why.
+  std::string code;     // Invalid: a stable reason code ("invalid", "forbidden", "out_of_scope", ...).
 };
 
 // Server → client: one result per pushed change, in the same order.
@@ -45,6 +51,12 @@ struct PullResponse {
   int64_t from = 0;
   bool more = false;  // More changes wait after these.
   std::vector<SequencedChange> changes;
+  // The cursor to ask from next time: the last sequence number the server looked at, which may
+  // be past the last change sent when changes outside the caller's scope were skipped. 0: unset
+  // (the last change's seq is the cursor).
+  int64_t next = 0;
+  // Tickets that left the caller's scope: it should drop them.
+  std::vector<std::string> dropped;
 };
 
 inline constexpr size_t kMaxChangesPerMessage = 10'000;

@@ -68,10 +68,35 @@ TEST(Wire, APullResponseRoundTripsWithItsSequenceNumbers) {
   EXPECT_EQ(encode_change_record(out->changes[3].change), encode_change_record(in.changes[3].change));
 }
 
+TEST(Wire, APushCarriesTheSchemaAndTheClientClock) {
+  PushRequest in;
+  in.replica = test::replica(7);
+  in.schema = 1;
+  in.client_time_ms = 1'795'960'000'123;
+  auto out = decode_push_request(encode(in));
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->schema, 1);
+  EXPECT_EQ(out->client_time_ms, 1'795'960'000'123);
+}
+
+TEST(Wire, APullResultCarriesTheNextCursorAndDroppedTickets) {
+  PullResponse in;
+  in.from = 10;
+  in.next = 250;
+  in.dropped = {std::string(32, 'a')};
+  auto out = decode_pull_response(encode(in));
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->next, 250);
+  ASSERT_EQ(out->dropped.size(), 1u);
+  auto bad = decode_pull_response(R"({"type":"pull_result","from":0,"more":false,"changes":[],"dropped":["x"]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().detail, "[sync.decode] \"dropped\" holds something that is not a ticket id");
+}
+
 TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
   PushResponse in;
-  in.results.push_back(PushResult{ChangeId{test::replica(1), 3}, ApplyStatus::Applied, 12, Hlc{99, 2}, 5, {}});
-  in.results.push_back(PushResult{ChangeId{test::replica(1), 4}, ApplyStatus::Invalid, 0, {}, 0, "[change] x: bad"});
+  in.results.push_back(PushResult{ChangeId{test::replica(1), 3}, ApplyStatus::Applied, 12, Hlc{99, 2}, 5, {}, {}});
+  in.results.push_back(PushResult{ChangeId{test::replica(1), 4}, ApplyStatus::Invalid, 0, {}, 0, "[change] x: bad", "forbidden"});
   auto out = decode_push_response(encode(in));
   ASSERT_TRUE(out) << out.error().detail;
   ASSERT_EQ(out->results.size(), 2u);
@@ -80,6 +105,7 @@ TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
   EXPECT_EQ(out->results[0].skew_ms, 5);
   EXPECT_EQ(out->results[1].status, ApplyStatus::Invalid);
   EXPECT_EQ(out->results[1].detail, "[change] x: bad");
+  EXPECT_EQ(out->results[1].code, "forbidden");
   auto pull = decode_pull_request(encode(PullRequest{test::replica(2), 40, 100}));
   ASSERT_TRUE(pull);
   EXPECT_EQ(pull->cursor, 40);
