@@ -11,7 +11,7 @@ namespace linli {
 namespace {
 
 constexpr int64_t kUnsentBase = int64_t{1} << 62;
-constexpr int kStatusBit = kEditableFieldCount;  // Bit of the status version in Cached::dirty_versions.
+constexpr int kStatusSlot = kEditableFieldCount;  // The status's slot in tickets.versions.
 
 int64_t fold_key_for(int64_t seq, int64_t local_order) { return seq > 0 ? seq : kUnsentBase + local_order; }
 
@@ -23,35 +23,42 @@ Error sql_error(sqlite3* db, std::string_view where) {
 struct Cached {
   TicketState state;
   int64_t fold_key = 0;  // 0 and existing: made by create_ticket, outside the log: never refolded.
-  bool dirty = false;
+  int64_t head = 0;      // The newest change of its log (changes.local_order; 0: none).
+  bool head_in_table = false;  // log_heads holds its head (the ticket did not exist).
+  bool dirty = false;    // Its row (or its log head) is to be written at the end of the batch.
   bool refold = false;
-  uint32_t dirty_versions = 0;
+  // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
+  bool acked = false;
+  int64_t acked_min_seq = 0, acked_max_seq = 0;
+  std::vector<int64_t> acked_locals;
 };
 
 const char* const kSql[] = {
     // insert_change
-    "INSERT INTO changes (replica, counter, seq, ticket_id, hlc, skew_ms, local_order, record) VALUES (?,?,?,?,?,?,?,?)",
+    "INSERT INTO changes (local_order, replica, counter, seq, prev, hlc, skew_ms, record) VALUES (?,?,?,?,?,?,?,?)",
     // load_ticket
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-    "work_count, fold_key FROM tickets WHERE id = ?",
-    // load_versions
-    "SELECT field, replica, counter, hlc FROM field_versions WHERE ticket_id = ?",
+    "work_count, fold_key, versions, log_head FROM tickets WHERE id = ?",
+    // load_head
+    "SELECT head FROM log_heads WHERE ticket_id = ?",
     // upsert_ticket
     "INSERT INTO tickets (id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, "
     "community, address, category, urgency, title, description, status, created_at, updated_at, lead_department, "
-    "deleted, work_count, fold_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+    "deleted, work_count, fold_key, versions, log_head) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT (id) DO UPDATE SET "
     "citizen_name = excluded.citizen_name, citizen_phone = excluded.citizen_phone, community = excluded.community, "
     "address = excluded.address, category = excluded.category, urgency = excluded.urgency, title = excluded.title, "
     "description = excluded.description, status = excluded.status, updated_at = excluded.updated_at, "
     "lead_department = excluded.lead_department, deleted = excluded.deleted, work_count = excluded.work_count, "
-    "fold_key = excluded.fold_key",
-    // upsert_version
-    "INSERT INTO field_versions (ticket_id, field, replica, counter, hlc) VALUES (?,?,?,?,?) "
-    "ON CONFLICT (ticket_id, field) DO UPDATE SET replica = excluded.replica, counter = excluded.counter, hlc = excluded.hlc",
+    "fold_key = excluded.fold_key, versions = excluded.versions, log_head = excluded.log_head",
+    // upsert_head
+    "INSERT INTO log_heads (ticket_id, head) VALUES (?,?) ON CONFLICT (ticket_id) DO UPDATE SET head = excluded.head",
+    // delete_head
+    "DELETE FROM log_heads WHERE ticket_id = ?",
     // insert_timeline
-    "INSERT INTO timeline (change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    ("INSERT INTO timeline (change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved) "
+     "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
     // insert_photo
     "INSERT INTO photos (change_id, ticket_id, sha256, size, type) VALUES (?,?,?,?,?)",
     // insert_link
@@ -62,21 +69,47 @@ const char* const kSql[] = {
     "INSERT INTO replicas (replica, applied) VALUES (?,?) ON CONFLICT (replica) DO UPDATE SET applied = excluded.applied",
     // upsert_meta
     "INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    // ticket_log
-    "SELECT record, seq, local_order FROM changes WHERE ticket_id = ? ORDER BY seq IS NULL, seq, local_order",
+    // log_entry
+    "SELECT record, seq, prev FROM changes WHERE local_order = ?",
+    // log_link
+    "SELECT seq, prev FROM changes WHERE local_order = ?",
     // find_change
-    "SELECT ticket_id, seq, hlc, record FROM changes WHERE replica = ? AND counter = ?",
+    "SELECT local_order, seq, hlc, record FROM changes WHERE replica = ? AND counter = ?",
     // ack_change
-    "UPDATE changes SET seq = ?, hlc = ?, skew_ms = ?, record = ? WHERE replica = ? AND counter = ? AND seq IS NULL",
-    // later_seq
-    "SELECT EXISTS (SELECT 1 FROM changes WHERE ticket_id = ? AND seq > ?)",
-    // fold_key_of
-    "SELECT max(CASE WHEN seq IS NULL THEN ? + local_order ELSE seq END) FROM changes WHERE ticket_id = ?",
+    "UPDATE changes SET seq = ?, hlc = ?, skew_ms = ?, record = ? WHERE local_order = ?",
     // delete_rows
     "DELETE FROM timeline WHERE ticket_id = ?1", "DELETE FROM photos WHERE ticket_id = ?1",
     "DELETE FROM links WHERE ticket_id = ?1", "DELETE FROM conflicts WHERE ticket_id = ?1",
-    "DELETE FROM field_versions WHERE ticket_id = ?1", "DELETE FROM tickets WHERE id = ?1",
+    "DELETE FROM tickets WHERE id = ?1",
 };
+
+void put_fixed64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (56 - 8 * i)));
+}
+void put_varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+bool get_fixed64(std::string_view& in, uint64_t& v) {
+  if (in.size() < 8) return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[static_cast<size_t>(i)]);
+  in.remove_prefix(8);
+  return true;
+}
+bool get_varint(std::string_view& in, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
 
 int64_t meta_int(sqlite3* db, const char* key, int64_t fallback) {
   sqlite3_stmt* s = nullptr;
@@ -119,6 +152,7 @@ class Batch {
   Result<void> write_rows(const Change& c, const MergeOutcome& out);
   Result<void> refold(const std::string& ticket_id, Cached& t);
   Result<void> write_ticket(const std::string& ticket_id, Cached& t);
+  Result<void> resolve_acks(Cached& t);
 
   sqlite3* m_db;
   Store::Sync& m_s;
@@ -155,22 +189,24 @@ Result<Cached*> Batch::load(const std::string& id) {
     t.state.deleted = s.int64(16) != 0;
     t.state.work_count = s.int64(17);
     t.fold_key = s.int64(18);
+    if (!decode_versions(s.text(19), t.state))
+      return Error{ErrorCode::Corrupt, "[store.apply.load] ticket " + id + ": malformed versions"};
+    t.head = s.int64(20);
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
     return sql_error(m_db, "apply.load");
   }
-  if (t.state.exists) {
-    CachedStmt& v = m_s.load_versions.reset().bind(1, id);
-    int vrc;
-    while ((vrc = v.step()) == SQLITE_ROW) {
-      const std::string field = v.text(0);
-      const auto replica = parse_replica_id(v.text(1));
-      const Version ver{ChangeId{replica.value_or(ReplicaId{}), static_cast<uint64_t>(v.int64(2))},
-                        unpack_hlc(static_cast<uint64_t>(v.int64(3)))};
-      if (field == "status") t.state.status = ver;
-      else if (auto f = parse_editable_field(field)) t.state.fields[static_cast<size_t>(*f)] = ver;
+  // A ticket that does not exist keeps its log's head aside; so may one made by create_ticket
+  // after changes to it were rejected.
+  if (t.head == 0) {
+    CachedStmt& h = m_s.load_head.reset().bind(1, id);
+    const int hrc = h.step();
+    if (hrc == SQLITE_ROW) {
+      t.head = h.int64(0);
+      t.head_in_table = true;
+    } else if (hrc != SQLITE_DONE) {
+      return sql_error(m_db, "apply.load");
     }
-    if (vrc != SQLITE_DONE) return sql_error(m_db, "apply.load");
   }
   return &m_tickets.emplace(id, std::move(t)).first->second;
 }
@@ -208,20 +244,23 @@ Result<void> Batch::write_rows(const Change& c, const MergeOutcome& out) {
 // Logs one change and folds it into its ticket, or marks the ticket to be refolded when the
 // change does not come after everything already folded (R10).
 Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
-  const int64_t local = m_next_local++;
-  const std::string record = encode_change_record(c);
-  CachedStmt& ins = m_s.insert_change.reset().bind(1, to_hex(c.id.replica)).bind(2, static_cast<int64_t>(c.id.counter));
-  if (seq > 0) ins.bind(3, seq);
-  else ins.bind_null(3);
-  ins.bind(4, c.ticket_id).bind(5, static_cast<int64_t>(pack(c.stamp))).bind(6, skew_ms).bind(7, local)
-      .bind_blob(8, record);
-  if (ins.step() != SQLITE_DONE) return sql_error(m_db, "apply.log");
-  m_applied[c.id.replica] = c.id.counter;
-  if (seq == 0) ++m_unsent;
-
   auto loaded = load(c.ticket_id);
   if (!loaded) return loaded.error();
   Cached& t = **loaded;
+  const int64_t local = m_next_local++;
+  const std::string record = encode_change_record(c);
+  const ReplicaBytes replica(c.id.replica);
+  CachedStmt& ins = m_s.insert_change.reset().bind(1, local).bind_blob(2, replica.view())
+                        .bind(3, static_cast<int64_t>(c.id.counter));
+  if (seq > 0) ins.bind(4, seq);
+  else ins.bind_null(4);
+  ins.bind(5, t.head).bind(6, static_cast<int64_t>(pack(c.stamp))).bind(7, skew_ms).bind_blob(8, record);
+  if (ins.step() != SQLITE_DONE) return sql_error(m_db, "apply.log");
+  m_applied[c.id.replica] = c.id.counter;
+  if (seq == 0) ++m_unsent;
+  t.head = local;
+  t.dirty = true;
+
   const int64_t key = fold_key_for(seq, local);
   const bool outside_log = t.state.exists && t.fold_key == 0;
   if (t.refold || (!outside_log && key < t.fold_key)) {
@@ -229,13 +268,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
     return Ok{};
   }
   const MergeOutcome out = merge_change(t.state, c);
-  t.dirty = true;
   t.fold_key = std::max(t.fold_key, key);
-  if (c.kind == ChangeKind::CreateTicket && out.effect == Effect::Applied) t.dirty_versions = ~0u;
-  if (c.kind == ChangeKind::SetField && (out.effect == Effect::Applied || out.effect == Effect::Won))
-    t.dirty_versions |= 1u << static_cast<int>(c.field);
-  if (c.kind == ChangeKind::Transition && out.effect != Effect::Lost && out.effect != Effect::Rejected)
-    t.dirty_versions |= 1u << kStatusBit;
   return write_rows(c, out);
 }
 
@@ -243,29 +276,41 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
 Result<void> Batch::refold(const std::string& id, Cached& t) {
   for (CachedStmt& d : m_s.delete_rows)
     if (d.reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.refold");
+  const int64_t head = t.head;
+  const bool head_in_table = t.head_in_table;
   t = Cached{};
-  CachedStmt& s = m_s.ticket_log.reset().bind(1, id);
-  int rc;
-  std::vector<std::pair<Change, int64_t>> log;
-  while ((rc = s.step()) == SQLITE_ROW) {
+  t.head = head;
+  t.head_in_table = head_in_table;
+  std::vector<std::pair<int64_t, Change>> log;  // By fold key.
+  for (int64_t at = head; at != 0;) {
+    CachedStmt& s = m_s.log_entry.reset().bind(1, at);
+    const int rc = s.step();
+    if (rc != SQLITE_ROW) {
+      if (rc == SQLITE_DONE)
+        return Error{ErrorCode::Corrupt, "[store.apply.refold] ticket " + id + ": log chain broken at " + std::to_string(at)};
+      return sql_error(m_db, "apply.refold");
+    }
     auto c = decode_change_record(s.text(0));
     if (!c) return Error{ErrorCode::Corrupt, "[store.apply.refold] ticket " + id + ": " + c.error().detail};
-    log.emplace_back(std::move(c).value(), fold_key_for(s.is_null(1) ? 0 : s.int64(1), s.int64(2)));
+    log.emplace_back(fold_key_for(s.is_null(1) ? 0 : s.int64(1), at), std::move(c).value());
+    const int64_t prev = s.int64(2);
+    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.apply.refold] ticket " + id + ": log chain loops"};
+    at = prev;
   }
-  if (rc != SQLITE_DONE) return sql_error(m_db, "apply.refold");
-  for (const auto& [c, key] : log) {
+  std::sort(log.begin(), log.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [key, c] : log) {
     const MergeOutcome out = merge_change(t.state, c);
     t.fold_key = key;
     if (auto w = write_rows(c, out); !w) return w;
   }
-  t.dirty = t.state.exists;
-  t.dirty_versions = ~0u;
+  t.dirty = true;
   t.refold = false;
   return Ok{};
 }
 
 Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
   const Ticket& k = t.state.ticket;
+  const std::string versions = encode_versions(t.state);
   const int rc = m_s.upsert_ticket.reset().bind(1, id).bind(2, k.provisional_number).bind(3, k.official_number)
                      .bind(4, to_string(k.source)).bind(5, k.received_at_ms).bind(6, k.citizen_name)
                      .bind(7, k.citizen_phone).bind(8, k.community).bind(9, k.address)
@@ -273,52 +318,69 @@ Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
                      .bind(13, k.description).bind(14, to_string(k.status)).bind(15, k.created_at_ms)
                      .bind(16, k.updated_at_ms).bind(17, t.state.lead_department)
                      .bind(18, int64_t{t.state.deleted}).bind(19, t.state.work_count).bind(20, t.fold_key)
+                     .bind_blob(21, versions).bind(22, t.head)
                      .step();
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
-  for (int f = 0; f <= kStatusBit; ++f) {
-    if (!((t.dirty_versions >> f) & 1u)) continue;
-    const Version& v = f == kStatusBit ? t.state.status : t.state.fields[static_cast<size_t>(f)];
-    if (v.id.is_zero()) continue;
-    const std::string_view name = f == kStatusBit ? std::string_view("status") : to_string(static_cast<EditableField>(f));
-    if (m_s.upsert_version.reset().bind(1, id).bind(2, name).bind(3, to_hex(v.id.replica))
-            .bind(4, static_cast<int64_t>(v.id.counter)).bind(5, static_cast<int64_t>(pack(v.stamp))).step() != SQLITE_DONE)
-      return sql_error(m_db, "apply.version");
-  }
   return Ok{};
 }
 
-// An own change the server acknowledged: record its number and stamp; refold its ticket when its
-// place in the order or its stamp changed.
+// An own change the server acknowledged: record its number and stamp. Whether its ticket must be
+// refolded (its place in the order or its stamp changed) is settled once per ticket in finish().
 Result<void> Batch::ack(const Ack& a) {
-  CachedStmt& f = m_s.find_change.reset().bind(1, to_hex(a.id.replica)).bind(2, static_cast<int64_t>(a.id.counter));
+  const ReplicaBytes replica(a.id.replica);
+  CachedStmt& f = m_s.find_change.reset().bind_blob(1, replica.view()).bind(2, static_cast<int64_t>(a.id.counter));
   const int rc = f.step();
   if (rc == SQLITE_DONE) return Ok{};  // Not here: nothing to acknowledge.
   if (rc != SQLITE_ROW) return sql_error(m_db, "apply.ack");
   if (!f.is_null(1)) return Ok{};      // Acknowledged before.
-  const std::string ticket_id = f.text(0);
+  const int64_t local = f.int64(0);
   const bool restamped = unpack_hlc(static_cast<uint64_t>(f.int64(2))) != a.stamp;
-  std::string record = f.text(3);
+  auto c = decode_change_record(f.text(3));
+  if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
+  std::string record;
   if (restamped) {
-    auto c = decode_change_record(record);
-    if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
     c->stamp = a.stamp;
     record = encode_change_record(*c);
+  } else {
+    record = f.text(3);
   }
   if (m_s.ack_change.reset().bind(1, a.seq).bind(2, static_cast<int64_t>(pack(a.stamp))).bind(3, a.skew_ms)
-          .bind_blob(4, record).bind(5, to_hex(a.id.replica)).bind(6, static_cast<int64_t>(a.id.counter))
-          .step() != SQLITE_DONE)
+          .bind_blob(4, record).bind(5, local).step() != SQLITE_DONE)
     return sql_error(m_db, "apply.ack");
   --m_unsent;
-  auto loaded = load(ticket_id);
+  auto loaded = load(c->ticket_id);
   if (!loaded) return loaded.error();
   Cached& t = **loaded;
-  CachedStmt& later = m_s.later_seq.reset().bind(1, ticket_id).bind(2, a.seq);
-  if (later.step() != SQLITE_ROW) return sql_error(m_db, "apply.ack");
-  if (restamped || later.int64(0) != 0) t.refold = true;
-  CachedStmt& k = m_s.fold_key_of.reset().bind(1, kUnsentBase).bind(2, ticket_id);
-  if (k.step() != SQLITE_ROW) return sql_error(m_db, "apply.ack");
-  if (!t.refold && t.fold_key != 0) {
-    t.fold_key = k.int64(0);
+  // A change of the ticket already numbered after this one means the fold order changed.
+  if (restamped || (t.acked && a.seq < t.acked_max_seq)) t.refold = true;
+  t.acked_min_seq = t.acked ? std::min(t.acked_min_seq, a.seq) : a.seq;
+  t.acked_max_seq = t.acked ? std::max(t.acked_max_seq, a.seq) : a.seq;
+  t.acked = true;
+  t.acked_locals.push_back(local);
+  return Ok{};
+}
+
+// Settles the acknowledgements of a ticket's changes in this batch with one walk of its log: it is
+// refolded when a change not acknowledged here has a later number than one that was (an upper
+// bound on "a later number existed when it was acknowledged": a refold is always right, only slower);
+// otherwise its fold key becomes the highest key in its log.
+Result<void> Batch::resolve_acks(Cached& t) {
+  int64_t other_max_seq = 0, max_key = 0;
+  for (int64_t at = t.head; at != 0;) {
+    CachedStmt& s = m_s.log_link.reset().bind(1, at);
+    if (s.step() != SQLITE_ROW) return sql_error(m_db, "apply.ack");
+    const int64_t seq = s.is_null(0) ? 0 : s.int64(0);
+    max_key = std::max(max_key, fold_key_for(seq, at));
+    if (seq > 0 && std::find(t.acked_locals.begin(), t.acked_locals.end(), at) == t.acked_locals.end())
+      other_max_seq = std::max(other_max_seq, seq);
+    const int64_t prev = s.int64(1);
+    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.apply.ack] log chain loops"};
+    at = prev;
+  }
+  if (other_max_seq > t.acked_min_seq) {
+    t.refold = true;
+  } else if (t.fold_key != 0) {
+    t.fold_key = max_key;
     t.dirty = true;
   }
   return Ok{};
@@ -326,14 +388,23 @@ Result<void> Batch::ack(const Ack& a) {
 
 Result<void> Batch::finish() {
   for (auto& [id, t] : m_tickets) {
+    if (t.acked && !t.refold)
+      if (auto r = resolve_acks(t); !r) return r;
     const bool outside_log = t.state.exists && t.fold_key == 0;
     if (t.refold && !outside_log)
       if (auto r = refold(id, t); !r) return r;
-    if (t.dirty && t.state.exists)
+    if (!t.dirty) continue;
+    if (t.state.exists) {
       if (auto r = write_ticket(id, t); !r) return r;
+      if (t.head_in_table && m_s.delete_head.reset().bind(1, id).step() != SQLITE_DONE)
+        return sql_error(m_db, "apply.head");
+    } else if (t.head != 0) {
+      if (m_s.upsert_head.reset().bind(1, id).bind(2, t.head).step() != SQLITE_DONE) return sql_error(m_db, "apply.head");
+    }
   }
   for (const auto& [replica, counter] : m_applied)
-    if (m_s.upsert_replica.reset().bind(1, to_hex(replica)).bind(2, static_cast<int64_t>(counter)).step() != SQLITE_DONE)
+    if (m_s.upsert_replica.reset().bind_blob(1, ReplicaBytes(replica).view()).bind(2, static_cast<int64_t>(counter))
+            .step() != SQLITE_DONE)
       return sql_error(m_db, "apply.replicas");
   const std::pair<const char*, int64_t> meta[] = {{"sync.next_local", m_next_local},
                                                   {"sync.cursor", m_cursor},
@@ -376,6 +447,41 @@ Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
 
 }  // namespace
 
+std::optional<ReplicaId> replica_from_bytes(std::string_view bytes) {
+  ReplicaId r;
+  if (!get_fixed64(bytes, r.hi) || !get_fixed64(bytes, r.lo) || !bytes.empty()) return std::nullopt;
+  return r;
+}
+
+std::string encode_versions(const TicketState& state) {
+  std::string out;
+  for (int f = 0; f <= kStatusSlot; ++f) {
+    const Version& v = f == kStatusSlot ? state.status : state.fields[static_cast<size_t>(f)];
+    if (v.id.is_zero()) continue;
+    out.push_back(static_cast<char>(f));
+    put_fixed64(out, v.id.replica.hi);
+    put_fixed64(out, v.id.replica.lo);
+    put_varint(out, v.id.counter);
+    put_varint(out, pack(v.stamp));
+  }
+  return out;
+}
+
+bool decode_versions(std::string_view in, TicketState& state) {
+  while (!in.empty()) {
+    const auto f = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    Version v;
+    uint64_t stamp = 0;
+    if (f > kStatusSlot || !get_fixed64(in, v.id.replica.hi) || !get_fixed64(in, v.id.replica.lo) ||
+        !get_varint(in, v.id.counter) || !get_varint(in, stamp))
+      return false;
+    v.stamp = unpack_hlc(stamp);
+    (f == kStatusSlot ? state.status : state.fields[f]) = v;
+  }
+  return true;
+}
+
 std::string_view to_string(ApplyStatus s) {
   switch (s) {
     case ApplyStatus::Applied: return "applied";
@@ -390,18 +496,20 @@ Store::Sync& Store::sync() {
   if (m_sync) return *m_sync;
   m_sync = std::make_unique<Sync>();
   Sync& s = *m_sync;
-  CachedStmt* stmts[] = {&s.insert_change, &s.load_ticket, &s.load_versions, &s.upsert_ticket, &s.upsert_version,
-                         &s.insert_timeline, &s.insert_photo, &s.insert_link, &s.insert_conflict, &s.upsert_replica,
-                         &s.upsert_meta, &s.ticket_log, &s.find_change, &s.ack_change, &s.later_seq, &s.fold_key_of,
-                         &s.delete_rows[0], &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
-                         &s.delete_rows[4], &s.delete_rows[5]};
+  CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,    &s.load_head,      &s.upsert_ticket,
+                         &s.upsert_head,     &s.delete_head,    &s.insert_timeline, &s.insert_photo,
+                         &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
+                         &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
+                         &s.delete_rows[0],  &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
+                         &s.delete_rows[4]};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
   sqlite3_stmt* q = nullptr;
   if (sqlite3_prepare_v2(m_db, "SELECT replica, applied FROM replicas", -1, &q, nullptr) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
-      const auto* hex = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-      if (auto r = parse_replica_id(hex ? hex : "")) s.applied[*r] = static_cast<uint64_t>(sqlite3_column_int64(q, 1));
+      const auto* bytes = static_cast<const char*>(sqlite3_column_blob(q, 0));
+      const std::string_view view(bytes ? bytes : "", static_cast<size_t>(sqlite3_column_bytes(q, 0)));
+      if (auto r = replica_from_bytes(view)) s.applied[*r] = static_cast<uint64_t>(sqlite3_column_int64(q, 1));
     }
   }
   sqlite3_finalize(q);

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -54,6 +55,26 @@ class CachedStmt {
   sqlite3_stmt* m_stmt = nullptr;
 };
 
+// A replica id as the log keeps it: 16 bytes, big-endian, so byte order is numeric order.
+struct ReplicaBytes {
+  explicit ReplicaBytes(const ReplicaId& r) {
+    for (int i = 0; i < 8; ++i) {
+      b[i] = static_cast<char>(r.hi >> (56 - 8 * i));
+      b[8 + i] = static_cast<char>(r.lo >> (56 - 8 * i));
+    }
+  }
+  std::string_view view() const { return {b, sizeof b}; }
+  char b[16];
+};
+// The inverse of ReplicaBytes; nullopt unless `bytes` is 16 long.
+std::optional<ReplicaId> replica_from_bytes(std::string_view bytes);
+
+// A ticket's field and status versions as its row keeps them (tickets.versions): for each set
+// version, its slot (the field, or kEditableFieldCount for the status), replica, counter and stamp.
+std::string encode_versions(const TicketState& state);
+// Fills state.fields and state.status; false when the bytes are malformed.
+bool decode_versions(std::string_view bytes, TicketState& state);
+
 struct ReplicaHash {
   size_t operator()(const ReplicaId& r) const { return static_cast<size_t>(r.hi ^ (r.lo * 0x9E3779B97F4A7C15ull)); }
 };
@@ -68,9 +89,9 @@ struct Store::Sync {
   int64_t unsent = 0;      // Own changes not yet acknowledged (seq IS NULL).
   HlcClock clock;
 
-  CachedStmt insert_change, load_ticket, load_versions, upsert_ticket, upsert_version, insert_timeline,
-      insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, ticket_log, find_change,
-      ack_change, later_seq, fold_key_of, delete_rows[6];
+  CachedStmt insert_change, load_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
+      insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
+      ack_change, delete_rows[5];
 };
 
 }  // namespace linli

@@ -34,26 +34,29 @@ CREATE TABLE tickets (
 CREATE INDEX tickets_by_received ON tickets (received_at DESC, id);
 )sql"},
       {"2: change log, versions, timeline, conflicts, search", R"sql(
--- Every change this replica holds, unique by id (replica, counter). seq is the server's sequence
--- number: NULL while an own change is unacknowledged. local_order is the arrival order here.
--- record is core/change.h's encode_change_record, with the stamp everyone compares.
+-- Every change this replica holds, unique by id (replica, counter). local_order is the arrival
+-- order here (the rowid: the log only ever appends). seq is the server's sequence number: NULL
+-- while an own change is unacknowledged. record is core/change.h's encode_change_record, with the
+-- stamp everyone compares. A ticket's log is a chain: prev is the local_order of the change to the
+-- same ticket that arrived before this one (0: none), and the ticket's newest is tickets.log_head
+-- (or log_heads while the ticket does not exist). A chain instead of an index by ticket: random
+-- inserts into an index over the whole history dirtied a page per change, half the cost of a batch.
 CREATE TABLE changes (
-  replica     TEXT NOT NULL CHECK (length(replica) = 32),
+  local_order INTEGER PRIMARY KEY,
+  replica     BLOB NOT NULL CHECK (length(replica) = 16),
   counter     INTEGER NOT NULL CHECK (counter > 0),
   seq         INTEGER UNIQUE,
-  ticket_id   TEXT NOT NULL,
+  prev        INTEGER NOT NULL,
   hlc         INTEGER NOT NULL,
   skew_ms     INTEGER NOT NULL DEFAULT 0,
-  local_order INTEGER NOT NULL,
   record      BLOB NOT NULL,
-  PRIMARY KEY (replica, counter)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX changes_by_ticket ON changes (ticket_id);
+  UNIQUE (replica, counter)
+) STRICT;
 CREATE INDEX changes_unsent ON changes (replica, counter) WHERE seq IS NULL;
 
 -- The version vector: the highest counter applied per replica (counters arrive without gaps).
 CREATE TABLE replicas (
-  replica TEXT PRIMARY KEY CHECK (length(replica) = 32),
+  replica BLOB PRIMARY KEY CHECK (length(replica) = 16),
   applied INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
@@ -63,15 +66,16 @@ ALTER TABLE tickets ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN work_count INTEGER NOT NULL DEFAULT 0;
 -- Position of the last change folded in (R10): seq, or 2^62 + local_order for an unsent one.
 ALTER TABLE tickets ADD COLUMN fold_key INTEGER NOT NULL DEFAULT 0;
+-- Which change set each field (and the status) last: the version a new change's base is checked
+-- against. Kept in the ticket's own row (store/apply.cpp encode_versions), which a batch writes anyway.
+ALTER TABLE tickets ADD COLUMN versions BLOB NOT NULL DEFAULT x'';
+-- The newest change of this ticket's log (changes.local_order; 0: none).
+ALTER TABLE tickets ADD COLUMN log_head INTEGER NOT NULL DEFAULT 0;
 
--- Which change set each field (and the status) last: the version a new change's base is checked against.
-CREATE TABLE field_versions (
-  ticket_id TEXT NOT NULL,
-  field     TEXT NOT NULL,
-  replica   TEXT NOT NULL,
-  counter   INTEGER NOT NULL,
-  hlc       INTEGER NOT NULL,
-  PRIMARY KEY (ticket_id, field)
+-- The log's head for a ticket that does not exist here (yet): its changes were rejected (R1).
+CREATE TABLE log_heads (
+  ticket_id TEXT PRIMARY KEY,
+  head      INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
 -- Insert-only rows (R4), one per change.

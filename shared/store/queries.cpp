@@ -2,9 +2,11 @@
 // dump that convergence tests compare. Read-only: nothing here writes.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "store/apply_internal.h"
 #include "store/store.h"
 
 namespace linli {
@@ -20,6 +22,9 @@ class Query {
   bool ok() const { return m_rc == SQLITE_OK; }
   void bind(int i, std::string_view v) { sqlite3_bind_text(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
   void bind(int i, int64_t v) { sqlite3_bind_int64(m_s, i, v); }
+  void bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   int step() { return sqlite3_step(m_s); }
   int64_t int64(int c) const { return sqlite3_column_int64(m_s, c); }
   bool is_null(int c) const { return sqlite3_column_type(m_s, c) == SQLITE_NULL; }
@@ -57,12 +62,39 @@ Result<void> dump_rows(sqlite3* db, const char* title, const char* sql, std::str
   return Ok{};
 }
 
+// Appends every ticket's field and status versions (tickets.versions), one line per version:
+// ticket, field, replica, counter, stamp; by ticket, then field name.
+Result<void> dump_versions(sqlite3* db, std::string& out) {
+  Query q(db, "SELECT id, versions FROM tickets ORDER BY id");
+  if (!q.ok()) return read_error(db, "dump");
+  out += "## versions\n";
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    const std::string id = q.text(0);
+    TicketState state;
+    if (!decode_versions(q.text(1), state))
+      return Error{ErrorCode::Corrupt, "[store.dump] ticket " + id + ": malformed versions"};
+    std::vector<std::pair<std::string_view, const Version*>> versions;
+    for (int f = 0; f < kEditableFieldCount; ++f)
+      versions.emplace_back(to_string(static_cast<EditableField>(f)), &state.fields[static_cast<size_t>(f)]);
+    versions.emplace_back("status", &state.status);
+    std::sort(versions.begin(), versions.end());
+    for (const auto& [name, v] : versions) {
+      if (v->id.is_zero()) continue;
+      out += id + '\t' + std::string(name) + '\t' + to_hex(v->id.replica) + '\t' + std::to_string(v->id.counter) +
+             '\t' + std::to_string(static_cast<int64_t>(pack(v->stamp))) + '\n';
+    }
+  }
+  if (rc != SQLITE_DONE) return read_error(db, "dump");
+  return Ok{};
+}
+
 }  // namespace
 
 Result<std::vector<Change>> Store::unsent_changes(const ReplicaId& self, int limit) {
   Query q(m_db, "SELECT record FROM changes WHERE replica = ? AND seq IS NULL ORDER BY counter LIMIT ?");
   if (!q.ok()) return read_error(m_db, "unsent_changes");
-  q.bind(1, to_hex(self));
+  q.bind_blob(1, ReplicaBytes(self).view());
   q.bind(2, int64_t{limit});
   std::vector<Change> out;
   int rc;
@@ -139,7 +171,7 @@ Result<std::string> Store::canonical_dump() {
        "SELECT id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
        "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
        "work_count FROM tickets ORDER BY id"},
-      {"versions", "SELECT ticket_id, field, replica, counter, hlc FROM field_versions ORDER BY ticket_id, field"},
+      {"versions", nullptr},  // Kept in the ticket's row: dump_versions.
       {"timeline",
        "SELECT change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved "
        "FROM timeline ORDER BY change_id"},
@@ -149,7 +181,7 @@ Result<std::string> Store::canonical_dump() {
   };
   std::string out;
   for (const Part& p : parts)
-    if (auto r = dump_rows(m_db, p.title, p.sql, out); !r) return r.error();
+    if (auto r = p.sql ? dump_rows(m_db, p.title, p.sql, out) : dump_versions(m_db, out); !r) return r.error();
   return out;
 }
 
