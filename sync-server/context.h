@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include "options.h"
 #include "static_files.h"
 #include "store/accounts.h"
+#include "store/server_state.h"
 #include "store/store.h"
 
 namespace httplib {
@@ -21,15 +23,22 @@ struct Response;
 
 namespace linli::server {
 
+// Lock order, where a handler needs more than one: store_mutex, then state_mutex, then
+// accounts_mutex. Never hold a lock across password hashing or a long-poll wait.
 struct ServerContext {
-  ServerContext(Options o, Store s, AccountStore a)
-      : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), files(options.web) {}
+  ServerContext(Options o, Store s, AccountStore a, ServerState st)
+      : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), state(std::move(st)),
+        files(options.web) {}
 
   Options options;
   std::mutex store_mutex;  // One connection each, many handler threads.
   Store store;
   std::mutex accounts_mutex;
   AccountStore accounts;
+  std::mutex state_mutex;
+  ServerState state;
+  ReplicaId server_replica;  // The id of changes the server itself authors (official numbers, intake).
+  std::condition_variable store_changed;  // Notified (under store_mutex) after each commit: long polls wait on it.
   StaticFiles files;
   Metrics metrics;
   // Failed logins: 20 per address and 5 per user name in 5 minutes, then 429 until the oldest ages out.
@@ -44,6 +53,11 @@ int64_t now_ms();
 // The signed-in user of a request, or nullopt after answering 401 itself.
 std::optional<User> authenticate(ServerContext& ctx, const httplib::Request& req, httplib::Response& res);
 
+// Applies one change the server authors: the id from the server's own replica, the stamp from its
+// clock, the author "server" with the centre's role. Takes store_mutex itself and wakes long polls.
+Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64_t now_ms);
+
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);
+void install_sync_routes(httplib::Server& http, ServerContext& ctx);
 
 }  // namespace linli::server

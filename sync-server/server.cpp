@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include <httplib.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <cstdio>
@@ -63,11 +64,19 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   if (!store) return store.error();
   auto accounts = AccountStore::open(options.db);
   if (!accounts) return accounts.error();
+  auto state = ServerState::open(options.db);
+  if (!state) return state.error();
+  uint8_t fresh[16];
+  randombytes_buf(fresh, sizeof fresh);
+  auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
+  if (!server_replica) return server_replica.error();
   if (options.seed_demo) {
     if (auto added = store->seed_demo_tickets(now_ms()); !added) return added.error();
     if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }
-  auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value());
+  auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
+                                             std::move(state).value());
+  ctx->server_replica = *server_replica;
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
   ctx->dummy_hash = *dummy;
@@ -127,6 +136,7 @@ void Server::install_routes() {
   });
 
   install_auth_routes(*m_http, ctx);
+  // install_sync_routes: added with routes_sync.cpp once the store can list a ticket's history.
 
   // Anything under /api/ that no route took is a JSON 404, never the app's HTML.
   m_http->Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {

@@ -11,7 +11,7 @@ constexpr std::array<std::string_view, kChangeKindCount> kKindCodes = {
     "create_ticket", "set_field", "transition", "add_entry", "attach_photo", "link_tickets"};
 constexpr std::array<std::string_view, kEditableFieldCount> kFieldCodes = {
     "title", "description", "address", "community", "category", "urgency", "citizen_name",
-    "citizen_phone", "lead_department", "deleted"};
+    "citizen_phone", "lead_department", "deleted", "official_number"};
 constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "contact", "handling_note", "progress_report", "return_visit", "return_request",
     "extension_request", "decision", "comment"};
@@ -245,6 +245,7 @@ bool is_valid_field_value(EditableField f, std::string_view v) {
     case EditableField::CitizenPhone: return v.empty() || is_valid_phone(v);
     case EditableField::LeadDepartment: return text_ok(v, kMaxDepartmentChars, false);
     case EditableField::Deleted: return v == "0" || v == "1";
+    case EditableField::OfficialNumber: return is_valid_official_number(v);
   }
   return false;
 }

@@ -33,10 +33,11 @@ enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhot
 inline constexpr int kChangeKindCount = 6;
 
 // The fields a SetField change may write. Values travel as text: codes for enums ("urgent"),
-// "0"/"1" for Deleted (the soft delete flag, merge rule R8).
+// "0"/"1" for Deleted (the soft delete flag, merge rule R8). OfficialNumber ("2026-03-0157") is
+// written only by the server, when a ticket first reaches it.
 enum class EditableField { Title, Description, Address, Community, Category, Urgency, CitizenName,
-                           CitizenPhone, LeadDepartment, Deleted };
-inline constexpr int kEditableFieldCount = 10;
+                           CitizenPhone, LeadDepartment, Deleted, OfficialNumber };
+inline constexpr int kEditableFieldCount = 11;
 
 // Timeline entries (insert-only, merge rule R4).
 enum class EntryKind {

@@ -152,6 +152,7 @@ std::string field_value(const TicketState& s, EditableField f) {
     case EditableField::CitizenPhone: return t.citizen_phone;
     case EditableField::LeadDepartment: return s.lead_department;
     case EditableField::Deleted: return s.deleted ? "1" : "0";
+    case EditableField::OfficialNumber: return t.official_number;
   }
   return {};
 }
@@ -169,6 +170,7 @@ void set_field_value(TicketState& s, EditableField f, std::string_view v) {
     case EditableField::CitizenPhone: t.citizen_phone = v; break;
     case EditableField::LeadDepartment: s.lead_department = v; break;
     case EditableField::Deleted: s.deleted = v == "1"; break;
+    case EditableField::OfficialNumber: t.official_number = v; break;
   }
 }
 

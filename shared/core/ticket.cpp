@@ -140,6 +140,14 @@ bool is_valid_ticket_id(std::string_view id) {
   return true;
 }
 
+bool is_valid_official_number(std::string_view n) {
+  if (n.size() < 12 || n.size() > 16 || n[4] != '-' || n[7] != '-') return false;
+  for (size_t i = 0; i < n.size(); ++i)
+    if (i != 4 && i != 7 && !is_digit(n[i])) return false;
+  const int month = (n[5] - '0') * 10 + (n[6] - '0');
+  return month >= 1 && month <= 12;
+}
+
 std::string format_provisional_number(int day_yyyymmdd, int sequence) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "临-%08d-%04d", day_yyyymmdd, sequence);

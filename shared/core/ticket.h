@@ -102,6 +102,9 @@ bool is_valid_phone(std::string_view phone);
 std::string format_ticket_id(const uint8_t (&random_bytes)[16]);
 bool is_valid_ticket_id(std::string_view id);
 
+// "2026-03-0157": year, month, and a sequence of four or more digits, as the server gives it.
+bool is_valid_official_number(std::string_view number);
+
 // "临-20261129-0003": the provisional number a replica gives before the server's official one.
 // day_yyyymmdd is the local (Shanghai) date of creation.
 std::string format_provisional_number(int day_yyyymmdd, int sequence);

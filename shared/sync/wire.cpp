@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <algorithm>
 #include <limits>
 
 namespace linli {
@@ -316,7 +317,7 @@ Result<PushRequest> decode_push_request(std::string_view text) {
   PushRequest m;
   m.replica = top.replica("replica");
   const int64_t schema = top.i64("schema", false);
-  m.schema = schema == 0 ? kWireSchema : static_cast<int>(std::min<int64_t>(schema, 1'000'000));
+  m.schema = static_cast<int>(std::clamp<int64_t>(schema, 0, 1'000'000));  // Absent: 0, older than any schema.
   m.client_time_ms = top.i64("client_time", false);
   if (top.ok() && schema < 0) top.fail("\"schema\" out of range");
   if (!error.empty()) return invalid(error);

@@ -110,6 +110,15 @@ TEST(TicketNumbers, ProvisionalNumbersCarryTheDayAndSequence) {
   EXPECT_EQ(format_provisional_number(20261129, 3), "临-20261129-0003");
 }
 
+TEST(TicketNumbers, OfficialNumbersAreYearMonthSequence) {
+  EXPECT_TRUE(is_valid_official_number("2026-03-0157"));
+  EXPECT_TRUE(is_valid_official_number("2026-12-10157"));
+  EXPECT_FALSE(is_valid_official_number("2026-13-0157"));
+  EXPECT_FALSE(is_valid_official_number("2026-3-0157"));
+  EXPECT_FALSE(is_valid_official_number("临-20261129-0003"));
+  EXPECT_FALSE(is_valid_official_number(""));
+}
+
 TEST(ShanghaiDate, FollowsUtcPlusEight) {
   // 2026-11-29 15:59:59 UTC is 23:59:59 in Shanghai; one second later it is the 30th.
   EXPECT_EQ(shanghai_yyyymmdd(1'795'967'999'000), 20261129);

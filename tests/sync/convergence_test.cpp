@@ -163,6 +163,7 @@ std::optional<Change> Simulation::draft(int client) {
       case EditableField::Deleted: c.value = chance(0.5) ? "1" : "0"; break;
       case EditableField::CitizenPhone: c.value = chance(0.5) ? "13917261234" : "021-62981234"; break;
       case EditableField::Address: c.value = kAddresses[pick(4)]; break;
+      case EditableField::OfficialNumber: c.value = "2026-11-" + std::to_string(1000 + pick(9000)); break;
       default: c.value = std::string(kTitles[pick(6)]) + std::to_string(pick(100)); break;
     }
     c.base = s.fields[static_cast<size_t>(c.field)].id;
