@@ -59,5 +59,7 @@ Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64
 
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);
 void install_sync_routes(httplib::Server& http, ServerContext& ctx);
+void install_blob_routes(httplib::Server& http, ServerContext& ctx);
+void install_intake_routes(httplib::Server& http, ServerContext& ctx);
 
 }  // namespace linli::server

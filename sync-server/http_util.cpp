@@ -33,16 +33,25 @@ bool json_nesting_exceeds(std::string_view text, int max_depth) {
   return false;
 }
 
-std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httplib::Response& res) {
+bool check_json_request(const httplib::Request& req, httplib::Response& res) {
   const std::string type = req.get_header_value("Content-Type");
   if (type.rfind("application/json", 0) != 0) {
     send_error(res, 415, "unsupported_media_type", "send the body as application/json");
-    return std::nullopt;
+    return false;
+  }
+  if (req.body.size() > kMaxJsonBodyBytes) {
+    send_error(res, 413, "too_large", "a JSON body is limited to 8 MiB");
+    return false;
   }
   if (json_nesting_exceeds(req.body, kMaxJsonDepth)) {
     send_error(res, 400, "too_deep", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
+
+std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httplib::Response& res) {
+  if (!check_json_request(req, res)) return std::nullopt;
   auto j = nlohmann::json::parse(req.body, nullptr, false);
   if (j.is_discarded()) {
     send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");

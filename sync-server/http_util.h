@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,13 +17,20 @@ struct Response;
 namespace linli::server {
 
 inline constexpr int kMaxJsonDepth = 32;
+// Body limits. cpp-httplib reads at most the largest route's (a photo's: server.cpp sets it and
+// answers 413 itself beyond it); JSON routes refuse more than theirs in check_json_request.
+inline constexpr size_t kMaxJsonBodyBytes = 8 * 1024 * 1024;
+inline constexpr size_t kMaxBlobBytes = 10 * 1024 * 1024;
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);
 // {"error":{"code":CODE,"message":MESSAGE}} with `status`.
 void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message);
 
-// Parses a request body as JSON, answering the error itself (415 for another content type,
-// 400 for malformed or too deeply nested JSON). nullopt when it answered.
+// Checks what a JSON route checks before parsing, answering the error itself: 415 for another
+// content type, 413 over kMaxJsonBodyBytes, 400 when nested too deep. False when it answered.
+bool check_json_request(const httplib::Request& req, httplib::Response& res);
+// Parses a request body as JSON, answering the error itself (check_json_request's errors, and
+// 400 for malformed JSON). nullopt when it answered.
 std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httplib::Response& res);
 // True when `text` nests arrays and objects deeper than `max_depth` (strings are skipped).
 bool json_nesting_exceeds(std::string_view text, int max_depth);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 
 namespace linli::server {
 namespace {
@@ -27,6 +28,12 @@ const char* usage() {
          "  --port N        port; 0 picks a free one [LINLI_PORT] (default 8080)\n"
          "  --db PATH       SQLite database file, created if missing [LINLI_DB] (default var/linli.db)\n"
          "  --web DIR       folder of the built web app [LINLI_WEB] (default web)\n"
+         "  --blobs DIR     folder of uploaded photos, created if missing [LINLI_BLOBS]\n"
+         "                  (default: the database's folder + /blobs)\n"
+         "  --intake-key-file FILE\n"
+         "                  API keys of the 12345 hotline platform, one a line; read at each\n"
+         "                  request, so a key can be added or removed without a restart\n"
+         "                  [LINLI_INTAKE_KEY_FILE] (default none: intake is off)\n"
          "  --seed-demo     add the demo tickets and demo users if they are not there yet\n"
          "  --help          print this and exit\n"
          "\n"
@@ -48,6 +55,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
   if (const char* v = std::getenv("LINLI_HOST")) o.host = v;
   if (const char* v = std::getenv("LINLI_DB")) o.db = v;
   if (const char* v = std::getenv("LINLI_WEB")) o.web = v;
+  if (const char* v = std::getenv("LINLI_BLOBS")) o.blobs = v;
+  if (const char* v = std::getenv("LINLI_INTAKE_KEY_FILE")) o.intake_key_file = v;
   if (const char* v = std::getenv("LINLI_TOKEN_HOURS")) {
     auto h = parse_port(v);  // Same range rules: a small whole number.
     if (!h || *h < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_TOKEN_HOURS: not a number of hours: \"") + v + "\""};
@@ -73,6 +82,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     else if (a == "--host") r = value(o.host);
     else if (a == "--db") r = value(o.db);
     else if (a == "--web") r = value(o.web);
+    else if (a == "--blobs") r = value(o.blobs);
+    else if (a == "--intake-key-file") r = value(o.intake_key_file);
     else if (a == "--port") {
       r = value(port_text);
       if (r) {
@@ -84,6 +95,10 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       return Error{ErrorCode::InvalidArgument, "[server.options] unknown option \"" + a + "\" (see --help)"};
     }
     if (!r) return r.error();
+  }
+  if (o.blobs.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(o.db).parent_path();
+    o.blobs = ((parent.empty() ? std::filesystem::path(".") : parent) / "blobs").string();
   }
   return o;
 }

@@ -14,6 +14,8 @@ struct Options {
   std::string db = "var/linli.db"; // LINLI_DB.
   std::string web = "web";         // LINLI_WEB: the folder of the built web app.
   int token_hours = 168;           // LINLI_TOKEN_HOURS: how long a sign-in lasts (a week of shifts).
+  std::string blobs;               // LINLI_BLOBS: the photo folder; by default the db's folder + "/blobs".
+  std::string intake_key_file;     // LINLI_INTAKE_KEY_FILE: hotline API keys, one a line; empty: intake off.
   bool seed_demo = false;          // --seed-demo: add the demo tickets and demo users if absent.
   bool help = false;
 };

@@ -45,5 +45,42 @@ TEST(ServerOptions, AFlagWithoutItsValueIsRefused) {
   EXPECT_EQ(o.error().detail, "[server.options] --db: needs a value");
 }
 
+TEST(ServerOptions, BlobsLiveBesideTheDatabaseUnlessToldOtherwise) {
+  unsetenv("LINLI_BLOBS");
+  unsetenv("LINLI_DB");
+  auto by_default = parse_options({});
+  ASSERT_TRUE(by_default);
+  EXPECT_EQ(by_default->blobs, "var/blobs");
+  auto beside = parse_options({"--db", "/srv/linli/street.db"});
+  ASSERT_TRUE(beside);
+  EXPECT_EQ(beside->blobs, "/srv/linli/blobs");
+  auto bare = parse_options({"--db", "street.db"});
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->blobs, "./blobs");
+  setenv("LINLI_BLOBS", "/mnt/photos", 1);
+  auto from_env = parse_options({"--db", "/srv/linli/street.db"});
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->blobs, "/mnt/photos");
+  auto from_flag = parse_options({"--blobs", "/data/blobs"});
+  ASSERT_TRUE(from_flag);
+  EXPECT_EQ(from_flag->blobs, "/data/blobs");
+  unsetenv("LINLI_BLOBS");
+}
+
+TEST(ServerOptions, TheIntakeKeyFileComesFromTheFlagOrTheEnvironment) {
+  unsetenv("LINLI_INTAKE_KEY_FILE");
+  auto off = parse_options({});
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->intake_key_file, "");
+  setenv("LINLI_INTAKE_KEY_FILE", "/etc/linli/intake-keys", 1);
+  auto from_env = parse_options({});
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->intake_key_file, "/etc/linli/intake-keys");
+  auto from_flag = parse_options({"--intake-key-file", "keys.txt"});
+  ASSERT_TRUE(from_flag);
+  EXPECT_EQ(from_flag->intake_key_file, "keys.txt");
+  unsetenv("LINLI_INTAKE_KEY_FILE");
+}
+
 }  // namespace
 }  // namespace linli::server
