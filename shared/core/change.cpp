@@ -1,6 +1,8 @@
 // Change codes, validation and the on-disk record codec. Pure.
 #include "core/change.h"
 
+#include "core/codes.h"
+
 #include <array>
 #include <cstring>
 
@@ -19,17 +21,8 @@ constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = 
     "none", "satisfied", "basically_satisfied", "dissatisfied"};
 constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
 
-template <class E, size_t N>
-std::optional<E> parse_code(const std::array<std::string_view, N>& codes, std::string_view code) {
-  for (size_t i = 0; i < N; ++i)
-    if (codes[i] == code) return static_cast<E>(i);
-  return std::nullopt;
-}
-
-template <size_t N>
-std::string_view code_of(const std::array<std::string_view, N>& codes, int v) {
-  return (v >= 0 && static_cast<size_t>(v) < N) ? codes[static_cast<size_t>(v)] : "?";
-}
+using codes::code_of;
+using codes::parse_code;
 
 constexpr size_t kMaxEntryChars = 4000;
 constexpr size_t kMaxUserChars = 64;

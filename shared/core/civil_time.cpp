@@ -38,11 +38,7 @@ bool digits(std::string_view s, size_t at, size_t width, int64_t& out) {
 
 }  // namespace
 
-std::string format_shanghai_minute(int64_t utc_ms) {
-  const int64_t local = utc_ms + kShanghaiOffsetMs;
-  const int64_t days = (local >= 0 ? local : local - (kDayMs - 1)) / kDayMs;
-  const int64_t in_day = local - days * kDayMs;
-  // civil_from_days.
+CivilDay civil_from_days(int64_t days) {
   const int64_t z = days + 719468;
   const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const int64_t doe = z - era * 146097;
@@ -52,9 +48,21 @@ std::string format_shanghai_minute(int64_t utc_ms) {
   const int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return {static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)};
+}
+
+int64_t shanghai_days(int64_t utc_ms) {
+  const int64_t local = utc_ms + kShanghaiOffsetMs;
+  return (local >= 0 ? local : local - (kDayMs - 1)) / kDayMs;
+}
+
+std::string format_shanghai_minute(int64_t utc_ms) {
+  const int64_t days = shanghai_days(utc_ms);
+  const int64_t in_day = utc_ms + kShanghaiOffsetMs - days * kDayMs;
+  const CivilDay c = civil_from_days(days);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", static_cast<int>(y), static_cast<int>(m),
-                static_cast<int>(d), static_cast<int>(in_day / 3'600'000), static_cast<int>(in_day / kMinuteMs % 60));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
+                static_cast<int>(in_day / 3'600'000), static_cast<int>(in_day / kMinuteMs % 60));
   return buf;
 }
 

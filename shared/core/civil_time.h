@@ -8,6 +8,14 @@
 
 namespace linli {
 
+struct CivilDay {
+  int year, month, day;
+};
+// The civil date of a day counted from 1970-01-01 (proleptic Gregorian).
+CivilDay civil_from_days(int64_t days);
+// Days since 1970-01-01 of Shanghai's date at a UTC instant.
+int64_t shanghai_days(int64_t utc_ms);
+
 // "2026-11-29 14:30" for the Shanghai local time of a UTC instant.
 std::string format_shanghai_minute(int64_t utc_ms);
 // The reverse; also takes "2026-11-29 14:30:05" and "2026-11-29T14:30". nullopt when the text

@@ -1,6 +1,9 @@
 // Ticket codes, parsing and validation. Pure.
 #include "core/ticket.h"
 
+#include "core/civil_time.h"
+#include "core/codes.h"
+
 #include <array>
 #include <cstdio>
 
@@ -15,17 +18,8 @@ constexpr std::array<std::string_view, kCategoryCount> kCategoryCodes = {
     "sanitation", "pest_control", "epidemic_control", "property_management", "municipal", "noise",
     "illegal_structure", "hoarding_refuse", "living_services", "business_support", "other"};
 
-template <class E, size_t N>
-std::optional<E> parse_code(const std::array<std::string_view, N>& codes, std::string_view code) {
-  for (size_t i = 0; i < N; ++i)
-    if (codes[i] == code) return static_cast<E>(i);
-  return std::nullopt;
-}
-
-template <size_t N>
-std::string_view code_of(const std::array<std::string_view, N>& codes, int v) {
-  return (v >= 0 && static_cast<size_t>(v) < N) ? codes[static_cast<size_t>(v)] : "?";
-}
+using codes::code_of;
+using codes::parse_code;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -155,20 +149,8 @@ std::string format_provisional_number(int day_yyyymmdd, int sequence) {
 }
 
 int shanghai_yyyymmdd(int64_t utc_ms) {
-  constexpr int64_t kDayMs = 86'400'000;
-  const int64_t local = utc_ms + 8 * 3'600'000;
-  int64_t z = (local >= 0 ? local : local - (kDayMs - 1)) / kDayMs;  // Days since 1970-01-01.
-  // Howard Hinnant's civil_from_days.
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return static_cast<int>(y * 10000 + m * 100 + d);
+  const CivilDay c = civil_from_days(shanghai_days(utc_ms));
+  return c.year * 10000 + c.month * 100 + c.day;
 }
 
 }  // namespace linli

@@ -1,6 +1,8 @@
 // The workflow transition table (drawn in workflow.h). Pure data and two lookups.
 #include "core/workflow.h"
 
+#include "core/codes.h"
+
 #include <array>
 #include <string>
 
@@ -58,17 +60,12 @@ constexpr std::array<std::string_view, kRoleCount> kRoleCodes = {"centre", "depa
 constexpr std::array<std::string_view, kWorkflowActionCount> kActionCodes = {
     "contact_citizen", "assign", "start", "handle", "approve_return", "return_visit", "close", "reopen"};
 
-template <class E, size_t N>
-std::optional<E> parse_code(const std::array<std::string_view, N>& codes, std::string_view code) {
-  for (size_t i = 0; i < N; ++i)
-    if (codes[i] == code) return static_cast<E>(i);
-  return std::nullopt;
-}
+using codes::parse_code;
 
 }  // namespace
 
-std::string_view to_string(Role r) { return kRoleCodes[static_cast<size_t>(r)]; }
-std::string_view to_string(WorkflowAction a) { return kActionCodes[static_cast<size_t>(a)]; }
+std::string_view to_string(Role r) { return codes::code_of(kRoleCodes, static_cast<int>(r)); }
+std::string_view to_string(WorkflowAction a) { return codes::code_of(kActionCodes, static_cast<int>(a)); }
 std::optional<Role> parse_role(std::string_view c) { return parse_code<Role>(kRoleCodes, c); }
 std::optional<WorkflowAction> parse_workflow_action(std::string_view c) {
   return parse_code<WorkflowAction>(kActionCodes, c);

@@ -2,7 +2,7 @@
 // replicated store's user_version and the accounts' version.
 #include "store/server_state.h"
 
-#include <sqlite3.h>
+#include "store/sqlite_util.h"
 
 #include <cstdio>
 #include <utility>
@@ -12,32 +12,9 @@
 namespace linli {
 namespace {
 
-Error db_error(sqlite3* db, std::string_view where) {
-  return Error{ErrorCode::Storage, "[server_state." + std::string(where) + "] " + (db ? sqlite3_errmsg(db) : "no memory")};
-}
+using sqlite_util::Stmt;
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-  ~Stmt() { sqlite3_finalize(m_stmt); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return m_rc == SQLITE_OK; }
-  void bind(int i, std::string_view s) {
-    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-  int step() { return sqlite3_step(m_stmt); }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
-  }
-  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-
- private:
-  sqlite3_stmt* m_stmt = nullptr;
-  int m_rc;
-};
+Error db_error(sqlite3* db, std::string_view where) { return sqlite_util::sqlite_error(db, "server_state", where); }
 
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_schema (version INTEGER NOT NULL) STRICT;
@@ -90,13 +67,7 @@ ServerState& ServerState::operator=(ServerState&& o) noexcept {
 ServerState::~ServerState() { sqlite3_close(m_db); }
 
 Result<void> ServerState::exec(const char* sql, const char* where) {
-  char* msg = nullptr;
-  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    Error e{ErrorCode::Storage, std::string("[server_state.") + where + "] " + (msg ? msg : sqlite3_errmsg(m_db))};
-    sqlite3_free(msg);
-    return e;
-  }
-  return Ok{};
+  return sqlite_util::exec(m_db, sql, "server_state", where);
 }
 
 Result<ReplicaId> ServerState::server_replica(const ReplicaId& fresh) {

@@ -9,43 +9,16 @@
 
 #include "core/demo_data.h"
 #include "store/apply_internal.h"
+#include "store/sqlite_util.h"
 
 namespace linli {
 namespace {
 
+using sqlite_util::Stmt;
+
 Error db_error(sqlite3* db, std::string_view where, std::string_view what = {}) {
-  std::string d = "[store." + std::string(where) + "] ";
-  if (!what.empty()) d += std::string(what) + ": ";
-  d += db ? sqlite3_errmsg(db) : "out of memory";
-  return Error{ErrorCode::Storage, std::move(d)};
+  return sqlite_util::sqlite_error(db, "store", where, what);
 }
-
-// A prepared statement that finalizes itself.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) {
-    m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(m_stmt); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  bool ok() const { return m_rc == SQLITE_OK; }
-  void bind(int i, std::string_view s) {
-    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-  int step() { return sqlite3_step(m_stmt); }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
-  }
-  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-
- private:
-  sqlite3_stmt* m_stmt = nullptr;
-  int m_rc;
-};
 
 constexpr const char* kTicketColumns =
     "id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, "
@@ -142,13 +115,7 @@ Store::~Store() {
 }
 
 Result<void> Store::exec(const char* sql, const char* where) {
-  char* msg = nullptr;
-  if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-    Error e{ErrorCode::Storage, std::string("[store.") + where + "] " + (msg ? msg : sqlite3_errmsg(m_db))};
-    sqlite3_free(msg);
-    return e;
-  }
-  return Ok{};
+  return sqlite_util::exec(m_db, sql, "store", where);
 }
 
 int Store::user_version() {

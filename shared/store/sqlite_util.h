@@ -1,0 +1,57 @@
+// Helpers the store's files share: a prepared statement that finalizes itself, and error text in
+// the house form "[module.where] what: sqlite's message". Internal to shared/store.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace linli::sqlite_util {
+
+inline Error sqlite_error(sqlite3* db, std::string_view module, std::string_view where, std::string_view what = {}) {
+  std::string d = "[" + std::string(module) + "." + std::string(where) + "] ";
+  if (!what.empty()) d += std::string(what) + ": ";
+  d += db ? sqlite3_errmsg(db) : "out of memory";
+  return Error{ErrorCode::Storage, std::move(d)};
+}
+
+// Runs SQL without results; the error names module.where.
+inline Result<void> exec(sqlite3* db, const char* sql, std::string_view module, std::string_view where) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    Error e{ErrorCode::Storage, "[" + std::string(module) + "." + std::string(where) + "] " +
+                                    (msg ? msg : sqlite3_errmsg(db))};
+    sqlite3_free(msg);
+    return e;
+  }
+  return Ok{};
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
+  ~Stmt() { sqlite3_finalize(m_stmt); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return m_rc == SQLITE_OK; }
+  void bind(int i, std::string_view s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+  int step() { return sqlite3_step(m_stmt); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+  }
+  int64_t int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
+
+ private:
+  sqlite3_stmt* m_stmt = nullptr;
+  int m_rc;
+};
+
+}  // namespace linli::sqlite_util
