@@ -32,6 +32,15 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return m_port; }
+  pid_t pid() const { return m_pid; }
+  // Kills the server with SIGKILL, as a crash would: no handler runs, nothing is flushed by it.
+  void crash() {
+    if (m_pid <= 0) return;
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, nullptr, 0);
+    m_pid = 0;
+    m_status = -1;
+  }
   // Sends SIGTERM and returns the exit status (-1 if it had to be killed).
   int stop() {
     if (m_pid <= 0) return m_status;
