@@ -1,8 +1,9 @@
 // bench/merge: how fast the server folds pushed field changes into an on-disk WAL database, how
 // cheap a duplicate is, and SQLite's raw single-row insert rate on the same disk in the same run.
-// A program, not a test: it prints figures and never fails on them. Usage: merge [folder] [tickets]
+// A program, not a test: it prints figures and never fails on them. Usage: merge [folder] [tickets] [divisor]
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -154,6 +155,8 @@ double raw_insert_rate(const std::string& path, int batch, int total) {
 int main(int argc, char** argv) {
   const std::filesystem::path dir = argc > 1 ? argv[1] : std::filesystem::current_path() / "bench-merge-data";
   const int tickets = argc > 2 ? std::atoi(argv[2]) : 1000;
+  // Divides the number of changes (for a profiler run: valgrind --tool=callgrind merge dir 1000 20).
+  const int divisor = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto opened = Store::open((dir / "server.db").string());
@@ -172,7 +175,7 @@ int main(int argc, char** argv) {
   std::printf("%6s %10s %14s %14s %14s %12s %12s\n", "batch", "changes", "fresh/s", "duplicate/s", "raw insert/s",
               "fresh/raw", "dup cost");
   const int batches[] = {1, 100, 1000};
-  const int totals[] = {500, 50'000, 400'000};
+  const int totals[] = {std::max(1, 500 / divisor), std::max(100, 50'000 / divisor), std::max(1000, 400'000 / divisor)};
   for (int i = 0; i < 3; ++i) {
     const auto work = field_batches(author, tickets, batches[i], totals[i], rng);
     const double fresh = apply_all(store, work, ApplyStatus::Applied);

@@ -11,7 +11,10 @@ namespace linli {
 namespace {
 
 constexpr int64_t kUnsentBase = int64_t{1} << 62;
-constexpr int kStatusSlot = kEditableFieldCount;  // The status's slot in tickets.versions.
+constexpr size_t kCommittedTickets = 16384;  // At most this many tickets in the committed cache.
+// The status's slot in tickets.versions (a field's slot is its EditableField value): fixed, so
+// adding a field keeps the rows already written readable.
+constexpr int kStatusSlot = 0xFF;
 
 int64_t fold_key_for(int64_t seq, int64_t local_order) { return seq > 0 ? seq : kUnsentBase + local_order; }
 
@@ -19,27 +22,20 @@ Error sql_error(sqlite3* db, std::string_view where) {
   return Error{ErrorCode::Storage, "[store." + std::string(where) + "] " + sqlite3_errmsg(db)};
 }
 
-// A ticket's state while a batch works on it.
-struct Cached {
-  TicketState state;
-  int64_t fold_key = 0;  // 0 and existing: made by create_ticket, outside the log: never refolded.
-  int64_t head = 0;      // The newest change of its log (changes.local_order; 0: none).
-  bool head_in_table = false;  // log_heads holds its head (the ticket did not exist).
-  bool dirty = false;    // Its row (or its log head) is to be written at the end of the batch.
-  bool refold = false;
-  // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
-  bool acked = false;
-  int64_t acked_min_seq = 0, acked_max_seq = 0;
-  std::vector<int64_t> acked_locals;
-};
-
 const char* const kSql[] = {
     // insert_change
-    "INSERT INTO changes (local_order, replica, counter, seq, prev, hlc, skew_ms, record) VALUES (?,?,?,?,?,?,?,?)",
+    // OR ROLLBACK: a failed write ends the whole batch anyway (in_transaction), so the statement
+    // needs no statement journal (which copied every page it touched, several per change).
+    "INSERT OR ROLLBACK INTO changes (local_order, replica, counter, seq, prev, hlc, skew_ms, record) "
+    "VALUES (?,?,?,?,?,?,?,?)",
     // load_ticket
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-    "work_count, fold_key, versions, log_head FROM tickets WHERE id = ?",
+    "work_count, fold_key, versions, log_head, rowid FROM tickets WHERE id = ?",
+    // update_ticket: what the merge rules change, but not the searchable text (no FTS5 trigger).
+    "UPDATE OR ROLLBACK tickets SET citizen_name = ?, citizen_phone = ?, community = ?, category = ?, urgency = ?, "
+    "status = ?, updated_at = ?, lead_department = ?, deleted = ?, work_count = ?, fold_key = ?, versions = ?, "
+    "log_head = ?, official_number = ? WHERE rowid = ?",
     // load_head
     "SELECT head FROM log_heads WHERE ticket_id = ?",
     // upsert_ticket
@@ -51,7 +47,8 @@ const char* const kSql[] = {
     "address = excluded.address, category = excluded.category, urgency = excluded.urgency, title = excluded.title, "
     "description = excluded.description, status = excluded.status, updated_at = excluded.updated_at, "
     "lead_department = excluded.lead_department, deleted = excluded.deleted, work_count = excluded.work_count, "
-    "fold_key = excluded.fold_key, versions = excluded.versions, log_head = excluded.log_head",
+    "fold_key = excluded.fold_key, versions = excluded.versions, log_head = excluded.log_head, "
+    "official_number = excluded.official_number",
     // upsert_head
     "INSERT INTO log_heads (ticket_id, head) VALUES (?,?) ON CONFLICT (ticket_id) DO UPDATE SET head = excluded.head",
     // delete_head
@@ -82,6 +79,16 @@ const char* const kSql[] = {
     "DELETE FROM links WHERE ticket_id = ?1", "DELETE FROM conflicts WHERE ticket_id = ?1",
     "DELETE FROM tickets WHERE id = ?1",
 };
+
+// The ticket's text the FTS5 index holds, as one string to compare.
+std::string searchable_text(const Ticket& k) {
+  std::string out;
+  out.reserve(k.title.size() + k.description.size() + k.address.size() + 2);
+  out.append(k.title).push_back('\0');
+  out.append(k.description).push_back('\0');
+  out.append(k.address);
+  return out;
+}
 
 void put_fixed64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (56 - 8 * i)));
@@ -126,8 +133,9 @@ int64_t meta_int(sqlite3* db, const char* key, int64_t fallback) {
 // memory only when the transaction commits.
 class Batch {
  public:
-  Batch(sqlite3* db, Store::Sync& sync)
-      : m_db(db), m_s(sync), m_next_seq(sync.next_seq), m_next_local(sync.next_local),
+  // use_committed: take tickets from the committed cache (only inside in_transaction, which checks it).
+  Batch(sqlite3* db, Store::Sync& sync, bool use_committed)
+      : m_db(db), m_s(sync), m_use_committed(use_committed), m_next_seq(sync.next_seq), m_next_local(sync.next_local),
         m_cursor(sync.cursor), m_max_skew(sync.max_skew), m_unsent(sync.unsent), m_clock(sync.clock) {}
 
   uint64_t applied(const ReplicaId& r) const {
@@ -156,6 +164,7 @@ class Batch {
 
   sqlite3* m_db;
   Store::Sync& m_s;
+  bool m_use_committed;
   VersionVector m_applied;
   std::unordered_map<std::string, Cached> m_tickets;
   int64_t m_next_seq, m_next_local, m_cursor, m_max_skew, m_unsent;
@@ -164,6 +173,9 @@ class Batch {
 
 Result<Cached*> Batch::load(const std::string& id) {
   if (auto it = m_tickets.find(id); it != m_tickets.end()) return &it->second;
+  if (m_use_committed)
+    if (auto it = m_s.committed.find(id); it != m_s.committed.end())
+      return &m_tickets.insert(m_s.committed.extract(it)).position->second;  // Back at commit.
   Cached t;
   CachedStmt& s = m_s.load_ticket.reset().bind(1, id);
   const int rc = s.step();
@@ -192,6 +204,8 @@ Result<Cached*> Batch::load(const std::string& id) {
     if (!decode_versions(s.text(19), t.state))
       return Error{ErrorCode::Corrupt, "[store.apply.load] ticket " + id + ": malformed versions"};
     t.head = s.int64(20);
+    t.rowid = s.int64(21);
+    t.text = searchable_text(k);
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
     return sql_error(m_db, "apply.load");
@@ -250,11 +264,11 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
   const int64_t local = m_next_local++;
   const std::string record = encode_change_record(c);
   const ReplicaBytes replica(c.id.replica);
-  CachedStmt& ins = m_s.insert_change.reset().bind(1, local).bind_blob(2, replica.view())
+  CachedStmt& ins = m_s.insert_change.reset().bind(1, local).bind_blob_static(2, replica.view())
                         .bind(3, static_cast<int64_t>(c.id.counter));
   if (seq > 0) ins.bind(4, seq);
   else ins.bind_null(4);
-  ins.bind(5, t.head).bind(6, static_cast<int64_t>(pack(c.stamp))).bind(7, skew_ms).bind_blob(8, record);
+  ins.bind(5, t.head).bind(6, static_cast<int64_t>(pack(c.stamp))).bind(7, skew_ms).bind_blob_static(8, record);
   if (ins.step() != SQLITE_DONE) return sql_error(m_db, "apply.log");
   m_applied[c.id.replica] = c.id.counter;
   if (seq == 0) ++m_unsent;
@@ -278,7 +292,7 @@ Result<void> Batch::refold(const std::string& id, Cached& t) {
     if (d.reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.refold");
   const int64_t head = t.head;
   const bool head_in_table = t.head_in_table;
-  t = Cached{};
+  t = Cached{};  // Its row is gone: written again in full.
   t.head = head;
   t.head_in_table = head_in_table;
   std::vector<std::pair<int64_t, Change>> log;  // By fold key.
@@ -308,9 +322,23 @@ Result<void> Batch::refold(const std::string& id, Cached& t) {
   return Ok{};
 }
 
+// Writes a ticket's row. A row that was there and keeps its searchable text takes a plain UPDATE
+// by rowid: no unique-key probe, and the FTS5 update trigger is not part of the statement.
 Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
   const Ticket& k = t.state.ticket;
   const std::string versions = encode_versions(t.state);
+  if (t.rowid != 0 && t.text == searchable_text(k)) {
+    const int rc = m_s.update_ticket.reset().bind_static(1, k.citizen_name).bind_static(2, k.citizen_phone)
+                       .bind_static(3, k.community).bind_static(4, to_string(k.category))
+                       .bind_static(5, to_string(k.urgency)).bind_static(6, to_string(k.status))
+                       .bind(7, k.updated_at_ms).bind_static(8, t.state.lead_department)
+                       .bind(9, int64_t{t.state.deleted}).bind(10, t.state.work_count).bind(11, t.fold_key)
+                       .bind_blob_static(12, versions).bind(13, t.head).bind_static(14, k.official_number)
+                       .bind(15, t.rowid)
+                       .step();
+    if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
+    return Ok{};
+  }
   const int rc = m_s.upsert_ticket.reset().bind(1, id).bind(2, k.provisional_number).bind(3, k.official_number)
                      .bind(4, to_string(k.source)).bind(5, k.received_at_ms).bind(6, k.citizen_name)
                      .bind(7, k.citizen_phone).bind(8, k.community).bind(9, k.address)
@@ -321,6 +349,7 @@ Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
                      .bind_blob(21, versions).bind(22, t.head)
                      .step();
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
+  t.text = searchable_text(k);  // As now written (a new row's rowid stays unknown: not cached).
   return Ok{};
 }
 
@@ -417,6 +446,16 @@ Result<void> Batch::finish() {
 }
 
 void Batch::commit_to_memory() {
+  // Tickets whose row is now exactly as cached go to the committed cache for the next batch.
+  if (m_s.committed.size() + m_tickets.size() > kCommittedTickets) m_s.committed.clear();
+  for (auto& [id, t] : m_tickets) {
+    if (!t.state.exists || t.rowid == 0 || t.refold || (t.head_in_table && !t.dirty)) continue;
+    t.dirty = false;
+    t.head_in_table = false;  // Deleted by finish() when the row was written; never set for a row otherwise.
+    t.acked = false;
+    t.acked_locals.clear();
+    m_s.committed.insert_or_assign(id, std::move(t));
+  }
   for (const auto& [replica, counter] : m_applied) m_s.applied[replica] = counter;
   m_s.next_seq = m_next_seq;
   m_s.next_local = m_next_local;
@@ -431,9 +470,21 @@ void Batch::commit_to_memory() {
 template <class Body>
 Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return sql_error(db, "apply.begin");
-  Batch batch(db, sync);
+  // The committed cache holds only while nothing but our batches wrote: no other connection
+  // committed (data_version) and this one changed no row since (total_changes).
+  int64_t data_version = -1;
+  if (sync.data_version.reset().step() == SQLITE_ROW) data_version = sync.data_version.int64(0);
+  sync.data_version.reset();
+  if (data_version < 0 || data_version != sync.committed_data_version ||
+      sqlite3_total_changes64(db) != sync.committed_changes)
+    sync.committed.clear();
+  Batch batch(db, sync, true);
   Result<void> r = body(batch);
   if (r) r = batch.finish();
+  // A read statement left on its last row would keep this connection's snapshot open after the
+  // commit, and the next BEGIN IMMEDIATE would fail once another connection has written.
+  for (CachedStmt* q : {&sync.load_ticket, &sync.load_head, &sync.log_entry, &sync.log_link, &sync.find_change})
+    q->reset();
   if (r && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) r = sql_error(db, "apply.commit");
   if (!r) {
     // A statement left mid-step after an I/O error keeps the pager in its error state: reset all.
@@ -442,6 +493,8 @@ Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
     return r;
   }
   batch.commit_to_memory();
+  sync.committed_data_version = data_version;
+  sync.committed_changes = sqlite3_total_changes64(db);
   return Ok{};
 }
 
@@ -455,10 +508,11 @@ std::optional<ReplicaId> replica_from_bytes(std::string_view bytes) {
 
 std::string encode_versions(const TicketState& state) {
   std::string out;
-  for (int f = 0; f <= kStatusSlot; ++f) {
-    const Version& v = f == kStatusSlot ? state.status : state.fields[static_cast<size_t>(f)];
+  out.reserve(static_cast<size_t>(kEditableFieldCount + 1) * 32);
+  for (int f = 0; f <= kEditableFieldCount; ++f) {
+    const Version& v = f == kEditableFieldCount ? state.status : state.fields[static_cast<size_t>(f)];
     if (v.id.is_zero()) continue;
-    out.push_back(static_cast<char>(f));
+    out.push_back(static_cast<char>(f == kEditableFieldCount ? kStatusSlot : f));
     put_fixed64(out, v.id.replica.hi);
     put_fixed64(out, v.id.replica.lo);
     put_varint(out, v.id.counter);
@@ -473,7 +527,7 @@ bool decode_versions(std::string_view in, TicketState& state) {
     in.remove_prefix(1);
     Version v;
     uint64_t stamp = 0;
-    if (f > kStatusSlot || !get_fixed64(in, v.id.replica.hi) || !get_fixed64(in, v.id.replica.lo) ||
+    if ((f >= kEditableFieldCount && f != kStatusSlot) || !get_fixed64(in, v.id.replica.hi) || !get_fixed64(in, v.id.replica.lo) ||
         !get_varint(in, v.id.counter) || !get_varint(in, stamp))
       return false;
     v.stamp = unpack_hlc(stamp);
@@ -496,7 +550,7 @@ Store::Sync& Store::sync() {
   if (m_sync) return *m_sync;
   m_sync = std::make_unique<Sync>();
   Sync& s = *m_sync;
-  CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,    &s.load_head,      &s.upsert_ticket,
+  CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,    &s.update_ticket,  &s.load_head,      &s.upsert_ticket,
                          &s.upsert_head,     &s.delete_head,    &s.insert_timeline, &s.insert_photo,
                          &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
                          &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
@@ -504,6 +558,7 @@ Store::Sync& Store::sync() {
                          &s.delete_rows[4]};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
+  s.data_version.prepare(m_db, "PRAGMA data_version");
   sqlite3_stmt* q = nullptr;
   if (sqlite3_prepare_v2(m_db, "SELECT replica, applied FROM replicas", -1, &q, nullptr) == SQLITE_OK) {
     while (sqlite3_step(q) == SQLITE_ROW) {
@@ -620,8 +675,10 @@ uint64_t Store::applied_counter(const ReplicaId& replica) {
 }
 
 Result<std::optional<TicketState>> Store::get_ticket_state(const std::string& id) {
-  Batch b(m_db, sync());
+  Batch b(m_db, sync(), false);
   auto t = b.load(id);
+  m_sync->load_ticket.reset();  // Ends the read: no snapshot stays open (see in_transaction).
+  m_sync->load_head.reset();
   if (!t) return t.error();
   if (!(*t)->state.exists) return std::optional<TicketState>{};
   return std::optional<TicketState>{(*t)->state};

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "store/store.h"
 
@@ -33,6 +34,15 @@ class CachedStmt {
   }
   CachedStmt& bind_blob(int i, std::string_view s) {
     sqlite3_bind_blob(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // The caller keeps `s` alive until the statement is stepped (and reset).
+  CachedStmt& bind_static(int i, std::string_view s) {
+    sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    return *this;
+  }
+  CachedStmt& bind_blob_static(int i, std::string_view s) {
+    sqlite3_bind_blob(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
     return *this;
   }
   CachedStmt& bind(int i, int64_t v) {
@@ -80,6 +90,22 @@ struct ReplicaHash {
 };
 using VersionVector = std::unordered_map<ReplicaId, uint64_t, ReplicaHash>;
 
+// A ticket's state while a batch works on it.
+struct Cached {
+  TicketState state;
+  int64_t fold_key = 0;  // 0 and existing: made by create_ticket, outside the log: never refolded.
+  int64_t head = 0;      // The newest change of its log (changes.local_order; 0: none).
+  bool head_in_table = false;  // log_heads holds its head (the ticket did not exist).
+  int64_t rowid = 0;     // Its row in tickets as loaded (0: none).
+  std::string text;      // Its searchable text as loaded (title, description, address): see write_ticket.
+  bool dirty = false;    // Its row (or its log head) is to be written at the end of the batch.
+  bool refold = false;
+  // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
+  bool acked = false;
+  int64_t acked_min_seq = 0, acked_max_seq = 0;
+  std::vector<int64_t> acked_locals;
+};
+
 struct Store::Sync {
   VersionVector applied;   // Committed: the highest counter applied per replica (R9).
   int64_t next_seq = 1;    // The next server sequence number (Accept).
@@ -88,8 +114,15 @@ struct Store::Sync {
   int64_t max_skew = 0;
   int64_t unsent = 0;      // Own changes not yet acknowledged (seq IS NULL).
   HlcClock clock;
+  // Tickets as this connection's last batches committed them, so the next batch need not read them
+  // again. Trusted only while PRAGMA data_version (other connections) and total_changes (this
+  // one) are as after the last batch's commit; cleared otherwise (store/apply.cpp in_transaction).
+  std::unordered_map<std::string, Cached> committed;
+  int64_t committed_data_version = -1;
+  int64_t committed_changes = -1;
+  CachedStmt data_version;
 
-  CachedStmt insert_change, load_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
+  CachedStmt insert_change, load_ticket, update_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
       ack_change, delete_rows[5];
 };

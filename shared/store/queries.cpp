@@ -26,6 +26,7 @@ class Query {
     sqlite3_bind_blob(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
   int step() { return sqlite3_step(m_s); }
+  void reset() { sqlite3_reset(m_s); }
   int64_t int64(int c) const { return sqlite3_column_int64(m_s, c); }
   bool is_null(int c) const { return sqlite3_column_type(m_s, c) == SQLITE_NULL; }
   std::string text(int c) const {
@@ -120,6 +121,39 @@ Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int li
     out.push_back(SequencedChange{std::move(c).value(), q.int64(1)});
   }
   if (rc != SQLITE_DONE) return read_error(m_db, "changes_after");
+  return out;
+}
+
+Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string& id, int64_t up_to_seq) {
+  // The newest change of the ticket's log: in its row, or aside while it does not exist.
+  Query h(m_db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "
+                "UNION ALL SELECT head FROM log_heads WHERE ticket_id = ?1");
+  if (!h.ok()) return read_error(m_db, "changes_of_ticket");
+  h.bind(1, id);
+  int rc = h.step();
+  if (rc == SQLITE_DONE) return std::vector<SequencedChange>{};
+  if (rc != SQLITE_ROW) return read_error(m_db, "changes_of_ticket");
+  Query q(m_db, "SELECT record, seq, prev FROM changes WHERE local_order = ?");
+  if (!q.ok()) return read_error(m_db, "changes_of_ticket");
+  std::vector<SequencedChange> out;
+  for (int64_t at = h.int64(0); at != 0;) {
+    q.reset();
+    q.bind(1, at);
+    if ((rc = q.step()) != SQLITE_ROW) {
+      if (rc == SQLITE_DONE) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] ticket " + id + ": log chain broken"};
+      return read_error(m_db, "changes_of_ticket");
+    }
+    const int64_t seq = q.is_null(1) ? 0 : q.int64(1);
+    if (seq > 0 && seq <= up_to_seq) {
+      auto c = decode_change_record(q.text(0));
+      if (!c) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] " + c.error().detail};
+      out.push_back(SequencedChange{std::move(c).value(), seq});
+    }
+    const int64_t prev = q.int64(2);
+    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] ticket " + id + ": log chain loops"};
+    at = prev;
+  }
+  std::sort(out.begin(), out.end(), [](const SequencedChange& a, const SequencedChange& b) { return a.seq < b.seq; });
   return out;
 }
 

@@ -141,6 +141,10 @@ class Store {
   // Sequenced changes after `cursor`, in order (what the server hands out on a pull).
   Result<std::vector<SequencedChange>> changes_after(int64_t cursor, int limit);
   Result<int64_t> count_changes();
+  // The sequenced changes of ticket `id` numbered up to `up_to_seq`, in order: its history as the
+  // server ordered it (what a replica needs when the ticket comes into its scope). One walk of the
+  // ticket's log chain, so it costs the ticket's changes, not the log's.
+  Result<std::vector<SequencedChange>> changes_of_ticket(const std::string& id, int64_t up_to_seq);
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);

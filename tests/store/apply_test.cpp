@@ -1,6 +1,7 @@
 // The change log in a real SQLite file: batches, idempotence (R9), one fold order (R10), the
 // server's clamp (R11), search, restarts, and a failing write in the middle of a batch.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 
@@ -264,6 +265,96 @@ TEST(StoreFaults, AWriteFailingInTheMiddleOfABatchLeavesNoPartialState) {
   }
   EXPECT_GT(failures, 3) << "the batch should write several times before its commit";
   std::printf("failing writes tried: %d\n", failures);
+}
+
+TEST(StoreApply, ATicketsHistoryComesBackInSequenceOrderUpToAGivenNumber) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker m(test::replica(1));
+  const std::string other = test::ticket_id(2);
+  // Two tickets' changes interleaved over several batches: each ticket's log is its own chain.
+  ASSERT_TRUE(s.apply_changes({m.create(kT, kNow), m.create(other, kNow + 1)}, ApplyMode::Accept, kNow));  // 1, 2
+  ASSERT_TRUE(s.apply_changes({m.set(other, kNow + 2, F::Title, "乙"), m.note(kT, kNow + 3)}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 4, F::Urgency, "urgent")}, ApplyMode::Accept, kNow));  // 5
+  auto all = s.changes_of_ticket(kT, 100);
+  ASSERT_TRUE(all) << all.error().detail;
+  std::vector<int64_t> seqs;
+  for (const auto& c : *all) {
+    EXPECT_EQ(c.change.ticket_id, kT);
+    seqs.push_back(c.seq);
+  }
+  EXPECT_EQ(seqs, (std::vector<int64_t>{1, 4, 5}));
+  EXPECT_EQ(s.changes_of_ticket(kT, 4)->size(), 2u);
+  EXPECT_EQ(s.changes_of_ticket(test::ticket_id(9), 100)->size(), 0u);
+  // And after a restart, from disk.
+  s = open_store(dir, "server.db");
+  EXPECT_EQ(s.changes_of_ticket(other, 100)->size(), 2u);
+}
+
+TEST(StoreApply, ChangesToATicketNotHereYetStayInItsLog) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker ma(test::replica(1)), mb(test::replica(2));
+  // B edits a ticket this store does not have: logged, rejected (R1), kept in the ticket's log.
+  auto r = s.apply_changes({mb.set(kT, kNow, F::Title, "乙")}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].status, ApplyStatus::Applied);
+  ASSERT_TRUE(s.apply_changes({ma.create(kT, kNow + 1), ma.note(kT, kNow + 2)}, ApplyMode::Accept, kNow));
+  auto history = s.changes_of_ticket(kT, 100);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].change.id.replica, test::replica(2));
+  EXPECT_EQ((*s.get_ticket_state(kT))->work_count, 1);
+}
+
+// Batches keep the tickets they committed in memory for the next batch; a write by anyone else
+// must be seen, not overwritten with the remembered row.
+TEST(StoreApply, ABatchSeesATicketRowAnotherConnectionChanged) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker m(test::replica(1));
+  ASSERT_TRUE(s.apply_changes({m.create(kT, kNow)}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 1, F::CitizenName, "王女士")}, ApplyMode::Accept, kNow));
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("server.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE tickets SET citizen_phone = '021-62981234'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto second = s.apply_changes({m.set(kT, kNow + 2, F::Urgency, "urgent")}, ApplyMode::Accept, kNow);
+  ASSERT_TRUE(second) << second.error().detail;
+  auto t = s.get_ticket(kT);
+  ASSERT_TRUE(t && t->has_value());
+  EXPECT_EQ((*t)->citizen_phone, "021-62981234");
+  EXPECT_EQ((*t)->urgency, Urgency::Urgent);
+  EXPECT_EQ((*t)->citizen_name, "王女士");
+}
+
+TEST(StoreApply, AFailedBatchLeavesNoTicketRememberedAsItsWrites) {
+  test::TempDir dir;
+  Store s = open_store(dir, "server.db");
+  Maker m(test::replica(1));
+  ASSERT_TRUE(s.apply_changes({m.create(kT, kNow)}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 1, F::Title, "新标题")}, ApplyMode::Accept, kNow));
+  // A batch whose change log insert fails after its ticket was folded: the local order collides
+  // with a row put there by another connection.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("server.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO changes (local_order, replica, counter, seq, prev, hlc, record) "
+                             "VALUES (4, zeroblob(16), 1, NULL, 0, 0, x'00')", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 2, F::Title, "再改")}, ApplyMode::Accept, kNow));  // Cached now.
+  const Change urgent = m.set(kT, kNow + 3, F::Urgency, "urgent"), name = m.set(kT, kNow + 4, F::CitizenName, "李先生");
+  auto r = s.apply_changes({urgent, name}, ApplyMode::Accept, kNow);  // Its second change is local order 4.
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::Storage);
+  EXPECT_EQ(s.applied_counter(test::replica(1)), 3u);
+  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM changes WHERE local_order = 4", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  // The next batch folds on the ticket as committed, not as the failed batch left it in memory.
+  ASSERT_TRUE(s.apply_changes({urgent}, ApplyMode::Accept, kNow));
+  auto t = s.get_ticket_state(kT);
+  ASSERT_TRUE(t && t->has_value());
+  EXPECT_EQ((*t)->ticket.urgency, Urgency::Urgent);
+  EXPECT_EQ((*t)->ticket.citizen_name, "王女士");
+  EXPECT_EQ((*t)->ticket.title, "再改");
 }
 
 }  // namespace
