@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <semaphore>
 #include <mutex>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "auth.h"
 #include "metrics.h"
@@ -23,8 +26,47 @@ struct Response;
 
 namespace linli::server {
 
-// Lock order, where a handler needs more than one: store_mutex, then state_mutex, then
-// accounts_mutex. Never hold a lock across password hashing or a long-poll wait.
+// Connections to the store for reading (pulls), apart from the one writer: in WAL mode readers see
+// each commit and never wait for the writer, so a pull does not hold up a push.
+class ReaderPool {
+ public:
+  void add(Store store) { m_free.push_back(std::make_unique<Store>(std::move(store))); }
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<Store> store) : m_pool(pool), m_store(std::move(store)) {}
+    ~Lease() { m_pool.give_back(std::move(m_store)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Store& store() { return *m_store; }
+
+   private:
+    ReaderPool& m_pool;
+    std::unique_ptr<Store> m_store;
+  };
+  // Waits for a free reader.
+  Lease acquire() {
+    std::unique_lock lock(m_mutex);
+    m_available.wait(lock, [&] { return !m_free.empty(); });
+    auto s = std::move(m_free.back());
+    m_free.pop_back();
+    return Lease(*this, std::move(s));
+  }
+
+ private:
+  void give_back(std::unique_ptr<Store> s) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_free.push_back(std::move(s));
+    }
+    m_available.notify_one();
+  }
+  std::mutex m_mutex;
+  std::condition_variable m_available;
+  std::vector<std::unique_ptr<Store>> m_free;
+};
+
+// Lock order, where a handler needs more than one: store_mutex (or a reader lease), then
+// state_mutex, then accounts_mutex. Never hold one across password hashing or a long-poll wait.
 struct ServerContext {
   ServerContext(Options o, Store s, AccountStore a, ServerState st)
       : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), state(std::move(st)),
@@ -38,12 +80,25 @@ struct ServerContext {
   std::mutex state_mutex;
   ServerState state;
   ReplicaId server_replica;  // The id of changes the server itself authors (official numbers, intake).
-  std::condition_variable store_changed;  // Notified (under store_mutex) after each commit: long polls wait on it.
+  ReaderPool readers;
+  // Bumped after each commit of the writer; long polls wait on store_changed for it to move.
+  std::mutex change_mutex;
+  std::condition_variable store_changed;
+  uint64_t change_version = 0;
+  void note_commit() {
+    {
+      std::lock_guard lock(change_mutex);
+      ++change_version;
+    }
+    store_changed.notify_all();
+  }
   StaticFiles files;
   Metrics metrics;
   // Failed logins: 20 per address and 5 per user name in 5 minutes, then 429 until the oldest ages out.
   RateLimiter login_by_address{20, std::chrono::minutes(5)};
   RateLimiter login_by_user{5, std::chrono::minutes(5)};
+  // Argon2id takes 64 MiB a hash: at most two at once, so a burst of sign-ins cannot exhaust memory.
+  std::counting_semaphore<2> hashing{2};
   // Checked against when a user is unknown, so a wrong name costs what a wrong password costs.
   std::string dummy_hash;
 };
@@ -53,8 +108,15 @@ int64_t now_ms();
 // The signed-in user of a request, or nullopt after answering 401 itself.
 std::optional<User> authenticate(ServerContext& ctx, const httplib::Request& req, httplib::Response& res);
 
-// Applies one change the server authors: the id from the server's own replica, the stamp from its
-// clock, the author "server" with the centre's role. Takes store_mutex itself and wakes long polls.
+// Changes the server authors (server_changes.cpp): the id from the server's own replica (the next
+// counter after `already` others drafted for the same batch), the stamp from its clock, the author
+// "server" with the centre's role. The first two need the caller to hold store_mutex.
+Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t now_ms);
+// The official-number change of a new ticket; ServerState gives each ticket its number once.
+Result<Change> official_number_change(ServerContext& ctx, const std::string& ticket_id, uint64_t already, int64_t now_ms);
+// Applies drafts in one transaction, each new ticket with its official number; takes store_mutex
+// itself and wakes long polls.
+Result<std::vector<ChangeResult>> apply_server_changes(ServerContext& ctx, std::vector<Change> drafts, int64_t now_ms);
 Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64_t now_ms);
 
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);

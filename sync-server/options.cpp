@@ -34,6 +34,8 @@ const char* usage() {
          "                  API keys of the 12345 hotline platform, one a line; read at each\n"
          "                  request, so a key can be added or removed without a restart\n"
          "                  [LINLI_INTAKE_KEY_FILE] (default none: intake is off)\n"
+         "  --workers N     request threads; each syncing device holds one while connected\n"
+         "                  [LINLI_WORKERS] (default 1024)\n"
          "  --seed-demo     add the demo tickets and demo users if they are not there yet\n"
          "  --help          print this and exit\n"
          "\n"
@@ -62,6 +64,11 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (!h || *h < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_TOKEN_HOURS: not a number of hours: \"") + v + "\""};
     o.token_hours = *h;
   }
+  if (const char* v = std::getenv("LINLI_WORKERS")) {
+    auto w = parse_port(v);
+    if (!w || *w < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_WORKERS: not a number of threads: \"") + v + "\""};
+    o.workers = *w;
+  }
   if (const char* v = std::getenv("LINLI_PORT")) {
     auto p = parse_port(v);
     if (!p) return p.error();
@@ -84,7 +91,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     else if (a == "--web") r = value(o.web);
     else if (a == "--blobs") r = value(o.blobs);
     else if (a == "--intake-key-file") r = value(o.intake_key_file);
-    else if (a == "--port") {
+    else if (a == "--workers") {
+      std::string text;
+      r = value(text);
+      if (r) {
+        auto w = parse_port(text);
+        if (!w || *w < 1) return Error{ErrorCode::InvalidArgument, "[server.options] --workers: not a number of threads: \"" + text + "\""};
+        o.workers = *w;
+      }
+    } else if (a == "--port") {
       r = value(port_text);
       if (r) {
         auto p = parse_port(port_text);

@@ -13,6 +13,9 @@ struct Options {
   int port = 8080;                 // LINLI_PORT. 0 picks a free port (printed at start).
   std::string db = "var/linli.db"; // LINLI_DB.
   std::string web = "web";         // LINLI_WEB: the folder of the built web app.
+  int workers = 1024;              // LINLI_WORKERS: request threads. cpp-httplib gives each open
+                                   // connection a thread while it lives, and a long poll holds one:
+                                   // size it above the number of devices that sync at once.
   int token_hours = 168;           // LINLI_TOKEN_HOURS: how long a sign-in lasts (a week of shifts).
   std::string blobs;               // LINLI_BLOBS: the photo folder; by default the db's folder + "/blobs".
   std::string intake_key_file;     // LINLI_INTAKE_KEY_FILE: hotline API keys, one a line; empty: intake off.

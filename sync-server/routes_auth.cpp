@@ -41,8 +41,10 @@ void login(ServerContext& ctx, const httplib::Request& req, httplib::Response& r
     }
   }
   // One answer, in about the same time, for an unknown user, a disabled one and a wrong password.
-  if (hash.empty()) verify_password(ctx.dummy_hash, password);
-  if (hash.empty() || !verify_password(hash, password)) {
+  ctx.hashing.acquire();
+  const bool good = hash.empty() ? (verify_password(ctx.dummy_hash, password), false) : verify_password(hash, password);
+  ctx.hashing.release();
+  if (!good) {
     ctx.login_by_address.record_failure(address_key, now);
     ctx.login_by_user.record_failure(user_key, now);
     return send_error(res, 401, "bad_credentials", "unknown user or wrong password");

@@ -159,23 +159,6 @@ Result<std::optional<Ticket>> stored_ticket(ServerContext& ctx, const std::strin
   return ctx.store.get_ticket(id);
 }
 
-// The new ticket's official number, as a change of the server's own (as a push's new tickets get).
-// A failure leaves the ticket unnumbered, not lost.
-void give_official_number(ServerContext& ctx, const std::string& ticket_id, int64_t now) {
-  Result<std::string> number = Error{ErrorCode::Storage, ""};
-  {
-    std::lock_guard lock(ctx.state_mutex);
-    number = ctx.state.official_number(ticket_id, now);
-  }
-  if (!number) return;
-  Change draft;
-  draft.ticket_id = ticket_id;
-  draft.kind = ChangeKind::SetField;
-  draft.field = EditableField::OfficialNumber;
-  draft.value = *number;
-  apply_server_change(ctx, std::move(draft), now).ok();
-}
-
 void intake(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
   if (!check_api_key(ctx, req, res)) return;
   auto body = read_json_body(req, res);
@@ -219,10 +202,10 @@ void intake(ServerContext& ctx, const httplib::Request& req, httplib::Response& 
   draft.ticket_id = t.id;
   draft.kind = ChangeKind::CreateTicket;
   draft.ticket = t;
+  // The ticket and its official number in one transaction (apply_server_changes).
   auto applied = apply_server_change(ctx, std::move(draft), now);
   if (!applied) return send_error(res, 500, "storage", applied.error().detail);
   if (applied->status == ApplyStatus::Invalid) return send_error(res, 422, "invalid_ticket", applied->detail);
-  give_official_number(ctx, t.id, now);
   auto stored = stored_ticket(ctx, t.id);
   if (!stored) return send_error(res, 500, "storage", stored.error().detail);
   send_ticket(res, 201, request->hotline_number, *stored ? **stored : t);

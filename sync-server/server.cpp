@@ -17,7 +17,9 @@ namespace {
 // Each request is handled start to end on one worker thread: its start time can live here.
 thread_local std::chrono::steady_clock::time_point t_request_start;
 
-constexpr size_t kMaxBodyBytes = 8 * 1024 * 1024;
+// The largest route's limit (a photo, 10 MiB); JSON routes refuse more than 8 MiB themselves.
+constexpr int kReaders = 4;  // Store connections for pulls, beside the one writer.
+constexpr size_t kMaxBodyBytes = kMaxBlobBytes;
 
 }  // namespace
 
@@ -77,6 +79,11 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
                                              std::move(state).value());
   ctx->server_replica = *server_replica;
+  for (int i = 0; i < kReaders; ++i) {
+    auto reader = Store::open(options.db);
+    if (!reader) return reader.error();
+    ctx->readers.add(std::move(reader).value());
+  }
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
   ctx->dummy_hash = *dummy;
@@ -91,10 +98,13 @@ Server::~Server() = default;
 
 void Server::install_routes() {
   ServerContext& ctx = *m_ctx;
-  const auto workers = std::max(4u, 2 * std::thread::hardware_concurrency());
+  // cpp-httplib serves each connection on one pool thread for as long as it stays open, and a long
+  // poll holds its thread: the pool is sized for devices, not cores (threads wait, they do not spin).
+  const auto workers = static_cast<size_t>(std::max(4, ctx.options.workers));
   m_http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   m_http->set_payload_max_length(kMaxBodyBytes);
-  m_http->set_keep_alive_timeout(30);
+  m_http->set_keep_alive_timeout(30);  // Longer than a device waits between requests.
+  m_http->set_keep_alive_max_count(100000);  // A syncing device keeps its connection.
   m_http->set_read_timeout(30);
   m_http->set_write_timeout(30);
 
@@ -116,7 +126,7 @@ void Server::install_routes() {
   // A body over the limit never reaches a handler; httplib answers 413 and this gives it JSON.
   m_http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) send_error(res, 413, "too_large", "the body is over 8 MiB");
+    if (res.status == 413) send_error(res, 413, "too_large", "the body is over 10 MiB");
     else if (res.status == 404) send_error(res, 404, "not_found", "no such endpoint: " + req.path);
     else if (res.status == 405) send_error(res, 405, "method_not_allowed", req.method + " is not allowed here");
     else send_error(res, res.status, "http_error", "HTTP " + std::to_string(res.status));
@@ -136,7 +146,9 @@ void Server::install_routes() {
   });
 
   install_auth_routes(*m_http, ctx);
-  // install_sync_routes: added with routes_sync.cpp once the store can list a ticket's history.
+  install_blob_routes(*m_http, ctx);
+  install_intake_routes(*m_http, ctx);
+  install_sync_routes(*m_http, ctx);
 
   // Anything under /api/ that no route took is a JSON 404, never the app's HTML.
   m_http->Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {

@@ -1,23 +1,62 @@
-// Changes the server authors itself: official numbers, tickets from the hotline intake.
+// Changes the server authors itself: official numbers, tickets from the hotline intake. They come
+// from the server's own replica, so they sync like anyone's, in the same transaction as what
+// caused them where there is one.
 #include "context.h"
 
 namespace linli::server {
 
-Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64_t now) {
-  std::lock_guard lock(ctx.store_mutex);
-  draft.id = ChangeId{ctx.server_replica, ctx.store.applied_counter(ctx.server_replica) + 1};
+Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t now) {
+  draft.id = ChangeId{ctx.server_replica, ctx.store.applied_counter(ctx.server_replica) + 1 + already};
   draft.stamp = ctx.store.stamp_now(now);
   draft.author = Author{"server", Role::Centre};
-  if (draft.kind == ChangeKind::SetField || draft.kind == ChangeKind::Transition) {
-    // The server writes over what it holds now: the field's current version is the base.
-    auto st = ctx.store.get_ticket_state(draft.ticket_id);
-    if (!st) return st.error();
-    if (st->has_value())
-      draft.base = draft.kind == ChangeKind::SetField ? (*st)->fields[static_cast<size_t>(draft.field)].id : (*st)->status.id;
+  return draft;
+}
+
+Result<Change> official_number_change(ServerContext& ctx, const std::string& ticket_id, uint64_t already, int64_t now) {
+  Result<std::string> number = Error{ErrorCode::Storage, ""};
+  {
+    std::lock_guard lock(ctx.state_mutex);
+    number = ctx.state.official_number(ticket_id, now);  // Given once per ticket: a retry gets the same.
   }
-  auto results = ctx.store.apply_changes({draft}, ApplyMode::Accept, now);
+  if (!number) return number.error();
+  Change draft;
+  draft.ticket_id = ticket_id;
+  draft.kind = ChangeKind::SetField;
+  draft.field = EditableField::OfficialNumber;
+  draft.value = *number;
+  return server_change(ctx, std::move(draft), already, now);  // Base zero: the field is as created.
+}
+
+Result<std::vector<ChangeResult>> apply_server_changes(ServerContext& ctx, std::vector<Change> drafts, int64_t now) {
+  std::lock_guard lock(ctx.store_mutex);
+  std::vector<Change> batch;
+  for (Change& d : drafts) {
+    Change c = server_change(ctx, std::move(d), batch.size(), now);
+    if (c.kind == ChangeKind::SetField) {
+      // The server writes over what it holds now: the field's current version is the base.
+      auto st = ctx.store.get_ticket_state(c.ticket_id);
+      if (!st) return st.error();
+      if (st->has_value()) c.base = (*st)->fields[static_cast<size_t>(c.field)].id;
+    }
+    batch.push_back(std::move(c));
+  }
+  // A new ticket gets its official number in the same transaction: a crash cannot part them.
+  const size_t made = batch.size();
+  for (size_t i = 0; i < made; ++i) {
+    if (batch[i].kind != ChangeKind::CreateTicket) continue;
+    auto number = official_number_change(ctx, batch[i].ticket_id, batch.size(), now);
+    if (!number) return number.error();
+    batch.push_back(std::move(number).value());
+  }
+  auto results = ctx.store.apply_changes(batch, ApplyMode::Accept, now);
   if (!results) return results.error();
-  ctx.store_changed.notify_all();
+  ctx.note_commit();
+  return results;
+}
+
+Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64_t now) {
+  auto results = apply_server_changes(ctx, {std::move(draft)}, now);
+  if (!results) return results.error();
   return results->front();
 }
 

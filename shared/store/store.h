@@ -138,6 +138,9 @@ class Store {
 
   // Own changes not yet acknowledged, oldest first: the outbox.
   Result<std::vector<Change>> unsent_changes(const ReplicaId& self, int limit);
+  // Consumes a replica's next counter without applying its change: the server refused it. Later
+  // changes of that replica then follow without a gap (store/history.cpp).
+  Result<void> skip_change(const ChangeId& id);
   // Sequenced changes after `cursor`, in order (what the server hands out on a pull).
   Result<std::vector<SequencedChange>> changes_after(int64_t cursor, int limit);
   Result<int64_t> count_changes();

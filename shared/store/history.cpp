@@ -1,0 +1,32 @@
+// Consuming the counter of a change the sync server refused, so the replica's later changes are
+// not held up by a gap. Works on the version vector of store/apply.cpp.
+#include <sqlite3.h>
+
+#include "store/apply_internal.h"
+#include "store/store.h"
+
+namespace linli {
+
+Result<void> Store::skip_change(const ChangeId& id) {
+  if (id.counter != applied_counter(id.replica) + 1)
+    return Error{ErrorCode::InvalidArgument, "[store.skip_change] " + to_string(id) + " is not its replica's next"};
+  // A cached read left stepping would hold an old snapshot, and a write from it fails in WAL mode.
+  for (sqlite3_stmt* p = sqlite3_next_stmt(m_db, nullptr); p; p = sqlite3_next_stmt(m_db, p))
+    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(m_db,
+                         "INSERT INTO replicas (replica, applied) VALUES (?1, ?2) "
+                         "ON CONFLICT (replica) DO UPDATE SET applied = excluded.applied",
+                         -1, &s, nullptr) != SQLITE_OK)
+    return Error{ErrorCode::Storage, std::string("[store.skip_change] ") + sqlite3_errmsg(m_db)};
+  const ReplicaBytes bytes(id.replica);
+  sqlite3_bind_blob(s, 1, bytes.b, sizeof bytes.b, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 2, static_cast<int64_t>(id.counter));
+  const int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.skip_change] ") + sqlite3_errmsg(m_db)};
+  sync().applied[id.replica] = id.counter;  // Autocommit: durable when the statement returned.
+  return Ok{};
+}
+
+}  // namespace linli

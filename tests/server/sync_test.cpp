@@ -1,0 +1,303 @@
+// Push and pull over HTTP against the real server: acknowledgements, duplicates, gaps, forged
+// ids and authors, scopes on push and pull, official numbers, long polls.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <fstream>
+#include <thread>
+
+#include "core/change.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+#include "sync/wire.h"
+
+namespace linli {
+namespace {
+
+using nlohmann::json;
+
+// A signed-in replica: its own id and counter, building changes as the app would.
+struct Replica {
+  std::string user;
+  Role role;
+  std::string token;
+  ReplicaId id;
+  uint64_t counter = 0;
+  int64_t clock = 1'795'960'000'000;
+
+  Change next(const std::string& ticket, ChangeKind kind) {
+    Change c;
+    c.id = ChangeId{id, ++counter};
+    c.stamp = Hlc{++clock, 0};
+    c.ticket_id = ticket;
+    c.author = Author{user, role};
+    c.kind = kind;
+    return c;
+  }
+  Change create(const std::string& ticket, const std::string& community) {
+    Change c = next(ticket, ChangeKind::CreateTicket);
+    Ticket& t = c.ticket;
+    t.id = ticket;
+    t.source = Source::Hotline;
+    t.received_at_ms = clock;
+    t.citizen_name = "王女士";
+    t.citizen_phone = "13917261234";
+    t.community = community;
+    t.address = community + "3号楼";
+    t.title = "楼道堆物影响通行";
+    t.created_at_ms = t.updated_at_ms = clock;
+    return c;
+  }
+  Change note(const std::string& ticket, const std::string& text) {
+    Change c = next(ticket, ChangeKind::AddEntry);
+    c.entry.kind = EntryKind::HandlingNote;
+    c.entry.text = text;
+    return c;
+  }
+};
+
+std::string ticket_id(int n) {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%032x", n);
+  return buf;
+}
+
+class SyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(m_dir.path() / "web");
+    std::ofstream(m_dir.file("web/index.html")) << "<!doctype html>";
+    m_server = std::make_unique<test::ServerProcess>(
+        std::vector<std::string>{"--db", m_dir.file("linli.db"), "--web", m_dir.file("web"), "--seed-demo"});
+    ASSERT_GT(m_server->port(), 0);
+    m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+  }
+
+  Replica sign_in(const std::string& user, Role role, uint8_t seed) {
+    auto r = m_http->Post("/api/v1/login", json{{"user", user}, {"password", "linli-demo"}}.dump(), "application/json");
+    EXPECT_TRUE(r && r->status == 200);
+    uint8_t bytes[16] = {seed, 7, 7, 7};
+    return Replica{user, role, json::parse(r->body)["token"], replica_id_from_bytes(bytes)};
+  }
+  httplib::Result push(const Replica& r, const std::vector<Change>& changes, int schema = kWireSchema) {
+    PushRequest p;
+    p.replica = r.id;
+    p.changes = changes;
+    p.schema = schema;
+    p.client_time_ms = r.clock;
+    return m_http->Post("/api/v1/sync/push", {{"Authorization", "Bearer " + r.token}}, encode(p), "application/json");
+  }
+  PullResponse pull(const Replica& r, int64_t cursor, int wait = 0) {
+    auto res = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(r.id) + "&cursor=" + std::to_string(cursor) +
+                               "&limit=500&wait=" + std::to_string(wait),
+                           {{"Authorization", "Bearer " + r.token}});
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    auto decoded = decode_pull_response(res->body);
+    EXPECT_TRUE(decoded) << (decoded ? std::string() : decoded.error().detail) << " in " << res->body.substr(0, 400);
+    return decoded ? *decoded : PullResponse{};
+  }
+  static std::set<std::string> tickets_in(const PullResponse& p) {
+    std::set<std::string> out;
+    for (const auto& c : p.changes) out.insert(c.change.ticket_id);
+    return out;
+  }
+  static json body(const httplib::Result& r) { return json::parse(r->body); }
+
+  test::TempDir m_dir;
+  std::unique_ptr<test::ServerProcess> m_server;
+  std::unique_ptr<httplib::Client> m_http;
+};
+
+TEST_F(SyncTest, APushIsAcknowledgedWithSequenceNumbersAndAgainAsDuplicates) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  const std::vector<Change> batch = {centre.create(ticket_id(1), "河滨花园"), centre.note(ticket_id(1), "已联系市民")};
+  auto r = push(centre, batch);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  auto results = decode_push_response(r->body);
+  ASSERT_TRUE(results) << results.error().detail;
+  ASSERT_EQ(results->results.size(), 2u);
+  EXPECT_EQ(results->results[0].status, ApplyStatus::Applied);
+  EXPECT_GT(results->results[1].seq, results->results[0].seq);
+  auto again = push(centre, batch);
+  auto dup = decode_push_response(again->body);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->results[0].status, ApplyStatus::Duplicate);
+  EXPECT_EQ(dup->results[1].status, ApplyStatus::Duplicate);
+}
+
+TEST_F(SyncTest, ANewTicketGetsItsOfficialNumberFromTheServer) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(2), "河滨花园")})->status, 200);
+  const PullResponse p = pull(centre, 0);
+  bool numbered = false;
+  for (const auto& sc : p.changes)
+    if (sc.change.kind == ChangeKind::SetField && sc.change.field == EditableField::OfficialNumber) {
+      numbered = true;
+      EXPECT_TRUE(is_valid_official_number(sc.change.value)) << sc.change.value;
+      EXPECT_EQ(sc.change.value.substr(7), "-0001");
+      EXPECT_EQ(sc.change.author.user, "server");
+    }
+  EXPECT_TRUE(numbered);
+}
+
+TEST_F(SyncTest, AGapIs409WithTheCounterExpected) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Change first = centre.create(ticket_id(3), "河滨花园");
+  Change second = centre.note(ticket_id(3), "第二条");
+  auto r = push(centre, {second});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(body(r)["error"]["code"], "gap");
+  EXPECT_EQ(body(r)["error"]["expected_counter"], 1);
+  EXPECT_EQ(push(centre, {first, second})->status, 200);
+}
+
+TEST_F(SyncTest, ForgedAuthorsAndReplicasAreRefusedWholeAndConsumeNothing) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  Change forged = committee.create(ticket_id(4), "河滨花园");
+  forged.author = Author{"zhang.bin", Role::Centre};
+  auto r = push(committee, {forged});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["code"], "forged_author");
+  committee.counter = 0;  // Nothing was consumed: counter 1 is still the next.
+  ASSERT_EQ(push(committee, {committee.create(ticket_id(4), "河滨花园")})->status, 200);
+  // The committee's replica id under the centre's token.
+  Replica impostor = centre;
+  impostor.id = committee.id;
+  impostor.counter = committee.counter;
+  auto f = push(impostor, {impostor.create(ticket_id(5), "河滨花园")});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->status, 403);
+  EXPECT_EQ(body(f)["error"]["code"], "forged_replica");
+}
+
+TEST_F(SyncTest, ACommitteeWritesOnlyInItsCommunityAndARefusalDoesNotBlockItsNextChange) {
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  auto r = push(committee, {committee.create(ticket_id(6), "中华新路927弄")});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["code"], "out_of_scope");
+  EXPECT_EQ(body(r)["error"]["change"], 0);
+  ASSERT_EQ(body(r)["results"].size(), 1u);
+  EXPECT_EQ(body(r)["results"][0]["code"], "out_of_scope");
+  auto next = push(committee, {committee.create(ticket_id(7), "河滨花园")});  // Counter 2: no gap.
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200) << next->body;
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  const auto seen = tickets_in(pull(centre, 0));
+  EXPECT_FALSE(seen.count(ticket_id(6)));  // Never applied.
+  EXPECT_TRUE(seen.count(ticket_id(7)));
+}
+
+TEST_F(SyncTest, AFieldWorkerMayNotCloseATicket) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica field = sign_in("chuhai.chen", Role::Field, 3);
+  Change create = centre.create(ticket_id(8), "河滨花园");
+  Change lead = centre.next(ticket_id(8), ChangeKind::SetField);
+  lead.field = EditableField::LeadDepartment;
+  lead.value = "除害站";
+  ASSERT_EQ(push(centre, {create, lead})->status, 200);
+  Change close = field.next(ticket_id(8), ChangeKind::Transition);
+  close.action = WorkflowAction::Close;
+  close.from = TicketStatus::Visited;
+  close.to = TicketStatus::Closed;
+  auto r = push(field, {close});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["code"], "forbidden");
+  EXPECT_EQ(body(r)["error"]["message"], "a field may not close a ticket");
+}
+
+TEST_F(SyncTest, OnlyTheServerGivesOfficialNumbers) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(9), "河滨花园")})->status, 200);
+  Change number = centre.next(ticket_id(9), ChangeKind::SetField);
+  number.field = EditableField::OfficialNumber;
+  number.value = "2026-11-9999";
+  auto r = push(centre, {number});
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(body(r)["error"]["message"], "only the server gives official numbers");
+}
+
+TEST_F(SyncTest, ACommitteePullsOnlyItsCommunitysTickets) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(10), "河滨花园"), centre.create(ticket_id(11), "中华新路927弄")})->status, 200);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const PullResponse mine = pull(committee, 0);
+  EXPECT_EQ(tickets_in(mine), std::set<std::string>{ticket_id(10)});
+  for (const auto& sc : mine.changes) EXPECT_NE(sc.change.ticket.community, "中华新路927弄");
+  EXPECT_EQ(tickets_in(pull(centre, 0)), (std::set<std::string>{ticket_id(10), ticket_id(11)}));
+}
+
+TEST_F(SyncTest, ATicketEnteringAScopeArrivesWholeAndOneLeavingIsAnnounced) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const std::string t = ticket_id(12);
+  ASSERT_EQ(push(centre, {centre.create(t, "中华新路927弄"), centre.note(t, "第一次清理"), centre.note(t, "又反弹了")})->status, 200);
+  PullResponse p = pull(committee, 0);
+  EXPECT_FALSE(tickets_in(p).count(t));
+  int64_t cursor = p.next;
+  Change move = centre.next(t, ChangeKind::SetField);
+  move.field = EditableField::Community;
+  move.value = "河滨花园";
+  ASSERT_EQ(push(centre, {move})->status, 200);
+  p = pull(committee, cursor);
+  int of_t = 0;
+  bool has_create = false;
+  for (const auto& sc : p.changes)
+    if (sc.change.ticket_id == t) {
+      ++of_t;
+      has_create |= sc.change.kind == ChangeKind::CreateTicket;
+    }
+  EXPECT_TRUE(has_create) << "the ticket's history came with it";
+  EXPECT_GE(of_t, 4);  // Create, two notes, the move (and the official number).
+  for (size_t i = 1; i < p.changes.size(); ++i) EXPECT_LT(p.changes[i - 1].seq, p.changes[i].seq);
+  cursor = p.next;
+  Change back = centre.next(t, ChangeKind::SetField);
+  back.field = EditableField::Community;
+  back.value = "中华新路927弄";
+  back.base = move.id;
+  ASSERT_EQ(push(centre, {back})->status, 200);
+  p = pull(committee, cursor);
+  EXPECT_EQ(p.dropped, std::vector<std::string>{t});
+}
+
+TEST_F(SyncTest, ALongPollAnswersWhenAChangeArrives) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const int64_t cursor = pull(committee, 0).next;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    httplib::Client other("127.0.0.1", m_server->port());
+    PushRequest req;
+    req.replica = centre.id;
+    req.changes = {centre.create(ticket_id(13), "河滨花园")};
+    other.Post("/api/v1/sync/push", {{"Authorization", "Bearer " + centre.token}}, encode(req), "application/json");
+  });
+  const PullResponse p = pull(committee, cursor, 20);
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  writer.join();
+  EXPECT_TRUE(tickets_in(p).count(ticket_id(13)));
+  EXPECT_GT(waited, 0.3);
+  EXPECT_LT(waited, 10.0);
+}
+
+TEST_F(SyncTest, AClientOlderThanTheServerIsToldToUpgrade) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  auto r = push(centre, {centre.create(ticket_id(14), "河滨花园")}, 0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 426);
+  EXPECT_EQ(body(r)["error"]["code"], "upgrade_required");
+}
+
+}  // namespace
+}  // namespace linli
