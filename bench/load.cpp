@@ -32,6 +32,7 @@ struct Figures {
   std::mutex mutex;
   std::vector<double> push_ms, pull_ms;
   int64_t changes = 0, pulled = 0, errors = 0;
+  std::atomic<int64_t> retried{0};  // Requests sent again after a transport error (a closed keep-alive).
   std::vector<std::string> first_errors;
 
   void error(const std::string& what) {
@@ -91,6 +92,10 @@ void push_loop(const Config& cfg, Figures& fig, const std::string& user, const s
     }
     const auto t0 = std::chrono::steady_clock::now();
     auto r = http.push(token, p);
+    if (!r) {  // The server closed the kept-alive connection meanwhile: send again, as a client does.
+      ++fig.retried;
+      r = http.push(token, p);
+    }
     const double ms = since_ms(t0);
     if (!r || r->status != 200) {
       fig.error("push: " + describe(r));
@@ -117,7 +122,12 @@ void pull_loop(const Config& cfg, Figures& fig, const std::string& token, int in
     const auto t0 = std::chrono::steady_clock::now();
     // A long poll never outlasts the run.
     const auto left = std::chrono::duration_cast<std::chrono::seconds>(until - std::chrono::steady_clock::now()).count();
-    auto r = http.pull(token, replica, cursor, 500, first ? 0 : static_cast<int>(std::clamp<int64_t>(left, 0, cfg.wait)));
+    const int wait = first ? 0 : static_cast<int>(std::clamp<int64_t>(left, 0, cfg.wait));
+    auto r = http.pull(token, replica, cursor, 500, wait);
+    if (!r) {  // As for pushes: a closed keep-alive connection, sent again once.
+      ++fig.retried;
+      r = http.pull(token, replica, cursor, 500, wait);
+    }
     const double ms = since_ms(t0);
     if (!r || r->status != 200) {
       fig.error("pull: " + describe(r));
@@ -198,7 +208,8 @@ int run(Config cfg) {
               percentile(fig.push_ms, 0.99), percentile(fig.push_ms, 1.0));
   std::printf("pull latency (long polls, wait %d s): p50 %.1f ms, p99 %.1f ms\n", cfg.wait, percentile(fig.pull_ms, 0.5),
               percentile(fig.pull_ms, 0.99));
-  std::printf("errors: %lld\n", static_cast<long long>(fig.errors));
+  std::printf("errors: %lld (and %lld requests sent again after a closed keep-alive connection)\n",
+              static_cast<long long>(fig.errors), static_cast<long long>(fig.retried.load()));
   for (const std::string& e : fig.first_errors) std::printf("  %s\n", e.c_str());
   if (server) {
     std::printf("server peak RSS under load: %.1f MiB (now %.1f MiB)\n", memory_mib(server->pid(), "VmHWM:"),

@@ -85,6 +85,7 @@ struct ServerContext {
   std::mutex change_mutex;
   std::condition_variable store_changed;
   uint64_t change_version = 0;
+  bool stopping = false;  // Set (under change_mutex) when the server stops: long polls end.
   void note_commit() {
     {
       std::lock_guard lock(change_mutex);

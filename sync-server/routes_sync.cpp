@@ -366,7 +366,13 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       return;
     }
     std::unique_lock lock(ctx.change_mutex);
-    ctx.store_changed.wait_until(lock, deadline, [&] { return ctx.change_version != seen; });
+    if (ctx.stopping) {
+      lock.unlock();
+      res.status = 200;
+      res.set_content(encode(*out), "application/json");
+      return;
+    }
+    ctx.store_changed.wait_until(lock, deadline, [&] { return ctx.change_version != seen || ctx.stopping; });
   }
 }
 

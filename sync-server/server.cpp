@@ -103,7 +103,10 @@ void Server::install_routes() {
   const auto workers = static_cast<size_t>(std::max(4, ctx.options.workers));
   m_http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   m_http->set_payload_max_length(kMaxBodyBytes);
-  m_http->set_keep_alive_timeout(30);  // Longer than a device waits between requests.
+  // cpp-httplib 0.11 polls an idle keep-alive connection every few milliseconds on its thread, and
+  // notices a stop only when the wait ends: keep the wait short. A client whose request meets a
+  // connection closed meanwhile sends it again (every sync request is idempotent).
+  m_http->set_keep_alive_timeout(5);
   m_http->set_keep_alive_max_count(100000);  // A syncing device keeps its connection.
   m_http->set_read_timeout(30);
   m_http->set_write_timeout(30);
@@ -170,6 +173,13 @@ Result<int> Server::bind() {
 
 void Server::run() { m_http->listen_after_bind(); }
 
-void Server::stop() { m_http->stop(); }
+void Server::stop() {
+  {
+    std::lock_guard lock(m_ctx->change_mutex);
+    m_ctx->stopping = true;  // Long polls answer now with what they have.
+  }
+  m_ctx->store_changed.notify_all();
+  m_http->stop();
+}
 
 }  // namespace linli::server
