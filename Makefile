@@ -31,6 +31,7 @@ build: native wasm
 run: build
 	@mkdir -p var
 	@echo "Linli: serving http://127.0.0.1:$(PORT)  (database var/linli.db; Ctrl+C stops)"
+	@echo "Demo accounts (password linli-demo): zhang.bin centre, hebin.li committee, guanli.wang department, chuhai.chen field"
 	./build/dev/sync-server/linli-server --host 127.0.0.1 --port $(PORT) --db var/linli.db \
 	  --web build/wasm/web --seed-demo
 
