@@ -1,5 +1,6 @@
-// Consuming the counter of a change the sync server refused, so the replica's later changes are
-// not held up by a gap. Works on the version vector of store/apply.cpp.
+// Sync bookkeeping outside a batch: consuming the counter of a change the server refused (so the
+// replica's later changes are not held up by a gap), and moving the pull cursor past changes the
+// server skipped for this replica. Works on the state of store/apply.cpp.
 #include <sqlite3.h>
 
 #include "store/apply_internal.h"
@@ -26,6 +27,25 @@ Result<void> Store::skip_change(const ChangeId& id) {
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.skip_change] ") + sqlite3_errmsg(m_db)};
   sync().applied[id.replica] = id.counter;  // Autocommit: durable when the statement returned.
+  return Ok{};
+}
+
+Result<void> Store::advance_pull_cursor(int64_t cursor) {
+  if (cursor <= sync().cursor) return Ok{};
+  for (sqlite3_stmt* p = sqlite3_next_stmt(m_db, nullptr); p; p = sqlite3_next_stmt(m_db, p))
+    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(m_db,
+                         "INSERT INTO meta (key, value) VALUES ('sync.cursor', ?1) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         -1, &s, nullptr) != SQLITE_OK)
+    return Error{ErrorCode::Storage, std::string("[store.advance_pull_cursor] ") + sqlite3_errmsg(m_db)};
+  const std::string text = std::to_string(cursor);
+  sqlite3_bind_text(s, 1, text.c_str(), -1, SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.advance_pull_cursor] ") + sqlite3_errmsg(m_db)};
+  sync().cursor = cursor;
   return Ok{};
 }
 

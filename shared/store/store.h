@@ -153,6 +153,9 @@ class Store {
   uint64_t applied_counter(const ReplicaId& replica);
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
+  // Moves the pull cursor forward (never back) to `cursor`: the server looked that far for this
+  // replica and found nothing more it may see (store/history.cpp).
+  Result<void> advance_pull_cursor(int64_t cursor);
   // The pull cursor: the highest sequence number pulled so far.
   int64_t pull_cursor();
   // The largest skew seen in stamps received (> 0: some clock was ahead), to show the user.

@@ -1,6 +1,8 @@
 // Client and server sync state over the store. No network, no JSON: messages are structs.
 #include "sync/client_sync.h"
 
+#include <algorithm>
+
 namespace linli {
 
 ClientSync::ClientSync(Store& store, ReplicaId self, Author author)
@@ -45,6 +47,13 @@ Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_
   if (response.from > m_store.pull_cursor()) return false;  // It would leave a hole: a stale reply.
   auto r = m_store.apply_pulled(response.changes, now_ms);
   if (!r) return r.error();
+  // A scoped pull may have looked past the last change it sent (changes the caller may not see):
+  // start there next time, or the same window is scanned again and again.
+  const bool whole = std::all_of(r->begin(), r->end(), [](const ChangeResult& c) {
+    return c.status == ApplyStatus::Applied || c.status == ApplyStatus::Duplicate;
+  });
+  if (whole && response.next > 0)
+    if (auto a = m_store.advance_pull_cursor(response.next); !a) return a.error();
   return true;
 }
 

@@ -94,6 +94,21 @@ TEST(ClientSync, APullThatWouldLeaveAHoleIsIgnoredAndARepeatedOneIsHarmless) {
   EXPECT_EQ(*w.b_store.canonical_dump(), *w.server_store.canonical_dump());
 }
 
+TEST(ClientSync, APullThatSkippedChangesMovesTheCursorPastThem) {
+  World w;
+  PullResponse skipped;
+  skipped.from = 0;
+  skipped.next = 500;  // The server looked at 1..500 and none was for this caller.
+  auto taken = w.a.take_pull_response(skipped, kNow);
+  ASSERT_TRUE(taken) << taken.error().detail;
+  EXPECT_TRUE(*taken);
+  EXPECT_EQ(w.a.build_pull().cursor, 500);
+  PullResponse older;
+  older.next = 100;
+  ASSERT_TRUE(w.a.take_pull_response(older, kNow));
+  EXPECT_EQ(w.a.build_pull().cursor, 500);  // Never back.
+}
+
 TEST(ClientSync, ThePullIsPagedWithMore) {
   World w;
   const std::string t = test::ticket_id(1);
