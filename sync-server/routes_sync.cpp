@@ -289,6 +289,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
   const bool more_to_scan = static_cast<int>(window->size()) > scan;
   if (more_to_scan) window->pop_back();
   std::map<std::string, bool> in_scope_now;  // Per ticket, for this request.
+  std::map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
   int64_t last_seen = cursor;
   for (const SequencedChange& sc : *window) {
     if (static_cast<int>(out.changes.size()) >= limit) break;
@@ -300,8 +301,13 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
       if (!st) return st.error();
       known = in_scope_now.emplace(t, st->has_value() && in_scope(u, **st)).first;
     }
-    auto held = ctx.state.holds(replica, t);
-    if (!held) return held.error();
+    auto held_it = held_now.find(t);
+    if (held_it == held_now.end()) {
+      auto h = ctx.state.holds(replica, t);
+      if (!h) return h.error();
+      held_it = held_now.emplace(t, *h).first;
+    }
+    const bool* held = &held_it->second;
     if (known->second && *held) {
       out.changes.push_back(sc);
     } else if (known->second) {
@@ -309,9 +315,11 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
       if (!history) return history.error();
       for (SequencedChange& h : *history) out.changes.push_back(std::move(h));
       if (auto r = ctx.state.set_held(replica, t, true); !r) return r.error();
+      held_it->second = true;
     } else if (*held) {
       out.dropped.push_back(t);
       if (auto r = ctx.state.set_held(replica, t, false); !r) return r.error();
+      held_it->second = false;
     }
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.

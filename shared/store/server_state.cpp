@@ -83,17 +83,22 @@ Result<ReplicaId> ServerState::server_replica(const ReplicaId& fresh) {
 }
 
 Result<std::string> ServerState::claim_replica(const std::string& replica, const std::string& user, int64_t now) {
-  Stmt ins(m_db, "INSERT INTO replica_owners (replica, user, first_seen) VALUES (?,?,?) ON CONFLICT DO NOTHING");
-  if (!ins.ok()) return db_error(m_db, "claim_replica");
-  ins.bind(1, replica);
-  ins.bind(2, user);
-  ins.bind(3, now);
-  if (ins.step() != SQLITE_DONE) return db_error(m_db, "claim_replica");
-  Stmt get(m_db, "SELECT user FROM replica_owners WHERE replica = ?");
-  if (!get.ok()) return db_error(m_db, "claim_replica");
-  get.bind(1, replica);
-  if (get.step() != SQLITE_ROW) return db_error(m_db, "claim_replica");
-  return get.text(0);
+  // Read first: every push and pull asks, and only a replica's first request writes.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Stmt get(m_db, "SELECT user FROM replica_owners WHERE replica = ?");
+    if (!get.ok()) return db_error(m_db, "claim_replica");
+    get.bind(1, replica);
+    const int rc = get.step();
+    if (rc == SQLITE_ROW) return get.text(0);
+    if (rc != SQLITE_DONE) return db_error(m_db, "claim_replica");
+    Stmt ins(m_db, "INSERT INTO replica_owners (replica, user, first_seen) VALUES (?,?,?) ON CONFLICT DO NOTHING");
+    if (!ins.ok()) return db_error(m_db, "claim_replica");
+    ins.bind(1, replica);
+    ins.bind(2, user);
+    ins.bind(3, now);
+    if (ins.step() != SQLITE_DONE) return db_error(m_db, "claim_replica");
+  }
+  return db_error(m_db, "claim_replica");
 }
 
 Result<bool> ServerState::holds(const std::string& replica, const std::string& ticket) {
