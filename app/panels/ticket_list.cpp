@@ -36,7 +36,10 @@ void draw_ticket_list(App& app, const FrameInfo& frame) {
   const int columns = compact ? 3 : 8;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##tickets", columns, flags)) return;
+  // One table per language and layout: fixed columns fit their words once, and English words are
+  // wider than Chinese ones.
+  const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + (compact ? "-compact" : "");
+  if (!ImGui::BeginTable(table_id.c_str(), columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn(std::string(tr(lang, Str::ColNumber)).c_str(), ImGuiTableColumnFlags_WidthFixed);
   if (!compact) {
