@@ -31,6 +31,14 @@ bool in_scope(const User& u, const TicketState& t) {
   return false;
 }
 
+// The state a ticket has the moment its CreateTicket change applies.
+TicketState state_of_new(const Change& create) {
+  TicketState s;
+  s.exists = true;
+  s.ticket = create.ticket;
+  return s;
+}
+
 struct Refusal {
   int status;
   std::string code;
@@ -44,10 +52,7 @@ std::optional<Refusal> check_change(const User& u, const Change& c, const std::o
   if (c.kind == ChangeKind::SetField && c.field == EditableField::OfficialNumber)
     return Refusal{403, "forbidden", "only the server gives official numbers", i};
   if (c.kind == ChangeKind::CreateTicket) {
-    TicketState fresh;
-    fresh.exists = true;
-    fresh.ticket = c.ticket;
-    if (!in_scope(u, fresh))
+    if (!in_scope(u, state_of_new(c)))
       return Refusal{403, "out_of_scope", "a " + std::string(to_string(u.role)) + " of " + u.scope +
                                               " may not create a ticket in " + c.ticket.community, i};
     return std::nullopt;
@@ -114,28 +119,16 @@ Result<std::vector<ChangeResult>> apply_checked(ServerContext& ctx, const std::v
 // older code) gets it when its creator sends the create again.
 void number_if_missing(ServerContext& ctx, const std::vector<Change>& changes, const std::vector<ChangeResult>& results,
                        int64_t now) {
+  std::lock_guard lock(ctx.store_mutex);
+  std::vector<Change> batch;
   for (size_t i = 0; i < changes.size() && i < results.size(); ++i) {
     if (changes[i].kind != ChangeKind::CreateTicket || results[i].status != ApplyStatus::Duplicate) continue;
-    std::optional<TicketState> st;
-    {
-      std::lock_guard lock(ctx.store_mutex);
-      auto got = ctx.store.get_ticket_state(changes[i].ticket_id);
-      if (!got || !got->has_value()) continue;
-      st = **got;
-    }
-    if (!st->ticket.official_number.empty()) continue;
-    Change draft;
-    draft.ticket_id = changes[i].ticket_id;
-    draft.kind = ChangeKind::SetField;
-    draft.field = EditableField::OfficialNumber;
-    {
-      std::lock_guard lock(ctx.state_mutex);
-      auto n = ctx.state.official_number(draft.ticket_id, now);
-      if (!n) continue;
-      draft.value = *n;
-    }
-    apply_server_change(ctx, std::move(draft), now).ok();
+    auto st = ctx.store.get_ticket_state(changes[i].ticket_id);
+    if (!st || !st->has_value() || !(*st)->ticket.official_number.empty()) continue;
+    if (auto number = official_number_change(ctx, changes[i].ticket_id, batch.size(), now))
+      batch.push_back(std::move(number).value());
   }
+  if (!batch.empty() && ctx.store.apply_changes(batch, ApplyMode::Accept, now)) ctx.note_commit();
 }
 
 void push(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -207,12 +200,7 @@ void push(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
         it = states.emplace(c.ticket_id, *st).first;
       }
       if ((refused[i] = check_change(*user, c, it->second, i))) continue;
-      if (c.kind == ChangeKind::CreateTicket) {  // Later changes in this push see the new ticket.
-        TicketState created;
-        created.exists = true;
-        created.ticket = c.ticket;
-        it->second = created;
-      }
+      if (c.kind == ChangeKind::CreateTicket) it->second = state_of_new(c);  // Later changes see it.
     }
     auto applied = apply_checked(ctx, request->changes, refused, fresh, now);
     if (!applied) return send_error(res, 500, "storage", applied.error().detail);

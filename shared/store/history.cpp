@@ -7,13 +7,20 @@
 #include "store/store.h"
 
 namespace linli {
+namespace {
+
+// A cached read left stepping would pin an old WAL snapshot, and a write after it would fail.
+void end_reads(sqlite3* db) {
+  for (sqlite3_stmt* p = sqlite3_next_stmt(db, nullptr); p; p = sqlite3_next_stmt(db, p))
+    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+}
+
+}  // namespace
 
 Result<void> Store::skip_change(const ChangeId& id) {
   if (id.counter != applied_counter(id.replica) + 1)
     return Error{ErrorCode::InvalidArgument, "[store.skip_change] " + to_string(id) + " is not its replica's next"};
-  // A cached read left stepping would hold an old snapshot, and a write from it fails in WAL mode.
-  for (sqlite3_stmt* p = sqlite3_next_stmt(m_db, nullptr); p; p = sqlite3_next_stmt(m_db, p))
-    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+  end_reads(m_db);
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(m_db,
                          "INSERT INTO replicas (replica, applied) VALUES (?1, ?2) "
@@ -32,8 +39,7 @@ Result<void> Store::skip_change(const ChangeId& id) {
 
 Result<void> Store::advance_pull_cursor(int64_t cursor) {
   if (cursor <= sync().cursor) return Ok{};
-  for (sqlite3_stmt* p = sqlite3_next_stmt(m_db, nullptr); p; p = sqlite3_next_stmt(m_db, p))
-    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+  end_reads(m_db);
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(m_db,
                          "INSERT INTO meta (key, value) VALUES ('sync.cursor', ?1) "
