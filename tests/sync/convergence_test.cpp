@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 
+#include "support/client_replies.h"
 #include "support/flaky_network.h"
 #include "support/random_changes.h"
 #include "sync/client_sync.h"
@@ -140,13 +141,9 @@ void Simulation::deliver(test::Message m) {
       m_net.send(test::Message{test::Message::PushReply, m.client, encode(*res)});
       break;
     }
-    case test::Message::PushReply: {
-      auto res = decode_push_response(m.text);
-      ASSERT_TRUE(res) << res.error().detail;
-      auto r = c.sync->take_push_response(*res);
-      ASSERT_TRUE(r) << r.error().detail;
+    case test::Message::PushReply:
+      test::take_reply(*c.sync, m, client_now(m.client));
       break;
-    }
     case test::Message::Pull: {
       auto req = decode_pull_request(m.text);
       ASSERT_TRUE(req) << req.error().detail;
@@ -155,14 +152,9 @@ void Simulation::deliver(test::Message m) {
       m_net.send(test::Message{test::Message::PullReply, m.client, encode(*res)});
       break;
     }
-    case test::Message::PullReply: {
-      auto res = decode_pull_response(m.text);
-      ASSERT_TRUE(res) << res.error().detail;
-      auto r = c.sync->take_pull_response(*res, client_now(m.client));
-      ASSERT_TRUE(r) << r.error().detail;
-      if (!*r) ++m_stale;
+    case test::Message::PullReply:
+      if (!test::take_reply(*c.sync, m, client_now(m.client))) ++m_stale;
       break;
-    }
   }
 }
 
@@ -172,7 +164,7 @@ void Simulation::deliver_some() {
 }
 
 void Simulation::run() {
-  while (m_random.made() < m_target && !::testing::Test::HasFatalFailure()) {
+  while (m_random.made() < m_target && !::testing::Test::HasFailure()) {
     m_now += pick(3000);
     const int client = pick(kClients);
     const int roll = pick(100);
@@ -189,12 +181,12 @@ void Simulation::run() {
       open_server();
     }
   }
-  while (!m_net.empty() && !::testing::Test::HasFatalFailure()) deliver_some();
+  while (!m_net.empty() && !::testing::Test::HasFailure()) deliver_some();
 }
 
 // No more loss or duplication: every client sends until its outbox is empty and pulls to the end.
 void Simulation::drain() {
-  for (int round = 0; round < 1000 && !::testing::Test::HasFatalFailure(); ++round) {
+  for (int round = 0; round < 1000 && !::testing::Test::HasFailure(); ++round) {
     bool quiet = true;
     for (int i = 0; i < kClients; ++i) {
       auto push = m_clients[i].sync->build_push(1000);
@@ -241,9 +233,9 @@ TEST(Convergence, EveryReplicaEndsWithTheSameStateWhateverTheDeliveryOrder) {
   const auto start = std::chrono::steady_clock::now();
   Simulation sim(seed, changes);
   sim.run();
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_FALSE(HasFailure());
   sim.drain();
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_FALSE(HasFailure());
   const std::string diff = sim.compare();
   EXPECT_EQ(diff, "") << "seed " << seed;
   sim.print_stats();

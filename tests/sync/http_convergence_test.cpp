@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 
+#include "support/client_replies.h"
 #include "support/flaky_network.h"
 #include "support/random_changes.h"
 #include "support/sync_http.h"
@@ -150,13 +151,9 @@ void HttpSimulation::deliver(const test::Message& m) {
       m_net.send(test::Message{test::Message::PushReply, m.client, res->body});
       return;
     }
-    case test::Message::PushReply: {
-      auto res = decode_push_response(m.text);
-      ASSERT_TRUE(res) << res.error().detail;
-      auto r = c.sync->take_push_response(*res);
-      ASSERT_TRUE(r) << r.error().detail;
+    case test::Message::PushReply:
+      test::take_reply(*c.sync, m, client_now(m.client));
       return;
-    }
     case test::Message::Pull: {
       auto req = decode_pull_request(m.text);
       ASSERT_TRUE(req) << req.error().detail;
@@ -166,14 +163,9 @@ void HttpSimulation::deliver(const test::Message& m) {
       m_net.send(test::Message{test::Message::PullReply, m.client, res->body});
       return;
     }
-    case test::Message::PullReply: {
-      auto res = decode_pull_response(m.text);
-      ASSERT_TRUE(res) << res.error().detail;
-      auto r = c.sync->take_pull_response(*res, client_now(m.client));
-      ASSERT_TRUE(r) << r.error().detail;
-      if (!*r) ++m_stale;
+    case test::Message::PullReply:
+      if (!test::take_reply(*c.sync, m, client_now(m.client))) ++m_stale;
       return;
-    }
   }
 }
 
@@ -183,7 +175,7 @@ void HttpSimulation::deliver_some() {
 }
 
 void HttpSimulation::run() {
-  while (m_random.made() < m_target && !::testing::Test::HasFatalFailure()) {
+  while (m_random.made() < m_target && !::testing::Test::HasFailure()) {
     const int client = pick(kClients);
     const int roll = pick(1000);
     if (roll < 550) edit(client);
@@ -199,12 +191,12 @@ void HttpSimulation::run() {
       start_server();
     }
   }
-  while (!m_net.empty() && !::testing::Test::HasFatalFailure()) deliver_some();
+  while (!m_net.empty() && !::testing::Test::HasFailure()) deliver_some();
 }
 
 // No more loss or duplication: every client sends until its outbox is empty and pulls to the end.
 void HttpSimulation::drain() {
-  for (int round = 0; round < 100 && !::testing::Test::HasFatalFailure(); ++round) {
+  for (int round = 0; round < 100 && !::testing::Test::HasFailure(); ++round) {
     bool quiet = true;
     for (int i = 0; i < kClients; ++i) {
       auto push = m_clients[i].sync->build_push(1000);
@@ -216,7 +208,7 @@ void HttpSimulation::drain() {
           deliver(m_net.take_last());
         }
       }
-      for (bool more = true; more && !::testing::Test::HasFatalFailure();) {
+      for (bool more = true; more && !::testing::Test::HasFailure();) {
         deliver(test::Message{test::Message::Pull, i, encode(m_clients[i].sync->build_pull(1000))});
         ASSERT_FALSE(m_net.empty());
         const test::Message reply = m_net.take_last();
@@ -265,11 +257,11 @@ TEST(HttpConvergence, EveryClientEndsWithTheServersStateWhateverTheDeliveryOrder
   const auto start = std::chrono::steady_clock::now();
   HttpSimulation sim(seed, changes);
   sim.start();
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_FALSE(HasFailure());
   sim.run();
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_FALSE(HasFailure());
   sim.drain();
-  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_FALSE(HasFailure());
   const std::string diff = sim.compare();
   EXPECT_EQ(diff, "") << "seed " << seed;
   sim.print_stats();
