@@ -22,7 +22,8 @@ EM_JS(void, js_persist_pages, (const char* file, double size, const uint32_t* in
 });
 EM_JS(int, js_pending_writes, (), { return Linli.storage.pending; });
 EM_JS(char*, js_storage_error, (), {
-  const s = Linli.storage.error || "";
+  const s = Linli.storage.error;
+  if (!s) return 0;  // Asked every frame: no allocation while all is well.
   const n = lengthBytesUTF8(s) + 1;
   const p = _malloc(n);
   stringToUTF8(s, p, n);
