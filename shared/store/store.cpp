@@ -177,18 +177,11 @@ Result<void> Store::create_ticket(const Ticket& t) {
 }
 
 Result<int> Store::create_tickets(const std::vector<Ticket>& tickets) {
-  if (auto r = exec("BEGIN IMMEDIATE", "create_tickets"); !r) return r.error();
-  for (const Ticket& t : tickets) {
-    if (auto r = create_ticket(t); !r) {
-      exec("ROLLBACK", "create_tickets").ok();
-      return r.error();
-    }
-  }
-  if (auto r = exec("COMMIT", "create_tickets"); !r) {
-    exec("ROLLBACK", "create_tickets").ok();
-    return r.error();
-  }
-  return static_cast<int>(tickets.size());
+  return in_write_transaction("create_tickets", [&]() -> Result<int> {
+    for (const Ticket& t : tickets)
+      if (auto r = create_ticket(t); !r) return r.error();
+    return static_cast<int>(tickets.size());
+  });
 }
 
 Result<std::optional<Ticket>> Store::get_ticket(const std::string& id) {
@@ -252,37 +245,35 @@ Result<void> Store::insert_numbered(Ticket& t, int day) {
 Result<Ticket> Store::register_ticket(Ticket t, int64_t now_ms) {
   if (auto problems = validate_new_ticket(t); !problems.empty())
     return Error{ErrorCode::InvalidArgument, "[store.register_ticket] " + describe(problems)};
-  if (auto r = exec("BEGIN IMMEDIATE", "register_ticket"); !r) return r.error();
-  Result<void> step = insert_numbered(t, shanghai_yyyymmdd(now_ms));
-  if (step) step = exec("COMMIT", "register_ticket");
-  if (!step) {
-    exec("ROLLBACK", "register_ticket").ok();
-    return step.error();
-  }
-  return t;
+  return in_write_transaction("register_ticket", [&]() -> Result<Ticket> {
+    if (auto r = insert_numbered(t, shanghai_yyyymmdd(now_ms)); !r) return r.error();
+    return t;
+  });
 }
 
 Result<int> Store::seed_demo_tickets(int64_t now_ms) {
-  if (auto r = exec("BEGIN IMMEDIATE", "seed_demo_tickets"); !r) return r.error();
-  int added = 0;
-  for (Ticket& t : demo_tickets(now_ms)) {
-    auto existing = get_ticket(t.id);
-    Result<void> step = Ok{};
-    if (!existing) step = existing.error();
-    else if (!existing->has_value()) {
-      step = insert_numbered(t, shanghai_yyyymmdd(now_ms));
-      if (step) ++added;
+  return in_write_transaction("seed_demo_tickets", [&]() -> Result<int> {
+    int added = 0;
+    for (Ticket& t : demo_tickets(now_ms)) {
+      auto existing = get_ticket(t.id);
+      if (!existing) return existing.error();
+      if (existing->has_value()) continue;
+      if (auto r = insert_numbered(t, shanghai_yyyymmdd(now_ms)); !r) return r.error();
+      ++added;
     }
-    if (!step) {
-      exec("ROLLBACK", "seed_demo_tickets").ok();
-      return step.error();
-    }
+    return added;
+  });
+}
+
+template <class Body>
+auto Store::in_write_transaction(const char* where, Body&& body) -> decltype(body()) {
+  if (auto r = exec("BEGIN IMMEDIATE", where); !r) return r.error();
+  auto result = body();
+  if (result) {
+    if (auto r = exec("COMMIT", where); !r) result = r.error();
   }
-  if (auto r = exec("COMMIT", "seed_demo_tickets"); !r) {
-    exec("ROLLBACK", "seed_demo_tickets").ok();
-    return r.error();
-  }
-  return added;
+  if (!result) exec("ROLLBACK", where).ok();
+  return result;
 }
 
 }  // namespace linli

@@ -174,6 +174,10 @@ class Store {
  private:
   explicit Store(sqlite3* db);
   Result<void> exec(const char* sql, const char* where);
+  // Runs `body` (returning a Result) between BEGIN IMMEDIATE and COMMIT; rolls back if it or the
+  // commit fails. Defined in store.cpp, used only there.
+  template <class Body>
+  auto in_write_transaction(const char* where, Body&& body) -> decltype(body());
   // Numbers and inserts `t` inside the caller's transaction.
   Result<void> insert_numbered(Ticket& t, int day_yyyymmdd);
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
