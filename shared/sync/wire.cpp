@@ -296,17 +296,38 @@ std::string encode(const PullRequest& m) {
   return dump(json{{"type", "pull"}, {"replica", to_hex(m.replica)}, {"cursor", m.cursor}, {"limit", m.limit}});
 }
 
-std::string encode(const PullResponse& m) {
-  json changes = json::array();
-  for (const SequencedChange& s : m.changes) {
-    json c = change_json(s.change);
-    c["seq"] = s.seq;
-    changes.push_back(std::move(c));
+std::string encode_sequenced(const SequencedChange& s) {
+  json c = change_json(s.change);
+  c["seq"] = s.seq;
+  return dump(c);
+}
+
+std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded) {
+  // The object's keys go out sorted and "changes" sorts first, so the changes lead and the other
+  // members follow as a dump of the rest would write them: the same text as encoding it whole.
+  json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}};
+  if (m.next > 0) rest["next"] = m.next;
+  if (!m.dropped.empty()) rest["dropped"] = m.dropped;
+  const std::string tail = dump(rest);
+  size_t size = tail.size() + 16;
+  for (std::string_view e : encoded) size += e.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += "{\"changes\":[";
+  for (size_t i = 0; i < encoded.size(); ++i) {
+    if (i > 0) out += ',';
+    out += encoded[i];
   }
-  json out{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"changes", std::move(changes)}};
-  if (m.next > 0) out["next"] = m.next;
-  if (!m.dropped.empty()) out["dropped"] = m.dropped;
-  return dump(out);
+  out += "],";
+  out.append(tail, 1);  // Without its opening brace.
+  return out;
+}
+
+std::string encode(const PullResponse& m) {
+  std::vector<std::string> changes;
+  changes.reserve(m.changes.size());
+  for (const SequencedChange& s : m.changes) changes.push_back(encode_sequenced(s));
+  return encode_pull_response(m, std::vector<std::string_view>(changes.begin(), changes.end()));
 }
 
 Result<PushRequest> decode_push_request(std::string_view text) {

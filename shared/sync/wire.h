@@ -66,6 +66,12 @@ std::string encode(const PushResponse& m);
 std::string encode(const PullRequest& m);
 std::string encode(const PullResponse& m);
 
+// A pull result in two steps, for a server that sends the same change to many callers: each
+// sequenced change encoded once, then answers put together from the encoded changes (the
+// answer's own `changes` are ignored). encode(PullResponse) is exactly these two.
+std::string encode_sequenced(const SequencedChange& s);
+std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded);
+
 Result<PushRequest> decode_push_request(std::string_view json_text);
 Result<PushResponse> decode_push_response(std::string_view json_text);
 Result<PullRequest> decode_pull_request(std::string_view json_text);

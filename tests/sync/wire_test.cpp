@@ -68,6 +68,28 @@ TEST(Wire, APullResponseRoundTripsWithItsSequenceNumbers) {
   EXPECT_EQ(encode_change_record(out->changes[3].change), encode_change_record(in.changes[3].change));
 }
 
+// The server puts pull answers together from changes it encoded once (encode_sequenced); the
+// text must be what a whole dump of the message writes, with or without changes, next, dropped.
+TEST(Wire, APullResultPutTogetherFromEncodedChangesIsOneCanonicalJsonText) {
+  PullResponse full;
+  full.from = 3;
+  full.next = 40;
+  full.dropped = {std::string(32, 'b')};
+  int64_t seq = 4;
+  for (Change& c : every_kind()) full.changes.push_back(SequencedChange{c, seq++});
+  for (const PullResponse& m : {full, PullResponse{}}) {
+    const std::string text = encode(m);
+    const auto parsed = nlohmann::json::parse(text);
+    EXPECT_EQ(text, parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    EXPECT_EQ(parsed["changes"].size(), m.changes.size());
+    EXPECT_EQ(parsed["from"], m.from);
+    EXPECT_EQ(parsed.contains("next"), m.next > 0);
+    EXPECT_EQ(parsed.contains("dropped"), !m.dropped.empty());
+  }
+  ASSERT_FALSE(full.changes.empty());
+  EXPECT_EQ(nlohmann::json::parse(encode_sequenced(full.changes[2]))["seq"], full.changes[2].seq);
+}
+
 TEST(Wire, APushCarriesTheSchemaAndTheClientClock) {
   PushRequest in;
   in.replica = test::replica(7);
