@@ -73,7 +73,7 @@ Result<AccountStore> AccountStore::open(const std::string& path) {
   }
   AccountStore store(db);
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite_util::wait_when_busy(db);
   if (auto r = store.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", "open"); !r)
     return r.error();
   const std::string migrate = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +

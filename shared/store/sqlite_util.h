@@ -4,8 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "core/result.h"
 
@@ -30,6 +32,21 @@ inline Result<void> exec(sqlite3* db, const char* sql, std::string_view module, 
   return Ok{};
 }
 
+// Where several connections share one file (the server's store, accounts and state), a writer
+// that finds the write lock taken waits for it. SQLite's own busy timeout sleeps 1, 2, 5 ... up to
+// 100 ms between tries, so a lock held for a millisecond can cost a waiter 100 ms; this tries
+// every 100 µs for the first 20 ms, then every millisecond, for about five seconds in all.
+inline void wait_when_busy(sqlite3* db) {
+  sqlite3_busy_handler(
+      db,
+      [](void*, int tries) -> int {
+        if (tries >= 200 + 4980) return 0;  // About 5 s: give up with SQLITE_BUSY.
+        std::this_thread::sleep_for(tries < 200 ? std::chrono::microseconds(100) : std::chrono::microseconds(1000));
+        return 1;
+      },
+      nullptr);
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
@@ -43,6 +60,7 @@ class Stmt {
   }
   void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
   int step() { return sqlite3_step(m_stmt); }
+  void reset() { sqlite3_reset(m_stmt); }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();

@@ -79,7 +79,7 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
   }
   Store store(db);
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite_util::wait_when_busy(db);
   const char* pragmas = options.durability == Durability::Wal
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                               "PRAGMA cache_size=-65536;"  // 64 MiB: the change log's indexes stay in memory.
