@@ -467,9 +467,13 @@ void Batch::commit_to_memory() {
 
 // Runs `body` on a batch inside BEGIN IMMEDIATE ... COMMIT; on any failure rolls back and leaves
 // the in-memory state as it was.
+// Inside Store::in_one_transaction the batch is part of the caller's transaction: no BEGIN or
+// COMMIT of its own, and a failure is left for in_one_transaction to roll back.
 template <class Body>
 Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return sql_error(db, "apply.begin");
+  const bool nested = sqlite3_get_autocommit(db) == 0;
+  if (!nested && sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return sql_error(db, "apply.begin");
   // The committed cache holds only while nothing but our batches wrote: no other connection
   // committed (data_version) and this one changed no row since (total_changes).
   int64_t data_version = -1;
@@ -485,11 +489,11 @@ Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
   // commit, and the next BEGIN IMMEDIATE would fail once another connection has written.
   for (CachedStmt* q : {&sync.load_ticket, &sync.load_head, &sync.log_entry, &sync.log_link, &sync.find_change})
     q->reset();
-  if (r && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) r = sql_error(db, "apply.commit");
+  if (r && !nested && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) r = sql_error(db, "apply.commit");
   if (!r) {
     // A statement left mid-step after an I/O error keeps the pager in its error state: reset all.
     for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s)) sqlite3_reset(s);
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!nested) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     return r;
   }
   batch.commit_to_memory();
@@ -684,6 +688,22 @@ Result<std::optional<TicketState>> Store::get_ticket_state(const std::string& id
   return std::optional<TicketState>{(*t)->state};
 }
 
+Result<void> Store::in_one_transaction(const std::function<Result<void>()>& body) {
+  sync();  // Loaded before the transaction: a reload after a failure reads what was committed.
+  if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return sql_error(m_db, "apply.group_begin");
+  Result<void> r = body();
+  if (r && sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) r = sql_error(m_db, "apply.group_commit");
+  if (!r) {
+    for (sqlite3_stmt* s = sqlite3_next_stmt(m_db, nullptr); s; s = sqlite3_next_stmt(m_db, s)) sqlite3_reset(s);
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    // The batches inside already moved the in-memory state (counters, sequence numbers, cached
+    // tickets) past what is now rolled back: read it again from the file.
+    m_sync.reset();
+  }
+  return r;
+}
+
+int64_t Store::last_seq() { return sync().next_seq - 1; }
 Hlc Store::stamp_now(int64_t now_ms) { return sync().clock.now(now_ms); }
 int64_t Store::pull_cursor() { return sync().cursor; }
 int64_t Store::max_clock_skew_ms() { return sync().max_skew; }

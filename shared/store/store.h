@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,6 +132,10 @@ class Store {
   // change already here is reported Duplicate and changes nothing (R9). now_ms is this replica's
   // physical clock, for the HLC receive rule.
   Result<std::vector<ChangeResult>> apply_changes(const std::vector<Change>& changes, ApplyMode mode, int64_t now_ms);
+  // Runs `body` — any number of apply_changes and skip_change calls — in one transaction, so they
+  // cost one commit (one fsync): the server's group commit of the pushes that wait together.
+  // If body or the commit fails, none of them stays (on disk or in memory).
+  Result<void> in_one_transaction(const std::function<Result<void>()>& body);
   // Pulled changes, in sequence order. Own unsent changes that come back are taken as acknowledged.
   Result<std::vector<ChangeResult>> apply_pulled(const std::vector<SequencedChange>& changes, int64_t now_ms);
   // Marks own changes as acknowledged by the server; refolds tickets whose order or stamps changed.
@@ -151,6 +156,8 @@ class Store {
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);
+  // The highest sequence number in the log (0: none): on the server, the last one given.
+  int64_t last_seq();
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
   // Moves the pull cursor forward (never back) to `cursor`: the server looked that far for this
