@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS official_numbers (
 
 }  // namespace
 
-Result<ServerState> ServerState::open(const std::string& path) {
+Result<ServerState> ServerState::open(const std::string& path, bool fsync_commits) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -44,8 +44,12 @@ Result<ServerState> ServerState::open(const std::string& path) {
   }
   ServerState s(db);
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
-  if (auto r = s.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", "open"); !r) return r.error();
+  sqlite_util::wait_when_busy(db);
+  if (auto r = s.exec(fsync_commits ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                      "open");
+      !r)
+    return r.error();
   const std::string migrate = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +
                               "INSERT INTO server_schema (version) SELECT 1 WHERE NOT EXISTS "
                               "(SELECT 1 FROM server_schema); COMMIT;";
@@ -111,14 +115,26 @@ Result<bool> ServerState::holds(const std::string& replica, const std::string& t
   return rc == SQLITE_ROW;
 }
 
-Result<void> ServerState::set_held(const std::string& replica, const std::string& ticket, bool held) {
-  Stmt s(m_db, held ? "INSERT INTO replica_tickets (replica, ticket) VALUES (?,?) ON CONFLICT DO NOTHING"
-                    : "DELETE FROM replica_tickets WHERE replica = ? AND ticket = ?");
-  if (!s.ok()) return db_error(m_db, "set_held");
-  s.bind(1, replica);
-  s.bind(2, ticket);
-  if (s.step() != SQLITE_DONE) return db_error(m_db, "set_held");
-  return Ok{};
+Result<void> ServerState::update_held(const std::string& replica, const std::vector<std::string>& sent,
+                                      const std::vector<std::string>& dropped) {
+  if (sent.empty() && dropped.empty()) return Ok{};
+  if (auto r = exec("BEGIN IMMEDIATE", "update_held"); !r) return r;
+  auto write = [&]() -> Result<void> {
+    Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket) VALUES (?,?) ON CONFLICT DO NOTHING");
+    Stmt del(m_db, "DELETE FROM replica_tickets WHERE replica = ? AND ticket = ?");
+    if (!add.ok() || !del.ok()) return db_error(m_db, "update_held");
+    for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&del, &dropped}})
+      for (const std::string& t : *tickets) {
+        stmt->reset();
+        stmt->bind(1, replica);
+        stmt->bind(2, t);
+        if (stmt->step() != SQLITE_DONE) return db_error(m_db, "update_held");
+      }
+    return exec("COMMIT", "update_held");
+  };
+  auto r = write();
+  if (!r) exec("ROLLBACK", "update_held").ok();
+  return r;
 }
 
 Result<void> ServerState::reset_held(const std::string& replica) {
@@ -192,6 +208,25 @@ Result<std::string> ServerState::official_number(const std::string& ticket, int6
   std::snprintf(buf, sizeof buf, "%04d-%02d-%04d", static_cast<int>(get.int64(0) / 100),
                 static_cast<int>(get.int64(0) % 100), static_cast<int>(get.int64(1)));
   return std::string(buf);
+}
+
+Result<std::vector<std::string>> ServerState::official_numbers(const std::vector<std::string>& tickets, int64_t now_ms) {
+  std::vector<std::string> out;
+  if (tickets.empty()) return out;
+  if (auto r = exec("BEGIN IMMEDIATE", "official_numbers"); !r) return r.error();
+  for (const std::string& t : tickets) {
+    auto n = official_number(t, now_ms);
+    if (!n) {
+      exec("ROLLBACK", "official_numbers").ok();
+      return n.error();
+    }
+    out.push_back(std::move(n).value());
+  }
+  if (auto r = exec("COMMIT", "official_numbers"); !r) {
+    exec("ROLLBACK", "official_numbers").ok();
+    return r.error();
+  }
+  return out;
 }
 
 }  // namespace linli

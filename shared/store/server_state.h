@@ -27,7 +27,10 @@ struct Rejection {
 
 class ServerState {
  public:
-  static Result<ServerState> open(const std::string& path);
+  // `fsync_commits` false: a commit survives the server's process dying but not the machine's
+  // power failing (WAL, synchronous=NORMAL). For what costs little if lost and is written often:
+  // which tickets a replica holds (lost rows only resend a ticket's history or miss a drop).
+  static Result<ServerState> open(const std::string& path, bool fsync_commits = true);
   ServerState(ServerState&& other) noexcept;
   ServerState& operator=(ServerState&& other) noexcept;
   ServerState(const ServerState&) = delete;
@@ -43,7 +46,9 @@ class ServerState {
 
   // Tickets a replica holds: sent to it whole, or announced dropped when they left its scope.
   Result<bool> holds(const std::string& replica_hex, const std::string& ticket_id);
-  Result<void> set_held(const std::string& replica_hex, const std::string& ticket_id, bool held);
+  // Records what one pull changed, in one transaction: tickets sent whole, tickets dropped.
+  Result<void> update_held(const std::string& replica_hex, const std::vector<std::string>& sent,
+                           const std::vector<std::string>& dropped);
   // Forgets every ticket a replica holds (it pulls again from the start).
   Result<void> reset_held(const std::string& replica_hex);
 
@@ -57,6 +62,8 @@ class ServerState {
   // The official number of a ticket, given once: "2026-03-0157" (year-month-sequence, Shanghai
   // month of now_ms, sequence per month). The same ticket always gets the same number.
   Result<std::string> official_number(const std::string& ticket_id, int64_t now_ms);
+  // The same for many tickets in one transaction (one fsync), in order.
+  Result<std::vector<std::string>> official_numbers(const std::vector<std::string>& ticket_ids, int64_t now_ms);
 
  private:
   explicit ServerState(sqlite3* db) : m_db(db) {}

@@ -34,12 +34,13 @@ TEST(ServerState, HeldTicketsAreTrackedPerReplica) {
   test::TempDir dir;
   auto s = ServerState::open(dir.file("s.db"));
   ASSERT_TRUE(s);
-  ASSERT_TRUE(s->set_held("r1", "t1", true));
+  ASSERT_TRUE(s->update_held("r1", {"t1"}, {}));
   EXPECT_TRUE(*s->holds("r1", "t1"));
   EXPECT_FALSE(*s->holds("r2", "t1"));
-  ASSERT_TRUE(s->set_held("r1", "t1", false));
+  ASSERT_TRUE(s->update_held("r1", {}, {"t1"}));
   EXPECT_FALSE(*s->holds("r1", "t1"));
-  ASSERT_TRUE(s->set_held("r1", "t2", true));
+  ASSERT_TRUE(s->update_held("r1", {"t2", "t3"}, {}));
+  EXPECT_TRUE(*s->holds("r1", "t3"));
   ASSERT_TRUE(s->reset_held("r1"));
   EXPECT_FALSE(*s->holds("r1", "t2"));
 }
