@@ -2,6 +2,7 @@
 // files, metrics and rate limits. Route files take a ServerContext&; none keeps state of its own.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <semaphore>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "auth.h"
+#include "change_feed.h"
 #include "metrics.h"
 #include "options.h"
 #include "static_files.h"
@@ -26,51 +28,58 @@ struct Response;
 
 namespace linli::server {
 
-// Connections to the store for reading (pulls), apart from the one writer: in WAL mode readers see
-// each commit and never wait for the writer, so a pull does not hold up a push.
+// Connections for reading (pulls), apart from the one writer: in WAL mode readers see each commit
+// and never wait for the writer, so a pull does not hold up a push. Each reader has the store and
+// the server's state (which tickets a replica holds) on connections of its own.
+struct Reader {
+  Store store;
+  ServerState state;
+};
+
 class ReaderPool {
  public:
-  void add(Store store) { m_free.push_back(std::make_unique<Store>(std::move(store))); }
+  void add(Reader reader) { m_free.push_back(std::make_unique<Reader>(std::move(reader))); }
   class Lease {
    public:
-    Lease(ReaderPool& pool, std::unique_ptr<Store> store) : m_pool(pool), m_store(std::move(store)) {}
-    ~Lease() { m_pool.give_back(std::move(m_store)); }
+    Lease(ReaderPool& pool, std::unique_ptr<Reader> reader) : m_pool(pool), m_reader(std::move(reader)) {}
+    ~Lease() { m_pool.give_back(std::move(m_reader)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    Store& store() { return *m_store; }
+    Reader& get() { return *m_reader; }
 
    private:
     ReaderPool& m_pool;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<Reader> m_reader;
   };
   // Waits for a free reader.
   Lease acquire() {
     std::unique_lock lock(m_mutex);
     m_available.wait(lock, [&] { return !m_free.empty(); });
-    auto s = std::move(m_free.back());
+    auto r = std::move(m_free.back());
     m_free.pop_back();
-    return Lease(*this, std::move(s));
+    return Lease(*this, std::move(r));
   }
 
  private:
-  void give_back(std::unique_ptr<Store> s) {
+  void give_back(std::unique_ptr<Reader> r) {
     {
       std::lock_guard lock(m_mutex);
-      m_free.push_back(std::move(s));
+      m_free.push_back(std::move(r));
     }
     m_available.notify_one();
   }
   std::mutex m_mutex;
   std::condition_variable m_available;
-  std::vector<std::unique_ptr<Store>> m_free;
+  std::vector<std::unique_ptr<Reader>> m_free;
 };
 
-// Lock order, where a handler needs more than one: store_mutex (or a reader lease), then
-// state_mutex, then accounts_mutex. Never hold one across password hashing or a long-poll wait.
+// Lock order, where a handler needs more than one: store_mutex or a reader lease, then a
+// replica's pull lock, then held_mutex, state_mutex, then accounts_mutex. Never hold one across password hashing
+// or a long-poll wait.
 struct ServerContext {
-  ServerContext(Options o, Store s, AccountStore a, ServerState st)
+  ServerContext(Options o, Store s, AccountStore a, ServerState st, ServerState h)
       : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), state(std::move(st)),
-        files(options.web) {}
+        held(std::move(h)), files(options.web) {}
 
   Options options;
   std::mutex store_mutex;  // One connection each, many handler threads.
@@ -79,20 +88,24 @@ struct ServerContext {
   AccountStore accounts;
   std::mutex state_mutex;
   ServerState state;
+  // Which tickets each replica holds is written by scoped pulls, often: on a connection of its own
+  // that does not fsync each commit (ServerState::open), so pulls do not queue behind pushes' fsyncs.
+  std::mutex held_mutex;
+  ServerState held;
   ReplicaId server_replica;  // The id of changes the server itself authors (official numbers, intake).
   ReaderPool readers;
-  // Bumped after each commit of the writer; long polls wait on store_changed for it to move.
-  std::mutex change_mutex;
-  std::condition_variable store_changed;
-  uint64_t change_version = 0;
-  bool stopping = false;  // Set (under change_mutex) when the server stops: long polls end.
-  void note_commit() {
-    {
-      std::lock_guard lock(change_mutex);
-      ++change_version;
-    }
-    store_changed.notify_all();
+  // Pulls of one replica go one at a time (striped by its id): a scoped pull reads which tickets
+  // the replica holds, then records what it sent and dropped.
+  std::array<std::mutex, 64> replica_pull_locks;
+  std::mutex& replica_pull_lock(const std::string& replica) {
+    return replica_pull_locks[std::hash<std::string>{}(replica) % replica_pull_locks.size()];
   }
+  // The newest committed changes and the long polls waiting on them (change_feed.h).
+  ChangeFeed feed;
+  // After each commit of the writer, its caller still holding store_mutex: hands what was
+  // committed to the feed, which wakes the long polls. A failure is logged, not the request's: the
+  // commit stands, and the next publish reads from where this one stopped.
+  void publish_commit();
   StaticFiles files;
   Metrics metrics;
   // Failed logins: 20 per address and 5 per user name in 5 minutes, then 429 until the oldest ages out.
@@ -115,6 +128,9 @@ std::optional<User> authenticate(ServerContext& ctx, const httplib::Request& req
 Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t now_ms);
 // The official-number change of a new ticket; ServerState gives each ticket its number once.
 Result<Change> official_number_change(ServerContext& ctx, const std::string& ticket_id, uint64_t already, int64_t now_ms);
+// The same with the number already given (ServerState::official_numbers).
+Change official_number_change(ServerContext& ctx, const std::string& ticket_id, const std::string& number,
+                              uint64_t already, int64_t now_ms);
 // Applies drafts in one transaction, each new ticket with its official number; takes store_mutex
 // itself and wakes long polls.
 Result<std::vector<ChangeResult>> apply_server_changes(ServerContext& ctx, std::vector<Change> drafts, int64_t now_ms);

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <memory>
+#include <thread>
 
 #include "context.h"
+#include "group_commit.h"
 #include "core/workflow.h"
 #include "http_util.h"
 #include "sync/wire.h"
@@ -18,18 +21,10 @@ namespace {
 constexpr int kMinClientSchema = 1;
 constexpr int kMaxPullLimit = 1000;
 constexpr int kMaxWaitSeconds = 60;
+constexpr auto kLinger = std::chrono::milliseconds(100);
 
-// Where a user may read and write: the centre everywhere; a committee its community; a department
-// what it leads; a field team what it leads or the community it walks.
-bool in_scope(const User& u, const TicketState& t) {
-  switch (u.role) {
-    case Role::Centre: return true;
-    case Role::Committee: return t.ticket.community == u.scope;
-    case Role::Department: return t.lead_department == u.scope;
-    case Role::Field: return t.lead_department == u.scope || t.ticket.community == u.scope;
-  }
-  return false;
-}
+// Where a user may read and write (change_feed.h has the rule).
+bool in_scope(const User& u, const TicketState& t) { return server::in_scope(u, t.ticket.community, t.lead_department); }
 
 // The state a ticket has the moment its CreateTicket change applies.
 TicketState state_of_new(const Change& create) {
@@ -81,38 +76,150 @@ void record(ServerContext& ctx, const std::string& replica, const Change& c, con
   ctx.state.record_rejection({replica, c.id.counter, u.name, code, reason, now_ms()}).ok();
 }
 
-// Applies a checked push in counter order: runs of allowed changes in one transaction each, and
-// for each refused change its counter consumed (skip_change) so later changes do not wait on it.
-Result<std::vector<ChangeResult>> apply_checked(ServerContext& ctx, const std::vector<Change>& changes,
-                                               const std::vector<std::optional<Refusal>>& refused,
-                                               const std::vector<bool>& fresh, int64_t now) {
-  std::vector<ChangeResult> out;
+// One push waiting for the writer. Pushes that arrive while the writer is busy are checked one
+// after another and applied together in one transaction (group commit): one fsync for them all,
+// and each answered only after that commit.
+struct PushJob {
+  const User& user;
+  const PushRequest& request;
+  int64_t now;
+  // Filled in by the group's writer.
+  std::vector<std::optional<Refusal>> refused;
+  std::vector<bool> fresh;          // Not a duplicate: new to the server.
+  std::vector<size_t> number_after; // The push's new tickets: the indexes of their creations.
+  std::vector<Change> numbers;      // Their official numbers, by the server: numbers[k] goes in
+                                    // after the change number_after[k].
+  std::vector<ChangeResult> results;
+  std::optional<std::pair<int, nlohmann::json>> failure;  // The push was not applied: status, body.
+};
+
+nlohmann::json error_body(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
+// What the pushes before this one in a group left behind, as this one must see it: each
+// replica's last counter, and tickets as they were plus those the group created.
+struct GroupView {
+  std::map<ReplicaId, uint64_t> applied;
+  std::map<std::string, std::optional<TicketState>> states;
+};
+
+// Checks a whole push before anything is applied: counters without holes, then each change
+// against the caller's scope and role; a refused change is answered, recorded, and its counter
+// consumed. Notes each new ticket, to be numbered. The writer holds store_mutex.
+void check_push(ServerContext& ctx, PushJob& job, GroupView& view) {
+  const auto& changes = job.request.changes;
+  job.refused.assign(changes.size(), std::nullopt);
+  job.fresh.assign(changes.size(), false);
+  const ReplicaId& replica = job.request.replica;
+  auto known = view.applied.find(replica);
+  uint64_t expect = (known != view.applied.end() ? known->second : ctx.store.applied_counter(replica)) + 1;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change& c = changes[i];
+    if (c.id.counter < expect) continue;  // A duplicate: the store reports it (R9).
+    if (c.id.counter > expect) {
+      nlohmann::json body = error_body("gap", "change " + to_string(c.id) + " came before counter " +
+                                                  std::to_string(expect) + ": send that one first");
+      body["error"]["expected_counter"] = expect;
+      job.failure.emplace(409, std::move(body));
+      return;
+    }
+    job.fresh[i] = true;
+    ++expect;
+  }
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (!job.fresh[i]) continue;
+    const Change& c = changes[i];
+    if (auto v = validate_change(c); !v) {
+      job.refused[i] = Refusal{422, "invalid", v.error().detail, i};
+      continue;
+    }
+    auto it = view.states.find(c.ticket_id);
+    if (it == view.states.end()) {
+      auto st = ctx.store.get_ticket_state(c.ticket_id);
+      if (!st) {
+        job.number_after.clear();
+        return void(job.failure.emplace(500, error_body("storage", st.error().detail)));
+      }
+      it = view.states.emplace(c.ticket_id, *st).first;
+    }
+    if ((job.refused[i] = check_change(job.user, c, it->second, i))) continue;
+    if (c.kind != ChangeKind::CreateTicket) continue;
+    it->second = state_of_new(c);  // Later changes, of this push and the next, see it.
+    job.number_after.push_back(i);  // Numbered once the whole group is checked (number_new_tickets).
+  }
+  view.applied[replica] = expect - 1;
+}
+
+// Gives the new tickets of a checked group their official numbers, in one transaction of the
+// server's state, and drafts the changes that carry them: they go in the same transaction as the
+// tickets, so a crash cannot part them.
+Result<void> number_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& group) {
+  std::vector<std::string> tickets;
+  for (const PushJob* job : group)
+    if (!job->failure)
+      for (size_t i : job->number_after) tickets.push_back(job->request.changes[i].ticket_id);
+  auto numbers = [&] {
+    std::lock_guard lock(ctx.state_mutex);
+    return ctx.state.official_numbers(tickets, group.front()->now);
+  }();
+  if (!numbers) return numbers.error();
+  size_t k = 0;
+  uint64_t drafted = 0;
+  for (PushJob* job : group)
+    if (!job->failure)
+      for (size_t i : job->number_after)
+        job->numbers.push_back(official_number_change(ctx, job->request.changes[i].ticket_id, (*numbers)[k++], drafted++, job->now));
+  return Ok{};
+}
+
+// Applies a checked push in counter order: runs of allowed changes (with the numbers of the
+// tickets they create), and for each refused change its counter consumed (skip_change) so later
+// changes do not wait on it. Inside the group's transaction.
+Result<void> apply_checked(ServerContext& ctx, PushJob& job) {
+  const auto& changes = job.request.changes;
+  size_t next_number = 0;
   size_t i = 0;
   while (i < changes.size()) {
-    if (refused[i]) {
-      ChangeResult r{changes[i].id, ApplyStatus::Invalid, 0, changes[i].stamp, 0, Effect::Rejected, refused[i]->reason};
+    if (job.refused[i]) {
       if (auto s = ctx.store.skip_change(changes[i].id); !s) return s.error();
-      out.push_back(std::move(r));
+      job.results.push_back(
+          ChangeResult{changes[i].id, ApplyStatus::Invalid, 0, changes[i].stamp, 0, Effect::Rejected, job.refused[i]->reason});
       ++i;
       continue;
     }
     size_t j = i;
-    while (j < changes.size() && !refused[j]) ++j;
+    while (j < changes.size() && !job.refused[j]) ++j;
     std::vector<Change> run(changes.begin() + static_cast<std::ptrdiff_t>(i), changes.begin() + static_cast<std::ptrdiff_t>(j));
-    // Each new ticket gets its official number in the same transaction: a crash cannot part them.
-    uint64_t drafted = 0;
-    for (size_t k = i; k < j; ++k) {
-      if (changes[k].kind != ChangeKind::CreateTicket || !fresh[k]) continue;
-      auto number = official_number_change(ctx, changes[k].ticket_id, drafted++, now);
-      if (!number) return number.error();
-      run.push_back(std::move(number).value());
-    }
-    auto applied = ctx.store.apply_changes(run, ApplyMode::Accept, now);
+    for (; next_number < job.numbers.size() && job.number_after[next_number] < j; ++next_number)
+      run.push_back(job.numbers[next_number]);
+    auto applied = ctx.store.apply_changes(run, ApplyMode::Accept, job.now);
     if (!applied) return applied.error();
-    for (size_t k = 0; k < j - i; ++k) out.push_back(std::move((*applied)[k]));  // The server's own are not the pusher's.
+    for (size_t k = 0; k < j - i; ++k) job.results.push_back(std::move((*applied)[k]));  // The server's own are not the pusher's.
     i = j;
   }
-  return out;
+  return Ok{};
+}
+
+// The writer's turn: checks each push of the group in arrival order, then applies those that
+// passed in one transaction, publishes the commit, and answers them all.
+void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
+  std::lock_guard lock(ctx.store_mutex);
+  GroupView view;
+  for (PushJob* job : group) check_push(ctx, *job, view);
+  auto r = number_new_tickets(ctx, group);
+  if (r) r = ctx.store.in_one_transaction([&]() -> Result<void> {
+    for (PushJob* job : group)
+      if (!job->failure)
+        if (auto a = apply_checked(ctx, *job); !a) return a;
+    return Ok{};
+  });
+  if (!r) {
+    for (PushJob* job : group)
+      if (!job->failure) job->failure.emplace(500, error_body("storage", r.error().detail));
+    return;
+  }
+  ctx.publish_commit();
 }
 
 // A ticket created before its number could be given (a server of an older build, a crash in
@@ -128,10 +235,10 @@ void number_if_missing(ServerContext& ctx, const std::vector<Change>& changes, c
     if (auto number = official_number_change(ctx, changes[i].ticket_id, batch.size(), now))
       batch.push_back(std::move(number).value());
   }
-  if (!batch.empty() && ctx.store.apply_changes(batch, ApplyMode::Accept, now)) ctx.note_commit();
+  if (!batch.empty() && ctx.store.apply_changes(batch, ApplyMode::Accept, now)) ctx.publish_commit();
 }
 
-void push(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Request& req, httplib::Response& res) {
   const auto user = authenticate(ctx, req, res);
   if (!user) return;
   if (!check_json_request(req, res)) return;
@@ -167,46 +274,11 @@ void push(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   }
   ctx.metrics.saw_replica(replica, now);
 
-  std::vector<ChangeResult> results;
-  std::vector<std::optional<Refusal>> refused(request->changes.size());
-  std::vector<bool> fresh(request->changes.size(), false);  // Not a duplicate: new to the server.
-  {
-    std::unique_lock lock(ctx.store_mutex);
-    // Check the whole push first: counters without holes, then each change against the caller's
-    // scope and role. A refused change is answered, recorded, and its counter consumed.
-    uint64_t expect = ctx.store.applied_counter(request->replica) + 1;
-    std::map<std::string, std::optional<TicketState>> states;
-    for (size_t i = 0; i < request->changes.size(); ++i) {
-      const Change& c = request->changes[i];
-      if (c.id.counter < expect) continue;  // A duplicate: the store reports it (R9).
-      fresh[i] = true;
-      if (c.id.counter > expect) {
-        lock.unlock();
-        nlohmann::json body = {{"error", {{"code", "gap"},
-                                          {"message", "change " + to_string(c.id) + " came before counter " +
-                                                          std::to_string(expect) + ": send that one first"},
-                                          {"expected_counter", expect}}}};
-        return send_json(res, 409, body);
-      }
-      ++expect;
-      if (auto v = validate_change(c); !v) {
-        refused[i] = Refusal{422, "invalid", v.error().detail, i};
-        continue;
-      }
-      auto it = states.find(c.ticket_id);
-      if (it == states.end()) {
-        auto st = ctx.store.get_ticket_state(c.ticket_id);
-        if (!st) return send_error(res, 500, "storage", st.error().detail);
-        it = states.emplace(c.ticket_id, *st).first;
-      }
-      if ((refused[i] = check_change(*user, c, it->second, i))) continue;
-      if (c.kind == ChangeKind::CreateTicket) it->second = state_of_new(c);  // Later changes see it.
-    }
-    auto applied = apply_checked(ctx, request->changes, refused, fresh, now);
-    if (!applied) return send_error(res, 500, "storage", applied.error().detail);
-    results = std::move(applied).value();
-  }
-  ctx.note_commit();
+  PushJob job{*user, *request, now, {}, {}, {}, {}, {}, {}};
+  pushes.submit(&job, [&ctx](const std::vector<PushJob*>& group) { write_group(ctx, group); });
+  if (job.failure) return send_json(res, job.failure->first, job.failure->second);
+  std::vector<ChangeResult>& results = job.results;
+  const std::vector<std::optional<Refusal>>& refused = job.refused;
   number_if_missing(ctx, request->changes, results, now);
 
   PushResponse out;
@@ -253,11 +325,13 @@ std::optional<int64_t> int_param(const httplib::Request& req, const char* name, 
   return n;
 }
 
-// What a caller may see after `cursor`, at most `limit` changes. The caller's store_mutex is held.
-Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u, const std::string& replica,
-                                 int64_t cursor, int limit) {
+// What a caller may see after `from` (the request's cursor), scanning from `cursor` (>= from:
+// the changes between held nothing for it), at most `limit` changes, read through `reader`.
+Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User& u, const std::string& replica,
+                                 int64_t from, int64_t cursor, int limit) {
+  Store& store = reader.store;
   PullResponse out;
-  out.from = cursor;
+  out.from = from;
   if (u.role == Role::Centre) {
     auto changes = store.changes_after(cursor, limit + 1);
     if (!changes) return changes.error();
@@ -267,10 +341,13 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
     return out;
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
-  // comes with its whole history, one that left is announced dropped.
-  std::lock_guard state_lock(ctx.state_mutex);
-  if (cursor == 0)
-    if (auto r = ctx.state.reset_held(replica); !r) return r.error();
+  // comes with its whole history, one that left is announced dropped. What the replica holds is
+  // read on the reader's own connection and written once at the end, on the state's.
+  std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
+  if (from == 0 && cursor == 0) {
+    std::lock_guard held_lock(ctx.held_mutex);
+    if (auto r = ctx.held.reset_held(replica); !r) return r.error();
+  }
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
   if (!window) return window.error();
@@ -278,6 +355,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
   if (more_to_scan) window->pop_back();
   std::map<std::string, bool> in_scope_now;  // Per ticket, for this request.
   std::map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  std::vector<std::string> sent_whole;
   int64_t last_seen = cursor;
   for (const SequencedChange& sc : *window) {
     if (static_cast<int>(out.changes.size()) >= limit) break;
@@ -291,24 +369,27 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Store& store, const User& u
     }
     auto held_it = held_now.find(t);
     if (held_it == held_now.end()) {
-      auto h = ctx.state.holds(replica, t);
+      auto h = reader.state.holds(replica, t);
       if (!h) return h.error();
       held_it = held_now.emplace(t, *h).first;
     }
-    const bool* held = &held_it->second;
-    if (known->second && *held) {
+    bool& held = held_it->second;
+    if (known->second && held) {
       out.changes.push_back(sc);
     } else if (known->second) {
       auto history = store.changes_of_ticket(t, sc.seq);
       if (!history) return history.error();
       for (SequencedChange& h : *history) out.changes.push_back(std::move(h));
-      if (auto r = ctx.state.set_held(replica, t, true); !r) return r.error();
-      held_it->second = true;
-    } else if (*held) {
+      sent_whole.push_back(t);
+      held = true;
+    } else if (held) {
       out.dropped.push_back(t);
-      if (auto r = ctx.state.set_held(replica, t, false); !r) return r.error();
-      held_it->second = false;
+      held = false;
     }
+  }
+  {
+    std::lock_guard held_lock(ctx.held_mutex);
+    if (auto r = ctx.held.update_held(replica, sent_whole, out.dropped); !r) return r.error();
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.
   std::stable_sort(out.changes.begin(), out.changes.end(),
@@ -341,41 +422,64 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   }
   ctx.metrics.saw_replica(replica, now);
 
+  // `looked`: the changes up to here hold nothing for the caller. A long poll sleeps until a change
+  // after it is published; the feed tells a scoped caller which of those may concern it, so only
+  // those send it to the database, and a centre's answer is put together from the feed's text.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
+  const bool scoped = user->role != Role::Centre;
+  int64_t looked = *cursor;
+  bool first = true;
   for (;;) {
-    uint64_t seen;
-    {
-      std::lock_guard lock(ctx.change_mutex);
-      seen = ctx.change_version;
+    if (first || ctx.feed.last_seq() > looked) {
+      PullResponse head;
+      head.from = *cursor;
+      std::string text;
+      bool reply = false;  // `text` holds something for the caller.
+      // A replica starting from nothing always goes to the database: its held tickets start again.
+      const std::optional<bool> concerns = scoped && *cursor > 0 ? ctx.feed.concerns(looked, *user) : std::nullopt;
+      if (concerns == false) {
+        looked = std::max(looked, ctx.feed.last_seq());
+      } else if (auto sent = scoped ? std::nullopt : ctx.feed.answer(head, static_cast<int>(*limit), text)) {
+        reply = *sent > 0;  // Put together from the feed.
+      } else {
+        Result<PullResponse> out = Error{ErrorCode::Storage, ""};
+        {
+          auto reader = ctx.readers.acquire();
+          out = scoped_pull(ctx, reader.get(), *user, replica, *cursor, looked, static_cast<int>(*limit));
+        }
+        if (!out) return send_error(res, 500, "storage", out.error().detail);
+        looked = std::max(looked, out->next);
+        reply = !out->changes.empty() || !out->dropped.empty() || out->more;
+        if (reply) text = ctx.feed.encode(*out);
+      }
+      if (reply) {
+        res.status = 200;
+        res.set_content(text, "application/json");
+        return;
+      }
     }
-    Result<PullResponse> out = Error{ErrorCode::Storage, ""};
-    {
-      auto reader = ctx.readers.acquire();
-      out = scoped_pull(ctx, reader.store(), *user, replica, *cursor, static_cast<int>(*limit));
-    }
-    if (!out) return send_error(res, 500, "storage", out.error().detail);
-    // Nothing visible and the cursor cannot move: a long poll sleeps until a commit or the deadline.
-    const bool nothing = out->changes.empty() && out->dropped.empty() && !out->more && out->next <= *cursor;
-    if (!nothing || *wait == 0 || std::chrono::steady_clock::now() >= deadline) {
+    first = false;
+    if (*wait == 0 || std::chrono::steady_clock::now() >= deadline || ctx.feed.stopping()) {
+      PullResponse empty;
+      empty.from = *cursor;
+      empty.next = scoped ? looked : 0;
       res.status = 200;
-      res.set_content(encode(*out), "application/json");
+      res.set_content(encode(empty), "application/json");
       return;
     }
-    std::unique_lock lock(ctx.change_mutex);
-    if (ctx.stopping) {
-      lock.unlock();
-      res.status = 200;
-      res.set_content(encode(*out), "application/json");
-      return;
-    }
-    ctx.store_changed.wait_until(lock, deadline, [&] { return ctx.change_version != seen || ctx.stopping; });
+    ctx.feed.wait_beyond(looked, deadline);
+    // Commits come in bursts: wait a moment for the rest, so one answer carries them all.
+    if (!ctx.feed.stopping()) std::this_thread::sleep_for(kLinger);
   }
 }
 
 }  // namespace
 
 void install_sync_routes(httplib::Server& http, ServerContext& ctx) {
-  http.Post("/api/v1/sync/push", [&ctx](const httplib::Request& req, httplib::Response& res) { push(ctx, req, res); });
+  auto pushes = std::make_shared<GroupCommit<PushJob>>();
+  http.Post("/api/v1/sync/push", [&ctx, pushes](const httplib::Request& req, httplib::Response& res) {
+    push(ctx, *pushes, req, res);
+  });
   http.Get("/api/v1/sync/pull", [&ctx](const httplib::Request& req, httplib::Response& res) { pull(ctx, req, res); });
 }
 

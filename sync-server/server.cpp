@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 #include <sodium.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,6 +21,7 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 // The largest route's limit (a photo, 10 MiB); JSON routes refuse more than 8 MiB themselves.
 constexpr int kReaders = 4;  // Store connections for pulls, beside the one writer.
 constexpr size_t kMaxBodyBytes = kMaxBlobBytes;
+constexpr int kListenBacklog = 4096;  // Connections waiting to be accepted (see Server::bind).
 
 }  // namespace
 
@@ -68,6 +70,8 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   if (!accounts) return accounts.error();
   auto state = ServerState::open(options.db);
   if (!state) return state.error();
+  auto held = ServerState::open(options.db, false);
+  if (!held) return held.error();
   uint8_t fresh[16];
   randombytes_buf(fresh, sizeof fresh);
   auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
@@ -77,12 +81,15 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }
   auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
-                                             std::move(state).value());
+                                             std::move(state).value(), std::move(held).value());
   ctx->server_replica = *server_replica;
+  ctx->feed.start_after(ctx->store.last_seq());
   for (int i = 0; i < kReaders; ++i) {
     auto reader = Store::open(options.db);
     if (!reader) return reader.error();
-    ctx->readers.add(std::move(reader).value());
+    auto reader_state = ServerState::open(options.db);
+    if (!reader_state) return reader_state.error();
+    ctx->readers.add(Reader{std::move(reader).value(), std::move(reader_state).value()});
   }
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
@@ -106,6 +113,13 @@ void Server::install_routes() {
   // cpp-httplib 0.11 polls an idle keep-alive connection every few milliseconds on its thread, and
   // notices a stop only when the wait ends: keep the wait short. A client whose request meets a
   // connection closed meanwhile sends it again (every sync request is idempotent).
+  // httplib's default also sets SO_REUSEPORT, which would let a second server share the port
+  // unnoticed; here a port in use is an error. The socket is kept to widen its queue in bind().
+  m_http->set_socket_options([this](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    m_listen_socket = sock;
+  });
   m_http->set_keep_alive_timeout(5);
   m_http->set_keep_alive_max_count(100000);  // A syncing device keeps its connection.
   m_http->set_read_timeout(30);
@@ -162,23 +176,34 @@ void Server::install_routes() {
   });
 }
 
+void ServerContext::publish_commit() {
+  if (auto r = feed.publish(store); !r) {
+    nlohmann::json line = {{"ts", now_ms()}, {"level", "error"}, {"message", "publishing a commit to long polls: " + r.error().detail}};
+    std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  }
+}
+
 Result<int> Server::bind() {
   const Options& o = m_ctx->options;
   const int port = o.port == 0 ? m_http->bind_to_any_port(o.host) : (m_http->bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0)
     return Error{ErrorCode::Storage, "[server.bind] cannot listen on " + o.host + ":" + std::to_string(o.port) +
                                          " (in use, or not an address here)"};
+  // httplib listens with a queue of 5 connections: a burst of devices overflows it, the kernel
+  // drops their SYNs and each waits a second or three to try again. listen() on a listening
+  // socket only resizes its queue (to at most net.core.somaxconn).
+  int accepting = 0;
+  socklen_t len = sizeof accepting;
+  if (m_listen_socket >= 0 && getsockopt(m_listen_socket, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) == 0 && accepting)
+    ::listen(m_listen_socket, kListenBacklog);
   return port;
 }
 
 void Server::run() { m_http->listen_after_bind(); }
 
 void Server::stop() {
-  {
-    std::lock_guard lock(m_ctx->change_mutex);
-    m_ctx->stopping = true;  // Long polls answer now with what they have.
-  }
-  m_ctx->store_changed.notify_all();
+  m_ctx->feed.stop();  // Long polls answer now with what they have.
   m_http->stop();
 }
 

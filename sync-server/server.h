@@ -33,6 +33,7 @@ class Server {
 
   std::unique_ptr<ServerContext> m_ctx;
   std::unique_ptr<httplib::Server> m_http;
+  int m_listen_socket = -1;  // Seen as httplib makes it, to widen its accept queue (see bind).
 };
 
 // Demo accounts for `make run` (password "linli-demo"): the centre, a committee, a department,

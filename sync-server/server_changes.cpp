@@ -19,11 +19,16 @@ Result<Change> official_number_change(ServerContext& ctx, const std::string& tic
     number = ctx.state.official_number(ticket_id, now);  // Given once per ticket: a retry gets the same.
   }
   if (!number) return number.error();
+  return official_number_change(ctx, ticket_id, *number, already, now);
+}
+
+Change official_number_change(ServerContext& ctx, const std::string& ticket_id, const std::string& number,
+                              uint64_t already, int64_t now) {
   Change draft;
   draft.ticket_id = ticket_id;
   draft.kind = ChangeKind::SetField;
   draft.field = EditableField::OfficialNumber;
-  draft.value = *number;
+  draft.value = number;
   return server_change(ctx, std::move(draft), already, now);  // Base zero: the field is as created.
 }
 
@@ -50,7 +55,7 @@ Result<std::vector<ChangeResult>> apply_server_changes(ServerContext& ctx, std::
   }
   auto results = ctx.store.apply_changes(batch, ApplyMode::Accept, now);
   if (!results) return results.error();
-  ctx.note_commit();
+  ctx.publish_commit();
   return results;
 }
 

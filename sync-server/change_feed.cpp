@@ -1,0 +1,158 @@
+#include "change_feed.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace linli::server {
+namespace {
+
+constexpr int kPublishChunk = 2000;         // Changes read back from the writer at a time.
+constexpr size_t kEntryOverhead = 160;      // Bytes an entry costs beside its JSON, roughly.
+constexpr size_t kMaxKnownTickets = 200'000;  // Beyond this the scope map starts again (see publish).
+
+}  // namespace
+
+bool in_scope(const User& u, std::string_view community, std::string_view lead_department) {
+  switch (u.role) {
+    case Role::Centre: return true;
+    case Role::Committee: return community == u.scope;
+    case Role::Department: return lead_department == u.scope;
+    case Role::Field: return lead_department == u.scope || community == u.scope;
+  }
+  return false;
+}
+
+void ChangeFeed::start_after(int64_t last_seq) {
+  {
+    std::unique_lock lock(m_entries_mutex);
+    m_entries.clear();
+    m_bytes = 0;
+    m_floor = m_published = last_seq;
+  }
+  std::lock_guard lock(m_wait_mutex);
+  m_last = last_seq;
+}
+
+Result<void> ChangeFeed::publish(Store& writer) {
+  for (;;) {
+    auto fresh = writer.changes_after(m_published, kPublishChunk);
+    if (!fresh) return fresh.error();
+    if (fresh->empty()) return Ok{};
+    // Each touched ticket's scope as last published and as committed now. A ticket first seen
+    // since the server started, other than by its creation, may be held by anyone.
+    struct Touch {
+      std::optional<Where> before, after;
+      bool unknown_before = false;
+    };
+    std::unordered_map<std::string, Touch> touched;
+    for (const SequencedChange& sc : *fresh) {
+      const std::string& id = sc.change.ticket_id;
+      auto [it, first] = touched.try_emplace(id);
+      if (!first) continue;
+      Touch& t = it->second;
+      if (auto w = m_where.find(id); w != m_where.end()) t.before = w->second;
+      else t.unknown_before = sc.change.kind != ChangeKind::CreateTicket;
+      auto state = writer.get_ticket_state(id);
+      if (!state) return state.error();
+      if (state->has_value()) t.after = Where{(*state)->ticket.community, (*state)->lead_department};
+    }
+    if (m_where.size() + touched.size() > kMaxKnownTickets) m_where.clear();  // Unknown is safe, only slower.
+    std::vector<Entry> entries;
+    entries.reserve(fresh->size());
+    for (const SequencedChange& sc : *fresh) {
+      const Touch& t = touched.at(sc.change.ticket_id);
+      entries.push_back(Entry{sc.seq, encode_sequenced(sc), t.before, t.after, t.unknown_before});
+    }
+    for (auto& [id, t] : touched)
+      if (t.after) m_where.insert_or_assign(id, std::move(*t.after));
+      else m_where.erase(id);
+    {
+      std::unique_lock lock(m_entries_mutex);
+      for (Entry& e : entries) {
+        m_bytes += e.json.size() + kEntryOverhead;
+        m_published = e.seq;
+        m_entries.push_back(std::move(e));
+      }
+      while (m_bytes > m_max_bytes && !m_entries.empty()) {
+        m_bytes -= m_entries.front().json.size() + kEntryOverhead;
+        m_floor = m_entries.front().seq;
+        m_entries.pop_front();
+      }
+    }
+    {
+      std::lock_guard lock(m_wait_mutex);
+      m_last = m_published;
+    }
+    m_changed.notify_all();
+  }
+}
+
+int64_t ChangeFeed::last_seq() const {
+  std::lock_guard lock(m_wait_mutex);
+  return m_last;
+}
+
+std::optional<size_t> ChangeFeed::answer(PullResponse head, int limit, std::string& text) const {
+  std::shared_lock lock(m_entries_mutex);
+  if (head.from < m_floor) return std::nullopt;
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= head.from; });
+  std::vector<std::string_view> encoded;
+  for (; it != m_entries.end() && static_cast<int>(encoded.size()) < limit; ++it) encoded.push_back(it->json);
+  head.more = it != m_entries.end();
+  head.changes.clear();
+  text = encode_pull_response(head, encoded);
+  return encoded.size();
+}
+
+std::string ChangeFeed::encode(const PullResponse& answer) const {
+  std::vector<std::string> own;  // Texts of changes older than the feed.
+  std::vector<std::string_view> encoded;
+  encoded.reserve(answer.changes.size());
+  std::shared_lock lock(m_entries_mutex);
+  for (const SequencedChange& sc : answer.changes) {
+    if (sc.seq > m_floor && sc.seq <= m_published) {
+      auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq < sc.seq; });
+      if (it != m_entries.end() && it->seq == sc.seq) {
+        encoded.push_back(it->json);
+        continue;
+      }
+    }
+    own.push_back(encode_sequenced(sc));
+    encoded.push_back({});  // Filled in below, once `own` no longer moves.
+  }
+  for (size_t i = 0, k = 0; i < encoded.size(); ++i)
+    if (encoded[i].empty()) encoded[i] = own[k++];
+  return encode_pull_response(answer, encoded);
+}
+
+bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
+  return e.unknown_before || (e.before && in_scope(u, e.before->community, e.before->lead_department)) ||
+         (e.after && in_scope(u, e.after->community, e.after->lead_department));
+}
+
+std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u) const {
+  std::shared_lock lock(m_entries_mutex);
+  if (cursor < m_floor) return std::nullopt;
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= cursor; });
+  return std::any_of(it, m_entries.end(), [&](const Entry& e) { return concerns_entry(e, u); });
+}
+
+void ChangeFeed::wait_beyond(int64_t seq, std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(m_wait_mutex);
+  m_changed.wait_until(lock, deadline, [&] { return m_last > seq || m_stopping; });
+}
+
+void ChangeFeed::stop() {
+  {
+    std::lock_guard lock(m_wait_mutex);
+    m_stopping = true;
+  }
+  m_changed.notify_all();
+}
+
+bool ChangeFeed::stopping() const {
+  std::lock_guard lock(m_wait_mutex);
+  return m_stopping;
+}
+
+}  // namespace linli::server

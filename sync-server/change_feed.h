@@ -1,0 +1,92 @@
+// The newest committed changes, each encoded once for every pull that sends it, with the scope its
+// ticket had before and after the commit; and the long polls waiting for more.
+//
+// Why: every device keeps a long poll open, and each commit would otherwise send each of them to
+// the database to read and encode the same few changes again (or, for a committee, to scan
+// changes it may not see). The writer publishes once after its commit; a centre's pull is then put
+// together from text already encoded, and a scoped pull goes to the database only when a change
+// after its cursor touched a ticket that is, or was, in its scope.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/result.h"
+#include "store/accounts.h"
+#include "store/store.h"
+#include "sync/wire.h"
+
+namespace linli::server {
+
+// Whether `u` may see a ticket of this community led by this department: the centre everything; a
+// committee its community; a department what it leads; a field team what it leads or the
+// community it walks.
+bool in_scope(const User& u, std::string_view community, std::string_view lead_department);
+
+class ChangeFeed {
+ public:
+  // Keeps at most about `max_bytes` of encoded changes; older ones are read from the database.
+  explicit ChangeFeed(size_t max_bytes = 4u << 20) : m_max_bytes(max_bytes) {}
+  ChangeFeed(const ChangeFeed&) = delete;
+  ChangeFeed& operator=(const ChangeFeed&) = delete;
+
+  // Starts the feed after `last_seq`, the log's last sequence number when the server opens.
+  void start_after(int64_t last_seq);
+  // Reads what `writer` committed since the last publish, encodes it and wakes the long polls.
+  // The caller holds the writer's lock and has just committed, so the feed receives the log in
+  // sequence order, each change once, nothing uncommitted.
+  Result<void> publish(Store& writer);
+  int64_t last_seq() const;
+
+  // A centre's pull answer after `head.from`, at most `limit` changes, into `text` as
+  // encode(PullResponse) writes it; how many changes it holds, or nullopt when the feed no longer
+  // reaches back that far (then read the database).
+  std::optional<size_t> answer(PullResponse head, int limit, std::string& text) const;
+  // encode(answer), taking each change's text from the feed where it still holds it.
+  std::string encode(const PullResponse& answer) const;
+  // Whether a change after `cursor` may concern `u`: its ticket in u's scope before or after its
+  // commit. nullopt when the feed no longer reaches back to `cursor`.
+  std::optional<bool> concerns(int64_t cursor, const User& u) const;
+
+  // Sleeps until a change after `seq` is published, `deadline` passes or stop() is called.
+  void wait_beyond(int64_t seq, std::chrono::steady_clock::time_point deadline);
+  // Ends every wait, now and later: the server is stopping.
+  void stop();
+  bool stopping() const;
+
+ private:
+  struct Where {
+    std::string community, lead_department;
+  };
+  struct Entry {
+    int64_t seq = 0;
+    std::string json;                    // encode_sequenced
+    std::optional<Where> before, after;  // Unset: the ticket did not exist (before: or was not known).
+    bool unknown_before = false;         // Touched first since the server started: anyone may hold it.
+  };
+  static bool concerns_entry(const Entry& e, const User& u);
+
+  const size_t m_max_bytes;
+  mutable std::shared_mutex m_entries_mutex;
+  std::deque<Entry> m_entries;  // Sequence order; every change in (m_floor, m_published].
+  size_t m_bytes = 0;
+  int64_t m_floor = 0;
+  int64_t m_published = 0;
+  // The scope of each ticket as last published (only the writer, under its lock, touches it).
+  std::unordered_map<std::string, Where> m_where;
+
+  mutable std::mutex m_wait_mutex;
+  std::condition_variable m_changed;
+  int64_t m_last = 0;  // m_published, for waiters.
+  bool m_stopping = false;
+};
+
+}  // namespace linli::server
