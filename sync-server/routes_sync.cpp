@@ -115,6 +115,21 @@ Result<std::vector<ChangeResult>> apply_checked(ServerContext& ctx, const std::v
   return out;
 }
 
+// A scoped replica holds a ticket it creates from the moment the server takes it, so that one moved
+// out of its scope before the replica's next pull is announced dropped (else the replica would keep
+// it for good: a pull sends or drops only what it knows the replica holds). Marked before the push
+// is applied, so a pull that sees the new ticket sees it held. The caller holds store_mutex.
+Result<void> hold_new_tickets(ServerContext& ctx, const User& u, const std::string& replica,
+                              const std::vector<Change>& changes, const std::vector<std::optional<Refusal>>& refused,
+                              const std::vector<bool>& fresh) {
+  if (u.role == Role::Centre) return Ok{};  // The centre's pulls are not scoped.
+  std::lock_guard lock(ctx.state_mutex);
+  for (size_t i = 0; i < changes.size(); ++i)
+    if (fresh[i] && !refused[i] && changes[i].kind == ChangeKind::CreateTicket)
+      if (auto r = ctx.state.set_held(replica, changes[i].ticket_id, true); !r) return r;
+  return Ok{};
+}
+
 // A ticket created before its number could be given (a server of an older build, a crash in
 // older code) gets it when its creator sends the create again.
 void number_if_missing(ServerContext& ctx, const std::vector<Change>& changes, const std::vector<ChangeResult>& results,
@@ -202,6 +217,8 @@ void push(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       if ((refused[i] = check_change(*user, c, it->second, i))) continue;
       if (c.kind == ChangeKind::CreateTicket) it->second = state_of_new(c);  // Later changes see it.
     }
+    if (auto h = hold_new_tickets(ctx, *user, replica, request->changes, refused, fresh); !h)
+      return send_error(res, 500, "storage", h.error().detail);
     auto applied = apply_checked(ctx, request->changes, refused, fresh, now);
     if (!applied) return send_error(res, 500, "storage", applied.error().detail);
     results = std::move(applied).value();
