@@ -201,6 +201,21 @@ Result<void> apply_checked(ServerContext& ctx, PushJob& job) {
   return Ok{};
 }
 
+// A scoped replica holds a ticket it creates from the moment the server takes it, so that one moved
+// out of its scope before the replica's next pull is announced dropped (else the replica would keep
+// it for good: a pull sends or drops only what it knows the replica holds). Marked before the group
+// is applied, so a pull that sees the new ticket sees it held. The writer holds store_mutex.
+Result<void> hold_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& group) {
+  std::lock_guard lock(ctx.held_mutex);
+  for (const PushJob* job : group) {
+    if (job->failure || job->user.role == Role::Centre) continue;  // The centre's pulls are not scoped.
+    std::vector<std::string> created;
+    for (size_t i : job->number_after) created.push_back(job->request.changes[i].ticket_id);
+    if (auto r = ctx.held.update_held(to_hex(job->request.replica), created, {}); !r) return r;
+  }
+  return Ok{};
+}
+
 // The writer's turn: checks each push of the group in arrival order, then applies those that
 // passed in one transaction, publishes the commit, and answers them all.
 void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
@@ -208,6 +223,7 @@ void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
   GroupView view;
   for (PushJob* job : group) check_push(ctx, *job, view);
   auto r = number_new_tickets(ctx, group);
+  if (r) r = hold_new_tickets(ctx, group);
   if (r) r = ctx.store.in_one_transaction([&]() -> Result<void> {
     for (PushJob* job : group)
       if (!job->failure)

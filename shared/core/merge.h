@@ -37,9 +37,10 @@ namespace linli {
 **      status version but names another status. Nothing changes but the rejection record.
 **  R8  Delete is a soft flag: the "deleted" field, merged by R2/R3 like any field. A deleted
 **      ticket keeps its data and history and still takes changes; restoring shows them all.
-**  R9  Exactly once: a change already applied (same id) changes nothing. Each replica's changes
-**      are applied in counter order without gaps, so "applied" is "counter <= the highest applied
-**      counter of its replica" (store/apply.cpp).
+**  R9  Exactly once: a change already applied (same id) changes nothing. The server takes each
+**      replica's changes in counter order without gaps, so there "applied" is "counter <= the
+**      highest applied counter of its replica"; a replica with a scope sees only part of them, so
+**      there a counter at or below the highest is looked up in the log (store/apply.cpp).
 **  R10 One order: a ticket's changes are folded by server sequence number, then the replica's own
 **      unsent changes in counter order on top. A change that arrives out of that order makes the
 **      store fold the ticket again from its log (store/apply.cpp), so every replica that has the

@@ -78,6 +78,17 @@ const char* const kSql[] = {
     "DELETE FROM timeline WHERE ticket_id = ?1", "DELETE FROM photos WHERE ticket_id = ?1",
     "DELETE FROM links WHERE ticket_id = ?1", "DELETE FROM conflicts WHERE ticket_id = ?1",
     "DELETE FROM tickets WHERE id = ?1",
+    // set_prev
+    "UPDATE changes SET prev = ? WHERE local_order = ?",
+    // delete_change
+    "DELETE FROM changes WHERE local_order = ?",
+    // insert_refused
+    "INSERT OR IGNORE INTO refused_changes (change_id, ticket_id, kind, code, detail, refused_at, ticket_number, "
+    "ticket_title, record) VALUES (?,?,?,?,?,?,?,?,?)",
+    // mark_leaving
+    "INSERT OR IGNORE INTO leaving_tickets (ticket_id) VALUES (?)",
+    // unmark_leaving
+    "DELETE FROM leaving_tickets WHERE ticket_id = ?",
 };
 
 // The ticket's text the FTS5 index holds, as one string to compare.
@@ -129,47 +140,7 @@ int64_t meta_int(sqlite3* db, const char* key, int64_t fallback) {
   return v;
 }
 
-// One batch: its tickets, its view of the version vector and counters, committed to the store's
-// memory only when the transaction commits.
-class Batch {
- public:
-  // use_committed: take tickets from the committed cache (only inside in_transaction, which checks it).
-  Batch(sqlite3* db, Store::Sync& sync, bool use_committed)
-      : m_db(db), m_s(sync), m_use_committed(use_committed), m_next_seq(sync.next_seq), m_next_local(sync.next_local),
-        m_cursor(sync.cursor), m_max_skew(sync.max_skew), m_unsent(sync.unsent), m_clock(sync.clock) {}
-
-  uint64_t applied(const ReplicaId& r) const {
-    if (auto it = m_applied.find(r); it != m_applied.end()) return it->second;
-    auto it = m_s.applied.find(r);
-    return it == m_s.applied.end() ? 0 : it->second;
-  }
-
-  Result<Cached*> load(const std::string& ticket_id);
-  Result<void> take(const Change& c, int64_t seq, int64_t skew_ms);
-  Result<void> ack(const Ack& a);
-  Result<void> finish();
-  void commit_to_memory();
-
-  HlcClock& clock() { return m_clock; }
-  int64_t take_seq() { return m_next_seq++; }
-  void note_skew(int64_t skew) { m_max_skew = std::max(m_max_skew, skew); }
-  void set_cursor(int64_t c) { m_cursor = std::max(m_cursor, c); }
-  bool has_unsent() const { return m_unsent > 0; }
-
- private:
-  Result<void> write_rows(const Change& c, const MergeOutcome& out);
-  Result<void> refold(const std::string& ticket_id, Cached& t);
-  Result<void> write_ticket(const std::string& ticket_id, Cached& t);
-  Result<void> resolve_acks(Cached& t);
-
-  sqlite3* m_db;
-  Store::Sync& m_s;
-  bool m_use_committed;
-  VersionVector m_applied;
-  std::unordered_map<std::string, Cached> m_tickets;
-  int64_t m_next_seq, m_next_local, m_cursor, m_max_skew, m_unsent;
-  HlcClock m_clock;
-};
+}  // namespace
 
 Result<Cached*> Batch::load(const std::string& id) {
   if (auto it = m_tickets.find(id); it != m_tickets.end()) return &it->second;
@@ -270,7 +241,8 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
   else ins.bind_null(4);
   ins.bind(5, t.head).bind(6, static_cast<int64_t>(pack(c.stamp))).bind(7, skew_ms).bind_blob_static(8, record);
   if (ins.step() != SQLITE_DONE) return sql_error(m_db, "apply.log");
-  m_applied[c.id.replica] = c.id.counter;
+  // Never down: a scoped replica may take a replica's older change after a newer one (apply_pulled).
+  if (c.id.counter > applied(c.id.replica)) m_applied[c.id.replica] = c.id.counter;
   if (seq == 0) ++m_unsent;
   t.head = local;
   t.dirty = true;
@@ -355,13 +327,14 @@ Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
 
 // An own change the server acknowledged: record its number and stamp. Whether its ticket must be
 // refolded (its place in the order or its stamp changed) is settled once per ticket in finish().
-Result<void> Batch::ack(const Ack& a) {
+// False when the log does not have the change (then there is nothing to acknowledge).
+Result<bool> Batch::ack(const Ack& a) {
   const ReplicaBytes replica(a.id.replica);
   CachedStmt& f = m_s.find_change.reset().bind_blob(1, replica.view()).bind(2, static_cast<int64_t>(a.id.counter));
   const int rc = f.step();
-  if (rc == SQLITE_DONE) return Ok{};  // Not here: nothing to acknowledge.
+  if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) return sql_error(m_db, "apply.ack");
-  if (!f.is_null(1)) return Ok{};      // Acknowledged before.
+  if (!f.is_null(1)) return true;      // Acknowledged before.
   const int64_t local = f.int64(0);
   const bool restamped = unpack_hlc(static_cast<uint64_t>(f.int64(2))) != a.stamp;
   auto c = decode_change_record(f.text(3));
@@ -386,7 +359,7 @@ Result<void> Batch::ack(const Ack& a) {
   t.acked_max_seq = t.acked ? std::max(t.acked_max_seq, a.seq) : a.seq;
   t.acked = true;
   t.acked_locals.push_back(local);
-  return Ok{};
+  return true;
 }
 
 // Settles the acknowledgements of a ticket's changes in this batch with one walk of its log: it is
@@ -429,8 +402,11 @@ Result<void> Batch::finish() {
         return sql_error(m_db, "apply.head");
     } else if (t.head != 0) {
       if (m_s.upsert_head.reset().bind(1, id).bind(2, t.head).step() != SQLITE_DONE) return sql_error(m_db, "apply.head");
+    } else if (t.head_in_table) {  // Its whole log was taken out (store/forget.cpp).
+      if (m_s.delete_head.reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.head");
     }
   }
+  if (auto r = write_leaving(); !r) return r;
   for (const auto& [replica, counter] : m_applied)
     if (m_s.upsert_replica.reset().bind_blob(1, ReplicaBytes(replica).view()).bind(2, static_cast<int64_t>(counter))
             .step() != SQLITE_DONE)
@@ -457,6 +433,10 @@ void Batch::commit_to_memory() {
     m_s.committed.insert_or_assign(id, std::move(t));
   }
   for (const auto& [replica, counter] : m_applied) m_s.applied[replica] = counter;
+  for (const auto& [ticket, on] : m_leaving) {
+    if (on) m_s.leaving.insert(ticket);
+    else m_s.leaving.erase(ticket);
+  }
   m_s.next_seq = m_next_seq;
   m_s.next_local = m_next_local;
   m_s.cursor = m_cursor;
@@ -464,6 +444,8 @@ void Batch::commit_to_memory() {
   m_s.unsent = m_unsent;
   m_s.clock = m_clock;
 }
+
+namespace {
 
 // Runs `body` on a batch inside BEGIN IMMEDIATE ... COMMIT; on any failure rolls back and leaves
 // the in-memory state as it was.
@@ -559,7 +541,8 @@ Store::Sync& Store::sync() {
                          &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
                          &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
                          &s.delete_rows[0],  &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
-                         &s.delete_rows[4]};
+                         &s.delete_rows[4],  &s.set_prev,       &s.delete_change,  &s.insert_refused,
+                         &s.mark_leaving,    &s.unmark_leaving};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
   s.data_version.prepare(m_db, "PRAGMA data_version");
@@ -584,6 +567,11 @@ Store::Sync& Store::sync() {
     s.unsent = sqlite3_column_int64(q, 0);
   sqlite3_finalize(q);
   s.clock = HlcClock(unpack_hlc(static_cast<uint64_t>(meta_int(m_db, "sync.hlc", 0))));
+  if (sqlite3_prepare_v2(m_db, "SELECT ticket_id FROM leaving_tickets", -1, &q, nullptr) == SQLITE_OK)
+    while (sqlite3_step(q) == SQLITE_ROW)
+      s.leaving.emplace(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+                        static_cast<size_t>(sqlite3_column_bytes(q, 0)));
+  sqlite3_finalize(q);
   return s;
 }
 
@@ -629,6 +617,12 @@ Result<std::vector<ChangeResult>> Store::apply_changes(const std::vector<Change>
   return results;
 }
 
+// The server's order is authoritative, and a replica with a scope sees only part of it: some of
+// another replica's changes and not others, and, when a ticket comes into its scope, that ticket's
+// older changes after newer ones of the same replicas. So a counter past the highest applied is no
+// gap, and one at or below it is a duplicate only if the log has it (looked up only then: the
+// common case, a new change, stays a lookup in the version vector). R10 refolds a ticket whose
+// change arrives beneath ones already folded.
 Result<std::vector<ChangeResult>> Store::apply_pulled(const std::vector<SequencedChange>& changes, int64_t now_ms) {
   std::vector<ChangeResult> results;
   results.reserve(changes.size());
@@ -636,25 +630,25 @@ Result<std::vector<ChangeResult>> Store::apply_pulled(const std::vector<Sequence
     for (const SequencedChange& in : changes) {
       const Change& c = in.change;
       ChangeResult res{c.id, ApplyStatus::Applied, in.seq, c.stamp, 0, Effect::Applied, {}};
-      const uint64_t have = b.applied(c.id.replica);
       const ReceiveOutcome got = b.clock().receive(c.stamp, now_ms);
       b.note_skew(got.skew_ms);  // The stamp stays as the server ordered it: it is canonical.
-      if (c.id.counter <= have) {
+      bool here = false;
+      if (c.id.counter <= b.applied(c.id.replica)) {
+        auto known = b.ack(Ack{c.id, in.seq, c.stamp, 0});  // An own change coming back is acknowledged.
+        if (!known) return known.error();
+        here = *known;
+      }
+      if (here) {
         res.status = ApplyStatus::Duplicate;
-        if (b.has_unsent())  // It may be an own change coming back: then it is acknowledged.
-          if (auto a = b.ack(Ack{c.id, in.seq, c.stamp, 0}); !a) return a;
-      } else if (c.id.counter > have + 1) {
-        res.status = ApplyStatus::Gap;
       } else if (auto v = validate_change(c); !v) {
         res.status = ApplyStatus::Invalid;
         res.detail = v.error().detail;
+        results.push_back(std::move(res));
+        break;  // Nothing after it is taken: the order stays whole.
       } else if (auto t = b.take(c, in.seq, 0); !t) {
         return t;
       }
-      if (res.status == ApplyStatus::Gap || res.status == ApplyStatus::Invalid) {
-        results.push_back(std::move(res));
-        break;  // Nothing after a hole in the order may be taken.
-      }
+      b.keep(c.ticket_id);
       b.set_cursor(in.seq);
       results.push_back(std::move(res));
     }
@@ -667,9 +661,13 @@ Result<std::vector<ChangeResult>> Store::apply_pulled(const std::vector<Sequence
 Result<void> Store::acknowledge(const std::vector<Ack>& acks) {
   return in_transaction(m_db, sync(), [&](Batch& b) -> Result<void> {
     for (const Ack& a : acks)
-      if (auto r = b.ack(a); !r) return r;
+      if (auto r = b.ack(a); !r) return r.error();
     return Ok{};
   });
+}
+
+Result<void> run_batch(sqlite3* db, Store::Sync& sync, const std::function<Result<void>(Batch&)>& body) {
+  return in_transaction(db, sync, body);
 }
 
 uint64_t Store::applied_counter(const ReplicaId& replica) {

@@ -4,10 +4,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/store.h"
@@ -114,6 +117,9 @@ struct Store::Sync {
   int64_t max_skew = 0;
   int64_t unsent = 0;      // Own changes not yet acknowledged (seq IS NULL).
   HlcClock clock;
+  // Tickets out of this replica's scope kept until the server has answered own changes to them
+  // (leaving_tickets; store/forget.cpp).
+  std::unordered_set<std::string> leaving;
   // Tickets as this connection's last batches committed them, so the next batch need not read them
   // again. Trusted only while PRAGMA data_version (other connections) and total_changes (this
   // one) are as after the last batch's commit; cleared otherwise (store/apply.cpp in_transaction).
@@ -124,7 +130,70 @@ struct Store::Sync {
 
   CachedStmt insert_change, load_ticket, update_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
-      ack_change, delete_rows[5];
+      ack_change, delete_rows[5], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving;
 };
+
+// One batch: its tickets, its view of the version vector and counters, committed to the store's
+// memory only when the transaction commits. Folding changes in is store/apply.cpp; taking changes
+// and tickets out (refused changes, tickets that left the scope) is store/forget.cpp.
+class Batch {
+ public:
+  // use_committed: take tickets from the committed cache (only inside in_transaction, which checks it).
+  Batch(sqlite3* db, Store::Sync& sync, bool use_committed)
+      : m_db(db), m_s(sync), m_use_committed(use_committed), m_next_seq(sync.next_seq), m_next_local(sync.next_local),
+        m_cursor(sync.cursor), m_max_skew(sync.max_skew), m_unsent(sync.unsent), m_clock(sync.clock) {}
+
+  uint64_t applied(const ReplicaId& r) const {
+    if (auto it = m_applied.find(r); it != m_applied.end()) return it->second;
+    auto it = m_s.applied.find(r);
+    return it == m_s.applied.end() ? 0 : it->second;
+  }
+
+  Result<Cached*> load(const std::string& ticket_id);
+  Result<void> take(const Change& c, int64_t seq, int64_t skew_ms);
+  // Whether the log has the change; an own unsent one is acknowledged.
+  Result<bool> ack(const Ack& a);
+  Result<void> finish();
+  void commit_to_memory();
+
+  // store/forget.cpp.
+  Result<bool> forget(const std::string& ticket_id);
+  Result<void> refuse(const PushRefusal& r, int64_t now_ms);
+  // Marks a ticket leaving (or clears the mark); written by finish().
+  void set_leaving(const std::string& ticket_id, bool on) { m_leaving[ticket_id] = on; }
+  // A change of the ticket came in a pull: the server holds it in this replica's scope again.
+  void keep(const std::string& ticket_id) {
+    if (!m_s.leaving.empty() && leaving(ticket_id)) m_leaving[ticket_id] = false;
+  }
+
+  HlcClock& clock() { return m_clock; }
+  int64_t take_seq() { return m_next_seq++; }
+  void note_skew(int64_t skew) { m_max_skew = std::max(m_max_skew, skew); }
+  void set_cursor(int64_t c) { m_cursor = std::max(m_cursor, c); }
+
+ private:
+  Result<void> write_rows(const Change& c, const MergeOutcome& out);
+  Result<void> refold(const std::string& ticket_id, Cached& t);
+  Result<void> write_ticket(const std::string& ticket_id, Cached& t);
+  Result<void> resolve_acks(Cached& t);
+  Result<void> unlink(Cached& t, int64_t local);
+  Result<void> write_leaving();
+  bool leaving(const std::string& ticket_id) const {
+    if (auto it = m_leaving.find(ticket_id); it != m_leaving.end()) return it->second;
+    return m_s.leaving.count(ticket_id) > 0;
+  }
+
+  sqlite3* m_db;
+  Store::Sync& m_s;
+  bool m_use_committed;
+  VersionVector m_applied;
+  std::unordered_map<std::string, Cached> m_tickets;
+  std::unordered_map<std::string, bool> m_leaving;  // Leaving marks set (true) or cleared in this batch.
+  int64_t m_next_seq, m_next_local, m_cursor, m_max_skew, m_unsent;
+  HlcClock m_clock;
+};
+
+// Runs `body` on one batch in one transaction (store/apply.cpp in_transaction): all or nothing.
+Result<void> run_batch(sqlite3* db, Store::Sync& sync, const std::function<Result<void>(Batch&)>& body);
 
 }  // namespace linli

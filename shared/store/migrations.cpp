@@ -146,6 +146,28 @@ BEGIN
 END;
 INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');
 )sql"},
+      {"3: refused changes, tickets leaving the scope", R"sql(
+-- Own changes the server refused: taken out of the outbox and the fold, kept here so the user can
+-- be told (store/forget.cpp). record is the change as it was recorded (encode_change_record);
+-- ticket_number and ticket_title are the ticket's as it was then, as it may be gone since.
+CREATE TABLE refused_changes (
+  change_id     TEXT PRIMARY KEY,
+  ticket_id     TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  code          TEXT NOT NULL,
+  detail        TEXT NOT NULL,
+  refused_at    INTEGER NOT NULL,
+  ticket_number TEXT NOT NULL,
+  ticket_title  TEXT NOT NULL,
+  record        BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Tickets that left this replica's scope while own changes to them were unsent: kept until the
+-- server has answered those changes, then forgotten.
+CREATE TABLE leaving_tickets (
+  ticket_id TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;
+)sql"},
   };
   return migrations;
 }

@@ -44,10 +44,27 @@ Error read_error(sqlite3* db, std::string_view where) {
   return Error{ErrorCode::Storage, "[store." + std::string(where) + "] " + sqlite3_errmsg(db)};
 }
 
-// Appends every row of `sql` as tab-separated columns, one line per row.
-Result<void> dump_rows(sqlite3* db, const char* title, const char* sql, std::string& out) {
-  Query q(db, sql);
+// Every row of `q`: its column 0 decoded as a change record, made into a T by make(change, q).
+template <class T, class Make>
+Result<std::vector<T>> read_records(sqlite3* db, Query& q, const char* where, Make&& make) {
+  std::vector<T> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) {
+    auto c = decode_change_record(q.text(0));
+    if (!c) return Error{ErrorCode::Corrupt, "[store." + std::string(where) + "] " + c.error().detail};
+    out.push_back(make(std::move(c).value(), q));
+  }
+  if (rc != SQLITE_DONE) return read_error(db, where);
+  return out;
+}
+
+// Appends every row of `sql` as tab-separated columns, one line per row; `ticket` (when not null)
+// is bound to ?1.
+Result<void> dump_rows(sqlite3* db, const char* title, const std::string& sql, const std::string* ticket,
+                       std::string& out) {
+  Query q(db, sql.c_str());
   if (!q.ok()) return read_error(db, "dump");
+  if (ticket) q.bind(1, *ticket);
   out += "## ";
   out += title;
   out += '\n';
@@ -64,10 +81,11 @@ Result<void> dump_rows(sqlite3* db, const char* title, const char* sql, std::str
 }
 
 // Appends every ticket's field and status versions (tickets.versions), one line per version:
-// ticket, field, replica, counter, stamp; by ticket, then field name.
-Result<void> dump_versions(sqlite3* db, std::string& out) {
-  Query q(db, "SELECT id, versions FROM tickets ORDER BY id");
+// ticket, field, replica, counter, stamp; by ticket, then field name. Only `ticket`'s when not null.
+Result<void> dump_versions(sqlite3* db, const std::string* ticket, std::string& out) {
+  Query q(db, ticket ? "SELECT id, versions FROM tickets WHERE id = ?1" : "SELECT id, versions FROM tickets ORDER BY id");
   if (!q.ok()) return read_error(db, "dump");
+  if (ticket) q.bind(1, *ticket);
   out += "## versions\n";
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -90,22 +108,63 @@ Result<void> dump_versions(sqlite3* db, std::string& out) {
   return Ok{};
 }
 
+// The canonical dump of every ticket, or of `ticket` alone when not null.
+Result<std::string> dump_tickets(sqlite3* db, const std::string* ticket) {
+  struct Part {
+    const char* title;
+    const char* select;  // FROM its table; nullptr for the versions (kept in the ticket's row).
+    const char* key;     // The column naming the ticket.
+    const char* order;
+  };
+  static const Part parts[] = {
+      {"tickets",
+       "SELECT id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
+       "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
+       "work_count FROM tickets",
+       "id", "id"},
+      {"versions", nullptr, nullptr, nullptr},
+      {"timeline",
+       "SELECT change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved FROM timeline",
+       "ticket_id", "change_id"},
+      {"photos", "SELECT change_id, ticket_id, sha256, size, type FROM photos", "ticket_id", "change_id"},
+      {"links", "SELECT change_id, ticket_id, other_ticket, kind FROM links", "ticket_id", "change_id"},
+      {"conflicts", "SELECT cause, ticket_id, kind, loser, winner, subject, value, reason FROM conflicts", "ticket_id",
+       "cause"},
+  };
+  std::string out;
+  for (const Part& p : parts) {
+    if (!p.select) {
+      if (auto r = dump_versions(db, ticket, out); !r) return r.error();
+      continue;
+    }
+    const std::string sql = std::string(p.select) + (ticket ? std::string(" WHERE ") + p.key + " = ?1" : "") +
+                            " ORDER BY " + p.order;
+    if (auto r = dump_rows(db, p.title, sql, ticket, out); !r) return r.error();
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<std::string> Store::canonical_dump() { return dump_tickets(m_db, nullptr); }
+Result<std::string> Store::canonical_dump(const std::string& ticket_id) { return dump_tickets(m_db, &ticket_id); }
+
+Result<std::vector<RefusedChange>> Store::refused_changes(int limit) {
+  Query q(m_db, "SELECT record, code, detail, refused_at, ticket_number, ticket_title FROM refused_changes "
+                "ORDER BY refused_at DESC, change_id LIMIT ?");
+  if (!q.ok()) return read_error(m_db, "refused_changes");
+  q.bind(1, int64_t{limit});
+  return read_records<RefusedChange>(m_db, q, "refused_changes", [](Change c, const Query& row) {
+    return RefusedChange{std::move(c), row.text(1), row.text(2), row.int64(3), row.text(4), row.text(5)};
+  });
+}
 
 Result<std::vector<Change>> Store::unsent_changes(const ReplicaId& self, int limit) {
   Query q(m_db, "SELECT record FROM changes WHERE replica = ? AND seq IS NULL ORDER BY counter LIMIT ?");
   if (!q.ok()) return read_error(m_db, "unsent_changes");
   q.bind_blob(1, ReplicaBytes(self).view());
   q.bind(2, int64_t{limit});
-  std::vector<Change> out;
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
-    auto c = decode_change_record(q.text(0));
-    if (!c) return Error{ErrorCode::Corrupt, "[store.unsent_changes] " + c.error().detail};
-    out.push_back(std::move(c).value());
-  }
-  if (rc != SQLITE_DONE) return read_error(m_db, "unsent_changes");
-  return out;
+  return read_records<Change>(m_db, q, "unsent_changes", [](Change c, const Query&) { return c; });
 }
 
 Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int limit) {
@@ -113,15 +172,8 @@ Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int li
   if (!q.ok()) return read_error(m_db, "changes_after");
   q.bind(1, cursor);
   q.bind(2, int64_t{limit});
-  std::vector<SequencedChange> out;
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
-    auto c = decode_change_record(q.text(0));
-    if (!c) return Error{ErrorCode::Corrupt, "[store.changes_after] " + c.error().detail};
-    out.push_back(SequencedChange{std::move(c).value(), q.int64(1)});
-  }
-  if (rc != SQLITE_DONE) return read_error(m_db, "changes_after");
-  return out;
+  return read_records<SequencedChange>(m_db, q, "changes_after",
+                                       [](Change c, const Query& row) { return SequencedChange{std::move(c), row.int64(1)}; });
 }
 
 Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string& id, int64_t up_to_seq) {
@@ -192,30 +244,6 @@ Result<std::vector<std::string>> Store::search_tickets(const std::string& text, 
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
   if (rc != SQLITE_DONE) return read_error(m_db, "search_tickets");
-  return out;
-}
-
-Result<std::string> Store::canonical_dump() {
-  struct Part {
-    const char* title;
-    const char* sql;
-  };
-  static const Part parts[] = {
-      {"tickets",
-       "SELECT id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
-       "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-       "work_count FROM tickets ORDER BY id"},
-      {"versions", nullptr},  // Kept in the ticket's row: dump_versions.
-      {"timeline",
-       "SELECT change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved "
-       "FROM timeline ORDER BY change_id"},
-      {"photos", "SELECT change_id, ticket_id, sha256, size, type FROM photos ORDER BY change_id"},
-      {"links", "SELECT change_id, ticket_id, other_ticket, kind FROM links ORDER BY change_id"},
-      {"conflicts", "SELECT cause, ticket_id, kind, loser, winner, subject, value, reason FROM conflicts ORDER BY cause"},
-  };
-  std::string out;
-  for (const Part& p : parts)
-    if (auto r = p.sql ? dump_rows(m_db, p.title, p.sql, out) : dump_versions(m_db, out); !r) return r.error();
   return out;
 }
 

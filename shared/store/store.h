@@ -51,7 +51,8 @@ enum class ApplyMode {
 enum class ApplyStatus {
   Applied,    // New here, now durable and folded into its ticket.
   Duplicate,  // Already here (R9); nothing changed.
-  Gap,        // An earlier change of its replica is missing: not taken, send again after it.
+  Gap,        // Accept: an earlier change of its replica is missing: not taken, send again after it.
+              // (Pulled changes have no gaps: a scoped replica sees only part of a replica's changes.)
   Invalid,    // It breaks validate_change: not taken, never will be.
 };
 std::string_view to_string(ApplyStatus s);
@@ -78,6 +79,23 @@ struct Ack {
   int64_t seq = 0;
   Hlc stamp;
   int64_t skew_ms = 0;
+};
+
+// The server's refusal of an own pushed change (a push result with status Invalid).
+struct PushRefusal {
+  ChangeId id;
+  std::string code;    // "out_of_scope", "forbidden", "invalid".
+  std::string detail;  // The server's reason.
+};
+
+// An own change the server refused, as this replica keeps it to tell its user (refused_changes).
+struct RefusedChange {
+  Change change;               // As it was recorded here: its ticket, kind and payload.
+  std::string code;            // The server's code (PushRefusal::code).
+  std::string detail;          // The server's reason.
+  int64_t refused_at_ms = 0;   // When this replica took the refusal.
+  std::string ticket_number;   // The ticket's official number (else provisional) when it was refused.
+  std::string ticket_title;    // Its title then: the ticket may be gone since.
 };
 
 // One migration step: SQL that takes the schema from version (index) to version (index + 1).
@@ -137,6 +155,9 @@ class Store {
   // If body or the commit fails, none of them stays (on disk or in memory).
   Result<void> in_one_transaction(const std::function<Result<void>()>& body);
   // Pulled changes, in sequence order. Own unsent changes that come back are taken as acknowledged.
+  // A change is a duplicate only if the log has it: a scoped replica's counters have gaps, and a
+  // ticket entering its scope brings older changes than it has seen. The applied counter never
+  // goes down.
   Result<std::vector<ChangeResult>> apply_pulled(const std::vector<SequencedChange>& changes, int64_t now_ms);
   // Marks own changes as acknowledged by the server; refolds tickets whose order or stamps changed.
   Result<void> acknowledge(const std::vector<Ack>& acks);
@@ -146,6 +167,23 @@ class Store {
   // Consumes a replica's next counter without applying its change: the server refused it. Later
   // changes of that replica then follow without a gap (store/history.cpp).
   Result<void> skip_change(const ChangeId& id);
+  // Own changes the server refused (store/forget.cpp), in one transaction: each leaves the outbox
+  // and its ticket's fold (the ticket is folded again without it; one whose create was refused is
+  // gone unless the server took other changes to it), and is kept in refused_changes. The applied
+  // counter stays: the server consumed the number. A refusal of a change not unsent here (taken
+  // before, or acknowledged) changes nothing.
+  Result<void> refuse_changes(const std::vector<PushRefusal>& refusals, int64_t now_ms);
+  // The refused changes kept, newest first.
+  Result<std::vector<RefusedChange>> refused_changes(int limit = 100);
+  // Forgets tickets that left this replica's scope (a pull's dropped), in one transaction: the
+  // ticket, its timeline, photos, links, conflicts, search entry and log, so that if it comes back
+  // its whole history applies anew. A ticket with own unsent changes is not forgotten yet: it is
+  // marked leaving and kept until the server has answered them (acknowledged, or refused and kept
+  // in refused_changes); call again then. A pulled change of a leaving ticket clears the mark: the
+  // server sends it, so it is back in scope. Refused changes of a forgotten ticket stay.
+  Result<void> forget_tickets(const std::vector<std::string>& ids);
+  // Tickets marked leaving, in id order.
+  std::vector<std::string> leaving_tickets();
   // Sequenced changes after `cursor`, in order (what the server hands out on a pull).
   Result<std::vector<SequencedChange>> changes_after(int64_t cursor, int limit);
   Result<int64_t> count_changes();
@@ -175,6 +213,9 @@ class Store {
   // Every ticket, its versions, timeline, photos, links and conflicts, in one canonical text:
   // two replicas that hold the same changes dump the same text.
   Result<std::string> canonical_dump();
+  // The same for one ticket: two replicas that hold the same changes of it dump the same text,
+  // whatever else each holds (a scoped replica holds only some tickets).
+  Result<std::string> canonical_dump(const std::string& ticket_id);
 
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 

@@ -7,7 +7,17 @@
 // it already, or that an earlier one is missing). A pull asks for what came after the cursor; the
 // client folds it beneath its own unsent changes (merge rule R10), and an own change that comes
 // back in a pull counts as acknowledged. Lost, repeated or reordered messages do no harm: changes
-// apply exactly once (R9) and a pull that does not start at or before the cursor is ignored.
+// apply exactly once (R9) and a pull that does not start at the cursor is ignored.
+//
+// Scopes (partial replication). The server sends a replica only the tickets in its user's scope: a
+// ticket coming in arrives with its whole history, one leaving is named in the pull's `dropped`,
+// and a change the user may no longer make is refused in the push's results. The client forgets a
+// dropped ticket (Store::forget_tickets), unless own changes to it are still unsent: then it keeps
+// the ticket, marked leaving, pushes them (the server refuses them, out_of_scope, unless the ticket
+// came back meanwhile) and forgets it once every one is answered. A refused change leaves the
+// outbox and its ticket and is kept with the server's reason for the user (Store::refused_changes):
+// nothing disappears without a trace, and the counters stay gap-free because the server consumed
+// the refused change's number.
 #pragma once
 
 #include <vector>
@@ -28,9 +38,13 @@ class ClientSync {
   Result<std::vector<Change>> record(std::vector<Change> drafts, int64_t now_ms);
 
   Result<PushRequest> build_push(int max_changes = 500);
-  Result<void> take_push_response(const PushResponse& response);
+  // Takes the results of a push: acknowledgements, refusals (kept with now_ms), and then tickets
+  // leaving the scope whose own changes are all answered are forgotten.
+  Result<void> take_push_response(const PushResponse& response, int64_t now_ms);
   PullRequest build_pull(int limit = 1000);
-  // Applies a pull that starts at or before the cursor; returns false if it was ignored.
+  // Applies a pull that starts at the cursor, and forgets the tickets it says were dropped; returns
+  // false if it was ignored. An answer from an older cursor is ignored whole: taken again after
+  // later ones it could forget a ticket that has come back since, or bring back one since forgotten.
   Result<bool> take_pull_response(const PullResponse& response, int64_t now_ms);
 
   const ReplicaId& self() const { return m_self; }

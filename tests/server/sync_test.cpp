@@ -270,6 +270,23 @@ TEST_F(SyncTest, ATicketEnteringAScopeArrivesWholeAndOneLeavingIsAnnounced) {
   EXPECT_EQ(p.dropped, std::vector<std::string>{t});
 }
 
+TEST_F(SyncTest, ATicketACommitteeCreatedIsAnnouncedDroppedWhenItLeavesTheScopeBeforeTheCommitteePulls) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(14), "中华新路927弄")})->status, 200);
+  const int64_t cursor = pull(committee, 0).next;  // Past 0, which would start over.
+  ASSERT_GT(cursor, 0);
+  const std::string t = ticket_id(13);
+  ASSERT_EQ(push(committee, {committee.create(t, "河滨花园")})->status, 200);
+  Change move = centre.next(t, ChangeKind::SetField);
+  move.field = EditableField::Community;
+  move.value = "中华新路927弄";
+  ASSERT_EQ(push(centre, {move})->status, 200);
+  const PullResponse p = pull(committee, cursor);
+  EXPECT_FALSE(tickets_in(p).count(t));
+  EXPECT_EQ(p.dropped, std::vector<std::string>{t});  // The committee has it: it made it.
+}
+
 TEST_F(SyncTest, ALongPollAnswersWhenAChangeArrives) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica committee = sign_in("hebin.li", Role::Committee, 2);

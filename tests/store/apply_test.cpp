@@ -8,42 +8,23 @@
 #include "store/store.h"
 #include "support/changes.h"
 #include "support/fault_vfs.h"
+#include "support/stores.h"
 #include "support/temp_dir.h"
 
 namespace linli {
 namespace {
 
+using test::dump;
 using test::Maker;
+using test::open_store;
+using test::pull_all;
+using test::statuses;
 using F = EditableField;
 using A = WorkflowAction;
 using S = TicketStatus;
 
 constexpr int64_t kNow = 1'772'000'000'000;
 const std::string kT = test::ticket_id(1);
-
-Store open_store(const test::TempDir& dir, const std::string& name, const StoreOptions& o = {}) {
-  auto s = Store::open(dir.file(name), o);
-  EXPECT_TRUE(s) << s.error().detail;
-  return std::move(s).value();
-}
-
-std::string dump(Store& s) {
-  auto d = s.canonical_dump();
-  return d ? *d : "dump failed: " + d.error().detail;
-}
-
-std::vector<ApplyStatus> statuses(const std::vector<ChangeResult>& rs) {
-  std::vector<ApplyStatus> out;
-  for (const auto& r : rs) out.push_back(r.status);
-  return out;
-}
-
-// The server's log as a client pulls it.
-std::vector<SequencedChange> pull_all(Store& server, int64_t cursor = 0) {
-  auto r = server.changes_after(cursor, 100000);
-  EXPECT_TRUE(r);
-  return *r;
-}
 
 TEST(StoreApply, ABatchIsLoggedAndFoldedIntoItsTicket) {
   test::TempDir dir;

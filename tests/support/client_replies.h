@@ -16,7 +16,7 @@ inline bool take_reply(ClientSync& sync, const Message& m, int64_t now_ms) {
   if (m.kind == Message::PushReply) {
     auto res = decode_push_response(m.text);
     if (!res) return ADD_FAILURE() << res.error().detail, true;
-    auto r = sync.take_push_response(*res);
+    auto r = sync.take_push_response(*res, now_ms);
     if (!r) ADD_FAILURE() << r.error().detail;
     return true;
   }

@@ -1,7 +1,10 @@
-// Client and server sync state over real stores: lost, repeated and stale messages do no harm.
+// Client and server sync state over real stores: lost, repeated and stale messages do no harm;
+// a scoped client forgets dropped tickets and keeps the changes the server refused.
 #include "sync/client_sync.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdint>
 
 #include "support/changes.h"
 #include "support/temp_dir.h"
@@ -43,7 +46,7 @@ void sync_once(ClientSync& client, ServerSync& server) {
   ASSERT_TRUE(push);
   auto res = server.take_push(*push, kNow);
   ASSERT_TRUE(res) << res.error().detail;
-  ASSERT_TRUE(client.take_push_response(*res));
+  ASSERT_TRUE(client.take_push_response(*res, kNow));
   auto pull = server.take_pull(client.build_pull());
   ASSERT_TRUE(pull);
   ASSERT_TRUE(client.take_pull_response(*pull, kNow));
@@ -70,7 +73,7 @@ TEST(ClientSync, ALostPushResponseIsMadeGoodByTheNextPull) {
   auto again = w.server.take_push(*w.a.build_push(), kNow);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->results[0].status, ApplyStatus::Duplicate);
-  ASSERT_TRUE(w.a.take_push_response(*again));
+  ASSERT_TRUE(w.a.take_push_response(*again, kNow));
   EXPECT_EQ(w.a.build_push()->changes.size(), 1u);  // Still unsent: no number yet.
   auto pull = w.server.take_pull(w.a.build_pull());
   ASSERT_TRUE(w.a.take_pull_response(*pull, kNow));
@@ -78,7 +81,7 @@ TEST(ClientSync, ALostPushResponseIsMadeGoodByTheNextPull) {
   EXPECT_EQ(*w.a_store.canonical_dump(), *w.server_store.canonical_dump());
 }
 
-TEST(ClientSync, APullThatWouldLeaveAHoleIsIgnoredAndARepeatedOneIsHarmless) {
+TEST(ClientSync, APullNotStartingAtTheCursorIsIgnoredWhetherItLeavesAHoleOrRepeatsAnOldOne) {
   World w;
   const std::string t = test::ticket_id(1);
   ASSERT_TRUE(w.a.record({draft_create(t)}, kNow));
@@ -90,7 +93,7 @@ TEST(ClientSync, APullThatWouldLeaveAHoleIsIgnoredAndARepeatedOneIsHarmless) {
   EXPECT_FALSE(*w.b.take_pull_response(*late, kNow));
   auto full = w.server.take_pull(w.b.build_pull());
   EXPECT_TRUE(*w.b.take_pull_response(*full, kNow));
-  EXPECT_TRUE(*w.b.take_pull_response(*full, kNow));  // Delivered twice.
+  EXPECT_FALSE(*w.b.take_pull_response(*full, kNow));  // Delivered twice: from an older cursor now.
   EXPECT_EQ(*w.b_store.canonical_dump(), *w.server_store.canonical_dump());
 }
 
@@ -144,6 +147,108 @@ TEST(ClientSync, RecordRefusesAnInvalidDraftAndAppliesNothing) {
   auto r = w.a.record({bad}, kNow);
   ASSERT_FALSE(r);
   EXPECT_EQ(w.a_store.applied_counter(test::replica(1)), 0u);
+}
+
+// A ticket A made, synced to the server and to B.
+std::string share_new_ticket(World& w) {
+  const std::string t = test::ticket_id(1);
+  EXPECT_TRUE(w.a.record({draft_create(t)}, kNow));
+  sync_once(w.a, w.server);
+  sync_once(w.b, w.server);
+  return t;
+}
+
+// What a scoped server would answer: `dropped` tickets, or a ticket's whole history as it comes
+// into the scope, from the client's cursor.
+PullResponse scoped_answer(ClientSync& client, std::vector<std::string> dropped,
+                           std::vector<SequencedChange> history = {}) {
+  PullResponse p;
+  p.from = client.build_pull().cursor;
+  p.next = history.empty() ? p.from : history.back().seq;
+  p.changes = std::move(history);
+  p.dropped = std::move(dropped);
+  return p;
+}
+
+std::vector<SequencedChange> history_of(Store& server, const std::string& ticket) {
+  auto h = server.changes_of_ticket(ticket, INT64_MAX);
+  EXPECT_TRUE(h);
+  return *h;
+}
+
+TEST(ClientSync, ARefusedChangeLeavesTheOutboxIsKeptForTheUserAndTheNextChangeFollowsItsNumber) {
+  World w;
+  const std::string t = test::ticket_id(1);
+  ASSERT_TRUE(w.a.record({draft_create(t)}, kNow));
+  sync_once(w.a, w.server);
+  auto note = w.a.record({draft_note(t, "居委会已上门")}, kNow);
+  ASSERT_TRUE(note);
+  PushResponse refused;
+  refused.results.push_back(PushResult{(*note)[0].id, ApplyStatus::Invalid, 0, {}, 0,
+                                       "ticket is outside hebin.li's scope", "out_of_scope"});
+  ASSERT_TRUE(w.a.take_push_response(refused, kNow + 1));
+  EXPECT_TRUE(w.a.build_push()->changes.empty());
+  auto kept = w.a_store.refused_changes();
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].change.id, (*note)[0].id);
+  EXPECT_EQ((*kept)[0].code, "out_of_scope");
+  EXPECT_EQ((*kept)[0].detail, "ticket is outside hebin.li's scope");
+  EXPECT_EQ((*kept)[0].refused_at_ms, kNow + 1);
+  // The server consumed the number (as linli-server does): the next change follows without a gap.
+  ASSERT_TRUE(w.server_store.skip_change((*note)[0].id));
+  ASSERT_TRUE(w.a.record({draft_note(t, "已清理")}, kNow));
+  sync_once(w.a, w.server);
+  EXPECT_TRUE(w.a.build_push()->changes.empty());
+  EXPECT_EQ(*w.a_store.canonical_dump(), *w.server_store.canonical_dump());
+}
+
+TEST(ClientSync, ADroppedTicketIsForgottenAndComesBackWholeWhenItReentersTheScope) {
+  World w;
+  const std::string t = test::ticket_id(1), other = test::ticket_id(2);
+  ASSERT_TRUE(w.a.record({draft_create(t), draft_create(other), draft_note(t, "一")}, kNow));
+  sync_once(w.a, w.server);
+  sync_once(w.b, w.server);
+  ASSERT_TRUE(*w.b.take_pull_response(scoped_answer(w.b, {t}), kNow));
+  EXPECT_FALSE(w.b_store.get_ticket_state(t)->has_value());
+  EXPECT_EQ(*w.b_store.canonical_dump(other), *w.server_store.canonical_dump(other));
+  ASSERT_TRUE(w.a.record({draft_note(t, "二")}, kNow));  // While it is out of B's scope.
+  sync_once(w.a, w.server);
+  ASSERT_TRUE(*w.b.take_pull_response(scoped_answer(w.b, {}, history_of(w.server_store, t)), kNow));
+  EXPECT_EQ(*w.b_store.canonical_dump(), *w.server_store.canonical_dump());
+}
+
+TEST(ClientSync, UnsentChangesToADroppedTicketArePushedAndItIsForgottenOnceTheyAreAnswered) {
+  World w;
+  const std::string t = share_new_ticket(w);
+  auto note = w.b.record({draft_note(t, "科室已处理")}, kNow);
+  ASSERT_TRUE(note);
+  ASSERT_TRUE(*w.b.take_pull_response(scoped_answer(w.b, {t}), kNow));
+  EXPECT_TRUE(w.b_store.get_ticket_state(t)->has_value());  // Kept: the note is not answered yet.
+  EXPECT_EQ(w.b_store.leaving_tickets(), std::vector<std::string>{t});
+  auto push = w.b.build_push();
+  ASSERT_EQ(push->changes.size(), 1u);
+  PushResponse refused;
+  refused.results.push_back(PushResult{(*note)[0].id, ApplyStatus::Invalid, 0, {}, 0, "outside the scope", "out_of_scope"});
+  ASSERT_TRUE(w.b.take_push_response(refused, kNow));
+  EXPECT_FALSE(w.b_store.get_ticket_state(t)->has_value());
+  EXPECT_TRUE(w.b_store.leaving_tickets().empty());
+  EXPECT_EQ(w.b_store.refused_changes()->size(), 1u);
+  EXPECT_EQ(*w.b_store.count_changes(), 0);
+}
+
+TEST(ClientSync, AnOldPullAnswerTakenAgainCannotForgetATicketThatCameBack) {
+  World w;
+  const std::string t = share_new_ticket(w);
+  ASSERT_TRUE(w.a.record({draft_note(t, "又反弹了")}, kNow));
+  sync_once(w.a, w.server);
+  PullResponse gone = scoped_answer(w.b, {t});
+  gone.next = gone.from + 1;  // The server looked at the change that moved it out.
+  ASSERT_TRUE(*w.b.take_pull_response(gone, kNow));
+  ASSERT_TRUE(*w.b.take_pull_response(scoped_answer(w.b, {}, history_of(w.server_store, t)), kNow));
+  EXPECT_FALSE(*w.b.take_pull_response(gone, kNow));
+  EXPECT_TRUE(w.b_store.get_ticket_state(t)->has_value());
+  EXPECT_EQ(*w.b_store.canonical_dump(), *w.server_store.canonical_dump());
 }
 
 }  // namespace
