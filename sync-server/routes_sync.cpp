@@ -238,6 +238,14 @@ void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
   ctx.publish_commit();
 }
 
+// The refusal recorded for a change the store calls a duplicate, if it was refused when first sent.
+std::optional<Rejection> refused_before(ServerContext& ctx, const std::string& replica, const ChangeResult& r) {
+  if (r.status != ApplyStatus::Duplicate) return std::nullopt;
+  std::lock_guard lock(ctx.state_mutex);
+  auto found = ctx.state.rejection(replica, r.id.counter);
+  return found ? *found : std::nullopt;
+}
+
 // A ticket created before its number could be given (a server of an older build, a crash in
 // older code) gets it when its creator sends the create again.
 void number_if_missing(ServerContext& ctx, const std::vector<Change>& changes, const std::vector<ChangeResult>& results,
@@ -308,6 +316,15 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
       record(ctx, replica, request->changes[i], *user, refused[i]->code, refused[i]->reason);
       if (!first || (first->status != 403 && refused[i]->status == 403)) first = refused[i];
       ++rejected;
+    } else if (auto again = refused_before(ctx, replica, r); again) {
+      // Refused when first sent and sent again (its answer was lost): the same refusal, or the
+      // client would keep it unsent for good. Its counter was consumed then; nothing is recorded.
+      p.status = ApplyStatus::Invalid;
+      p.code = again->code;
+      p.detail = again->reason;
+      Refusal repeat{again->code == "invalid" ? 422 : 403, again->code, again->reason, i};
+      if (!first || (first->status != 403 && repeat.status == 403)) first = repeat;
+      ++duplicate;
     } else {
       (r.status == ApplyStatus::Applied ? accepted : duplicate) += 1;
     }

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS replica_tickets (
 CREATE TABLE IF NOT EXISTS rejected_changes (
   id INTEGER PRIMARY KEY, replica TEXT NOT NULL, counter INTEGER NOT NULL, user TEXT NOT NULL,
   code TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+CREATE INDEX IF NOT EXISTS rejected_changes_by_change ON rejected_changes (replica, counter);
 CREATE TABLE IF NOT EXISTS intake_tickets (
   hotline_number TEXT PRIMARY KEY, ticket TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS official_numbers (
@@ -168,6 +169,18 @@ Result<std::vector<Rejection>> ServerState::rejections(int limit) {
     out.push_back({s.text(0), static_cast<uint64_t>(s.int64(1)), s.text(2), s.text(3), s.text(4), s.int64(5)});
   if (rc != SQLITE_DONE) return db_error(m_db, "rejections");
   return out;
+}
+
+Result<std::optional<Rejection>> ServerState::rejection(const std::string& replica, uint64_t counter) {
+  Stmt s(m_db, "SELECT replica, counter, user, code, reason, at FROM rejected_changes "
+               "WHERE replica = ? AND counter = ? ORDER BY id LIMIT 1");
+  if (!s.ok()) return db_error(m_db, "rejection");
+  s.bind(1, replica);
+  s.bind(2, static_cast<int64_t>(counter));
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<Rejection>{};
+  if (rc != SQLITE_ROW) return db_error(m_db, "rejection");
+  return std::optional<Rejection>{Rejection{s.text(0), static_cast<uint64_t>(s.int64(1)), s.text(2), s.text(3), s.text(4), s.int64(5)}};
 }
 
 Result<std::optional<std::string>> ServerState::intake_ticket(const std::string& hotline_number) {

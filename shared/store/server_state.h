@@ -54,6 +54,8 @@ class ServerState {
 
   Result<void> record_rejection(const Rejection& r);
   Result<std::vector<Rejection>> rejections(int limit);
+  // The refusal of a replica's change, if it was refused: what a push that sends it again hears.
+  Result<std::optional<Rejection>> rejection(const std::string& replica_hex, uint64_t counter);
 
   // The ticket made from a hotline number, if any; and the claim of a number for a ticket.
   Result<std::optional<std::string>> intake_ticket(const std::string& hotline_number);

@@ -40,8 +40,7 @@ Result<void> ClientSync::take_push_response(const PushResponse& response, int64_
     else if (r.status == ApplyStatus::Invalid) refused.push_back(PushRefusal{r.id, r.code.empty() ? "invalid" : r.code, r.detail});
   }
   // Duplicate: the server has its number; the change comes back with the next pull. Gap: send again.
-  // FIXME: the server answers a refused change sent again (its first answer lost) as a duplicate,
-  // so such a change stays unsent; it should answer with the refusal again.
+  // (A refused change sent again, its first answer lost, is answered with the same refusal.)
   if (!acks.empty())
     if (auto a = m_store.acknowledge(acks); !a) return a;
   if (auto f = m_store.refuse_changes(refused, now_ms); !f) return f;

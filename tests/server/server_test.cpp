@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -126,6 +130,36 @@ TEST(ServerCommandLine, AMissingWebFolderIsAClearError) {
   const auto [status, out] = test::ServerProcess::run({"--port", "0", "--db", dir.file("x.db"), "--web", dir.file("nope")});
   EXPECT_EQ(status, 1);
   EXPECT_NE(out.find("no index.html (build the web app first"), std::string::npos) << out;
+}
+
+// A second server on a port in use must fail, not share it (httplib's default SO_REUSEPORT would
+// let both listen and split the connections between them).
+TEST_F(ServerTest, ASecondServerOnAPortInUseRefusesToStart) {
+  const std::string port = std::to_string(m_server->port());
+  const auto [status, out] =
+      test::ServerProcess::run({"--port", port, "--db", m_dir.file("other.db"), "--web", m_dir.file("web")});
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(out.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << out;
+}
+
+// A burst of connections must not overflow the accept queue (httplib's own is 5 long): every
+// connection of a burst of 200 is answered at once, none waits for a SYN sent again (1 s).
+TEST_F(ServerTest, ABurstOfConnectionsIsAcceptedWithoutRetries) {
+  constexpr int kClients = 200;
+  std::vector<double> seconds(kClients);
+  std::vector<int> statuses(kClients);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i)
+    threads.emplace_back([&, i] {
+      const auto start = std::chrono::steady_clock::now();
+      httplib::Client c("127.0.0.1", m_server->port());
+      auto r = c.Get("/healthz");
+      statuses[static_cast<size_t>(i)] = r ? r->status : -1;
+      seconds[static_cast<size_t>(i)] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), kClients);
+  EXPECT_LT(*std::max_element(seconds.begin(), seconds.end()), 0.9);
 }
 
 TEST(ServerCommandLine, AnUnknownOptionIsRefused) {

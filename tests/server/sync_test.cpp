@@ -197,6 +197,24 @@ TEST_F(SyncTest, ACommitteeWritesOnlyInItsCommunityAndARefusalDoesNotBlockItsNex
   EXPECT_TRUE(seen.count(ticket_id(7)));
 }
 
+// Its first answer lost, a client sends a refused change again: it hears the same refusal (else it
+// would keep the change unsent for good), and the refusal is not recorded twice.
+TEST_F(SyncTest, ARefusedChangeSentAgainHearsTheSameRefusal) {
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const Change outside = committee.create(ticket_id(6), "中华新路927弄");
+  ASSERT_EQ(push(committee, {outside})->status, 403);
+  auto again = push(committee, {outside});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 403) << again->body;
+  ASSERT_EQ(body(again)["results"].size(), 1u);
+  EXPECT_EQ(body(again)["results"][0]["status"], "invalid");
+  EXPECT_EQ(body(again)["results"][0]["code"], "out_of_scope");
+  EXPECT_EQ(body(again)["error"]["code"], "out_of_scope");
+  auto metrics = m_http->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("linli_changes_total{result=\"rejected\"} 1\n"), std::string::npos) << metrics->body;
+}
+
 TEST_F(SyncTest, AFieldWorkerMayNotCloseATicket) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica field = sign_in("chuhai.chen", Role::Field, 3);
@@ -305,6 +323,34 @@ TEST_F(SyncTest, ALongPollAnswersWhenAChangeArrives) {
   writer.join();
   EXPECT_TRUE(tickets_in(p).count(ticket_id(13)));
   EXPECT_GT(waited, 0.3);
+  EXPECT_LT(waited, 10.0);
+}
+
+// A committee's long poll sleeps through changes to other communities' tickets (the change feed
+// tells it they do not concern it) and answers with the first one in its own.
+TEST_F(SyncTest, AScopedLongPollSleepsThroughChangesOutsideItsScope) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const int64_t cursor = pull(committee, 0).next;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread writer([&] {
+    httplib::Client other("127.0.0.1", m_server->port());
+    auto send = [&](Change c) {
+      PushRequest req;
+      req.replica = centre.id;
+      req.changes = {std::move(c)};
+      other.Post("/api/v1/sync/push", {{"Authorization", "Bearer " + centre.token}}, encode(req), "application/json");
+    };
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    send(centre.create(ticket_id(21), "中华新路927弄"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    send(centre.create(ticket_id(22), "河滨花园"));
+  });
+  const PullResponse p = pull(committee, cursor, 20);
+  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  writer.join();
+  EXPECT_EQ(tickets_in(p), std::set<std::string>{ticket_id(22)});
+  EXPECT_GT(waited, 1.1);
   EXPECT_LT(waited, 10.0);
 }
 
