@@ -376,11 +376,9 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
   // comes with its whole history, one that left is announced dropped. What the replica holds is
   // read on the reader's own connection and written once at the end, on the state's.
+  // (A pull from cursor 0 needs no reset of what the replica holds: the scan from the start sends
+  // every change of a ticket in scope, and drops those held that left it.)
   std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
-  if (from == 0 && cursor == 0) {
-    std::lock_guard held_lock(ctx.held_mutex);
-    if (auto r = ctx.held.reset_held(replica); !r) return r.error();
-  }
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
   if (!window) return window.error();
@@ -468,8 +466,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       head.from = *cursor;
       std::string text;
       bool reply = false;  // `text` holds something for the caller.
-      // A replica starting from nothing always goes to the database: its held tickets start again.
-      const std::optional<bool> concerns = scoped && *cursor > 0 ? ctx.feed.concerns(looked, *user) : std::nullopt;
+      const std::optional<bool> concerns = scoped ? ctx.feed.concerns(looked, *user) : std::nullopt;
       if (concerns == false) {
         looked = std::max(looked, ctx.feed.last_seq());
       } else if (auto sent = scoped ? std::nullopt : ctx.feed.answer(head, static_cast<int>(*limit), text)) {

@@ -138,14 +138,6 @@ Result<void> ServerState::update_held(const std::string& replica, const std::vec
   return r;
 }
 
-Result<void> ServerState::reset_held(const std::string& replica) {
-  Stmt s(m_db, "DELETE FROM replica_tickets WHERE replica = ?");
-  if (!s.ok()) return db_error(m_db, "reset_held");
-  s.bind(1, replica);
-  if (s.step() != SQLITE_DONE) return db_error(m_db, "reset_held");
-  return Ok{};
-}
-
 Result<void> ServerState::record_rejection(const Rejection& r) {
   Stmt s(m_db, "INSERT INTO rejected_changes (replica, counter, user, code, reason, at) VALUES (?,?,?,?,?,?)");
   if (!s.ok()) return db_error(m_db, "record_rejection");

@@ -49,8 +49,6 @@ class ServerState {
   // Records what one pull changed, in one transaction: tickets sent whole, tickets dropped.
   Result<void> update_held(const std::string& replica_hex, const std::vector<std::string>& sent,
                            const std::vector<std::string>& dropped);
-  // Forgets every ticket a replica holds (it pulls again from the start).
-  Result<void> reset_held(const std::string& replica_hex);
 
   Result<void> record_rejection(const Rejection& r);
   Result<std::vector<Rejection>> rejections(int limit);

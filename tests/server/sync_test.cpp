@@ -292,7 +292,7 @@ TEST_F(SyncTest, ATicketACommitteeCreatedIsAnnouncedDroppedWhenItLeavesTheScopeB
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica committee = sign_in("hebin.li", Role::Committee, 2);
   ASSERT_EQ(push(centre, {centre.create(ticket_id(14), "中华新路927弄")})->status, 200);
-  const int64_t cursor = pull(committee, 0).next;  // Past 0, which would start over.
+  const int64_t cursor = pull(committee, 0).next;
   ASSERT_GT(cursor, 0);
   const std::string t = ticket_id(13);
   ASSERT_EQ(push(committee, {committee.create(t, "河滨花园")})->status, 200);
@@ -303,6 +303,26 @@ TEST_F(SyncTest, ATicketACommitteeCreatedIsAnnouncedDroppedWhenItLeavesTheScopeB
   const PullResponse p = pull(committee, cursor);
   EXPECT_FALSE(tickets_in(p).count(t));
   EXPECT_EQ(p.dropped, std::vector<std::string>{t});  // The committee has it: it made it.
+}
+
+// The same before the committee's very first pull: a pull from cursor 0 does not forget what the
+// replica holds (it made the ticket), so it hears the ticket left.
+TEST_F(SyncTest, ATicketACommitteeCreatedBeforeItsFirstPullIsAnnouncedDroppedToo) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const std::string t = ticket_id(15);
+  ASSERT_EQ(push(committee, {committee.create(t, "河滨花园")})->status, 200);
+  Change move = centre.next(t, ChangeKind::SetField);
+  move.field = EditableField::Community;
+  move.value = "中华新路927弄";
+  ASSERT_EQ(push(centre, {move})->status, 200);
+  PullResponse p = pull(committee, 0);
+  std::vector<std::string> dropped = p.dropped;
+  while (p.more) {
+    p = pull(committee, p.next);
+    dropped.insert(dropped.end(), p.dropped.begin(), p.dropped.end());
+  }
+  EXPECT_EQ(dropped, std::vector<std::string>{t});
 }
 
 TEST_F(SyncTest, ALongPollAnswersWhenAChangeArrives) {

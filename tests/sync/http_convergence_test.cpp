@@ -168,9 +168,8 @@ class HttpSimulation {
   std::map<std::string, int64_t> m_refused;  // Refused changes the clients keep, by code.
 };
 
-// Every client pulls before it edits, as the app does when a user signs in: a pull from cursor 0
-// starts over, and the server forgets what the replica holds, a ticket it created too. So the
-// centre makes the first ticket and every client syncs past it.
+// Every client pulls before it edits, as the app does when a user signs in: the centre makes the
+// first ticket and every client syncs past it.
 void HttpSimulation::sync_first() {
   ASSERT_EQ(m_clients[0].account.role, Role::Centre);
   auto first = m_random.draft(*m_clients[0].store, Role::Centre);  // A new ticket: there is none yet.
