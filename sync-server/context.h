@@ -2,6 +2,7 @@
 // files, metrics and rate limits. Route files take a ServerContext&; none keeps state of its own.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "auth.h"
@@ -73,6 +75,17 @@ class ReaderPool {
   std::vector<std::unique_ptr<Reader>> m_free;
 };
 
+// A counting semaphore as a lockable: a few threads at a time, one per core (at least two).
+class PullWork {
+ public:
+  PullWork() : m_slots(std::max(2u, std::thread::hardware_concurrency())) {}
+  void lock() { m_slots.acquire(); }
+  void unlock() { m_slots.release(); }
+
+ private:
+  std::counting_semaphore<1024> m_slots;
+};
+
 // Lock order, where a handler needs more than one: store_mutex or a reader lease, then a
 // replica's pull lock, then held_mutex, state_mutex, then accounts_mutex. Never hold one across password hashing
 // or a long-poll wait.
@@ -111,6 +124,8 @@ struct ServerContext {
   // Failed logins: 20 per address and 5 per user name in 5 minutes, then 429 until the oldest ages out.
   RateLimiter login_by_address{20, std::chrono::minutes(5)};
   RateLimiter login_by_user{5, std::chrono::minutes(5)};
+  // Pulls that read and encode at once (routes_sync.cpp): as many as there are cores.
+  PullWork pull_work;
   // Argon2id takes 64 MiB a hash: at most two at once, so a burst of sign-ins cannot exhaust memory.
   std::counting_semaphore<2> hashing{2};
   // Checked against when a user is unknown, so a wrong name costs what a wrong password costs.

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "context.h"
@@ -21,7 +22,12 @@ namespace {
 constexpr int kMinClientSchema = 1;
 constexpr int kMaxPullLimit = 1000;
 constexpr int kMaxWaitSeconds = 60;
-constexpr auto kLinger = std::chrono::milliseconds(100);
+// How long a woken long poll waits for more commits before it answers: 50 to 150 ms, drawn each
+// time, so the polls one commit wakes do not all come back for the CPU at the same moment.
+std::chrono::milliseconds linger() {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  return std::chrono::milliseconds(50 + random() % 101);
+}
 
 // Where a user may read and write (change_feed.h has the rule).
 bool in_scope(const User& u, const TicketState& t) { return server::in_scope(u, t.ticket.community, t.lead_department); }
@@ -462,6 +468,9 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   bool first = true;
   for (;;) {
     if (first || ctx.feed.last_seq() > looked) {
+      // A few pulls work at once: a commit wakes every long poll, and hundreds of threads
+      // building answers together would leave the writer a sliver of the CPU (pushes queue).
+      std::lock_guard working(ctx.pull_work);
       PullResponse head;
       head.from = *cursor;
       std::string text;
@@ -499,7 +508,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
     }
     ctx.feed.wait_beyond(looked, deadline);
     // Commits come in bursts: wait a moment for the rest, so one answer carries them all.
-    if (!ctx.feed.stopping()) std::this_thread::sleep_for(kLinger);
+    if (!ctx.feed.stopping()) std::this_thread::sleep_for(linger());
   }
 }
 

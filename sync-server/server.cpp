@@ -20,6 +20,9 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 
 // The largest route's limit (a photo, 10 MiB); JSON routes refuse more than 8 MiB themselves.
 constexpr int kReaders = 4;  // Store connections for pulls, beside the one writer.
+// A reader's page cache: 8 MiB, not the writer's 64. Pulls read the log's newest pages (the change
+// feed answers most), and four full caches would take most of the server's memory budget.
+constexpr int kReaderCachePages = 2048;
 constexpr size_t kMaxBodyBytes = kMaxBlobBytes;
 constexpr int kListenBacklog = 4096;  // Connections waiting to be accepted (see Server::bind).
 
@@ -85,7 +88,9 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   ctx->server_replica = *server_replica;
   ctx->feed.start_after(ctx->store.last_seq());
   for (int i = 0; i < kReaders; ++i) {
-    auto reader = Store::open(options.db);
+    StoreOptions reading;
+    reading.cache_pages = kReaderCachePages;
+    auto reader = Store::open(options.db, reading);
     if (!reader) return reader.error();
     auto reader_state = ServerState::open(options.db);
     if (!reader_state) return reader_state.error();
