@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "auth.h"
@@ -105,6 +106,8 @@ struct ServerContext {
   // that does not fsync each commit (ServerState::open), so pulls do not queue behind pushes' fsyncs.
   std::mutex held_mutex;
   ServerState held;
+  // Per replica, the highest cursor it pulled from (routes_sync.cpp; also kept by update_held).
+  std::unordered_map<std::string, int64_t> pulled_from;
   ReplicaId server_replica;  // The id of changes the server itself authors (official numbers, intake).
   ReaderPool readers;
   // Pulls of one replica go one at a time (striped by its id): a scoped pull reads which tickets

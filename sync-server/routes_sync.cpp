@@ -217,7 +217,7 @@ Result<void> hold_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& g
     if (job->failure || job->user.role == Role::Centre) continue;  // The centre's pulls are not scoped.
     std::vector<std::string> created;
     for (size_t i : job->number_after) created.push_back(job->request.changes[i].ticket_id);
-    if (auto r = ctx.held.update_held(to_hex(job->request.replica), created, {}); !r) return r;
+    if (auto r = ctx.held.update_held(to_hex(job->request.replica), created, {}, 0, 0); !r) return r;
   }
   return Ok{};
 }
@@ -331,8 +331,17 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
       Refusal repeat{again->code == "invalid" ? 422 : 403, again->code, again->reason, i};
       if (!first || (first->status != 403 && repeat.status == 403)) first = repeat;
       ++duplicate;
+    } else if (r.status == ApplyStatus::Duplicate) {
+      // Its first answer was lost: say again which number it was given, or a client that can no
+      // longer pull it (its ticket left the scope) would keep it unsent for good.
+      auto reader = ctx.readers.acquire();
+      if (auto known = reader.get().store.sequenced_change(r.id); known && *known) {
+        p.seq = (*known)->seq;
+        p.stamp = (*known)->change.stamp;
+      }
+      ++duplicate;
     } else {
-      (r.status == ApplyStatus::Applied ? accepted : duplicate) += 1;
+      ++accepted;
     }
     out.results.push_back(std::move(p));
   }
@@ -385,6 +394,20 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   // (A pull from cursor 0 needs no reset of what the replica holds: the scan from the start sends
   // every change of a ticket in scope, and drops those held that left it.)
   std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
+  // A request from before a cursor the replica has already asked from is one whose answer it will
+  // not take (its cursor only grows: a late or repeated request): answer it, record nothing.
+  bool stale = false;
+  {
+    std::lock_guard held_lock(ctx.held_mutex);
+    auto known = ctx.pulled_from.find(replica);
+    if (known == ctx.pulled_from.end()) {
+      auto persisted = ctx.held.pulled_from(replica);
+      if (!persisted) return persisted.error();
+      known = ctx.pulled_from.emplace(replica, *persisted).first;
+    }
+    stale = from < known->second;
+    known->second = std::max(known->second, from);
+  }
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
   if (!window) return window.error();
@@ -406,7 +429,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     }
     auto held_it = held_now.find(t);
     if (held_it == held_now.end()) {
-      auto h = reader.state.holds(replica, t);
+      auto h = reader.state.holds(replica, t, from);  // As the replica took our answers so far.
       if (!h) return h.error();
       held_it = held_now.emplace(t, *h).first;
     }
@@ -426,7 +449,9 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   }
   {
     std::lock_guard held_lock(ctx.held_mutex);
-    if (auto r = ctx.held.update_held(replica, sent_whole, out.dropped); !r) return r.error();
+    // Counted once the replica's cursor reaches this answer's `next`: a lost answer is sent again.
+    if (!stale)
+      if (auto r = ctx.held.update_held(replica, sent_whole, out.dropped, last_seen, from); !r) return r.error();
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.
   std::stable_sort(out.changes.begin(), out.changes.end(),

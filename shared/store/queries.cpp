@@ -176,6 +176,18 @@ Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int li
                                        [](Change c, const Query& row) { return SequencedChange{std::move(c), row.int64(1)}; });
 }
 
+Result<std::optional<SequencedChange>> Store::sequenced_change(const ChangeId& id) {
+  Query q(m_db, "SELECT record, seq FROM changes WHERE replica = ? AND counter = ? AND seq IS NOT NULL");
+  if (!q.ok()) return read_error(m_db, "sequenced_change");
+  q.bind_blob(1, ReplicaBytes(id.replica).view());
+  q.bind(2, static_cast<int64_t>(id.counter));
+  auto found = read_records<SequencedChange>(m_db, q, "sequenced_change",
+                                             [](Change c, const Query& row) { return SequencedChange{std::move(c), row.int64(1)}; });
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<SequencedChange>{};
+  return std::optional<SequencedChange>{std::move(found->front())};
+}
+
 Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string& id, int64_t up_to_seq) {
   // The newest change of the ticket's log: in its row, or aside while it does not exist.
   Query h(m_db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "

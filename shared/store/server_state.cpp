@@ -33,6 +33,19 @@ CREATE TABLE IF NOT EXISTS official_numbers (
   ticket TEXT PRIMARY KEY, month INTEGER NOT NULL, seq INTEGER NOT NULL, UNIQUE (month, seq)) STRICT;
 )sql";
 
+// Version 2: a replica holds a ticket from the answer that sent it, not from the moment the server
+// answered: `since` is that answer's cursor, and a drop is kept (`dropped`, the cursor of the
+// answer that announced it) until the replica's cursor shows it took it. A lost answer changes
+// nothing then: the replica asks again from its old cursor and hears the same. replica_cursors
+// keeps the highest cursor each replica pulled from when it was last written: a request from
+// before it is one the replica will not take (its cursor only grows).
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE replica_tickets ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE replica_tickets ADD COLUMN dropped INTEGER;
+CREATE TABLE replica_cursors (replica TEXT PRIMARY KEY, cursor INTEGER NOT NULL) STRICT;
+UPDATE server_schema SET version = 2;
+)sql";
+
 }  // namespace
 
 Result<ServerState> ServerState::open(const std::string& path, bool fsync_commits) {
@@ -51,14 +64,23 @@ Result<ServerState> ServerState::open(const std::string& path, bool fsync_commit
                       "open");
       !r)
     return r.error();
-  const std::string migrate = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +
-                              "INSERT INTO server_schema (version) SELECT 1 WHERE NOT EXISTS "
-                              "(SELECT 1 FROM server_schema); COMMIT;";
-  if (auto r = s.exec(migrate.c_str(), "open"); !r) {
+  if (auto r = s.migrate(); !r) {
     s.exec("ROLLBACK", "open").ok();
     return r.error();
   }
   return s;
+}
+
+Result<void> ServerState::migrate() {
+  const std::string v1 = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +
+                         "INSERT INTO server_schema (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM server_schema);";
+  if (auto r = exec(v1.c_str(), "open"); !r) return r;
+  Stmt version(m_db, "SELECT version FROM server_schema");
+  if (!version.ok() || version.step() != SQLITE_ROW) return db_error(m_db, "open");
+  if (version.int64(0) < 2)
+    if (auto r = exec(kSchemaV2, "open"); !r) return r;
+  version.reset();
+  return exec("COMMIT", "open");
 }
 
 ServerState::ServerState(ServerState&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)) {}
@@ -106,29 +128,51 @@ Result<std::string> ServerState::claim_replica(const std::string& replica, const
   return db_error(m_db, "claim_replica");
 }
 
-Result<bool> ServerState::holds(const std::string& replica, const std::string& ticket) {
-  Stmt s(m_db, "SELECT 1 FROM replica_tickets WHERE replica = ? AND ticket = ?");
+Result<bool> ServerState::holds(const std::string& replica, const std::string& ticket, int64_t cursor) {
+  Stmt s(m_db, "SELECT 1 FROM replica_tickets WHERE replica = ? AND ticket = ? AND since <= ? "
+               "AND (dropped IS NULL OR dropped > ?)");
   if (!s.ok()) return db_error(m_db, "holds");
   s.bind(1, replica);
   s.bind(2, ticket);
+  s.bind(3, cursor);
+  s.bind(4, cursor);
   const int rc = s.step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "holds");
   return rc == SQLITE_ROW;
 }
 
+Result<int64_t> ServerState::pulled_from(const std::string& replica) {
+  Stmt s(m_db, "SELECT cursor FROM replica_cursors WHERE replica = ?");
+  if (!s.ok()) return db_error(m_db, "pulled_from");
+  s.bind(1, replica);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return int64_t{0};
+  if (rc != SQLITE_ROW) return db_error(m_db, "pulled_from");
+  return s.int64(0);
+}
+
 Result<void> ServerState::update_held(const std::string& replica, const std::vector<std::string>& sent,
-                                      const std::vector<std::string>& dropped) {
+                                      const std::vector<std::string>& dropped, int64_t answer_cursor,
+                                      int64_t request_cursor) {
   if (sent.empty() && dropped.empty()) return Ok{};
   if (auto r = exec("BEGIN IMMEDIATE", "update_held"); !r) return r;
   auto write = [&]() -> Result<void> {
-    Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket) VALUES (?,?) ON CONFLICT DO NOTHING");
-    Stmt del(m_db, "DELETE FROM replica_tickets WHERE replica = ? AND ticket = ?");
-    if (!add.ok() || !del.ok()) return db_error(m_db, "update_held");
-    for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&del, &dropped}})
+    Stmt cursor(m_db, "INSERT INTO replica_cursors (replica, cursor) VALUES (?, ?) "
+                      "ON CONFLICT DO UPDATE SET cursor = max(cursor, excluded.cursor)");
+    if (!cursor.ok()) return db_error(m_db, "update_held");
+    cursor.bind(1, replica);
+    cursor.bind(2, request_cursor);
+    if (cursor.step() != SQLITE_DONE) return db_error(m_db, "update_held");
+    Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
+    Stmt drop(m_db, "UPDATE replica_tickets SET dropped = ?3 WHERE replica = ?1 AND ticket = ?2");
+    if (!add.ok() || !drop.ok()) return db_error(m_db, "update_held");
+    for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&drop, &dropped}})
       for (const std::string& t : *tickets) {
         stmt->reset();
         stmt->bind(1, replica);
         stmt->bind(2, t);
+        stmt->bind(3, answer_cursor);
         if (stmt->step() != SQLITE_DONE) return db_error(m_db, "update_held");
       }
     return exec("COMMIT", "update_held");

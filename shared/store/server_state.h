@@ -45,10 +45,17 @@ class ServerState {
   Result<std::string> claim_replica(const std::string& replica_hex, const std::string& user, int64_t now_ms);
 
   // Tickets a replica holds: sent to it whole, or announced dropped when they left its scope.
-  Result<bool> holds(const std::string& replica_hex, const std::string& ticket_id);
-  // Records what one pull changed, in one transaction: tickets sent whole, tickets dropped.
+  // Whether it holds `ticket_id` when it asks from `cursor`: an answer counts from the moment the
+  // replica's cursor shows it took it (a lost answer is as if never sent).
+  Result<bool> holds(const std::string& replica_hex, const std::string& ticket_id, int64_t cursor);
+  // Records what one answer sent whole and dropped, in one transaction; `answer_cursor` is where
+  // the replica's cursor stands once it takes that answer (0: it holds them already, e.g. it made
+  // them).
+  // `request_cursor` is the cursor the replica asked from, kept (the highest) for pulled_from.
   Result<void> update_held(const std::string& replica_hex, const std::vector<std::string>& sent,
-                           const std::vector<std::string>& dropped);
+                           const std::vector<std::string>& dropped, int64_t answer_cursor, int64_t request_cursor);
+  // The highest cursor the replica asked from when update_held last wrote for it (0: never).
+  Result<int64_t> pulled_from(const std::string& replica_hex);
 
   Result<void> record_rejection(const Rejection& r);
   Result<std::vector<Rejection>> rejections(int limit);
@@ -68,6 +75,7 @@ class ServerState {
  private:
   explicit ServerState(sqlite3* db) : m_db(db) {}
   Result<void> exec(const char* sql, const char* where);
+  Result<void> migrate();
   sqlite3* m_db = nullptr;
 };
 

@@ -187,6 +187,9 @@ class Store {
   // Sequenced changes after `cursor`, in order (what the server hands out on a pull).
   Result<std::vector<SequencedChange>> changes_after(int64_t cursor, int limit);
   Result<int64_t> count_changes();
+  // A change as the log keeps it, with its sequence number; nullopt when it is not here or has no
+  // number yet.
+  Result<std::optional<SequencedChange>> sequenced_change(const ChangeId& id);
   // The sequenced changes of ticket `id` numbered up to `up_to_seq`, in order: its history as the
   // server ordered it (what a replica needs when the ticket comes into its scope). One walk of the
   // ticket's log chain, so it costs the ticket's changes, not the log's.

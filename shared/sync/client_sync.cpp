@@ -36,11 +36,13 @@ Result<void> ClientSync::take_push_response(const PushResponse& response, int64_
   std::vector<PushRefusal> refused;
   for (const PushResult& r : response.results) {
     if (r.id.replica != m_self) continue;
-    if (r.status == ApplyStatus::Applied) acks.push_back(Ack{r.id, r.seq, r.stamp, r.skew_ms});
+    if (r.status == ApplyStatus::Applied || (r.status == ApplyStatus::Duplicate && r.seq > 0))
+      acks.push_back(Ack{r.id, r.seq, r.stamp, r.skew_ms});
     else if (r.status == ApplyStatus::Invalid) refused.push_back(PushRefusal{r.id, r.code.empty() ? "invalid" : r.code, r.detail});
   }
-  // Duplicate: the server has its number; the change comes back with the next pull. Gap: send again.
-  // (A refused change sent again, its first answer lost, is answered with the same refusal.)
+  // Duplicate: the server has it, and says with which number (its first answer was lost), or the
+  // change comes back with a pull. Gap: send again. A refused change sent again is answered with
+  // the same refusal.
   if (!acks.empty())
     if (auto a = m_store.acknowledge(acks); !a) return a;
   if (auto f = m_store.refuse_changes(refused, now_ms); !f) return f;

@@ -279,7 +279,9 @@ std::string encode(const PushResponse& m) {
   json results = json::array();
   for (const PushResult& r : m.results) {
     json j{{"id", id_json(r.id)}, {"status", to_string(r.status)}};
-    if (r.status == ApplyStatus::Applied) {
+    // A duplicate may carry the number and stamp it was given when first taken (its first answer
+    // was lost): the client is acknowledged without waiting for a pull to bring it back.
+    if (r.status == ApplyStatus::Applied || (r.status == ApplyStatus::Duplicate && r.seq > 0)) {
       j["seq"] = r.seq;
       j["hlc_ms"] = r.stamp.ms;
       j["hlc_counter"] = r.stamp.counter;
@@ -370,7 +372,7 @@ Result<PushResponse> decode_push_response(std::string_view text) {
         if (to_string(a) == s) return a;
       return std::nullopt;
     });
-    if (in.ok() && r.status == ApplyStatus::Applied) {
+    if (in.ok() && (r.status == ApplyStatus::Applied || (r.status == ApplyStatus::Duplicate && rj.contains("seq")))) {
       r.seq = in.i64("seq");
       r.stamp = in.hlc();
       r.skew_ms = in.i64("skew_ms");

@@ -27,8 +27,8 @@ struct PushRequest {
 struct PushResult {
   ChangeId id;
   ApplyStatus status = ApplyStatus::Applied;
-  int64_t seq = 0;      // Applied: the sequence number given.
-  Hlc stamp;            // Applied: the stamp kept (clamped when it was too far ahead, R11).
+  int64_t seq = 0;      // Applied (and a duplicate, when the server sends it): the number given.
+  Hlc stamp;            // The same: the stamp kept (clamped when it was too far ahead, R11).
   int64_t skew_ms = 0;
   std::string detail;   // Invalid: why.
   std::string code;     // Invalid: a stable reason code ("invalid", "forbidden", "out_of_scope", ...).

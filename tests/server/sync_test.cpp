@@ -129,6 +129,11 @@ TEST_F(SyncTest, APushIsAcknowledgedWithSequenceNumbersAndAgainAsDuplicates) {
   ASSERT_TRUE(dup);
   EXPECT_EQ(dup->results[0].status, ApplyStatus::Duplicate);
   EXPECT_EQ(dup->results[1].status, ApplyStatus::Duplicate);
+  // With the number and stamp first given: a client whose first answer was lost is acknowledged.
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(dup->results[i].seq, results->results[i].seq);
+    EXPECT_EQ(dup->results[i].stamp, results->results[i].stamp);
+  }
 }
 
 TEST_F(SyncTest, ANewTicketGetsItsOfficialNumberFromTheServer) {

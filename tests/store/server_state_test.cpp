@@ -2,6 +2,7 @@
 #include "store/server_state.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "support/temp_dir.h"
 
@@ -34,14 +35,46 @@ TEST(ServerState, HeldTicketsAreTrackedPerReplica) {
   test::TempDir dir;
   auto s = ServerState::open(dir.file("s.db"));
   ASSERT_TRUE(s);
-  ASSERT_TRUE(s->update_held("r1", {"t1"}, {}));
-  EXPECT_TRUE(*s->holds("r1", "t1"));
-  EXPECT_FALSE(*s->holds("r2", "t1"));
-  ASSERT_TRUE(s->update_held("r1", {}, {"t1"}));
-  EXPECT_FALSE(*s->holds("r1", "t1"));
-  ASSERT_TRUE(s->update_held("r1", {"t2", "t3"}, {}));
-  EXPECT_TRUE(*s->holds("r1", "t3"));
-  EXPECT_TRUE(*s->holds("r1", "t2"));
+  ASSERT_TRUE(s->update_held("r1", {"t1"}, {}, 0, 0));  // It made t1: held from the start.
+  EXPECT_TRUE(*s->holds("r1", "t1", 0));
+  EXPECT_FALSE(*s->holds("r2", "t1", 0));
+  // Sent whole in the answer that takes the cursor to 10: held once the replica asks from 10.
+  ASSERT_TRUE(s->update_held("r1", {"t2", "t3"}, {}, 10, 10));
+  EXPECT_FALSE(*s->holds("r1", "t2", 4));  // That answer was lost: it asks from 4 again.
+  EXPECT_TRUE(*s->holds("r1", "t2", 10));
+  EXPECT_TRUE(*s->holds("r1", "t3", 12));
+  // Dropped in the answer to 20: still held for an ask from before 20 (that answer was lost).
+  ASSERT_TRUE(s->update_held("r1", {}, {"t1"}, 20, 20));
+  EXPECT_TRUE(*s->holds("r1", "t1", 10));
+  EXPECT_FALSE(*s->holds("r1", "t1", 20));
+  // Back in scope, sent whole again in the answer to 30.
+  ASSERT_TRUE(s->update_held("r1", {"t1"}, {}, 30, 30));
+  EXPECT_FALSE(*s->holds("r1", "t1", 25));
+  EXPECT_TRUE(*s->holds("r1", "t1", 30));
+  EXPECT_EQ(*s->pulled_from("r1"), 30);
+  EXPECT_EQ(*s->pulled_from("r2"), 0);
+}
+
+// A file of version 1 (before held tickets counted from the answer that sent them) keeps what its
+// replicas hold: as if taken from the start.
+TEST(ServerState, HeldTicketsOfAVersion1FileStayHeld) {
+  test::TempDir dir;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("s.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE server_schema (version INTEGER NOT NULL) STRICT;"
+                         "INSERT INTO server_schema VALUES (1);"
+                         "CREATE TABLE replica_tickets (replica TEXT NOT NULL, ticket TEXT NOT NULL,"
+                         " PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;"
+                         "INSERT INTO replica_tickets VALUES ('r1', 't1');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s) << s.error().detail;
+  EXPECT_TRUE(*s->holds("r1", "t1", 0));
+  auto again = ServerState::open(dir.file("s.db"));  // Opening again migrates nothing twice.
+  ASSERT_TRUE(again) << again.error().detail;
 }
 
 TEST(ServerState, RejectionsAreKept) {

@@ -16,7 +16,7 @@ struct Message {
   int client;
   std::string text;  // The encoded wire message (or the server's answer body).
   // Delivered exactly once, in whatever order: never lost, never repeated (what a scoped client's
-  // pulls and the answers to its pushes need of the server today: docs/protocol.md).
+  // pulls need of the server today: docs/protocol.md).
   bool once = false;
 };
 

@@ -136,8 +136,10 @@ class HttpSimulation {
   }
 
   int clients() const { return static_cast<int>(m_clients.size()); }
-  // A scoped client's pulls, and the answers to its pushes, travel once: the server changes what
-  // it believes the replica holds when it answers a pull, and a refusal is answered only once.
+  // A scoped client's pulls travel once (the answers to its pushes may be lost or repeated like
+  // anyone's). The server counts a ticket held from the answer whose cursor the replica reaches and
+  // records nothing for a request older than one it has seen, but lost and repeated pull answers
+  // still leave a scoped replica out of step now and then (one ticket, in about one run in six).
   bool once(int i) const { return m_clients[i].account.role != Role::Centre; }
   int64_t client_now(int i) const { return test::wall_ms() + m_clients[i].skew; }
   int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(m_rng); }
@@ -255,7 +257,7 @@ void HttpSimulation::deliver(const test::Message& m) {
       }
       ASSERT_TRUE(res->status == 200 || (m_scoped && (res->status == 403 || res->status == 422)))
           << res->status << " " << res->body.substr(0, 400);
-      m_net.send(test::Message{test::Message::PushReply, m.client, res->body, once(m.client)});
+      m_net.send(test::Message{test::Message::PushReply, m.client, res->body});
       return;
     }
     case test::Message::PushReply:
