@@ -130,9 +130,10 @@ bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
          (e.after && in_scope(u, e.after->community, e.after->lead_department));
 }
 
-std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u) const {
+std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u, int64_t* through) const {
   std::shared_lock lock(m_entries_mutex);
   if (cursor < m_floor) return std::nullopt;
+  if (through) *through = std::max(cursor, m_published);
   auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= cursor; });
   return std::any_of(it, m_entries.end(), [&](const Entry& e) { return concerns_entry(e, u); });
 }

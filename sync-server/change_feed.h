@@ -53,8 +53,9 @@ class ChangeFeed {
   // encode(answer), taking each change's text from the feed where it still holds it.
   std::string encode(const PullResponse& answer) const;
   // Whether a change after `cursor` may concern `u`: its ticket in u's scope before or after its
-  // commit. nullopt when the feed no longer reaches back to `cursor`.
-  std::optional<bool> concerns(int64_t cursor, const User& u) const;
+  // commit. nullopt when the feed no longer reaches back to `cursor`. `through`: the last change
+  // looked at (a commit published meanwhile is not).
+  std::optional<bool> concerns(int64_t cursor, const User& u, int64_t* through = nullptr) const;
 
   // Sleeps until a change after `seq` is published, `deadline` passes or stop() is called.
   void wait_beyond(int64_t seq, std::chrono::steady_clock::time_point deadline);

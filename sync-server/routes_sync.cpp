@@ -500,9 +500,10 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       head.from = *cursor;
       std::string text;
       bool reply = false;  // `text` holds something for the caller.
-      const std::optional<bool> concerns = scoped ? ctx.feed.concerns(looked, *user) : std::nullopt;
+      int64_t checked = looked;
+      const std::optional<bool> concerns = scoped ? ctx.feed.concerns(looked, *user, &checked) : std::nullopt;
       if (concerns == false) {
-        looked = std::max(looked, ctx.feed.last_seq());
+        looked = checked;  // Not last_seq(): a commit published since was not looked at.
       } else if (auto sent = scoped ? std::nullopt : ctx.feed.answer(head, static_cast<int>(*limit), text)) {
         reply = *sent > 0;  // Put together from the feed.
       } else {

@@ -124,6 +124,9 @@ TEST_F(ChangeFeedTest, AChangeConcernsWhoSeesItsTicketBeforeOrAfterIt) {
   EXPECT_TRUE(*feed.concerns(from, centre));
   EXPECT_FALSE(*feed.concerns(from, other));
   EXPECT_FALSE(*feed.concerns(from, pest));
+  int64_t through = 0;  // How far it looked: a pull that found nothing moves its cursor there.
+  EXPECT_FALSE(*feed.concerns(from, other, &through));
+  EXPECT_EQ(through, feed.last_seq());
   // Dispatched to a department: it and the field team that works for it see the ticket now.
   apply({m_maker.set(test::ticket_id(1), ++m_clock, EditableField::LeadDepartment, "除害站")});
   from = published();
