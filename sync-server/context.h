@@ -87,9 +87,9 @@ class PullWork {
   std::counting_semaphore<1024> m_slots;
 };
 
-// Lock order, where a handler needs more than one: store_mutex or a reader lease, then a
-// replica's pull lock, then held_mutex, state_mutex, then accounts_mutex. Never hold one across password hashing
-// or a long-poll wait.
+// Lock order, where a handler needs more than one: pull_work, then store_mutex or a reader lease,
+// then a replica's pull lock, then held_mutex, state_mutex, then accounts_mutex. Never hold one
+// across password hashing or a long-poll wait.
 struct ServerContext {
   ServerContext(Options o, Store s, AccountStore a, ServerState st, ServerState h)
       : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), state(std::move(st)),
