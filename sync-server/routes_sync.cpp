@@ -313,14 +313,17 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
 
   PushResponse out;
   int accepted = 0, duplicate = 0, rejected = 0;
-  std::optional<Refusal> first;
+  std::optional<Refusal> first;  // The one the error names: the first 403, else the first refusal.
+  auto note = [&first](const Refusal& refusal) {
+    if (!first || (first->status != 403 && refusal.status == 403)) first = refusal;
+  };
   for (size_t i = 0; i < results.size(); ++i) {
     ChangeResult& r = results[i];
     PushResult p{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail), {}};
     if (i < refused.size() && refused[i]) {
       p.code = refused[i]->code;
       record(ctx, replica, request->changes[i], *user, refused[i]->code, refused[i]->reason);
-      if (!first || (first->status != 403 && refused[i]->status == 403)) first = refused[i];
+      note(*refused[i]);
       ++rejected;
     } else if (auto again = refused_before(ctx, replica, r); again) {
       // Refused when first sent and sent again (its answer was lost): the same refusal, or the
@@ -328,8 +331,7 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
       p.status = ApplyStatus::Invalid;
       p.code = again->code;
       p.detail = again->reason;
-      Refusal repeat{again->code == "invalid" ? 422 : 403, again->code, again->reason, i};
-      if (!first || (first->status != 403 && repeat.status == 403)) first = repeat;
+      note(Refusal{again->code == "invalid" ? 422 : 403, again->code, again->reason, i});
       ++duplicate;
     } else if (r.status == ApplyStatus::Duplicate) {
       // Its first answer was lost: say again which number it was given, or a client that can no
