@@ -57,6 +57,9 @@ class ServerState {
   // The highest cursor the replica asked from when update_held last wrote for it (0: never).
   Result<int64_t> pulled_from(const std::string& replica_hex);
 
+  // Recorded before the refused change's counter is consumed, so a consumed counter always has its
+  // refusal. Should that commit then fail, the change is judged again when sent again and recorded
+  // again: the latest record of a (replica, counter) is the one rejection() returns.
   Result<void> record_rejection(const Rejection& r);
   Result<std::vector<Rejection>> rejections(int limit);
   // The refusal of a replica's change, if it was refused: what a push that sends it again hears.
