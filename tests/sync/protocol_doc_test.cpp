@@ -20,7 +20,7 @@ using json = nlohmann::json;
 struct Example {
   std::string kind;  // From the marker; empty when the block has none.
   std::string text;
-  int line = 0;      // Of the opening fence, for messages.
+  int line = 0;  // Of the opening fence, for messages.
 };
 
 std::string read_doc() {
@@ -121,8 +121,11 @@ void check_wire(const Example& e, json doc) {
   } else if (e.kind == "change") {
     // One change, as it sits in a push's `changes`.
     ASSERT_TRUE(doc.is_object() && doc.contains("id") && doc["id"].is_object()) << where(e);
-    const json push = {{"type", "push"}, {"replica", doc["id"]["replica"]}, {"schema", kWireSchema},
-                       {"client_time", 0}, {"changes", json::array({doc})}};
+    const json push = {{"type", "push"},
+                       {"replica", doc["id"]["replica"]},
+                       {"schema", kWireSchema},
+                       {"client_time", 0},
+                       {"changes", json::array({doc})}};
     auto m = decode_push_request(push.dump());
     expect_decodes(m, e);
     if (m) expect_same(doc, json::parse(encode(*m))["changes"][0].dump(), e);
@@ -195,14 +198,16 @@ void check_other(const Example& e, const json& doc) {
     EXPECT_TRUE(is_string(doc, "ticket") && is_valid_ticket_id(doc["ticket"].get<std::string>())) << where(e);
     EXPECT_TRUE(is_string(doc, "hotline_number")) << where(e);
     if (doc.contains("official_number")) {
-      EXPECT_TRUE(is_string(doc, "official_number") && is_valid_official_number(doc["official_number"].get<std::string>()))
+      EXPECT_TRUE(is_string(doc, "official_number") &&
+                  is_valid_official_number(doc["official_number"].get<std::string>()))
           << where(e);
     }
   } else if (e.kind == "blob") {
     // What an attach_photo change names: the same rules.
     ASSERT_TRUE(is_string(doc, "sha256") && is_string(doc, "type") && doc.contains("size")) << where(e);
     EXPECT_TRUE(is_valid_ticket_id(doc["sha256"].get<std::string>().substr(0, 32)) &&
-                is_valid_ticket_id(doc["sha256"].get<std::string>().substr(32)) && doc["sha256"].get<std::string>().size() == 64)
+                is_valid_ticket_id(doc["sha256"].get<std::string>().substr(32)) &&
+                doc["sha256"].get<std::string>().size() == 64)
         << where(e) << ": not 64 lowercase hex digits";
     const std::string type = doc["type"];
     EXPECT_TRUE(type == "image/jpeg" || type == "image/png" || type == "image/webp") << where(e);
@@ -211,8 +216,9 @@ void check_other(const Example& e, const json& doc) {
     EXPECT_TRUE(is_string(doc, "status") && doc["schema"].is_number_integer() && doc["tickets"].is_number_integer())
         << where(e);
   } else {
-    ADD_FAILURE() << where(e) << ": unknown example kind; mark the block <!-- example: KIND --> with a kind this "
-                                 "test knows";
+    ADD_FAILURE() << where(e)
+                  << ": unknown example kind; mark the block <!-- example: KIND --> with a kind this "
+                     "test knows";
   }
 }
 
@@ -232,8 +238,10 @@ TEST(ProtocolDoc, EveryJsonExampleIsWhatTheRealCodeReadsAndWrites) {
         EXPECT_EQ(e.kind, type) << where(e) << ": a \"" << type << "\" message marked otherwise";
       }
     }
-    if (is_wire(e.kind)) check_wire(e, j);
-    else check_other(e, j);
+    if (is_wire(e.kind))
+      check_wire(e, j);
+    else
+      check_other(e, j);
   }
 }
 
@@ -267,7 +275,8 @@ TEST(ProtocolDoc, EveryWireCodeIsNamed) {
   for (int i = 0; i < kCategoryCount; ++i) add(to_string(static_cast<Category>(i)));
   for (int i = 0; i < kUrgencyCount; ++i) add(to_string(static_cast<Urgency>(i)));
   for (ApplyStatus s : {ApplyStatus::Applied, ApplyStatus::Duplicate, ApplyStatus::Invalid}) add(to_string(s));
-  for (const std::string& c : codes) EXPECT_NE(doc.find("`" + c + "`"), std::string::npos) << "`" << c << "` is not in docs/protocol.md";
+  for (const std::string& c : codes)
+    EXPECT_NE(doc.find("`" + c + "`"), std::string::npos) << "`" << c << "` is not in docs/protocol.md";
 }
 
 // The workflow table in the document is the one in the code, row by row.
