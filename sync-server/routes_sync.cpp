@@ -350,6 +350,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     out.more = static_cast<int>(changes->size()) > limit;
     if (out.more) changes->pop_back();
     out.changes = std::move(changes).value();
+    out.next = out.changes.empty() ? cursor : out.changes.back().seq;
     return out;
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
@@ -491,7 +492,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
     if (*wait == 0 || std::chrono::steady_clock::now() >= deadline || ctx.feed.stopping()) {
       PullResponse empty;
       empty.from = *cursor;
-      empty.next = scoped ? looked : 0;
+      empty.next = looked;  // The centre's: its cursor (nothing was looked past unsent).
       res.status = 200;
       res.set_content(encode(empty), "application/json");
       return;

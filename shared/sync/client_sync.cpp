@@ -91,6 +91,7 @@ Result<PullResponse> ServerSync::take_pull(const PullRequest& request) {
   out.more = static_cast<int>(changes->size()) > request.limit;
   if (out.more) changes->pop_back();
   out.changes = std::move(changes).value();
+  out.next = out.changes.empty() ? request.cursor : out.changes.back().seq;
   return out;
 }
 

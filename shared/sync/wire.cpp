@@ -358,9 +358,10 @@ std::string encode_sequenced(const SequencedChange& s) {
 std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded) {
   // The object's keys go out sorted and "changes" sorts first, so the changes lead and the other
   // members follow as a dump of the rest would write them: the same text as encoding it whole.
-  json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}};
-  if (m.next > 0) rest["next"] = m.next;
-  if (!m.dropped.empty()) rest["dropped"] = m.dropped;
+  // `next` and `dropped` are always written (docs/protocol.md): a client need not guess.
+  json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"next", m.next},
+            {"dropped", json::array()}};
+  for (const std::string& t : m.dropped) rest["dropped"].push_back(t);
   const std::string tail = dump(rest);
   size_t size = tail.size() + 16;
   for (std::string_view e : encoded) size += e.size() + 1;
@@ -469,7 +470,7 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   PullResponse m;
   m.from = in.i64("from");
   m.more = in.boolean("more");
-  m.next = in.i64("next", false);
+  m.next = in.i64("next", false);  // Older servers left out `next` (and `dropped`).
   if (in.ok() && (m.from < 0 || m.next < 0)) in.fail("\"from\" or \"next\" out of range");
   if (!error.empty()) return invalid(error);
   if (auto d = j->find("dropped"); d != j->end()) {

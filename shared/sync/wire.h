@@ -55,11 +55,12 @@ struct PullResponse {
   int64_t from = 0;
   bool more = false;  // More changes wait after these.
   std::vector<SequencedChange> changes;
-  // The cursor to ask from next time: the last sequence number the server looked at, which may
-  // be past the last change sent when changes outside the caller's scope were skipped. 0: unset
-  // (the last change's seq is the cursor).
+  // The cursor to ask from next time: the last sequence number the answer covers, which may be
+  // past the last change sent when changes outside the caller's scope were skipped; `from` when it
+  // covers nothing. Always sent; 0 from an older server that left it out (then the last change's
+  // seq is the cursor).
   int64_t next = 0;
-  // Tickets that left the caller's scope: it should drop them.
+  // Tickets that left the caller's scope: it should drop them. Always sent, [] when none.
   std::vector<std::string> dropped;
 };
 

@@ -298,5 +298,36 @@ TEST_F(SyncTest, AClientOlderThanTheServerIsToldToUpgrade) {
   EXPECT_EQ(body(r)["error"]["code"], "upgrade_required");
 }
 
+// docs/protocol.md: every pull answer names `next` (the last sequence number it covers, the
+// cursor when it covers nothing) and `dropped` ([] when none), whoever asks and however it ends.
+TEST_F(SyncTest, EveryPullAnswerNamesItsNextCursorAndItsDroppedTickets) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(31), "河滨花园")})->status, 200);  // Seq 1, its number 2.
+  auto raw = [&](const Replica& r, int64_t cursor, int limit, int wait) {
+    auto res = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(r.id) + "&cursor=" + std::to_string(cursor) +
+                               "&limit=" + std::to_string(limit) + "&wait=" + std::to_string(wait),
+                           {{"Authorization", "Bearer " + r.token}});
+    EXPECT_TRUE(res && res->status == 200);
+    json j = res ? json::parse(res->body, nullptr, false) : json();
+    EXPECT_TRUE(j.is_object() && j["next"].is_number_integer() && j["dropped"].is_array()) << j.dump();
+    return j;
+  };
+  for (const Replica* r : {&centre, &committee}) {
+    json all = raw(*r, 0, 500, 0);
+    ASSERT_EQ(all["changes"].size(), 2u) << r->user;
+    EXPECT_EQ(all["next"], all["changes"].back()["seq"]) << r->user;
+    json first = raw(*r, 0, 1, 0);
+    EXPECT_EQ(first["next"], first["changes"].back()["seq"]) << r->user;
+    EXPECT_TRUE(first["more"].get<bool>()) << r->user;
+    const int64_t cursor = all["next"];
+    json none = raw(*r, cursor, 500, 0);  // Nothing new.
+    EXPECT_TRUE(none["changes"].empty());
+    EXPECT_EQ(none["next"], cursor) << r->user;
+    json slept = raw(*r, cursor, 500, 1);  // A long poll that times out empty.
+    EXPECT_EQ(slept["next"], cursor) << r->user;
+  }
+}
+
 }  // namespace
 }  // namespace linli

@@ -84,8 +84,9 @@ TEST(Wire, APullResultPutTogetherFromEncodedChangesIsOneCanonicalJsonText) {
     EXPECT_EQ(text, parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     EXPECT_EQ(parsed["changes"].size(), m.changes.size());
     EXPECT_EQ(parsed["from"], m.from);
-    EXPECT_EQ(parsed.contains("next"), m.next > 0);
-    EXPECT_EQ(parsed.contains("dropped"), !m.dropped.empty());
+    EXPECT_EQ(parsed["next"], m.next);  // Always there, as docs/protocol.md promises.
+    ASSERT_TRUE(parsed["dropped"].is_array());
+    EXPECT_EQ(parsed["dropped"].size(), m.dropped.size());
   }
   ASSERT_FALSE(full.changes.empty());
   EXPECT_EQ(nlohmann::json::parse(encode_sequenced(full.changes[2]))["seq"], full.changes[2].seq);
@@ -114,6 +115,15 @@ TEST(Wire, APullResultCarriesTheNextCursorAndDroppedTickets) {
   auto bad = decode_pull_response(R"({"type":"pull_result","from":0,"more":false,"changes":[],"dropped":["x"]})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().detail, "[sync.decode] \"dropped\" holds something that is not a ticket id");
+}
+
+TEST(Wire, APullResultOfAnOlderServerWithoutNextOrDroppedIsTaken) {
+  auto old = decode_pull_response(R"({"changes":[],"from":12,"more":false,"type":"pull_result"})");
+  ASSERT_TRUE(old) << old.error().detail;
+  EXPECT_EQ(old->next, 0);  // Unset: the last change's seq is the cursor.
+  EXPECT_TRUE(old->dropped.empty());
+  EXPECT_EQ(encode(PullResponse{12, false, {}, 12, {}}),
+            R"({"changes":[],"dropped":[],"from":12,"more":false,"next":12,"type":"pull_result"})");
 }
 
 TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
