@@ -291,7 +291,7 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
   if (!check_json_request(req, res)) return;
   auto request = decode_push_request(req.body);
   if (!request) {
-    if (request.error().detail == "[sync.decode] not JSON")
+    if (request.error().code == ErrorCode::NotJson)
       return send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
     return send_error(res, 400, "bad_request", request.error().detail);
   }

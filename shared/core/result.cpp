@@ -10,6 +10,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::Storage: return "storage";
     case ErrorCode::Corrupt: return "corrupt";
     case ErrorCode::Unsupported: return "unsupported";
+    case ErrorCode::NotJson: return "not_json";
   }
   return "unknown";
 }

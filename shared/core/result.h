@@ -16,6 +16,7 @@ enum class ErrorCode {
   Storage,          // The database refused: disk full, I/O error, locked.
   Corrupt,          // What was stored cannot be read back as what we wrote.
   Unsupported,      // A schema or version newer than this build understands.
+  NotJson,          // The input is not JSON at all (the wire decoder: a client's 400 bad_json).
 };
 
 std::string_view to_string(ErrorCode code);

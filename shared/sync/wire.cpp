@@ -292,7 +292,7 @@ Change read_change(const json& j, const std::string& where, std::string* error, 
 // Parses the envelope: an object whose "type" is `type`.
 Result<json> parse_message(std::string_view text, const char* type) {
   json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) return Error{ErrorCode::InvalidArgument, "[sync.decode] not JSON"};
+  if (j.is_discarded()) return Error{ErrorCode::NotJson, "[sync.decode] not JSON"};
   if (!j.is_object()) return Error{ErrorCode::InvalidArgument, "[sync.decode] not a JSON object"};
   const auto t = j.find("type");
   if (t == j.end() || !t->is_string() || t->get_ref<const std::string&>() != type)
@@ -386,7 +386,7 @@ std::string encode(const PullResponse& m) {
 
 Result<PushRequest> decode_push_request(std::string_view text) {
   auto j = parse_message(text, "push");
-  if (!j && j.error().detail == "[sync.decode] not JSON")
+  if (!j && j.error().code == ErrorCode::NotJson)
     if (auto marked = mark_bad_utf8(text)) {
       auto again = parse_message(*marked, "push");
       if (again) j = std::move(again);

@@ -115,11 +115,12 @@ class ServerProcess {
     return rc == 0 ? pid : -1;
   }
 
-  // Reads stdout until "listening on http://127.0.0.1:PORT\n" (10 s at most), then keeps draining
+  // Reads stdout until "listening on http://127.0.0.1:PORT\n" (30 s at most: seeding the demo
+  // accounts hashes four passwords, slow on a loaded machine), then keeps draining
   // it in the background so request log lines never block the server.
   int read_port() {
     std::string seen;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     char c;
     while (std::chrono::steady_clock::now() < until && read(m_out, &c, 1) == 1) {
       seen += c;
