@@ -12,9 +12,9 @@ import hashlib
 import os
 import sys
 
-COPIED = ["index.html", "linli.js", "manifest.webmanifest", "icon.svg"]
+COPIED = ["index.html", "linli.css", "linli.js", "manifest.webmanifest", "icon.svg"]
 # What the service worker pre-caches (the app shell), in the order of the hash.
-SHELL = ["index.html", "linli.js", "app.js", "app.wasm", "fonts/linli-cjk.ttf", "manifest.webmanifest", "icon.svg"]
+SHELL = ["index.html", "linli.css", "linli.js", "app.js", "app.wasm", "fonts/linli-cjk.ttf", "manifest.webmanifest", "icon.svg"]
 PRECOMPRESSED = ["app.wasm", "fonts/linli-cjk.ttf"]
 
 

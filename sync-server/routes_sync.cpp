@@ -123,9 +123,11 @@ Result<void> number_new_tickets(ServerContext& ctx, const std::vector<PushJob*>&
   size_t k = 0;
   uint64_t drafted = 0;
   for (PushJob* job : group)
-    if (!job->failure)
+    if (!job->failure) {
+      receive_stamps(ctx, job->request.changes, job->now);  // Each number is stamped after what came before it.
       for (size_t i : job->verdict.created)
         job->numbers.push_back(official_number_change(ctx, job->request.changes[i].ticket_id, (*numbers)[k++], drafted++, job->now));
+    }
   return Ok{};
 }
 

@@ -130,6 +130,8 @@ void Server::install_routes() {
   m_http->set_read_timeout(30);
   m_http->set_write_timeout(30);
 
+  // Every answer, the API's as the app's files': its Content-Type is what it is, never sniffed.
+  m_http->set_default_headers({{"X-Content-Type-Options", "nosniff"}});
   m_http->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
     return httplib::Server::HandlerResponse::Unhandled;

@@ -39,6 +39,17 @@ bool compressed_by_httplib(std::string_view type) {
 
 }  // namespace
 
+// Exactly what the app uses, all from its own origin: its scripts (linli.js, the Emscripten glue
+// app.js, the service worker sw.js), WebAssembly compiled from app.wasm ('wasm-unsafe-eval' allows
+// that and not eval), the stylesheet linli.css (no inline style: index.html has none), fetches to
+// the API and of the wasm and the font (the app hands the font's bytes to ImGui: no @font-face),
+// the icon and the manifest. Everything else is refused; the page may not be framed (clickjacking),
+// and neither <base> nor a form may send it elsewhere.
+const char* const kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
 std::string_view mime_type_for(std::string_view path) {
   const auto dot = path.rfind('.');
   const std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot + 1);
@@ -79,6 +90,10 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) con
   // Revalidate every time: the service worker keeps the offline copy, the server the truth.
   res.set_header("Cache-Control", "no-cache");
   res.set_header("Vary", "Accept-Encoding");
+  // Also on a 304: a revalidated copy takes the headers it brings. (X-Content-Type-Options is on
+  // every response: Server::install_routes.)
+  res.set_header("Content-Security-Policy", kContentSecurityPolicy);
+  res.set_header("Referrer-Policy", "no-referrer");
   if (req.get_header_value("If-None-Match") == etag) {
     res.status = 304;
     return true;

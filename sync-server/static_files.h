@@ -1,4 +1,5 @@
-// Serving the built web app from a folder: MIME types, precompressed .gz siblings, ETags.
+// Serving the built web app from a folder: MIME types, precompressed .gz siblings, ETags, and the
+// security headers of the app's pages (its Content-Security-Policy).
 // Read-only; it never serves anything outside its folder.
 #pragma once
 
@@ -13,6 +14,9 @@ struct Response;
 namespace linli::server {
 
 std::string_view mime_type_for(std::string_view path);
+
+// The Content-Security-Policy of the app's files (static_files.cpp says why each part is there).
+extern const char* const kContentSecurityPolicy;
 
 class StaticFiles {
  public:

@@ -703,6 +703,7 @@ Result<void> Store::in_one_transaction(const std::function<Result<void>()>& body
 
 int64_t Store::last_seq() { return sync().next_seq - 1; }
 Hlc Store::stamp_now(int64_t now_ms) { return sync().clock.now(now_ms); }
+void Store::receive_stamp(const Hlc& stamp, int64_t now_ms) { sync().clock.receive(stamp, now_ms); }
 int64_t Store::pull_cursor() { return sync().cursor; }
 int64_t Store::max_clock_skew_ms() { return sync().max_skew; }
 

@@ -163,6 +163,18 @@ Result<void> ServerState::update_held(const std::string& replica, const std::vec
     cursor.bind(1, replica);
     cursor.bind(2, request_cursor);
     if (cursor.step() != SQLITE_DONE) return db_error(m_db, "update_held");
+    // A drop is kept while the replica may still ask from before its answer (that answer lost: it
+    // hears the drop again). Once it has asked from a cursor at or past the answer (replica_cursors,
+    // just written: the highest cursor of a request that was not stale), every request it will
+    // still take starts there or later, where holds() says "not held" with the row or without it;
+    // only a stale request reads an older cursor, and the replica does not take its answer. So the
+    // row can no longer matter and goes. Done before this answer's own drops are written; a replica
+    // whose pulls write nothing keeps its confirmed drops until one does.
+    Stmt forget(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND dropped IS NOT NULL AND "
+                      "dropped <= (SELECT cursor FROM replica_cursors WHERE replica = ?1)");
+    if (!forget.ok()) return db_error(m_db, "update_held");
+    forget.bind(1, replica);
+    if (forget.step() != SQLITE_DONE) return db_error(m_db, "update_held");
     Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
     Stmt drop(m_db, "UPDATE replica_tickets SET dropped = ?3 WHERE replica = ?1 AND ticket = ?2");

@@ -201,6 +201,11 @@ class Store {
   int64_t last_seq();
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
+  // Takes a stamp seen in a message into the clock (HLC receive rule, clamped as ApplyMode::Accept
+  // clamps it, R11) without applying anything, so that every stamp_now after it is later: the
+  // server drafts its own changes that follow a push before the push is applied. Persisted with
+  // the next batch.
+  void receive_stamp(const Hlc& stamp, int64_t now_ms);
   // Moves the pull cursor forward (never back) to `cursor`: the server looked that far for this
   // replica and found nothing more it may see (store/history.cpp).
   Result<void> advance_pull_cursor(int64_t cursor);

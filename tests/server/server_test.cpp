@@ -112,6 +112,39 @@ TEST_F(ServerTest, UnknownApiPathsAnswerJsonErrors) {
   EXPECT_EQ(body["error"]["message"], "no such endpoint: /api/v1/nothing");
 }
 
+// The app's files carry its Content-Security-Policy (exactly what the WebAssembly app needs, no
+// inline script or style, no eval, never framed) and no referrer; every answer, the API's too, is
+// never MIME-sniffed.
+TEST_F(ServerTest, TheAppsFilesCarryTheSecurityHeadersAndEveryAnswerNosniff) {
+  const std::string csp =
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; "
+      "img-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; "
+      "frame-ancestors 'none'";
+  auto page = m_client->Get("/");
+  ASSERT_TRUE(page);
+  auto wasm = m_client->Get("/app.wasm", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(wasm);
+  auto again = m_client->Get("/", {{"If-None-Match", page->get_header_value("ETag")}});
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 304);
+  for (const auto* res : {&page.value(), &wasm.value(), &again.value()}) {
+    EXPECT_EQ(res->get_header_value("Content-Security-Policy"), csp);
+    EXPECT_EQ(res->get_header_value_count("Content-Security-Policy"), 1u);
+    EXPECT_EQ(res->get_header_value("Referrer-Policy"), "no-referrer");
+    EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(res->get_header_value_count("X-Content-Type-Options"), 1u);
+  }
+  auto health = m_client->Get("/healthz");
+  auto missing_api = m_client->Get("/api/v1/nothing");
+  auto missing_file = m_client->Get("/nothing.js");
+  auto unauthenticated = m_client->Post("/api/v1/sync/push", "{}", "application/json");
+  for (const auto* res : {&health, &missing_api, &missing_file, &unauthenticated}) {
+    ASSERT_TRUE(*res);
+    EXPECT_EQ((*res)->get_header_value("X-Content-Type-Options"), "nosniff") << (*res)->status;
+    EXPECT_EQ((*res)->get_header_value_count("X-Content-Type-Options"), 1u);
+  }
+}
+
 TEST_F(ServerTest, StopsCleanlyOnSigterm) {
   ASSERT_TRUE(m_client->Get("/healthz"));
   EXPECT_EQ(m_server->stop(), 0);

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <string>
+#include <vector>
+
 #include "support/temp_dir.h"
 
 namespace linli {
@@ -53,6 +56,55 @@ TEST(ServerState, HeldTicketsAreTrackedPerReplica) {
   EXPECT_TRUE(*s->holds("r1", "t1", 30));
   EXPECT_EQ(*s->pulled_from("r1"), 30);
   EXPECT_EQ(*s->pulled_from("r2"), 0);
+}
+
+// The rows replica_tickets keeps for one replica, as "ticket:since:dropped" ("-": not dropped).
+std::vector<std::string> held_rows(const std::string& path, const std::string& replica) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> rows;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return rows;
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT ticket, since, coalesce(dropped, '-') FROM replica_tickets WHERE replica = ? ORDER BY ticket",
+                     -1, &q, nullptr);
+  sqlite3_bind_text(q, 1, replica.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(q) == SQLITE_ROW)
+    rows.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) + ":" +
+                   reinterpret_cast<const char*>(sqlite3_column_text(q, 1)) + ":" +
+                   reinterpret_cast<const char*>(sqlite3_column_text(q, 2)));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return rows;
+}
+
+// A dropped ticket's row stays while the replica may ask again from before the answer that dropped
+// it (that answer lost), and goes once it has asked from that answer's cursor or later: from there
+// on holds() says the same without the row.
+TEST(ServerState, ADroppedTicketIsForgottenOnceTheReplicaAsksFromPastTheDrop) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->update_held("r1", {"t1", "t2"}, {}, 10, 0));
+  ASSERT_TRUE(s->update_held("r2", {"t1"}, {}, 10, 0));
+  ASSERT_TRUE(s->update_held("r2", {}, {"t1"}, 15, 10));  // r2 never asks from 15: its row stays.
+  ASSERT_TRUE(s->update_held("r1", {}, {"t1"}, 20, 10));
+  // That answer was lost: r1 asks from 10 again and hears the drop again, in the answer to 25.
+  EXPECT_TRUE(*s->holds("r1", "t1", 10));
+  ASSERT_TRUE(s->update_held("r1", {}, {"t1"}, 25, 10));
+  EXPECT_TRUE(*s->holds("r1", "t1", 10));
+  EXPECT_FALSE(*s->holds("r1", "t1", 25));
+  EXPECT_EQ(held_rows(dir.file("s.db"), "r1"), (std::vector<std::string>{"t1:10:25", "t2:10:-"}));
+  // r1 took it: it asks from 25, and that answer sends t3. The drop of t1 can no longer matter.
+  ASSERT_TRUE(s->update_held("r1", {"t3"}, {}, 30, 25));
+  EXPECT_EQ(held_rows(dir.file("s.db"), "r1"), (std::vector<std::string>{"t2:10:-", "t3:30:-"}));
+  for (int64_t cursor : {25, 30, 40}) {  // Every cursor r1 may still ask from: as before.
+    EXPECT_FALSE(*s->holds("r1", "t1", cursor)) << cursor;
+    EXPECT_TRUE(*s->holds("r1", "t2", cursor)) << cursor;
+  }
+  EXPECT_EQ(held_rows(dir.file("s.db"), "r2"), (std::vector<std::string>{"t1:10:15"}));
+  // t1 comes back into r1's scope later: held again from the answer that sends it.
+  ASSERT_TRUE(s->update_held("r1", {"t1"}, {}, 50, 30));
+  EXPECT_FALSE(*s->holds("r1", "t1", 30));
+  EXPECT_TRUE(*s->holds("r1", "t1", 50));
 }
 
 // A file of version 1 (before held tickets counted from the answer that sent them) keeps what its
