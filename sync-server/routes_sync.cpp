@@ -377,24 +377,24 @@ std::optional<int64_t> int_param(const httplib::Request& req, const char* name, 
 }
 
 // What the replica's pull says it took (ServerState::take_answer), before its answer is computed.
-// `answer` is set when the request needs no scan: a stale one (its client will not take the answer)
-// or one naming an answer the server does not have: the replica is asked to start over from 0, and
-// until that scan has passed the log's end every ticket it meets out of scope is dropped (the
-// replica may hold it).
+// `answer` is set when the request needs no scan: a stale one (its client will not take the
+// answer), or one naming an answer the server does not have, or one from before the replica was
+// told to start over (that answer may have been lost): the replica is asked to start over from 0,
+// and until that scan has passed the log's end (at the moment the server lost track) every ticket
+// it meets out of scope is dropped (the replica may hold it).
 Result<AnswerChain> take_answer(ServerContext& ctx, const std::string& replica, int64_t took, int64_t from,
                                 std::optional<PullResponse>& answer) {
   std::lock_guard held_lock(ctx.held_mutex);
   auto chain = ctx.held.take_answer(replica, took, from);
   if (!chain) return chain.error();
-  if (chain->took == Took::Stale || chain->took == Took::Unknown) {
-    answer.emplace();
-    answer->from = from;
-    answer->took = took;
-  }
+  if (chain->took != Took::Stale && chain->took != Took::Restarted && chain->took != Took::Unknown) return chain;
+  answer.emplace();
+  answer->from = from;
+  answer->took = took;
+  answer->start_over = chain->took != Took::Stale;
   if (chain->took == Took::Unknown) {
     const int64_t until = std::max(ctx.feed.last_seq(), from);
     if (auto r = ctx.held.start_over(replica, until); !r) return r.error();
-    answer->start_over = true;
     chain->unsure_until = until;
   }
   return chain;
@@ -507,7 +507,8 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   if (!sent_whole.empty() || !out.dropped.empty()) {
     if (req.took) {
       std::lock_guard held_lock(ctx.held_mutex);
-      auto id = ctx.held.record_answer(replica, PendingAnswer{*req.took, req.from, last_seen, sent_whole, out.dropped});
+      auto id = ctx.held.record_answer(replica, PendingAnswer{*req.took, req.from, last_seen, sent_whole, out.dropped},
+                                       ctx.options.kept_answers);
       if (!id) return id.error();
       out.answer = *id;
     } else if (!stale) {

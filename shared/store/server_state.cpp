@@ -94,6 +94,7 @@ const char* to_string(Took t) {
     case Took::Applied: return "applied";
     case Took::Again: return "again";
     case Took::Stale: return "stale";
+    case Took::Restarted: return "restarted";
     case Took::Unknown: return "unknown";
   }
   return "?";
@@ -254,7 +255,8 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
   }
   // Most pulls write nothing: they name no answer, or the one counted already.
   if (answer == 0) return chain.took = Took::Nothing, chain;
-  if (answer <= floor || answer < chain.taken) return chain.took = Took::Stale, chain;
+  if (answer <= floor) return chain.took = Took::Restarted, chain;
+  if (answer < chain.taken) return chain.took = Took::Stale, chain;
   if (answer == chain.taken) return chain.took = Took::Again, chain;
   PendingAnswer pending;
   {
@@ -302,7 +304,7 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
   return chain;
 }
 
-Result<int64_t> ServerState::record_answer(const std::string& replica, const PendingAnswer& a) {
+Result<int64_t> ServerState::record_answer(const std::string& replica, const PendingAnswer& a, int keep) {
   if (auto r = exec("BEGIN IMMEDIATE", "record_answer"); !r) return r.error();
   auto write = [&]() -> Result<int64_t> {
     Stmt ins(m_db, "INSERT INTO replica_answers (replica, parent, from_cursor, next_cursor, sent, dropped) "
@@ -320,7 +322,7 @@ Result<int64_t> ServerState::record_answer(const std::string& replica, const Pen
                      "(SELECT id FROM replica_answers WHERE replica = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)");
     if (!evict.ok()) return db_error(m_db, "record_answer");
     evict.bind(1, replica);
-    evict.bind(2, int64_t{kKeptAnswers});
+    evict.bind(2, int64_t{keep});
     if (evict.step() != SQLITE_DONE) return db_error(m_db, "record_answer");
     if (auto r = exec("COMMIT", "record_answer"); !r) return r.error();
     return id;

@@ -31,6 +31,8 @@ enum class Took {
   Applied,  // The answer it names is now counted: its tickets held or gone.
   Again,    // It names the answer counted last again (the answer to its last pull was lost): harmless.
   Stale,    // It names an older answer: a late or repeated request, whose answer it will not take.
+  Restarted,  // It names an answer from before it was told to start over: it has not heard (the
+              // answer that told it was lost), or this is a late request. Tell it again.
   Unknown,  // The server does not have that answer (evicted, lost) or it does not follow the one
             // counted last: the server no longer knows what the replica holds.
 };
@@ -51,7 +53,7 @@ struct PendingAnswer {
   std::vector<std::string> sent, dropped;
 };
 
-// Pending answers kept per replica: a replica that names an older one has to start over.
+// Pending answers kept per replica by default: a replica that names an older one has to start over.
 inline constexpr int kKeptAnswers = 16;
 
 class ServerState {
@@ -96,7 +98,7 @@ class ServerState {
   //
   //   took named            | outcome
   //   0                     | Nothing
-  //   <= the restart floor  | Stale     (from before the replica last started over)
+  //   <= the restart floor  | Restarted (from before the replica was told to start over)
   //   < taken               | Stale
   //   == taken              | Again
   //   pending, parent ==    | Applied   (taken := it)
@@ -104,10 +106,10 @@ class ServerState {
   //   anything else         | Unknown   (the caller asks the replica to start over)
   Result<AnswerChain> take_answer(const std::string& replica_hex, int64_t answer, int64_t cursor);
   // Keeps an answer pending and returns its id (never given twice); keeps only the replica's
-  // newest kKeptAnswers.
-  Result<int64_t> record_answer(const std::string& replica_hex, const PendingAnswer& answer);
+  // newest `keep`.
+  Result<int64_t> record_answer(const std::string& replica_hex, const PendingAnswer& answer, int keep = kKeptAnswers);
   // The replica is asked to start over from cursor 0, naming no answer: its chain restarts (taken
-  // 0; answers named from before are Stale), its pending answers go, and, as the server no longer
+  // 0; answers named from before are Restarted), its pending answers go, and, as the server no longer
   // knows what it holds, any ticket with a change up to `unsure_until` may be held: a pull drops
   // one that is out of its scope.
   Result<void> start_over(const std::string& replica_hex, int64_t unsure_until);

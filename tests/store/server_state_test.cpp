@@ -160,8 +160,9 @@ TEST(ServerState, AReplicaToldToStartOverBeginsANewChainAndItsOldAnswersAreStale
   EXPECT_EQ(chain->took, Took::Nothing);
   EXPECT_EQ(chain->taken, 0);
   EXPECT_EQ(chain->unsure_until, 40);
-  EXPECT_EQ(s->take_answer("r1", old_answer, 20)->took, Took::Stale);  // From before: a late request.
-  EXPECT_EQ(s->take_answer("r1", pending, 30)->took, Took::Stale);
+  // From before: a late request, or the answer telling it to start over was lost.
+  EXPECT_EQ(s->take_answer("r1", old_answer, 20)->took, Took::Restarted);
+  EXPECT_EQ(s->take_answer("r1", pending, 30)->took, Took::Restarted);
   EXPECT_FALSE(*s->holds("r1", "t2", 30));
   auto fresh = s->record_answer("r1", PendingAnswer{0, 0, 50, {"t3"}, {"t1"}});
   ASSERT_TRUE(fresh);
