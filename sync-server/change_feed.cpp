@@ -12,16 +12,6 @@ constexpr size_t kMaxKnownTickets = 200'000;  // Beyond this the scope map start
 
 }  // namespace
 
-bool in_scope(const User& u, std::string_view community, std::string_view lead_department) {
-  switch (u.role) {
-    case Role::Centre: return true;
-    case Role::Committee: return community == u.scope;
-    case Role::Department: return lead_department == u.scope;
-    case Role::Field: return lead_department == u.scope || community == u.scope;
-  }
-  return false;
-}
-
 void ChangeFeed::start_after(int64_t last_seq) {
   {
     std::unique_lock lock(m_entries_mutex);
@@ -99,6 +89,7 @@ std::optional<size_t> ChangeFeed::answer(PullResponse head, int limit, std::stri
   std::vector<std::string_view> encoded;
   for (; it != m_entries.end() && static_cast<int>(encoded.size()) < limit; ++it) encoded.push_back(it->json);
   head.more = it != m_entries.end();
+  head.next = encoded.empty() ? head.from : std::prev(it)->seq;  // The last change it covers.
   head.changes.clear();
   text = encode_pull_response(head, encoded);
   return encoded.size();

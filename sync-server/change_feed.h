@@ -20,16 +20,20 @@
 #include <unordered_map>
 
 #include "core/result.h"
+#include "policy/write_policy.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "sync/wire.h"
 
 namespace linli::server {
 
-// Whether `u` may see a ticket of this community led by this department: the centre everything; a
-// committee its community; a department what it leads; a field team what it leads or the
-// community it walks.
-bool in_scope(const User& u, std::string_view community, std::string_view lead_department);
+// The signed-in user as the write policy sees it.
+inline Actor actor_of(const User& u) { return Actor{u.role, u.scope}; }
+// Whether `u` may see a ticket of this community led by this department: the policy's may_see
+// (policy/write_policy.h), the one rule for reads and writes.
+inline bool in_scope(const User& u, std::string_view community, std::string_view lead_department) {
+  return may_see(actor_of(u), community, lead_department);
+}
 
 class ChangeFeed {
  public:

@@ -1,6 +1,7 @@
 // POST /api/v1/sync/push and GET /api/v1/sync/pull: the server's half of the sync protocol
-// (docs/protocol.md). A push is checked whole before anything is applied — who may write what,
-// where, in which order — then applied in one transaction; a pull hands out what the caller may see.
+// (docs/protocol.md). A push is judged before anything is applied — who sends it, in which order,
+// then each change against the write policy (shared/sync/push_judge.h) — and what passed is applied
+// in one transaction, each refused change answered on its own; a pull hands out what the caller may see.
 #include <httplib.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "group_commit.h"
 #include "core/workflow.h"
 #include "http_util.h"
+#include "sync/push_judge.h"
 #include "sync/wire.h"
 
 namespace linli::server {
@@ -30,60 +32,26 @@ std::chrono::milliseconds linger() {
   return std::chrono::milliseconds(50 + random() % 101);
 }
 
-// Where a user may read and write (change_feed.h has the rule).
+// Where a user may read (the write policy's may_see; change_feed.h).
 bool in_scope(const User& u, const TicketState& t) { return server::in_scope(u, t.ticket.community, t.lead_department); }
 
-// The state a ticket has the moment its CreateTicket change applies.
-TicketState state_of_new(const Change& create) {
-  TicketState s;
-  s.exists = true;
-  s.ticket = create.ticket;
-  return s;
-}
-
-struct Refusal {
-  int status;
-  std::string code;
-  std::string reason;
-  size_t index;
-};
-
-// Checks one not-yet-applied change against the signed-in user. The ticket state is the one the
-// server holds now (changes earlier in the same push that create the ticket count too).
-std::optional<Refusal> check_change(const User& u, const Change& c, const std::optional<TicketState>& state, size_t i) {
-  if (c.kind == ChangeKind::SetField && c.field == EditableField::OfficialNumber)
-    return Refusal{403, "forbidden", "only the server gives official numbers", i};
-  if (c.kind == ChangeKind::CreateTicket) {
-    if (!in_scope(u, state_of_new(c)))
-      return Refusal{403, "out_of_scope", "a " + std::string(to_string(u.role)) + " of " + u.scope +
-                                              " may not create a ticket in " + c.ticket.community, i};
-    return std::nullopt;
+// The HTTP status of a push that holds a refusal of this code: authorization refusals are 403.
+int status_of(RefusalCode code) {
+  switch (code) {
+    case RefusalCode::Forbidden:
+    case RefusalCode::OutOfScope: return 403;
+    case RefusalCode::NotFound: return 404;
+    case RefusalCode::AlreadyExists: return 409;
+    case RefusalCode::Invalid: return 422;
   }
-  if (!state || !state->exists)
-    return std::nullopt;  // The store decides what a change to an unknown ticket does (R1).
-  if (!in_scope(u, *state))
-    return Refusal{403, "out_of_scope", "ticket " + c.ticket_id + " is outside " + u.name + "'s scope (" + u.scope + ")", i};
-  if (c.kind == ChangeKind::SetField && u.role != Role::Centre &&
-      (c.field == EditableField::Community || c.field == EditableField::LeadDepartment))
-    return Refusal{403, "forbidden", "only the centre dispatches: a " + std::string(to_string(u.role)) +
-                                         " may not change " + std::string(to_string(c.field)), i};
-  if (c.kind == ChangeKind::Transition && !role_may(u.role, c.action))
-    return Refusal{403, "forbidden", "a " + std::string(to_string(u.role)) + " may not " +
-                                         std::string(to_string(c.action)) + " a ticket", i};
-  return std::nullopt;
+  return 422;
 }
 
-nlohmann::json refusal_json(const Refusal& r) {
-  return {{"error", {{"code", r.code}, {"message", r.reason}, {"change", r.index}}}};
+nlohmann::json error_body(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
 }
 
-void record(ServerContext& ctx, const std::string& replica, const Change& c, const User& u, const std::string& code,
-            const std::string& reason) {
-  std::lock_guard lock(ctx.state_mutex);
-  ctx.state.record_rejection({replica, c.id.counter, u.name, code, reason, now_ms()}).ok();
-}
-
-// One push waiting for the writer. Pushes that arrive while the writer is busy are checked one
+// One push waiting for the writer. Pushes that arrive while the writer is busy are judged one
 // after another and applied together in one transaction (group commit): one fsync for them all,
 // and each answered only after that commit.
 struct PushJob {
@@ -91,81 +59,63 @@ struct PushJob {
   const PushRequest& request;
   int64_t now;
   // Filled in by the group's writer.
-  std::vector<std::optional<Refusal>> refused;
-  std::vector<bool> fresh;          // Not a duplicate: new to the server.
-  std::vector<size_t> number_after; // The push's new tickets: the indexes of their creations.
-  std::vector<Change> numbers;      // Their official numbers, by the server: numbers[k] goes in
-                                    // after the change number_after[k].
+  PushVerdict verdict;
+  std::vector<Change> numbers;      // Official numbers of the accepted creates, by the server:
+                                    // numbers[k] goes in after the change verdict.created[k].
   std::vector<ChangeResult> results;
   std::optional<std::pair<int, nlohmann::json>> failure;  // The push was not applied: status, body.
 };
 
-nlohmann::json error_body(const std::string& code, const std::string& message) {
-  return {{"error", {{"code", code}, {"message", message}}}};
-}
-
-// What the pushes before this one in a group left behind, as this one must see it: each
-// replica's last counter, and tickets as they were plus those the group created.
-struct GroupView {
-  std::map<ReplicaId, uint64_t> applied;
-  std::map<std::string, std::optional<TicketState>> states;
-};
-
-// Checks a whole push before anything is applied: counters without holes, then each change
-// against the caller's scope and role; a refused change is answered, recorded, and its counter
-// consumed. Notes each new ticket, to be numbered. The writer holds store_mutex.
-void check_push(ServerContext& ctx, PushJob& job, GroupView& view) {
-  const auto& changes = job.request.changes;
-  job.refused.assign(changes.size(), std::nullopt);
-  job.fresh.assign(changes.size(), false);
-  const ReplicaId& replica = job.request.replica;
-  auto known = view.applied.find(replica);
-  uint64_t expect = (known != view.applied.end() ? known->second : ctx.store.applied_counter(replica)) + 1;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const Change& c = changes[i];
-    if (c.id.counter < expect) continue;  // A duplicate: the store reports it (R9).
-    if (c.id.counter > expect) {
-      nlohmann::json body = error_body("gap", "change " + to_string(c.id) + " came before counter " +
-                                                  std::to_string(expect) + ": send that one first");
-      body["error"]["expected_counter"] = expect;
-      job.failure.emplace(409, std::move(body));
-      return;
-    }
-    job.fresh[i] = true;
-    ++expect;
-  }
-  for (size_t i = 0; i < changes.size(); ++i) {
-    if (!job.fresh[i]) continue;
-    const Change& c = changes[i];
-    if (auto v = validate_change(c); !v) {
-      job.refused[i] = Refusal{422, "invalid", v.error().detail, i};
+// Judges each push of a group in arrival order against what the pushes before it left
+// (shared/sync/push_judge.h). The writer holds store_mutex.
+void judge_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
+  PushView view([&ctx](const std::string& ticket) -> Result<TicketState> {
+    auto st = ctx.store.get_ticket_state(ticket);
+    if (!st) return st.error();
+    return st->value_or(TicketState{});
+  });
+  for (PushJob* job : group) {
+    const ReplicaId& replica = job->request.replica;
+    auto verdict = judge_push(job->user.name, actor_of(job->user), job->request, ctx.store.applied_counter(replica), view);
+    if (!verdict) {
+      job->failure.emplace(500, error_body("storage", verdict.error().detail));
       continue;
     }
-    auto it = view.states.find(c.ticket_id);
-    if (it == view.states.end()) {
-      auto st = ctx.store.get_ticket_state(c.ticket_id);
-      if (!st) {
-        job.number_after.clear();
-        return void(job.failure.emplace(500, error_body("storage", st.error().detail)));
-      }
-      it = view.states.emplace(c.ticket_id, *st).first;
-    }
-    if ((job.refused[i] = check_change(job.user, c, it->second, i))) continue;
-    if (c.kind != ChangeKind::CreateTicket) continue;
-    it->second = state_of_new(c);  // Later changes, of this push and the next, see it.
-    job.number_after.push_back(i);  // Numbered once the whole group is checked (number_new_tickets).
+    job->verdict = std::move(verdict).value();
+    const PushVerdict& v = job->verdict;
+    if (!v.failure) continue;
+    nlohmann::json body = error_body(std::string(to_string(*v.failure)), v.failure_detail);
+    if (*v.failure == PushFailure::Gap) body["error"]["expected_counter"] = v.expected_counter;
+    job->failure.emplace(*v.failure == PushFailure::Gap ? 409 : 403, std::move(body));
   }
-  view.applied[replica] = expect - 1;
 }
 
-// Gives the new tickets of a checked group their official numbers, in one transaction of the
+// Records the group's refusals before their counters are consumed (ServerState::record_rejection):
+// a change the server will answer "duplicate" from now on always has its refusal to repeat.
+Result<void> record_refusals(ServerContext& ctx, const std::vector<PushJob*>& group) {
+  std::lock_guard lock(ctx.state_mutex);
+  for (const PushJob* job : group) {
+    if (job->failure) continue;
+    const auto& changes = job->request.changes;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const auto& refused = job->verdict.refused[i];
+      if (!refused) continue;
+      Rejection r{to_hex(job->request.replica), changes[i].id.counter, job->user.name,
+                  std::string(to_string(refused->code)), refused->reason, job->now};
+      if (auto ok = ctx.state.record_rejection(r); !ok) return ok;
+    }
+  }
+  return Ok{};
+}
+
+// Gives the new tickets of a judged group their official numbers, in one transaction of the
 // server's state, and drafts the changes that carry them: they go in the same transaction as the
 // tickets, so a crash cannot part them.
 Result<void> number_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& group) {
   std::vector<std::string> tickets;
   for (const PushJob* job : group)
     if (!job->failure)
-      for (size_t i : job->number_after) tickets.push_back(job->request.changes[i].ticket_id);
+      for (size_t i : job->verdict.created) tickets.push_back(job->request.changes[i].ticket_id);
   auto numbers = [&] {
     std::lock_guard lock(ctx.state_mutex);
     return ctx.state.official_numbers(tickets, group.front()->now);
@@ -175,30 +125,32 @@ Result<void> number_new_tickets(ServerContext& ctx, const std::vector<PushJob*>&
   uint64_t drafted = 0;
   for (PushJob* job : group)
     if (!job->failure)
-      for (size_t i : job->number_after)
+      for (size_t i : job->verdict.created)
         job->numbers.push_back(official_number_change(ctx, job->request.changes[i].ticket_id, (*numbers)[k++], drafted++, job->now));
   return Ok{};
 }
 
-// Applies a checked push in counter order: runs of allowed changes (with the numbers of the
+// Applies a judged push in counter order: runs of accepted changes (with the numbers of the
 // tickets they create), and for each refused change its counter consumed (skip_change) so later
 // changes do not wait on it. Inside the group's transaction.
-Result<void> apply_checked(ServerContext& ctx, PushJob& job) {
+Result<void> apply_judged(ServerContext& ctx, PushJob& job) {
   const auto& changes = job.request.changes;
+  const auto& refused = job.verdict.refused;
+  const auto& created = job.verdict.created;
   size_t next_number = 0;
   size_t i = 0;
   while (i < changes.size()) {
-    if (job.refused[i]) {
+    if (refused[i]) {
       if (auto s = ctx.store.skip_change(changes[i].id); !s) return s.error();
       job.results.push_back(
-          ChangeResult{changes[i].id, ApplyStatus::Invalid, 0, changes[i].stamp, 0, Effect::Rejected, job.refused[i]->reason});
+          ChangeResult{changes[i].id, ApplyStatus::Invalid, 0, changes[i].stamp, 0, Effect::Rejected, refused[i]->reason});
       ++i;
       continue;
     }
     size_t j = i;
-    while (j < changes.size() && !job.refused[j]) ++j;
+    while (j < changes.size() && !refused[j]) ++j;
     std::vector<Change> run(changes.begin() + static_cast<std::ptrdiff_t>(i), changes.begin() + static_cast<std::ptrdiff_t>(j));
-    for (; next_number < job.numbers.size() && job.number_after[next_number] < j; ++next_number)
+    for (; next_number < job.numbers.size() && created[next_number] < j; ++next_number)
       run.push_back(job.numbers[next_number]);
     auto applied = ctx.store.apply_changes(run, ApplyMode::Accept, job.now);
     if (!applied) return applied.error();
@@ -217,24 +169,24 @@ Result<void> hold_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& g
   for (const PushJob* job : group) {
     if (job->failure || job->user.role == Role::Centre) continue;  // The centre's pulls are not scoped.
     std::vector<std::string> created;
-    for (size_t i : job->number_after) created.push_back(job->request.changes[i].ticket_id);
+    for (size_t i : job->verdict.created) created.push_back(job->request.changes[i].ticket_id);
     if (auto r = ctx.held.update_held(to_hex(job->request.replica), created, {}, 0, 0); !r) return r;
   }
   return Ok{};
 }
 
-// The writer's turn: checks each push of the group in arrival order, then applies those that
+// The writer's turn: judges each push of the group in arrival order, then applies those that
 // passed in one transaction, publishes the commit, and answers them all.
 void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
   std::lock_guard lock(ctx.store_mutex);
-  GroupView view;
-  for (PushJob* job : group) check_push(ctx, *job, view);
-  auto r = number_new_tickets(ctx, group);
+  judge_group(ctx, group);
+  auto r = record_refusals(ctx, group);
+  if (r) r = number_new_tickets(ctx, group);
   if (r) r = hold_new_tickets(ctx, group);
   if (r) r = ctx.store.in_one_transaction([&]() -> Result<void> {
     for (PushJob* job : group)
       if (!job->failure)
-        if (auto a = apply_checked(ctx, *job); !a) return a;
+        if (auto a = apply_judged(ctx, *job); !a) return a;
     return Ok{};
   });
   if (!r) {
@@ -246,11 +198,10 @@ void write_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
 }
 
 // The refusal recorded for a change the store calls a duplicate, if it was refused when first sent.
-std::optional<Rejection> refused_before(ServerContext& ctx, const std::string& replica, const ChangeResult& r) {
-  if (r.status != ApplyStatus::Duplicate) return std::nullopt;
+Result<std::optional<Rejection>> refused_before(ServerContext& ctx, const std::string& replica, const ChangeResult& r) {
+  if (r.status != ApplyStatus::Duplicate) return std::optional<Rejection>{};
   std::lock_guard lock(ctx.state_mutex);
-  auto found = ctx.state.rejection(replica, r.id.counter);
-  return found ? *found : std::nullopt;
+  return ctx.state.rejection(replica, r.id.counter);
 }
 
 // A ticket created before its number could be given (a server of an older build, a crash in
@@ -266,20 +217,84 @@ void number_if_missing(ServerContext& ctx, const std::vector<Change>& changes, c
     if (auto number = official_number_change(ctx, changes[i].ticket_id, batch.size(), now))
       batch.push_back(std::move(number).value());
   }
+  // Best effort: a failure here leaves the ticket unnumbered, and the next send of its create
+  // tries again; the push's own changes are committed and answered either way.
   if (!batch.empty() && ctx.store.apply_changes(batch, ApplyMode::Accept, now)) ctx.publish_commit();
 }
 
+// The refusal a push's error names: the first authorization refusal (403), else the first.
+struct Named {
+  RefusalCode code;
+  std::string reason;
+  size_t index;
+};
+void name_refusal(std::optional<Named>& named, RefusalCode code, const std::string& reason, size_t i) {
+  if (!named || (status_of(named->code) != 403 && status_of(code) == 403)) named = Named{code, reason, i};
+}
+
+// The answer to a push once applied: one result per change, every result in the body whatever
+// the status, a refused change sent again answered with its first refusal.
+Result<std::string> answer_push(ServerContext& ctx, PushJob& job, int& status) {
+  const std::string replica = to_hex(job.request.replica);
+  PushResponse out;
+  int accepted = 0, duplicate = 0, rejected = 0;
+  std::optional<Named> named;
+  for (size_t i = 0; i < job.results.size(); ++i) {
+    ChangeResult& r = job.results[i];
+    PushResult p{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail), {}};
+    auto again = refused_before(ctx, replica, r);
+    if (!again) return again.error();
+    if (const auto& refused = job.verdict.refused[i]) {
+      p.code = to_string(refused->code);
+      name_refusal(named, refused->code, refused->reason, i);
+      ++rejected;
+    } else if (*again) {
+      // Refused when first sent and sent again (its answer was lost): the same refusal, or the
+      // client would keep it unsent for good. Its counter was consumed then; nothing is recorded.
+      const RefusalCode code = parse_refusal_code((*again)->code).value_or(RefusalCode::Invalid);
+      p.status = ApplyStatus::Invalid;
+      p.code = (*again)->code;
+      p.detail = (*again)->reason;
+      name_refusal(named, code, (*again)->reason, i);
+      ++duplicate;
+    } else if (r.status == ApplyStatus::Duplicate) {
+      // Its first answer was lost: say again which number it was given, or a client that can no
+      // longer pull it (its ticket left the scope) would keep it unsent for good.
+      auto reader = ctx.readers.acquire();
+      auto known = reader.get().store.sequenced_change(r.id);
+      if (!known) return known.error();
+      if (*known) {
+        p.seq = (*known)->seq;
+        p.stamp = (*known)->change.stamp;
+      }
+      ++duplicate;
+    } else {
+      ++accepted;
+    }
+    out.results.push_back(std::move(p));
+  }
+  ctx.metrics.count_changes("accepted", accepted);
+  ctx.metrics.count_changes("duplicate", duplicate);
+  ctx.metrics.count_changes("rejected", rejected);
+  status = named ? status_of(named->code) : 200;
+  std::string body = encode(out);
+  if (!named) return body;
+  auto j = nlohmann::json::parse(body);
+  j["error"] = {{"code", to_string(named->code)}, {"message", named->reason}, {"change", named->index}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The routes' half of a push: authenticate, decode, check the schema and the replica's owner,
+// hand it to the writer (judge_push, then apply), encode the answer.
 void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Request& req, httplib::Response& res) {
   const auto user = authenticate(ctx, req, res);
   if (!user) return;
   if (!check_json_request(req, res)) return;
   auto request = decode_push_request(req.body);
   if (!request) {
-    const std::string& why = request.error().detail;
-    if (why == "[sync.decode] not JSON") return send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
-    // A change that breaks its own rules (validate_change) is well-formed JSON that cannot be taken.
-    if (why.find("[change] ") != std::string::npos) return send_error(res, 422, "invalid", why);
-    return send_error(res, 400, "bad_request", why);
+    if (request.error().detail == "[sync.decode] not JSON")
+      return send_error(res, 400, "bad_json", "the body is not valid JSON (or not valid UTF-8)");
+    return send_error(res, 400, "bad_request", request.error().detail);
   }
   if (request->schema < kMinClientSchema)  // 0: a client from before the schema was sent.
     return send_error(res, 426, "upgrade_required", "this server needs wire schema " + std::to_string(kMinClientSchema) +
@@ -295,71 +310,18 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
     if (*owner != user->name)
       return send_error(res, 403, "forged_replica", "replica " + replica + " belongs to another user");
   }
-  // A replica or an author that is not the caller's is a lie about who writes: refuse it all.
-  for (const Change& c : request->changes) {
-    if (c.id.replica != request->replica)
-      return send_error(res, 403, "forged_replica", "change " + to_string(c.id) + " is not the pushing replica's");
-    if (c.author.user != user->name || c.author.role != user->role)
-      return send_error(res, 403, "forged_author", "change " + to_string(c.id) + " names author " + c.author.user +
-                                                       ", not the signed-in " + user->name);
-  }
   ctx.metrics.saw_replica(replica, now);
 
-  PushJob job{*user, *request, now, {}, {}, {}, {}, {}, {}};
+  PushJob job{*user, *request, now, {}, {}, {}, {}};
   pushes.submit(&job, [&ctx](const std::vector<PushJob*>& group) { write_group(ctx, group); });
   if (job.failure) return send_json(res, job.failure->first, job.failure->second);
-  std::vector<ChangeResult>& results = job.results;
-  const std::vector<std::optional<Refusal>>& refused = job.refused;
-  number_if_missing(ctx, request->changes, results, now);
-
-  PushResponse out;
-  int accepted = 0, duplicate = 0, rejected = 0;
-  std::optional<Refusal> first;  // The one the error names: the first 403, else the first refusal.
-  auto note = [&first](const Refusal& refusal) {
-    if (!first || (first->status != 403 && refusal.status == 403)) first = refusal;
-  };
-  for (size_t i = 0; i < results.size(); ++i) {
-    ChangeResult& r = results[i];
-    PushResult p{r.id, r.status, r.seq, r.stamp, r.skew_ms, std::move(r.detail), {}};
-    if (i < refused.size() && refused[i]) {
-      p.code = refused[i]->code;
-      record(ctx, replica, request->changes[i], *user, refused[i]->code, refused[i]->reason);
-      note(*refused[i]);
-      ++rejected;
-    } else if (auto again = refused_before(ctx, replica, r); again) {
-      // Refused when first sent and sent again (its answer was lost): the same refusal, or the
-      // client would keep it unsent for good. Its counter was consumed then; nothing is recorded.
-      p.status = ApplyStatus::Invalid;
-      p.code = again->code;
-      p.detail = again->reason;
-      note(Refusal{again->code == "invalid" ? 422 : 403, again->code, again->reason, i});
-      ++duplicate;
-    } else if (r.status == ApplyStatus::Duplicate) {
-      // Its first answer was lost: say again which number it was given, or a client that can no
-      // longer pull it (its ticket left the scope) would keep it unsent for good.
-      auto reader = ctx.readers.acquire();
-      if (auto known = reader.get().store.sequenced_change(r.id); known && *known) {
-        p.seq = (*known)->seq;
-        p.stamp = (*known)->change.stamp;
-      }
-      ++duplicate;
-    } else {
-      ++accepted;
-    }
-    out.results.push_back(std::move(p));
-  }
-  ctx.metrics.count_changes("accepted", accepted);
-  ctx.metrics.count_changes("duplicate", duplicate);
-  ctx.metrics.count_changes("rejected", rejected);
-  // Every result is in the body whatever the status: a refused change does not hide the others.
-  std::string body = encode(out);
-  if (first) {
-    auto j = nlohmann::json::parse(body);
-    j["error"] = refusal_json(*first)["error"];
-    body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-  res.status = first ? first->status : 200;
-  res.set_content(body, "application/json");
+  number_if_missing(ctx, request->changes, job.results, now);
+  int status = 200;
+  auto body = answer_push(ctx, job, status);
+  // The changes are committed: an answer lost here is a lost answer, and the client sends again.
+  if (!body) return send_error(res, 500, "storage", body.error().detail);
+  res.status = status;
+  res.set_content(*body, "application/json");
 }
 
 std::optional<int64_t> int_param(const httplib::Request& req, const char* name, int64_t fallback, int64_t lo, int64_t hi,
@@ -390,6 +352,7 @@ Result<AnswerChain> take_answer(ServerContext& ctx, const std::string& replica, 
   if (chain->took != Took::Stale && chain->took != Took::Restarted && chain->took != Took::Unknown) return chain;
   answer.emplace();
   answer->from = from;
+  answer->next = from;
   answer->took = took;
   answer->start_over = chain->took != Took::Stale;
   if (chain->took == Took::Unknown) {
@@ -441,6 +404,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     out.more = static_cast<int>(changes->size()) > limit;
     if (out.more) changes->pop_back();
     out.changes = std::move(changes).value();
+    out.next = out.changes.empty() ? cursor : out.changes.back().seq;
     return out;
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
@@ -603,7 +567,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       PullResponse empty;
       empty.from = *cursor;
       empty.took = took.value_or(0);
-      empty.next = scoped ? looked : 0;
+      empty.next = looked;  // The centre's: its cursor (nothing was looked past unsent).
       res.status = 200;
       res.set_content(encode(empty), "application/json");
       return;

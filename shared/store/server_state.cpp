@@ -380,7 +380,7 @@ Result<std::vector<Rejection>> ServerState::rejections(int limit) {
 
 Result<std::optional<Rejection>> ServerState::rejection(const std::string& replica, uint64_t counter) {
   Stmt s(m_db, "SELECT replica, counter, user, code, reason, at FROM rejected_changes "
-               "WHERE replica = ? AND counter = ? ORDER BY id LIMIT 1");
+               "WHERE replica = ? AND counter = ? ORDER BY id DESC LIMIT 1");  // The last judgement: see record_rejection.
   if (!s.ok()) return db_error(m_db, "rejection");
   s.bind(1, replica);
   s.bind(2, static_cast<int64_t>(counter));

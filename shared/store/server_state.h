@@ -114,6 +114,9 @@ class ServerState {
   // one that is out of its scope.
   Result<void> start_over(const std::string& replica_hex, int64_t unsure_until);
 
+  // Recorded before the refused change's counter is consumed, so a consumed counter always has its
+  // refusal. Should that commit then fail, the change is judged again when sent again and recorded
+  // again: the latest record of a (replica, counter) is the one rejection() returns.
   Result<void> record_rejection(const Rejection& r);
   Result<std::vector<Rejection>> rejections(int limit);
   // The refusal of a replica's change, if it was refused: what a push that sends it again hears.

@@ -28,7 +28,10 @@ Result<std::vector<Change>> ClientSync::record(std::vector<Change> drafts, int64
 Result<PushRequest> ClientSync::build_push(int max_changes) {
   auto unsent = m_store.unsent_changes(m_self, max_changes);
   if (!unsent) return unsent.error();
-  return PushRequest{m_self, std::move(unsent).value()};
+  PushRequest push;
+  push.replica = m_self;
+  push.changes = std::move(unsent).value();
+  return push;
 }
 
 Result<void> ClientSync::take_push_response(const PushResponse& response, int64_t now_ms) {
@@ -113,6 +116,7 @@ Result<PullResponse> ServerSync::take_pull(const PullRequest& request) {
   out.more = static_cast<int>(changes->size()) > request.limit;
   if (out.more) changes->pop_back();
   out.changes = std::move(changes).value();
+  out.next = out.changes.empty() ? request.cursor : out.changes.back().seq;
   return out;
 }
 

@@ -15,6 +15,50 @@ using json = nlohmann::json;
 
 std::string quote(std::string_view path, const char* key) { return "\"" + std::string(path) + key + "\""; }
 
+// Stands for a byte that is not UTF-8 (see mark_bad_utf8): U+FDD0, a noncharacter no text of ours holds.
+constexpr std::string_view kBadUtf8 = "\xEF\xB7\x90";
+
+// The length of the well-formed UTF-8 sequence at s[i], or 0 (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF).
+size_t utf8_sequence(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+  const auto cont = [&](size_t k) { return (b(k) & 0xC0u) == 0x80u; };
+  const unsigned c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// The text with each byte that is not part of well-formed UTF-8 replaced by kBadUtf8, or nullopt
+// when it was all well-formed. Lets a push whose bad bytes sit inside one change's strings be read,
+// so that change alone is refused; bad bytes anywhere else still make the text not JSON.
+std::optional<std::string> mark_bad_utf8(std::string_view text) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8_sequence(text, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (out.empty()) out.reserve(text.size() + 16);
+    out.append(text, copied, i - copied);
+    out.append(kBadUtf8);
+    copied = ++i;
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(text, copied, std::string_view::npos);
+  return out;
+}
+
 // Reads the fields of one JSON object; remembers the first error. `path` prefixes nested keys.
 class In {
  public:
@@ -39,7 +83,9 @@ class In {
     const json* v = get(key, required);
     if (!v) return {};
     if (!v->is_string()) return fail(quote(m_path, key) + " is not a string"), std::string();
-    return v->get_ref<const std::string&>();
+    const std::string& s = v->get_ref<const std::string&>();
+    if (s.find(kBadUtf8) != std::string::npos) return fail(quote(m_path, key) + " is not valid UTF-8"), std::string();
+    return s;
   }
   uint64_t u64(const char* key, bool required = true) {
     const json* v = get(key, required);
@@ -216,15 +262,20 @@ void read_payload(In& in, Change& c) {
   }
 }
 
-// One change; `where` is "change 17: ".
-Change read_change(const json& j, const std::string& where, std::string* error) {
+// One change; `where` is "change 17: ". A problem with its id goes in `id_error` (the change
+// cannot even be named), any other in `error`.
+Change read_change(const json& j, const std::string& where, std::string* error, std::string* id_error) {
   Change c;
   if (!j.is_object()) {
-    *error = "[sync.decode] " + where + "not an object";
+    *id_error = "[sync.decode] " + where + "not an object";
     return c;
   }
+  {
+    In id(j, where, id_error);
+    c.id = id.change_id("id", true);
+    if (!id.ok()) return c;
+  }
   In in(j, where, error);
-  c.id = in.change_id("id", true);
   c.stamp = in.hlc();
   c.ticket_id = in.str("ticket");
   c.base = in.change_id("base", false);
@@ -309,9 +360,10 @@ std::string encode_sequenced(const SequencedChange& s) {
 std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded) {
   // The object's keys go out sorted and "changes" sorts first, so the changes lead and the other
   // members follow as a dump of the rest would write them: the same text as encoding it whole.
-  json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}};
-  if (m.next > 0) rest["next"] = m.next;
-  if (!m.dropped.empty()) rest["dropped"] = m.dropped;
+  // `next` and `dropped` are always written (docs/protocol.md): a client need not guess.
+  json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"next", m.next},
+            {"dropped", json::array()}};
+  for (const std::string& t : m.dropped) rest["dropped"].push_back(t);
   if (m.answer > 0) rest["answer"] = m.answer;
   if (m.took > 0) rest["took"] = m.took;
   if (m.start_over) rest["start_over"] = true;
@@ -339,6 +391,11 @@ std::string encode(const PullResponse& m) {
 
 Result<PushRequest> decode_push_request(std::string_view text) {
   auto j = parse_message(text, "push");
+  if (!j && j.error().detail == "[sync.decode] not JSON")
+    if (auto marked = mark_bad_utf8(text)) {
+      auto again = parse_message(*marked, "push");
+      if (again) j = std::move(again);
+    }
   if (!j) return j.error();
   std::string error;
   In top(*j, "", &error);
@@ -352,8 +409,11 @@ Result<PushRequest> decode_push_request(std::string_view text) {
   auto changes = array_of(*j, "changes");
   if (!changes) return changes.error();
   for (size_t i = 0; i < (*changes)->size(); ++i) {
-    m.changes.push_back(read_change((**changes)[i], "change " + std::to_string(i) + ": ", &error));
-    if (!error.empty()) return invalid(error);
+    std::string id_error;
+    error.clear();
+    m.changes.push_back(read_change((**changes)[i], "change " + std::to_string(i) + ": ", &error, &id_error));
+    if (!id_error.empty()) return invalid(id_error);
+    m.unreadable.push_back(std::move(error));
   }
   return m;
 }
@@ -417,7 +477,7 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   PullResponse m;
   m.from = in.i64("from");
   m.more = in.boolean("more");
-  m.next = in.i64("next", false);
+  m.next = in.i64("next", false);  // Older servers left out `next` (and `dropped`).
   m.answer = in.i64("answer", false);  // Absent: an answer of the centre's, or from an older server.
   m.took = in.i64("took", false);
   m.start_over = in.boolean("start_over", false);
@@ -439,7 +499,7 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
     const json& cj = (**changes)[i];
     const std::string where = "change " + std::to_string(i) + ": ";
     SequencedChange s;
-    s.change = read_change(cj, where, &error);
+    s.change = read_change(cj, where, &error, &error);  // A server's change must be whole.
     if (error.empty()) {
       In seq(cj, where, &error);
       s.seq = seq.i64("seq");

@@ -20,6 +20,10 @@ inline constexpr int kWireSchema = 1;
 struct PushRequest {
   ReplicaId replica;
   std::vector<Change> changes;
+  // Decoding only: per change, why it could not be taken as sent (empty when it could). Such a
+  // change has its id, and is refused on its own ("invalid"); the others are judged as usual. A
+  // change whose id cannot be read makes the whole message unreadable. Not encoded.
+  std::vector<std::string> unreadable;
   int schema = kWireSchema;     // The client's wire schema.
   int64_t client_time_ms = 0;   // The client's wall clock when it sent this: the server reports skew.
 };
@@ -55,11 +59,12 @@ struct PullResponse {
   int64_t from = 0;
   bool more = false;  // More changes wait after these.
   std::vector<SequencedChange> changes;
-  // The cursor to ask from next time: the last sequence number the server looked at, which may
-  // be past the last change sent when changes outside the caller's scope were skipped. 0: unset
-  // (the last change's seq is the cursor).
+  // The cursor to ask from next time: the last sequence number the answer covers, which may be
+  // past the last change sent when changes outside the caller's scope were skipped; `from` when it
+  // covers nothing. Always sent; 0 from an older server that left it out (then the last change's
+  // seq is the cursor).
   int64_t next = 0;
-  // Tickets that left the caller's scope: it should drop them.
+  // Tickets that left the caller's scope: it should drop them. Always sent, [] when none.
   std::vector<std::string> dropped;
   // A scoped answer that sent a ticket whole or dropped one: its id, for the client's next pull
   // to name (`took`) once it has taken it. 0: none (the centre's, and answers with nothing to record).
@@ -85,6 +90,10 @@ std::string encode(const PullResponse& m);
 std::string encode_sequenced(const SequencedChange& s);
 std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded);
 
+// A push is refused whole only when it is not a push: not JSON, not a "push" object, no valid
+// "replica", "changes" not an array of at most kMaxChangesPerMessage, or a change without a readable
+// "id". Any other problem of a change (a missing or unknown code, a bad value, invalid UTF-8 in one
+// of its strings) goes in `unreadable` for that change alone.
 Result<PushRequest> decode_push_request(std::string_view json_text);
 Result<PushResponse> decode_push_response(std::string_view json_text);
 Result<PullRequest> decode_pull_request(std::string_view json_text);

@@ -57,11 +57,10 @@ const std::vector<BadInput>& table() {
   static const std::vector<BadInput> rows = {
       // Not JSON, or not the push's shape.
       {"malformed_json", "POST", [](const ReplicaId&) { return std::string(R"({"type": "push", "replica": )"); }, 400, "bad_json"},
-      {"invalid_utf8", "POST",
+      {"invalid_utf8_outside_any_string", "POST",
        [](const ReplicaId& r) {
          std::string s = encode(good_push(r, 1));
-         const size_t at = s.find("楼道");
-         s[at] = '\xff';
+         s.insert(s.find("\"changes\""), "\xff");
          return s;
        },
        400, "bad_json"},
@@ -72,8 +71,8 @@ const std::vector<BadInput>& table() {
       {"counter_is_a_string", "POST",
        [](const ReplicaId& r) { return edited(r, 5, [](json& j) { j["changes"][0]["id"]["counter"] = "1"; }); }, 400, "bad_request"},
       {"schema_is_a_string", "POST", [](const ReplicaId& r) { return edited(r, 6, [](json& j) { j["schema"] = "1"; }); }, 400, "bad_request"},
-      {"unknown_change_kind", "POST",
-       [](const ReplicaId& r) { return edited(r, 7, [](json& j) { j["changes"][0]["kind"] = "teleport_ticket"; }); }, 400, "bad_request"},
+      {"a_change_without_its_id", "POST",
+       [](const ReplicaId& r) { return edited(r, 7, [](json& j) { j["changes"][0].erase("id"); }); }, 400, "bad_request"},
       {"nested_too_deep", "POST", [](const ReplicaId&) { return nested(33); }, 400, "too_deep"},
       {"nested_too_deep_inside_a_change", "POST",
        [](const ReplicaId& r) { return edited(r, 8, [](json& j) { j["changes"][0]["extra"] = json::parse(nested(40)); }); }, 400, "too_deep"},
@@ -109,15 +108,29 @@ const std::vector<BadInput>& table() {
       // Well-formed pushes the server must refuse whole.
       {"a_gap_in_counters", "POST",
        [](const ReplicaId& r) { return edited(r, 19, [](json& j) { j["changes"][0]["id"]["counter"] = 5; }); }, 409, "gap"},
+      // A push whose only change is refused on its own (it is read, judged, refused, its counter
+      // consumed): the answer names it and the tickets are as they were. A good change beside a
+      // refused one is applied: tests/server/push_policy_test.cpp checks that.
       {"a_change_that_breaks_its_rules", "POST",
        [](const ReplicaId& r) {
-         return encode(good_push(r, 20, [](test::Maker& m, PushRequest& p) {
-           p.changes.push_back(m.set(ticket(20), 1'795'960'000'001, EditableField::Title, std::string(200, 'x')));
-         }));
+         return edited(r, 20, [](json& j) { j["changes"][0]["new_ticket"]["title"] = std::string(200, 'x'); });
        },
        422, "invalid"},
-      // A good change followed by a refused one is not here: the good one is applied and the refused
-      // one's counter consumed (docs/protocol.md, Push); sync_test.cpp checks that.
+      {"an_unknown_change_kind", "POST",
+       [](const ReplicaId& r) { return edited(r, 21, [](json& j) { j["changes"][0]["kind"] = "teleport_ticket"; }); }, 422, "invalid"},
+      {"invalid_utf8_inside_a_change", "POST",
+       [](const ReplicaId& r) {
+         std::string s = encode(good_push(r, 23));
+         s[s.find("楼道")] = '\xff';
+         return s;
+       },
+       422, "invalid"},
+      {"a_change_to_a_ticket_never_seen", "POST",
+       [](const ReplicaId& r) { return edited(r, 24, [](json& j) {
+         j["changes"][0]["kind"] = "add_entry";
+         j["changes"][0]["entry"] = {{"kind", "comment"}, {"text", "无此工单"}};
+       }); },
+       404, "not_found"},
       {"a_committee_creating_in_another_community", "POST",
        [](const ReplicaId& r) {
          test::Maker m(r, Role::Committee, "hebin.li");

@@ -51,6 +51,7 @@ class ChangeFeedTest : public ::testing::Test {
     p.more = static_cast<int>(changes->size()) > limit;
     if (p.more) changes->pop_back();
     p.changes = *changes;
+    p.next = p.changes.empty() ? from : p.changes.back().seq;  // The last change it covers.
     return encode(p);
   }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/change.h"
+#include "support/sync_fixture.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "sync/wire.h"
@@ -19,101 +20,9 @@ namespace linli {
 namespace {
 
 using nlohmann::json;
-
-// A signed-in replica: its own id and counter, building changes as the app would.
-struct Replica {
-  std::string user;
-  Role role;
-  std::string token;
-  ReplicaId id;
-  uint64_t counter = 0;
-  int64_t clock = 1'795'960'000'000;
-
-  Change next(const std::string& ticket, ChangeKind kind) {
-    Change c;
-    c.id = ChangeId{id, ++counter};
-    c.stamp = Hlc{++clock, 0};
-    c.ticket_id = ticket;
-    c.author = Author{user, role};
-    c.kind = kind;
-    return c;
-  }
-  Change create(const std::string& ticket, const std::string& community) {
-    Change c = next(ticket, ChangeKind::CreateTicket);
-    Ticket& t = c.ticket;
-    t.id = ticket;
-    t.source = Source::Hotline;
-    t.received_at_ms = clock;
-    t.citizen_name = "王女士";
-    t.citizen_phone = "13917261234";
-    t.community = community;
-    t.address = community + "3号楼";
-    t.title = "楼道堆物影响通行";
-    t.created_at_ms = t.updated_at_ms = clock;
-    return c;
-  }
-  Change note(const std::string& ticket, const std::string& text) {
-    Change c = next(ticket, ChangeKind::AddEntry);
-    c.entry.kind = EntryKind::HandlingNote;
-    c.entry.text = text;
-    return c;
-  }
-};
-
-std::string ticket_id(int n) {
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%032x", n);
-  return buf;
-}
-
-class SyncTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::filesystem::create_directories(m_dir.path() / "web");
-    std::ofstream(m_dir.file("web/index.html")) << "<!doctype html>";
-    m_server = std::make_unique<test::ServerProcess>(
-        std::vector<std::string>{"--db", m_dir.file("linli.db"), "--web", m_dir.file("web"), "--seed-demo"});
-    ASSERT_GT(m_server->port(), 0);
-    m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
-  }
-
-  Replica sign_in(const std::string& user, Role role, uint8_t seed) {
-    auto r = m_http->Post("/api/v1/login", json{{"user", user}, {"password", "linli-demo"}}.dump(), "application/json");
-    EXPECT_TRUE(r && r->status == 200);
-    uint8_t bytes[16] = {seed, 7, 7, 7};
-    return Replica{user, role, json::parse(r->body)["token"], replica_id_from_bytes(bytes)};
-  }
-  httplib::Result push(const Replica& r, const std::vector<Change>& changes, int schema = kWireSchema) {
-    PushRequest p;
-    p.replica = r.id;
-    p.changes = changes;
-    p.schema = schema;
-    p.client_time_ms = r.clock;
-    return m_http->Post("/api/v1/sync/push", {{"Authorization", "Bearer " + r.token}}, encode(p), "application/json");
-  }
-  // `took`: the answer named as taken last (-1: none named, as an app from before answers had ids).
-  PullResponse pull(const Replica& r, int64_t cursor, int wait = 0, int64_t took = -1) {
-    auto res = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(r.id) + "&cursor=" + std::to_string(cursor) +
-                               "&limit=500&wait=" + std::to_string(wait) +
-                               (took >= 0 ? "&took=" + std::to_string(took) : std::string()),
-                           {{"Authorization", "Bearer " + r.token}});
-    EXPECT_TRUE(res);
-    EXPECT_EQ(res->status, 200) << res->body;
-    auto decoded = decode_pull_response(res->body);
-    EXPECT_TRUE(decoded) << (decoded ? std::string() : decoded.error().detail) << " in " << res->body.substr(0, 400);
-    return decoded ? *decoded : PullResponse{};
-  }
-  static std::set<std::string> tickets_in(const PullResponse& p) {
-    std::set<std::string> out;
-    for (const auto& c : p.changes) out.insert(c.change.ticket_id);
-    return out;
-  }
-  static json body(const httplib::Result& r) { return json::parse(r->body); }
-
-  test::TempDir m_dir;
-  std::unique_ptr<test::ServerProcess> m_server;
-  std::unique_ptr<httplib::Client> m_http;
-};
+using test::Replica;
+using test::ticket_id;
+using SyncTest = test::SyncFixture;
 
 TEST_F(SyncTest, APushIsAcknowledgedWithSequenceNumbersAndAgainAsDuplicates) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
@@ -238,7 +147,7 @@ TEST_F(SyncTest, AFieldWorkerMayNotCloseATicket) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
   EXPECT_EQ(body(r)["error"]["code"], "forbidden");
-  EXPECT_EQ(body(r)["error"]["message"], "a field may not close a ticket");
+  EXPECT_EQ(body(r)["error"]["message"], "[policy] a field may not close a ticket");
 }
 
 TEST_F(SyncTest, OnlyTheServerGivesOfficialNumbers) {
@@ -249,7 +158,7 @@ TEST_F(SyncTest, OnlyTheServerGivesOfficialNumbers) {
   number.value = "2026-11-9999";
   auto r = push(centre, {number});
   EXPECT_EQ(r->status, 403);
-  EXPECT_EQ(body(r)["error"]["message"], "only the server gives official numbers");
+  EXPECT_EQ(body(r)["error"]["message"], "[policy] only the server gives official numbers");
 }
 
 TEST_F(SyncTest, ACommitteePullsOnlyItsCommunitysTickets) {
@@ -437,6 +346,37 @@ TEST_F(SyncTest, AClientOlderThanTheServerIsToldToUpgrade) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 426);
   EXPECT_EQ(body(r)["error"]["code"], "upgrade_required");
+}
+
+// docs/protocol.md: every pull answer names `next` (the last sequence number it covers, the
+// cursor when it covers nothing) and `dropped` ([] when none), whoever asks and however it ends.
+TEST_F(SyncTest, EveryPullAnswerNamesItsNextCursorAndItsDroppedTickets) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(31), "河滨花园")})->status, 200);  // Seq 1, its number 2.
+  auto raw = [&](const Replica& r, int64_t cursor, int limit, int wait) {
+    auto res = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(r.id) + "&cursor=" + std::to_string(cursor) +
+                               "&limit=" + std::to_string(limit) + "&wait=" + std::to_string(wait),
+                           {{"Authorization", "Bearer " + r.token}});
+    EXPECT_TRUE(res && res->status == 200);
+    json j = res ? json::parse(res->body, nullptr, false) : json();
+    EXPECT_TRUE(j.is_object() && j["next"].is_number_integer() && j["dropped"].is_array()) << j.dump();
+    return j;
+  };
+  for (const Replica* r : {&centre, &committee}) {
+    json all = raw(*r, 0, 500, 0);
+    ASSERT_EQ(all["changes"].size(), 2u) << r->user;
+    EXPECT_EQ(all["next"], all["changes"].back()["seq"]) << r->user;
+    json first = raw(*r, 0, 1, 0);
+    EXPECT_EQ(first["next"], first["changes"].back()["seq"]) << r->user;
+    EXPECT_TRUE(first["more"].get<bool>()) << r->user;
+    const int64_t cursor = all["next"];
+    json none = raw(*r, cursor, 500, 0);  // Nothing new.
+    EXPECT_TRUE(none["changes"].empty());
+    EXPECT_EQ(none["next"], cursor) << r->user;
+    json slept = raw(*r, cursor, 500, 1);  // A long poll that times out empty.
+    EXPECT_EQ(slept["next"], cursor) << r->user;
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,7 +45,7 @@ std::vector<Change> every_kind() {
 }
 
 TEST(Wire, APushRoundTripsEveryKindOfChange) {
-  const PushRequest in{test::replica(4), every_kind()};
+  const PushRequest in{test::replica(4), every_kind(), {}};
   auto out = decode_push_request(encode(in));
   ASSERT_TRUE(out) << out.error().detail;
   EXPECT_EQ(out->replica, in.replica);
@@ -83,8 +84,9 @@ TEST(Wire, APullResultPutTogetherFromEncodedChangesIsOneCanonicalJsonText) {
     EXPECT_EQ(text, parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     EXPECT_EQ(parsed["changes"].size(), m.changes.size());
     EXPECT_EQ(parsed["from"], m.from);
-    EXPECT_EQ(parsed.contains("next"), m.next > 0);
-    EXPECT_EQ(parsed.contains("dropped"), !m.dropped.empty());
+    EXPECT_EQ(parsed["next"], m.next);  // Always there, as docs/protocol.md promises.
+    ASSERT_TRUE(parsed["dropped"].is_array());
+    EXPECT_EQ(parsed["dropped"].size(), m.dropped.size());
   }
   ASSERT_FALSE(full.changes.empty());
   EXPECT_EQ(nlohmann::json::parse(encode_sequenced(full.changes[2]))["seq"], full.changes[2].seq);
@@ -113,6 +115,15 @@ TEST(Wire, APullResultCarriesTheNextCursorAndDroppedTickets) {
   auto bad = decode_pull_response(R"({"type":"pull_result","from":0,"more":false,"changes":[],"dropped":["x"]})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().detail, "[sync.decode] \"dropped\" holds something that is not a ticket id");
+}
+
+TEST(Wire, APullResultOfAnOlderServerWithoutNextOrDroppedIsTaken) {
+  auto old = decode_pull_response(R"({"changes":[],"from":12,"more":false,"type":"pull_result"})");
+  ASSERT_TRUE(old) << old.error().detail;
+  EXPECT_EQ(old->next, 0);  // Unset: the last change's seq is the cursor.
+  EXPECT_TRUE(old->dropped.empty());
+  EXPECT_EQ(encode(PullResponse{12, false, {}, 12, {}}),
+            R"({"changes":[],"dropped":[],"from":12,"more":false,"next":12,"type":"pull_result"})");
 }
 
 TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
@@ -169,14 +180,59 @@ TEST(Wire, APullResultCarriesItsAnswerIdTheAnswerTakenAndStartOver) {
   EXPECT_EQ(bad.error().detail, "[sync.decode] \"from\", \"next\", \"answer\" or \"took\" out of range");
 }
 
-// Decodes a push whose change 1 is edited by `edit`, and returns the error text.
+// Decodes a push whose change 1 is edited by `edit`, and returns the error text: the whole
+// message's, or change 1's own when only it could not be read (the others must be whole).
 template <class Edit>
 std::string push_error(Edit edit) {
-  const std::string text = encode(PushRequest{test::replica(4), every_kind()});
+  const std::string text = encode(PushRequest{test::replica(4), every_kind(), {}});
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   edit(j["changes"][1]);
   auto r = decode_push_request(j.dump());
-  return r ? std::string("decoded") : r.error().detail;
+  if (!r) return r.error().detail;
+  for (size_t i = 0; i < r->unreadable.size(); ++i)
+    if (i != 1 && !r->unreadable[i].empty()) return "change " + std::to_string(i) + " unreadable too";
+  return r->unreadable.size() > 1 && !r->unreadable[1].empty() ? r->unreadable[1] : std::string("decoded");
+}
+
+TEST(WireErrors, OnlyAChangeWithoutAReadableIdMakesThePushUnreadable) {
+  const std::string text = encode(PushRequest{test::replica(4), every_kind(), {}});
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  j["changes"][1]["kind"] = "explode";
+  j["changes"][2]["hlc_ms"] = "soon";
+  auto r = decode_push_request(j.dump());
+  ASSERT_TRUE(r) << r.error().detail;
+  ASSERT_EQ(r->unreadable.size(), r->changes.size());
+  EXPECT_EQ(r->unreadable[0], "");
+  EXPECT_EQ(r->unreadable[1], "[sync.decode] change 1: unknown \"kind\" code");
+  EXPECT_EQ(r->unreadable[2], "[sync.decode] change 2: \"hlc_ms\" is not an integer");
+  EXPECT_EQ(r->changes[2].id, every_kind()[2].id);  // Named, so the server can refuse it and consume its counter.
+  EXPECT_EQ(r->unreadable[3], "");
+  j["changes"][3].erase("id");
+  EXPECT_EQ(decode_push_request(j.dump()).error().detail, "[sync.decode] change 3: missing \"id\"");
+}
+
+TEST(WireErrors, BytesThatAreNotUtf8InsideAChangesStringRefuseThatChangeAlone) {
+  PushRequest in{test::replica(4), every_kind(), {}};
+  std::string text = encode(in);
+  const size_t at = text.find("\"value\":\"");  // Change 1's, the only set_field.
+  ASSERT_NE(at, std::string::npos);
+  text[at + 9] = '\xC0';  // Never a UTF-8 byte.
+  auto r = decode_push_request(text);
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_EQ(r->unreadable[1], "[sync.decode] change 1: \"value\" is not valid UTF-8");
+  EXPECT_EQ(r->unreadable[0], "");
+  // An overlong form, a surrogate and a byte past U+10FFFF are not UTF-8 either.
+  for (const char* bad : {"\xC1\xBF", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
+    std::string t = encode(in);
+    t.replace(t.find("\"value\":\"") + 9, 1, bad);
+    auto d = decode_push_request(t);
+    ASSERT_TRUE(d) << d.error().detail;
+    EXPECT_NE(d->unreadable[1].find("not valid UTF-8"), std::string::npos) << d->unreadable[1];
+  }
+  // Outside any string the text is not JSON at all.
+  std::string outside = encode(in);
+  outside.insert(outside.find("\"changes\""), "\xff");
+  EXPECT_EQ(decode_push_request(outside).error().detail, "[sync.decode] not JSON");
 }
 
 TEST(WireErrors, AMissingFieldIsNamedWithTheChangesIndex) {
@@ -211,7 +267,9 @@ TEST(WireErrors, EnvelopeProblemsAreNamed) {
   EXPECT_EQ(decode_pull_request(R"({"type":"pull","replica":"00000000000000000000000000000001","cursor":-1,"limit":5})")
                 .error().detail,
             "[sync.decode] \"cursor\" or \"limit\" out of range");
-  EXPECT_EQ(decode_push_request("{\"type\":\"push\",\"x\":\"\xff\"}").error().detail, "[sync.decode] not JSON");
+  EXPECT_EQ(decode_push_request("{\"type\":\"push\"\xff}").error().detail, "[sync.decode] not JSON");
+  EXPECT_EQ(decode_push_request("{\"type\":\"push\",\"replica\":\"\xff\"}").error().detail,
+            "[sync.decode] \"replica\" is not valid UTF-8");
 }
 
 TEST(WireErrors, PulledChangesMustComeInRisingSequence) {
@@ -240,7 +298,11 @@ TEST(WireFixtures, EveryCrasherAndCorpusFileDecodesWithoutCrashing) {
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
       if (!entry.is_regular_file() || entry.path().filename().string()[0] == '.') continue;
       const std::string text = read_file(entry.path());
-      const bool a = decode_push_request(text).ok(), b = decode_push_response(text).ok(),
+      // A push may decode with the offending change marked unreadable: it is refused on its own.
+      const auto push = decode_push_request(text);
+      const bool a = push.ok() && std::all_of(push->unreadable.begin(), push->unreadable.end(),
+                                              [](const std::string& e) { return e.empty(); }),
+                 b = decode_push_response(text).ok(),
                  c = decode_pull_request(text).ok(), d = decode_pull_response(text).ok();
       if (std::string(sub) == "crashers") {
         ++crashers;

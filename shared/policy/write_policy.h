@@ -1,0 +1,72 @@
+// Who may do what to which ticket: the one write policy (scope + role + fields only the server
+// writes). The server judges every pushed change with it; the app asks it which actions to offer.
+// Pure: no I/O, no clock, no sqlite3.h, no json. Links only shared/core.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/change.h"
+#include "core/merge.h"
+#include "core/workflow.h"
+
+namespace linli {
+
+// Who acts: a role, and where it works — the committee's community, the department's name, the
+// field team's department (it also walks one community of that name; see may_see). Empty for the centre.
+struct Actor {
+  Role role = Role::Centre;
+  std::string scope;
+};
+
+// Why a change is refused. Stable codes on the wire (docs/protocol.md, "Push").
+enum class RefusalCode {
+  Invalid,        // "invalid": the change breaks its own rules or cannot be read.
+  NotFound,       // "not_found": a change other than a create to a ticket never seen.
+  AlreadyExists,  // "already_exists": a create of a ticket id that exists, whoever made it.
+  OutOfScope,     // "out_of_scope": the ticket is not the actor's, before or after the change.
+  Forbidden,      // "forbidden": the actor's role may not do this (or only the server may).
+};
+inline constexpr int kRefusalCodeCount = 5;
+std::string_view to_string(RefusalCode code);
+std::optional<RefusalCode> parse_refusal_code(std::string_view code);
+
+struct Refusal {
+  RefusalCode code = RefusalCode::Invalid;
+  std::string reason;  // For the user: "[policy] a committee may not assign a ticket".
+};
+
+/*
+** THE WRITE POLICY. A change by `actor` to a ticket whose state is `before` (exists == false: the
+** server has never seen it) is refused, first rule that matches:
+**
+**  P1  create_ticket of a ticket that exists                         → already_exists
+**  P2  any other change to a ticket that does not exist              → not_found
+**  P3  a field only the server writes (official_number, in set_field
+**      or in a new ticket)                                           → forbidden
+**  P4  a ticket not in the actor's scope before the change
+**      (a new ticket: not in it as created)                          → out_of_scope
+**  P5  only the centre dispatches (community, lead_department),
+**      deletes (deleted), decides 退单/延期 requests (decision
+**      entries) and records return visits (return_visit entries)     → forbidden
+**  P6  a transition the actor's role may not take (workflow.h)       → forbidden
+**  P7  a ticket that would leave the actor's scope by the change     → out_of_scope
+**
+** Scopes (may_see): the centre sees every ticket; a committee those of its community; a department
+** those it leads; a field team those it leads or in the community it walks. Reads and writes use
+** the same rule. Whether a move fits the ticket's status is not the policy's question: that is
+** merge rule R7, decided when the change is folded, so offline edits still converge.
+*/
+
+bool may_see(const Actor& actor, std::string_view community, std::string_view lead_department);
+bool may_see(const Actor& actor, const TicketState& state);
+
+// The policy above; nullopt when the change may be taken.
+std::optional<Refusal> judge_change(const Actor& actor, const TicketState& before, const Change& change);
+
+// For the app: whether `actor` may take `action` on this ticket now, by role and scope (P4, P6)
+// and by the workflow table from its current status; the refusal says why not.
+std::optional<Refusal> judge_action(const Actor& actor, const TicketState& state, WorkflowAction action);
+
+}  // namespace linli

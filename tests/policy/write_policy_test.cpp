@@ -1,0 +1,208 @@
+// The write policy (shared/policy/write_policy.h), table-driven: every change kind, and the
+// variants the policy treats apart, by every role, on a ticket in the actor's scope, out of it,
+// moved out of it by the centre, and never seen. The expected answers are written out by hand.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "core/merge.h"
+#include "policy/write_policy.h"
+
+namespace linli {
+namespace {
+
+constexpr const char* kTicket = "0000000000000000000000000000abcd";
+
+enum class Where { InScope, OutOfScope, MovedOut, Never };
+constexpr Where kWheres[] = {Where::InScope, Where::OutOfScope, Where::MovedOut, Where::Never};
+const char* name(Where w) {
+  switch (w) {
+    case Where::InScope: return "in scope";
+    case Where::OutOfScope: return "out of scope";
+    case Where::MovedOut: return "moved out";
+    case Where::Never: return "never existed";
+  }
+  return "?";
+}
+
+const Actor kActors[kRoleCount] = {{Role::Centre, ""}, {Role::Department, "管理办"}, {Role::Committee, "河滨花园"}, {Role::Field, "除害站"}};
+
+// The ticket as each situation leaves it, for this actor.
+TicketState state_for(const Actor& a, Where w) {
+  TicketState s;
+  if (w == Where::Never) return s;
+  s.exists = true;
+  s.ticket.id = kTicket;
+  s.ticket.community = "长安小区";
+  s.lead_department = "市容所";
+  s.ticket.status = TicketStatus::Assigned;
+  if (w == Where::OutOfScope) return s;
+  // In scope: the community of a committee (and of everyone else), led by a department or field team.
+  s.ticket.community = a.role == Role::Committee ? a.scope : "河滨花园";
+  if (a.role == Role::Department || a.role == Role::Field) s.lead_department = a.scope;
+  if (w == Where::MovedOut) {  // The centre dispatched it elsewhere since.
+    Change move;
+    move.kind = ChangeKind::SetField;
+    move.id = ChangeId{ReplicaId{}, 0};
+    move.field = a.role == Role::Committee ? EditableField::Community : EditableField::LeadDepartment;
+    move.value = a.role == Role::Committee ? "长安小区" : "市容所";
+    move.base = s.fields[static_cast<size_t>(move.field)].id;
+    merge_change(s, move);
+  }
+  return s;
+}
+
+struct Case {
+  const char* what;
+  std::function<void(Change&, const Actor&)> make;
+  // Expected on a ticket in scope (or, for a create, a new ticket in the actor's community), by
+  // role in Role order: C, D, M, F. "" means accepted.
+  const char* in_scope[kRoleCount];
+};
+
+void field(Change& c, EditableField f, std::string v) {
+  c.kind = ChangeKind::SetField;
+  c.field = f;
+  c.value = std::move(v);
+}
+void move(Change& c, WorkflowAction a) {
+  c.kind = ChangeKind::Transition;
+  c.action = a;
+}
+void entry(Change& c, EntryKind k) {
+  c.kind = ChangeKind::AddEntry;
+  c.entry.kind = k;
+  c.entry.text = "已联系";
+}
+void create(Change& c, const Actor& a) {
+  c.kind = ChangeKind::CreateTicket;
+  c.ticket.id = kTicket;
+  c.ticket.community = a.role == Role::Centre ? "河滨花园" : a.scope;
+}
+
+const Case kCases[] = {
+    {"create_ticket", [](Change& c, const Actor& a) { create(c, a); }, {"", "out_of_scope", "", ""}},
+    {"create_ticket with an official number",
+     [](Change& c, const Actor& a) { create(c, a), c.ticket.official_number = "2026-11-0001"; },
+     {"forbidden", "forbidden", "forbidden", "forbidden"}},
+    {"set_field title", [](Change& c, const Actor&) { field(c, EditableField::Title, "楼道堆物"); }, {"", "", "", ""}},
+    {"set_field address", [](Change& c, const Actor&) { field(c, EditableField::Address, "河滨花园3号楼"); }, {"", "", "", ""}},
+    {"set_field urgency", [](Change& c, const Actor&) { field(c, EditableField::Urgency, "urgent"); }, {"", "", "", ""}},
+    {"set_field community", [](Change& c, const Actor&) { field(c, EditableField::Community, "长安小区"); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"set_field lead_department", [](Change& c, const Actor&) { field(c, EditableField::LeadDepartment, "市容所"); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"set_field deleted", [](Change& c, const Actor&) { field(c, EditableField::Deleted, "1"); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"set_field official_number", [](Change& c, const Actor&) { field(c, EditableField::OfficialNumber, "2026-11-0001"); },
+     {"forbidden", "forbidden", "forbidden", "forbidden"}},
+    {"transition contact_citizen", [](Change& c, const Actor&) { move(c, WorkflowAction::ContactCitizen); },
+     {"", "forbidden", "", "forbidden"}},
+    {"transition assign", [](Change& c, const Actor&) { move(c, WorkflowAction::Assign); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"transition start", [](Change& c, const Actor&) { move(c, WorkflowAction::Start); }, {"forbidden", "", "", ""}},
+    {"transition handle", [](Change& c, const Actor&) { move(c, WorkflowAction::Handle); }, {"forbidden", "", "", ""}},
+    {"transition approve_return", [](Change& c, const Actor&) { move(c, WorkflowAction::ApproveReturn); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"transition close", [](Change& c, const Actor&) { move(c, WorkflowAction::Close); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"transition reopen", [](Change& c, const Actor&) { move(c, WorkflowAction::Reopen); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"add_entry handling_note", [](Change& c, const Actor&) { entry(c, EntryKind::HandlingNote); }, {"", "", "", ""}},
+    {"add_entry progress_report", [](Change& c, const Actor&) { entry(c, EntryKind::ProgressReport); }, {"", "", "", ""}},
+    {"add_entry return_request", [](Change& c, const Actor&) { entry(c, EntryKind::ReturnRequest); }, {"", "", "", ""}},
+    {"add_entry extension_request",
+     [](Change& c, const Actor&) { entry(c, EntryKind::ExtensionRequest), c.entry.days = 3; }, {"", "", "", ""}},
+    {"add_entry decision", [](Change& c, const Actor&) { entry(c, EntryKind::Decision); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"add_entry return_visit",
+     [](Change& c, const Actor&) { entry(c, EntryKind::ReturnVisit), c.entry.satisfaction = Satisfaction::Satisfied; },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    {"attach_photo", [](Change& c, const Actor&) { c.kind = ChangeKind::AttachPhoto; }, {"", "", "", ""}},
+    {"link", [](Change& c, const Actor&) { c.kind = ChangeKind::LinkTickets; }, {"", "", "", ""}},
+};
+
+// What a case should answer in a situation: the in-scope answer, unless the situation decides first.
+std::string expected(const Case& k, const Actor& a, Where w, bool is_create) {
+  const std::string in = k.in_scope[static_cast<int>(a.role)];
+  if (is_create) {
+    if (w != Where::Never) return "already_exists";  // P1: the id is taken, wherever the ticket is.
+    return in;
+  }
+  if (w == Where::Never) return "not_found";  // P2.
+  if (in == "forbidden" && std::string(k.what).find("official_number") != std::string::npos) return in;  // P3.
+  if (a.role != Role::Centre && w != Where::InScope) return "out_of_scope";  // P4.
+  return in;
+}
+
+TEST(WritePolicy, P1ToP7_EveryChangeKindByEveryRoleInEverySituation) {
+  int checked = 0;
+  for (const Case& k : kCases)
+    for (const Actor& a : kActors)
+      for (Where w : kWheres) {
+        Change c;
+        c.ticket_id = kTicket;
+        c.author = Author{"someone", a.role};
+        k.make(c, a);
+        const bool is_create = c.kind == ChangeKind::CreateTicket;
+        // A create "out of scope" or "moved out" also names a community outside the actor's scope.
+        if (is_create && a.role != Role::Centre && w == Where::OutOfScope) c.ticket.community = "长安小区";
+        const auto got = judge_change(a, state_for(a, w), c);
+        const std::string want = expected(k, a, w, is_create);
+        EXPECT_EQ(got ? std::string(to_string(got->code)) : std::string(), want)
+            << k.what << " by " << to_string(a.role) << " (" << a.scope << "), " << name(w)
+            << (got ? ": " + got->reason : std::string());
+        ++checked;
+      }
+  EXPECT_EQ(checked, static_cast<int>(std::size(kCases)) * kRoleCount * 4);
+}
+
+TEST(WritePolicy, P4_ACreateOutsideTheScopeIsOutOfScopeForEveryRoleButTheCentre) {
+  for (const Actor& a : kActors) {
+    Change c;
+    c.ticket_id = kTicket;
+    create(c, a);
+    c.ticket.community = "长安小区";
+    const auto got = judge_change(a, TicketState{}, c);
+    if (a.role == Role::Centre) {
+      EXPECT_FALSE(got);
+    } else {
+      ASSERT_TRUE(got) << to_string(a.role);
+      EXPECT_EQ(got->code, RefusalCode::OutOfScope);
+    }
+  }
+}
+
+TEST(WritePolicy, ScopesAreTheSameForReadsAndWrites) {
+  const Actor committee{Role::Committee, "河滨花园"}, department{Role::Department, "管理办"}, field{Role::Field, "除害站"};
+  EXPECT_TRUE(may_see(committee, "河滨花园", "市容所"));
+  EXPECT_FALSE(may_see(committee, "长安小区", ""));
+  EXPECT_TRUE(may_see(department, "长安小区", "管理办"));
+  EXPECT_FALSE(may_see(department, "管理办", ""));
+  EXPECT_TRUE(may_see(field, "长安小区", "除害站"));
+  EXPECT_TRUE(may_see(field, "除害站", ""));
+  EXPECT_FALSE(may_see(Actor{Role::Committee, ""}, "", ""));  // No scope sees nothing, not the unfiled.
+  EXPECT_TRUE(may_see(Actor{Role::Centre, ""}, "长安小区", ""));
+}
+
+TEST(WritePolicy, JudgeActionOffersOnlyWhatTheRoleTheScopeAndTheWorkflowAllow) {
+  const Actor committee{Role::Committee, "河滨花园"};
+  TicketState s = state_for(committee, Where::InScope);  // Assigned.
+  EXPECT_FALSE(judge_action(committee, s, WorkflowAction::Start));
+  EXPECT_EQ(judge_action(committee, s, WorkflowAction::Close)->code, RefusalCode::Forbidden);
+  EXPECT_EQ(judge_action(committee, s, WorkflowAction::ContactCitizen)->code, RefusalCode::Invalid);  // Not from assigned.
+  EXPECT_EQ(judge_action(committee, state_for(committee, Where::MovedOut), WorkflowAction::Start)->code,
+            RefusalCode::OutOfScope);
+  EXPECT_EQ(judge_action(committee, TicketState{}, WorkflowAction::Start)->code, RefusalCode::NotFound);
+}
+
+TEST(WritePolicy, RefusalCodesRoundTrip) {
+  for (int i = 0; i < kRefusalCodeCount; ++i) {
+    const auto code = static_cast<RefusalCode>(i);
+    EXPECT_EQ(parse_refusal_code(to_string(code)), code);
+  }
+  EXPECT_FALSE(parse_refusal_code("nope"));
+}
+
+}  // namespace
+}  // namespace linli
