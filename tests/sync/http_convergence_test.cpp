@@ -270,9 +270,9 @@ void HttpSimulation::send_pull(int client, int limit) {
 }
 
 // A request goes to the server now and its answer joins the messages in flight; an answer is
-// taken by its client. A 409 (a gap: an earlier push was lost or overtaken) needs no answer: the
-// client's next push starts from its oldest unsent change anyway. A push with refused changes is
-// answered 403 or 422, with every result.
+// taken by its client. A 409 without results (a gap: an earlier push was lost or overtaken) needs
+// no answer: the client's next push starts from its oldest unsent change anyway. A push with
+// refused changes is answered with its refusal's status, with every result.
 void HttpSimulation::deliver(const test::Message& m) {
   Client& c = m_clients[m.client];
   ++m_requests;
@@ -280,12 +280,15 @@ void HttpSimulation::deliver(const test::Message& m) {
     case test::Message::Push: {
       auto res = m_http->post("/api/v1/sync/push", c.token, m.text);
       ASSERT_TRUE(res) << "push: " << httplib::to_string(res.error());
-      if (res->status == 409) {
+      const bool results = static_cast<bool>(decode_push_response(res->body));
+      if (res->status == 409 && !results) {
         ++m_gaps;
         return;
       }
-      ASSERT_TRUE(res->status == 200 || (m_scoped && (res->status == 403 || res->status == 422)))
-          << res->status << " " << res->body.substr(0, 400);
+      // A push with refused changes is answered with the status of the refusal it names (403, 404
+      // for a change to a ticket whose create was refused, 409, 422), and every result.
+      const bool refused = res->status == 403 || res->status == 404 || res->status == 409 || res->status == 422;
+      ASSERT_TRUE(results && (res->status == 200 || (m_scoped && refused))) << res->status << " " << res->body.substr(0, 400);
       m_net.send(test::Message{test::Message::PushReply, m.client, res->body});
       return;
     }
