@@ -67,7 +67,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
   }
   if (const char* v = std::getenv("LINLI_KEPT_ANSWERS")) {
     auto k = parse_port(v);
-    if (!k || *k < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_KEPT_ANSWERS: not a number of answers: \"") + v + "\""};
+    if (!k || *k < 1)
+      return Error{ErrorCode::InvalidArgument,
+                   std::string("[server.options] LINLI_KEPT_ANSWERS: not a number of answers: \"") + v + "\""};
     o.kept_answers = *k;
   }
   if (const char* v = std::getenv("LINLI_WORKERS")) {

@@ -547,8 +547,8 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
         {
           auto reader = ctx.readers.acquire();
           bool settled = false;
-          out = scoped_pull(ctx, reader.get(), *user, replica, ScopedRequest{*cursor, looked, static_cast<int>(*limit), took},
-                            &settled);
+          out = scoped_pull(ctx, reader.get(), *user, replica,
+                            ScopedRequest{*cursor, looked, static_cast<int>(*limit), took}, &settled);
           reply = settled;
         }
         if (!out) return send_error(res, 500, "storage", out.error().detail);

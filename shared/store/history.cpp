@@ -20,8 +20,9 @@ void end_reads(sqlite3* db) {
 Result<void> write_meta(sqlite3* db, const char* key, int64_t value, const char* where) {
   end_reads(db);
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         -1, &s, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(
+          db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          -1, &s, nullptr) != SQLITE_OK)
     return Error{ErrorCode::Storage, std::string("[store.") + where + "] " + sqlite3_errmsg(db)};
   const std::string text = std::to_string(value);
   sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);

@@ -90,12 +90,18 @@ std::vector<std::string> split_ids(const std::string& text) {
 
 const char* to_string(Took t) {
   switch (t) {
-    case Took::Nothing: return "nothing";
-    case Took::Applied: return "applied";
-    case Took::Again: return "again";
-    case Took::Stale: return "stale";
-    case Took::Restarted: return "restarted";
-    case Took::Unknown: return "unknown";
+    case Took::Nothing:
+      return "nothing";
+    case Took::Applied:
+      return "applied";
+    case Took::Again:
+      return "again";
+    case Took::Stale:
+      return "stale";
+    case Took::Restarted:
+      return "restarted";
+    case Took::Unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -260,7 +266,9 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
   if (answer == chain.taken) return chain.took = Took::Again, chain;
   PendingAnswer pending;
   {
-    Stmt get(m_db, "SELECT parent, from_cursor, next_cursor, sent, dropped FROM replica_answers WHERE id = ? AND replica = ?");
+    Stmt get(
+        m_db,
+        "SELECT parent, from_cursor, next_cursor, sent, dropped FROM replica_answers WHERE id = ? AND replica = ?");
     if (!get.ok()) return db_error(m_db, "take_answer");
     get.bind(1, answer);
     get.bind(2, replica);
@@ -272,8 +280,9 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
   }
   if (auto r = exec("BEGIN IMMEDIATE", "take_answer"); !r) return r.error();
   auto write = [&]() -> Result<void> {
-    Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, 0) "
-                   "ON CONFLICT DO UPDATE SET since = 0, dropped = NULL");
+    Stmt add(m_db,
+             "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, 0) "
+             "ON CONFLICT DO UPDATE SET since = 0, dropped = NULL");
     Stmt drop(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND ticket = ?2");
     if (!add.ok() || !drop.ok()) return db_error(m_db, "take_answer");
     for (auto [stmt, tickets] : {std::pair{&add, &pending.sent}, std::pair{&drop, &pending.dropped}})
@@ -285,8 +294,9 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
       }
     // Answers from before its next: the replica's cursor is past their `from`, it takes none of them.
     Stmt forget(m_db, "DELETE FROM replica_answers WHERE replica = ? AND from_cursor < ?");
-    Stmt taken(m_db, "INSERT INTO replica_cursors (replica, cursor, taken) VALUES (?, 0, ?) "
-                     "ON CONFLICT DO UPDATE SET taken = excluded.taken");
+    Stmt taken(m_db,
+               "INSERT INTO replica_cursors (replica, cursor, taken) VALUES (?, 0, ?) "
+               "ON CONFLICT DO UPDATE SET taken = excluded.taken");
     if (!forget.ok() || !taken.ok()) return db_error(m_db, "take_answer");
     forget.bind(1, replica);
     forget.bind(2, pending.next);
@@ -307,8 +317,9 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
 Result<int64_t> ServerState::record_answer(const std::string& replica, const PendingAnswer& a, int keep) {
   if (auto r = exec("BEGIN IMMEDIATE", "record_answer"); !r) return r.error();
   auto write = [&]() -> Result<int64_t> {
-    Stmt ins(m_db, "INSERT INTO replica_answers (replica, parent, from_cursor, next_cursor, sent, dropped) "
-                   "VALUES (?, ?, ?, ?, ?, ?)");
+    Stmt ins(m_db,
+             "INSERT INTO replica_answers (replica, parent, from_cursor, next_cursor, sent, dropped) "
+             "VALUES (?, ?, ?, ?, ?, ?)");
     if (!ins.ok()) return db_error(m_db, "record_answer");
     ins.bind(1, replica);
     ins.bind(2, a.parent);
@@ -318,8 +329,9 @@ Result<int64_t> ServerState::record_answer(const std::string& replica, const Pen
     ins.bind(6, join_ids(a.dropped));
     if (ins.step() != SQLITE_DONE) return db_error(m_db, "record_answer");
     const int64_t id = sqlite3_last_insert_rowid(m_db);
-    Stmt evict(m_db, "DELETE FROM replica_answers WHERE replica = ?1 AND id <= "
-                     "(SELECT id FROM replica_answers WHERE replica = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)");
+    Stmt evict(m_db,
+               "DELETE FROM replica_answers WHERE replica = ?1 AND id <= "
+               "(SELECT id FROM replica_answers WHERE replica = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)");
     if (!evict.ok()) return db_error(m_db, "record_answer");
     evict.bind(1, replica);
     evict.bind(2, int64_t{keep});
@@ -336,10 +348,12 @@ Result<void> ServerState::start_over(const std::string& replica, int64_t unsure_
   if (auto r = exec("BEGIN IMMEDIATE", "start_over"); !r) return r;
   auto write = [&]() -> Result<void> {
     // Every id given so far is from before: the answers of the restarted chain have higher ones.
-    Stmt chain(m_db, "INSERT INTO replica_cursors (replica, cursor, taken, restart_floor, unsure_until) "
-                     "VALUES (?1, 0, 0, (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'replica_answers'), ?2) "
-                     "ON CONFLICT DO UPDATE SET taken = 0, restart_floor = excluded.restart_floor, "
-                     "unsure_until = max(unsure_until, excluded.unsure_until)");
+    Stmt chain(
+        m_db,
+        "INSERT INTO replica_cursors (replica, cursor, taken, restart_floor, unsure_until) "
+        "VALUES (?1, 0, 0, (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'replica_answers'), ?2) "
+        "ON CONFLICT DO UPDATE SET taken = 0, restart_floor = excluded.restart_floor, "
+        "unsure_until = max(unsure_until, excluded.unsure_until)");
     Stmt forget(m_db, "DELETE FROM replica_answers WHERE replica = ?");
     if (!chain.ok() || !forget.ok()) return db_error(m_db, "start_over");
     chain.bind(1, replica);

@@ -27,14 +27,14 @@ struct Rejection {
 
 // What a scoped replica's pull says about the answer it took last (ServerState::take_answer).
 enum class Took {
-  Nothing,  // It names none: none taken yet, or it started over.
-  Applied,  // The answer it names is now counted: its tickets held or gone.
-  Again,    // It names the answer counted last again (the answer to its last pull was lost): harmless.
-  Stale,    // It names an older answer: a late or repeated request, whose answer it will not take.
+  Nothing,    // It names none: none taken yet, or it started over.
+  Applied,    // The answer it names is now counted: its tickets held or gone.
+  Again,      // It names the answer counted last again (the answer to its last pull was lost): harmless.
+  Stale,      // It names an older answer: a late or repeated request, whose answer it will not take.
   Restarted,  // It names an answer from before it was told to start over: it has not heard (the
               // answer that told it was lost), or this is a late request. Tell it again.
-  Unknown,  // The server does not have that answer (evicted, lost) or it does not follow the one
-            // counted last: the server no longer knows what the replica holds.
+  Unknown,    // The server does not have that answer (evicted, lost) or it does not follow the one
+              // counted last: the server no longer knows what the replica holds.
 };
 const char* to_string(Took t);
 

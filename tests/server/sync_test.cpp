@@ -269,7 +269,7 @@ TEST_F(SyncTest, OfTwoAnswersFromOneCursorTheServerCountsTheOneTheReplicaTook) {
   ASSERT_GT(first.answer, 0);
   ASSERT_EQ(push(centre, {centre.note(u, "已派人清理")})->status, 200);
   const PullResponse second = pull(committee, cursor, 0, took);  // The same request, sent again.
-  EXPECT_EQ(second.dropped, std::vector<std::string>{t});  // Nothing is counted before the replica says.
+  EXPECT_EQ(second.dropped, std::vector<std::string>{t});        // Nothing is counted before the replica says.
   ASSERT_GT(second.answer, 0);
   EXPECT_NE(second.answer, first.answer);
   EXPECT_GT(second.next, first.next);

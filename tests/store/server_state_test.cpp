@@ -127,9 +127,9 @@ TEST(ServerState, AnAnswerUnknownEvictedOrNotOnTopOfTheLastTakenIsUnknown) {
   }
   EXPECT_EQ(s->take_answer("r1", ids.front(), 20)->took, Took::Unknown);  // Evicted.
   EXPECT_FALSE(*s->holds("r1", "t0", 20));
-  EXPECT_EQ(s->take_answer("r1", ids.back() + 100, 20)->took, Took::Unknown);  // Never given.
-  EXPECT_EQ(s->take_answer("r2", ids.back(), 20)->took, Took::Unknown);        // Another replica's.
-  EXPECT_EQ(s->take_answer("r1", ids.back(), 15)->took, Took::Unknown);        // Its next is past the cursor.
+  EXPECT_EQ(s->take_answer("r1", ids.back() + 100, 20)->took, Took::Unknown);         // Never given.
+  EXPECT_EQ(s->take_answer("r2", ids.back(), 20)->took, Took::Unknown);               // Another replica's.
+  EXPECT_EQ(s->take_answer("r1", ids.back(), 15)->took, Took::Unknown);               // Its next is past the cursor.
   auto later = s->record_answer("r1", PendingAnswer{ids.back(), 20, 30, {"x"}, {}});  // On top of one not named yet.
   ASSERT_TRUE(later);
   EXPECT_EQ(s->take_answer("r1", *later, 30)->took, Took::Unknown);

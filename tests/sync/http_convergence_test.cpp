@@ -135,13 +135,15 @@ class HttpSimulation {
     std::unique_ptr<Prepared>& p = made[key];
     if (p) return *p;
     p = std::make_unique<Prepared>();
-    p->dir = std::filesystem::path(test::scratch_dir()) / ("linli-http-users-" + std::to_string(std::random_device{}()));
+    p->dir =
+        std::filesystem::path(test::scratch_dir()) / ("linli-http-users-" + std::to_string(std::random_device{}()));
     p->db = p->dir / "server.db";
     std::filesystem::create_directories(p->dir);
     std::set<std::string> added;
     for (const Client& c : m_clients) {
       if (!added.insert(c.account.user).second) continue;
-      EXPECT_TRUE(test::add_user(p->db.string(), c.account.user, std::string(to_string(c.account.role)), c.account.scope));
+      EXPECT_TRUE(
+          test::add_user(p->db.string(), c.account.user, std::string(to_string(c.account.role)), c.account.scope));
     }
     test::ServerProcess server(test::server_args(p->dir, p->db.string()));
     EXPECT_GT(server.port(), 0);
@@ -198,8 +200,8 @@ class HttpSimulation {
   bool m_scoped = false;  // Some client has a scope: the centre also moves tickets between scopes.
   test::FlakyNetwork m_net{m_rng};
   std::string m_server_dump;
-  int64_t m_requests = 0, m_gaps = 0, m_client_restarts = 0, m_server_restarts = 0,
-          m_stale = 0, m_dropped = 0, m_leaving = 0, m_start_overs = 0;
+  int64_t m_requests = 0, m_gaps = 0, m_client_restarts = 0, m_server_restarts = 0, m_stale = 0, m_dropped = 0,
+          m_leaving = 0, m_start_overs = 0;
   std::map<std::string, int64_t> m_refused;  // Refused changes the clients keep, by code.
 };
 
@@ -288,7 +290,8 @@ void HttpSimulation::deliver(const test::Message& m) {
       // A push with refused changes is answered with the status of the refusal it names (403, 404
       // for a change to a ticket whose create was refused, 409, 422), and every result.
       const bool refused = res->status == 403 || res->status == 404 || res->status == 409 || res->status == 422;
-      ASSERT_TRUE(results && (res->status == 200 || (m_scoped && refused))) << res->status << " " << res->body.substr(0, 400);
+      ASSERT_TRUE(results && (res->status == 200 || (m_scoped && refused)))
+          << res->status << " " << res->body.substr(0, 400);
       m_net.send(test::Message{test::Message::PushReply, m.client, res->body});
       return;
     }
@@ -446,11 +449,13 @@ void HttpSimulation::print_stats() {
     for (const Client& c : m_clients) std::printf(" %s %lld", c.account.user, static_cast<long long>(*c.store->count_tickets()));
     std::printf("\n");
   }
-  std::printf("requests %lld (gaps %lld), drops %lld, duplicates %lld, stale pulls %lld, pulls told to start over "
-              "%lld; restarts: clients %lld, server %lld\n",
-              static_cast<long long>(m_requests), static_cast<long long>(m_gaps), static_cast<long long>(m_net.drops()),
-              static_cast<long long>(m_net.duplicates()), static_cast<long long>(m_stale), static_cast<long long>(m_start_overs),
-              static_cast<long long>(m_client_restarts), static_cast<long long>(m_server_restarts));
+  std::printf(
+      "requests %lld (gaps %lld), drops %lld, duplicates %lld, stale pulls %lld, pulls told to start over "
+      "%lld; restarts: clients %lld, server %lld\n",
+      static_cast<long long>(m_requests), static_cast<long long>(m_gaps), static_cast<long long>(m_net.drops()),
+      static_cast<long long>(m_net.duplicates()), static_cast<long long>(m_stale),
+      static_cast<long long>(m_start_overs), static_cast<long long>(m_client_restarts),
+      static_cast<long long>(m_server_restarts));
 }
 
 // One run of `accounts` from `seed` to its end: the first difference between a client and the
@@ -503,23 +508,29 @@ TEST(HttpConvergence, ScopedClientsEndWithExactlyTheirTicketsAsTheServerHasThemA
     // One seed in three the server keeps one pending answer per replica (16 by default): a replica
     // that takes an answer whose sibling came later names one the server no longer has, and is
     // told to start over.
-    if (seed % 3 == 2) setenv("LINLI_KEPT_ANSWERS", "1", 1);
-    else unsetenv("LINLI_KEPT_ANSWERS");
-    const std::string diff = simulate("http convergence with scopes", seed, changes, accounts, [&](const HttpSimulation& sim) {
-      dropped += sim.dropped();
-      leaving += sim.leaving();
-      start_overs += sim.start_overs();
-      for (const char* code : {"out_of_scope", "out_of_scope (create)", "forbidden"}) refused[code] += sim.refused(code);
-    });
+    if (seed % 3 == 2)
+      setenv("LINLI_KEPT_ANSWERS", "1", 1);
+    else
+      unsetenv("LINLI_KEPT_ANSWERS");
+    const std::string diff =
+        simulate("http convergence with scopes", seed, changes, accounts, [&](const HttpSimulation& sim) {
+          dropped += sim.dropped();
+          leaving += sim.leaving();
+          start_overs += sim.start_overs();
+          for (const char* code : {"out_of_scope", "out_of_scope (create)", "forbidden"})
+            refused[code] += sim.refused(code);
+        });
     if (!diff.empty())
-      out_of_step.push_back("seed " + std::to_string(seed) + (seed % 3 == 2 ? " (LINLI_KEPT_ANSWERS=1)" : "") + ": " + diff);
+      out_of_step.push_back("seed " + std::to_string(seed) + (seed % 3 == 2 ? " (LINLI_KEPT_ANSWERS=1)" : "") + ": " +
+                            diff);
   }
   unsetenv("LINLI_KEPT_ANSWERS");
-  std::printf("http convergence with scopes: %lld seeds from %llu, %lld out of step, %lld pulls told to start over, "
-              "%.1f s\n",
-              static_cast<long long>(seeds), static_cast<unsigned long long>(first),
-              static_cast<long long>(out_of_step.size()), static_cast<long long>(start_overs),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::printf(
+      "http convergence with scopes: %lld seeds from %llu, %lld out of step, %lld pulls told to start over, "
+      "%.1f s\n",
+      static_cast<long long>(seeds), static_cast<unsigned long long>(first), static_cast<long long>(out_of_step.size()),
+      static_cast<long long>(start_overs),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (const std::string& d : out_of_step) ADD_FAILURE() << d << " (replay with LINLI_SEED=<seed> LINLI_HTTP_SEEDS=1)";
   if (seeds * changes < 10'000) return;  // A short run may not move a ticket out of a scope at all.
   EXPECT_GT(dropped, 0) << "no ticket left a scope";
