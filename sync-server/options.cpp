@@ -46,7 +46,8 @@ const char* usage() {
          "  linli-server user list|disable NAME|enable NAME|passwd NAME [--db PATH]\n"
          "  linli-server backup --to FILE [--db PATH]   an online copy of the database\n"
          "\n"
-         "Environment: LINLI_TOKEN_HOURS (default 168) is how long a sign-in lasts.\n"
+         "Environment: LINLI_TOKEN_HOURS (default 168) is how long a sign-in lasts; LINLI_KEPT_ANSWERS\n"
+         "(default 16) how many pull answers are kept per scoped replica until it names the one it took.\n"
          "\n"
          "It prints \"listening on http://HOST:PORT\" once it accepts connections, and stops\n"
          "cleanly on SIGINT or SIGTERM.\n";
@@ -63,6 +64,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     auto h = parse_port(v);  // Same range rules: a small whole number.
     if (!h || *h < 1) return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_TOKEN_HOURS: not a number of hours: \"") + v + "\""};
     o.token_hours = *h;
+  }
+  if (const char* v = std::getenv("LINLI_KEPT_ANSWERS")) {
+    auto k = parse_port(v);
+    if (!k || *k < 1)
+      return Error{ErrorCode::InvalidArgument,
+                   std::string("[server.options] LINLI_KEPT_ANSWERS: not a number of answers: \"") + v + "\""};
+    o.kept_answers = *k;
   }
   if (const char* v = std::getenv("LINLI_WORKERS")) {
     auto w = parse_port(v);

@@ -17,6 +17,9 @@ struct Options {
                                    // connection a thread while it lives, and a long poll holds one:
                                    // size it above the number of devices that sync at once.
   int token_hours = 168;           // LINLI_TOKEN_HOURS: how long a sign-in lasts (a week of shifts).
+  int kept_answers = 16;           // LINLI_KEPT_ANSWERS: pending pull answers kept per scoped replica
+                                   // (ServerState::record_answer); tests make it small to make
+                                   // replicas start over.
   std::string blobs;               // LINLI_BLOBS: the photo folder; by default the db's folder + "/blobs".
   std::string intake_key_file;     // LINLI_INTAKE_KEY_FILE: hotline API keys, one a line; empty: intake off.
   bool seed_demo = false;          // --seed-demo: add the demo tickets and demo users if absent.

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "context.h"
@@ -339,13 +340,66 @@ std::optional<int64_t> int_param(const httplib::Request& req, const char* name, 
   return n;
 }
 
-// What a caller may see after `from` (the request's cursor), scanning from `cursor` (>= from:
-// the changes between held nothing for it), at most `limit` changes, read through `reader`.
+// What the replica's pull says it took (ServerState::take_answer), before its answer is computed.
+// `answer` is set when the request needs no scan: a stale one (its client will not take the
+// answer), or one naming an answer the server does not have, or one from before the replica was
+// told to start over (that answer may have been lost): the replica is asked to start over from 0,
+// and until that scan has passed the log's end (at the moment the server lost track) every ticket
+// it meets out of scope is dropped (the replica may hold it).
+Result<AnswerChain> take_answer(ServerContext& ctx, const std::string& replica, int64_t took, int64_t from,
+                                std::optional<PullResponse>& answer) {
+  std::lock_guard held_lock(ctx.held_mutex);
+  auto chain = ctx.held.take_answer(replica, took, from);
+  if (!chain) return chain.error();
+  if (chain->took != Took::Stale && chain->took != Took::Restarted && chain->took != Took::Unknown) return chain;
+  answer.emplace();
+  answer->from = from;
+  answer->next = from;
+  answer->took = took;
+  answer->start_over = chain->took != Took::Stale;
+  if (chain->took == Took::Unknown) {
+    const int64_t until = std::max(ctx.feed.last_seq(), from);
+    if (auto r = ctx.held.start_over(replica, until); !r) return r.error();
+    chain->unsure_until = until;
+  }
+  return chain;
+}
+
+// Whether an answer to a request from `from` (a client of an older app, naming no answers) should
+// record nothing: one from before a cursor the replica has already asked from is one whose answer it
+// will not take (its cursor only grows: a late or repeated request).
+Result<bool> stale_without_answers(ServerContext& ctx, const std::string& replica, int64_t from) {
+  std::lock_guard held_lock(ctx.held_mutex);
+  auto known = ctx.pulled_from.find(replica);
+  if (known == ctx.pulled_from.end()) {
+    auto persisted = ctx.held.pulled_from(replica);
+    if (!persisted) return persisted.error();
+    known = ctx.pulled_from.emplace(replica, *persisted).first;
+  }
+  const bool stale = from < known->second;
+  known->second = std::max(known->second, from);
+  return stale;
+}
+
+// A request of a scoped pull: from `from` (its cursor), scanning from `cursor` (>= from: the
+// changes between held nothing for it), at most `limit` changes; `took`, the answer it names (none:
+// a client of an older app).
+struct ScopedRequest {
+  int64_t from = 0, cursor = 0;
+  int limit = 0;
+  std::optional<int64_t> took;
+};
+
+// What a caller may see after `from`, read through `reader`. `settled`: the answer goes back as it
+// is, even empty (a stale request, or one asked to start over).
 Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User& u, const std::string& replica,
-                                 int64_t from, int64_t cursor, int limit) {
+                                 const ScopedRequest& req, bool* settled) {
   Store& store = reader.store;
   PullResponse out;
-  out.from = from;
+  out.from = req.from;
+  out.took = req.took.value_or(0);
+  const int64_t cursor = req.cursor;
+  const int limit = req.limit;
   if (u.role == Role::Centre) {
     auto changes = store.changes_after(cursor, limit + 1);
     if (!changes) return changes.error();
@@ -357,23 +411,23 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
   // comes with its whole history, one that left is announced dropped. What the replica holds is
-  // read on the reader's own connection and written once at the end, on the state's.
+  // read on the reader's own connection and written on the state's: what the answer it names
+  // sent and dropped counts first, and what this one sends and drops counts once it is named.
   // (A pull from cursor 0 needs no reset of what the replica holds: the scan from the start sends
   // every change of a ticket in scope, and drops those held that left it.)
   std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
-  // A request from before a cursor the replica has already asked from is one whose answer it will
-  // not take (its cursor only grows: a late or repeated request): answer it, record nothing.
+  AnswerChain chain;
   bool stale = false;
-  {
-    std::lock_guard held_lock(ctx.held_mutex);
-    auto known = ctx.pulled_from.find(replica);
-    if (known == ctx.pulled_from.end()) {
-      auto persisted = ctx.held.pulled_from(replica);
-      if (!persisted) return persisted.error();
-      known = ctx.pulled_from.emplace(replica, *persisted).first;
-    }
-    stale = from < known->second;
-    known->second = std::max(known->second, from);
+  if (req.took) {
+    std::optional<PullResponse> early;
+    auto c = take_answer(ctx, replica, *req.took, req.from, early);
+    if (!c) return c.error();
+    if (early) return *settled = true, std::move(*early);
+    chain = *c;
+  } else {
+    auto s = stale_without_answers(ctx, replica, req.from);
+    if (!s) return s.error();
+    stale = *s;
   }
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
@@ -382,6 +436,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   if (more_to_scan) window->pop_back();
   std::map<std::string, bool> in_scope_now;  // Per ticket, for this request.
   std::map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  std::set<std::string> announced;           // Tickets dropped in this answer.
   std::vector<std::string> sent_whole;
   int64_t last_seen = cursor;
   for (const SequencedChange& sc : *window) {
@@ -396,7 +451,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     }
     auto held_it = held_now.find(t);
     if (held_it == held_now.end()) {
-      auto h = reader.state.holds(replica, t, from);  // As the replica took our answers so far.
+      auto h = reader.state.holds(replica, t, req.from);  // As the replica took our answers so far.
       if (!h) return h.error();
       held_it = held_now.emplace(t, *h).first;
     }
@@ -409,16 +464,24 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
       for (SequencedChange& h : *history) out.changes.push_back(std::move(h));
       sent_whole.push_back(t);
       held = true;
-    } else if (held) {
+    } else if ((held || sc.seq <= chain.unsure_until) && announced.insert(t).second) {
+      // Held, or perhaps held: after a start over, any ticket with a change up to unsure_until.
       out.dropped.push_back(t);
       held = false;
     }
   }
-  {
-    std::lock_guard held_lock(ctx.held_mutex);
-    // Counted once the replica's cursor reaches this answer's `next`: a lost answer is sent again.
-    if (!stale)
-      if (auto r = ctx.held.update_held(replica, sent_whole, out.dropped, last_seen, from); !r) return r.error();
+  if (!sent_whole.empty() || !out.dropped.empty()) {
+    if (req.took) {
+      std::lock_guard held_lock(ctx.held_mutex);
+      auto id = ctx.held.record_answer(replica, PendingAnswer{*req.took, req.from, last_seen, sent_whole, out.dropped},
+                                       ctx.options.kept_answers);
+      if (!id) return id.error();
+      out.answer = *id;
+    } else if (!stale) {
+      // An older app names no answers: counted once the replica's cursor reaches this answer's `next`.
+      std::lock_guard held_lock(ctx.held_mutex);
+      if (auto r = ctx.held.update_held(replica, sent_whole, out.dropped, last_seen, req.from); !r) return r.error();
+    }
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.
   std::stable_sort(out.changes.begin(), out.changes.end(),
@@ -440,6 +503,13 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   if (!limit) return;
   const auto wait = int_param(req, "wait", 0, 0, kMaxWaitSeconds, res);
   if (!wait) return;
+  // The scoped answer the caller took last (0: none yet); absent from an older app's pulls.
+  std::optional<int64_t> took;
+  if (req.has_param("took")) {
+    const auto named = int_param(req, "took", 0, 0, INT64_MAX, res);
+    if (!named) return;
+    took = *named;
+  }
   const std::string replica = req.get_param_value("replica");
   if (!parse_replica_id(replica)) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits");
   const int64_t now = now_ms();
@@ -465,6 +535,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       std::lock_guard working(ctx.pull_work);
       PullResponse head;
       head.from = *cursor;
+      head.took = took.value_or(0);
       std::string text;
       bool reply = false;  // `text` holds something for the caller.
       int64_t checked = looked;
@@ -477,11 +548,14 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
         Result<PullResponse> out = Error{ErrorCode::Storage, ""};
         {
           auto reader = ctx.readers.acquire();
-          out = scoped_pull(ctx, reader.get(), *user, replica, *cursor, looked, static_cast<int>(*limit));
+          bool settled = false;
+          out = scoped_pull(ctx, reader.get(), *user, replica,
+                            ScopedRequest{*cursor, looked, static_cast<int>(*limit), took}, &settled);
+          reply = settled;
         }
         if (!out) return send_error(res, 500, "storage", out.error().detail);
         looked = std::max(looked, out->next);
-        reply = !out->changes.empty() || !out->dropped.empty() || out->more;
+        reply = reply || !out->changes.empty() || !out->dropped.empty() || out->more;
         if (reply) text = ctx.feed.encode(*out);
       }
       if (reply) {
@@ -494,6 +568,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
     if (*wait == 0 || std::chrono::steady_clock::now() >= deadline || ctx.feed.stopping()) {
       PullResponse empty;
       empty.from = *cursor;
+      empty.took = took.value_or(0);
       empty.next = looked;  // The centre's: its cursor (nothing was looked past unsent).
       res.status = 200;
       res.set_content(encode(empty), "application/json");

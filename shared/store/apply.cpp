@@ -561,6 +561,7 @@ Store::Sync& Store::sync() {
   sqlite3_finalize(q);
   s.next_local = meta_int(m_db, "sync.next_local", 1);
   s.cursor = meta_int(m_db, "sync.cursor", 0);
+  s.answer = meta_int(m_db, "sync.answer", 0);
   s.max_skew = meta_int(m_db, "sync.max_skew", 0);
   if (sqlite3_prepare_v2(m_db, "SELECT count(*) FROM changes WHERE seq IS NULL", -1, &q, nullptr) == SQLITE_OK &&
       sqlite3_step(q) == SQLITE_ROW)
@@ -705,6 +706,7 @@ int64_t Store::last_seq() { return sync().next_seq - 1; }
 Hlc Store::stamp_now(int64_t now_ms) { return sync().clock.now(now_ms); }
 void Store::receive_stamp(const Hlc& stamp, int64_t now_ms) { sync().clock.receive(stamp, now_ms); }
 int64_t Store::pull_cursor() { return sync().cursor; }
+int64_t Store::pull_answer() { return sync().answer; }
 int64_t Store::max_clock_skew_ms() { return sync().max_skew; }
 
 }  // namespace linli

@@ -114,6 +114,7 @@ struct Store::Sync {
   int64_t next_seq = 1;    // The next server sequence number (Accept).
   int64_t next_local = 1;  // The next local_order.
   int64_t cursor = 0;      // The pull cursor.
+  int64_t answer = 0;      // The id of the scoped pull answer that brought the cursor here (0: none).
   int64_t max_skew = 0;
   int64_t unsent = 0;      // Own changes not yet acknowledged (seq IS NULL).
   HlcClock clock;

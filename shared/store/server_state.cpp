@@ -46,7 +46,65 @@ CREATE TABLE replica_cursors (replica TEXT PRIMARY KEY, cursor INTEGER NOT NULL)
 UPDATE server_schema SET version = 2;
 )sql";
 
+// Version 3: a scoped replica holds what it says it took (ServerState::take_answer). An answer that
+// sent a ticket whole or dropped one is kept in replica_answers until the replica names it (or it
+// is evicted: the newest kKeptAnswers per replica stay); counted, its tickets are held since every
+// cursor (since 0) or their rows go. replica_cursors keeps each replica's chain: the answer
+// counted last (`taken`), the last answer id given before it last started over (`restart_floor`)
+// and the change up to which any ticket may be held since (`unsure_until`). The `since`/`dropped`
+// rows of version 2 still count for a client that names no answers (an older app).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE replica_answers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, replica TEXT NOT NULL, parent INTEGER NOT NULL,
+  from_cursor INTEGER NOT NULL, next_cursor INTEGER NOT NULL, sent TEXT NOT NULL, dropped TEXT NOT NULL) STRICT;
+CREATE INDEX replica_answers_by_replica ON replica_answers (replica, id);
+ALTER TABLE replica_cursors ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE replica_cursors ADD COLUMN restart_floor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE replica_cursors ADD COLUMN unsure_until INTEGER NOT NULL DEFAULT 0;
+UPDATE server_schema SET version = 3;
+)sql";
+
+// Ticket ids (32 hex digits, no spaces) kept in one text column, space-separated.
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) {
+    if (!out.empty()) out += ' ';
+    out += id;
+  }
+  return out;
+}
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
 }  // namespace
+
+const char* to_string(Took t) {
+  switch (t) {
+    case Took::Nothing:
+      return "nothing";
+    case Took::Applied:
+      return "applied";
+    case Took::Again:
+      return "again";
+    case Took::Stale:
+      return "stale";
+    case Took::Restarted:
+      return "restarted";
+    case Took::Unknown:
+      return "unknown";
+  }
+  return "?";
+}
 
 Result<ServerState> ServerState::open(const std::string& path, bool fsync_commits) {
   sqlite3* db = nullptr;
@@ -77,9 +135,12 @@ Result<void> ServerState::migrate() {
   if (auto r = exec(v1.c_str(), "open"); !r) return r;
   Stmt version(m_db, "SELECT version FROM server_schema");
   if (!version.ok() || version.step() != SQLITE_ROW) return db_error(m_db, "open");
-  if (version.int64(0) < 2)
-    if (auto r = exec(kSchemaV2, "open"); !r) return r;
+  const int64_t at = version.int64(0);
   version.reset();
+  if (at < 2)
+    if (auto r = exec(kSchemaV2, "open"); !r) return r;
+  if (at < 3)
+    if (auto r = exec(kSchemaV3, "open"); !r) return r;
   return exec("COMMIT", "open");
 }
 
@@ -191,6 +252,130 @@ Result<void> ServerState::update_held(const std::string& replica, const std::vec
   };
   auto r = write();
   if (!r) exec("ROLLBACK", "update_held").ok();
+  return r;
+}
+
+Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t answer, int64_t cursor) {
+  AnswerChain chain;
+  int64_t floor = 0;
+  {
+    Stmt get(m_db, "SELECT taken, restart_floor, unsure_until FROM replica_cursors WHERE replica = ?");
+    if (!get.ok()) return db_error(m_db, "take_answer");
+    get.bind(1, replica);
+    const int rc = get.step();
+    if (rc == SQLITE_ROW) {
+      chain.taken = get.int64(0);
+      floor = get.int64(1);
+      chain.unsure_until = get.int64(2);
+    } else if (rc != SQLITE_DONE) {
+      return db_error(m_db, "take_answer");
+    }
+  }
+  // Most pulls write nothing: they name no answer, or the one counted already.
+  if (answer == 0) return chain.took = Took::Nothing, chain;
+  if (answer <= floor) return chain.took = Took::Restarted, chain;
+  if (answer < chain.taken) return chain.took = Took::Stale, chain;
+  if (answer == chain.taken) return chain.took = Took::Again, chain;
+  PendingAnswer pending;
+  {
+    Stmt get(
+        m_db,
+        "SELECT parent, from_cursor, next_cursor, sent, dropped FROM replica_answers WHERE id = ? AND replica = ?");
+    if (!get.ok()) return db_error(m_db, "take_answer");
+    get.bind(1, answer);
+    get.bind(2, replica);
+    const int rc = get.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "take_answer");
+    if (rc == SQLITE_DONE || get.int64(0) != chain.taken || get.int64(2) > cursor)
+      return chain.took = Took::Unknown, chain;
+    pending = PendingAnswer{get.int64(0), get.int64(1), get.int64(2), split_ids(get.text(3)), split_ids(get.text(4))};
+  }
+  if (auto r = exec("BEGIN IMMEDIATE", "take_answer"); !r) return r.error();
+  auto write = [&]() -> Result<void> {
+    Stmt add(m_db,
+             "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, 0) "
+             "ON CONFLICT DO UPDATE SET since = 0, dropped = NULL");
+    Stmt drop(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND ticket = ?2");
+    if (!add.ok() || !drop.ok()) return db_error(m_db, "take_answer");
+    for (auto [stmt, tickets] : {std::pair{&add, &pending.sent}, std::pair{&drop, &pending.dropped}})
+      for (const std::string& t : *tickets) {
+        stmt->reset();
+        stmt->bind(1, replica);
+        stmt->bind(2, t);
+        if (stmt->step() != SQLITE_DONE) return db_error(m_db, "take_answer");
+      }
+    // Answers from before its next: the replica's cursor is past their `from`, it takes none of them.
+    Stmt forget(m_db, "DELETE FROM replica_answers WHERE replica = ? AND from_cursor < ?");
+    Stmt taken(m_db,
+               "INSERT INTO replica_cursors (replica, cursor, taken) VALUES (?, 0, ?) "
+               "ON CONFLICT DO UPDATE SET taken = excluded.taken");
+    if (!forget.ok() || !taken.ok()) return db_error(m_db, "take_answer");
+    forget.bind(1, replica);
+    forget.bind(2, pending.next);
+    taken.bind(1, replica);
+    taken.bind(2, answer);
+    if (forget.step() != SQLITE_DONE || taken.step() != SQLITE_DONE) return db_error(m_db, "take_answer");
+    return exec("COMMIT", "take_answer");
+  };
+  if (auto r = write(); !r) {
+    exec("ROLLBACK", "take_answer").ok();
+    return r.error();
+  }
+  chain.took = Took::Applied;
+  chain.taken = answer;
+  return chain;
+}
+
+Result<int64_t> ServerState::record_answer(const std::string& replica, const PendingAnswer& a, int keep) {
+  if (auto r = exec("BEGIN IMMEDIATE", "record_answer"); !r) return r.error();
+  auto write = [&]() -> Result<int64_t> {
+    Stmt ins(m_db,
+             "INSERT INTO replica_answers (replica, parent, from_cursor, next_cursor, sent, dropped) "
+             "VALUES (?, ?, ?, ?, ?, ?)");
+    if (!ins.ok()) return db_error(m_db, "record_answer");
+    ins.bind(1, replica);
+    ins.bind(2, a.parent);
+    ins.bind(3, a.from);
+    ins.bind(4, a.next);
+    ins.bind(5, join_ids(a.sent));
+    ins.bind(6, join_ids(a.dropped));
+    if (ins.step() != SQLITE_DONE) return db_error(m_db, "record_answer");
+    const int64_t id = sqlite3_last_insert_rowid(m_db);
+    Stmt evict(m_db,
+               "DELETE FROM replica_answers WHERE replica = ?1 AND id <= "
+               "(SELECT id FROM replica_answers WHERE replica = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)");
+    if (!evict.ok()) return db_error(m_db, "record_answer");
+    evict.bind(1, replica);
+    evict.bind(2, int64_t{keep});
+    if (evict.step() != SQLITE_DONE) return db_error(m_db, "record_answer");
+    if (auto r = exec("COMMIT", "record_answer"); !r) return r.error();
+    return id;
+  };
+  auto id = write();
+  if (!id) exec("ROLLBACK", "record_answer").ok();
+  return id;
+}
+
+Result<void> ServerState::start_over(const std::string& replica, int64_t unsure_until) {
+  if (auto r = exec("BEGIN IMMEDIATE", "start_over"); !r) return r;
+  auto write = [&]() -> Result<void> {
+    // Every id given so far is from before: the answers of the restarted chain have higher ones.
+    Stmt chain(
+        m_db,
+        "INSERT INTO replica_cursors (replica, cursor, taken, restart_floor, unsure_until) "
+        "VALUES (?1, 0, 0, (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'replica_answers'), ?2) "
+        "ON CONFLICT DO UPDATE SET taken = 0, restart_floor = excluded.restart_floor, "
+        "unsure_until = max(unsure_until, excluded.unsure_until)");
+    Stmt forget(m_db, "DELETE FROM replica_answers WHERE replica = ?");
+    if (!chain.ok() || !forget.ok()) return db_error(m_db, "start_over");
+    chain.bind(1, replica);
+    chain.bind(2, unsure_until);
+    forget.bind(1, replica);
+    if (chain.step() != SQLITE_DONE || forget.step() != SQLITE_DONE) return db_error(m_db, "start_over");
+    return exec("COMMIT", "start_over");
+  };
+  auto r = write();
+  if (!r) exec("ROLLBACK", "start_over").ok();
   return r;
 }
 

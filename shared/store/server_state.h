@@ -25,6 +25,37 @@ struct Rejection {
   int64_t at_ms = 0;
 };
 
+// What a scoped replica's pull says about the answer it took last (ServerState::take_answer).
+enum class Took {
+  Nothing,    // It names none: none taken yet, or it started over.
+  Applied,    // The answer it names is now counted: its tickets held or gone.
+  Again,      // It names the answer counted last again (the answer to its last pull was lost): harmless.
+  Stale,      // It names an older answer: a late or repeated request, whose answer it will not take.
+  Restarted,  // It names an answer from before it was told to start over: it has not heard (the
+              // answer that told it was lost), or this is a late request. Tell it again.
+  Unknown,    // The server does not have that answer (evicted, lost) or it does not follow the one
+              // counted last: the server no longer knows what the replica holds.
+};
+const char* to_string(Took t);
+
+// A replica's chain of taken answers, as take_answer leaves it.
+struct AnswerChain {
+  Took took = Took::Nothing;
+  int64_t taken = 0;         // The answer counted last in this chain (0: none).
+  int64_t unsure_until = 0;  // Any ticket with a change up to here may be held (ServerState::start_over).
+};
+
+// A scoped pull answer that sent tickets whole or dropped some, kept until the replica names it.
+struct PendingAnswer {
+  int64_t parent = 0;  // The answer the request named (its took), counted when this one was computed.
+  int64_t from = 0;    // The request's cursor.
+  int64_t next = 0;    // The answer's next: the replica's cursor once it has taken it.
+  std::vector<std::string> sent, dropped;
+};
+
+// Pending answers kept per replica by default: a replica that names an older one has to start over.
+inline constexpr int kKeptAnswers = 16;
+
 class ServerState {
  public:
   // `fsync_commits` false: a commit survives the server's process dying but not the machine's
@@ -56,6 +87,32 @@ class ServerState {
                            const std::vector<std::string>& dropped, int64_t answer_cursor, int64_t request_cursor);
   // The highest cursor the replica asked from when update_held last wrote for it (0: never).
   Result<int64_t> pulled_from(const std::string& replica_hex);
+
+  // What a scoped replica holds follows only what it says it took. Each answer that sends a
+  // ticket whole or drops one is kept pending (record_answer) with an id; the replica's next pull
+  // names the answer it took (`took`) and its `cursor`: that answer's next, or past it when answers
+  // that recorded nothing (an empty long poll) moved it on. take_answer then counts
+  // that answer (its tickets held since every cursor, or gone) if it was computed on top of the
+  // answer counted last (`parent`), and forgets the replica's pending answers from before its
+  // next, which the replica can no longer take; naming it again is harmless. One transaction.
+  //
+  //   took named            | outcome
+  //   0                     | Nothing
+  //   <= the restart floor  | Restarted (from before the replica was told to start over)
+  //   < taken               | Stale
+  //   == taken              | Again
+  //   pending, parent ==    | Applied   (taken := it)
+  //     taken, next <= cursor
+  //   anything else         | Unknown   (the caller asks the replica to start over)
+  Result<AnswerChain> take_answer(const std::string& replica_hex, int64_t answer, int64_t cursor);
+  // Keeps an answer pending and returns its id (never given twice); keeps only the replica's
+  // newest `keep`.
+  Result<int64_t> record_answer(const std::string& replica_hex, const PendingAnswer& answer, int keep = kKeptAnswers);
+  // The replica is asked to start over from cursor 0, naming no answer: its chain restarts (taken
+  // 0; answers named from before are Restarted), its pending answers go, and, as the server no longer
+  // knows what it holds, any ticket with a change up to `unsure_until` may be held: a pull drops
+  // one that is out of its scope.
+  Result<void> start_over(const std::string& replica_hex, int64_t unsure_until);
 
   // Recorded before the refused change's counter is consumed, so a consumed counter always has its
   // refusal. Should that commit then fail, the change is judged again when sent again and recorded

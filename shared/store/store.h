@@ -211,6 +211,14 @@ class Store {
   Result<void> advance_pull_cursor(int64_t cursor);
   // The pull cursor: the highest sequence number pulled so far.
   int64_t pull_cursor();
+  // Keeps the id of the scoped pull answer just taken (0: none), beside the cursor it brought:
+  // call it in the transaction that takes the answer (in_one_transaction), so they stay together.
+  // The next pull names it (`took`) and the server counts that answer's tickets as held.
+  Result<void> set_pull_answer(int64_t answer);
+  int64_t pull_answer();
+  // Sets the cursor back to 0 and the answer to none, in one transaction, keeping every ticket and
+  // change: the server asked the replica to start over (it lost track of what the replica holds).
+  Result<void> restart_pull();
   // The largest skew seen in stamps received (> 0: some clock was ahead), to show the user.
   int64_t max_clock_skew_ms();
 

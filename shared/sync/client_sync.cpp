@@ -53,20 +53,44 @@ Result<void> ClientSync::take_push_response(const PushResponse& response, int64_
   return m_store.forget_tickets(m_store.leaving_tickets());
 }
 
-PullRequest ClientSync::build_pull(int limit) { return PullRequest{m_self, m_store.pull_cursor(), limit}; }
+PullRequest ClientSync::build_pull(int limit) {
+  PullRequest r{m_self, m_store.pull_cursor(), limit};
+  r.took = m_store.pull_answer();
+  return r;
+}
 
 Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_t now_ms) {
   if (response.from != m_store.pull_cursor()) return false;  // A hole, or a stale (repeated) answer.
-  auto r = m_store.apply_pulled(response.changes, now_ms);
-  if (!r) return r.error();
-  if (auto f = m_store.forget_tickets(response.dropped); !f) return f.error();
-  // A scoped pull may have looked past the last change it sent (changes the caller may not see):
-  // start there next time, or the same window is scanned again and again.
-  const bool whole = std::all_of(r->begin(), r->end(), [](const ChangeResult& c) {
-    return c.status == ApplyStatus::Applied || c.status == ApplyStatus::Duplicate;
+  // Computed for a request that named another answer taken (before this replica started over, or a
+  // late request that happens to share the cursor): what it counts on is not what this store holds.
+  if (response.took != m_store.pull_answer()) return false;
+  if (response.start_over) {
+    if (auto r = m_store.restart_pull(); !r) return r.error();
+    return true;
+  }
+  // The changes, the tickets forgotten, the cursor and the answer's id in one transaction: the id
+  // names exactly what the store took, whatever crash comes between.
+  auto r = m_store.in_one_transaction([&]() -> Result<void> {
+    auto applied = m_store.apply_pulled(response.changes, now_ms);
+    if (!applied) return applied.error();
+    // A change the store would not take (an invalid one) ends the answer there: the changes before
+    // it stay, but the answer is not taken (nothing forgotten, no id kept, the cursor where they
+    // left it), so the server goes on counting from the answer before and sends the rest again.
+    const bool whole = std::all_of(applied->begin(), applied->end(), [](const ChangeResult& c) {
+      return c.status == ApplyStatus::Applied || c.status == ApplyStatus::Duplicate;
+    });
+    if (!whole) return Ok{};
+    if (auto f = m_store.forget_tickets(response.dropped); !f) return f;
+    // A scoped pull may have looked past the last change it sent (changes the caller may not see):
+    // start there next time, or the same window is scanned again and again.
+    if (response.next > 0)
+      if (auto a = m_store.advance_pull_cursor(response.next); !a) return a;
+    // An answer without an id recorded nothing: the one named last still stands.
+    if (response.answer > 0)
+      if (auto a = m_store.set_pull_answer(response.answer); !a) return a;
+    return Ok{};
   });
-  if (whole && response.next > 0)
-    if (auto a = m_store.advance_pull_cursor(response.next); !a) return a.error();
+  if (!r) return r.error();
   return true;
 }
 
@@ -88,6 +112,7 @@ Result<PullResponse> ServerSync::take_pull(const PullRequest& request) {
   if (!changes) return changes.error();
   PullResponse out;
   out.from = request.cursor;
+  out.took = request.took;
   out.more = static_cast<int>(changes->size()) > request.limit;
   if (out.more) changes->pop_back();
   out.changes = std::move(changes).value();

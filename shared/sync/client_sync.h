@@ -41,10 +41,13 @@ class ClientSync {
   // Takes the results of a push: acknowledgements, refusals (kept with now_ms), and then tickets
   // leaving the scope whose own changes are all answered are forgotten.
   Result<void> take_push_response(const PushResponse& response, int64_t now_ms);
+  // A pull from the cursor, naming the scoped answer taken last (`took`).
   PullRequest build_pull(int limit = 1000);
-  // Applies a pull that starts at the cursor, and forgets the tickets it says were dropped; returns
-  // false if it was ignored. An answer from an older cursor is ignored whole: taken again after
-  // later ones it could forget a ticket that has come back since, or bring back one since forgotten.
+  // Applies a pull that starts at the cursor, forgets the tickets it says were dropped, moves the
+  // cursor to its `next` and keeps its `answer` id, all in one transaction; returns false if it was
+  // ignored. An answer from an older cursor is ignored whole: taken again after later ones it could
+  // forget a ticket that has come back since, or bring back one since forgotten. An answer that
+  // says `start_over` sets the cursor back to 0 (and the answer to none), keeping every ticket.
   Result<bool> take_pull_response(const PullResponse& response, int64_t now_ms);
 
   const ReplicaId& self() const { return m_self; }

@@ -346,7 +346,9 @@ std::string encode(const PushResponse& m) {
 }
 
 std::string encode(const PullRequest& m) {
-  return dump(json{{"type", "pull"}, {"replica", to_hex(m.replica)}, {"cursor", m.cursor}, {"limit", m.limit}});
+  json j{{"type", "pull"}, {"replica", to_hex(m.replica)}, {"cursor", m.cursor}, {"limit", m.limit}};
+  if (m.took > 0) j["took"] = m.took;
+  return dump(j);
 }
 
 std::string encode_sequenced(const SequencedChange& s) {
@@ -362,6 +364,9 @@ std::string encode_pull_response(const PullResponse& m, const std::vector<std::s
   json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"next", m.next},
             {"dropped", json::array()}};
   for (const std::string& t : m.dropped) rest["dropped"].push_back(t);
+  if (m.answer > 0) rest["answer"] = m.answer;
+  if (m.took > 0) rest["took"] = m.took;
+  if (m.start_over) rest["start_over"] = true;
   const std::string tail = dump(rest);
   size_t size = tail.size() + 16;
   for (std::string_view e : encoded) size += e.size() + 1;
@@ -458,6 +463,8 @@ Result<PullRequest> decode_pull_request(std::string_view text) {
   if (in.ok() && (m.cursor < 0 || limit < 1 || limit > static_cast<int64_t>(kMaxChangesPerMessage)))
     in.fail("\"cursor\" or \"limit\" out of range");
   m.limit = static_cast<int>(limit);
+  m.took = in.i64("took", false);
+  if (in.ok() && m.took < 0) in.fail("\"took\" out of range");
   if (!error.empty()) return invalid(error);
   return m;
 }
@@ -471,7 +478,11 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   m.from = in.i64("from");
   m.more = in.boolean("more");
   m.next = in.i64("next", false);  // Older servers left out `next` (and `dropped`).
-  if (in.ok() && (m.from < 0 || m.next < 0)) in.fail("\"from\" or \"next\" out of range");
+  m.answer = in.i64("answer", false);  // Absent: an answer of the centre's, or from an older server.
+  m.took = in.i64("took", false);
+  m.start_over = in.boolean("start_over", false);
+  if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0))
+    in.fail("\"from\", \"next\", \"answer\" or \"took\" out of range");
   if (!error.empty()) return invalid(error);
   if (auto d = j->find("dropped"); d != j->end()) {
     if (!d->is_array() || d->size() > kMaxChangesPerMessage) return invalid("[sync.decode] \"dropped\" is not a short array");

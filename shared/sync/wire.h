@@ -48,6 +48,10 @@ struct PullRequest {
   ReplicaId replica;
   int64_t cursor = 0;
   int limit = 1000;
+  // The `answer` of the scoped pull answer this client took last, whose `next` is `cursor` (0:
+  // none yet, or the client started over): the server counts what that answer sent and dropped
+  // as held from then on (docs/protocol.md, Pull).
+  int64_t took = 0;
 };
 
 // Server → client: sequenced changes after `from` (the request's cursor), in order.
@@ -62,6 +66,15 @@ struct PullResponse {
   int64_t next = 0;
   // Tickets that left the caller's scope: it should drop them. Always sent, [] when none.
   std::vector<std::string> dropped;
+  // A scoped answer that sent a ticket whole or dropped one: its id, for the client's next pull
+  // to name (`took`) once it has taken it. 0: none (the centre's, and answers with nothing to record).
+  int64_t answer = 0;
+  // The request's `took`, echoed: the answer was computed for a client that took that answer last,
+  // and a client takes it only if that is still so (and `from` is its cursor).
+  int64_t took = 0;
+  // The server no longer knows what the caller holds (the answer it named is unknown): it should
+  // pull again from cursor 0, naming no answer, keeping what it has (ClientSync does).
+  bool start_over = false;
 };
 
 inline constexpr size_t kMaxChangesPerMessage = 10'000;

@@ -241,6 +241,56 @@ TEST_F(SyncTest, ATicketACommitteeCreatedBeforeItsFirstPullIsAnnouncedDroppedToo
   EXPECT_EQ(dropped, std::vector<std::string>{t});
 }
 
+// Two answers from one cursor both announce a ticket dropped, the second with a later `next`; the
+// replica takes the first. The server counts the first (the ticket is gone from the replica), not
+// the later one: when the ticket comes back it arrives whole. Counting the later answer, it would
+// still think the replica held it until the second answer's next, and send only the change that
+// brought it back.
+TEST_F(SyncTest, OfTwoAnswersFromOneCursorTheServerCountsTheOneTheReplicaTook) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const std::string t = ticket_id(16), u = ticket_id(17);
+  ASSERT_EQ(push(centre, {centre.create(t, "河滨花园"), centre.create(u, "河滨花园")})->status, 200);
+  int64_t cursor = 0, took = 0;
+  for (bool more = true; more;) {  // As ClientSync takes answers: the cursor and the answer's id.
+    const PullResponse p = pull(committee, cursor, 0, took);
+    EXPECT_EQ(p.took, took);
+    cursor = p.next;
+    if (p.answer > 0) took = p.answer;
+    more = p.more;
+  }
+  ASSERT_GT(took, 0) << "tickets sent whole come in an answer with an id";
+  Change out = centre.next(t, ChangeKind::SetField);
+  out.field = EditableField::Community;
+  out.value = "中华新路927弄";
+  ASSERT_EQ(push(centre, {out})->status, 200);
+  const PullResponse first = pull(committee, cursor, 0, took);
+  EXPECT_EQ(first.dropped, std::vector<std::string>{t});
+  ASSERT_GT(first.answer, 0);
+  ASSERT_EQ(push(centre, {centre.note(u, "已派人清理")})->status, 200);
+  const PullResponse second = pull(committee, cursor, 0, took);  // The same request, sent again.
+  EXPECT_EQ(second.dropped, std::vector<std::string>{t});        // Nothing is counted before the replica says.
+  ASSERT_GT(second.answer, 0);
+  EXPECT_NE(second.answer, first.answer);
+  EXPECT_GT(second.next, first.next);
+  // The replica takes the first answer (the second arrives late and is ignored), and the ticket comes back.
+  Change back = centre.next(t, ChangeKind::SetField);
+  back.field = EditableField::Community;
+  back.value = "河滨花园";
+  back.base = out.id;
+  ASSERT_EQ(push(centre, {back})->status, 200);
+  const PullResponse p = pull(committee, first.next, 0, first.answer);
+  EXPECT_EQ(p.took, first.answer);
+  bool has_create = false;
+  for (const auto& sc : p.changes) has_create |= sc.change.ticket_id == t && sc.change.kind == ChangeKind::CreateTicket;
+  EXPECT_TRUE(has_create) << "the ticket it forgot comes back whole";
+  EXPECT_GT(p.answer, 0);
+  // Naming the second answer now (a confused client) does not count it: the replica is told to start over.
+  const PullResponse confused = pull(committee, second.next, 0, second.answer);
+  EXPECT_TRUE(confused.start_over);
+  EXPECT_TRUE(confused.changes.empty());
+}
+
 TEST_F(SyncTest, ALongPollAnswersWhenAChangeArrives) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica committee = sign_in("hebin.li", Role::Committee, 2);

@@ -1,4 +1,5 @@
-// ServerState: replica ownership, held tickets, rejections, intake numbers, official numbers.
+// ServerState: replica ownership, held tickets and pending answers, rejections, intake numbers,
+// official numbers.
 #include "store/server_state.h"
 
 #include <gtest/gtest.h>
@@ -105,6 +106,122 @@ TEST(ServerState, ADroppedTicketIsForgottenOnceTheReplicaAsksFromPastTheDrop) {
   ASSERT_TRUE(s->update_held("r1", {"t1"}, {}, 50, 30));
   EXPECT_FALSE(*s->holds("r1", "t1", 30));
   EXPECT_TRUE(*s->holds("r1", "t1", 50));
+}
+
+// Pending answers (version 3): a scoped replica holds what the answer it names sent, from then on.
+TEST(ServerState, AnAnswerCountsOnlyOnceTheReplicaNamesItEvenAfterARestart) {
+  test::TempDir dir;
+  int64_t a = 0;
+  {
+    auto s = ServerState::open(dir.file("s.db"));
+    ASSERT_TRUE(s);
+    auto id = s->record_answer("r1", PendingAnswer{0, 10, 20, {"t1", "t2"}, {}});
+    ASSERT_TRUE(id) << id.error().detail;
+    a = *id;
+    EXPECT_GT(a, 0);
+    EXPECT_FALSE(*s->holds("r1", "t1", 20));  // Sent, not yet taken: a lost answer is as if never sent.
+    auto none = s->take_answer("r1", 0, 10);  // A pull from 10 again, naming nothing.
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->took, Took::Nothing);
+    EXPECT_FALSE(*s->holds("r1", "t1", 20));
+  }
+  auto s = ServerState::open(dir.file("s.db"));  // The server restarted (kill -9 keeps commits too).
+  ASSERT_TRUE(s);
+  auto took = s->take_answer("r1", a, 20);
+  ASSERT_TRUE(took) << took.error().detail;
+  EXPECT_EQ(took->took, Took::Applied);
+  EXPECT_EQ(took->taken, a);
+  EXPECT_TRUE(*s->holds("r1", "t1", 20));
+  EXPECT_TRUE(*s->holds("r1", "t2", 0));
+  EXPECT_FALSE(*s->holds("r2", "t1", 20));
+  // Named again (the answer to that pull was lost): harmless.
+  auto again = s->take_answer("r1", a, 20);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->took, Took::Again);
+  EXPECT_TRUE(*s->holds("r1", "t1", 20));
+  // Its next answer drops t1; named, t1 is gone and naming the first one now is stale.
+  auto b = s->record_answer("r1", PendingAnswer{a, 20, 30, {}, {"t1"}});
+  ASSERT_TRUE(b);
+  EXPECT_EQ(s->take_answer("r1", *b, 35)->took, Took::Applied);  // Past its next: an empty long poll moved on.
+  EXPECT_FALSE(*s->holds("r1", "t1", 35));
+  EXPECT_TRUE(*s->holds("r1", "t2", 35));
+  EXPECT_EQ(s->take_answer("r1", a, 20)->took, Took::Stale);
+  EXPECT_FALSE(*s->holds("r1", "t1", 35));
+}
+
+TEST(ServerState, OfTwoAnswersFromOneCursorTheOneNamedCountsAndTheOtherNever) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->update_held("r1", {"t0"}, {}, 0, 0));  // It made t0.
+  auto first = s->record_answer("r1", PendingAnswer{0, 10, 20, {"t1"}, {"t0"}});
+  auto second = s->record_answer("r1", PendingAnswer{0, 10, 25, {"t2"}, {}});  // The same request, repeated later.
+  ASSERT_TRUE(first && second);
+  EXPECT_NE(*first, *second);
+  EXPECT_EQ(s->take_answer("r1", *first, 20)->took, Took::Applied);
+  EXPECT_TRUE(*s->holds("r1", "t1", 20));
+  EXPECT_FALSE(*s->holds("r1", "t0", 20));
+  EXPECT_FALSE(*s->holds("r1", "t2", 20));
+  // The other one went when the first was named: from its cursor, the replica takes no other.
+  EXPECT_EQ(s->take_answer("r1", *second, 25)->took, Took::Unknown);
+  EXPECT_FALSE(*s->holds("r1", "t2", 25));
+}
+
+TEST(ServerState, AnAnswerUnknownEvictedOrNotOnTopOfTheLastTakenIsUnknown) {
+  test::TempDir dir;
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  std::vector<int64_t> ids;
+  for (int i = 0; i <= kKeptAnswers; ++i) {  // One more than kept, all from cursor 10.
+    auto id = s->record_answer("r1", PendingAnswer{0, 10, 20, {"t" + std::to_string(i)}, {}});
+    ASSERT_TRUE(id);
+    ids.push_back(*id);
+  }
+  EXPECT_EQ(s->take_answer("r1", ids.front(), 20)->took, Took::Unknown);  // Evicted.
+  EXPECT_FALSE(*s->holds("r1", "t0", 20));
+  EXPECT_EQ(s->take_answer("r1", ids.back() + 100, 20)->took, Took::Unknown);         // Never given.
+  EXPECT_EQ(s->take_answer("r2", ids.back(), 20)->took, Took::Unknown);               // Another replica's.
+  EXPECT_EQ(s->take_answer("r1", ids.back(), 15)->took, Took::Unknown);               // Its next is past the cursor.
+  auto later = s->record_answer("r1", PendingAnswer{ids.back(), 20, 30, {"x"}, {}});  // On top of one not named yet.
+  ASSERT_TRUE(later);
+  EXPECT_EQ(s->take_answer("r1", *later, 30)->took, Took::Unknown);
+  EXPECT_EQ(s->take_answer("r1", ids.back(), 20)->took, Took::Applied);  // The newest is kept.
+  EXPECT_TRUE(*s->holds("r1", "t" + std::to_string(kKeptAnswers), 20));
+  EXPECT_FALSE(*s->holds("r1", "x", 30));
+}
+
+TEST(ServerState, AReplicaToldToStartOverBeginsANewChainAndItsOldAnswersAreStale) {
+  test::TempDir dir;
+  int64_t old_answer = 0, pending = 0;
+  {
+    auto s = ServerState::open(dir.file("s.db"));
+    ASSERT_TRUE(s);
+    auto a = s->record_answer("r1", PendingAnswer{0, 0, 20, {"t1"}, {}});
+    ASSERT_TRUE(a);
+    old_answer = *a;
+    ASSERT_EQ(s->take_answer("r1", old_answer, 20)->took, Took::Applied);
+    auto p = s->record_answer("r1", PendingAnswer{old_answer, 20, 30, {"t2"}, {}});
+    ASSERT_TRUE(p);
+    pending = *p;
+    ASSERT_TRUE(s->start_over("r1", 40));
+  }
+  auto s = ServerState::open(dir.file("s.db"));
+  ASSERT_TRUE(s);
+  auto chain = s->take_answer("r1", 0, 0);
+  ASSERT_TRUE(chain);
+  EXPECT_EQ(chain->took, Took::Nothing);
+  EXPECT_EQ(chain->taken, 0);
+  EXPECT_EQ(chain->unsure_until, 40);
+  // From before: a late request, or the answer telling it to start over was lost.
+  EXPECT_EQ(s->take_answer("r1", old_answer, 20)->took, Took::Restarted);
+  EXPECT_EQ(s->take_answer("r1", pending, 30)->took, Took::Restarted);
+  EXPECT_FALSE(*s->holds("r1", "t2", 30));
+  auto fresh = s->record_answer("r1", PendingAnswer{0, 0, 50, {"t3"}, {"t1"}});
+  ASSERT_TRUE(fresh);
+  EXPECT_GT(*fresh, pending);
+  EXPECT_EQ(s->take_answer("r1", *fresh, 50)->took, Took::Applied);
+  EXPECT_TRUE(*s->holds("r1", "t3", 50));
+  EXPECT_FALSE(*s->holds("r1", "t1", 50));
 }
 
 // A file of version 1 (before held tickets counted from the answer that sent them) keeps what its

@@ -15,9 +15,6 @@ struct Message {
   enum Kind { Push, PushReply, Pull, PullReply } kind;
   int client;
   std::string text;  // The encoded wire message (or the server's answer body).
-  // Delivered exactly once, in whatever order: never lost, never repeated (what a scoped client's
-  // pulls need of the server today: docs/protocol.md).
-  bool once = false;
 };
 
 class FlakyNetwork {
@@ -33,17 +30,17 @@ class FlakyNetwork {
     return m;
   }
   // One message from anywhere in flight: random order. One in ten stays in flight to be delivered
-  // again; of the others one in ten is lost (nullopt, as when nothing is in flight). Not a `once` one.
+  // again; of the others one in ten is lost (nullopt, as when nothing is in flight).
   std::optional<Message> take() {
     if (m_in_flight.empty()) return std::nullopt;
     const size_t i = std::uniform_int_distribution<size_t>(0, m_in_flight.size() - 1)(m_rng);
     Message m = m_in_flight[i];
-    if (!m.once && std::bernoulli_distribution(0.1)(m_rng)) {
+    if (std::bernoulli_distribution(0.1)(m_rng)) {
       ++m_duplicates;
       return m;
     }
     m_in_flight.erase(m_in_flight.begin() + static_cast<std::ptrdiff_t>(i));
-    if (!m.once && std::bernoulli_distribution(0.1)(m_rng)) {
+    if (std::bernoulli_distribution(0.1)(m_rng)) {
       ++m_drops;
       return std::nullopt;
     }

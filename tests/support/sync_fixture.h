@@ -95,9 +95,11 @@ class SyncFixture : public ::testing::Test {
     p.client_time_ms = r.clock;
     return m_http->Post("/api/v1/sync/push", {{"Authorization", "Bearer " + r.token}}, encode(p), "application/json");
   }
-  PullResponse pull(const Replica& r, int64_t cursor, int wait = 0) {
+  // `took`: the answer named as taken last (-1: none named, as an app from before answers had ids).
+  PullResponse pull(const Replica& r, int64_t cursor, int wait = 0, int64_t took = -1) {
     auto res = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(r.id) + "&cursor=" + std::to_string(cursor) +
-                               "&limit=500&wait=" + std::to_string(wait),
+                               "&limit=500&wait=" + std::to_string(wait) +
+                               (took >= 0 ? "&took=" + std::to_string(took) : std::string()),
                            {{"Authorization", "Bearer " + r.token}});
     EXPECT_TRUE(res);
     EXPECT_EQ(res->status, 200) << res->body;

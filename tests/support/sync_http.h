@@ -48,9 +48,12 @@ class SyncHttp {
   httplib::Result get(const std::string& path_and_query, const std::string& token) {
     return m_http.Get(path_and_query, auth(token));
   }
-  httplib::Result pull(const std::string& token, const ReplicaId& replica, int64_t cursor, int limit, int wait = 0) {
+  // `took`: the answer the client took last, as the app names it (-1: not named, as an older app).
+  httplib::Result pull(const std::string& token, const ReplicaId& replica, int64_t cursor, int limit, int wait = 0,
+                       int64_t took = -1) {
     return get("/api/v1/sync/pull?replica=" + to_hex(replica) + "&cursor=" + std::to_string(cursor) +
-                   "&limit=" + std::to_string(limit) + "&wait=" + std::to_string(wait),
+                   "&limit=" + std::to_string(limit) + "&wait=" + std::to_string(wait) +
+                   (took >= 0 ? "&took=" + std::to_string(took) : std::string()),
                token);
   }
   // The ticket count of GET /healthz, or -1.

@@ -143,6 +143,41 @@ TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
   ASSERT_TRUE(pull);
   EXPECT_EQ(pull->cursor, 40);
   EXPECT_EQ(pull->limit, 100);
+  EXPECT_EQ(pull->took, 0);
+  auto named = decode_pull_request(encode(PullRequest{test::replica(2), 40, 100, 7342}));
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->took, 7342);
+}
+
+// A scoped answer's id, the answer the request named, and a request to start over; an answer
+// without them (the centre's, an older server's) decodes as none.
+TEST(Wire, APullResultCarriesItsAnswerIdTheAnswerTakenAndStartOver) {
+  PullResponse in;
+  in.from = 10;
+  in.next = 250;
+  in.answer = 7351;
+  in.took = 7342;
+  auto out = decode_pull_response(encode(in));
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->answer, 7351);
+  EXPECT_EQ(out->took, 7342);
+  EXPECT_FALSE(out->start_over);
+  PullResponse over;
+  over.from = 10;
+  over.took = 9;
+  over.start_over = true;
+  out = decode_pull_response(encode(over));
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_TRUE(out->start_over);
+  EXPECT_EQ(nlohmann::json::parse(encode(PullResponse{})).contains("answer"), false);
+  auto old = decode_pull_response(R"({"type":"pull_result","from":3,"more":false,"changes":[]})");
+  ASSERT_TRUE(old) << old.error().detail;
+  EXPECT_EQ(old->answer, 0);
+  EXPECT_EQ(old->took, 0);
+  EXPECT_FALSE(old->start_over);
+  auto bad = decode_pull_response(R"({"type":"pull_result","from":3,"more":false,"changes":[],"answer":-1})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().detail, "[sync.decode] \"from\", \"next\", \"answer\" or \"took\" out of range");
 }
 
 // Decodes a push whose change 1 is edited by `edit`, and returns the error text: the whole
