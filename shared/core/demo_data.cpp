@@ -212,13 +212,21 @@ class TicketWriter {
   ChangeId m_request;  // The last 退单 or 延期 request, for the centre's decision.
 };
 
+// A ticket's receipt in milliseconds since the epoch (demo_street.h, When).
+int64_t received_at(const demo::When& w, int64_t now_ms) {
+  if (w.days_ago == 0) return now_ms - w.minutes * kMinute;
+  constexpr int64_t kDayMs = 24 * kHour, kShanghai = 8 * kHour;  // UTC+8, no daylight saving.
+  const int64_t today = (now_ms + kShanghai) / kDayMs * kDayMs - kShanghai;
+  return today - w.days_ago * kDayMs + w.minutes * kMinute;
+}
+
 // The script's changes, ticket by ticket, numbered from 1.
 std::vector<Change> script_changes(int64_t now_ms, const ReplicaId& replica) {
   std::vector<Change> out;
   uint64_t counter = 1;
   int n = 0;
   for (const DemoTicket& d : street()) {
-    const int64_t received = now_ms - d.hours_ago * kHour;
+    const int64_t received = received_at(d.received, now_ms);
     // Typed in while the call goes on: the create two minutes after the call began.
     TicketWriter w(out, replica, counter, demo_ticket_id(++n), received + 2 * kMinute);
     w.create(d, received);

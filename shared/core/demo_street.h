@@ -46,11 +46,21 @@ inline constexpr int kSatisfied = static_cast<int>(Satisfaction::Satisfied);
 inline constexpr int kBasically = static_cast<int>(Satisfaction::BasicallySatisfied);
 inline constexpr int kDissatisfied = static_cast<int>(Satisfaction::Dissatisfied);
 
+// When a ticket was received: on a day before today at a Shanghai clock time, or (today's) so
+// long before now. A ticket on an earlier day keeps its whole timeline before the midnight that
+// began today, so it is all in the past whatever the time of day now is.
+struct When {
+  int days_ago = 0;  // 0: today, `minutes` before now.
+  int minutes = 0;   // Since Shanghai midnight of that day; today: before now.
+};
+constexpr When on(int days_ago, int hour, int minute = 0) { return When{days_ago, hour * 60 + minute}; }
+constexpr When ago(int hours, int minutes = 0) { return When{0, hours * 60 + minutes}; }
+
 struct DemoTicket {
   Source source;
   Category category;
   Urgency urgency;
-  int hours_ago;  // Received this long before now.
+  When received;
   const char* name;
   const char* phone;
   const char* community;

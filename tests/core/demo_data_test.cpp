@@ -71,6 +71,22 @@ TEST(DemoData, EveryChangeValidatesIsNumberedGapFreeAndComesBeforeNow) {
     EXPECT_EQ(encode_change_record(again[i]), encode_change_record(changes[i]));
 }
 
+TEST(DemoData, EveryStampIsBeforeNowWhateverTheTimeOfDayAndEachTicketIsTheSame) {
+  // Each ticket's changes by kind: the same whatever now is (only the interleaving of today's
+  // tickets with earlier days' may differ).
+  auto shape = [](const std::vector<Change>& changes) {
+    std::map<std::string, std::vector<ChangeKind>> out;
+    for (const Change& c : changes) out[c.ticket_id].push_back(c.kind);
+    return out;
+  };
+  const auto reference = shape(demo_changes(kNow, kServer, 1));
+  for (int64_t now = kNow; now < kNow + 24 * 3'600'000; now += 7 * 60'000) {  // Every 7 minutes of a day.
+    const auto changes = demo_changes(now, kServer, 1);
+    for (const Change& c : changes) ASSERT_LT(c.stamp.ms, now) << "now " << now << ": " << to_string(c.id);
+    ASSERT_EQ(shape(changes), reference) << "now " << now;
+  }
+}
+
 TEST(DemoData, EveryTransitionFollowsTheTableAndNothingIsRejectedOrSentToReview) {
   std::map<std::string, TicketState> states;
   for (const Change& c : demo_changes(kNow, kServer, 1)) {
