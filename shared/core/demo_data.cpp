@@ -22,8 +22,8 @@ constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 60 * kMinute;
 
 // Who handles a ticket a department leads. The first four are the demo accounts
-// (sync-server/server.cpp, seed_demo_users); the others have no account: their work arrives as
-// the centre's duty log recorded it.
+// (sync-server/server.cpp, seed_demo_users); the others have no account on the demo server: their
+// names show on the timeline as authors, and no one can sign in as them.
 struct Handler {
   std::string_view department;
   std::string_view user;
@@ -58,7 +58,7 @@ std::vector<DemoTicket> street() {
   return all;
 }
 
-// Writes one ticket's changes, folding each into `state` so the next one's bases follow it.
+// Writes one ticket's changes, folding each into m_state so the next one's bases follow it.
 class TicketWriter {
  public:
   TicketWriter(std::vector<Change>& out, const ReplicaId& replica, uint64_t& counter, std::string ticket_id,
