@@ -158,6 +158,11 @@ Change official_number_change(ServerContext& ctx, const std::string& ticket_id, 
 // itself and wakes long polls.
 Result<std::vector<ChangeResult>> apply_server_changes(ServerContext& ctx, std::vector<Change> drafts, int64_t now_ms);
 Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64_t now_ms);
+// --seed-demo: the demo street (core/demo_data.h) as changes of the server's own replica, each
+// ticket with its official number, in one transaction; takes store_mutex itself and wakes long
+// polls. Once only: when the first demo ticket is here already it adds nothing. Returns how many
+// tickets it added.
+Result<int> seed_demo_street(ServerContext& ctx, int64_t now_ms);
 
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);
 void install_sync_routes(httplib::Server& http, ServerContext& ctx);

@@ -36,7 +36,9 @@ const char* usage() {
          "                  [LINLI_INTAKE_KEY_FILE] (default none: intake is off)\n"
          "  --workers N     request threads; each syncing device holds one while connected\n"
          "                  [LINLI_WORKERS] (default 1024)\n"
-         "  --seed-demo     add the demo tickets and demo users if they are not there yet\n"
+         "  --seed-demo     add the demo street (as the server's own changes) and the demo users,\n"
+         "                  once: what is there already is not added again\n"
+         "  --demo-users    add only the demo users (tests that want an empty street)\n"
          "  --help          print this and exit\n"
          "\n"
          "Commands:\n"
@@ -94,6 +96,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     Result<void> r = Ok{};
     if (a == "--help" || a == "-h") o.help = true;
     else if (a == "--seed-demo") o.seed_demo = true;
+    else if (a == "--demo-users") o.demo_users = true;
     else if (a == "--host") r = value(o.host);
     else if (a == "--db") r = value(o.db);
     else if (a == "--web") r = value(o.web);

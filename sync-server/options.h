@@ -22,7 +22,8 @@ struct Options {
                                    // replicas start over.
   std::string blobs;               // LINLI_BLOBS: the photo folder; by default the db's folder + "/blobs".
   std::string intake_key_file;     // LINLI_INTAKE_KEY_FILE: hotline API keys, one a line; empty: intake off.
-  bool seed_demo = false;          // --seed-demo: add the demo tickets and demo users if absent.
+  bool seed_demo = false;          // --seed-demo: add the demo street and the demo users if absent.
+  bool demo_users = false;         // --demo-users: add only the demo users if absent (for tests).
   bool help = false;
 };
 

@@ -79,14 +79,16 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   randombytes_buf(fresh, sizeof fresh);
   auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
   if (!server_replica) return server_replica.error();
-  if (options.seed_demo) {
-    if (auto added = store->seed_demo_tickets(now_ms()); !added) return added.error();
+  if (options.seed_demo || options.demo_users) {
     if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }
   auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
                                              std::move(state).value(), std::move(held).value());
   ctx->server_replica = *server_replica;
   ctx->feed.start_after(ctx->store.last_seq());
+  if (options.seed_demo) {  // The demo street as the server's own changes, so every replica pulls it.
+    if (auto added = seed_demo_street(*ctx, now_ms()); !added) return added.error();
+  }
   for (int i = 0; i < kReaders; ++i) {
     StoreOptions reading;
     reading.cache_pages = kReaderCachePages;

@@ -2,6 +2,7 @@
 // from the server's own replica, so they sync like anyone's, in the same transaction as what
 // caused them where there is one.
 #include "context.h"
+#include "core/demo_data.h"
 
 namespace linli::server {
 
@@ -71,6 +72,45 @@ Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64
   auto results = apply_server_changes(ctx, {std::move(draft)}, now);
   if (!results) return results.error();
   return results->front();
+}
+
+Result<int> seed_demo_street(ServerContext& ctx, int64_t now) {
+  std::lock_guard lock(ctx.store_mutex);
+  auto seeded = ctx.store.get_ticket_state(demo_ticket_id(1));
+  if (!seeded) return seeded.error();
+  if (seeded->has_value()) return 0;  // Taken before, whole: the street goes in one transaction.
+  const uint64_t first = ctx.store.applied_counter(ctx.server_replica) + 1;
+  std::vector<Change> batch = demo_changes(now, ctx.server_replica, first);
+  // Official numbers follow the street's own changes, each of the month its ticket was received in
+  // (the centre took them in online, so the server numbered them then), stamped just after the create.
+  const size_t made = batch.size();
+  for (size_t i = 0; i < made; ++i) {
+    const Change& created = batch[i];
+    if (created.kind != ChangeKind::CreateTicket) continue;
+    Result<std::string> number = Error{ErrorCode::Storage, ""};
+    {
+      std::lock_guard state_lock(ctx.state_mutex);
+      number = ctx.state.official_number(created.ticket_id, created.ticket.received_at_ms);
+    }
+    if (!number) return number.error();
+    Change c;
+    c.id = ChangeId{ctx.server_replica, first + batch.size()};
+    c.stamp = Hlc{created.stamp.ms + 500, 0};
+    c.ticket_id = created.ticket_id;
+    c.author = Author{"server", Role::Centre};
+    c.kind = ChangeKind::SetField;
+    c.field = EditableField::OfficialNumber;
+    c.value = *number;  // Base zero: the field is as created.
+    batch.push_back(std::move(c));
+  }
+  auto results = ctx.store.apply_changes(batch, ApplyMode::Accept, now);
+  if (!results) return results.error();
+  for (const ChangeResult& r : *results)
+    if (r.status != ApplyStatus::Applied)
+      return Error{ErrorCode::Storage, "[server.seed_demo] change " + to_string(r.id) + " was " +
+                                           std::string(to_string(r.status)) + ": " + r.detail};
+  ctx.publish_commit();
+  return static_cast<int>(batch.size() - made);  // One number per ticket.
 }
 
 }  // namespace linli::server

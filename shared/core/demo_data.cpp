@@ -1,75 +1,273 @@
-// Demo tickets: the places and problems of 天目西 street's spring 2020, set in the present.
+// Turns the demo street's script (demo_street.h) into change records. Each step is folded with the
+// merge rules as it is written, so every base, from and seen_work is the one the author saw.
 #include "core/demo_data.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cstdio>
+#include <map>
+#include <string_view>
+
+#include "core/demo_street.h"
+#include "core/merge.h"
 
 namespace linli {
 namespace {
 
-struct Row {
-  Source source;
-  Category category;
-  Urgency urgency;
-  TicketStatus status;
-  int hours_ago;
-  const char* name;
-  const char* phone;
-  const char* community;
-  const char* address;
-  const char* title;
-  const char* description;
+using demo::DemoTicket;
+using demo::Do;
+using demo::Step;
+
+constexpr int64_t kMinute = 60'000;
+constexpr int64_t kHour = 60 * kMinute;
+
+// Who handles a ticket a department leads. The first four are the demo accounts
+// (sync-server/server.cpp, seed_demo_users); the others have no account on the demo server: their
+// names show on the timeline as authors, and no one can sign in as them.
+struct Handler {
+  std::string_view department;
+  std::string_view user;
+  Role role;
+};
+constexpr Handler kHandlers[] = {
+    {"管理办", "guanli.wang", Role::Department},     {"除害站", "chuhai.chen", Role::Field},
+    {"河滨花园居委会", "hebin.li", Role::Committee}, {"服务办", "fuwu.zhao", Role::Department},
+    {"营商办", "yingshang.sun", Role::Department},   {"平安办", "pingan.qian", Role::Department},
+    {"房管办", "fangguan.zhou", Role::Department},   {"城管中队", "chengguan.xu", Role::Department},
+    {"普善路居委会", "pushan.wu", Role::Committee},  {"天目西路居委会", "tianmu.he", Role::Committee},
+};
+const Author kCentre{"zhang.bin", Role::Centre};
+
+Entry make_entry(EntryKind kind, const char* text) {
+  Entry e;
+  e.kind = kind;
+  e.text = text;
+  return e;
+}
+
+Author handler_of(std::string_view department) {
+  for (const Handler& h : kHandlers)
+    if (h.department == department) return Author{std::string(h.user), h.role};
+  assert(false && "demo script: a department without a handler");
+  return kCentre;
+}
+
+std::vector<DemoTicket> street() {
+  std::vector<DemoTicket> all = demo::demo_street_north();
+  for (DemoTicket& t : demo::demo_street_south()) all.push_back(std::move(t));
+  return all;
+}
+
+// Writes one ticket's changes, folding each into m_state so the next one's bases follow it.
+class TicketWriter {
+ public:
+  TicketWriter(std::vector<Change>& out, const ReplicaId& replica, uint64_t& counter, std::string ticket_id,
+               int64_t first_at)
+      : m_out(out), m_replica(replica), m_counter(counter), m_ticket(std::move(ticket_id)), m_at(first_at) {}
+
+  void create(const DemoTicket& d, int64_t received) {
+    Change c = draft(kCentre, ChangeKind::CreateTicket);
+    Ticket& t = c.ticket;
+    t.id = m_ticket;
+    t.source = d.source;
+    t.category = d.category;
+    t.urgency = d.urgency;
+    t.received_at_ms = received;
+    t.citizen_name = d.name;
+    t.citizen_phone = d.phone;
+    t.community = d.community;
+    t.address = d.address;
+    t.title = d.title;
+    t.description = d.description;
+    t.created_at_ms = t.updated_at_ms = c.stamp.ms;
+    emit(std::move(c));
+  }
+
+  void step(const Step& s, int64_t at) {
+    m_at = std::max(m_at, at);  // Never before the step it follows.
+    switch (s.what) {
+      case Do::Contact:
+        entry(kCentre, EntryKind::Contact, s.text);
+        if (m_state.ticket.status == TicketStatus::Received) move(kCentre, WorkflowAction::ContactCitizen);
+        break;
+      case Do::Urgent:
+        set(kCentre, EditableField::Urgency, "urgent");
+        break;
+      case Do::Assign:
+        set(kCentre, EditableField::LeadDepartment, s.text);
+        move(kCentre, WorkflowAction::Assign);
+        break;
+      case Do::Start:
+        move(handler(), WorkflowAction::Start);
+        break;
+      case Do::Note:
+        entry(handler(), EntryKind::HandlingNote, s.text);
+        break;
+      case Do::Progress:
+        entry(handler(), EntryKind::ProgressReport, s.text);
+        break;
+      case Do::Handle:
+        entry(handler(), EntryKind::HandlingNote, s.text);
+        move(handler(), WorkflowAction::Handle);
+        break;
+      case Do::Visit: {
+        Entry e = make_entry(EntryKind::ReturnVisit, s.text);
+        e.satisfaction = static_cast<Satisfaction>(s.arg);
+        add(kCentre, e);
+        move(kCentre, WorkflowAction::ReturnVisit);
+        break;
+      }
+      case Do::Close:
+        move(kCentre, WorkflowAction::Close);
+        break;
+      case Do::Reopen:
+        entry(kCentre, EntryKind::Comment, s.text);
+        move(kCentre, WorkflowAction::Reopen);
+        break;
+      case Do::ReturnAsk:
+        m_request = entry(handler(), EntryKind::ReturnRequest, s.text);
+        break;
+      case Do::ReturnYes:
+        decide(s.text, true);
+        move(kCentre, WorkflowAction::ApproveReturn);
+        break;
+      case Do::ExtendAsk: {
+        Entry e = make_entry(EntryKind::ExtensionRequest, s.text);
+        e.days = s.arg;
+        m_request = add(handler(), e);
+        break;
+      }
+      case Do::ExtendYes:
+        decide(s.text, true);
+        break;
+      case Do::ExtendNo:
+        decide(s.text, false);
+        break;
+      case Do::Link: {
+        Change c = draft(kCentre, ChangeKind::LinkTickets);
+        c.link = Link{demo_ticket_id(s.arg), LinkKind::Rebound};
+        emit(std::move(c));
+        break;
+      }
+      case Do::Comment:
+        entry(kCentre, EntryKind::Comment, s.text);
+        break;
+    }
+  }
+
+ private:
+  Author handler() const { return handler_of(m_state.lead_department); }
+
+  Change draft(const Author& author, ChangeKind kind) {
+    Change c;
+    c.id = ChangeId{m_replica, m_counter++};
+    c.stamp = Hlc{m_at, 0};
+    m_at += 1000;  // The next change of a step follows a second later.
+    c.ticket_id = m_ticket;
+    c.author = author;
+    c.kind = kind;
+    return c;
+  }
+  ChangeId emit(Change c) {
+    [[maybe_unused]] const MergeOutcome outcome = merge_change(m_state, c);
+    assert(!outcome.conflict && "demo script: a step that does not apply as meant");
+    m_out.push_back(std::move(c));
+    return m_out.back().id;
+  }
+  ChangeId add(const Author& author, Entry e) {
+    Change c = draft(author, ChangeKind::AddEntry);
+    c.entry = std::move(e);
+    return emit(std::move(c));
+  }
+  ChangeId entry(const Author& author, EntryKind kind, const char* text) { return add(author, make_entry(kind, text)); }
+  void decide(const char* text, bool approved) {
+    Entry e = make_entry(EntryKind::Decision, text);
+    e.request = m_request;
+    e.approved = approved;
+    add(kCentre, e);
+  }
+  void set(const Author& author, EditableField field, std::string value) {
+    Change c = draft(author, ChangeKind::SetField);
+    c.field = field;
+    c.value = std::move(value);
+    c.base = m_state.fields[static_cast<size_t>(field)].id;
+    emit(std::move(c));
+  }
+  void move(const Author& author, WorkflowAction action) {
+    Change c = draft(author, ChangeKind::Transition);
+    c.action = action;
+    c.from = m_state.ticket.status;
+    c.to = workflow_target(c.from, action).value_or(c.from);
+    c.base = m_state.status.id;
+    c.seen_work = m_state.work_count;
+    emit(std::move(c));
+  }
+
+  std::vector<Change>& m_out;
+  ReplicaId m_replica;
+  uint64_t& m_counter;
+  std::string m_ticket;
+  TicketState m_state;
+  int64_t m_at;        // The next change's time.
+  ChangeId m_request;  // The last 退单 or 延期 request, for the centre's decision.
 };
 
-constexpr Row kRows[] = {
-    {Source::Hotline, Category::LivingServices, Urgency::Urgent, TicketStatus::Handled, 50, "王女士",
-     "13917261234", "河滨花园", "河滨花园大门",
-     "小区大门不代收快递，居民不便",
-     "小区只保留一道门进出，并规定大门处不代收任何快递。建议在大门处设置快递代收点。"},
-    {Source::Hotline, Category::HoardingRefuse, Urgency::Urgent, TicketStatus::InProgress, 30, "李先生",
-     "021-63541122", "中华新路927弄", "中华新路927弄12号",
-     "居民屋内堆放大量垃圾，卫生状况差",
-     "一户居民在屋内堆放大量垃圾，多年来相关部门清理过几次，但不久又外出拾荒，再次塞满屋子。"},
-    {Source::Phone, Category::EpidemicControl, Urgency::Urgent, TicketStatus::Contacted, 20, "陈女士",
-     "13661829876", "天目西路小区", "天目西路218弄5号",
-     "癌症患者预约口罩不够用",
-     "每月要去医院8次，预约的口罩不够用，请求帮助。"},
-    {Source::Hotline, Category::EpidemicControl, Urgency::Urgent, TicketStatus::Received, 6, "赵先生",
-     "18621003344", "普善路小区", "普善路126号",
-     "小区棋牌室仍未关闭", "疫情期间小区棋牌室仍在营业，要求关停。"},
-    {Source::Patrol, Category::PestControl, Urgency::Normal, TicketStatus::Assigned, 12, "", "",
-     "河滨花园", "河滨花园3号楼北侧绿地", "绿地发现鼠洞两处，需投药填埋",
-     "每周巡查发现：毒鼠盒附近鼠洞两处，已做标记。"},
-    {Source::WalkIn, Category::BusinessSupport, Urgency::Normal, TicketStatus::Received, 3, "周经理",
-     "13501234567", "长安路", "长安路1001号",
-     "企业复工申请未通过，咨询原因", "企业已提交复工申请两次，均未通过，来访咨询。"},
-};
+// A ticket's receipt in milliseconds since the epoch (demo_street.h, When).
+int64_t received_at(const demo::When& w, int64_t now_ms) {
+  if (w.days_ago == 0) return now_ms - w.minutes * kMinute;
+  constexpr int64_t kDayMs = 24 * kHour, kShanghai = 8 * kHour;  // UTC+8, no daylight saving.
+  const int64_t today = (now_ms + kShanghai) / kDayMs * kDayMs - kShanghai;
+  return today - w.days_ago * kDayMs + w.minutes * kMinute;
+}
+
+// The script's changes, ticket by ticket, numbered from 1.
+std::vector<Change> script_changes(int64_t now_ms, const ReplicaId& replica) {
+  std::vector<Change> out;
+  uint64_t counter = 1;
+  int n = 0;
+  for (const DemoTicket& d : street()) {
+    const int64_t received = received_at(d.received, now_ms);
+    // Typed in while the call goes on: the create two minutes after the call began.
+    TicketWriter w(out, replica, counter, demo_ticket_id(++n), received + 2 * kMinute);
+    w.create(d, received);
+    for (const Step& s : d.steps) w.step(s, received + s.minutes * kMinute);
+  }
+  return out;
+}
 
 }  // namespace
 
-std::vector<Ticket> demo_tickets(int64_t now_ms) {
-  std::vector<Ticket> out;
-  int seq = 0;
-  for (const Row& r : kRows) {
-    ++seq;
-    Ticket t;
-    char id[40];
-    std::snprintf(id, sizeof id, "de%030d", seq);
-    t.id = id;
-    t.source = r.source;
-    t.category = r.category;
-    t.urgency = r.urgency;
-    t.status = r.status;
-    t.received_at_ms = now_ms - int64_t{r.hours_ago} * 3600 * 1000;
-    t.citizen_name = r.name;
-    t.citizen_phone = r.phone;
-    t.community = r.community;
-    t.address = r.address;
-    t.title = r.title;
-    t.description = r.description;
-    t.created_at_ms = t.received_at_ms;
-    t.updated_at_ms = t.received_at_ms;
-    out.push_back(std::move(t));
+int demo_ticket_count() { return static_cast<int>(street().size()); }
+
+std::string demo_ticket_id(int n) {
+  char id[40];
+  std::snprintf(id, sizeof id, "de5eed%026d", n);
+  return id;
+}
+
+std::vector<Change> demo_changes(int64_t now_ms, const ReplicaId& replica, uint64_t first_counter) {
+  std::vector<Change> out = script_changes(now_ms, replica);
+  // The street's log in time order: sort by stamp (a ticket's own changes are already in order,
+  // and a stable sort keeps them so), then number the changes in that order and follow the ids.
+  std::stable_sort(out.begin(), out.end(), [](const Change& a, const Change& b) { return a.stamp < b.stamp; });
+  std::map<uint64_t, uint64_t> renumbered;
+  for (size_t i = 0; i < out.size(); ++i) renumbered[out[i].id.counter] = first_counter + i;
+  auto follow = [&](ChangeId& id) {
+    if (!id.is_zero()) id.counter = renumbered.at(id.counter);
+  };
+  for (Change& c : out) {
+    follow(c.id);
+    follow(c.base);
+    follow(c.entry.request);
   }
+  return out;
+}
+
+std::vector<Ticket> demo_tickets(int64_t now_ms) {
+  std::map<std::string, TicketState> states;
+  for (const Change& c : script_changes(now_ms, ReplicaId{1, 1})) merge_change(states[c.ticket_id], c);
+  std::vector<Ticket> out;
+  for (int n = 1; n <= static_cast<int>(states.size()); ++n) out.push_back(states[demo_ticket_id(n)].ticket);
   return out;
 }
 

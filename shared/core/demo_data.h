@@ -1,16 +1,32 @@
-// Demo tickets drawn from the street's own story (shared seed: 社区晨报 2020-04), for `make run`
-// and for tests. Pure: the caller gives the time they are placed around.
+// The demo street (天目西, spring 2020, from the shared seed 社区晨报 2020-04) as change records,
+// for `linli-server --seed-demo` and for tests. Pure: the caller gives now, the replica and its
+// first counter; no I/O, no clock, no randomness.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
-#include "core/ticket.h"
+#include "core/change.h"
 
 namespace linli {
 
-// A fixed set with fixed ids, so loading it twice adds nothing the second time.
-// Received times are spread over the days before now_ms. Provisional numbers are left empty:
-// the store that takes them in gives each its own (Store::seed_demo_tickets).
+// How many demo tickets there are, and the fixed id of number n (1-based): "de5eed00…00n".
+int demo_ticket_count();
+std::string demo_ticket_id(int n);
+
+// Every change of the demo street, in stamp order, numbered first_counter, first_counter + 1, …
+// of `replica` (gap-free), so a server can take them as its own. Authors are the people who would
+// have made them: the centre (zhang.bin) takes in, contacts, dispatches, decides, visits and
+// closes; each lead department's handler starts, notes, reports, handles and asks. Each ticket is
+// received hours to weeks before now_ms (on earlier days at the Shanghai clock times a centre
+// would see) and every stamp is before now_ms, so deadlines make sense.
+// Folded in this order the changes apply as meant: no transition is rejected or sent to review.
+// Official numbers are not here: the server gives them as it takes the changes.
+std::vector<Change> demo_changes(int64_t now_ms, const ReplicaId& replica, uint64_t first_counter);
+
+// The demo tickets as the script leaves them (status folded in), without provisional numbers.
+// Legacy: only for the app's local "载入示例数据" (Store::seed_demo_tickets), outside the log.
 std::vector<Ticket> demo_tickets(int64_t now_ms);
 
 }  // namespace linli

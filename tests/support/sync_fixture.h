@@ -76,10 +76,13 @@ class SyncFixture : public ::testing::Test {
     std::filesystem::create_directories(m_dir.path() / "web");
     std::ofstream(m_dir.file("web/index.html")) << "<!doctype html>";
     m_server = std::make_unique<test::ServerProcess>(
-        std::vector<std::string>{"--db", m_dir.file("linli.db"), "--web", m_dir.file("web"), "--seed-demo"});
+        std::vector<std::string>{"--db", m_dir.file("linli.db"), "--web", m_dir.file("web"), seed_flag()});
     ASSERT_GT(m_server->port(), 0);
     m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
   }
+
+  // The demo accounts on an empty street; a fixture that wants the demo street says --seed-demo.
+  virtual std::string seed_flag() const { return "--demo-users"; }
 
   Replica sign_in(const std::string& user, Role role, uint8_t seed) {
     auto r = m_http->Post("/api/v1/login", json{{"user", user}, {"password", "linli-demo"}}.dump(), "application/json");
