@@ -14,10 +14,181 @@ std::optional<ValidationCode> DraftProblems::of(TicketField f) const {
   return std::nullopt;
 }
 
-App::App(Store store) : m_store(std::move(store)) {
+App::App(Store store, app::Transport& transport)
+    : m_store(std::move(store)), m_transport(transport), m_self(std::make_shared<App*>(this)) {
   m_lang = parse_lang(platform::load_setting("lang"));
+  if (auto s = app::load_session(m_store); !s) fail(s.error());
+  else m_session = std::move(s).value();
   clear_draft();
+  if (m_session) m_sign_in.user = m_session->user;
+  if (m_session && !m_session->token.empty()) start_sync();
   reload();
+}
+
+App::~App() { *m_self = nullptr; }
+
+const app::SyncStatus& App::sync_status() const {
+  static const app::SyncStatus none;
+  return m_sync ? m_sync->status() : none;
+}
+
+void App::start_sync() {
+  uint8_t random[16];
+  platform::fill_random(random, sizeof random);
+  auto replica = app::device_replica(m_store, random);
+  if (!replica) return fail(replica.error());
+  m_client = std::make_unique<ClientSync>(m_store, *replica, Author{m_session->user, m_session->role});
+  adopt_tickets_outside_log();
+  m_sync = std::make_unique<app::SyncLoop>(m_store, *m_client, m_transport, m_session->token);
+}
+
+void App::adopt_tickets_outside_log() {
+  auto legacy = m_store.tickets_outside_log();
+  if (!legacy) return fail(legacy.error());
+  const int64_t now = platform::now_ms();
+  for (Ticket t : *legacy) {
+    // One transaction a ticket: the row outside the log gives way to its create_ticket change.
+    auto done = m_store.in_one_transaction([&]() -> Result<void> {
+      if (auto d = m_store.drop_ticket_outside_log(t.id); !d) return d;
+      std::vector<Change> drafts;
+      const TicketStatus was = t.status;
+      t.status = TicketStatus::Received;
+      Change create;
+      create.ticket_id = t.id;
+      create.kind = ChangeKind::CreateTicket;
+      create.ticket = t;
+      drafts.push_back(std::move(create));
+      if (was != TicketStatus::Received) {
+        // The workflow's steps were never recorded: say where the ticket stood, do not invent them.
+        Change note;
+        note.ticket_id = t.id;
+        note.kind = ChangeKind::AddEntry;
+        note.entry.kind = EntryKind::Comment;
+        note.entry.text = "由旧版本迁移；迁移前状态：" + std::string(label(Lang::Zh, was));
+        drafts.push_back(std::move(note));
+      }
+      auto recorded = m_client->record(std::move(drafts), now);
+      if (!recorded) return recorded.error();
+      return Ok{};
+    });
+    if (!done) return fail(done.error());
+  }
+}
+
+void App::tick() {
+  if (!m_sync) return;
+  m_sync->tick();
+  if (m_sync->status().halt == app::Halt::SignInAgain && !m_reauth) {
+    m_reauth = true;
+    m_sign_in.password.clear();
+    m_sign_in.message.reset();
+  }
+  if (m_sync->take_changed()) reload();
+}
+
+void App::sign_in() {
+  if (m_sign_in.busy) return;
+  const int64_t now = platform::now_ms();
+  m_sign_in.message.reset();
+  if (m_sign_in.user.empty() || m_sign_in.password.empty()) {
+    m_sign_in.message = Str::SignInMissing;
+    return;
+  }
+  if (now < m_sign_in.retry_at_ms) {
+    m_sign_in.message = Str::SignInRateLimited;
+    return;
+  }
+  m_sign_in.busy = true;
+  const nlohmann::json body = {{"user", m_sign_in.user}, {"password", m_sign_in.password}};
+  std::weak_ptr<App*> weak = m_self;
+  const std::string user = m_sign_in.user;
+  m_transport.send({.method = "POST", .path = "api/v1/login", .body = body.dump(), .token = {}, .timeout_ms = 15000},
+                   [weak, user](app::HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self) (*self)->on_login(r, user);
+                   });
+}
+
+void App::on_login(const app::HttpResponse& r, const std::string& user) {
+  m_sign_in.busy = false;
+  const int64_t now = platform::now_ms();
+  if (r.status == 0) {
+    m_sign_in.message = Str::SignInUnreachable;
+    return;
+  }
+  if (r.status == 429) {
+    m_sign_in.retry_at_ms = now + int64_t{std::max(r.retry_after_s, 1)} * 1000;
+    m_sign_in.message = Str::SignInRateLimited;
+    return;
+  }
+  if (r.status == 401 || r.status == 400) {
+    m_sign_in.message = Str::SignInBadCredentials;
+    return;
+  }
+  auto s = app::parse_login_answer(r.body);
+  if (r.status != 200 || !s) {
+    m_sign_in.message = Str::SignInServerError;
+    return;
+  }
+  auto owner = app::data_owner(m_store);
+  if (!owner) return fail(owner.error());
+  if (!owner->empty() && *owner != s->user) {
+    // This device holds another user's tickets and changes: they are not this user's to see or send.
+    m_sign_in.other_owner = *owner;
+    m_sign_in.other_owner_unsent = 0;
+    uint8_t random[16] = {};
+    if (auto replica = app::device_replica(m_store, random))
+      if (auto n = m_store.count_unsent(*replica)) m_sign_in.other_owner_unsent = *n;
+    m_sign_in.message = Str::SignInOtherOwner;
+    return;
+  }
+  if (auto w = app::set_data_owner(m_store, s->user); !w) return fail(w.error());
+  if (auto w = app::save_session(m_store, *s); !w) return fail(w.error());
+  const bool same = m_session && m_session->user == s->user && m_client;
+  m_session = std::move(s).value();
+  m_sign_in.password.clear();
+  m_sign_in.message.reset();
+  m_sign_in.other_owner.clear();
+  m_reauth = false;
+  (void)user;
+  if (m_draft.title.empty() && m_draft.address.empty() && m_draft.description.empty()) clear_draft();
+  if (same && m_sync) m_sync->set_token(m_session->token);
+  else start_sync();
+  reload();
+}
+
+void App::sign_out(bool clear) {
+  if (m_session && !m_session->token.empty())
+    m_transport.send({.method = "POST", .path = "api/v1/logout", .body = {}, .token = m_session->token, .timeout_ms = 10000}, [](app::HttpResponse) {});
+  m_sync.reset();
+  m_client.reset();
+  m_reauth = false;
+  if (m_session) {
+    m_session->token.clear();
+    if (auto w = app::save_session(m_store, *m_session); !w) fail(w.error());
+  }
+  if (clear) return clear_device_data();
+}
+
+void App::clear_device_data() {
+  m_sync.reset();
+  m_client.reset();
+  platform::wipe_local_data_and_reload();
+}
+
+void App::discard_refused(const ChangeId& id) {
+  if (auto r = m_store.discard_refused(id); !r) return fail(r.error());
+  reload();
+}
+
+void App::sync_now() {
+  if (m_sync) m_sync->retry_now();
+}
+
+std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_id) {
+  for (const auto& t : m_tickets)
+    if (t.id == ticket_id)
+      return {t.official_number.empty() ? t.provisional_number : t.official_number, t.title};
+  return {ticket_id.substr(0, 8), std::string()};
 }
 
 const Ticket* App::selected_ticket() const {
@@ -45,11 +216,23 @@ void App::reload() {
   auto list = m_store.list_tickets({.limit = 1000, .offset = 0});
   if (!list) return fail(list.error());
   m_tickets = std::move(list).value();
+  if (m_client) {
+    auto unsent = m_store.unsent_changes(m_client->self(), 500);
+    if (!unsent) return fail(unsent.error());
+    m_unsent = std::move(unsent).value();
+  } else {
+    m_unsent.clear();
+  }
+  auto refused = m_store.refused_changes(200);
+  if (!refused) return fail(refused.error());
+  m_refused = std::move(refused).value();
 }
 
 void App::clear_draft() {
   m_draft = IntakeDraft{};
   m_draft.received_at = format_shanghai_minute(platform::now_ms());
+  // A committee (or a field team walking one community) registers tickets of its own community.
+  if (m_session && (m_session->role == Role::Committee || m_session->role == Role::Field)) m_draft.community = m_session->scope;
   m_problems = {};
 }
 
@@ -83,18 +266,32 @@ bool App::submit_draft() {
   const int64_t now = platform::now_ms();
   Ticket t = ticket_from_draft(m_problems);
   if (m_problems.any()) return false;
+  if (!m_client) {
+    m_error = std::string(tr(m_lang, Str::SignInFirst));
+    return false;
+  }
   uint8_t random[16];
   platform::fill_random(random, sizeof random);
   t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-
-  auto registered = m_store.register_ticket(std::move(t), now);
-  if (!registered) {
-    fail(registered.error());
+  const int day = shanghai_yyyymmdd(now);
+  auto seq = m_store.next_provisional_sequence(day);
+  if (!seq) {
+    fail(seq.error());
     return false;
   }
-  t = std::move(registered).value();
+  t.provisional_number = format_provisional_number(day, *seq);
+  Change create;
+  create.ticket_id = t.id;
+  create.kind = ChangeKind::CreateTicket;
+  create.ticket = t;
+  auto recorded = m_client->record({std::move(create)}, now);
+  if (!recorded) {
+    fail(recorded.error());
+    return false;
+  }
+  if (m_sync) m_sync->edited();
   m_notice = std::string(tr(m_lang, Str::Created)) + " " + t.provisional_number;
   m_notice_at = now;
   m_selected = t.id;
@@ -104,25 +301,19 @@ bool App::submit_draft() {
   return true;
 }
 
-void App::load_demo() {
-  m_error.clear();
-  auto added = m_store.seed_demo_tickets(platform::now_ms());
-  if (!added) return fail(added.error());
-  reload();
-}
-
 std::string App::state_json() const {
   nlohmann::json tickets = nlohmann::json::array();
   for (const auto& t : m_tickets)
-    tickets.push_back({{"id", t.id}, {"number", t.provisional_number}, {"title", t.title},
+    tickets.push_back({{"id", t.id}, {"number", t.provisional_number}, {"official", t.official_number}, {"title", t.title},
                        {"address", t.address}, {"community", t.community}, {"status", to_string(t.status)},
                        {"category", to_string(t.category)}, {"urgency", to_string(t.urgency)}});
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& p : m_problems.fields)
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
+  const app::SyncStatus& st = sync_status();
   nlohmann::json s = {{"lang", lang_code(m_lang)},
-                      {"view", m_view == View::Tickets ? "tickets" : "intake"},
+                      {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
                       {"tickets", tickets},
                       {"selected", m_selected},
                       {"problems", problems},
@@ -130,6 +321,17 @@ std::string App::state_json() const {
                       {"error", m_error},
                       {"pending_writes", platform::pending_durable_writes()},
                       {"online", platform::is_online()},
+                      {"signed_in", m_session && !m_session->token.empty()},
+                      {"needs_sign_in", needs_sign_in()},
+                      {"reauth", m_reauth},
+                      {"user", m_session ? m_session->user : std::string()},
+                      {"sign_in_user", m_sign_in.user},
+                      {"sign_in_message", m_sign_in.message ? std::string(tr(Lang::En, *m_sign_in.message)) : std::string()},
+                      {"sync", {{"link", st.link == app::Link::Online ? "online" : st.link == app::Link::Offline ? "offline" : "unknown"},
+                                {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor},
+                                {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
+                                {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
+                                {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
                                  {"citizen_name", m_draft.citizen_name}}}};
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -2,17 +2,33 @@
 // class touches the store. No drawing here.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "client/http.h"
+#include "client/session.h"
+#include "client/sync_loop.h"
 #include "core/ticket.h"
 #include "i18n.h"
 #include "store/store.h"
+#include "sync/client_sync.h"
 
 namespace linli::ui {
 
-enum class View { Tickets, Intake };
+enum class View { Tickets, Intake, Outbox };
+
+// The sign-in form and what its last try said.
+struct SignInForm {
+  std::string user;
+  std::string password;
+  bool busy = false;               // A login request is out.
+  std::optional<Str> message;      // Why the last try failed.
+  int64_t retry_at_ms = 0;         // Rate limited: no try before this.
+  std::string other_owner;         // The device holds another user's data (their name).
+  int64_t other_owner_unsent = 0;  // ... and this many of their changes are unsent.
+};
 
 // What the intake form (受理登记) holds while it is being filled in.
 struct IntakeDraft {
@@ -38,7 +54,9 @@ struct DraftProblems {
 
 class App {
  public:
-  explicit App(Store store);
+  // `transport` carries requests to the sync server and must outlive the app.
+  App(Store store, app::Transport& transport);
+  ~App();
 
   // ---- State, read by panels.
   Lang lang() const { return m_lang; }
@@ -52,6 +70,21 @@ class App {
   const std::string& error() const { return m_error; }      // Last failure, shown until the next action.
   int64_t notice_at_ms() const { return m_notice_at; }
 
+  // ---- Who is signed in, and the sync with the server.
+  // The sign-in screen is shown when nobody is signed in on this device (or they signed out).
+  bool needs_sign_in() const { return !m_session || (m_session->token.empty() && !m_reauth); }
+  // Signed in, but the server refused the token (401): work goes on, the password is asked again.
+  bool needs_password_again() const { return m_reauth; }
+  const app::Session* session() const { return m_session ? &*m_session : nullptr; }
+  SignInForm& sign_in_form() { return m_sign_in; }
+  // The sync loop's status; a default one (nothing known) while nobody is signed in.
+  const app::SyncStatus& sync_status() const;
+  // The outbox as the user sees it: unsent own changes (oldest first) and refused ones.
+  const std::vector<Change>& unsent() const { return m_unsent; }
+  const std::vector<RefusedChange>& refused() const { return m_refused; }
+  // The number a change's ticket is known by here (official, else provisional), and its title.
+  std::pair<std::string, std::string> ticket_label(const std::string& ticket_id);
+
   // ---- Commands, emitted by panels.
   void set_lang(Lang lang);
   void set_view(View view);
@@ -61,18 +94,46 @@ class App {
   // After a refused save, checks the draft again so each problem goes away once it is fixed.
   void revalidate_draft();
   void clear_draft();
-  void load_demo();
   void reload();
+  // Called every frame: runs the sync loop and takes what it brought.
+  void tick();
+
+  // Sends the sign-in form. The answer is taken in a later frame.
+  void sign_in();
+  // Signs out: the token is revoked and forgotten; the data stays on the device unless `clear`,
+  // which deletes every local change (unsent ones too) and reloads the page.
+  void sign_out(bool clear);
+  // Deletes this device's data and reloads (the sign-in screen offers it when the device holds
+  // another user's data).
+  void clear_device_data();
+  // Forgets a refused change the user has read.
+  void discard_refused(const ChangeId& id);
+  // Asks the sync loop to try now instead of waiting for its back-off.
+  void sync_now();
 
   // JSON of the app's state for end-to-end tests.
   std::string state_json() const;
 
  private:
   void fail(const Error& e);
+  // A session is in place: opens the replica's sync and adopts tickets of an earlier build.
+  void start_sync();
+  void on_login(const app::HttpResponse& r, const std::string& user);
+  // Tickets an earlier build stored outside the change log become create_ticket changes.
+  void adopt_tickets_outside_log();
   // The ticket the draft describes (id, numbers and times aside) and its problems.
   Ticket ticket_from_draft(DraftProblems& problems) const;
 
   Store m_store;
+  app::Transport& m_transport;
+  std::optional<app::Session> m_session;
+  bool m_reauth = false;
+  SignInForm m_sign_in;
+  std::unique_ptr<ClientSync> m_client;
+  std::unique_ptr<app::SyncLoop> m_sync;
+  std::vector<Change> m_unsent;
+  std::vector<RefusedChange> m_refused;
+  std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;
   std::vector<Ticket> m_tickets;

@@ -13,13 +13,14 @@ enum class Str {
   AppTitle, MenuView, MenuLanguage, MenuDebug, ViewTickets, ViewIntake, DebugMetrics, DebugAbout,
   TabTickets, TabIntake,
   ColNumber, ColReceived, ColUrgency, ColCategory, ColCommunity, ColAddress, ColTitle, ColStatus, ColSource,
-  EmptyList, LoadDemo, NewTicket, TicketCount,
+  EmptyList, NewTicket, TicketCount,
   FieldSource, FieldReceivedAt, FieldCitizenName, FieldCitizenPhone, FieldCommunity, FieldAddress,
   FieldCategory, FieldUrgency, FieldTitle, FieldDescription,
   HintReceivedAt, HintName, HintPhone, HintCommunity, HintAddress, HintTitle, HintDescription,
   Save, Clear, Saved, Saving, SaveFailed, Offline, Online, Created,
   ErrMissing, ErrTooLong, ErrBadFormat, ErrBadTime, ErrStorage,
   FixProblems, DetailTitle, DetailNone, ProvisionalHint,
+  SignInTitle, SignInSubtitle, FieldUser, FieldPassword, SignInButton, SigningIn, SignInMissing, SignInBadCredentials, SignInRateLimited, SignInUnreachable, SignInServerError, SignInOtherOwner, SignInExpired, SignInFirst, ClearDeviceData, SignOut, SignOutTitle, SignOutUnsent, SignOutAllSent, SignOutKeep, SignOutClear, SignOutClearWarn, Cancel, ReauthButton, TabOutbox, OutboxUnsent, OutboxRefused, OutboxNothingUnsent, OutboxNothingRefused, OutboxRefusedHint, Discard, ColChange, ColTicket, ColWhen, ColReason, Connecting, UnsentCount, AllSent, LastSync, NeverSynced, RetryIn, RetryNow, ClockWarning, FirstSync, SyncHalted, HaltForged, HaltUpgrade, RefusedCount, KindCreate, KindSetField, KindTransition, KindEntry, KindPhoto, KindLink, CodeForbidden, CodeOutOfScope, CodeNotFound, CodeExists, CodeInvalid, PendingSync,
   Count_,
 };
 

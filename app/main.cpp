@@ -20,7 +20,20 @@ namespace {
 
 using namespace linli;
 
+// The sync server, as the app sees it: requests through the browser, its clock and randomness.
+class PlatformTransport : public app::Transport {
+ public:
+  void send(app::HttpRequest request, app::HttpDone done) override { platform::http_send(std::move(request), std::move(done)); }
+  int64_t now_ms() override { return platform::now_ms(); }
+  double random01() override {
+    uint32_t r = 0;
+    platform::fill_random(reinterpret_cast<uint8_t*>(&r), sizeof r);
+    return static_cast<double>(r) / 4294967296.0;
+  }
+};
+
 struct Runtime {
+  PlatformTransport transport;
   GLFWwindow* window = nullptr;
   std::optional<ui::App> app;
   std::string fatal;  // Why the store could not be opened; the app is not started then.
@@ -65,6 +78,12 @@ void follow_pixel_ratio(float ratio) {
 }
 
 void frame() {
+  if (platform::store_taken_over()) {
+    // Another tab owns the store: nothing more from this one (web/linli.js shows why).
+    g_rt.app.reset();
+    platform::stop_main_loop();
+    return;
+  }
   const platform::Display d = platform::read_display();
   platform::apply_display(d);
   follow_pixel_ratio(d.pixel_ratio);
@@ -81,6 +100,8 @@ void frame() {
 
   g_rt.frame.pixel_ratio = d.pixel_ratio;
   g_rt.frame.css_width = static_cast<float>(d.width) / d.pixel_ratio;
+  if (g_rt.app && platform::take_network_back()) g_rt.app->sync_now();
+  if (g_rt.app) g_rt.app->tick();
   if (g_rt.app) ui::draw_ui(*g_rt.app, g_rt.frame);
   else ui::draw_fatal(g_rt.fatal);
 
@@ -108,7 +129,7 @@ void open_store() {
     g_rt.fatal = store.error().detail;
     return;
   }
-  g_rt.app.emplace(std::move(store).value());
+  g_rt.app.emplace(std::move(store).value(), g_rt.transport);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ void draw_tabs(App& app, FrameInfo& frame) {
   };
   tab(Str::TabTickets, "##tab-tickets", View::Tickets);
   tab(Str::TabIntake, "##tab-intake", View::Intake);
+  tab(Str::TabOutbox, "##tab-outbox", View::Outbox);
   ImGui::EndTabBar();
   frame.tab_shown = shown;
   if (!forcing && shown != want) app.set_view(shown);
@@ -49,8 +50,14 @@ void draw_tabs(App& app, FrameInfo& frame) {
 }  // namespace
 
 void draw_ui(App& app, FrameInfo& frame) {
+  if (app.needs_sign_in()) {
+    draw_sign_in(app, frame);
+    return;
+  }
   begin_root("##linli", kRootFlags);
   draw_menu_bar(app, frame);
+  draw_reauth_banner(app, frame);
+  draw_first_sync(app, frame);
   draw_tabs(app, frame);
 
   const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
@@ -77,12 +84,15 @@ void draw_ui(App& app, FrameInfo& frame) {
         ImGui::EndChild();
       }
     }
-  } else {
+  } else if (app.view() == View::Intake) {
     draw_intake_form(app, frame);
+  } else {
+    draw_outbox(app, frame);
   }
   ImGui::EndChild();
   ImGui::Separator();
   draw_status_bar(app, frame);
+  draw_sign_out_dialog(app, frame);
   ImGui::End();
 
   if (frame.show_metrics) ImGui::ShowMetricsWindow(&frame.show_metrics);

@@ -3,6 +3,9 @@
 
 #include <httplib.h>
 
+#include <cstdio>
+#include <ctime>
+
 namespace linli::server {
 
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
@@ -65,6 +68,19 @@ std::string bearer_token(const httplib::Request& req) {
   constexpr std::string_view kPrefix = "Bearer ";
   if (h.size() <= kPrefix.size() || h.compare(0, kPrefix.size(), kPrefix) != 0) return {};
   return h.substr(kPrefix.size());
+}
+
+std::string http_date(int64_t ms) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
 }
 
 }  // namespace linli::server

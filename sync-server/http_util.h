@@ -38,4 +38,7 @@ bool json_nesting_exceeds(std::string_view text, int max_depth);
 // The token of "Authorization: Bearer TOKEN", or empty.
 std::string bearer_token(const httplib::Request& req);
 
+// "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 IMF-fixdate) for a time in ms since 1970 UTC.
+std::string http_date(int64_t ms);
+
 }  // namespace linli::server

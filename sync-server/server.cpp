@@ -134,6 +134,11 @@ void Server::install_routes() {
 
   // Every answer, the API's as the app's files': its Content-Type is what it is, never sniffed.
   m_http->set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+  // Every answer says the server's time (RFC 9110 Date), taken when it is sent: a long poll's is not
+  // the time it arrived. Clients compare it with their own clock to warn of a device far off.
+  m_http->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Date", http_date(now_ms()));
+  });
   m_http->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
     return httplib::Server::HandlerResponse::Unhandled;

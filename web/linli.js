@@ -35,7 +35,7 @@
   // Store "files": path -> {size}. Store "pages": [path, index] -> Uint8Array(pageSize).
   // One IndexedDB transaction per SQLite commit, so the stored file is always a whole commit.
   const storage = {
-    db: null, pending: 0, error: '', sizes: new Map(),
+    db: null, pending: 0, error: '', sizes: new Map(), fenced: false,
     open() {
       return new Promise((resolve, reject) => {
         if (!('indexedDB' in self)) return reject(new Error('IndexedDB is not available'));
@@ -74,6 +74,7 @@
     },
     // Called from C++ at each commit: indexes (Uint32Array) and bytes (Uint8Array) are copies.
     persistPages(path, size, indexes, bytes, pageSize) {
+      if (this.fenced) return;  // Another tab owns the store now, or its data is being deleted.
       if (!this.db) { this.error = this.error || 'IndexedDB is not available: edits are not saved'; return; }
       const started = performance.now();
       this.pending++;
@@ -100,7 +101,56 @@
       tx.onabort = failed;
     },
   };
-  const storagePromise = storage.open()
+  // ---- One tab owns the local store (Web Locks API): a second tab says the app is open elsewhere
+  // and offers to take over; the tab that loses the lock stops at once, before it writes again.
+  const blockerEl = document.getElementById('elsewhere');
+  const owner = {
+    lost: false,
+    acquire(steal) {
+      if (!(navigator.locks && navigator.locks.request)) return Promise.resolve(true);  // Not a secure context.
+      return new Promise((resolve) => {
+        navigator.locks.request('linli-store', steal ? { steal: true } : { ifAvailable: true }, (lock) => {
+          if (!lock) { resolve(false); return undefined; }
+          resolve(true);
+          return new Promise(() => {});  // Held for the life of the tab.
+        }).catch(() => {
+          // Another tab took the store over.
+          this.lost = true;
+          storage.fenced = true;
+          showBlocker('邻里已在另一个标签页中打开，此页已停止。\nLinli was opened in another tab; this one has stopped.',
+                      '重新加载 / Reload', () => location.reload());
+        });
+      });
+    },
+  };
+  function showBlocker(text, buttonText, onClick) {
+    blockerEl.querySelector('p').textContent = text;
+    const button = blockerEl.querySelector('button');
+    button.textContent = buttonText;
+    button.onclick = onClick;
+    blockerEl.style.display = 'flex';
+  }
+  const ownedPromise = owner.acquire(false).then((owned) => owned || new Promise((resolve) => {
+    loadingEl.style.display = 'none';
+    showBlocker('邻里已在另一个标签页中打开。\nLinli is open in another tab.', '在此标签页使用 / Use it here', () => {
+      blockerEl.style.display = 'none';
+      loadingEl.style.display = 'flex';
+      owner.acquire(true).then(resolve);
+    });
+  }));
+
+  // Deletes this device's data (the session with it) and starts again from the sign-in screen.
+  function wipeAndReload() {
+    storage.fenced = true;
+    if (storage.db) storage.db.close();
+    const req = indexedDB.deleteDatabase('linli');
+    const reload = () => location.reload();
+    req.onsuccess = reload;
+    req.onerror = reload;
+    req.onblocked = reload;
+  }
+
+  const storagePromise = ownedPromise.then(() => storage.open())
     .then((db) => { storage.db = db; return storage.load(DB_PATH); })
     .then((bytes) => { metrics.storageLoadMs = performance.now(); return bytes; })
     .catch((e) => { storage.error = 'IndexedDB: ' + (e && e.message || e); console.error('linli:', storage.error); return null; });
@@ -169,7 +219,7 @@
 
   // ---- Is the sync server reachable? navigator.onLine only knows about the network interface.
   const net = {
-    reachable: navigator.onLine,
+    reachable: navigator.onLine, back: false,
     check() {
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), 4000);
@@ -181,10 +231,10 @@
   };
   net.check();
   setInterval(() => net.check(), 10000);
-  window.addEventListener('online', () => net.check());
+  window.addEventListener('online', () => { net.back = true; net.check(); });
   window.addEventListener('offline', () => { net.reachable = false; });
 
-  window.Linli = { storage, ime, metrics, net };
+  window.Linli = { storage, ime, metrics, net, owner, wipeAndReload };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {

@@ -1,6 +1,9 @@
-// Menu bar: view, language, debug (ImGui's Metrics window).
+// Menu bar: view, language, debug (ImGui's Metrics window); on the right, who is signed in and
+// the sign-out dialog, which says what happens to unsent changes before anything is lost.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "panels/panels.h"
@@ -16,6 +19,8 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
       app.set_view(View::Tickets);
     if (ImGui::MenuItem(std::string(tr(lang, Str::ViewIntake)).c_str(), nullptr, app.view() == View::Intake))
       app.set_view(View::Intake);
+    if (ImGui::MenuItem(std::string(tr(lang, Str::TabOutbox)).c_str(), nullptr, app.view() == View::Outbox))
+      app.set_view(View::Outbox);
     ImGui::EndMenu();
   }
   const std::string lang_menu = std::string(tr(lang, Str::MenuLanguage)) + "##menu-lang";
@@ -29,7 +34,62 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
     ImGui::MenuItem(std::string(tr(lang, Str::DebugMetrics)).c_str(), nullptr, &frame.show_metrics);
     ImGui::EndMenu();
   }
+  if (const app::Session* who = app.session()) {
+    const std::string name = who->display_name.empty() ? who->user : who->display_name;
+    const std::string user_menu = name + "##menu-user";
+    const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2 + ImGui::GetFontSize();
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w));
+    if (ImGui::BeginMenu(user_menu.c_str())) {
+      ImGui::TextDisabled("%s", who->user.c_str());
+      if (ImGui::MenuItem((std::string(tr(lang, Str::SignOut)) + "##sign-out").c_str())) frame.sign_out_asked = true;
+      ImGui::EndMenu();
+    }
+  }
   ImGui::EndMenuBar();
+}
+
+void draw_sign_out_dialog(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const char* id = "##sign-out-dialog";
+  if (frame.sign_out_asked) {
+    ImGui::OpenPopup(id);
+    frame.sign_out_asked = false;
+  }
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoTitleBar)) return;
+  const float em = ImGui::GetFontSize();
+  const int unsent = static_cast<int>(app.sync_status().unsent);
+  ImGui::TextUnformatted(std::string(tr(lang, Str::SignOutTitle)).c_str());
+  ImGui::Separator();
+  ImGui::PushTextWrapPos(em * 24);
+  char buf[512];
+  if (unsent > 0) {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutUnsent)).c_str(), unsent);
+    ImGui::TextColored(ImVec4(0.70f, 0.42f, 0.0f, 1), "%s", buf);
+  } else {
+    ImGui::TextUnformatted(std::string(tr(lang, Str::SignOutAllSent)).c_str());
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  if (ImGui::Button((std::string(tr(lang, Str::SignOutKeep)) + "##sign-out-keep").c_str())) {
+    app.sign_out(false);
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::Cancel)) + "##sign-out-cancel").c_str())) ImGui::CloseCurrentPopup();
+  ImGui::Spacing();
+  ImGui::Separator();
+  if (unsent > 0) {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutClearWarn)).c_str(), unsent);
+    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", buf);
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+  if (ImGui::Button((std::string(tr(lang, Str::SignOutClear)) + "##sign-out-clear").c_str())) {
+    ImGui::CloseCurrentPopup();
+    app.sign_out(true);
+  }
+  ImGui::PopStyleColor();
+  ImGui::EndPopup();
 }
 
 }  // namespace linli::ui

@@ -1,39 +1,116 @@
-// Status bar: connection, ticket count, whether every edit is durable, the last message.
+// Status bar: the link to the server as the last real exchange found it, the outbox, the last
+// sync, the device clock when it is far off, whether every edit is durable, the last message.
 #include <imgui.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
+#include "core/civil_time.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
+namespace {
+
+const ImVec4 kGreen(0.10f, 0.50f, 0.22f, 1);
+const ImVec4 kGrey(0.45f, 0.47f, 0.50f, 1);
+const ImVec4 kAmber(0.70f, 0.42f, 0.0f, 1);
+const ImVec4 kRed(0.78f, 0.12f, 0.12f, 1);
+const ImVec4 kBlue(0.12f, 0.40f, 0.72f, 1);
+constexpr int64_t kClockWarnMs = 2 * 60 * 1000;
+
+std::string fmt(std::string_view pattern, long long a) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, std::string(pattern).c_str(), a);
+  return buf;
+}
+
+void gap() { ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f); }
+
+}  // namespace
 
 void draw_status_bar(App& app, const FrameInfo&) {
   const Lang lang = app.lang();
-  const bool online = platform::is_online();
-  ImGui::TextColored(online ? ImVec4(0.15f, 0.55f, 0.25f, 1) : ImVec4(0.6f, 0.6f, 0.6f, 1), "●");
-  ImGui::SameLine();
-  ImGui::TextUnformatted(std::string(tr(lang, online ? Str::Online : Str::Offline)).c_str());
-  ImGui::SameLine(0, ImGui::GetFontSize());
-  ImGui::Text("%d %s", static_cast<int>(app.tickets().size()), std::string(tr(lang, Str::TicketCount)).c_str());
-  ImGui::SameLine(0, ImGui::GetFontSize());
+  const app::SyncStatus& s = app.sync_status();
+  const int64_t now = platform::now_ms();
 
+  // The link, from real answers: unknown until the first one.
+  const bool online = s.link == app::Link::Online;
+  const bool offline = s.link == app::Link::Offline;
+  ImGui::TextColored(online ? kGreen : offline ? kGrey : kAmber, "●");
+  ImGui::SameLine(0, 4);
+  ImGui::TextUnformatted(std::string(tr(lang, online ? Str::Online : offline ? Str::Offline : Str::Connecting)).c_str());
+  if (offline && s.next_try_ms > now) {
+    ImGui::SameLine();
+    ImGui::TextColored(kGrey, "(%s)", fmt(tr(lang, Str::RetryIn), (s.next_try_ms - now + 999) / 1000).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton((std::string(tr(lang, Str::RetryNow)) + "##retry").c_str())) app.sync_now();
+  }
+  if (!s.problem.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.problem.c_str());
+
+  gap();
+  if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
+  else ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::AllSent)).c_str());
+  if (s.refused > 0) {
+    gap();
+    const std::string refused = fmt(tr(lang, Str::RefusedCount), s.refused) + "##refused-link";
+    ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+    if (ImGui::SmallButton(refused.c_str())) app.set_view(View::Outbox);
+    ImGui::PopStyleColor();
+  }
+
+  gap();
+  if (s.last_ok_ms > 0) {
+    const std::string when = format_shanghai_minute(s.last_ok_ms).substr(11);  // "HH:MM"
+    char buf[128];
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::LastSync)).c_str(), when.c_str());
+    ImGui::TextColored(kGrey, "%s", buf);
+  } else {
+    ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::NeverSynced)).c_str());
+  }
+
+  gap();
   const std::string storage_error = platform::durable_storage_error();
   if (!storage_error.empty()) {
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s: %s", std::string(tr(lang, Str::SaveFailed)).c_str(),
-                       storage_error.c_str());
+    ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::SaveFailed)).c_str(), storage_error.c_str());
   } else {
     const bool saving = platform::pending_durable_writes() > 0;
-    ImGui::TextUnformatted(std::string(tr(lang, saving ? Str::Saving : Str::Saved)).c_str());
+    ImGui::TextColored(kGrey, "%s", std::string(tr(lang, saving ? Str::Saving : Str::Saved)).c_str());
   }
+
+  if (s.clock_known && std::llabs(s.clock_offset_ms) > kClockWarnMs) {
+    gap();
+    ImGui::TextColored(kRed, "%s", fmt(tr(lang, Str::ClockWarning), std::llabs(s.clock_offset_ms) / 60000).c_str());
+  }
+  if (s.halt == app::Halt::ForgedReplica || s.halt == app::Halt::Upgrade) {
+    gap();
+    char buf[256];
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SyncHalted)).c_str(),
+                  std::string(tr(lang, s.halt == app::Halt::Upgrade ? Str::HaltUpgrade : Str::HaltForged)).c_str());
+    ImGui::TextColored(kRed, "%s", buf);
+  }
+
   if (!app.error().empty()) {
-    ImGui::SameLine(0, ImGui::GetFontSize());
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(),
-                       app.error().c_str());
-  } else if (!app.notice().empty() && platform::now_ms() - app.notice_at_ms() < 6000) {
-    ImGui::SameLine(0, ImGui::GetFontSize());
-    ImGui::TextColored(ImVec4(0.15f, 0.45f, 0.75f, 1), "%s", app.notice().c_str());
+    gap();
+    ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
+  } else if (!app.notice().empty() && now - app.notice_at_ms() < 6000) {
+    gap();
+    ImGui::TextColored(kBlue, "%s", app.notice().c_str());
   }
+}
+
+// While a first sync brings a large scope in: a bar with counts. The total is not known ahead, so
+// the bar moves through each batch of a pull's limit.
+void draw_first_sync(App& app, const FrameInfo&) {
+  const app::SyncStatus& s = app.sync_status();
+  if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
+  const Lang lang = app.lang();
+  char buf[256];
+  std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::FirstSync)).c_str(), static_cast<long long>(s.pulled_this_session),
+                static_cast<int>(app.tickets().size()));
+  const float phase = static_cast<float>(s.pulled_this_session % 1000) / 1000.0f;
+  ImGui::ProgressBar(phase, ImVec2(-1, 0), buf);
 }
 
 }  // namespace linli::ui

@@ -18,8 +18,6 @@ void draw_empty_state(App& app) {
   ImGui::TextWrapped("%s", std::string(tr(lang, Str::EmptyList)).c_str());
   ImGui::Spacing();
   if (ImGui::Button(std::string(tr(lang, Str::NewTicket)).c_str())) app.set_view(View::Intake);
-  ImGui::SameLine();
-  if (ImGui::Button(std::string(tr(lang, Str::LoadDemo)).c_str())) app.load_demo();
 }
 
 const char* number_of(const Ticket& t) {
@@ -41,7 +39,9 @@ void draw_ticket_list(App& app, const FrameInfo& frame) {
   const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + (compact ? "-compact" : "");
   if (!ImGui::BeginTable(table_id.c_str(), columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColNumber)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+  // Wide enough for a provisional number ("临-20261130-0001"), the longest a ticket has.
+  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColNumber)).c_str(), ImGuiTableColumnFlags_WidthFixed,
+                          ImGui::CalcTextSize("临-20261130-0000").x);
   if (!compact) {
     ImGui::TableSetupColumn(std::string(tr(lang, Str::ColReceived)).c_str(), ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn(std::string(tr(lang, Str::ColUrgency)).c_str(), ImGuiTableColumnFlags_WidthFixed);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "client/http.h"
 #include "store/page_vfs.h"
 
 struct GLFWwindow;
@@ -50,6 +51,19 @@ int64_t now_ms();
 void fill_random(uint8_t* out, size_t n);
 // Whether the sync server answered its last health check (every 10 s, and when the network returns).
 bool is_online();
+// True once after the browser said the network came back ('online' event): worth trying at once.
+bool take_network_back();
+// Another tab of the app took the local store over: this one must stop before it writes again.
+bool store_taken_over();
+// Stops calling the frame function for good.
+void stop_main_loop();
+
+// Sends a request to the sync server (the page's own origin, Emscripten Fetch API). Never blocks:
+// `done` runs later, between frames, with the answer (status 0 when none came).
+void http_send(app::HttpRequest request, app::HttpDone done);
+// Deletes this device's data (the IndexedDB database) and reloads the page. Does not return in the
+// browser; nothing is written after it is called.
+void wipe_local_data_and_reload();
 
 // Small persistent settings (the UI language).
 std::string load_setting(const char* key);

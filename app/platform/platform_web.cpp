@@ -3,11 +3,16 @@
 #include "platform/platform.h"
 
 #include <emscripten.h>
+#include <emscripten/fetch.h>
 #include <emscripten/html5.h>
 #include <sys/random.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <utility>
+#include <vector>
 
 namespace linli::platform {
 namespace {
@@ -42,6 +47,12 @@ EM_JS(char*, js_take_text_input, (), {
 });
 EM_JS(void, js_set_clipboard, (const char* text), { Linli.ime.copy(UTF8ToString(text)); });
 EM_JS(int, js_is_online, (), { return Linli.net.reachable ? 1 : 0; });
+EM_JS(int, js_take_network_back, (), {
+  const back = Linli.net.back;
+  Linli.net.back = false;
+  return back ? 1 : 0;
+});
+EM_JS(int, js_store_taken_over, (), { return Linli.owner.lost ? 1 : 0; });
 EM_JS(char*, js_load_setting, (const char* key), {
   let s = null;
   try { s = localStorage.getItem("linli." + UTF8ToString(key)); } catch (e) {}
@@ -55,6 +66,11 @@ EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
+EM_JS(double, js_parse_http_date, (const char* text), {
+  const t = Date.parse(UTF8ToString(text));
+  return isNaN(t) ? 0 : t;
+});
+EM_JS(void, js_wipe_and_reload, (), { Linli.wipeAndReload(); });
 
 std::string take_js_string(char* p) {
   if (!p) return {};
@@ -92,7 +108,92 @@ std::string g_test_buffer;
 
 void frame_trampoline() { g_frame(); }
 
+// ---- Requests to the sync server: the Emscripten Fetch API, asynchronous, on the main thread.
+
+struct FetchCall {
+  app::HttpDone done;
+  std::string method;
+  std::string body;
+  std::vector<std::string> header_text;  // Owns what `headers` points at.
+  std::vector<const char*> headers;      // name, value, ..., nullptr.
+};
+
+// The value of header `name` (lowercase) in a raw "Name: value\r\n" block, empty if absent.
+std::string header_value(const std::string& raw, std::string_view name) {
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    size_t end = raw.find('\n', pos);
+    if (end == std::string::npos) end = raw.size();
+    std::string line = raw.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos || colon != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < colon && same; ++i)
+      same = static_cast<char>(std::tolower(static_cast<unsigned char>(line[i]))) == name[i];
+    if (!same) continue;
+    std::string v = line.substr(colon + 1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.erase(v.begin());
+    while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.pop_back();
+    return v;
+  }
+  return {};
+}
+
+void fetch_finished(emscripten_fetch_t* f) {
+  std::unique_ptr<FetchCall> call(static_cast<FetchCall*>(f->userData));
+  app::HttpResponse r;
+  r.status = f->status;
+  if (f->data && f->numBytes > 0) r.body.assign(f->data, static_cast<size_t>(f->numBytes));
+  if (r.status != 0) {
+    const size_t n = emscripten_fetch_get_response_headers_length(f);
+    std::string raw(n + 1, '\0');
+    emscripten_fetch_get_response_headers(f, raw.data(), raw.size());
+    raw.resize(n);
+    const std::string retry = header_value(raw, "retry-after");
+    if (!retry.empty()) r.retry_after_s = std::atoi(retry.c_str());
+    const std::string date = header_value(raw, "date");
+    if (!date.empty()) r.server_time_ms = static_cast<int64_t>(js_parse_http_date(date.c_str()));
+  }
+  emscripten_fetch_close(f);
+  call->done(std::move(r));
+}
+
 }  // namespace
+
+void http_send(app::HttpRequest request, app::HttpDone done) {
+  auto call = std::make_unique<FetchCall>();
+  call->done = std::move(done);
+  call->method = std::move(request.method);
+  call->body = std::move(request.body);
+  if (!call->body.empty()) {
+    call->header_text.push_back("Content-Type");
+    call->header_text.push_back("application/json");
+  }
+  if (!request.token.empty()) {
+    call->header_text.push_back("Authorization");
+    call->header_text.push_back("Bearer " + request.token);
+  }
+  for (const auto& h : call->header_text) call->headers.push_back(h.c_str());
+  call->headers.push_back(nullptr);
+
+  emscripten_fetch_attr_t attr;
+  emscripten_fetch_attr_init(&attr);
+  std::strncpy(attr.requestMethod, call->method.c_str(), sizeof attr.requestMethod - 1);
+  attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY | EMSCRIPTEN_FETCH_REPLACE;
+  attr.requestHeaders = call->headers.data();
+  if (!call->body.empty()) {
+    attr.requestData = call->body.data();
+    attr.requestDataSize = call->body.size();
+  }
+  attr.timeoutMSecs = static_cast<unsigned long>(request.timeout_ms);
+  attr.onsuccess = fetch_finished;
+  attr.onerror = fetch_finished;
+  attr.userData = call.release();
+  emscripten_fetch(&attr, request.path.c_str());
+}
+
+void wipe_local_data_and_reload() { js_wipe_and_reload(); }
 
 Result<void> install_durable_storage() { return register_page_vfs(kDatabaseVfs, &g_sink); }
 int pending_durable_writes() { return js_pending_writes(); }
@@ -139,6 +240,9 @@ void fill_random(uint8_t* out, size_t n) {
 }
 
 bool is_online() { return js_is_online() != 0; }
+bool take_network_back() { return js_take_network_back() != 0; }
+bool store_taken_over() { return js_store_taken_over() != 0; }
+void stop_main_loop() { emscripten_cancel_main_loop(); }
 
 std::string load_setting(const char* key) { return take_js_string(js_load_setting(key)); }
 void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }

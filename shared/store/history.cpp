@@ -5,16 +5,13 @@
 #include <sqlite3.h>
 
 #include "store/apply_internal.h"
+#include "store/sqlite_util.h"
 #include "store/store.h"
 
 namespace linli {
 namespace {
 
-// A cached read left stepping would pin an old WAL snapshot, and a write after it would fail.
-void end_reads(sqlite3* db) {
-  for (sqlite3_stmt* p = sqlite3_next_stmt(db, nullptr); p; p = sqlite3_next_stmt(db, p))
-    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
-}
+using sqlite_util::end_reads;
 
 // Writes one integer of the sync bookkeeping into meta (autocommit, or the caller's transaction).
 Result<void> write_meta(sqlite3* db, const char* key, int64_t value, const char* where) {

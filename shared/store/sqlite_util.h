@@ -47,6 +47,12 @@ inline void wait_when_busy(sqlite3* db) {
       nullptr);
 }
 
+// A cached read left stepping would pin an old snapshot, and a write after it would fail.
+inline void end_reads(sqlite3* db) {
+  for (sqlite3_stmt* p = sqlite3_next_stmt(db, nullptr); p; p = sqlite3_next_stmt(db, p))
+    if (sqlite3_stmt_busy(p)) sqlite3_reset(p);
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
@@ -59,6 +65,9 @@ class Stmt {
     sqlite3_bind_text(m_stmt, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
   }
   void bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
+  void bind_blob(int i, std::string_view b) {
+    sqlite3_bind_blob(m_stmt, i, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+  }
   int step() { return sqlite3_step(m_stmt); }
   void reset() { sqlite3_reset(m_stmt); }
   std::string text(int col) const {

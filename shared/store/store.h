@@ -225,6 +225,23 @@ class Store {
   // The largest skew seen in stamps received (> 0: some clock was ahead), to show the user.
   int64_t max_clock_skew_ms();
 
+  // --- What the app keeps beside the data (store/app_data.cpp). ---
+
+  // Small named text values of the app (the session, the replica id). Keys start with "app.".
+  Result<std::optional<std::string>> read_value(std::string_view key);
+  Result<void> write_value(std::string_view key, std::string_view value);
+  Result<void> erase_value(std::string_view key);
+  // How many own changes wait in the outbox; how many refused changes are kept for the user.
+  Result<int64_t> count_unsent(const ReplicaId& self);
+  Result<int64_t> count_refused();
+  // Forgets a refused change the user has read (refused_changes); nothing else changes.
+  Result<void> discard_refused(const ChangeId& id);
+  // Tickets an earlier build stored outside the change log (no change names them), oldest first.
+  Result<std::vector<Ticket>> tickets_outside_log();
+  // Deletes one of them, so that a create_ticket change of the same id can take its place: call
+  // both in one transaction (in_one_transaction). InvalidArgument if the ticket has changes.
+  Result<void> drop_ticket_outside_log(const std::string& id);
+
   Result<std::optional<TicketState>> get_ticket_state(const std::string& id);
   // Ticket ids whose title, description or address contain `text` (FTS5 trigram; 1-2 character
   // queries fall back to a scan). Newest received first.

@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, waitForApp, frames, state, click, typeInto, composeInto, pasteInto, waitForState, shot,
-  findItem,
+  findItem, signIn,
 } from './harness.mjs';
 
 test('a ticket registered in Chinese survives a reload and a server outage', { timeout: 240000 }, async (t) => {
-  const server = await startServer();
+  const server = await startServer({ demoUsers: true });
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -22,6 +22,19 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   t.diagnostic(`page load to first frame with the CJK font: ${m.firstFrameMs.toFixed(0)} ms ` +
               `(font fetched ${m.fontMs.toFixed(0)} ms, storage loaded ${m.storageLoadMs.toFixed(0)} ms, main ${m.mainMs.toFixed(0)} ms)`);
   assert.equal((await state(page)).lang, 'zh', 'Chinese is the default');
+  await shot(page, '00-sign-in-zh');
+
+  // A wrong password is said so, and nothing else happens.
+  await typeInto(page, '用户名', 'zhang.bin');
+  await typeInto(page, '密码', 'wrong');
+  await click(page, '登录');
+  await waitForState(page, (st) => st.sign_in_message !== '', 'the refusal');
+  assert.match((await state(page)).sign_in_message, /user name or password/);
+  await shot(page, '00b-sign-in-refused-zh');
+  await page.reload();
+  await waitForApp(page);
+  await signIn(page, 'zhang.bin');
+  await waitForState(page, (st) => st.sync.link === 'online' && st.sync.caught_up, 'the first sync');
   assert.equal((await state(page)).tickets.length, 0);
   await shot(page, '01-empty-zh');
 
@@ -64,6 +77,10 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   assert.equal(s.tickets[0].address, '河滨花园3号楼');
   assert.match(s.tickets[0].number, /^临-\d{8}-0001$/);
   assert.equal(s.view, 'tickets');
+  // The sync loop pushes it and the server's official number comes back.
+  s = await waitForState(page, (st) => st.sync.unsent === 0 && st.tickets[0].official !== '', 'the ticket synced');
+  assert.match(s.tickets[0].official, /^\d{4}-\d{2}-\d{4}$|\S+/);
+  assert.match(s.tickets[0].number, /^临-\d{8}-0001$/, 'the provisional number is kept beside it');
   await shot(page, '04-list-zh');
 
   // Reload: the ticket comes back from IndexedDB.
@@ -77,8 +94,9 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   assert.equal(await server.stop(), 0, 'the server stops cleanly on SIGTERM');
   await page.reload();
   await waitForApp(page);
-  s = await waitForState(page, (st) => st.tickets.length === 1 && st.online === false,
+  s = await waitForState(page, (st) => st.tickets.length === 1 && st.sync.link === 'offline',
                          'the ticket, and the status bar saying offline, with the server stopped');
+  assert.equal(s.signed_in, true, 'still signed in with no server');
   assert.equal(s.tickets[0].address, '河滨花园3号楼');
   await findItem(page, '工单列表');
   await shot(page, '05-offline-zh');
@@ -86,14 +104,14 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
 });
 
 test('the English switch and a small window', { timeout: 180000 }, async (t) => {
-  const server = await startServer();
+  const server = await startServer({ seedDemo: true });
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await page.goto(server.url + '/');
   await waitForApp(page);
-  await click(page, '载入示例数据');
-  let s = await waitForState(page, (st) => st.tickets.length >= 5, 'demo tickets');
+  await signIn(page, 'zhang.bin');
+  let s = await waitForState(page, (st) => st.tickets.length === 49 && st.sync.caught_up, 'the demo street synced');
   await shot(page, '10-demo-zh');
   await click(page, '调试');
   await click(page, 'ImGui 指标窗口');
@@ -130,7 +148,7 @@ test('the English switch and a small window', { timeout: 180000 }, async (t) => 
 });
 
 test('a HiDPI screen gets a sharp font and clicks land where they look', { timeout: 180000 }, async (t) => {
-  const server = await startServer();
+  const server = await startServer({ demoUsers: true });
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const page = await (await browser.newContext({ viewport: { width: 900, height: 640 }, deviceScaleFactor: 2 })).newPage();
@@ -142,6 +160,7 @@ test('a HiDPI screen gets a sharp font and clicks land where they look', { timeo
   });
   assert.equal(canvas.w, canvas.cssW * 2, 'the drawing buffer has device pixels');
   assert.equal(canvas.h, canvas.cssH * 2);
+  await signIn(page, 'hebin.li');
   const tab = await findItem(page, '受理登记');
   assert.ok(tab.y < 60 && tab.h > 15 && tab.h < 40, `items are reported in CSS pixels: ${JSON.stringify(tab)}`);
   await click(page, '受理登记');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
@@ -21,10 +22,12 @@ export const chromiumArgs = [
 ];
 
 // Starts linli-server with --port 0 and resolves once it prints the address it listens on.
-export async function startServer({ seedDemo = false } = {}) {
+// seedDemo: the demo users and street; demoUsers: the demo users only (password linli-demo).
+export async function startServer({ seedDemo = false, demoUsers = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'linli-e2e-'));
   const args = ['--host', '127.0.0.1', '--port', '0', '--db', path.join(dir, 'server.db'), '--web', webDir];
   if (seedDemo) args.push('--seed-demo');
+  else if (demoUsers) args.push('--demo-users');
   const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
@@ -149,4 +152,40 @@ export async function shot(page, name) {
   const file = path.join(shotDir, name + '.png');
   await page.screenshot({ path: file });
   return file;
+}
+
+// Signs in on the sign-in screen (Chinese labels) and waits until the session is in place.
+export async function signIn(page, user, password = 'linli-demo') {
+  const before = await waitForState(page, (st) => st.needs_sign_in, 'the sign-in screen');
+  if (before.sign_in_user !== user) {
+    assert(before.sign_in_user === '', `the form holds another user name: ${before.sign_in_user}`);
+    await typeInto(page, '用户名', user);
+  }
+  await typeInto(page, '密码', password);
+  await click(page, '登录');
+  return waitForState(page, (st) => st.signed_in && !st.needs_sign_in, `${user} signed in`);
+}
+
+// Fills the intake form (受理登记) field by field through the IME path and saves it.
+export async function registerTicket(page, t) {
+  await click(page, '受理登记');
+  await waitForState(page, (st) => st.view === 'intake', 'the intake form');
+  await typeInto(page, '市民姓名', t.citizen || '王女士');
+  await typeInto(page, '联系电话', t.phone || '13917261234');
+  // A committee's form comes with its community filled in; another one replaces it.
+  const prefilled = (await state(page)).draft.community;
+  if (prefilled !== t.community) {
+    await click(page, '小区');
+    await page.keyboard.press('End');
+    for (let i = 0; i < prefilled.length; i++) await page.keyboard.press('Backspace');
+    await frames(page, 2);
+    await typeInto(page, '小区', t.community);
+    assert.equal((await state(page)).draft.community, t.community);
+  }
+  await typeInto(page, '地址', t.address);
+  await typeInto(page, '标题', t.title);
+  await typeInto(page, '问题描述', t.description || t.title);
+  await click(page, '保存');
+  return waitForState(page, (st) => st.view === 'tickets' && st.tickets.some((x) => x.title === t.title),
+                      `the ticket "${t.title}" saved`);
 }

@@ -1,0 +1,41 @@
+// Who is signed in on this device, kept in the local store so that a user who closes the browser
+// and opens the app with no network is still signed in. The replica id and the user whose data
+// the device holds outlive a sign-out: the id is the device's for good (docs/protocol.md,
+// Conventions), and the data belongs to that one user until the device's data is cleared.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/hlc.h"
+#include "core/result.h"
+#include "core/workflow.h"
+#include "store/store.h"
+
+namespace linli::app {
+
+struct Session {
+  std::string user;          // Login name: the author of every change.
+  std::string display_name;  // "李主任（河滨花园居委）".
+  Role role = Role::Centre;
+  std::string scope;         // Community, department or empty (the centre).
+  std::string token;         // Empty once the server refused it (401) or the user signed out.
+  int64_t expires_at_ms = 0;
+  friend bool operator==(const Session&, const Session&) = default;
+};
+
+// The login answer's body (docs/protocol.md, Sign-in) as a session.
+Result<Session> parse_login_answer(std::string_view body);
+
+// The session kept on this device: nullopt when nobody ever signed in (or the data was cleared).
+Result<std::optional<Session>> load_session(Store& store);
+Result<void> save_session(Store& store, const Session& session);
+
+// This device's replica id: made once from `random` and kept. `random` is read only the first time.
+Result<ReplicaId> device_replica(Store& store, const uint8_t (&random)[16]);
+
+// The login name whose data this device holds (empty: nobody's yet).
+Result<std::string> data_owner(Store& store);
+Result<void> set_data_owner(Store& store, const std::string& user);
+
+}  // namespace linli::app

@@ -1,0 +1,198 @@
+#include "client/sync_loop.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "core/hlc.h"
+#include "sync/wire.h"
+
+namespace linli::app {
+
+std::string error_code_of(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return {};
+  auto e = j.find("error");
+  if (e == j.end() || !e->is_object()) return {};
+  auto c = e->find("code");
+  return c != e->end() && c->is_string() ? c->get<std::string>() : std::string();
+}
+
+std::string error_message_of(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return {};
+  auto e = j.find("error");
+  if (e == j.end() || !e->is_object()) return {};
+  auto m = e->find("message");
+  return m != e->end() && m->is_string() ? m->get<std::string>() : std::string();
+}
+
+SyncLoop::SyncLoop(Store& store, ClientSync& client, Transport& transport, std::string token, SyncOptions options)
+    : m_store(store),
+      m_client(client),
+      m_transport(transport),
+      m_token(std::move(token)),
+      m_options(options),
+      m_self(std::make_shared<SyncLoop*>(this)) {
+  refresh_counts();
+  m_status.cursor = m_store.pull_cursor();
+  m_pull_due_ms = m_transport.now_ms();
+  if (m_status.unsent > 0) m_push_due_ms = m_pull_due_ms;
+}
+
+SyncLoop::~SyncLoop() { *m_self = nullptr; }
+
+bool SyncLoop::take_changed() { return std::exchange(m_changed, false); }
+
+void SyncLoop::refresh_counts() {
+  if (auto n = m_store.count_unsent(m_client.self())) m_status.unsent = *n;
+  if (auto n = m_store.count_refused()) m_status.refused = *n;
+}
+
+void SyncLoop::edited() {
+  refresh_counts();
+  const int64_t due = m_transport.now_ms() + m_options.push_delay_ms;
+  // Offline, an edit waits for the back-off like everything else: the next try pushes it.
+  if (m_status.link != Link::Offline && (m_push_due_ms == 0 || m_push_due_ms > due)) m_push_due_ms = due;
+}
+
+void SyncLoop::retry_now() {
+  const int64_t now = m_transport.now_ms();
+  m_backoff_ms = 0;
+  m_status.next_try_ms = now;
+  m_pull_due_ms = now;
+  if (m_status.unsent > 0) m_push_due_ms = now;
+}
+
+void SyncLoop::set_token(std::string token) {
+  m_token = std::move(token);
+  if (m_status.halt == Halt::SignInAgain) m_status.halt = Halt::None;
+  retry_now();
+}
+
+void SyncLoop::tick() {
+  if (m_status.halt != Halt::None) return;
+  const int64_t now = m_transport.now_ms();
+  if (!m_push_in_flight && m_push_due_ms != 0 && now >= m_push_due_ms) start_push();
+  // While a push is out, the pull waits for it: its answer may acknowledge what the pull brings back.
+  if (!m_pull_in_flight && !m_push_in_flight && m_pull_due_ms != 0 && now >= m_pull_due_ms) start_pull();
+}
+
+void SyncLoop::start_push() {
+  m_push_due_ms = 0;
+  auto push = m_client.build_push(m_options.push_batch);
+  if (!push) return failed("outbox: " + push.error().detail);
+  if (push->changes.empty()) return refresh_counts();
+  m_push_in_flight = true;
+  std::weak_ptr<SyncLoop*> weak = m_self;
+  m_transport.send({.method = "POST", .path = "api/v1/sync/push", .body = encode(*push), .token = m_token,
+                    .timeout_ms = 30000},
+                   [weak](HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self) (*self)->on_push(r);
+                   });
+}
+
+void SyncLoop::start_pull() {
+  m_pull_due_ms = 0;
+  const PullRequest p = m_client.build_pull(m_options.pull_limit);
+  // Caught up and nothing to push: let the server hold the request until there is news.
+  const int wait = m_status.caught_up && m_status.unsent == 0 ? m_options.long_poll_s : 0;
+  std::string path = "api/v1/sync/pull?replica=" + to_hex(p.replica) + "&cursor=" + std::to_string(p.cursor) +
+                     "&took=" + std::to_string(p.took) + "&limit=" + std::to_string(p.limit) +
+                     "&wait=" + std::to_string(wait);
+  m_pull_in_flight = true;
+  std::weak_ptr<SyncLoop*> weak = m_self;
+  m_transport.send({.method = "GET", .path = std::move(path), .body = {}, .token = m_token, .timeout_ms = wait * 1000 + 20000},
+                   [weak](HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self) (*self)->on_pull(r);
+                   });
+}
+
+void SyncLoop::heard(const HttpResponse& r) {
+  m_status.link = Link::Online;
+  if (r.server_time_ms > 0) {
+    m_status.clock_offset_ms = r.server_time_ms - m_transport.now_ms();
+    m_status.clock_known = true;
+  }
+}
+
+void SyncLoop::failed(std::string why) {
+  const int64_t now = m_transport.now_ms();
+  m_status.failures++;
+  m_status.problem = std::move(why);
+  m_backoff_ms = m_backoff_ms == 0 ? m_options.min_backoff_ms : std::min<int64_t>(m_backoff_ms * 2, m_options.max_backoff_ms);
+  // Full jitter on the upper half: devices that lost the server together do not come back together.
+  const int64_t wait = m_backoff_ms / 2 + static_cast<int64_t>(m_transport.random01() * static_cast<double>(m_backoff_ms / 2));
+  m_status.next_try_ms = now + wait;
+  m_pull_due_ms = std::max(m_pull_due_ms, m_status.next_try_ms);
+  if (m_status.unsent > 0) m_push_due_ms = std::max(m_push_due_ms, m_status.next_try_ms);
+}
+
+bool SyncLoop::halted_by(const HttpResponse& r) {
+  const std::string code = error_code_of(r.body);
+  if (r.status == 401) m_status.halt = Halt::SignInAgain;
+  else if (r.status == 403 && (code == "forged_replica" || code == "forged_author")) m_status.halt = Halt::ForgedReplica;
+  else if (r.status == 426 || (r.status == 422 && code == "unsupported_schema")) m_status.halt = Halt::Upgrade;
+  else return false;
+  m_status.problem = error_message_of(r.body);
+  return true;
+}
+
+void SyncLoop::on_push(const HttpResponse& r) {
+  m_push_in_flight = false;
+  if (r.status == 0) {
+    m_status.link = Link::Offline;
+    return failed("no answer from the server");
+  }
+  heard(r);
+  if (halted_by(r)) return;
+  // 200, or a push in which some changes were refused (403/404/409/422 with a push_result).
+  auto answer = decode_push_response(r.body);
+  if (!answer) return failed("push: HTTP " + std::to_string(r.status) + " " + error_code_of(r.body));
+  int64_t acked = 0;
+  for (const auto& res : answer->results) acked += res.status == ApplyStatus::Applied || res.status == ApplyStatus::Duplicate;
+  if (auto t = m_client.take_push_response(*answer, m_transport.now_ms()); !t) return failed("push: " + t.error().detail);
+  m_status.pushed_this_session += acked;
+  m_status.last_ok_ms = m_transport.now_ms();
+  m_status.failures = 0;
+  m_status.problem.clear();
+  m_backoff_ms = 0;
+  m_changed = true;
+  refresh_counts();
+  const int64_t now = m_transport.now_ms();
+  if (m_status.unsent > 0) m_push_due_ms = now;
+  // What others did meanwhile, and our own changes with their official numbers, come by pull.
+  if (!m_pull_in_flight) m_pull_due_ms = now;
+}
+
+void SyncLoop::on_pull(const HttpResponse& r) {
+  m_pull_in_flight = false;
+  if (r.status == 0) {
+    m_status.link = Link::Offline;
+    return failed("no answer from the server");
+  }
+  heard(r);
+  if (halted_by(r)) return;
+  if (r.status != 200) return failed("pull: HTTP " + std::to_string(r.status) + " " + error_code_of(r.body));
+  auto answer = decode_pull_response(r.body);
+  if (!answer) return failed("pull: " + answer.error().detail);
+  auto taken = m_client.take_pull_response(*answer, m_transport.now_ms());
+  if (!taken) return failed("pull: " + taken.error().detail);
+  const int64_t now = m_transport.now_ms();
+  if (*taken) {
+    m_status.pulled_this_session += static_cast<int64_t>(answer->changes.size());
+    if (!answer->changes.empty() || !answer->dropped.empty()) m_changed = true;
+    m_status.caught_up = !answer->more;
+  }
+  m_status.cursor = m_store.pull_cursor();
+  m_status.last_ok_ms = now;
+  m_status.failures = 0;
+  m_status.problem.clear();
+  m_backoff_ms = 0;
+  refresh_counts();
+  // More waits: at once. Caught up: the next pull is a long poll, held by the server; a server that
+  // answers it at once (an old one, or news) is not asked more than once a second.
+  m_pull_due_ms = answer->more ? now : now + (answer->changes.empty() ? 1000 : 0);
+}
+
+}  // namespace linli::app

@@ -1,0 +1,107 @@
+// The background sync of one signed-in replica: pushes the outbox soon after an edit, pulls by
+// cursor and then long-polls for news, backs off with jitter while the server is unreachable and
+// resumes by itself. It never blocks: tick() starts requests, and their answers are taken in
+// callbacks between frames. At most one push and one pull are in flight at any time.
+//
+// What it knows is what the user sees: online or offline judged from real answers (not from the
+// browser's guess), the outbox, refusals kept, the time of the last successful exchange, how far
+// the device clock is from the server's, and the progress of a first sync.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "client/http.h"
+#include "store/store.h"
+#include "sync/client_sync.h"
+
+namespace linli::app {
+
+struct SyncOptions {
+  int push_delay_ms = 300;      // After an edit, wait this long for more before pushing.
+  int push_batch = 200;         // Changes per push.
+  int pull_limit = 1000;        // Changes per pull.
+  int long_poll_s = 20;         // How long the server holds a pull with nothing new.
+  int min_backoff_ms = 1000;    // The first wait after a failure; doubled up to max_backoff_ms.
+  int max_backoff_ms = 60000;
+};
+
+enum class Link { Unknown, Online, Offline };
+
+// Why the loop stopped on its own (it never stops for a network failure).
+enum class Halt {
+  None,
+  SignInAgain,    // 401: the token expired or was revoked. Nothing unsent is lost.
+  ForgedReplica,  // 403: this device's replica id is another user's.
+  Upgrade,        // 426 / 422 unsupported_schema: app and server do not match; reload.
+};
+
+struct SyncStatus {
+  Link link = Link::Unknown;
+  Halt halt = Halt::None;
+  int64_t last_ok_ms = 0;        // The last answer that was taken (0: none this session).
+  int64_t unsent = 0;            // Own changes in the outbox.
+  int64_t refused = 0;           // Refused changes kept for the user.
+  int64_t clock_offset_ms = 0;   // Server clock minus device clock, from the last Date seen.
+  bool clock_known = false;
+  bool caught_up = false;        // The last pull said nothing more waits.
+  int64_t cursor = 0;
+  int64_t pulled_this_session = 0;  // Changes taken from pulls since the loop started.
+  int64_t pushed_this_session = 0;  // Own changes the server acknowledged since then.
+  int failures = 0;              // Failed exchanges in a row.
+  int64_t next_try_ms = 0;       // While offline: when the next try is due.
+  std::string problem;           // The last failure, for the status bar's tooltip.
+};
+
+class SyncLoop {
+ public:
+  SyncLoop(Store& store, ClientSync& client, Transport& transport, std::string token, SyncOptions options = {});
+  ~SyncLoop();
+  SyncLoop(const SyncLoop&) = delete;
+  SyncLoop& operator=(const SyncLoop&) = delete;
+
+  // Starts what is due. Call every frame; cheap when nothing is.
+  void tick();
+  // An own change was recorded: push soon.
+  void edited();
+  // The network may be back (the browser said so, or the user asked): try now.
+  void retry_now();
+  // A new token after the user signed in again.
+  void set_token(std::string token);
+
+  const SyncStatus& status() const { return m_status; }
+  // True once since the last call if pulled changes or acknowledgements changed the store.
+  bool take_changed();
+  bool busy() const { return m_push_in_flight || m_pull_in_flight; }
+
+ private:
+  void start_push();
+  void start_pull();
+  void on_push(const HttpResponse& r);
+  void on_pull(const HttpResponse& r);
+  // An answer came (any status): the server is reachable.
+  void heard(const HttpResponse& r);
+  // No answer, or one the loop cannot use now: wait before trying again.
+  void failed(std::string why);
+  // Halts for statuses no retry can fix; true if it did.
+  bool halted_by(const HttpResponse& r);
+  void refresh_counts();
+
+  Store& m_store;
+  ClientSync& m_client;
+  Transport& m_transport;
+  std::string m_token;
+  SyncOptions m_options;
+  SyncStatus m_status;
+  // Callbacks hold a weak copy: an answer that comes after the loop is gone is dropped.
+  std::shared_ptr<SyncLoop*> m_self;
+  bool m_push_in_flight = false;
+  bool m_pull_in_flight = false;
+  int64_t m_push_due_ms = 0;    // 0: no push asked for.
+  int64_t m_pull_due_ms = 0;
+  int64_t m_backoff_ms = 0;
+  bool m_changed = false;
+};
+
+}  // namespace linli::app

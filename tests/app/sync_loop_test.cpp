@@ -1,0 +1,312 @@
+// The app's sign-in session and background sync loop (app/client), natively, against the real
+// linli-server with the demo street on a free loopback port. The transport carries each request
+// over real HTTP and hands the answer back on the next deliver(), as the browser would between
+// frames; the loop's clock is the test's, so back-off and push delays are exact.
+#include <httplib.h>
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "client/session.h"
+#include "client/sync_loop.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+#include "sync/client_sync.h"
+
+namespace linli::test {
+namespace {
+
+using app::HttpRequest;
+using app::HttpResponse;
+
+class TestTransport : public app::Transport {
+ public:
+  explicit TestTransport(int port) : m_port(port) {}
+  // 0: nothing answers (the server is unreachable).
+  void point_at(int port) { m_port = port; }
+
+  void send(HttpRequest req, app::HttpDone done) override {
+    ++m_sent;
+    HttpResponse r;
+    if (m_port != 0) {
+      httplib::Client c("127.0.0.1", m_port);
+      c.set_read_timeout(req.timeout_ms / 1000 + 1, 0);
+      httplib::Headers h;
+      if (!req.token.empty()) h.emplace("Authorization", "Bearer " + req.token);
+      const std::string path = "/" + req.path;
+      auto res = req.method == "POST" ? c.Post(path, h, req.body, "application/json") : c.Get(path, h);
+      if (res) {
+        r.status = res->status;
+        r.body = res->body;
+        if (res->has_header("Retry-After")) r.retry_after_s = std::stoi(res->get_header_value("Retry-After"));
+        if (res->has_header("Date")) r.server_time_ms = 1;  // Seen; the value is checked in its own test.
+        m_last_date = res->get_header_value("Date");
+      }
+    }
+    m_queue.push_back([done = std::move(done), r = std::move(r)] { done(r); });
+  }
+  int64_t now_ms() override { return m_now; }
+  double random01() override { return m_random; }
+
+  void deliver() {
+    while (!m_queue.empty()) {
+      auto f = std::move(m_queue.front());
+      m_queue.pop_front();
+      f();
+    }
+  }
+  void advance(int64_t ms) { m_now += ms; }
+  int sent() const { return m_sent; }
+  const std::string& last_date() const { return m_last_date; }
+  double m_random = 0.5;
+
+ private:
+  int m_port;
+  int64_t m_now = 1'795'960'000'000;
+  int m_sent = 0;
+  std::string m_last_date;
+  std::deque<std::function<void()>> m_queue;
+};
+
+app::Session sign_in(int port, const std::string& user) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Post("/api/v1/login", R"({"user":")" + user + R"(","password":"linli-demo"})", "application/json");
+  EXPECT_TRUE(res && res->status == 200);
+  auto s = app::parse_login_answer(res ? res->body : "");
+  EXPECT_TRUE(s) << (s ? "" : s.error().detail);
+  return s ? *s : app::Session{};
+}
+
+// A device: its store, replica, client state and sync loop.
+struct Device {
+  Device(TempDir& dir, const std::string& name, int port, const app::Session& s, app::SyncOptions o = quick())
+      : transport(port), store(*Store::open(dir.file(name + ".db"))) {
+    uint8_t random[16];
+    for (int i = 0; i < 16; ++i) random[i] = static_cast<uint8_t>(name[static_cast<size_t>(i) % name.size()] + i);
+    replica = *app::device_replica(store, random);
+    client = std::make_unique<ClientSync>(store, replica, Author{s.user, s.role});
+    loop = std::make_unique<app::SyncLoop>(store, *client, transport, s.token, o);
+  }
+  static app::SyncOptions quick() {
+    app::SyncOptions o;
+    o.long_poll_s = 0;  // A real wait would stall the test: the loop's own pacing is what is tested.
+    return o;
+  }
+  // Ticks and delivers until `done` or `steps` frames of 100 ms.
+  bool run_until(const std::function<bool()>& done, int steps = 200) {
+    for (int i = 0; i < steps; ++i) {
+      if (done()) return true;
+      transport.advance(100);
+      loop->tick();
+      transport.deliver();
+    }
+    return done();
+  }
+  bool settled() {
+    const auto& s = loop->status();
+    return s.unsent == 0 && s.caught_up && !loop->busy();
+  }
+  Change create(const std::string& id, const std::string& community) {
+    Change c;
+    c.ticket_id = id;
+    c.kind = ChangeKind::CreateTicket;
+    Ticket& t = c.ticket;
+    t.id = id;
+    t.provisional_number = "临-20261129-0001";
+    t.source = Source::WalkIn;
+    t.received_at_ms = transport.now_ms();
+    t.created_at_ms = t.updated_at_ms = t.received_at_ms;
+    t.citizen_name = "王女士";
+    t.citizen_phone = "13917261234";
+    t.community = community;
+    t.address = community + "3号楼";
+    t.title = "楼道堆物影响通行";
+    auto rec = client->record({c}, transport.now_ms());
+    EXPECT_TRUE(rec) << (rec ? "" : rec.error().detail);
+    loop->edited();
+    return rec ? rec->front() : c;
+  }
+
+  TestTransport transport;
+  Store store;
+  ReplicaId replica;
+  std::unique_ptr<ClientSync> client;
+  std::unique_ptr<app::SyncLoop> loop;
+};
+
+class SyncLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir.path() / "web");
+    std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
+    server = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--db", dir.file("server.db"), "--web", dir.file("web"), "--seed-demo"});
+    ASSERT_GT(server->port(), 0);
+  }
+  TempDir dir;
+  std::unique_ptr<ServerProcess> server;
+};
+
+TEST(Session, LoginAnswerParsesAndIsKeptInTheStore) {
+  auto s = app::parse_login_answer(
+      R"({"token":"tok","expires_at":1796565000000,"user":{"name":"hebin.li","display_name":"李主任（河滨花园居委）","role":"committee","scope":"河滨花园"}})");
+  ASSERT_TRUE(s) << s.error().detail;
+  EXPECT_EQ(s->user, "hebin.li");
+  EXPECT_EQ(s->role, Role::Committee);
+  EXPECT_EQ(s->scope, "河滨花园");
+  EXPECT_EQ(s->expires_at_ms, 1796565000000);
+  EXPECT_FALSE(app::parse_login_answer(R"({"token":"t","user":{"name":"x","role":"mayor","display_name":"","scope":""}})"));
+  EXPECT_FALSE(app::parse_login_answer("not json"));
+  EXPECT_FALSE(app::parse_login_answer(R"({"user":{"name":"x","role":"centre","display_name":"","scope":""}})"));
+
+  TempDir dir;
+  {
+    auto store = Store::open(dir.file("device.db"));
+    ASSERT_TRUE(store);
+    EXPECT_FALSE(*app::load_session(*store));
+    ASSERT_TRUE(app::save_session(*store, *s));
+    uint8_t r1[16] = {1, 2, 3};
+    uint8_t r2[16] = {9, 9, 9};
+    const ReplicaId first = *app::device_replica(*store, r1);
+    EXPECT_EQ(*app::device_replica(*store, r2), first) << "the device keeps its replica id";
+    ASSERT_TRUE(app::set_data_owner(*store, "hebin.li"));
+    EXPECT_FALSE(store->write_value("sync.cursor", "7")) << "the app cannot touch the sync bookkeeping";
+  }
+  // Closed and opened again, as a browser restarted with no network: still signed in.
+  auto store = Store::open(dir.file("device.db"));
+  ASSERT_TRUE(store);
+  auto kept = app::load_session(*store);
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ(**kept, *s);
+  EXPECT_EQ(*app::data_owner(*store), "hebin.li");
+}
+
+TEST_F(SyncLoopTest, FirstSyncBringsTheScopeAndAnEditReachesTheCentreWithItsOfficialNumber) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  const app::Session zhang = sign_in(server->port(), "zhang.bin");
+  Device committee(dir, "committee", server->port(), li);
+  Device centre(dir, "centre", server->port(), zhang);
+
+  ASSERT_TRUE(committee.run_until([&] { return committee.settled(); }));
+  ASSERT_TRUE(centre.run_until([&] { return centre.settled(); }));
+  EXPECT_EQ(*committee.store.count_tickets(), 14) << "河滨花园's demo tickets";
+  EXPECT_EQ(*centre.store.count_tickets(), 49);
+  EXPECT_EQ(committee.loop->status().link, app::Link::Online);
+  EXPECT_GT(committee.loop->status().pulled_this_session, 0);
+  EXPECT_TRUE(committee.loop->take_changed());
+
+  const std::string id = "7a1c0000000000000000000000000001";
+  committee.create(id, "河滨花园");
+  EXPECT_EQ(committee.loop->status().unsent, 1);
+  // The push waits for the edit's short delay, then goes.
+  committee.loop->tick();
+  committee.transport.deliver();
+  EXPECT_EQ(committee.loop->status().unsent, 1) << "the push waits push_delay_ms for more edits";
+  ASSERT_TRUE(committee.run_until([&] { return committee.settled(); }));
+  EXPECT_EQ(committee.loop->status().pushed_this_session, 1);
+
+  centre.loop->retry_now();
+  ASSERT_TRUE(centre.run_until([&] { return centre.store.get_ticket(id)->has_value(); }));
+  const Ticket at_centre = **centre.store.get_ticket(id);
+  EXPECT_FALSE(at_centre.official_number.empty()) << "the server numbered it";
+  // The committee's own copy gives way to the official number too.
+  ASSERT_TRUE(committee.run_until([&] { return !(*committee.store.get_ticket(id))->official_number.empty(); }));
+  EXPECT_EQ((*committee.store.get_ticket(id))->official_number, at_centre.official_number);
+  EXPECT_EQ((*committee.store.get_ticket(id))->provisional_number, "临-20261129-0001");
+  EXPECT_EQ(*committee.store.canonical_dump(id), *centre.store.canonical_dump(id));
+}
+
+TEST_F(SyncLoopTest, OfflineBacksOffWithJitterAndResumesByItself) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  Device d(dir, "committee", server->port(), li);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+
+  d.transport.point_at(0);  // The basement: no signal.
+  d.create("7a1c0000000000000000000000000002", "河滨花园");
+  d.loop->retry_now();
+  ASSERT_TRUE(d.run_until([&] { return d.loop->status().link == app::Link::Offline; }));
+  EXPECT_EQ(d.loop->status().unsent, 1) << "nothing is lost";
+  // The waits grow (1 s, 2 s, 4 s, ... up to a minute), each between half and all of its step.
+  std::vector<int64_t> waits;
+  for (int i = 0; i < 8; ++i) {
+    const int64_t due = d.loop->status().next_try_ms;
+    waits.push_back(due - d.transport.now_ms());
+    d.transport.advance(due - d.transport.now_ms());
+    d.loop->tick();
+    d.transport.deliver();
+  }
+  for (size_t i = 1; i < waits.size(); ++i) EXPECT_GE(waits[i], waits[i - 1]) << i;
+  EXPECT_LE(waits.back(), 60000);
+  EXPECT_GE(waits.back(), 30000);
+  // Different jitter, different waits: devices that lost the server together come back apart.
+  d.transport.m_random = 0.0;
+  d.transport.advance(d.loop->status().next_try_ms - d.transport.now_ms());
+  d.loop->tick();
+  d.transport.deliver();
+  EXPECT_EQ(d.loop->status().next_try_ms - d.transport.now_ms(), 30000);
+
+  // The signal comes back: the next try (or the browser's 'online' event) sends the edit.
+  d.transport.point_at(server->port());
+  d.loop->retry_now();
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  EXPECT_EQ(d.loop->status().link, app::Link::Online);
+  EXPECT_EQ(d.loop->status().failures, 0);
+  EXPECT_EQ(*d.store.count_tickets(), 15);
+}
+
+TEST_F(SyncLoopTest, ARevokedTokenAsksForThePasswordAndLosesNothing) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  Device d(dir, "committee", server->port(), li);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  httplib::Client c("127.0.0.1", server->port());
+  ASSERT_EQ(c.Post("/api/v1/logout", {{"Authorization", "Bearer " + li.token}}, "", "application/json")->status, 200);
+
+  d.create("7a1c0000000000000000000000000003", "河滨花园");
+  ASSERT_TRUE(d.run_until([&] { return d.loop->status().halt == app::Halt::SignInAgain; }));
+  EXPECT_EQ(d.loop->status().unsent, 1);
+  const int sent = d.transport.sent();
+  d.run_until([] { return false; }, 20);
+  EXPECT_EQ(d.transport.sent(), sent) << "halted: no request goes with a dead token";
+
+  d.loop->set_token(sign_in(server->port(), "hebin.li").token);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  EXPECT_EQ(d.loop->status().halt, app::Halt::None);
+  EXPECT_EQ(d.loop->status().pushed_this_session, 1);
+}
+
+TEST_F(SyncLoopTest, ARefusedChangeLeavesTheOutboxAndIsKeptForTheUser) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  Device d(dir, "committee", server->port(), li);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  d.create("7a1c0000000000000000000000000004", "锦绣花园");  // Another committee's community.
+  d.create("7a1c0000000000000000000000000005", "河滨花园");
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  EXPECT_EQ(d.loop->status().refused, 1);
+  EXPECT_EQ(d.loop->status().pushed_this_session, 1) << "the good change of the same push went through";
+  auto refused = d.store.refused_changes();
+  ASSERT_TRUE(refused);
+  ASSERT_EQ(refused->size(), 1u);
+  EXPECT_EQ(refused->front().code, "out_of_scope");
+  ASSERT_TRUE(d.store.discard_refused(refused->front().change.id));
+  EXPECT_EQ(*d.store.count_refused(), 0);
+}
+
+TEST_F(SyncLoopTest, EveryAnswerSaysTheServersTime) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  Device d(dir, "committee", server->port(), li);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  const std::string date = d.transport.last_date();
+  // "Sun, 29 Nov 2026 23:59:46 GMT"
+  ASSERT_EQ(date.size(), 29u) << date;
+  EXPECT_EQ(date.substr(25), " GMT");
+  EXPECT_TRUE(d.loop->status().clock_known);
+}
+
+}  // namespace
+}  // namespace linli::test

@@ -1,0 +1,146 @@
+// End-to-end: the app as a replica. Two browsers against the real server with the demo street:
+// a committee worker signs in, loses the signal, registers a ticket, closes and reopens the app
+// with no network (still signed in, nothing lost), and when the signal returns the centre's
+// browser receives the ticket with its official number. One tab owns the local store.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, launch, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket,
+} from './harness.mjs';
+
+async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + '/');
+  await waitForApp(page);
+  return { context, page, errors };
+}
+
+test('an edit made offline reaches the centre when the signal returns', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+
+  const committee = await openApp(browser, server.url);
+  const centre = await openApp(browser, server.url);
+  const a = committee.page;
+  const b = centre.page;
+
+  await signIn(a, 'hebin.li');
+  let s = await waitForState(a, (st) => st.sync.caught_up && st.tickets.length === 14, "河滨花园's 14 demo tickets");
+  assert.ok(s.tickets.every((x) => x.community === '河滨花园'), 'a committee sees its own community only');
+  assert.ok(s.tickets.every((x) => x.official !== ''), 'demo tickets come with official numbers');
+  await shot(a, 'sync-01-committee-zh');
+  await signIn(b, 'zhang.bin');
+  await waitForState(b, (st) => st.sync.caught_up && st.tickets.length === 49, 'the whole street at the centre');
+  await shot(b, 'sync-02-centre-zh');
+
+  // The service worker must hold the app shell before the app can start with no network.
+  await a.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await a.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 }).catch(async () => {
+    await a.reload();
+    await waitForApp(a);
+  });
+
+  // The basement: no signal. The ticket is saved here and waits in the outbox.
+  await committee.context.setOffline(true);
+  const title = '地下车库积水，电瓶车无法停放';
+  s = await registerTicket(a, { community: '河滨花园', address: '河滨花园5号楼地下车库', title });
+  s = await waitForState(a, (st) => st.sync.unsent === 1 && st.sync.link === 'offline', 'offline with one unsent change');
+  const mine = s.tickets.find((x) => x.title === title);
+  assert.match(mine.number, /^临-\d{8}-\d{4}$/, 'a provisional number until the server gives one');
+  assert.equal(mine.official, '');
+  await shot(a, 'sync-03-offline-unsent-zh');
+  await click(a, '发送队列');
+  await waitForState(a, (st) => st.view === 'outbox', 'the outbox');
+  await shot(a, 'sync-04-outbox-zh');
+
+  // Closed and opened again with no network: still signed in, the ticket and its change still there.
+  await a.reload();
+  await waitForApp(a);
+  s = await waitForState(a, (st) => st.signed_in && st.sync.unsent === 1 && st.tickets.some((x) => x.title === title),
+                         'signed in offline after a restart, nothing lost');
+  assert.equal(s.needs_sign_in, false);
+
+  // The signal returns: the browser's online event sends it at once.
+  await committee.context.setOffline(false);
+  s = await waitForState(a, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.title === title).official !== '',
+                         'pushed, and the official number back', 30000);
+  const official = s.tickets.find((x) => x.title === title).official;
+  assert.match(official, /^\d{4}-\d{2}-\d{4,}$/);
+  await shot(a, 'sync-05-synced-zh');
+
+  // The centre's long poll brings it in without a click.
+  s = await waitForState(b, (st) => st.tickets.some((x) => x.title === title), 'the ticket at the centre', 40000);
+  assert.equal(s.tickets.find((x) => x.title === title).official, official);
+  assert.equal(s.tickets.length, 50);
+
+  // A change the server refuses (another community's ticket) is shown with its reason, and goes
+  // when the user discards it.
+  await registerTicket(a, { community: '锦绣花园', address: '锦绣花园1号楼', title: '不属于本居委的工单' });
+  s = await waitForState(a, (st) => st.sync.refused === 1 && st.sync.unsent === 0, 'the refusal kept');
+  assert.ok(!s.tickets.some((x) => x.title === '不属于本居委的工单'), 'the refused ticket leaves the list');
+  await click(a, '发送队列');
+  await frames(a, 3);
+  await shot(a, 'sync-06-refused-zh');
+  await click(a, '丢弃');
+  await waitForState(a, (st) => st.sync.refused === 0, 'the refusal discarded');
+
+  assert.deepEqual(committee.errors, []);
+  assert.deepEqual(centre.errors, []);
+});
+
+test('one tab owns the local store; a second one can take over', { timeout: 180000 }, async (t) => {
+  const server = await startServer({ demoUsers: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const first = await openApp(browser, server.url);
+  await signIn(first.page, 'hebin.li');
+
+  const second = await first.context.newPage();
+  await second.goto(server.url + '/');
+  await second.waitForSelector('#elsewhere', { state: 'visible', timeout: 20000 });
+  assert.match(await second.textContent('#elsewhere p'), /另一个标签页/);
+  await shot(second, 'tabs-01-open-elsewhere');
+
+  await second.click('#elsewhere button');
+  await waitForApp(second);
+  await waitForState(second, (st) => st.signed_in, 'the second tab signed in, from the same store');
+  await first.page.waitForSelector('#elsewhere', { state: 'visible', timeout: 20000 });
+  assert.match(await first.page.textContent('#elsewhere p'), /已停止/);
+  await shot(first.page, 'tabs-02-first-stopped');
+});
+
+test('signing out warns about unsent changes and can clear the device', { timeout: 180000 }, async (t) => {
+  const server = await startServer({ demoUsers: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const { context, page } = await openApp(browser, server.url);
+  await signIn(page, 'hebin.li');
+  await waitForState(page, (st) => st.sync.caught_up, 'synced');
+  await context.setOffline(true);
+  await registerTicket(page, { community: '河滨花园', address: '河滨花园2号楼', title: '楼道灯不亮' });
+  await waitForState(page, (st) => st.sync.unsent === 1, 'one unsent change');
+
+  await click(page, '李主任（河滨花园居委）');
+  await click(page, '退出登录');
+  await frames(page, 3);
+  await shot(page, 'signout-01-warning-zh');
+  await click(page, '退出，保留本机数据');
+  let s = await waitForState(page, (st) => st.needs_sign_in, 'the sign-in screen');
+  await context.setOffline(false);
+
+  // Signing in again (the same user) sends what waited.
+  await signIn(page, 'hebin.li');
+  s = await waitForState(page, (st) => st.sync.unsent === 0 && st.tickets.length === 1, 'the change sent after sign-in', 30000);
+
+  // Signing out and clearing: the device holds nothing afterwards.
+  await click(page, '李主任（河滨花园居委）');
+  await click(page, '退出登录');
+  await click(page, '退出并清除本机数据');
+  await waitForApp(page);
+  s = await waitForState(page, (st) => st.needs_sign_in && st.tickets.length === 0, 'a clean device');
+  assert.equal(s.user, '');
+});
