@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/records.h"
 #include "core/civil_time.h"
 #include "platform/platform.h"
 
@@ -43,36 +44,9 @@ void App::start_sync() {
 }
 
 void App::adopt_tickets_outside_log() {
-  auto legacy = m_store.tickets_outside_log();
-  if (!legacy) return fail(legacy.error());
-  const int64_t now = platform::now_ms();
-  for (Ticket t : *legacy) {
-    // One transaction a ticket: the row outside the log gives way to its create_ticket change.
-    auto done = m_store.in_one_transaction([&]() -> Result<void> {
-      if (auto d = m_store.drop_ticket_outside_log(t.id); !d) return d;
-      std::vector<Change> drafts;
-      const TicketStatus was = t.status;
-      t.status = TicketStatus::Received;
-      Change create;
-      create.ticket_id = t.id;
-      create.kind = ChangeKind::CreateTicket;
-      create.ticket = t;
-      drafts.push_back(std::move(create));
-      if (was != TicketStatus::Received) {
-        // The workflow's steps were never recorded: say where the ticket stood, do not invent them.
-        Change note;
-        note.ticket_id = t.id;
-        note.kind = ChangeKind::AddEntry;
-        note.entry.kind = EntryKind::Comment;
-        note.entry.text = "由旧版本迁移；迁移前状态：" + std::string(label(Lang::Zh, was));
-        drafts.push_back(std::move(note));
-      }
-      auto recorded = m_client->record(std::move(drafts), now);
-      if (!recorded) return recorded.error();
-      return Ok{};
-    });
-    if (!done) return fail(done.error());
-  }
+  auto adopted = app::adopt_tickets_outside_log(m_store, *m_client, platform::now_ms());
+  if (!adopted) return fail(adopted.error());
+  if (*adopted > 0) reload();
 }
 
 void App::tick() {
@@ -275,22 +249,12 @@ bool App::submit_draft() {
   t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-  const int day = shanghai_yyyymmdd(now);
-  auto seq = m_store.next_provisional_sequence(day);
-  if (!seq) {
-    fail(seq.error());
-    return false;
-  }
-  t.provisional_number = format_provisional_number(day, *seq);
-  Change create;
-  create.ticket_id = t.id;
-  create.kind = ChangeKind::CreateTicket;
-  create.ticket = t;
-  auto recorded = m_client->record({std::move(create)}, now);
+  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now);
   if (!recorded) {
     fail(recorded.error());
     return false;
   }
+  t = recorded->ticket;
   if (m_sync) m_sync->edited();
   m_notice = std::string(tr(m_lang, Str::Created)) + " " + t.provisional_number;
   m_notice_at = now;

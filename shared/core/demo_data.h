@@ -26,7 +26,7 @@ std::string demo_ticket_id(int n);
 std::vector<Change> demo_changes(int64_t now_ms, const ReplicaId& replica, uint64_t first_counter);
 
 // The demo tickets as the script leaves them (status folded in), without provisional numbers.
-// Legacy: only for the app's local "载入示例数据" (Store::seed_demo_tickets), outside the log.
+// For tests: what folding demo_changes must give.
 std::vector<Ticket> demo_tickets(int64_t now_ms);
 
 }  // namespace linli

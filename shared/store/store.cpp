@@ -7,7 +7,6 @@
 #include <string_view>
 #include <utility>
 
-#include "core/demo_data.h"
 #include "store/apply_internal.h"
 #include "store/sqlite_util.h"
 
@@ -233,36 +232,6 @@ Result<int> Store::next_provisional_sequence(int day) {
   const auto seq = static_cast<int>(s.int64(0));
   if (s.step() != SQLITE_DONE) return db_error(m_db, "next_provisional_sequence");
   return seq;
-}
-
-Result<void> Store::insert_numbered(Ticket& t, int day) {
-  auto seq = next_provisional_sequence(day);
-  if (!seq) return seq.error();
-  t.provisional_number = format_provisional_number(day, *seq);
-  return create_ticket(t);
-}
-
-Result<Ticket> Store::register_ticket(Ticket t, int64_t now_ms) {
-  if (auto problems = validate_new_ticket(t); !problems.empty())
-    return Error{ErrorCode::InvalidArgument, "[store.register_ticket] " + describe(problems)};
-  return in_write_transaction("register_ticket", [&]() -> Result<Ticket> {
-    if (auto r = insert_numbered(t, shanghai_yyyymmdd(now_ms)); !r) return r.error();
-    return t;
-  });
-}
-
-Result<int> Store::seed_demo_tickets(int64_t now_ms) {
-  return in_write_transaction("seed_demo_tickets", [&]() -> Result<int> {
-    int added = 0;
-    for (Ticket& t : demo_tickets(now_ms)) {
-      auto existing = get_ticket(t.id);
-      if (!existing) return existing.error();
-      if (existing->has_value()) continue;
-      if (auto r = insert_numbered(t, shanghai_yyyymmdd(now_ms)); !r) return r.error();
-      ++added;
-    }
-    return added;
-  });
 }
 
 template <class Body>

@@ -130,19 +130,8 @@ class Store {
   Result<std::vector<Ticket>> list_tickets(const TicketQuery& query = {});
   Result<int64_t> count_tickets();
 
-  // Legacy, outside the change log: for the app until it records changes; never the server.
-  // Registers a new ticket in one transaction: gives it the next provisional number of its day
-  // (Shanghai date of now_ms) and inserts it. One commit, so one durable write in the browser.
-  Result<Ticket> register_ticket(Ticket ticket, int64_t now_ms);
-
   // Takes the next provisional sequence number for a day (1, 2, 3, ...), durably.
   Result<int> next_provisional_sequence(int day_yyyymmdd);
-
-  // Legacy, outside the change log: for the app until it records changes; never the server
-  // (linli-server --seed-demo writes the demo street as changes: sync-server/server_changes.cpp).
-  // Adds the demo tickets (demo_tickets: the script folded) that are not there yet, each with its
-  // own provisional number. Returns how many were added (0 the second time).
-  Result<int> seed_demo_tickets(int64_t now_ms);
 
   int user_version();
 
@@ -262,8 +251,6 @@ class Store {
   // commit fails. Defined in store.cpp, used only there.
   template <class Body>
   auto in_write_transaction(const char* where, Body&& body) -> decltype(body());
-  // Numbers and inserts `t` inside the caller's transaction.
-  Result<void> insert_numbered(Ticket& t, int day_yyyymmdd);
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
   Sync& sync();
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "client/records.h"
 #include "client/session.h"
 #include "client/sync_loop.h"
 #include "support/server_process.h"
@@ -306,6 +307,86 @@ TEST_F(SyncLoopTest, EveryAnswerSaysTheServersTime) {
   ASSERT_EQ(date.size(), 29u) << date;
   EXPECT_EQ(date.substr(25), " GMT");
   EXPECT_TRUE(d.loop->status().clock_known);
+}
+
+TEST(Records, ANewTicketTakesTheDaysNextProvisionalNumberAndIsAChange) {
+  TempDir dir;
+  auto store = Store::open(dir.file("device.db"));
+  ASSERT_TRUE(store);
+  const ReplicaId self{0x1234, 0x5678};
+  ClientSync client(*store, self, Author{"hebin.li", Role::Committee});
+  const int64_t now = 1'795'960'000'000;  // 2026-11-29 in Shanghai.
+  auto make = [&](const std::string& id) {
+    Ticket t;
+    t.id = id;
+    t.source = Source::Phone;
+    t.received_at_ms = t.created_at_ms = t.updated_at_ms = now;
+    t.citizen_name = "王女士";
+    t.citizen_phone = "13917261234";
+    t.community = "河滨花园";
+    t.address = "河滨花园3号楼";
+    t.title = "楼道堆物";
+    return t;
+  };
+  auto first = app::record_new_ticket(*store, client, make("7a1c0000000000000000000000000011"), now);
+  auto second = app::record_new_ticket(*store, client, make("7a1c0000000000000000000000000012"), now);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->ticket.provisional_number, "临-20261129-0001");
+  EXPECT_EQ(second->ticket.provisional_number, "临-20261129-0002");
+  EXPECT_EQ(second->id.counter, 2u);
+  EXPECT_EQ(*store->count_unsent(self), 2);
+  // An invalid ticket records nothing and gives its number back with the rolled-back transaction.
+  Ticket bad = make("7a1c0000000000000000000000000013");
+  bad.address.clear();
+  EXPECT_FALSE(app::record_new_ticket(*store, client, bad, now));
+  EXPECT_EQ(*store->count_unsent(self), 2);
+  EXPECT_EQ(*store->next_provisional_sequence(20261129), 3);
+}
+
+TEST(Records, TicketsOfAnEarlierBuildBecomeChangesOfThisReplicaWithNothingLost) {
+  TempDir dir;
+  auto store = Store::open(dir.file("device.db"));
+  ASSERT_TRUE(store);
+  // What an earlier build left: plain rows, no change names them.
+  Ticket a;
+  a.id = "01d00000000000000000000000000001";
+  a.provisional_number = "临-20261120-0001";
+  a.source = Source::Hotline;
+  a.received_at_ms = a.created_at_ms = a.updated_at_ms = 1'795'100'000'000;
+  a.citizen_name = "陈先生";
+  a.citizen_phone = "13800000000";
+  a.community = "河滨花园";
+  a.address = "河滨花园大门";
+  a.category = Category::LivingServices;
+  a.urgency = Urgency::Urgent;
+  a.title = "小区大门不代收快递";
+  a.description = "居民不便。";
+  Ticket b = a;
+  b.id = "01d00000000000000000000000000002";
+  b.provisional_number = "临-20261120-0002";
+  b.status = TicketStatus::InProgress;
+  ASSERT_TRUE(store->create_tickets({a, b}));
+  ASSERT_EQ(store->tickets_outside_log()->size(), 2u);
+
+  const ReplicaId self{0xabc, 0xdef};
+  ClientSync client(*store, self, Author{"hebin.li", Role::Committee});
+  auto adopted = app::adopt_tickets_outside_log(*store, client, 1'795'960'000'000);
+  ASSERT_TRUE(adopted) << adopted.error().detail;
+  EXPECT_EQ(*adopted, 2);
+  EXPECT_TRUE(store->tickets_outside_log()->empty());
+  EXPECT_EQ(*store->count_tickets(), 2);
+  auto kept = *store->get_ticket(a.id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->title, a.title);
+  EXPECT_EQ(kept->provisional_number, a.provisional_number);
+  EXPECT_EQ(kept->urgency, Urgency::Urgent);
+  auto outbox = *store->unsent_changes(self, 10);
+  ASSERT_EQ(outbox.size(), 3u) << "two creates and the note of where b stood";
+  EXPECT_EQ(outbox[0].kind, ChangeKind::CreateTicket);
+  EXPECT_EQ(outbox[2].kind, ChangeKind::AddEntry);
+  EXPECT_NE(outbox[2].entry.text.find("in_progress"), std::string::npos);
+  // Adopting again finds nothing.
+  EXPECT_EQ(*app::adopt_tickets_outside_log(*store, client, 1'795'960'000'000), 0);
 }
 
 }  // namespace

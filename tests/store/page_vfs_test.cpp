@@ -9,6 +9,7 @@
 #include <map>
 
 #include "store/store.h"
+#include "support/changes.h"
 #include "support/temp_dir.h"
 
 namespace linli {
@@ -104,17 +105,29 @@ TEST(PageVfs, OneEditCostsAFewPagesHoweverLargeTheFile) {
   EXPECT_LE(small_file_pages, 16u);
 }
 
-TEST(PageVfs, RegisteringATicketIsOneDurableWrite) {
+TEST(PageVfs, ANumberedNewTicketIsOneDurableWrite) {
   test::TempDir dir;
   MapSink sink;
   ASSERT_TRUE(register_page_vfs("linli-pages-test-3", &sink));
   auto store = Store::open(dir.file("one.db"), {.durability = Durability::PageSink, .vfs = "linli-pages-test-3"});
   ASSERT_TRUE(store);
   const int before = sink.syncs;
-  auto t = store->register_ticket(numbered_ticket(1), 1'795'960'000'000);
-  ASSERT_TRUE(t) << t.error().detail;
-  EXPECT_EQ(t->provisional_number, "临-20261129-0001");
-  EXPECT_EQ(sink.syncs - before, 1);  // Number and ticket in one commit: one IndexedDB transaction.
+  // As the app's intake does it (app/client/records.cpp): the day's number and the create_ticket
+  // change in one transaction, so one commit and one IndexedDB transaction.
+  test::Maker maker(test::replica(1));
+  auto done = store->in_one_transaction([&]() -> Result<void> {
+    auto seq = store->next_provisional_sequence(20261129);
+    if (!seq) return seq.error();
+    Change c = maker.create(numbered_ticket(1).id, 1'795'960'000'000);
+    c.ticket = numbered_ticket(1);
+    c.ticket.provisional_number = format_provisional_number(20261129, *seq);
+    auto r = store->apply_changes({c}, ApplyMode::Local, 1'795'960'000'000);
+    if (!r) return r.error();
+    return Ok{};
+  });
+  ASSERT_TRUE(done) << done.error().detail;
+  EXPECT_EQ((*store->get_ticket(numbered_ticket(1).id))->provisional_number, "临-20261129-0001");
+  EXPECT_EQ(sink.syncs - before, 1);
 }
 
 }  // namespace

@@ -193,28 +193,6 @@ TEST(StoreProvisional, SequencesCountPerDayAndSurviveReopening) {
   EXPECT_EQ(*store->next_provisional_sequence(20261129), 3);
 }
 
-TEST(StoreTickets, RegisteringNumbersTicketsByDayAndRefusesInvalidOnesWithoutTakingANumber) {
-  test::TempDir dir;
-  auto store = Store::open(dir.file("a.db"));
-  ASSERT_TRUE(store);
-  Ticket bad = make_ticket('a', 1000);
-  bad.address.clear();
-  auto refused = store->register_ticket(bad, 1'795'960'000'000);
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().detail, "[store.register_ticket] address missing");
-  auto first = store->register_ticket(make_ticket('b', 1000), 1'795'960'000'000);
-  auto second = store->register_ticket(make_ticket('c', 2000), 1'795'960'000'000);
-  ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->provisional_number, "临-20261129-0001");
-  EXPECT_EQ(second->provisional_number, "临-20261129-0002");
-  auto next_day = store->register_ticket(make_ticket('d', 3000), 1'795'968'000'000);
-  ASSERT_TRUE(next_day);
-  EXPECT_EQ(next_day->provisional_number, "临-20261130-0001");
-  auto dup = store->register_ticket(make_ticket('b', 4000), 1'795'968'000'000);
-  ASSERT_FALSE(dup);
-  EXPECT_EQ(*store->next_provisional_sequence(20261130), 2);  // The failed insert gave its number back.
-}
-
 TEST(StoreTickets, ABatchIsStoredWholeOrNotAtAll) {
   test::TempDir dir;
   auto store = Store::open(dir.file("a.db"));
@@ -227,22 +205,6 @@ TEST(StoreTickets, ABatchIsStoredWholeOrNotAtAll) {
   auto refused = store->create_tickets({make_ticket('c', 3), broken});
   ASSERT_FALSE(refused);
   EXPECT_EQ(*store->count_tickets(), 2);  // 'c' went back out with the batch.
-}
-
-TEST(StoreDemo, SeedingTwiceAddsNothingTheSecondTime) {
-  test::TempDir dir;
-  auto store = Store::open(dir.file("a.db"));
-  ASSERT_TRUE(store);
-  auto first = store->seed_demo_tickets(1'795'960'000'000);
-  ASSERT_TRUE(first) << first.error().detail;
-  EXPECT_GE(*first, 5);
-  auto second = store->seed_demo_tickets(1'795'960'000'000);
-  ASSERT_TRUE(second);
-  EXPECT_EQ(*second, 0);
-  EXPECT_EQ(*store->count_tickets(), *first);
-  auto list = store->list_tickets();
-  ASSERT_TRUE(list);
-  for (const auto& t : *list) EXPECT_EQ(t.provisional_number.rfind("临-20261129-", 0), 0u) << t.provisional_number;
 }
 
 }  // namespace
