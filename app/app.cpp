@@ -182,7 +182,38 @@ void App::set_view(View view) {
   m_view = view;
 }
 
-void App::select(const std::string& ticket_id) { m_selected = ticket_id; }
+void App::select(const std::string& ticket_id) {
+  m_selected = ticket_id;
+  load_conflicts();
+}
+
+void App::load_conflicts() {
+  m_conflicts.clear();
+  if (m_selected.empty()) return;
+  auto c = m_store.field_conflicts(m_selected);
+  if (!c) return fail(c.error());
+  m_conflicts = std::move(c).value();
+}
+
+void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
+  if (!m_client) {
+    m_error = std::string(tr(m_lang, Str::SignInFirst));
+    return;
+  }
+  auto state = m_store.get_ticket_state(m_selected);
+  if (!state) return fail(state.error());
+  if (!*state || !(*state)->exists) return;
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::SetField;
+  c.field = conflict.field;
+  c.base = (*state)->fields[static_cast<size_t>(conflict.field)].id;
+  c.value = take_kept ? conflict.kept_value : field_value(**state, conflict.field);
+  auto r = m_client->record({std::move(c)}, platform::now_ms());
+  if (!r) return fail(r.error());
+  if (m_sync) m_sync->edited();
+  reload();
+}
 
 void App::fail(const Error& e) { m_error = e.detail; }
 
@@ -200,6 +231,7 @@ void App::reload() {
   auto refused = m_store.refused_changes(200);
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
+  load_conflicts();
 }
 
 void App::clear_draft() {
@@ -276,10 +308,15 @@ std::string App::state_json() const {
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
   const app::SyncStatus& st = sync_status();
+  nlohmann::json conflicts_json = nlohmann::json::array();
+  for (const auto& c : m_conflicts)
+    conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
+                              {"author", c.author.user}, {"open", c.open}});
   nlohmann::json s = {{"lang", lang_code(m_lang)},
                       {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
                       {"tickets", tickets},
                       {"selected", m_selected},
+                      {"conflicts", conflicts_json},
                       {"problems", problems},
                       {"notice", m_notice},
                       {"error", m_error},

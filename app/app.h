@@ -82,6 +82,11 @@ class App {
   // The outbox as the user sees it: unsent own changes (oldest first) and refused ones.
   const std::vector<Change>& unsent() const { return m_unsent; }
   const std::vector<RefusedChange>& refused() const { return m_refused; }
+  // The field conflicts of the selected ticket (open ones first).
+  const std::vector<FieldConflict>& conflicts() const { return m_conflicts; }
+  // Decides an open conflict with a new change of the field: the value it holds now (`take_kept`
+  // false), or the value that was kept aside.
+  void resolve_conflict(const FieldConflict& conflict, bool take_kept);
   // The number a change's ticket is known by here (official, else provisional), and its title.
   std::pair<std::string, std::string> ticket_label(const std::string& ticket_id);
 
@@ -133,6 +138,8 @@ class App {
   std::unique_ptr<app::SyncLoop> m_sync;
   std::vector<Change> m_unsent;
   std::vector<RefusedChange> m_refused;
+  std::vector<FieldConflict> m_conflicts;
+  void load_conflicts();
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;

@@ -127,6 +127,14 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"工单已存在", "The ticket already exists"},
     {"内容无效", "Not valid"},
     {"待同步", "Not synced"},
+    {"有冲突", "Conflict"},
+    {"两处同时修改了这一项", "Two edits of this field crossed"},
+    {"当前值", "Now"},
+    {"另一个值", "The other value"},
+    {"%s 于 %s 写入（设备 %s）", "Written by %s at %s (device %s)"},
+    {"保留当前值", "Keep this"},
+    {"改用另一个值", "Take the other"},
+    {"选择后会生成一条新的修改，同步给所有人。", "Your choice is a new edit that syncs to everyone."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

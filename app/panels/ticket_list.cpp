@@ -2,6 +2,9 @@
 // On a narrow window only number, title and status are shown.
 #include <imgui.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/civil_time.h"
@@ -92,6 +95,69 @@ void draw_ticket_list(App& app, const FrameInfo& frame) {
   ImGui::EndTable();
 }
 
+namespace {
+
+const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
+
+// A field's value as the user reads it: codes become words.
+std::string shown_value(Lang lang, EditableField f, const std::string& v) {
+  if (f == EditableField::Category)
+    if (auto c = parse_category(v)) return std::string(label(lang, *c));
+  if (f == EditableField::Urgency)
+    if (auto u = parse_urgency(v)) return std::string(label(lang, *u));
+  return v;
+}
+
+// The badge beside a field whose concurrent edit lost, and the dialog that decides it.
+void conflict_badge(App& app, EditableField field, const std::string& now_value) {
+  const FieldConflict* open = nullptr;
+  for (const auto& c : app.conflicts())
+    if (c.field == field && c.open) open = &c;
+  if (!open) return;
+  const Lang lang = app.lang();
+  const std::string field_code(to_string(field));
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1.0f, 0.90f, 0.70f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.84f, 0.55f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, kConflictAmber);
+  const std::string badge = std::string(tr(lang, Str::ConflictBadge)) + "##conflict-" + field_code;
+  const std::string popup = "##conflict-popup-" + field_code;
+  if (ImGui::SmallButton(badge.c_str())) ImGui::OpenPopup(popup.c_str());
+  ImGui::PopStyleColor(3);
+  if (!ImGui::BeginPopup(popup.c_str())) return;
+  const float em = ImGui::GetFontSize();
+  ImGui::PushTextWrapPos(em * 22);
+  ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::ConflictTitle)).c_str());
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictCurrent)).c_str());
+  ImGui::TextWrapped("%s", shown_value(lang, field, now_value).c_str());
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictKept)).c_str());
+  ImGui::TextWrapped("%s", shown_value(lang, field, open->kept_value).c_str());
+  char who[512];
+  const std::string device = to_hex(open->loser.replica).substr(0, 6);
+  std::snprintf(who, sizeof who, std::string(tr(lang, Str::ConflictWho)).c_str(),
+                open->author.user.empty() ? "?" : open->author.user.c_str(),
+                open->at_ms > 0 ? format_shanghai_minute(open->at_ms).c_str() : "?", device.c_str());
+  ImGui::TextDisabled("%s", who);
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictHint)).c_str());
+  ImGui::PopTextWrapPos();
+  const FieldConflict chosen = *open;  // The list is reloaded by the decision.
+  if (ImGui::Button((std::string(tr(lang, Str::KeepCurrent)) + "##keep-" + field_code).c_str())) {
+    ImGui::CloseCurrentPopup();
+    app.resolve_conflict(chosen, false);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::TakeKept)) + "##take-" + field_code).c_str())) {
+    ImGui::CloseCurrentPopup();
+    app.resolve_conflict(chosen, true);
+  }
+  ImGui::EndPopup();
+}
+
+}  // namespace
+
 void draw_ticket_detail(App& app, const FrameInfo&) {
   const Lang lang = app.lang();
   const Ticket* t = app.selected_ticket();
@@ -100,24 +166,36 @@ void draw_ticket_detail(App& app, const FrameInfo&) {
     ImGui::TextDisabled("%s", std::string(tr(lang, Str::DetailNone)).c_str());
     return;
   }
-  auto row = [&](Str name, const std::string& value) {
+  const Ticket ticket = *t;  // A decision below reloads the list.
+  const float value_x = ImGui::GetFontSize() * 6;
+  auto row = [&](Str name, const std::string& value, std::optional<EditableField> field = std::nullopt,
+                 const std::string& code = {}) {
     ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
-    ImGui::SameLine(ImGui::GetFontSize() * 6);
-    ImGui::TextWrapped("%s", value.c_str());
+    ImGui::SameLine(value_x);
+    if (field && std::any_of(app.conflicts().begin(), app.conflicts().end(),
+                             [&](const FieldConflict& c) { return c.field == *field && c.open; })) {
+      ImGui::TextColored(kConflictAmber, "%s", value.c_str());
+      conflict_badge(app, *field, code.empty() ? value : code);
+    } else {
+      ImGui::TextWrapped("%s", value.c_str());
+    }
   };
-  row(Str::ColNumber, number_of(*t));
-  if (t->official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
-  row(Str::FieldTitle, t->title);
-  row(Str::ColStatus, std::string(label(lang, t->status)));
-  row(Str::FieldUrgency, std::string(label(lang, t->urgency)));
-  row(Str::FieldCategory, std::string(label(lang, t->category)));
-  row(Str::FieldSource, std::string(label(lang, t->source)));
-  row(Str::FieldReceivedAt, format_shanghai_minute(t->received_at_ms));
-  row(Str::FieldCitizenName, t->citizen_name);
-  row(Str::FieldCitizenPhone, t->citizen_phone);
-  row(Str::FieldCommunity, t->community);
-  row(Str::FieldAddress, t->address);
-  row(Str::FieldDescription, t->description);
+  row(Str::ColNumber, number_of(ticket));
+  if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
+  else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
+  row(Str::FieldTitle, ticket.title, EditableField::Title);
+  row(Str::ColStatus, std::string(label(lang, ticket.status)));
+  row(Str::FieldUrgency, std::string(label(lang, ticket.urgency)), EditableField::Urgency,
+      std::string(to_string(ticket.urgency)));
+  row(Str::FieldCategory, std::string(label(lang, ticket.category)), EditableField::Category,
+      std::string(to_string(ticket.category)));
+  row(Str::FieldSource, std::string(label(lang, ticket.source)));
+  row(Str::FieldReceivedAt, format_shanghai_minute(ticket.received_at_ms));
+  row(Str::FieldCitizenName, ticket.citizen_name, EditableField::CitizenName);
+  row(Str::FieldCitizenPhone, ticket.citizen_phone, EditableField::CitizenPhone);
+  row(Str::FieldCommunity, ticket.community, EditableField::Community);
+  row(Str::FieldAddress, ticket.address, EditableField::Address);
+  row(Str::FieldDescription, ticket.description, EditableField::Description);
 }
 
 }  // namespace linli::ui

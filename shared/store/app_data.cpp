@@ -3,6 +3,8 @@
 // an earlier build stored outside the change log (the app adopts them as changes of its own).
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "store/apply_internal.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -20,7 +22,62 @@ Result<void> check_key(std::string_view key, const char* where) {
   return Error{ErrorCode::InvalidArgument, std::string("[store.") + where + "] key must start with \"app.\": " + std::string(key)};
 }
 
+// "0123…ef:12" (to_string(ChangeId)) back to an id; zero when it is not one.
+ChangeId parse_change_id_text(std::string_view text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return {};
+  const auto replica = parse_replica_id(text.substr(0, colon));
+  uint64_t counter = 0;
+  for (char ch : text.substr(colon + 1)) {
+    if (ch < '0' || ch > '9') return {};
+    counter = counter * 10 + static_cast<uint64_t>(ch - '0');
+  }
+  if (!replica) return {};
+  return ChangeId{*replica, counter};
+}
+
 }  // namespace
+
+Result<std::vector<FieldConflict>> Store::field_conflicts(const std::string& ticket_id) {
+  auto state = get_ticket_state(ticket_id);
+  if (!state) return state.error();
+  std::vector<FieldConflict> out;
+  {
+    Stmt s(m_db, "SELECT loser, winner, subject, value FROM conflicts WHERE ticket_id = ?1 AND kind = 'field'");
+    if (!s.ok()) return storage_error(m_db, "field_conflicts");
+    s.bind(1, ticket_id);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      const auto field = parse_editable_field(s.text(2));
+      if (!field) continue;
+      FieldConflict c;
+      c.field = *field;
+      c.loser = parse_change_id_text(s.text(0));
+      c.winner = parse_change_id_text(s.text(1));
+      c.kept_value = s.text(3);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return storage_error(m_db, "field_conflicts");
+  }
+  Stmt rec(m_db, "SELECT record FROM changes WHERE replica = ?1 AND counter = ?2");
+  if (!rec.ok()) return storage_error(m_db, "field_conflicts");
+  for (FieldConflict& c : out) {
+    if (*state && (*state)->exists) c.open = (*state)->fields[static_cast<size_t>(c.field)].id == c.winner;
+    rec.reset();
+    const ReplicaBytes bytes(c.loser.replica);
+    rec.bind_blob(1, bytes.view());
+    rec.bind(2, static_cast<int64_t>(c.loser.counter));
+    if (rec.step() != SQLITE_ROW) continue;
+    auto change = decode_change_record(rec.text(0));
+    if (!change) return Error{ErrorCode::Corrupt, "[store.field_conflicts] " + change.error().detail};
+    c.author = change->author;
+    c.at_ms = change->stamp.ms;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FieldConflict& a, const FieldConflict& b) {
+    return a.open != b.open ? a.open : a.at_ms > b.at_ms;
+  });
+  return out;
+}
 
 Result<std::optional<std::string>> Store::read_value(std::string_view key) {
   if (auto k = check_key(key, "read_value"); !k) return k.error();

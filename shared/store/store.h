@@ -98,6 +98,18 @@ struct RefusedChange {
   std::string ticket_title;    // Its title then: the ticket may be gone since.
 };
 
+// A concurrent edit of a field whose value did not take effect (merge rule R3), as the user sees
+// it: the value kept, who wrote it, when and on which device, and whether it is still open.
+struct FieldConflict {
+  EditableField field = EditableField::Title;
+  std::string kept_value;  // The value that did not take effect.
+  ChangeId loser;          // Its change: the replica is the device it was made on.
+  Author author;           // Who wrote it (empty when the change is not in this replica's log).
+  int64_t at_ms = 0;       // Its stamp.
+  ChangeId winner;         // The change whose value the field took instead.
+  bool open = false;       // The field still holds the winner's value: nobody has decided since.
+};
+
 // One migration step: SQL that takes the schema from version (index) to version (index + 1).
 struct Migration {
   const char* name;
@@ -225,6 +237,8 @@ class Store {
   Result<int64_t> count_refused();
   // Forgets a refused change the user has read (refused_changes); nothing else changes.
   Result<void> discard_refused(const ChangeId& id);
+  // The field conflicts of a ticket, newest first (open ones first).
+  Result<std::vector<FieldConflict>> field_conflicts(const std::string& ticket_id);
   // Tickets an earlier build stored outside the change log (no change names them), oldest first.
   Result<std::vector<Ticket>> tickets_outside_log();
   // Deletes one of them, so that a create_ticket change of the same id can take its place: call

@@ -144,3 +144,59 @@ test('signing out warns about unsent changes and can clear the device', { timeou
   s = await waitForState(page, (st) => st.needs_sign_in && st.tickets.length === 0, 'a clean device');
   assert.equal(s.user, '');
 });
+
+// A protocol client of its own, written from docs/protocol.md: another device of the same user.
+async function apiDevice(url, user) {
+  const login = await fetch(url + '/api/v1/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user, password: 'linli-demo' }),
+  }).then((r) => r.json());
+  const hex = () => Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  const replica = hex();
+  let counter = 0;
+  const auth = { Authorization: 'Bearer ' + login.token };
+  return {
+    async setField(ticket, field, value, ms) {
+      counter++;
+      const body = { type: 'push', replica, schema: 1, client_time: ms, changes: [{
+        id: { replica, counter }, hlc_ms: ms, hlc_counter: 0, ticket, user, role: login.user.role,
+        kind: 'set_field', field, value }] };
+      const r = await fetch(url + '/api/v1/sync/push', {
+        method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 200, await r.text());
+    },
+  };
+}
+
+test('two edits of one field that cross show a conflict, decided in one click', { timeout: 180000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const { page, errors } = await openApp(browser, server.url);
+  await signIn(page, 'zhang.bin');
+  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === 49, 'the street');
+  const ticket = s.tickets.find((x) => x.title === '快递代收点晚上无人值守');
+  assert.ok(ticket, 'the demo ticket of the delivery point');
+
+  // Two devices retitle it without seeing each other's edit: the later stamp wins, the other is kept.
+  const now = Date.now();
+  const phone = await apiDevice(server.url, 'zhang.bin');
+  const desk = await apiDevice(server.url, 'zhang.bin');
+  await phone.setField(ticket.id, 'title', '快递代收点晚上无人值守，包裹堆在门口', now);
+  await desk.setField(ticket.id, 'title', '快递代收点夜间无人看管', now + 1000);
+  s = await waitForState(page, (st) => st.tickets.find((x) => x.id === ticket.id).title === '快递代收点夜间无人看管',
+                         'the winning title, by long poll', 40000);
+
+  await click(page, ticket.official);
+  s = await waitForState(page, (st) => st.conflicts.some((c) => c.field === 'title' && c.open), 'the open conflict');
+  assert.equal(s.conflicts[0].kept, '快递代收点晚上无人值守，包裹堆在门口');
+  await click(page, '有冲突');
+  await frames(page, 3);
+  await shot(page, 'conflict-01-dialog-zh');
+  await click(page, '改用另一个值');
+  s = await waitForState(page, (st) => st.sync.unsent === 0 &&
+                         st.tickets.find((x) => x.id === ticket.id).title === '快递代收点晚上无人值守，包裹堆在门口' &&
+                         !st.conflicts.some((c) => c.open), 'the kept value taken, synced, the conflict closed', 30000);
+  await shot(page, 'conflict-02-decided-zh');
+  assert.deepEqual(errors, []);
+});
