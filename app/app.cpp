@@ -15,8 +15,8 @@ std::optional<ValidationCode> DraftProblems::of(TicketField f) const {
   return std::nullopt;
 }
 
-App::App(Store store, app::Transport& transport)
-    : m_store(std::move(store)), m_transport(transport), m_self(std::make_shared<App*>(this)) {
+App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
+    : m_store(std::move(store)), m_transport(transport), m_sync_options(sync_options), m_self(std::make_shared<App*>(this)) {
   m_lang = parse_lang(platform::load_setting("lang"));
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
@@ -40,7 +40,7 @@ void App::start_sync() {
   if (!replica) return fail(replica.error());
   m_client = std::make_unique<ClientSync>(m_store, *replica, Author{m_session->user, m_session->role});
   adopt_tickets_outside_log();
-  m_sync = std::make_unique<app::SyncLoop>(m_store, *m_client, m_transport, m_session->token);
+  m_sync = std::make_unique<app::SyncLoop>(m_store, *m_client, m_transport, m_session->token, m_sync_options);
 }
 
 void App::adopt_tickets_outside_log() {

@@ -55,7 +55,7 @@ struct DraftProblems {
 class App {
  public:
   // `transport` carries requests to the sync server and must outlive the app.
-  App(Store store, app::Transport& transport);
+  App(Store store, app::Transport& transport, app::SyncOptions sync_options = {});
   ~App();
 
   // ---- State, read by panels.
@@ -131,6 +131,7 @@ class App {
 
   Store m_store;
   app::Transport& m_transport;
+  app::SyncOptions m_sync_options;
   std::optional<app::Session> m_session;
   bool m_reauth = false;
   SignInForm m_sign_in;

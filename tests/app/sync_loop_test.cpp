@@ -16,6 +16,7 @@
 #include "client/records.h"
 #include "client/session.h"
 #include "client/sync_loop.h"
+#include "app/test_transport.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "sync/client_sync.h"
@@ -25,55 +26,6 @@ namespace {
 
 using app::HttpRequest;
 using app::HttpResponse;
-
-class TestTransport : public app::Transport {
- public:
-  explicit TestTransport(int port) : m_port(port) {}
-  // 0: nothing answers (the server is unreachable).
-  void point_at(int port) { m_port = port; }
-
-  void send(HttpRequest req, app::HttpDone done) override {
-    ++m_sent;
-    HttpResponse r;
-    if (m_port != 0) {
-      httplib::Client c("127.0.0.1", m_port);
-      c.set_read_timeout(req.timeout_ms / 1000 + 1, 0);
-      httplib::Headers h;
-      if (!req.token.empty()) h.emplace("Authorization", "Bearer " + req.token);
-      const std::string path = "/" + req.path;
-      auto res = req.method == "POST" ? c.Post(path, h, req.body, "application/json") : c.Get(path, h);
-      if (res) {
-        r.status = res->status;
-        r.body = res->body;
-        if (res->has_header("Retry-After")) r.retry_after_s = std::stoi(res->get_header_value("Retry-After"));
-        if (res->has_header("Date")) r.server_time_ms = 1;  // Seen; the value is checked in its own test.
-        m_last_date = res->get_header_value("Date");
-      }
-    }
-    m_queue.push_back([done = std::move(done), r = std::move(r)] { done(r); });
-  }
-  int64_t now_ms() override { return m_now; }
-  double random01() override { return m_random; }
-
-  void deliver() {
-    while (!m_queue.empty()) {
-      auto f = std::move(m_queue.front());
-      m_queue.pop_front();
-      f();
-    }
-  }
-  void advance(int64_t ms) { m_now += ms; }
-  int sent() const { return m_sent; }
-  const std::string& last_date() const { return m_last_date; }
-  double m_random = 0.5;
-
- private:
-  int m_port;
-  int64_t m_now = 1'795'960'000'000;
-  int m_sent = 0;
-  std::string m_last_date;
-  std::deque<std::function<void()>> m_queue;
-};
 
 app::Session sign_in(int port, const std::string& user) {
   httplib::Client c("127.0.0.1", port);

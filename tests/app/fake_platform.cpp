@@ -1,0 +1,25 @@
+#include "app/fake_platform.h"
+
+#include <random>
+
+#include "platform/platform.h"
+
+namespace linli::platform {
+
+int64_t now_ms() { return fake::now; }
+
+void fill_random(uint8_t* out, size_t n) {
+  static std::mt19937_64 rng(std::random_device{}());
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng());
+}
+
+std::string load_setting(const char* key) {
+  auto it = fake::settings.find(key);
+  return it == fake::settings.end() ? std::string() : it->second;
+}
+void save_setting(const char* key, const std::string& value) { fake::settings[key] = value; }
+void wipe_local_data_and_reload() { ++fake::wipes; }
+int pending_durable_writes() { return 0; }
+bool is_online() { return true; }
+
+}  // namespace linli::platform

@@ -1,0 +1,15 @@
+// The platform seam (app/platform/platform.h) faked for native tests of App: a clock the test
+// moves, settings in memory, counted wipes, and durable writes that are always confirmed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace linli::platform::fake {
+
+inline int64_t now = 1'795'960'000'000;  // 2026-11-29 22:26 in Shanghai.
+inline std::map<std::string, std::string> settings;
+inline int wipes = 0;  // Calls of wipe_local_data_and_reload.
+
+}  // namespace linli::platform::fake
