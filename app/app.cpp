@@ -184,15 +184,153 @@ void App::set_view(View view) {
 
 void App::select(const std::string& ticket_id) {
   m_selected = ticket_id;
-  load_conflicts();
+  load_selected();
 }
 
-void App::load_conflicts() {
+void App::load_selected() {
   m_conflicts.clear();
+  m_timeline.clear();
+  m_state.reset();
   if (m_selected.empty()) return;
   auto c = m_store.field_conflicts(m_selected);
   if (!c) return fail(c.error());
   m_conflicts = std::move(c).value();
+  auto tl = m_store.timeline_of(m_selected);
+  if (!tl) return fail(tl.error());
+  m_timeline = std::move(tl).value();
+  auto st = m_store.get_ticket_state(m_selected);
+  if (!st) return fail(st.error());
+  if (*st && (*st)->exists) m_state = std::move(**st);
+}
+
+Actor App::actor() const {
+  return m_session ? Actor{m_session->role, m_session->scope} : Actor{};
+}
+
+std::optional<Refusal> App::judge(const Change& draft) const {
+  if (!m_client || !m_state) return Refusal{RefusalCode::Forbidden, std::string(tr(m_lang, Str::SignInFirst))};
+  Change c = draft;
+  c.author = Author{m_session->user, m_session->role};
+  return judge_change(actor(), *m_state, c);
+}
+
+std::optional<Refusal> App::why_not(WorkflowAction action) const {
+  if (!m_client || !m_state) return Refusal{RefusalCode::Forbidden, std::string(tr(m_lang, Str::SignInFirst))};
+  return judge_action(actor(), *m_state, action);
+}
+
+std::optional<Refusal> App::why_not_edit(EditableField field) const {
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::SetField;
+  c.field = field;
+  c.value = m_state ? field_value(*m_state, field) : std::string();
+  return judge(c);
+}
+
+std::optional<Refusal> App::why_not_entry(EntryKind kind) const {
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::AddEntry;
+  c.entry.kind = kind;
+  c.entry.text = "-";
+  return judge(c);
+}
+
+bool App::record(std::vector<Change> drafts) {
+  m_error.clear();
+  if (!m_client) {
+    m_error = std::string(tr(m_lang, Str::SignInFirst));
+    return false;
+  }
+  for (const Change& d : drafts)
+    if (auto refusal = judge(d)) {
+      m_error = refusal->reason;
+      return false;
+    }
+  const int64_t now = platform::now_ms();
+  auto r = m_client->record(std::move(drafts), now);
+  if (!r) {
+    fail(r.error());
+    return false;
+  }
+  if (m_sync) m_sync->edited();
+  m_notice = std::string(tr(m_lang, Str::Recorded));
+  m_notice_at = now;
+  reload();
+  return true;
+}
+
+bool App::edit_field(EditableField field, const std::string& value) {
+  if (!m_state) return false;
+  if (!is_valid_field_value(field, value)) {
+    m_error = std::string(tr(m_lang, value.empty() ? Str::ErrMissing : Str::ErrBadFormat));
+    return false;
+  }
+  if (field_value(*m_state, field) == value) return true;  // Nothing to record.
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::SetField;
+  c.field = field;
+  c.base = m_state->fields[static_cast<size_t>(field)].id;
+  c.value = value;
+  return record({std::move(c)});
+}
+
+bool App::add_entry(EntryKind kind, const std::string& text, Satisfaction satisfaction) {
+  if (!m_state) return false;
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::AddEntry;
+  c.entry.kind = kind;
+  c.entry.text = text;
+  c.entry.satisfaction = satisfaction;
+  if (text.empty() && kind != EntryKind::ReturnVisit) {
+    m_error = std::string(tr(m_lang, Str::ErrMissing));
+    return false;
+  }
+  return record({std::move(c)});  // ClientSync::record checks the rest (validate_change).
+}
+
+bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction) {
+  if (!m_state) return false;
+  const auto to = workflow_target(m_state->ticket.status, action);
+  if (!to) return false;
+  std::vector<Change> drafts;
+  if (action == WorkflowAction::Assign) {
+    if (department.empty()) {
+      m_error = std::string(tr(m_lang, Str::ErrMissing));
+      return false;
+    }
+    if (department != m_state->lead_department) {
+      Change d;
+      d.ticket_id = m_selected;
+      d.kind = ChangeKind::SetField;
+      d.field = EditableField::LeadDepartment;
+      d.base = m_state->fields[static_cast<size_t>(EditableField::LeadDepartment)].id;
+      d.value = department;
+      drafts.push_back(std::move(d));
+    }
+  }
+  if (action == WorkflowAction::ReturnVisit) {
+    Change v;
+    v.ticket_id = m_selected;
+    v.kind = ChangeKind::AddEntry;
+    v.entry.kind = EntryKind::ReturnVisit;
+    v.entry.satisfaction = satisfaction;
+    v.entry.text = std::string(tr(Lang::Zh, Str::ActReturnVisit));
+    drafts.push_back(std::move(v));
+  }
+  Change t;
+  t.ticket_id = m_selected;
+  t.kind = ChangeKind::Transition;
+  t.action = action;
+  t.from = m_state->ticket.status;
+  t.to = *to;
+  t.seen_work = m_state->work_count + (action == WorkflowAction::ReturnVisit ? 1 : 0);
+  t.base = m_state->status.id;
+  drafts.push_back(std::move(t));
+  return record(std::move(drafts));
 }
 
 void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
@@ -231,7 +369,7 @@ void App::reload() {
   auto refused = m_store.refused_changes(200);
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
-  load_conflicts();
+  load_selected();
 }
 
 void App::clear_draft() {
@@ -309,6 +447,9 @@ std::string App::state_json() const {
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
   const app::SyncStatus& st = sync_status();
   nlohmann::json conflicts_json = nlohmann::json::array();
+  nlohmann::json timeline_json = nlohmann::json::array();
+  for (const auto& e : m_timeline)
+    timeline_json.push_back({{"kind", std::string(to_string(e.entry.kind))}, {"text", e.entry.text}, {"author", e.author.user}});
   for (const auto& c : m_conflicts)
     conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
                               {"author", c.author.user}, {"open", c.open}});
@@ -317,6 +458,8 @@ std::string App::state_json() const {
                       {"tickets", tickets},
                       {"selected", m_selected},
                       {"conflicts", conflicts_json},
+                      {"timeline", timeline_json},
+                      {"lead_department", m_state ? m_state->lead_department : std::string()},
                       {"problems", problems},
                       {"notice", m_notice},
                       {"error", m_error},

@@ -12,6 +12,7 @@
 #include "client/sync_loop.h"
 #include "core/ticket.h"
 #include "i18n.h"
+#include "policy/write_policy.h"
 #include "store/store.h"
 #include "sync/client_sync.h"
 
@@ -82,6 +83,22 @@ class App {
   // The outbox as the user sees it: unsent own changes (oldest first) and refused ones.
   const std::vector<Change>& unsent() const { return m_unsent; }
   const std::vector<RefusedChange>& refused() const { return m_refused; }
+  // The selected ticket as the fold keeps it (versions, lead department, work count), and its timeline.
+  const TicketState* selected_state() const { return m_state ? &*m_state : nullptr; }
+  const std::vector<TimelineEntry>& timeline() const { return m_timeline; }
+  // Why the signed-in user may not do this to the selected ticket now (nullopt: they may), by the
+  // shared write policy the server judges pushes with, so the app offers only what will be taken.
+  std::optional<Refusal> why_not(WorkflowAction action) const;
+  std::optional<Refusal> why_not_edit(EditableField field) const;
+  std::optional<Refusal> why_not_entry(EntryKind kind) const;
+  // Edits of the selected ticket, each recorded as change records and pushed soon. False (and
+  // error() says why) when refused here.
+  bool edit_field(EditableField field, const std::string& value);
+  bool add_entry(EntryKind kind, const std::string& text, Satisfaction satisfaction = Satisfaction::None);
+  // A workflow step; Assign names the lead department (set in the same record), ReturnVisit the
+  // citizen's satisfaction (its timeline entry goes with it).
+  bool take_action(WorkflowAction action, const std::string& department = {},
+                   Satisfaction satisfaction = Satisfaction::None);
   // The field conflicts of the selected ticket (open ones first).
   const std::vector<FieldConflict>& conflicts() const { return m_conflicts; }
   // Decides an open conflict with a new change of the field: the value it holds now (`take_kept`
@@ -140,7 +157,14 @@ class App {
   std::vector<Change> m_unsent;
   std::vector<RefusedChange> m_refused;
   std::vector<FieldConflict> m_conflicts;
-  void load_conflicts();
+  std::optional<TicketState> m_state;
+  std::vector<TimelineEntry> m_timeline;
+  // Loads the selected ticket's state, timeline and conflicts.
+  void load_selected();
+  Actor actor() const;
+  std::optional<Refusal> judge(const Change& draft) const;
+  // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
+  bool record(std::vector<Change> drafts);
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;

@@ -1,6 +1,8 @@
 // The app's panels: each draws one part of the screen from App's state and emits App's commands.
 #pragma once
 
+#include <string>
+
 #include "app.h"
 
 namespace linli::ui {
@@ -11,12 +13,22 @@ struct FrameInfo {
   bool show_metrics = false;
   View tab_shown = View::Tickets;  // Which tab the tab bar showed last frame.
   bool sign_out_asked = false;     // The sign-out dialog is to be opened.
+  // The detail panel's half-made input, for the ticket detail_of.
+  std::string detail_of;
+  int editing = -1;                // The EditableField being edited in place, -1 none.
+  std::string edit_buffer;
+  bool edit_focus = false;
+  std::string assign_to;           // The department chosen for 派单.
+  int satisfaction = 1;            // For 回访: Satisfaction's value.
+  int entry_kind = 0;              // Which kind of note the add-entry row adds.
+  std::string entry_text;
+  float detail_label_w = 0;        // The detail panel's label column, this frame.
 };
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
 void draw_ticket_list(App& app, const FrameInfo& frame);
-void draw_ticket_detail(App& app, const FrameInfo& frame);
+void draw_ticket_detail(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);

@@ -38,6 +38,31 @@ ChangeId parse_change_id_text(std::string_view text) {
 
 }  // namespace
 
+Result<std::vector<TimelineEntry>> Store::timeline_of(const std::string& ticket_id) {
+  Stmt s(m_db, "SELECT change_id, hlc, author, role, kind, text, satisfaction, days, approved FROM timeline "
+               "WHERE ticket_id = ?1 ORDER BY hlc, change_id");
+  if (!s.ok()) return storage_error(m_db, "timeline_of");
+  s.bind(1, ticket_id);
+  std::vector<TimelineEntry> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    TimelineEntry e;
+    const std::string id = s.text(0);
+    e.device = id.substr(0, id.find(':'));
+    e.at_ms = unpack_hlc(static_cast<uint64_t>(s.int64(1))).ms;
+    e.author.user = s.text(2);
+    e.author.role = parse_role(s.text(3)).value_or(Role::Centre);
+    e.entry.kind = parse_entry_kind(s.text(4)).value_or(EntryKind::Comment);
+    e.entry.text = s.text(5);
+    e.entry.satisfaction = parse_satisfaction(s.text(6)).value_or(Satisfaction::None);
+    e.entry.days = static_cast<int32_t>(s.int64(7));
+    e.entry.approved = s.int64(8) != 0;
+    out.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return storage_error(m_db, "timeline_of");
+  return out;
+}
+
 Result<std::vector<FieldConflict>> Store::field_conflicts(const std::string& ticket_id) {
   auto state = get_ticket_state(ticket_id);
   if (!state) return state.error();

@@ -110,6 +110,14 @@ struct FieldConflict {
   bool open = false;       // The field still holds the winner's value: nobody has decided since.
 };
 
+// One entry of a ticket's timeline as the store keeps it.
+struct TimelineEntry {
+  Entry entry;
+  Author author;
+  int64_t at_ms = 0;     // Its stamp.
+  std::string device;    // The replica it was made on (hex).
+};
+
 // One migration step: SQL that takes the schema from version (index) to version (index + 1).
 struct Migration {
   const char* name;
@@ -237,6 +245,8 @@ class Store {
   Result<int64_t> count_refused();
   // Forgets a refused change the user has read (refused_changes); nothing else changes.
   Result<void> discard_refused(const ChangeId& id);
+  // A ticket's timeline, oldest first.
+  Result<std::vector<TimelineEntry>> timeline_of(const std::string& ticket_id);
   // The field conflicts of a ticket, newest first (open ones first).
   Result<std::vector<FieldConflict>> field_conflicts(const std::string& ticket_id);
   // Tickets an earlier build stored outside the change log (no change names them), oldest first.

@@ -161,6 +161,7 @@ test('a HiDPI screen gets a sharp font and clicks land where they look', { timeo
   assert.equal(canvas.w, canvas.cssW * 2, 'the drawing buffer has device pixels');
   assert.equal(canvas.h, canvas.cssH * 2);
   await signIn(page, 'hebin.li');
+  await frames(page, 5);
   const tab = await findItem(page, '受理登记');
   assert.ok(tab.y < 60 && tab.h > 15 && tab.h < 40, `items are reported in CSS pixels: ${JSON.stringify(tab)}`);
   await click(page, '受理登记');

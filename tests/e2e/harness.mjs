@@ -78,8 +78,9 @@ export const items = (page) => page.evaluate(() => window.linliTest.items());
 export async function findItem(page, label, timeout = 10000) {
   const until = Date.now() + timeout;
   for (;;) {
-    const found = (await items(page)).find((it) => it.label === label || it.id === label ||
-                                                   (it.label === '' && it.id === '##' + label));
+    const found = (await items(page)).find((it) => (it.w > 0 || it.h > 0) &&
+                                                   (it.label === label || it.id === label ||
+                                                    (it.label === '' && it.id === '##' + label)));
     if (found) return found;
     if (Date.now() > until) {
       const seen = (await items(page)).map((it) => it.label || it.id).join(' | ');
@@ -185,7 +186,17 @@ export async function registerTicket(page, t) {
   await typeInto(page, '地址', t.address);
   await typeInto(page, '标题', t.title);
   await typeInto(page, '问题描述', t.description || t.title);
+  const before = (await state(page)).notice;
   await click(page, '保存');
-  return waitForState(page, (st) => st.view === 'tickets' && st.tickets.some((x) => x.title === t.title),
+  // Saved: the list is back with the notice of a new number (the ticket may already be gone
+  // again if the server refused it at once).
+  return waitForState(page, (st) => st.view === 'tickets' && st.notice !== before && st.notice.startsWith('已登记工单'),
                       `the ticket "${t.title}" saved`);
+}
+
+// Types into the text field that has the keyboard focus already (an edit opened by a button).
+export async function typeFocused(page, text) {
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ime', null, { timeout: 5000 });
+  await page.keyboard.insertText(text);
+  await frames(page, 3);
 }

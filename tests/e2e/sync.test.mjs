@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket,
+  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket,
 } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
@@ -199,4 +199,84 @@ test('two edits of one field that cross show a conflict, decided in one click', 
                          !st.conflicts.some((c) => c.open), 'the kept value taken, synced, the conflict closed', 30000);
   await shot(page, 'conflict-02-decided-zh');
   assert.deepEqual(errors, []);
+});
+
+// Selects a ticket in the list by its number and waits for its detail.
+async function selectTicket(page, number, id) {
+  await click(page, number);
+  return waitForState(page, (st) => st.selected === id, `ticket ${number} selected`);
+}
+
+async function editField(page, field, value) {
+  await click(page, '修改##edit-' + field);
+  await frames(page, 3);
+  await typeFocused(page, value);  // The whole old value is selected: typing replaces it.
+  assert.equal(await page.evaluate(() => window.linliTest.state().error), '');
+  await click(page, '保存修改##save-' + field);
+}
+
+test('the centre and an offline field team edit one ticket; both screens converge with the conflict and both edits', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const centre = await openApp(browser, server.url);
+  const field = await openApp(browser, server.url);
+  const c = centre.page;
+  const f = field.page;
+  await signIn(c, 'zhang.bin');
+  await signIn(f, 'chuhai.chen');
+  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === 49, 'the centre synced');
+  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === 13, "除害站's 13 tickets");
+  const T = s.tickets.find((x) => x.status === 'assigned' || x.status === 'in_progress');
+  assert.ok(T, 'an open ticket of 除害站');
+  const status = T.status;
+  await selectTicket(f, T.official, T.id);
+  await selectTicket(c, T.official, T.id);
+
+  // The field team in a basement: edits the address and records the call with the citizen.
+  await field.context.setOffline(true);
+  await editField(f, 'address', '河滨花园3号楼北侧绿地（近垃圾房）');
+  await click(f, '先行联系##kind-contact');
+  await typeInto(f, '##entry-text', '已电话联系居民，约定明早投药。');
+  await click(f, '添加记录##add-entry');
+  s = await waitForState(f, (st) => st.sync.unsent === 2, 'two changes waiting offline');
+  await shot(f, 'field-01-offline-edits-zh');
+
+  // Meanwhile the centre changes the address too and dispatches the ticket again to 除害站.
+  await editField(c, 'address', '河滨花园3号楼北侧');
+  await click(c, '派单##act-assign');
+  await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).status === 'assigned',
+                     "the centre's edits sent");
+
+  // The field team comes back: both screens converge within seconds.
+  await field.context.setOffline(false);
+  const settled = (st) => st.sync.unsent === 0 && st.conflicts.some((k) => k.field === 'address' && k.open) &&
+                          st.timeline.some((e) => e.kind === 'contact' && e.text === '已电话联系居民，约定明早投药。');
+  const sf = await waitForState(f, settled, 'the field screen converged', 40000);
+  const sc = await waitForState(c, settled, 'the centre screen converged', 40000);
+  const addr = (st) => st.tickets.find((x) => x.id === T.id).address;
+  assert.equal(addr(sf), addr(sc), 'one address on both screens');
+  assert.equal(sf.conflicts.find((k) => k.field === 'address').kept, sc.conflicts.find((k) => k.field === 'address').kept,
+               'the same losing value kept on both');
+  assert.equal(sc.tickets.find((x) => x.id === T.id).status, 'assigned');
+  assert.equal(sf.lead_department, '除害站');
+  t.diagnostic(`from ${status}: address "${addr(sc)}", kept "${sc.conflicts[0].kept}"`);
+  await shot(f, 'field-02-converged-zh');
+  await shot(c, 'field-03-centre-converged-zh');
+
+  // English, and a small window.
+  await click(c, '语言 / Language');
+  await click(c, 'English');
+  await waitForState(c, (st) => st.lang === 'en', 'English');
+  await shot(c, 'field-04-centre-converged-en');
+  await f.setViewportSize({ width: 420, height: 760 });
+  await frames(f, 5);
+  await shot(f, 'field-05-field-small-zh');
+
+  // A step the field team may not take is not offered; one the server would refuse is kept with
+  // its reason when it comes from elsewhere (see the refusal test above).
+  const items = await f.evaluate(() => window.linliTest.items());
+  assert.ok(!items.some((it) => it.id === '结案##act-close'), 'closing is the centre\'s alone, not offered to the field');
+  assert.deepEqual(centre.errors, []);
+  assert.deepEqual(field.errors, []);
 });

@@ -1,0 +1,337 @@
+// Ticket detail (工单详情): the fields, each editable in place where the user's role and scope
+// allow; a badge on a field whose concurrent edit lost; the workflow steps this user may take now
+// (the others shown disabled with the reason); a note to add; and the timeline with who wrote
+// each entry, when and on which device.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "core/civil_time.h"
+#include "panels/panels.h"
+
+namespace linli::ui {
+namespace {
+
+const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
+const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
+const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
+
+// The departments a ticket is dispatched to (承办部门), as the street names them.
+constexpr std::array<const char*, 7> kDepartments = {"管理办", "除害站", "服务办", "房管办", "营商办", "平安办", "城管中队"};
+
+Str action_label(WorkflowAction a) {
+  switch (a) {
+    case WorkflowAction::ContactCitizen: return Str::ActContact;
+    case WorkflowAction::Assign: return Str::ActAssign;
+    case WorkflowAction::Start: return Str::ActStart;
+    case WorkflowAction::Handle: return Str::ActHandle;
+    case WorkflowAction::ApproveReturn: return Str::ActApproveReturn;
+    case WorkflowAction::ReturnVisit: return Str::ActReturnVisit;
+    case WorkflowAction::Close: return Str::ActClose;
+    case WorkflowAction::Reopen: return Str::ActReopen;
+  }
+  return Str::ActAssign;
+}
+
+Str entry_label(EntryKind k) {
+  switch (k) {
+    case EntryKind::Contact: return Str::EntryContact;
+    case EntryKind::HandlingNote: return Str::EntryHandling;
+    case EntryKind::ProgressReport: return Str::EntryProgress;
+    case EntryKind::ReturnVisit: return Str::EntryReturnVisit;
+    case EntryKind::ReturnRequest: return Str::EntryReturnRequest;
+    case EntryKind::ExtensionRequest: return Str::EntryExtension;
+    case EntryKind::Decision: return Str::EntryDecision;
+    case EntryKind::Comment: return Str::EntryComment;
+  }
+  return Str::EntryComment;
+}
+
+Str satisfaction_label(Satisfaction s) {
+  return s == Satisfaction::Satisfied            ? Str::Satisfied
+         : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
+                                                 : Str::Dissatisfied;
+}
+
+const char* number_of(const Ticket& t) {
+  return t.official_number.empty() ? t.provisional_number.c_str() : t.official_number.c_str();
+}
+
+void why_not_tooltip(Lang lang, const std::optional<Refusal>& refusal) {
+  if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal->reason.c_str());
+}
+
+// A field's value as the user reads it: codes become words.
+std::string shown_value(Lang lang, EditableField f, const std::string& v) {
+  if (f == EditableField::Category)
+    if (auto c = parse_category(v)) return std::string(label(lang, *c));
+  if (f == EditableField::Urgency)
+    if (auto u = parse_urgency(v)) return std::string(label(lang, *u));
+  return v;
+}
+
+// The badge beside a field whose concurrent edit lost, and the dialog that decides it.
+void conflict_badge(App& app, EditableField field, const std::string& now_value) {
+  const FieldConflict* open = nullptr;
+  for (const auto& c : app.conflicts())
+    if (c.field == field && c.open) open = &c;
+  if (!open) return;
+  const Lang lang = app.lang();
+  const std::string field_code(to_string(field));
+  ImGui::SameLine();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1.0f, 0.90f, 0.70f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.84f, 0.55f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, kConflictAmber);
+  const std::string badge = std::string(tr(lang, Str::ConflictBadge)) + "##conflict-" + field_code;
+  const std::string popup = "##conflict-popup-" + field_code;
+  if (ImGui::SmallButton(badge.c_str())) ImGui::OpenPopup(popup.c_str());
+  ImGui::PopStyleColor(3);
+  if (!ImGui::BeginPopup(popup.c_str())) return;
+  const float em = ImGui::GetFontSize();
+  ImGui::PushTextWrapPos(em * 22);
+  ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::ConflictTitle)).c_str());
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictCurrent)).c_str());
+  ImGui::TextWrapped("%s", shown_value(lang, field, now_value).c_str());
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictKept)).c_str());
+  ImGui::TextWrapped("%s", shown_value(lang, field, open->kept_value).c_str());
+  char who[512];
+  const std::string device = to_hex(open->loser.replica).substr(0, 6);
+  std::snprintf(who, sizeof who, std::string(tr(lang, Str::ConflictWho)).c_str(),
+                open->author.user.empty() ? "?" : open->author.user.c_str(),
+                open->at_ms > 0 ? format_shanghai_minute(open->at_ms).c_str() : "?", device.c_str());
+  ImGui::TextDisabled("%s", who);
+  ImGui::Spacing();
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictHint)).c_str());
+  ImGui::PopTextWrapPos();
+  const FieldConflict chosen = *open;  // The list is reloaded by the decision.
+  if (ImGui::Button((std::string(tr(lang, Str::KeepCurrent)) + "##keep-" + field_code).c_str())) {
+    ImGui::CloseCurrentPopup();
+    app.resolve_conflict(chosen, false);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::TakeKept)) + "##take-" + field_code).c_str())) {
+    ImGui::CloseCurrentPopup();
+    app.resolve_conflict(chosen, true);
+  }
+  ImGui::EndPopup();
+}
+
+// The row of one field: its name, its value (amber with a badge while a conflict is open), and
+// an edit button that turns the value into an input with save and cancel.
+void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, std::optional<EditableField> field,
+               const std::string& raw = {}) {
+  const Lang lang = app.lang();
+  const float value_x = frame.detail_label_w;
+  ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
+  ImGui::SameLine(value_x);
+  const bool editing = field && frame.editing == static_cast<int>(*field);
+  if (editing) {
+    const std::string code(to_string(*field));
+    ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x));
+    if (ImGui::IsWindowAppearing() || frame.edit_focus) ImGui::SetKeyboardFocusHere();
+    frame.edit_focus = false;
+    const bool enter = ImGui::InputText(("##edit-value-" + code).c_str(), &frame.edit_buffer,
+                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+    ImGui::SetCursorPosX(value_x);
+    if (ImGui::Button((std::string(tr(lang, Str::SaveEdit)) + "##save-" + code).c_str()) || enter) {
+      if (app.edit_field(*field, frame.edit_buffer)) frame.editing = -1;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button((std::string(tr(lang, Str::Cancel)) + "##cancel-" + code).c_str())) frame.editing = -1;
+    return;
+  }
+  const bool conflicted = field && std::any_of(app.conflicts().begin(), app.conflicts().end(),
+                                               [&](const FieldConflict& c) { return c.field == *field && c.open; });
+  if (conflicted) ImGui::TextColored(kConflictAmber, "%s", shown.c_str());
+  else if (shown.empty()) ImGui::TextDisabled("-");
+  else {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(shown.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (conflicted) conflict_badge(app, *field, raw.empty() ? shown : raw);
+  if (field && !app.why_not_edit(*field)) {
+    ImGui::SameLine();
+    const std::string code(to_string(*field));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
+    if (ImGui::SmallButton((std::string(tr(lang, Str::EditField)) + "##edit-" + code).c_str())) {
+      frame.editing = static_cast<int>(*field);
+      frame.edit_buffer = raw.empty() ? shown : raw;
+      frame.edit_focus = true;
+    }
+    ImGui::PopStyleColor(2);
+  }
+}
+
+// The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
+void actions(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const TicketState* st = app.selected_state();
+  if (!st) return;
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
+  bool any = false;
+  for (int i = 0; i < kWorkflowActionCount; ++i) {
+    const auto action = static_cast<WorkflowAction>(i);
+    if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
+    const auto refusal = app.why_not(action);
+    if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
+    any = true;
+    const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
+    if (action == WorkflowAction::Assign) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+      if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+      if (ImGui::BeginCombo("##assign-to", frame.assign_to.c_str())) {
+        for (const char* d : kDepartments)
+          if (ImGui::Selectable(d, frame.assign_to == d)) frame.assign_to = d;
+        ImGui::EndCombo();
+      }
+      ImGui::SameLine();
+    }
+    if (action == WorkflowAction::ReturnVisit) {
+      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+      const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 3));
+      if (ImGui::BeginCombo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
+        for (int k = 1; k <= 3; ++k)
+          if (ImGui::Selectable(std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(k)))).c_str(), k == frame.satisfaction))
+            frame.satisfaction = k;
+        ImGui::EndCombo();
+      }
+      ImGui::SameLine();
+    }
+    ImGui::BeginDisabled(refusal.has_value());
+    if (ImGui::Button(label.c_str()))
+      app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 3)));
+    ImGui::EndDisabled();
+    why_not_tooltip(lang, refusal);
+    if (action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit) ImGui::SameLine();
+    else ImGui::NewLine();
+  }
+  if (any) ImGui::NewLine();
+}
+
+// A note, a contact or a progress report, added to the timeline.
+void add_entry(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  static constexpr std::array<EntryKind, 4> kKinds = {EntryKind::Comment, EntryKind::Contact, EntryKind::HandlingNote,
+                                                       EntryKind::ProgressReport};
+  const EntryKind kind = kKinds[static_cast<size_t>(std::clamp(frame.entry_kind, 0, 3))];
+  if (app.why_not_entry(EntryKind::Comment)) return;  // Out of scope: nothing to add.
+  // The kind as chips: one click, and the chosen one stands out. They wrap on a narrow panel.
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  bool first = true;
+  for (size_t k = 0; k < kKinds.size(); ++k) {
+    if (app.why_not_entry(kKinds[k])) continue;
+    const bool on = kind == kKinds[k];
+    const float w = ImGui::CalcTextSize(std::string(tr(lang, entry_label(kKinds[k]))).c_str()).x +
+                    ImGui::GetStyle().FramePadding.x * 2;
+    if (!first) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+    }
+    first = false;
+    ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.16f, 0.42f, 0.78f, 1) : ImVec4(0.90f, 0.92f, 0.95f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
+    const std::string chip = std::string(tr(lang, entry_label(kKinds[k]))) + "##kind-" + std::string(to_string(kKinds[k]));
+    if (ImGui::SmallButton(chip.c_str())) frame.entry_kind = static_cast<int>(k);
+    ImGui::PopStyleColor(2);
+  }
+  const float button_w = ImGui::CalcTextSize(std::string(tr(lang, Str::AddEntry)).c_str()).x +
+                         ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));
+  const bool enter = ImGui::InputTextWithHint("##entry-text", std::string(tr(lang, Str::EntryHint)).c_str(),
+                                              &frame.entry_text, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button((std::string(tr(lang, Str::AddEntry)) + "##add-entry").c_str()) || enter) &&
+      app.add_entry(kind, frame.entry_text))
+    frame.entry_text.clear();
+}
+
+void timeline(App& app) {
+  const Lang lang = app.lang();
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionTimeline)).c_str());
+  if (app.timeline().empty()) {
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::NoTimeline)).c_str());
+    return;
+  }
+  for (auto it = app.timeline().rbegin(); it != app.timeline().rend(); ++it) {
+    const TimelineEntry& e = *it;
+    ImGui::TextColored(kMuted, "%s  %s · %s", format_shanghai_minute(e.at_ms).c_str(), e.author.user.c_str(),
+                       e.device.substr(0, 6).c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.16f, 0.42f, 0.78f, 1), "%s", std::string(tr(lang, entry_label(e.entry.kind))).c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None)
+      ImGui::Text("%s  %s", std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str(), e.entry.text.c_str());
+    else if (e.entry.kind == EntryKind::ExtensionRequest)
+      ImGui::Text("+%d  %s", static_cast<int>(e.entry.days), e.entry.text.c_str());
+    else
+      ImGui::TextUnformatted(e.entry.text.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+}  // namespace
+
+void draw_ticket_detail(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const Ticket* t = app.selected_ticket();
+  ImGui::SeparatorText(std::string(tr(lang, Str::DetailTitle)).c_str());
+  if (!t) {
+    ImGui::TextDisabled("%s", std::string(tr(lang, Str::DetailNone)).c_str());
+    return;
+  }
+  if (frame.detail_of != t->id) {  // Another ticket: drop half-made edits of the last one.
+    frame.detail_of = t->id;
+    frame.editing = -1;
+    frame.assign_to.clear();
+  }
+  const Ticket ticket = *t;  // An edit below reloads the list.
+  // The label column fits the widest label in this language: English ones are longer.
+  float widest = 0;
+  for (Str l : {Str::ColNumber, Str::FieldTitle, Str::ColStatus, Str::FieldLeadDepartment, Str::FieldUrgency,
+                Str::FieldCategory, Str::FieldSource, Str::FieldReceivedAt, Str::FieldCitizenName,
+                Str::FieldCitizenPhone, Str::FieldCommunity, Str::FieldAddress, Str::FieldDescription})
+    widest = std::max(widest, ImGui::CalcTextSize(std::string(tr(lang, l)).c_str()).x);
+  frame.detail_label_w = widest + ImGui::GetFontSize();
+  const TicketState* st = app.selected_state();
+  field_row(app, frame, Str::ColNumber, number_of(ticket), std::nullopt);
+  if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
+  else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
+  field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
+  field_row(app, frame, Str::ColStatus, std::string(label(lang, ticket.status)), std::nullopt);
+  const std::string dept = st ? st->lead_department : std::string();
+  field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
+            std::nullopt);
+  field_row(app, frame, Str::FieldUrgency, std::string(label(lang, ticket.urgency)), std::nullopt);
+  field_row(app, frame, Str::FieldCategory, std::string(label(lang, ticket.category)), std::nullopt);
+  field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
+  field_row(app, frame, Str::FieldReceivedAt, format_shanghai_minute(ticket.received_at_ms), std::nullopt);
+  field_row(app, frame, Str::FieldCitizenName, ticket.citizen_name, EditableField::CitizenName);
+  field_row(app, frame, Str::FieldCitizenPhone, ticket.citizen_phone, EditableField::CitizenPhone);
+  field_row(app, frame, Str::FieldCommunity, ticket.community, std::nullopt);
+  field_row(app, frame, Str::FieldAddress, ticket.address, EditableField::Address);
+  field_row(app, frame, Str::FieldDescription, ticket.description, EditableField::Description);
+  // Urgency and category conflicts have their badge even though they are chosen, not typed here.
+  for (const auto& c : app.conflicts())
+    if (c.open && (c.field == EditableField::Urgency || c.field == EditableField::Category ||
+                   c.field == EditableField::Community || c.field == EditableField::LeadDepartment)) {
+      ImGui::TextColored(kConflictAmber, "%s", std::string(to_string(c.field)).c_str());
+      conflict_badge(app, c.field, st ? field_value(*st, c.field) : std::string());
+    }
+  if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+
+  actions(app, frame);
+  add_entry(app, frame);
+  timeline(app);
+}
+
+}  // namespace linli::ui
