@@ -233,7 +233,7 @@ std::optional<Refusal> App::why_not_entry(EntryKind kind) const {
   c.ticket_id = m_selected;
   c.kind = ChangeKind::AddEntry;
   c.entry.kind = kind;
-  c.entry.text = "-";
+  c.entry.text.assign(1, '-');  // Any text: only kind and scope are judged.
   return judge(c);
 }
 

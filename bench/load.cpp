@@ -1,10 +1,13 @@
 // bench/load: N simulated clients push small batches and long-poll pulls against linli-server on
-// loopback for a fixed time, then it prints throughput, p50/p99 latencies, errors and the server's
-// peak RSS. A program that prints figures (docs/benchmarks.md), not a test: it asserts nothing.
+// loopback for a fixed time, then it prints throughput, p50/p99 latencies, push-to-delivery
+// latency, errors and the server's peak RSS, and every --sample-seconds the server's RSS and that
+// interval's pull p99. A program that prints figures (docs/benchmarks.md), not a test: it asserts
+// nothing.
 //   load [--clients 200] [--seconds 30] [--interval-ms 1000] [--wait 25] [--preload N] [--url HOST:PORT]
-//        [--decode]
+//        [--sample-seconds 60] [--decode] [--no-took]
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <cstdio>
 #include <fstream>
@@ -20,13 +23,17 @@
 namespace linli {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct Config {
   int clients = 200;
   int seconds = 30;
   int interval_ms = 1000;  // Between a client's pushes (jittered ±50 %): a person editing.
   int wait = 25;           // Long-poll wait of each pull, seconds.
   int64_t preload = 0;
+  int sample_seconds = 60; // Between samples of the server's RSS (a soak: --seconds 600).
   bool decode = false;     // Decode each pulled answer whole (as the app does) instead of skimming it.
+  bool took = true;        // Pulls name the answer taken; --no-took: as an app before answer ids.
   std::string host = "127.0.0.1";
   int port = 0;            // 0: start a server here.
 };
@@ -35,6 +42,7 @@ struct Figures {
   std::mutex mutex;
   std::vector<double> push_ms, pull_ms;
   int64_t changes = 0, pulled = 0, errors = 0;
+  int64_t named = 0, ignored = 0, started_over = 0;  // Pulls that sent took > 0; answers not taken; start_over.
   std::atomic<int64_t> retried{0};  // Requests sent again after a transport error (a closed keep-alive).
   std::vector<std::string> first_errors;
 
@@ -45,9 +53,97 @@ struct Figures {
   }
 };
 
-double since_ms(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+double since_ms(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// Client `index`'s replica: its pusher's and its puller's, so a pulled change names who pushed it.
+ReplicaId client_replica(int index) {
+  return ReplicaId{0xB0B0'0000ull + static_cast<uint64_t>(index), 0xFEED + static_cast<uint64_t>(index)};
 }
+
+// The client whose pusher made a change of replica `r`, or -1 (the server's own, a preload's).
+int client_of(const ReplicaId& r, int clients) {
+  if (r.hi < 0xB0B0'0000ull || r.hi >= 0xB0B0'0000ull + static_cast<uint64_t>(clients)) return -1;
+  const int index = static_cast<int>(r.hi - 0xB0B0'0000ull);
+  return r == client_replica(index) ? index : -1;
+}
+
+// Counts in buckets of 1 ms up to 10 s and of 100 ms up to an hour, the exact maximum aside: a
+// soak delivers each change to every client, too many samples to keep one by one, and a client
+// that has fallen behind is minutes late.
+class Histogram {
+ public:
+  void add(double ms) {
+    ++m_counts[bucket(ms)];
+    ++m_n;
+    m_max = std::max(m_max, ms);
+  }
+  // The upper edge of the bucket of the q-th sample (nearest rank), the maximum for q = 1.
+  double percentile(double q) const {
+    if (m_n == 0) return 0;
+    if (q >= 1) return m_max;
+    const int64_t rank = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(q * static_cast<double>(m_n))));
+    int64_t seen = 0;
+    for (size_t i = 0; i < m_counts.size(); ++i)
+      if ((seen += m_counts[i]) >= rank) return std::min(upper_edge(i), m_max);
+    return m_max;
+  }
+  int64_t count() const { return m_n; }
+
+ private:
+  static constexpr size_t kFine = 10'000, kBuckets = kFine + (3'600'000 - kFine) / 100;
+  static size_t bucket(double ms) {
+    const auto m = static_cast<size_t>(std::max(ms, 0.0));
+    return m < kFine ? m : std::min(kFine + (m - kFine) / 100, kBuckets - 1);
+  }
+  static double upper_edge(size_t i) {
+    return static_cast<double>(i < kFine ? i + 1 : kFine + (i - kFine + 1) * 100);
+  }
+
+  std::vector<int64_t> m_counts = std::vector<int64_t>(kBuckets);
+  int64_t m_n = 0;
+  double m_max = 0;
+};
+
+// Push-to-delivery: when each change was sent, and when other clients' pulls brought it.
+struct Delivery {
+  struct Sent {
+    Clock::time_point at;
+    int got = 0;          // Other clients that have pulled it.
+    double last_ms = 0;   // The latest of those.
+  };
+  std::mutex mutex;
+  std::vector<std::vector<Sent>> sent;  // Per pushing client, by counter - 1.
+  Histogram all, interval;              // Each change pulled by each client other than its pusher's.
+  std::vector<double> everyone_ms;      // Per change: until every other client had pulled it.
+
+  explicit Delivery(int clients) : sent(static_cast<size_t>(clients)) {}
+
+  // Before the push goes: a puller may bring its changes back before the push's answer does.
+  void pushing(int client, uint64_t last_counter, Clock::time_point at) {
+    std::lock_guard lock(mutex);
+    sent[static_cast<size_t>(client)].resize(last_counter, Sent{at});
+  }
+
+  // Client `to` pulled `ids` at `at`. `seen`: per pusher, the last counter `to` was given (a
+  // pusher's changes get sequence numbers in counter order), so a change counts once per client.
+  void pulled(int to, const std::vector<ChangeId>& ids, std::vector<uint64_t>& seen, Clock::time_point at) {
+    const int others = static_cast<int>(sent.size()) - 1;
+    std::lock_guard lock(mutex);
+    for (const ChangeId& id : ids) {
+      const int from = client_of(id.replica, static_cast<int>(sent.size()));
+      if (from < 0 || from == to || id.counter <= seen[static_cast<size_t>(from)]) continue;
+      seen[static_cast<size_t>(from)] = id.counter;
+      auto& of = sent[static_cast<size_t>(from)];
+      if (id.counter > of.size()) continue;  // Not possible: recorded before its push.
+      Sent& s = of[id.counter - 1];
+      const double ms = std::chrono::duration<double, std::milli>(at - s.at).count();
+      all.add(ms);
+      interval.add(ms);
+      s.last_ms = std::max(s.last_ms, ms);
+      if (++s.got == others) everyone_ms.push_back(s.last_ms);
+    }
+  }
+};
 
 std::string describe(const httplib::Result& r) {
   return r ? "HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 120) : httplib::to_string(r.error());
@@ -59,7 +155,7 @@ bool preload(const std::string& db, int64_t n) {
   auto store = Store::open(db);
   if (!store) return std::fprintf(stderr, "load: %s\n", store.error().detail.c_str()), false;
   test::Maker maker(test::replica(999), Role::Centre, "zhang.bin");
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
   for (int64_t made = 0; made < n;) {
     std::vector<Change> batch;
     for (; batch.size() < 5000 && made < n; ++made) {
@@ -74,16 +170,16 @@ bool preload(const std::string& db, int64_t n) {
 }
 
 // One client's pushes: a new ticket, then notes on its tickets, a few changes a push.
-void push_loop(const Config& cfg, Figures& fig, const std::string& user, const std::string& token, Role role, int index,
-               std::chrono::steady_clock::time_point until) {
+void push_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::string& user, const std::string& token,
+               Role role, int index, Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
   std::mt19937_64 rng(static_cast<uint64_t>(index));
-  test::Maker maker(ReplicaId{0xB0B0'0000ull + static_cast<uint64_t>(index), 0xFEED + static_cast<uint64_t>(index)}, role, user);
+  test::Maker maker(client_replica(index), role, user);
   std::vector<std::string> tickets;
   // Devices are not in step: each starts at its own moment within the first interval (otherwise
   // all 200 push in the same millisecond once, and that burst is what the p99 measures).
   std::this_thread::sleep_for(std::chrono::milliseconds(rng() % static_cast<uint64_t>(cfg.interval_ms + 1)));
-  while (std::chrono::steady_clock::now() < until) {
+  while (Clock::now() < until) {
     PushRequest p;
     p.replica = maker.replica_id();
     p.client_time_ms = test::wall_ms();
@@ -96,7 +192,8 @@ void push_loop(const Config& cfg, Figures& fig, const std::string& user, const s
         p.changes.push_back(maker.note(tickets[rng() % tickets.size()], test::wall_ms()));
       }
     }
-    const auto t0 = std::chrono::steady_clock::now();
+    delivery.pushing(index, maker.counter(), Clock::now());
+    const auto t0 = Clock::now();
     auto r = http.push(token, p);
     if (!r) {  // The server closed the kept-alive connection meanwhile: send again, as a client does.
       ++fig.retried;
@@ -117,54 +214,91 @@ void push_loop(const Config& cfg, Figures& fig, const std::string& user, const s
   }
 }
 
-// What the pull loop needs of an answer: where to ask from next, and how many changes came.
+// What the pull loop needs of an answer: where to ask from next, how many changes came and which,
+// and what it says about the answer taken (docs/protocol.md, Pull).
 struct Answer {
-  int64_t cursor = 0;
+  int64_t cursor = 0;  // `next`, or the last change's seq from a server that left it out.
   int64_t changes = 0;
+  std::vector<ChangeId> ids;
+  int64_t from = 0, answer = 0, took = 0;
+  bool start_over = false;
 };
 
 // The whole answer decoded and checked, as a client does (--decode).
 std::optional<Answer> decoded_answer(const std::string& body) {
   auto p = decode_pull_response(body);
   if (!p) return std::nullopt;
-  Answer a{p->next, static_cast<int64_t>(p->changes.size())};
+  Answer a;
+  a.cursor = p->next;
+  a.changes = static_cast<int64_t>(p->changes.size());
   if (!p->changes.empty()) a.cursor = std::max(a.cursor, p->changes.back().seq);
+  for (const SequencedChange& s : p->changes) a.ids.push_back(s.change.id);
+  a.from = p->from;
+  a.answer = p->answer;
+  a.took = p->took;
+  a.start_over = p->start_over;
   return a;
 }
 
-// The default: the cursor and the count read off the text (each change ends with its "seq", the
-// answer's own "next" follows the changes), so that on a machine shared with the server the load
-// generator's decoding does not take the server's CPU. The server's work is the same either way.
+// The default: what the loop needs read off the text, so that on a machine shared with the server
+// the load generator's decoding does not take the server's CPU. The server's work is the same
+// either way. Each change ends with its "seq" and names itself first ("id":{"counter":..,
+// "replica":..}); the answer's own members follow the changes in key order: "answer" (when
+// there is one) just before "dropped" (always there), the rest after it.
 std::optional<Answer> skimmed_answer(const std::string& body) {
   if (body.rfind("{\"changes\":[", 0) != 0) return std::nullopt;
+  const size_t dropped = body.rfind("\"dropped\":[");
+  if (dropped == std::string::npos) return std::nullopt;
   Answer a;
   auto number_after = [&](size_t at) { return std::strtoll(body.c_str() + at, nullptr, 10); };
-  for (size_t at = body.find("\"seq\":"); at != std::string::npos; at = body.find("\"seq\":", at + 6)) {
+  for (size_t at = body.find("\"seq\":"); at != std::string::npos && at < dropped; at = body.find("\"seq\":", at + 6)) {
     ++a.changes;
     a.cursor = std::max<int64_t>(a.cursor, number_after(at + 6));
   }
-  if (const size_t next = body.rfind("\"next\":"); next != std::string::npos)
+  static constexpr std::string_view kId = "\"id\":{\"counter\":";
+  for (size_t at = body.find(kId); at != std::string::npos && at < dropped; at = body.find(kId, at + kId.size())) {
+    char* end = nullptr;
+    const uint64_t counter = std::strtoull(body.c_str() + at + kId.size(), &end, 10);
+    static constexpr std::string_view kReplica = ",\"replica\":\"";
+    const size_t hex = static_cast<size_t>(end - body.c_str()) + kReplica.size();
+    if (body.compare(hex - kReplica.size(), kReplica.size(), kReplica) != 0 || hex + 32 > body.size()) continue;
+    if (auto replica = parse_replica_id(std::string_view(body).substr(hex, 32))) a.ids.push_back({*replica, counter});
+  }
+  if (const size_t next = body.find("\"next\":", dropped); next != std::string::npos)
     a.cursor = std::max<int64_t>(a.cursor, number_after(next + 7));
+  if (const size_t from = body.find("\"from\":", dropped); from != std::string::npos) a.from = number_after(from + 7);
+  if (const size_t took = body.find("\"took\":", dropped); took != std::string::npos) a.took = number_after(took + 7);
+  a.start_over = body.find("\"start_over\":true", dropped) != std::string::npos;
+  static constexpr std::string_view kAnswer = "\"answer\":";
+  if (const size_t answer = body.rfind(kAnswer, dropped);
+      answer != std::string::npos && body.find_first_not_of("0123456789", answer + kAnswer.size()) == dropped - 1)
+    a.answer = number_after(answer + kAnswer.size());
   return a;
 }
 
-// One client's pulls: long polls from its cursor, as the app keeps one open.
-void pull_loop(const Config& cfg, Figures& fig, const std::string& token, int index,
-               std::chrono::steady_clock::time_point until) {
+// One client's pulls: long polls from its cursor, naming the answer taken last, as the app keeps
+// one open.
+void pull_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::string& token, int index,
+               Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
-  const ReplicaId replica{0xB0B0'0000ull + static_cast<uint64_t>(index), 0xFEED + static_cast<uint64_t>(index)};
+  const ReplicaId replica = client_replica(index);
   int64_t cursor = 0;
+  int64_t took = 0;  // The `answer` of the answer taken last; 0 before there is one.
+  std::vector<uint64_t> seen(static_cast<size_t>(cfg.clients), 0);
   bool first = true;
-  while (std::chrono::steady_clock::now() < until) {
-    const auto t0 = std::chrono::steady_clock::now();
+  while (Clock::now() < until) {
+    const auto t0 = Clock::now();
     // A long poll never outlasts the run.
-    const auto left = std::chrono::duration_cast<std::chrono::seconds>(until - std::chrono::steady_clock::now()).count();
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(until - Clock::now()).count();
     const int wait = first ? 0 : static_cast<int>(std::clamp<int64_t>(left, 0, cfg.wait));
-    auto r = http.pull(token, replica, cursor, 500, wait);
+    if (!first && wait == 0) break;  // Under a second left: polls of 0 s would only spin.
+    const int64_t named = cfg.took ? took : -1;  // -1: no `took` parameter.
+    auto r = http.pull(token, replica, cursor, 500, wait, named);
     if (!r) {  // As for pushes: a closed keep-alive connection, sent again once.
       ++fig.retried;
-      r = http.pull(token, replica, cursor, 500, wait);
+      r = http.pull(token, replica, cursor, 500, wait, named);
     }
+    const auto got_at = Clock::now();
     const double ms = since_ms(t0);
     if (!r || r->status != 200) {
       fig.error("pull: " + describe(r));
@@ -176,11 +310,25 @@ void pull_loop(const Config& cfg, Figures& fig, const std::string& token, int in
       fig.error("pull: " + r->body.substr(0, 120));
       continue;
     }
+    {
+      std::lock_guard lock(fig.mutex);
+      fig.pull_ms.push_back(ms);
+      fig.named += took > 0 ? 1 : 0;
+      if (answer->start_over) ++fig.started_over;
+      // Taken only at the cursor and for the answer taken last, as ClientSync does.
+      else if (answer->from != cursor || answer->took != took) ++fig.ignored;
+      else fig.pulled += answer->changes;
+    }
+    if (answer->start_over) {  // The server lost track of what this replica holds: from 0 again.
+      cursor = 0;
+      took = 0;
+      continue;
+    }
+    if (answer->from != cursor || answer->took != took) continue;
+    delivery.pulled(index, answer->ids, seen, got_at);
     cursor = std::max(cursor, answer->cursor);
+    if (cfg.took && answer->answer > 0) took = answer->answer;
     first = false;
-    std::lock_guard lock(fig.mutex);
-    fig.pull_ms.push_back(ms);
-    fig.pulled += answer->changes;
   }
 }
 
@@ -196,6 +344,43 @@ double memory_mib(pid_t pid, const char* key) {
   for (std::string line; std::getline(in, line);)
     if (line.rfind(key, 0) == 0) return std::strtod(line.c_str() + std::strlen(key) + 1, nullptr) / 1024.0;
   return -1;
+}
+
+struct Sample {
+  int64_t seconds = 0;
+  double rss_mib = -1;  // -1: no server of ours to read (--url).
+};
+
+// Every --sample-seconds until the run ends: the server's RSS, and that interval's pull p99 and
+// delivery p99, one line each (flushed, so a soak can be watched).
+std::vector<Sample> sample_loop(const Config& cfg, Figures& fig, Delivery& delivery, pid_t server,
+                                Clock::time_point start, Clock::time_point until) {
+  std::vector<Sample> samples;
+  size_t mark = 0;  // The first pull of the interval in fig.pull_ms.
+  for (int64_t k = 1;; ++k) {
+    const auto at = start + std::chrono::seconds(k * cfg.sample_seconds);
+    if (at > until) break;
+    std::this_thread::sleep_until(at);
+    Sample s{k * cfg.sample_seconds, server > 0 ? memory_mib(server, "VmRSS:") : -1};
+    std::vector<double> pulls;
+    {
+      std::lock_guard lock(fig.mutex);
+      pulls.assign(fig.pull_ms.begin() + static_cast<std::ptrdiff_t>(mark), fig.pull_ms.end());
+      mark = fig.pull_ms.size();
+    }
+    Histogram delivered;
+    {
+      std::lock_guard lock(delivery.mutex);
+      std::swap(delivered, delivery.interval);
+    }
+    const size_t n = pulls.size();
+    std::printf("  t=%4lld s: server RSS %.1f MiB, pull p99 %.1f ms (%zu pulls), push-to-delivery p99 %.0f ms (%lld)\n",
+                static_cast<long long>(s.seconds), s.rss_mib, percentile(std::move(pulls), 0.99), n,
+                delivered.percentile(0.99), static_cast<long long>(delivered.count()));
+    std::fflush(stdout);
+    samples.push_back(s);
+  }
+  return samples;
 }
 
 int run(Config cfg) {
@@ -223,18 +408,25 @@ int run(Config cfg) {
     std::ofstream("/proc/" + std::to_string(server->pid()) + "/clear_refs") << "5";  // Resets VmHWM.
   }
   Figures fig;
-  const auto start = std::chrono::steady_clock::now();
+  Delivery delivery(cfg.clients);
+  const auto start = Clock::now();
   const auto until = start + std::chrono::seconds(cfg.seconds);
   std::vector<std::thread> threads;
   for (int i = 0; i < cfg.clients; ++i) {
     // Half the centre, half a committee (its pulls are scoped): the demo users.
     const bool centre = i % 2 == 0;
     const std::string user = centre ? "zhang.bin" : "hebin.li";
-    threads.emplace_back(push_loop, std::cref(cfg), std::ref(fig), user, tokens[static_cast<size_t>(i)],
-                         centre ? Role::Centre : Role::Committee, i, until);
-    threads.emplace_back(pull_loop, std::cref(cfg), std::ref(fig), tokens[static_cast<size_t>(i)], i, until);
+    threads.emplace_back(push_loop, std::cref(cfg), std::ref(fig), std::ref(delivery), user,
+                         tokens[static_cast<size_t>(i)], centre ? Role::Centre : Role::Committee, i, until);
+    threads.emplace_back(pull_loop, std::cref(cfg), std::ref(fig), std::ref(delivery), tokens[static_cast<size_t>(i)],
+                         i, until);
   }
+  std::vector<Sample> samples;
+  if (cfg.sample_seconds <= cfg.seconds)
+    std::printf("every %d s (server RSS, and the interval's pull p99 and push-to-delivery p99):\n", cfg.sample_seconds);
+  std::thread sampler([&] { samples = sample_loop(cfg, fig, delivery, server ? server->pid() : 0, start, until); });
   for (auto& t : threads) t.join();
+  sampler.join();
   const double seconds = since_ms(start) / 1000;
   const int64_t requests = static_cast<int64_t>(fig.push_ms.size() + fig.pull_ms.size()) + fig.errors;
   std::printf("throughput: %.0f changes/s pushed, %.0f requests/s (%zu pushes, %zu pulls, %lld changes pulled) in %.1f s\n",
@@ -244,12 +436,45 @@ int run(Config cfg) {
               percentile(fig.push_ms, 0.99), percentile(fig.push_ms, 1.0));
   std::printf("pull latency (long polls, wait %d s): p50 %.1f ms, p99 %.1f ms\n", cfg.wait, percentile(fig.pull_ms, 0.5),
               percentile(fig.pull_ms, 0.99));
+  std::printf("pull answers: %lld pulls named the answer taken (took > 0), %lld answers not taken, %lld start_over\n",
+              static_cast<long long>(fig.named), static_cast<long long>(fig.ignored),
+              static_cast<long long>(fig.started_over));
+  {
+    int64_t sent = 0, reached = 0;
+    for (const auto& of : delivery.sent) {
+      sent += static_cast<int64_t>(of.size());
+      for (const Delivery::Sent& s : of) reached += s.got > 0 ? 1 : 0;
+    }
+    const Histogram& all = delivery.all;
+    std::printf("push-to-delivery (push sent -> pulled by another client; %lld deliveries of %lld of %lld changes): "
+                "p50 %.0f ms, p99 %.0f ms, max %.1f ms\n",
+                static_cast<long long>(all.count()), static_cast<long long>(reached), static_cast<long long>(sent),
+                all.percentile(0.5), all.percentile(0.99), all.percentile(1.0));
+    std::printf("push-to-delivery to all %d other clients (%zu changes): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+                cfg.clients - 1, delivery.everyone_ms.size(), percentile(delivery.everyone_ms, 0.5),
+                percentile(delivery.everyone_ms, 0.99), percentile(delivery.everyone_ms, 1.0));
+  }
   std::printf("errors: %lld (and %lld requests sent again after a closed keep-alive connection)\n",
               static_cast<long long>(fig.errors), static_cast<long long>(fig.retried.load()));
   for (const std::string& e : fig.first_errors) std::printf("  %s\n", e.c_str());
   if (server) {
     std::printf("server peak RSS under load: %.1f MiB (now %.1f MiB)\n", memory_mib(server->pid(), "VmHWM:"),
                 memory_mib(server->pid(), "VmRSS:"));
+    // The first interval is the warm-up (caches filling, the thread pool's stacks touched).
+    if (samples.size() >= 2 && samples.front().rss_mib > 0) {
+      const double first = samples.front().rss_mib, last = samples.back().rss_mib;
+      double peak = 0;
+      for (const Sample& s : samples) peak = std::max(peak, s.rss_mib);
+      const double change = (last - first) / first * 100;
+      std::printf("RSS over time: %.1f MiB at %lld s (after the warm-up), %.1f MiB at %lld s (%+.1f %%, highest sample "
+                  "%.1f MiB): %s\n",
+                  first, static_cast<long long>(samples.front().seconds), last,
+                  static_cast<long long>(samples.back().seconds), change, peak,
+                  std::abs(change) <= 10 ? "flat within 10 %" : "NOT flat within 10 %");
+    } else {
+      std::printf("RSS over time: not judged (%zu samples; needs two, every %d s: e.g. --seconds 600)\n", samples.size(),
+                  cfg.sample_seconds);
+    }
   }
   return 0;
 }
@@ -266,6 +491,10 @@ int main(int argc, char** argv) {
       cfg.decode = true;
       continue;
     }
+    if (a == "--no-took") {
+      cfg.took = false;
+      continue;
+    }
     if (!v) return std::fprintf(stderr, "load: %s needs a value\n", a.c_str()), 2;
     ++i;
     if (a == "--clients") cfg.clients = std::atoi(v);
@@ -273,6 +502,7 @@ int main(int argc, char** argv) {
     else if (a == "--interval-ms") cfg.interval_ms = std::atoi(v);
     else if (a == "--wait") cfg.wait = std::atoi(v);
     else if (a == "--preload") cfg.preload = std::atoll(v);
+    else if (a == "--sample-seconds") cfg.sample_seconds = std::max(1, std::atoi(v));
     else if (a == "--url") {
       const std::string url = v;
       const auto colon = url.rfind(':');
