@@ -52,6 +52,15 @@ void App::adopt_tickets_outside_log() {
 void App::tick() {
   if (!m_sync) return;
   m_sync->tick();
+  const app::SyncStatus& st = m_sync->status();
+  std::string seen = std::to_string(static_cast<int>(st.link)) + ' ' + std::to_string(st.unsent) + ' ' +
+                     std::to_string(st.refused) + ' ' + std::to_string(st.last_ok_ms) + ' ' +
+                     std::to_string(static_cast<int>(st.halt)) + ' ' + std::to_string(st.pulled_this_session) + ' ' +
+                     std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms);
+  if (seen != m_sync_seen) {
+    m_sync_seen = std::move(seen);
+    ++m_revision;
+  }
   if (m_sync->status().halt == app::Halt::SignInAgain && !m_reauth) {
     m_reauth = true;
     m_sign_in.password.clear();
@@ -84,6 +93,7 @@ void App::sign_in() {
 
 void App::on_login(const app::HttpResponse& r, const std::string& user) {
   m_sign_in.busy = false;
+  ++m_revision;
   const int64_t now = platform::now_ms();
   if (r.status == 0) {
     m_sign_in.message = Str::SignInUnreachable;
@@ -356,6 +366,7 @@ void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
 void App::fail(const Error& e) { m_error = e.detail; }
 
 void App::reload() {
+  ++m_revision;
   auto list = m_store.list_tickets({.limit = 1000, .offset = 0});
   if (!list) return fail(list.error());
   m_tickets = std::move(list).value();

@@ -119,6 +119,9 @@ class App {
   void reload();
   // Called every frame: runs the sync loop and takes what it brought.
   void tick();
+  // Changes whenever what the screen shows may have changed (data, sync status, session): an idle
+  // app draws again only then, or on input.
+  uint64_t revision() const { return m_revision; }
 
   // Sends the sign-in form. The answer is taken in a later frame.
   void sign_in();
@@ -166,6 +169,8 @@ class App {
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
   bool record(std::vector<Change> drafts);
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
+  uint64_t m_revision = 0;
+  std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;
   std::vector<Ticket> m_tickets;

@@ -1,59 +1,105 @@
-// make_ticket_store: writes a browser-format replica database (page-sink durability: rollback
-// journal, 4 KiB pages) holding N synthetic tickets, for bench/browser_persist.mjs.
-// Usage: make_ticket_store OUT.db N
+// make_ticket_store: writes a database of N synthetic tickets, each in the change log as the sync
+// protocol would leave it, for the browser benchmarks.
+//   make_ticket_store OUT.db N            a browser replica's file (page-sink durability: rollback
+//                                         journal, 4 KiB pages) holding N tickets as pulled changes
+//                                         (bench/browser_persist.mjs)
+//   make_ticket_store --server OUT.db N   a server's file (WAL) holding N changes as pushes leave
+//                                         them: tickets of ten changes each, a create and nine notes
+//                                         (bench/browser_first_sync.mjs)
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "core/civil_time.h"
 #include "core/ticket.h"
 #include "store/store.h"
 
+namespace {
+
+using namespace linli;
+
+constexpr int64_t kBase = 1'795'900'000'000;
+constexpr const char* kCommunities[] = {"河滨花园", "中华新路927弄", "天目西路小区", "普善路小区", "长安路"};
+
+Ticket ticket(long i) {
+  Ticket t;
+  char id[33];
+  std::snprintf(id, sizeof id, "%032lx", static_cast<unsigned long>(i) * 2654435761ul);
+  t.id = id;
+  t.provisional_number = format_provisional_number(shanghai_yyyymmdd(kBase), static_cast<int>(i % 10000));
+  t.source = static_cast<Source>(i % kSourceCount);
+  t.received_at_ms = kBase - i * 60'000;
+  t.citizen_name = "居民" + std::to_string(i);
+  t.citizen_phone = "139" + std::to_string(10'000'000 + i % 90'000'000);
+  t.community = kCommunities[i % 5];
+  t.address = t.community + std::to_string(i % 40 + 1) + "号楼";
+  t.category = static_cast<Category>(i % kCategoryCount);
+  t.urgency = i % 7 == 0 ? Urgency::Urgent : Urgency::Normal;
+  t.title = "第" + std::to_string(i) + "号工单：垃圾箱满溢，请及时清运";
+  t.description = "居民反映楼下垃圾箱满溢已两天，气味很大，请尽快清运并加强巡查。";
+  t.created_at_ms = t.received_at_ms;
+  t.updated_at_ms = t.received_at_ms;
+  return t;
+}
+
+// The change number `k` (from 1) of a log where every ticket has `per_ticket` changes.
+Change change(uint64_t k, int per_ticket) {
+  const ReplicaId author_device{0x5eed'0000'0000'0001ull, 0x0000'0000'0000'0999ull};
+  const long t = static_cast<long>((k - 1) / static_cast<uint64_t>(per_ticket)) + 1;
+  Change c;
+  c.id = ChangeId{author_device, k};
+  c.stamp = Hlc{kBase + static_cast<int64_t>(k), 0};
+  c.author = Author{"zhang.bin", Role::Centre};
+  c.ticket_id = ticket(t).id;
+  if ((k - 1) % static_cast<uint64_t>(per_ticket) == 0) {
+    c.kind = ChangeKind::CreateTicket;
+    c.ticket = ticket(t);
+  } else {
+    c.kind = ChangeKind::AddEntry;
+    c.entry.kind = EntryKind::HandlingNote;
+    c.entry.text = "第" + std::to_string(k) + "条处置记录：已现场查看，继续跟进。";
+  }
+  return c;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace linli;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: make_ticket_store OUT.db N\n");
+  const bool server = argc == 4 && std::strcmp(argv[1], "--server") == 0;
+  if (argc != 3 && !server) {
+    std::fprintf(stderr, "usage: make_ticket_store [--server] OUT.db N\n");
     return 2;
   }
-  const std::string out = argv[1];
-  const long n = std::strtol(argv[2], nullptr, 10);
+  const std::string out = argv[server ? 2 : 1];
+  const long n = std::strtol(argv[server ? 3 : 2], nullptr, 10);
   std::filesystem::remove(out);
-  auto store = Store::open(out, {.durability = Durability::PageSink, .vfs = nullptr});
+  auto store = Store::open(out, {.durability = server ? Durability::Wal : Durability::PageSink, .vfs = nullptr});
   if (!store) {
     std::fprintf(stderr, "make_ticket_store: %s\n", store.error().detail.c_str());
     return 1;
   }
-  constexpr const char* kCommunities[] = {"河滨花园", "中华新路927弄", "天目西路小区", "普善路小区", "长安路"};
-  const int64_t base = 1'795'900'000'000;
-  std::vector<Ticket> batch;
-  for (long i = 1; i <= n; ++i) {
-    Ticket t;
-    char id[33];
-    std::snprintf(id, sizeof id, "%032lx", static_cast<unsigned long>(i) * 2654435761ul);
-    t.id = id;
-    t.provisional_number = format_provisional_number(shanghai_yyyymmdd(base), static_cast<int>(i % 10000));
-    t.source = static_cast<Source>(i % kSourceCount);
-    t.received_at_ms = base - i * 60'000;
-    t.citizen_name = "居民" + std::to_string(i);
-    t.citizen_phone = "139" + std::to_string(10'000'000 + i % 90'000'000);
-    t.community = kCommunities[i % 5];
-    t.address = t.community + std::to_string(i % 40 + 1) + "号楼";
-    t.category = static_cast<Category>(i % kCategoryCount);
-    t.urgency = i % 7 == 0 ? Urgency::Urgent : Urgency::Normal;
-    t.title = "第" + std::to_string(i) + "号工单：垃圾箱满溢，请及时清运";
-    t.description = "居民反映楼下垃圾箱满溢已两天，气味很大，请尽快清运并加强巡查。";
-    t.created_at_ms = t.received_at_ms;
-    t.updated_at_ms = t.received_at_ms;
-    batch.push_back(std::move(t));
-    if (batch.size() == 5000 || i == n) {
-      if (auto r = store->create_tickets(batch); !r) {
-        std::fprintf(stderr, "make_ticket_store: %s\n", r.error().detail.c_str());
-        return 1;
-      }
-      batch.clear();
+  const int per_ticket = server ? 10 : 1;
+  for (uint64_t k = 1; k <= static_cast<uint64_t>(n);) {
+    Result<std::vector<ChangeResult>> r = std::vector<ChangeResult>{};
+    if (server) {
+      std::vector<Change> batch;
+      for (; batch.size() < 5000 && k <= static_cast<uint64_t>(n); ++k) batch.push_back(change(k, per_ticket));
+      r = store->apply_changes(batch, ApplyMode::Accept, kBase + n + 1000);
+    } else {
+      std::vector<SequencedChange> batch;
+      for (; batch.size() < 5000 && k <= static_cast<uint64_t>(n); ++k)
+        batch.push_back({change(k, per_ticket), static_cast<int64_t>(k)});
+      r = store->apply_pulled(batch, kBase + n + 1000);
+    }
+    if (!r) {
+      std::fprintf(stderr, "make_ticket_store: %s\n", r.error().detail.c_str());
+      return 1;
     }
   }
-  std::printf("%s: %ld tickets, %ju bytes\n", out.c_str(), n,
+  std::printf("%s: %ld %s, %ju bytes\n", out.c_str(), n, server ? "changes" : "tickets",
               static_cast<uintmax_t>(std::filesystem::file_size(out)));
   return 0;
 }

@@ -35,7 +35,17 @@
   // Store "files": path -> {size}. Store "pages": [path, index] -> Uint8Array(pageSize).
   // One IndexedDB transaction per SQLite commit, so the stored file is always a whole commit.
   const storage = {
-    db: null, pending: 0, error: '', sizes: new Map(), fenced: false,
+    db: null, pending: 0, error: '', sizes: new Map(), fenced: false, lastPages: 0, idleWaiters: [],
+    // Resolves once every write handed over so far is durable (benchmarks).
+    whenDurable() {
+      return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+    },
+    settle() {
+      if (this.pending !== 0) return;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((w) => w());
+    },
     open() {
       return new Promise((resolve, reject) => {
         if (!('indexedDB' in self)) return reject(new Error('IndexedDB is not available'));
@@ -78,6 +88,7 @@
       if (!this.db) { this.error = this.error || 'IndexedDB is not available: edits are not saved'; return; }
       const started = performance.now();
       this.pending++;
+      this.lastPages = indexes.length;
       let tx;
       try {
         tx = this.db.transaction(['files', 'pages'], 'readwrite', { durability: 'strict' });
@@ -95,8 +106,9 @@
         this.pending--;
         metrics.persistMs.push(performance.now() - started);
         if (metrics.persistMs.length > 200) metrics.persistMs.shift();
+        this.settle();
       };
-      const failed = () => { this.pending--; this.error = String(tx.error || 'IndexedDB write failed'); };
+      const failed = () => { this.pending--; this.error = String(tx.error || 'IndexedDB write failed'); this.settle(); };
       tx.onerror = failed;
       tx.onabort = failed;
     },

@@ -74,5 +74,7 @@ void mark_first_frame();
 // End-to-end tests ask the page for JSON: the labelled items of the last frame and the app's
 // state. These providers answer; they run between frames.
 void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json);
+// Benchmarks make one edit from inside the page (bench/browser_persist.mjs): this does it.
+void set_bench_edit(std::function<bool()> edit);
 
 }  // namespace linli::platform

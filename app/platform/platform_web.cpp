@@ -105,6 +105,7 @@ std::function<void()> g_frame;
 std::function<std::string()> g_test_items;
 std::function<std::string()> g_test_state;
 std::string g_test_buffer;
+std::function<bool()> g_bench_edit;
 
 void frame_trampoline() { g_frame(); }
 
@@ -254,7 +255,16 @@ void set_test_providers(std::function<std::string()> items_json, std::function<s
   g_test_state = std::move(state_json);
 }
 
+void set_bench_edit(std::function<bool()> edit) { g_bench_edit = std::move(edit); }
+
 }  // namespace linli::platform
+
+// Called by a benchmark through Module: one edit, recorded and handed to IndexedDB before it
+// returns (1), or 0 when there was nothing to edit.
+extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_edit() {
+  using namespace linli::platform;
+  return g_bench_edit && g_bench_edit() ? 1 : 0;
+}
 
 // Called by web/linli.js (window.linliTest) between frames. The pointer is valid until the next call.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_items() {

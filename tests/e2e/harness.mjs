@@ -23,9 +23,10 @@ export const chromiumArgs = [
 
 // Starts linli-server with --port 0 and resolves once it prints the address it listens on.
 // seedDemo: the demo users and street; demoUsers: the demo users only (password linli-demo).
-export async function startServer({ seedDemo = false, demoUsers = false } = {}) {
+// db: a database file made beforehand (benchmarks), instead of a fresh one.
+export async function startServer({ seedDemo = false, demoUsers = false, db = null } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'linli-e2e-'));
-  const args = ['--host', '127.0.0.1', '--port', '0', '--db', path.join(dir, 'server.db'), '--web', webDir];
+  const args = ['--host', '127.0.0.1', '--port', '0', '--db', db || path.join(dir, 'server.db'), '--web', webDir];
   if (seedDemo) args.push('--seed-demo');
   else if (demoUsers) args.push('--demo-users');
   const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
