@@ -7,6 +7,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -108,11 +109,13 @@ void frame() {
   const int64_t now = platform::now_ms();
   const uint64_t revision = g_rt.app ? g_rt.app->revision() : 0;
   const int pending = platform::pending_durable_writes();
-  const bool wake = !typed.empty() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0 ||
-                    revision != g_rt.drawn_revision || pending != g_rt.drawn_pending || d.width != g_rt.drawn_width ||
-                    d.height != g_rt.drawn_height || g_rt.wanted_text || now - g_rt.last_draw_ms >= 500 ||
-                    !g_rt.first_frame_marked;
-  if (wake) g_rt.frames_left = 3;
+  const bool input = !typed.empty() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0 || g_rt.wanted_text ||
+                     d.width != g_rt.drawn_width || d.height != g_rt.drawn_height || !g_rt.first_frame_marked;
+  // A change of data (a sync answer taken, a write made durable) is one frame, at most ten a
+  // second: during a first sync the main thread belongs to the pulls, not to redrawing the list.
+  const bool changed = (revision != g_rt.drawn_revision || pending != g_rt.drawn_pending) && now - g_rt.last_draw_ms >= 100;
+  if (input) g_rt.frames_left = 3;
+  else if (changed || now - g_rt.last_draw_ms >= 500) g_rt.frames_left = std::max(g_rt.frames_left, 1);
   if (g_rt.frames_left <= 0) return;
   --g_rt.frames_left;
   g_rt.last_draw_ms = now;

@@ -139,8 +139,16 @@ void Server::install_routes() {
   m_http->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Date", http_date(now_ms()));
   });
-  m_http->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  m_http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();
+    // Answers are compressed with gzip, never brotli: Debian's cpp-httplib 0.11 compresses brotli
+    // at its top quality (11), which took 700-900 ms for one 360 KB pull answer against 20 ms for
+    // gzip, and made a browser's first sync 20 times slower than a native client's. httplib
+    // chooses by the request's Accept-Encoding, so "br" is taken out of it here. (The request
+    // object is httplib's own, not const: only the handler's view of it is.)
+    auto& headers = const_cast<httplib::Request&>(req).headers;
+    if (auto it = headers.find("Accept-Encoding"); it != headers.end() && it->second.find("br") != std::string::npos)
+      it->second = it->second.find("gzip") != std::string::npos ? "gzip" : "identity";
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // One line of JSON per request, on stdout; the same figures feed /metrics.

@@ -193,6 +193,8 @@ void SyncLoop::on_pull(const HttpResponse& r) {
   // More waits: at once. Caught up: the next pull is a long poll, held by the server; a server that
   // answers it at once (an old one, or news) is not asked more than once a second.
   m_pull_due_ms = answer->more ? now : now + (answer->changes.empty() ? 1000 : 0);
+  // More waits: ask at once, not at the next frame (a first sync is a train of pulls).
+  if (answer->more && !m_push_in_flight && m_status.halt == Halt::None) start_pull();
 }
 
 }  // namespace linli::app
