@@ -250,6 +250,43 @@ TEST_F(SyncLoopTest, ARefusedChangeLeavesTheOutboxAndIsKeptForTheUser) {
   EXPECT_EQ(*d.store.count_refused(), 0);
 }
 
+TEST_F(SyncLoopTest, LostAndRepeatedAnswersChangeNothingAndTheLoopConverges) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  const app::Session zhang = sign_in(server->port(), "zhang.bin");
+  Device committee(dir, "committee", server->port(), li);
+  Device centre(dir, "centre", server->port(), zhang);
+  committee.transport.m_lose_every = 3;  // A third of the committee's answers never arrive...
+  committee.transport.m_repeat = 2;      // ... and the others arrive twice.
+  centre.transport.m_repeat = 3;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    char id[33];
+    std::snprintf(id, sizeof id, "7a1c00000000000000000000000001%02d", i);
+    ids.push_back(id);
+    committee.create(id, "河滨花园");
+    committee.run_until([] { return false; }, 3);
+  }
+  auto both_settled = [&] {
+    return committee.settled() && centre.settled() && *centre.store.count_tickets() == 49 + 12;
+  };
+  for (int round = 0; round < 400 && !both_settled(); ++round) {
+    committee.run_until([] { return false; }, 1);
+    centre.run_until([] { return false; }, 1);
+    if (committee.loop->status().link == app::Link::Offline) committee.loop->retry_now();
+  }
+  ASSERT_TRUE(both_settled()) << "committee unsent " << committee.loop->status().unsent;
+  EXPECT_EQ(*committee.store.count_tickets(), 14 + 12);
+  for (const auto& id : ids) EXPECT_EQ(*committee.store.canonical_dump(id), *centre.store.canonical_dump(id)) << id;
+  // Each create was taken once: the server's log holds twelve of this replica, no more.
+  httplib::Client c("127.0.0.1", server->port());
+  auto res = c.Get("/api/v1/sync/pull?replica=" + to_hex(centre.replica) + "&cursor=0&limit=1000",
+                   httplib::Headers{{"Authorization", "Bearer " + zhang.token}});
+  ASSERT_TRUE(res && res->status == 200);
+  size_t mine = 0;
+  for (size_t at = 0; (at = res->body.find(to_hex(committee.replica), at)) != std::string::npos; ++at) ++mine;
+  EXPECT_EQ(mine, 12u) << "each change of the committee's device is in the log once";
+}
+
 TEST_F(SyncLoopTest, EveryAnswerSaysTheServersTime) {
   const app::Session li = sign_in(server->port(), "hebin.li");
   Device d(dir, "committee", server->port(), li);

@@ -40,7 +40,10 @@ class TestTransport : public app::Transport {
         m_last_date = res->get_header_value("Date");
       }
     }
-    m_queue.push_back([done = std::move(done), r = std::move(r)] { done(r); });
+    ++m_answers;
+    // A lost answer: the server did the work, the client never hears of it.
+    if (m_lose_every > 0 && m_answers % m_lose_every == 0) r = HttpResponse{};
+    for (int i = 0; i < m_repeat; ++i) m_queue.push_back([done, r] { done(r); });
   }
   int64_t now_ms() override { return m_clock ? m_clock() : m_now; }
   double random01() override { return m_random; }
@@ -58,11 +61,14 @@ class TestTransport : public app::Transport {
   int sent() const { return m_sent; }
   const std::string& last_date() const { return m_last_date; }
   double m_random = 0.5;
+  int m_lose_every = 0;  // Every n-th answer is lost (0: none).
+  int m_repeat = 1;      // Each answer is handed back this many times.
 
  private:
   int m_port;
   int64_t m_now = 1'795'960'000'000;
   int m_sent = 0;
+  int m_answers = 0;
   std::string m_last_date;
   std::deque<std::function<void()>> m_queue;
   std::function<int64_t()> m_clock;
