@@ -179,6 +179,7 @@ void actions(App& app, FrameInfo& frame) {
   if (!st) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
   bool any = false;
+  bool open_row = false;  // The last button left the row open (SameLine).
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
@@ -212,10 +213,11 @@ void actions(App& app, FrameInfo& frame) {
       app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 3)));
     ImGui::EndDisabled();
     why_not_tooltip(lang, refusal);
-    if (action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit) ImGui::SameLine();
-    else ImGui::NewLine();
+    // Plain steps share a row; a step with a choice before it ends its row.
+    open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit;
+    if (open_row) ImGui::SameLine();
   }
-  if (any) ImGui::NewLine();
+  if (any && open_row) ImGui::NewLine();
 }
 
 // A note, a contact or a progress report, added to the timeline.
