@@ -4,12 +4,13 @@
 // interval's pull p99. A program that prints figures (docs/benchmarks.md), not a test: it asserts
 // nothing.
 //   load [--clients 200] [--seconds 30] [--interval-ms 1000] [--wait 25] [--preload N] [--url HOST:PORT]
-//        [--sample-seconds 60] [--decode] [--no-took]
+//        [--sample-seconds 60] [--decode] [--no-took] [--gzip]
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,7 @@ struct Config {
   int sample_seconds = 60; // Between samples of the server's RSS (a soak: --seconds 600).
   bool decode = false;     // Decode each pulled answer whole (as the app does) instead of skimming it.
   bool took = true;        // Pulls name the answer taken; --no-took: as an app before answer ids.
+  bool gzip = false;       // --gzip: ask for gzip answers, as a browser does (httplib asks for none).
   std::string host = "127.0.0.1";
   int port = 0;            // 0: start a server here.
 };
@@ -173,6 +175,7 @@ bool preload(const std::string& db, int64_t n) {
 void push_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::string& user, const std::string& token,
                Role role, int index, Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
+  if (cfg.gzip) http.raw().set_default_headers({{"Accept-Encoding", "gzip, deflate"}});
   std::mt19937_64 rng(static_cast<uint64_t>(index));
   test::Maker maker(client_replica(index), role, user);
   std::vector<std::string> tickets;
@@ -281,6 +284,7 @@ std::optional<Answer> skimmed_answer(const std::string& body) {
 void pull_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::string& token, int index,
                Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
+  if (cfg.gzip) http.raw().set_default_headers({{"Accept-Encoding", "gzip, deflate"}});
   const ReplicaId replica = client_replica(index);
   int64_t cursor = 0;
   int64_t took = 0;  // The `answer` of the answer taken last; 0 before there is one.
@@ -351,10 +355,19 @@ struct Sample {
   double rss_mib = -1;  // -1: no server of ours to read (--url).
 };
 
-// Every --sample-seconds until the run ends: the server's RSS, and that interval's pull p99 and
-// delivery p99, one line each (flushed, so a soak can be watched).
+// The database with its WAL, in MiB: what the server's page caches fill from. -1 when unknown.
+double database_mib(const std::string& db) {
+  if (db.empty()) return -1;
+  std::error_code ec, wal_ec;
+  const auto main = std::filesystem::file_size(db, ec);
+  const auto wal = std::filesystem::file_size(db + "-wal", wal_ec);
+  return ec ? -1 : static_cast<double>(main + (wal_ec ? 0 : wal)) / (1024.0 * 1024.0);
+}
+
+// Every --sample-seconds until the run ends: the server's RSS beside its database's size, and that
+// interval's pull p99 and delivery p99, one line each (flushed, so a soak can be watched).
 std::vector<Sample> sample_loop(const Config& cfg, Figures& fig, Delivery& delivery, pid_t server,
-                                Clock::time_point start, Clock::time_point until) {
+                                const std::string& db, Clock::time_point start, Clock::time_point until) {
   std::vector<Sample> samples;
   size_t mark = 0;  // The first pull of the interval in fig.pull_ms.
   for (int64_t k = 1;; ++k) {
@@ -374,8 +387,9 @@ std::vector<Sample> sample_loop(const Config& cfg, Figures& fig, Delivery& deliv
       std::swap(delivered, delivery.interval);
     }
     const size_t n = pulls.size();
-    std::printf("  t=%4lld s: server RSS %.1f MiB, pull p99 %.1f ms (%zu pulls), push-to-delivery p99 %.0f ms (%lld)\n",
-                static_cast<long long>(s.seconds), s.rss_mib, percentile(std::move(pulls), 0.99), n,
+    std::printf("  t=%4lld s: server RSS %.1f MiB (database %.1f MiB), pull p99 %.1f ms (%zu pulls), "
+                "push-to-delivery p99 %.0f ms (%lld)\n",
+                static_cast<long long>(s.seconds), s.rss_mib, database_mib(db), percentile(std::move(pulls), 0.99), n,
                 delivered.percentile(0.99), static_cast<long long>(delivered.count()));
     std::fflush(stdout);
     samples.push_back(s);
@@ -386,8 +400,9 @@ std::vector<Sample> sample_loop(const Config& cfg, Figures& fig, Delivery& deliv
 int run(Config cfg) {
   test::TempDir dir;
   std::unique_ptr<test::ServerProcess> server;
+  std::string db;  // Ours when we start the server.
   if (cfg.port == 0) {
-    const std::string db = dir.file("linli.db");
+    db = dir.file("linli.db");
     if (cfg.preload > 0 && !preload(db, cfg.preload)) return 1;
     auto args = test::server_args(dir.path(), db);
     args.push_back("--demo-users");  // The demo accounts; the demo street would add to what is measured.
@@ -423,8 +438,8 @@ int run(Config cfg) {
   }
   std::vector<Sample> samples;
   if (cfg.sample_seconds <= cfg.seconds)
-    std::printf("every %d s (server RSS, and the interval's pull p99 and push-to-delivery p99):\n", cfg.sample_seconds);
-  std::thread sampler([&] { samples = sample_loop(cfg, fig, delivery, server ? server->pid() : 0, start, until); });
+    std::printf("every %d s (server RSS, and the interval's pull and push-to-delivery p99):\n", cfg.sample_seconds);
+  std::thread sampler([&] { samples = sample_loop(cfg, fig, delivery, server ? server->pid() : 0, db, start, until); });
   for (auto& t : threads) t.join();
   sampler.join();
   const double seconds = since_ms(start) / 1000;
@@ -493,6 +508,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--no-took") {
       cfg.took = false;
+      continue;
+    }
+    if (a == "--gzip") {
+      cfg.gzip = true;
       continue;
     }
     if (!v) return std::fprintf(stderr, "load: %s needs a value\n", a.c_str()), 2;
