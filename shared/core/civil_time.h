@@ -13,6 +13,10 @@ struct CivilDay {
 };
 // The civil date of a day counted from 1970-01-01 (proleptic Gregorian).
 CivilDay civil_from_days(int64_t days);
+// Days since 1970-01-01 of a civil date (proleptic Gregorian); month 1-12.
+int64_t days_from_civil(int64_t year, int64_t month, int64_t day);
+// The UTC instant at which a Shanghai day (days since 1970-01-01) begins: its 00:00 local time.
+int64_t shanghai_day_start_ms(int64_t days);
 // Days since 1970-01-01 of Shanghai's date at a UTC instant.
 int64_t shanghai_days(int64_t utc_ms);
 

@@ -54,7 +54,38 @@ MergeOutcome move_status(TicketState& s, const Change& c, Effect effect, std::op
   s.ticket.status = c.to;
   s.status = Version{c.id, c.stamp};
   touch(s, c);
+  if (c.action == WorkflowAction::ContactCitizen) s.clock.push_back({ClockEventKind::Contact, c.stamp.ms, 0, {}});
+  if (c.to == TicketStatus::Handled) s.clock.push_back({ClockEventKind::Handled, c.stamp.ms, 0, {}});
   return {effect, std::move(displaced)};
+}
+
+// Entries the deadlines depend on (core/deadline.h).
+void note_clock_event(TicketState& s, const Change& c) {
+  const Entry& e = c.entry;
+  switch (e.kind) {
+    case EntryKind::Contact: s.clock.push_back({ClockEventKind::Contact, c.stamp.ms, 0, {}}); break;
+    case EntryKind::ReturnVisit:
+      if (e.satisfaction == Satisfaction::Dissatisfied)
+        s.clock.push_back({ClockEventKind::Dissatisfied, c.stamp.ms, 0, {}});
+      break;
+    case EntryKind::ExtensionRequest: s.clock.push_back({ClockEventKind::ExtensionAsked, c.stamp.ms, e.days, c.id}); break;
+    case EntryKind::Decision:
+      // Only the centre decides (the write policy refuses others); the days are the request's.
+      if (!e.approved || c.author.role != Role::Centre) break;
+      for (const ClockEvent& asked : s.clock)
+        if (asked.kind == ClockEventKind::ExtensionAsked && asked.ref == e.request) {
+          bool granted_before = false;
+          for (const ClockEvent& g : s.clock)
+            granted_before |= g.kind == ClockEventKind::ExtensionGranted && g.ref == e.request;
+          if (!granted_before) s.clock.push_back({ClockEventKind::ExtensionGranted, c.stamp.ms, asked.days, e.request});
+          break;
+        }
+      break;
+    case EntryKind::HandlingNote:
+    case EntryKind::ProgressReport:
+    case EntryKind::ReturnRequest:
+    case EntryKind::Comment: break;
+  }
 }
 
 // R5, R6, R7.
@@ -129,6 +160,8 @@ MergeOutcome merge_change(TicketState& s, const Change& c) {
     case ChangeKind::SetField: return merge_set_field(s, c);
     case ChangeKind::Transition: return merge_transition(s, c);
     case ChangeKind::AddEntry:
+      note_clock_event(s, c);
+      [[fallthrough]];
     case ChangeKind::AttachPhoto:
     case ChangeKind::LinkTickets:  // R4.
       ++s.work_count;

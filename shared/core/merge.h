@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/change.h"
 
@@ -55,6 +56,23 @@ struct Version {
   friend bool operator==(const Version&, const Version&) = default;
 };
 
+// What happened to a ticket that its deadlines depend on (core/deadline.h), kept by the fold in
+// the order it folds. Each records the change's stamp (its author's time, clamped by the server).
+enum class ClockEventKind : uint8_t {
+  Contact = 1,           // A contact entry, or the contact_citizen step.
+  Handled = 2,           // The ticket moved to handled (办结).
+  Dissatisfied = 3,      // A return visit with the citizen dissatisfied (预警).
+  ExtensionAsked = 4,    // A 延期 request: days asked; ref is the request's own id.
+  ExtensionGranted = 5,  // The centre approved the request `ref`: its days.
+};
+struct ClockEvent {
+  ClockEventKind kind = ClockEventKind::Contact;
+  int64_t at_ms = 0;
+  int32_t days = 0;
+  ChangeId ref;
+  friend bool operator==(const ClockEvent&, const ClockEvent&) = default;
+};
+
 // What the fold keeps per ticket, beside the insert-only rows (timeline, photos, links).
 struct TicketState {
   bool exists = false;
@@ -64,6 +82,7 @@ struct TicketState {
   std::array<Version, kEditableFieldCount> fields{};
   Version status{};
   int64_t work_count = 0;  // Timeline entries, photos and links so far (R4, R5).
+  std::vector<ClockEvent> clock;
 };
 
 enum class ConflictKind { Field, Status, Review, Rejected };

@@ -1,0 +1,88 @@
+#include "core/deadline.h"
+
+#include <algorithm>
+
+#include "core/civil_time.h"
+
+namespace linli {
+
+std::string_view to_string(DeadlineStage s) {
+  switch (s) {
+    case DeadlineStage::None: return "none";
+    case DeadlineStage::Contact: return "contact";
+    case DeadlineStage::FirstHandling: return "first_handling";
+    case DeadlineStage::Rehandling: return "rehandling";
+  }
+  return "?";
+}
+
+std::optional<int64_t> workdays_after(const WorkdayCalendar& calendar, int64_t from_ms, int n) {
+  const auto day = calendar.add_workdays(shanghai_days(from_ms), n);
+  if (!day) return std::nullopt;
+  return shanghai_day_start_ms(*day + 1);
+}
+
+Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calendar) {
+  Deadlines d;
+  if (!s.exists) return d;
+  const Ticket& t = s.ticket;
+
+  // 先行联系.
+  for (const ClockEvent& e : s.clock)
+    if (e.kind == ClockEventKind::Contact && (d.contacted_ms == 0 || e.at_ms < d.contacted_ms)) d.contacted_ms = e.at_ms;
+  if (t.urgency == Urgency::Urgent) {
+    d.contact_due_ms = shanghai_day_start_ms(shanghai_days(t.received_at_ms) + 1);
+  } else if (auto due = workdays_after(calendar, t.received_at_ms, kContactWorkdays)) {
+    d.contact_due_ms = *due;
+  }
+  const bool contact_known = d.contact_due_ms != 0;
+  d.contact_late = contact_known && d.contacted_ms > d.contact_due_ms;
+
+  // 首次处置, or 再次处置 after the last dissatisfied return visit.
+  int64_t start = t.received_at_ms;
+  int workdays = kFirstHandlingWorkdays;
+  int64_t last_dissatisfied = 0;
+  for (const ClockEvent& e : s.clock)
+    if (e.kind == ClockEventKind::Dissatisfied) last_dissatisfied = std::max(last_dissatisfied, e.at_ms);
+  if (last_dissatisfied > 0) {
+    d.handling_stage = DeadlineStage::Rehandling;
+    start = last_dissatisfied;
+    workdays = kRehandlingWorkdays;
+  }
+  for (const ClockEvent& e : s.clock) {
+    if (e.kind == ClockEventKind::Handled && e.at_ms >= start && (last_dissatisfied == 0 || e.at_ms > last_dissatisfied) &&
+        (d.handled_ms == 0 || e.at_ms < d.handled_ms))
+      d.handled_ms = e.at_ms;
+    if (e.kind != ClockEventKind::ExtensionGranted) continue;
+    // The days count for the stage the request was made in.
+    for (const ClockEvent& asked : s.clock)
+      if (asked.kind == ClockEventKind::ExtensionAsked && asked.ref == e.ref && asked.at_ms >= start) {
+        d.extension_days += e.days;
+        break;
+      }
+  }
+  if (auto due = workdays_after(calendar, start, workdays + d.extension_days)) d.handling_due_ms = *due;
+  const bool handling_known = d.handling_due_ms != 0;
+  d.handling_late = handling_known && d.handled_ms > d.handling_due_ms;
+
+  // What is due now: nothing on a finished or deleted ticket; else the earlier of an unmade
+  // contact and the handling.
+  if (s.deleted || is_final(t.status)) return d;
+  if (d.contacted_ms == 0) {
+    if (contact_known) {
+      d.stage = DeadlineStage::Contact;
+      d.due_ms = d.contact_due_ms;
+    } else {
+      d.calendar_missing = true;
+    }
+  }
+  if (!handling_known) {
+    d.calendar_missing = true;
+  } else if (d.stage == DeadlineStage::None || d.handling_due_ms < d.due_ms) {
+    d.stage = d.handling_stage;
+    d.due_ms = d.handling_due_ms;
+  }
+  return d;
+}
+
+}  // namespace linli

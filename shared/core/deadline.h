@@ -1,0 +1,55 @@
+// Working-day deadlines (时限) of a ticket, as Shanghai streets publish them, computed from what the
+// change log says happened (the clock events the merge rules keep, core/merge.h) and the official
+// calendar. Pure. So a deadline is the same on every replica that holds the same changes, after
+// offline edits and merges alike.
+//
+// The rules (DESIGN.md, "The ticket's life"):
+//   先行联系  contact the citizen within 1 working day of receipt; an urgent ticket (紧急件) the
+//             same day (不过夜), whatever the day.
+//   首次处置  handled within 5 working days of receipt.
+//   再次处置  after a dissatisfied return visit (预警), handled again within 3 working days of it.
+//   延期      each extension the centre approves adds its days (working days) to the handling
+//             stage it was asked in.
+// "Within n working days of day D" ends at 24:00 (Shanghai) of the n-th working day after D; D
+// itself does not count, so a ticket taken in on a Friday afternoon is contacted by Monday night.
+#pragma once
+
+#include <cstdint>
+
+#include "core/calendar.h"
+#include "core/merge.h"
+
+namespace linli {
+
+inline constexpr int kContactWorkdays = 1;
+inline constexpr int kFirstHandlingWorkdays = 5;
+inline constexpr int kRehandlingWorkdays = 3;
+
+enum class DeadlineStage { None, Contact, FirstHandling, Rehandling };
+std::string_view to_string(DeadlineStage s);  // "none", "contact", "first_handling", "rehandling"
+
+struct Deadlines {
+  // The stage due first among those not yet met, and when it ends (UTC ms; 0 with None).
+  DeadlineStage stage = DeadlineStage::None;
+  int64_t due_ms = 0;
+  // A date the rules needed fell in a year the calendar has no notice for: the deadline it gave
+  // is unknown, not guessed (due_ms 0 for that stage).
+  bool calendar_missing = false;
+
+  int64_t contact_due_ms = 0;   // 0: unknown (calendar) .
+  int64_t contacted_ms = 0;     // First contact; 0: not yet.
+  DeadlineStage handling_stage = DeadlineStage::FirstHandling;
+  int64_t handling_due_ms = 0;  // Of the current handling stage; 0: unknown.
+  int64_t handled_ms = 0;       // When that stage was met; 0: not yet.
+  int extension_days = 0;       // Approved for the current handling stage.
+  bool contact_late = false;    // Contacted after its deadline (or not yet, and past it: see overdue()).
+  bool handling_late = false;   // Handled after its deadline.
+};
+
+Deadlines compute_deadlines(const TicketState& state, const WorkdayCalendar& calendar);
+
+// End (24:00 Shanghai) of the day `n` working days after the day of `from_ms`; nullopt when the
+// calendar lacks a year on the way.
+std::optional<int64_t> workdays_after(const WorkdayCalendar& calendar, int64_t from_ms, int n);
+
+}  // namespace linli

@@ -1,0 +1,189 @@
+// The official calendar (its data file as built in) and the working-day deadlines of a ticket.
+#include <gtest/gtest.h>
+
+#include "core/civil_time.h"
+#include "core/deadline.h"
+#include "support/changes.h"
+#include "sync/calendar_json.h"
+
+namespace linli {
+namespace {
+
+using test::Maker;
+using S = TicketStatus;
+using A = WorkflowAction;
+
+int64_t day(const char* iso) { return *parse_iso_day(iso); }
+int64_t at(const char* shanghai_minute) { return *parse_shanghai_minute(shanghai_minute); }
+// 24:00 Shanghai at the end of a day.
+int64_t end_of(const char* iso) { return shanghai_day_start_ms(day(iso) + 1); }
+
+TEST(Calendar, TheBuiltInFileHasTheThreeYearsOfTheNotices) {
+  const WorkdayCalendar& c = builtin_calendar();
+  EXPECT_EQ(c.years(), (std::vector<int>{2020, 2025, 2026}));
+  EXPECT_NE(c.year(2026)->source.find("2026"), std::string::npos);
+}
+
+TEST(Calendar, HolidaysMakeUpDaysAndWeekends) {
+  const WorkdayCalendar& c = builtin_calendar();
+  EXPECT_EQ(c.is_workday(day("2026-10-01")), false);  // 国庆.
+  EXPECT_EQ(c.is_workday(day("2026-10-10")), true);   // A Saturday worked (调休).
+  EXPECT_EQ(c.is_workday(day("2026-10-11")), false);  // Sunday.
+  EXPECT_EQ(c.is_workday(day("2026-11-30")), true);   // Monday.
+  EXPECT_EQ(c.is_workday(day("2020-02-01")), false);  // The make-up day the 2020 extension cancelled.
+  EXPECT_EQ(c.is_workday(day("2027-01-04")), std::nullopt);  // No notice for 2027: unknown.
+}
+
+TEST(Calendar, CountingWorkingDaysSkipsTheHolidayAndTakesTheMakeUpSaturday) {
+  const WorkdayCalendar& c = builtin_calendar();
+  EXPECT_EQ(c.add_workdays(day("2026-09-30"), 1), day("2026-10-08"));
+  EXPECT_EQ(c.add_workdays(day("2026-10-09"), 1), day("2026-10-10"));
+  EXPECT_EQ(c.add_workdays(day("2020-01-23"), 1), day("2020-02-03"));  // Spring Festival, extended.
+  EXPECT_EQ(c.add_workdays(day("2020-04-03"), 5), day("2020-04-13"));  // 清明 4-6 April.
+  EXPECT_EQ(c.add_workdays(day("2026-12-31"), 1), std::nullopt);       // Runs into 2027.
+  EXPECT_EQ(c.workdays_between(day("2026-09-30"), day("2026-10-10")), 3);  // 10-08, 10-09, 10-10.
+}
+
+TEST(Calendar, AYearIsCheckedBeforeItIsAddedAndReplacesTheOldOne) {
+  WorkdayCalendar c;
+  auto bad = parse_calendar_year_json(2027, R"({"holidays": [["2027-01-03", "2027-01-01"]], "workdays": []})");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("ends before"), std::string::npos);
+  EXPECT_FALSE(parse_calendar_year_json(2027, R"({"holidays": [], "workdays": ["2026-12-27"]})"));
+  EXPECT_FALSE(parse_calendar_year_json(2027, R"({"holidays": [["2027-02-30", "2027-03-01"]], "workdays": []})"));
+  EXPECT_FALSE(parse_calendar_year_json(2027, "not json"));
+  auto y = parse_calendar_year_json(2027, R"({"source": "test", "holidays": [["2027-01-01", "2027-01-01"]], "workdays": []})");
+  ASSERT_TRUE(y) << y.error().detail;
+  ASSERT_TRUE(c.add_year(*y));
+  EXPECT_EQ(c.is_workday(day("2027-01-01")), false);
+  y->holidays.clear();
+  ASSERT_TRUE(c.add_year(*y));
+  EXPECT_EQ(c.is_workday(day("2027-01-01")), true);  // Friday, no longer a holiday.
+}
+
+TEST(Calendar, ItsJsonGoesRoundTrip) {
+  auto back = parse_calendar_json(calendar_to_json(builtin_calendar()));
+  ASSERT_TRUE(back) << back.error().detail;
+  EXPECT_EQ(*back, builtin_calendar());
+}
+
+class Deadline : public ::testing::Test {
+ protected:
+  // A ticket taken in at `received` (Shanghai time), folded from changes like any replica does.
+  void take_in(const char* received, Urgency urgency = Urgency::Normal) {
+    Change c = centre.create(kT, at(received));
+    c.ticket.received_at_ms = at(received);
+    c.ticket.urgency = urgency;
+    ASSERT_EQ(merge_change(state, c).effect, Effect::Applied);
+  }
+  void apply(const Change& c) { ASSERT_NE(merge_change(state, c).effect, Effect::Rejected); }
+  void move(Maker& who, const char* when, A action) {
+    apply(who.move(kT, at(when), action, state.ticket.status, state.status.id, state.work_count));
+  }
+  Deadlines now() const { return compute_deadlines(state, builtin_calendar()); }
+
+  const std::string kT = test::ticket_id(7);
+  TicketState state;
+  Maker centre{test::replica(1), Role::Centre};
+  Maker department{test::replica(2), Role::Department, "市容所"};
+};
+
+TEST_F(Deadline, AFridayAfternoonTicketIsContactedByMondayNightAndHandledInFiveWorkingDays) {
+  take_in("2026-11-27 15:00");  // Friday.
+  const Deadlines d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::Contact);
+  EXPECT_EQ(d.contact_due_ms, end_of("2026-11-30"));
+  EXPECT_EQ(d.due_ms, end_of("2026-11-30"));
+  EXPECT_EQ(d.handling_due_ms, end_of("2026-12-04"));
+  EXPECT_FALSE(d.calendar_missing);
+}
+
+TEST_F(Deadline, AnUrgentTicketIsAnsweredTheSameDayEvenOnAHoliday) {
+  take_in("2026-10-02 21:40", Urgency::Urgent);
+  EXPECT_EQ(now().due_ms, end_of("2026-10-02"));
+  EXPECT_EQ(now().handling_due_ms, end_of("2026-10-13"));  // 10-08, 09, 10 (a Saturday worked), 12, 13.
+}
+
+TEST_F(Deadline, AContactEntryMeetsTheContactStageAndHandlingIsDueNext) {
+  take_in("2026-09-30 09:00");
+  apply(centre.note(kT, at("2026-10-08 10:00"), EntryKind::Contact, "已电话联系市民"));
+  const Deadlines d = now();
+  EXPECT_EQ(d.contacted_ms, at("2026-10-08 10:00"));
+  EXPECT_FALSE(d.contact_late);
+  EXPECT_EQ(d.stage, DeadlineStage::FirstHandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-10-13"));
+}
+
+TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingDaysOfRehandling) {
+  take_in("2026-11-23 09:00");  // Monday.
+  move(centre, "2026-11-23 10:00", A::ContactCitizen);
+  move(centre, "2026-11-23 11:00", A::Assign);
+  move(department, "2026-12-01 16:00", A::Handle);  // Past Friday 11-27 + ... due 11-30: late.
+  Deadlines d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+  EXPECT_EQ(d.handling_due_ms, end_of("2026-11-30"));
+  EXPECT_TRUE(d.handling_late);
+  Change visit = centre.note(kT, at("2026-12-02 09:00"), EntryKind::ReturnVisit, "市民表示仍有异味");
+  visit.entry.satisfaction = Satisfaction::Dissatisfied;
+  apply(visit);
+  move(centre, "2026-12-02 09:05", A::ReturnVisit);
+  move(centre, "2026-12-02 09:10", A::Reopen);
+  d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-12-07"));  // Thu 12-03, Fri 12-04, Mon 12-07.
+  move(department, "2026-12-04 10:00", A::Handle);
+  d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+  EXPECT_EQ(d.handled_ms, at("2026-12-04 10:00"));
+  EXPECT_FALSE(d.handling_late);
+}
+
+TEST_F(Deadline, AnApprovedExtensionMovesTheHandlingDeadlineARefusedOneDoesNot) {
+  take_in("2026-11-23 09:00");
+  move(centre, "2026-11-23 10:00", A::ContactCitizen);
+  move(centre, "2026-11-23 11:00", A::Assign);
+  Change ask = department.note(kT, at("2026-11-25 09:00"), EntryKind::ExtensionRequest, "需协调产权单位");
+  ask.entry.days = 3;
+  apply(ask);
+  Change refuse = centre.note(kT, at("2026-11-25 10:00"), EntryKind::Decision, "不同意");
+  refuse.entry.request = ask.id;
+  apply(refuse);
+  EXPECT_EQ(now().due_ms, end_of("2026-11-30"));
+  Change approve = centre.note(kT, at("2026-11-25 11:00"), EntryKind::Decision, "同意延期");
+  approve.entry.request = ask.id;
+  approve.entry.approved = true;
+  apply(approve);
+  apply(approve);  // The store never applies one change twice; even so the days count once.
+  EXPECT_EQ(now().extension_days, 3);
+  EXPECT_EQ(now().due_ms, end_of("2026-12-03"));
+  // A department cannot approve its own request: its "decision" moves nothing.
+  Change self = department.note(kT, at("2026-11-25 12:00"), EntryKind::Decision, "同意");
+  self.entry.request = ask.id;
+  self.entry.approved = true;
+  apply(self);
+  EXPECT_EQ(now().extension_days, 3);
+}
+
+TEST_F(Deadline, ADateInAYearWithoutANoticeIsReportedNotGuessed) {
+  take_in("2026-12-28 09:00");  // Monday: contact by 12-29; handling runs into 2027.
+  const Deadlines d = now();
+  EXPECT_TRUE(d.calendar_missing);
+  EXPECT_EQ(d.stage, DeadlineStage::Contact);
+  EXPECT_EQ(d.handling_due_ms, 0);
+}
+
+TEST_F(Deadline, FoldOrderDoesNotChangeTheDeadline) {
+  take_in("2026-11-23 09:00");
+  const Change contact_late = centre.note(kT, at("2026-11-24 10:00"), EntryKind::Contact, "第二次联系");
+  const Change contact_early = department.note(kT, at("2026-11-23 12:00"), EntryKind::Contact, "第一次联系");
+  TicketState other = state;
+  apply(contact_late);
+  apply(contact_early);
+  merge_change(other, contact_early);
+  merge_change(other, contact_late);
+  EXPECT_EQ(compute_deadlines(other, builtin_calendar()).contacted_ms, now().contacted_ms);
+  EXPECT_EQ(now().contacted_ms, at("2026-11-23 12:00"));
+}
+
+}  // namespace
+}  // namespace linli
