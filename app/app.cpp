@@ -3,8 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "client/records.h"
 #include "core/civil_time.h"
+#include "core/deadline.h"
+#include "sync/calendar_json.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
@@ -18,6 +22,7 @@ std::optional<ValidationCode> DraftProblems::of(TicketField f) const {
 App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
     : m_store(std::move(store)), m_transport(transport), m_sync_options(sync_options), m_self(std::make_shared<App*>(this)) {
   m_lang = parse_lang(platform::load_setting("lang"));
+  if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
   clear_draft();
@@ -169,17 +174,108 @@ void App::sync_now() {
 }
 
 std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_id) {
-  for (const auto& t : m_tickets)
-    if (t.id == ticket_id)
-      return {t.official_number.empty() ? t.provisional_number : t.official_number, t.title};
+  if (auto t = m_store.get_ticket(ticket_id); t && *t)
+    return {(*t)->official_number.empty() ? (*t)->provisional_number : (*t)->official_number, (*t)->title};
   return {ticket_id.substr(0, 8), std::string()};
 }
 
-const Ticket* App::selected_ticket() const {
-  for (const auto& t : m_tickets)
-    if (t.id == m_selected) return &t;
-  return nullptr;
+const Ticket* App::selected_ticket() const { return m_state ? &m_state->ticket : nullptr; }
+
+namespace {
+constexpr int64_t kInboxPage = 100;
+constexpr size_t kInboxPagesKept = 24;
+constexpr int64_t kInboxRefreshMs = 700;  // While the data keeps changing: at most this often.
+}  // namespace
+
+void App::inbox_changed() {
+  m_inbox.pages.clear();
+  m_inbox.total = -1;
+  m_inbox.stale = false;
 }
+
+void App::refresh_inbox_if_stale() {
+  if (!m_inbox.stale) return;
+  // While a first sync pours changes in, the list is read again at most every kInboxRefreshMs.
+  const bool pouring = m_sync && !m_sync->status().caught_up;
+  if (pouring && platform::now_ms() - m_inbox.read_at_ms < kInboxRefreshMs) return;
+  inbox_changed();
+  m_inbox.counts_known = false;
+  m_inbox.communities.clear();
+}
+
+int64_t App::inbox_total() {
+  refresh_inbox_if_stale();
+  if (m_inbox.total < 0) {
+    m_inbox.query.filter.now_ms = platform::now_ms();
+    auto n = m_store.inbox_count(m_inbox.query.filter);
+    if (!n) {
+      fail(n.error());
+      m_inbox.total = 0;
+    } else {
+      m_inbox.total = *n;
+    }
+    m_inbox.read_at_ms = platform::now_ms();
+  }
+  return m_inbox.total;
+}
+
+const InboxRow* App::inbox_row(int64_t index) {
+  if (index < 0 || index >= inbox_total()) return nullptr;
+  const int64_t page = index / kInboxPage;
+  auto it = m_inbox.pages.find(page);
+  if (it == m_inbox.pages.end()) {
+    if (m_inbox.pages.size() >= kInboxPagesKept) {
+      // Keep the page before (the next one is asked after its last row) and drop the rest.
+      auto before = m_inbox.pages.find(page - 1);
+      std::vector<InboxRow> kept;
+      if (before != m_inbox.pages.end()) kept = std::move(before->second);
+      m_inbox.pages.clear();
+      if (!kept.empty()) m_inbox.pages.emplace(page - 1, std::move(kept));
+    }
+    InboxQuery q = m_inbox.query;
+    q.limit = static_cast<int>(kInboxPage);
+    auto before = m_inbox.pages.find(page - 1);
+    if (before != m_inbox.pages.end() && static_cast<int64_t>(before->second.size()) == kInboxPage) {
+      q.after = before->second.back().key;  // Scrolling on: keyset.
+    } else {
+      q.offset = page * kInboxPage;  // A jump.
+    }
+    auto rows = m_store.inbox_page(q);
+    if (!rows) {
+      fail(rows.error());
+      return nullptr;
+    }
+    it = m_inbox.pages.emplace(page, std::move(rows).value()).first;
+  }
+  const auto at = static_cast<size_t>(index - page * kInboxPage);
+  return at < it->second.size() ? &it->second[at] : nullptr;
+}
+
+int64_t App::inbox_index_of(const std::string& ticket_id) {
+  for (const auto& [page, rows] : m_inbox.pages)
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (rows[i].id == ticket_id) return page * kInboxPage + static_cast<int64_t>(i);
+  return -1;
+}
+
+const Store::DeadlineCounts& App::deadline_counts() {
+  refresh_inbox_if_stale();
+  if (!m_inbox.counts_known) {
+    auto c = m_store.deadline_counts(platform::now_ms());
+    if (c) m_inbox.counts = *c;
+    m_inbox.counts_known = true;
+  }
+  return m_inbox.counts;
+}
+
+const std::vector<std::string>& App::communities() {
+  refresh_inbox_if_stale();
+  if (m_inbox.communities.empty())
+    if (auto c = m_store.distinct_communities()) m_inbox.communities = std::move(c).value();
+  return m_inbox.communities;
+}
+
+const WorkdayCalendar& App::calendar() const { return m_calendar; }
 
 void App::set_lang(Lang lang) {
   m_lang = lang;
@@ -302,6 +398,79 @@ bool App::add_entry(EntryKind kind, const std::string& text, Satisfaction satisf
   return record({std::move(c)});  // ClientSync::record checks the rest (validate_change).
 }
 
+bool App::request_return(const std::string& reason) {
+  if (!m_state) return false;
+  if (reason.empty()) {
+    m_error = std::string(tr(m_lang, Str::ReasonMissing));
+    return false;
+  }
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::AddEntry;
+  c.entry.kind = EntryKind::ReturnRequest;
+  c.entry.text = reason;
+  return record({std::move(c)});
+}
+
+bool App::request_extension(const std::string& reason, int days) {
+  if (!m_state) return false;
+  if (reason.empty()) {
+    m_error = std::string(tr(m_lang, Str::ReasonMissing));
+    return false;
+  }
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::AddEntry;
+  c.entry.kind = EntryKind::ExtensionRequest;
+  c.entry.text = reason;
+  c.entry.days = days;
+  return record({std::move(c)});
+}
+
+bool App::decide(const TimelineEntry& request, bool approve, const std::string& text) {
+  if (!m_state) return false;
+  std::vector<Change> drafts;
+  Change d;
+  d.ticket_id = m_selected;
+  d.kind = ChangeKind::AddEntry;
+  d.entry.kind = EntryKind::Decision;
+  d.entry.request = request.id;
+  d.entry.approved = approve;
+  d.entry.text = text.empty() ? std::string(tr(Lang::Zh, approve ? Str::DecisionApproved : Str::DecisionRefused)) : text;
+  drafts.push_back(std::move(d));
+  if (approve && request.entry.kind == EntryKind::ReturnRequest) {
+    if (const auto to = workflow_target(m_state->ticket.status, WorkflowAction::ApproveReturn)) {
+      Change t;
+      t.ticket_id = m_selected;
+      t.kind = ChangeKind::Transition;
+      t.action = WorkflowAction::ApproveReturn;
+      t.from = m_state->ticket.status;
+      t.to = *to;
+      t.seen_work = m_state->work_count + 1;
+      t.base = m_state->status.id;
+      drafts.push_back(std::move(t));
+    }
+  }
+  return record(std::move(drafts));
+}
+
+std::vector<TimelineEntry> App::pending_requests() const {
+  std::vector<TimelineEntry> out;
+  for (const TimelineEntry& e : m_timeline) {
+    if (e.entry.kind != EntryKind::ReturnRequest && e.entry.kind != EntryKind::ExtensionRequest) continue;
+    const bool decided = std::any_of(m_timeline.begin(), m_timeline.end(), [&](const TimelineEntry& d) {
+      return d.entry.kind == EntryKind::Decision && d.entry.request == e.id && d.author.role == Role::Centre;
+    });
+    if (!decided) out.push_back(e);
+  }
+  return out;
+}
+
+std::optional<Deadlines> App::selected_deadlines() const {
+  if (!m_state) return std::nullopt;
+  return compute_deadlines(*m_state, m_calendar);
+}
+
 bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction) {
   if (!m_state) return false;
   const auto to = workflow_target(m_state->ticket.status, action);
@@ -367,9 +536,7 @@ void App::fail(const Error& e) { m_error = e.detail; }
 
 void App::reload() {
   ++m_revision;
-  auto list = m_store.list_tickets({.limit = 1000, .offset = 0});
-  if (!list) return fail(list.error());
-  m_tickets = std::move(list).value();
+  m_inbox.stale = true;
   if (m_client) {
     auto unsent = m_store.unsent_changes(m_client->self(), 500);
     if (!unsent) return fail(unsent.error());
@@ -446,9 +613,10 @@ bool App::submit_draft() {
   return true;
 }
 
-std::string App::state_json() const {
+std::string App::state_json() {
   nlohmann::json tickets = nlohmann::json::array();
-  for (const auto& t : m_tickets)
+  auto listed = m_store.list_tickets({.limit = 2000, .offset = 0});
+  for (const auto& t : listed ? *listed : std::vector<Ticket>{})
     tickets.push_back({{"id", t.id}, {"number", t.provisional_number}, {"official", t.official_number}, {"title", t.title},
                        {"address", t.address}, {"community", t.community}, {"status", to_string(t.status)},
                        {"category", to_string(t.category)}, {"urgency", to_string(t.urgency)}});

@@ -2,6 +2,7 @@
 // class touches the store. No drawing here.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,10 +11,12 @@
 #include "client/http.h"
 #include "client/session.h"
 #include "client/sync_loop.h"
+#include "core/deadline.h"
 #include "core/ticket.h"
 #include "i18n.h"
 #include "policy/write_policy.h"
 #include "store/store.h"
+#include "sync/calendar_json.h"
 #include "sync/client_sync.h"
 
 namespace linli::ui {
@@ -62,7 +65,6 @@ class App {
   // ---- State, read by panels.
   Lang lang() const { return m_lang; }
   View view() const { return m_view; }
-  const std::vector<Ticket>& tickets() const { return m_tickets; }
   const std::string& selected_id() const { return m_selected; }
   const Ticket* selected_ticket() const;
   IntakeDraft& draft() { return m_draft; }
@@ -70,6 +72,22 @@ class App {
   const std::string& notice() const { return m_notice; }    // Last success message.
   const std::string& error() const { return m_error; }      // Last failure, shown until the next action.
   int64_t notice_at_ms() const { return m_notice_at; }
+
+  // ---- The inbox: rows read from the store a page at a time, never every ticket (store/inbox.h).
+  // Panels change the filter or sort through inbox_query() and then call inbox_changed().
+  InboxQuery& inbox_query() { return m_inbox.query; }
+  void inbox_changed();
+  // How many tickets the filter gives, and the row at `index` in the sort (nullptr past the end).
+  int64_t inbox_total();
+  const InboxRow* inbox_row(int64_t index);
+  // The position of a ticket in the current sort, or -1 (for next/previous ticket).
+  int64_t inbox_index_of(const std::string& ticket_id);
+  // Overdue, due today and unknown deadlines over every ticket this replica holds.
+  const Store::DeadlineCounts& deadline_counts();
+  // The communities and departments the tickets name, for the filter menus.
+  const std::vector<std::string>& communities();
+  // The working-day calendar deadlines are computed with.
+  const WorkdayCalendar& calendar() const;
 
   // ---- Who is signed in, and the sync with the server.
   // The sign-in screen is shown when nobody is signed in on this device (or they signed out).
@@ -99,6 +117,16 @@ class App {
   // citizen's satisfaction (its timeline entry goes with it).
   bool take_action(WorkflowAction action, const std::string& department = {},
                    Satisfaction satisfaction = Satisfaction::None);
+  // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
+  // A request stays pending until a decision names it. Approving a return also moves the ticket
+  // back to be dispatched again (ApproveReturn), in the same record.
+  bool request_return(const std::string& reason);
+  bool request_extension(const std::string& reason, int days);
+  bool decide(const TimelineEntry& request, bool approve, const std::string& text);
+  // The selected ticket's requests no decision has answered yet, oldest first.
+  std::vector<TimelineEntry> pending_requests() const;
+  // The selected ticket's deadlines (core/deadline.h).
+  std::optional<Deadlines> selected_deadlines() const;
   // The field conflicts of the selected ticket (open ones first).
   const std::vector<FieldConflict>& conflicts() const { return m_conflicts; }
   // Decides an open conflict with a new change of the field: the value it holds now (`take_kept`
@@ -137,7 +165,7 @@ class App {
   void sync_now();
 
   // JSON of the app's state for end-to-end tests.
-  std::string state_json() const;
+  std::string state_json();
 
  private:
   void fail(const Error& e);
@@ -149,6 +177,8 @@ class App {
   // The ticket the draft describes (id, numbers and times aside) and its problems.
   Ticket ticket_from_draft(DraftProblems& problems) const;
 
+  // Built in (shared/data); set on the store before anything reads a deadline.
+  WorkdayCalendar m_calendar = builtin_calendar();
   Store m_store;
   app::Transport& m_transport;
   app::SyncOptions m_sync_options;
@@ -173,7 +203,19 @@ class App {
   std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;
-  std::vector<Ticket> m_tickets;
+  // The inbox's pages (kInboxPage rows each) for the current query, and what they were read at.
+  struct InboxCache {
+    InboxQuery query;
+    std::map<int64_t, std::vector<InboxRow>> pages;
+    int64_t total = -1;  // -1: to count.
+    Store::DeadlineCounts counts;
+    bool counts_known = false;
+    std::vector<std::string> communities;
+    bool stale = false;         // The data changed since the pages were read.
+    int64_t read_at_ms = 0;
+  } m_inbox;
+  // Drops what the data changed, at most every so often while changes pour in (a first sync).
+  void refresh_inbox_if_stale();
   std::string m_selected;
   IntakeDraft m_draft;
   DraftProblems m_problems;

@@ -199,8 +199,8 @@ int main() {
   platform::set_test_providers([] { return ui::test_items_json(g_rt.frame.pixel_ratio); },
                                [] { return g_rt.app ? g_rt.app->state_json() : std::string("{\"fatal\":true}"); });
   platform::set_bench_edit([] {
-    if (!g_rt.app || g_rt.app->tickets().empty()) return false;
-    if (!g_rt.app->selected_ticket()) g_rt.app->select(g_rt.app->tickets().front().id);
+    if (!g_rt.app || g_rt.app->inbox_total() == 0) return false;
+    if (!g_rt.app->selected_ticket()) g_rt.app->select(g_rt.app->inbox_row(0)->id);
     return g_rt.app->add_entry(EntryKind::Comment, "基准测试：一条备注");
   });
   platform::run_main_loop(frame);

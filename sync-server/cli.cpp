@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +16,8 @@
 #include "context.h"
 #include "store/accounts.h"
 #include "store/backup.h"
+#include "store/store.h"
+#include "sync/calendar_json.h"
 
 namespace linli::server {
 namespace {
@@ -141,16 +145,60 @@ int backup_command(const Flags& f) {
   return 0;
 }
 
+// calendar list: the years known, built in or added. calendar add YEAR FILE: the year's notice, as
+// {"source": ..., "holidays": [[first, last], ...], "workdays": [...]}; checked before it is kept.
+int calendar_command(const Flags& f) {
+  const auto& p = f.positional;
+  const std::string sub = p.empty() ? std::string() : p[0];
+  auto store = Store::open(f.db);
+  if (!store) return fail(store.error());
+  if (sub == "list") {
+    WorkdayCalendar c = builtin_calendar();
+    auto notices = store->calendar_notices();
+    if (!notices) return fail(notices.error());
+    for (const auto& [year, json] : *notices)
+      if (auto y = parse_calendar_year_json(year, json)) (void)c.add_year(std::move(y).value());
+    for (int y : c.years())
+      std::printf("%d\t%zu holidays\t%zu make-up working days\t%s\n", y, c.year(y)->holidays.size(),
+                  c.year(y)->workdays.size(), c.year(y)->source.c_str());
+    return 0;
+  }
+  if (sub == "add" && p.size() == 3) {
+    char* end = nullptr;
+    const long year = std::strtol(p[1].c_str(), &end, 10);
+    if (p[1].size() != 4 || *end != '\0') {
+      std::fprintf(stderr, "linli-server: \"%s\" is not a year\n", p[1].c_str());
+      return 2;
+    }
+    std::ifstream in(p[2]);
+    if (!in) {
+      std::fprintf(stderr, "linli-server: cannot read %s\n", p[2].c_str());
+      return 1;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto y = parse_calendar_year_json(static_cast<int>(year), text);
+    if (!y) return fail(y.error());
+    if (auto r = store->put_calendar_notice(static_cast<int>(year), calendar_year_to_json(*y)); !r) return fail(r.error());
+    std::fprintf(stderr,
+                 "linli-server: the %ld notice is kept (%zu holidays, %zu make-up working days); restart the server "
+                 "to compute deadlines with it\n",
+                 year, y->holidays.size(), y->workdays.size());
+    return 0;
+  }
+  std::fprintf(stderr, "linli-server: calendar list | calendar add YEAR FILE [--db PATH]\n");
+  return 2;
+}
+
 }  // namespace
 
 bool run_command(const std::vector<std::string>& args, int& exit_code) {
-  if (args.empty() || (args[0] != "user" && args[0] != "backup")) return false;
+  if (args.empty() || (args[0] != "user" && args[0] != "backup" && args[0] != "calendar")) return false;
   const auto flags = parse_flags(args, 1);
   if (!flags) {
     exit_code = 2;
     return true;
   }
-  exit_code = args[0] == "user" ? user_command(*flags) : backup_command(*flags);
+  exit_code = args[0] == "user" ? user_command(*flags) : args[0] == "calendar" ? calendar_command(*flags) : backup_command(*flags);
   return true;
 }
 

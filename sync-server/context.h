@@ -96,6 +96,9 @@ struct ServerContext {
         held(std::move(h)), files(options.web) {}
 
   Options options;
+  // The working-day calendar: built in, and the notices an administrator added (calendar add).
+  // Set on the writer store, which keeps every ticket's deadline with it.
+  WorkdayCalendar calendar;
   std::mutex store_mutex;  // One connection each, many handler threads.
   Store store;
   std::mutex accounts_mutex;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "http_util.h"
+#include "sync/calendar_json.h"
 
 namespace linli::server {
 namespace {
@@ -85,6 +86,15 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
                                              std::move(state).value(), std::move(held).value());
   ctx->server_replica = *server_replica;
+  ctx->calendar = builtin_calendar();
+  auto notices = ctx->store.calendar_notices();
+  if (!notices) return notices.error();
+  for (const auto& [year, json] : *notices) {
+    auto y = parse_calendar_year_json(year, json);
+    if (!y) return y.error();
+    if (auto added = ctx->calendar.add_year(std::move(y).value()); !added) return added.error();
+  }
+  if (auto set = ctx->store.set_calendar(ctx->calendar); !set) return set.error();
   ctx->feed.start_after(ctx->store.last_seq());
   if (options.seed_demo) {  // The demo street as the server's own changes, so every replica pulls it.
     if (auto added = seed_demo_street(*ctx, now_ms()); !added) return added.error();
@@ -179,6 +189,11 @@ void Server::install_routes() {
     }
     if (tickets < 0) return send_error(res, 503, "storage", "the database does not answer");
     send_json(res, 200, {{"status", "ok"}, {"schema", Store::schema_version()}, {"tickets", tickets}});
+  });
+  // The working-day calendar deadlines are computed with (docs/protocol.md, "Calendar"): the app
+  // takes the years an administrator added beyond those built in.
+  m_http->Get("/api/v1/calendar", [&ctx](const httplib::Request&, httplib::Response& res) {
+    res.set_content(calendar_to_json(ctx.calendar), "application/json");
   });
   m_http->Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
     res.set_content(ctx.metrics.render(now_ms()), "text/plain; version=0.0.4");

@@ -1,6 +1,7 @@
 // The app's panels: each draws one part of the screen from App's state and emits App's commands.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "app.h"
@@ -23,11 +24,20 @@ struct FrameInfo {
   int entry_kind = 0;              // Which kind of note the add-entry row adds.
   std::string entry_text;
   float detail_label_w = 0;        // The detail panel's label column, this frame.
+  // The inbox: the search box's text (given to the filter once typing pauses), and keyboard moves.
+  std::string search_text;
+  int64_t search_changed_at_ms = 0;
+  bool focus_search = false;
+  bool scroll_to_selected = false;
+  // The detail panel's request forms (退单 / 延期) and decisions.
+  int request_kind = 0;  // 0 none, 1 return, 2 extension.
+  std::string request_reason;
+  int request_days = 3;
 };
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
-void draw_ticket_list(App& app, const FrameInfo& frame);
+void draw_ticket_list(App& app, FrameInfo& frame);
 void draw_ticket_detail(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);

@@ -49,6 +49,32 @@ void draw_status_bar(App& app, const FrameInfo&) {
   }
   if (!s.problem.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.problem.c_str());
 
+  // Deadlines over every ticket here, always in sight; a click filters the list to them.
+  {
+    const Store::DeadlineCounts& d = app.deadline_counts();
+    gap();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_Text, d.overdue > 0 ? kRed : kGrey);
+    if (ImGui::SmallButton((fmt(tr(lang, Str::OverdueCount), d.overdue) + "##status-overdue").c_str())) {
+      InboxFilter& f = app.inbox_query().filter;
+      f.overdue = true;
+      f.due_today = false;
+      app.inbox_changed();
+      app.set_view(View::Tickets);
+    }
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, 2);
+    ImGui::PushStyleColor(ImGuiCol_Text, d.due_today > 0 ? kAmber : kGrey);
+    if (ImGui::SmallButton((fmt(tr(lang, Str::DueTodayCount), d.due_today) + "##status-due-today").c_str())) {
+      InboxFilter& f = app.inbox_query().filter;
+      f.due_today = true;
+      f.overdue = false;
+      app.inbox_changed();
+      app.set_view(View::Tickets);
+    }
+    ImGui::PopStyleColor(2);
+  }
+
   gap();
   if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
   else ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::AllSent)).c_str());
@@ -108,7 +134,7 @@ void draw_first_sync(App& app, const FrameInfo&) {
   const Lang lang = app.lang();
   char buf[256];
   std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::FirstSync)).c_str(), static_cast<long long>(s.pulled_this_session),
-                static_cast<int>(app.tickets().size()));
+                static_cast<int>(app.inbox_total()));
   const float phase = static_cast<float>(s.pulled_this_session % 1000) / 1000.0f;
   ImGui::ProgressBar(phase, ImVec2(-1, 0), buf);
 }

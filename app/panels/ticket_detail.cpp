@@ -13,6 +13,7 @@
 
 #include "core/civil_time.h"
 #include "panels/panels.h"
+#include "platform/platform.h"
 
 namespace linli::ui {
 namespace {
@@ -257,6 +258,125 @@ void add_entry(App& app, FrameInfo& frame) {
     frame.entry_text.clear();
 }
 
+// When a deadline ends, as the user reads it: the last minute of its day.
+std::string due_text(int64_t due_ms) { return format_shanghai_minute(due_ms - 60'000); }
+
+// One stage's line: its name, then "by …" (amber today, red once past) or "done …" (red if late).
+void deadline_row(App& app, const FrameInfo& frame, Str name, int64_t due_ms, int64_t met_ms, bool late, bool active) {
+  const Lang lang = app.lang();
+  const int64_t now = platform::now_ms();
+  ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
+  ImGui::SameLine(frame.detail_label_w);
+  char buf[160];
+  if (met_ms > 0) {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, late ? Str::DeadlineMetLate : Str::DeadlineMet)).c_str(),
+                  format_shanghai_minute(met_ms).c_str());
+    ImGui::TextColored(late ? kProblemRed : kMuted, "%s", buf);
+  } else if (due_ms <= 0) {
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::DueUnknown)).c_str());
+  } else {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::DeadlineBy)).c_str(), due_text(due_ms).c_str());
+    const bool over = now >= due_ms;
+    const bool today = shanghai_days(due_ms - 1) == shanghai_days(now);
+    if (!active) ImGui::TextColored(kMuted, "%s", buf);
+    else if (over) ImGui::TextColored(kProblemRed, "%s · %s", buf, std::string(tr(lang, Str::FilterOverdue)).c_str());
+    else if (today) ImGui::TextColored(kConflictAmber, "%s", buf);
+    else ImGui::TextUnformatted(buf);
+  }
+}
+
+void deadlines(App& app, const FrameInfo& frame) {
+  const auto d = app.selected_deadlines();
+  const TicketState* st = app.selected_state();
+  if (!d || !st) return;
+  const Lang lang = app.lang();
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionDeadlines)).c_str());
+  const bool finished = is_final(st->ticket.status) || st->deleted;
+  deadline_row(app, frame, Str::DeadlineContact, d->contact_due_ms, d->contacted_ms, d->contact_late,
+               !finished && d->contacted_ms == 0);
+  deadline_row(app, frame, d->handling_stage == DeadlineStage::Rehandling ? Str::DeadlineRe : Str::DeadlineFirst,
+               d->handling_due_ms, finished ? d->handled_ms : 0, d->handling_late, !finished);
+  if (d->extension_days > 0) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::DeadlineExtended)).c_str(), d->extension_days);
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + frame.detail_label_w);
+    ImGui::TextColored(kMuted, "%s", buf);
+  }
+  if (d->calendar_missing || d->handling_due_ms == 0 || d->contact_due_ms == 0) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::DeadlineCalendarMissing)).c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+// 退单 / 延期: pending requests with the centre's decision buttons, and a handler's request form.
+void requests(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const auto pending = app.pending_requests();
+  const bool may_decide = !app.why_not_entry(EntryKind::Decision);
+  const bool may_return = !app.why_not_entry(EntryKind::ReturnRequest);
+  const bool may_extend = !app.why_not_entry(EntryKind::ExtensionRequest);
+  if (pending.empty() && !may_return && !may_extend) return;
+  if (!pending.empty()) {
+    ImGui::SeparatorText(std::string(tr(lang, Str::PendingRequests)).c_str());
+    for (const TimelineEntry& r : pending) {
+      const std::string key = to_string(r.id);
+      ImGui::PushID(key.c_str());
+      const bool extension = r.entry.kind == EntryKind::ExtensionRequest;
+      ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, entry_label(r.entry.kind))).c_str());
+      if (extension) {
+        ImGui::SameLine();
+        ImGui::Text("+%d %s", static_cast<int>(r.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str());
+      }
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(r.entry.text.c_str());
+      ImGui::PopTextWrapPos();
+      char who[256];
+      std::snprintf(who, sizeof who, std::string(tr(lang, Str::Requested)).c_str(), r.author.user.c_str(),
+                    format_shanghai_minute(r.at_ms).c_str());
+      ImGui::TextColored(kMuted, "%s", who);
+      if (may_decide) {
+        if (ImGui::Button((std::string(tr(lang, Str::Approve)) + "##approve").c_str())) app.decide(r, true, {});
+        ImGui::SameLine();
+        if (ImGui::Button((std::string(tr(lang, Str::Refuse)) + "##refuse").c_str())) app.decide(r, false, {});
+      }
+      ImGui::PopID();
+      ImGui::Spacing();
+    }
+  }
+  if (!may_return && !may_extend) return;
+  if (frame.request_kind == 0) {
+    if (may_return && ImGui::SmallButton((std::string(tr(lang, Str::ReqReturn)) + "##ask-return").c_str()))
+      frame.request_kind = 1;
+    if (may_return && may_extend) ImGui::SameLine();
+    if (may_extend && ImGui::SmallButton((std::string(tr(lang, Str::ReqExtension)) + "##ask-extension").c_str()))
+      frame.request_kind = 2;
+    return;
+  }
+  const bool extension = frame.request_kind == 2;
+  ImGui::TextColored(ImVec4(0.16f, 0.42f, 0.78f, 1), "%s",
+                     std::string(tr(lang, extension ? Str::ReqExtension : Str::ReqReturn)).c_str());
+  if (extension) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    ImGui::InputInt("##request-days", &frame.request_days);
+    frame.request_days = std::clamp(frame.request_days, 1, 30);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(std::string(tr(lang, Str::DaysLabel)).c_str());
+  }
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##request-reason", std::string(tr(lang, Str::ReasonHint)).c_str(), &frame.request_reason);
+  if (ImGui::Button((std::string(tr(lang, Str::Submit)) + "##request-submit").c_str())) {
+    const bool ok = extension ? app.request_extension(frame.request_reason, frame.request_days)
+                              : app.request_return(frame.request_reason);
+    if (ok) {
+      frame.request_kind = 0;
+      frame.request_reason.clear();
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::Cancel)) + "##request-cancel").c_str())) frame.request_kind = 0;
+}
+
 void timeline(App& app) {
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionTimeline)).c_str());
@@ -274,7 +394,12 @@ void timeline(App& app) {
     if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None)
       ImGui::Text("%s  %s", std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str(), e.entry.text.c_str());
     else if (e.entry.kind == EntryKind::ExtensionRequest)
-      ImGui::Text("+%d  %s", static_cast<int>(e.entry.days), e.entry.text.c_str());
+      ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
+                  e.entry.text.c_str());
+    else if (e.entry.kind == EntryKind::Decision)
+      ImGui::TextColored(e.entry.approved ? ImVec4(0.10f, 0.50f, 0.22f, 1) : kProblemRed, "%s  %s",
+                         std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
+                         e.entry.text.c_str());
     else
       ImGui::TextUnformatted(e.entry.text.c_str());
     ImGui::PopTextWrapPos();
@@ -295,6 +420,8 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.detail_of = t->id;
     frame.editing = -1;
     frame.assign_to.clear();
+    frame.request_kind = 0;
+    frame.request_reason.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
@@ -331,7 +458,9 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     }
   if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
 
+  deadlines(app, frame);
   actions(app, frame);
+  requests(app, frame);
   add_entry(app, frame);
   timeline(app);
 }

@@ -1,6 +1,9 @@
-// Ticket list (工单列表): a table, newest first; urgent tickets marked; a row selects a ticket.
-// On a narrow window only number, title and status are shown.
+// The inbox (工单列表): a filter bar (search, status, category, community, urgency, overdue, due
+// today, review) over a table that sorts by any column. Rows come from the store a page at a time
+// (App::inbox_row), so it scrolls the same at 10 or 100,000 tickets. Time left (剩余时限) is red once
+// overdue and amber on the day it is due. ↑/↓ move to the next or previous ticket; Ctrl+F searches.
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -9,87 +12,343 @@
 
 #include "core/civil_time.h"
 #include "panels/panels.h"
+#include "platform/platform.h"
 
 namespace linli::ui {
 namespace {
 
 const ImVec4 kUrgentRed(0.80f, 0.10f, 0.10f, 1.0f);
+const ImVec4 kOverdueRed(0.78f, 0.08f, 0.08f, 1.0f);
+const ImVec4 kDueAmber(0.70f, 0.40f, 0.0f, 1.0f);
+const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
+const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
 
-void draw_empty_state(App& app) {
-  const Lang lang = app.lang();
-  ImGui::Spacing();
-  ImGui::TextWrapped("%s", std::string(tr(lang, Str::EmptyList)).c_str());
-  ImGui::Spacing();
-  if (ImGui::Button(std::string(tr(lang, Str::NewTicket)).c_str())) app.set_view(View::Intake);
+std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
+
+// "2天3小时" / "5小时20分" / "40分钟".
+std::string duration(Lang lang, int64_t ms) {
+  const int64_t minutes = std::max<int64_t>(ms / 60000, 1);
+  char buf[64];
+  if (minutes >= 24 * 60)
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurDays).c_str(), static_cast<int>(minutes / 1440),
+                  static_cast<int>(minutes % 1440 / 60));
+  else if (minutes >= 60)
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurHours).c_str(), static_cast<int>(minutes / 60), static_cast<int>(minutes % 60));
+  else
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurMinutes).c_str(), static_cast<int>(minutes));
+  return buf;
 }
 
-const char* number_of(const Ticket& t) {
-  return t.official_number.empty() ? t.provisional_number.c_str() : t.official_number.c_str();
+Str stage_label(const std::string& stage) {
+  if (stage == "contact") return Str::StageContact;
+  if (stage == "rehandling") return Str::StageRehandling;
+  return Str::StageHandling;
+}
+
+// The time-left cell: the stage due and how long is left (or how long it is overdue).
+void draw_time_left(Lang lang, const InboxRow& r, int64_t now) {
+  if (r.due_stage == "unknown") {
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::DueUnknown).c_str());
+    return;
+  }
+  if (r.due_at_ms <= 0) {
+    ImGui::TextColored(kMuted, "-");
+    return;
+  }
+  char buf[128];
+  const std::string stage = S(lang, stage_label(r.due_stage));
+  if (r.due_at_ms <= now) {
+    std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, now - r.due_at_ms).c_str());
+    ImGui::TextColored(kOverdueRed, "%s · %s", stage.c_str(), buf);
+    return;
+  }
+  std::snprintf(buf, sizeof buf, S(lang, Str::DueLeft).c_str(), duration(lang, r.due_at_ms - now).c_str());
+  const bool today = shanghai_days(r.due_at_ms - 1) == shanghai_days(now);
+  if (today) ImGui::TextColored(kDueAmber, "%s · %s", stage.c_str(), buf);
+  else ImGui::Text("%s · %s", stage.c_str(), buf);
+}
+
+// A combo over "any" and the enum's values; true when the choice changed.
+template <class E, int N>
+bool enum_filter(const char* id, Lang lang, Str any, std::optional<E>& value, float width) {
+  bool changed = false;
+  ImGui::SetNextItemWidth(width);
+  const std::string shown = value ? std::string(label(lang, *value)) : S(lang, any);
+  if (ImGui::BeginCombo(id, shown.c_str())) {
+    if (ImGui::Selectable(S(lang, any).c_str(), !value)) {
+      value.reset();
+      changed = true;
+    }
+    for (int i = 0; i < N; ++i) {
+      const E e = static_cast<E>(i);
+      if (ImGui::Selectable(std::string(label(lang, e)).c_str(), value == e)) {
+        value = e;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// A toggle chip with a count: filled when on.
+bool chip(const std::string& text, const char* id, bool on, const ImVec4& colour) {
+  ImGui::PushStyleColor(ImGuiCol_Button, on ? colour : ImVec4(0.93f, 0.94f, 0.96f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? colour : ImVec4(0.86f, 0.89f, 0.94f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
+  const bool clicked = ImGui::Button((text + "##" + id).c_str());
+  ImGui::PopStyleColor(3);
+  return clicked;
+}
+
+// Places the next item on this line if it fits, else on the next.
+void flow(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
+void draw_filters(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  InboxFilter& f = app.inbox_query().filter;
+  const float em = ImGui::GetFontSize();
+  bool changed = false;
+
+  const float search_w = std::min(ImGui::GetContentRegionAvail().x, em * 16);
+  ImGui::SetNextItemWidth(search_w);
+  if (frame.focus_search) {
+    ImGui::SetKeyboardFocusHere();
+    frame.focus_search = false;
+  }
+  if (ImGui::InputTextWithHint("##inbox-search", S(lang, Str::FilterSearchHint).c_str(), &frame.search_text))
+    frame.search_changed_at_ms = platform::now_ms();
+  // Typing waits a moment before the store is asked.
+  if (frame.search_text != f.text && platform::now_ms() - frame.search_changed_at_ms >= 250) {
+    f.text = frame.search_text;
+    changed = true;
+  }
+  const float combo_w = em * 7.5f;
+  flow(combo_w);
+  changed |= enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w);
+  flow(combo_w);
+  changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
+  flow(combo_w);
+  ImGui::SetNextItemWidth(combo_w);
+  if (ImGui::BeginCombo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
+    if (ImGui::Selectable(S(lang, Str::FilterAnyCommunity).c_str(), f.community.empty())) {
+      f.community.clear();
+      changed = true;
+    }
+    for (const std::string& c : app.communities())
+      if (ImGui::Selectable(c.c_str(), f.community == c)) {
+        f.community = c;
+        changed = true;
+      }
+    ImGui::EndCombo();
+  }
+  flow(combo_w);
+  changed |= enum_filter<Urgency, kUrgencyCount>("##filter-urgency", lang, Str::FilterAnyUrgency, f.urgency, combo_w);
+
+  const Store::DeadlineCounts& counts = app.deadline_counts();
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%s %lld", S(lang, Str::FilterOverdue).c_str(), static_cast<long long>(counts.overdue));
+  flow(ImGui::CalcTextSize(buf).x + em);
+  if (chip(buf, "filter-overdue", f.overdue, kOverdueRed)) {
+    f.overdue = !f.overdue;
+    if (f.overdue) f.due_today = false;
+    changed = true;
+  }
+  std::snprintf(buf, sizeof buf, "%s %lld", S(lang, Str::FilterDueToday).c_str(), static_cast<long long>(counts.due_today));
+  flow(ImGui::CalcTextSize(buf).x + em);
+  if (chip(buf, "filter-due-today", f.due_today, kDueAmber)) {
+    f.due_today = !f.due_today;
+    if (f.due_today) f.overdue = false;
+    changed = true;
+  }
+  const std::string review = S(lang, Str::FilterReview);
+  flow(ImGui::CalcTextSize(review.c_str()).x + em);
+  if (chip(review, "filter-review", f.needs_review, kConflictAmber)) {
+    f.needs_review = !f.needs_review;
+    changed = true;
+  }
+  if (app.session() && app.session()->role == Role::Department) {
+    const std::string mine = S(lang, Str::FilterMine);
+    flow(ImGui::CalcTextSize(mine.c_str()).x + em);
+    if (chip(mine, "filter-mine", !f.lead_department.empty(), ImVec4(0.16f, 0.42f, 0.78f, 1))) {
+      f.lead_department = f.lead_department.empty() ? app.session()->scope : std::string();
+      changed = true;
+    }
+  }
+  const bool any = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
+                   f.needs_review || !f.text.empty() || !f.lead_department.empty();
+  if (any) {
+    const std::string clear = S(lang, Str::FilterClear);
+    flow(ImGui::CalcTextSize(clear.c_str()).x + em);
+    if (ImGui::SmallButton((clear + "##filter-clear").c_str())) {
+      f = InboxFilter{};
+      frame.search_text.clear();
+      changed = true;
+    }
+  }
+  if (changed) app.inbox_changed();
+  std::snprintf(buf, sizeof buf, S(lang, Str::TotalTickets).c_str(), static_cast<long long>(app.inbox_total()));
+  ImGui::TextColored(kMuted, "%s", buf);
+  ImGui::SameLine();
+  ImGui::TextColored(kMuted, "  %s", S(lang, Str::ShortcutsHint).c_str());
+}
+
+// ↑/↓ select the previous or next ticket in the sort; Ctrl+F searches; Ctrl+N registers one.
+void keyboard(App& app, FrameInfo& frame) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_F)) frame.focus_search = true;
+  if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_N)) app.set_view(View::Intake);
+  if (io.WantTextInput) return;  // Arrows belong to the text being typed.
+  int step = 0;
+  if (ImGui::IsKeyPressed(ImGuiKey_DownArrow) || ImGui::IsKeyPressed(ImGuiKey_J)) step = 1;
+  if (ImGui::IsKeyPressed(ImGuiKey_UpArrow) || ImGui::IsKeyPressed(ImGuiKey_K)) step = -1;
+  if (step == 0) return;
+  const int64_t at = app.inbox_index_of(app.selected_id());
+  const InboxRow* next = app.inbox_row(at < 0 ? 0 : at + step);
+  if (next) {
+    app.select(next->id);
+    frame.scroll_to_selected = true;
+  }
+}
+
+enum Col { kNumber, kReceived, kSource, kCategory, kUrgency, kPlace, kTitle, kStatus, kDept, kDue };
+
+InboxSort sort_of(int col) {
+  switch (col) {
+    case kNumber: return InboxSort::Number;
+    case kReceived: return InboxSort::Received;
+    case kSource: return InboxSort::Source;
+    case kCategory: return InboxSort::Category;
+    case kUrgency: return InboxSort::Urgency;
+    case kPlace: return InboxSort::Community;
+    case kStatus: return InboxSort::Status;
+    case kDept: return InboxSort::Department;
+    case kDue: return InboxSort::Due;
+    default: return InboxSort::Received;
+  }
 }
 
 }  // namespace
 
-void draw_ticket_list(App& app, const FrameInfo& frame) {
+void draw_ticket_list(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
-  if (app.tickets().empty()) return draw_empty_state(app);
+  keyboard(app, frame);
+  draw_filters(app, frame);
+  const int64_t total = app.inbox_total();
+  if (total == 0) {
+    ImGui::Spacing();
+    const InboxFilter& f = app.inbox_query().filter;
+    const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
+                          f.needs_review || !f.text.empty() || !f.lead_department.empty();
+    ImGui::TextWrapped("%s", S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
+    if (!filtered && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
+    return;
+  }
 
-  const bool compact = frame.css_width < 760.0f;
-  const int columns = compact ? 3 : 8;
+  // Which columns fit: all of them on a wide list, the essentials on a narrow one.
+  const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
+  const int layout = em_avail >= 62 ? 2 : em_avail >= 36 ? 1 : 0;
+  const bool shown[10] = {true,       layout == 2, layout == 2, layout == 2, layout >= 1,
+                          layout >= 1, true,       true,        layout == 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
-                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
+                                ImGuiTableFlags_Sortable;
   // One table per language and layout: fixed columns fit their words once, and English words are
   // wider than Chinese ones.
-  const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + (compact ? "-compact" : "");
-  if (!ImGui::BeginTable(table_id.c_str(), columns, flags)) return;
+  const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + "-" + std::to_string(layout);
+  if (!ImGui::BeginTable(table_id.c_str(), 10, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
+  const auto col = [&](Str name, int id, ImGuiTableColumnFlags extra, float w) {
+    ImGuiTableColumnFlags f = extra;
+    if (!shown[id]) f |= ImGuiTableColumnFlags_Disabled | ImGuiTableColumnFlags_DefaultHide;
+    ImGui::TableSetupColumn(S(lang, name).c_str(), f, w, static_cast<ImGuiID>(id));
+  };
+  const auto fixed = ImGuiTableColumnFlags_WidthFixed;
+  const auto stretch = ImGuiTableColumnFlags_WidthStretch;
   // Wide enough for a provisional number ("临-20261130-0001"), the longest a ticket has.
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColNumber)).c_str(), ImGuiTableColumnFlags_WidthFixed,
-                          ImGui::CalcTextSize("临-20261130-0000").x);
-  if (!compact) {
-    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColReceived)).c_str(), ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColUrgency)).c_str(), ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColCategory)).c_str(), ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColCommunity)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(std::string(tr(lang, Str::ColAddress)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  }
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColTitle)).c_str(), ImGuiTableColumnFlags_WidthStretch, 2.2f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColStatus)).c_str(), ImGuiTableColumnFlags_WidthFixed);
+  col(Str::ColNumber, kNumber, fixed, ImGui::CalcTextSize("临-20261130-0000").x);
+  col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending,
+      ImGui::CalcTextSize("2026-11-30 00:00").x);
+  col(Str::ColSource, kSource, fixed, 0);
+  col(Str::ColCategory, kCategory, fixed, 0);
+  col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending, 0);
+  col(Str::ColPlace, kPlace, stretch, 1.4f);
+  col(Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
+  col(Str::ColStatus, kStatus, fixed, 0);
+  col(Str::ColLeadDept, kDept, fixed, 0);
+  col(Str::ColDue, kDue, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Re-handle · 10d 23h overdue").x);
   ImGui::TableHeadersRow();
 
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+    if (specs->SpecsCount > 0) {
+      InboxQuery& q = app.inbox_query();
+      q.sort = sort_of(static_cast<int>(specs->Specs[0].ColumnUserID));
+      q.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+      app.inbox_changed();
+    }
+    specs->SpecsDirty = false;
+  }
+
+  const int64_t now = platform::now_ms();
+  const int64_t selected_at = frame.scroll_to_selected ? app.inbox_index_of(app.selected_id()) : -1;
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(app.tickets().size()));
+  clipper.Begin(static_cast<int>(std::min<int64_t>(total, 2'000'000'000)));
+  if (selected_at >= 0) clipper.IncludeItemByIndex(static_cast<int>(selected_at));
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const Ticket& t = app.tickets()[static_cast<size_t>(row)];
+      const InboxRow* r = app.inbox_row(row);
       ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      // The row's selectable carries the title in its id, so tests and screen readers find it.
-      const std::string id = std::string(number_of(t)) + "##row-" + t.id;
-      if (ImGui::Selectable(id.c_str(), app.selected_id() == t.id, ImGuiSelectableFlags_SpanAllColumns))
-        app.select(t.id);
-      if (!compact) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_shanghai_minute(t.received_at_ms).c_str());
-        ImGui::TableNextColumn();
-        if (t.urgency == Urgency::Urgent)
-          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, t.urgency)).c_str());
-        else
-          ImGui::TextDisabled("%s", std::string(label(lang, t.urgency)).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(std::string(label(lang, t.category)).c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(t.community.c_str());
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(t.address.c_str());
+      if (!r) continue;
+      ImGui::TableSetColumnIndex(kNumber);
+      // The row's selectable carries the ticket id, so tests and screen readers find it.
+      const std::string id = r->number + "##row-" + r->id;
+      const bool is_selected = app.selected_id() == r->id;
+      if (ImGui::Selectable(id.c_str(), is_selected, ImGuiSelectableFlags_SpanAllColumns))
+        app.select(r->id);
+      if (row == selected_at) {
+        ImGui::SetScrollHereY(0.5f);
+        frame.scroll_to_selected = false;
       }
-      ImGui::TableNextColumn();
-      if (compact && t.urgency == Urgency::Urgent) {
-        ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, t.urgency)).c_str());
-        ImGui::SameLine();
+      if (ImGui::TableSetColumnIndex(kReceived)) ImGui::TextUnformatted(format_shanghai_minute(r->received_at_ms).c_str());
+      if (ImGui::TableSetColumnIndex(kSource)) ImGui::TextUnformatted(std::string(label(lang, r->source)).c_str());
+      if (ImGui::TableSetColumnIndex(kCategory)) ImGui::TextUnformatted(std::string(label(lang, r->category)).c_str());
+      if (ImGui::TableSetColumnIndex(kUrgency)) {
+        if (r->urgency == Urgency::Urgent) ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+        else ImGui::TextColored(kMuted, "%s", std::string(label(lang, r->urgency)).c_str());
       }
-      ImGui::TextUnformatted(t.title.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(std::string(label(lang, t.status)).c_str());
+      if (ImGui::TableSetColumnIndex(kPlace)) {
+        if (r->address.empty()) ImGui::TextUnformatted(r->community.c_str());
+        else ImGui::Text("%s · %s", r->community.c_str(), r->address.c_str());
+      }
+      if (ImGui::TableSetColumnIndex(kTitle)) {
+        if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
+          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+          ImGui::SameLine();
+        }
+        ImGui::TextUnformatted(r->title.c_str());
+      }
+      if (ImGui::TableSetColumnIndex(kStatus)) {
+        if (r->conflict) {
+          // Amber, with a dot: a conflict or a review waits for a dispatcher.
+          ImGui::TextColored(kConflictAmber, "%s", std::string(label(lang, r->status)).c_str());
+          ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
+          const ImVec2 p = ImGui::GetCursorScreenPos();
+          const float rad = ImGui::GetFontSize() * 0.22f;
+          ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + rad, p.y + ImGui::GetTextLineHeight() * 0.5f), rad,
+                                                      ImGui::GetColorU32(kConflictAmber));
+          ImGui::Dummy(ImVec2(rad * 2, ImGui::GetTextLineHeight()));
+        } else {
+          ImGui::TextUnformatted(std::string(label(lang, r->status)).c_str());
+        }
+      }
+      if (ImGui::TableSetColumnIndex(kDept)) {
+        if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");
+        else ImGui::TextUnformatted(r->lead_department.c_str());
+      }
+      if (ImGui::TableSetColumnIndex(kDue)) draw_time_left(lang, *r, now);
     }
   }
   ImGui::EndTable();

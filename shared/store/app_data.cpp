@@ -39,7 +39,7 @@ ChangeId parse_change_id_text(std::string_view text) {
 }  // namespace
 
 Result<std::vector<TimelineEntry>> Store::timeline_of(const std::string& ticket_id) {
-  Stmt s(m_db, "SELECT change_id, hlc, author, role, kind, text, satisfaction, days, approved FROM timeline "
+  Stmt s(m_db, "SELECT change_id, hlc, author, role, kind, text, satisfaction, days, approved, request FROM timeline "
                "WHERE ticket_id = ?1 ORDER BY hlc, change_id");
   if (!s.ok()) return storage_error(m_db, "timeline_of");
   s.bind(1, ticket_id);
@@ -57,6 +57,8 @@ Result<std::vector<TimelineEntry>> Store::timeline_of(const std::string& ticket_
     e.entry.satisfaction = parse_satisfaction(s.text(6)).value_or(Satisfaction::None);
     e.entry.days = static_cast<int32_t>(s.int64(7));
     e.entry.approved = s.int64(8) != 0;
+    e.entry.request = parse_change_id_text(s.text(9));
+    e.id = parse_change_id_text(id);
     out.push_back(std::move(e));
   }
   if (rc != SQLITE_DONE) return storage_error(m_db, "timeline_of");

@@ -15,6 +15,7 @@ constexpr size_t kCommittedTickets = 16384;  // At most this many tickets in the
 // The status's slot in tickets.versions (a field's slot is its EditableField value): fixed, so
 // adding a field keeps the rows already written readable.
 constexpr int kStatusSlot = 0xFF;
+constexpr int kClockSlot = 0xFE;  // A clock event (core/merge.h ClockEvent) follows.
 
 int64_t fold_key_for(int64_t seq, int64_t local_order) { return seq > 0 ? seq : kUnsentBase + local_order; }
 
@@ -31,7 +32,7 @@ const char* const kSql[] = {
     // load_ticket
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-    "work_count, fold_key, versions, log_head, rowid FROM tickets WHERE id = ?",
+    "work_count, fold_key, versions, log_head, rowid, due_at, due_stage FROM tickets WHERE id = ?",
     // update_ticket: what the merge rules change, but not the searchable text (no FTS5 trigger).
     "UPDATE OR ROLLBACK tickets SET citizen_name = ?, citizen_phone = ?, community = ?, category = ?, urgency = ?, "
     "status = ?, updated_at = ?, lead_department = ?, deleted = ?, work_count = ?, fold_key = ?, versions = ?, "
@@ -89,6 +90,8 @@ const char* const kSql[] = {
     "INSERT OR IGNORE INTO leaving_tickets (ticket_id) VALUES (?)",
     // unmark_leaving
     "DELETE FROM leaving_tickets WHERE ticket_id = ?",
+    // update_due
+    "UPDATE tickets SET due_at = ?, due_stage = ? WHERE id = ?",
 };
 
 // The ticket's text the FTS5 index holds, as one string to compare.
@@ -176,6 +179,8 @@ Result<Cached*> Batch::load(const std::string& id) {
       return Error{ErrorCode::Corrupt, "[store.apply.load] ticket " + id + ": malformed versions"};
     t.head = s.int64(20);
     t.rowid = s.int64(21);
+    t.due_at = s.int64(22);
+    t.due_stage = s.text(23);
     t.text = searchable_text(k);
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
@@ -388,6 +393,20 @@ Result<void> Batch::resolve_acks(Cached& t) {
   return Ok{};
 }
 
+Result<void> Batch::write_due(const std::string& id, Cached& t) {
+  static const WorkdayCalendar kNone;
+  const Deadlines d = compute_deadlines(t.state, m_s.calendar ? *m_s.calendar : kNone);
+  // due_at is 0 when nothing is due or its date is unknown; due_stage says which stage is due, or
+  // "unknown" when the calendar lacks a year the deadline needs.
+  const std::string_view stage = d.calendar_missing && d.due_ms == 0 ? "unknown" : to_string(d.stage);
+  if (t.due_at == d.due_ms && t.due_stage == stage) return Ok{};
+  if (m_s.update_due.reset().bind(1, d.due_ms).bind(2, stage).bind(3, id).step() != SQLITE_DONE)
+    return sql_error(m_db, "apply.due");
+  t.due_at = d.due_ms;
+  t.due_stage = stage;
+  return Ok{};
+}
+
 Result<void> Batch::finish() {
   for (auto& [id, t] : m_tickets) {
     if (t.acked && !t.refold)
@@ -398,6 +417,7 @@ Result<void> Batch::finish() {
     if (!t.dirty) continue;
     if (t.state.exists) {
       if (auto r = write_ticket(id, t); !r) return r;
+      if (auto r = write_due(id, t); !r) return r;
       if (t.head_in_table && m_s.delete_head.reset().bind(1, id).step() != SQLITE_DONE)
         return sql_error(m_db, "apply.head");
     } else if (t.head != 0) {
@@ -504,6 +524,15 @@ std::string encode_versions(const TicketState& state) {
     put_varint(out, v.id.counter);
     put_varint(out, pack(v.stamp));
   }
+  for (const ClockEvent& e : state.clock) {
+    out.push_back(static_cast<char>(kClockSlot));
+    out.push_back(static_cast<char>(e.kind));
+    put_varint(out, static_cast<uint64_t>(e.at_ms));
+    put_varint(out, static_cast<uint64_t>(static_cast<uint32_t>(e.days)));
+    put_fixed64(out, e.ref.replica.hi);
+    put_fixed64(out, e.ref.replica.lo);
+    put_varint(out, e.ref.counter);
+  }
   return out;
 }
 
@@ -511,6 +540,22 @@ bool decode_versions(std::string_view in, TicketState& state) {
   while (!in.empty()) {
     const auto f = static_cast<uint8_t>(in[0]);
     in.remove_prefix(1);
+    if (f == kClockSlot) {
+      if (in.empty()) return false;
+      ClockEvent e;
+      const auto kind = static_cast<uint8_t>(in[0]);
+      in.remove_prefix(1);
+      if (kind < 1 || kind > 5) return false;
+      e.kind = static_cast<ClockEventKind>(kind);
+      uint64_t at = 0, days = 0;
+      if (!get_varint(in, at) || !get_varint(in, days) || !get_fixed64(in, e.ref.replica.hi) ||
+          !get_fixed64(in, e.ref.replica.lo) || !get_varint(in, e.ref.counter))
+        return false;
+      e.at_ms = static_cast<int64_t>(at);
+      e.days = static_cast<int32_t>(static_cast<uint32_t>(days));
+      state.clock.push_back(e);
+      continue;
+    }
     Version v;
     uint64_t stamp = 0;
     if ((f >= kEditableFieldCount && f != kStatusSlot) || !get_fixed64(in, v.id.replica.hi) || !get_fixed64(in, v.id.replica.lo) ||
@@ -536,13 +581,14 @@ Store::Sync& Store::sync() {
   if (m_sync) return *m_sync;
   m_sync = std::make_unique<Sync>();
   Sync& s = *m_sync;
+  s.calendar = m_calendar;
   CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,    &s.update_ticket,  &s.load_head,      &s.upsert_ticket,
                          &s.upsert_head,     &s.delete_head,    &s.insert_timeline, &s.insert_photo,
                          &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
                          &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
                          &s.delete_rows[0],  &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
                          &s.delete_rows[4],  &s.set_prev,       &s.delete_change,  &s.insert_refused,
-                         &s.mark_leaving,    &s.unmark_leaving};
+                         &s.mark_leaving,    &s.unmark_leaving, &s.update_due};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
   s.data_version.prepare(m_db, "PRAGMA data_version");

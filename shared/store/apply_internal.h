@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/deadline.h"
 #include "store/store.h"
 
 namespace linli {
@@ -103,6 +104,8 @@ struct Cached {
   std::string text;      // Its searchable text as loaded (title, description, address): see write_ticket.
   bool dirty = false;    // Its row (or its log head) is to be written at the end of the batch.
   bool refold = false;
+  int64_t due_at = -1;   // tickets.due_at and due_stage as loaded or last written (Batch::write_due).
+  std::string due_stage;
   // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
   bool acked = false;
   int64_t acked_min_seq = 0, acked_max_seq = 0;
@@ -131,7 +134,9 @@ struct Store::Sync {
 
   CachedStmt insert_change, load_ticket, update_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
-      ack_change, delete_rows[5], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving;
+      ack_change, delete_rows[5], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due;
+  // The working-day calendar deadlines are computed with (core/deadline.h); none: every one unknown.
+  const WorkdayCalendar* calendar = nullptr;
 };
 
 // One batch: its tickets, its view of the version vector and counters, committed to the store's
@@ -155,6 +160,8 @@ class Batch {
   // Whether the log has the change; an own unsent one is acknowledged.
   Result<bool> ack(const Ack& a);
   Result<void> finish();
+  // Writes the ticket's deadline columns when they changed (tickets.due_at, due_stage).
+  Result<void> write_due(const std::string& id, Cached& t);
   void commit_to_memory();
 
   // store/forget.cpp.

@@ -168,6 +168,18 @@ CREATE TABLE leaving_tickets (
   ticket_id TEXT PRIMARY KEY
 ) STRICT, WITHOUT ROWID;
 )sql"},
+      {"4: deadlines", R"sql(
+-- The deadline due first (core/deadline.h): when (UTC ms; 0 when nothing is due or its date is
+-- unknown) and which stage ('', none, contact, first_handling, rehandling, unknown). Written by
+-- the fold (store/apply.cpp write_due) with the store's calendar.
+ALTER TABLE tickets ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN due_stage TEXT NOT NULL DEFAULT '';
+CREATE INDEX tickets_by_due ON tickets (due_at) WHERE due_at > 0;
+-- The events deadlines are computed from are kept by the fold beside the versions: a ticket folded
+-- by an earlier build has none, so every ticket with a log is folded again (store/deadlines.cpp).
+INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+)sql"},
   };
   return migrations;
 }

@@ -96,7 +96,7 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
 Store::Store(sqlite3* db) : m_db(db) {}
 
 Store::Store(Store&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_sync(std::move(other.m_sync)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_sync(std::move(other.m_sync)), m_calendar(other.m_calendar) {}
 
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
@@ -104,6 +104,7 @@ Store& Store::operator=(Store&& other) noexcept {
     sqlite3_close(m_db);
     m_db = std::exchange(other.m_db, nullptr);
     m_sync = std::move(other.m_sync);
+    m_calendar = other.m_calendar;
   }
   return *this;
 }

@@ -9,10 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "core/calendar.h"
 #include "core/change.h"
 #include "core/merge.h"
 #include "core/result.h"
 #include "core/ticket.h"
+#include "store/inbox.h"
 
 struct sqlite3;
 
@@ -112,6 +114,7 @@ struct FieldConflict {
 
 // One entry of a ticket's timeline as the store keeps it.
 struct TimelineEntry {
+  ChangeId id;           // The change that added it (a decision names a request by it).
   Entry entry;
   Author author;
   int64_t at_ms = 0;     // Its stamp.
@@ -266,6 +269,29 @@ class Store {
   // whatever else each holds (a scoped replica holds only some tickets).
   Result<std::string> canonical_dump(const std::string& ticket_id);
 
+  // Deadlines (store/deadlines.cpp). Each ticket keeps its deadline due first (tickets.due_at,
+  // due_stage: core/deadline.h), computed with this calendar whenever the ticket changes. Setting
+  // a calendar unlike the one the store's deadlines were computed with recomputes them all (and a
+  // store from before deadlines existed folds its tickets again once). The calendar must outlive
+  // the store; until one is set every deadline is unknown.
+  Result<void> set_calendar(const WorkdayCalendar& calendar);
+  // A page of the inbox (store/inbox.cpp), and how many rows the filter gives in all.
+  Result<std::vector<InboxRow>> inbox_page(const InboxQuery& query);
+  Result<int64_t> inbox_count(const InboxFilter& filter);
+  // The communities and lead departments the tickets name, for filter choices.
+  Result<std::vector<std::string>> distinct_communities();
+  Result<std::vector<std::string>> distinct_departments();
+  // Yearly calendar notices an administrator added beyond those built in (JSON of one year, as
+  // sync/calendar_json.h reads it), by year.
+  Result<void> put_calendar_notice(int year, const std::string& json);
+  Result<std::vector<std::pair<int, std::string>>> calendar_notices();
+  struct DeadlineCounts {
+    int64_t overdue = 0;    // Due before now, not met.
+    int64_t due_today = 0;  // Due later today (Shanghai), not met.
+    int64_t unknown = 0;    // The calendar lacks a year the deadline needs.
+  };
+  Result<DeadlineCounts> deadline_counts(int64_t now_ms);
+
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 
  private:
@@ -280,6 +306,7 @@ class Store {
 
   sqlite3* m_db = nullptr;
   std::unique_ptr<Sync> m_sync;
+  const WorkdayCalendar* m_calendar = nullptr;
 };
 
 // The schema's migrations, in order (shared/store/migrations.cpp).

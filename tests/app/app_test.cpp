@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 
+#include "core/civil_time.h"
 #include "app.h"
 #include "app/fake_platform.h"
 #include "app/test_transport.h"
@@ -17,6 +18,13 @@ namespace linli::test {
 namespace {
 
 using ui::App;
+
+// The inbox holds a ticket of this title with its official number.
+bool has_official(App& app, const std::string& title) {
+  for (int64_t i = 0; i < app.inbox_total(); ++i)
+    if (const InboxRow* r = app.inbox_row(i); r && r->title == title && r->number != r->provisional_number) return true;
+  return false;
+}
 
 class AppTest : public ::testing::Test {
  protected:
@@ -97,20 +105,17 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
     auto app = open_app();
     ASSERT_TRUE(sign_in(*app, "hebin.li"));
     ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
-    EXPECT_EQ(app->tickets().size(), 14u);
+    EXPECT_EQ(app->inbox_total(), 14);
     app->set_view(ui::View::Intake);
     EXPECT_EQ(app->draft().community, "河滨花园") << "a committee's form comes with its community";
     fill_draft(*app, "地下车库积水");
     ASSERT_TRUE(app->submit_draft()) << app->error();
     EXPECT_EQ(app->sync_status().unsent, 1);
     ASSERT_TRUE(frames_until(*app, [&] {
-      return synced(*app) && std::any_of(app->tickets().begin(), app->tickets().end(), [](const Ticket& t) {
-               return t.title == "地下车库积水" && !t.official_number.empty();
-             });
+      return synced(*app) && has_official(*app, "地下车库积水");
     }));
-    EXPECT_TRUE(std::any_of(app->tickets().begin(), app->tickets().end(),
-                            [](const Ticket& t) { return t.title == "地下车库积水" && !t.official_number.empty(); }));
-    EXPECT_EQ(app->tickets().size(), 15u);
+    EXPECT_TRUE(has_official(*app, "地下车库积水"));
+    EXPECT_EQ(app->inbox_total(), 15);
 
     // Offline: the next edit waits in the outbox.
     transport->point_at(0);
@@ -124,7 +129,7 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
   EXPECT_FALSE(app->needs_sign_in());
   ASSERT_NE(app->session(), nullptr);
   EXPECT_EQ(app->session()->display_name, "李主任（河滨花园居委）");
-  EXPECT_EQ(app->tickets().size(), 16u);
+  EXPECT_EQ(app->inbox_total(), 16);
   EXPECT_EQ(app->unsent().size(), 1u);
   frames_until(*app, [&] { return app->sync_status().link == app::Link::Offline; });
   // The signal returns.
@@ -179,6 +184,91 @@ TEST_F(AppTest, SignOutKeepsOrClearsTheDataAndAnotherUserMustNotSeeIt) {
   ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
   app->sign_out(true);
   EXPECT_EQ(platform::fake::wipes, 1) << "clearing deletes the device's data (and reloads)";
+}
+
+}  // namespace
+}  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+class Workbench : public AppTest {};
+
+// The first ticket of the inbox in one of these statuses.
+std::string first_in(ui::App& app, std::initializer_list<TicketStatus> statuses) {
+  for (int64_t i = 0; i < app.inbox_total(); ++i)
+    if (const InboxRow* r = app.inbox_row(i))
+      for (TicketStatus s : statuses)
+        if (r->status == s) return r->id;
+  return {};
+}
+
+TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMovesOnBothDevices) {
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  const std::string id = first_in(*dept, {TicketStatus::Assigned, TicketStatus::InProgress});
+  ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
+  dept->select(id);
+  ASSERT_TRUE(dept->selected_deadlines());
+  const int64_t due_before = dept->selected_deadlines()->handling_due_ms;
+  ASSERT_GT(due_before, 0);
+  EXPECT_TRUE(dept->why_not_entry(EntryKind::Decision)) << "only the centre decides";
+  EXPECT_FALSE(dept->request_extension("", 3)) << "a request needs its reason";
+  ASSERT_TRUE(dept->request_extension("需协调产权单位，申请延期。", 3)) << dept->error();
+  ASSERT_EQ(dept->pending_requests().size(), 1u);
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  centre->select(id);
+  ASSERT_EQ(centre->pending_requests().size(), 1u);
+  EXPECT_EQ(centre->selected_deadlines()->handling_due_ms, due_before);
+  ASSERT_TRUE(centre->decide(centre->pending_requests()[0], true, "同意延期三个工作日。")) << centre->error();
+  EXPECT_TRUE(centre->pending_requests().empty());
+  const Deadlines after = *centre->selected_deadlines();
+  EXPECT_EQ(after.extension_days, 3);
+  const auto expected = centre->calendar().add_workdays(shanghai_days(due_before - 1), 3);
+  ASSERT_TRUE(expected);
+  EXPECT_EQ(after.handling_due_ms, shanghai_day_start_ms(*expected + 1));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+
+  ASSERT_TRUE(frames_until(*dept, [&] {
+    dept->select(id);
+    return synced(*dept) && dept->selected_deadlines() && dept->selected_deadlines()->extension_days == 3;
+  }));
+  EXPECT_TRUE(dept->pending_requests().empty());
+  EXPECT_EQ(dept->selected_deadlines()->handling_due_ms, after.handling_due_ms);
+}
+
+TEST_F(Workbench, TheInboxFiltersSortsAndCountsDeadlinesOverTheWholeScope) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  const int64_t all = centre->inbox_total();
+  EXPECT_GE(all, 40);
+  centre->inbox_query().filter.community = "河滨花园";
+  centre->inbox_changed();
+  EXPECT_EQ(centre->inbox_total(), 14) << "河滨花园's demo tickets";
+  centre->inbox_query().filter = InboxFilter{};
+  centre->inbox_query().sort = InboxSort::Due;
+  centre->inbox_query().descending = false;
+  centre->inbox_changed();
+  ASSERT_EQ(centre->inbox_total(), all);
+  int64_t last = 0;
+  for (int64_t i = 0; i < all; ++i) {
+    const InboxRow* r = centre->inbox_row(i);
+    ASSERT_NE(r, nullptr);
+    const int64_t due = r->due_at_ms > 0 ? r->due_at_ms : INT64_MAX;
+    EXPECT_GE(due, last) << "row " << i;
+    last = due;
+  }
+  const auto& counts = centre->deadline_counts();
+  centre->inbox_query().filter.overdue = true;
+  centre->inbox_query().filter.now_ms = platform::fake::now;
+  centre->inbox_changed();
+  EXPECT_EQ(centre->inbox_total(), counts.overdue);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "sync/calendar_json.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 
@@ -186,6 +187,48 @@ TEST(BackupCommand, CopiesTheDatabaseOnline) {
   EXPECT_NE(list.find("zhang.bin"), std::string::npos);
   auto [missing, m_out] = test::ServerProcess::run({"backup", "--db", db});
   EXPECT_EQ(missing, 2);
+}
+
+}  // namespace
+}  // namespace linli
+
+namespace linli {
+namespace {
+
+TEST(CalendarCommand, AddsANoticeTheServerThenComputesWithAndServes) {
+  test::TempDir dir;
+  const std::string db = dir.file("c.db");
+  {
+    std::ofstream bad(dir.file("bad.json"));
+    bad << R"({"holidays": [["2027-02-10", "2027-02-06"]], "workdays": []})";
+    std::ofstream good(dir.file("2027.json"));
+    good << R"({"source": "国务院办公厅关于2027年部分节假日安排的通知", "holidays": [["2027-01-01", "2027-01-03"]],
+                "workdays": ["2027-02-20"]})";
+  }
+  auto [refused, r_out] = test::ServerProcess::run({"calendar", "add", "2027", dir.file("bad.json"), "--db", db});
+  EXPECT_EQ(refused, 1);
+  EXPECT_NE(r_out.find("ends before it begins"), std::string::npos) << r_out;
+  auto [wrong, w_out] = test::ServerProcess::run({"calendar", "add", "27", dir.file("2027.json"), "--db", db});
+  EXPECT_EQ(wrong, 2) << w_out;
+  auto [added, a_out] = test::ServerProcess::run({"calendar", "add", "2027", dir.file("2027.json"), "--db", db});
+  EXPECT_EQ(added, 0) << a_out;
+  auto [listed, list] = test::ServerProcess::run({"calendar", "list", "--db", db});
+  EXPECT_EQ(listed, 0);
+  EXPECT_NE(list.find("2026"), std::string::npos);
+  EXPECT_NE(list.find("2027\t1 holidays\t1 make-up"), std::string::npos) << list;
+
+  std::filesystem::create_directories(dir.path() / "web");
+  std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
+  test::ServerProcess server({"--db", db, "--web", dir.file("web")});
+  ASSERT_GT(server.port(), 0);
+  httplib::Client http("127.0.0.1", server.port());
+  auto res = http.Get("/api/v1/calendar");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  auto served = parse_calendar_json(res->body);
+  ASSERT_TRUE(served) << res->body;
+  EXPECT_EQ(served->years(), (std::vector<int>{2020, 2025, 2026, 2027}));
+  EXPECT_EQ(served->is_workday(*parse_iso_day("2027-02-20")), true);  // A Saturday worked.
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "sync/calendar_json.h"
 #include "sync/wire.h"
 
 namespace linli {
@@ -212,6 +213,9 @@ void check_other(const Example& e, const json& doc) {
     const std::string type = doc["type"];
     EXPECT_TRUE(type == "image/jpeg" || type == "image/png" || type == "image/webp") << where(e);
     EXPECT_TRUE(doc["size"].is_number_unsigned() && doc["size"] > 0) << where(e);
+  } else if (e.kind == "calendar") {  // GET /api/v1/calendar: the real reader takes it.
+    auto c = parse_calendar_json(doc.dump());
+    EXPECT_TRUE(c) << where(e) << ": " << (c ? std::string() : c.error().detail);
   } else if (e.kind == "health") {
     EXPECT_TRUE(is_string(doc, "status") && doc["schema"].is_number_integer() && doc["tickets"].is_number_integer())
         << where(e);

@@ -1,0 +1,126 @@
+// Deadlines kept per ticket (tickets.due_at, due_stage), the calendar they are computed with, and
+// the counts the app always shows (overdue, due today).
+#include <sqlite3.h>
+
+#include <cstdlib>
+
+#include "core/civil_time.h"
+#include "store/apply_internal.h"
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+namespace linli {
+namespace {
+
+using sqlite_util::Stmt;
+
+Error storage_error(sqlite3* db, const char* where) { return sqlite_util::sqlite_error(db, "store", where); }
+
+// A stable fingerprint of a calendar's days (FNV-1a over years, holidays and make-up days).
+std::string fingerprint(const WorkdayCalendar& c) {
+  uint64_t h = 1469598103934665603ull;
+  const auto mix = [&](int64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= static_cast<uint64_t>(v >> (8 * i)) & 0xFF;
+      h *= 1099511628211ull;
+    }
+  };
+  for (int y : c.years()) {
+    mix(y);
+    for (const auto& [first, last] : c.year(y)->holidays) {
+      mix(first);
+      mix(last);
+    }
+    mix(-1);
+    for (int64_t d : c.year(y)->workdays) mix(d);
+    mix(-2);
+  }
+  return std::to_string(h);
+}
+
+std::optional<std::string> meta_text(sqlite3* db, const char* key) {
+  Stmt s(db, "SELECT value FROM meta WHERE key = ?");
+  s.bind(1, std::string_view(key));
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return s.text(0);
+}
+
+}  // namespace
+
+Result<void> Store::set_calendar(const WorkdayCalendar& calendar) {
+  m_calendar = &calendar;
+  Sync& s = sync();
+  s.calendar = &calendar;
+  s.committed.clear();  // Cached tickets carry deadlines computed with the old calendar.
+  const std::string print = fingerprint(calendar);
+  const bool refold = meta_text(m_db, "deadlines.refold").has_value();
+  if (!refold && meta_text(m_db, "deadlines.calendar") == print) return Ok{};
+
+  std::vector<std::string> ids;
+  {
+    Stmt q(m_db, "SELECT id FROM tickets ORDER BY rowid");
+    if (!q.ok()) return storage_error(m_db, "deadlines.ids");
+    while (q.step() == SQLITE_ROW) ids.push_back(q.text(0));
+  }
+  // In slices, so one transaction never holds the whole store.
+  constexpr size_t kSlice = 500;
+  for (size_t at = 0; at < ids.size(); at += kSlice) {
+    auto r = run_batch(m_db, s, [&](Batch& b) -> Result<void> {
+      for (size_t i = at; i < std::min(ids.size(), at + kSlice); ++i) {
+        auto t = b.load(ids[i]);
+        if (!t) return t.error();
+        Cached& c = **t;
+        if (refold) c.refold = true;  // Batch::finish folds it again from its log (none: kept as is).
+        c.due_at = -1;
+        c.dirty = true;
+      }
+      return Ok{};
+    });
+    if (!r) return r;
+  }
+  Stmt done(m_db, "INSERT INTO meta (key, value) VALUES ('deadlines.calendar', ?) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  done.bind(1, print);
+  if (done.step() != SQLITE_DONE) return storage_error(m_db, "deadlines.calendar");
+  Stmt flag(m_db, "DELETE FROM meta WHERE key = 'deadlines.refold'");
+  if (flag.step() != SQLITE_DONE) return storage_error(m_db, "deadlines.refold");
+  s.committed.clear();
+  return Ok{};
+}
+
+Result<void> Store::put_calendar_notice(int year, const std::string& json) {
+  Stmt s(m_db, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  s.bind(1, "calendar.notice." + std::to_string(year));
+  s.bind(2, json);
+  if (s.step() != SQLITE_DONE) return storage_error(m_db, "calendar_notice");
+  return Ok{};
+}
+
+Result<std::vector<std::pair<int, std::string>>> Store::calendar_notices() {
+  Stmt s(m_db, "SELECT substr(key, 17), value FROM meta WHERE key LIKE 'calendar.notice.%' ORDER BY key");
+  if (!s.ok()) return storage_error(m_db, "calendar_notices");
+  std::vector<std::pair<int, std::string>> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.emplace_back(static_cast<int>(std::strtol(s.text(0).c_str(), nullptr, 10)), s.text(1));
+  if (rc != SQLITE_DONE) return storage_error(m_db, "calendar_notices");
+  return out;
+}
+
+Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
+  const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(now_ms) + 1);
+  DeadlineCounts out;
+  Stmt q(m_db,
+         "SELECT (SELECT count(*) FROM tickets WHERE due_at > 0 AND due_at <= ?1), "
+         "(SELECT count(*) FROM tickets WHERE due_at > ?1 AND due_at <= ?2), "
+         "(SELECT count(*) FROM tickets WHERE due_stage = 'unknown')");
+  if (!q.ok()) return storage_error(m_db, "deadlines.counts");
+  q.bind(1, now_ms);
+  q.bind(2, end_of_today);
+  if (q.step() != SQLITE_ROW) return storage_error(m_db, "deadlines.counts");
+  out.overdue = q.int64(0);
+  out.due_today = q.int64(1);
+  out.unknown = q.int64(2);
+  return out;
+}
+
+}  // namespace linli
