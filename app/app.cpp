@@ -22,6 +22,8 @@ std::optional<ValidationCode> DraftProblems::of(TicketField f) const {
 App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
     : m_store(std::move(store)), m_transport(transport), m_sync_options(sync_options), m_self(std::make_shared<App*>(this)) {
   m_lang = parse_lang(platform::load_setting("lang"));
+  m_inbox.query.sort = InboxSort::Due;
+  m_inbox.query.descending = false;
   if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
@@ -613,6 +615,31 @@ bool App::submit_draft() {
   return true;
 }
 
+namespace {
+
+nlohmann::json inbox_json(App& app) {
+  const Store::DeadlineCounts& d = app.deadline_counts();
+  nlohmann::json rows = nlohmann::json::array();
+  for (int64_t i = 0; i < std::min<int64_t>(app.inbox_total(), 20); ++i)
+    if (const InboxRow* r = app.inbox_row(i))
+      rows.push_back({{"id", r->id}, {"number", r->number}, {"status", to_string(r->status)}, {"due_at", r->due_at_ms},
+                      {"due_stage", r->due_stage}});
+  const InboxQuery& q = app.inbox_query();
+  return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
+          {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
+          {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
+}
+
+nlohmann::json deadline_json(const App& app) {
+  const auto d = app.selected_deadlines();
+  if (!d) return nullptr;
+  return {{"stage", to_string(d->stage)}, {"due_at", d->due_ms}, {"contact_due", d->contact_due_ms},
+          {"contacted", d->contacted_ms}, {"handling_due", d->handling_due_ms}, {"extension_days", d->extension_days},
+          {"calendar_missing", d->calendar_missing}};
+}
+
+}  // namespace
+
 std::string App::state_json() {
   nlohmann::json tickets = nlohmann::json::array();
   auto listed = m_store.list_tickets({.limit = 2000, .offset = 0});
@@ -639,6 +666,9 @@ std::string App::state_json() {
                       {"conflicts", conflicts_json},
                       {"timeline", timeline_json},
                       {"lead_department", m_state ? m_state->lead_department : std::string()},
+                      {"inbox", inbox_json(*this)},
+                      {"pending_requests", pending_requests().size()},
+                      {"deadline", deadline_json(*this)},
                       {"problems", problems},
                       {"notice", m_notice},
                       {"error", m_error},

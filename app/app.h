@@ -205,7 +205,7 @@ class App {
   View m_view = View::Tickets;
   // The inbox's pages (kInboxPage rows each) for the current query, and what they were read at.
   struct InboxCache {
-    InboxQuery query;
+    InboxQuery query;  // The deadline due first on top (App::App).
     std::map<int64_t, std::vector<InboxRow>> pages;
     int64_t total = -1;  // -1: to count.
     Store::DeadlineCounts counts;

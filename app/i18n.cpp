@@ -214,6 +214,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"申请人 %s · %s", "asked by %s · %s"},
     {"↑↓ 切换工单 · Ctrl+F 搜索 · Ctrl+N 新建", "↑↓ next/previous · Ctrl+F search · Ctrl+N new"},
     {"-", "-"},
+    {"受理信息", "Intake details"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

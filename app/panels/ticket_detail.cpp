@@ -314,8 +314,10 @@ void requests(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const auto pending = app.pending_requests();
   const bool may_decide = !app.why_not_entry(EntryKind::Decision);
-  const bool may_return = !app.why_not_entry(EntryKind::ReturnRequest);
-  const bool may_extend = !app.why_not_entry(EntryKind::ExtensionRequest);
+  // A handler asks; the centre decides (and does not ask itself).
+  const bool handler = app.session() && app.session()->role != Role::Centre;
+  const bool may_return = handler && !app.why_not_entry(EntryKind::ReturnRequest);
+  const bool may_extend = handler && !app.why_not_entry(EntryKind::ExtensionRequest);
   if (pending.empty() && !may_return && !may_extend) return;
   if (!pending.empty()) {
     ImGui::SeparatorText(std::string(tr(lang, Str::PendingRequests)).c_str());
@@ -442,6 +444,11 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
             std::nullopt);
   field_row(app, frame, Str::FieldUrgency, std::string(label(lang, ticket.urgency)), std::nullopt);
   field_row(app, frame, Str::FieldCategory, std::string(label(lang, ticket.category)), std::nullopt);
+  // What needs doing next comes before the intake details: deadlines, requests, the next steps.
+  deadlines(app, frame);
+  requests(app, frame);
+  actions(app, frame);
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
   field_row(app, frame, Str::FieldReceivedAt, format_shanghai_minute(ticket.received_at_ms), std::nullopt);
   field_row(app, frame, Str::FieldCitizenName, ticket.citizen_name, EditableField::CitizenName);
@@ -458,9 +465,6 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     }
   if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
 
-  deadlines(app, frame);
-  actions(app, frame);
-  requests(app, frame);
   add_entry(app, frame);
   timeline(app);
 }

@@ -250,8 +250,8 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
 
   // Which columns fit: all of them on a wide list, the essentials on a narrow one.
   const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
-  const int layout = em_avail >= 62 ? 2 : em_avail >= 36 ? 1 : 0;
-  const bool shown[10] = {true,       layout == 2, layout == 2, layout == 2, layout >= 1,
+  const int layout = em_avail >= 50 ? 2 : em_avail >= 34 ? 1 : 0;
+  const bool shown[10] = {true,       layout == 2, layout == 2, layout >= 1, layout >= 1,
                           layout >= 1, true,       true,        layout == 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
@@ -270,16 +270,20 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   const auto stretch = ImGuiTableColumnFlags_WidthStretch;
   // Wide enough for a provisional number ("临-20261130-0001"), the longest a ticket has.
   col(Str::ColNumber, kNumber, fixed, ImGui::CalcTextSize("临-20261130-0000").x);
-  col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending,
-      ImGui::CalcTextSize("2026-11-30 00:00").x);
+  col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_PreferSortDescending, ImGui::CalcTextSize("11-30 00:00").x);
   col(Str::ColSource, kSource, fixed, 0);
-  col(Str::ColCategory, kCategory, fixed, 0);
-  col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending, 0);
+  // Fixed columns get a width of their own, not their longest word's: English category names are
+  // long, and the place and title must keep their room (a cell clips what does not fit).
+  col(Str::ColCategory, kCategory, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "物业管理" : "Living services").x);
+  col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending,
+      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x, ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
   col(Str::ColPlace, kPlace, stretch, 1.4f);
   col(Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
   col(Str::ColStatus, kStatus, fixed, 0);
   col(Str::ColLeadDept, kDept, fixed, 0);
-  col(Str::ColDue, kDue, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Re-handle · 10d 23h overdue").x);
+  // The inbox opens with the deadline due first on top: what a dispatcher works through.
+  col(Str::ColDue, kDue, fixed | ImGuiTableColumnFlags_DefaultSort,
+      ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue").x);
   ImGui::TableHeadersRow();
 
   if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
@@ -312,7 +316,12 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         ImGui::SetScrollHereY(0.5f);
         frame.scroll_to_selected = false;
       }
-      if (ImGui::TableSetColumnIndex(kReceived)) ImGui::TextUnformatted(format_shanghai_minute(r->received_at_ms).c_str());
+      if (ImGui::TableSetColumnIndex(kReceived)) {
+        // "11-30 14:30": this year's date is enough in a list; the year is in the detail.
+        const std::string when = format_shanghai_minute(r->received_at_ms);
+        ImGui::TextUnformatted(when.substr(5).c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", when.c_str());
+      }
       if (ImGui::TableSetColumnIndex(kSource)) ImGui::TextUnformatted(std::string(label(lang, r->source)).c_str());
       if (ImGui::TableSetColumnIndex(kCategory)) ImGui::TextUnformatted(std::string(label(lang, r->category)).c_str());
       if (ImGui::TableSetColumnIndex(kUrgency)) {
@@ -320,7 +329,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         else ImGui::TextColored(kMuted, "%s", std::string(label(lang, r->urgency)).c_str());
       }
       if (ImGui::TableSetColumnIndex(kPlace)) {
+        // An address that names its community already is shown alone.
         if (r->address.empty()) ImGui::TextUnformatted(r->community.c_str());
+        else if (r->address.rfind(r->community, 0) == 0) ImGui::TextUnformatted(r->address.c_str());
         else ImGui::Text("%s · %s", r->community.c_str(), r->address.c_str());
       }
       if (ImGui::TableSetColumnIndex(kTitle)) {
