@@ -1,11 +1,13 @@
 // first_sync: the app's sync loop (app/client, the code the browser runs) taking a first sync
 // natively, against the real linli-server holding N changes (bench/make_ticket_store --server):
 // the floor under bench/browser_first_sync.mjs, without WebAssembly, IndexedDB or a browser.
-// Usage: first_sync SERVER.db [--page-sink]   (the server is started on a free loopback port)
+// Usage: first_sync SERVER.db [--page-sink] [--pull-limit N]   (the server is started on a free
+// loopback port; N: changes asked for per pull, the app's default when not given)
 #include <httplib.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -38,7 +40,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: first_sync SERVER.db [--page-sink]\n");
     return 2;
   }
-  const bool page_sink = argc > 2 && std::strcmp(argv[2], "--page-sink") == 0;
+  bool page_sink = false;
+  int pull_limit = 0;
+  for (int i = 2; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--page-sink") == 0) page_sink = true;
+    else if (std::strcmp(argv[i], "--pull-limit") == 0 && i + 1 < argc) pull_limit = std::atoi(argv[++i]);
+    else return std::fprintf(stderr, "first_sync: unknown argument %s\n", argv[i]), 2;
+  }
   test::TempDir dir;
   std::filesystem::create_directories(dir.path() / "web");
   std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
@@ -65,6 +73,7 @@ int main(int argc, char** argv) {
   });
   app::SyncOptions o;
   o.long_poll_s = 0;
+  if (pull_limit > 0) o.pull_limit = pull_limit;
   app::SyncLoop loop(*store, client, transport, session->token, o);
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -75,8 +84,8 @@ int main(int argc, char** argv) {
   }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t n = loop.status().pulled_this_session;
-  std::printf("first sync (native, %s): %lld changes in %.2f s, %.0f changes/s, %lld tickets",
-              page_sink ? "page sink" : "WAL", static_cast<long long>(n), s, static_cast<double>(n) / s,
+  std::printf("first sync (native, %s, pulls of %d): %lld changes in %.2f s, %.0f changes/s, %lld tickets",
+              page_sink ? "page sink" : "WAL", o.pull_limit, static_cast<long long>(n), s, static_cast<double>(n) / s,
               static_cast<long long>(*store->count_tickets()));
   if (page_sink) std::printf(", %lld commits, %lld pages handed over", static_cast<long long>(sink.commits),
                              static_cast<long long>(sink.pages));

@@ -23,7 +23,7 @@ namespace linli::server {
 namespace {
 
 constexpr int kMinClientSchema = 1;
-constexpr int kMaxPullLimit = 1000;
+constexpr int kMaxPullLimit = 10000;  // A first sync asks for large answers: fewer round trips and commits.
 constexpr int kMaxWaitSeconds = 60;
 // How long a woken long poll waits for more commits before it answers: 50 to 150 ms, drawn each
 // time, so the polls one commit wakes do not all come back for the CPU at the same moment.

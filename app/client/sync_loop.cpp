@@ -92,9 +92,10 @@ void SyncLoop::start_push() {
                    });
 }
 
-void SyncLoop::start_pull() {
+void SyncLoop::start_pull() { start_pull_at(m_client.build_pull(m_options.pull_limit)); }
+
+void SyncLoop::start_pull_at(const PullRequest& p) {
   m_pull_due_ms = 0;
-  const PullRequest p = m_client.build_pull(m_options.pull_limit);
   // Caught up and nothing to push: let the server hold the request until there is news.
   const int wait = m_status.caught_up && m_status.unsent == 0 ? m_options.long_poll_s : 0;
   std::string path = "api/v1/sync/pull?replica=" + to_hex(p.replica) + "&cursor=" + std::to_string(p.cursor) +
@@ -129,6 +130,8 @@ void SyncLoop::failed(std::string why) {
 }
 
 bool SyncLoop::halted_by(const HttpResponse& r) {
+  // Only these statuses can halt: a 200 pull answer (up to megabytes) is not parsed for an error.
+  if (r.status != 401 && r.status != 403 && r.status != 422 && r.status != 426) return false;
   const std::string code = error_code_of(r.body);
   if (r.status == 401) m_status.halt = Halt::SignInAgain;
   else if (r.status == 403 && (code == "forged_replica" || code == "forged_author")) m_status.halt = Halt::ForgedReplica;
@@ -176,9 +179,29 @@ void SyncLoop::on_pull(const HttpResponse& r) {
   if (r.status != 200) return failed("pull: HTTP " + std::to_string(r.status) + " " + error_code_of(r.body));
   auto answer = decode_pull_response(r.body);
   if (!answer) return failed("pull: " + answer.error().detail);
+  // More waits and this answer names no new answer id (the centre's never do): ask for the next one
+  // now, from the cursor this answer moves to, so that the server builds it and it travels while
+  // this one is applied and committed. The next request names the same answer taken as this one
+  // did, so it claims nothing about this answer before it is durable. If this answer is not taken
+  // (it fails to apply, or the store is elsewhere), the next one's `from` is not the cursor and it
+  // is ignored like any stale answer: the pull after it asks again from the store's cursor.
+  const bool ahead = answer->more && !answer->start_over && answer->answer == 0 && answer->next > answer->from &&
+                     answer->from == m_store.pull_cursor() && answer->took == m_store.pull_answer() &&
+                     !m_push_in_flight && m_status.halt == Halt::None;
+  if (ahead) {
+    m_status.caught_up = false;  // More waits: no long poll.
+    PullRequest p = m_client.build_pull(m_options.pull_limit);
+    p.cursor = answer->next;
+    start_pull_at(p);
+  }
   auto taken = m_client.take_pull_response(*answer, m_transport.now_ms());
   if (!taken) return failed("pull: " + taken.error().detail);
   const int64_t now = m_transport.now_ms();
+  // An answer asked for ahead of one that then failed to apply: not taken; the back-off stands.
+  if (!*taken && m_backoff_ms > 0 && m_status.next_try_ms > now) {
+    m_pull_due_ms = std::max(m_pull_due_ms, m_status.next_try_ms);
+    return;
+  }
   if (*taken) {
     m_status.pulled_this_session += static_cast<int64_t>(answer->changes.size());
     if (!answer->changes.empty() || !answer->dropped.empty()) m_changed = true;
@@ -192,9 +215,10 @@ void SyncLoop::on_pull(const HttpResponse& r) {
   refresh_counts();
   // More waits: at once. Caught up: the next pull is a long poll, held by the server; a server that
   // answers it at once (an old one, or news) is not asked more than once a second.
+  if (ahead) return;  // The next pull is on its way.
   m_pull_due_ms = answer->more ? now : now + (answer->changes.empty() ? 1000 : 0);
   // More waits: ask at once, not at the next frame (a first sync is a train of pulls).
-  if (answer->more && !m_push_in_flight && m_status.halt == Halt::None) start_pull();
+  if (answer->more && !m_pull_in_flight && !m_push_in_flight && m_status.halt == Halt::None) start_pull();
 }
 
 }  // namespace linli::app

@@ -1,7 +1,8 @@
 // The background sync of one signed-in replica: pushes the outbox soon after an edit, pulls by
 // cursor and then long-polls for news, backs off with jitter while the server is unreachable and
 // resumes by itself. It never blocks: tick() starts requests, and their answers are taken in
-// callbacks between frames. At most one push and one pull are in flight at any time.
+// callbacks between frames. At most one push and one pull are in flight at any time; while a first
+// sync catches up, the next pull is asked for while the answer before it is applied.
 //
 // What it knows is what the user sees: online or offline judged from real answers (not from the
 // browser's guess), the outbox, refusals kept, the time of the last successful exchange, how far
@@ -21,7 +22,7 @@ namespace linli::app {
 struct SyncOptions {
   int push_delay_ms = 300;      // After an edit, wait this long for more before pushing.
   int push_batch = 200;         // Changes per push.
-  int pull_limit = 1000;        // Changes per pull.
+  int pull_limit = 5000;        // Changes per pull (a first sync: fewer round trips and commits).
   int long_poll_s = 20;         // How long the server holds a pull with nothing new.
   int min_backoff_ms = 1000;    // The first wait after a failure; doubled up to max_backoff_ms.
   int max_backoff_ms = 60000;
@@ -78,6 +79,7 @@ class SyncLoop {
  private:
   void start_push();
   void start_pull();
+  void start_pull_at(const PullRequest& p);
   void on_push(const HttpResponse& r);
   void on_pull(const HttpResponse& r);
   // An answer came (any status): the server is reachable.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 namespace linli {
 namespace {
@@ -469,7 +470,381 @@ Result<PullRequest> decode_pull_request(std::string_view text) {
   return m;
 }
 
+namespace {
+
+static_assert(std::is_nothrow_move_constructible_v<SequencedChange>, "a growing vector of changes moves them");
+
+// ---- A pull answer read in one pass, without its JSON tree.
+//
+// A first sync takes answers of thousands of changes, and building the tree (a std::map per
+// object, a string per member) and reading it again cost more than applying them. This reader takes
+// the parser's events straight into a PullResponse. It vouches only for answers it understands
+// completely: anything unexpected (a member twice, a type or code it does not take, a change that
+// breaks a rule) makes it give up, and decode_pull_response reads the text again with the tree,
+// which says exactly what is wrong. For every answer it does take, the result is the tree's.
+class PullReader {
+ public:
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  // `expected`: about how many changes the text holds (the vector is reserved once: a change is
+  // large, and growing the vector moves every one taken so far).
+  PullReader(PullResponse& out, size_t expected) : m_out(out), m_expected(std::min(expected, kMaxChangesPerMessage)) {}
+
+  bool null() { return scalar(Val::Null); }
+  bool boolean(bool b) {
+    m_val.b = b;
+    return scalar(Val::Bool);
+  }
+  // The parser gives a number without a sign as unsigned, one with a minus (even -0) as signed.
+  bool number_integer(json::number_integer_t v) {
+    m_val.i = v;
+    return scalar(Val::Signed);
+  }
+  bool number_unsigned(json::number_unsigned_t v) {
+    m_val.u = v;
+    return scalar(Val::Pos);
+  }
+  bool number_float(json::number_float_t, const string_t&) { return scalar(Val::Float); }
+  bool binary(binary_t&) { return false; }
+  bool string(string_t& s) {
+    if (m_skip == 0) {
+      if (m_where == Where::Top || m_where == Where::Dropped) {
+        m_top_str = std::move(s);
+      } else if (m_slot >= 0 && m_slot < kSlots) {
+        if (s.find(kBadUtf8) != std::string::npos) return false;  // The tree says which member.
+        m_str[m_slot] = std::move(s);
+      }
+    }
+    return scalar(Val::Str);
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+  bool start_object(std::size_t) {
+    if (m_skip > 0) return ++m_skip, true;
+    if (m_slot == kSkip && (m_where == Where::Top || m_where == Where::Change || m_where == Where::Nested))
+      return m_slot = -1, m_skip = 1, true;
+    if (m_where == Where::Start) return m_where = Where::Top, true;
+    if (m_where == Where::Changes) {
+      m_where = Where::Change;
+      m_have = 0;
+      m_seen_change = 0;
+      return true;
+    }
+    // A change's id, base, new_ticket, entry, photo or link; an entry's request.
+    const bool opens = (m_where == Where::Change && m_slot >= kObjectBase) ||
+                       (m_where == Where::Nested && m_depth == 1 && m_slot == oRequest);
+    if (!opens) return false;  // An object where a value was expected.
+    m_nest[m_depth++] = m_slot;
+    m_where = Where::Nested;
+    m_slot = -1;
+    return true;
+  }
+  bool end_object() {
+    if (m_skip > 0) return --m_skip, true;
+    switch (m_where) {
+      case Where::Top: m_where = Where::Done; return true;
+      case Where::Nested:
+        if (--m_depth == 0) m_where = Where::Change;
+        return true;
+      case Where::Change: m_where = Where::Changes; return take_change();
+      default: return false;
+    }
+  }
+  bool start_array(std::size_t) {
+    if (m_skip > 0) return ++m_skip, true;
+    if (m_slot == kSkip && (m_where == Where::Top || m_where == Where::Change || m_where == Where::Nested))
+      return m_slot = -1, m_skip = 1, true;
+    if (m_where != Where::Top) return false;
+    const int k = m_slot;
+    m_slot = -1;
+    if (k == kChanges) {
+      m_out.changes.reserve(m_expected);
+      return m_where = Where::Changes, true;
+    }
+    if (k == kDropped) return m_where = Where::Dropped, true;
+    return false;
+  }
+  bool end_array() {
+    if (m_skip > 0) return --m_skip, true;
+    if (m_where == Where::Changes || m_where == Where::Dropped) return m_where = Where::Top, true;
+    return false;
+  }
+  bool key(string_t& k) {
+    if (m_skip > 0) return true;
+    switch (m_where) {
+      case Where::Top: return top_key(k);
+      case Where::Change: return change_key(k, kChangeKeys);
+      case Where::Nested: return nested_key(k);
+      default: return false;
+    }
+  }
+
+  // After the parse: the envelope's rules, as the tree decoder checks them.
+  bool finish() {
+    const uint32_t required = bit(kType) | bit(kFrom) | bit(kMore) | bit(kChanges);
+    if (m_where != Where::Done || (m_top & required) != required || !m_type_ok) return false;
+    if (m_out.from < 0 || m_out.next < 0 || m_out.answer < 0 || m_out.took < 0) return false;
+    return m_out.changes.size() <= kMaxChangesPerMessage && m_out.dropped.size() <= kMaxChangesPerMessage;
+  }
+
+ private:
+  enum class Where { Start, Top, Changes, Change, Nested, Dropped, Done };
+  enum class Val { Null, Bool, Signed, Pos, Float, Str };
+  struct Scalar {
+    bool b = false;
+    int64_t i = 0;
+    uint64_t u = 0;
+  };
+  // Top-level members.
+  enum : int { kType, kFrom, kMore, kNext, kAnswer, kTook, kStartOver, kDropped, kChanges };
+  static constexpr int kSkip = -2;
+  // A change's members and its nested objects' members: one slot each (m_str / m_num / m_have).
+  enum Slot : int {
+    sSeq, sHlcMs, sHlcCounter, sTicket, sUser, sRole, sKind, sField, sValue, sAction, sFrom, sTo, sSeenWork,
+    sIdReplica, sIdCounter, sBaseReplica, sBaseCounter,
+    sEntryKind, sEntryText, sEntrySatisfaction, sEntryDays, sEntryApproved, sRequestReplica, sRequestCounter,
+    sTProvisional, sTOfficial, sTSource, sTReceivedAt, sTCitizenName, sTCitizenPhone, sTCommunity, sTAddress,
+    sTCategory, sTUrgency, sTTitle, sTDescription, sTCreatedAt, sTUpdatedAt,
+    sPhotoSha, sPhotoSize, sPhotoType, sLinkOther, sLinkKind,
+    kSlots,
+    // Nested objects (their members are slots above).
+    kObjectBase = 100, oId = kObjectBase, oBase, oNewTicket, oEntry, oRequest, oPhoto, oLink,
+  };
+  struct Key {
+    std::string_view name;
+    int slot;
+  };
+  static constexpr Key kChangeKeys[] = {
+      {"seq", sSeq}, {"hlc_ms", sHlcMs}, {"hlc_counter", sHlcCounter}, {"ticket", sTicket}, {"user", sUser},
+      {"role", sRole}, {"kind", sKind}, {"field", sField}, {"value", sValue}, {"action", sAction}, {"from", sFrom},
+      {"to", sTo}, {"seen_work", sSeenWork}, {"id", oId}, {"base", oBase}, {"new_ticket", oNewTicket},
+      {"entry", oEntry}, {"photo", oPhoto}, {"link", oLink}};
+  static constexpr Key kIdKeys[] = {{"replica", sIdReplica}, {"counter", sIdCounter}};
+  static constexpr Key kBaseKeys[] = {{"replica", sBaseReplica}, {"counter", sBaseCounter}};
+  static constexpr Key kRequestKeys[] = {{"replica", sRequestReplica}, {"counter", sRequestCounter}};
+  static constexpr Key kEntryKeys[] = {{"kind", sEntryKind}, {"text", sEntryText}, {"satisfaction", sEntrySatisfaction},
+                                       {"days", sEntryDays}, {"approved", sEntryApproved}, {"request", oRequest}};
+  static constexpr Key kTicketKeys[] = {
+      {"provisional_number", sTProvisional}, {"official_number", sTOfficial}, {"source", sTSource},
+      {"received_at", sTReceivedAt}, {"citizen_name", sTCitizenName}, {"citizen_phone", sTCitizenPhone},
+      {"community", sTCommunity}, {"address", sTAddress}, {"category", sTCategory}, {"urgency", sTUrgency},
+      {"title", sTTitle}, {"description", sTDescription}, {"created_at", sTCreatedAt}, {"updated_at", sTUpdatedAt}};
+  static constexpr Key kPhotoKeys[] = {{"sha256", sPhotoSha}, {"size", sPhotoSize}, {"type", sPhotoType}};
+  static constexpr Key kLinkKeys[] = {{"other", sLinkOther}, {"kind", sLinkKind}};
+
+  static constexpr uint32_t bit(int k) { return uint32_t{1} << k; }
+  static constexpr uint64_t sbit(int s) { return uint64_t{1} << (s >= kObjectBase ? kSlots + (s - kObjectBase) : s); }
+
+  template <size_t N>
+  bool change_key(const string_t& k, const Key (&keys)[N]) {
+    for (const Key& e : keys)
+      if (e.name == k) {
+        if (m_seen_change & sbit(e.slot)) return false;  // A member twice: the tree keeps the last; leave it to the tree.
+        m_seen_change |= sbit(e.slot);
+        m_slot = e.slot;
+        return true;
+      }
+    m_slot = kSkip;  // A member the decoder does not read.
+    return true;
+  }
+  bool nested_key(const string_t& k) {
+    switch (m_nest[m_depth - 1]) {
+      case oId: return change_key(k, kIdKeys);
+      case oBase: return change_key(k, kBaseKeys);
+      case oRequest: return change_key(k, kRequestKeys);
+      case oEntry: return change_key(k, kEntryKeys);
+      case oNewTicket: return change_key(k, kTicketKeys);
+      case oPhoto: return change_key(k, kPhotoKeys);
+      case oLink: return change_key(k, kLinkKeys);
+      default: return false;
+    }
+  }
+  bool top_key(const string_t& k) {
+    static constexpr std::string_view names[] = {"type", "from", "more", "next", "answer", "took", "start_over",
+                                                 "dropped", "changes"};
+    for (int i = 0; i <= kChanges; ++i)
+      if (names[i] == k) {
+        if (m_top & bit(i)) return false;
+        m_top |= bit(i);
+        m_slot = i;
+        return true;
+      }
+    m_slot = kSkip;
+    return true;
+  }
+
+  // A scalar value for the member named last (or an item of "dropped").
+  bool scalar(Val t) {
+    if (m_skip > 0) return true;
+    if (m_where == Where::Dropped) return t == Val::Str && take_dropped();
+    if (m_slot == kSkip) return m_slot = -1, true;
+    if (m_where == Where::Top) return top_value(t);
+    if (m_where != Where::Change && m_where != Where::Nested) return false;
+    if (m_slot < 0 || m_slot >= kSlots) return false;  // A value where an object was expected.
+    m_type[m_slot] = t;
+    m_num[m_slot] = m_val;
+    m_have |= sbit(m_slot);
+    m_slot = -1;
+    return true;
+  }
+  bool top_value(Val t) {
+    const int k = m_slot;
+    m_slot = -1;
+    switch (k) {
+      case kType: return t == Val::Str && (m_type_ok = m_top_str == "pull_result", true);
+      case kFrom: return int64(t, m_out.from);
+      case kNext: return int64(t, m_out.next);
+      case kAnswer: return int64(t, m_out.answer);
+      case kTook: return int64(t, m_out.took);
+      case kMore: return t == Val::Bool && (m_out.more = m_val.b, true);
+      case kStartOver: return t == Val::Bool && (m_out.start_over = m_val.b, true);
+      default: return false;  // "changes" or "dropped" that is not an array.
+    }
+  }
+  bool take_dropped() {
+    if (!is_valid_ticket_id(m_top_str)) return false;
+    m_out.dropped.push_back(std::move(m_top_str));
+    return true;
+  }
+  bool int64(Val t, int64_t& out) const {
+    if (t == Val::Signed) return out = m_val.i, true;
+    if (t == Val::Pos && m_val.u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return out = static_cast<int64_t>(m_val.u), true;
+    return false;
+  }
+
+  // In::str, u64, i64, boolean and code on the collected members.
+  bool has(int s) const { return (m_have & sbit(s)) != 0; }
+  bool str(int s, std::string& out) {
+    if (!has(s) || m_type[s] != Val::Str) return false;
+    out = std::move(m_str[s]);
+    return true;
+  }
+  bool u64(int s, uint64_t& out) const {
+    if (!has(s) || m_type[s] != Val::Pos) return false;
+    out = m_num[s].u;
+    return true;
+  }
+  bool i64(int s, int64_t& out) const {
+    if (!has(s)) return false;
+    if (m_type[s] == Val::Signed) return out = m_num[s].i, true;
+    if (m_type[s] == Val::Pos && m_num[s].u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return out = static_cast<int64_t>(m_num[s].u), true;
+    return false;
+  }
+  template <class E, class Parse>
+  bool code(int s, Parse parse, E& out) const {
+    if (!has(s) || m_type[s] != Val::Str) return false;
+    const auto v = parse(m_str[s]);
+    if (!v) return false;
+    out = *v;
+    return true;
+  }
+  bool object(int o) const { return (m_seen_change & sbit(o)) != 0; }
+  bool id(int o, int replica, int counter, ChangeId& out) {
+    std::string hex;
+    if (!object(o) || !str(replica, hex) || !u64(counter, out.counter)) return false;
+    const auto r = parse_replica_id(hex);
+    if (!r) return false;
+    out.replica = *r;
+    return true;
+  }
+
+  // A change whole: read_change's rules, then the sequence number's.
+  bool take_change() {
+    if (m_out.changes.size() >= kMaxChangesPerMessage) return false;
+    SequencedChange& s = m_out.changes.emplace_back();  // Filled in place; a change given up on ends the read.
+    Change& c = s.change;
+    uint64_t hlc_counter = 0;
+    if (!id(oId, sIdReplica, sIdCounter, c.id) || !i64(sHlcMs, c.stamp.ms) || !u64(sHlcCounter, hlc_counter)) return false;
+    c.stamp.counter = static_cast<uint32_t>(std::min<uint64_t>(hlc_counter, 0x1'0000'0000ull - 1));
+    if (!is_valid(c.stamp) || !str(sTicket, c.ticket_id)) return false;
+    if (object(oBase) && !id(oBase, sBaseReplica, sBaseCounter, c.base)) return false;
+    if (!str(sUser, c.author.user) || !code(sRole, parse_role, c.author.role) || !code(sKind, parse_change_kind, c.kind))
+      return false;
+    switch (c.kind) {
+      case ChangeKind::CreateTicket: {
+        Ticket& t = c.ticket;
+        t.id = c.ticket_id;
+        if (!object(oNewTicket) || !str(sTProvisional, t.provisional_number) || !str(sTOfficial, t.official_number) ||
+            !code(sTSource, parse_source, t.source) || !i64(sTReceivedAt, t.received_at_ms) ||
+            !str(sTCitizenName, t.citizen_name) || !str(sTCitizenPhone, t.citizen_phone) ||
+            !str(sTCommunity, t.community) || !str(sTAddress, t.address) ||
+            !code(sTCategory, parse_category, t.category) || !code(sTUrgency, parse_urgency, t.urgency) ||
+            !str(sTTitle, t.title) || !str(sTDescription, t.description) || !i64(sTCreatedAt, t.created_at_ms) ||
+            !i64(sTUpdatedAt, t.updated_at_ms))
+          return false;
+        break;
+      }
+      case ChangeKind::SetField:
+        if (!code(sField, parse_editable_field, c.field) || !str(sValue, c.value)) return false;
+        break;
+      case ChangeKind::Transition:
+        if (!code(sAction, parse_workflow_action, c.action) || !code(sFrom, parse_ticket_status, c.from) ||
+            !code(sTo, parse_ticket_status, c.to) || !i64(sSeenWork, c.seen_work))
+          return false;
+        break;
+      case ChangeKind::AddEntry: {
+        Entry& e = c.entry;
+        if (!object(oEntry) || !code(sEntryKind, parse_entry_kind, e.kind) || !str(sEntryText, e.text)) return false;
+        if (has(sEntrySatisfaction) && !code(sEntrySatisfaction, parse_satisfaction, e.satisfaction)) return false;
+        int64_t days = 0;
+        if (has(sEntryDays) && !i64(sEntryDays, days)) return false;
+        if (days < 0 || days > 365) return false;
+        e.days = static_cast<int32_t>(days);
+        if (object(oRequest) && !id(oRequest, sRequestReplica, sRequestCounter, e.request)) return false;
+        if (has(sEntryApproved)) {
+          if (m_type[sEntryApproved] != Val::Bool) return false;
+          e.approved = m_num[sEntryApproved].b;
+        }
+        break;
+      }
+      case ChangeKind::AttachPhoto:
+        if (!object(oPhoto) || !str(sPhotoSha, c.photo.sha256) || !i64(sPhotoSize, c.photo.size) ||
+            !str(sPhotoType, c.photo.type))
+          return false;
+        break;
+      case ChangeKind::LinkTickets:
+        if (!object(oLink) || !str(sLinkOther, c.link.other_ticket) || !code(sLinkKind, parse_link_kind, c.link.kind))
+          return false;
+        break;
+    }
+    if (!validate_change(c)) return false;
+    const size_t n = m_out.changes.size();
+    return i64(sSeq, s.seq) && s.seq > 0 && (n == 1 || s.seq > m_out.changes[n - 2].seq);
+  }
+
+  PullResponse& m_out;
+  size_t m_expected;
+  Where m_where = Where::Start;
+  uint32_t m_top = 0;        // Top-level members seen.
+  bool m_type_ok = false;
+  std::string m_top_str;     // A top-level string value ("type", an item of "dropped").
+  int m_slot = -1;           // The member whose value comes next (a Slot, a top-level member, kSkip).
+  int m_nest[2] = {};        // The nested objects being read (oId ...; oEntry then oRequest).
+  int m_depth = 0;
+  int m_skip = 0;            // > 0: inside a value nobody reads, this deep.
+  uint64_t m_have = 0;       // The change's scalar members present.
+  uint64_t m_seen_change = 0;  // The change's members (and nested objects' members) named.
+  Scalar m_val;
+  Val m_type[kSlots] = {};
+  Scalar m_num[kSlots] = {};
+  std::string m_str[kSlots];
+};
+
+}  // namespace
+
 Result<PullResponse> decode_pull_response(std::string_view text) {
+  {
+    PullResponse fast;
+    PullReader reader(fast, text.size() / 192 + 1);  // A change takes 200 bytes of JSON at the least.
+    if (json::sax_parse(text.begin(), text.end(), &reader) && reader.finish()) return fast;
+  }
+  return decode_pull_response_tree(text);
+}
+
+Result<PullResponse> decode_pull_response_tree(std::string_view text) {
   auto j = parse_message(text, "pull_result");
   if (!j) return j.error();
   std::string error;
@@ -494,6 +869,7 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   }
   auto changes = array_of(*j, "changes");
   if (!changes) return changes.error();
+  m.changes.reserve((*changes)->size());
   int64_t last = m.from;
   for (size_t i = 0; i < (*changes)->size(); ++i) {
     const json& cj = (**changes)[i];

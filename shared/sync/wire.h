@@ -97,6 +97,9 @@ std::string encode_pull_response(const PullResponse& m, const std::vector<std::s
 Result<PushRequest> decode_push_request(std::string_view json_text);
 Result<PushResponse> decode_push_response(std::string_view json_text);
 Result<PullRequest> decode_pull_request(std::string_view json_text);
+// Reads an answer as the server writes it in one pass of the parser; anything else (and every
+// error) through decode_pull_response_tree, which builds the JSON tree: the results are the same.
 Result<PullResponse> decode_pull_response(std::string_view json_text);
+Result<PullResponse> decode_pull_response_tree(std::string_view json_text);
 
 }  // namespace linli

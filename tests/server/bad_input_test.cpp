@@ -146,7 +146,7 @@ const std::vector<BadInput>& table() {
       {"pull_cursor_not_a_number", "GET", [](const ReplicaId& r) { return pull_query(r, "cursor=abc"); }, 400, "bad_request"},
       {"pull_cursor_overflows", "GET", [](const ReplicaId& r) { return pull_query(r, "cursor=99999999999999999999"); }, 400, "bad_request"},
       {"pull_limit_zero", "GET", [](const ReplicaId& r) { return pull_query(r, "limit=0"); }, 400, "bad_request"},
-      {"pull_limit_too_large", "GET", [](const ReplicaId& r) { return pull_query(r, "limit=1001"); }, 400, "bad_request"},
+      {"pull_limit_too_large", "GET", [](const ReplicaId& r) { return pull_query(r, "limit=10001"); }, 400, "bad_request"},
       {"pull_wait_too_long", "GET", [](const ReplicaId& r) { return pull_query(r, "wait=61"); }, 400, "bad_request"},
       {"pull_without_replica", "GET", [](const ReplicaId&) { return std::string("cursor=0"); }, 400, "bad_request"},
       {"pull_replica_not_hex", "GET", [](const ReplicaId&) { return std::string("replica=zz&cursor=0"); }, 400, "bad_request"},

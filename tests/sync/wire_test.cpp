@@ -313,5 +313,111 @@ TEST(WireFixtures, EveryCrasherAndCorpusFileDecodesWithoutCrashing) {
   std::printf("replayed %d crasher(s)\n", crashers);
 }
 
+
+// decode_pull_response reads an answer in one pass of the parser and gives up on anything it does
+// not take whole, for the tree decoder to say why: both must agree on every text, taken or not.
+// Every member of every change kind, and of the envelope, is dropped, given each other JSON type,
+// doubled, or joined by a member nobody reads; members come in the server's order and reversed.
+TEST(Wire, TheOnePassPullReaderAgreesWithTheTreeDecoderOnEveryText) {
+  using json = nlohmann::json;
+  PullResponse in;
+  in.from = 7;
+  in.more = true;
+  in.next = 40;
+  in.answer = 3;
+  in.took = 2;
+  in.dropped = {test::ticket_id(9)};
+  int64_t seq = 8;
+  for (Change& c : every_kind()) in.changes.push_back(SequencedChange{c, seq++});
+  const json base = json::parse(encode(in));
+  int compared = 0, taken = 0;
+  const auto agree = [&](const std::string& text) {
+    const auto fast = decode_pull_response(text);
+    const auto tree = decode_pull_response_tree(text);
+    ++compared;
+    ASSERT_EQ(fast.ok(), tree.ok()) << text;
+    if (!fast.ok()) {
+      EXPECT_EQ(fast.error().detail, tree.error().detail) << text;
+      return;
+    }
+    ++taken;
+    EXPECT_EQ(encode(*fast), encode(*tree)) << text;
+    EXPECT_EQ(fast->answer, tree->answer);
+    EXPECT_EQ(fast->took, tree->took);
+    EXPECT_EQ(fast->start_over, tree->start_over);
+  };
+  const json others[] = {nullptr, true, -1, 0, 1.5, "x", "urgent", json::array({1, "a", json::object()}),
+                         json::object({{"replica", "1"}}), "\xEF\xB7\x90"};
+  // Each object of the message (the envelope, each change and its nested objects), mutated in turn.
+  std::vector<json::json_pointer> objects{json::json_pointer("")};
+  for (size_t i = 0; i < base["changes"].size(); ++i) {
+    const std::string at = "/changes/" + std::to_string(i);
+    objects.emplace_back(at);
+    for (const auto& [k, v] : base["changes"][i].items())
+      if (v.is_object()) {
+        objects.emplace_back(at + "/" + k);
+        for (const auto& [k2, v2] : v.items())
+          if (v2.is_object()) objects.emplace_back(at + "/" + k + "/" + k2);
+      }
+  }
+  agree(base.dump());
+  for (const auto& ptr : objects) {
+    const json& obj = base.at(ptr);
+    for (const auto& [key, value] : obj.items()) {
+      json m = base;
+      m.at(ptr).erase(key);
+      agree(m.dump());
+      for (const json& o : others) {
+        m = base;
+        m.at(ptr)[key] = o;
+        agree(m.dump());
+      }
+      // Doubled: the text has the member twice (the tree keeps the last).
+      std::string text = base.dump();
+      const std::string member = "\"" + key + "\":" + value.dump();
+      if (const size_t at = text.find(member); at != std::string::npos) {
+        text.insert(at, member + ",");
+        agree(text);
+      }
+    }
+    json m = base;
+    m.at(ptr)["zz_unknown"] = json::array({json::object({{"a", json::array({1, 2})}}), "b"});
+    agree(m.dump());
+  }
+  // Members in reverse order, as another server might write them.
+  std::string reversed = "{";
+  for (auto it = base.items().begin(); it != base.items().end(); ++it) {
+    if (reversed.size() > 1) reversed.insert(1, ",");
+    reversed.insert(1, json(it.key()).dump() + ":" + it.value().dump());
+  }
+  agree(reversed + "}");
+  // Envelopes and texts that are not answers at all.
+  for (const char* text : {"", "[]", "1", "{}", "{\"type\":\"pull_result\"}", "{\"type\":\"pull\",\"from\":0,\"more\":false,\"changes\":[]}",
+                           "{\"type\":\"pull_result\",\"from\":0,\"more\":false,\"changes\":[]} x",
+                           "{\"type\":\"pull_result\",\"from\":0,\"more\":false,\"changes\":[1]}",
+                           "{\"type\":\"pull_result\",\"from\":0,\"more\":false,\"changes\":[],\"dropped\":[[]]}",
+                           "{\"type\":\"pull_result\",\"from\":-0,\"more\":false,\"changes\":[]}",
+                           "{\"type\":\"pull_result\",\"from\":9223372036854775808,\"more\":false,\"changes\":[]}"})
+    agree(text);
+  // Each change alone (its seq is then the first), and the changes out of order.
+  for (size_t i = 0; i < base["changes"].size(); ++i) {
+    json m = base;
+    m["changes"] = json::array({base["changes"][i]});
+    agree(m.dump());
+  }
+  json swapped = base;
+  std::swap(swapped["changes"][0], swapped["changes"][1]);
+  agree(swapped.dump());
+  // The fuzzer's corpus and crashers.
+  for (const char* sub : {"crashers", "corpus"}) {
+    const std::filesystem::path dir = std::filesystem::path(LINLI_FIXTURES_DIR) / sub;
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+      if (entry.is_regular_file()) agree(read_file(entry.path()));
+  }
+  EXPECT_GT(taken, 20);
+  std::printf("compared %d texts, %d taken\n", compared, taken);
+}
+
 }  // namespace
 }  // namespace linli
