@@ -360,9 +360,9 @@ std::string encode_sequenced(const SequencedChange& s) {
 std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded) {
   // The object's keys go out sorted and "changes" sorts first, so the changes lead and the other
   // members follow as a dump of the rest would write them: the same text as encoding it whole.
-  // `next` and `dropped` are always written (docs/protocol.md): a client need not guess.
+  // `next`, `head` and `dropped` are always written (docs/protocol.md): a client need not guess.
   json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"next", m.next},
-            {"dropped", json::array()}};
+            {"head", m.head}, {"dropped", json::array()}};
   for (const std::string& t : m.dropped) rest["dropped"].push_back(t);
   if (m.answer > 0) rest["answer"] = m.answer;
   if (m.took > 0) rest["took"] = m.took;
@@ -481,8 +481,9 @@ Result<PullResponse> decode_pull_response(std::string_view text) {
   m.answer = in.i64("answer", false);  // Absent: an answer of the centre's, or from an older server.
   m.took = in.i64("took", false);
   m.start_over = in.boolean("start_over", false);
-  if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0))
-    in.fail("\"from\", \"next\", \"answer\" or \"took\" out of range");
+  m.head = in.i64("head", false);  // Older servers left it out: 0, how far the log goes is unknown.
+  if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0 || m.head < 0))
+    in.fail("\"from\", \"next\", \"answer\", \"took\" or \"head\" out of range");
   if (!error.empty()) return invalid(error);
   if (auto d = j->find("dropped"); d != j->end()) {
     if (!d->is_array() || d->size() > kMaxChangesPerMessage) return invalid("[sync.decode] \"dropped\" is not a short array");
