@@ -56,7 +56,8 @@ void App::tick() {
   std::string seen = std::to_string(static_cast<int>(st.link)) + ' ' + std::to_string(st.unsent) + ' ' +
                      std::to_string(st.refused) + ' ' + std::to_string(st.last_ok_ms) + ' ' +
                      std::to_string(static_cast<int>(st.halt)) + ' ' + std::to_string(st.pulled_this_session) + ' ' +
-                     std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms);
+                     std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms) + ' ' +
+                     std::to_string(st.cursor) + ' ' + std::to_string(st.head);
   if (seen != m_sync_seen) {
     m_sync_seen = std::move(seen);
     ++m_revision;
@@ -483,7 +484,7 @@ std::string App::state_json() const {
                       {"sign_in_user", m_sign_in.user},
                       {"sign_in_message", m_sign_in.message ? std::string(tr(Lang::En, *m_sign_in.message)) : std::string()},
                       {"sync", {{"link", st.link == app::Link::Online ? "online" : st.link == app::Link::Offline ? "offline" : "unknown"},
-                                {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor},
+                                {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor}, {"head", st.head},
                                 {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},

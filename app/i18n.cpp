@@ -165,6 +165,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"不满意", "Dissatisfied"},
     {"已记录", "Recorded"},
     {"不可用：", "Not available: "},
+    {"已同步 %s / %s", "Synced %s / %s"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -102,8 +102,34 @@ class SyncLoopTest : public ::testing::Test {
         std::vector<std::string>{"--db", dir.file("server.db"), "--web", dir.file("web"), "--seed-demo"});
     ASSERT_GT(server->port(), 0);
   }
+  // The server's whole log, read by a new centre replica from cursor 0.
+  std::vector<SequencedChange> server_log() {
+    const app::Session zhang = sign_in(server->port(), "zhang.bin");
+    httplib::Client c("127.0.0.1", server->port());
+    const std::string reader = "5e0000000000000000000000000000" + std::to_string(10 + ++m_readers);
+    std::vector<SequencedChange> log;
+    int64_t cursor = 0;
+    for (bool more = true; more;) {
+      auto res = c.Get("/api/v1/sync/pull?replica=" + reader + "&cursor=" + std::to_string(cursor) + "&took=0&limit=1000",
+                       httplib::Headers{{"Authorization", "Bearer " + zhang.token}});
+      if (!res || res->status != 200) {
+        ADD_FAILURE() << "pull of the log failed";
+        break;
+      }
+      auto answer = decode_pull_response(res->body);
+      if (!answer) {
+        ADD_FAILURE() << answer.error().detail;
+        break;
+      }
+      for (auto& sc : answer->changes) log.push_back(std::move(sc));
+      cursor = answer->next;
+      more = answer->more;
+    }
+    return log;
+  }
   TempDir dir;
   std::unique_ptr<ServerProcess> server;
+  int m_readers = 0;
 };
 
 TEST(Session, LoginAnswerParsesAndIsKeptInTheStore) {
@@ -296,6 +322,39 @@ TEST_F(SyncLoopTest, EveryAnswerSaysTheServersTime) {
   ASSERT_EQ(date.size(), 29u) << date;
   EXPECT_EQ(date.substr(25), " GMT");
   EXPECT_TRUE(d.loop->status().clock_known);
+}
+
+// A first sync says how far it has come against the server's log (the pull answer's `head`):
+// the cursor rises to the head, never past it, and is there when the sync is caught up.
+TEST_F(SyncLoopTest, AFirstSyncCountsItsWayToTheServersHead) {
+  const auto log = server_log();
+  ASSERT_GT(log.size(), 100u) << "the demo street's changes";
+  const int64_t last = log.back().seq;
+  for (const char* user : {"zhang.bin", "hebin.li"}) {
+    app::SyncOptions o = Device::quick();
+    o.pull_limit = 40;  // Many answers: a bar that moves.
+    Device d(dir, user, server->port(), sign_in(server->port(), user), o);
+    std::vector<std::pair<int64_t, int64_t>> seen;  // (cursor, head) after each answer.
+    for (int frame = 0; frame < 400 && !d.settled(); ++frame) {
+      d.transport.advance(100);
+      d.loop->tick();
+      while (d.transport.deliver_one()) {
+        const auto& s = d.loop->status();
+        if (s.head > 0 && (seen.empty() || seen.back().first != s.cursor)) seen.emplace_back(s.cursor, s.head);
+      }
+    }
+    ASSERT_TRUE(d.settled()) << user;
+    ASSERT_GE(seen.size(), 3u) << user << ": answers of a first sync";
+    for (size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_LE(seen[i].first, seen[i].second) << user << " answer " << i;
+      EXPECT_EQ(seen[i].second, last) << user << ": the head is the log's last seq";
+      if (i > 0) {
+        EXPECT_GT(seen[i].first, seen[i - 1].first) << user;
+      }
+    }
+    EXPECT_LT(seen.front().first, seen.front().second) << user << ": a bar that starts below full";
+    EXPECT_EQ(d.loop->status().cursor, d.loop->status().head) << user << ": caught up at the head";
+  }
 }
 
 TEST(Records, ANewTicketTakesTheDaysNextProvisionalNumberAndIsAChange) {

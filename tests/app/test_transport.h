@@ -55,6 +55,14 @@ class TestTransport : public app::Transport {
       f();
     }
   }
+  // Hands back the oldest answer only (what it starts comes later): one answer a frame.
+  bool deliver_one() {
+    if (m_queue.empty()) return false;
+    auto f = std::move(m_queue.front());
+    m_queue.pop_front();
+    f();
+    return true;
+  }
   void advance(int64_t ms) { m_now += ms; }
   // Reads time from `clock` instead of its own (the App's tests share the fake platform's).
   void use_clock(std::function<int64_t()> clock) { m_clock = std::move(clock); }
