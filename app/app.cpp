@@ -381,6 +381,7 @@ void App::reload() {
   auto refused = m_store.refused_changes(200);
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
+  judge_redos();
   load_selected();
 }
 
@@ -465,7 +466,14 @@ std::string App::state_json() const {
   for (const auto& c : m_conflicts)
     conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
                               {"author", c.author.user}, {"open", c.open}});
+  nlohmann::json refused_json = nlohmann::json::array();
+  for (size_t i = 0; i < m_refused.size(); ++i)
+    refused_json.push_back({{"kind", std::string(to_string(m_refused[i].change.kind))}, {"code", m_refused[i].code},
+                            {"ticket", m_refused[i].change.ticket_id},
+                            {"redo", i < m_redo_blocked.size() && !m_redo_blocked[i]},
+                            {"why_not_redo", i < m_redo_blocked.size() && m_redo_blocked[i] ? *m_redo_blocked[i] : std::string()}});
   nlohmann::json s = {{"lang", lang_code(m_lang)},
+                      {"refused", refused_json},
                       {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
                       {"tickets", tickets},
                       {"selected", m_selected},

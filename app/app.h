@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "client/http.h"
@@ -133,6 +134,14 @@ class App {
   void clear_device_data();
   // Forgets a refused change the user has read.
   void discard_refused(const ChangeId& id);
+  // Why the refused change refused()[index] cannot be redone now (nullopt: it can), for the
+  // outbox to disable its button with the reason. Judged when the outbox was loaded (reload).
+  const std::optional<std::string>& why_not_redo(size_t index) const;
+  // Re-issues a refused change as a new change against its ticket's current version (a field
+  // edit with the field's version as base, a workflow step from the current status, an entry
+  // again) if the signed-in user's role and the shared write policy allow it now, and forgets
+  // the refusal, in one transaction. False (and error() says why) when it cannot.
+  bool redo_refused(const ChangeId& id);
   // Asks the sync loop to try now instead of waiting for its back-off.
   void sync_now();
 
@@ -164,6 +173,10 @@ class App {
   std::vector<TimelineEntry> m_timeline;
   // Loads the selected ticket's state, timeline and conflicts.
   void load_selected();
+  // The new change that would redo `refused` now, or why there is none (app_redo.cpp).
+  std::variant<Change, std::string> redo_draft(const RefusedChange& refused);
+  void judge_redos();
+  std::vector<std::optional<std::string>> m_redo_blocked;  // Per refused(): why not redo.
   Actor actor() const;
   std::optional<Refusal> judge(const Change& draft) const;
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).

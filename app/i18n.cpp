@@ -166,6 +166,13 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"已记录", "Recorded"},
     {"不可用：", "Not available: "},
     {"已同步 %s / %s", "Synced %s / %s"},
+    {"重做", "Redo"},
+    {"已重做，等待发送", "Redone: waiting to be sent"},
+    {"不能重做：", "Cannot redo: "},
+    {"这张工单已不在本机（不在你的负责范围内）", "this ticket is no longer on this device (outside your scope)"},
+    {"这类更改不能重做，请重新操作", "this kind of change cannot be redone: do it again"},
+    {"工单已经是这个值", "the ticket already holds this value"},
+    {"工单现在的状态不能做这一步", "the ticket's status no longer allows this step"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

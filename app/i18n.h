@@ -23,7 +23,7 @@ enum class Str {
   SignInTitle, SignInSubtitle, FieldUser, FieldPassword, SignInButton, SigningIn, SignInMissing, SignInBadCredentials, SignInRateLimited, SignInUnreachable, SignInServerError, SignInOtherOwner, SignInExpired, SignInFirst, ClearDeviceData, SignOut, SignOutTitle, SignOutUnsent, SignOutAllSent, SignOutKeep, SignOutClear, SignOutClearWarn, Cancel, ReauthButton, TabOutbox, OutboxUnsent, OutboxRefused, OutboxNothingUnsent, OutboxNothingRefused, OutboxRefusedHint, Discard, ColChange, ColTicket, ColWhen, ColReason, Connecting, UnsentCount, AllSent, LastSync, NeverSynced, RetryIn, RetryNow, ClockWarning, FirstSync, SyncHalted, HaltForged, HaltUpgrade, RefusedCount, KindCreate, KindSetField, KindTransition, KindEntry, KindPhoto, KindLink, CodeForbidden, CodeOutOfScope, CodeNotFound, CodeExists, CodeInvalid, PendingSync,
   ConflictBadge, ConflictTitle, ConflictCurrent, ConflictKept, ConflictWho, KeepCurrent, TakeKept, ConflictHint,
   SectionActions, ActContact, ActAssign, ActStart, ActHandle, ActApproveReturn, ActReturnVisit, ActClose, ActReopen, FieldLeadDepartment, NoDepartment, EditField, SaveEdit, SectionTimeline, NoTimeline, EntryContact, EntryHandling, EntryProgress, EntryReturnVisit, EntryReturnRequest, EntryExtension, EntryDecision, EntryComment, AddEntry, EntryHint, Satisfied, BasicallySatisfied, Dissatisfied, Recorded, WhyNot,
-  SyncProgress,
+  SyncProgress, Redo, Redone, RedoNotHere, RedoGone, RedoKind, RedoSameValue, RedoStepGone,
   Count_,
 };
 
