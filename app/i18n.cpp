@@ -96,7 +96,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"被服务器拒绝的更改", "Changes the server refused"},
     {"所有更改都已发送到服务器。", "Every change has reached the server."},
     {"没有被拒绝的更改。", "No refused changes."},
-    {"这些更改没有生效。请阅读原因，必要时重新操作，然后丢弃。", "These changes did not take effect. Read why, redo what is needed, then discard them."},
+    {"这些更改没有生效。请阅读原因：能重做的可点重做，其余的请丢弃。", "These changes did not take effect. Read why: redo what can be redone, discard the rest."},
     {"丢弃", "Discard"},
     {"更改", "Change"},
     {"工单", "Ticket"},
