@@ -162,6 +162,7 @@ void App::clear_device_data() {
 
 void App::discard_refused(const ChangeId& id) {
   if (auto r = m_store.discard_refused(id); !r) return fail(r.error());
+  if (m_sync) m_sync->outbox_changed();  // The status bar's count, at once (not at the next sync answer).
   reload();
 }
 

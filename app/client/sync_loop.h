@@ -70,6 +70,8 @@ class SyncLoop {
   void edited();
   // The network may be back (the browser said so, or the user asked): try now.
   void retry_now();
+  // The outbox changed without an edit (a refusal discarded): count again what the status shows.
+  void outbox_changed() { refresh_counts(); }
   // A new token after the user signed in again.
   void set_token(std::string token);
 

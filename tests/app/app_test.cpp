@@ -261,6 +261,7 @@ TEST_F(AppTest, ARefusedFieldEditIsRedoneOnceThePolicyAllowsItAgain) {
   const Change was = app->refused()[0].change;
   ASSERT_TRUE(app->redo_refused(was.id)) << app->error();
   EXPECT_TRUE(app->refused().empty());
+  EXPECT_EQ(app->sync_status().refused, 0) << "the status bar's count follows at once";
   ASSERT_EQ(app->unsent().size(), 1u);
   EXPECT_GT(app->unsent()[0].id.counter, was.id.counter) << "a new change: the refused counter is never reused";
   EXPECT_EQ(app->unsent()[0].value, title);
@@ -318,6 +319,10 @@ TEST_F(AppTest, RedoIsNotOfferedWhereItWouldDoNothingOrCannotBeDone) {
     else
       EXPECT_EQ(*app->why_not_redo(i), std::string(ui::tr(ui::Lang::Zh, ui::Str::RedoKind)));
   }
+  // Discarding one: the outbox and the status bar's count follow at once.
+  app->discard_refused(app->refused()[0].change.id);
+  EXPECT_EQ(app->refused().size(), 1u);
+  EXPECT_EQ(app->sync_status().refused, 1);
 }
 
 }  // namespace
