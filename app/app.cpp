@@ -63,7 +63,8 @@ void App::tick() {
   std::string seen = std::to_string(static_cast<int>(st.link)) + ' ' + std::to_string(st.unsent) + ' ' +
                      std::to_string(st.refused) + ' ' + std::to_string(st.last_ok_ms) + ' ' +
                      std::to_string(static_cast<int>(st.halt)) + ' ' + std::to_string(st.pulled_this_session) + ' ' +
-                     std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms);
+                     std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms) + ' ' +
+                     std::to_string(st.cursor) + ' ' + std::to_string(st.head);
   if (seen != m_sync_seen) {
     m_sync_seen = std::move(seen);
     ++m_revision;
@@ -168,6 +169,7 @@ void App::clear_device_data() {
 
 void App::discard_refused(const ChangeId& id) {
   if (auto r = m_store.discard_refused(id); !r) return fail(r.error());
+  if (m_sync) m_sync->outbox_changed();  // The status bar's count, at once (not at the next sync answer).
   reload();
 }
 
@@ -179,6 +181,16 @@ std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_
   if (auto t = m_store.get_ticket(ticket_id); t && *t)
     return {(*t)->official_number.empty() ? (*t)->provisional_number : (*t)->official_number, (*t)->title};
   return {ticket_id.substr(0, 8), std::string()};
+}
+
+const std::vector<Ticket>& App::tickets() {
+  if (m_tickets_revision != m_revision) {
+    auto listed = m_store.list_tickets({.limit = 2000, .offset = 0});
+    if (listed) m_tickets = std::move(listed).value();
+    else fail(listed.error());
+    m_tickets_revision = m_revision;
+  }
+  return m_tickets;
 }
 
 const Ticket* App::selected_ticket() const { return m_state ? &m_state->ticket : nullptr; }
@@ -549,6 +561,7 @@ void App::reload() {
   auto refused = m_store.refused_changes(200);
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
+  judge_redos();
   load_selected();
 }
 
@@ -642,8 +655,7 @@ nlohmann::json deadline_json(const App& app) {
 
 std::string App::state_json() {
   nlohmann::json tickets = nlohmann::json::array();
-  auto listed = m_store.list_tickets({.limit = 2000, .offset = 0});
-  for (const auto& t : listed ? *listed : std::vector<Ticket>{})
+  for (const auto& t : this->tickets())
     tickets.push_back({{"id", t.id}, {"number", t.provisional_number}, {"official", t.official_number}, {"title", t.title},
                        {"address", t.address}, {"community", t.community}, {"status", to_string(t.status)},
                        {"category", to_string(t.category)}, {"urgency", to_string(t.urgency)}});
@@ -659,7 +671,14 @@ std::string App::state_json() {
   for (const auto& c : m_conflicts)
     conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
                               {"author", c.author.user}, {"open", c.open}});
+  nlohmann::json refused_json = nlohmann::json::array();
+  for (size_t i = 0; i < m_refused.size(); ++i)
+    refused_json.push_back({{"kind", std::string(to_string(m_refused[i].change.kind))}, {"code", m_refused[i].code},
+                            {"ticket", m_refused[i].change.ticket_id},
+                            {"redo", i < m_redo_blocked.size() && !m_redo_blocked[i]},
+                            {"why_not_redo", i < m_redo_blocked.size() && m_redo_blocked[i] ? *m_redo_blocked[i] : std::string()}});
   nlohmann::json s = {{"lang", lang_code(m_lang)},
+                      {"refused", refused_json},
                       {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
                       {"tickets", tickets},
                       {"selected", m_selected},
@@ -681,7 +700,7 @@ std::string App::state_json() {
                       {"sign_in_user", m_sign_in.user},
                       {"sign_in_message", m_sign_in.message ? std::string(tr(Lang::En, *m_sign_in.message)) : std::string()},
                       {"sync", {{"link", st.link == app::Link::Online ? "online" : st.link == app::Link::Offline ? "offline" : "unknown"},
-                                {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor},
+                                {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor}, {"head", st.head},
                                 {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "client/http.h"
@@ -72,6 +73,10 @@ class App {
   const std::string& notice() const { return m_notice; }    // Last success message.
   const std::string& error() const { return m_error; }      // Last failure, shown until the next action.
   int64_t notice_at_ms() const { return m_notice_at; }
+
+  // Every ticket held here (at most 2,000), newest received first, read again after each change:
+  // for tests and the test hook. Panels read the inbox, a page at a time.
+  const std::vector<Ticket>& tickets();
 
   // ---- The inbox: rows read from the store a page at a time, never every ticket (store/inbox.h).
   // Panels change the filter or sort through inbox_query() and then call inbox_changed().
@@ -161,6 +166,14 @@ class App {
   void clear_device_data();
   // Forgets a refused change the user has read.
   void discard_refused(const ChangeId& id);
+  // Why the refused change refused()[index] cannot be redone now (nullopt: it can), for the
+  // outbox to disable its button with the reason. Judged when the outbox was loaded (reload).
+  const std::optional<std::string>& why_not_redo(size_t index) const;
+  // Re-issues a refused change as a new change against its ticket's current version (a field
+  // edit with the field's version as base, a workflow step from the current status, an entry
+  // again) if the signed-in user's role and the shared write policy allow it now, and forgets
+  // the refusal, in one transaction. False (and error() says why) when it cannot.
+  bool redo_refused(const ChangeId& id);
   // Asks the sync loop to try now instead of waiting for its back-off.
   void sync_now();
 
@@ -194,6 +207,10 @@ class App {
   std::vector<TimelineEntry> m_timeline;
   // Loads the selected ticket's state, timeline and conflicts.
   void load_selected();
+  // The new change that would redo `refused` now, or why there is none (app_redo.cpp).
+  std::variant<Change, std::string> redo_draft(const RefusedChange& refused);
+  void judge_redos();
+  std::vector<std::optional<std::string>> m_redo_blocked;  // Per refused(): why not redo.
   Actor actor() const;
   std::optional<Refusal> judge(const Change& draft) const;
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
@@ -216,6 +233,8 @@ class App {
   } m_inbox;
   // Drops what the data changed, at most every so often while changes pour in (a first sync).
   void refresh_inbox_if_stale();
+  std::vector<Ticket> m_tickets;
+  uint64_t m_tickets_revision = ~uint64_t{0};
   std::string m_selected;
   IntakeDraft m_draft;
   DraftProblems m_problems;

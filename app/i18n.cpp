@@ -96,7 +96,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"被服务器拒绝的更改", "Changes the server refused"},
     {"所有更改都已发送到服务器。", "Every change has reached the server."},
     {"没有被拒绝的更改。", "No refused changes."},
-    {"这些更改没有生效。请阅读原因，必要时重新操作，然后丢弃。", "These changes did not take effect. Read why, redo what is needed, then discard them."},
+    {"这些更改没有生效。请阅读原因：能重做的可点重做，其余的请丢弃。", "These changes did not take effect. Read why: redo what can be redone, discard the rest."},
     {"丢弃", "Discard"},
     {"更改", "Change"},
     {"工单", "Ticket"},
@@ -215,6 +215,14 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"↑↓ 切换工单 · Ctrl+F 搜索 · Ctrl+N 新建", "↑↓ next/previous · Ctrl+F search · Ctrl+N new"},
     {"-", "-"},
     {"受理信息", "Intake details"},
+    {"已同步 %s / %s", "Synced %s / %s"},
+    {"重做", "Redo"},
+    {"已重做，等待发送", "Redone: waiting to be sent"},
+    {"不能重做：", "Cannot redo: "},
+    {"这张工单已不在本机（不在你的负责范围内）", "this ticket is no longer on this device (outside your scope)"},
+    {"这类更改不能重做，请重新操作", "this kind of change cannot be redone: do it again"},
+    {"工单已经是这个值", "the ticket already holds this value"},
+    {"工单现在的状态不能做这一步", "the ticket's status no longer allows this step"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -39,9 +39,10 @@ void draw_tabs(App& app, FrameInfo& frame) {
       ImGui::EndTabItem();
     }
   };
-  tab(Str::TabTickets, "##tab-tickets", View::Tickets);
-  tab(Str::TabIntake, "##tab-intake", View::Intake);
-  tab(Str::TabOutbox, "##tab-outbox", View::Outbox);
+  // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
+  tab(Str::TabTickets, "###tab-tickets", View::Tickets);
+  tab(Str::TabIntake, "###tab-intake", View::Intake);
+  tab(Str::TabOutbox, "###tab-outbox", View::Outbox);
   ImGui::EndTabBar();
   frame.tab_shown = shown;
   if (!forcing && shown != want) app.set_view(shown);

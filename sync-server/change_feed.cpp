@@ -90,6 +90,7 @@ std::optional<size_t> ChangeFeed::answer(PullResponse head, int limit, std::stri
   for (; it != m_entries.end() && static_cast<int>(encoded.size()) < limit; ++it) encoded.push_back(it->json);
   head.more = it != m_entries.end();
   head.next = encoded.empty() ? head.from : std::prev(it)->seq;  // The last change it covers.
+  head.head = std::max(m_published, head.next);  // How far the log goes.
   head.changes.clear();
   text = encode_pull_response(head, encoded);
   return encoded.size();

@@ -556,6 +556,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
         if (!out) return send_error(res, 500, "storage", out.error().detail);
         looked = std::max(looked, out->next);
         reply = reply || !out->changes.empty() || !out->dropped.empty() || out->more;
+        out->head = std::max(ctx.feed.last_seq(), out->next);  // How far the log goes (docs: Pull).
         if (reply) text = ctx.feed.encode(*out);
       }
       if (reply) {
@@ -570,6 +571,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       empty.from = *cursor;
       empty.took = took.value_or(0);
       empty.next = looked;  // The centre's: its cursor (nothing was looked past unsent).
+      empty.head = std::max(ctx.feed.last_seq(), looked);
       res.status = 200;
       res.set_content(encode(empty), "application/json");
       return;

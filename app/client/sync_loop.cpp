@@ -206,6 +206,7 @@ void SyncLoop::on_pull(const HttpResponse& r) {
     m_status.pulled_this_session += static_cast<int64_t>(answer->changes.size());
     if (!answer->changes.empty() || !answer->dropped.empty()) m_changed = true;
     m_status.caught_up = !answer->more;
+    m_status.head = std::max(m_status.head, answer->head);
   }
   m_status.cursor = m_store.pull_cursor();
   m_status.last_ok_ms = now;

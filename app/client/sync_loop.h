@@ -48,6 +48,9 @@ struct SyncStatus {
   bool clock_known = false;
   bool caught_up = false;        // The last pull said nothing more waits.
   int64_t cursor = 0;
+  // How far the server's log went when it made the last answer taken (its `head`, the largest
+  // seen; 0: an older server that does not say). A first sync's progress is cursor / head.
+  int64_t head = 0;
   int64_t pulled_this_session = 0;  // Changes taken from pulls since the loop started.
   int64_t pushed_this_session = 0;  // Own changes the server acknowledged since then.
   int failures = 0;              // Failed exchanges in a row.
@@ -68,6 +71,8 @@ class SyncLoop {
   void edited();
   // The network may be back (the browser said so, or the user asked): try now.
   void retry_now();
+  // The outbox changed without an edit (a refusal discarded): count again what the status shows.
+  void outbox_changed() { refresh_counts(); }
   // A new token after the user signed in again.
   void set_token(std::string token);
 

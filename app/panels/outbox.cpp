@@ -1,10 +1,12 @@
 // Outbox (发送队列): the own changes not yet on the server, and the changes the server refused
-// with its reason, kept until the user has read them and discards them.
+// with its reason, kept until the user discards them or redoes them (a new change against the
+// ticket as it is now, offered when the write policy allows it; else the reason is shown).
 #include <imgui.h>
 
 #include <string>
 
 #include "core/civil_time.h"
+#include "core/workflow.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
@@ -32,6 +34,50 @@ std::string reason_label(Lang lang, const std::string& code) {
   if (code == "not_found") return std::string(tr(lang, Str::CodeNotFound));
   if (code == "already_exists") return std::string(tr(lang, Str::CodeExists));
   return std::string(tr(lang, Str::CodeInvalid));
+}
+
+Str action_label(WorkflowAction a) {
+  switch (a) {
+    case WorkflowAction::ContactCitizen: return Str::ActContact;
+    case WorkflowAction::Assign: return Str::ActAssign;
+    case WorkflowAction::Start: return Str::ActStart;
+    case WorkflowAction::Handle: return Str::ActHandle;
+    case WorkflowAction::ApproveReturn: return Str::ActApproveReturn;
+    case WorkflowAction::ReturnVisit: return Str::ActReturnVisit;
+    case WorkflowAction::Close: return Str::ActClose;
+    case WorkflowAction::Reopen: return Str::ActReopen;
+  }
+  return Str::ActAssign;
+}
+
+Str field_label(EditableField f) {
+  switch (f) {
+    case EditableField::Title: return Str::FieldTitle;
+    case EditableField::Description: return Str::FieldDescription;
+    case EditableField::Address: return Str::FieldAddress;
+    case EditableField::Community: return Str::FieldCommunity;
+    case EditableField::Category: return Str::FieldCategory;
+    case EditableField::Urgency: return Str::FieldUrgency;
+    case EditableField::CitizenName: return Str::FieldCitizenName;
+    case EditableField::CitizenPhone: return Str::FieldCitizenPhone;
+    case EditableField::LeadDepartment: return Str::FieldLeadDepartment;
+    case EditableField::Deleted:
+    case EditableField::OfficialNumber: break;
+  }
+  return Str::ColChange;
+}
+
+// What the change meant, in a few words, so the user knows what a redo would do again.
+std::string what_of(Lang lang, const Change& c) {
+  switch (c.kind) {
+    case ChangeKind::SetField:
+      if (c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber)
+        return std::string(to_string(c.field)) + " → " + c.value;
+      return std::string(tr(lang, field_label(c.field))) + " → " + c.value;
+    case ChangeKind::Transition: return std::string(tr(lang, action_label(c.action)));
+    case ChangeKind::AddEntry: return c.entry.text;
+    default: return {};
+  }
 }
 
 void setup_columns(Lang lang, bool with_reason) {
@@ -76,30 +122,38 @@ void draw_outbox(App& app, const FrameInfo&) {
     return;
   }
   ImGui::TextWrapped("%s", std::string(tr(lang, Str::OutboxRefusedHint)).c_str());
-  std::optional<ChangeId> discard;
+  std::optional<ChangeId> discard, redo;
   if (ImGui::BeginTable("##refused", 5, flags)) {
     setup_columns(lang, true);
-    for (const RefusedChange& r : app.refused()) {
+    for (size_t i = 0; i < app.refused().size(); ++i) {
+      const RefusedChange& r = app.refused()[i];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_shanghai_minute(r.refused_at_ms).c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(std::string(tr(lang, kind_label(r.change.kind))).c_str());
       ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0.0f);
       ImGui::Text("%s  %s", r.ticket_number.c_str(), r.ticket_title.c_str());
+      if (const std::string what = what_of(lang, r.change); !what.empty()) ImGui::TextColored(kMuted, "%s", what.c_str());
+      ImGui::PopTextWrapPos();
       ImGui::TableNextColumn();
+      ImGui::PushTextWrapPos(0.0f);
       ImGui::TextColored(kRefusedRed, "%s", reason_label(lang, r.code).c_str());
-      if (!r.detail.empty()) {
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(kMuted, "%s", r.detail.c_str());
-        ImGui::PopTextWrapPos();
-      }
+      if (!r.detail.empty()) ImGui::TextColored(kMuted, "%s", r.detail.c_str());
+      const std::optional<std::string>& why_not = app.why_not_redo(i);
+      if (why_not) ImGui::TextColored(kMuted, "%s%s", std::string(tr(lang, Str::RedoNotHere)).c_str(), why_not->c_str());
+      ImGui::PopTextWrapPos();
       ImGui::TableNextColumn();
-      const std::string button = std::string(tr(lang, Str::Discard)) + "##discard-" + to_string(r.change.id);
-      if (ImGui::SmallButton(button.c_str())) discard = r.change.id;
+      const std::string id = to_string(r.change.id);
+      ImGui::BeginDisabled(why_not.has_value());
+      if (ImGui::SmallButton((std::string(tr(lang, Str::Redo)) + "##redo-" + id).c_str())) redo = r.change.id;
+      ImGui::EndDisabled();
+      if (ImGui::SmallButton((std::string(tr(lang, Str::Discard)) + "##discard-" + id).c_str())) discard = r.change.id;
     }
     ImGui::EndTable();
   }
+  if (redo) app.redo_refused(*redo);
   if (discard) app.discard_refused(*discard);
 }
 

@@ -2,6 +2,7 @@
 // sync, the device clock when it is far off, whether every edit is durable, the last message.
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -126,13 +127,28 @@ void draw_status_bar(App& app, const FrameInfo&) {
   }
 }
 
-// While a first sync brings a large scope in: a bar with counts. The total is not known ahead, so
-// the bar moves through each batch of a pull's limit.
+// 100000 → "100,000".
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<size_t>(at), ",");
+  return n < 0 ? "-" + digits : digits;
+}
+
+// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
+// log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
+// (an older one) gets a bar that moves through each batch, with what came so far.
 void draw_first_sync(App& app, const FrameInfo&) {
   const app::SyncStatus& s = app.sync_status();
   if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
   const Lang lang = app.lang();
   char buf[256];
+  if (s.head > 0) {
+    const int64_t done = std::min(s.cursor, s.head);
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SyncProgress)).c_str(), grouped(done).c_str(),
+                  grouped(s.head).c_str());
+    ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(s.head)), ImVec2(-1, 0), buf);
+    return;
+  }
   std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::FirstSync)).c_str(), static_cast<long long>(s.pulled_this_session),
                 static_cast<int>(app.inbox_total()));
   const float phase = static_cast<float>(s.pulled_this_session % 1000) / 1000.0f;

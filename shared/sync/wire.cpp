@@ -361,9 +361,9 @@ std::string encode_sequenced(const SequencedChange& s) {
 std::string encode_pull_response(const PullResponse& m, const std::vector<std::string_view>& encoded) {
   // The object's keys go out sorted and "changes" sorts first, so the changes lead and the other
   // members follow as a dump of the rest would write them: the same text as encoding it whole.
-  // `next` and `dropped` are always written (docs/protocol.md): a client need not guess.
+  // `next`, `head` and `dropped` are always written (docs/protocol.md): a client need not guess.
   json rest{{"type", "pull_result"}, {"from", m.from}, {"more", m.more}, {"next", m.next},
-            {"dropped", json::array()}};
+            {"head", m.head}, {"dropped", json::array()}};
   for (const std::string& t : m.dropped) rest["dropped"].push_back(t);
   if (m.answer > 0) rest["answer"] = m.answer;
   if (m.took > 0) rest["took"] = m.took;
@@ -584,7 +584,7 @@ class PullReader {
   bool finish() {
     const uint32_t required = bit(kType) | bit(kFrom) | bit(kMore) | bit(kChanges);
     if (m_where != Where::Done || (m_top & required) != required || !m_type_ok) return false;
-    if (m_out.from < 0 || m_out.next < 0 || m_out.answer < 0 || m_out.took < 0) return false;
+    if (m_out.from < 0 || m_out.next < 0 || m_out.answer < 0 || m_out.took < 0 || m_out.head < 0) return false;
     return m_out.changes.size() <= kMaxChangesPerMessage && m_out.dropped.size() <= kMaxChangesPerMessage;
   }
 
@@ -597,7 +597,7 @@ class PullReader {
     uint64_t u = 0;
   };
   // Top-level members.
-  enum : int { kType, kFrom, kMore, kNext, kAnswer, kTook, kStartOver, kDropped, kChanges };
+  enum : int { kType, kFrom, kMore, kNext, kAnswer, kTook, kStartOver, kHead, kDropped, kChanges };
   static constexpr int kSkip = -2;
   // A change's members and its nested objects' members: one slot each (m_str / m_num / m_have).
   enum Slot : int {
@@ -662,7 +662,7 @@ class PullReader {
   }
   bool top_key(const string_t& k) {
     static constexpr std::string_view names[] = {"type", "from", "more", "next", "answer", "took", "start_over",
-                                                 "dropped", "changes"};
+                                                 "head", "dropped", "changes"};
     for (int i = 0; i <= kChanges; ++i)
       if (names[i] == k) {
         if (m_top & bit(i)) return false;
@@ -699,6 +699,7 @@ class PullReader {
       case kTook: return int64(t, m_out.took);
       case kMore: return t == Val::Bool && (m_out.more = m_val.b, true);
       case kStartOver: return t == Val::Bool && (m_out.start_over = m_val.b, true);
+      case kHead: return int64(t, m_out.head);
       default: return false;  // "changes" or "dropped" that is not an array.
     }
   }
@@ -856,8 +857,9 @@ Result<PullResponse> decode_pull_response_tree(std::string_view text) {
   m.answer = in.i64("answer", false);  // Absent: an answer of the centre's, or from an older server.
   m.took = in.i64("took", false);
   m.start_over = in.boolean("start_over", false);
-  if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0))
-    in.fail("\"from\", \"next\", \"answer\" or \"took\" out of range");
+  m.head = in.i64("head", false);  // Older servers left it out: 0, how far the log goes is unknown.
+  if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0 || m.head < 0))
+    in.fail("\"from\", \"next\", \"answer\", \"took\" or \"head\" out of range");
   if (!error.empty()) return invalid(error);
   if (auto d = j->find("dropped"); d != j->end()) {
     if (!d->is_array() || d->size() > kMaxChangesPerMessage) return invalid("[sync.decode] \"dropped\" is not a short array");

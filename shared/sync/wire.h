@@ -75,6 +75,9 @@ struct PullResponse {
   // The server no longer knows what the caller holds (the answer it named is unknown): it should
   // pull again from cursor 0, naming no answer, keeping what it has (ClientSync does).
   bool start_over = false;
+  // The last sequence number of the server's log when it made the answer (>= next): how far a
+  // cursor can go, for a progress bar (next / head). Always sent; 0 from an older server.
+  int64_t head = 0;
 };
 
 inline constexpr size_t kMaxChangesPerMessage = 10'000;

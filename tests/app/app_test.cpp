@@ -8,11 +8,14 @@
 #include <memory>
 
 #include "core/civil_time.h"
+#include <chrono>
+
 #include "app.h"
 #include "app/fake_platform.h"
 #include "app/test_transport.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
+#include "sync/wire.h"
 
 namespace linli::test {
 namespace {
@@ -184,6 +187,147 @@ TEST_F(AppTest, SignOutKeepsOrClearsTheDataAndAnotherUserMustNotSeeIt) {
   ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
   app->sign_out(true);
   EXPECT_EQ(platform::fake::wipes, 1) << "clearing deletes the device's data (and reloads)";
+}
+
+// The centre at another desk, through the protocol as docs/protocol.md says: its own replica.
+class CentreDesk {
+ public:
+  explicit CentreDesk(int port) : m_http("127.0.0.1", port) {
+    auto res = m_http.Post("/api/v1/login", R"({"user":"zhang.bin","password":"linli-demo"})", "application/json");
+    EXPECT_TRUE(res && res->status == 200);
+    auto session = app::parse_login_answer(res ? res->body : "");
+    EXPECT_TRUE(session);
+    m_token = session ? session->token : "";
+  }
+  // Sets a field of a ticket with a stamp of now; returns the change's id (the next one's base).
+  ChangeId set(const std::string& ticket, EditableField field, const std::string& value, ChangeId base = {}) {
+    Change c;
+    c.id = ChangeId{m_replica, ++m_counter};
+    c.stamp = Hlc{std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count(), 0};
+    c.ticket_id = ticket;
+    c.base = base;
+    c.author = Author{"zhang.bin", Role::Centre};
+    c.kind = ChangeKind::SetField;
+    c.field = field;
+    c.value = value;
+    PushRequest p;
+    p.replica = m_replica;
+    p.changes = {c};
+    auto res = m_http.Post("/api/v1/sync/push", httplib::Headers{{"Authorization", "Bearer " + m_token}}, encode(p),
+                           "application/json");
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    return c.id;
+  }
+
+ private:
+  httplib::Client m_http;
+  std::string m_token;
+  ReplicaId m_replica{0x5e5e, 0xdead};
+  uint64_t m_counter = 0;
+};
+
+// A field edit made offline is refused because the centre moved the ticket out of the committee's
+// community meanwhile. The outbox keeps it; redo is not offered while the ticket is gone (with the
+// reason), and once the centre moves it back, redo re-issues it against the ticket's current
+// version: it reaches the server and the refusal is gone.
+TEST_F(AppTest, ARefusedFieldEditIsRedoneOnceThePolicyAllowsItAgain) {
+  auto app = open_app();
+  ASSERT_TRUE(sign_in(*app, "hebin.li"));
+  ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+  const Ticket t = app->tickets().front();
+  ASSERT_EQ(t.community, "河滨花园");
+  app->select(t.id);
+  transport->point_at(0);
+  const std::string title = t.title + "（居委补充）";
+  ASSERT_TRUE(app->edit_field(EditableField::Title, title)) << app->error();
+
+  CentreDesk centre(server->port());
+  const ChangeId moved = centre.set(t.id, EditableField::Community, "锦绣花园");
+  transport->point_at(server->port());
+  app->sync_now();
+  auto holds = [&](const std::string& id) {
+    return std::any_of(app->tickets().begin(), app->tickets().end(), [&](const Ticket& x) { return x.id == id; });
+  };
+  ASSERT_TRUE(frames_until(*app, [&] { return synced(*app) && app->refused().size() == 1 && !holds(t.id); }))
+      << "refused, and the ticket dropped from the scope";
+  EXPECT_EQ(app->refused()[0].code, "out_of_scope");
+  EXPECT_EQ(app->refused()[0].change.value, title);
+  ASSERT_TRUE(app->why_not_redo(0));
+  EXPECT_EQ(*app->why_not_redo(0), std::string(ui::tr(ui::Lang::Zh, ui::Str::RedoGone)));
+  EXPECT_FALSE(app->redo_refused(app->refused()[0].change.id));
+  EXPECT_EQ(app->refused().size(), 1u) << "kept until the user discards or redoes it";
+
+  // The centre moves it back: the ticket returns whole, and redo is offered.
+  centre.set(t.id, EditableField::Community, "河滨花园", moved);
+  ASSERT_TRUE(frames_until(*app, [&] {
+    return std::any_of(app->tickets().begin(), app->tickets().end(), [&](const Ticket& x) { return x.id == t.id; });
+  }));
+  ASSERT_FALSE(app->why_not_redo(0)) << *app->why_not_redo(0);
+  const Change was = app->refused()[0].change;
+  ASSERT_TRUE(app->redo_refused(was.id)) << app->error();
+  EXPECT_TRUE(app->refused().empty());
+  EXPECT_EQ(app->sync_status().refused, 0) << "the status bar's count follows at once";
+  ASSERT_EQ(app->unsent().size(), 1u);
+  EXPECT_GT(app->unsent()[0].id.counter, was.id.counter) << "a new change: the refused counter is never reused";
+  EXPECT_EQ(app->unsent()[0].value, title);
+  ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+  EXPECT_EQ(app->sync_status().refused, 0);
+  auto kept = app->tickets();
+  auto it = std::find_if(kept.begin(), kept.end(), [&](const Ticket& x) { return x.id == t.id; });
+  ASSERT_NE(it, kept.end());
+  EXPECT_EQ(it->title, title);
+
+  // A second replica (the centre's app) sees the redone title from the server.
+  auto other = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*other, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*other, [&] { return synced(*other); }));
+  auto at_centre = std::find_if(other->tickets().begin(), other->tickets().end(), [&](const Ticket& x) { return x.id == t.id; });
+  ASSERT_NE(at_centre, other->tickets().end());
+  EXPECT_EQ(at_centre->title, title);
+}
+
+// Redo is judged by the shared write policy and by what the ticket holds now: a field that
+// already holds the value, or a refused create, is not offered, with the reason.
+TEST_F(AppTest, RedoIsNotOfferedWhereItWouldDoNothingOrCannotBeDone) {
+  auto app = open_app();
+  ASSERT_TRUE(sign_in(*app, "hebin.li"));
+  ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+  const Ticket t = app->tickets().front();
+  app->select(t.id);
+  transport->point_at(0);
+  const std::string address = "河滨花园9号楼";
+  ASSERT_TRUE(app->edit_field(EditableField::Address, address)) << app->error();
+  app->set_view(ui::View::Intake);
+  fill_draft(*app, "不属于本居委的工单");
+  app->draft().community = "锦绣花园";
+  ASSERT_TRUE(app->submit_draft()) << app->error();
+  CentreDesk centre(server->port());
+  const ChangeId moved = centre.set(t.id, EditableField::Community, "锦绣花园");
+  transport->point_at(server->port());
+  app->sync_now();
+  ASSERT_TRUE(frames_until(*app, [&] {
+    return synced(*app) && app->refused().size() == 2 &&
+           std::none_of(app->tickets().begin(), app->tickets().end(), [&](const Ticket& x) { return x.id == t.id; });
+  }));
+  // The centre writes the same address and moves the ticket back: redoing the edit would change nothing.
+  centre.set(t.id, EditableField::Address, address);
+  centre.set(t.id, EditableField::Community, "河滨花园", moved);
+  ASSERT_TRUE(frames_until(*app, [&] {
+    return std::any_of(app->tickets().begin(), app->tickets().end(),
+                       [&](const Ticket& x) { return x.id == t.id && x.address == address; });
+  }));
+  for (size_t i = 0; i < 2; ++i) {
+    const RefusedChange& r = app->refused()[i];
+    ASSERT_TRUE(app->why_not_redo(i)) << to_string(r.change.kind);
+    if (r.change.kind == ChangeKind::SetField)
+      EXPECT_EQ(*app->why_not_redo(i), std::string(ui::tr(ui::Lang::Zh, ui::Str::RedoSameValue)));
+    else
+      EXPECT_EQ(*app->why_not_redo(i), std::string(ui::tr(ui::Lang::Zh, ui::Str::RedoKind)));
+  }
+  // Discarding one: the outbox and the status bar's count follow at once.
+  app->discard_refused(app->refused()[0].change.id);
+  EXPECT_EQ(app->refused().size(), 1u);
+  EXPECT_EQ(app->sync_status().refused, 1);
 }
 
 }  // namespace

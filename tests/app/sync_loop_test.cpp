@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "client/records.h"
@@ -102,9 +103,61 @@ class SyncLoopTest : public ::testing::Test {
         std::vector<std::string>{"--db", dir.file("server.db"), "--web", dir.file("web"), "--seed-demo"});
     ASSERT_GT(server->port(), 0);
   }
+  // Starts the server again on the same database and port, as an operator's restart would.
+  void restart(int port) {
+    server = std::make_unique<ServerProcess>(std::vector<std::string>{
+        "--db", dir.file("server.db"), "--web", dir.file("web"), "--seed-demo", "--port", std::to_string(port)});
+    ASSERT_EQ(server->port(), port);
+  }
+  // The server's whole log, read by a new centre replica from cursor 0.
+  std::vector<SequencedChange> server_log() {
+    const app::Session zhang = sign_in(server->port(), "zhang.bin");
+    httplib::Client c("127.0.0.1", server->port());
+    const std::string reader = "5e0000000000000000000000000000" + std::to_string(10 + ++m_readers);
+    std::vector<SequencedChange> log;
+    int64_t cursor = 0;
+    for (bool more = true; more;) {
+      auto res = c.Get("/api/v1/sync/pull?replica=" + reader + "&cursor=" + std::to_string(cursor) + "&took=0&limit=1000",
+                       httplib::Headers{{"Authorization", "Bearer " + zhang.token}});
+      if (!res || res->status != 200) {
+        ADD_FAILURE() << "pull of the log failed";
+        break;
+      }
+      auto answer = decode_pull_response(res->body);
+      if (!answer) {
+        ADD_FAILURE() << answer.error().detail;
+        break;
+      }
+      for (auto& sc : answer->changes) log.push_back(std::move(sc));
+      cursor = answer->next;
+      more = answer->more;
+    }
+    return log;
+  }
   TempDir dir;
   std::unique_ptr<ServerProcess> server;
+  int m_readers = 0;
 };
+
+// Each change id at most once in `log`; how many are of `replica`.
+size_t count_once(const std::vector<SequencedChange>& log, const ReplicaId& replica) {
+  std::set<std::pair<std::string, uint64_t>> seen;
+  size_t mine = 0;
+  for (const SequencedChange& sc : log) {
+    EXPECT_TRUE(seen.insert({to_hex(sc.change.id.replica), sc.change.id.counter}).second)
+        << "change " << to_string(sc.change.id) << " twice in the log (seq " << sc.seq << ")";
+    mine += sc.change.id.replica == replica;
+  }
+  return mine;
+}
+
+// Every ticket of `a` is in `b` alike, and they hold as many.
+void expect_same_tickets(Store& a, Store& b) {
+  auto list = a.list_tickets({.limit = 1000, .offset = 0});
+  ASSERT_TRUE(list);
+  EXPECT_EQ(*a.count_tickets(), *b.count_tickets());
+  for (const Ticket& t : *list) EXPECT_EQ(*a.canonical_dump(t.id), *b.canonical_dump(t.id)) << t.id;
+}
 
 TEST(Session, LoginAnswerParsesAndIsKeptInTheStore) {
   auto s = app::parse_login_answer(
@@ -296,6 +349,124 @@ TEST_F(SyncLoopTest, EveryAnswerSaysTheServersTime) {
   ASSERT_EQ(date.size(), 29u) << date;
   EXPECT_EQ(date.substr(25), " GMT");
   EXPECT_TRUE(d.loop->status().clock_known);
+}
+
+// A first sync says how far it has come against the server's log (the pull answer's `head`):
+// the cursor rises to the head, never past it, and is there when the sync is caught up.
+TEST_F(SyncLoopTest, AFirstSyncCountsItsWayToTheServersHead) {
+  const auto log = server_log();
+  ASSERT_GT(log.size(), 100u) << "the demo street's changes";
+  const int64_t last = log.back().seq;
+  for (const char* user : {"zhang.bin", "hebin.li"}) {
+    app::SyncOptions o = Device::quick();
+    o.pull_limit = 40;  // Many answers: a bar that moves.
+    Device d(dir, user, server->port(), sign_in(server->port(), user), o);
+    std::vector<std::pair<int64_t, int64_t>> seen;  // (cursor, head) after each answer.
+    for (int frame = 0; frame < 400 && !d.settled(); ++frame) {
+      d.transport.advance(100);
+      d.loop->tick();
+      while (d.transport.deliver_one()) {
+        const auto& s = d.loop->status();
+        if (s.head > 0 && (seen.empty() || seen.back().first != s.cursor)) seen.emplace_back(s.cursor, s.head);
+      }
+    }
+    ASSERT_TRUE(d.settled()) << user;
+    ASSERT_GE(seen.size(), 3u) << user << ": answers of a first sync";
+    for (size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_LE(seen[i].first, seen[i].second) << user << " answer " << i;
+      EXPECT_EQ(seen[i].second, last) << user << ": the head is the log's last seq";
+      if (i > 0) {
+        EXPECT_GT(seen[i].first, seen[i - 1].first) << user;
+      }
+    }
+    EXPECT_LT(seen.front().first, seen.front().second) << user << ": a bar that starts below full";
+    EXPECT_EQ(d.loop->status().cursor, d.loop->status().head) << user << ": caught up at the head";
+  }
+}
+
+// The server is killed (SIGKILL) during a committee's first sync, after it made an answer and
+// before the replica heard it, and started again on the same database and port: the loop goes
+// offline, backs off and resumes by itself, and ends with what a replica syncing afresh holds.
+TEST_F(SyncLoopTest, AServerKilledDuringAFirstSyncAndRestartedIsResumedByTheLoopAlone) {
+  const int port = server->port();
+  app::SyncOptions o = Device::quick();
+  o.pull_limit = 5;
+  Device d(dir, "committee", port, sign_in(port, "hebin.li"), o);
+  int pulls = 0;
+  bool killed = false;
+  d.transport.m_after_answer = [&](const HttpRequest& req, const HttpResponse&) {
+    if (req.path.rfind("api/v1/sync/pull", 0) != 0 || ++pulls != 3) return false;
+    server->crash();  // It made this answer (and recorded it pending); the replica never hears it.
+    killed = true;
+    return true;
+  };
+  ASSERT_TRUE(d.run_until([&] { return d.loop->status().link == app::Link::Offline; }));
+  ASSERT_TRUE(killed);
+  EXPECT_FALSE(d.loop->status().caught_up);
+  const int64_t cursor = d.loop->status().cursor;
+  EXPECT_GT(cursor, 0) << "two answers were taken before the kill";
+  d.run_until([] { return false; }, 30);  // Down for three seconds: tries fail, waits grow.
+  EXPECT_GE(d.loop->status().failures, 2);
+  restart(port);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }, 600)) << "the loop resumed by itself";
+  EXPECT_EQ(d.loop->status().link, app::Link::Online);
+  EXPECT_EQ(*d.store.count_tickets(), 14);
+
+  Device fresh(dir, "fresh", port, sign_in(port, "hebin.li"));
+  ASSERT_TRUE(fresh.run_until([&] { return fresh.settled(); }));
+  expect_same_tickets(d.store, fresh.store);
+  count_once(server_log(), d.replica);
+}
+
+// The server is killed while it answers a push (the changes are committed, the answer lost) and
+// started again on the same port: the loop sends the same changes again, each is in the server's
+// log once, and the replica's tickets are the server's.
+TEST_F(SyncLoopTest, AServerKilledAfterTakingAPushAndRestartedHoldsEachChangeOnce) {
+  const int port = server->port();
+  app::SyncOptions o = Device::quick();
+  o.push_batch = 4;
+  Device d(dir, "centre", port, sign_in(port, "zhang.bin"), o);
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  int pushes = 0;
+  d.transport.m_after_answer = [&](const HttpRequest& req, const HttpResponse& r) {
+    if (req.path != "api/v1/sync/push" || ++pushes != 2) return false;
+    EXPECT_EQ(r.status, 200) << "the server took the push before it died";
+    server->crash();
+    return true;
+  };
+  for (int i = 0; i < 10; ++i) {
+    char id[33];
+    std::snprintf(id, sizeof id, "7a1c00000000000000000000000002%02d", i);
+    d.create(id, i % 2 ? "河滨花园" : "锦绣花园");
+  }
+  ASSERT_TRUE(d.run_until([&] { return d.loop->status().link == app::Link::Offline; }));
+  EXPECT_EQ(pushes, 2);
+  EXPECT_EQ(d.loop->status().unsent, 6) << "the first push acknowledged, the second's answer lost";
+  d.run_until([] { return false; }, 20);
+  restart(port);
+  auto numbered = [&] {
+    for (int i = 0; i < 10; ++i) {
+      char id[33];
+      std::snprintf(id, sizeof id, "7a1c00000000000000000000000002%02d", i);
+      if ((*d.store.get_ticket(id))->official_number.empty()) return false;
+    }
+    return true;
+  };
+  // Resumed by itself: every change sent, and every ticket back with its official number.
+  ASSERT_TRUE(d.run_until([&] { return d.settled() && numbered(); }, 600)) << "unsent " << d.loop->status().unsent;
+  EXPECT_EQ(d.loop->status().refused, 0);
+  EXPECT_EQ(*d.store.count_tickets(), 49 + 10);
+
+  const auto log = server_log();
+  EXPECT_EQ(count_once(log, d.replica), 10u) << "each of the device's ten changes in the log once";
+  Device fresh(dir, "fresh", port, sign_in(port, "zhang.bin"));
+  ASSERT_TRUE(fresh.run_until([&] { return fresh.settled(); }));
+  expect_same_tickets(d.store, fresh.store);
+  size_t numbers = 0;
+  for (const SequencedChange& sc : log)
+    numbers += sc.change.kind == ChangeKind::SetField && sc.change.field == EditableField::OfficialNumber &&
+               sc.change.ticket_id.rfind("7a1c00000000000000000000000002", 0) == 0;
+  EXPECT_EQ(numbers, 10u) << "one official number a ticket, though four creates were pushed twice";
 }
 
 TEST(Records, ANewTicketTakesTheDaysNextProvisionalNumberAndIsAChange) {

@@ -43,6 +43,7 @@ class TestTransport : public app::Transport {
     ++m_answers;
     // A lost answer: the server did the work, the client never hears of it.
     if (m_lose_every > 0 && m_answers % m_lose_every == 0) r = HttpResponse{};
+    if (m_after_answer && m_after_answer(req, r)) r = HttpResponse{};
     for (int i = 0; i < m_repeat; ++i) m_queue.push_back([done, r] { done(r); });
   }
   int64_t now_ms() override { return m_clock ? m_clock() : m_now; }
@@ -55,6 +56,14 @@ class TestTransport : public app::Transport {
       f();
     }
   }
+  // Hands back the oldest answer only (what it starts comes later): one answer a frame.
+  bool deliver_one() {
+    if (m_queue.empty()) return false;
+    auto f = std::move(m_queue.front());
+    m_queue.pop_front();
+    f();
+    return true;
+  }
   void advance(int64_t ms) { m_now += ms; }
   // Reads time from `clock` instead of its own (the App's tests share the fake platform's).
   void use_clock(std::function<int64_t()> clock) { m_clock = std::move(clock); }
@@ -63,6 +72,9 @@ class TestTransport : public app::Transport {
   double m_random = 0.5;
   int m_lose_every = 0;  // Every n-th answer is lost (0: none).
   int m_repeat = 1;      // Each answer is handed back this many times.
+  // Called once the server has answered (before the client hears): true loses the answer. A test
+  // kills the server here, after it did the work and before its answer reached the client.
+  std::function<bool(const HttpRequest&, const HttpResponse&)> m_after_answer;
 
  private:
   int m_port;

@@ -52,6 +52,7 @@ class ChangeFeedTest : public ::testing::Test {
     if (p.more) changes->pop_back();
     p.changes = *changes;
     p.next = p.changes.empty() ? from : p.changes.back().seq;  // The last change it covers.
+    p.head = m_store->last_seq();  // How far the log goes, as the answer says.
     return encode(p);
   }
 

@@ -122,8 +122,28 @@ TEST(Wire, APullResultOfAnOlderServerWithoutNextOrDroppedIsTaken) {
   ASSERT_TRUE(old) << old.error().detail;
   EXPECT_EQ(old->next, 0);  // Unset: the last change's seq is the cursor.
   EXPECT_TRUE(old->dropped.empty());
-  EXPECT_EQ(encode(PullResponse{12, false, {}, 12, {}}),
-            R"({"changes":[],"dropped":[],"from":12,"more":false,"next":12,"type":"pull_result"})");
+  EXPECT_EQ(old->head, 0) << "how far the log goes is unknown";
+  PullResponse now{12, false, {}, 12, {}};
+  now.head = 40;
+  EXPECT_EQ(encode(now),
+            R"({"changes":[],"dropped":[],"from":12,"head":40,"more":false,"next":12,"type":"pull_result"})");
+}
+
+// Every answer says how far the server's log went when it was made, for a progress bar.
+TEST(Wire, APullResultSaysHowFarTheLogGoes) {
+  PullResponse in;
+  in.from = 10;
+  in.next = 250;
+  in.more = true;
+  in.head = 100'000;
+  auto out = decode_pull_response(encode(in));
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->head, 100'000);
+  EXPECT_EQ(nlohmann::json::parse(encode(PullResponse{})).at("head"), 0) << "always written";
+  auto bad = decode_pull_response(R"({"type":"pull_result","from":3,"more":false,"changes":[],"head":-1})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().detail, "[sync.decode] \"from\", \"next\", \"answer\", \"took\" or \"head\" out of range");
+  EXPECT_FALSE(decode_pull_response(R"({"type":"pull_result","from":3,"more":false,"changes":[],"head":"9"})"));
 }
 
 TEST(Wire, PushResultsAndPullRequestsRoundTrip) {
@@ -177,7 +197,7 @@ TEST(Wire, APullResultCarriesItsAnswerIdTheAnswerTakenAndStartOver) {
   EXPECT_FALSE(old->start_over);
   auto bad = decode_pull_response(R"({"type":"pull_result","from":3,"more":false,"changes":[],"answer":-1})");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().detail, "[sync.decode] \"from\", \"next\", \"answer\" or \"took\" out of range");
+  EXPECT_EQ(bad.error().detail, "[sync.decode] \"from\", \"next\", \"answer\", \"took\" or \"head\" out of range");
 }
 
 // Decodes a push whose change 1 is edited by `edit`, and returns the error text: the whole
