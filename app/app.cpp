@@ -24,6 +24,9 @@ App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
   m_lang = parse_lang(platform::load_setting("lang"));
   m_inbox.query.sort = InboxSort::Due;
   m_inbox.query.descending = false;
+  if (auto kept = m_store.read_value("app.calendar"); kept && *kept)  // Years the server gave before.
+    if (auto served = parse_calendar_json(**kept))
+      for (int y : served->years()) (void)m_calendar.add_year(*served->year(y));
   if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
@@ -48,6 +51,27 @@ void App::start_sync() {
   m_client = std::make_unique<ClientSync>(m_store, *replica, Author{m_session->user, m_session->role});
   adopt_tickets_outside_log();
   m_sync = std::make_unique<app::SyncLoop>(m_store, *m_client, m_transport, m_session->token, m_sync_options);
+  // The server's calendar: the years an administrator added beyond those built in.
+  std::weak_ptr<App*> weak = m_self;
+  m_transport.send({.method = "GET", .path = "api/v1/calendar", .body = {}, .token = {}, .timeout_ms = 15000},
+                   [weak](app::HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self && r.status == 200) (*self)->take_calendar(r.body);
+                   });
+}
+
+bool App::take_calendar(const std::string& json) {
+  auto served = parse_calendar_json(json);
+  if (!served) return false;
+  WorkdayCalendar merged = m_calendar;
+  for (int y : served->years())
+    if (auto added = merged.add_year(*served->year(y)); !added) return false;
+  if (merged == m_calendar) return true;
+  m_calendar = std::move(merged);
+  if (auto w = m_store.write_value("app.calendar", json); !w) fail(w.error());
+  if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
+  inbox_changed();
+  reload();
+  return true;
 }
 
 void App::adopt_tickets_outside_log() {

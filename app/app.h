@@ -91,8 +91,11 @@ class App {
   const Store::DeadlineCounts& deadline_counts();
   // The communities and departments the tickets name, for the filter menus.
   const std::vector<std::string>& communities();
-  // The working-day calendar deadlines are computed with.
+  // The working-day calendar deadlines are computed with: built in, and the years the server's
+  // calendar adds (fetched at each start of the sync, kept in the store for offline starts).
   const WorkdayCalendar& calendar() const;
+  // Takes the server's calendar (GET /api/v1/calendar); deadlines are recomputed when it adds a year.
+  bool take_calendar(const std::string& json);
 
   // ---- Who is signed in, and the sync with the server.
   // The sign-in screen is shown when nobody is signed in on this device (or they signed out).

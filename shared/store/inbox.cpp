@@ -125,10 +125,15 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
     const char* beyond = query.descending ? " < " : " > ";
     where += " AND (" + expr + beyond + "?1k OR (" + expr + " = ?1k AND (received_at < ?1r OR (received_at = ?1r AND id > ?1i))))";
   }
-  std::string sql = "SELECT id, official_number, provisional_number, source, received_at, category, urgency, community, "
-                    "address, title, lead_department, status, due_at, due_stage, " + std::string(kConflict) + ", " + expr +
-                    " FROM tickets WHERE " + where + " ORDER BY " + expr + (query.descending ? " DESC" : " ASC") +
-                    ", received_at DESC, id ASC LIMIT ? OFFSET ?";
+  // Two steps: the page's rows are chosen by their keys alone (a sorter of small records; the
+  // columns and the conflict probe are read for the page's rows only), then joined back.
+  const std::string dir = query.descending ? " DESC" : " ASC";
+  std::string sql = "SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
+                    "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
+                    "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
+                    "('field', 'status'))), k.s FROM (SELECT rowid AS rid, " + expr + " AS s, received_at AS r, id AS i "
+                    "FROM tickets WHERE " + where + " ORDER BY s" + dir + ", r DESC, i ASC LIMIT ? OFFSET ?) AS k "
+                    "JOIN tickets AS t ON t.rowid = k.rid ORDER BY k.s" + dir + ", k.r DESC, k.i ASC";
   // The key's three values are bound by position after the filter's; ?1k etc. are written as plain ?.
   std::vector<Value> all = binds;
   if (query.after) {

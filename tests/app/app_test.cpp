@@ -417,3 +417,28 @@ TEST_F(Workbench, TheInboxFiltersSortsAndCountsDeadlinesOverTheWholeScope) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+TEST_F(AppTest, TheServersCalendarAddsAYearKeptForOfflineStarts) {
+  {
+    auto app = open_app();
+    ASSERT_TRUE(sign_in(*app, "zhang.bin"));
+    ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+    EXPECT_FALSE(app->calendar().covers_year(2027));
+    EXPECT_FALSE(app->take_calendar("{\"years\": {\"2027\": {\"holidays\": [[\"2027-01-03\", \"2027-01-01\"]], \"workdays\": []}}}"))
+        << "a notice that does not hold is not taken";
+    ASSERT_TRUE(app->take_calendar(
+        "{\"years\": {\"2027\": {\"source\": \"test\", \"holidays\": [[\"2027-01-01\", \"2027-01-03\"]], \"workdays\": []}}}"));
+    EXPECT_TRUE(app->calendar().covers_year(2027));
+    EXPECT_TRUE(app->calendar().covers_year(2026)) << "the built-in years stay";
+  }
+  transport->point_at(0);
+  auto again = open_app();
+  EXPECT_TRUE(again->calendar().covers_year(2027)) << "kept on the device";
+  EXPECT_EQ(again->calendar().is_workday(*parse_iso_day("2027-01-01")), false);
+}
+
+}  // namespace
+}  // namespace linli::test

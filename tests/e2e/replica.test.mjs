@@ -158,7 +158,7 @@ test('a first sync shows how far it has come against the server\'s log, with a r
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const desk = await centreDesk(server.url);
-  await desk.ticketWithNotes(2600);  // With the demo street, more than three answers of 1,000.
+  await desk.ticketWithNotes(11000);  // With the demo street, three answers of 5,000 (the app's pull size).
   const head = (await desk.log()).at(-1).seq;
 
   // Pull answers after the first are held until the screenshots are taken (the service worker
@@ -180,7 +180,7 @@ test('a first sync shows how far it has come against the server\'s log, with a r
   await signIn(page, 'zhang.bin');
   let s = await waitForState(page, (st) => st.sync.head > 0 && st.sync.pulled > 0 && !st.sync.caught_up, 'the first answer taken');
   assert.equal(s.sync.head, head, 'the answer says where the log ends');
-  assert.equal(s.sync.cursor, 1000);
+  assert.equal(s.sync.cursor, 5000);
   await frames(page, 3);
   await shot(page, 'progress-01-1280-zh');
   await click(page, '语言 / Language');
