@@ -208,11 +208,17 @@ std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_
 }
 
 const std::vector<Ticket>& App::tickets() {
-  if (m_tickets_revision != m_revision) {
+  // Answers are taken between frames (the sync loop's callbacks), so the revision alone may lag
+  // the store: what the loop counts changes with every answer taken.
+  const app::SyncStatus& st = sync_status();
+  const std::string key = std::to_string(m_revision) + ' ' + std::to_string(st.cursor) + ' ' +
+                          std::to_string(st.pulled_this_session) + ' ' + std::to_string(st.unsent) + ' ' +
+                          std::to_string(st.refused) + ' ' + std::to_string(st.pushed_this_session);
+  if (m_tickets_key != key) {
     auto listed = m_store.list_tickets({.limit = 2000, .offset = 0});
     if (listed) m_tickets = std::move(listed).value();
     else fail(listed.error());
-    m_tickets_revision = m_revision;
+    m_tickets_key = key;
   }
   return m_tickets;
 }

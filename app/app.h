@@ -237,7 +237,7 @@ class App {
   // Drops what the data changed, at most every so often while changes pour in (a first sync).
   void refresh_inbox_if_stale();
   std::vector<Ticket> m_tickets;
-  uint64_t m_tickets_revision = ~uint64_t{0};
+  std::string m_tickets_key = "-";  // What tickets() was read at (App::tickets).
   std::string m_selected;
   IntakeDraft m_draft;
   DraftProblems m_problems;

@@ -143,7 +143,15 @@ export async function waitForState(page, predicate, description, timeout = 15000
   const until = Date.now() + timeout;
   let last;
   for (;;) {
-    last = await state(page);
+    try {
+      last = await state(page);
+    } catch (e) {
+      // The page reloads itself at times (a takeover, a cleared device): ask the new one.
+      if (!/Execution context was destroyed|window\.linliTest is undefined|Cannot read properties of undefined/.test(String(e))) throw e;
+      if (Date.now() > until) throw e;
+      await page.waitForTimeout(200);
+      continue;
+    }
     if (predicate(last)) return last;
     if (Date.now() > until) throw new Error(`timed out waiting for ${description}; state: ${JSON.stringify(last)}`);
     await frames(page, 2);
