@@ -351,6 +351,70 @@ void App::load_selected() {
   auto st = m_store.get_ticket_state(m_selected);
   if (!st) return fail(st.error());
   if (*st && (*st)->exists) m_state = std::move(**st);
+  load_rebound();
+}
+
+void App::load_rebound() {
+  m_chain.clear();
+  m_rebound.clear();
+  if (!m_state) return;
+  auto chain = m_store.link_chain(m_selected);
+  if (!chain) return fail(chain.error());
+  m_chain = std::move(chain).value();
+  // Suggestions only while the ticket is still being worked: a closed one is the earlier ticket.
+  if (m_state->ticket.status == TicketStatus::Closed || m_state->deleted) return;
+  const int64_t since = m_state->ticket.received_at_ms - int64_t{kReboundDays} * 86'400'000;
+  auto rows = m_store.rebound_candidates(m_state->ticket.address, m_state->ticket.category, since, m_selected);
+  if (!rows) return fail(rows.error());
+  for (InboxRow& r : *rows)
+    if (std::none_of(m_chain.begin(), m_chain.end(), [&](const InboxRow& c) { return c.id == r.id; }) &&
+        r.received_at_ms <= m_state->ticket.received_at_ms)
+      m_rebound.push_back(std::move(r));
+}
+
+const std::vector<InboxRow>& App::draft_rebound_suggestions() {
+  // Read again when the address or category changes, not on every sync answer (a scan of the
+  // closed tickets).
+  const std::string key = m_draft.address + '\x1f' + std::string(to_string(m_draft.category));
+  if (key == m_draft_rebound.key) return m_draft_rebound.rows;
+  m_draft_rebound.key = key;
+  m_draft_rebound.rows.clear();
+  const int64_t since = platform::now_ms() - int64_t{kReboundDays} * 86'400'000;
+  auto rows = m_store.rebound_candidates(m_draft.address, m_draft.category, since);
+  if (rows) m_draft_rebound.rows = std::move(rows).value();
+  // A link chosen for a ticket no longer suggested (the address changed) is dropped.
+  std::erase_if(m_draft.rebound_of, [&](const std::string& id) {
+    return std::none_of(m_draft_rebound.rows.begin(), m_draft_rebound.rows.end(),
+                        [&](const InboxRow& r) { return r.id == id; });
+  });
+  return m_draft_rebound.rows;
+}
+
+std::optional<Refusal> App::why_not_link() const {
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::LinkTickets;
+  c.link = Link{std::string(32, '0'), LinkKind::Rebound};  // Any other ticket: the policy asks who and where.
+  return judge(c);
+}
+
+bool App::link_rebound(const std::string& other_id) {
+  if (!m_state || other_id == m_selected) return false;
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::LinkTickets;
+  c.link = Link{other_id, LinkKind::Rebound};
+  return record({std::move(c)});
+}
+
+const std::vector<Store::HotSpot>& App::hot_spots(int days) {
+  const std::string key = std::to_string(days) + ':' + std::to_string(m_revision);
+  if (key == m_hot.key) return m_hot.rows;
+  m_hot.key = key;
+  auto rows = m_store.hot_spots(platform::now_ms() - int64_t{days} * 86'400'000);
+  if (rows) m_hot.rows = std::move(rows).value();
+  else fail(rows.error());
+  return m_hot.rows;
 }
 
 Actor App::actor() const {
@@ -515,8 +579,13 @@ std::optional<Deadlines> App::selected_deadlines() const {
   return compute_deadlines(*m_state, m_calendar);
 }
 
-bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction) {
+bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction,
+                      const std::string& note) {
   if (!m_state) return false;
+  // 不满意 on a handled ticket: 再次处置 at once, rather than a visited ticket waiting to be reopened.
+  if (action == WorkflowAction::ReturnVisit && satisfaction == Satisfaction::Dissatisfied &&
+      workflow_target(m_state->ticket.status, WorkflowAction::Reopen) && !why_not(WorkflowAction::Reopen))
+    return take_visit_and_reopen(note);
   const auto to = workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
@@ -541,7 +610,7 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
     v.kind = ChangeKind::AddEntry;
     v.entry.kind = EntryKind::ReturnVisit;
     v.entry.satisfaction = satisfaction;
-    v.entry.text = std::string(tr(Lang::Zh, Str::ActReturnVisit));
+    v.entry.text = note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note;
     drafts.push_back(std::move(v));
   }
   Change t;
@@ -554,6 +623,24 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   t.base = m_state->status.id;
   drafts.push_back(std::move(t));
   return record(std::move(drafts));
+}
+
+bool App::take_visit_and_reopen(const std::string& note) {
+  Change v;
+  v.ticket_id = m_selected;
+  v.kind = ChangeKind::AddEntry;
+  v.entry.kind = EntryKind::ReturnVisit;
+  v.entry.satisfaction = Satisfaction::Dissatisfied;
+  v.entry.text = note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note;
+  Change t;
+  t.ticket_id = m_selected;
+  t.kind = ChangeKind::Transition;
+  t.action = WorkflowAction::Reopen;
+  t.from = m_state->ticket.status;
+  t.to = TicketStatus::InProgress;
+  t.seen_work = m_state->work_count + 1;
+  t.base = m_state->status.id;
+  return record({std::move(v), std::move(t)});
 }
 
 void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
@@ -642,7 +729,7 @@ bool App::submit_draft() {
   t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now);
+  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now, m_draft.rebound_of);
   if (!recorded) {
     fail(recorded.error());
     return false;
@@ -666,10 +753,10 @@ nlohmann::json inbox_json(App& app) {
   for (int64_t i = 0; i < std::min<int64_t>(app.inbox_total(), 20); ++i)
     if (const InboxRow* r = app.inbox_row(i))
       rows.push_back({{"id", r->id}, {"number", r->number}, {"status", to_string(r->status)}, {"due_at", r->due_at_ms},
-                      {"due_stage", r->due_stage}});
+                      {"due_stage", r->due_stage}, {"warning", r->warning}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
-          {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
+          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
           {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
 }
 
