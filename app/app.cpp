@@ -375,11 +375,14 @@ void App::load_rebound() {
 const std::vector<InboxRow>& App::draft_rebound_suggestions() {
   // Read again when the address or category changes, not on every sync answer (a scan of the
   // closed tickets).
-  const std::string key = m_draft.address + '\x1f' + std::string(to_string(m_draft.category));
+  const std::string key =
+      m_draft.address + '\x1f' + std::string(to_string(m_draft.category)) + '\x1f' + m_draft.received_at;
   if (key == m_draft_rebound.key) return m_draft_rebound.rows;
   m_draft_rebound.key = key;
   m_draft_rebound.rows.clear();
-  const int64_t since = platform::now_ms() - int64_t{kReboundDays} * 86'400'000;
+  // The 90 days before the call was taken in (a ticket typed in late looks back from its call).
+  const int64_t received = parse_shanghai_minute(m_draft.received_at).value_or(platform::now_ms());
+  const int64_t since = received - int64_t{kReboundDays} * 86'400'000;
   auto rows = m_store.rebound_candidates(m_draft.address, m_draft.category, since);
   if (rows) m_draft_rebound.rows = std::move(rows).value();
   // A link chosen for a ticket no longer suggested (the address changed) is dropped.
@@ -765,7 +768,7 @@ nlohmann::json deadline_json(const App& app) {
   if (!d) return nullptr;
   return {{"stage", to_string(d->stage)}, {"due_at", d->due_ms}, {"contact_due", d->contact_due_ms},
           {"contacted", d->contacted_ms}, {"handling_due", d->handling_due_ms}, {"extension_days", d->extension_days},
-          {"calendar_missing", d->calendar_missing}};
+          {"calendar_missing", d->calendar_missing}, {"warning", d->warning}};
 }
 
 }  // namespace
@@ -794,9 +797,20 @@ std::string App::state_json() {
                             {"ticket", m_refused[i].change.ticket_id},
                             {"redo", i < m_redo_blocked.size() && !m_redo_blocked[i]},
                             {"why_not_redo", i < m_redo_blocked.size() && m_redo_blocked[i] ? *m_redo_blocked[i] : std::string()}});
+  nlohmann::json chain_json = nlohmann::json::array();
+  for (const InboxRow& r : m_chain) chain_json.push_back(r.id);
+  nlohmann::json draft_rebound_json = nlohmann::json::array();
+  for (const InboxRow& r : m_draft_rebound.rows) draft_rebound_json.push_back(r.id);
   nlohmann::json s = {{"lang", lang_code(m_lang)},
                       {"refused", refused_json},
-                      {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
+                      {"view", m_view == View::Tickets    ? "tickets"
+                               : m_view == View::Intake   ? "intake"
+                               : m_view == View::HotSpots ? "hot_spots"
+                                                          : "outbox"},
+                      {"chain", chain_json},
+                      {"rebound_suggestions", m_rebound.size()},
+                      {"draft_rebound", draft_rebound_json},
+                      {"marked", m_marked.size()},
                       {"tickets", tickets},
                       {"selected", m_selected},
                       {"conflicts", conflicts_json},

@@ -51,6 +51,12 @@ void draw_tabs(App& app, FrameInfo& frame) {
 
 }  // namespace
 
+bool begin_combo(const char* id, const char* preview) {
+  const bool open = ImGui::BeginCombo(id, preview);
+  label_last_item(id);
+  return open;
+}
+
 void draw_ui(App& app, FrameInfo& frame) {
   if (app.needs_sign_in()) {
     draw_sign_in(app, frame);

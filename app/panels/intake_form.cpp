@@ -51,7 +51,7 @@ void enum_combo(App& app, Str label, E& value, float lw) {
   const Lang lang = app.lang();
   field_label(lang, label, false, lw);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  if (ImGui::BeginCombo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
+  if (begin_combo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
     for (int i = 0; i < N; ++i) {
       const E option = static_cast<E>(i);
       if (ImGui::Selectable(std::string(ui::label(lang, option)).c_str(), option == value)) value = option;

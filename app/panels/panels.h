@@ -48,6 +48,10 @@ struct FrameInfo {
   bool save_view_asked = false;
 };
 
+// ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
+// a combo of its own): tests open it by its id ("##satisfaction" as "satisfaction").
+bool begin_combo(const char* id, const char* preview);
+
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
 void draw_ticket_list(App& app, FrameInfo& frame);

@@ -221,7 +221,7 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   const std::string code(to_string(field));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * (lang == Lang::Zh ? 7 : 10));
   if (red) ImGui::PushStyleColor(ImGuiCol_Text, kProblemRed);
-  const bool open = ImGui::BeginCombo(("##choice-" + code).c_str(), std::string(label(lang, value)).c_str());
+  const bool open = begin_combo(("##choice-" + code).c_str(), std::string(label(lang, value)).c_str());
   if (red) ImGui::PopStyleColor();
   if (!open) return;
   std::optional<E> chosen;
@@ -244,6 +244,9 @@ void actions(App& app, FrameInfo& frame) {
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
+    // 同意退单 answers a handler's 退单 request: it is offered beside the request (requests()), not
+    // as a step of its own.
+    if (action == WorkflowAction::ApproveReturn) continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
     any = true;
@@ -251,7 +254,7 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::Assign) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
-      if (ImGui::BeginCombo("##assign-to", frame.assign_to.c_str())) {
+      if (begin_combo("##assign-to", frame.assign_to.c_str())) {
         for (const char* d : kDepartments)
           if (ImGui::Selectable(d, frame.assign_to == d)) frame.assign_to = d;
         ImGui::EndCombo();
@@ -261,7 +264,7 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::ReturnVisit) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4));
-      if (ImGui::BeginCombo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
+      if (begin_combo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
         for (int k = 1; k <= 4; ++k)
           if (ImGui::Selectable(std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(k)))).c_str(), k == frame.satisfaction))
             frame.satisfaction = k;

@@ -91,7 +91,7 @@ bool enum_filter(const char* id, Lang lang, Str any, std::optional<E>& value, fl
   bool changed = false;
   ImGui::SetNextItemWidth(width);
   const std::string shown = value ? std::string(label(lang, *value)) : S(lang, any);
-  if (ImGui::BeginCombo(id, shown.c_str())) {
+  if (begin_combo(id, shown.c_str())) {
     if (ImGui::Selectable(S(lang, any).c_str(), !value)) {
       value.reset();
       changed = true;
@@ -152,7 +152,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
   flow(combo_w);
   ImGui::SetNextItemWidth(combo_w);
-  if (ImGui::BeginCombo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
+  if (begin_combo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
     if (ImGui::Selectable(S(lang, Str::FilterAnyCommunity).c_str(), f.community.empty())) {
       f.community.clear();
       changed = true;
@@ -234,7 +234,7 @@ void draw_views(App& app, FrameInfo& frame) {
   const auto& views = app.saved_views();
   const std::string shown = frame.active_view.empty() ? S(lang, Str::Views) : frame.active_view;
   ImGui::SetNextItemWidth(em * 8);
-  if (ImGui::BeginCombo("##views", shown.c_str())) {
+  if (begin_combo("##views", shown.c_str())) {
     for (const auto& v : views)
       if (ImGui::Selectable((v.name + "##view-" + v.name).c_str(), v.name == frame.active_view)) {
         app.apply_view(v.name);
@@ -300,7 +300,7 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
     ImGui::SameLine(0, em);
     if (frame.bulk_department.empty()) frame.bulk_department = kDepartments[0];
     ImGui::SetNextItemWidth(em * 6);
-    if (ImGui::BeginCombo("##bulk-department", frame.bulk_department.c_str())) {
+    if (begin_combo("##bulk-department", frame.bulk_department.c_str())) {
       for (const char* d : kDepartments)
         if (ImGui::Selectable(d, frame.bulk_department == d)) frame.bulk_department = d;
       ImGui::EndCombo();
@@ -398,7 +398,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // long, and the place and title must keep their room (a cell clips what does not fit).
   col(Str::ColCategory, kCategory, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "物业管理" : "Living services").x);
   col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending,
-      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x, ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
+      // The header keeps room for the sort arrow beside it.
+      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x + ImGui::GetFontSize(),
+               ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
   col(Str::ColPlace, kPlace, stretch, 1.4f);
   col(Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
   col(Str::ColStatus, kStatus, fixed, 0);
