@@ -340,6 +340,7 @@ void App::select(const std::string& ticket_id) {
 void App::load_selected() {
   m_conflicts.clear();
   m_timeline.clear();
+  m_history.clear();
   m_state.reset();
   if (m_selected.empty()) return;
   auto c = m_store.field_conflicts(m_selected);
@@ -351,6 +352,10 @@ void App::load_selected() {
   auto st = m_store.get_ticket_state(m_selected);
   if (!st) return fail(st.error());
   if (*st && (*st)->exists) m_state = std::move(**st);
+  auto log = m_store.ticket_log(m_selected);
+  if (!log) return fail(log.error());
+  for (Change& c : *log)
+    if (c.kind != ChangeKind::AddEntry) m_history.push_back(std::move(c));
   load_rebound();
 }
 

@@ -115,6 +115,9 @@ class App {
   // The selected ticket as the fold keeps it (versions, lead department, work count), and its timeline.
   const TicketState* selected_state() const { return m_state ? &*m_state : nullptr; }
   const std::vector<TimelineEntry>& timeline() const { return m_timeline; }
+  // The selected ticket's other changes (intake, field edits, steps, photos, links), in fold order:
+  // the system events the timeline shows beside the entries.
+  const std::vector<Change>& history() const { return m_history; }
   // Why the signed-in user may not do this to the selected ticket now (nullopt: they may), by the
   // shared write policy the server judges pushes with, so the app offers only what will be taken.
   std::optional<Refusal> why_not(WorkflowAction action) const;
@@ -171,6 +174,7 @@ class App {
     int done = 0;
     int skipped = 0;           // The policy or the ticket's status refused it: left as it was.
     std::string first_reason;  // Why the first one was skipped.
+    int64_t at_ms = 0;         // When it was done.
   };
   // 派单 of every marked ticket to `department` (each whose status and the user's role allow it), or
   // a new urgency for each; every change in one record (one durable write). The marks are cleared.
@@ -255,6 +259,7 @@ class App {
   std::optional<TicketState> m_state;
   std::vector<TimelineEntry> m_timeline;
   std::vector<InboxRow> m_chain, m_rebound;
+  std::vector<Change> m_history;
   std::set<std::string> m_marked;
   std::optional<BulkResult> m_last_bulk;
   // A ticket's drafts for a bulk move, or why it is left out.

@@ -62,6 +62,7 @@ App::BulkResult App::bulk(const std::function<BulkDrafts(const TicketState&)>& d
     }
   }
   m_marked.clear();
+  out.at_ms = platform::now_ms();
   m_last_bulk = out;
   reload();
   return out;

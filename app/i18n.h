@@ -28,6 +28,7 @@ enum class Str {
   Leaning, FilterWarning, WarningBadge, WarningBanner, VisitNoteHint, WarningCount,
   ReboundSuggest, ReboundLinkIt, SectionRebound, ReboundClosed, ReboundThis, ReboundLinkButton, ReboundMaybe,
   TabHotSpots, HotSpotsTitle, HotSpotsDays, ColTickets, ColOpen, ColLatest, ColLinked, HotSpotsEmpty, HotSpotsHint,
+  EvCreated, EvPhoto, EvLink, EvConflict, EvOfficial, EvDeleted, EvRestored,
   BulkMarked, BulkAssign, BulkUrgent, BulkNormal, BulkClear, BulkResult, BulkHint, Views, ViewSave, ViewName, ViewDelete,
   Count_,
 };

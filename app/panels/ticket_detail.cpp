@@ -489,32 +489,129 @@ void rebound(App& app) {
   if (!go.empty()) app.select(go);
 }
 
+Str field_label(EditableField f) {
+  switch (f) {
+    case EditableField::Title: return Str::FieldTitle;
+    case EditableField::Description: return Str::FieldDescription;
+    case EditableField::Address: return Str::FieldAddress;
+    case EditableField::Community: return Str::FieldCommunity;
+    case EditableField::Category: return Str::FieldCategory;
+    case EditableField::Urgency: return Str::FieldUrgency;
+    case EditableField::CitizenName: return Str::FieldCitizenName;
+    case EditableField::CitizenPhone: return Str::FieldCitizenPhone;
+    case EditableField::LeadDepartment: return Str::FieldLeadDepartment;
+    case EditableField::Deleted: return Str::EvDeleted;
+    case EditableField::OfficialNumber: return Str::EvOfficial;
+  }
+  return Str::FieldTitle;
+}
+
+// One line of the timeline: when, who, on which device; what (coloured); then the words.
+void timeline_head(int64_t at_ms, const std::string& user, const std::string& device, const std::string& what,
+                   const ImVec4& colour) {
+  ImGui::TextColored(kMuted, "%s  %s · %s", format_shanghai_minute(at_ms).c_str(), user.empty() ? "?" : user.c_str(),
+                     device.substr(0, 6).c_str());
+  ImGui::SameLine();
+  ImGui::TextColored(colour, "%s", what.c_str());
+}
+
+// A change other than an entry, as the timeline tells it: a system event.
+void timeline_event(App& app, const Change& c) {
+  const Lang lang = app.lang();
+  const ImVec4 grey(0.36f, 0.40f, 0.46f, 1.0f);
+  const std::string device = to_hex(c.id.replica);
+  std::string what, words;
+  switch (c.kind) {
+    case ChangeKind::CreateTicket:
+      what = std::string(tr(lang, Str::EvCreated));
+      words = std::string(label(lang, c.ticket.source));
+      break;
+    case ChangeKind::SetField:
+      if (c.field == EditableField::Deleted) {
+        what = std::string(tr(lang, c.value == "1" ? Str::EvDeleted : Str::EvRestored));
+      } else {
+        what = std::string(tr(lang, field_label(c.field)));
+        words = "→ " + shown_value(lang, c.field, c.value);
+      }
+      break;
+    case ChangeKind::Transition:
+      what = std::string(tr(lang, action_label(c.action)));
+      words = "→ " + std::string(label(lang, c.to));
+      break;
+    case ChangeKind::AttachPhoto:
+      what = std::string(tr(lang, Str::EvPhoto));
+      break;
+    case ChangeKind::LinkTickets:
+      what = std::string(tr(lang, Str::EvLink));
+      words = app.ticket_label(c.link.other_ticket).first;
+      break;
+    case ChangeKind::AddEntry: return;
+  }
+  timeline_head(c.stamp.ms, c.author.user, device, what, grey);
+  if (words.empty()) return;
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(grey, "%s", words.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+void timeline_entry(App& app, const TimelineEntry& e) {
+  const Lang lang = app.lang();
+  timeline_head(e.at_ms, e.author.user, e.device, std::string(tr(lang, entry_label(e.entry.kind))),
+                ImVec4(0.16f, 0.42f, 0.78f, 1));
+  ImGui::PushTextWrapPos(0.0f);
+  if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
+    const bool bad = e.entry.satisfaction == Satisfaction::Dissatisfied || e.entry.satisfaction == Satisfaction::Leaning;
+    ImGui::TextColored(bad ? kProblemRed : ImVec4(0.10f, 0.50f, 0.22f, 1), "%s",
+                       std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(e.entry.text.c_str());
+  } else if (e.entry.kind == EntryKind::ExtensionRequest) {
+    ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
+                e.entry.text.c_str());
+  } else if (e.entry.kind == EntryKind::Decision) {
+    ImGui::TextColored(e.entry.approved ? ImVec4(0.10f, 0.50f, 0.22f, 1) : kProblemRed, "%s  %s",
+                       std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
+                       e.entry.text.c_str());
+  } else {
+    ImGui::TextUnformatted(e.entry.text.c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
+void timeline_conflict(App& app, const FieldConflict& c) {
+  const Lang lang = app.lang();
+  timeline_head(c.at_ms, c.author.user, to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(kConflictAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),
+                     shown_value(lang, c.field, c.kept_value).c_str());
+  ImGui::PopTextWrapPos();
+}
+
+// The ticket's life, newest first: entries (contacts, notes, reports, visits, requests and
+// decisions), system events (intake, edits, steps, photos, links) and kept conflicts.
 void timeline(App& app) {
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionTimeline)).c_str());
-  if (app.timeline().empty()) {
+  struct Line {
+    int64_t at;
+    int kind;  // 0 entry, 1 event, 2 conflict.
+    size_t index;
+  };
+  std::vector<Line> lines;
+  for (size_t i = 0; i < app.timeline().size(); ++i) lines.push_back({app.timeline()[i].at_ms, 0, i});
+  for (size_t i = 0; i < app.history().size(); ++i) lines.push_back({app.history()[i].stamp.ms, 1, i});
+  for (size_t i = 0; i < app.conflicts().size(); ++i) lines.push_back({app.conflicts()[i].at_ms, 2, i});
+  if (lines.empty()) {
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::NoTimeline)).c_str());
     return;
   }
-  for (auto it = app.timeline().rbegin(); it != app.timeline().rend(); ++it) {
-    const TimelineEntry& e = *it;
-    ImGui::TextColored(kMuted, "%s  %s · %s", format_shanghai_minute(e.at_ms).c_str(), e.author.user.c_str(),
-                       e.device.substr(0, 6).c_str());
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.16f, 0.42f, 0.78f, 1), "%s", std::string(tr(lang, entry_label(e.entry.kind))).c_str());
-    ImGui::PushTextWrapPos(0.0f);
-    if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None)
-      ImGui::Text("%s  %s", std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str(), e.entry.text.c_str());
-    else if (e.entry.kind == EntryKind::ExtensionRequest)
-      ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
-                  e.entry.text.c_str());
-    else if (e.entry.kind == EntryKind::Decision)
-      ImGui::TextColored(e.entry.approved ? ImVec4(0.10f, 0.50f, 0.22f, 1) : kProblemRed, "%s  %s",
-                         std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
-                         e.entry.text.c_str());
-    else
-      ImGui::TextUnformatted(e.entry.text.c_str());
-    ImGui::PopTextWrapPos();
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.at > b.at; });
+  for (const Line& l : lines) {
+    if (l.kind == 0) timeline_entry(app, app.timeline()[l.index]);
+    else if (l.kind == 1) timeline_event(app, app.history()[l.index]);
+    else timeline_conflict(app, app.conflicts()[l.index]);
   }
 }
 

@@ -281,7 +281,8 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
   const float em = ImGui::GetFontSize();
   char buf[160];
   if (app.marked().empty()) {
-    if (const auto& last = app.last_bulk()) {
+    // The outcome of the last bulk move, for a few seconds.
+    if (const auto& last = app.last_bulk(); last && platform::now_ms() - last->at_ms < 8000) {
       std::snprintf(buf, sizeof buf, S(lang, Str::BulkResult).c_str(), last->done, last->skipped);
       ImGui::TextColored(last->skipped > 0 ? kDueAmber : kMuted, "%s%s%s", buf, last->first_reason.empty() ? "" : "：",
                          last->first_reason.c_str());

@@ -221,6 +221,36 @@ Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string&
   return out;
 }
 
+Result<std::vector<Change>> Store::ticket_log(const std::string& id) {
+  Query h(m_db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "
+                "UNION ALL SELECT head FROM log_heads WHERE ticket_id = ?1");
+  if (!h.ok()) return read_error(m_db, "ticket_log");
+  h.bind(1, id);
+  int rc = h.step();
+  if (rc == SQLITE_DONE) return std::vector<Change>{};
+  if (rc != SQLITE_ROW) return read_error(m_db, "ticket_log");
+  Query q(m_db, "SELECT record, prev FROM changes WHERE local_order = ?");
+  if (!q.ok()) return read_error(m_db, "ticket_log");
+  std::vector<Change> out;
+  for (int64_t at = h.int64(0); at != 0;) {
+    q.reset();
+    q.bind(1, at);
+    if ((rc = q.step()) != SQLITE_ROW) {
+      if (rc == SQLITE_DONE) return Error{ErrorCode::Corrupt, "[store.ticket_log] ticket " + id + ": log chain broken"};
+      return read_error(m_db, "ticket_log");
+    }
+    auto c = decode_change_record(q.text(0));
+    if (!c) return Error{ErrorCode::Corrupt, "[store.ticket_log] " + c.error().detail};
+    out.push_back(std::move(c).value());
+    const int64_t prev = q.int64(1);
+    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.ticket_log] ticket " + id + ": log chain loops"};
+    at = prev;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Change& a, const Change& b) { return stamp_before(a.stamp, a.id, b.stamp, b.id); });
+  return out;
+}
+
 Result<int64_t> Store::count_changes() {
   Query q(m_db, "SELECT count(*) FROM changes");
   if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "count_changes");

@@ -209,6 +209,9 @@ class Store {
   // server ordered it (what a replica needs when the ticket comes into its scope). One walk of the
   // ticket's log chain, so it costs the ticket's changes, not the log's.
   Result<std::vector<SequencedChange>> changes_of_ticket(const std::string& id, int64_t up_to_seq);
+  // Every change of ticket `id` this replica holds, sent or not, in the order the fold takes them
+  // (stamp, replica, counter): the ticket's whole history as this device knows it.
+  Result<std::vector<Change>> ticket_log(const std::string& id);
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);

@@ -429,6 +429,12 @@ TEST_F(Workbench, ADissatisfiedReturnVisitRaisesAWarningAndReopensForRehandling)
   ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Dissatisfied, "市民表示问题仍未解决"))
       << centre->error();
   EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::InProgress);
+  // The timeline's system events: the intake first, the reopen last, each with its author.
+  ASSERT_FALSE(centre->history().empty());
+  EXPECT_EQ(centre->history().front().kind, ChangeKind::CreateTicket);
+  EXPECT_EQ(centre->history().back().kind, ChangeKind::Transition);
+  EXPECT_EQ(centre->history().back().action, WorkflowAction::Reopen);
+  EXPECT_EQ(centre->history().back().author.user, "zhang.bin");
   const Deadlines d = *centre->selected_deadlines();
   EXPECT_TRUE(d.warning);
   EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
