@@ -595,8 +595,8 @@ bool decode_versions(std::string_view in, TicketState& state) {
       h.removed = in[0] != 0;
       in.remove_prefix(1);
       if (!get_varint(in, size) || size > in.size()) return false;
-      h.department.assign(in.substr(0, size));
-      in.remove_prefix(size);
+      h.department.assign(in.substr(0, static_cast<size_t>(size)));
+      in.remove_prefix(static_cast<size_t>(size));
       h.added_at_ms = static_cast<int64_t>(added_at);
       h.replied_at_ms = static_cast<int64_t>(replied_at);
       state.co_handlers.push_back(std::move(h));
