@@ -681,6 +681,18 @@ nlohmann::json deadline_json(const App& app) {
           {"calendar_missing", d->calendar_missing}};
 }
 
+// 联合处置: the selected ticket's co-handlers, for end-to-end tests.
+nlohmann::json co_handlers_json(const App& app) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const App::CoHandlerView& v : app.co_handlers()) {
+    nlohmann::json replies = nlohmann::json::array();
+    for (const TimelineEntry& r : v.replies) replies.push_back({{"text", r.entry.text}, {"author", r.author.user}});
+    out.push_back({{"department", v.co_handler.department}, {"state", to_string(v.co_handler.state())},
+                   {"due_at", v.due_ms.value_or(0)}, {"replies", replies}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string App::state_json() {
@@ -717,6 +729,8 @@ std::string App::state_json() {
                       {"lead_department", m_state ? m_state->lead_department : std::string()},
                       {"inbox", inbox_json(*this)},
                       {"pending_requests", pending_requests().size()},
+                      {"co_handlers", co_handlers_json(*this)},
+                      {"awaiting_co_handlers", awaiting_co_handlers()},
                       {"deadline", deadline_json(*this)},
                       {"problems", problems},
                       {"notice", m_notice},

@@ -33,12 +33,18 @@ struct FrameInfo {
   int request_kind = 0;  // 0 none, 1 return, 2 extension.
   std::string request_reason;
   int request_days = 3;
+  // The detail panel's joint handling (联合处置, panels/co_handlers.cpp).
+  std::string co_add;         // The department chosen to add as co-handler.
+  std::string co_reply_text;  // A co-handler's reply being written.
 };
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
 void draw_ticket_list(App& app, FrameInfo& frame);
 void draw_ticket_detail(App& app, FrameInfo& frame);
+// The detail panel's 联合处置 section: co-handlers with sub-status, replies and deadline; the
+// centre adds and removes them, a co-handling department replies.
+void draw_co_handlers(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);

@@ -49,6 +49,9 @@ Str entry_label(EntryKind k) {
     case EntryKind::ExtensionRequest: return Str::EntryExtension;
     case EntryKind::Decision: return Str::EntryDecision;
     case EntryKind::Comment: return Str::EntryComment;
+    case EntryKind::CoHandlerAdded: return Str::EntryCoAdded;      // 联合处置 (panels/co_handlers.cpp).
+    case EntryKind::CoHandlerRemoved: return Str::EntryCoRemoved;
+    case EntryKind::CoReply: return Str::EntryCoReply;
   }
   return Str::EntryComment;
 }
@@ -424,6 +427,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.assign_to.clear();
     frame.request_kind = 0;
     frame.request_reason.clear();
+    frame.co_reply_text.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
@@ -438,7 +442,10 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
   field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
-  field_row(app, frame, Str::ColStatus, std::string(label(lang, ticket.status)), std::nullopt);
+  // Handled by the lead while a co-handler has not replied: 已办结·待协办回复 (panels/co_handlers.cpp).
+  field_row(app, frame, Str::ColStatus,
+            app.awaiting_co_handlers() ? std::string(tr(lang, Str::StatusAwaitingCo)) : std::string(label(lang, ticket.status)),
+            std::nullopt);
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);
@@ -447,6 +454,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   // What needs doing next comes before the intake details: deadlines, requests, the next steps.
   deadlines(app, frame);
   requests(app, frame);
+  draw_co_handlers(app, frame);
   actions(app, frame);
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
