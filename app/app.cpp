@@ -319,6 +319,17 @@ const std::vector<std::string>& App::communities() {
   return m_inbox.communities;
 }
 
+std::vector<std::string> App::dispatch_targets(const std::vector<std::string>& fixed) {
+  std::vector<std::string> out = fixed;
+  const auto add = [&](const std::string& d) {
+    if (!d.empty() && std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  };
+  if (auto named = m_store.distinct_departments())
+    for (const std::string& d : *named) add(d);
+  for (const std::string& c : communities()) add(c.ends_with("居委会") ? c : c + "居委会");
+  return out;
+}
+
 const WorkdayCalendar& App::calendar() const { return m_calendar; }
 
 void App::set_lang(Lang lang) {
@@ -776,6 +787,18 @@ nlohmann::json deadline_json(const App& app) {
           {"calendar_missing", d->calendar_missing}, {"warning", d->warning}};
 }
 
+// 联合处置: the selected ticket's co-handlers, for end-to-end tests.
+nlohmann::json co_handlers_json(const App& app) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const App::CoHandlerView& v : app.co_handlers()) {
+    nlohmann::json replies = nlohmann::json::array();
+    for (const TimelineEntry& r : v.replies) replies.push_back({{"text", r.entry.text}, {"author", r.author.user}});
+    out.push_back({{"department", v.co_handler.department}, {"state", to_string(v.co_handler.state())},
+                   {"due_at", v.due_ms.value_or(0)}, {"replies", replies}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string App::state_json() {
@@ -823,6 +846,8 @@ std::string App::state_json() {
                       {"lead_department", m_state ? m_state->lead_department : std::string()},
                       {"inbox", inbox_json(*this)},
                       {"pending_requests", pending_requests().size()},
+                      {"co_handlers", co_handlers_json(*this)},
+                      {"awaiting_co_handlers", awaiting_co_handlers()},
                       {"deadline", deadline_json(*this)},
                       {"problems", problems},
                       {"notice", m_notice},

@@ -94,6 +94,9 @@ class App {
   const Store::DeadlineCounts& deadline_counts();
   // The communities and departments the tickets name, for the filter menus.
   const std::vector<std::string>& communities();
+  // Where a ticket can be dispatched (派单): `fixed` first (the street's departments), then the
+  // departments the tickets name and each community's committee (居委会), without repeats.
+  std::vector<std::string> dispatch_targets(const std::vector<std::string>& fixed);
   // The working-day calendar deadlines are computed with: built in, and the years the server's
   // calendar adds (fetched at each start of the sync, kept in the store for offline starts).
   const WorkdayCalendar& calendar() const;
@@ -143,6 +146,25 @@ class App {
   std::vector<TimelineEntry> pending_requests() const;
   // The selected ticket's deadlines (core/deadline.h).
   std::optional<Deadlines> selected_deadlines() const;
+
+  // ---- 联合处置 (joint handling, merge rule R12; app_joint.cpp): co-handlers of the selected
+  // ticket, each with its sub-status, replies and deadline.
+  struct CoHandlerView {
+    CoHandler co_handler;
+    std::optional<int64_t> due_ms;       // kCoHandlingWorkdays after it was added; none: calendar.
+    std::vector<TimelineEntry> replies;  // Its co_reply entries, oldest first.
+  };
+  std::vector<CoHandlerView> co_handlers() const;
+  // Handled by the lead while a co-handler has not replied: shown 已办结·待协办回复.
+  bool awaiting_co_handlers() const;
+  // Why the signed-in user may not add `department`, remove the co-handler `added`, or reply as it.
+  std::optional<Refusal> why_not_add_co_handler(const std::string& department) const;
+  std::optional<Refusal> why_not_remove_co_handler(const ChangeId& added) const;
+  std::optional<Refusal> why_not_co_reply(const ChangeId& added) const;
+  // The centre adds or removes a co-handler; a co-handling department (or the centre) replies.
+  bool add_co_handler(const std::string& department);
+  bool remove_co_handler(const ChangeId& added);
+  bool co_reply(const ChangeId& added, const std::string& text);
   // The field conflicts of the selected ticket (open ones first).
   const std::vector<FieldConflict>& conflicts() const { return m_conflicts; }
   // Decides an open conflict with a new change of the field: the value it holds now (`take_kept`

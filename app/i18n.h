@@ -30,6 +30,7 @@ enum class Str {
   TabHotSpots, HotSpotsTitle, HotSpotsDays, ColTickets, ColOpen, ColLatest, ColLinked, HotSpotsEmpty, HotSpotsHint,
   EvCreated, EvPhoto, EvLink, EvConflict, EvOfficial, EvDeleted, EvRestored,
   BulkMarked, BulkAssign, BulkUrgent, BulkNormal, BulkClear, BulkResult, BulkHint, Views, ViewSave, ViewName, ViewDelete,
+  SectionCoHandlers, CoAdd, CoRemove, CoPending, CoReplied, CoRemoved, CoReplyTitle, CoReplyHint, CoReplySend, CoNone, StatusAwaitingCo, CoAwaitingHint, EntryCoAdded, EntryCoRemoved, EntryCoReply, CoAddedAt, CoRepliedBy,
   Count_,
 };
 

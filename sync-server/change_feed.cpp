@@ -44,7 +44,8 @@ Result<void> ChangeFeed::publish(Store& writer) {
       else t.unknown_before = sc.change.kind != ChangeKind::CreateTicket;
       auto state = writer.get_ticket_state(id);
       if (!state) return state.error();
-      if (state->has_value()) t.after = Where{(*state)->ticket.community, (*state)->lead_department};
+      if (state->has_value())
+        t.after = Where{(*state)->ticket.community, (*state)->lead_department, co_handling_departments(**state)};
     }
     if (m_where.size() + touched.size() > kMaxKnownTickets) m_where.clear();  // Unknown is safe, only slower.
     std::vector<Entry> entries;
@@ -118,8 +119,9 @@ std::string ChangeFeed::encode(const PullResponse& answer) const {
 }
 
 bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
-  return e.unknown_before || (e.before && in_scope(u, e.before->community, e.before->lead_department)) ||
-         (e.after && in_scope(u, e.after->community, e.after->lead_department));
+  return e.unknown_before ||
+         (e.before && in_scope(u, e.before->community, e.before->lead_department, e.before->co_handling)) ||
+         (e.after && in_scope(u, e.after->community, e.after->lead_department, e.after->co_handling));
 }
 
 std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u, int64_t* through) const {

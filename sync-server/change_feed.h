@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/result.h"
 #include "policy/write_policy.h"
@@ -29,10 +30,11 @@ namespace linli::server {
 
 // The signed-in user as the write policy sees it.
 inline Actor actor_of(const User& u) { return Actor{u.role, u.scope}; }
-// Whether `u` may see a ticket of this community led by this department: the policy's may_see
-// (policy/write_policy.h), the one rule for reads and writes.
-inline bool in_scope(const User& u, std::string_view community, std::string_view lead_department) {
-  return may_see(actor_of(u), community, lead_department);
+// Whether `u` may see a ticket of this community led by this department and co-handled by these
+// (merge rule R12): the policy's may_see (policy/write_policy.h), the one rule for reads and writes.
+inline bool in_scope(const User& u, std::string_view community, std::string_view lead_department,
+                     const std::vector<std::string>& co_handling) {
+  return may_see(actor_of(u), community, lead_department, co_handling);
 }
 
 class ChangeFeed {
@@ -70,6 +72,7 @@ class ChangeFeed {
  private:
   struct Where {
     std::string community, lead_department;
+    std::vector<std::string> co_handling;  // Departments co-handling it (R12).
   };
   struct Entry {
     int64_t seq = 0;

@@ -33,7 +33,7 @@ std::chrono::milliseconds linger() {
 }
 
 // Where a user may read (the write policy's may_see; change_feed.h).
-bool in_scope(const User& u, const TicketState& t) { return server::in_scope(u, t.ticket.community, t.lead_department); }
+bool in_scope(const User& u, const TicketState& t) { return may_see(actor_of(u), t); }
 
 // The HTTP status of a push that holds a refusal of this code: authorization refusals are 403.
 int status_of(RefusalCode code) {

@@ -9,9 +9,10 @@
 
 namespace linli::ui {
 
-// The departments a ticket is dispatched to (承办部门), as the street names them.
-inline constexpr std::array<const char*, 7> kDepartments = {"管理办", "除害站", "服务办", "房管办",
-                                                           "营商办", "平安办", "城管中队"};
+// The street's departments (the 1+8 joint platform among them): a ticket is dispatched to one
+// (承办部门) or to a committee, and co-handled by others (App::dispatch_targets adds the committees).
+inline constexpr std::array<const char*, 10> kDepartments = {"管理办", "党群办", "市场监管所", "房管办",   "除害站",
+                                                            "服务办", "营商办", "平安办",     "城管中队", "1+8联合平台"};
 
 struct FrameInfo {
   float pixel_ratio = 1.0f;  // Device pixels per CSS pixel.
@@ -46,6 +47,9 @@ struct FrameInfo {
   std::string active_view;  // The saved view applied last (until the filter changes).
   std::string view_name;    // The name typed in the save-view dialog.
   bool save_view_asked = false;
+  // The detail panel's joint handling (联合处置, panels/co_handlers.cpp).
+  std::string co_add;         // The department chosen to add as co-handler.
+  std::string co_reply_text;  // A co-handler's reply being written.
 };
 
 // ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
@@ -56,6 +60,9 @@ void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
 void draw_ticket_list(App& app, FrameInfo& frame);
 void draw_ticket_detail(App& app, FrameInfo& frame);
+// The detail panel's 联合处置 section: co-handlers with sub-status, replies and deadline; the
+// centre adds and removes them, a co-handling department replies.
+void draw_co_handlers(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);

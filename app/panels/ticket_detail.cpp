@@ -48,6 +48,9 @@ Str entry_label(EntryKind k) {
     case EntryKind::ExtensionRequest: return Str::EntryExtension;
     case EntryKind::Decision: return Str::EntryDecision;
     case EntryKind::Comment: return Str::EntryComment;
+    case EntryKind::CoHandlerAdded: return Str::EntryCoAdded;      // 联合处置 (panels/co_handlers.cpp).
+    case EntryKind::CoHandlerRemoved: return Str::EntryCoRemoved;
+    case EntryKind::CoReply: return Str::EntryCoReply;
   }
   return Str::EntryComment;
 }
@@ -255,8 +258,8 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
       if (begin_combo("##assign-to", frame.assign_to.c_str())) {
-        for (const char* d : kDepartments)
-          if (ImGui::Selectable(d, frame.assign_to == d)) frame.assign_to = d;
+        for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
+          if (ImGui::Selectable(d.c_str(), frame.assign_to == d)) frame.assign_to = d;
         ImGui::EndCombo();
       }
       ImGui::SameLine();
@@ -632,6 +635,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.request_kind = 0;
     frame.request_reason.clear();
     frame.visit_note.clear();
+    frame.co_reply_text.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
@@ -647,7 +651,10 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
   field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
-  field_row(app, frame, Str::ColStatus, std::string(label(lang, ticket.status)), std::nullopt);
+  // Handled by the lead while a co-handler has not replied: 已办结·待协办回复 (panels/co_handlers.cpp).
+  field_row(app, frame, Str::ColStatus,
+            app.awaiting_co_handlers() ? std::string(tr(lang, Str::StatusAwaitingCo)) : std::string(label(lang, ticket.status)),
+            std::nullopt);
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);
@@ -656,6 +663,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   // What needs doing next comes before the intake details: deadlines, requests, the next steps.
   deadlines(app, frame);
   requests(app, frame);
+  draw_co_handlers(app, frame);
   actions(app, frame);
   rebound(app);
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());

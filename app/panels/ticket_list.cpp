@@ -302,8 +302,8 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
     if (frame.bulk_department.empty()) frame.bulk_department = kDepartments[0];
     ImGui::SetNextItemWidth(em * 6);
     if (begin_combo("##bulk-department", frame.bulk_department.c_str())) {
-      for (const char* d : kDepartments)
-        if (ImGui::Selectable(d, frame.bulk_department == d)) frame.bulk_department = d;
+      for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
+        if (ImGui::Selectable(d.c_str(), frame.bulk_department == d)) frame.bulk_department = d;
       ImGui::EndCombo();
     }
     ImGui::SameLine();

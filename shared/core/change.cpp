@@ -16,7 +16,7 @@ constexpr std::array<std::string_view, kEditableFieldCount> kFieldCodes = {
     "citizen_phone", "lead_department", "deleted", "official_number"};
 constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "contact", "handling_note", "progress_report", "return_visit", "return_request",
-    "extension_request", "decision", "comment"};
+    "extension_request", "decision", "comment", "co_handler_added", "co_handler_removed", "co_reply"};
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
     "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
 constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
@@ -185,8 +185,12 @@ Result<void> validate_payload(const Change& c) {
       if (c.entry.kind == EntryKind::ExtensionRequest && (c.entry.days < 1 || c.entry.days > 365))
         return invalid(c, "extension days out of range");
       if (!is_canonical(c.entry.request)) return invalid(c, "bad request id");
-      if ((c.entry.kind == EntryKind::Decision) == c.entry.request.is_zero())
-        return invalid(c, "a decision names its request, and only a decision does");
+      if (names_request(c.entry.kind) == c.entry.request.is_zero())
+        return invalid(c, "a decision, co_handler_removed or co_reply names its request, and only those do");
+      if (c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::CoHandlerRemoved)
+        if (!text_ok(c.entry.text, kMaxDepartmentChars, true)) return invalid(c, "a co-handler's department is missing or too long");
+      if (c.entry.kind == EntryKind::CoReply && c.entry.text.empty()) return invalid(c, "a co_reply says something");
+      if (c.entry.approved && c.entry.kind != EntryKind::Decision) return invalid(c, "only a decision approves");
       return Ok{};
     case ChangeKind::AttachPhoto:
       if (!is_lower_hex(c.photo.sha256, 64)) return invalid(c, "photo sha256 is not 64 hex digits");
@@ -220,6 +224,10 @@ std::optional<Satisfaction> parse_satisfaction(std::string_view c) {
   return parse_code<Satisfaction>(kSatisfactionCodes, c);
 }
 std::optional<LinkKind> parse_link_kind(std::string_view c) { return parse_code<LinkKind>(kLinkCodes, c); }
+
+bool names_request(EntryKind k) {
+  return k == EntryKind::Decision || k == EntryKind::CoHandlerRemoved || k == EntryKind::CoReply;
+}
 
 bool stamp_before(const Hlc& as, const ChangeId& ai, const Hlc& bs, const ChangeId& bi) {
   if (as != bs) return as < bs;

@@ -49,8 +49,13 @@ enum class EntryKind {
   ExtensionRequest,  // 延期 request, with the days asked for.
   Decision,          // The centre's decision on a return or extension request.
   Comment,           // 备注.
+  // 联合处置 (joint handling): co-handling departments beside the lead, merged insert-only (R4)
+  // and folded into TicketState::co_handlers (R12).
+  CoHandlerAdded,    // The centre adds a co-handler: text is the department.
+  CoHandlerRemoved,  // The centre removes one: request is its co_handler_added, text the department.
+  CoReply,           // 协办回复: the co-handler's reply; request is its co_handler_added.
 };
-inline constexpr int kEntryKindCount = 8;
+inline constexpr int kEntryKindCount = 11;
 
 // A return visit's finding (回访结果). Dissatisfied (不满意) raises a warning (预警) and starts a
 // re-handling stage; Leaning (不满倾向: not dissatisfied outright, but not content) raises the
@@ -71,6 +76,8 @@ std::optional<EditableField> parse_editable_field(std::string_view code);
 std::optional<EntryKind> parse_entry_kind(std::string_view code);
 std::optional<Satisfaction> parse_satisfaction(std::string_view code);
 std::optional<LinkKind> parse_link_kind(std::string_view code);
+// Entries that name another entry in `request`: a decision, a co-handler's removal or reply.
+bool names_request(EntryKind kind);
 
 struct Author {
   std::string user;  // The login name.
@@ -83,7 +90,8 @@ struct Entry {
   std::string text;
   Satisfaction satisfaction = Satisfaction::None;  // ReturnVisit only.
   int32_t days = 0;                                // ExtensionRequest only: days asked for.
-  ChangeId request;                                // Decision only: the request decided.
+  ChangeId request;                                // Decision: the request decided; CoHandlerRemoved,
+                                                   // CoReply: the co_handler_added entry meant.
   bool approved = false;                           // Decision only.
   friend bool operator==(const Entry&, const Entry&) = default;
 };

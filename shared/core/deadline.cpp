@@ -92,4 +92,9 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   return d;
 }
 
+std::optional<int64_t> co_handler_due(const WorkdayCalendar& calendar, const CoHandler& h) {
+  if (h.added_at_ms == 0) return std::nullopt;
+  return workdays_after(calendar, h.added_at_ms, kCoHandlingWorkdays);
+}
+
 }  // namespace linli

@@ -24,6 +24,9 @@ namespace linli {
 inline constexpr int kContactWorkdays = 1;
 inline constexpr int kFirstHandlingWorkdays = 5;
 inline constexpr int kRehandlingWorkdays = 3;
+// A co-handler (联合处置, merge rule R12) replies within 5 working days of being added, the same
+// span as a first handling; its own deadline, apart from the ticket's stages (which the lead meets).
+inline constexpr int kCoHandlingWorkdays = 5;
 
 enum class DeadlineStage { None, Contact, FirstHandling, Rehandling };
 std::string_view to_string(DeadlineStage s);  // "none", "contact", "first_handling", "rehandling"
@@ -51,6 +54,10 @@ struct Deadlines {
 };
 
 Deadlines compute_deadlines(const TicketState& state, const WorkdayCalendar& calendar);
+
+// When a co-handler's reply is due (kCoHandlingWorkdays after its add); nullopt when the calendar
+// lacks the year or the add is not folded yet.
+std::optional<int64_t> co_handler_due(const WorkdayCalendar& calendar, const CoHandler& co_handler);
 
 // End (24:00 Shanghai) of the day `n` working days after the day of `from_ms`; nullopt when the
 // calendar lacks a year on the way.

@@ -59,7 +59,34 @@ MergeOutcome move_status(TicketState& s, const Change& c, Effect effect, std::op
   return {effect, std::move(displaced)};
 }
 
-// Entries the deadlines depend on (core/deadline.h).
+// R12: the co-handler set. Facts only turn on, so the order entries arrive in does not matter.
+void note_co_handler(TicketState& s, const Change& c) {
+  const Entry& e = c.entry;
+  const bool added = e.kind == EntryKind::CoHandlerAdded;
+  const ChangeId& key = added ? c.id : e.request;
+  auto it = std::find_if(s.co_handlers.begin(), s.co_handlers.end(), [&](const CoHandler& h) { return h.added == key; });
+  if (it == s.co_handlers.end()) {
+    s.co_handlers.push_back(CoHandler{key, {}, 0, 0, false});
+    it = std::prev(s.co_handlers.end());
+  }
+  CoHandler& h = *it;
+  switch (e.kind) {
+    case EntryKind::CoHandlerAdded:
+      h.department = e.text;
+      h.added_at_ms = c.stamp.ms;
+      break;
+    case EntryKind::CoHandlerRemoved:
+      h.removed = true;
+      if (h.added_at_ms == 0) h.department = e.text;  // Until the add says it.
+      break;
+    case EntryKind::CoReply:
+      if (h.replied_at_ms == 0 || c.stamp.ms < h.replied_at_ms) h.replied_at_ms = std::max<int64_t>(c.stamp.ms, 1);
+      break;
+    default: break;
+  }
+}
+
+// Entries the deadlines depend on (core/deadline.h), and the co-handler set (R12).
 void note_clock_event(TicketState& s, const Change& c) {
   const Entry& e = c.entry;
   switch (e.kind) {
@@ -85,6 +112,9 @@ void note_clock_event(TicketState& s, const Change& c) {
           break;
         }
       break;
+    case EntryKind::CoHandlerAdded:
+    case EntryKind::CoHandlerRemoved:
+    case EntryKind::CoReply: note_co_handler(s, c); break;
     case EntryKind::HandlingNote:
     case EntryKind::ProgressReport:
     case EntryKind::ReturnRequest:
@@ -134,6 +164,35 @@ std::string_view to_string(ConflictKind k) {
     case ConflictKind::Rejected: return "rejected";
   }
   return "?";
+}
+
+std::string_view to_string(CoHandlerState st) {
+  switch (st) {
+    case CoHandlerState::Pending: return "pending";
+    case CoHandlerState::Replied: return "replied";
+    case CoHandlerState::Removed: return "removed";
+  }
+  return "?";
+}
+
+std::vector<std::string> co_handling_departments(const TicketState& s) {
+  std::vector<std::string> out;
+  for (const CoHandler& h : s.co_handlers)
+    if (!h.removed && h.added_at_ms != 0 && std::find(out.begin(), out.end(), h.department) == out.end())
+      out.push_back(h.department);
+  return out;
+}
+
+int pending_co_handlers(const TicketState& s) {
+  int n = 0;
+  for (const CoHandler& h : s.co_handlers) n += h.added_at_ms != 0 && h.state() == CoHandlerState::Pending;
+  return n;
+}
+
+const CoHandler* find_co_handler(const TicketState& s, const ChangeId& added) {
+  for (const CoHandler& h : s.co_handlers)
+    if (h.added == added) return &h;
+  return nullptr;
 }
 
 std::string_view to_string(Effect e) {

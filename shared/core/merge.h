@@ -48,6 +48,13 @@ namespace linli {
 **      same changes has the same ticket.
 **  R11 Clocks lie: the server clamps a stamp more than 60 s ahead of its clock when it accepts the
 **      change, records the skew, and the clamped stamp is the one every replica compares.
+**  R12 Co-handlers (联合处置) are entries (R4) folded into a set keyed by the co_handler_added
+**      entry's id: a co_handler_removed or co_reply names that id. A co-handler is removed once
+**      any removal names it, replied once any reply names it (its reply time the earliest reply's
+**      stamp), else pending; removed outranks replied. Each fact only ever turns on, so adds,
+**      replies and removals give the same set in any order; one naming an id not yet folded keeps
+**      its fact until the add arrives. A department is co-handling while one of its co-handlers is
+**      not removed; the ticket waits for its co-handlers while one is pending.
 */
 
 struct Version {
@@ -75,6 +82,21 @@ struct ClockEvent {
   friend bool operator==(const ClockEvent&, const ClockEvent&) = default;
 };
 
+// A co-handling department of a joint action (联合处置), as R12 folds it.
+enum class CoHandlerState : uint8_t { Pending, Replied, Removed };
+std::string_view to_string(CoHandlerState s);  // "pending", "replied", "removed"
+struct CoHandler {
+  ChangeId added;           // The co_handler_added entry: the co-handler's id.
+  std::string department;   // As the add (or, before it arrives, a removal) names it.
+  int64_t added_at_ms = 0;  // The add's stamp; 0 while only a removal or reply naming it is folded.
+  int64_t replied_at_ms = 0;  // The earliest reply's stamp; 0: none.
+  bool removed = false;
+  CoHandlerState state() const {
+    return removed ? CoHandlerState::Removed : replied_at_ms != 0 ? CoHandlerState::Replied : CoHandlerState::Pending;
+  }
+  friend bool operator==(const CoHandler&, const CoHandler&) = default;
+};
+
 // What the fold keeps per ticket, beside the insert-only rows (timeline, photos, links).
 struct TicketState {
   bool exists = false;
@@ -85,7 +107,15 @@ struct TicketState {
   Version status{};
   int64_t work_count = 0;  // Timeline entries, photos and links so far (R4, R5).
   std::vector<ClockEvent> clock;
+  std::vector<CoHandler> co_handlers;  // R12, in the order their ids were first folded.
 };
+
+// R12: the departments co-handling the ticket (a co-handler not removed, its add folded), once each.
+std::vector<std::string> co_handling_departments(const TicketState& state);
+// R12: co-handlers that have not replied (and are not removed): the ticket waits for them.
+int pending_co_handlers(const TicketState& state);
+// The co-handler with this id, or nullptr.
+const CoHandler* find_co_handler(const TicketState& state, const ChangeId& added);
 
 enum class ConflictKind { Field, Status, Review, Rejected };
 std::string_view to_string(ConflictKind k);

@@ -1,4 +1,4 @@
-// The write policy P1-P7 (drawn in write_policy.h). Pure: an actor, a state and a change in, a
+// The write policy P1-P10 (drawn in write_policy.h). Pure: an actor, a state and a change in, a
 // refusal or nothing out.
 #include "policy/write_policy.h"
 
@@ -15,6 +15,10 @@ constexpr std::array<std::string_view, kRefusalCodeCount> kRefusalCodes = {
 std::string role_name(Role r) { return std::string(to_string(r)); }
 
 Refusal refuse(RefusalCode code, std::string why) { return Refusal{code, "[policy] " + std::move(why)}; }
+
+std::string where(const Actor& a) {
+  return a.role == Role::Centre ? std::string("the centre") : "a " + role_name(a.role) + " of " + a.scope;
+}
 
 // P3: official_number is written by the server alone, when a ticket first reaches it.
 bool writes_server_field(const Change& c) {
@@ -36,6 +40,8 @@ std::optional<std::string> centre_only(const Change& c) {
   if (c.kind == ChangeKind::AddEntry) {
     if (c.entry.kind == EntryKind::Decision) return "decide a return or extension request";
     if (c.entry.kind == EntryKind::ReturnVisit) return "record a return visit";
+    if (c.entry.kind == EntryKind::CoHandlerAdded) return "add a co-handler (only the centre dispatches)";
+    if (c.entry.kind == EntryKind::CoHandlerRemoved) return "remove a co-handler (only the centre dispatches)";
   }
   return std::nullopt;
 }
@@ -43,14 +49,73 @@ std::optional<std::string> centre_only(const Change& c) {
 // Where the ticket would be after the change: only dispatch moves it.
 bool stays_in_scope(const Actor& a, const TicketState& before, const Change& c) {
   if (c.kind != ChangeKind::SetField) return true;
-  if (c.field == EditableField::Community) return may_see(a, c.value, before.lead_department);
-  if (c.field == EditableField::LeadDepartment) return may_see(a, before.ticket.community, c.value);
+  const auto co = co_handling_departments(before);
+  if (c.field == EditableField::Community) return may_see(a, c.value, before.lead_department, co);
+  if (c.field == EditableField::LeadDepartment) return may_see(a, before.ticket.community, c.value, co);
   return true;
 }
 
-std::string where(const Actor& a) {
-  return a.role == Role::Centre ? std::string("the centre") : "a " + role_name(a.role) + " of " + a.scope;
+bool contains(const std::vector<std::string>& v, std::string_view x) {
+  for (const std::string& s : v)
+    if (s == x) return true;
+  return false;
 }
+
+// P9: in scope as a co-handler only, not as lead nor as the field team walking the community.
+bool co_handler_only(const Actor& a, const TicketState& s) {
+  if (a.role != Role::Department && a.role != Role::Field) return false;
+  if (s.lead_department == a.scope || (a.role == Role::Field && s.ticket.community == a.scope)) return false;
+  return contains(co_handling_departments(s), a.scope);
+}
+
+// P9: what a co-handler only may write.
+bool co_handler_may(const Change& c) {
+  if (c.kind == ChangeKind::AttachPhoto) return true;
+  if (c.kind != ChangeKind::AddEntry) return false;
+  switch (c.entry.kind) {
+    case EntryKind::HandlingNote:
+    case EntryKind::ProgressReport:
+    case EntryKind::Comment:
+    case EntryKind::CoReply: return true;
+    default: return false;
+  }
+}
+
+std::string pending_names(const TicketState& s) {
+  std::string out;
+  for (const CoHandler& h : s.co_handlers)
+    if (h.added_at_ms != 0 && h.state() == CoHandlerState::Pending) out += (out.empty() ? "" : ", ") + h.department;
+  return out;
+}
+
+// P10: the finishing steps of the centre wait for every co-handler's reply.
+std::optional<Refusal> waits_for_co_handlers(const TicketState& s, std::string_view what) {
+  const int pending = pending_co_handlers(s);
+  if (pending == 0) return std::nullopt;
+  return refuse(RefusalCode::Forbidden, "may not " + std::string(what) + " while " + std::to_string(pending) +
+                                            " co-handler(s) have not replied (" + pending_names(s) + ")");
+}
+
+bool finishing(WorkflowAction a) { return a == WorkflowAction::ReturnVisit || a == WorkflowAction::Close; }
+
+// P8: what a co-handler entry must name.
+std::optional<Refusal> judge_co_handler_entry(const Actor& a, const TicketState& s, const Change& c) {
+  const Entry& e = c.entry;
+  if (e.kind == EntryKind::CoHandlerAdded) {
+    if (e.text == s.lead_department) return refuse(RefusalCode::Invalid, e.text + " leads ticket " + c.ticket_id + ": it cannot co-handle it");
+    if (contains(co_handling_departments(s), e.text))
+      return refuse(RefusalCode::Invalid, e.text + " co-handles ticket " + c.ticket_id + " already");
+    return std::nullopt;
+  }
+  const CoHandler* h = find_co_handler(s, e.request);
+  if (!h || h->added_at_ms == 0)
+    return refuse(RefusalCode::Invalid, to_string(e.request) + " is no co-handler of ticket " + c.ticket_id);
+  if (h->removed) return refuse(RefusalCode::Invalid, "co-handler " + h->department + " was removed from ticket " + c.ticket_id);
+  if (e.kind == EntryKind::CoReply && a.role != Role::Centre && !(a.role == Role::Department && a.scope == h->department))
+    return refuse(RefusalCode::Forbidden, "only " + h->department + " (or the centre) replies as its co-handler, not " + where(a));
+  return std::nullopt;
+}
+
 
 }  // namespace
 
@@ -59,17 +124,21 @@ std::optional<RefusalCode> parse_refusal_code(std::string_view code) {
   return codes::parse_code<RefusalCode>(kRefusalCodes, code);
 }
 
-bool may_see(const Actor& a, std::string_view community, std::string_view lead_department) {
+bool may_see(const Actor& a, std::string_view community, std::string_view lead_department,
+             const std::vector<std::string>& co_handling) {
   switch (a.role) {
     case Role::Centre: return true;
     case Role::Committee: return !a.scope.empty() && community == a.scope;
-    case Role::Department: return !a.scope.empty() && lead_department == a.scope;
-    case Role::Field: return !a.scope.empty() && (lead_department == a.scope || community == a.scope);
+    case Role::Department: return !a.scope.empty() && (lead_department == a.scope || contains(co_handling, a.scope));
+    case Role::Field:
+      return !a.scope.empty() && (lead_department == a.scope || community == a.scope || contains(co_handling, a.scope));
   }
   return false;
 }
 
-bool may_see(const Actor& a, const TicketState& s) { return may_see(a, s.ticket.community, s.lead_department); }
+bool may_see(const Actor& a, const TicketState& s) {
+  return may_see(a, s.ticket.community, s.lead_department, co_handling_departments(s));
+}
 
 std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, const Change& c) {
   if (c.kind == ChangeKind::CreateTicket) {
@@ -90,6 +159,18 @@ std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, c
                   "a " + role_name(a.role) + " may not " + std::string(to_string(c.action)) + " a ticket");
   if (!stays_in_scope(a, before, c))  // P7
     return refuse(RefusalCode::OutOfScope, "the change would move ticket " + c.ticket_id + " out of the scope of " + where(a));
+  const bool co_entry = c.kind == ChangeKind::AddEntry &&
+                        (c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::CoHandlerRemoved ||
+                         c.entry.kind == EntryKind::CoReply);
+  if (co_entry)
+    if (auto r = judge_co_handler_entry(a, before, c)) return r;  // P8
+  if (co_handler_only(a, before) && !co_handler_may(c))  // P9
+    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " co-handling ticket " + c.ticket_id +
+                                              " may reply, add notes and photos; its lead department moves and edits it");
+  if (c.kind == ChangeKind::Transition && finishing(c.action))  // P10
+    return waits_for_co_handlers(before, std::string(to_string(c.action)));
+  if (c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::ReturnVisit)
+    return waits_for_co_handlers(before, "record a return visit");
   return std::nullopt;
 }
 
@@ -98,6 +179,11 @@ std::optional<Refusal> judge_action(const Actor& a, const TicketState& s, Workfl
   if (!may_see(a, s)) return refuse(RefusalCode::OutOfScope, "the ticket is outside the scope of " + where(a));
   if (!role_may(a.role, action))
     return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + std::string(to_string(action)) + " a ticket");
+  if (co_handler_only(a, s))
+    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " co-handling the ticket may not " +
+                                              std::string(to_string(action)) + " it; its lead department does");
+  if (finishing(action))
+    if (auto r = waits_for_co_handlers(s, to_string(action))) return r;
   if (!workflow_target(s.ticket.status, action))
     return refuse(RefusalCode::Invalid, std::string(to_string(action)) + " is not allowed from " +
                                             std::string(to_string(s.ticket.status)));

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/change.h"
 #include "core/merge.h"
@@ -49,24 +50,41 @@ struct Refusal {
 **      (a new ticket: not in it as created)                          → out_of_scope
 **  P5  only the centre dispatches (community, lead_department),
 **      deletes (deleted), decides 退单/延期 requests (decision
-**      entries) and records return visits (return_visit entries)     → forbidden
+**      entries), records return visits (return_visit entries) and
+**      adds or removes co-handlers (co_handler_added/_removed)       → forbidden
 **  P6  a transition the actor's role may not take (workflow.h)       → forbidden
 **  P7  a ticket that would leave the actor's scope by the change     → out_of_scope
+**  P8  co-handlers (联合处置, merge rule R12): an add naming the lead
+**      department or a department co-handling already; a removal or
+**      reply naming no co-handler of the ticket, or a removed one    → invalid
+**      a reply by anyone but the centre or a department user of the
+**      co-handler's own department                                   → forbidden
+**  P9  an actor that sees the ticket only as a co-handler (not its
+**      lead, nor a field team walking its community) may reply, add
+**      handling notes, progress reports and comments and attach
+**      photos; not move it, edit it, ask 退单/延期 or link it         → forbidden
+**  P10 while a co-handler has not replied (pending), the return_visit
+**      and close moves and return_visit entries: the ticket counts
+**      as handled only when the lead says so and every co-handler
+**      has replied (or was removed)                                  → forbidden
 **
 ** Scopes (may_see): the centre sees every ticket; a committee those of its community; a department
-** those it leads; a field team those it leads or in the community it walks. Reads and writes use
-** the same rule. Whether a move fits the ticket's status is not the policy's question: that is
-** merge rule R7, decided when the change is folded, so offline edits still converge.
+** those it leads or co-handles (a co-handler not removed); a field team those its department leads
+** or co-handles, or in the community it walks. Reads and writes use the same rule. Whether a move
+** fits the ticket's status is not the policy's question: that is merge rule R7, decided when the
+** change is folded, so offline edits still converge. P10 is the exception: the server judges it
+** against the co-handlers it holds when the push arrives, and a refused change never enters the log.
 */
 
-bool may_see(const Actor& actor, std::string_view community, std::string_view lead_department);
+bool may_see(const Actor& actor, std::string_view community, std::string_view lead_department,
+             const std::vector<std::string>& co_handling = {});
 bool may_see(const Actor& actor, const TicketState& state);
 
 // The policy above; nullopt when the change may be taken.
 std::optional<Refusal> judge_change(const Actor& actor, const TicketState& before, const Change& change);
 
-// For the app: whether `actor` may take `action` on this ticket now, by role and scope (P4, P6)
-// and by the workflow table from its current status; the refusal says why not.
+// For the app: whether `actor` may take `action` on this ticket now, by role and scope (P4, P6, P9),
+// the co-handlers' replies (P10) and the workflow table from its current status; the refusal says why not.
 std::optional<Refusal> judge_action(const Actor& actor, const TicketState& state, WorkflowAction action);
 
 }  // namespace linli

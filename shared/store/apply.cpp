@@ -16,6 +16,7 @@ constexpr size_t kCommittedTickets = 16384;  // At most this many tickets in the
 // adding a field keeps the rows already written readable.
 constexpr int kStatusSlot = 0xFF;
 constexpr int kClockSlot = 0xFE;  // A clock event (core/merge.h ClockEvent) follows.
+constexpr int kCoHandlerSlot = 0xFD;  // A co-handler (core/merge.h CoHandler, R12) follows.
 
 int64_t fold_key_for(int64_t seq, int64_t local_order) { return seq > 0 ? seq : kUnsentBase + local_order; }
 
@@ -78,7 +79,7 @@ const char* const kSql[] = {
     // delete_rows
     "DELETE FROM timeline WHERE ticket_id = ?1", "DELETE FROM photos WHERE ticket_id = ?1",
     "DELETE FROM links WHERE ticket_id = ?1", "DELETE FROM conflicts WHERE ticket_id = ?1",
-    "DELETE FROM tickets WHERE id = ?1",
+    "DELETE FROM ticket_co_handlers WHERE ticket_id = ?1", "DELETE FROM tickets WHERE id = ?1",
     // set_prev
     "UPDATE changes SET prev = ? WHERE local_order = ?",
     // delete_change
@@ -92,6 +93,8 @@ const char* const kSql[] = {
     "DELETE FROM leaving_tickets WHERE ticket_id = ?",
     // update_due
     "UPDATE tickets SET due_at = ?, due_stage = ?, warning = ? WHERE id = ?",
+    // insert_co_handler
+    "INSERT INTO ticket_co_handlers (ticket_id, added, department, state, added_at, replied_at) VALUES (?,?,?,?,?,?)",
 };
 
 // The ticket's text the FTS5 index holds, as one string to compare.
@@ -183,6 +186,7 @@ Result<Cached*> Batch::load(const std::string& id) {
     t.due_stage = s.text(23);
     t.warning = s.int64(24) != 0;
     t.text = searchable_text(k);
+    t.co_written = t.state.co_handlers;
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
     return sql_error(m_db, "apply.load");
@@ -410,6 +414,20 @@ Result<void> Batch::write_due(const std::string& id, Cached& t) {
   return Ok{};
 }
 
+Result<void> Batch::write_co_handlers(const std::string& id, Cached& t) {
+  const std::vector<CoHandler>& now = t.state.co_handlers;
+  if (now == t.co_written) return Ok{};
+  if (m_s.delete_rows[4].reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.co_handlers");
+  for (const CoHandler& h : now) {
+    if (h.added_at_ms == 0) continue;  // Named by a removal or reply only, so far: no department to query by.
+    if (m_s.insert_co_handler.reset().bind(1, id).bind(2, to_string(h.added)).bind(3, h.department)
+            .bind(4, to_string(h.state())).bind(5, h.added_at_ms).bind(6, h.replied_at_ms).step() != SQLITE_DONE)
+      return sql_error(m_db, "apply.co_handlers");
+  }
+  t.co_written = now;
+  return Ok{};
+}
+
 Result<void> Batch::finish() {
   for (auto& [id, t] : m_tickets) {
     if (t.acked && !t.refold)
@@ -421,6 +439,7 @@ Result<void> Batch::finish() {
     if (t.state.exists) {
       if (auto r = write_ticket(id, t); !r) return r;
       if (auto r = write_due(id, t); !r) return r;
+      if (auto r = write_co_handlers(id, t); !r) return r;
       if (t.head_in_table && m_s.delete_head.reset().bind(1, id).step() != SQLITE_DONE)
         return sql_error(m_db, "apply.head");
     } else if (t.head != 0) {
@@ -536,6 +555,17 @@ std::string encode_versions(const TicketState& state) {
     put_fixed64(out, e.ref.replica.lo);
     put_varint(out, e.ref.counter);
   }
+  for (const CoHandler& h : state.co_handlers) {
+    out.push_back(static_cast<char>(kCoHandlerSlot));
+    put_fixed64(out, h.added.replica.hi);
+    put_fixed64(out, h.added.replica.lo);
+    put_varint(out, h.added.counter);
+    put_varint(out, static_cast<uint64_t>(h.added_at_ms));
+    put_varint(out, static_cast<uint64_t>(h.replied_at_ms));
+    out.push_back(h.removed ? 1 : 0);
+    put_varint(out, h.department.size());
+    out.append(h.department);
+  }
   return out;
 }
 
@@ -557,6 +587,22 @@ bool decode_versions(std::string_view in, TicketState& state) {
       e.at_ms = static_cast<int64_t>(at);
       e.days = static_cast<int32_t>(static_cast<uint32_t>(days));
       state.clock.push_back(e);
+      continue;
+    }
+    if (f == kCoHandlerSlot) {
+      CoHandler h;
+      uint64_t added_at = 0, replied_at = 0, size = 0;
+      if (!get_fixed64(in, h.added.replica.hi) || !get_fixed64(in, h.added.replica.lo) || !get_varint(in, h.added.counter) ||
+          !get_varint(in, added_at) || !get_varint(in, replied_at) || in.empty())
+        return false;
+      h.removed = in[0] != 0;
+      in.remove_prefix(1);
+      if (!get_varint(in, size) || size > in.size()) return false;
+      h.department.assign(in.substr(0, static_cast<size_t>(size)));
+      in.remove_prefix(static_cast<size_t>(size));
+      h.added_at_ms = static_cast<int64_t>(added_at);
+      h.replied_at_ms = static_cast<int64_t>(replied_at);
+      state.co_handlers.push_back(std::move(h));
       continue;
     }
     Version v;
@@ -590,8 +636,9 @@ Store::Sync& Store::sync() {
                          &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
                          &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
                          &s.delete_rows[0],  &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
-                         &s.delete_rows[4],  &s.set_prev,       &s.delete_change,  &s.insert_refused,
-                         &s.mark_leaving,    &s.unmark_leaving, &s.update_due};
+                         &s.delete_rows[4],  &s.delete_rows[5], &s.set_prev,       &s.delete_change,
+                         &s.insert_refused,  &s.mark_leaving,   &s.unmark_leaving, &s.update_due,
+                         &s.insert_co_handler};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
   s.data_version.prepare(m_db, "PRAGMA data_version");

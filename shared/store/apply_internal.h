@@ -107,6 +107,7 @@ struct Cached {
   int64_t due_at = -1;   // tickets.due_at and due_stage as loaded or last written (Batch::write_due).
   std::string due_stage;
   bool warning = false;  // tickets.warning (预警), written with the deadline.
+  std::vector<CoHandler> co_written;  // Its rows in ticket_co_handlers as loaded or last written.
   // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
   bool acked = false;
   int64_t acked_min_seq = 0, acked_max_seq = 0;
@@ -135,7 +136,8 @@ struct Store::Sync {
 
   CachedStmt insert_change, load_ticket, update_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
-      ack_change, delete_rows[5], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due;
+      ack_change, delete_rows[6], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due,
+      insert_co_handler;
   // The working-day calendar deadlines are computed with (core/deadline.h); none: every one unknown.
   const WorkdayCalendar* calendar = nullptr;
 };
@@ -163,6 +165,8 @@ class Batch {
   Result<void> finish();
   // Writes the ticket's deadline columns when they changed (tickets.due_at, due_stage).
   Result<void> write_due(const std::string& id, Cached& t);
+  // Writes the ticket's rows in ticket_co_handlers when its co-handlers changed (R12).
+  Result<void> write_co_handlers(const std::string& id, Cached& t);
   void commit_to_memory();
 
   // store/forget.cpp.

@@ -68,7 +68,12 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
   if (f.source) eq("source", std::string(to_string(*f.source)));
   if (f.urgency) eq("urgency", std::string(to_string(*f.urgency)));
   if (!f.community.empty()) eq("community", f.community);
-  if (!f.lead_department.empty()) eq("lead_department", f.lead_department);
+  if (!f.lead_department.empty()) {
+    w += " AND (lead_department = ? OR id IN (SELECT ticket_id FROM ticket_co_handlers WHERE department = ? AND "
+         "state <> 'removed'))";
+    binds.emplace_back(f.lead_department);
+    binds.emplace_back(f.lead_department);
+  }
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(f.now_ms) + 1);
   if (f.overdue && f.due_today) {
     w += " AND due_at > 0 AND due_at <= ?";

@@ -20,7 +20,9 @@ struct InboxFilter {
   std::optional<Source> source;
   std::optional<Urgency> urgency;
   std::string community;        // Exact; empty: any.
-  std::string lead_department;  // Exact; empty: any ("mine" for a department).
+  // Empty: any. Else tickets this department leads or co-handles (a co-handler not removed, merge
+  // rule R12): "mine" for a department, as its scope (policy/write_policy.h may_see) is.
+  std::string lead_department;
   bool overdue = false;         // Due before now_ms.
   bool due_today = false;       // Due from now_ms to the end of today (Shanghai).
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.

@@ -191,6 +191,23 @@ CREATE INDEX links_by_other ON links (other_ticket);
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},
+      {"6: co-handlers", R"sql(
+-- Co-handlers of joint actions (联合处置, merge rule R12), as the fold keeps them in the ticket's
+-- versions, written in the same batch (store/apply.cpp write_co_handlers) so that scope checks and
+-- the inbox ("mine": led or co-handled) find a department's tickets by index. added is the
+-- co_handler_added entry's change id; state is pending, replied or removed; replied_at 0: none.
+-- No ticket of an earlier build has co-handlers: nothing to fold again.
+CREATE TABLE ticket_co_handlers (
+  ticket_id  TEXT NOT NULL,
+  added      TEXT NOT NULL,
+  department TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  added_at   INTEGER NOT NULL,
+  replied_at INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, added)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX co_handlers_by_department ON ticket_co_handlers (department, ticket_id) WHERE state <> 'removed';
+)sql"},
   };
   return migrations;
 }

@@ -128,8 +128,10 @@ Result<std::string> dump_tickets(sqlite3* db, const std::string* ticket) {
        "ticket_id", "change_id"},
       {"photos", "SELECT change_id, ticket_id, sha256, size, type FROM photos", "ticket_id", "change_id"},
       {"links", "SELECT change_id, ticket_id, other_ticket, kind FROM links", "ticket_id", "change_id"},
+      {"co_handlers", "SELECT ticket_id, added, department, state, added_at, replied_at FROM ticket_co_handlers",
+       "ticket_id", "ticket_id, added"},
       {"conflicts", "SELECT cause, ticket_id, kind, loser, winner, subject, value, reason FROM conflicts", "ticket_id",
-       "cause"},
+       "cause"},  // Last: tests read what follows its title.
   };
   std::string out;
   for (const Part& p : parts) {

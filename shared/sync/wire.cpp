@@ -183,10 +183,8 @@ json change_json(const Change& c) {
       json e{{"kind", to_string(c.entry.kind)}, {"text", c.entry.text}};
       if (c.entry.satisfaction != Satisfaction::None) e["satisfaction"] = to_string(c.entry.satisfaction);
       if (c.entry.days != 0) e["days"] = c.entry.days;
-      if (!c.entry.request.is_zero()) {
-        e["request"] = id_json(c.entry.request);
-        e["approved"] = c.entry.approved;
-      }
+      if (!c.entry.request.is_zero()) e["request"] = id_json(c.entry.request);
+      if (c.entry.kind == EntryKind::Decision) e["approved"] = c.entry.approved;
       j["entry"] = std::move(e);
       break;
     }

@@ -614,3 +614,126 @@ TEST_F(AppTest, TheServersCalendarAddsAYearKeptForOfflineStarts) {
 
 }  // namespace
 }  // namespace linli::test
+
+namespace linli::test {
+namespace {
+
+class JointHandling : public AppTest {};
+
+// 联合处置 from three devices: the centre adds 管理办 as co-handler to a 河滨花园 ticket another
+// department leads; the committee handles it; the return visit waits (已办结·待协办回复) until 管理办,
+// which could not handle the ticket itself, replies; then the centre visits and closes.
+TEST_F(JointHandling, TheCentreAddsACoHandlerTheLeadHandlesTheCoHandlerRepliesThenVisitAndClose) {
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  std::string id;
+  for (int64_t i = 0; i < centre->inbox_total() && id.empty(); ++i)
+    if (const InboxRow* r = centre->inbox_row(i))
+      if (r->community == "河滨花园" && r->lead_department != "管理办" && !r->lead_department.empty() &&
+          (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
+        id = r->id;
+  ASSERT_FALSE(id.empty()) << "the demo street has a 河滨花园 ticket at work led by another department";
+  centre->select(id);
+  EXPECT_TRUE(centre->co_handlers().empty());
+  EXPECT_TRUE(centre->why_not_add_co_handler(centre->selected_state()->lead_department)) << "the lead is no co-handler";
+  ASSERT_TRUE(centre->add_co_handler("管理办")) << centre->error();
+  ASSERT_EQ(centre->co_handlers().size(), 1u);
+  EXPECT_EQ(centre->co_handlers()[0].co_handler.state(), CoHandlerState::Pending);
+  ASSERT_TRUE(centre->co_handlers()[0].due_ms);
+  EXPECT_EQ(*centre->co_handlers()[0].due_ms,
+            *workdays_after(centre->calendar(), centre->co_handlers()[0].co_handler.added_at_ms, kCoHandlingWorkdays));
+  EXPECT_TRUE(centre->why_not_add_co_handler("管理办")) << "co-handling already";
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+
+  // The committee (河滨花园) handles it: handled, but waiting for 管理办.
+  auto committee = open_app("committee.db");
+  ASSERT_TRUE(sign_in(*committee, "hebin.li"));
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  committee->select(id);
+  ASSERT_TRUE(committee->selected_state());
+  EXPECT_TRUE(committee->why_not_co_reply(centre->co_handlers()[0].co_handler.added)) << "only 管理办 replies";
+  ASSERT_TRUE(committee->take_action(WorkflowAction::Handle)) << committee->error();
+  EXPECT_TRUE(committee->awaiting_co_handlers());
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  ASSERT_TRUE(frames_until(*centre, [&] {
+    centre->select(id);
+    return synced(*centre) && centre->selected_state()->ticket.status == TicketStatus::Handled;
+  }));
+  EXPECT_TRUE(centre->awaiting_co_handlers());
+  auto why = centre->why_not(WorkflowAction::ReturnVisit);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->reason.find("管理办"), std::string::npos) << why->reason;
+  EXPECT_FALSE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Satisfied));
+
+  // 管理办 gets the ticket on its next sync, may not handle it, and replies.
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  dept->select(id);
+  ASSERT_TRUE(dept->selected_state()) << "a co-handled ticket is in the department's scope";
+  EXPECT_GE(dept->timeline().size(), 1u);
+  ASSERT_EQ(dept->co_handlers().size(), 1u);
+  const ChangeId added = dept->co_handlers()[0].co_handler.added;
+  auto not_lead = dept->why_not(WorkflowAction::Handle);
+  ASSERT_TRUE(not_lead);
+  EXPECT_NE(not_lead->reason.find("co-handling"), std::string::npos) << not_lead->reason;
+  EXPECT_TRUE(dept->why_not_entry(EntryKind::ReturnRequest)) << "退单 is the lead's";
+  EXPECT_TRUE(dept->why_not_remove_co_handler(added)) << "only the centre removes";
+  EXPECT_FALSE(dept->co_reply(added, "")) << "a reply says something";
+  ASSERT_TRUE(dept->co_reply(added, "已协调快递公司调整快递点位置。")) << dept->error();
+  EXPECT_EQ(dept->co_handlers()[0].co_handler.state(), CoHandlerState::Replied);
+  ASSERT_EQ(dept->co_handlers()[0].replies.size(), 1u);
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+
+  // The centre sees the reply; the return visit and the close go through.
+  ASSERT_TRUE(frames_until(*centre, [&] {
+    centre->select(id);
+    return synced(*centre) && !centre->co_handlers().empty() &&
+           centre->co_handlers()[0].co_handler.state() == CoHandlerState::Replied;
+  }));
+  EXPECT_FALSE(centre->awaiting_co_handlers());
+  EXPECT_EQ(centre->co_handlers()[0].replies.at(0).entry.text, "已协调快递公司调整快递点位置。");
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Satisfied)) << centre->error();
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Close)) << centre->error();
+  EXPECT_EQ(centre->selected_state()->ticket.status, TicketStatus::Closed);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_EQ(centre->sync_status().refused, 0);
+}
+
+// A co-handler the centre removes loses the ticket from its device on the next sync, as any ticket
+// that leaves a scope.
+TEST_F(JointHandling, ARemovedCoHandlersDeviceDropsTheTicket) {
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  std::string id;
+  for (int64_t i = 0; i < centre->inbox_total() && id.empty(); ++i)
+    if (const InboxRow* r = centre->inbox_row(i); r && r->lead_department != "管理办") id = r->id;
+  ASSERT_FALSE(id.empty());
+  centre->select(id);
+  ASSERT_TRUE(centre->add_co_handler("管理办")) << centre->error();
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  dept->select(id);
+  ASSERT_TRUE(dept->selected_state());
+  InboxQuery& q = dept->inbox_query();
+  q.filter.lead_department = "管理办";  // "Mine" holds what it co-handles.
+  dept->inbox_changed();
+  bool listed = false;
+  for (int64_t i = 0; i < dept->inbox_total(); ++i) listed |= dept->inbox_row(i) && dept->inbox_row(i)->id == id;
+  EXPECT_TRUE(listed);
+
+  ASSERT_TRUE(centre->remove_co_handler(centre->co_handlers().at(0).co_handler.added)) << centre->error();
+  EXPECT_EQ(centre->co_handlers()[0].co_handler.state(), CoHandlerState::Removed);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  ASSERT_TRUE(frames_until(*dept, [&] {
+    dept->select(id);
+    return synced(*dept) && !dept->selected_state();
+  })) << "the removed co-handler's device forgets the ticket";
+}
+
+}  // namespace
+}  // namespace linli::test

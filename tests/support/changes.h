@@ -80,6 +80,15 @@ class Maker {
     c.entry.text = std::move(text);
     return c;
   }
+  // 联合处置 (R12): co_handler_added (text: the department; no request), co_handler_removed
+  // (request: the add; text: the department) or co_reply (request: the add; text: the reply).
+  Change co(const std::string& ticket, int64_t ms, EntryKind kind, std::string text, ChangeId added = {}) {
+    Change c = base(ticket, ms, ChangeKind::AddEntry);
+    c.entry.kind = kind;
+    c.entry.text = std::move(text);
+    c.entry.request = added;
+    return c;
+  }
   Change photo(const std::string& ticket, int64_t ms) {
     Change c = base(ticket, ms, ChangeKind::AttachPhoto);
     c.photo = Photo{std::string(64, 'a'), 123456, "image/jpeg"};

@@ -180,6 +180,18 @@ inline void RandomChanges::draft_entry(Change& c, const TicketState& s) {
       c.entry.approved = chance(0.5);
     }
   }
+  // R12: co-handlers from a few departments; a removal or reply names one the author has seen.
+  static const char* const kCoDepartments[] = {"管理办", "党群办", "房管办"};
+  if (c.entry.kind == EntryKind::CoHandlerAdded) c.entry.text = kCoDepartments[pick(3)];
+  if (c.entry.kind == EntryKind::CoHandlerRemoved || c.entry.kind == EntryKind::CoReply) {
+    if (s.co_handlers.empty()) {
+      c.entry.kind = EntryKind::Comment;
+    } else {
+      const CoHandler& h = s.co_handlers[static_cast<size_t>(pick(static_cast<int>(s.co_handlers.size())))];
+      c.entry.request = h.added;
+      if (c.entry.kind == EntryKind::CoHandlerRemoved) c.entry.text = h.department.empty() ? "管理办" : h.department;
+    }
+  }
 }
 
 // Empty when `got` equals `want`; otherwise where they first differ, line by line.

@@ -33,10 +33,8 @@ std::vector<Change> every_kind() {
     Change e = m.note(t, 1'772'000'000'003 + k, static_cast<EntryKind>(k), "记录" + std::to_string(k));
     if (e.entry.kind == EntryKind::ReturnVisit) e.entry.satisfaction = Satisfaction::BasicallySatisfied;
     if (e.entry.kind == EntryKind::ExtensionRequest) e.entry.days = 5;
-    if (e.entry.kind == EntryKind::Decision) {
-      e.entry.request = out.back().id;
-      e.entry.approved = true;
-    }
+    if (names_request(e.entry.kind)) e.entry.request = out.back().id;  // A co_handler_removed names the add before it.
+    if (e.entry.kind == EntryKind::Decision) e.entry.approved = true;
     out.push_back(e);
   }
   out.push_back(m.photo(t, 1'772'000'000'020));

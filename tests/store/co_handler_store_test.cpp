@@ -1,0 +1,112 @@
+// The store's co-handlers (merge rule R12): kept in the ticket's versions and in ticket_co_handlers,
+// written in the fold's batch, the same after a refold and a reopen, and found by the inbox's
+// "mine" filter for a department that co-handles.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <sqlite3.h>
+
+#include "support/changes.h"
+#include "support/stores.h"
+
+namespace linli {
+namespace {
+
+using test::Maker;
+using E = EntryKind;
+
+const std::string kT = test::ticket_id(1);
+const std::string kU = test::ticket_id(2);
+constexpr int64_t kNow = 1'772'000'100'000;
+
+// The rows of ticket_co_handlers, as "ticket department state" lines.
+std::vector<std::string> rows(const test::TempDir& dir, const char* name) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> out;
+  sqlite3_open(dir.file(name).c_str(), &db);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, "SELECT ticket_id, department, state FROM ticket_co_handlers ORDER BY ticket_id, added", -1,
+                     &q, nullptr);
+  while (q && sqlite3_step(q) == SQLITE_ROW)
+    out.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))).substr(30) + " " +
+                  reinterpret_cast<const char*>(sqlite3_column_text(q, 1)) + " " +
+                  reinterpret_cast<const char*>(sqlite3_column_text(q, 2)));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return out;
+}
+
+class CoStore : public ::testing::Test {
+ protected:
+  std::vector<SequencedChange> log() {
+    const Change add = centre.co(kT, 2000, E::CoHandlerAdded, "管理办");
+    const Change add_u = centre.co(kU, 2100, E::CoHandlerAdded, "党群办");
+    std::vector<Change> cs = {centre.create(kT, 1000),
+                              centre.create(kU, 1001),
+                              centre.set(kT, 1500, EditableField::LeadDepartment, "市容所"),
+                              add,
+                              add_u,
+                              guanli.co(kT, 3000, E::CoReply, "已协助清理", add.id),
+                              centre.co(kU, 3100, E::CoHandlerRemoved, "党群办", add_u.id)};
+    std::vector<SequencedChange> out;
+    for (size_t i = 0; i < cs.size(); ++i) out.push_back(SequencedChange{cs[i], static_cast<int64_t>(i + 1)});
+    return out;
+  }
+
+  test::TempDir dir;
+  Maker centre{test::replica(1), Role::Centre};
+  Maker guanli{test::replica(3), Role::Department, "管理办甲"};
+};
+
+TEST_F(CoStore, R12_TheFoldWritesCoHandlerRowsAndTheyMatchAfterARefoldAndAReopen) {
+  const auto in_order = log();
+  {
+    Store a = test::open_store(dir, "a.db");
+    ASSERT_TRUE(a.apply_pulled(in_order, kNow));
+    Store b = test::open_store(dir, "b.db");
+    // The creates first (as a ticket always arrives), then newest first: every earlier change
+    // arrives beneath one already folded, so R10 folds the ticket again.
+    ASSERT_TRUE(b.apply_pulled({in_order[0], in_order[1]}, kNow));
+    for (size_t i = in_order.size() - 1; i >= 2; --i) ASSERT_TRUE(b.apply_pulled({in_order[i]}, kNow));
+    EXPECT_EQ(test::dump(a), test::dump(b));
+    auto st = a.get_ticket_state(kT);
+    ASSERT_TRUE(st && *st);
+    ASSERT_EQ((*st)->co_handlers.size(), 1u);
+    EXPECT_EQ((*st)->co_handlers[0].state(), CoHandlerState::Replied);
+  }
+  const std::vector<std::string> want = {"01 管理办 replied", "02 党群办 removed"};
+  EXPECT_EQ(rows(dir, "a.db"), want);
+  EXPECT_EQ(rows(dir, "b.db"), want);
+  Store again = test::open_store(dir, "a.db");  // The versions keep the co-handlers across a reopen.
+  auto st = again.get_ticket_state(kU);
+  ASSERT_TRUE(st && *st);
+  ASSERT_EQ((*st)->co_handlers.size(), 1u);
+  EXPECT_TRUE((*st)->co_handlers[0].removed);
+  EXPECT_EQ((*st)->co_handlers[0].department, "党群办");
+}
+
+TEST_F(CoStore, R12_MineForADepartmentIsWhatItLeadsOrCoHandles) {
+  Store s = test::open_store(dir, "inbox.db");
+  ASSERT_TRUE(s.apply_pulled(log(), kNow));
+  const auto ids = [&](const std::string& department) {
+    InboxQuery q;
+    q.filter.lead_department = department;
+    auto page = s.inbox_page(q);
+    EXPECT_TRUE(page) << page.error().detail;
+    std::vector<std::string> out;
+    for (const InboxRow& r : *page) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids("管理办"), std::vector<std::string>{kT});  // Co-handles kT.
+  EXPECT_EQ(ids("市容所"), std::vector<std::string>{kT});  // Leads it.
+  EXPECT_TRUE(ids("党群办").empty());                      // Removed from kU.
+  InboxFilter f;
+  f.lead_department = "管理办";
+  auto n = s.inbox_count(f);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 1);
+}
+
+}  // namespace
+}  // namespace linli
