@@ -67,6 +67,14 @@ TEST(DemoEpidemic, TheSeedsCountsEpidemicTicketsByMonthAndAbout300InMarch) {
   EXPECT_EQ((count[{1, Category::EpidemicControl}]), 0);
 }
 
+// The browser tests count the street (tests/e2e/harness.mjs, demoStreet): keep the two in step.
+TEST(DemoEpidemic, TheStreetHasTheTicketCountsTheBrowserTestsExpect) {
+  EXPECT_EQ(demo_ticket_count(), 643);
+  int hebin = 0;
+  for (const auto& [id, s] : street().states) hebin += s.ticket.community == "河滨花园";
+  EXPECT_EQ(hebin, 179);
+}
+
 TEST(DemoEpidemic, TheGeneratorGivesTheSameStreetEveryTime) {
   const auto a = demo::demo_epidemic_2020();
   const auto b = demo::demo_epidemic_2020();

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket,
-} from './harness.mjs';
+  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket, demoStreet } from './harness.mjs';
 
 // A protocol client of its own, written from docs/protocol.md: the centre at another desk.
 async function centreDesk(url) {
@@ -214,7 +213,7 @@ test('a refused field edit is redone from the outbox once the policy allows it a
   await page.goto(server.url + '/');
   await waitForApp(page);
   await signIn(page, 'hebin.li');
-  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === 14, "河滨花园's tickets");
+  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === demoStreet.hebin, "河滨花园's tickets");
   const T = s.tickets[0];
   await click(page, T.official);
   await waitForState(page, (st) => st.selected === T.id, 'the ticket selected');
