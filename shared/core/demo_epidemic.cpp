@@ -124,7 +124,12 @@ struct Caller {
 
 Caller make_caller(Prng& r, bool firm) {
   Caller c;
-  c.phone = r.percent(15) ? "021-6" + digits(r, 7) : std::string(pick(r, kMobile)) + digits(r, 8);
+  if (r.percent(15)) {
+    c.phone = "021-6" + digits(r, 7);
+  } else {
+    const std::string rest = digits(r, 8);
+    c.phone = std::string(pick(r, kMobile)) + rest;
+  }
   const std::string surname(pick(r, kSurnames));
   const int kind = r.below(100);
   if (firm) {
@@ -135,7 +140,9 @@ Caller make_caller(Prng& r, bool firm) {
   } else if (kind < 62) {
     c.name = c.who = surname + std::string(pick(r, kTitlesOf));
   } else {
-    c.name = surname + (r.percent(35) ? "" : std::string(pick(r, kGivenFirst))) + std::string(pick(r, kGivenLast));
+    const std::string last(pick(r, kGivenLast));  // Each draw in its own statement: the order is fixed.
+    const std::string first = r.percent(35) ? "" : std::string(pick(r, kGivenFirst));
+    c.name = surname + first + last;
     c.who = c.name;
   }
   return c;
@@ -145,12 +152,17 @@ std::string home_address(Prng& r, int community) {
   const int floor = 1 + r.below(6), room = 1 + r.below(4);
   const std::string flat = std::to_string(floor * 100 + room) + "室";
   switch (community) {
-    case 0: return "河滨花园" + std::to_string(1 + r.below(12)) + "号楼" + std::to_string((1 + r.below(18)) * 100 + room) + "室";
+    case 0: {
+      const int level = 1 + r.below(18), building = 1 + r.below(12);
+      return "河滨花园" + std::to_string(building) + "号楼" + std::to_string(level * 100 + room) + "室";
+    }
     case 1: return "中华新路927弄" + std::to_string(1 + r.below(40)) + "号";
     case 2: return "天目西路218弄" + std::to_string(1 + r.below(30)) + "号" + flat;
     default: {
       constexpr const char* kLanes[] = {"118", "126", "140"};
-      return std::string("普善路") + pick(r, kLanes) + "弄" + std::to_string(1 + r.below(20)) + "号" + flat;
+      const int number = 1 + r.below(20);
+      const std::string lane = pick(r, kLanes);
+      return "普善路" + lane + "弄" + std::to_string(number) + "号" + flat;
     }
   }
 }
@@ -181,7 +193,9 @@ std::string_view fitting(Prng& r, const std::vector<std::string_view>& list, std
   return list.front();
 }
 
-// One day's calls of one topic, as tickets. `minute` is the receipt's minute of its day.
+// One day's calls of one topic, as tickets. Every draw from the PRNG is a statement of its own (or
+// the only draw of its expression): C++ leaves the order of a + b's and a call's arguments open,
+// and gcc and clang (the WebAssembly build) choose differently. `minute` is the receipt's minute of its day.
 class TicketMaker {
  public:
   TicketMaker(Prng& r, const Topic& topic) : m_r(r), m_topic(topic) {}
@@ -304,8 +318,8 @@ class TicketMaker {
     int days_granted = 0;
     if (m_r.percent(3)) {
       const int days = 3 + 2 * m_r.below(3);
-      add(d, t = daytime(t + kDay / 2 + m_r.below(kDay / 2)), Do::ExtendAsk,
-          m_fill(fitting(m_r, m_topic.extensions, handler)), days);
+      std::string why = m_fill(fitting(m_r, m_topic.extensions, handler));
+      add(d, t = daytime(t + kDay / 2 + m_r.below(kDay / 2)), Do::ExtendAsk, std::move(why), days);
       if (m_r.percent(80)) {
         days_granted = days;
         add(d, t += 30 + m_r.below(90), Do::ExtendYes, "同意延期" + std::to_string(days) + "天，请做好中途汇报。");
@@ -314,8 +328,10 @@ class TicketMaker {
             urgent ? "疫情期间紧急件不予延期，请今日内办结。" : "不同意延期，请按时办结。");
       }
     }
-    if (m_r.percent(urgent ? 45 : 15) || days_granted > 0)
-      add(d, t = daytime(t + 60 + m_r.below(180)), Do::Progress, m_fill(fitting(m_r, m_topic.progress, handler)));
+    if (m_r.percent(urgent ? 45 : 15) || days_granted > 0) {
+      std::string report = m_fill(fitting(m_r, m_topic.progress, handler));
+      add(d, t = daytime(t + 60 + m_r.below(180)), Do::Progress, std::move(report));
+    }
     // 办结: most the same day or the next; some in days; a few late.
     const int speed = m_r.below(100);
     if (days_granted > 0)
@@ -323,7 +339,7 @@ class TicketMaker {
     else if (speed < (urgent ? 60 : 25))
       t += 60 + m_r.below(300);
     else if (speed < (urgent ? 88 : 70))
-      t = next_morning(t) + m_r.below(480);
+      t = next_morning(t), t += m_r.below(480);  // Two draws: the comma orders them.
     else if (speed < 97)
       t += (2 + m_r.below(3)) * kDay;
     else
