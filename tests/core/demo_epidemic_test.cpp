@@ -70,9 +70,13 @@ TEST(DemoEpidemic, TheSeedsCountsEpidemicTicketsByMonthAndAbout300InMarch) {
 // The browser tests count the street (tests/e2e/harness.mjs, demoStreet): keep the two in step.
 TEST(DemoEpidemic, TheStreetHasTheTicketCountsTheBrowserTestsExpect) {
   EXPECT_EQ(demo_ticket_count(), 643);
-  int hebin = 0;
-  for (const auto& [id, s] : street().states) hebin += s.ticket.community == "河滨花园";
+  int hebin = 0, chuhai = 0;
+  for (const auto& [id, s] : street().states) {
+    hebin += s.ticket.community == "河滨花园";
+    chuhai += s.lead_department == "除害站";
+  }
   EXPECT_EQ(hebin, 179);
+  EXPECT_EQ(chuhai, 34);
 }
 
 TEST(DemoEpidemic, TheGeneratorGivesTheSameStreetEveryTime) {

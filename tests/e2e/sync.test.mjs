@@ -225,7 +225,7 @@ test('the centre and an offline field team edit one ticket; both screens converg
   await signIn(c, 'zhang.bin');
   await signIn(f, 'chuhai.chen');
   await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the centre synced');
-  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === 13, "除害站's 13 tickets");
+  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === demoStreet.chuhai, "除害站's tickets");
   const T = s.tickets.find((x) => x.status === 'assigned' || x.status === 'in_progress');
   assert.ok(T, 'an open ticket of 除害站');
   const status = T.status;
