@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "http_util.h"
@@ -41,14 +42,31 @@ Result<int> seed_demo_users(AccountStore& accounts, int64_t now) {
       {"hebin.li", "李主任（河滨花园居委）", Role::Committee, "河滨花园"},
       {"guanli.wang", "王科长（管理办）", Role::Department, "管理办"},
       {"chuhai.chen", "陈师傅（除害站）", Role::Field, "除害站"},
+      // The other handlers of the demo street (core/demo_data.cpp), so each can sign in.
+      {"fuwu.zhao", "赵科长（服务办）", Role::Department, "服务办"},
+      {"yingshang.sun", "孙科长（营商办）", Role::Department, "营商办"},
+      {"pingan.qian", "钱科长（平安办）", Role::Department, "平安办"},
+      {"fangguan.zhou", "周科长（房管办）", Role::Department, "房管办"},
+      {"chengguan.xu", "徐队长（城管中队）", Role::Department, "城管中队"},
+      {"dangqun.lin", "林科长（党群办）", Role::Department, "党群办"},
+      {"shijian.ma", "马所长（市场监管所）", Role::Department, "市场监管所"},
+      {"lianhe.tang", "唐主任（1+8联动平台）", Role::Department, "1+8联动平台"},
+      {"pushan.wu", "吴主任（普善路居委）", Role::Committee, "普善路小区"},
+      {"tianmu.he", "何主任（天目西路居委）", Role::Committee, "天目西路小区"},
+      {"zhonghua.gu", "顾主任（中华新路居委）", Role::Committee, "中华新路927弄"},
   };
+  // One Argon2id hash for all (the same public password; hashing each would add seconds to a start).
+  std::optional<std::string> hash;
   int added = 0;
   for (const Demo& d : kDemo) {
     auto found = accounts.find_user(d.name);
     if (!found) return found.error();
     if (found->has_value()) continue;
-    auto hash = hash_password("linli-demo");
-    if (!hash) return hash.error();
+    if (!hash) {
+      auto h = hash_password("linli-demo");
+      if (!h) return h.error();
+      hash = std::move(h).value();
+    }
     User u;
     u.name = d.name;
     u.display_name = d.display;
@@ -202,6 +220,7 @@ void Server::install_routes() {
   install_auth_routes(*m_http, ctx);
   install_blob_routes(*m_http, ctx);
   install_intake_routes(*m_http, ctx);
+  install_report_routes(*m_http, ctx);
   install_sync_routes(*m_http, ctx);
 
   // Anything under /api/ that no route took is a JSON 404, never the app's HTML.

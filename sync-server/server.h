@@ -36,8 +36,8 @@ class Server {
   int m_listen_socket = -1;  // Seen as httplib makes it, to widen its accept queue (see bind).
 };
 
-// Demo accounts for `make run` (password "linli-demo"): the centre, a committee, a department,
-// a field worker. Added only if absent.
+// Demo accounts for `make run` (password "linli-demo"): the centre, and every committee,
+// department and field team that handles tickets of the demo street. Added only if absent.
 Result<int> seed_demo_users(AccountStore& accounts, int64_t now_ms);
 
 }  // namespace linli::server

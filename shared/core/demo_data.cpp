@@ -21,9 +21,8 @@ using demo::Step;
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 60 * kMinute;
 
-// Who handles a ticket a department leads. The first four are the demo accounts
-// (sync-server/server.cpp, seed_demo_users); the others have no account on the demo server: their
-// names show on the timeline as authors, and no one can sign in as them.
+// Who handles a ticket a department or committee leads: each has a demo account
+// (sync-server/server.cpp, seed_demo_users; password linli-demo).
 struct Handler {
   std::string_view department;
   std::string_view user;
@@ -35,10 +34,12 @@ constexpr Handler kHandlers[] = {
     {"营商办", "yingshang.sun", Role::Department},   {"平安办", "pingan.qian", Role::Department},
     {"房管办", "fangguan.zhou", Role::Department},   {"城管中队", "chengguan.xu", Role::Department},
     {"普善路居委会", "pushan.wu", Role::Committee},  {"天目西路居委会", "tianmu.he", Role::Committee},
+    {"中华新路居委会", "zhonghua.gu", Role::Committee}, {"党群办", "dangqun.lin", Role::Department},
+    {"市场监管所", "shijian.ma", Role::Department},  {"1+8联动平台", "lianhe.tang", Role::Department},
 };
 const Author kCentre{"zhang.bin", Role::Centre};
 
-Entry make_entry(EntryKind kind, const char* text) {
+Entry make_entry(EntryKind kind, const std::string& text) {
   Entry e;
   e.kind = kind;
   e.text = text;
@@ -55,6 +56,8 @@ Author handler_of(std::string_view department) {
 std::vector<DemoTicket> street() {
   std::vector<DemoTicket> all = demo::demo_street_north();
   for (DemoTicket& t : demo::demo_street_south()) all.push_back(std::move(t));
+  for (DemoTicket& t : demo::demo_street_history()) all.push_back(std::move(t));
+  for (DemoTicket& t : demo::demo_epidemic_2020()) all.push_back(std::move(t));
   return all;
 }
 
@@ -179,8 +182,10 @@ class TicketWriter {
     c.entry = std::move(e);
     return emit(std::move(c));
   }
-  ChangeId entry(const Author& author, EntryKind kind, const char* text) { return add(author, make_entry(kind, text)); }
-  void decide(const char* text, bool approved) {
+  ChangeId entry(const Author& author, EntryKind kind, const std::string& text) {
+    return add(author, make_entry(kind, text));
+  }
+  void decide(const std::string& text, bool approved) {
     Entry e = make_entry(EntryKind::Decision, text);
     e.request = m_request;
     e.approved = approved;
@@ -214,6 +219,7 @@ class TicketWriter {
 
 // A ticket's receipt in milliseconds since the epoch (demo_street.h, When).
 int64_t received_at(const demo::When& w, int64_t now_ms) {
+  if (w.at_ms != 0) return w.at_ms;
   if (w.days_ago == 0) return now_ms - w.minutes * kMinute;
   constexpr int64_t kDayMs = 24 * kHour, kShanghai = 8 * kHour;  // UTC+8, no daylight saving.
   const int64_t today = (now_ms + kShanghai) / kDayMs * kDayMs - kShanghai;

@@ -1,8 +1,10 @@
 // The demo street as a script: each ticket's intake and the steps the centre and the departments
 // took on it. Data only, read by demo_data.cpp, which turns the steps into change records.
-// Pure: no I/O, no clock. Times are relative to the ticket's receipt.
+// Pure: no I/O, no clock. Step times are relative to the ticket's receipt.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/change.h"
@@ -29,14 +31,14 @@ enum class Do {
   ExtendAsk,  // Handler: a 延期 request for arg days.
   ExtendYes,  // Centre: approves the last 延期 request.
   ExtendNo,   // Centre: refuses the last 延期 request.
-  Link,       // Centre: a rebound link (反弹) to demo ticket number arg (1-based, an earlier one).
+  Link,       // Centre: a rebound link (反弹) to demo ticket number arg (1-based, received earlier).
   Comment,    // Centre: a comment (备注).
 };
 
 struct Step {
   int minutes;  // After the ticket was received.
   Do what;
-  const char* text = "";  // The entry's text; for Assign, the department.
+  std::string text = "";  // The entry's text; for Assign, the department.
   int arg = 0;            // Visit: a Satisfaction; ExtendAsk: days; Link: a demo ticket number.
 };
 
@@ -47,31 +49,39 @@ inline constexpr int kBasically = static_cast<int>(Satisfaction::BasicallySatisf
 inline constexpr int kDissatisfied = static_cast<int>(Satisfaction::Dissatisfied);
 
 // When a ticket was received: on a day before today at a Shanghai clock time, or (today's) so
-// long before now. A ticket on an earlier day keeps its whole timeline before the midnight that
-// began today, so it is all in the past whatever the time of day now is.
+// long before now, or at a fixed Shanghai time in the past (the 2020 epidemic, dated as the seed
+// dates it). A ticket on an earlier day keeps its whole timeline before the midnight that began
+// today, so it is all in the past whatever the time of day now is.
 struct When {
-  int days_ago = 0;  // 0: today, `minutes` before now.
-  int minutes = 0;   // Since Shanghai midnight of that day; today: before now.
+  int days_ago = 0;   // 0: today, `minutes` before now.
+  int minutes = 0;    // Since Shanghai midnight of that day; today: before now.
+  int64_t at_ms = 0;  // Not 0: this instant (UTC ms), whatever now is; the other two are unused.
 };
 constexpr When on(int days_ago, int hour, int minute = 0) { return When{days_ago, hour * 60 + minute}; }
 constexpr When ago(int hours, int minutes = 0) { return When{0, hours * 60 + minutes}; }
+// A fixed Shanghai date and clock time, e.g. at(2020, 2, 7, 9, 10).
+When at(int year, int month, int day, int hour, int minute = 0);
 
 struct DemoTicket {
   Source source;
   Category category;
   Urgency urgency;
   When received;
-  const char* name;
-  const char* phone;
-  const char* community;
-  const char* address;
-  const char* title;
-  const char* description;
+  std::string name;
+  std::string phone;
+  std::string community;
+  std::string address;
+  std::string title;
+  std::string description;
   std::vector<Step> steps;
 };
 
 // The two halves of the street, in ticket-number order: 河滨花园 and 中华新路 first, then the rest.
 std::vector<DemoTicket> demo_street_north();
 std::vector<DemoTicket> demo_street_south();
+// Tickets from before the epidemic that the stories link back to (the hoarder's first clearance).
+std::vector<DemoTicket> demo_street_history();
+// The hotline of February and March 2020 (demo_epidemic.cpp): generated, deterministic.
+std::vector<DemoTicket> demo_epidemic_2020();
 
 }  // namespace linli::demo

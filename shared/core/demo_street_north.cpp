@@ -1,6 +1,6 @@
 // The demo street, north half: 河滨花园 and 中华新路927弄, as the 2020-04 社区晨报 tells them (the
-// delivery point at the gate, the hoarder cleared several times, the spring rat and fly campaign).
-// Data only: demo_data.cpp turns it into changes.
+// delivery point at the gate on 7 February 2020, the hoarder cleared several times and back by
+// 15 February, the spring rat and fly campaign). Data only: demo_data.cpp turns it into changes.
 #include "core/demo_street.h"
 
 namespace linli::demo {
@@ -15,8 +15,8 @@ std::vector<DemoTicket> demo_street_north() {
   // One ticket's intake on two or three lines, then its steps, one a line.
   // clang-format off
   return {
-      // 1. The story's delivery point: asked for on the day, set up the next.
-      {Hotline, LivingServices, kUrgent, on(40, 9, 10), "王女士", "13917261234", "河滨花园", "河滨花园大门",
+      // 1. The story's delivery point (7 February 2020): asked for on the day, set up the next.
+      {Hotline, LivingServices, kUrgent, at(2020, 2, 7, 9, 10), "王女士", "13917261234", "河滨花园", "河滨花园大门",
        "小区大门不代收快递，居民不便",
        "小区现只保留一道门进出，并规定大门处不代收任何快递，给居民带来很大不便。建议在大门处设置快递代收点。",
        {{15, Contact, "已回电王女士，告知中心当日协调物业和居委会。"},
@@ -112,17 +112,20 @@ std::vector<DemoTicket> demo_street_north() {
         {kDay + 70, Assign, "管理办"},
         {2 * kDay, Start},
         {2 * kDay + 120, Progress, "已报道路养护单位，已围挡警示，排期修复。"}}},
-      // 15. The hoarder at 927弄, one of the earlier clearances.
-      {Hotline, HoardingRefuse, kNormal, on(41, 8, 50), "李先生", "021-63541122", "中华新路927弄",
-       "中华新路927弄12号", "居民屋内堆放大量垃圾", "一户居民在屋内及门口堆放大量捡拾来的废品，气味难闻。",
-       {{60, Contact, "已回电李先生，告知将由管理办牵头清理。"},
+      // 15. The hoarder at 927弄, the clearance before the story's (the first is ticket 50, in 2019).
+      {Hotline, HoardingRefuse, kNormal, at(2020, 1, 8, 8, 50), "李先生", "021-63541122", "中华新路927弄",
+       "中华新路927弄12号", "居民屋内堆放大量垃圾",
+       "一户居民在屋内及门口堆放大量捡拾来的废品，气味难闻。去年清理过一次，没几个月又堆满了。",
+       {{10, Link, "", 50},
+        {60, Contact, "已回电李先生，告知将由管理办牵头清理。"},
         {70, Assign, "管理办"},
         {kDay, Start},
         {2 * kDay, Handle, "管理办会同居委会、物业上门清理，清出垃圾约两车。"},
         {3 * kDay, Visit, "李先生表示已清理，但担心再次堆放，基本满意。", kBasically},
         {3 * kDay + 10, Close}}},
-      // 16. The story's call: the hoarder again (反弹), a joint action with the 1+8 platform.
-      {Hotline, HoardingRefuse, kUrgent, on(14, 9, 25), "李先生", "021-63541122", "中华新路927弄",
+      // 16. The story's call (15 February 2020): the hoarder again (反弹), a joint action of 管理办
+      // with the 1+8 platform.
+      {Hotline, HoardingRefuse, kUrgent, at(2020, 2, 15, 9, 25), "李先生", "021-63541122", "中华新路927弄",
        "中华新路927弄12号", "居民屋内又堆满垃圾（反弹）",
        "中华新路927弄有一户居民在屋内堆放大量垃圾，卫生状况十分糟糕。多年来相关部门清理过几次，但过不了多久又外出拾荒，"
        "再次将垃圾塞满屋子。疫情防控任务重，希望管理部门再度出手。",
@@ -133,7 +136,8 @@ std::vector<DemoTicket> demo_street_north() {
         {kDay + 120, Note, "管理办联合“1+8”联动平台、居委会、物业制定整治方案。"},
         {2 * kDay + 60, Progress, "联合整治进行中：已清运四车，室内消杀。"},
         {2 * kDay + 300, Handle, "整治完成：清运垃圾六车，室内消杀，居委会落实每周上门关爱。"},
-        {3 * kDay, Visit, "与李先生回访交流，表示满意；请其继续监督，一有反弹再向中心反映。", kSatisfied}}},
+        {3 * kDay, Visit, "与李先生回访交流，表示满意；请其继续监督，一有反弹再向中心反映。", kSatisfied},
+        {3 * kDay + 10, Close}}},
       // 17.
       {Patrol, PestControl, kNormal, on(3, 9), "", "", "中华新路927弄", "中华新路927弄10-14号之间",
        "弄堂内鼠迹明显", "巡查发现弄堂墙根鼠迹、鼠粪，靠近原堆物户。",
@@ -165,6 +169,24 @@ std::vector<DemoTicket> demo_street_north() {
         {300, Handle, "服务办协调居委会完成居住登记，告知健康管理要求。"},
         {kDay, Visit, "马先生已办妥登记，满意。", kSatisfied},
         {kDay + 10, Close}}},
+  };
+  // clang-format on
+}
+
+std::vector<DemoTicket> demo_street_history() {
+  // clang-format off
+  return {
+      // 50. The hoarder's first clearance on record, months before the epidemic.
+      {Hotline, HoardingRefuse, kNormal, at(2019, 9, 16, 10, 5), "李先生", "021-63541122", "中华新路927弄",
+       "中华新路927弄12号", "居民门口堆放捡拾的废品",
+       "12号一户居民外出拾荒，把废纸板、塑料瓶堆在门口和公共过道，夏天有异味，还招老鼠。",
+       {{30, Contact, "已回电李先生，告知由管理办会同居委会上门处理。"},
+        {40, Assign, "管理办"},
+        {kDay, Start},
+        {kDay + 60, Note, "居委会上门做工作，该户同意清理门口堆物，室内暂不同意。"},
+        {3 * kDay, Handle, "管理办会同居委会、物业清理门口和过道堆物，清出废品约一车。"},
+        {4 * kDay, Visit, "李先生表示门口已清爽，满意。", kSatisfied},
+        {4 * kDay + 10, Close}}},
   };
   // clang-format on
 }

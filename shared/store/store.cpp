@@ -215,6 +215,18 @@ Result<std::vector<Ticket>> Store::list_tickets(const TicketQuery& q) {
   return out;
 }
 
+Result<std::vector<std::string>> Store::ticket_ids_received(int64_t from_ms, int64_t to_ms) {
+  Stmt s(m_db, "SELECT id FROM tickets WHERE received_at >= ? AND received_at < ? ORDER BY received_at, id");
+  if (!s.ok()) return db_error(m_db, "ticket_ids_received");
+  s.bind(1, from_ms);
+  s.bind(2, to_ms);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(s.text(0));
+  if (rc != SQLITE_DONE) return db_error(m_db, "ticket_ids_received");
+  return out;
+}
+
 Result<int64_t> Store::count_tickets() {
   Stmt s(m_db, "SELECT count(*) FROM tickets");
   if (!s.ok() || s.step() != SQLITE_ROW) return db_error(m_db, "count_tickets");

@@ -152,6 +152,8 @@ class Store {
   // Newest received first.
   Result<std::vector<Ticket>> list_tickets(const TicketQuery& query = {});
   Result<int64_t> count_tickets();
+  // Ids of the tickets received in [from_ms, to_ms), oldest first (the monthly report's month).
+  Result<std::vector<std::string>> ticket_ids_received(int64_t from_ms, int64_t to_ms);
 
   // Takes the next provisional sequence number for a day (1, 2, 3, ...), durably.
   Result<int> next_provisional_sequence(int day_yyyymmdd);

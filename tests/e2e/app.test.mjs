@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, waitForApp, frames, state, click, typeInto, composeInto, pasteInto, waitForState, shot,
-  findItem, signIn,
-} from './harness.mjs';
+  findItem, signIn, demoStreet } from './harness.mjs';
 
 test('a ticket registered in Chinese survives a reload and a server outage', { timeout: 240000 }, async (t) => {
   const server = await startServer({ demoUsers: true });
@@ -111,7 +110,7 @@ test('the English switch and a small window', { timeout: 180000 }, async (t) => 
   await page.goto(server.url + '/');
   await waitForApp(page);
   await signIn(page, 'zhang.bin');
-  let s = await waitForState(page, (st) => st.tickets.length === 49 && st.sync.caught_up, 'the demo street synced');
+  let s = await waitForState(page, (st) => st.tickets.length === demoStreet.tickets && st.sync.caught_up, 'the demo street synced');
   await shot(page, '10-demo-zh');
   await click(page, '调试');
   await click(page, 'ImGui 指标窗口');

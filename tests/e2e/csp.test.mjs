@@ -3,7 +3,7 @@
 // inline script is refused), so a violation would be seen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, waitForApp, frames, click, waitForState, shot, signIn } from './harness.mjs';
+import { startServer, launch, waitForApp, frames, click, waitForState, shot, signIn, demoStreet } from './harness.mjs';
 
 test('the app runs under its Content-Security-Policy without a violation', { timeout: 180000 }, async (t) => {
   const server = await startServer({ seedDemo: true });
@@ -35,7 +35,7 @@ test('the app runs under its Content-Security-Policy without a violation', { tim
   // The stylesheet came from its file: the loading screen's style is there.
   assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById('ime')).opacity), '0');
   await signIn(page, 'zhang.bin');
-  await waitForState(page, (s) => s.tickets.length === 49, 'the demo street, synced');
+  await waitForState(page, (s) => s.tickets.length === demoStreet.tickets, 'the demo street, synced');
 
   // The service worker registers under the policy, and the next start comes from its cache.
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });

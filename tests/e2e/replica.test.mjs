@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket,
-} from './harness.mjs';
+  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket, demoStreet } from './harness.mjs';
 
 // A protocol client of its own, written from docs/protocol.md: the centre at another desk.
 async function centreDesk(url) {
@@ -158,7 +157,7 @@ test('a first sync shows how far it has come against the server\'s log, with a r
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const desk = await centreDesk(server.url);
-  await desk.ticketWithNotes(11000);  // With the demo street, three answers of 5,000 (the app's pull size).
+  await desk.ticketWithNotes(11000);  // With the demo street, four answers of 5,000 (the app's pull size).
   const head = (await desk.log()).at(-1).seq;
 
   // Pull answers after the first are held until the screenshots are taken (the service worker
@@ -199,7 +198,7 @@ test('a first sync shows how far it has come against the server\'s log, with a r
 
   release();
   s = await waitForState(page, (st) => st.sync.caught_up && st.sync.cursor === head, 'caught up at the head', 60000);
-  assert.equal(s.tickets.length, 50);
+  assert.equal(s.tickets.length, demoStreet.tickets + 1);
   assert.deepEqual(errors, []);
 });
 
@@ -214,7 +213,7 @@ test('a refused field edit is redone from the outbox once the policy allows it a
   await page.goto(server.url + '/');
   await waitForApp(page);
   await signIn(page, 'hebin.li');
-  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === 14, "河滨花园's tickets");
+  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === demoStreet.hebin, "河滨花园's tickets");
   const T = s.tickets[0];
   await click(page, T.official);
   await waitForState(page, (st) => st.selected === T.id, 'the ticket selected');

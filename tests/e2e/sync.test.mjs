@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket,
-} from './harness.mjs';
+  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket, demoStreet } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -29,12 +28,12 @@ test('an edit made offline reaches the centre when the signal returns', { timeou
   const b = centre.page;
 
   await signIn(a, 'hebin.li');
-  let s = await waitForState(a, (st) => st.sync.caught_up && st.tickets.length === 14, "河滨花园's 14 demo tickets");
+  let s = await waitForState(a, (st) => st.sync.caught_up && st.tickets.length === demoStreet.hebin, "河滨花园's demo tickets");
   assert.ok(s.tickets.every((x) => x.community === '河滨花园'), 'a committee sees its own community only');
   assert.ok(s.tickets.every((x) => x.official !== ''), 'demo tickets come with official numbers');
   await shot(a, 'sync-01-committee-zh');
   await signIn(b, 'zhang.bin');
-  await waitForState(b, (st) => st.sync.caught_up && st.tickets.length === 49, 'the whole street at the centre');
+  await waitForState(b, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the whole street at the centre');
   await shot(b, 'sync-02-centre-zh');
 
   // The service worker must hold the app shell before the app can start with no network.
@@ -75,7 +74,7 @@ test('an edit made offline reaches the centre when the signal returns', { timeou
   // The centre's long poll brings it in without a click.
   s = await waitForState(b, (st) => st.tickets.some((x) => x.title === title), 'the ticket at the centre', 40000);
   assert.equal(s.tickets.find((x) => x.title === title).official, official);
-  assert.equal(s.tickets.length, 50);
+  assert.equal(s.tickets.length, demoStreet.tickets + 1);
 
   // A change the server refuses (another community's ticket) is shown with its reason, and goes
   // when the user discards it.
@@ -174,7 +173,7 @@ test('two edits of one field that cross show a conflict, decided in one click', 
   t.after(async () => { await browser.close(); await server.stop(); });
   const { page, errors } = await openApp(browser, server.url);
   await signIn(page, 'zhang.bin');
-  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === 49, 'the street');
+  let s = await waitForState(page, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the street');
   const ticket = s.tickets.find((x) => x.title === '快递代收点晚上无人值守');
   assert.ok(ticket, 'the demo ticket of the delivery point');
 
@@ -225,8 +224,8 @@ test('the centre and an offline field team edit one ticket; both screens converg
   const f = field.page;
   await signIn(c, 'zhang.bin');
   await signIn(f, 'chuhai.chen');
-  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === 49, 'the centre synced');
-  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === 13, "除害站's 13 tickets");
+  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the centre synced');
+  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === demoStreet.chuhai, "除害站's tickets");
   const T = s.tickets.find((x) => x.status === 'assigned' || x.status === 'in_progress');
   assert.ok(T, 'an open ticket of 除害站');
   const status = T.status;

@@ -4,7 +4,7 @@
 // normal and a small window.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn } from './harness.mjs';
+import { startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -34,7 +34,7 @@ test('a department asks for more time, the centre approves, and the deadline mov
   const d = dept.page;
 
   await signIn(c, 'zhang.bin');
-  let s = await waitForState(c, (st) => st.sync.caught_up && st.inbox.total === 49, 'the street in the inbox');
+  let s = await waitForState(c, (st) => st.sync.caught_up && st.inbox.total === demoStreet.tickets, 'the street in the inbox');
   await shot(c, 'workbench-01-inbox-zh');
   assert.ok(s.inbox.rows.some((r) => r.due_at > 0), 'open tickets show their deadline: ' + JSON.stringify(s.inbox));
 
@@ -66,7 +66,7 @@ test('a department asks for more time, the centre approves, and the deadline mov
 
   // The overdue chip filters the inbox to what its count says.
   await click(c, '清除筛选##filter-clear');
-  s = await waitForState(c, (st) => st.inbox.total === 49, 'every ticket again');
+  s = await waitForState(c, (st) => st.inbox.total === demoStreet.tickets, 'every ticket again');
   const overdue = s.inbox.overdue;
   const chip = (await c.evaluate(() => window.linliTest.items())).find((it) => (it.id || '').endsWith('##filter-overdue'));
   assert.ok(chip, 'the overdue chip');

@@ -155,6 +155,29 @@ TEST_F(DemoSeedTest, AFieldTeamPullingFromZeroReceivesExactlyTheDemoTicketsItLea
   expect_exactly(pull_all(field, *store), wanted);
 }
 
+// The handlers the 2020 hotline added have accounts too: the market office (a department) and
+// 中华新路's committee pull exactly their tickets, 2020 included.
+TEST_F(DemoSeedTest, TheNewHandlersOfThe2020HotlineSignInAndPullExactlyTheirTickets) {
+  Replica market = sign_in("shijian.ma", Role::Department, 5);
+  auto market_store = Store::open(m_dir.file("shijian.db"));
+  ASSERT_TRUE(market_store);
+  std::set<std::string> led;
+  for (const auto& [id, s] : expected_street().states)
+    if (s.lead_department == "市场监管所") led.insert(id);
+  EXPECT_GE(led.size(), 20u);
+  expect_exactly(pull_all(market, *market_store), led);
+
+  Replica committee = sign_in("zhonghua.gu", Role::Committee, 6);
+  auto committee_store = Store::open(m_dir.file("zhonghua.db"));
+  ASSERT_TRUE(committee_store);
+  std::set<std::string> community;
+  for (const auto& [id, s] : expected_street().states)
+    if (s.ticket.community == "中华新路927弄") community.insert(id);
+  EXPECT_TRUE(community.count(demo_ticket_id(16))) << "the hoarder's ticket";
+  EXPECT_GE(community.size(), 60u);
+  expect_exactly(pull_all(committee, *committee_store), community);
+}
+
 TEST_F(DemoSeedTest, AServerRestartedWithSeedDemoAgainAddsNothing) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   const PullResponse before = pull(centre, 0);

@@ -1,0 +1,146 @@
+// The monthly report's arithmetic (docs/metrics.md). Pure: no I/O, no clock.
+#include "report/monthly.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "core/civil_time.h"
+
+namespace linli::report {
+namespace {
+
+bool applied(const MergeOutcome& o) { return o.effect == Effect::Applied || o.effect == Effect::Won; }
+bool finished(TicketStatus s) {
+  return s == TicketStatus::Handled || s == TicketStatus::Visited || s == TicketStatus::Closed;
+}
+bool content(Satisfaction s) { return s == Satisfaction::Satisfied || s == Satisfaction::BasicallySatisfied; }
+
+// The ticket's entry in the overdue list, if it has one: a deadline passed and not met at as_of,
+// or met after it. A patrol finding has no citizen: its contact deadline does not count.
+std::optional<OverdueTicket> overdue_of(const TicketState& s, const Deadlines& d, int64_t as_of) {
+  OverdueTicket o{s.ticket.id, s.ticket.official_number, s.ticket.title, s.ticket.community, s.lead_department};
+  const bool needs_contact = s.ticket.source != Source::Patrol;
+  auto passed = [&](int64_t due) { return due > 0 && due < as_of; };
+  if (needs_contact && d.contacted_ms == 0 && passed(d.contact_due_ms)) {
+    o = {o.id, o.official_number, o.title, o.community, o.lead_department, DeadlineStage::Contact, d.contact_due_ms, true};
+  } else if (d.handled_ms == 0 && passed(d.handling_due_ms)) {
+    o = {o.id, o.official_number, o.title, o.community, o.lead_department, d.handling_stage, d.handling_due_ms, true};
+  } else if (needs_contact && d.contact_late) {
+    o.stage = DeadlineStage::Contact;
+    o.due_ms = d.contact_due_ms;
+  } else if (d.handling_late) {
+    o.stage = d.handling_stage;
+    o.due_ms = d.handling_due_ms;
+  } else {
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace
+
+TicketFacts facts_of(const std::vector<Change>& changes) {
+  TicketFacts f;
+  std::set<ChangeId> extension_requests;
+  for (const Change& c : changes) {
+    const MergeOutcome o = merge_change(f.state, c);
+    if (!applied(o) && o.effect != Effect::Inserted) continue;
+    switch (c.kind) {
+      case ChangeKind::Transition:
+        if (c.action == WorkflowAction::Assign) ++f.assignments;
+        if (c.action == WorkflowAction::ApproveReturn) ++f.returns;
+        break;
+      case ChangeKind::AddEntry:
+        if (c.entry.kind == EntryKind::ReturnVisit) f.visits.push_back(c.entry.satisfaction);
+        if (c.entry.kind == EntryKind::ExtensionRequest) extension_requests.insert(c.id);
+        if (c.entry.kind == EntryKind::Decision && c.entry.approved && extension_requests.count(c.entry.request))
+          ++f.extensions;
+        break;
+      case ChangeKind::LinkTickets:
+        f.rebound |= c.link.kind == LinkKind::Rebound;
+        break;
+      default:
+        break;
+    }
+  }
+  return f;
+}
+
+std::pair<int64_t, int64_t> month_bounds(int year, int month) {
+  const int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+  return {shanghai_day_start_ms(days_from_civil(year, month, 1)),
+          shanghai_day_start_ms(days_from_civil(next_year, next_month, 1))};
+}
+
+MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
+                              const WorkdayCalendar& calendar, int64_t as_of_ms) {
+  MonthlyReport r;
+  r.year = year;
+  r.month = month;
+  std::tie(r.from_ms, r.to_ms) = month_bounds(year, month);
+  r.as_of_ms = as_of_ms;
+  for (const TicketFacts& f : tickets) {
+    const TicketState& s = f.state;
+    const Ticket& t = s.ticket;
+    if (!s.exists || s.deleted || t.received_at_ms < r.from_ms || t.received_at_ms >= r.to_ms) continue;
+    ++r.received;
+    ++r.by_category[t.category];
+    ++r.by_community[t.community];
+    ++r.by_source[t.source];
+    ++r.by_department[s.lead_department];
+
+    const Deadlines d = compute_deadlines(s, calendar);
+    r.calendar_missing |= d.calendar_missing;
+    const bool done = finished(t.status);
+    r.handled.of += 1;
+    r.handled.count += done;
+    if (done) {
+      r.handled_on_time.of += 1;
+      r.handled_on_time.count += d.handled_ms > 0 && d.handling_due_ms > 0 && !d.handling_late;
+    }
+    if (t.source != Source::Patrol) {  // A patrol finding has no citizen to contact.
+      r.contacted_on_time.of += 1;
+      r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
+    }
+    if (!f.visits.empty()) {
+      r.satisfied.of += 1;
+      r.satisfied.count += content(f.visits.front());
+      r.resolved.of += 1;
+      r.resolved.count += content(f.visits.back());
+    }
+    if (f.assignments > 0) {
+      r.reassigned.of += 1;
+      r.reassigned.count += f.assignments > 1;
+      r.extended.of += 1;
+      r.extended.count += f.extensions > 0;
+    }
+    r.rebound.of += 1;
+    r.rebound.count += f.rebound;
+    if (auto o = overdue_of(s, d, as_of_ms)) r.overdue.push_back(std::move(*o));
+  }
+  std::sort(r.overdue.begin(), r.overdue.end(), [](const OverdueTicket& a, const OverdueTicket& b) {
+    return std::tie(a.due_ms, a.id) < std::tie(b.due_ms, b.id);
+  });
+  return r;
+}
+
+Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
+                                     int64_t as_of_ms) {
+  const auto [from, to] = month_bounds(year, month);
+  auto tickets = reader.received_between(from, to);
+  if (!tickets) return tickets.error();
+  return compute_monthly(year, month, *tickets, calendar, as_of_ms);
+}
+
+std::optional<std::pair<int, int>> parse_month(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  int year = 0, month = 0;
+  auto y = std::from_chars(text.data(), text.data() + 4, year);
+  auto m = std::from_chars(text.data() + 5, text.data() + 7, month);
+  if (y.ec != std::errc() || y.ptr != text.data() + 4 || m.ec != std::errc() || m.ptr != text.data() + 7) return std::nullopt;
+  if (year < 2000 || year > 2999 || month < 1 || month > 12) return std::nullopt;
+  return std::pair{year, month};
+}
+
+}  // namespace linli::report

@@ -1,0 +1,90 @@
+// The monthly report (issue 12): tickets received in a Shanghai calendar month, counted by category,
+// community, source and department, and the centre's rates (docs/metrics.md defines each, with a
+// worked example). Pure: the tickets come from a TicketFacts list a reader gives (the store, on the
+// server), the calendar and the report's instant are arguments; no clock, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/calendar.h"
+#include "core/change.h"
+#include "core/deadline.h"
+#include "core/merge.h"
+#include "core/result.h"
+
+namespace linli::report {
+
+// What the report needs of one ticket: its folded state and what its log says happened.
+struct TicketFacts {
+  TicketState state;
+  int assignments = 0;                // Assign moves (派单; more than one: 重派).
+  int returns = 0;                    // 退单 approved.
+  int extensions = 0;                 // 延期 approved.
+  bool rebound = false;               // Linked to an earlier ticket as its rebound (反弹).
+  std::vector<Satisfaction> visits;   // Return visits, in log order.
+};
+
+// Folds one ticket's changes (in log order) into its facts. Pure.
+TicketFacts facts_of(const std::vector<Change>& changes);
+
+// Where the report reads tickets from: those received in [from_ms, to_ms) that the reader's scope
+// holds (the server's reader applies the caller's scope, as a pull does).
+class TicketReader {
+ public:
+  virtual ~TicketReader() = default;
+  virtual Result<std::vector<TicketFacts>> received_between(int64_t from_ms, int64_t to_ms) = 0;
+};
+
+// A rate: how many of how many (0 of 0 when nothing counts; the ratio is then 0).
+struct Rate {
+  int count = 0;
+  int of = 0;
+  double value() const { return of == 0 ? 0.0 : static_cast<double>(count) / of; }
+  friend bool operator==(const Rate&, const Rate&) = default;
+};
+
+struct OverdueTicket {
+  std::string id, official_number, title, community, lead_department;
+  DeadlineStage stage = DeadlineStage::None;
+  int64_t due_ms = 0;
+  bool open = false;  // Still not met at the report's instant; else met after its deadline.
+};
+
+struct MonthlyReport {
+  int year = 0, month = 0;
+  int64_t from_ms = 0, to_ms = 0, as_of_ms = 0;
+  int received = 0;
+  std::map<Category, int> by_category;
+  std::map<std::string, int> by_community;
+  std::map<Source, int> by_source;
+  std::map<std::string, int> by_department;  // The lead department; "" for not yet assigned.
+  Rate handled;            // 办结率
+  Rate handled_on_time;    // 按时办结率
+  Rate contacted_on_time;  // 先行联系及时率
+  Rate satisfied;          // 满意率
+  Rate resolved;           // 解决率
+  Rate reassigned;         // 重派率
+  Rate extended;           // 延期率
+  Rate rebound;            // 反弹率
+  std::vector<OverdueTicket> overdue;  // By due time.
+  bool calendar_missing = false;       // Some deadline fell in a year the calendar lacks.
+};
+
+// [from, to) of a Shanghai month; month 1-12.
+std::pair<int64_t, int64_t> month_bounds(int year, int month);
+
+// The report over tickets already read (each received in the month).
+MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
+                              const WorkdayCalendar& calendar, int64_t as_of_ms);
+
+// Reads the month's tickets through `reader` and computes the report.
+Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
+                                     int64_t as_of_ms);
+
+// "YYYY-MM" to year and month; nullopt for anything else.
+std::optional<std::pair<int, int>> parse_month(std::string_view text);
+
+}  // namespace linli::report

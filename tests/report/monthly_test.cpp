@@ -1,0 +1,287 @@
+// The monthly report over a small hand-made March 2020 (docs/metrics.md, the worked example): five
+// tickets whose every figure is counted by hand below, one of February that does not count, and
+// the demo street's March with its 300 epidemic tickets.
+#include "report/monthly.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/civil_time.h"
+#include "core/demo_data.h"
+#include "sync/calendar_json.h"
+
+namespace linli::report {
+namespace {
+
+int64_t sh(const char* text) { return *parse_shanghai_minute(text); }
+
+// Writes one ticket's changes as its people would, each based on what was there (as demo_data.cpp).
+class Builder {
+ public:
+  Builder(int n, const char* received, Source source, Category category, const char* community,
+          Urgency urgency = Urgency::Normal) {
+    char id[40];
+    std::snprintf(id, sizeof id, "feed%028d", n);
+    m_id = id;
+    m_at = sh(received) + 60'000;  // Typed in a minute into the call.
+    Change c = draft(received, ChangeKind::CreateTicket);
+    Ticket& t = c.ticket;
+    t.id = m_id;
+    t.source = source;
+    t.category = category;
+    t.urgency = urgency;
+    t.received_at_ms = sh(received);
+    t.created_at_ms = t.updated_at_ms = c.stamp.ms;
+    if (source != Source::Patrol) {
+      t.citizen_name = "王女士";
+      t.citizen_phone = "13900000000";
+    }
+    t.community = community;
+    t.address = std::string(community) + "1号";
+    t.title = "工单" + std::to_string(n);
+    emit(std::move(c));
+  }
+  const std::string& id() const { return m_id; }
+
+  Builder& contact(const char* at) {
+    entry(at, EntryKind::Contact);
+    return move(at, WorkflowAction::ContactCitizen);
+  }
+  Builder& assign(const char* at, const char* department) {
+    Change c = draft(at, ChangeKind::SetField);
+    c.field = EditableField::LeadDepartment;
+    c.value = department;
+    c.base = m_state.fields[static_cast<size_t>(EditableField::LeadDepartment)].id;
+    emit(std::move(c));
+    return move(at, WorkflowAction::Assign);
+  }
+  Builder& start(const char* at) { return by_handler([&] { move(at, WorkflowAction::Start); }); }
+  Builder& handle(const char* at) {
+    return by_handler([&] {
+      entry(at, EntryKind::HandlingNote);
+      move(at, WorkflowAction::Handle);
+    });
+  }
+  Builder& visit(const char* at, Satisfaction s) {
+    Entry e;
+    e.kind = EntryKind::ReturnVisit;
+    e.satisfaction = s;
+    add(at, e);
+    return move(at, WorkflowAction::ReturnVisit);
+  }
+  Builder& close(const char* at) { return move(at, WorkflowAction::Close); }
+  Builder& reopen(const char* at) { return move(at, WorkflowAction::Reopen); }
+  Builder& ask_return(const char* at) {
+    return by_handler([&] { m_request = entry(at, EntryKind::ReturnRequest); });
+  }
+  Builder& approve_return(const char* at) {
+    decide(at, true);
+    return move(at, WorkflowAction::ApproveReturn);
+  }
+  Builder& ask_extension(const char* at, int days) {
+    Entry e;
+    e.kind = EntryKind::ExtensionRequest;
+    e.days = days;
+    return by_handler([&] { m_request = add(at, e); });
+  }
+  Builder& decide(const char* at, bool approved) {
+    Entry e;
+    e.kind = EntryKind::Decision;
+    e.request = m_request;
+    e.approved = approved;
+    add(at, e);
+    return *this;
+  }
+  Builder& link(const char* at, const std::string& earlier) {
+    Change c = draft(at, ChangeKind::LinkTickets);
+    c.link = Link{earlier, LinkKind::Rebound};
+    emit(std::move(c));
+    return *this;
+  }
+  TicketFacts facts() const { return facts_of(m_changes); }
+
+ private:
+  Change draft(const char* at, ChangeKind kind) {
+    Change c;
+    c.id = ChangeId{ReplicaId{1, 2}, ++m_counter};
+    m_at = std::max(m_at, sh(at));
+    c.stamp = Hlc{m_at, 0};
+    m_at += 1000;  // The next change of a step a second later.
+    c.ticket_id = m_id;
+    c.author = m_author;
+    c.kind = kind;
+    return c;
+  }
+  ChangeId emit(Change c) {
+    const MergeOutcome o = merge_change(m_state, c);
+    EXPECT_FALSE(o.conflict) << m_id << " " << to_string(c.id) << ": " << (o.conflict ? o.conflict->reason : "");
+    m_changes.push_back(c);
+    return c.id;
+  }
+  ChangeId add(const char* at, Entry e) {
+    Change c = draft(at, ChangeKind::AddEntry);
+    c.entry = std::move(e);
+    return emit(std::move(c));
+  }
+  ChangeId entry(const char* at, EntryKind kind) {
+    Entry e;
+    e.kind = kind;
+    e.text = "记录";
+    return add(at, e);
+  }
+  Builder& move(const char* at, WorkflowAction action) {
+    Change c = draft(at, ChangeKind::Transition);
+    c.action = action;
+    c.from = m_state.ticket.status;
+    c.to = workflow_target(c.from, action).value_or(c.from);
+    c.base = m_state.status.id;
+    c.seen_work = m_state.work_count;
+    emit(std::move(c));
+    return *this;
+  }
+
+  // The lead department's handler takes the handler's steps; the centre the rest.
+  template <typename F>
+  Builder& by_handler(F steps) {
+    m_author = Author{"handler", Role::Department};
+    steps();
+    m_author = Author{"zhang.bin", Role::Centre};
+    return *this;
+  }
+
+  std::string m_id;
+  Author m_author{"zhang.bin", Role::Centre};
+  int64_t m_at = 0;
+  uint64_t m_counter = 0;
+  TicketState m_state;
+  std::vector<Change> m_changes;
+  ChangeId m_request;
+};
+
+// The worked example of docs/metrics.md.
+std::vector<TicketFacts> march_2020() {
+  Builder t0(10, "2020-02-20 10:00", Source::Hotline, Category::HoardingRefuse, "中华新路927弄");
+  t0.contact("2020-02-20 10:30").assign("2020-02-20 10:40", "管理办").handle("2020-02-21 16:00");
+  // T1: urgent, everything in time, satisfied.
+  Builder t1(1, "2020-03-02 09:00", Source::Hotline, Category::EpidemicControl, "河滨花园", Urgency::Urgent);
+  t1.contact("2020-03-02 09:20").assign("2020-03-02 09:30", "河滨花园居委会").start("2020-03-02 10:00");
+  t1.handle("2020-03-02 15:00").visit("2020-03-02 17:00", Satisfaction::Satisfied).close("2020-03-02 17:10");
+  // T2: contacted two days later (due the end of Wednesday 4 March); dissatisfied, reopened
+  // (预警 on Friday 6 March: rehandling due the end of Wednesday 11 March), handled again on the 12th.
+  Builder t2(2, "2020-03-03 10:00", Source::Phone, Category::EpidemicControl, "普善路小区");
+  t2.contact("2020-03-05 09:00").assign("2020-03-05 09:10", "平安办").start("2020-03-05 10:00");
+  t2.handle("2020-03-06 11:00").visit("2020-03-06 15:00", Satisfaction::Dissatisfied).reopen("2020-03-06 15:10");
+  t2.handle("2020-03-12 10:00").visit("2020-03-12 15:00", Satisfaction::BasicallySatisfied).close("2020-03-12 15:10");
+  // T3: returned by 市场监管所 (退单), reassigned to 营商办 (重派), 3 days' extension approved:
+  // first handling due the end of 11 March + 3 working days = the end of Monday 16 March.
+  Builder t3(3, "2020-03-04 14:00", Source::WalkIn, Category::BusinessSupport, "长安路");
+  t3.contact("2020-03-04 14:10").assign("2020-03-04 14:20", "市场监管所").ask_return("2020-03-04 16:00");
+  t3.approve_return("2020-03-04 16:30").assign("2020-03-04 16:40", "营商办").start("2020-03-05 09:00");
+  t3.ask_extension("2020-03-10 09:00", 3).decide("2020-03-10 10:00", true).handle("2020-03-13 11:00");
+  t3.visit("2020-03-13 15:00", Satisfaction::Satisfied).close("2020-03-13 15:10");
+  // T4: a patrol finding, started, not handled: first handling due the end of Monday 16 March.
+  Builder t4(4, "2020-03-09 09:00", Source::Patrol, Category::PestControl, "天目西路小区");
+  t4.assign("2020-03-09 09:30", "除害站").start("2020-03-09 10:00");
+  // T5: the hoarder again, at 23:00 on the month's last day: a rebound, not yet contacted (due the
+  // end of 1 April, after the report's instant).
+  Builder t5(5, "2020-03-31 23:00", Source::Hotline, Category::HoardingRefuse, "中华新路927弄");
+  t5.link("2020-03-31 23:05", t0.id());
+  return {t0.facts(), t1.facts(), t2.facts(), t3.facts(), t4.facts(), t5.facts()};
+}
+
+const int64_t kAsOf = sh("2020-04-01 00:00");
+
+TEST(MonthlyReport, MonthBoundsAreShanghaiMidnights) {
+  const auto [from, to] = month_bounds(2020, 3);
+  EXPECT_EQ(from, sh("2020-03-01 00:00"));
+  EXPECT_EQ(to, sh("2020-04-01 00:00"));
+  EXPECT_EQ(month_bounds(2020, 12).second, sh("2021-01-01 00:00"));
+  EXPECT_EQ(parse_month("2020-03"), (std::pair{2020, 3}));
+  for (const char* bad : {"2020-3", "2020-13", "2020-00", "20x0-03", "2020/03", "2020-03-01", ""})
+    EXPECT_FALSE(parse_month(bad)) << bad;
+}
+
+TEST(MonthlyReport, CountsTheMonthsTicketsByCategoryCommunitySourceAndDepartment) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  EXPECT_EQ(r.received, 5);  // T0 was received in February.
+  EXPECT_EQ(r.by_category, (std::map<Category, int>{{Category::EpidemicControl, 2}, {Category::BusinessSupport, 1},
+                                                    {Category::PestControl, 1}, {Category::HoardingRefuse, 1}}));
+  EXPECT_EQ(r.by_community.size(), 5u);
+  EXPECT_EQ(r.by_community.at("中华新路927弄"), 1);
+  EXPECT_EQ(r.by_source, (std::map<Source, int>{{Source::Hotline, 2}, {Source::Phone, 1}, {Source::WalkIn, 1},
+                                                {Source::Patrol, 1}}));
+  EXPECT_EQ(r.by_department, (std::map<std::string, int>{{"河滨花园居委会", 1}, {"平安办", 1}, {"营商办", 1},
+                                                         {"除害站", 1}, {"", 1}}));
+}
+
+TEST(MonthlyReport, TheRatesAreTheHandCountedOnesOfTheWorkedExample) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  EXPECT_EQ(r.handled, (Rate{3, 5}));            // 办结率: T1, T2, T3 of five.
+  EXPECT_EQ(r.handled_on_time, (Rate{2, 3}));    // 按时办结率: T2 rehandled a day late.
+  EXPECT_EQ(r.contacted_on_time, (Rate{2, 4}));  // 先行联系及时率: T1, T3; T2 late, T5 not yet; T4 a patrol.
+  EXPECT_EQ(r.satisfied, (Rate{2, 3}));          // 满意率: first visits of T1, T3 (T2's was 不满意).
+  EXPECT_EQ(r.resolved, (Rate{3, 3}));           // 解决率: last visits, T2's 基本满意 included.
+  EXPECT_EQ(r.reassigned, (Rate{1, 4}));         // 重派率: T3, of the four assigned.
+  EXPECT_EQ(r.extended, (Rate{1, 4}));           // 延期率: T3.
+  EXPECT_EQ(r.rebound, (Rate{1, 5}));            // 反弹率: T5.
+  EXPECT_DOUBLE_EQ(r.handled_on_time.value(), 2.0 / 3);
+  EXPECT_EQ(Rate{}.value(), 0.0);
+  EXPECT_FALSE(r.calendar_missing);
+}
+
+TEST(MonthlyReport, TheOverdueListHasTheOpenOneAndTheOneMetLateByDueTime) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  ASSERT_EQ(r.overdue.size(), 2u);
+  EXPECT_EQ(r.overdue[0].title, "工单2");  // Contacted after the end of 4 March.
+  EXPECT_EQ(r.overdue[0].stage, DeadlineStage::Contact);
+  EXPECT_EQ(r.overdue[0].due_ms, sh("2020-03-05 00:00"));
+  EXPECT_FALSE(r.overdue[0].open);
+  EXPECT_EQ(r.overdue[1].title, "工单4");  // Still not handled.
+  EXPECT_EQ(r.overdue[1].stage, DeadlineStage::FirstHandling);
+  EXPECT_EQ(r.overdue[1].due_ms, sh("2020-03-17 00:00"));
+  EXPECT_TRUE(r.overdue[1].open);
+  // A week earlier T4 was not yet overdue: the list is as of the report's instant.
+  const MonthlyReport before = compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-03-16 12:00"));
+  EXPECT_EQ(before.overdue.size(), 1u);
+}
+
+class VectorReader : public TicketReader {
+ public:
+  explicit VectorReader(std::vector<TicketFacts> t) : m_tickets(std::move(t)) {}
+  Result<std::vector<TicketFacts>> received_between(int64_t from, int64_t to) override {
+    std::vector<TicketFacts> out;
+    for (const TicketFacts& f : m_tickets)
+      if (f.state.ticket.received_at_ms >= from && f.state.ticket.received_at_ms < to) out.push_back(f);
+    return out;
+  }
+
+ private:
+  std::vector<TicketFacts> m_tickets;
+};
+
+TEST(MonthlyReport, TheDemoStreetsMarch2020ShowsItsThreeHundredEpidemicTickets) {
+  std::map<std::string, std::vector<Change>> by_ticket;
+  for (const Change& c : demo_changes(1'795'960'000'000, ReplicaId{1, 1}, 1)) by_ticket[c.ticket_id].push_back(c);
+  std::vector<TicketFacts> all;
+  for (const auto& [id, changes] : by_ticket) all.push_back(facts_of(changes));
+  VectorReader reader(std::move(all));
+  auto r = monthly_report(reader, 2020, 3, builtin_calendar(), 1'795'960'000'000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->by_category.at(Category::EpidemicControl), 300);
+  EXPECT_EQ(r->handled.count, r->received) << "every March 2020 ticket is closed";
+  EXPECT_GT(r->satisfied.value(), 0.85);
+  EXPECT_GT(r->resolved.value(), r->satisfied.value());
+  EXPECT_GT(r->contacted_on_time.value(), 0.9);
+  EXPECT_GT(r->reassigned.count, 0);
+  EXPECT_GT(r->extended.count, 0);
+  EXPECT_FALSE(r->calendar_missing);
+  auto feb = monthly_report(reader, 2020, 2, builtin_calendar(), 1'795'960'000'000);
+  ASSERT_TRUE(feb);
+  EXPECT_EQ(feb->by_category.at(Category::EpidemicControl), 156);
+  EXPECT_EQ(feb->rebound.count, 1) << "the hoarder at 927弄, 15 February";
+}
+
+}  // namespace
+}  // namespace linli::report
