@@ -806,7 +806,8 @@ std::string App::state_json() {
   for (const auto& t : this->tickets())
     tickets.push_back({{"id", t.id}, {"number", t.provisional_number}, {"official", t.official_number}, {"title", t.title},
                        {"address", t.address}, {"community", t.community}, {"status", to_string(t.status)},
-                       {"category", to_string(t.category)}, {"urgency", to_string(t.urgency)}});
+                       {"category", to_string(t.category)}, {"urgency", to_string(t.urgency)},
+                       {"received_at", t.received_at_ms}});
   nlohmann::json problems = nlohmann::json::array();
   for (const auto& p : m_problems.fields)
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});

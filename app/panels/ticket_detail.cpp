@@ -366,8 +366,9 @@ void deadlines(App& app, const FrameInfo& frame) {
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionDeadlines)).c_str());
   const bool finished = is_final(st->ticket.status) || st->deleted;
-  deadline_row(app, frame, Str::DeadlineContact, d->contact_due_ms, d->contacted_ms, d->contact_late,
-               !finished && d->contacted_ms == 0);
+  if (d->contact_needed)
+    deadline_row(app, frame, Str::DeadlineContact, d->contact_due_ms, d->contacted_ms, d->contact_late,
+                 !finished && d->contacted_ms == 0);
   deadline_row(app, frame, d->handling_stage == DeadlineStage::Rehandling ? Str::DeadlineRe : Str::DeadlineFirst,
                d->handling_due_ms, finished ? d->handled_ms : 0, d->handling_late, !finished);
   if (d->extension_days > 0) {
@@ -376,7 +377,7 @@ void deadlines(App& app, const FrameInfo& frame) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + frame.detail_label_w);
     ImGui::TextColored(kMuted, "%s", buf);
   }
-  if (d->calendar_missing || d->handling_due_ms == 0 || d->contact_due_ms == 0) {
+  if (d->calendar_missing || d->handling_due_ms == 0 || (d->contact_needed && d->contact_due_ms == 0)) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::DeadlineCalendarMissing)).c_str());
     ImGui::PopTextWrapPos();

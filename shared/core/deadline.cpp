@@ -30,7 +30,10 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   // 先行联系.
   for (const ClockEvent& e : s.clock)
     if (e.kind == ClockEventKind::Contact && (d.contacted_ms == 0 || e.at_ms < d.contacted_ms)) d.contacted_ms = e.at_ms;
-  if (t.urgency == Urgency::Urgent) {
+  d.contact_needed = t.source != Source::Patrol;
+  if (!d.contact_needed) {
+    // Nobody to call back.
+  } else if (t.urgency == Urgency::Urgent) {
     d.contact_due_ms = shanghai_day_start_ms(shanghai_days(t.received_at_ms) + 1);
   } else if (auto due = workdays_after(calendar, t.received_at_ms, kContactWorkdays)) {
     d.contact_due_ms = *due;
@@ -75,7 +78,7 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   // What is due now: nothing on a finished or deleted ticket; else the earlier of an unmade
   // contact and the handling.
   if (s.deleted || is_final(t.status)) return d;
-  if (d.contacted_ms == 0) {
+  if (d.contacted_ms == 0 && d.contact_needed) {
     if (contact_known) {
       d.stage = DeadlineStage::Contact;
       d.due_ms = d.contact_due_ms;

@@ -39,7 +39,8 @@ struct Deadlines {
   // is unknown, not guessed (due_ms 0 for that stage).
   bool calendar_missing = false;
 
-  int64_t contact_due_ms = 0;   // 0: unknown (calendar) .
+  bool contact_needed = true;   // A patrol finding has no citizen to call back: no contact stage.
+  int64_t contact_due_ms = 0;   // 0: unknown (calendar), or not needed.
   int64_t contacted_ms = 0;     // First contact; 0: not yet.
   DeadlineStage handling_stage = DeadlineStage::FirstHandling;
   int64_t handling_due_ms = 0;  // Of the current handling stage; 0: unknown.

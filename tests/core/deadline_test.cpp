@@ -138,6 +138,17 @@ TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingD
   EXPECT_FALSE(d.handling_late);
 }
 
+TEST_F(Deadline, APatrolFindingHasNoCitizenToCallBackSoNoContactStage) {
+  take_in("2026-11-23 09:00");
+  state.ticket.source = Source::Patrol;
+  Deadlines d = now();
+  EXPECT_FALSE(d.contact_needed);
+  EXPECT_EQ(d.contact_due_ms, 0);
+  EXPECT_FALSE(d.calendar_missing);
+  EXPECT_EQ(d.stage, DeadlineStage::FirstHandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-11-30"));
+}
+
 TEST_F(Deadline, ADissatisfiedVisitRaisesAWarningThatStaysThroughRehandlingUntilASatisfiedVisit) {
   take_in("2026-11-23 09:00");
   move(centre, "2026-11-23 10:00", A::ContactCitizen);
