@@ -202,8 +202,10 @@ void App::sync_now() {
 }
 
 std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_id) {
-  if (auto t = m_store.get_ticket(ticket_id); t && *t)
+  if (auto t = m_store.get_ticket(ticket_id); t && *t) {
+    saw({(*t)->title});
     return {(*t)->official_number.empty() ? (*t)->provisional_number : (*t)->official_number, (*t)->title};
+  }
   return {ticket_id.substr(0, 8), std::string()};
 }
 
@@ -290,6 +292,7 @@ const InboxRow* App::inbox_row(int64_t index) {
       return nullptr;
     }
     it = m_inbox.pages.emplace(page, std::move(rows).value()).first;
+    for (const InboxRow& r : it->second) saw({r.community, r.address, r.title, r.lead_department});
   }
   const auto at = static_cast<size_t>(index - page * kInboxPage);
   return at < it->second.size() ? &it->second[at] : nullptr;
@@ -315,7 +318,10 @@ const Store::DeadlineCounts& App::deadline_counts() {
 const std::vector<std::string>& App::communities() {
   refresh_inbox_if_stale();
   if (m_inbox.communities.empty())
-    if (auto c = m_store.distinct_communities()) m_inbox.communities = std::move(c).value();
+    if (auto c = m_store.distinct_communities()) {
+      m_inbox.communities = std::move(c).value();
+      for (const std::string& name : m_inbox.communities) saw({name});
+    }
   return m_inbox.communities;
 }
 
@@ -351,6 +357,12 @@ void App::load_selected() {
   auto st = m_store.get_ticket_state(m_selected);
   if (!st) return fail(st.error());
   if (*st && (*st)->exists) m_state = std::move(**st);
+  if (m_state) {
+    const Ticket& t = m_state->ticket;
+    saw({t.citizen_name, t.citizen_phone, t.community, t.address, t.title, t.description, m_state->lead_department});
+  }
+  for (const TimelineEntry& e : m_timeline) saw({e.entry.text, e.author.user});
+  for (const FieldConflict& c : m_conflicts) saw({c.kept_value, c.author.user});
 }
 
 Actor App::actor() const {
