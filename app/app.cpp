@@ -362,7 +362,78 @@ void App::load_selected() {
     saw({t.citizen_name, t.citizen_phone, t.community, t.address, t.title, t.description, m_state->lead_department});
   }
   for (const TimelineEntry& e : m_timeline) saw({e.entry.text, e.author.user});
-  for (const FieldConflict& c : m_conflicts) saw({c.kept_value, c.author.user});
+  for (const FieldConflict& fc : m_conflicts) saw({fc.kept_value, fc.author.user});
+  load_rebound();
+}
+
+void App::load_rebound() {
+  m_chain.clear();
+  m_rebound.clear();
+  if (!m_state) return;
+  auto chain = m_store.link_chain(m_selected);
+  if (!chain) return fail(chain.error());
+  m_chain = std::move(chain).value();
+  // Suggestions only while the ticket is still being worked: a closed one is the earlier ticket.
+  if (m_state->ticket.status == TicketStatus::Closed || m_state->deleted) return;
+  const int64_t since = m_state->ticket.received_at_ms - int64_t{kReboundDays} * 86'400'000;
+  auto rows = m_store.rebound_candidates(m_state->ticket.address, m_state->ticket.category, since, m_selected);
+  if (!rows) return fail(rows.error());
+  for (InboxRow& r : *rows)
+    if (std::none_of(m_chain.begin(), m_chain.end(), [&](const InboxRow& c) { return c.id == r.id; }) &&
+        r.received_at_ms <= m_state->ticket.received_at_ms)
+      m_rebound.push_back(std::move(r));
+  for (const auto* shown : {&m_chain, &m_rebound})
+    for (const InboxRow& r : *shown) saw({r.community, r.address, r.title, r.lead_department});
+}
+
+const std::vector<InboxRow>& App::draft_rebound_suggestions() {
+  // Read again when the address or category changes, not on every sync answer (a scan of the
+  // closed tickets).
+  const std::string key =
+      m_draft.address + '\x1f' + std::string(to_string(m_draft.category)) + '\x1f' + m_draft.received_at;
+  if (key == m_draft_rebound.key) return m_draft_rebound.rows;
+  m_draft_rebound.key = key;
+  m_draft_rebound.rows.clear();
+  // The 90 days before the call was taken in (a ticket typed in late looks back from its call).
+  const int64_t received = parse_shanghai_minute(m_draft.received_at).value_or(platform::now_ms());
+  const int64_t since = received - int64_t{kReboundDays} * 86'400'000;
+  auto rows = m_store.rebound_candidates(m_draft.address, m_draft.category, since);
+  if (rows) m_draft_rebound.rows = std::move(rows).value();
+  for (const InboxRow& r : m_draft_rebound.rows) saw({r.community, r.address, r.title, r.lead_department});
+  // A link chosen for a ticket no longer suggested (the address changed) is dropped.
+  std::erase_if(m_draft.rebound_of, [&](const std::string& id) {
+    return std::none_of(m_draft_rebound.rows.begin(), m_draft_rebound.rows.end(),
+                        [&](const InboxRow& r) { return r.id == id; });
+  });
+  return m_draft_rebound.rows;
+}
+
+std::optional<Refusal> App::why_not_link() const {
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::LinkTickets;
+  c.link = Link{std::string(32, '0'), LinkKind::Rebound};  // Any other ticket: the policy asks who and where.
+  return judge(c);
+}
+
+bool App::link_rebound(const std::string& other_id) {
+  if (!m_state || other_id == m_selected) return false;
+  Change c;
+  c.ticket_id = m_selected;
+  c.kind = ChangeKind::LinkTickets;
+  c.link = Link{other_id, LinkKind::Rebound};
+  return record({std::move(c)});
+}
+
+const std::vector<Store::HotSpot>& App::hot_spots(int days) {
+  const std::string key = std::to_string(days) + ':' + std::to_string(m_revision);
+  if (key == m_hot.key) return m_hot.rows;
+  m_hot.key = key;
+  auto rows = m_store.hot_spots(platform::now_ms() - int64_t{days} * 86'400'000);
+  if (rows) m_hot.rows = std::move(rows).value();
+  else fail(rows.error());
+  for (const Store::HotSpot& h : m_hot.rows) saw({h.community, h.address});
+  return m_hot.rows;
 }
 
 Actor App::actor() const {
@@ -527,8 +598,13 @@ std::optional<Deadlines> App::selected_deadlines() const {
   return compute_deadlines(*m_state, m_calendar);
 }
 
-bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction) {
+bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction,
+                      const std::string& note) {
   if (!m_state) return false;
+  // 不满意 on a handled ticket: 再次处置 at once, rather than a visited ticket waiting to be reopened.
+  if (action == WorkflowAction::ReturnVisit && satisfaction == Satisfaction::Dissatisfied &&
+      workflow_target(m_state->ticket.status, WorkflowAction::Reopen) && !why_not(WorkflowAction::Reopen))
+    return take_visit_and_reopen(note);
   const auto to = workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
@@ -553,7 +629,7 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
     v.kind = ChangeKind::AddEntry;
     v.entry.kind = EntryKind::ReturnVisit;
     v.entry.satisfaction = satisfaction;
-    v.entry.text = std::string(tr(Lang::Zh, Str::ActReturnVisit));
+    v.entry.text = note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note;
     drafts.push_back(std::move(v));
   }
   Change t;
@@ -566,6 +642,24 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   t.base = m_state->status.id;
   drafts.push_back(std::move(t));
   return record(std::move(drafts));
+}
+
+bool App::take_visit_and_reopen(const std::string& note) {
+  Change v;
+  v.ticket_id = m_selected;
+  v.kind = ChangeKind::AddEntry;
+  v.entry.kind = EntryKind::ReturnVisit;
+  v.entry.satisfaction = Satisfaction::Dissatisfied;
+  v.entry.text = note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note;
+  Change t;
+  t.ticket_id = m_selected;
+  t.kind = ChangeKind::Transition;
+  t.action = WorkflowAction::Reopen;
+  t.from = m_state->ticket.status;
+  t.to = TicketStatus::InProgress;
+  t.seen_work = m_state->work_count + 1;
+  t.base = m_state->status.id;
+  return record({std::move(v), std::move(t)});
 }
 
 void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
@@ -654,7 +748,7 @@ bool App::submit_draft() {
   t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now);
+  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now, m_draft.rebound_of);
   if (!recorded) {
     fail(recorded.error());
     return false;
@@ -678,10 +772,10 @@ nlohmann::json inbox_json(App& app) {
   for (int64_t i = 0; i < std::min<int64_t>(app.inbox_total(), 20); ++i)
     if (const InboxRow* r = app.inbox_row(i))
       rows.push_back({{"id", r->id}, {"number", r->number}, {"status", to_string(r->status)}, {"due_at", r->due_at_ms},
-                      {"due_stage", r->due_stage}});
+                      {"due_stage", r->due_stage}, {"warning", r->warning}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
-          {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
+          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
           {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
 }
 
@@ -690,7 +784,7 @@ nlohmann::json deadline_json(const App& app) {
   if (!d) return nullptr;
   return {{"stage", to_string(d->stage)}, {"due_at", d->due_ms}, {"contact_due", d->contact_due_ms},
           {"contacted", d->contacted_ms}, {"handling_due", d->handling_due_ms}, {"extension_days", d->extension_days},
-          {"calendar_missing", d->calendar_missing}};
+          {"calendar_missing", d->calendar_missing}, {"warning", d->warning}};
 }
 
 }  // namespace
@@ -719,9 +813,20 @@ std::string App::state_json() {
                             {"ticket", m_refused[i].change.ticket_id},
                             {"redo", i < m_redo_blocked.size() && !m_redo_blocked[i]},
                             {"why_not_redo", i < m_redo_blocked.size() && m_redo_blocked[i] ? *m_redo_blocked[i] : std::string()}});
+  nlohmann::json chain_json = nlohmann::json::array();
+  for (const InboxRow& r : m_chain) chain_json.push_back(r.id);
+  nlohmann::json draft_rebound_json = nlohmann::json::array();
+  for (const InboxRow& r : m_draft_rebound.rows) draft_rebound_json.push_back(r.id);
   nlohmann::json s = {{"lang", lang_code(m_lang)},
                       {"refused", refused_json},
-                      {"view", m_view == View::Tickets ? "tickets" : m_view == View::Intake ? "intake" : "outbox"},
+                      {"view", m_view == View::Tickets    ? "tickets"
+                               : m_view == View::Intake   ? "intake"
+                               : m_view == View::HotSpots ? "hot_spots"
+                                                          : "outbox"},
+                      {"chain", chain_json},
+                      {"rebound_suggestions", m_rebound.size()},
+                      {"draft_rebound", draft_rebound_json},
+                      {"marked", m_marked.size()},
                       {"tickets", tickets},
                       {"selected", m_selected},
                       {"conflicts", conflicts_json},

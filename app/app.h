@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <variant>
@@ -24,7 +25,7 @@
 
 namespace linli::ui {
 
-enum class View { Tickets, Intake, Outbox };
+enum class View { Tickets, Intake, Outbox, HotSpots };
 
 // The sign-in form and what its last try said.
 struct SignInForm {
@@ -49,6 +50,7 @@ struct IntakeDraft {
   Urgency urgency = Urgency::Normal;
   std::string title;
   std::string description;
+  std::vector<std::string> rebound_of;  // Closed tickets the user linked as repeated here (反弹).
 };
 
 // Per-field problems of the last save attempt, for the form to show beside each field.
@@ -124,9 +126,11 @@ class App {
   bool edit_field(EditableField field, const std::string& value);
   bool add_entry(EntryKind kind, const std::string& text, Satisfaction satisfaction = Satisfaction::None);
   // A workflow step; Assign names the lead department (set in the same record), ReturnVisit the
-  // citizen's satisfaction (its timeline entry goes with it).
+  // citizen's satisfaction and what they said (its timeline entry goes with it). A dissatisfied
+  // visit (不满意) raises the warning (预警) and sends the ticket back for re-handling (再次处置):
+  // the entry and a reopen step, in one record.
   bool take_action(WorkflowAction action, const std::string& department = {},
-                   Satisfaction satisfaction = Satisfaction::None);
+                   Satisfaction satisfaction = Satisfaction::None, const std::string& note = {});
   // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
   // A request stays pending until a decision names it. Approving a return also moves the ticket
   // back to be dispatched again (ApproveReturn), in the same record.
@@ -144,6 +148,47 @@ class App {
   void resolve_conflict(const FieldConflict& conflict, bool take_kept);
   // The number a change's ticket is known by here (official, else provisional), and its title.
   std::pair<std::string, std::string> ticket_label(const std::string& ticket_id);
+
+  // ---- 反弹 (rebound) and hot spots.
+  // Closed tickets of the draft's category at its address within kReboundDays: the intake form
+  // suggests linking them. Read again when the address or category changes.
+  static constexpr int kReboundDays = 90;
+  const std::vector<InboxRow>& draft_rebound_suggestions();
+  // The selected ticket's chain of rebound links (oldest first, itself included; empty without
+  // links), and closed tickets it may repeat that are not linked yet.
+  const std::vector<InboxRow>& link_chain() const { return m_chain; }
+  const std::vector<InboxRow>& rebound_suggestions() const { return m_rebound; }
+  // Links the selected ticket to an earlier one as its rebound (a link_tickets change).
+  bool link_rebound(const std::string& other_id);
+  std::optional<Refusal> why_not_link() const;
+  // The addresses with the most tickets received in the last `days` days (read once a revision).
+  const std::vector<Store::HotSpot>& hot_spots(int days);
+
+  // ---- Bulk moves on the tickets marked in the inbox (Ctrl+click, Shift+click for a range).
+  const std::set<std::string>& marked() const { return m_marked; }
+  void mark(const std::string& id, bool on);
+  void clear_marks() { m_marked.clear(); }
+  struct BulkResult {
+    int done = 0;
+    int skipped = 0;           // The policy or the ticket's status refused it: left as it was.
+    std::string first_reason;  // Why the first one was skipped.
+  };
+  // 派单 of every marked ticket to `department` (each whose status and the user's role allow it), or
+  // a new urgency for each; every change in one record (one durable write). The marks are cleared.
+  BulkResult bulk_assign(const std::string& department);
+  BulkResult bulk_urgency(Urgency urgency);
+  const std::optional<BulkResult>& last_bulk() const { return m_last_bulk; }
+
+  // ---- Saved views (常用视图): named filters and sorts of the inbox, per user, on this device.
+  struct SavedView {
+    std::string name;
+    InboxQuery query;  // Filter and sort; paging is not kept.
+  };
+  const std::vector<SavedView>& saved_views();
+  // Saves the inbox's current filter and sort under `name` (replacing one of that name).
+  bool save_view(const std::string& name);
+  void apply_view(const std::string& name);
+  void delete_view(const std::string& name);
 
   // ---- Commands, emitted by panels.
   void set_lang(Lang lang);
@@ -215,6 +260,23 @@ class App {
   std::vector<FieldConflict> m_conflicts;
   std::optional<TicketState> m_state;
   std::vector<TimelineEntry> m_timeline;
+  std::vector<InboxRow> m_chain, m_rebound;
+  std::set<std::string> m_marked;
+  std::optional<BulkResult> m_last_bulk;
+  // A ticket's drafts for a bulk move, or why it is left out.
+  using BulkDrafts = std::variant<std::vector<Change>, std::string>;
+  BulkResult bulk(const std::function<BulkDrafts(const TicketState&)>& drafts_for);
+  std::optional<std::vector<SavedView>> m_views;  // Read from the store on first use.
+  std::string views_key() const;
+  bool write_views();
+  struct {
+    std::string key;  // Address and category the suggestions were read for.
+    std::vector<InboxRow> rows;
+  } m_draft_rebound;
+  struct {
+    std::string key;  // Days and revision they were read at.
+    std::vector<Store::HotSpot> rows;
+  } m_hot;
   // Loads the selected ticket's state, timeline and conflicts.
   void load_selected();
   // The new change that would redo `refused` now, or why there is none (app_redo.cpp).
@@ -223,6 +285,8 @@ class App {
   std::vector<std::optional<std::string>> m_redo_blocked;  // Per refused(): why not redo.
   Actor actor() const;
   std::optional<Refusal> judge(const Change& draft) const;
+  bool take_visit_and_reopen(const std::string& note);
+  void load_rebound();
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
   bool record(std::vector<Change> drafts);
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.

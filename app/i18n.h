@@ -25,6 +25,10 @@ enum class Str {
   SectionActions, ActContact, ActAssign, ActStart, ActHandle, ActApproveReturn, ActReturnVisit, ActClose, ActReopen, FieldLeadDepartment, NoDepartment, EditField, SaveEdit, SectionTimeline, NoTimeline, EntryContact, EntryHandling, EntryProgress, EntryReturnVisit, EntryReturnRequest, EntryExtension, EntryDecision, EntryComment, AddEntry, EntryHint, Satisfied, BasicallySatisfied, Dissatisfied, Recorded, WhyNot,
   ColDue, ColLeadDept, ColPlace, FilterSearchHint, FilterAnyStatus, FilterAnyCategory, FilterAnyCommunity, FilterAnyUrgency, FilterOverdue, FilterDueToday, FilterReview, FilterMine, FilterClear, TotalTickets, DueOverdue, DueLeft, DueUnknown, StageContact, StageHandling, StageRehandling, DurDays, DurHours, DurMinutes, NoMatch, OverdueCount, DueTodayCount, SectionDeadlines, DeadlineContact, DeadlineFirst, DeadlineRe, DeadlineMet, DeadlineMetLate, DeadlineBy, DeadlineExtended, DeadlineCalendarMissing, ReqReturn, ReqExtension, ReasonHint, DaysLabel, Approve, Refuse, PendingRequests, DecisionApproved, DecisionRefused, Submit, ReasonMissing, Requested, ShortcutsHint, FieldPlaceholder, SectionIntake,
   SyncProgress, Redo, Redone, RedoNotHere, RedoGone, RedoKind, RedoSameValue, RedoStepGone,
+  Leaning, FilterWarning, WarningBadge, WarningBanner, VisitNoteHint, WarningCount,
+  ReboundSuggest, ReboundLinkIt, SectionRebound, ReboundClosed, ReboundThis, ReboundLinkButton, ReboundMaybe,
+  TabHotSpots, HotSpotsTitle, HotSpotsDays, ColTickets, ColOpen, ColLatest, ColLinked, HotSpotsEmpty, HotSpotsHint,
+  BulkMarked, BulkAssign, BulkUrgent, BulkNormal, BulkClear, BulkResult, BulkHint, Views, ViewSave, ViewName, ViewDelete,
   Count_,
 };
 

@@ -42,6 +42,7 @@ void draw_tabs(App& app, FrameInfo& frame) {
   // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
   tab(Str::TabTickets, "###tab-tickets", View::Tickets);
   tab(Str::TabIntake, "###tab-intake", View::Intake);
+  tab(Str::TabHotSpots, "###tab-hot-spots", View::HotSpots);
   tab(Str::TabOutbox, "###tab-outbox", View::Outbox);
   ImGui::EndTabBar();
   frame.tab_shown = shown;
@@ -49,6 +50,12 @@ void draw_tabs(App& app, FrameInfo& frame) {
 }
 
 }  // namespace
+
+bool begin_combo(const char* id, const char* preview) {
+  const bool open = ImGui::BeginCombo(id, preview);
+  label_last_item(id);
+  return open;
+}
 
 void draw_ui(App& app, FrameInfo& frame) {
   if (app.needs_sign_in()) {
@@ -87,6 +94,8 @@ void draw_ui(App& app, FrameInfo& frame) {
     }
   } else if (app.view() == View::Intake) {
     draw_intake_form(app, frame);
+  } else if (app.view() == View::HotSpots) {
+    draw_hot_spots(app, frame);
   } else {
     draw_outbox(app, frame);
   }

@@ -4,7 +4,8 @@
 
 namespace linli::app {
 
-Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms) {
+Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms,
+                                 const std::vector<std::string>& rebound_of) {
   Change recorded;
   auto done = store.in_one_transaction([&]() -> Result<void> {
     const int day = shanghai_yyyymmdd(now_ms);
@@ -14,8 +15,17 @@ Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket
     Change create;
     create.ticket_id = ticket.id;
     create.kind = ChangeKind::CreateTicket;
+    const std::string id = ticket.id;
     create.ticket = std::move(ticket);
-    auto r = client.record({std::move(create)}, now_ms);
+    std::vector<Change> drafts{std::move(create)};
+    for (const std::string& other : rebound_of) {
+      Change link;
+      link.ticket_id = id;
+      link.kind = ChangeKind::LinkTickets;
+      link.link = Link{other, LinkKind::Rebound};
+      drafts.push_back(std::move(link));
+    }
+    auto r = client.record(std::move(drafts), now_ms);
     if (!r) return r.error();
     recorded = std::move(r->front());
     return Ok{};

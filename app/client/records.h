@@ -11,8 +11,10 @@
 namespace linli::app {
 
 // Gives `ticket` the next provisional number of its day (Shanghai date of now_ms) and records its
-// create_ticket change, both in one transaction. Returns the change as recorded.
-Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms);
+// create_ticket change, and a rebound link (反弹) to each of `rebound_of`, all in one transaction.
+// Returns the create_ticket change as recorded.
+Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms,
+                                 const std::vector<std::string>& rebound_of = {});
 
 // Tickets an earlier build stored outside the change log (a plain insert, nothing to push) become
 // create_ticket changes of this replica, so they reach the server like any edit. A ticket that

@@ -4,8 +4,10 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
+#include "core/civil_time.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
@@ -49,13 +51,40 @@ void enum_combo(App& app, Str label, E& value, float lw) {
   const Lang lang = app.lang();
   field_label(lang, label, false, lw);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-  if (ImGui::BeginCombo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
+  if (begin_combo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
     for (int i = 0; i < N; ++i) {
       const E option = static_cast<E>(i);
       if (ImGui::Selectable(std::string(ui::label(lang, option)).c_str(), option == value)) value = option;
     }
     ImGui::EndCombo();
   }
+}
+
+// 反弹: closed tickets of this kind at this address, each with a box to link the new one to it.
+void rebound_suggestions(App& app, float lw, float input_w) {
+  const auto& rows = app.draft_rebound_suggestions();
+  if (rows.empty()) return;
+  const Lang lang = app.lang();
+  IntakeDraft& d = app.draft();
+  const ImVec4 amber(0.62f, 0.34f, 0.0f, 1.0f);
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+  ImGui::BeginGroup();
+  char buf[256];
+  std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ReboundSuggest)).c_str(), App::kReboundDays);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
+  ImGui::TextColored(amber, "%s", buf);
+  ImGui::PopTextWrapPos();
+  for (const InboxRow& r : rows) {
+    bool on = std::find(d.rebound_of.begin(), d.rebound_of.end(), r.id) != d.rebound_of.end();
+    const std::string closed = format_shanghai_minute(r.key.number).substr(0, 10);
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ReboundClosed)).c_str(), closed.c_str());
+    const std::string text = r.number + "  " + r.title + "  (" + buf + ")##rebound-" + r.id;
+    if (ImGui::Checkbox(text.c_str(), &on)) {
+      if (on) d.rebound_of.push_back(r.id);
+      else std::erase(d.rebound_of, r.id);
+    }
+  }
+  ImGui::EndGroup();
 }
 
 }  // namespace
@@ -86,6 +115,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   text_field(app, Str::FieldCommunity, Str::HintCommunity, d.community, TicketField::Community, true, lw, input_w);
   text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
   enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
+  rebound_suggestions(app, lw, input_w);
 
   field_label(lang, Str::FieldUrgency, false, lw);
   if (ImGui::RadioButton(std::string(label(lang, Urgency::Normal)).c_str(), d.urgency == Urgency::Normal))

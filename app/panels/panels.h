@@ -1,12 +1,17 @@
 // The app's panels: each draws one part of the screen from App's state and emits App's commands.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
 #include "app.h"
 
 namespace linli::ui {
+
+// The departments a ticket is dispatched to (承办部门), as the street names them.
+inline constexpr std::array<const char*, 7> kDepartments = {"管理办", "除害站", "服务办", "房管办",
+                                                           "营商办", "平安办", "城管中队"};
 
 struct FrameInfo {
   float pixel_ratio = 1.0f;  // Device pixels per CSS pixel.
@@ -23,6 +28,7 @@ struct FrameInfo {
   int satisfaction = 1;            // For 回访: Satisfaction's value.
   int entry_kind = 0;              // Which kind of note the add-entry row adds.
   std::string entry_text;
+  std::string visit_note;          // For 回访: what the citizen said.
   float detail_label_w = 0;        // The detail panel's label column, this frame.
   // The inbox: the search box's text (given to the filter once typing pauses), and keyboard moves.
   std::string search_text;
@@ -33,7 +39,18 @@ struct FrameInfo {
   int request_kind = 0;  // 0 none, 1 return, 2 extension.
   std::string request_reason;
   int request_days = 3;
+  int hot_days = 90;  // The hot-spot list's period.
+  // The inbox's marks for bulk moves: the row a range starts from, and the department chosen.
+  int64_t mark_anchor = -1;
+  std::string bulk_department;
+  std::string active_view;  // The saved view applied last (until the filter changes).
+  std::string view_name;    // The name typed in the save-view dialog.
+  bool save_view_asked = false;
 };
+
+// ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
+// a combo of its own): tests open it by its id ("##satisfaction" as "satisfaction").
+bool begin_combo(const char* id, const char* preview);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
@@ -43,6 +60,7 @@ void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);
 void draw_outbox(App& app, const FrameInfo& frame);
+void draw_hot_spots(App& app, FrameInfo& frame);
 void draw_sign_in(App& app, FrameInfo& frame);
 void draw_reauth_banner(App& app, const FrameInfo& frame);
 

@@ -73,7 +73,19 @@ void draw_status_bar(App& app, const FrameInfo&) {
       app.inbox_changed();
       app.set_view(View::Tickets);
     }
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor();
+    if (d.warnings > 0) {  // 预警: dissatisfied return visits waiting on re-handling.
+      ImGui::SameLine(0, 2);
+      ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+      if (ImGui::SmallButton((fmt(tr(lang, Str::WarningCount), d.warnings) + "##status-warnings").c_str())) {
+        InboxFilter& f = app.inbox_query().filter;
+        f.warning = true;
+        app.inbox_changed();
+        app.set_view(View::Tickets);
+      }
+      ImGui::PopStyleColor();
+    }
+    ImGui::PopStyleColor();
   }
 
   gap();

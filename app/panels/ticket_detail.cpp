@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "core/civil_time.h"
 #include "panels/panels.h"
@@ -22,8 +23,6 @@ const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
 const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
 const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
 
-// The departments a ticket is dispatched to (承办部门), as the street names them.
-constexpr std::array<const char*, 7> kDepartments = {"管理办", "除害站", "服务办", "房管办", "营商办", "平安办", "城管中队"};
 
 Str action_label(WorkflowAction a) {
   switch (a) {
@@ -56,7 +55,39 @@ Str entry_label(EntryKind k) {
 Str satisfaction_label(Satisfaction s) {
   return s == Satisfaction::Satisfied            ? Str::Satisfied
          : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
+         : s == Satisfaction::Leaning            ? Str::Leaning
                                                  : Str::Dissatisfied;
+}
+
+const ImVec4 kWarnRed(0.72f, 0.06f, 0.20f, 1.0f);
+
+// 预警: a red band at the top of a warned ticket, with what the citizen said at the last visit.
+void warning_banner(App& app) {
+  const auto d = app.selected_deadlines();
+  if (!d || !d->warning) return;
+  const TimelineEntry* visit = nullptr;
+  for (const TimelineEntry& e : app.timeline())
+    if (e.entry.kind == EntryKind::ReturnVisit && (!visit || e.at_ms >= visit->at_ms)) visit = &e;
+  const Lang lang = app.lang();
+  std::string what = visit ? std::string(tr(lang, satisfaction_label(visit->entry.satisfaction))) : std::string();
+  if (visit && !visit->entry.text.empty() && visit->entry.text != tr(Lang::Zh, Str::ActReturnVisit))
+    what += " · " + visit->entry.text;
+  char buf[640];
+  std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
+  const float pad = ImGui::GetStyle().FramePadding.y * 2;
+  const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
+  const ImVec2 size = ImGui::CalcTextSize(buf, nullptr, false, wrap);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
+                                            ImGui::GetColorU32(kWarnRed), ImGui::GetStyle().FrameRounding);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+  ImGui::TextUnformatted(buf);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2));
+  ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
 }
 
 const char* number_of(const Ticket& t) {
@@ -173,6 +204,35 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
   }
 }
 
+// A field chosen from a list (urgency, category): a combo where the user may change it, its word
+// where not. Urgent is red either way.
+template <class E, int N>
+void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableField field) {
+  const Lang lang = app.lang();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
+  ImGui::SameLine(frame.detail_label_w);
+  const bool red = std::is_same_v<E, Urgency> && static_cast<int>(value) == static_cast<int>(Urgency::Urgent);
+  if (app.why_not_edit(field)) {
+    if (red) ImGui::TextColored(kProblemRed, "%s", std::string(label(lang, value)).c_str());
+    else ImGui::TextUnformatted(std::string(label(lang, value)).c_str());
+    return;
+  }
+  const std::string code(to_string(field));
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * (lang == Lang::Zh ? 7 : 10));
+  if (red) ImGui::PushStyleColor(ImGuiCol_Text, kProblemRed);
+  const bool open = begin_combo(("##choice-" + code).c_str(), std::string(label(lang, value)).c_str());
+  if (red) ImGui::PopStyleColor();
+  if (!open) return;
+  std::optional<E> chosen;
+  for (int i = 0; i < N; ++i) {
+    const E e = static_cast<E>(i);
+    if (ImGui::Selectable(std::string(label(lang, e)).c_str(), e == value) && e != value) chosen = e;
+  }
+  ImGui::EndCombo();
+  if (chosen) app.edit_field(field, std::string(to_string(*chosen)));
+}
+
 // The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
 void actions(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
@@ -184,6 +244,9 @@ void actions(App& app, FrameInfo& frame) {
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
+    // 同意退单 answers a handler's 退单 request: it is offered beside the request (requests()), not
+    // as a step of its own.
+    if (action == WorkflowAction::ApproveReturn) continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
     any = true;
@@ -191,7 +254,7 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::Assign) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
-      if (ImGui::BeginCombo("##assign-to", frame.assign_to.c_str())) {
+      if (begin_combo("##assign-to", frame.assign_to.c_str())) {
         for (const char* d : kDepartments)
           if (ImGui::Selectable(d, frame.assign_to == d)) frame.assign_to = d;
         ImGui::EndCombo();
@@ -200,18 +263,26 @@ void actions(App& app, FrameInfo& frame) {
     }
     if (action == WorkflowAction::ReturnVisit) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-      const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 3));
-      if (ImGui::BeginCombo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
-        for (int k = 1; k <= 3; ++k)
+      const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4));
+      if (begin_combo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
+        for (int k = 1; k <= 4; ++k)
           if (ImGui::Selectable(std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(k)))).c_str(), k == frame.satisfaction))
             frame.satisfaction = k;
         ImGui::EndCombo();
       }
       ImGui::SameLine();
+      ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x -
+                                                                    ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                    ImGui::GetStyle().FramePadding.x * 2 -
+                                                                    ImGui::GetStyle().ItemSpacing.x));
+      ImGui::InputTextWithHint("##visit-note", std::string(tr(lang, Str::VisitNoteHint)).c_str(), &frame.visit_note);
+      ImGui::SameLine();
     }
     ImGui::BeginDisabled(refusal.has_value());
-    if (ImGui::Button(label.c_str()))
-      app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 3)));
+    if (ImGui::Button(label.c_str()) &&
+        app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)),
+                        action == WorkflowAction::ReturnVisit ? frame.visit_note : std::string()))
+      frame.visit_note.clear();
     ImGui::EndDisabled();
     why_not_tooltip(lang, refusal);
     // Plain steps share a row; a step with a choice before it ends its row.
@@ -379,6 +450,45 @@ void requests(App& app, FrameInfo& frame) {
   if (ImGui::Button((std::string(tr(lang, Str::Cancel)) + "##request-cancel").c_str())) frame.request_kind = 0;
 }
 
+// 反弹: the chain of tickets linked as the same problem again (oldest first, this one marked), each
+// a click away; and closed tickets this one may repeat, with a button to link them.
+void rebound(App& app) {
+  const auto& chain = app.link_chain();
+  const auto& maybe = app.rebound_suggestions();
+  const bool may_link = !app.why_not_link();
+  if (chain.empty() && (maybe.empty() || !may_link)) return;
+  const Lang lang = app.lang();
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionRebound)).c_str());
+  std::string go;  // Selected after the loop: selecting reloads the lists.
+  for (const InboxRow& r : chain) {
+    const bool here = r.id == app.selected_id();
+    const std::string when = format_shanghai_minute(r.received_at_ms).substr(0, 10);
+    const std::string text = when + "  " + r.number + "  " + r.title + "##chain-" + r.id;
+    ImGui::PushStyleColor(ImGuiCol_Text, here ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.16f, 0.42f, 0.78f, 1));
+    if (ImGui::Selectable(text.c_str(), here, 0, ImVec2(ImGui::GetContentRegionAvail().x -
+                                                          ImGui::CalcTextSize(std::string(label(lang, r.status)).c_str()).x -
+                                                          ImGui::GetFontSize(), 0)) && !here)
+      go = r.id;
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::TextColored(kMuted, "%s", std::string(here ? tr(lang, Str::ReboundThis) : label(lang, r.status)).c_str());
+  }
+  if (may_link && !maybe.empty()) {
+    ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::ReboundMaybe)).c_str());
+    for (const InboxRow& r : maybe) {
+      ImGui::PushID(r.id.c_str());
+      if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundLinkButton)) + "##link").c_str())) app.link_rebound(r.id);
+      ImGui::SameLine();
+      char closed[96];
+      std::snprintf(closed, sizeof closed, std::string(tr(lang, Str::ReboundClosed)).c_str(),
+                    format_shanghai_minute(r.key.number).substr(0, 10).c_str());
+      ImGui::Text("%s  %s  (%s)", r.number.c_str(), r.title.c_str(), closed);
+      ImGui::PopID();
+    }
+  }
+  if (!go.empty()) app.select(go);
+}
+
 void timeline(App& app) {
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionTimeline)).c_str());
@@ -424,6 +534,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.assign_to.clear();
     frame.request_kind = 0;
     frame.request_reason.clear();
+    frame.visit_note.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
@@ -434,6 +545,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     widest = std::max(widest, ImGui::CalcTextSize(std::string(tr(lang, l)).c_str()).x);
   frame.detail_label_w = widest + ImGui::GetFontSize();
   const TicketState* st = app.selected_state();
+  warning_banner(app);
   field_row(app, frame, Str::ColNumber, number_of(ticket), std::nullopt);
   if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
@@ -442,12 +554,13 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);
-  field_row(app, frame, Str::FieldUrgency, std::string(label(lang, ticket.urgency)), std::nullopt);
-  field_row(app, frame, Str::FieldCategory, std::string(label(lang, ticket.category)), std::nullopt);
+  choice_row<Urgency, kUrgencyCount>(app, frame, Str::FieldUrgency, ticket.urgency, EditableField::Urgency);
+  choice_row<Category, kCategoryCount>(app, frame, Str::FieldCategory, ticket.category, EditableField::Category);
   // What needs doing next comes before the intake details: deadlines, requests, the next steps.
   deadlines(app, frame);
   requests(app, frame);
   actions(app, frame);
+  rebound(app);
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
   field_row(app, frame, Str::FieldReceivedAt, format_shanghai_minute(ticket.received_at_ms), std::nullopt);

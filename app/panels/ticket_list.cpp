@@ -22,8 +22,25 @@ const ImVec4 kOverdueRed(0.78f, 0.08f, 0.08f, 1.0f);
 const ImVec4 kDueAmber(0.70f, 0.40f, 0.0f, 1.0f);
 const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
 const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
+const ImVec4 kWarnRed(0.72f, 0.06f, 0.20f, 1.0f);
+
+// A small filled tag ("预警") on the line, white on colour: readable on a selected row too.
+void tag(const std::string& text, const ImVec4& colour) {
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const float pad = ImGui::GetFontSize() * 0.25f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(p.x, p.y), ImVec2(p.x + size.x + pad * 2, p.y + ImGui::GetTextLineHeight()),
+                    ImGui::GetColorU32(colour), pad);
+  dl->AddText(ImVec2(p.x + pad, p.y), IM_COL32_WHITE, text.c_str());
+  ImGui::Dummy(ImVec2(size.x + pad * 2, ImGui::GetTextLineHeight()));
+  ImGui::SameLine(0, pad * 1.5f);
+}
 
 std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
+
+void draw_views(App& app, FrameInfo& frame);
+void draw_bulk_bar(App& app, FrameInfo& frame);
 
 // "2天3小时" / "5小时20分" / "40分钟".
 std::string duration(Lang lang, int64_t ms) {
@@ -74,7 +91,7 @@ bool enum_filter(const char* id, Lang lang, Str any, std::optional<E>& value, fl
   bool changed = false;
   ImGui::SetNextItemWidth(width);
   const std::string shown = value ? std::string(label(lang, *value)) : S(lang, any);
-  if (ImGui::BeginCombo(id, shown.c_str())) {
+  if (begin_combo(id, shown.c_str())) {
     if (ImGui::Selectable(S(lang, any).c_str(), !value)) {
       value.reset();
       changed = true;
@@ -127,13 +144,15 @@ void draw_filters(App& app, FrameInfo& frame) {
     changed = true;
   }
   const float combo_w = em * 7.5f;
+  flow(em * 8);
+  draw_views(app, frame);
   flow(combo_w);
   changed |= enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w);
   flow(combo_w);
   changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
   flow(combo_w);
   ImGui::SetNextItemWidth(combo_w);
-  if (ImGui::BeginCombo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
+  if (begin_combo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
     if (ImGui::Selectable(S(lang, Str::FilterAnyCommunity).c_str(), f.community.empty())) {
       f.community.clear();
       changed = true;
@@ -170,6 +189,14 @@ void draw_filters(App& app, FrameInfo& frame) {
     f.needs_review = !f.needs_review;
     changed = true;
   }
+  if (counts.warnings > 0 || f.warning) {
+    std::snprintf(buf, sizeof buf, S(lang, Str::WarningCount).c_str(), static_cast<long long>(counts.warnings));
+    flow(ImGui::CalcTextSize(buf).x + em);
+    if (chip(buf, "filter-warning", f.warning, kWarnRed)) {
+      f.warning = !f.warning;
+      changed = true;
+    }
+  }
   if (app.session() && app.session()->role == Role::Department) {
     const std::string mine = S(lang, Str::FilterMine);
     flow(ImGui::CalcTextSize(mine.c_str()).x + em);
@@ -179,7 +206,7 @@ void draw_filters(App& app, FrameInfo& frame) {
     }
   }
   const bool any = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                   f.needs_review || !f.text.empty() || !f.lead_department.empty();
+                   f.needs_review || f.warning || !f.text.empty() || !f.lead_department.empty();
   if (any) {
     const std::string clear = S(lang, Str::FilterClear);
     flow(ImGui::CalcTextSize(clear.c_str()).x + em);
@@ -189,11 +216,106 @@ void draw_filters(App& app, FrameInfo& frame) {
       changed = true;
     }
   }
-  if (changed) app.inbox_changed();
+  if (changed) {
+    app.inbox_changed();
+    frame.active_view.clear();  // The filter is no longer the view's.
+  }
   std::snprintf(buf, sizeof buf, S(lang, Str::TotalTickets).c_str(), static_cast<long long>(app.inbox_total()));
   ImGui::TextColored(kMuted, "%s", buf);
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "  %s", S(lang, Str::ShortcutsHint).c_str());
+  draw_bulk_bar(app, frame);
+}
+
+// Saved views: a combo of the user's named filters, and saving the current one under a name.
+void draw_views(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const float em = ImGui::GetFontSize();
+  const auto& views = app.saved_views();
+  const std::string shown = frame.active_view.empty() ? S(lang, Str::Views) : frame.active_view;
+  ImGui::SetNextItemWidth(em * 8);
+  if (begin_combo("##views", shown.c_str())) {
+    for (const auto& v : views)
+      if (ImGui::Selectable((v.name + "##view-" + v.name).c_str(), v.name == frame.active_view)) {
+        app.apply_view(v.name);
+        frame.active_view = v.name;
+        frame.search_text = app.inbox_query().filter.text;
+      }
+    if (!views.empty()) ImGui::Separator();
+    if (ImGui::Selectable((S(lang, Str::ViewSave) + "##view-save").c_str())) {
+      frame.save_view_asked = true;
+      frame.view_name = frame.active_view;
+    }
+    ImGui::EndCombo();
+  }
+  if (!frame.active_view.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton((S(lang, Str::ViewDelete) + "##view-delete").c_str())) {
+      app.delete_view(frame.active_view);
+      frame.active_view.clear();
+    }
+  }
+  if (frame.save_view_asked) {
+    ImGui::OpenPopup("##save-view");
+    frame.save_view_asked = false;
+  }
+  if (ImGui::BeginPopup("##save-view")) {
+    ImGui::TextUnformatted(S(lang, Str::ViewName).c_str());
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(em * 12);
+    const bool enter = ImGui::InputText("##view-name", &frame.view_name, ImGuiInputTextFlags_EnterReturnsTrue);
+    if ((ImGui::Button((S(lang, Str::Save) + "##view-name-save").c_str()) || enter) && app.save_view(frame.view_name)) {
+      frame.active_view = frame.view_name;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button((S(lang, Str::Cancel) + "##view-name-cancel").c_str())) ImGui::CloseCurrentPopup();
+    if (!app.error().empty()) ImGui::TextColored(kOverdueRed, "%s", app.error().c_str());
+    ImGui::EndPopup();
+  }
+}
+
+// The bar over a marked selection: how many, and the moves on all of them at once.
+void draw_bulk_bar(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const float em = ImGui::GetFontSize();
+  char buf[160];
+  if (app.marked().empty()) {
+    if (const auto& last = app.last_bulk()) {
+      std::snprintf(buf, sizeof buf, S(lang, Str::BulkResult).c_str(), last->done, last->skipped);
+      ImGui::TextColored(last->skipped > 0 ? kDueAmber : kMuted, "%s%s%s", buf, last->first_reason.empty() ? "" : "：",
+                         last->first_reason.c_str());
+    }
+    return;
+  }
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 2;
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + h),
+                                            IM_COL32(226, 236, 250, 255), ImGui::GetStyle().FrameRounding);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + ImGui::GetStyle().FramePadding.x, p.y + ImGui::GetStyle().FramePadding.y));
+  ImGui::AlignTextToFramePadding();
+  std::snprintf(buf, sizeof buf, S(lang, Str::BulkMarked).c_str(), static_cast<int>(app.marked().size()));
+  ImGui::TextColored(ImVec4(0.10f, 0.30f, 0.62f, 1), "%s", buf);
+  if (app.session() && role_may(app.session()->role, WorkflowAction::Assign)) {
+    ImGui::SameLine(0, em);
+    if (frame.bulk_department.empty()) frame.bulk_department = kDepartments[0];
+    ImGui::SetNextItemWidth(em * 6);
+    if (begin_combo("##bulk-department", frame.bulk_department.c_str())) {
+      for (const char* d : kDepartments)
+        if (ImGui::Selectable(d, frame.bulk_department == d)) frame.bulk_department = d;
+      ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button((S(lang, Str::BulkAssign) + "##bulk-assign").c_str())) app.bulk_assign(frame.bulk_department);
+  }
+  ImGui::SameLine(0, em);
+  if (ImGui::Button((S(lang, Str::BulkUrgent) + "##bulk-urgent").c_str())) app.bulk_urgency(Urgency::Urgent);
+  ImGui::SameLine();
+  if (ImGui::Button((S(lang, Str::BulkNormal) + "##bulk-normal").c_str())) app.bulk_urgency(Urgency::Normal);
+  ImGui::SameLine(0, em);
+  if (ImGui::SmallButton((S(lang, Str::BulkClear) + "##bulk-clear").c_str())) app.clear_marks();
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h + ImGui::GetStyle().ItemSpacing.y));
+  ImGui::Dummy(ImVec2(0, 0));
 }
 
 // ↑/↓ select the previous or next ticket in the sort; Ctrl+F searches; Ctrl+N registers one.
@@ -242,7 +364,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     ImGui::Spacing();
     const InboxFilter& f = app.inbox_query().filter;
     const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                          f.needs_review || !f.text.empty() || !f.lead_department.empty();
+                          f.needs_review || f.warning || !f.text.empty() || !f.lead_department.empty();
     ImGui::TextWrapped("%s", S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
     if (!filtered && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
     return;
@@ -276,7 +398,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // long, and the place and title must keep their room (a cell clips what does not fit).
   col(Str::ColCategory, kCategory, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "物业管理" : "Living services").x);
   col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending,
-      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x, ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
+      // The header keeps room for the sort arrow beside it.
+      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x + ImGui::GetFontSize(),
+               ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
   col(Str::ColPlace, kPlace, stretch, 1.4f);
   col(Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
   col(Str::ColStatus, kStatus, fixed, 0);
@@ -303,15 +427,31 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   if (selected_at >= 0) clipper.IncludeItemByIndex(static_cast<int>(selected_at));
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const InboxRow* r = app.inbox_row(row);
+      const InboxRow* at = app.inbox_row(row);
       ImGui::TableNextRow();
-      if (!r) continue;
+      if (!at) continue;
+      const InboxRow copy = *at;  // A shift+click below reads other pages.
+      const InboxRow* r = &copy;
       ImGui::TableSetColumnIndex(kNumber);
       // The row's selectable carries the ticket id, so tests and screen readers find it.
       const std::string id = r->number + "##row-" + r->id;
       const bool is_selected = app.selected_id() == r->id;
-      if (ImGui::Selectable(id.c_str(), is_selected, ImGuiSelectableFlags_SpanAllColumns))
-        app.select(r->id);
+      const bool is_marked = app.marked().count(r->id) > 0;
+      if (is_marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(214, 228, 250, 255));
+      if (ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns)) {
+        const ImGuiIO& io = ImGui::GetIO();
+        if (io.KeyCtrl) {  // Ctrl+click: mark or unmark this one.
+          app.mark(r->id, !is_marked);
+          frame.mark_anchor = row;
+        } else if (io.KeyShift && frame.mark_anchor >= 0) {  // Shift+click: the range from the last mark.
+          for (int64_t i = std::min<int64_t>(frame.mark_anchor, row); i <= std::max<int64_t>(frame.mark_anchor, row); ++i)
+            if (const InboxRow* m = app.inbox_row(i)) app.mark(m->id, true);
+        } else {
+          app.clear_marks();
+          frame.mark_anchor = row;
+          app.select(r->id);
+        }
+      }
       if (row == selected_at) {
         ImGui::SetScrollHereY(0.5f);
         frame.scroll_to_selected = false;
@@ -335,6 +475,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         else ImGui::Text("%s · %s", r->community.c_str(), r->address.c_str());
       }
       if (ImGui::TableSetColumnIndex(kTitle)) {
+        if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
         if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();

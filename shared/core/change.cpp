@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "contact", "handling_note", "progress_report", "return_visit", "return_request",
     "extension_request", "decision", "comment"};
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
-    "none", "satisfied", "basically_satisfied", "dissatisfied"};
+    "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
 constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
 
 using codes::code_of;

@@ -52,8 +52,11 @@ enum class EntryKind {
 };
 inline constexpr int kEntryKindCount = 8;
 
-enum class Satisfaction { None, Satisfied, BasicallySatisfied, Dissatisfied };
-inline constexpr int kSatisfactionCount = 4;
+// A return visit's finding (回访结果). Dissatisfied (不满意) raises a warning (预警) and starts a
+// re-handling stage; Leaning (不满倾向: not dissatisfied outright, but not content) raises the
+// warning only, for the centre to decide.
+enum class Satisfaction { None, Satisfied, BasicallySatisfied, Dissatisfied, Leaning };
+inline constexpr int kSatisfactionCount = 5;
 
 enum class LinkKind { Rebound };  // 反弹: the same problem again at the same place.
 inline constexpr int kLinkKindCount = 1;

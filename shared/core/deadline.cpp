@@ -65,6 +65,13 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   const bool handling_known = d.handling_due_ms != 0;
   d.handling_late = handling_known && d.handled_ms > d.handling_due_ms;
 
+  int64_t last_visit = 0, last_warned = last_dissatisfied;
+  for (const ClockEvent& e : s.clock) {
+    if (e.kind == ClockEventKind::Visited) last_visit = std::max(last_visit, e.at_ms);
+    if (e.kind == ClockEventKind::Leaning) last_warned = std::max(last_warned, e.at_ms);
+  }
+  d.warning = last_warned > last_visit && t.status != TicketStatus::Closed && !s.deleted;
+
   // What is due now: nothing on a finished or deleted ticket; else the earlier of an unmade
   // contact and the handling.
   if (s.deleted || is_final(t.status)) return d;

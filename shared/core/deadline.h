@@ -44,6 +44,10 @@ struct Deadlines {
   int extension_days = 0;       // Approved for the current handling stage.
   bool contact_late = false;    // Contacted after its deadline (or not yet, and past it: see overdue()).
   bool handling_late = false;   // Handled after its deadline.
+  // 预警: the citizen's last return visit was dissatisfied (or leaning so, 不满倾向), and the
+  // ticket is not closed (nor deleted). It stays raised through re-handling until a later visit
+  // finds the citizen satisfied or basically so.
+  bool warning = false;
 };
 
 Deadlines compute_deadlines(const TicketState& state, const WorkdayCalendar& calendar);

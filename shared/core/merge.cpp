@@ -67,6 +67,10 @@ void note_clock_event(TicketState& s, const Change& c) {
     case EntryKind::ReturnVisit:
       if (e.satisfaction == Satisfaction::Dissatisfied)
         s.clock.push_back({ClockEventKind::Dissatisfied, c.stamp.ms, 0, {}});
+      else if (e.satisfaction == Satisfaction::Leaning)
+        s.clock.push_back({ClockEventKind::Leaning, c.stamp.ms, 0, {}});
+      else if (e.satisfaction != Satisfaction::None)
+        s.clock.push_back({ClockEventKind::Visited, c.stamp.ms, 0, {}});
       break;
     case EntryKind::ExtensionRequest: s.clock.push_back({ClockEventKind::ExtensionAsked, c.stamp.ms, e.days, c.id}); break;
     case EntryKind::Decision:

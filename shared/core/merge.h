@@ -64,6 +64,8 @@ enum class ClockEventKind : uint8_t {
   Dissatisfied = 3,      // A return visit with the citizen dissatisfied (预警).
   ExtensionAsked = 4,    // A 延期 request: days asked; ref is the request's own id.
   ExtensionGranted = 5,  // The centre approved the request `ref`: its days.
+  Visited = 6,           // A return visit with the citizen satisfied or basically so (ends a 预警).
+  Leaning = 7,           // A return visit leaning dissatisfied (不满倾向): a 预警, no re-handling.
 };
 struct ClockEvent {
   ClockEventKind kind = ClockEventKind::Contact;

@@ -32,7 +32,7 @@ const char* const kSql[] = {
     // load_ticket
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-    "work_count, fold_key, versions, log_head, rowid, due_at, due_stage FROM tickets WHERE id = ?",
+    "work_count, fold_key, versions, log_head, rowid, due_at, due_stage, warning FROM tickets WHERE id = ?",
     // update_ticket: what the merge rules change, but not the searchable text (no FTS5 trigger).
     "UPDATE OR ROLLBACK tickets SET citizen_name = ?, citizen_phone = ?, community = ?, category = ?, urgency = ?, "
     "status = ?, updated_at = ?, lead_department = ?, deleted = ?, work_count = ?, fold_key = ?, versions = ?, "
@@ -91,7 +91,7 @@ const char* const kSql[] = {
     // unmark_leaving
     "DELETE FROM leaving_tickets WHERE ticket_id = ?",
     // update_due
-    "UPDATE tickets SET due_at = ?, due_stage = ? WHERE id = ?",
+    "UPDATE tickets SET due_at = ?, due_stage = ?, warning = ? WHERE id = ?",
 };
 
 // The ticket's text the FTS5 index holds, as one string to compare.
@@ -181,6 +181,7 @@ Result<Cached*> Batch::load(const std::string& id) {
     t.rowid = s.int64(21);
     t.due_at = s.int64(22);
     t.due_stage = s.text(23);
+    t.warning = s.int64(24) != 0;
     t.text = searchable_text(k);
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
@@ -399,11 +400,13 @@ Result<void> Batch::write_due(const std::string& id, Cached& t) {
   // due_at is 0 when nothing is due or its date is unknown; due_stage says which stage is due, or
   // "unknown" when the calendar lacks a year the deadline needs.
   const std::string_view stage = d.calendar_missing && d.due_ms == 0 ? "unknown" : to_string(d.stage);
-  if (t.due_at == d.due_ms && t.due_stage == stage) return Ok{};
-  if (m_s.update_due.reset().bind(1, d.due_ms).bind(2, stage).bind(3, id).step() != SQLITE_DONE)
+  if (t.due_at == d.due_ms && t.due_stage == stage && t.warning == d.warning) return Ok{};
+  if (m_s.update_due.reset().bind(1, d.due_ms).bind(2, stage).bind(3, int64_t{d.warning}).bind(4, id).step() !=
+      SQLITE_DONE)
     return sql_error(m_db, "apply.due");
   t.due_at = d.due_ms;
   t.due_stage = stage;
+  t.warning = d.warning;
   return Ok{};
 }
 
@@ -545,7 +548,7 @@ bool decode_versions(std::string_view in, TicketState& state) {
       ClockEvent e;
       const auto kind = static_cast<uint8_t>(in[0]);
       in.remove_prefix(1);
-      if (kind < 1 || kind > 5) return false;
+      if (kind < 1 || kind > 7) return false;
       e.kind = static_cast<ClockEventKind>(kind);
       uint64_t at = 0, days = 0;
       if (!get_varint(in, at) || !get_varint(in, days) || !get_fixed64(in, e.ref.replica.hi) ||

@@ -106,6 +106,7 @@ struct Cached {
   bool refold = false;
   int64_t due_at = -1;   // tickets.due_at and due_stage as loaded or last written (Batch::write_due).
   std::string due_stage;
+  bool warning = false;  // tickets.warning (预警), written with the deadline.
   // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
   bool acked = false;
   int64_t acked_min_seq = 0, acked_max_seq = 0;

@@ -112,7 +112,8 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
   Stmt q(m_db,
          "SELECT (SELECT count(*) FROM tickets WHERE due_at > 0 AND due_at <= ?1), "
          "(SELECT count(*) FROM tickets WHERE due_at > ?1 AND due_at <= ?2), "
-         "(SELECT count(*) FROM tickets WHERE due_stage = 'unknown')");
+         "(SELECT count(*) FROM tickets WHERE due_stage = 'unknown'), "
+         "(SELECT count(*) FROM tickets WHERE warning = 1 AND deleted = 0)");
   if (!q.ok()) return storage_error(m_db, "deadlines.counts");
   q.bind(1, now_ms);
   q.bind(2, end_of_today);
@@ -120,6 +121,7 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
   out.overdue = q.int64(0);
   out.due_today = q.int64(1);
   out.unknown = q.int64(2);
+  out.warnings = q.int64(3);
   return out;
 }
 

@@ -82,6 +82,7 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
     binds.emplace_back(end_of_today);
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
+  if (f.warning) w += " AND warning = 1";
   // Text: trimmed; the trigram index takes three characters or more.
   std::string_view text = f.text;
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -131,7 +132,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   std::string sql = "SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
                     "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
                     "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
-                    "('field', 'status'))), k.s FROM (SELECT rowid AS rid, " + expr + " AS s, received_at AS r, id AS i "
+                    "('field', 'status'))), k.s, t.warning FROM (SELECT rowid AS rid, " + expr + " AS s, received_at AS r, id AS i "
                     "FROM tickets WHERE " + where + " ORDER BY s" + dir + ", r DESC, i ASC LIMIT ? OFFSET ?) AS k "
                     "JOIN tickets AS t ON t.rowid = k.rid ORDER BY k.s" + dir + ", k.r DESC, k.i ASC";
   // The key's three values are bound by position after the filter's; ?1k etc. are written as plain ?.
@@ -172,6 +173,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
     r.due_at_ms = q.int64(12);
     r.due_stage = q.text(13);
     r.conflict = q.int64(14) != 0;
+    r.warning = q.int64(16) != 0;
     r.key.is_text = sort.is_text;
     if (sort.is_text) r.key.text = q.text(15);
     else r.key.number = q.int64(15);

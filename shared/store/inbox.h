@@ -24,6 +24,7 @@ struct InboxFilter {
   bool overdue = false;         // Due before now_ms.
   bool due_today = false;       // Due from now_ms to the end of today (Shanghai).
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.
+  bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
   bool include_deleted = false;
   // Chinese full text over title, description and address (trigram FTS5; one or two characters are
   // scanned), and parts of the official or provisional number, the citizen's name or phone.
@@ -63,6 +64,7 @@ struct InboxRow {
   int64_t due_at_ms = 0;  // 0: nothing due, or unknown (due_stage "unknown").
   std::string due_stage;
   bool conflict = false;  // In review, or a conflict kept.
+  bool warning = false;   // 预警.
   InboxKey key;
 };
 

@@ -180,6 +180,17 @@ CREATE INDEX tickets_by_due ON tickets (due_at) WHERE due_at > 0;
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},
+      {"5: return-visit warnings", R"sql(
+-- 预警 (core/deadline.h Deadlines::warning): the citizen's last return visit was dissatisfied and
+-- the ticket is not closed. Written with the deadline (store/apply.cpp write_due). Satisfied
+-- visits are a clock event an earlier build did not keep, so every ticket is folded again.
+ALTER TABLE tickets ADD COLUMN warning INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tickets_warned ON tickets (due_at) WHERE warning = 1;
+-- Rebound chains are followed both ways (store/rebound.cpp).
+CREATE INDEX links_by_other ON links (other_ticket);
+INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+)sql"},
   };
   return migrations;
 }

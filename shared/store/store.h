@@ -281,6 +281,24 @@ class Store {
   // The communities and lead departments the tickets name, for filter choices.
   Result<std::vector<std::string>> distinct_communities();
   Result<std::vector<std::string>> distinct_departments();
+
+  // 反弹 (store/rebound.cpp). Closed tickets of `category` at `address` (spaces aside; or at an
+  // address one begins with the other's, the shorter naming at least kReboundMinAddressChars
+  // characters), last changed (closed) since `since_ms`, newest first; row.key.number holds that
+  // time. A new ticket there may repeat them.
+  static constexpr int kReboundMinAddressChars = 4;
+  Result<std::vector<InboxRow>> rebound_candidates(const std::string& address, Category category, int64_t since_ms,
+                                                   const std::string& except_id = {}, int limit = 5);
+  // The tickets joined to this one by rebound links, either way and through others, oldest first,
+  // the ticket itself included; empty when it has no links. At most kMaxChain tickets.
+  static constexpr size_t kMaxChain = 50;
+  Result<std::vector<InboxRow>> link_chain(const std::string& ticket_id);
+  // Hot spots (热点): the addresses with two or more tickets received since `since_ms`, the most first.
+  struct HotSpot {
+    std::string community, address;
+    int64_t tickets = 0, open = 0, latest_ms = 0, linked = 0;  // linked: tickets with a rebound link.
+  };
+  Result<std::vector<HotSpot>> hot_spots(int64_t since_ms, int limit = 20);
   // Yearly calendar notices an administrator added beyond those built in (JSON of one year, as
   // sync/calendar_json.h reads it), by year.
   Result<void> put_calendar_notice(int year, const std::string& json);
@@ -289,6 +307,7 @@ class Store {
     int64_t overdue = 0;    // Due before now, not met.
     int64_t due_today = 0;  // Due later today (Shanghai), not met.
     int64_t unknown = 0;    // The calendar lacks a year the deadline needs.
+    int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
   };
   Result<DeadlineCounts> deadline_counts(int64_t now_ms);
 

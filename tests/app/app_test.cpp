@@ -415,6 +415,172 @@ TEST_F(Workbench, TheInboxFiltersSortsAndCountsDeadlinesOverTheWholeScope) {
   EXPECT_EQ(centre->inbox_total(), counts.overdue);
 }
 
+// 回访 不满意: the visit and the reopen go in one record; the ticket is re-handled with 3 working
+// days and warned (预警) in the inbox, its counts and its detail, on the server's word too.
+TEST_F(Workbench, ADissatisfiedReturnVisitRaisesAWarningAndReopensForRehandling) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  const std::string id = first_in(*centre, {TicketStatus::Handled});
+  ASSERT_FALSE(id.empty()) << "the demo street has a handled ticket to visit";
+  const int64_t warned_before = centre->deadline_counts().warnings;
+  centre->select(id);
+  ASSERT_FALSE(centre->selected_deadlines()->warning);
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Dissatisfied, "市民表示问题仍未解决"))
+      << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::InProgress);
+  const Deadlines d = *centre->selected_deadlines();
+  EXPECT_TRUE(d.warning);
+  EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
+  EXPECT_GT(d.handling_due_ms, platform::fake::now);
+  EXPECT_EQ(centre->deadline_counts().warnings, warned_before + 1);
+  centre->inbox_query().filter.warning = true;
+  centre->inbox_changed();
+  EXPECT_EQ(centre->inbox_total(), warned_before + 1);
+  ASSERT_NE(centre->inbox_row(0), nullptr);
+  EXPECT_GE(centre->inbox_index_of(id), 0);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty()) << "the server took the visit and the reopen";
+  // Another device of the centre sees the same warning from the server's log.
+  auto other = open_app("other.db");
+  ASSERT_TRUE(sign_in(*other, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*other, [&] { return synced(*other); }));
+  other->select(id);
+  ASSERT_TRUE(other->selected_deadlines());
+  EXPECT_TRUE(other->selected_deadlines()->warning);
+  EXPECT_EQ(other->selected_ticket()->status, TicketStatus::InProgress);
+  EXPECT_EQ(other->deadline_counts().warnings, warned_before + 1);
+}
+
+// Bulk moves: each marked ticket judged on its own (a closed one cannot be dispatched), the rest
+// recorded at once and taken by the server.
+TEST_F(Workbench, BulkAssignAndUrgencyTakeEveryMarkedTicketTheWorkflowAllows) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  for (const char* title : {"批量一", "批量二", "批量三"}) {
+    fill_draft(*centre, title);
+    centre->draft().community = "河滨花园";
+    ASSERT_TRUE(centre->submit_draft()) << centre->error();
+    centre->mark(centre->selected_id(), true);
+  }
+  const std::string closed = first_in(*centre, {TicketStatus::Closed});
+  ASSERT_FALSE(closed.empty());
+  centre->mark(closed, true);
+  const auto done = centre->bulk_assign("除害站");
+  EXPECT_EQ(done.done, 3);
+  EXPECT_EQ(done.skipped, 1);
+  EXPECT_FALSE(done.first_reason.empty());
+  EXPECT_TRUE(centre->marked().empty());
+  std::vector<std::string> fresh;
+  for (const Ticket& t : centre->tickets())
+    if (t.title.rfind("批量", 0) == 0) fresh.push_back(t.id);
+  ASSERT_EQ(fresh.size(), 3u);
+  for (const std::string& id : fresh) {
+    centre->select(id);
+    EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Assigned);
+    EXPECT_EQ(centre->selected_state()->lead_department, "除害站");
+    centre->mark(id, true);
+  }
+  EXPECT_EQ(centre->bulk_urgency(Urgency::Urgent).done, 3);
+  for (const std::string& id : fresh) {
+    centre->select(id);
+    EXPECT_EQ(centre->selected_ticket()->urgency, Urgency::Urgent);
+  }
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty());
+  // A committee may not dispatch: the policy leaves every ticket as it was.
+  auto committee = open_app("committee.db");
+  ASSERT_TRUE(sign_in(*committee, "hebin.li"));
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  const std::string mine = first_in(*committee, {TicketStatus::Received, TicketStatus::Contacted});
+  ASSERT_FALSE(mine.empty());
+  committee->mark(mine, true);
+  const auto refused = committee->bulk_assign("除害站");
+  EXPECT_EQ(refused.done, 0);
+  EXPECT_EQ(refused.skipped, 1);
+}
+
+// Saved views: kept on the device for the user, across restarts.
+TEST_F(Workbench, ASavedViewBringsBackItsFilterAndSortAfterARestart) {
+  {
+    auto centre = open_app();
+    ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+    ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+    EXPECT_TRUE(centre->saved_views().empty());
+    auto& q = centre->inbox_query();
+    q.filter.community = "河滨花园";
+    q.filter.category = Category::PestControl;
+    q.filter.overdue = true;
+    q.sort = InboxSort::Received;
+    q.descending = true;
+    centre->inbox_changed();
+    EXPECT_FALSE(centre->save_view("")) << "a view needs a name";
+    ASSERT_TRUE(centre->save_view("河滨·病媒逾期"));
+    q.filter = InboxFilter{};
+    centre->inbox_changed();
+    centre->apply_view("河滨·病媒逾期");
+    EXPECT_EQ(centre->inbox_query().filter.community, "河滨花园");
+    EXPECT_EQ(centre->inbox_query().filter.category, Category::PestControl);
+    EXPECT_TRUE(centre->inbox_query().filter.overdue);
+    EXPECT_EQ(centre->inbox_query().sort, InboxSort::Received);
+  }
+  auto again = open_app();
+  ASSERT_FALSE(again->needs_sign_in());
+  ASSERT_EQ(again->saved_views().size(), 1u);
+  EXPECT_EQ(again->saved_views()[0].name, "河滨·病媒逾期");
+  EXPECT_EQ(again->saved_views()[0].query.filter.category, Category::PestControl);
+  again->delete_view("河滨·病媒逾期");
+  EXPECT_TRUE(again->saved_views().empty());
+}
+
+// 反弹: a new ticket at the address and in the category of a recently closed one is offered the
+// link; taken, both devices show the chain.
+TEST_F(Workbench, ANewTicketWhereAClosedOneWasSuggestsTheReboundLinkAndShowsTheChain) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  std::optional<InboxRow> closed;
+  for (int64_t i = 0; i < centre->inbox_total() && !closed; ++i) {
+    const InboxRow* r = centre->inbox_row(i);
+    if (!r || r->status != TicketStatus::Closed) continue;
+    centre->draft().address = r->address;
+    centre->draft().category = r->category;
+    for (const InboxRow& s : centre->draft_rebound_suggestions())
+      if (s.id == r->id) closed = *r;
+  }
+  ASSERT_TRUE(closed) << "the demo street has a ticket closed in the last 90 days";
+  centre->clear_draft();
+  auto& d = centre->draft();
+  d.citizen_name = "李先生";
+  d.citizen_phone = "13800001111";
+  d.community = closed->community;
+  d.address = closed->address;
+  d.category = closed->category == Category::Other ? Category::Noise : Category::Other;
+  d.title = "同一地点问题又出现了";
+  EXPECT_TRUE(centre->draft_rebound_suggestions().empty()) << "another category is another problem";
+  d.category = closed->category;
+  ASSERT_FALSE(centre->draft_rebound_suggestions().empty());
+  d.rebound_of.push_back(closed->id);
+  ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  const std::string fresh = centre->selected_id();
+  ASSERT_EQ(centre->link_chain().size(), 2u);
+  EXPECT_EQ(centre->link_chain().front().id, closed->id) << "the earlier ticket first";
+  EXPECT_EQ(centre->link_chain().back().id, fresh);
+  EXPECT_TRUE(centre->rebound_suggestions().empty()) << "linked already";
+  // The hot spots count the place: two tickets at least.
+  bool hot = false;
+  for (const auto& h : centre->hot_spots(365)) hot |= h.address == closed->address && h.tickets >= 2 && h.linked >= 1;
+  EXPECT_TRUE(hot);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  auto other = open_app("other.db");
+  ASSERT_TRUE(sign_in(*other, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*other, [&] { return synced(*other); }));
+  other->select(closed->id);
+  ASSERT_EQ(other->link_chain().size(), 2u) << "the chain reads both ways";
+  EXPECT_EQ(other->link_chain().back().id, fresh);
+}
+
 }  // namespace
 }  // namespace linli::test
 

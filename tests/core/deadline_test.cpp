@@ -138,6 +138,38 @@ TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingD
   EXPECT_FALSE(d.handling_late);
 }
 
+TEST_F(Deadline, ADissatisfiedVisitRaisesAWarningThatStaysThroughRehandlingUntilASatisfiedVisit) {
+  take_in("2026-11-23 09:00");
+  move(centre, "2026-11-23 10:00", A::ContactCitizen);
+  move(centre, "2026-11-23 11:00", A::Assign);
+  move(department, "2026-11-24 16:00", A::Handle);
+  EXPECT_FALSE(now().warning);
+  Change visit = centre.note(kT, at("2026-11-25 09:00"), EntryKind::ReturnVisit, "门口仍堆满纸箱");
+  visit.entry.satisfaction = Satisfaction::Dissatisfied;
+  apply(visit);
+  move(centre, "2026-11-25 09:05", A::Reopen);  // Handled -> in progress: 再次处置.
+  Deadlines d = now();
+  EXPECT_TRUE(d.warning);
+  EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-11-30"));  // Thu 11-26, Fri 11-27, Mon 11-30.
+  move(department, "2026-11-27 10:00", A::Handle);
+  EXPECT_TRUE(now().warning);  // Handled again, the citizen not yet asked.
+  Change again = centre.note(kT, at("2026-11-27 15:00"), EntryKind::ReturnVisit, "已清理，基本满意");
+  again.entry.satisfaction = Satisfaction::BasicallySatisfied;
+  apply(again);
+  EXPECT_FALSE(now().warning);
+  // A comment is no visit; a second dissatisfied visit raises it again, and closing ends it.
+  apply(centre.note(kT, at("2026-11-27 16:00"), EntryKind::Comment, "备注"));
+  EXPECT_FALSE(now().warning);
+  Change third = centre.note(kT, at("2026-11-28 09:00"), EntryKind::ReturnVisit, "又堆起来了");
+  third.entry.satisfaction = Satisfaction::Dissatisfied;
+  apply(third);
+  EXPECT_TRUE(now().warning);
+  move(centre, "2026-11-28 09:10", A::ReturnVisit);
+  move(centre, "2026-11-28 09:20", A::Close);
+  EXPECT_FALSE(now().warning);
+}
+
 TEST_F(Deadline, AnApprovedExtensionMovesTheHandlingDeadlineARefusedOneDoesNot) {
   take_in("2026-11-23 09:00");
   move(centre, "2026-11-23 10:00", A::ContactCitizen);

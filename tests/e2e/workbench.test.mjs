@@ -93,3 +93,118 @@ test('a department asks for more time, the centre approves, and the deadline mov
   assert.deepEqual(centre.errors, []);
   assert.deepEqual(dept.errors, []);
 });
+
+const kCategoryZh = {
+  sanitation: '环境卫生', pest_control: '病媒防治', epidemic_control: '疫情防控', property_management: '物业管理',
+  municipal: '市政设施', noise: '噪音扰民', illegal_structure: '违法搭建', hoarding_refuse: '堆物堆料',
+  living_services: '生活服务', business_support: '企业服务', other: '其他',
+};
+
+// The id of an item whose full id ends with this suffix (rows and boxes carry a ticket id).
+async function itemEndingWith(page, suffix) {
+  for (let i = 0; i < 20; i++) {
+    const it = (await page.evaluate(() => window.linliTest.items())).find((x) => (x.id || '').endsWith(suffix));
+    if (it) return it.id;
+    await frames(page, 2);
+  }
+  throw new Error(`no item ending with ${suffix}`);
+}
+
+test('a dissatisfied visit raises 预警, a ticket where one was closed offers the rebound link, hot spots, bulk moves', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const centre = await openApp(browser, server.url);
+  const c = centre.page;
+  await signIn(c, 'zhang.bin');
+  let s = await waitForState(c, (st) => st.sync.caught_up && st.inbox.total > 0, 'the street in the inbox');
+
+  // 回访 不满意 on a handled ticket: the warning, re-handling within 3 working days.
+  const H = s.tickets.find((x) => x.status === 'handled');
+  assert.ok(H, 'a handled ticket to visit');
+  await openTicket(c, H.official, H.id);
+  await click(c, 'satisfaction');
+  await click(c, '不满意');
+  await typeInto(c, 'visit-note', '市民表示问题仍未解决');
+  await click(c, '回访##act-return_visit');
+  s = await waitForState(c, (st) => st.deadline && st.deadline.warning && st.deadline.stage === 'rehandling' &&
+                                    st.tickets.find((x) => x.id === H.id).status === 'in_progress' && st.sync.unsent === 0,
+                         'the warning raised and the ticket back in handling');
+  assert.ok(s.timeline.some((e) => e.kind === 'return_visit' && e.text === '市民表示问题仍未解决'));
+  await shot(c, 'workbench-10-warning-detail-zh');
+  await click(c, '清除筛选##filter-clear');
+  await click(c, await itemEndingWith(c, '##filter-warning'));
+  s = await waitForState(c, (st) => st.inbox.filter_warning && st.inbox.total === st.inbox.warnings && st.inbox.total >= 1,
+                         'the warned tickets');
+  assert.ok(s.inbox.rows.every((r) => r.warning));
+  await shot(c, 'workbench-11-warning-inbox-zh');
+  await click(c, '清除筛选##filter-clear');
+
+  // 反弹: a new call about the same problem where one was closed.
+  const C = s.tickets.find((x) => x.status === 'closed' && x.category === 'hoarding_refuse' && x.address.includes('927弄')) ||
+            s.tickets.find((x) => x.status === 'closed');
+  assert.ok(C, 'a closed ticket');
+  await click(c, '受理登记');
+  await waitForState(c, (st) => st.view === 'intake', 'the intake form');
+  await typeInto(c, '市民姓名', '李先生');
+  await typeInto(c, '联系电话', '021-63541122');
+  await typeInto(c, '小区', C.community);
+  await typeInto(c, '地址', C.address);
+  await click(c, '类别');
+  await click(c, kCategoryZh[C.category]);
+  s = await waitForState(c, (st) => st.draft_rebound.includes(C.id), 'the rebound suggested');
+  await typeInto(c, '标题', '又堆满了');
+  await shot(c, 'workbench-12-rebound-suggested-zh');
+  await click(c, await itemEndingWith(c, '##rebound-' + C.id));
+  await click(c, '保存');
+  s = await waitForState(c, (st) => st.view === 'tickets' && st.chain.length >= 2 && st.chain.includes(C.id) &&
+                                    st.sync.unsent === 0, 'the new ticket linked');
+  const fresh = s.selected;
+  await frames(c, 4);
+  await shot(c, 'workbench-13-rebound-chain-zh');
+
+  // Hot spots: the place counts both; a row opens its tickets.
+  await click(c, '热点');
+  s = await waitForState(c, (st) => st.view === 'hot_spots', 'the hot spots');
+  await frames(c, 4);
+  await shot(c, 'workbench-14-hot-spots-zh');
+  await click(c, await itemEndingWith(c, '##hot-0'));
+  s = await waitForState(c, (st) => st.view === 'tickets' && st.inbox.text !== '' && st.inbox.total >= 2, 'the hot spot\'s tickets');
+  await click(c, '清除筛选##filter-clear');
+
+  // Bulk: two new tickets marked with Ctrl+click, both made urgent at once.
+  s = await waitForState(c, (st) => st.inbox.text === '', 'every ticket');
+  const rows = s.inbox.rows.filter((r) => r.status === 'received' || r.status === 'contacted').slice(0, 2);
+  assert.equal(rows.length, 2, 'two tickets still to dispatch: ' + JSON.stringify(s.inbox.rows));
+  await c.keyboard.down('Control');
+  for (const r of rows) await click(c, await itemEndingWith(c, '##row-' + r.id));
+  await c.keyboard.up('Control');
+  await waitForState(c, (st) => st.marked === 2, 'two marked');
+  await shot(c, 'workbench-15-bulk-zh');
+  await click(c, '批量派单##bulk-assign');
+  s = await waitForState(c, (st) => st.marked === 0 && rows.every((r) => st.tickets.find((x) => x.id === r.id).status === 'assigned') &&
+                                    st.sync.unsent === 0, 'both dispatched');
+  assert.deepEqual(s.refused, []);
+
+  // English, and a small window: the warned ticket and the hot spots.
+  await openTicket(c, H.official, H.id);
+  await click(c, '语言 / Language');
+  await click(c, 'English');
+  await waitForState(c, (st) => st.lang === 'en', 'English');
+  await frames(c, 4);
+  await shot(c, 'workbench-16-warning-detail-en');
+  await c.setViewportSize({ width: 800, height: 600 });
+  await frames(c, 6);
+  await shot(c, 'workbench-17-warning-small-en');
+  await click(c, 'Language / 语言');
+  await click(c, '中文');
+  await waitForState(c, (st) => st.lang === 'zh', 'Chinese');
+  await frames(c, 4);
+  await shot(c, 'workbench-18-warning-small-zh');
+  await click(c, '热点');
+  await waitForState(c, (st) => st.view === 'hot_spots', 'the hot spots');
+  await frames(c, 4);
+  await shot(c, 'workbench-19-hot-spots-small-zh');
+  assert.ok(fresh);
+  assert.deepEqual(centre.errors, []);
+});

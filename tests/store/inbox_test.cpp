@@ -197,3 +197,94 @@ TEST_F(Inbox, AStoreFromBeforeDeadlinesFoldsItsTicketsAgainOnce) {
 
 }  // namespace
 }  // namespace linli
+
+namespace linli {
+namespace {
+
+// 反弹 and 预警 as the store answers them: suggestions, chains, hot spots and warned tickets.
+class Rebound : public Inbox {
+ protected:
+  // Takes the ticket through the workflow steps, each from the status it has now.
+  void walk(int n, const char* when, std::initializer_list<WorkflowAction> steps) {
+    for (WorkflowAction a : steps) {
+      auto st = store.get_ticket_state(test::ticket_id(n));
+      ASSERT_TRUE(st && *st);
+      Maker& who = a == WorkflowAction::Handle || a == WorkflowAction::Start ? dept : centre;
+      apply({who.move(test::ticket_id(n), at(when), a, (*st)->ticket.status, (*st)->status.id, (*st)->work_count)});
+    }
+  }
+  void place(int n, const char* address) {
+    apply({centre.set(test::ticket_id(n), at("2026-11-02 08:00"), EditableField::Address, address)});
+  }
+  Maker dept{test::replica(2), Role::Department};
+};
+
+TEST_F(Rebound, AClosedTicketOfTheSameKindAtThePlaceIsSuggestedAndTheChainReadsBothWays) {
+  apply({create(1, "2026-09-01 09:00", Category::HoardingRefuse, "中华新路927弄"),
+         create(2, "2026-11-01 09:00", Category::HoardingRefuse, "中华新路927弄"),
+         create(3, "2026-11-01 10:00", Category::Noise, "中华新路927弄"),
+         create(4, "2026-11-01 11:00", Category::HoardingRefuse, "中华新路927弄")});
+  place(1, "中华新路927弄");
+  place(2, "中华新路 927弄 12号");
+  place(3, "中华新路927弄");
+  place(4, "中华新路927弄");
+  walk(1, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit,
+                                WorkflowAction::Close});
+  walk(3, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit,
+                                WorkflowAction::Close});
+  const int64_t since = at("2026-11-20 09:00") - 90LL * 86'400'000;
+  // A longer address at the same place, and the same category: #1. Not #3 (noise), not #4 (open).
+  auto s = store.rebound_candidates("中华新路927弄12号", Category::HoardingRefuse, since);
+  ASSERT_TRUE(s) << s.error().detail;
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].id, test::ticket_id(1));
+  EXPECT_EQ((*s)[0].key.number, at("2026-11-05 10:00")) << "when it was closed";
+  EXPECT_TRUE(store.rebound_candidates("中华新路927弄", Category::HoardingRefuse, at("2026-11-06 00:00"))->empty())
+      << "closed before the period";
+  EXPECT_TRUE(store.rebound_candidates("中华", Category::HoardingRefuse, since)->empty()) << "too short to name a place";
+  EXPECT_TRUE(store.rebound_candidates("中华新路927弄", Category::HoardingRefuse, since, test::ticket_id(1))->empty());
+
+  EXPECT_TRUE(store.link_chain(test::ticket_id(2))->empty());
+  apply({centre.link(test::ticket_id(2), at("2026-11-06 09:00"), test::ticket_id(1)),
+         centre.link(test::ticket_id(4), at("2026-11-06 09:10"), test::ticket_id(2))});
+  for (int n : {1, 2, 4}) {
+    auto chain = store.link_chain(test::ticket_id(n));
+    ASSERT_TRUE(chain);
+    ASSERT_EQ(chain->size(), 3u) << n;
+    EXPECT_EQ((*chain)[0].id, test::ticket_id(1));
+    EXPECT_EQ((*chain)[1].id, test::ticket_id(2));
+    EXPECT_EQ((*chain)[2].id, test::ticket_id(4));
+  }
+  auto hot = store.hot_spots(at("2026-08-01 00:00"));
+  ASSERT_TRUE(hot);
+  ASSERT_FALSE(hot->empty());
+  EXPECT_EQ((*hot)[0].address, "中华新路927弄");
+  EXPECT_EQ((*hot)[0].tickets, 3);  // #1, #3, #4 (#2 is written otherwise).
+  EXPECT_EQ((*hot)[0].open, 1);
+  EXPECT_EQ((*hot)[0].linked, 1);  // #4 links to #2.
+}
+
+TEST_F(Rebound, ADissatisfiedVisitWarnsTheTicketInTheInboxUntilASatisfiedOne) {
+  apply({create(1, "2026-11-23 09:00"), create(2, "2026-11-23 09:30")});
+  walk(1, "2026-11-24 10:00", {WorkflowAction::Assign, WorkflowAction::Handle});
+  Change visit = centre.note(test::ticket_id(1), at("2026-11-25 09:00"), EntryKind::ReturnVisit, "仍有异味");
+  visit.entry.satisfaction = Satisfaction::Dissatisfied;
+  apply({visit});
+  InboxFilter warned;
+  warned.warning = true;
+  auto rows = page(filtered(warned));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].id, test::ticket_id(1));
+  EXPECT_TRUE(rows[0].warning);
+  EXPECT_EQ(store.deadline_counts(at("2026-11-25 10:00"))->warnings, 1);
+  walk(1, "2026-11-25 09:05", {WorkflowAction::Reopen, WorkflowAction::Handle});
+  EXPECT_EQ(page(filtered(warned)).size(), 1u) << "handled again, the citizen not asked yet";
+  Change again = centre.note(test::ticket_id(1), at("2026-11-26 09:00"), EntryKind::ReturnVisit, "满意");
+  again.entry.satisfaction = Satisfaction::Satisfied;
+  apply({again});
+  EXPECT_TRUE(page(filtered(warned)).empty());
+  EXPECT_EQ(store.deadline_counts(at("2026-11-26 10:00"))->warnings, 0);
+}
+
+}  // namespace
+}  // namespace linli
