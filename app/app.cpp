@@ -202,8 +202,10 @@ void App::sync_now() {
 }
 
 std::pair<std::string, std::string> App::ticket_label(const std::string& ticket_id) {
-  if (auto t = m_store.get_ticket(ticket_id); t && *t)
+  if (auto t = m_store.get_ticket(ticket_id); t && *t) {
+    saw({(*t)->title});
     return {(*t)->official_number.empty() ? (*t)->provisional_number : (*t)->official_number, (*t)->title};
+  }
   return {ticket_id.substr(0, 8), std::string()};
 }
 
@@ -290,6 +292,7 @@ const InboxRow* App::inbox_row(int64_t index) {
       return nullptr;
     }
     it = m_inbox.pages.emplace(page, std::move(rows).value()).first;
+    for (const InboxRow& r : it->second) saw({r.community, r.address, r.title, r.lead_department});
   }
   const auto at = static_cast<size_t>(index - page * kInboxPage);
   return at < it->second.size() ? &it->second[at] : nullptr;
@@ -315,7 +318,10 @@ const Store::DeadlineCounts& App::deadline_counts() {
 const std::vector<std::string>& App::communities() {
   refresh_inbox_if_stale();
   if (m_inbox.communities.empty())
-    if (auto c = m_store.distinct_communities()) m_inbox.communities = std::move(c).value();
+    if (auto c = m_store.distinct_communities()) {
+      m_inbox.communities = std::move(c).value();
+      for (const std::string& name : m_inbox.communities) saw({name});
+    }
   return m_inbox.communities;
 }
 
@@ -366,7 +372,16 @@ void App::load_selected() {
   auto log = m_store.ticket_log(m_selected);
   if (!log) return fail(log.error());
   for (Change& c : *log)
-    if (c.kind != ChangeKind::AddEntry) m_history.push_back(std::move(c));
+    if (c.kind != ChangeKind::AddEntry) {
+      saw({c.value, c.author.user});
+      m_history.push_back(std::move(c));
+    }
+  if (m_state) {
+    const Ticket& t = m_state->ticket;
+    saw({t.citizen_name, t.citizen_phone, t.community, t.address, t.title, t.description, m_state->lead_department});
+  }
+  for (const TimelineEntry& e : m_timeline) saw({e.entry.text, e.author.user});
+  for (const FieldConflict& fc : m_conflicts) saw({fc.kept_value, fc.author.user});
   load_rebound();
 }
 
@@ -386,6 +401,8 @@ void App::load_rebound() {
     if (std::none_of(m_chain.begin(), m_chain.end(), [&](const InboxRow& c) { return c.id == r.id; }) &&
         r.received_at_ms <= m_state->ticket.received_at_ms)
       m_rebound.push_back(std::move(r));
+  for (const auto* shown : {&m_chain, &m_rebound})
+    for (const InboxRow& r : *shown) saw({r.community, r.address, r.title, r.lead_department});
 }
 
 const std::vector<InboxRow>& App::draft_rebound_suggestions() {
@@ -401,6 +418,7 @@ const std::vector<InboxRow>& App::draft_rebound_suggestions() {
   const int64_t since = received - int64_t{kReboundDays} * 86'400'000;
   auto rows = m_store.rebound_candidates(m_draft.address, m_draft.category, since);
   if (rows) m_draft_rebound.rows = std::move(rows).value();
+  for (const InboxRow& r : m_draft_rebound.rows) saw({r.community, r.address, r.title, r.lead_department});
   // A link chosen for a ticket no longer suggested (the address changed) is dropped.
   std::erase_if(m_draft.rebound_of, [&](const std::string& id) {
     return std::none_of(m_draft_rebound.rows.begin(), m_draft_rebound.rows.end(),
@@ -433,6 +451,7 @@ const std::vector<Store::HotSpot>& App::hot_spots(int days) {
   auto rows = m_store.hot_spots(platform::now_ms() - int64_t{days} * 86'400'000);
   if (rows) m_hot.rows = std::move(rows).value();
   else fail(rows.error());
+  for (const Store::HotSpot& h : m_hot.rows) saw({h.community, h.address});
   return m_hot.rows;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <set>
@@ -255,6 +256,11 @@ class App {
   // JSON of the app's state for end-to-end tests.
   std::string state_json();
 
+  // Text read from the store to be shown (inbox rows, the selected ticket, its timeline and
+  // conflicts, communities, ticket labels) is handed to `seen` as it is read, so the UI can add
+  // the characters its first font lacks before they are drawn (fonts.h). Optional.
+  void set_text_seen(std::function<void(std::string_view)> seen) { m_text_seen = std::move(seen); }
+
  private:
   void fail(const Error& e);
   // A session is in place: opens the replica's sync and adopts tickets of an earlier build.
@@ -311,6 +317,11 @@ class App {
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
   bool record(std::vector<Change> drafts);
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
+  std::function<void(std::string_view)> m_text_seen;
+  void saw(std::initializer_list<std::string_view> texts) const {
+    if (m_text_seen)
+      for (const std::string_view t : texts) m_text_seen(t);
+  }
   uint64_t m_revision = 0;
   std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;

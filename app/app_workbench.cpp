@@ -164,6 +164,7 @@ const std::vector<App::SavedView>& App::saved_views() {
   for (const auto& v : j)
     if (v.is_object() && v.contains("name") && v["name"].is_string() && v.contains("query") && v["query"].is_object())
       m_views->push_back(SavedView{v["name"].get<std::string>(), query_of(v["query"])});
+  for (const SavedView& v : *m_views) saw({v.name, v.query.filter.text, v.query.filter.community});
   return *m_views;
 }
 

@@ -1,9 +1,13 @@
-// Font atlas construction. Glyph ranges are generated from the subset font itself, so every
-// character the font holds is rasterised and none it lacks is asked for.
+// Font atlas construction. Glyph ranges of the first font are generated from the subset font
+// itself, so every character it holds is rasterised and none it lacks is asked for. The rest of
+// the font is merged in for the characters noted on screen only: a full CJK atlas (about 34,000
+// glyphs) would be a texture of tens of megabytes, built in seconds.
 #include "fonts.h"
 
 #include <imgui.h>
+#include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 
 #include "platform/platform.h"
@@ -12,23 +16,86 @@
 
 namespace linli::ui {
 
-bool build_fonts(float pixel_ratio) {
+static_assert(sizeof(ImWchar) == sizeof(uint16_t), "GlyphSet speaks ImGui's 16-bit code points");
+
+Fonts::Fonts() : m_glyphs(reinterpret_cast<const uint16_t*>(kLinliGlyphRanges)) {}
+
+bool Fonts::load_rest() {
+  if (!m_rest.empty()) return true;
+  if (m_rest_unreadable) return false;
+  std::FILE* f = std::fopen(platform::kFontRestPath, "rb");
+  if (f && std::fseek(f, 0, SEEK_END) == 0) {
+    const long size = std::ftell(f);
+    if (size > 0 && std::fseek(f, 0, SEEK_SET) == 0) {
+      m_rest.resize(static_cast<size_t>(size));
+      if (std::fread(m_rest.data(), 1, m_rest.size(), f) != m_rest.size()) m_rest.clear();
+    }
+  }
+  if (f) std::fclose(f);
+  if (!m_rest.empty()) std::remove(platform::kFontRestPath);  // Held here now; the page's copy goes.
+  if (m_rest.empty()) {
+    std::fprintf(stderr, "linli: %s unreadable; rare characters keep the fallback glyph\n", platform::kFontRestPath);
+    m_rest_unreadable = true;
+  }
+  return !m_rest.empty();
+}
+
+bool Fonts::build(float pixel_ratio, bool rest_ready) {
+  const auto started = std::chrono::steady_clock::now();
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   ImFontConfig cfg;
   cfg.OversampleH = 1;
   cfg.OversampleV = 1;
   cfg.PixelSnapH = true;
-  const ImFont* font =
-      io.Fonts->AddFontFromFileTTF(platform::kFontPath, kBaseFontPx * pixel_ratio, &cfg, kLinliGlyphRanges);
+  const float px = kBaseFontPx * pixel_ratio;
+  const ImFont* font = io.Fonts->AddFontFromFileTTF(platform::kFontPath, px, &cfg, kLinliGlyphRanges);
   if (!font) {
     std::fprintf(stderr, "linli: font %s missing; Chinese text cannot be shown\n", platform::kFontPath);
     ImFontConfig fallback;
     fallback.SizePixels = 13.0f * pixel_ratio;
     io.Fonts->AddFontDefault(&fallback);
   }
+  m_first_ok = font != nullptr;
+  // The noted characters, from the rest of the font, into the same ImFont; until the rest is at
+  // hand has_new() stays true, meaning "noted since the rest was last merged".
+  const bool merge = font && rest_ready && !m_glyphs.noted().empty() && load_rest();
+  if (merge) {
+    m_ranges = m_glyphs.take_ranges();
+    ImFontConfig rest = cfg;
+    rest.MergeMode = true;
+    rest.FontDataOwnedByAtlas = false;  // Kept in m_rest across builds.
+    io.Fonts->AddFontFromMemoryTTF(m_rest.data(), static_cast<int>(m_rest.size()), px, &rest,
+                                   reinterpret_cast<const ImWchar*>(m_ranges.data()));
+  }
   io.Fonts->Build();
+  m_pixel_ratio = pixel_ratio;
+  ++m_builds;
+  m_last_build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return font != nullptr;
+}
+
+std::string Fonts::test_json() const {
+  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  const ImFont* font = atlas->Fonts.empty() ? nullptr : atlas->Fonts[0];
+  nlohmann::json held = nlohmann::json::array();
+  nlohmann::json missing = nlohmann::json::array();
+  for (const uint16_t c : m_glyphs.noted()) {
+    const bool in_atlas = font && font->FindGlyphNoFallback(static_cast<ImWchar>(c)) != nullptr;
+    (in_atlas ? held : missing).push_back(c);
+  }
+  return nlohmann::json{{"glyphs", font ? font->Glyphs.Size : 0},
+                        {"atlas_w", atlas->TexWidth},
+                        {"atlas_h", atlas->TexHeight},
+                        {"pixel_ratio", m_pixel_ratio},
+                        {"builds", m_builds},
+                        {"last_build_ms", m_last_build_ms},
+                        {"rest_loaded", !m_rest.empty()},
+                        {"rest_bytes", m_rest.size()},
+                        {"held", held},
+                        {"missing", missing},
+                        {"fallback", font && font->FallbackGlyph ? font->FallbackGlyph->Codepoint : 0}}
+      .dump();
 }
 
 }  // namespace linli::ui

@@ -40,8 +40,11 @@ struct Runtime {
   std::optional<ui::App> app;
   std::string fatal;  // Why the store could not be opened; the app is not started then.
   ui::FrameInfo frame;
+  ui::Fonts fonts;
   float built_for_ratio = 0.0f;
   bool font_ok = false;
+  int64_t fonts_built_ms = 0;
+  uint64_t noted_revision = ~uint64_t{0};
   bool first_frame_marked = false;
   ImGuiStyle base_style;
   // Idle frames are skipped: a frame is drawn after input, a change of the app or of the display,
@@ -78,15 +81,37 @@ void setup_style() {
   g_rt.base_style = s;
 }
 
-// Fonts and sizes follow the device pixel ratio: ImGui works in device pixels.
-void follow_pixel_ratio(float ratio) {
-  if (ratio == g_rt.built_for_ratio) return;
-  g_rt.font_ok = ui::build_fonts(ratio);
+// Fonts and sizes follow the device pixel ratio: ImGui works in device pixels. The atlas is
+// built again, between frames, when characters the first font lacks were noted and the rest of
+// the font is at hand: at most every 250 ms, so text pouring in costs one build, not one a frame.
+void follow_fonts(float ratio, int64_t now) {
+  const bool ratio_changed = ratio != g_rt.built_for_ratio;
+  const bool rest_ready = platform::font_rest_ready();
+  const bool add = g_rt.fonts.wants_rest(rest_ready) && now - g_rt.fonts_built_ms >= 250;
+  if (!ratio_changed && !add) return;
+  g_rt.font_ok = g_rt.fonts.build(ratio, rest_ready);
+  g_rt.fonts_built_ms = now;
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
-  ImGui::GetStyle() = g_rt.base_style;
-  ImGui::GetStyle().ScaleAllSizes(ratio);
-  g_rt.built_for_ratio = ratio;
+  if (ratio_changed) {
+    ImGui::GetStyle() = g_rt.base_style;
+    ImGui::GetStyle().ScaleAllSizes(ratio);
+    g_rt.built_for_ratio = ratio;
+  }
+  g_rt.frames_left = std::max(g_rt.frames_left, 1);  // Draw what the new glyphs show.
+}
+
+// Text that reaches the screen without being read from the store passes through the glyph set:
+// the signed-in user's name and scope, the device's other owner, notices and errors.
+void note_app_text(ui::App& app) {
+  ui::GlyphSet& g = g_rt.fonts.glyphs();
+  if (const app::Session* s = app.session()) {
+    g.note(s->display_name);
+    g.note(s->scope);
+  }
+  g.note(app.sign_in_form().other_owner);
+  g.note(app.notice());
+  g.note(app.error());
 }
 
 void frame() {
@@ -98,16 +123,23 @@ void frame() {
   }
   const platform::Display d = platform::read_display();
   platform::apply_display(d);
-  follow_pixel_ratio(d.pixel_ratio);
+  follow_fonts(d.pixel_ratio, platform::now_ms());
 
   ImGuiIO& io = ImGui::GetIO();
   const std::string typed = platform::take_text_input();
-  if (!typed.empty()) io.AddInputCharactersUTF8(typed.c_str());
+  if (!typed.empty()) {
+    io.AddInputCharactersUTF8(typed.c_str());
+    g_rt.fonts.glyphs().note(typed);
+  }
   if (g_rt.app && platform::take_network_back()) g_rt.app->sync_now();
   if (g_rt.app) g_rt.app->tick();
 
   const int64_t now = platform::now_ms();
   const uint64_t revision = g_rt.app ? g_rt.app->revision() : 0;
+  if (g_rt.app && revision != g_rt.noted_revision) {
+    note_app_text(*g_rt.app);
+    g_rt.noted_revision = revision;
+  }
   const int pending = platform::pending_durable_writes();
   const bool input = !typed.empty() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0 || g_rt.wanted_text ||
                      d.width != g_rt.drawn_width || d.height != g_rt.drawn_height || !g_rt.first_frame_marked;
@@ -161,6 +193,7 @@ void open_store() {
     return;
   }
   g_rt.app.emplace(std::move(store).value(), g_rt.transport);
+  g_rt.app->set_text_seen([](std::string_view text) { g_rt.fonts.glyphs().note(text); });
 }
 
 }  // namespace
@@ -198,6 +231,7 @@ int main() {
 
   platform::set_test_providers([] { return ui::test_items_json(g_rt.frame.pixel_ratio); },
                                [] { return g_rt.app ? g_rt.app->state_json() : std::string("{\"fatal\":true}"); });
+  platform::set_test_fonts_provider([] { return g_rt.fonts.test_json(); });
   platform::set_bench_edit([] {
     if (!g_rt.app || g_rt.app->inbox_total() == 0) return false;
     if (!g_rt.app->selected_ticket()) g_rt.app->select(g_rt.app->inbox_row(0)->id);

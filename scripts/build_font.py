@@ -1,9 +1,14 @@
 #!/usr/bin/python3
-"""Builds the app's CJK font: a subset of WenQuanYi Micro Hei (face 0 of the .ttc) holding ASCII,
-Latin-1, CJK punctuation, the 3,755 GB2312 level-1 characters and every character that the
-product's own sources use; and the ImGui glyph ranges of exactly what the subset holds.
+"""Builds the app's CJK fonts from WenQuanYi Micro Hei (face 0 of the .ttc).
+The first font, loaded before the first frame: ASCII, Latin-1, CJK punctuation, the 3,755 GB2312
+level-1 characters and every character that the product's own sources use; and the ImGui glyph
+ranges of exactly what it holds.
+The rest (--rest), fetched after the first frame: every other character of the face in the BMP
+(GB2312 level 2, the other CJK Unified Ideographs, Hangul, ...), for names and addresses. It does
+not depend on the sources, so a change of the app's words does not build it again.
 
 Usage: build_font.py --ttc FILE --out-ttf FILE --out-ranges FILE SOURCE...
+       build_font.py --ttc FILE --rest --out-ttf FILE
 Needs Debian's fontTools (python3-fonttools). Output is deterministic for the same inputs.
 """
 import argparse
@@ -43,14 +48,8 @@ def ranges_of(codepoints):
     return ranges
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--ttc", required=True)
-    ap.add_argument("--out-ttf", required=True)
-    ap.add_argument("--out-ranges", required=True)
-    ap.add_argument("sources", nargs="*")
-    a = ap.parse_args()
-
+def first_font_chars():
+    """What the first font holds besides the sources' own characters."""
     wanted = set(chr(c) for c in range(0x20, 0x7F))
     wanted.update(chr(c) for c in range(0xA0, 0x100))
     wanted.update(chr(c) for c in range(0x2010, 0x2040))   # Dashes, quotes, ellipsis.
@@ -58,8 +57,18 @@ def main():
     wanted.update(chr(c) for c in range(0xFF01, 0xFF5F))   # Full-width forms.
     wanted.update(["·", "×", "÷", "→", "←", "↑", "↓", "●", "○", "■", "□", "▲", "△", "★", "☆", "✓"])
     wanted.update(gb2312_level1())
-    wanted.update(source_chars(a.sources))
+    return wanted
 
+
+def rest_chars(ttc):
+    """Every character of the face in the BMP (ImWchar is 16-bit) that first_font_chars() lacks.
+    The sources' own characters beyond level 1 may be in both: the atlas takes a glyph once."""
+    face = TTFont(ttc, fontNumber=0, lazy=True).getBestCmap()
+    first = set(ord(c) for c in first_font_chars())
+    return set(chr(c) for c in face if 0x20 <= c <= 0xFFFF and c not in first)
+
+
+def save_subset(ttc, wanted, out_ttf):
     opts = subset.Options()
     opts.font_number = 0
     opts.hinting = False
@@ -67,11 +76,32 @@ def main():
     opts.name_IDs = ["*"]
     opts.notdef_outline = True
     opts.drop_tables += ["DSIG"]
-    font = subset.load_font(a.ttc, opts)
+    font = subset.load_font(ttc, opts)
     sub = subset.Subsetter(opts)
     sub.populate(unicodes=[ord(c) for c in wanted])
     sub.subset(font)
-    subset.save_font(font, a.out_ttf, opts)
+    subset.save_font(font, out_ttf, opts)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ttc", required=True)
+    ap.add_argument("--out-ttf", required=True)
+    ap.add_argument("--out-ranges")
+    ap.add_argument("--rest", action="store_true", help="the rest of the face, fetched after the first frame")
+    ap.add_argument("sources", nargs="*")
+    a = ap.parse_args()
+
+    if a.rest:
+        wanted = rest_chars(a.ttc)
+        save_subset(a.ttc, wanted, a.out_ttf)
+        print("build_font: the rest, %d characters -> %s" % (len(wanted), a.out_ttf))
+        return
+    if not a.out_ranges:
+        ap.error("--out-ranges is needed for the first font")
+    wanted = first_font_chars()
+    wanted.update(source_chars(a.sources))
+    save_subset(a.ttc, wanted, a.out_ttf)
 
     have = set(TTFont(a.out_ttf).getBestCmap().keys())
     missing = sorted(c for c in source_chars(a.sources) if ord(c) not in have and ord(c) > 0xFF)

@@ -14,8 +14,11 @@ import sys
 
 COPIED = ["index.html", "linli.css", "linli.js", "manifest.webmanifest", "icon.svg"]
 # What the service worker pre-caches (the app shell), in the order of the hash.
-SHELL = ["index.html", "linli.css", "linli.js", "app.js", "app.wasm", "fonts/linli-cjk.ttf", "manifest.webmanifest", "icon.svg"]
-PRECOMPRESSED = ["app.wasm", "fonts/linli-cjk.ttf"]
+# The rest of the font is not needed to start, but is kept for offline starts (web/linli.js
+# registers the worker after fetching it).
+SHELL = ["index.html", "linli.css", "linli.js", "app.js", "app.wasm", "fonts/linli-cjk.ttf", "fonts/linli-cjk-rest.ttf",
+         "manifest.webmanifest", "icon.svg"]
+PRECOMPRESSED = ["app.wasm", "fonts/linli-cjk.ttf", "fonts/linli-cjk-rest.ttf"]
 
 
 def write_if_changed(path, data):

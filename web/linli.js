@@ -6,6 +6,8 @@
   const DB_PATH = '/data/linli.db';
   const FONT_URL = 'fonts/linli-cjk.ttf';
   const FONT_PATH = '/fonts/linli-cjk.ttf';
+  const FONT_REST_URL = 'fonts/linli-cjk-rest.ttf';
+  const FONT_REST_PATH = '/fonts/linli-cjk-rest.ttf';
   const loadingEl = document.getElementById('loading');
 
   function showFailure(text) {
@@ -16,12 +18,13 @@
 
   // ---- Metrics: page load (performance.now() = 0) to the first frame drawn with the CJK font.
   const metrics = {
-    fontMs: null, storageLoadMs: null, mainMs: null, firstFrameMs: null,
+    fontMs: null, storageLoadMs: null, mainMs: null, firstFrameMs: null, fontRestMs: null,
     persistMs: [],  // Time from an edit's commit to IndexedDB's confirmation, the last 200.
     markFirstFrame() {
       if (this.firstFrameMs !== null) return;
       this.firstFrameMs = performance.now();
       loadingEl.style.display = 'none';
+      fonts.loadRest();
     },
   };
 
@@ -30,6 +33,26 @@
     .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.arrayBuffer(); })
     .then((b) => { metrics.fontMs = performance.now(); return new Uint8Array(b); })
     .catch((e) => { console.error('linli: font not loaded:', e); return null; });
+
+  // ---- The rest of the font (characters beyond GB2312 level 1: rare names and addresses), fetched
+  // once the first frame is drawn, so it never delays the start. The app merges the characters it
+  // shows into its atlas once restReady is set. The service worker is registered after it: its
+  // install then finds every file it keeps in the HTTP cache, nothing is downloaded twice, and
+  // the rest is kept for offline starts with the app shell.
+  const fonts = {
+    restReady: false, restError: '',
+    loadRest() {
+      fetch(FONT_REST_URL)
+        .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.arrayBuffer(); })
+        .then((b) => {
+          FS.writeFile(FONT_REST_PATH, new Uint8Array(b));
+          metrics.fontRestMs = performance.now();
+          this.restReady = true;
+        })
+        .catch((e) => { this.restError = String(e); console.warn('linli: the rest of the font not loaded:', e); })
+        .finally(registerServiceWorker);
+    },
+  };
 
   // ---- Durable storage: the database file as pages in IndexedDB.
   // Store "files": path -> {size}. Store "pages": [path, index] -> Uint8Array(pageSize).
@@ -246,22 +269,24 @@
   window.addEventListener('online', () => { net.back = true; net.check(); });
   window.addEventListener('offline', () => { net.reachable = false; });
 
-  window.Linli = { storage, ime, metrics, net, owner, wipeAndReload };
+  window.Linli = { storage, ime, metrics, net, owner, fonts, wipeAndReload };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {
     ready: () => metrics.firstFrameMs !== null,
     items: () => JSON.parse(UTF8ToString(Module._linli_test_items())),
     state: () => JSON.parse(UTF8ToString(Module._linli_test_state())),
+    fonts: () => Object.assign(JSON.parse(UTF8ToString(Module._linli_test_fonts())),
+                               { restReady: fonts.restReady, restError: fonts.restError }),
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
-                      firstFrameMs: metrics.firstFrameMs, persistMs: metrics.persistMs.slice(),
+                      firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(),
                       pending: storage.pending, storageError: storage.error }),
   };
 
-  // ---- Offline: the service worker keeps the app shell.
-  if ('serviceWorker' in navigator && window.isSecureContext) {
-    window.addEventListener('load', () => {
-      navigator.serviceWorker.register('sw.js').catch((e) => console.warn('linli: no service worker:', e));
-    });
+  // ---- Offline: the service worker keeps the app shell and the rest of the font. Registered once
+  // the rest of the font was fetched (or failed), after the first frame (fonts.loadRest).
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator && window.isSecureContext)) return;
+    navigator.serviceWorker.register('sw.js').catch((e) => console.warn('linli: no service worker:', e));
   }
 })();

@@ -1,6 +1,6 @@
-// Service worker: pre-caches the app shell under a content-hashed name (stamped at build time by
-// scripts/stage_web.py), serves it cache-first so the app starts with the server down, and
-// always sends /api/ to the network. No business rules here.
+// Service worker: pre-caches the app shell and the rest of the font under a content-hashed name
+// (stamped at build time by scripts/stage_web.py), serves them cache-first so the app starts with
+// the server down, and always sends /api/ to the network. No business rules here.
 'use strict';
 const CACHE = '__LINLI_CACHE__';
 const SHELL = ['./', './index.html', "__LINLI_ASSETS__"];

@@ -18,6 +18,8 @@ inline constexpr const char* kDatabasePath = "/data/linli.db";
 inline constexpr const char* kDatabaseVfs = "linli-idb";
 // The CJK font, placed by the page before main() runs.
 inline constexpr const char* kFontPath = "/fonts/linli-cjk.ttf";
+// The rest of the CJK font (what the first one lacks), placed by the page after the first frame.
+inline constexpr const char* kFontRestPath = "/fonts/linli-cjk-rest.ttf";
 
 // Registers the page VFS whose sink writes changed pages to durable storage (IndexedDB).
 Result<void> install_durable_storage();
@@ -69,11 +71,17 @@ void wipe_local_data_and_reload();
 std::string load_setting(const char* key);
 void save_setting(const char* key, const std::string& value);
 
-// Tells the page a frame with the CJK font was drawn (first time only: page-load metric).
+// Tells the page a frame with the CJK font was drawn (first time only: page-load metric); the
+// page then fetches the rest of the font.
 void mark_first_frame();
+// The page has placed the rest of the font at kFontRestPath (from the network or, offline, from
+// the service worker's cache). Asked every frame: cheap.
+bool font_rest_ready();
 // End-to-end tests ask the page for JSON: the labelled items of the last frame and the app's
 // state. These providers answer; they run between frames.
 void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json);
+// ... and the font atlas: what it holds of the characters noted on screen (fonts.h).
+void set_test_fonts_provider(std::function<std::string()> fonts_json);
 // Benchmarks make one edit from inside the page (bench/browser_persist.mjs): this does it.
 void set_bench_edit(std::function<bool()> edit);
 

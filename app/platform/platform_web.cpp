@@ -66,6 +66,7 @@ EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
+EM_JS(int, js_font_rest_ready, (), { return Linli.fonts.restReady ? 1 : 0; });
 EM_JS(double, js_parse_http_date, (const char* text), {
   const t = Date.parse(UTF8ToString(text));
   return isNaN(t) ? 0 : t;
@@ -104,6 +105,7 @@ IndexedDbSink g_sink;
 std::function<void()> g_frame;
 std::function<std::string()> g_test_items;
 std::function<std::string()> g_test_state;
+std::function<std::string()> g_test_fonts;
 std::string g_test_buffer;
 std::function<bool()> g_bench_edit;
 
@@ -249,11 +251,14 @@ std::string load_setting(const char* key) { return take_js_string(js_load_settin
 void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }
 
 void mark_first_frame() { js_mark_first_frame(); }
+bool font_rest_ready() { return js_font_rest_ready() != 0; }
 
 void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json) {
   g_test_items = std::move(items_json);
   g_test_state = std::move(state_json);
 }
+
+void set_test_fonts_provider(std::function<std::string()> fonts_json) { g_test_fonts = std::move(fonts_json); }
 
 void set_bench_edit(std::function<bool()> edit) { g_bench_edit = std::move(edit); }
 
@@ -275,5 +280,10 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_items() {
 extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_state() {
   using namespace linli::platform;
   g_test_buffer = g_test_state ? g_test_state() : "{}";
+  return g_test_buffer.c_str();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_test_fonts() {
+  using namespace linli::platform;
+  g_test_buffer = g_test_fonts ? g_test_fonts() : "{}";
   return g_test_buffer.c_str();
 }
