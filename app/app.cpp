@@ -371,10 +371,10 @@ void App::load_selected() {
   if (*st && (*st)->exists) m_state = std::move(**st);
   auto log = m_store.ticket_log(m_selected);
   if (!log) return fail(log.error());
-  for (Change& c : *log)
-    if (c.kind != ChangeKind::AddEntry) {
-      saw({c.value, c.author.user});
-      m_history.push_back(std::move(c));
+  for (Change& change : *log)
+    if (change.kind != ChangeKind::AddEntry) {
+      saw({change.value, change.author.user});
+      m_history.push_back(std::move(change));
     }
   if (m_state) {
     const Ticket& t = m_state->ticket;

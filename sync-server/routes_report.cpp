@@ -28,7 +28,7 @@ class ScopedStoreReader : public report::TicketReader {
     for (const std::string& id : *ids) {
       auto state = m_store.get_ticket_state(id);
       if (!state) return state.error();
-      if (!state->has_value() || !in_scope(m_user, (*state)->ticket.community, (*state)->lead_department)) continue;
+      if (!state->has_value() || !may_see(actor_of(m_user), **state)) continue;
       auto log = m_store.changes_of_ticket(id, last);
       if (!log) return log.error();
       std::vector<Change> changes;
