@@ -52,7 +52,8 @@ void draw_tabs(App& app, FrameInfo& frame) {
 }  // namespace
 
 bool begin_combo(const char* id, const char* preview) {
-  const bool open = ImGui::BeginCombo(id, preview);
+  // Tall enough for every category (11) without a scroll.
+  const bool open = ImGui::BeginCombo(id, preview, ImGuiComboFlags_HeightLarge);
   label_last_item(id);
   return open;
 }
