@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -190,64 +191,56 @@ Result<std::optional<SequencedChange>> Store::sequenced_change(const ChangeId& i
   return std::optional<SequencedChange>{std::move(found->front())};
 }
 
-Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string& id, int64_t up_to_seq) {
+namespace {
+
+// Walks ticket `id`'s log chain from its newest change back, giving each change with its sequence
+// number (0: not sent yet). One walk costs the ticket's changes, not the log's.
+Result<void> walk_ticket_log(sqlite3* db, const std::string& id, const char* where,
+                             const std::function<void(Change, int64_t)>& take) {
   // The newest change of the ticket's log: in its row, or aside while it does not exist.
-  Query h(m_db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "
-                "UNION ALL SELECT head FROM log_heads WHERE ticket_id = ?1");
-  if (!h.ok()) return read_error(m_db, "changes_of_ticket");
+  Query h(db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "
+              "UNION ALL SELECT head FROM log_heads WHERE ticket_id = ?1");
+  if (!h.ok()) return read_error(db, where);
   h.bind(1, id);
   int rc = h.step();
-  if (rc == SQLITE_DONE) return std::vector<SequencedChange>{};
-  if (rc != SQLITE_ROW) return read_error(m_db, "changes_of_ticket");
-  Query q(m_db, "SELECT record, seq, prev FROM changes WHERE local_order = ?");
-  if (!q.ok()) return read_error(m_db, "changes_of_ticket");
-  std::vector<SequencedChange> out;
+  if (rc == SQLITE_DONE) return Ok{};
+  if (rc != SQLITE_ROW) return read_error(db, where);
+  Query q(db, "SELECT record, seq, prev FROM changes WHERE local_order = ?");
+  if (!q.ok()) return read_error(db, where);
+  const std::string tag = std::string("[store.") + where + "] ";
   for (int64_t at = h.int64(0); at != 0;) {
     q.reset();
     q.bind(1, at);
     if ((rc = q.step()) != SQLITE_ROW) {
-      if (rc == SQLITE_DONE) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] ticket " + id + ": log chain broken"};
-      return read_error(m_db, "changes_of_ticket");
+      if (rc == SQLITE_DONE) return Error{ErrorCode::Corrupt, tag + "ticket " + id + ": log chain broken"};
+      return read_error(db, where);
     }
-    const int64_t seq = q.is_null(1) ? 0 : q.int64(1);
-    if (seq > 0 && seq <= up_to_seq) {
-      auto c = decode_change_record(q.text(0));
-      if (!c) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] " + c.error().detail};
-      out.push_back(SequencedChange{std::move(c).value(), seq});
-    }
+    auto c = decode_change_record(q.text(0));
+    if (!c) return Error{ErrorCode::Corrupt, tag + c.error().detail};
+    take(std::move(c).value(), q.is_null(1) ? 0 : q.int64(1));
     const int64_t prev = q.int64(2);
-    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.changes_of_ticket] ticket " + id + ": log chain loops"};
+    if (prev >= at) return Error{ErrorCode::Corrupt, tag + "ticket " + id + ": log chain loops"};
     at = prev;
   }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<SequencedChange>> Store::changes_of_ticket(const std::string& id, int64_t up_to_seq) {
+  std::vector<SequencedChange> out;
+  auto walked = walk_ticket_log(m_db, id, "changes_of_ticket", [&](Change c, int64_t seq) {
+    if (seq > 0 && seq <= up_to_seq) out.push_back(SequencedChange{std::move(c), seq});
+  });
+  if (!walked) return walked.error();
   std::sort(out.begin(), out.end(), [](const SequencedChange& a, const SequencedChange& b) { return a.seq < b.seq; });
   return out;
 }
 
 Result<std::vector<Change>> Store::ticket_log(const std::string& id) {
-  Query h(m_db, "SELECT log_head FROM tickets WHERE id = ?1 AND log_head <> 0 "
-                "UNION ALL SELECT head FROM log_heads WHERE ticket_id = ?1");
-  if (!h.ok()) return read_error(m_db, "ticket_log");
-  h.bind(1, id);
-  int rc = h.step();
-  if (rc == SQLITE_DONE) return std::vector<Change>{};
-  if (rc != SQLITE_ROW) return read_error(m_db, "ticket_log");
-  Query q(m_db, "SELECT record, prev FROM changes WHERE local_order = ?");
-  if (!q.ok()) return read_error(m_db, "ticket_log");
   std::vector<Change> out;
-  for (int64_t at = h.int64(0); at != 0;) {
-    q.reset();
-    q.bind(1, at);
-    if ((rc = q.step()) != SQLITE_ROW) {
-      if (rc == SQLITE_DONE) return Error{ErrorCode::Corrupt, "[store.ticket_log] ticket " + id + ": log chain broken"};
-      return read_error(m_db, "ticket_log");
-    }
-    auto c = decode_change_record(q.text(0));
-    if (!c) return Error{ErrorCode::Corrupt, "[store.ticket_log] " + c.error().detail};
-    out.push_back(std::move(c).value());
-    const int64_t prev = q.int64(1);
-    if (prev >= at) return Error{ErrorCode::Corrupt, "[store.ticket_log] ticket " + id + ": log chain loops"};
-    at = prev;
-  }
+  auto walked = walk_ticket_log(m_db, id, "ticket_log", [&](Change c, int64_t) { out.push_back(std::move(c)); });
+  if (!walked) return walked.error();
   std::sort(out.begin(), out.end(),
             [](const Change& a, const Change& b) { return stamp_before(a.stamp, a.id, b.stamp, b.id); });
   return out;
