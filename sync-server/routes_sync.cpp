@@ -526,6 +526,21 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   // those send it to the database, and a centre's answer is put together from the feed's text.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
   const bool scoped = user->role != Role::Centre;
+  // The answer named is counted first, whatever the feed says of the changes after the cursor: a
+  // pull naming an answer the server does not have is told to start over at once (docs: Pull), not
+  // only once something in its scope is committed; a late one is answered empty.
+  if (scoped && took.value_or(0) > 0) {
+    std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
+    std::optional<PullResponse> early;
+    auto chain = take_answer(ctx, replica, *took, *cursor, early);
+    if (!chain) return send_error(res, 500, "storage", chain.error().detail);
+    if (early) {
+      early->head = std::max(ctx.feed.last_seq(), early->next);
+      res.status = 200;
+      res.set_content(encode(*early), "application/json");
+      return;
+    }
+  }
   int64_t looked = *cursor;
   bool first = true;
   for (;;) {
