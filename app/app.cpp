@@ -849,11 +849,20 @@ std::string App::state_json() {
   for (const InboxRow& r : m_chain) chain_json.push_back(r.id);
   nlohmann::json draft_rebound_json = nlohmann::json::array();
   for (const InboxRow& r : m_draft_rebound.rows) draft_rebound_json.push_back(r.id);
+  nlohmann::json dashboard_json = nullptr;  // The dashboard as last computed (app_report.cpp).
+  if (const Dashboard* d = m_dashboard.last()) {
+    dashboard_json = {{"year", d->year}, {"month", d->month}, {"received", d->report.received},
+                      {"co_handled", d->report.co_handled}, {"by_category", nlohmann::json::object()}};
+    for (const auto& [c, n] : d->report.by_category) dashboard_json["by_category"][std::string(to_string(c))] = n;
+    for (const RateCard& c : d->cards) dashboard_json["cards"].push_back({{"count", c.count}, {"of", c.of}, {"now", c.now}});
+  }
   nlohmann::json s = {{"lang", lang_code(m_lang)},
+                      {"dashboard", dashboard_json},
                       {"refused", refused_json},
                       {"view", m_view == View::Tickets    ? "tickets"
                                : m_view == View::Intake   ? "intake"
                                : m_view == View::HotSpots ? "hot_spots"
+                               : m_view == View::Dashboard ? "dashboard"
                                                           : "outbox"},
                       {"chain", chain_json},
                       {"rebound_suggestions", m_rebound.size()},

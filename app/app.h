@@ -17,6 +17,7 @@
 #include "client/sync_loop.h"
 #include "core/deadline.h"
 #include "core/ticket.h"
+#include "dashboard_data.h"
 #include "i18n.h"
 #include "policy/write_policy.h"
 #include "store/store.h"
@@ -25,7 +26,7 @@
 
 namespace linli::ui {
 
-enum class View { Tickets, Intake, Outbox, HotSpots };
+enum class View { Tickets, Intake, Outbox, HotSpots, Dashboard };
 
 // The sign-in form and what its last try said.
 struct SignInForm {
@@ -189,6 +190,17 @@ class App {
   // The addresses with the most tickets received in the last `days` days (read once a revision).
   const std::vector<Store::HotSpot>& hot_spots(int days);
 
+  // ---- 统计 (the monthly report, issue 12; app_report.cpp): over the tickets this replica holds,
+  // computed when the month or the data changes (DashboardCache), never per frame.
+  const Dashboard* dashboard(int year, int month);
+  const std::string& dashboard_error() const { return m_dashboard.error(); }
+  const DashboardCache& dashboard_cache() const { return m_dashboard; }
+  void forget_dashboard() { m_dashboard = DashboardCache{}; }  // Benchmarks: compute afresh.
+  // The month's CSV (report/csv.h, the server's columns) handed to the page as a download.
+  void download_report_csv(int year, int month);
+  // The server's print version of the month (format=html), opened by the page in a new window.
+  void open_print_report(int year, int month);
+
   // ---- Bulk moves on the tickets marked in the inbox (Ctrl+click, Shift+click for a range).
   const std::set<std::string>& marked() const { return m_marked; }
   void mark(const std::string& id, bool on);
@@ -300,6 +312,7 @@ class App {
     std::string key;  // Address and category the suggestions were read for.
     std::vector<InboxRow> rows;
   } m_draft_rebound;
+  DashboardCache m_dashboard;
   struct {
     std::string key;  // Days and revision they were read at.
     std::vector<Store::HotSpot> rows;

@@ -31,6 +31,12 @@ enum class Str {
   EvCreated, EvPhoto, EvLink, EvConflict, EvOfficial, EvDeleted, EvRestored,
   BulkMarked, BulkAssign, BulkUrgent, BulkNormal, BulkClear, BulkResult, BulkHint, Views, ViewSave, ViewName, ViewDelete,
   SectionCoHandlers, CoAdd, CoRemove, CoPending, CoReplied, CoRemoved, CoReplyTitle, CoReplyHint, CoReplySend, CoNone, StatusAwaitingCo, CoAwaitingHint, EntryCoAdded, EntryCoRemoved, EntryCoReply, CoAddedAt, CoRepliedBy,
+  TabDashboard, DashTitle, DashMonth, DashPrevMonth, DashNextMonth, DashThisMonth, DashAsOf, DashNotSynced, DashScope,
+  DashReceived, DashVsLast, DashNoLast, DashPerDay, DashByCategory, DashByCommunity, DashIntake, DashHandled,
+  DashDownloadCsv, DashPrint, DashEmpty, DashContactTime, DashHours, DashCoHandled, DashOverdue, DashDay, DashCount,
+  DashComputing, DashDownloaded,
+  RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
+  RateCoReplied, DashPrevYear, DashNextYear,
   Count_,
 };
 

@@ -237,6 +237,12 @@ int main() {
     if (!g_rt.app->selected_ticket()) g_rt.app->select(g_rt.app->inbox_row(0)->id);
     return g_rt.app->add_entry(EntryKind::Comment, "基准测试：一条备注");
   });
+  platform::set_bench_report([](int year, int month) {
+    if (!g_rt.app) return -1;
+    g_rt.app->forget_dashboard();
+    const ui::Dashboard* d = g_rt.app->dashboard(year, month);
+    return d ? d->report.received : -1;
+  });
   platform::run_main_loop(frame);
   return 0;
 }

@@ -43,6 +43,7 @@ void draw_tabs(App& app, FrameInfo& frame) {
   tab(Str::TabTickets, "###tab-tickets", View::Tickets);
   tab(Str::TabIntake, "###tab-intake", View::Intake);
   tab(Str::TabHotSpots, "###tab-hot-spots", View::HotSpots);
+  tab(Str::TabDashboard, "###tab-dashboard", View::Dashboard);
   tab(Str::TabOutbox, "###tab-outbox", View::Outbox);
   ImGui::EndTabBar();
   frame.tab_shown = shown;
@@ -97,6 +98,8 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_intake_form(app, frame);
   } else if (app.view() == View::HotSpots) {
     draw_hot_spots(app, frame);
+  } else if (app.view() == View::Dashboard) {
+    draw_dashboard(app, frame);
   } else {
     draw_outbox(app, frame);
   }

@@ -6,6 +6,8 @@
 //   make_ticket_store --server OUT.db N   a server's file (WAL) holding N changes as pushes leave
 //                                         them: tickets of ten changes each, a create and nine notes
 //                                         (bench/browser_first_sync.mjs)
+//   make_ticket_store --report OUT.db N   a browser replica's file of N tickets received in March
+//                                         2026, each with a whole life (bench/browser_report.mjs)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +17,7 @@
 
 #include "core/civil_time.h"
 #include "core/ticket.h"
+#include "report_store.h"
 #include "store/store.h"
 
 namespace {
@@ -68,6 +71,14 @@ Change change(uint64_t k, int per_ticket) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--report") == 0) {
+    if (auto made = bench::make_report_store(argv[2], std::strtol(argv[3], nullptr, 10)); !made) {
+      std::fprintf(stderr, "make_ticket_store: %s\n", made.error().detail.c_str());
+      return 1;
+    }
+    std::printf("%s: %s tickets, %ju bytes\n", argv[2], argv[3], static_cast<uintmax_t>(std::filesystem::file_size(argv[2])));
+    return 0;
+  }
   const bool server = argc == 4 && std::strcmp(argv[1], "--server") == 0;
   if (argc != 3 && !server) {
     std::fprintf(stderr, "usage: make_ticket_store [--server] OUT.db N\n");

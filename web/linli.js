@@ -269,7 +269,41 @@
   window.addEventListener('online', () => { net.back = true; net.check(); });
   window.addEventListener('offline', () => { net.reachable = false; });
 
-  window.Linli = { storage, ime, metrics, net, owner, fonts, wipeAndReload };
+  // ---- Files out: the monthly report's CSV and its print version (app/platform/platform.h).
+  const files = {
+    // A Blob, an object URL and a click on an <a download>: no navigation, no inline script.
+    download(name, mime, bytes) {
+      const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      a.style.display = 'none';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    },
+    // The print version needs the bearer token, which must not go in a URL: the window is opened
+    // at once (the click's user activation), the page fetched with the header and written into it.
+    // An about:blank window shares this origin and policy, so its stylesheet (report-print.css)
+    // resolves against the app's own address.
+    openAuthorized(path, token) {
+      const w = window.open('', '_blank');
+      if (!w) return;
+      w.document.title = '…';
+      fetch(path, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+        .then((r) => r.text().then((t) => ({ ok: r.ok, status: r.status, text: t })))
+        .then(({ ok, status, text }) => {
+          w.document.open();
+          if (ok) w.document.write(text);
+          else w.document.write('<p>' + status + '</p>');
+          w.document.close();
+        })
+        .catch((e) => { w.document.body.textContent = String(e); });
+    },
+  };
+
+  window.Linli = { storage, ime, metrics, net, owner, fonts, files, wipeAndReload };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {

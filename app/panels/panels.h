@@ -50,6 +50,8 @@ struct FrameInfo {
   // The detail panel's joint handling (联合处置, panels/co_handlers.cpp).
   std::string co_add;         // The department chosen to add as co-handler.
   std::string co_reply_text;  // A co-handler's reply being written.
+  // The dashboard's month (统计, panels/dashboard.cpp); 0: the current month, chosen on first draw.
+  int dash_year = 0, dash_month = 0;
 };
 
 // ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
@@ -68,6 +70,8 @@ void draw_status_bar(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);
 void draw_outbox(App& app, const FrameInfo& frame);
 void draw_hot_spots(App& app, FrameInfo& frame);
+// 统计: the monthly report over this replica, its month picker, rate cards and charts.
+void draw_dashboard(App& app, FrameInfo& frame);
 void draw_sign_in(App& app, FrameInfo& frame);
 void draw_reauth_banner(App& app, const FrameInfo& frame);
 

@@ -67,6 +67,13 @@ void http_send(app::HttpRequest request, app::HttpDone done);
 // browser; nothing is written after it is called.
 void wipe_local_data_and_reload();
 
+// Hands `bytes` to the user as a file named `name` (the page: a Blob, an object URL and a click on
+// an <a download>), e.g. the monthly report's CSV.
+void download_file(const std::string& name, const std::string& mime, const std::string& bytes);
+// Fetches `path` from the sync server with the bearer token and opens the answer in a new window
+// (the print version of a report): the token goes in the request's header, never in a URL.
+void open_authorized_page(const std::string& path, const std::string& token);
+
 // Small persistent settings (the UI language).
 std::string load_setting(const char* key);
 void save_setting(const char* key, const std::string& value);
@@ -84,5 +91,7 @@ void set_test_providers(std::function<std::string()> items_json, std::function<s
 void set_test_fonts_provider(std::function<std::string()> fonts_json);
 // Benchmarks make one edit from inside the page (bench/browser_persist.mjs): this does it.
 void set_bench_edit(std::function<bool()> edit);
+// ... and compute a month's report afresh (bench/browser_report.mjs): the tickets it counted.
+void set_bench_report(std::function<int(int year, int month)> compute);
 
 }  // namespace linli::platform

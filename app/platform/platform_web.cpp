@@ -72,6 +72,12 @@ EM_JS(double, js_parse_http_date, (const char* text), {
   return isNaN(t) ? 0 : t;
 });
 EM_JS(void, js_wipe_and_reload, (), { Linli.wipeAndReload(); });
+EM_JS(void, js_download, (const char* name, const char* mime, const char* bytes, double size), {
+  Linli.files.download(UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(bytes, bytes + size));
+});
+EM_JS(void, js_open_authorized, (const char* path, const char* token), {
+  Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token));
+});
 
 std::string take_js_string(char* p) {
   if (!p) return {};
@@ -108,6 +114,7 @@ std::function<std::string()> g_test_state;
 std::function<std::string()> g_test_fonts;
 std::string g_test_buffer;
 std::function<bool()> g_bench_edit;
+std::function<int(int, int)> g_bench_report;
 
 void frame_trampoline() { g_frame(); }
 
@@ -197,6 +204,12 @@ void http_send(app::HttpRequest request, app::HttpDone done) {
 }
 
 void wipe_local_data_and_reload() { js_wipe_and_reload(); }
+void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {
+  js_download(name.c_str(), mime.c_str(), bytes.data(), static_cast<double>(bytes.size()));
+}
+void open_authorized_page(const std::string& path, const std::string& token) {
+  js_open_authorized(path.c_str(), token.c_str());
+}
 
 Result<void> install_durable_storage() { return register_page_vfs(kDatabaseVfs, &g_sink); }
 int pending_durable_writes() { return js_pending_writes(); }
@@ -261,6 +274,7 @@ void set_test_providers(std::function<std::string()> items_json, std::function<s
 void set_test_fonts_provider(std::function<std::string()> fonts_json) { g_test_fonts = std::move(fonts_json); }
 
 void set_bench_edit(std::function<bool()> edit) { g_bench_edit = std::move(edit); }
+void set_bench_report(std::function<int(int, int)> compute) { g_bench_report = std::move(compute); }
 
 }  // namespace linli::platform
 
@@ -269,6 +283,13 @@ void set_bench_edit(std::function<bool()> edit) { g_bench_edit = std::move(edit)
 extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_edit() {
   using namespace linli::platform;
   return g_bench_edit && g_bench_edit() ? 1 : 0;
+}
+
+// Called by a benchmark through Module: the month's report computed afresh; the tickets it counted
+// (-1 when it could not be computed).
+extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_report(int year, int month) {
+  using namespace linli::platform;
+  return g_bench_report ? g_bench_report(year, month) : -1;
 }
 
 // Called by web/linli.js (window.linliTest) between frames. The pointer is valid until the next call.

@@ -73,6 +73,85 @@ std::pair<int64_t, int64_t> month_bounds(int year, int month) {
           shanghai_day_start_ms(days_from_civil(next_year, next_month, 1))};
 }
 
+std::optional<int64_t> working_ms_between(const WorkdayCalendar& calendar, int64_t from_ms, int64_t to_ms) {
+  int64_t total = 0;
+  for (int64_t day = shanghai_days(from_ms); from_ms < to_ms && day <= shanghai_days(to_ms - 1); ++day) {
+    const auto work = calendar.is_workday(day);
+    if (!work) return std::nullopt;
+    if (!*work) continue;
+    const int64_t start = std::max(from_ms, shanghai_day_start_ms(day));
+    const int64_t end = std::min(to_ms, shanghai_day_start_ms(day + 1));
+    total += end - start;
+  }
+  return total;
+}
+
+std::pair<int, int> previous_month(int year, int month) {
+  return month == 1 ? std::pair{year - 1, 12} : std::pair{year, month - 1};
+}
+
+namespace {
+
+// The rates' share of one ticket (docs/metrics.md, "Rates").
+void count_rates(MonthlyRates& r, const TicketFacts& f, const Deadlines& d, const WorkdayCalendar& calendar,
+                 bool& calendar_missing) {
+  const TicketState& s = f.state;
+  const Ticket& t = s.ticket;
+  const bool done = finished(t.status);
+  r.handled.of += 1;
+  r.handled.count += done;
+  if (done) {
+    r.handled_on_time.of += 1;
+    r.handled_on_time.count += d.handled_ms > 0 && d.handling_due_ms > 0 && !d.handling_late;
+  }
+  if (t.source != Source::Patrol) {  // A patrol finding has no citizen to contact.
+    r.contacted_on_time.of += 1;
+    r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
+    if (d.contacted_ms > 0) {
+      const auto work = working_ms_between(calendar, t.received_at_ms, d.contacted_ms);
+      calendar_missing |= !work;
+      if (work) {
+        r.contact_time.of += 1;
+        r.contact_time.total_work_ms += *work;
+      }
+    }
+  }
+  if (!f.visits.empty()) {
+    r.satisfied.of += 1;
+    r.satisfied.count += content(f.visits.front());
+    r.resolved.of += 1;
+    r.resolved.count += content(f.visits.back());
+  }
+  if (f.assignments > 0) {
+    r.reassigned.of += 1;
+    r.reassigned.count += f.assignments > 1;
+    r.extended.of += 1;
+    r.extended.count += f.extensions > 0;
+  }
+  r.rebound.of += 1;
+  r.rebound.count += f.rebound;
+  for (const CoHandler& h : s.co_handlers) {
+    if (h.removed || h.added_at_ms == 0) continue;
+    const auto due = co_handler_due(calendar, h);
+    calendar_missing |= !due;
+    r.co_replied_on_time.of += 1;
+    r.co_replied_on_time.count += due && h.replied_at_ms != 0 && h.replied_at_ms <= *due;
+  }
+}
+
+// When the ticket was first handled (办结), or 0.
+int64_t first_handled_ms(const TicketState& s) {
+  for (const ClockEvent& e : s.clock)
+    if (e.kind == ClockEventKind::Handled) return e.at_ms;
+  return 0;
+}
+
+bool received_in(const TicketState& s, int64_t from, int64_t to) {
+  return s.exists && !s.deleted && s.ticket.received_at_ms >= from && s.ticket.received_at_ms < to;
+}
+
+}  // namespace
+
 MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
                               const WorkdayCalendar& calendar, int64_t as_of_ms) {
   MonthlyReport r;
@@ -80,43 +159,26 @@ MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts
   r.month = month;
   std::tie(r.from_ms, r.to_ms) = month_bounds(year, month);
   r.as_of_ms = as_of_ms;
+  const int64_t first_day = shanghai_days(r.from_ms);
+  r.days.resize(static_cast<size_t>(shanghai_days(r.to_ms) - first_day));
   for (const TicketFacts& f : tickets) {
     const TicketState& s = f.state;
     const Ticket& t = s.ticket;
-    if (!s.exists || s.deleted || t.received_at_ms < r.from_ms || t.received_at_ms >= r.to_ms) continue;
+    if (!received_in(s, r.from_ms, r.to_ms)) continue;
     ++r.received;
     ++r.by_category[t.category];
     ++r.by_community[t.community];
     ++r.by_source[t.source];
     ++r.by_department[s.lead_department];
+    ++r.days[static_cast<size_t>(shanghai_days(t.received_at_ms) - first_day)].received;
+    if (const int64_t h = first_handled_ms(s); h >= r.from_ms && h < r.to_ms)
+      ++r.days[static_cast<size_t>(shanghai_days(h) - first_day)].handled;
+    r.co_handled += std::any_of(s.co_handlers.begin(), s.co_handlers.end(),
+                                [](const CoHandler& h) { return !h.removed && h.added_at_ms != 0; });
 
     const Deadlines d = compute_deadlines(s, calendar);
     r.calendar_missing |= d.calendar_missing;
-    const bool done = finished(t.status);
-    r.handled.of += 1;
-    r.handled.count += done;
-    if (done) {
-      r.handled_on_time.of += 1;
-      r.handled_on_time.count += d.handled_ms > 0 && d.handling_due_ms > 0 && !d.handling_late;
-    }
-    if (t.source != Source::Patrol) {  // A patrol finding has no citizen to contact.
-      r.contacted_on_time.of += 1;
-      r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
-    }
-    if (!f.visits.empty()) {
-      r.satisfied.of += 1;
-      r.satisfied.count += content(f.visits.front());
-      r.resolved.of += 1;
-      r.resolved.count += content(f.visits.back());
-    }
-    if (f.assignments > 0) {
-      r.reassigned.of += 1;
-      r.reassigned.count += f.assignments > 1;
-      r.extended.of += 1;
-      r.extended.count += f.extensions > 0;
-    }
-    r.rebound.of += 1;
-    r.rebound.count += f.rebound;
+    count_rates(r, f, d, calendar, r.calendar_missing);
     if (auto o = overdue_of(s, d, as_of_ms)) r.overdue.push_back(std::move(*o));
   }
   std::sort(r.overdue.begin(), r.overdue.end(), [](const OverdueTicket& a, const OverdueTicket& b) {
@@ -130,7 +192,13 @@ Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, 
   const auto [from, to] = month_bounds(year, month);
   auto tickets = reader.received_between(from, to);
   if (!tickets) return tickets.error();
-  return compute_monthly(year, month, *tickets, calendar, as_of_ms);
+  MonthlyReport r = compute_monthly(year, month, *tickets, calendar, as_of_ms);
+  const auto [py, pm] = previous_month(year, month);
+  const auto [pfrom, pto] = month_bounds(py, pm);
+  auto before = reader.received_between(pfrom, pto);
+  if (!before) return before.error();
+  r.previous = compute_monthly(py, pm, *before, calendar, as_of_ms);
+  return r;
 }
 
 std::optional<std::pair<int, int>> parse_month(std::string_view text) {

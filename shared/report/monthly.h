@@ -53,14 +53,17 @@ struct OverdueTicket {
   bool open = false;  // Still not met at the report's instant; else met after its deadline.
 };
 
-struct MonthlyReport {
-  int year = 0, month = 0;
-  int64_t from_ms = 0, to_ms = 0, as_of_ms = 0;
-  int received = 0;
-  std::map<Category, int> by_category;
-  std::map<std::string, int> by_community;
-  std::map<Source, int> by_source;
-  std::map<std::string, int> by_department;  // The lead department; "" for not yet assigned.
+// Time to first contact, in working hours (docs/metrics.md): only the time that falls on working
+// days counts, as deadlines count (a working day runs 00:00 to 24:00, Shanghai).
+struct ContactTime {
+  int of = 0;                   // Tickets with a citizen, contacted, the calendar knowing the days between.
+  int64_t total_work_ms = 0;    // Their working time from receipt to first contact, summed.
+  double average_hours() const { return of == 0 ? 0.0 : static_cast<double>(total_work_ms) / of / 3'600'000; }
+  friend bool operator==(const ContactTime&, const ContactTime&) = default;
+};
+
+// The figures a month is judged by, so this month can stand beside the last (the dashboard's cards).
+struct MonthlyRates {
   Rate handled;            // 办结率
   Rate handled_on_time;    // 按时办结率
   Rate contacted_on_time;  // 先行联系及时率
@@ -69,9 +72,39 @@ struct MonthlyReport {
   Rate reassigned;         // 重派率
   Rate extended;           // 延期率
   Rate rebound;            // 反弹率
+  Rate co_replied_on_time; // 协办按时回复率: co-handlers that replied by their deadline, of all kept.
+  ContactTime contact_time;
+  friend bool operator==(const MonthlyRates&, const MonthlyRates&) = default;
+};
+
+// One day of the month: tickets received that day, and the month's tickets first handled that day.
+struct DayFlow {
+  int received = 0;
+  int handled = 0;
+  friend bool operator==(const DayFlow&, const DayFlow&) = default;
+};
+
+struct MonthlyReport : MonthlyRates {
+  int year = 0, month = 0;
+  int64_t from_ms = 0, to_ms = 0, as_of_ms = 0;
+  int received = 0;
+  std::map<Category, int> by_category;
+  std::map<std::string, int> by_community;
+  std::map<Source, int> by_source;
+  std::map<std::string, int> by_department;  // The lead department; "" for not yet assigned.
+  std::vector<DayFlow> days;                 // One per day of the month, the 1st first.
+  int co_handled = 0;                        // Tickets with at least one co-handler (not removed).
+  MonthlyRates previous;                     // The month before, as of the same instant.
   std::vector<OverdueTicket> overdue;  // By due time.
   bool calendar_missing = false;       // Some deadline fell in a year the calendar lacks.
 };
+
+// Working time (ms) between two instants: the part of [from_ms, to_ms) on working days. nullopt
+// when the calendar lacks a year between.
+std::optional<int64_t> working_ms_between(const WorkdayCalendar& calendar, int64_t from_ms, int64_t to_ms);
+
+// The year and month before.
+std::pair<int, int> previous_month(int year, int month);
 
 // [from, to) of a Shanghai month; month 1-12.
 std::pair<int64_t, int64_t> month_bounds(int year, int month);
@@ -80,7 +113,8 @@ std::pair<int64_t, int64_t> month_bounds(int year, int month);
 MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
                               const WorkdayCalendar& calendar, int64_t as_of_ms);
 
-// Reads the month's tickets through `reader` and computes the report.
+// Reads the month's tickets and the month before's through `reader` and computes the report, with
+// the previous month's rates in `previous`.
 Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
                                      int64_t as_of_ms);
 

@@ -246,6 +246,20 @@ Result<std::vector<Change>> Store::ticket_log(const std::string& id) {
   return out;
 }
 
+Result<std::vector<Change>> Store::changes_in_fold_order(const std::string& id) {
+  std::vector<std::pair<int64_t, Change>> keyed;  // Seq, or 2^62 + counter for an unsent one.
+  auto walked = walk_ticket_log(m_db, id, "changes_in_fold_order", [&](Change c, int64_t seq) {
+    const int64_t key = seq > 0 ? seq : (int64_t{1} << 62) + static_cast<int64_t>(c.id.counter);
+    keyed.emplace_back(key, std::move(c));
+  });
+  if (!walked) return walked.error();
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Change> out;
+  out.reserve(keyed.size());
+  for (auto& [key, c] : keyed) out.push_back(std::move(c));
+  return out;
+}
+
 Result<int64_t> Store::count_changes() {
   Query q(m_db, "SELECT count(*) FROM changes");
   if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "count_changes");

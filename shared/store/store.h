@@ -214,6 +214,10 @@ class Store {
   // Every change of ticket `id` this replica holds, sent or not, in the order the fold takes them
   // (stamp, replica, counter): the ticket's whole history as this device knows it.
   Result<std::vector<Change>> ticket_log(const std::string& id);
+  // Every change of ticket `id` this replica holds in the order the fold takes them (R10): the
+  // sequenced ones by sequence number, then the replica's unsent ones by counter (the monthly
+  // report folds a ticket's facts from it, report/store_reader.h).
+  Result<std::vector<Change>> changes_in_fold_order(const std::string& id);
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);

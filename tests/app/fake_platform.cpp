@@ -19,6 +19,10 @@ std::string load_setting(const char* key) {
 }
 void save_setting(const char* key, const std::string& value) { fake::settings[key] = value; }
 void wipe_local_data_and_reload() { ++fake::wipes; }
+void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {
+  fake::downloads.push_back({name, mime, bytes});
+}
+void open_authorized_page(const std::string& path, const std::string&) { fake::opened_pages.push_back(path); }
 int pending_durable_writes() { return 0; }
 bool is_online() { return true; }
 

@@ -5,11 +5,17 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace linli::platform::fake {
 
 inline int64_t now = 1'795'960'000'000;  // 2026-11-29 22:26 in Shanghai.
 inline std::map<std::string, std::string> settings;
 inline int wipes = 0;  // Calls of wipe_local_data_and_reload.
+struct Download {
+  std::string name, mime, bytes;
+};
+inline std::vector<Download> downloads;        // Calls of download_file.
+inline std::vector<std::string> opened_pages;  // Paths given to open_authorized_page.
 
 }  // namespace linli::platform::fake

@@ -100,7 +100,31 @@ class Builder {
     emit(std::move(c));
     return *this;
   }
+  // 联合处置: the centre adds a co-handler; it replies (as a handler) or is removed.
+  Builder& add_co_handler(const char* at, const char* department) {
+    Entry e;
+    e.kind = EntryKind::CoHandlerAdded;
+    e.text = department;
+    m_co_handler = add(at, e);
+    return *this;
+  }
+  Builder& co_reply(const char* at) {
+    Entry e;
+    e.kind = EntryKind::CoReply;
+    e.text = "已处理";
+    e.request = m_co_handler;
+    return by_handler([&] { add(at, e); });
+  }
+  Builder& remove_co_handler(const char* at, const char* department) {
+    Entry e;
+    e.kind = EntryKind::CoHandlerRemoved;
+    e.text = department;
+    e.request = m_co_handler;
+    add(at, e);
+    return *this;
+  }
   TicketFacts facts() const { return facts_of(m_changes); }
+  const std::vector<Change>& changes() const { return m_changes; }
 
  private:
   Change draft(const char* at, ChangeKind kind) {
@@ -158,6 +182,7 @@ class Builder {
   TicketState m_state;
   std::vector<Change> m_changes;
   ChangeId m_request;
+  ChangeId m_co_handler;
 };
 
 // The worked example of docs/metrics.md.
@@ -167,6 +192,7 @@ std::vector<TicketFacts> march_2020() {
   // T1: urgent, everything in time, satisfied.
   Builder t1(1, "2020-03-02 09:00", Source::Hotline, Category::EpidemicControl, "河滨花园", Urgency::Urgent);
   t1.contact("2020-03-02 09:20").assign("2020-03-02 09:30", "河滨花园居委会").start("2020-03-02 10:00");
+  t1.add_co_handler("2020-03-02 10:10", "城管中队").remove_co_handler("2020-03-02 10:20", "城管中队");  // Not kept.
   t1.handle("2020-03-02 15:00").visit("2020-03-02 17:00", Satisfaction::Satisfied).close("2020-03-02 17:10");
   // T2: contacted two days later (due the end of Wednesday 4 March); dissatisfied, reopened
   // (预警 on Friday 6 March: rehandling due the end of Wednesday 11 March), handled again on the 12th.
@@ -179,11 +205,14 @@ std::vector<TicketFacts> march_2020() {
   Builder t3(3, "2020-03-04 14:00", Source::WalkIn, Category::BusinessSupport, "长安路");
   t3.contact("2020-03-04 14:10").assign("2020-03-04 14:20", "市场监管所").ask_return("2020-03-04 16:00");
   t3.approve_return("2020-03-04 16:30").assign("2020-03-04 16:40", "营商办").start("2020-03-05 09:00");
+  // A co-handler added Thursday 5 March (reply due the end of Thursday 12 March) replies on the 6th.
+  t3.add_co_handler("2020-03-05 09:30", "城管中队").co_reply("2020-03-06 16:00");
   t3.ask_extension("2020-03-10 09:00", 3).decide("2020-03-10 10:00", true).handle("2020-03-13 11:00");
   t3.visit("2020-03-13 15:00", Satisfaction::Satisfied).close("2020-03-13 15:10");
   // T4: a patrol finding, started, not handled: first handling due the end of Monday 16 March.
   Builder t4(4, "2020-03-09 09:00", Source::Patrol, Category::PestControl, "天目西路小区");
   t4.assign("2020-03-09 09:30", "除害站").start("2020-03-09 10:00");
+  t4.add_co_handler("2020-03-09 10:30", "物业公司");  // Due the end of Monday 16 March: never replied.
   // T5: the hoarder again, at 23:00 on the month's last day: a rebound, not yet contacted (due the
   // end of 1 April, after the report's instant).
   Builder t5(5, "2020-03-31 23:00", Source::Hotline, Category::HoardingRefuse, "中华新路927弄");
@@ -247,6 +276,50 @@ TEST(MonthlyReport, TheOverdueListHasTheOpenOneAndTheOneMetLateByDueTime) {
   EXPECT_EQ(before.overdue.size(), 1u);
 }
 
+// Working hours count only working days' time (docs/metrics.md): a weekend and a holiday do not.
+TEST(MonthlyReport, WorkingTimeSkipsWeekendsAndHolidays) {
+  const auto& cal = builtin_calendar();
+  constexpr int64_t kHour = 3'600'000;
+  EXPECT_EQ(working_ms_between(cal, sh("2020-03-02 09:00"), sh("2020-03-02 09:20")), 20 * 60'000);
+  // Friday 20:00 to Monday 02:00: four hours on Friday, two on Monday.
+  EXPECT_EQ(working_ms_between(cal, sh("2020-03-06 20:00"), sh("2020-03-09 02:00")), 6 * kHour);
+  // 清明 2020: Saturday 4 to Monday 6 April off. Friday 23:00 to Tuesday 01:00: one hour each side.
+  EXPECT_EQ(working_ms_between(cal, sh("2020-04-03 23:00"), sh("2020-04-07 01:00")), 2 * kHour);
+  EXPECT_EQ(working_ms_between(cal, sh("2020-03-02 10:00"), sh("2020-03-02 09:00")), 0);
+  EXPECT_FALSE(working_ms_between(cal, sh("1990-03-02 10:00"), sh("1990-03-03 09:00")));
+}
+
+TEST(MonthlyReport, TheAverageTimeToFirstContactIsInWorkingHours) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  // T1 20 minutes; T2 Tuesday 10:00 to Thursday 09:00, 47 hours of working days; T3 10 minutes.
+  // T4 is a patrol finding, T5 not yet contacted.
+  EXPECT_EQ(r.contact_time.of, 3);
+  EXPECT_EQ(r.contact_time.total_work_ms, (20 + 47 * 60 + 10) * 60'000LL);
+  EXPECT_DOUBLE_EQ(r.contact_time.average_hours(), 47.5 / 3);
+}
+
+TEST(MonthlyReport, IntakeAndHandledPerDayFillEveryDayOfTheMonth) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  ASSERT_EQ(r.days.size(), 31u);
+  std::vector<DayFlow> expected(31);
+  expected[1].received = 1;   // T1, 2 March; handled the same day.
+  expected[1].handled = 1;
+  expected[2].received = 1;   // T2, 3 March; first handled 6 March (again on the 12th: not counted twice).
+  expected[5].handled = 1;
+  expected[3].received = 1;   // T3, 4 March; handled 13 March.
+  expected[12].handled = 1;
+  expected[8].received = 1;   // T4, 9 March; not handled.
+  expected[30].received = 1;  // T5, 31 March 23:00.
+  EXPECT_EQ(r.days, expected);
+  EXPECT_EQ(compute_monthly(2020, 2, march_2020(), builtin_calendar(), kAsOf).days.size(), 29u);
+}
+
+TEST(MonthlyReport, CoHandlingCountsTicketsWithACoHandlerAndRepliesByTheirDeadline) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  EXPECT_EQ(r.co_handled, 2);  // T3 and T4; T1's co-handler was removed.
+  EXPECT_EQ(r.co_replied_on_time, (Rate{1, 2}));  // T3's replied in a day; T4's never did.
+}
+
 class VectorReader : public TicketReader {
  public:
   explicit VectorReader(std::vector<TicketFacts> t) : m_tickets(std::move(t)) {}
@@ -260,6 +333,20 @@ class VectorReader : public TicketReader {
  private:
   std::vector<TicketFacts> m_tickets;
 };
+
+TEST(MonthlyReport, TheReportCarriesThePreviousMonthsRates) {
+  VectorReader reader(march_2020());
+  auto r = monthly_report(reader, 2020, 3, builtin_calendar(), kAsOf);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->handled, (Rate{3, 5}));
+  // February holds T0 only: contacted in 30 minutes, handled the next day, in time.
+  EXPECT_EQ(r->previous.handled, (Rate{1, 1}));
+  EXPECT_EQ(r->previous.handled_on_time, (Rate{1, 1}));
+  EXPECT_EQ(r->previous.contacted_on_time, (Rate{1, 1}));
+  EXPECT_EQ(r->previous.contact_time.total_work_ms, 30 * 60'000);
+  EXPECT_EQ(r->previous.satisfied, (Rate{0, 0}));
+  EXPECT_EQ(previous_month(2020, 1), (std::pair{2019, 12}));
+}
 
 TEST(MonthlyReport, TheDemoStreetsMarch2020ShowsItsThreeHundredEpidemicTickets) {
   std::map<std::string, std::vector<Change>> by_ticket;

@@ -54,6 +54,20 @@ TEST_F(ReportTest, TheCentresMarch2020HasTheSeedsThreeHundredEpidemicTicketsAndA
   EXPECT_GT(j["rates"]["satisfied"]["value"].get<double>(), 0.85);
   EXPECT_GT(j["rates"]["reassigned"]["count"].get<int>(), 0);
   for (const auto& [c, n] : expected) EXPECT_EQ(j["by"]["community"][c], n) << c;
+  // Intake per day adds up to the month; the month before stands beside it; co-handling counts.
+  ASSERT_EQ(j["days"].size(), 31u);
+  EXPECT_EQ(j["days"][0]["day"], "2020-03-01");
+  int per_day = 0, handled = 0;
+  for (const json& d : j["days"]) per_day += d["received"].get<int>(), handled += d["handled"].get<int>();
+  EXPECT_EQ(per_day, all);
+  EXPECT_GT(handled, 0);
+  EXPECT_LE(handled, all);
+  EXPECT_EQ(j["previous"]["month"], "2020-02");
+  EXPECT_GT(j["previous"]["rates"]["handled"]["of"].get<int>(), 0);
+  EXPECT_GT(j["contact_time"]["of"].get<int>(), 0);
+  EXPECT_GT(j["contact_time"]["average_hours"].get<double>(), 0.0);
+  EXPECT_TRUE(j["co_handled"].is_number_integer());
+  EXPECT_TRUE(j["rates"]["co_replied_on_time"].is_object());
 
   Replica committee = sign_in("hebin.li", Role::Committee, 2);
   res = get(committee, "month=2020-03");  // JSON unless asked otherwise.
@@ -78,6 +92,11 @@ TEST_F(ReportTest, TheCsvHasAByteOrderMarkChineseHeadersAndTheRates) {
   EXPECT_NE(csv.find("\r\n比率,办结率,"), std::string::npos);
   EXPECT_NE(csv.find("\r\n比率,满意率,"), std::string::npos);
   EXPECT_NE(csv.find("\r\n来源,12345热线,"), std::string::npos);
+  EXPECT_NE(csv.find("\r\n比率,先行联系平均用时,"), std::string::npos);
+  EXPECT_NE(csv.find("\r\n上月比率,办结率,"), std::string::npos);
+  EXPECT_NE(csv.find("\r\n每日受理,2020-03-31,"), std::string::npos);
+  EXPECT_NE(csv.find("\r\n每日办结,2020-03-01,"), std::string::npos);
+  EXPECT_EQ(res->get_header_value("Content-Disposition"), "attachment; filename=\"linli-report-2020-03.csv\"");
 }
 
 TEST_F(ReportTest, AMonthThatIsNotYYYYMMOrAnUnknownFormatIs400AndNoTokenIs401) {

@@ -1,0 +1,210 @@
+// 统计 (dashboard): the monthly report over the tickets this replica holds, as of the last sync: a
+// month picker, the rate cards (this month against the last), and the charts (chart.h). Draws the
+// figures App::dashboard derived (dashboard_data.h); computes nothing itself.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "chart.h"
+#include "core/civil_time.h"
+#include "panels/panels.h"
+#include "platform/platform.h"
+
+namespace linli::ui {
+namespace {
+
+const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
+constexpr ImU32 kCardBg = IM_COL32(248, 250, 252, 255);
+constexpr ImU32 kCardBorder = IM_COL32(222, 228, 236, 255);
+constexpr ImU32 kInk = IM_COL32(17, 24, 39, 255);
+constexpr ImU32 kMutedU = IM_COL32(100, 108, 120, 255);
+constexpr ImU32 kGood = IM_COL32(22, 128, 61, 255);
+constexpr ImU32 kBad = IM_COL32(200, 30, 45, 255);
+
+std::string fmt(Lang lang, Str s, auto... args) {
+  char b[160];
+  std::snprintf(b, sizeof b, std::string(tr(lang, s)).c_str(), args...);
+  return b;
+}
+
+std::string value_text(Lang lang, const RateCard& c, double v, bool known) {
+  if (!known) return "—";
+  char b[32];
+  if (c.hours) return fmt(lang, Str::DashHours, v);
+  std::snprintf(b, sizeof b, "%.1f%%", v * 100);
+  return b;
+}
+
+// The month picker: 上一年 ‹ 2020年3月 › 下一年 and 本月. Steps frame.dash_year/month.
+void draw_month_picker(Lang lang, FrameInfo& frame) {
+  auto step = [&](int by) {
+    int m = frame.dash_year * 12 + (frame.dash_month - 1) + by;
+    frame.dash_year = m / 12;
+    frame.dash_month = m % 12 + 1;
+  };
+  if (ImGui::Button((std::string(tr(lang, Str::DashPrevYear)) + "##dash-prev-year").c_str())) step(-12);
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##dash-prev", ImGuiDir_Left)) step(-1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(tr(lang, Str::DashPrevMonth)).c_str());
+  ImGui::SameLine();
+  const std::string month = fmt(lang, Str::DashMonth, frame.dash_year, frame.dash_month);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(month.c_str());
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##dash-next", ImGuiDir_Right)) step(1);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(tr(lang, Str::DashNextMonth)).c_str());
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::DashNextYear)) + "##dash-next-year").c_str())) step(12);
+  ImGui::SameLine();
+  if (ImGui::Button((std::string(tr(lang, Str::DashThisMonth)) + "##dash-this").c_str())) frame.dash_year = 0;
+}
+
+// One card: the label, the figure, how many of how many, and last month's with the change's arrow.
+void draw_card(Lang lang, const RateCard& c, float w, float h) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, h));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fh = ImGui::GetFontSize(), pad = fh * 0.6f;
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBg, 6.0f);
+  dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorder, 6.0f);
+  dl->PushClipRect(p, ImVec2(p.x + w, p.y + h), true);
+  dl->AddText(ImVec2(p.x + pad, p.y + pad), kMutedU, std::string(tr(lang, c.label)).c_str());
+  const std::string v = value_text(lang, c, c.now, c.now_known);
+  dl->AddText(ImGui::GetFont(), fh * 1.5f, ImVec2(p.x + pad, p.y + pad + fh * 1.3f), kInk, v.c_str());
+  if (!c.hours && c.of > 0) {
+    char of[48];
+    std::snprintf(of, sizeof of, "%d / %d", c.count, c.of);
+    const float vw = ImGui::GetFont()->CalcTextSizeA(fh * 1.5f, 1e9f, 0, v.c_str()).x;
+    dl->AddText(ImVec2(p.x + pad + vw + fh * 0.6f, p.y + pad + fh * 1.75f), kMutedU, of);
+  }
+  // Last month, and the arrow of the change: green when better, red when worse.
+  const float y = p.y + h - pad - fh;
+  const Trend t = trend_of(c);
+  float x = p.x + pad;
+  if (t == Trend::Better || t == Trend::Worse) {
+    const ImU32 col = t == Trend::Better ? kGood : kBad;
+    const bool up = c.now > c.before;
+    const float s = fh * 0.36f, cx = x + s, cy = y + fh * 0.5f;
+    if (up) dl->AddTriangleFilled(ImVec2(cx, cy - s), ImVec2(cx + s, cy + s * 0.8f), ImVec2(cx - s, cy + s * 0.8f), col);
+    else dl->AddTriangleFilled(ImVec2(cx - s, cy - s * 0.8f), ImVec2(cx + s, cy - s * 0.8f), ImVec2(cx, cy + s), col);
+    x += fh * 1.0f;
+  }
+  const std::string before = c.before_known ? fmt(lang, Str::DashVsLast, value_text(lang, c, c.before, true).c_str())
+                                            : std::string(tr(lang, Str::DashNoLast));
+  dl->AddText(ImVec2(x, y), kMutedU, before.c_str());
+  dl->PopClipRect();
+}
+
+void draw_cards(Lang lang, const Dashboard& d) {
+  const float fh = ImGui::GetFontSize(), gap = fh * 0.6f;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int cols = std::clamp(static_cast<int>((avail + gap) / (fh * 11.5f + gap)), 2, 6);
+  const float w = (avail - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  const float h = fh * 5.4f;
+  for (size_t i = 0; i < d.cards.size(); ++i) {
+    if (i % static_cast<size_t>(cols) != 0) ImGui::SameLine(0, gap);
+    draw_card(lang, d.cards[i], w, h);
+  }
+}
+
+// The section title, with the figure beside it when there is one.
+void heading(Lang lang, Str title, const std::string& extra = {}) {
+  ImGui::Spacing();
+  ImGui::TextUnformatted(std::string(tr(lang, title)).c_str());
+  if (!extra.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(kMuted, "%s", extra.c_str());
+  }
+}
+
+void draw_charts(App& app, const Dashboard& d, float css_width) {
+  const Lang lang = app.lang();
+  const float fh = ImGui::GetFontSize();
+  std::vector<std::string> days;
+  for (size_t i = 0; i < d.received_per_day.size(); ++i) days.push_back(fmt(lang, Str::DashDay, static_cast<int>(i) + 1));
+  heading(lang, Str::DashPerDay);
+  const chart::Series received{std::string(tr(lang, Str::DashIntake)), d.received_per_day, chart::kBarColor};
+  const chart::Series handled{std::string(tr(lang, Str::DashHandled)), d.handled_per_day, chart::kLineColor};
+  const int every = ImGui::GetContentRegionAvail().x / static_cast<float>(std::max<size_t>(1, days.size())) > fh * 2.6f ? 1 : 5;
+  chart::draw_columns("per-day", fh * 12, days, received, handled, every);
+
+  auto bars = [](const std::vector<Bar>& b, std::vector<std::string>& labels, std::vector<float>& values) {
+    for (const Bar& x : b) labels.push_back(x.label), values.push_back(x.value);
+  };
+  std::vector<std::string> cl, ml;
+  std::vector<float> cv, mv;
+  bars(d.by_category, cl, cv);
+  bars(d.by_community, ml, mv);
+  const bool side = css_width >= 1000.0f;
+  if (side && ImGui::BeginTable("##dash-bars", 2, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextColumn();
+    heading(lang, Str::DashByCategory);
+    chart::draw_bars("by-category", cl, cv);
+    ImGui::TableNextColumn();
+    heading(lang, Str::DashByCommunity);
+    chart::draw_bars("by-community", ml, mv);
+    ImGui::EndTable();
+  } else {
+    heading(lang, Str::DashByCategory);
+    chart::draw_bars("by-category", cl, cv);
+    heading(lang, Str::DashByCommunity);
+    chart::draw_bars("by-community", ml, mv);
+  }
+}
+
+}  // namespace
+
+void draw_dashboard(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  if (frame.dash_year == 0) {  // The current month, in Shanghai.
+    const CivilDay today = civil_from_days(shanghai_days(platform::now_ms()));
+    frame.dash_year = static_cast<int>(today.year);
+    frame.dash_month = static_cast<int>(today.month);
+  }
+  ImGui::BeginChild("##dashboard", ImVec2(0, 0), ImGuiChildFlags_None);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(std::string(tr(lang, Str::DashTitle)).c_str());
+  ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
+  draw_month_picker(lang, frame);
+  const Dashboard* d = app.dashboard(frame.dash_year, frame.dash_month);
+
+  // The exports, on the right of the same row.
+  const std::string csv = std::string(tr(lang, Str::DashDownloadCsv)) + "##dash-csv";
+  const std::string print = std::string(tr(lang, Str::DashPrint)) + "##dash-print";
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float bw = ImGui::CalcTextSize(csv.c_str(), nullptr, true).x + ImGui::CalcTextSize(print.c_str(), nullptr, true).x +
+                   st.FramePadding.x * 4 + st.ItemSpacing.x;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - bw));
+  ImGui::BeginDisabled(d == nullptr);
+  if (ImGui::Button(csv.c_str())) app.download_report_csv(frame.dash_year, frame.dash_month);
+  ImGui::SameLine();
+  if (ImGui::Button(print.c_str())) app.open_print_report(frame.dash_year, frame.dash_month);
+  ImGui::EndDisabled();
+
+  const int64_t last = app.sync_status().last_ok_ms;
+  const std::string stamp = last > 0 ? fmt(lang, Str::DashAsOf, format_shanghai_minute(last).c_str())
+                                     : std::string(tr(lang, Str::DashNotSynced));
+  ImGui::TextColored(kMuted, "%s · %s", stamp.c_str(), std::string(tr(lang, Str::DashScope)).c_str());
+  if (!d) {
+    ImGui::TextColored(ImVec4(0.72f, 0.06f, 0.20f, 1), "%s", app.dashboard_error().c_str());
+    ImGui::EndChild();
+    return;
+  }
+  ImGui::Separator();
+  char received[64];
+  std::snprintf(received, sizeof received, "%s  %d", std::string(tr(lang, Str::DashReceived)).c_str(), d->report.received);
+  ImGui::TextUnformatted(received);
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  ImGui::TextColored(kMuted, "%s  %d    %s  %zu", std::string(tr(lang, Str::DashCoHandled)).c_str(), d->report.co_handled,
+                     std::string(tr(lang, Str::DashOverdue)).c_str(), d->report.overdue.size());
+  if (d->report.received == 0) ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::DashEmpty)).c_str());
+  ImGui::Spacing();
+  draw_cards(lang, *d);
+  ImGui::Spacing();
+  draw_charts(app, *d, frame.css_width);
+  ImGui::EndChild();
+}
+
+}  // namespace linli::ui
