@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/field.h"
 #include "core/hlc.h"
 #include "core/result.h"
 #include "core/ticket.h"
@@ -29,8 +30,12 @@ struct ChangeId {
 // "<32 hex>:<counter>", as written in logs and error messages.
 std::string to_string(const ChangeId& id);
 
-enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhoto, LinkTickets };
-inline constexpr int kChangeKindCount = 6;
+// The first six are about a ticket (`ticket_id`); the last four are field work (巡查, core/field.h):
+// they carry a FieldRecord, and `ticket_id` holds their log subject (field_subject), never a ticket.
+enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhoto, LinkTickets,
+                        SetFacility, SetCampaign, SetRound, SetRoundItem };
+inline constexpr int kChangeKindCount = 10;
+inline bool is_field_kind(ChangeKind k) { return k >= ChangeKind::SetFacility; }
 
 // The fields a SetField change may write. Values travel as text: codes for enums ("urgent"),
 // "0"/"1" for Deleted (the soft delete flag, merge rule R8). OfficialNumber ("2026-03-0157") is
@@ -128,6 +133,7 @@ struct Change {
   Entry entry;                                  // AddEntry.
   Photo photo;                                  // AttachPhoto.
   Link link;                                    // LinkTickets.
+  FieldRecord field_record;                     // SetFacility, SetCampaign, SetRound, SetRoundItem.
 };
 
 // True when a replica's later change must sort after an earlier one: (stamp, replica, counter).

@@ -256,6 +256,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
   if (seq == 0) ++m_unsent;
   t.head = local;
   t.dirty = true;
+  if (is_field_kind(c.kind)) return write_field(c);  // Registers, in any order (R13-R15).
 
   const int64_t key = fold_key_for(seq, local);
   const bool outside_log = t.state.exists && t.fold_key == 0;
@@ -270,6 +271,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
 
 // Folds a ticket again from its log, in the one order (R10).
 Result<void> Batch::refold(const std::string& id, Cached& t) {
+  if (is_field_subject(id)) return refold_field(id, t);
   for (CachedStmt& d : m_s.delete_rows)
     if (d.reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.refold");
   const int64_t head = t.head;
