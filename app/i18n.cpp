@@ -281,6 +281,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"协办回复", "Co-handler's reply"},
     {"%s 加入", "added %s"},
     {"%s · %s 回复", "replied by %s · %s"},
+    {"巡查记录", "Field record"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

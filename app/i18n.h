@@ -31,6 +31,7 @@ enum class Str {
   EvCreated, EvPhoto, EvLink, EvConflict, EvOfficial, EvDeleted, EvRestored,
   BulkMarked, BulkAssign, BulkUrgent, BulkNormal, BulkClear, BulkResult, BulkHint, Views, ViewSave, ViewName, ViewDelete,
   SectionCoHandlers, CoAdd, CoRemove, CoPending, CoReplied, CoRemoved, CoReplyTitle, CoReplyHint, CoReplySend, CoNone, StatusAwaitingCo, CoAwaitingHint, EntryCoAdded, EntryCoRemoved, EntryCoReply, CoAddedAt, CoRepliedBy,
+  KindField,
   Count_,
 };
 
