@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "extension_request", "decision", "comment", "co_handler_added", "co_handler_removed", "co_reply"};
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
     "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
-constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
+constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound", "finding"};
 
 using codes::code_of;
 using codes::parse_code;
@@ -226,8 +226,17 @@ Result<void> validate_payload(const Change& c) {
         return invalid(c, "photo type not allowed");
       return Ok{};
     case ChangeKind::LinkTickets:
+      if (c.link.kind == LinkKind::Finding) {
+        const FieldRecord& f = c.link.finding;
+        if (!c.link.other_ticket.empty() || !is_valid_ticket_id(f.campaign) || !is_valid_ticket_id(f.facility) ||
+            !text_ok(f.community, kMaxCommunityChars, true) || f.week.empty() || week_of(f.week) != f.week ||
+            !f.values.empty())
+          return invalid(c, "a finding link names a round's campaign, week (its Monday), community and facility");
+        return Ok{};
+      }
       if (!is_valid_ticket_id(c.link.other_ticket) || c.link.other_ticket == c.ticket_id)
         return invalid(c, "link names no other ticket");
+      if (!(c.link.finding == FieldRecord{})) return invalid(c, "a rebound link names no round");
       return Ok{};
     case ChangeKind::SetFacility:
     case ChangeKind::SetCampaign:
@@ -330,6 +339,10 @@ std::string encode_change_record(const Change& c) {
     case ChangeKind::LinkTickets:
       put_str(out, c.link.other_ticket);
       put_u64(out, static_cast<uint64_t>(c.link.kind));
+      if (c.link.kind == LinkKind::Finding)  // Only then: rebound records stay as before.
+        for (const std::string* s : {&c.link.finding.campaign, &c.link.finding.week, &c.link.finding.community,
+                                     &c.link.finding.facility})
+          put_str(out, *s);
       break;
     case ChangeKind::SetFacility:
     case ChangeKind::SetCampaign:
@@ -390,6 +403,10 @@ Result<Change> decode_change_record(std::string_view bytes) {
       case ChangeKind::LinkTickets:
         c.link.other_ticket = r.str();
         c.link.kind = r.code<LinkKind>(kLinkKindCount);
+        if (c.link.kind == LinkKind::Finding)
+          for (std::string* s : {&c.link.finding.campaign, &c.link.finding.week, &c.link.finding.community,
+                                 &c.link.finding.facility})
+            *s = r.str();
         break;
       case ChangeKind::SetFacility:
       case ChangeKind::SetCampaign:

@@ -68,8 +68,10 @@ inline constexpr int kEntryKindCount = 11;
 enum class Satisfaction { None, Satisfied, BasicallySatisfied, Dissatisfied, Leaning };
 inline constexpr int kSatisfactionCount = 5;
 
-enum class LinkKind { Rebound };  // 反弹: the same problem again at the same place.
-inline constexpr int kLinkKindCount = 1;
+// Rebound (反弹): the same problem again at the same place, linking an earlier ticket. Finding
+// (巡查发现): the ticket was opened from a round's item; the link names the round and facility.
+enum class LinkKind { Rebound, Finding };
+inline constexpr int kLinkKindCount = 2;
 
 std::string_view to_string(ChangeKind v);
 std::string_view to_string(EditableField v);
@@ -109,8 +111,9 @@ struct Photo {
 };
 
 struct Link {
-  std::string other_ticket;  // The earlier ticket this one repeats.
+  std::string other_ticket;  // Rebound: the earlier ticket this one repeats; Finding: "".
   LinkKind kind = LinkKind::Rebound;
+  FieldRecord finding{};     // Finding: the round item's campaign, week, community and facility.
   friend bool operator==(const Link&, const Link&) = default;
 };
 

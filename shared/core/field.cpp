@@ -313,6 +313,30 @@ FieldData assemble_field(const std::vector<FieldRegister>& regs) {
   return d;
 }
 
+std::string finding_entity(const FieldRecord& f) {
+  return "round:" + f.campaign + ":" + f.week + ":" + f.community + "/" + f.facility;
+}
+
+FieldRecord finding_of(const Round& round, const std::string& facility_id) {
+  FieldRecord f;
+  f.campaign = round.campaign;
+  f.week = round.week;
+  f.community = round.community;
+  f.facility = facility_id;
+  return f;
+}
+
+void fill_finding_ticket(Ticket& t, const Facility& facility, const RoundItem& item) {
+  t.source = Source::Patrol;
+  t.citizen_name.clear();
+  t.citizen_phone.clear();
+  t.community = facility.community;
+  t.address = facility.location.empty() ? facility.community : facility.location;
+  t.title = "巡查发现：" + (facility.code.empty() ? std::string(to_string(facility.kind)) : facility.code);
+  t.description = item.note;
+  t.status = TicketStatus::Received;
+}
+
 std::vector<std::string> campaign_weeks(const Campaign& c) {
   std::vector<std::string> out;
   const auto from = parse_day(c.from), to = parse_day(c.to);

@@ -137,6 +137,19 @@ struct FieldData {
   std::map<std::string, Round> rounds;         // By subject.
 };
 FieldData assemble_field(const std::vector<FieldRegister>& regs);
+
+// ---- A finding becomes a ticket (巡查发现 → 工单). ----
+
+// The register entity of the round item a finding link names (as field_entity gives for its items).
+std::string finding_entity(const FieldRecord& round_item);
+// The round item a finding link names: its round's campaign, week and community, and the facility.
+FieldRecord finding_of(const Round& round, const std::string& facility_id);
+// The new ticket a finding opens, every field filled in from the round and the facility: source
+// patrol (no citizen), the facility's community, its location as the address ("" location: the
+// community), `category`, the title "巡查发现：<facility code>" and the item's note as the
+// description. Ids, numbers and times are the caller's (ticket.id, provisional number, received_at).
+struct Ticket;
+void fill_finding_ticket(Ticket& t, const Facility& facility, const RoundItem& item);
 // The Mondays of a campaign's weekly rounds, from `from` to `to`.
 std::vector<std::string> campaign_weeks(const Campaign& c);
 

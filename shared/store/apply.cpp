@@ -221,7 +221,9 @@ Result<void> Batch::write_rows(const Change& c, const MergeOutcome& out) {
     rc = m_s.insert_photo.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, c.photo.sha256)
              .bind(4, c.photo.size).bind(5, c.photo.type).step();
   } else if (out.effect == Effect::Inserted && c.kind == ChangeKind::LinkTickets) {
-    rc = m_s.insert_link.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, c.link.other_ticket)
+    // A finding names its round item by the item's register entity (core/field.h finding_entity).
+    const std::string other = c.link.kind == LinkKind::Finding ? finding_entity(c.link.finding) : c.link.other_ticket;
+    rc = m_s.insert_link.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, other)
              .bind(4, to_string(c.link.kind)).step();
   }
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.rows");

@@ -240,7 +240,13 @@ json change_json(const Change& c) {
       j["photo"] = json{{"sha256", c.photo.sha256}, {"size", c.photo.size}, {"type", c.photo.type}};
       break;
     case ChangeKind::LinkTickets:
-      j["link"] = json{{"other", c.link.other_ticket}, {"kind", to_string(c.link.kind)}};
+      if (c.link.kind == LinkKind::Finding) {
+        const FieldRecord& f = c.link.finding;
+        j["link"] = json{{"kind", "finding"}, {"campaign", f.campaign}, {"week", f.week},
+                         {"community", f.community}, {"facility", f.facility}};
+      } else {
+        j["link"] = json{{"other", c.link.other_ticket}, {"kind", to_string(c.link.kind)}};
+      }
       break;
     default: break;  // Field kinds: written above.
   }
@@ -351,8 +357,15 @@ void read_payload(In& in, Change& c) {
       break;
     case ChangeKind::LinkTickets:
       if (auto l = in.object("link")) {
-        c.link.other_ticket = l->str("other");
         c.link.kind = l->code<LinkKind>("kind", parse_link_kind);
+        if (l->ok() && c.link.kind == LinkKind::Finding) {
+          c.link.finding.campaign = l->str("campaign");
+          c.link.finding.week = l->str("week");
+          c.link.finding.community = l->str("community");
+          c.link.finding.facility = l->str("facility");
+        } else {
+          c.link.other_ticket = l->str("other");
+        }
       }
       break;
     case ChangeKind::SetFacility:

@@ -300,5 +300,62 @@ TEST_F(Field, StoreRegistersAreTheSameInAnyOrderAndAfterARefusal) {
   EXPECT_EQ(regs_text(c), regs_text(a));
 }
 
+// A finding becomes a ticket in one step: the ticket filled from the facility and the item, and a
+// finding link back to the round item; both pass their rules, travel and are kept.
+TEST_F(Field, AFindingBecomesATicketThatLinksBackToItsRound) {
+  test::TempDir dir;
+  const std::string ticket = test::ticket_id(77);
+  std::vector<Change> field_cs = {
+      chen.field(K::SetFacility, kT0, facility(kBox), {{M::Code, "HB-BB-01"}, {M::Kind, "bait_box"}, {M::Location, "河滨花园快递点旁"}}),
+      chen.field(K::SetRoundItem, kT0 + 1, item(kBox), {{M::Checked, "1"}, {M::Note, "快递点堆物，鼠迹明显"}})};
+  const FieldData d = assemble_field(values(fold(field_cs)));
+  const Round& r = d.rounds.begin()->second;
+
+  Change create = chen.create(ticket, kT0 + 2);
+  fill_finding_ticket(create.ticket, d.facilities.at(kBox), r.items.at(kBox));
+  create.ticket.category = Category::PestControl;
+  EXPECT_EQ(create.ticket.source, Source::Patrol);
+  EXPECT_EQ(create.ticket.community, "河滨花园");
+  EXPECT_EQ(create.ticket.address, "河滨花园快递点旁");
+  EXPECT_EQ(create.ticket.title, "巡查发现：HB-BB-01");
+  EXPECT_EQ(create.ticket.description, "快递点堆物，鼠迹明显");
+  ASSERT_TRUE(validate_change(create)) << validate_change(create).error().detail;
+  Change link = chen.base(ticket, kT0 + 3, K::LinkTickets);
+  link.link.kind = LinkKind::Finding;
+  link.link.finding = finding_of(r, kBox);
+  ASSERT_TRUE(validate_change(link)) << validate_change(link).error().detail;
+  Change bad = link;
+  bad.link.finding.week = "2020-03-03";
+  EXPECT_FALSE(validate_change(bad));
+  bad = link;
+  bad.link.other_ticket = test::ticket_id(5);
+  EXPECT_FALSE(validate_change(bad));
+
+  auto back = decode_change_record(encode_change_record(link));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->link, link.link);
+  PushRequest push;
+  push.replica = chen.replica_id();
+  push.changes = {create, link};
+  auto decoded = decode_push_request(encode(push));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->unreadable[1], "");
+  EXPECT_EQ(decoded->changes[1].link, link.link);
+
+  Store s = test::open_store(dir, "s.db");
+  std::vector<SequencedChange> log;
+  for (const Change& c : std::vector<Change>{field_cs[0], field_cs[1], create, link})
+    log.push_back({c, static_cast<int64_t>(log.size() + 1)});
+  ASSERT_TRUE(s.apply_pulled(log, kT0));
+  auto state = s.get_ticket_state(ticket);
+  ASSERT_TRUE(state && state->has_value());
+  EXPECT_EQ((*state)->work_count, 1) << "a link is work (R4)";
+  auto chain = s.link_chain(ticket);
+  ASSERT_TRUE(chain);
+  EXPECT_TRUE(chain->empty()) << "a finding is no rebound";
+  auto dump = test::dump(s);
+  EXPECT_NE(dump.find(finding_entity(link.link.finding)), std::string::npos) << "the link keeps its round item";
+}
+
 }  // namespace
 }  // namespace linli
