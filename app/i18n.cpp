@@ -320,6 +320,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"协办按时回复率", "Co-handlers replied in time"},
     {"上一年", "Year back"},
     {"下一年", "Year on"},
+    {"巡查记录", "Field record"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

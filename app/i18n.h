@@ -37,6 +37,7 @@ enum class Str {
   DashComputing, DashDownloaded,
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
+  KindField,
   Count_,
 };
 

@@ -36,6 +36,7 @@ Result<void> ChangeFeed::publish(Store& writer) {
     };
     std::unordered_map<std::string, Touch> touched;
     for (const SequencedChange& sc : *fresh) {
+      if (is_field_kind(sc.change.kind)) continue;  // No ticket: its scope is on the change (F1).
       const std::string& id = sc.change.ticket_id;
       auto [it, first] = touched.try_emplace(id);
       if (!first) continue;
@@ -51,6 +52,11 @@ Result<void> ChangeFeed::publish(Store& writer) {
     std::vector<Entry> entries;
     entries.reserve(fresh->size());
     for (const SequencedChange& sc : *fresh) {
+      if (is_field_kind(sc.change.kind)) {
+        const Where w{field_community(sc.change), "", {}};
+        entries.push_back(Entry{sc.seq, encode_sequenced(sc), w, w, false, true});
+        continue;
+      }
       const Touch& t = touched.at(sc.change.ticket_id);
       entries.push_back(Entry{sc.seq, encode_sequenced(sc), t.before, t.after, t.unknown_before});
     }
@@ -119,6 +125,7 @@ std::string ChangeFeed::encode(const PullResponse& answer) const {
 }
 
 bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
+  if (e.field) return may_see_field(actor_of(u), e.after ? e.after->community : std::string());
   return e.unknown_before ||
          (e.before && in_scope(u, e.before->community, e.before->lead_department, e.before->co_handling)) ||
          (e.after && in_scope(u, e.after->community, e.after->lead_department, e.after->co_handling));

@@ -79,6 +79,7 @@ class ChangeFeed {
     std::string json;                    // encode_sequenced
     std::optional<Where> before, after;  // Unset: the ticket did not exist (before: or was not known).
     bool unknown_before = false;         // Touched first since the server started: anyone may hold it.
+    bool field = false;                  // Field work: `after` holds its community (policy F1).
   };
   static bool concerns_entry(const Entry& e, const User& u);
 

@@ -172,5 +172,6 @@ void install_sync_routes(httplib::Server& http, ServerContext& ctx);
 void install_blob_routes(httplib::Server& http, ServerContext& ctx);
 void install_intake_routes(httplib::Server& http, ServerContext& ctx);
 void install_report_routes(httplib::Server& http, ServerContext& ctx);
+void install_field_routes(httplib::Server& http, ServerContext& ctx);
 
 }  // namespace linli::server

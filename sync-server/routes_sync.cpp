@@ -74,6 +74,7 @@ void judge_group(ServerContext& ctx, const std::vector<PushJob*>& group) {
     if (!st) return st.error();
     return st->value_or(TicketState{});
   });
+  view.facility_community = [&ctx](const std::string& facility) { return ctx.store.facility_community(facility); };
   for (PushJob* job : group) {
     const ReplicaId& replica = job->request.replica;
     auto verdict = judge_push(job->user.name, actor_of(job->user), job->request, ctx.store.applied_counter(replica), view);
@@ -442,6 +443,10 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   for (const SequencedChange& sc : *window) {
     if (static_cast<int>(out.changes.size()) >= limit) break;
     last_seen = sc.seq;
+    if (is_field_kind(sc.change.kind)) {  // Field work: its community is on the change, never moves (F1, R15).
+      if (may_see_field(actor_of(u), field_community(sc.change))) out.changes.push_back(sc);
+      continue;
+    }
     const std::string& t = sc.change.ticket_id;
     auto known = in_scope_now.find(t);
     if (known == in_scope_now.end()) {

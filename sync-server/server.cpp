@@ -221,6 +221,7 @@ void Server::install_routes() {
   install_blob_routes(*m_http, ctx);
   install_intake_routes(*m_http, ctx);
   install_report_routes(*m_http, ctx);
+  install_field_routes(*m_http, ctx);
   install_sync_routes(*m_http, ctx);
 
   // Anything under /api/ that no route took is a JSON 404, never the app's HTML.

@@ -23,6 +23,10 @@ Str kind_label(ChangeKind k) {
     case ChangeKind::AddEntry: return Str::KindEntry;
     case ChangeKind::AttachPhoto: return Str::KindPhoto;
     case ChangeKind::LinkTickets: return Str::KindLink;
+    case ChangeKind::SetFacility:
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem: return Str::KindField;
   }
   return Str::KindSetField;
 }

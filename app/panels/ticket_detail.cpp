@@ -549,7 +549,11 @@ void timeline_event(App& app, const Change& c) {
       what = std::string(tr(lang, Str::EvLink));
       words = app.ticket_label(c.link.other_ticket).first;
       break;
-    case ChangeKind::AddEntry: return;
+    case ChangeKind::AddEntry:
+    case ChangeKind::SetFacility:  // Field work is no ticket's event.
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem: return;
   }
   timeline_head(c.stamp.ms, c.author.user, device, what, grey);
   if (words.empty()) return;

@@ -10,7 +10,8 @@ namespace linli {
 namespace {
 
 constexpr std::array<std::string_view, kChangeKindCount> kKindCodes = {
-    "create_ticket", "set_field", "transition", "add_entry", "attach_photo", "link_tickets"};
+    "create_ticket", "set_field", "transition", "add_entry", "attach_photo", "link_tickets",
+    "set_facility", "set_campaign", "set_round", "set_round_item"};
 constexpr std::array<std::string_view, kEditableFieldCount> kFieldCodes = {
     "title", "description", "address", "community", "category", "urgency", "citizen_name",
     "citizen_phone", "lead_department", "deleted", "official_number"};
@@ -19,7 +20,7 @@ constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "extension_request", "decision", "comment", "co_handler_added", "co_handler_removed", "co_reply"};
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
     "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
-constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound"};
+constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound", "finding"};
 
 using codes::code_of;
 using codes::parse_code;
@@ -165,6 +166,32 @@ Error invalid(const Change& c, std::string_view what) {
   return Error{ErrorCode::InvalidArgument, "[change] " + to_string(c.id) + ": " + std::string(what)};
 }
 
+// A field change (core/field.h): the ids its kind needs and only those, members of its kind with
+// valid values, each once, sorted; its subject is the one its ids give.
+Result<void> validate_field_record(const Change& c) {
+  const FieldRecord& r = c.field_record;
+  const bool facility = c.kind == ChangeKind::SetFacility || c.kind == ChangeKind::SetRoundItem;
+  const bool campaign = c.kind != ChangeKind::SetFacility;
+  const bool community = c.kind != ChangeKind::SetCampaign;
+  const bool week = c.kind == ChangeKind::SetRound || c.kind == ChangeKind::SetRoundItem;
+  if (facility ? !is_valid_ticket_id(r.facility) : !r.facility.empty()) return invalid(c, "bad or stray facility id");
+  if (campaign ? !is_valid_ticket_id(r.campaign) : !r.campaign.empty()) return invalid(c, "bad or stray campaign id");
+  if (community ? !text_ok(r.community, kMaxCommunityChars, true) : !r.community.empty())
+    return invalid(c, "bad or stray community");
+  if (week ? (r.week.empty() || week_of(r.week) != r.week) : !r.week.empty())
+    return invalid(c, "week is not a Monday (YYYY-MM-DD)");
+  if (r.values.empty()) return invalid(c, "a field change sets at least one member");
+  for (size_t i = 0; i < r.values.size(); ++i) {
+    const auto& [m, v] = r.values[i];
+    if (!kind_takes(static_cast<int>(c.kind), m)) return invalid(c, std::string(to_string(m)) + " is not a member of " + std::string(to_string(c.kind)));
+    if (i > 0 && r.values[i - 1].first >= m) return invalid(c, "members twice or out of order");
+    if (!is_valid_field_member_value(m, v)) return invalid(c, "bad value for " + std::string(to_string(m)));
+  }
+  if (c.ticket_id != field_subject(c)) return invalid(c, "subject differs from the record's ids");
+  if (!c.base.is_zero()) return invalid(c, "a field change has no base");
+  return Ok{};
+}
+
 Result<void> validate_payload(const Change& c) {
   switch (c.kind) {
     case ChangeKind::CreateTicket:
@@ -199,9 +226,22 @@ Result<void> validate_payload(const Change& c) {
         return invalid(c, "photo type not allowed");
       return Ok{};
     case ChangeKind::LinkTickets:
+      if (c.link.kind == LinkKind::Finding) {
+        const FieldRecord& f = c.link.finding;
+        if (!c.link.other_ticket.empty() || !is_valid_ticket_id(f.campaign) || !is_valid_ticket_id(f.facility) ||
+            !text_ok(f.community, kMaxCommunityChars, true) || f.week.empty() || week_of(f.week) != f.week ||
+            !f.values.empty())
+          return invalid(c, "a finding link names a round's campaign, week (its Monday), community and facility");
+        return Ok{};
+      }
       if (!is_valid_ticket_id(c.link.other_ticket) || c.link.other_ticket == c.ticket_id)
         return invalid(c, "link names no other ticket");
+      if (!(c.link.finding == FieldRecord{})) return invalid(c, "a rebound link names no round");
       return Ok{};
+    case ChangeKind::SetFacility:
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem: return validate_field_record(c);
   }
   return invalid(c, "unknown kind");
 }
@@ -254,7 +294,7 @@ bool is_valid_field_value(EditableField f, std::string_view v) {
 Result<void> validate_change(const Change& c) {
   if (c.id.replica.is_zero() || c.id.counter == 0) return invalid(c, "zero id");
   if (!is_valid(c.stamp)) return invalid(c, "stamp out of range");
-  if (!is_valid_ticket_id(c.ticket_id)) return invalid(c, "bad ticket id");
+  if (!is_field_kind(c.kind) && !is_valid_ticket_id(c.ticket_id)) return invalid(c, "bad ticket id");
   if (!is_canonical(c.base)) return invalid(c, "bad base");
   if (!text_ok(c.author.user, kMaxUserChars, true)) return invalid(c, "bad author");
   return validate_payload(c);
@@ -299,6 +339,24 @@ std::string encode_change_record(const Change& c) {
     case ChangeKind::LinkTickets:
       put_str(out, c.link.other_ticket);
       put_u64(out, static_cast<uint64_t>(c.link.kind));
+      if (c.link.kind == LinkKind::Finding)  // Only then: rebound records stay as before.
+        for (const std::string* s : {&c.link.finding.campaign, &c.link.finding.week, &c.link.finding.community,
+                                     &c.link.finding.facility})
+          put_str(out, *s);
+      break;
+    case ChangeKind::SetFacility:
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem:
+      put_str(out, c.field_record.facility);
+      put_str(out, c.field_record.campaign);
+      put_str(out, c.field_record.community);
+      put_str(out, c.field_record.week);
+      put_u64(out, c.field_record.values.size());
+      for (const auto& [m, v] : c.field_record.values) {
+        put_u64(out, static_cast<uint64_t>(m));
+        put_str(out, v);
+      }
       break;
   }
   return out;
@@ -345,7 +403,28 @@ Result<Change> decode_change_record(std::string_view bytes) {
       case ChangeKind::LinkTickets:
         c.link.other_ticket = r.str();
         c.link.kind = r.code<LinkKind>(kLinkKindCount);
+        if (c.link.kind == LinkKind::Finding)
+          for (std::string* s : {&c.link.finding.campaign, &c.link.finding.week, &c.link.finding.community,
+                                 &c.link.finding.facility})
+            *s = r.str();
         break;
+      case ChangeKind::SetFacility:
+      case ChangeKind::SetCampaign:
+      case ChangeKind::SetRound:
+      case ChangeKind::SetRoundItem: {
+        FieldRecord& f = c.field_record;
+        f.facility = r.str();
+        f.campaign = r.str();
+        f.community = r.str();
+        f.week = r.str();
+        const uint64_t n = r.u64();
+        for (uint64_t i = 0; i < n && !r.failed() && i < kFieldMemberCount; ++i) {
+          const auto m = r.code<FieldMember>(kFieldMemberCount);
+          f.values.emplace_back(m, r.str());
+        }
+        if (n > kFieldMemberCount) r.u64(), r.u64(), r.u64();  // Past any record: fails below.
+        break;
+      }
     }
   }
   if (r.failed() || !r.at_end()) return Error{ErrorCode::Corrupt, "[change.record] truncated or malformed record"};

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/field.h"
 #include "core/hlc.h"
 #include "core/result.h"
 #include "core/ticket.h"
@@ -29,8 +30,12 @@ struct ChangeId {
 // "<32 hex>:<counter>", as written in logs and error messages.
 std::string to_string(const ChangeId& id);
 
-enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhoto, LinkTickets };
-inline constexpr int kChangeKindCount = 6;
+// The first six are about a ticket (`ticket_id`); the last four are field work (巡查, core/field.h):
+// they carry a FieldRecord, and `ticket_id` holds their log subject (field_subject), never a ticket.
+enum class ChangeKind { CreateTicket, SetField, Transition, AddEntry, AttachPhoto, LinkTickets,
+                        SetFacility, SetCampaign, SetRound, SetRoundItem };
+inline constexpr int kChangeKindCount = 10;
+inline bool is_field_kind(ChangeKind k) { return k >= ChangeKind::SetFacility; }
 
 // The fields a SetField change may write. Values travel as text: codes for enums ("urgent"),
 // "0"/"1" for Deleted (the soft delete flag, merge rule R8). OfficialNumber ("2026-03-0157") is
@@ -63,8 +68,10 @@ inline constexpr int kEntryKindCount = 11;
 enum class Satisfaction { None, Satisfied, BasicallySatisfied, Dissatisfied, Leaning };
 inline constexpr int kSatisfactionCount = 5;
 
-enum class LinkKind { Rebound };  // 反弹: the same problem again at the same place.
-inline constexpr int kLinkKindCount = 1;
+// Rebound (反弹): the same problem again at the same place, linking an earlier ticket. Finding
+// (巡查发现): the ticket was opened from a round's item; the link names the round and facility.
+enum class LinkKind { Rebound, Finding };
+inline constexpr int kLinkKindCount = 2;
 
 std::string_view to_string(ChangeKind v);
 std::string_view to_string(EditableField v);
@@ -104,8 +111,9 @@ struct Photo {
 };
 
 struct Link {
-  std::string other_ticket;  // The earlier ticket this one repeats.
+  std::string other_ticket;  // Rebound: the earlier ticket this one repeats; Finding: "".
   LinkKind kind = LinkKind::Rebound;
+  FieldRecord finding{};     // Finding: the round item's campaign, week, community and facility.
   friend bool operator==(const Link&, const Link&) = default;
 };
 
@@ -128,6 +136,7 @@ struct Change {
   Entry entry;                                  // AddEntry.
   Photo photo;                                  // AttachPhoto.
   Link link;                                    // LinkTickets.
+  FieldRecord field_record;                     // SetFacility, SetCampaign, SetRound, SetRoundItem.
 };
 
 // True when a replica's later change must sort after an earlier one: (stamp, replica, counter).

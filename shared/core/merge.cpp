@@ -231,6 +231,11 @@ MergeOutcome merge_change(TicketState& s, const Change& c) {
       touch(s, c);
       return {Effect::Inserted, std::nullopt};
     case ChangeKind::CreateTicket: break;
+    case ChangeKind::SetFacility:
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem:  // R13-R15: registers (core/field.h), never a ticket's fold.
+      return rejected(c, "ticket", "[merge.R13] a field change is not folded into a ticket");
   }
   return rejected(c, "ticket", "[merge] unknown change kind");
 }

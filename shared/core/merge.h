@@ -55,6 +55,25 @@ namespace linli {
 **      replies and removals give the same set in any order; one naming an id not yet folded keeps
 **      its fact until the add arrives. A department is co-handling while one of its co-handlers is
 **      not removed; the ticket waits for its co-handlers while one is pending.
+**
+** Field work (巡查, core/field.h): set_facility, set_campaign, set_round and set_round_item change
+** registers, not tickets. They are logged, sequenced, deduplicated (R9) and clamped (R11) like
+** every change; the store folds them with fold_field_change's rule, never with merge_change.
+**
+**  R13 Every member a field change sets is a last-writer-wins register per (entity, member): the
+**      write with the later (stamp, replica id, counter) holds, whatever the order of arrival. A
+**      round item's checked, treated and note are three registers: two workers filling one item
+**      offline keep the later answer per member, not one worker's whole item. Field changes carry
+**      no base and keep no conflict: there is no desk reviewing facilities. The round's finished
+**      flag is a register too: a colleague may reopen a round and finish it later.
+**  R14 Counts (rats_found, holes_filled, wells_dosed) are registers per (entity, member, author):
+**      each worker's own latest count, and the item's count is their sum. Two workers who count
+**      at one facility offline both keep their work; a worker correcting a count replaces only
+**      their own (the same user on two devices is one worker: the later write holds).
+**  R15 Identity by content, not by whoever came first: a round is (campaign, week's Monday,
+**      community), an item is its round and a facility, so two workers opening "this week's round"
+**      offline fill the same round. A facility's community is fixed by its first change: the
+**      server refuses a set_facility naming another community than the facility has (invalid).
 */
 
 struct Version {

@@ -174,6 +174,26 @@ std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, c
   return std::nullopt;
 }
 
+const std::string& field_community(const Change& c) { return c.field_record.community; }
+
+bool may_see_field(const Actor& a, std::string_view community) {
+  if (a.role != Role::Committee || community.empty()) return true;  // F1.
+  return !a.scope.empty() && community == a.scope;
+}
+
+std::optional<Refusal> judge_field_change(const Actor& a, const Change& c, std::string_view facility_community) {
+  if (c.kind == ChangeKind::SetCampaign && a.role != Role::Centre)  // F2.
+    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not set up a campaign (only the centre)");
+  if (a.role == Role::Department)  // F3.
+    return refuse(RefusalCode::Forbidden, "a department reads field work; the field teams and committees record it");
+  if (!may_see_field(a, field_community(c)))  // F4.
+    return refuse(RefusalCode::OutOfScope, "field work in " + field_community(c) + " is outside the scope of " + where(a));
+  if (c.kind == ChangeKind::SetFacility && !facility_community.empty() && facility_community != field_community(c))  // F5.
+    return refuse(RefusalCode::Invalid, "facility " + c.field_record.facility + " belongs to " +
+                                            std::string(facility_community) + " [merge.R15]");
+  return std::nullopt;
+}
+
 std::optional<Refusal> judge_action(const Actor& a, const TicketState& s, WorkflowAction action) {
   if (!s.exists) return refuse(RefusalCode::NotFound, "the ticket is unknown");
   if (!may_see(a, s)) return refuse(RefusalCode::OutOfScope, "the ticket is outside the scope of " + where(a));

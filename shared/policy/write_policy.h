@@ -83,6 +83,27 @@ bool may_see(const Actor& actor, const TicketState& state);
 // The policy above; nullopt when the change may be taken.
 std::optional<Refusal> judge_change(const Actor& actor, const TicketState& before, const Change& change);
 
+/*
+** FIELD WORK (巡查: set_facility, set_campaign, set_round, set_round_item; core/field.h). A field
+** record's community never changes (R15), so its scope is judged on the change alone:
+**
+**  F1  reads: the centre, departments and field teams see every community's facilities and rounds
+**      (the street's field teams, 除害站 and the 网格, walk every community; departments read); a
+**      committee sees those of its own community. Campaigns (no community) are seen by everyone.
+**  F2  campaigns are written by the centre only                         → forbidden
+**  F3  facilities, rounds and items are written by the centre, field teams and committees;
+**      a department only reads                                          → forbidden
+**  F4  a committee writes only its own community's                      → out_of_scope
+**  F5  a set_facility naming another community than the facility has
+**      (its first change fixed it, R15)                                 → invalid
+*/
+// The community a field change is about ("" for a campaign: every community).
+const std::string& field_community(const Change& change);
+bool may_see_field(const Actor& actor, std::string_view community);
+// F2-F5; `facility_community`: the facility's community as the server holds it ("" when unknown).
+std::optional<Refusal> judge_field_change(const Actor& actor, const Change& change,
+                                          std::string_view facility_community = {});
+
 // For the app: whether `actor` may take `action` on this ticket now, by role and scope (P4, P6, P9),
 // the co-handlers' replies (P10) and the workflow table from its current status; the refusal says why not.
 std::optional<Refusal> judge_action(const Actor& actor, const TicketState& state, WorkflowAction action);

@@ -221,7 +221,9 @@ Result<void> Batch::write_rows(const Change& c, const MergeOutcome& out) {
     rc = m_s.insert_photo.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, c.photo.sha256)
              .bind(4, c.photo.size).bind(5, c.photo.type).step();
   } else if (out.effect == Effect::Inserted && c.kind == ChangeKind::LinkTickets) {
-    rc = m_s.insert_link.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, c.link.other_ticket)
+    // A finding names its round item by the item's register entity (core/field.h finding_entity).
+    const std::string other = c.link.kind == LinkKind::Finding ? finding_entity(c.link.finding) : c.link.other_ticket;
+    rc = m_s.insert_link.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, other)
              .bind(4, to_string(c.link.kind)).step();
   }
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.rows");
@@ -256,6 +258,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
   if (seq == 0) ++m_unsent;
   t.head = local;
   t.dirty = true;
+  if (is_field_kind(c.kind)) return write_field(c);  // Registers, in any order (R13-R15).
 
   const int64_t key = fold_key_for(seq, local);
   const bool outside_log = t.state.exists && t.fold_key == 0;
@@ -270,6 +273,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
 
 // Folds a ticket again from its log, in the one order (R10).
 Result<void> Batch::refold(const std::string& id, Cached& t) {
+  if (is_field_subject(id)) return refold_field(id, t);
   for (CachedStmt& d : m_s.delete_rows)
     if (d.reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.refold");
   const int64_t head = t.head;

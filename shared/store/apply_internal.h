@@ -138,6 +138,9 @@ struct Store::Sync {
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
       ack_change, delete_rows[6], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due,
       insert_co_handler;
+  // Field registers (store/field.cpp), prepared on first use.
+  CachedStmt field_load, field_upsert, field_delete;
+  bool field_prepared = false;
   // The working-day calendar deadlines are computed with (core/deadline.h); none: every one unknown.
   const WorkdayCalendar* calendar = nullptr;
 };
@@ -186,6 +189,9 @@ class Batch {
 
  private:
   Result<void> write_rows(const Change& c, const MergeOutcome& out);
+  // store/field.cpp: a field change's registers (R13, R14); a field subject folded again.
+  Result<void> write_field(const Change& c);
+  Result<void> refold_field(const std::string& subject, Cached& t);
   Result<void> refold(const std::string& ticket_id, Cached& t);
   Result<void> write_ticket(const std::string& ticket_id, Cached& t);
   Result<void> resolve_acks(Cached& t);

@@ -208,6 +208,25 @@ CREATE TABLE ticket_co_handlers (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX co_handlers_by_department ON ticket_co_handlers (department, ticket_id) WHERE state <> 'removed';
 )sql"},
+      {"7: field work registers", R"sql(
+-- Field work (巡查, core/field.h): facilities, campaigns, rounds and round items as registers
+-- (merge rules R13-R15), one per (entity, member, author); author is the worker for counts (R14),
+-- '' otherwise. subject is the log subject the entity's changes are chained under (changes,
+-- log_heads), so a refused change's subject is folded again from its log (store/field.cpp).
+-- hlc, replica and counter are the winning write's (register_wins compares them).
+CREATE TABLE field_registers (
+  entity  TEXT NOT NULL,
+  member  TEXT NOT NULL,
+  author  TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  hlc     INTEGER NOT NULL,
+  replica BLOB NOT NULL,
+  counter INTEGER NOT NULL,
+  PRIMARY KEY (entity, member, author)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX field_registers_by_subject ON field_registers (subject);
+)sql"},
   };
   return migrations;
 }

@@ -84,8 +84,8 @@ Result<std::vector<InboxRow>> Store::link_chain(const std::string& ticket_id) {
   // Breadth first over links both ways; a chain is a handful of tickets.
   std::set<std::string> seen{ticket_id};
   std::vector<std::string> frontier{ticket_id};
-  sqlite_util::Stmt next(m_db, "SELECT other_ticket FROM links WHERE ticket_id = ?1 "
-                               "UNION SELECT ticket_id FROM links WHERE other_ticket = ?1");
+  sqlite_util::Stmt next(m_db, "SELECT other_ticket FROM links WHERE ticket_id = ?1 AND kind = 'rebound' "
+                               "UNION SELECT ticket_id FROM links WHERE other_ticket = ?1 AND kind = 'rebound'");
   if (!next.ok()) return read_error(m_db, "link_chain");
   while (!frontier.empty() && seen.size() < kMaxChain) {
     std::vector<std::string> more;
@@ -119,7 +119,7 @@ Result<std::vector<InboxRow>> Store::link_chain(const std::string& ticket_id) {
 Result<std::vector<Store::HotSpot>> Store::hot_spots(int64_t since_ms, int limit) {
   sqlite_util::Stmt q(m_db,
                       "SELECT community, address, count(*), sum(status <> 'closed'), max(received_at), "
-                      "sum(EXISTS (SELECT 1 FROM links l WHERE l.ticket_id = tickets.id)) FROM tickets "
+                      "sum(EXISTS (SELECT 1 FROM links l WHERE l.ticket_id = tickets.id AND l.kind = 'rebound')) FROM tickets "
                       "WHERE deleted = 0 AND received_at >= ? AND address <> '' GROUP BY community, address "
                       "HAVING count(*) >= 2 ORDER BY count(*) DESC, max(received_at) DESC LIMIT ?");
   if (!q.ok()) return read_error(m_db, "hot_spots");

@@ -278,6 +278,11 @@ class Store {
   // whatever else each holds (a scoped replica holds only some tickets).
   Result<std::string> canonical_dump(const std::string& ticket_id);
 
+  // Field work (巡查, core/field.h; store/field.cpp): every register the field changes folded into
+  // (R13-R15), for assemble_field; and a facility's community ("" when unknown).
+  Result<std::vector<FieldRegister>> field_registers();
+  Result<std::string> facility_community(const std::string& facility_id);
+
   // Deadlines (store/deadlines.cpp). Each ticket keeps its deadline due first (tickets.due_at,
   // due_stage: core/deadline.h), computed with this calendar whenever the ticket changes. Setting
   // a calendar unlike the one the store's deadlines were computed with recomputes them all (and a

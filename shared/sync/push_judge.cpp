@@ -77,6 +77,20 @@ Result<PushVerdict> judge_push(const std::string& user, const Actor& actor, cons
       v.refused[i] = Refusal{RefusalCode::Invalid, ok.error().detail};
       continue;
     }
+    if (is_field_kind(c.kind)) {  // Field work: judged on the change alone (F1-F5).
+      std::string held;  // The facility's community as the server has it.
+      if (c.kind == ChangeKind::SetFacility) {
+        if (auto it = view.facilities.find(c.field_record.facility); it != view.facilities.end()) held = it->second;
+        else if (view.facility_community) {
+          auto k = view.facility_community(c.field_record.facility);
+          if (!k) return k.error();
+          held = *k;
+        }
+      }
+      if ((v.refused[i] = judge_field_change(actor, c, held))) continue;
+      if (c.kind == ChangeKind::SetFacility) view.facilities.emplace(c.field_record.facility, c.field_record.community);
+      continue;
+    }
     auto state = view.state(c.ticket_id);
     if (!state) return state.error();
     if ((v.refused[i] = judge_change(actor, **state, c))) continue;

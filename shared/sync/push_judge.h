@@ -43,6 +43,9 @@ class PushView {
   explicit PushView(Load load) : m_load(std::move(load)) {}
   Result<TicketState*> state(const std::string& ticket);
   std::map<ReplicaId, uint64_t> applied;  // Per replica: its last counter after the pushes so far.
+  // A facility's community as the server holds it ("" when unknown; F5, R15); none set: unchecked.
+  std::function<Result<std::string>(const std::string& facility)> facility_community;
+  std::map<std::string, std::string> facilities;  // Communities fixed by this group's pushes.
 
  private:
   Load m_load;

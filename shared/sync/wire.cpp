@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <algorithm>
 #include <limits>
 #include <type_traits>
@@ -162,10 +163,57 @@ json ticket_json(const Ticket& t) {
               {"created_at", t.created_at_ms}, {"updated_at", t.updated_at_ms}};
 }
 
+// A field change's payload object (docs/protocol.md, "Field work"): its ids, then each member it
+// sets in its JSON type.
+const char* field_payload_key(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::SetFacility: return "facility";
+    case ChangeKind::SetCampaign: return "campaign";
+    case ChangeKind::SetRound: return "round";
+    default: return "item";
+  }
+}
+
+json field_json(const Change& c) {
+  const FieldRecord& r = c.field_record;
+  json j = json::object();
+  if (c.kind == ChangeKind::SetFacility) j["id"] = r.facility;
+  if (c.kind == ChangeKind::SetCampaign) j["id"] = r.campaign;
+  if (c.kind == ChangeKind::SetRound || c.kind == ChangeKind::SetRoundItem) {
+    j["campaign"] = r.campaign;
+    j["week"] = r.week;
+  }
+  if (c.kind != ChangeKind::SetCampaign) j["community"] = r.community;
+  if (c.kind == ChangeKind::SetRoundItem) j["facility"] = r.facility;
+  for (const auto& [m, v] : r.values) {
+    const std::string key(to_string(m));
+    switch (value_type(m)) {
+      case FieldValueType::Bool: j[key] = v == "1"; break;
+      case FieldValueType::Int: j[key] = std::strtoll(v.c_str(), nullptr, 10); break;
+      case FieldValueType::KindList: {
+        json a = json::array();
+        for (size_t at = 0; at <= v.size();) {
+          const size_t comma = std::min(v.find(',', at), v.size());
+          a.push_back(v.substr(at, comma - at));
+          at = comma + 1;
+        }
+        j[key] = std::move(a);
+        break;
+      }
+      default: j[key] = v;
+    }
+  }
+  return j;
+}
+
 json change_json(const Change& c) {
   json j{{"id", id_json(c.id)}, {"hlc_ms", c.stamp.ms}, {"hlc_counter", c.stamp.counter},
-         {"ticket", c.ticket_id}, {"user", c.author.user}, {"role", to_string(c.author.role)},
-         {"kind", to_string(c.kind)}};
+         {"user", c.author.user}, {"role", to_string(c.author.role)}, {"kind", to_string(c.kind)}};
+  if (is_field_kind(c.kind)) {
+    j[field_payload_key(c.kind)] = field_json(c);
+    return j;
+  }
+  j["ticket"] = c.ticket_id;
   if (!c.base.is_zero()) j["base"] = id_json(c.base);
   switch (c.kind) {
     case ChangeKind::CreateTicket: j["new_ticket"] = ticket_json(c.ticket); break;
@@ -192,8 +240,15 @@ json change_json(const Change& c) {
       j["photo"] = json{{"sha256", c.photo.sha256}, {"size", c.photo.size}, {"type", c.photo.type}};
       break;
     case ChangeKind::LinkTickets:
-      j["link"] = json{{"other", c.link.other_ticket}, {"kind", to_string(c.link.kind)}};
+      if (c.link.kind == LinkKind::Finding) {
+        const FieldRecord& f = c.link.finding;
+        j["link"] = json{{"kind", "finding"}, {"campaign", f.campaign}, {"week", f.week},
+                         {"community", f.community}, {"facility", f.facility}};
+      } else {
+        j["link"] = json{{"other", c.link.other_ticket}, {"kind", to_string(c.link.kind)}};
+      }
       break;
+    default: break;  // Field kinds: written above.
   }
   return j;
 }
@@ -216,6 +271,54 @@ Ticket read_ticket(In& in, const std::string& id) {
   t.created_at_ms = in.i64("created_at");
   t.updated_at_ms = in.i64("updated_at");
   return t;
+}
+
+// A field change's payload: the ids its kind needs, then every member of its kind present, in its
+// JSON type (validate_change checks the values and that at least one is set).
+void read_field_record(In& in, Change& c) {
+  FieldRecord& r = c.field_record;
+  if (c.kind == ChangeKind::SetFacility) r.facility = in.str("id");
+  if (c.kind == ChangeKind::SetCampaign) r.campaign = in.str("id");
+  if (c.kind == ChangeKind::SetRound || c.kind == ChangeKind::SetRoundItem) {
+    r.campaign = in.str("campaign");
+    r.week = in.str("week");
+  }
+  if (c.kind != ChangeKind::SetCampaign) r.community = in.str("community");
+  if (c.kind == ChangeKind::SetRoundItem) r.facility = in.str("facility");
+  for (int i = 0; i < kFieldMemberCount && in.ok(); ++i) {
+    const auto m = static_cast<FieldMember>(i);
+    if (!kind_takes(static_cast<int>(c.kind), m)) continue;
+    const std::string key(to_string(m));
+    const json* v = in.get(key.c_str(), false);
+    if (!v) continue;
+    switch (value_type(m)) {
+      case FieldValueType::Bool: r.values.emplace_back(m, in.boolean(key.c_str()) ? "1" : "0"); break;
+      case FieldValueType::Int: {
+        const int64_t n = in.i64(key.c_str());
+        if (in.ok() && (n < 0 || n > kMaxFieldCount)) in.fail("\"" + key + "\" out of range");
+        r.values.emplace_back(m, std::to_string(n));
+        break;
+      }
+      case FieldValueType::KindList: {
+        std::string joined;
+        if (!v->is_array()) {
+          in.fail("\"" + key + "\" is not an array");
+          break;
+        }
+        for (const json& k : *v) {
+          if (!k.is_string()) {
+            in.fail("\"" + key + "\" holds a non-string");
+            break;
+          }
+          joined += (joined.empty() ? "" : ",") + k.get<std::string>();
+        }
+        r.values.emplace_back(m, std::move(joined));
+        break;
+      }
+      default: r.values.emplace_back(m, in.str(key.c_str()));
+    }
+  }
+  c.ticket_id = field_subject(c);
 }
 
 void read_payload(In& in, Change& c) {
@@ -254,9 +357,22 @@ void read_payload(In& in, Change& c) {
       break;
     case ChangeKind::LinkTickets:
       if (auto l = in.object("link")) {
-        c.link.other_ticket = l->str("other");
         c.link.kind = l->code<LinkKind>("kind", parse_link_kind);
+        if (l->ok() && c.link.kind == LinkKind::Finding) {
+          c.link.finding.campaign = l->str("campaign");
+          c.link.finding.week = l->str("week");
+          c.link.finding.community = l->str("community");
+          c.link.finding.facility = l->str("facility");
+        } else {
+          c.link.other_ticket = l->str("other");
+        }
       }
+      break;
+    case ChangeKind::SetFacility:
+    case ChangeKind::SetCampaign:
+    case ChangeKind::SetRound:
+    case ChangeKind::SetRoundItem:
+      if (auto f = in.object(field_payload_key(c.kind))) read_field_record(*f, c);
       break;
   }
 }
@@ -276,11 +392,12 @@ Change read_change(const json& j, const std::string& where, std::string* error, 
   }
   In in(j, where, error);
   c.stamp = in.hlc();
-  c.ticket_id = in.str("ticket");
   c.base = in.change_id("base", false);
   c.author.user = in.str("user");
   c.author.role = in.code<Role>("role", parse_role);
   c.kind = in.code<ChangeKind>("kind", parse_change_kind);
+  if (!in.ok()) return c;
+  if (!is_field_kind(c.kind)) c.ticket_id = in.str("ticket");  // A field change's subject is its record's.
   if (!in.ok()) return c;
   read_payload(in, c);
   if (!in.ok()) return c;
@@ -808,6 +925,10 @@ class PullReader {
         if (!object(oLink) || !str(sLinkOther, c.link.other_ticket) || !code(sLinkKind, parse_link_kind, c.link.kind))
           return false;
         break;
+      case ChangeKind::SetFacility:
+      case ChangeKind::SetCampaign:
+      case ChangeKind::SetRound:
+      case ChangeKind::SetRoundItem: return false;  // Field work: the tree reads it (it has no "ticket").
     }
     if (!validate_change(c)) return false;
     const size_t n = m_out.changes.size();

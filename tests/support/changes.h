@@ -100,6 +100,15 @@ class Maker {
     return c;
   }
 
+  // Field work (core/field.h): a change of `kind` about `rec`'s ids, setting `values`.
+  Change field(ChangeKind kind, int64_t ms, FieldRecord rec, std::vector<std::pair<FieldMember, std::string>> values) {
+    for (auto& [m, v] : values) rec.set(m, std::move(v));
+    Change c = base("", ms, kind);
+    c.field_record = std::move(rec);
+    c.ticket_id = field_subject(c);
+    return c;
+  }
+
   ReplicaId replica_id() const { return m_replica; }
   uint64_t counter() const { return m_counter; }
 

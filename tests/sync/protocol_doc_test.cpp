@@ -130,6 +130,9 @@ void check_wire(const Example& e, json doc) {
     auto m = decode_push_request(push.dump());
     expect_decodes(m, e);
     if (m) expect_same(doc, json::parse(encode(*m))["changes"][0].dump(), e);
+    if (m && !m->unreadable.empty()) {
+      EXPECT_EQ(m->unreadable[0], "") << where(e) << ": the change breaks its own rules";
+    }
   } else if (e.kind == "push_result") {
     // The route adds "error" beside the results when it refused a change.
     json results_only = doc;
@@ -213,6 +216,15 @@ void check_other(const Example& e, const json& doc) {
     const std::string type = doc["type"];
     EXPECT_TRUE(type == "image/jpeg" || type == "image/png" || type == "image/webp") << where(e);
     EXPECT_TRUE(doc["size"].is_number_unsigned() && doc["size"] > 0) << where(e);
+  } else if (e.kind == "campaign_totals") {  // routes_field.cpp: every figure, per community and the street.
+    EXPECT_TRUE(is_string(doc, "campaign") && is_valid_ticket_id(doc["campaign"].get<std::string>())) << where(e);
+    for (const char* k : {"name", "from", "to"}) EXPECT_TRUE(is_string(doc, k)) << where(e) << ": " << k;
+    std::vector<json> figures = {doc["street"]};
+    for (const auto& [community, f] : doc["communities"].items()) figures.push_back(f);
+    for (const json& f : figures)
+      for (const char* k : {"bait_boxes_set", "sewers_dosed", "fly_cages_kept", "rat_holes_filled", "rats_killed",
+                            "wells_dosed", "sites_checked", "items_checked", "rounds", "rounds_finished"})
+        EXPECT_TRUE(f.contains(k) && f[k].is_number_integer()) << where(e) << ": " << k;
   } else if (e.kind == "calendar") {  // GET /api/v1/calendar: the real reader takes it.
     auto c = parse_calendar_json(doc.dump());
     EXPECT_TRUE(c) << where(e) << ": " << (c ? std::string() : c.error().detail);
