@@ -705,6 +705,7 @@ void App::fail(const Error& e) { m_error = e.detail; }
 
 void App::reload() {
   ++m_revision;
+  ++m_data_revision;
   m_inbox.stale = true;
   if (m_client) {
     auto unsent = m_store.unsent_changes(m_client->self(), 500);

@@ -243,6 +243,8 @@ class App {
   // Changes whenever what the screen shows may have changed (data, sync status, session): an idle
   // app draws again only then, or on input.
   uint64_t revision() const { return m_revision; }
+  // Bumped only when the tickets this device holds may have changed (reload), not by sync status.
+  uint64_t data_revision() const { return m_data_revision; }
 
   // Sends the sign-in form. The answer is taken in a later frame.
   void sign_in();
@@ -336,6 +338,7 @@ class App {
       for (const std::string_view t : texts) m_text_seen(t);
   }
   uint64_t m_revision = 0;
+  uint64_t m_data_revision = 0;
   std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;

@@ -7,7 +7,7 @@
 namespace linli::ui {
 
 const Dashboard* App::dashboard(int year, int month) {
-  return m_dashboard.get(m_store, calendar(), year, month, m_lang, m_revision, platform::now_ms());
+  return m_dashboard.get(m_store, calendar(), year, month, m_lang, m_data_revision, platform::now_ms());
 }
 
 void App::download_report_csv(int year, int month) {
