@@ -100,6 +100,20 @@ struct RefusedChange {
   std::string ticket_title;    // Its title then: the ticket may be gone since.
 };
 
+// A photo this device holds (local_photos; store/local_photos.cpp): taken here and waiting for its
+// upload or uploaded, or fetched from the server to be shown (cached). App-local: never synced.
+enum class LocalPhotoState { Waiting, Uploaded, Cached };
+struct LocalPhoto {
+  std::string sha256;        // 64 lowercase hex digits of the bytes: the blob's name.
+  std::string ticket_id;     // The ticket it was taken for (or fetched for).
+  PhotoPhase phase = PhotoPhase::None;
+  std::string type;          // "image/jpeg", ...
+  int64_t size = 0;          // Bytes.
+  int width = 0, height = 0; // Pixels (0: not known, a cached photo).
+  LocalPhotoState state = LocalPhotoState::Waiting;
+  int64_t created_at_ms = 0;
+};
+
 // A concurrent edit of a field whose value did not take effect (merge rule R3), as the user sees
 // it: the value kept, who wrote it, when and on which device, and whether it is still open.
 struct FieldConflict {
@@ -324,6 +338,19 @@ class Store {
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
   };
   Result<DeadlineCounts> deadline_counts(int64_t now_ms);
+
+  // --- Photos this device holds (store/local_photos.cpp; app-local, never synced). ---
+
+  // Keeps a photo's bytes with its row. A photo already held is left as it is (same bytes), except
+  // that a cached one taken here again becomes uploaded: the server has it. Call it in the
+  // transaction that records the attach_photo change naming it (in_one_transaction).
+  Result<void> put_local_photo(const LocalPhoto& photo, std::string_view bytes);
+  Result<std::optional<LocalPhoto>> local_photo(const std::string& sha256);
+  // The bytes (nullopt: not held here).
+  Result<std::optional<std::string>> local_photo_bytes(const std::string& sha256);
+  // Photos waiting for their upload, oldest first.
+  Result<std::vector<LocalPhoto>> waiting_photos();
+  Result<void> set_local_photo_state(const std::string& sha256, LocalPhotoState state);
 
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 
