@@ -38,6 +38,10 @@ enum class Str {
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
+  // Photos (app/photos.h, panels/photos.cpp).
+  SectionPhotos, PhotoTakeBefore, PhotoTakeAfter, PhotoTake, PhotoBefore, PhotoAfter, PhotoOther, PhotoNone,
+  PhotoSaved, PhotoWaitingUpload, PhotoUploading, PhotoOfflineNotCached, PhotoLoading, PhotoFailed, PhotoClose,
+  PhotoNoAfter, PhotoNoBefore, PhotoUploadsTitle, PhotoUploadsNone, PhotoBy, PhotoTooBig, PhotoProcessing,
   Count_,
 };
 

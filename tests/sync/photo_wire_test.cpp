@@ -52,6 +52,7 @@ TEST(PhotoWire, ABeforeOrAfterPhaseRoundTripsThroughPushAndPull) {
     EXPECT_EQ(j["changes"][0]["photo"]["phase"], to_string(phase));
     auto push = decode_push_request(j.dump());
     ASSERT_TRUE(push) << push.error().detail;
+    ASSERT_EQ(push->unreadable, std::vector<std::string>(1)) << "read whole";
     EXPECT_EQ(push->changes[0].photo.phase, phase);
     PullResponse p;
     p.next = 1;
@@ -76,15 +77,19 @@ TEST(PhotoWire, APhotoWithoutAPhaseIsWrittenWithoutOneAndReadAsNeither) {
 }
 
 TEST(PhotoWire, AnUnknownPhaseOrNoneSpelledOutIsRefusedWithItsName) {
+  // In a push the change alone is refused (invalid), with the reason; a pull answer is unreadable.
   for (const char* bad : {"none", "during", "Before", ""}) {
     auto push = decode_push_request(push_with_photo(photo_json(bad)));
-    ASSERT_FALSE(push) << bad;
-    EXPECT_EQ(push.error().detail, "[sync.decode] change 0: unknown \"photo.phase\" code") << bad;
+    ASSERT_TRUE(push) << bad;
+    ASSERT_EQ(push->unreadable.size(), 1u);
+    EXPECT_EQ(push->unreadable[0], "[sync.decode] change 0: unknown \"photo.phase\" code") << bad;
     EXPECT_FALSE(decode_pull_response(pull_with_photo(photo_json(bad)))) << bad;
   }
   nlohmann::json number = photo_json(nullptr);
   number["phase"] = 1;
-  EXPECT_FALSE(decode_push_request(push_with_photo(number)));
+  auto push = decode_push_request(push_with_photo(number));
+  ASSERT_TRUE(push);
+  EXPECT_EQ(push->unreadable[0], "[sync.decode] change 0: \"photo.phase\" is not a string");
   EXPECT_FALSE(decode_pull_response(pull_with_photo(number)));
 }
 
@@ -109,13 +114,14 @@ TEST(PhotoFold, TheFoldKeepsEachPhotosPhase) {
   Store s = test::open_store(dir, "a.db");
   Maker m(test::replica(1), Role::Committee, "hebin.li");
   const std::string t = test::ticket_id(1);
+  const Change create = m.create(t, 1'772'000'000'000);
   Change before = m.photo(t, 1'772'000'000'010);
   before.photo.phase = PhotoPhase::Before;
   before.photo.sha256 = std::string(64, 'b');
   Change after = m.photo(t, 1'772'000'000'020);
   after.photo.phase = PhotoPhase::After;
   after.photo.sha256 = std::string(64, 'c');
-  ASSERT_TRUE(s.apply_changes({m.create(t, 1'772'000'000'000), before, after, m.photo(t, 1'772'000'000'030)},
+  ASSERT_TRUE(s.apply_changes({create, before, after, m.photo(t, 1'772'000'000'030)},
                               ApplyMode::Local, 1'772'000'000'000));
   auto dump = s.canonical_dump(t);
   ASSERT_TRUE(dump) << dump.error().detail;
