@@ -303,7 +303,82 @@
     },
   };
 
-  window.Linli = { storage, ime, metrics, net, owner, fonts, files, wipeAndReload };
+  // ---- Photos in (app/platform/platform.h choose_photo): a file input opened from the user's click
+  // (the rear camera on a phone), the picture scaled in the browser to at most MAX_SIDE px on its
+  // longest side and compressed to JPEG, the bytes handed to the app (Module._linli_photo_chosen).
+  // The app stores them and says so (saved): the time from the choice to the durable write is kept.
+  const PHOTO_MAX_SIDE = 1600;
+  const PHOTO_QUALITY = 0.8;
+  const photos = {
+    busy: false, chosenAt: 0, textures: new Map(),
+    saveMs: [], sizes: [],  // Choice to durable in the local store, and the stored size: the last 100.
+    choose() {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = 'image/*';
+      input.setAttribute('capture', 'environment');
+      input.style.display = 'none';
+      document.body.appendChild(input);
+      input.addEventListener('change', () => {
+        const file = input.files && input.files[0];
+        input.remove();
+        if (file) this.take(file);
+      });
+      input.addEventListener('cancel', () => input.remove());
+      input.click();
+    },
+    // One decode (createImageBitmap), one scaled draw, one JPEG encode.
+    async scale(file) {
+      const bitmap = await createImageBitmap(file);
+      const k = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      const w = Math.max(1, Math.round(bitmap.width * k));
+      const h = Math.max(1, Math.round(bitmap.height * k));
+      let blob;
+      if (typeof OffscreenCanvas !== 'undefined') {
+        const canvas = new OffscreenCanvas(w, h);
+        const ctx = canvas.getContext('2d');
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(bitmap, 0, 0, w, h);
+        blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: PHOTO_QUALITY });
+      } else {
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        const ctx = canvas.getContext('2d');
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(bitmap, 0, 0, w, h);
+        blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', PHOTO_QUALITY));
+      }
+      bitmap.close();
+      if (!blob) throw new Error('the picture could not be encoded as JPEG');
+      return { bytes: new Uint8Array(await blob.arrayBuffer()), width: w, height: h };
+    },
+    hand(bytes, width, height) {
+      const p = Module._malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, p);
+      Module._linli_photo_chosen(p, bytes.length, width, height);
+      Module._free(p);
+    },
+    take(file) {
+      this.busy = true;
+      this.chosenAt = performance.now();
+      this.scale(file)
+        .then(({ bytes, width, height }) => this.hand(bytes, width, height))
+        .catch((e) => this.hand(new TextEncoder().encode(String(e && e.message || e)), 0, 0))
+        .finally(() => { this.busy = false; });
+    },
+    // The app stored the photo handed last (`size` bytes): once IndexedDB confirms, it is durable.
+    saved(size) {
+      const from = this.chosenAt;
+      storage.whenDurable().then(() => {
+        this.saveMs.push(performance.now() - from);
+        this.sizes.push(size);
+        if (this.saveMs.length > 100) { this.saveMs.shift(); this.sizes.shift(); }
+      });
+    },
+  };
+
+  window.Linli = { storage, ime, metrics, net, owner, fonts, files, photos, wipeAndReload };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {
@@ -314,7 +389,8 @@
                                { restReady: fonts.restReady, restError: fonts.restError }),
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
                       firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(),
-                      pending: storage.pending, storageError: storage.error }),
+                      pending: storage.pending, storageError: storage.error,
+                      photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice() }),
   };
 
   // ---- Offline: the service worker keeps the app shell and the rest of the font. Registered once

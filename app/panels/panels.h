@@ -73,6 +73,10 @@ void draw_hot_spots(App& app, FrameInfo& frame);
 // 统计: the monthly report over this replica, its month picker, rate cards and charts.
 void draw_dashboard(App& app, FrameInfo& frame);
 void draw_sign_in(App& app, FrameInfo& frame);
+// The detail panel's photos (panels/photos.cpp): take one, before/after pairs, thumbnails, a large view.
+void draw_ticket_photos(App& app, FrameInfo& frame);
+// The outbox's photos waiting to upload, with the one on its way.
+void draw_photo_uploads(App& app);
 void draw_reauth_banner(App& app, const FrameInfo& frame);
 
 }  // namespace linli::ui

@@ -544,6 +544,8 @@ void timeline_event(App& app, const Change& c) {
       break;
     case ChangeKind::AttachPhoto:
       what = std::string(tr(lang, Str::EvPhoto));
+      if (c.photo.phase != PhotoPhase::None)
+        words = std::string(tr(lang, c.photo.phase == PhotoPhase::Before ? Str::PhotoBefore : Str::PhotoAfter));
       break;
     case ChangeKind::LinkTickets:
       what = std::string(tr(lang, Str::EvLink));
@@ -670,6 +672,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   requests(app, frame);
   draw_co_handlers(app, frame);
   actions(app, frame);
+  draw_ticket_photos(app, frame);
   rebound(app);
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
