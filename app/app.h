@@ -246,7 +246,8 @@ class App {
     unsigned texture = 0;
     int width = 0, height = 0;
   };
-  PhotoImage photo_image(const std::string& sha256, const std::string& type);
+  // max_side: the longest side it is drawn at, in pixels (0: full size, the large view).
+  PhotoImage photo_image(const std::string& sha256, const std::string& type, int max_side);
   // Photos taken here waiting for their upload, oldest first (the outbox).
   const std::vector<LocalPhoto>& waiting_photos() const { return m_waiting_photos; }
   // The selected ticket's photos and the photos held here, as JSON text (state_json, for tests):

@@ -82,9 +82,10 @@ void App::load_photos() {
   }
 }
 
-App::PhotoImage App::photo_image(const std::string& sha256, const std::string& type) {
+App::PhotoImage App::photo_image(const std::string& sha256, const std::string& type, int max_side) {
   PhotoImage out;
-  const platform::PhotoTexture t = platform::photo_texture(sha256);
+  const std::string key = sha256 + "@" + std::to_string(max_side);
+  const platform::PhotoTexture t = platform::photo_texture(key);
   switch (t.state) {
     case platform::PhotoTexture::State::Ready:
       return {PhotoShow::Ready, t.id, t.width, t.height};
@@ -94,7 +95,7 @@ App::PhotoImage App::photo_image(const std::string& sha256, const std::string& t
   }
   auto bytes = m_store.local_photo_bytes(sha256);
   if (bytes && *bytes) {
-    platform::decode_photo(sha256, **bytes, type);
+    platform::decode_photo(key, **bytes, type, max_side);
     return out;
   }
   const auto f = m_photo_fetches.find(sha256);

@@ -312,6 +312,7 @@
   const photos = {
     busy: false, chosenAt: 0, textures: new Map(),
     saveMs: [], sizes: [],  // Choice to durable in the local store, and the stored size: the last 100.
+    scaleMs: [],            // ... of which the decode, scale and encode.
     choose() {
       const input = document.createElement('input');
       input.type = 'file';
@@ -327,9 +328,29 @@
       input.addEventListener('cancel', () => input.remove());
       input.click();
     },
-    // One decode (createImageBitmap), one scaled draw, one JPEG encode.
+    // A JPEG's size from its frame header (SOFn), or null: read before decoding, so the decoder can
+    // scale as it decodes (a 12-megapixel photo decoded whole costs seconds on a slow phone).
+    jpegSize(b) {
+      if (b.length < 4 || b[0] !== 0xFF || b[1] !== 0xD8) return null;
+      for (let i = 2; i + 9 < b.length;) {
+        if (b[i] !== 0xFF) return null;
+        const m = b[i + 1];
+        if (m === 0xFF) { i++; continue; }
+        if (m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC)
+          return { w: (b[i + 7] << 8) | b[i + 8], h: (b[i + 5] << 8) | b[i + 6] };
+        i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+      }
+      return null;
+    },
+    // One decode, scaled while decoding where the size is known (createImageBitmap's resize
+    // options), one draw (only when the EXIF orientation turned it), one JPEG encode.
     async scale(file) {
-      const bitmap = await createImageBitmap(file);
+      const size = this.jpegSize(new Uint8Array(await file.slice(0, 262144).arrayBuffer()));
+      const side = size ? Math.max(size.w, size.h) : 0;
+      const bitmap = side > PHOTO_MAX_SIDE
+        ? await createImageBitmap(file, size.w >= size.h ? { resizeWidth: PHOTO_MAX_SIDE, resizeQuality: 'high' }
+                                                        : { resizeHeight: PHOTO_MAX_SIDE, resizeQuality: 'high' })
+        : await createImageBitmap(file);
       const k = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
       const w = Math.max(1, Math.round(bitmap.width * k));
       const h = Math.max(1, Math.round(bitmap.height * k));
@@ -363,7 +384,11 @@
       this.busy = true;
       this.chosenAt = performance.now();
       this.scale(file)
-        .then(({ bytes, width, height }) => this.hand(bytes, width, height))
+        .then(({ bytes, width, height }) => {
+          this.scaleMs.push(performance.now() - this.chosenAt);
+          if (this.scaleMs.length > 100) this.scaleMs.shift();
+          this.hand(bytes, width, height);
+        })
         .catch((e) => this.hand(new TextEncoder().encode(String(e && e.message || e)), 0, 0))
         .finally(() => { this.busy = false; });
     },
@@ -390,7 +415,8 @@
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
                       firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(),
                       pending: storage.pending, storageError: storage.error,
-                      photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice() }),
+                      photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice(),
+                      photoScaleMs: photos.scaleMs.slice() }),
   };
 
   // ---- Offline: the service worker keeps the app shell and the rest of the font. Registered once

@@ -65,7 +65,8 @@ void thumbnail(App& app, const app::TicketPhoto& p) {
   const ImVec2 box = thumb_box();
   const std::string id = "photo-" + photo.sha256.substr(0, 12);
   ImGui::BeginGroup();
-  const App::PhotoImage img = app.photo_image(photo.sha256, photo.type);
+  // Decoded at the box's size (device pixels), not at its full 1600 px.
+  const App::PhotoImage img = app.photo_image(photo.sha256, photo.type, static_cast<int>(box.x));
   if (img.show == App::PhotoShow::Ready && img.width > 0 && img.height > 0) {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton(("##" + id).c_str(), box);
@@ -124,7 +125,7 @@ void photo_viewer(App& app) {
   ImGui::SameLine();
   ImGui::TextColored(kMuted, "%s", g_open_sha.substr(0, 16).c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const App::PhotoImage img = app.photo_image(g_open_sha, g_open_type);
+  const App::PhotoImage img = app.photo_image(g_open_sha, g_open_type, 0);
   if (img.show == App::PhotoShow::Ready && img.width > 0) fitted_image(img, avail);
   else ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::PhotoLoading)).c_str());
   ImGui::EndPopup();

@@ -93,8 +93,10 @@ std::optional<ChosenPhoto> take_chosen_photo();
 bool photo_processing();
 // The photo handed back last was stored (its size in bytes): the page times choice to durable.
 void photo_saved(int64_t size);
-// A photo decoded into a texture the UI draws (ImTextureID), by key (its SHA-256). decode_photo
-// starts it once; photo_texture says how far it is. release_photo_textures frees them all.
+// A photo decoded into a texture the UI draws (ImTextureID), by key (its SHA-256 and size).
+// decode_photo starts it once, scaled to at most max_side px on its longest side (0: as it is:
+// thumbnails are decoded small, so a ticket of many photos costs little to draw); photo_texture
+// says how far it is. release_photo_textures frees them all.
 struct PhotoTexture {
   enum class State { None, Decoding, Ready, Failed };
   State state = State::None;
@@ -102,7 +104,7 @@ struct PhotoTexture {
   int width = 0;
   int height = 0;
 };
-void decode_photo(const std::string& key, const std::string& bytes, const std::string& type);
+void decode_photo(const std::string& key, const std::string& bytes, const std::string& type, int max_side);
 PhotoTexture photo_texture(const std::string& key);
 void release_photo_textures();
 

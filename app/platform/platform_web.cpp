@@ -86,12 +86,18 @@ EM_JS(void, js_photo_saved, (double size), { Linli.photos.saved(size); });
 // Decodes a photo off the main thread's frame (createImageBitmap) and uploads it into a WebGL
 // texture registered with Emscripten's GL object table, so its id is an ImTextureID the ImGui
 // renderer binds like its own. The texture binding is put back as it was.
-EM_JS(void, js_decode_photo, (const char* key, const uint8_t* bytes, double size, const char* type), {
+EM_JS(void, js_decode_photo, (const char* key, const uint8_t* bytes, double size, const char* type, int max_side), {
   const k = UTF8ToString(key);
   const blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: UTF8ToString(type) });
   const textures = Linli.photos.textures;
   textures.set(k, { state: 1, id: 0, w: 0, h: 0 });
-  createImageBitmap(blob).then((bitmap) => {
+  createImageBitmap(blob).then((whole) => {
+    const long = Math.max(whole.width, whole.height);
+    if (max_side <= 0 || long <= max_side) return whole;
+    const o = whole.width >= whole.height ? { resizeWidth: max_side, resizeQuality: 'high' }
+                                          : { resizeHeight: max_side, resizeQuality: 'high' };
+    return createImageBitmap(whole, o).finally(() => whole.close());
+  }).then((bitmap) => {
     const gl = GLctx;
     const tex = gl.createTexture();
     const id = GL.getNewId(GL.textures);
@@ -318,9 +324,9 @@ void choose_photo() { js_choose_photo(); }
 std::optional<ChosenPhoto> take_chosen_photo() { return std::exchange(g_chosen, std::nullopt); }
 bool photo_processing() { return js_photo_processing() != 0; }
 void photo_saved(int64_t size) { js_photo_saved(static_cast<double>(size)); }
-void decode_photo(const std::string& key, const std::string& bytes, const std::string& type) {
+void decode_photo(const std::string& key, const std::string& bytes, const std::string& type, int max_side) {
   js_decode_photo(key.c_str(), reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<double>(bytes.size()),
-                  type.c_str());
+                  type.c_str(), max_side);
 }
 PhotoTexture photo_texture(const std::string& key) {
   int out[4] = {0, 0, 0, 0};

@@ -37,7 +37,7 @@ std::optional<ChosenPhoto> take_chosen_photo() {
 }
 bool photo_processing() { return false; }
 void photo_saved(int64_t) {}
-void decode_photo(const std::string& key, const std::string&, const std::string&) { fake::decoded.push_back(key); }
+void decode_photo(const std::string& key, const std::string&, const std::string&, int) { fake::decoded.push_back(key); }
 PhotoTexture photo_texture(const std::string&) { return {}; }
 void release_photo_textures() {}
 
