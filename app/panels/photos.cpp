@@ -23,10 +23,13 @@ const ImVec4 kAfterTint(0.10f, 0.50f, 0.22f, 1.0f);
 std::string g_open_sha;
 std::string g_open_type;
 
+// The widest a thumbnail may be this frame: half the section, so a pair fits a narrow panel.
+float g_max_thumb_w = 1e9f;
+
 // The thumbnail's box, in ImGui units (the font scales with the display).
 ImVec2 thumb_box() {
-  const float h = ImGui::GetFontSize() * 7.0f;
-  return ImVec2(h * 4.0f / 3.0f, h);
+  const float w = std::min(ImGui::GetFontSize() * 7.0f * 4.0f / 3.0f, g_max_thumb_w);
+  return ImVec2(w, w * 3.0f / 4.0f);
 }
 
 // A framed box with a line of text in it: a photo that cannot be drawn (yet).
@@ -136,6 +139,8 @@ void photo_viewer(App& app) {
 void draw_ticket_photos(App& app, FrameInfo&) {
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionPhotos)).c_str());
+  g_max_thumb_w = std::max(ImGui::GetFontSize() * 4.0f,
+                           (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x * 5.0f) / 2.0f);
   // The next useful action first: a photo before the work, after it, or neither.
   const auto refusal = app.why_not_photo();
   const bool busy = app.photo_processing();
