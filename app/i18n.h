@@ -38,6 +38,7 @@ enum class Str {
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
+  ErrCreateOutOfScope,
   Count_,
 };
 
