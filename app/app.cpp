@@ -280,6 +280,7 @@ const InboxRow* App::inbox_row(int64_t index) {
     }
     InboxQuery q = m_inbox.query;
     q.limit = static_cast<int>(kInboxPage);
+    q.rows_expected = m_inbox.total;  // Counted already: the store picks its plan by it.
     auto before = m_inbox.pages.find(page - 1);
     if (before != m_inbox.pages.end() && static_cast<int64_t>(before->second.size()) == kInboxPage) {
       q.after = before->second.back().key;  // Scrolling on: keyset.
