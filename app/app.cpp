@@ -280,6 +280,7 @@ const InboxRow* App::inbox_row(int64_t index) {
     }
     InboxQuery q = m_inbox.query;
     q.limit = static_cast<int>(kInboxPage);
+    q.rows_expected = m_inbox.total;  // Counted already: the store picks its plan by it.
     auto before = m_inbox.pages.find(page - 1);
     if (before != m_inbox.pages.end() && static_cast<int64_t>(before->second.size()) == kInboxPage) {
       q.after = before->second.back().key;  // Scrolling on: keyset.
@@ -845,6 +846,7 @@ std::string App::state_json() {
   for (const auto& p : m_problems.fields)
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
+  if (m_problems.out_of_scope) problems.push_back({{"field", "community"}, {"code", "out_of_scope"}});
   const app::SyncStatus& st = sync_status();
   nlohmann::json conflicts_json = nlohmann::json::array();
   nlohmann::json timeline_json = nlohmann::json::array();

@@ -183,7 +183,8 @@ export async function signIn(page, user, password = 'linli-demo') {
 }
 
 // Fills the intake form (受理登记) field by field through the IME path and saves it.
-export async function registerTicket(page, t) {
+// expectSaved false: the form is expected to refuse it (returns the state after the click).
+export async function registerTicket(page, t, { expectSaved = true } = {}) {
   await click(page, '受理登记');
   await waitForState(page, (st) => st.view === 'intake', 'the intake form');
   await typeInto(page, '市民姓名', t.citizen || '王女士');
@@ -203,6 +204,10 @@ export async function registerTicket(page, t) {
   await typeInto(page, '问题描述', t.description || t.title);
   const before = (await state(page)).notice;
   await click(page, '保存');
+  if (!expectSaved) {
+    await frames(page, 2);
+    return state(page);
+  }
   // Saved: the list is back with the notice of a new number (the ticket may already be gone
   // again if the server refused it at once).
   return waitForState(page, (st) => st.view === 'tickets' && st.notice !== before && st.notice.startsWith('已登记工单'),
