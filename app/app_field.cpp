@@ -65,11 +65,12 @@ bool App::record_field(Change draft) {
     m_error = refusal->reason;
     return false;
   }
-  if (auto v = validate_change(draft); !v) {
-    // The change's own rules (a code too long, an empty location): said before anything is kept.
-    m_error = v.error().detail;
-    return false;
-  }
+  for (const auto& [member, value] : draft.field_record.values)
+    if (!is_valid_field_member_value(member, value)) {
+      // The change's own rules (a code too long, an empty location): said before anything is kept.
+      m_error = std::string(tr(m_lang, value.empty() ? Str::ErrMissing : Str::ErrBadFormat));
+      return false;
+    }
   const int64_t now = platform::now_ms();
   auto r = m_client->record({std::move(draft)}, now);
   if (!r) {
