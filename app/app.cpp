@@ -724,8 +724,14 @@ void App::reload() {
 void App::clear_draft() {
   m_draft = IntakeDraft{};
   m_draft.received_at = format_shanghai_minute(platform::now_ms());
-  // A committee (or a field team walking one community) registers tickets of its own community.
-  if (m_session && (m_session->role == Role::Committee || m_session->role == Role::Field)) m_draft.community = m_session->scope;
+  // A committee registers tickets of its own community. A field team registers what it found on
+  // patrol (write policy P4: in any community); one walking a community starts from it.
+  if (m_session && m_session->role == Role::Committee) m_draft.community = m_session->scope;
+  if (m_session && m_session->role == Role::Field) {
+    m_draft.source = Source::Patrol;
+    const auto& known = communities();
+    if (std::find(known.begin(), known.end(), m_session->scope) != known.end()) m_draft.community = m_session->scope;
+  }
   m_problems = {};
 }
 
@@ -747,6 +753,13 @@ Ticket App::ticket_from_draft(DraftProblems& problems) const {
   problems.bad_received_at = !received;
   for (const auto& p : validate_new_ticket(t))
     if (p.field != TicketField::ReceivedAt && p.field != TicketField::Id) problems.fields.push_back(p);
+  if (m_session && !t.community.empty()) {  // The write policy, as the server will judge the push.
+    Change probe;
+    probe.kind = ChangeKind::CreateTicket;
+    probe.ticket_id = t.id;
+    probe.ticket = t;
+    problems.out_of_scope = judge_change(actor(), TicketState{}, probe).has_value();
+  }
   return t;
 }
 

@@ -59,7 +59,8 @@ struct IntakeDraft {
 struct DraftProblems {
   std::vector<FieldProblem> fields;
   bool bad_received_at = false;
-  bool any() const { return bad_received_at || !fields.empty(); }
+  bool out_of_scope = false;  // The write policy would refuse it (P4): not this user's to register here.
+  bool any() const { return bad_received_at || out_of_scope || !fields.empty(); }
   std::optional<ValidationCode> of(TicketField f) const;
 };
 

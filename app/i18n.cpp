@@ -321,6 +321,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"上一年", "Year back"},
     {"下一年", "Year on"},
     {"巡查记录", "Field record"},
+    {"你的账号不能在这个小区登记这类工单：居委会只登记本小区的工单，巡查队伍可登记任一小区的巡查发现。",
+     "Your account may not register this ticket here: a committee registers its own community's tickets; a field team registers patrol findings in any community."},
     {"巡查", "Inspection"},
     {"巡查活动", "Campaign"},
     {"还没有巡查活动。城运中心可以在“活动”里新建一个。", "No campaigns yet. The centre can create one under Campaigns."},

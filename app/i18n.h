@@ -39,6 +39,7 @@ enum class Str {
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
+  ErrCreateOutOfScope,
   TabField, FwCampaign, FwNoCampaign, FwSubRound, FwSubFacilities, FwSubTotals, FwSubCampaigns, FwWeek, FwDue, FwProgress, FwFinished, FwMarkFinished, FwReopenRound, FwColCode, FwColKind, FwColLocation, FwColChecked, FwColTreated, FwColRats, FwColHoles, FwColWells, FwColNote, FwColTicket, FwOpenTicket, FwOthers, FwNoFacilities, FwAddFacility, FwEdit, FwRetire, FwRestore, FwActive, FwRetired, FwShowRetired, FwAllKinds, FwFacilityTitle, FwHintCode, FwHintLocation, FwFindingTitle, FwFindingHint, FwFromRound, FwGoToRound, FwTotalsTitle, FwStreet, FwBaitBoxes, FwSewers, FwHolesFilled, FwRatsKilled, FwWellsDosed, FwFlyCages, FwSites, FwRounds, FwUnitPiece, FwUnitRat, FwNewCampaign, FwName, FwFrom, FwTo, FwKinds, FwWeekday, FwCreate, FwWeeks, FwReadOnly, FieldDatesBackwards, FwAsOf, FwRoundsOf, FwViewTicket, FwSaveFacility, FwHintDate, FwHintCampaign, FwItemsChecked, FwAllDone, FwNoteHint,
   Count_,
 };

@@ -150,13 +150,14 @@ TEST_F(DemoSeedTest, ADepartmentPullingFromZeroReceivesExactlyTheDemoTicketsItLe
   expect_exactly(pull_all(department, *store), wanted);
 }
 
-TEST_F(DemoSeedTest, AFieldTeamPullingFromZeroReceivesExactlyTheDemoTicketsItLeads) {
+// What it leads, and every ticket found on patrol in any community (write policy P4).
+TEST_F(DemoSeedTest, AFieldTeamPullingFromZeroReceivesExactlyTheDemoTicketsItLeadsOrFoundOnPatrol) {
   Replica field = sign_in("chuhai.chen", Role::Field, 4);
   auto store = Store::open(m_dir.file("chuhai.db"));
   ASSERT_TRUE(store);
   std::set<std::string> wanted;
   for (const auto& [id, s] : expected_street().states)
-    if (s.lead_department == "除害站") wanted.insert(id);
+    if (s.lead_department == "除害站" || s.ticket.source == Source::Patrol) wanted.insert(id);
   EXPECT_GE(wanted.size(), 8u);
   expect_exactly(pull_all(field, *store), wanted);
 }
