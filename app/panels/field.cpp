@@ -149,6 +149,20 @@ void count_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLi
   }
 }
 
+// Which counts a facility of a kind gives: rats where bait or traps are, holes where they are dug,
+// wells at a rain-water block.
+bool counts_for(FacilityKind kind, FieldMember m) {
+  switch (m) {
+    case FieldMember::RatsFound:
+      return kind == FacilityKind::BaitBox || kind == FacilityKind::RatHole || kind == FacilityKind::Sewer ||
+             kind == FacilityKind::Site || kind == FacilityKind::Restaurant;
+    case FieldMember::HolesFilled:
+      return kind == FacilityKind::RatHole || kind == FacilityKind::BaitBox || kind == FacilityKind::Site;
+    case FieldMember::WellsDosed: return kind == FacilityKind::RainWell;
+    default: return false;
+  }
+}
+
 void open_ticket(App& app, FrameInfo& frame, const std::string& ticket_id) {
   app.select(ticket_id);
   frame.scroll_to_selected = true;
@@ -311,6 +325,8 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     if (ff.kind_filter >= 0 && static_cast<int>(fac.kind) != ff.kind_filter) continue;
     ImGui::PushID(fac.id.c_str());
     ImGui::TableNextRow();
+    // A checked line is tinted green: what is left to do stands out in a long list.
+    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(226, 244, 232, 255));
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(fac.code.c_str());
@@ -323,6 +339,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     if (ImGui::IsItemHovered() && ImGui::CalcTextSize(fac.location.c_str()).x > ImGui::GetColumnWidth())
       ImGui::SetTooltip("%s", fac.location.c_str());
     ImGui::BeginDisabled(why.has_value());
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);  // The boxes stand out on a white row.
     ImGui::TableNextColumn();
     bool is_checked = line.item.checked;
     if (ImGui::Checkbox(("##checked-" + fac.code).c_str(), &is_checked))
@@ -331,12 +348,17 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     bool is_treated = line.item.treated;
     if (ImGui::Checkbox(("##treated-" + fac.code).c_str(), &is_treated))
       app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Treated, is_treated ? "1" : "0");
+    ImGui::PopStyleVar();
+    // Only the counts a facility of this kind gives (a count recorded anyway is shown).
     ImGui::TableNextColumn();
-    count_cell(app, frame, c, line, FieldMember::RatsFound, line.item.rats_found, "rats");
+    if (counts_for(fac.kind, FieldMember::RatsFound) || line.item.rats_found != 0)
+      count_cell(app, frame, c, line, FieldMember::RatsFound, line.item.rats_found, "rats");
     ImGui::TableNextColumn();
-    count_cell(app, frame, c, line, FieldMember::HolesFilled, line.item.holes_filled, "holes");
+    if (counts_for(fac.kind, FieldMember::HolesFilled) || line.item.holes_filled != 0)
+      count_cell(app, frame, c, line, FieldMember::HolesFilled, line.item.holes_filled, "holes");
     ImGui::TableNextColumn();
-    count_cell(app, frame, c, line, FieldMember::WellsDosed, line.item.wells_dosed, "wells");
+    if (counts_for(fac.kind, FieldMember::WellsDosed) || line.item.wells_dosed != 0)
+      count_cell(app, frame, c, line, FieldMember::WellsDosed, line.item.wells_dosed, "wells");
     ImGui::TableNextColumn();
     auto [note, fresh] = ff.notes.try_emplace(fac.id, line.item.note);
     ImGui::SetNextItemWidth(-1);

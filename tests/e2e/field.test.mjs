@@ -44,8 +44,9 @@ async function login(url, user) {
 
 async function totals(url, auth) {
   const r = await fetch(`${url}/api/v1/campaigns/${campaign}/totals`, { headers: auth });
-  assert.equal(r.status, 200, await r.text());
-  return r.json();
+  const body = await r.text();
+  assert.equal(r.status, 200, body);
+  return JSON.parse(body);
 }
 
 // Opens the 巡查 view on 河滨花园 (the community chooser lists the four demo communities).
