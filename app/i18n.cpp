@@ -387,7 +387,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"只读：%s", "Read only: %s"},
     {"结束日期早于开始日期", "The end date is before the start date"},
     {"数据截至上次同步 %s", "As of the last sync, %s"},
-    {"%lld 轮，已完成 %lld", "%lld rounds, %lld finished"},
+    {"完成 %lld / %lld 轮", "%lld of %lld rounds done"},
     {"查看工单", "View ticket"},
     {"保存设施", "Save facility"},
     {"格式：2020-03-02", "Format: 2020-03-02"},

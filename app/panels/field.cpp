@@ -303,20 +303,34 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
 
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-  const std::string table_id = std::string("##fw-round-") + std::string(lang_code(lang));
-  if (!ImGui::BeginTable(table_id.c_str(), 10, flags)) return;
   const float fh = ImGui::GetFontSize();
+  // A small laptop: the kind column goes (the chips and the code say it) and the count columns
+  // shown are those the kinds listed give, so the location and the note keep their room.
+  const bool narrow = ImGui::GetContentRegionAvail().x < fh * 80;
+  bool need[3] = {false, false, false};
+  for (const ChecklistLine& l : lines) {
+    if (ff.kind_filter >= 0 && static_cast<int>(l.facility->kind) != ff.kind_filter) continue;
+    need[0] |= counts_for(l.facility->kind, FieldMember::RatsFound) || l.item.rats_found != 0;
+    need[1] |= counts_for(l.facility->kind, FieldMember::HolesFilled) || l.item.holes_filled != 0;
+    need[2] |= counts_for(l.facility->kind, FieldMember::WellsDosed) || l.item.wells_dosed != 0;
+  }
+  const std::string table_id = std::string("##fw-round-") + std::string(lang_code(lang)) + (narrow ? "-narrow" : "");
+  if (!ImGui::BeginTable(table_id.c_str(), 10, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const auto fixed = ImGuiTableColumnFlags_WidthFixed;
   const auto stretch = ImGuiTableColumnFlags_WidthStretch;
+  const auto shown = [](bool on) { return on ? 0 : ImGuiTableColumnFlags_Disabled | ImGuiTableColumnFlags_DefaultHide; };
+  const float box_w = std::max(ImGui::CalcTextSize(S(lang, Str::FwColChecked).c_str()).x,
+                               ImGui::CalcTextSize(S(lang, Str::FwColTreated).c_str()).x) + fh * 0.6f;
+  const float count_w = fh * (narrow ? 4.2f : 5.0f);
   ImGui::TableSetupColumn(S(lang, Str::FwColCode).c_str(), fixed, ImGui::CalcTextSize("HB-BB-000").x);
-  ImGui::TableSetupColumn(S(lang, Str::FwColKind).c_str(), fixed, lang == Lang::Zh ? fh * 4.2f : fh * 6.5f);
+  ImGui::TableSetupColumn(S(lang, Str::FwColKind).c_str(), fixed | shown(!narrow), lang == Lang::Zh ? fh * 4.2f : fh * 6.5f);
   ImGui::TableSetupColumn(S(lang, Str::FwColLocation).c_str(), stretch, 1.2f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColChecked).c_str(), fixed, fh * 3.6f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColTreated).c_str(), fixed, fh * 3.6f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColRats).c_str(), fixed, fh * 5.0f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColHoles).c_str(), fixed, fh * 5.0f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColWells).c_str(), fixed, fh * 5.0f);
+  ImGui::TableSetupColumn(S(lang, Str::FwColChecked).c_str(), fixed, box_w);
+  ImGui::TableSetupColumn(S(lang, Str::FwColTreated).c_str(), fixed, box_w);
+  ImGui::TableSetupColumn(S(lang, Str::FwColRats).c_str(), fixed | shown(need[0]), count_w);
+  ImGui::TableSetupColumn(S(lang, Str::FwColHoles).c_str(), fixed | shown(need[1]), count_w);
+  ImGui::TableSetupColumn(S(lang, Str::FwColWells).c_str(), fixed | shown(need[2]), count_w);
   ImGui::TableSetupColumn(S(lang, Str::FwColNote).c_str(), stretch, 1.0f);
   ImGui::TableSetupColumn(S(lang, Str::FwColTicket).c_str(), fixed, ImGui::CalcTextSize("临-20261130-0000").x);
   ImGui::TableHeadersRow();
@@ -535,7 +549,7 @@ void draw_totals(App& app, FrameInfo& frame, const Campaign& c) {
                {Str::FwHolesFilled, piece(s.rat_holes_filled)}, {Str::FwRatsKilled, rats(s.rats_killed)},
                {Str::FwWellsDosed, piece(s.wells_dosed)},       {Str::FwFlyCages, piece(s.fly_cages_kept)},
                {Str::FwSites, piece(s.sites_checked)},
-               {Str::FwRounds, fmt(lang, Str::FwRoundsOf, static_cast<long long>(s.rounds), static_cast<long long>(s.rounds_finished))}};
+               {Str::FwRounds, fmt(lang, Str::FwRoundsOf, static_cast<long long>(s.rounds_finished), static_cast<long long>(s.rounds))}};
   const float fh = ImGui::GetFontSize(), gap = fh * 0.6f;
   const float avail = ImGui::GetContentRegionAvail().x;
   const int cols = std::clamp(static_cast<int>((avail + gap) / (fh * 10.5f + gap)), 2, 8);
