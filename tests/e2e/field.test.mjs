@@ -21,6 +21,17 @@ function openProfile(dir, viewport) {
 async function openPage(context, url) {
   const page = await context.newPage();
   await page.goto(url + '/');
+  // A tab just closed may still hold the app's lock for a moment: the page then offers to take over
+  // (在此标签页使用), as a person would click.
+  const until = Date.now() + 60000;
+  for (;;) {
+    const st = await page.evaluate(() => ({ ready: !!(window.linliTest && window.linliTest.ready()),
+                                            other: document.body.innerText.includes('在此标签页使用') }));
+    if (st.ready) break;
+    if (st.other) await page.getByText('在此标签页使用').click();
+    if (Date.now() > until) break;
+    await page.waitForTimeout(250);
+  }
   await waitForApp(page);
   return page;
 }
