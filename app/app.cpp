@@ -879,6 +879,7 @@ std::string App::state_json() {
                                : m_view == View::Intake   ? "intake"
                                : m_view == View::HotSpots ? "hot_spots"
                                : m_view == View::Dashboard ? "dashboard"
+                               : m_view == View::Field     ? "field"
                                                           : "outbox"},
                       {"chain", chain_json},
                       {"rebound_suggestions", m_rebound.size()},
@@ -912,6 +913,7 @@ std::string App::state_json() {
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
                                  {"citizen_name", m_draft.citizen_name}}}};
+  s["field"] = nlohmann::json::parse(field_state_json(), nullptr, false);
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -282,6 +282,9 @@ class Store {
   // (R13-R15), for assemble_field; and a facility's community ("" when unknown).
   Result<std::vector<FieldRegister>> field_registers();
   Result<std::string> facility_community(const std::string& facility_id);
+  // Tickets opened from round items (link kind finding, not deleted): (the item's register entity,
+  // core/field.h finding_entity; the ticket's id), oldest link first.
+  Result<std::vector<std::pair<std::string, std::string>>> finding_links();
 
   // Deadlines (store/deadlines.cpp). Each ticket keeps its deadline due first (tickets.due_at,
   // due_stage: core/deadline.h), computed with this calendar whenever the ticket changes. Setting

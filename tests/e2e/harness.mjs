@@ -39,7 +39,7 @@ export async function startServer({ seedDemo = false, demoUsers = false, db = nu
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 15000);
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 30000);  // Seeding the demo street on a busy machine.
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
