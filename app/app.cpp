@@ -722,6 +722,7 @@ void App::reload() {
   m_refused = std::move(refused).value();
   judge_redos();
   if (auto w = m_store.waiting_photos()) m_waiting_photos = std::move(w).value();  // The outbox's uploads.
+  if (auto f = m_store.failed_photos()) m_failed_photos = std::move(f).value();
   load_selected();
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "client/http.h"
@@ -268,6 +269,10 @@ class App {
   // frame of the user's click. The chosen picture is stored with its attach_photo change at a
   // later frame (tick), and the notice says it is saved once it is.
   void take_photo(PhotoPhase phase);
+  // Opens the chooser for a photo of the finding being written (the field view's finding form);
+  // the picture comes back through take_finding_photos(), for the form to hold until it is saved.
+  void take_finding_photo();
+  std::vector<app::CapturedPhoto> take_finding_photos() { return std::exchange(m_finding_photos, {}); }
   std::optional<Refusal> why_not_photo() const;
   bool photo_processing() const;
   // The selected ticket's photos in fold order (read with the ticket).
@@ -284,6 +289,12 @@ class App {
   PhotoImage photo_image(const std::string& sha256, const std::string& type, int max_side);
   // Photos taken here waiting for their upload, oldest first (the outbox).
   const std::vector<LocalPhoto>& waiting_photos() const { return m_waiting_photos; }
+  // Photos the server's upload refused for good (LocalPhotoState::Failed), with the reason: they
+  // hold back the changes after them until the user gives them up.
+  const std::vector<LocalPhoto>& failed_photos() const { return m_failed_photos; }
+  // Gives up a failed photo: each unsent attach_photo naming it becomes a comment saying the photo
+  // was not uploaded and why (the counter still reaches the server: no gap), and the bytes go.
+  void discard_failed_photo(const std::string& sha256);
   // The selected ticket's photos and the photos held here, as JSON text (state_json, for tests):
   // each held photo with the SHA-256 of the bytes as stored.
   std::string photos_state_json();
@@ -392,9 +403,12 @@ class App {
   void fetch_photo(const std::string& sha256);
   std::vector<app::TicketPhoto> m_photos;
   std::vector<LocalPhoto> m_waiting_photos;
+  std::vector<LocalPhoto> m_failed_photos;
+  std::vector<app::CapturedPhoto> m_finding_photos;  // Chosen for the finding form, not taken by it yet.
   struct {
     std::string ticket_id;  // The ticket the chooser was opened for ("" none).
     PhotoPhase phase = PhotoPhase::None;
+    bool finding = false;   // Opened for the finding form instead (no ticket yet).
   } m_photo_for;
   std::map<std::string, int64_t> m_photo_fetches;  // sha256 -> 0 in flight, else when it failed.
   std::string m_photos_of;  // The ticket whose photo textures the page holds.

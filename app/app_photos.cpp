@@ -36,6 +36,19 @@ void App::take_photo(PhotoPhase phase) {
   }
   m_photo_for.ticket_id = m_selected;
   m_photo_for.phase = phase;
+  m_photo_for.finding = false;
+  platform::choose_photo();
+}
+
+void App::take_finding_photo() {
+  m_error.clear();
+  if (!m_client) {
+    m_error = std::string(tr(m_lang, Str::SignInFirst));
+    return;
+  }
+  m_photo_for.ticket_id.clear();
+  m_photo_for.phase = PhotoPhase::Before;
+  m_photo_for.finding = true;
   platform::choose_photo();
 }
 
@@ -43,7 +56,7 @@ void App::take_chosen_photo() {
   auto chosen = platform::take_chosen_photo();
   if (!chosen) return;
   ++m_revision;
-  if (m_photo_for.ticket_id.empty() || !m_client) return;  // Nobody asked (or signed out since).
+  if ((m_photo_for.ticket_id.empty() && !m_photo_for.finding) || !m_client) return;  // Nobody asked (or signed out since).
   if (!chosen->error.empty()) {
     m_error = std::string(tr(m_lang, Str::PhotoFailed)) + ": " + chosen->error;
     return;
@@ -54,6 +67,11 @@ void App::take_chosen_photo() {
   }
   const int64_t now = platform::now_ms();
   app::CapturedPhoto photo{std::move(chosen->bytes), "image/jpeg", chosen->width, chosen->height};
+  if (m_photo_for.finding) {  // Held by the finding form until its ticket is opened (open_finding).
+    m_finding_photos.push_back(std::move(photo));
+    m_error.clear();
+    return;
+  }
   auto saved = app::save_photo(m_store, *m_client, m_photo_for.ticket_id, m_photo_for.phase, photo, now);
   if (!saved) return fail(saved.error());
   platform::photo_saved(static_cast<int64_t>(photo.bytes.size()));
@@ -159,6 +177,7 @@ std::string App::photos_state_json() {
     if (!row || !*row || !bytes || !*bytes) continue;
     const char* state = (*row)->state == LocalPhotoState::Waiting    ? "waiting"
                         : (*row)->state == LocalPhotoState::Uploaded ? "uploaded"
+                        : (*row)->state == LocalPhotoState::Failed   ? "failed"
                                                                      : "cached";
     held.push_back({{"sha256", (*row)->sha256}, {"stored_sha256", sha256_hex(**bytes)},
                     {"size", static_cast<int64_t>((*bytes)->size())}, {"state", state},
@@ -166,7 +185,31 @@ std::string App::photos_state_json() {
   }
   nlohmann::json waiting = nlohmann::json::array();
   for (const LocalPhoto& w : m_waiting_photos) waiting.push_back(w.sha256);
-  return nlohmann::json{{"ticket", ticket}, {"held", held}, {"waiting", waiting}}.dump();
+  nlohmann::json failed = nlohmann::json::array();
+  for (const LocalPhoto& f : m_failed_photos) failed.push_back({{"sha256", f.sha256}, {"reason", f.failure}});
+  return nlohmann::json{{"ticket", ticket}, {"held", held}, {"waiting", waiting}, {"failed", failed}}.dump();
+}
+
+void App::discard_failed_photo(const std::string& sha256) {
+  if (!m_client) return;
+  auto held = m_store.local_photo(sha256);
+  if (!held) return fail(held.error());
+  if (!*held || (*held)->state != LocalPhotoState::Failed) return;  // Uploaded or given up meanwhile.
+  const std::string reason = (*held)->failure;
+  // The comment says what the photo was and why it is not there, in Chinese, the street's working
+  // language, like other recorded text.
+  std::string text(tr(Lang::Zh, Str::PhotoDiscardedNote));
+  text.replace(text.find("%s"), 2, reason);
+  if ((*held)->phase != PhotoPhase::None)
+    text = std::string(tr(Lang::Zh, (*held)->phase == PhotoPhase::Before ? Str::PhotoBefore : Str::PhotoAfter)) +
+           " · " + text;
+  auto done = app::give_up_photo(m_store, m_client->self(), sha256, text);
+  if (!done) return fail(done.error());
+  if (m_sync) {
+    m_sync->outbox_changed();
+    m_sync->edited();  // The changes it held back may go now.
+  }
+  reload();
 }
 
 }  // namespace linli::ui

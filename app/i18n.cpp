@@ -417,6 +417,12 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"拍摄", "by"},
     {"照片太大（超过 10 MB），未保存", "The photo is too large (over 10 MB); not saved"},
     {"正在处理照片…", "Processing the photo…"},
+    {"服务器拒收", "Refused by the server"},
+    {"放弃此照片", "Give up this photo"},
+    {"照片未能上传（服务器拒收：%s），已放弃", "Photo not uploaded (refused by the server: %s); given up"},
+    {"服务器不会接收这些照片。放弃后，其后的修改即可发送；工单上留一条备注说明。",
+     "The server will not take these photos. Give one up and the changes after it can be sent; the ticket keeps a comment saying so."},
+    {"移除", "Remove"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

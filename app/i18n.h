@@ -45,6 +45,7 @@ enum class Str {
   SectionPhotos, PhotoTakeBefore, PhotoTakeAfter, PhotoTake, PhotoBefore, PhotoAfter, PhotoOther, PhotoNone,
   PhotoSaved, PhotoWaitingUpload, PhotoUploading, PhotoOfflineNotCached, PhotoLoading, PhotoFailed, PhotoClose,
   PhotoNoAfter, PhotoNoBefore, PhotoUploadsTitle, PhotoUploadsNone, PhotoBy, PhotoTooBig, PhotoProcessing,
+  PhotoRefused, PhotoDiscard, PhotoDiscardedNote, PhotoRefusedHint, FwRemovePhoto,
   Count_,
 };
 

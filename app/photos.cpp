@@ -44,9 +44,32 @@ size_t pushable_prefix(Store& store, const std::vector<Change>& batch) {
     auto held = store.local_photo(batch[i].photo.sha256);
     // A storage error: hold the push back too; the next try reads again.
     if (!held) return i;
-    if (*held && (*held)->state == LocalPhotoState::Waiting) return i;
+    // Waiting for its upload, or refused by it until the user gives it up (App::discard_failed_photo).
+    if (*held && ((*held)->state == LocalPhotoState::Waiting || (*held)->state == LocalPhotoState::Failed)) return i;
   }
   return batch.size();
+}
+
+Result<int> give_up_photo(Store& store, const ReplicaId& self, const std::string& sha256, const std::string& note) {
+  auto unsent = store.unsent_changes(self, 1'000'000);
+  if (!unsent) return unsent.error();
+  int rewritten = 0;
+  auto done = store.in_one_transaction([&]() -> Result<void> {
+    for (const Change& c : *unsent) {
+      if (c.kind != ChangeKind::AttachPhoto || c.photo.sha256 != sha256) continue;
+      Change comment = c;
+      comment.kind = ChangeKind::AddEntry;
+      comment.photo = Photo{};
+      comment.entry = Entry{};
+      comment.entry.kind = EntryKind::Comment;
+      comment.entry.text = note;
+      if (auto r = store.rewrite_unsent_change(comment); !r) return r;
+      ++rewritten;
+    }
+    return store.delete_local_photo(sha256);
+  });
+  if (!done) return done.error();
+  return rewritten;
 }
 
 std::vector<PhotoPair> pair_photos(const std::vector<TicketPhoto>& photos) {

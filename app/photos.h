@@ -33,9 +33,15 @@ Result<Change> save_photo(Store& store, ClientSync& client, const std::string& t
                           const CapturedPhoto& photo, int64_t now_ms);
 
 // How many of `batch` (the outbox, oldest first) may be pushed now: the changes before the first
-// attach_photo whose photo this device holds and has not uploaded yet. Later ones wait with it, as
-// a push must not leave a gap in this replica's counters.
+// attach_photo whose photo this device holds and has not uploaded yet (waiting, or failed until the
+// user gives it up). Later ones wait with it, as a push must not leave a gap in this replica's counters.
 size_t pushable_prefix(Store& store, const std::vector<Change>& batch);
+
+// Gives up a photo the server's upload refused for good (LocalPhotoState::Failed): each unsent
+// attach_photo of `self` naming it becomes, in place, a comment (`note`, the same id, stamp and
+// ticket), so its counter still reaches the server and the changes after it may go; the bytes are
+// forgotten. One transaction. Returns how many changes were rewritten.
+Result<int> give_up_photo(Store& store, const ReplicaId& self, const std::string& sha256, const std::string& note);
 
 // A ticket's photos as the detail shows them: each attach_photo change in fold order, and the
 // before/after pairs made of them (the n-th before with the n-th after).

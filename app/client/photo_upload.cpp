@@ -6,11 +6,20 @@
 //   waiting --HEAD 200--------------------> uploaded  (push the changes naming it)
 //   waiting --HEAD 404--> PUT --200/201---> uploaded
 //   waiting --no answer / other status----> waiting   (back off, then try again)
+//   waiting --400/413/415/422-------------> failed    (kept with the reason; the next photo goes;
+//                                                      the outbox offers to give it up)
 #include <algorithm>
 
 #include "client/sync_loop.h"
 
 namespace linli::app {
+namespace {
+
+// Answers to an upload that no retry can mend: a bad name or body (400), too large (413), a type
+// the server does not take (415), bytes that are not their name (422).
+bool refused_for_good(int status) { return status == 400 || status == 413 || status == 415 || status == 422; }
+
+}  // namespace
 
 void SyncLoop::start_upload() {
   m_upload_due_ms = 0;
@@ -44,6 +53,7 @@ void SyncLoop::on_head(const std::string& sha256, const HttpResponse& r) {
     m_upload_in_flight = false;
     m_status.uploading.clear();
     if (halted_by(r)) return;
+    if (refused_for_good(r.status)) return refused_photo(sha256, "HEAD " + std::to_string(r.status) + " " + error_code_of(r.body));
     return failed("photo: HEAD " + std::to_string(r.status));
   }
   auto held = m_store.local_photo(sha256);
@@ -73,8 +83,21 @@ void SyncLoop::on_put(const std::string& sha256, const HttpResponse& r) {
   m_upload_in_flight = false;
   m_status.uploading.clear();
   if (halted_by(r)) return;
-  // 413, 415 or 422 cannot mend themselves; the photo stays waiting and its reason shows.
+  if (refused_for_good(r.status)) return refused_photo(sha256, std::to_string(r.status) + " " + error_code_of(r.body));
   failed("photo: PUT " + std::to_string(r.status) + " " + error_code_of(r.body));
+}
+
+void SyncLoop::refused_photo(const std::string& sha256, const std::string& reason) {
+  if (auto s = m_store.set_local_photo_failed(sha256, reason); !s) return failed("photos: " + s.error().detail);
+  // The server answered: the link is fine, and the other photos need not wait for a back-off.
+  m_status.last_ok_ms = m_transport.now_ms();
+  m_status.failures = 0;
+  m_backoff_ms = 0;
+  m_changed = true;
+  refresh_counts();
+  if (m_status.photos_waiting > 0) m_upload_due_ms = m_transport.now_ms();
+  // The changes before the one naming it may still go.
+  if (m_status.unsent > 0 && !m_push_in_flight) m_push_due_ms = m_transport.now_ms();
 }
 
 void SyncLoop::uploaded(const std::string& sha256) {

@@ -51,6 +51,7 @@ void SyncLoop::refresh_counts() {
   if (auto n = m_store.count_unsent(m_client.self())) m_status.unsent = *n;
   if (auto n = m_store.count_refused()) m_status.refused = *n;
   if (auto w = m_store.waiting_photos()) m_status.photos_waiting = static_cast<int64_t>(w->size());
+  if (auto f = m_store.failed_photos()) m_status.photos_failed = static_cast<int64_t>(f->size());
 }
 
 void SyncLoop::edited() {

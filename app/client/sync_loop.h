@@ -59,6 +59,7 @@ struct SyncStatus {
   int64_t upload_sent = 0;       // Bytes of it the server has (0 until its answer: the fetch has no upload progress).
   int64_t upload_total = 0;
   int64_t photos_uploaded_this_session = 0;
+  int64_t photos_failed = 0;     // Refused for good by the upload (413, 415, ...): the user decides.
   int failures = 0;              // Failed exchanges in a row.
   int64_t next_try_ms = 0;       // While offline: when the next try is due.
   std::string problem;           // The last failure, for the status bar's tooltip.
@@ -107,6 +108,8 @@ class SyncLoop {
   void on_head(const std::string& sha256, const HttpResponse& r);
   void on_put(const std::string& sha256, const HttpResponse& r);
   void uploaded(const std::string& sha256);
+  // The server will never take it: marked failed with `reason`; the rest go on.
+  void refused_photo(const std::string& sha256, const std::string& reason);
   bool m_upload_in_flight = false;
   int64_t m_upload_due_ms = 0;  // 0: no upload asked for.
 

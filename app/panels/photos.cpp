@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "core/civil_time.h"
@@ -16,6 +17,7 @@ namespace {
 
 const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
 const ImVec4 kWaitAmber(0.72f, 0.40f, 0.0f, 1.0f);
+const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
 const ImVec4 kBeforeTint(0.62f, 0.30f, 0.10f, 1.0f);
 const ImVec4 kAfterTint(0.10f, 0.50f, 0.22f, 1.0f);
 
@@ -205,9 +207,11 @@ void draw_ticket_photos(App& app, FrameInfo&) {
 void draw_photo_uploads(App& app) {
   const Lang lang = app.lang();
   const auto& waiting = app.waiting_photos();
+  const auto& failed = app.failed_photos();
   const app::SyncStatus& st = app.sync_status();
   ImGui::SeparatorText(std::string(tr(lang, Str::PhotoUploadsTitle)).c_str());
-  if (waiting.empty()) {
+  if (!failed.empty()) ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::PhotoRefusedHint)).c_str());
+  if (waiting.empty() && failed.empty()) {
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::PhotoUploadsNone)).c_str());
     return;
   }
@@ -219,7 +223,7 @@ void draw_photo_uploads(App& app) {
   ImGui::TableSetupColumn(std::string(tr(lang, Str::ColStatus)).c_str(), ImGuiTableColumnFlags_WidthFixed,
                           ImGui::GetFontSize() * 12);
   ImGui::TableHeadersRow();
-  for (const LocalPhoto& p : waiting) {
+  const auto row = [&](const LocalPhoto& p) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(format_shanghai_minute(p.created_at_ms).c_str());
@@ -232,6 +236,17 @@ void draw_photo_uploads(App& app) {
                                                        : "";
     ImGui::Text("%s %d×%d · %.0f KB", phase, p.width, p.height, static_cast<double>(p.size) / 1024.0);
     ImGui::TableNextColumn();
+  };
+  // Refused for good first: they hold the outbox back until given up.
+  std::optional<std::string> give_up;
+  for (const LocalPhoto& p : failed) {
+    row(p);
+    ImGui::TextColored(kProblemRed, "%s · %s", std::string(tr(lang, Str::PhotoRefused)).c_str(), p.failure.c_str());
+    if (ImGui::SmallButton((std::string(tr(lang, Str::PhotoDiscard)) + "##photo-discard-" + p.sha256.substr(0, 12)).c_str()))
+      give_up = p.sha256;
+  }
+  for (const LocalPhoto& p : waiting) {
+    row(p);
     // Progress: the photo on its way now; its bytes count once the server has them (the fetch
     // gives no upload progress), so a waiting photo shows 0 and an uploaded one leaves the list.
     const bool now = st.uploading == p.sha256;
@@ -240,6 +255,7 @@ void draw_photo_uploads(App& app) {
     ImGui::ProgressBar(now ? std::max(done, 0.05f) : 0.0f, ImVec2(-1, 0), text.c_str());
   }
   ImGui::EndTable();
+  if (give_up) app.discard_failed_photo(*give_up);
 }
 
 }  // namespace linli::ui

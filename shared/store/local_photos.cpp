@@ -10,17 +10,18 @@ namespace {
 
 using sqlite_util::Stmt;
 
-constexpr const char* kStateCodes[] = {"waiting", "uploaded", "cached"};
+constexpr const char* kStateCodes[] = {"waiting", "uploaded", "cached", "failed"};
 
 Error storage_error(sqlite3* db, const char* where) { return sqlite_util::sqlite_error(db, "store", where); }
 
 LocalPhotoState parse_state(const std::string& s) {
   if (s == "uploaded") return LocalPhotoState::Uploaded;
   if (s == "cached") return LocalPhotoState::Cached;
+  if (s == "failed") return LocalPhotoState::Failed;
   return LocalPhotoState::Waiting;
 }
 
-constexpr const char* kColumns = "sha256, ticket_id, phase, type, size, width, height, state, created_at";
+constexpr const char* kColumns = "sha256, ticket_id, phase, type, size, width, height, state, created_at, failure";
 
 LocalPhoto read_row(const Stmt& s) {
   LocalPhoto p;
@@ -33,6 +34,7 @@ LocalPhoto read_row(const Stmt& s) {
   p.height = static_cast<int>(s.int64(6));
   p.state = parse_state(s.text(7));
   p.created_at_ms = s.int64(8);
+  p.failure = s.text(9);
   return p;
 }
 
@@ -102,6 +104,37 @@ Result<void> Store::set_local_photo_state(const std::string& sha256, LocalPhotoS
   s.bind(1, sha256);
   s.bind(2, kStateCodes[static_cast<int>(state)]);
   if (s.step() != SQLITE_DONE) return storage_error(m_db, "set_local_photo_state");
+  return Ok{};
+}
+
+Result<void> Store::set_local_photo_failed(const std::string& sha256, const std::string& reason) {
+  Stmt s(m_db, "UPDATE local_photos SET state = 'failed', failure = ?2 WHERE sha256 = ?1");
+  if (!s.ok()) return storage_error(m_db, "set_local_photo_failed");
+  s.bind(1, sha256);
+  s.bind(2, reason);
+  if (s.step() != SQLITE_DONE) return storage_error(m_db, "set_local_photo_failed");
+  return Ok{};
+}
+
+Result<std::vector<LocalPhoto>> Store::failed_photos() {
+  const std::string sql =
+      std::string("SELECT ") + kColumns + " FROM local_photos WHERE state = 'failed' ORDER BY created_at, sha256";
+  Stmt s(m_db, sql.c_str());
+  if (!s.ok()) return storage_error(m_db, "failed_photos");
+  std::vector<LocalPhoto> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+  if (rc != SQLITE_DONE) return storage_error(m_db, "failed_photos");
+  return out;
+}
+
+Result<void> Store::delete_local_photo(const std::string& sha256) {
+  for (const char* sql : {"DELETE FROM local_photos WHERE sha256 = ?1", "DELETE FROM local_photo_bytes WHERE sha256 = ?1"}) {
+    Stmt s(m_db, sql);
+    if (!s.ok()) return storage_error(m_db, "delete_local_photo");
+    s.bind(1, sha256);
+    if (s.step() != SQLITE_DONE) return storage_error(m_db, "delete_local_photo");
+  }
   return Ok{};
 }
 

@@ -293,7 +293,8 @@ ALTER TABLE photos ADD COLUMN phase TEXT NOT NULL DEFAULT 'none';
 
 -- Photos this device holds (app-local, never synced; store/local_photos.cpp): taken here and
 -- waiting for their upload (state 'waiting'), uploaded ('uploaded'), or fetched from the server
--- for display ('cached'). A photo taken here is written in the same transaction as the
+-- for display ('cached'), or refused for good by the upload ('failed', with the server's answer in
+-- failure: the outbox shows it and the user may give it up). A photo taken here is written in the same transaction as the
 -- attach_photo change naming it, so the UI says "saved" only once both are durable; the sync
 -- loop pushes that change only after the blob is uploaded. ticket_id and phase are those of
 -- the first change naming it (the same bytes attached twice are one photo). The bytes live in
@@ -306,8 +307,9 @@ CREATE TABLE local_photos (
   size       INTEGER NOT NULL,
   width      INTEGER NOT NULL,
   height     INTEGER NOT NULL,
-  state      TEXT NOT NULL CHECK (state IN ('waiting', 'uploaded', 'cached')),
-  created_at INTEGER NOT NULL
+  state      TEXT NOT NULL CHECK (state IN ('waiting', 'uploaded', 'cached', 'failed')),
+  created_at INTEGER NOT NULL,
+  failure    TEXT NOT NULL DEFAULT ''
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX local_photos_waiting ON local_photos (created_at) WHERE state = 'waiting';
 CREATE TABLE local_photo_bytes (

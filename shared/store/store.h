@@ -101,8 +101,9 @@ struct RefusedChange {
 };
 
 // A photo this device holds (local_photos; store/local_photos.cpp): taken here and waiting for its
-// upload or uploaded, or fetched from the server to be shown (cached). App-local: never synced.
-enum class LocalPhotoState { Waiting, Uploaded, Cached };
+// upload or uploaded, or fetched from the server to be shown (cached), or refused for good by the
+// server's blob upload (failed, with the reason). App-local: never synced.
+enum class LocalPhotoState { Waiting, Uploaded, Cached, Failed };
 struct LocalPhoto {
   std::string sha256;        // 64 lowercase hex digits of the bytes: the blob's name.
   std::string ticket_id;     // The ticket it was taken for (or fetched for).
@@ -112,6 +113,7 @@ struct LocalPhoto {
   int width = 0, height = 0; // Pixels (0: not known, a cached photo).
   LocalPhotoState state = LocalPhotoState::Waiting;
   int64_t created_at_ms = 0;
+  std::string failure;       // Failed: the server's answer ("413 too_large"), for the outbox.
 };
 
 // A concurrent edit of a field whose value did not take effect (merge rule R3), as the user sees
@@ -357,6 +359,17 @@ class Store {
   // Photos waiting for their upload, oldest first.
   Result<std::vector<LocalPhoto>> waiting_photos();
   Result<void> set_local_photo_state(const std::string& sha256, LocalPhotoState state);
+  // A photo the server's upload refused for good (413, 415, 422, 400): it leaves the waiting ones
+  // and keeps `reason` for the outbox. Photos failed so, oldest first.
+  Result<void> set_local_photo_failed(const std::string& sha256, const std::string& reason);
+  Result<std::vector<LocalPhoto>> failed_photos();
+  // Forgets a photo held here (its row and bytes); call it in a transaction (in_one_transaction).
+  Result<void> delete_local_photo(const std::string& sha256);
+  // Replaces an own change the server has not answered yet by `c` (the same id, stamp and ticket)
+  // and folds its ticket again: the counter goes to the server as it would have, with what the
+  // change now says. Used when the user gives up a photo the server will not take (its
+  // attach_photo becomes a comment saying so). NotFound when no unsent change has that id.
+  Result<void> rewrite_unsent_change(const Change& c);
 
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 

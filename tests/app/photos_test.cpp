@@ -2,6 +2,7 @@
 // stored with its attach_photo change in one write, uploaded (HEAD, then PUT) before that change is
 // pushed, and a push never carries a change naming a photo the server does not have yet.
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include <gtest/gtest.h>
 
@@ -189,6 +190,82 @@ TEST_F(PhotosTest, ABlobTheServerAlreadyHasIsNotSentAgain) {
   const auto& log = transport->requests();
   EXPECT_NE(std::find(log.begin(), log.end(), "HEAD api/v1/blobs/" + sha), log.end());
   EXPECT_EQ(std::find(log.begin(), log.end(), "PUT api/v1/blobs/" + sha), log.end());
+}
+
+TEST_F(PhotosTest, APhotoTheServerRefusesForGoodIsMarkedFailedTheOthersGoAndGivingItUpLetsThePushThrough) {
+  const std::string t = std::string(32, 'a');
+  ASSERT_TRUE(client->record({new_ticket(t)}, kNow));
+  auto bad = app::save_photo(*store, *client, t, PhotoPhase::Before, {picture('g'), "image/jpeg", 800, 600}, kNow);
+  auto good = app::save_photo(*store, *client, t, PhotoPhase::After, {picture('h'), "image/jpeg", 800, 600}, kNow + 1);
+  ASSERT_TRUE(bad && good);
+  // The stored bytes of the first one are damaged (a disk's fault, through another connection to
+  // the same file): they are no longer their name, and the server refuses them 422, for good.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("hebin.db").c_str(), &db), SQLITE_OK);
+    const std::string sql = "UPDATE local_photo_bytes SET bytes = substr(bytes, 2) WHERE sha256 = '" + bad->photo.sha256 + "'";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  }
+  Change note;
+  note.ticket_id = t;
+  note.kind = ChangeKind::AddEntry;
+  note.entry.kind = EntryKind::Comment;
+  note.entry.text = "已整改";
+  ASSERT_TRUE(client->record({note}, kNow + 2));
+  loop->edited();
+  // The refused photo is failed with the server's reason; the other one is uploaded all the same;
+  // the create goes, the refused photo's change and those after it wait.
+  ASSERT_TRUE(run_until([&] {
+    return loop->status().photos_failed == 1 && loop->status().photos_waiting == 0 && loop->status().unsent == 3 &&
+           !loop->busy();
+  })) << loop->status().problem;
+  auto failed = store->failed_photos();
+  ASSERT_TRUE(failed && failed->size() == 1u);
+  EXPECT_EQ(failed->front().sha256, bad->photo.sha256);
+  EXPECT_EQ(failed->front().failure, "422 hash_mismatch");
+  EXPECT_EQ((*store->local_photo(good->photo.sha256))->state, LocalPhotoState::Uploaded);
+  EXPECT_EQ(loop->status().link, app::Link::Online) << "a refusal is an answer, not a lost link";
+  run_until([] { return false; }, 30);
+  EXPECT_EQ(loop->status().unsent, 3) << "never pushed without its blob";
+
+  // Given up: the change becomes a comment under the same id; everything reaches the server.
+  auto n = app::give_up_photo(*store, replica, bad->photo.sha256, "整改前照片未能上传（422），已放弃");
+  ASSERT_TRUE(n) << n.error().detail;
+  EXPECT_EQ(*n, 1);
+  EXPECT_FALSE(*store->local_photo(bad->photo.sha256));
+  EXPECT_FALSE(*store->local_photo_bytes(bad->photo.sha256));
+  loop->outbox_changed();
+  loop->edited();
+  ASSERT_TRUE(run_until([&] { return loop->status().unsent == 0 && !loop->busy(); })) << loop->status().problem;
+  EXPECT_EQ(*store->count_refused(), 0);
+  EXPECT_EQ(loop->status().photos_failed, 0);
+  // As the server has it: the comment in place of the photo, the other photo and the note.
+  httplib::Client c("127.0.0.1", server->port());
+  const httplib::Headers auth{{"Authorization", "Bearer " + session.token}};
+  auto head = c.Head("/api/v1/blobs/" + bad->photo.sha256, auth);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 404);
+  auto other = c.Get("/api/v1/blobs/" + good->photo.sha256, auth);
+  ASSERT_TRUE(other && other->status == 200);
+  EXPECT_EQ(other->body, picture('h'));
+  const auto timeline = store->timeline_of(t);
+  ASSERT_TRUE(timeline);
+  std::vector<std::string> texts;
+  for (const auto& e : *timeline) texts.push_back(e.entry.text);
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "整改前照片未能上传（422），已放弃"), texts.end());
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "已整改"), texts.end());
+  auto log = store->ticket_log(t);
+  ASSERT_TRUE(log);
+  std::vector<std::string> photos;
+  for (const Change& x : *log)
+    if (x.kind == ChangeKind::AttachPhoto) photos.push_back(x.photo.sha256);
+  EXPECT_EQ(photos, std::vector<std::string>{good->photo.sha256});
+  // Acknowledged under the id the photo's change had: the server took that counter.
+  const auto rewritten = std::find_if(log->begin(), log->end(), [&](const Change& x) { return x.id == bad->id; });
+  ASSERT_NE(rewritten, log->end());
+  EXPECT_EQ(rewritten->kind, ChangeKind::AddEntry);
 }
 
 }  // namespace
