@@ -241,7 +241,9 @@ void draw_photo_uploads(App& app) {
   std::optional<std::string> give_up;
   for (const LocalPhoto& p : failed) {
     row(p);
+    ImGui::PushTextWrapPos(0.0f);  // The server's answer wraps in its cell rather than being cut.
     ImGui::TextColored(kProblemRed, "%s · %s", std::string(tr(lang, Str::PhotoRefused)).c_str(), p.failure.c_str());
+    ImGui::PopTextWrapPos();
     if (ImGui::SmallButton((std::string(tr(lang, Str::PhotoDiscard)) + "##photo-discard-" + p.sha256.substr(0, 12)).c_str()))
       give_up = p.sha256;
   }
