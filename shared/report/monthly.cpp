@@ -234,6 +234,9 @@ Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, 
   auto before = count_month(reader, py, pm, calendar, as_of_ms);
   if (!before) return before.error();
   r->previous = std::move(before).value();
+  auto field = reader.field_data();
+  if (!field) return field.error();
+  r->campaigns = campaigns_in_month(*field, year, month, reader.campaign_community());
   return r;
 }
 

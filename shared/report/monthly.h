@@ -16,6 +16,7 @@
 #include "core/merge.h"
 #include "core/report_tally.h"
 #include "core/result.h"
+#include "report/campaign.h"
 
 namespace linli::report {
 
@@ -41,6 +42,10 @@ class TicketReader {
   // The same tickets handed to `visit` one by one as they are read, no list kept (the report's
   // way). This default reads the list.
   virtual Result<void> each_received(int64_t from_ms, int64_t to_ms, const Visit& visit);
+  // The field work the report's campaigns are counted from (core/field.h), and the one community
+  // they are limited to ("": all; policy F1, a committee's). The defaults: none.
+  virtual Result<FieldData> field_data() { return FieldData{}; }
+  virtual std::string campaign_community() const { return {}; }
 };
 
 // A rate: how many of how many (0 of 0 when nothing counts; the ratio is then 0).
@@ -103,6 +108,7 @@ struct MonthlyReport : MonthlyRates {
   MonthlyRates previous;                     // The month before, as of the same instant.
   std::vector<OverdueTicket> overdue;  // By due time.
   bool calendar_missing = false;       // Some deadline fell in a year the calendar lacks.
+  std::vector<CampaignInMonth> campaigns;  // Inspection campaigns (巡查) overlapping the month.
   friend bool operator==(const MonthlyReport&, const MonthlyReport&) = default;
 };
 
@@ -136,7 +142,7 @@ MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts
                               const WorkdayCalendar& calendar, int64_t as_of_ms);
 
 // Reads the month's tickets and the month before's through `reader` and computes the report, with
-// the previous month's rates in `previous`.
+// the previous month's rates in `previous` and the campaigns overlapping the month (campaigns_in_month).
 Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
                                      int64_t as_of_ms);
 

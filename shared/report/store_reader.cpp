@@ -30,6 +30,19 @@ Result<void> StoreTicketReader::each_received(int64_t from_ms, int64_t to_ms, co
       });
 }
 
+namespace {
+
+Result<FieldData> field_of(Store& store) {
+  auto regs = store.field_registers();
+  if (!regs) return regs.error();
+  return assemble_field(*regs);
+}
+
+}  // namespace
+
+Result<FieldData> StoreTicketReader::field_data() { return field_of(m_store); }
+Result<FieldData> FoldingTicketReader::field_data() { return field_of(m_store); }
+
 Result<std::vector<TicketFacts>> StoreTicketReader::received_between(int64_t from_ms, int64_t to_ms) {
   std::vector<TicketFacts> out;
   auto r = each_received(from_ms, to_ms,
