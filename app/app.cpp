@@ -280,6 +280,7 @@ const InboxRow* App::inbox_row(int64_t index) {
     }
     InboxQuery q = m_inbox.query;
     q.limit = static_cast<int>(kInboxPage);
+    q.rows_expected = m_inbox.total;  // Counted already: the store picks its plan by it.
     auto before = m_inbox.pages.find(page - 1);
     if (before != m_inbox.pages.end() && static_cast<int64_t>(before->second.size()) == kInboxPage) {
       q.after = before->second.back().key;  // Scrolling on: keyset.
@@ -724,8 +725,14 @@ void App::reload() {
 void App::clear_draft() {
   m_draft = IntakeDraft{};
   m_draft.received_at = format_shanghai_minute(platform::now_ms());
-  // A committee (or a field team walking one community) registers tickets of its own community.
-  if (m_session && (m_session->role == Role::Committee || m_session->role == Role::Field)) m_draft.community = m_session->scope;
+  // A committee registers tickets of its own community. A field team registers what it found on
+  // patrol (write policy P4: in any community); one walking a community starts from it.
+  if (m_session && m_session->role == Role::Committee) m_draft.community = m_session->scope;
+  if (m_session && m_session->role == Role::Field) {
+    m_draft.source = Source::Patrol;
+    const auto& known = communities();
+    if (std::find(known.begin(), known.end(), m_session->scope) != known.end()) m_draft.community = m_session->scope;
+  }
   m_problems = {};
 }
 
@@ -747,6 +754,13 @@ Ticket App::ticket_from_draft(DraftProblems& problems) const {
   problems.bad_received_at = !received;
   for (const auto& p : validate_new_ticket(t))
     if (p.field != TicketField::ReceivedAt && p.field != TicketField::Id) problems.fields.push_back(p);
+  if (m_session && !t.community.empty()) {  // The write policy, as the server will judge the push.
+    Change probe;
+    probe.kind = ChangeKind::CreateTicket;
+    probe.ticket_id = t.id;
+    probe.ticket = t;
+    problems.out_of_scope = judge_change(actor(), TicketState{}, probe).has_value();
+  }
   return t;
 }
 
@@ -832,6 +846,7 @@ std::string App::state_json() {
   for (const auto& p : m_problems.fields)
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
+  if (m_problems.out_of_scope) problems.push_back({{"field", "community"}, {"code", "out_of_scope"}});
   const app::SyncStatus& st = sync_status();
   nlohmann::json conflicts_json = nlohmann::json::array();
   nlohmann::json timeline_json = nlohmann::json::array();
@@ -864,6 +879,7 @@ std::string App::state_json() {
                                : m_view == View::Intake   ? "intake"
                                : m_view == View::HotSpots ? "hot_spots"
                                : m_view == View::Dashboard ? "dashboard"
+                               : m_view == View::Field     ? "field"
                                                           : "outbox"},
                       {"chain", chain_json},
                       {"rebound_suggestions", m_rebound.size()},
@@ -897,6 +913,7 @@ std::string App::state_json() {
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
                                  {"citizen_name", m_draft.citizen_name}}}};
+  s["field"] = nlohmann::json::parse(field_state_json(), nullptr, false);
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

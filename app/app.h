@@ -18,6 +18,7 @@
 #include "core/deadline.h"
 #include "core/ticket.h"
 #include "dashboard_data.h"
+#include "field_data.h"
 #include "i18n.h"
 #include "policy/write_policy.h"
 #include "store/store.h"
@@ -26,7 +27,7 @@
 
 namespace linli::ui {
 
-enum class View { Tickets, Intake, Outbox, HotSpots, Dashboard };
+enum class View { Tickets, Intake, Outbox, HotSpots, Dashboard, Field };
 
 // The sign-in form and what its last try said.
 struct SignInForm {
@@ -58,7 +59,8 @@ struct IntakeDraft {
 struct DraftProblems {
   std::vector<FieldProblem> fields;
   bool bad_received_at = false;
-  bool any() const { return bad_received_at || !fields.empty(); }
+  bool out_of_scope = false;  // The write policy would refuse it (P4): not this user's to register here.
+  bool any() const { return bad_received_at || out_of_scope || !fields.empty(); }
   std::optional<ValidationCode> of(TicketField f) const;
 };
 
@@ -201,6 +203,38 @@ class App {
   // The server's print version of the month (format=html), opened by the page in a new window.
   void open_print_report(int year, int month);
 
+  // ---- 巡查 (field work, issue 11; app_field.cpp, field_data.h, panels/field.cpp): facilities,
+  // campaigns, weekly rounds and their items, each edit a change record pushed like a ticket's.
+  // What this replica holds, read again when the data changes (a record, a pull), not per frame.
+  const FieldSnapshot& field() { return *field_shared(); }
+  // The same, held: a panel keeps it for a frame while an edit makes the app read the data again.
+  std::shared_ptr<const FieldSnapshot> field_shared();
+  void forget_error() { m_error.clear(); }
+  // Why the signed-in user may not write a field change of `kind` in `community` ("" for a
+  // campaign), by the field policy (F2-F4) the server judges pushes with; nullopt: they may.
+  std::optional<Refusal> why_not_field(ChangeKind kind, const std::string& community) const;
+  // A new facility (draft.id empty: every member) or the members of one that changed.
+  bool save_facility(const FacilityDraft& draft);
+  bool set_facility_retired(const std::string& facility_id, bool retired);
+  bool save_campaign(const CampaignDraft& draft);  // The centre's: a new campaign.
+  // One member of a round's item, saved at once (so a round half done is kept). A count is this
+  // worker's own part (R14): the item shows the sum over workers.
+  bool set_round_item(const std::string& campaign, const std::string& week, const std::string& community,
+                      const std::string& facility, FieldMember member, const std::string& value);
+  bool set_round_finished(const std::string& campaign, const std::string& week, const std::string& community,
+                          bool finished);
+  // 开工单: the ticket a round item's finding opens, every field filled in (the confirm shows it).
+  FindingDraft finding_draft(const std::string& campaign, const std::string& week, const std::string& community,
+                             const std::string& facility);
+  // Why the signed-in user may not open a ticket of source 巡查发现 in `community` (policy P4).
+  std::optional<Refusal> why_not_finding(const std::string& community) const;
+  // Records the ticket, its photos and the finding link in one transaction and selects the ticket.
+  bool open_finding(const FindingDraft& draft);
+  // A campaign's totals over this replica (report/campaign.h), cached with the snapshot.
+  const CampaignTotals& campaign_totals(const std::string& campaign_id);
+  // The field part of state_json (for end-to-end tests).
+  std::string field_state_json();
+
   // ---- Bulk moves on the tickets marked in the inbox (Ctrl+click, Shift+click for a range).
   const std::set<std::string>& marked() const { return m_marked; }
   void mark(const std::string& id, bool on);
@@ -315,6 +349,11 @@ class App {
     std::vector<InboxRow> rows;
   } m_draft_rebound;
   DashboardCache m_dashboard;
+  // 巡查: the snapshot and the totals of the campaign asked last, and the data revision they were read at.
+  std::shared_ptr<const FieldSnapshot> m_field;
+  uint64_t m_field_revision = 0;
+  std::optional<CampaignTotals> m_field_totals;
+  bool record_field(Change draft);
   struct {
     std::string key;  // Days and revision they were read at.
     std::vector<Store::HotSpot> rows;

@@ -321,6 +321,80 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"上一年", "Year back"},
     {"下一年", "Year on"},
     {"巡查记录", "Field record"},
+    {"你的账号不能在这个小区登记这类工单：居委会只登记本小区的工单，巡查队伍可登记任一小区的巡查发现。",
+     "Your account may not register this ticket here: a committee registers its own community's tickets; a field team registers patrol findings in any community."},
+    {"巡查", "Inspection"},
+    {"巡查活动", "Campaign"},
+    {"还没有巡查活动。城运中心可以在“活动”里新建一个。", "No campaigns yet. The centre can create one under Campaigns."},
+    {"巡查清单", "Checklist"},
+    {"设施", "Facilities"},
+    {"统计汇总", "Totals"},
+    {"活动", "Campaigns"},
+    {"第%d周（%s起）", "Week %d (from %s)"},
+    {"应巡查日 %s", "Due %s"},
+    {"已检查 %d / %d", "Checked %d of %d"},
+    {"本轮已完成", "Round finished"},
+    {"标记本轮完成", "Mark round finished"},
+    {"重新打开本轮", "Reopen round"},
+    {"编号", "Code"},
+    {"类型", "Kind"},
+    {"位置", "Location"},
+    {"已检查", "Checked"},
+    {"已投药", "Treated"},
+    {"灭鼠(只)", "Rats"},
+    {"填鼠洞", "Holes"},
+    {"投药井", "Wells"},
+    {"备注", "Note"},
+    {"工单", "Ticket"},
+    {"开工单", "Open ticket"},
+    {"含他人 %lld", "incl. %lld by others"},
+    {"这个小区还没有本活动所查类型的设施。可在“设施”里添加。", "This community has no facilities of the kinds this campaign checks. Add them under Facilities."},
+    {"添加设施", "Add facility"},
+    {"编辑", "Edit"},
+    {"停用", "Retire"},
+    {"恢复使用", "Restore"},
+    {"在用", "Active"},
+    {"已停用", "Retired"},
+    {"显示已停用", "Show retired"},
+    {"全部类型", "All kinds"},
+    {"设施", "Facility"},
+    {"如：HB-BB-01", "e.g. HB-BB-01"},
+    {"如：河滨花园3号楼西侧绿化带", "e.g. west lawn of building 3"},
+    {"巡查发现 → 开工单", "Finding → new ticket"},
+    {"确认后立即存为工单（来源：巡查发现），并与这个巡查项关联；离线时先存在本机，联网后自动发送。", "Saved at once as a ticket (source: patrol finding), linked to this round item; offline it is kept here and sent when back online."},
+    {"来自巡查", "From inspection"},
+    {"查看巡查项", "Show round item"},
+    {"活动统计", "Campaign totals"},
+    {"全街道", "Whole street"},
+    {"毒鼠盒", "Bait boxes set"},
+    {"投药下水道", "Sewers dosed"},
+    {"填埋鼠洞", "Rat holes filled"},
+    {"灭鼠", "Rats killed"},
+    {"雨水井投药", "Rain-water wells dosed"},
+    {"捕蝇笼", "Fly cages kept"},
+    {"工地/餐饮抽查", "Sites and restaurants checked"},
+    {"巡查轮次", "Rounds"},
+    {"%lld个", "%lld"},
+    {"%lld只", "%lld"},
+    {"新建活动", "New campaign"},
+    {"名称", "Name"},
+    {"开始日期", "From"},
+    {"结束日期", "To"},
+    {"巡查设施类型", "Kinds checked"},
+    {"每周巡查日", "Weekly on"},
+    {"创建活动", "Create campaign"},
+    {"共 %d 周", "%d weeks"},
+    {"只读：%s", "Read only: %s"},
+    {"结束日期早于开始日期", "The end date is before the start date"},
+    {"数据截至上次同步 %s", "As of the last sync, %s"},
+    {"完成 %lld / %lld 轮", "%lld of %lld rounds done"},
+    {"查看工单", "View ticket"},
+    {"保存设施", "Save facility"},
+    {"格式：2020-03-02", "Format: 2020-03-02"},
+    {"如：春季爱国卫生运动", "e.g. 春季爱国卫生运动"},
+    {"检查项次", "Items checked"},
+    {"这一轮的设施都已检查。", "Every facility of this round is checked."},
+    {"发现的问题、处理情况", "What was found, what was done"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{
@@ -334,6 +408,12 @@ constexpr std::array<Pair, kCategoryCount> kCategories = {{
     {"物业管理", "Property management"}, {"市政设施", "Municipal facilities"}, {"噪音扰民", "Noise"},
     {"违法搭建", "Illegal structure"}, {"堆物堆料", "Hoarding and refuse"}, {"生活服务", "Living services"},
     {"企业服务", "Business support"}, {"其他", "Other"}}};
+
+constexpr std::array<Pair, kFacilityKindCount> kFacilityKinds = {{
+    {"毒鼠盒", "Bait box"}, {"捕蝇笼", "Fly cage"}, {"雨水井", "Rain-water well"}, {"下水道", "Sewer"},
+    {"鼠洞", "Rat hole"}, {"工地/临时疏导点", "Site"}, {"餐饮单位", "Restaurant"}}};
+constexpr std::array<Pair, 7> kWeekdays = {{
+    {"周一", "Mon"}, {"周二", "Tue"}, {"周三", "Wed"}, {"周四", "Thu"}, {"周五", "Fri"}, {"周六", "Sat"}, {"周日", "Sun"}}};
 
 // Every word has both languages: a missing row would leave the last ones empty.
 static_assert(!kStrings.back().zh.empty() && !kStrings.back().en.empty(), "kStrings is shorter than Str");
@@ -352,6 +432,8 @@ std::string_view label(Lang lang, Source v) { return pick(kSources, lang, static
 std::string_view label(Lang lang, Urgency v) { return pick(kUrgencies, lang, static_cast<int>(v)); }
 std::string_view label(Lang lang, TicketStatus v) { return pick(kStatuses, lang, static_cast<int>(v)); }
 std::string_view label(Lang lang, Category v) { return pick(kCategories, lang, static_cast<int>(v)); }
+std::string_view label(Lang lang, FacilityKind v) { return pick(kFacilityKinds, lang, static_cast<int>(v)); }
+std::string_view weekday_label(Lang lang, int weekday) { return pick(kWeekdays, lang, weekday - 1); }
 
 std::string_view lang_code(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
 Lang parse_lang(std::string_view code) { return code == "en" ? Lang::En : Lang::Zh; }

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "core/field.h"
 #include "core/ticket.h"
 
 namespace linli::ui {
@@ -38,6 +39,8 @@ enum class Str {
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
+  ErrCreateOutOfScope,
+  TabField, FwCampaign, FwNoCampaign, FwSubRound, FwSubFacilities, FwSubTotals, FwSubCampaigns, FwWeek, FwDue, FwProgress, FwFinished, FwMarkFinished, FwReopenRound, FwColCode, FwColKind, FwColLocation, FwColChecked, FwColTreated, FwColRats, FwColHoles, FwColWells, FwColNote, FwColTicket, FwOpenTicket, FwOthers, FwNoFacilities, FwAddFacility, FwEdit, FwRetire, FwRestore, FwActive, FwRetired, FwShowRetired, FwAllKinds, FwFacilityTitle, FwHintCode, FwHintLocation, FwFindingTitle, FwFindingHint, FwFromRound, FwGoToRound, FwTotalsTitle, FwStreet, FwBaitBoxes, FwSewers, FwHolesFilled, FwRatsKilled, FwWellsDosed, FwFlyCages, FwSites, FwRounds, FwUnitPiece, FwUnitRat, FwNewCampaign, FwName, FwFrom, FwTo, FwKinds, FwWeekday, FwCreate, FwWeeks, FwReadOnly, FieldDatesBackwards, FwAsOf, FwRoundsOf, FwViewTicket, FwSaveFacility, FwHintDate, FwHintCampaign, FwItemsChecked, FwAllDone, FwNoteHint,
   Count_,
 };
 
@@ -46,6 +49,8 @@ std::string_view label(Lang lang, Source v);
 std::string_view label(Lang lang, Urgency v);
 std::string_view label(Lang lang, TicketStatus v);
 std::string_view label(Lang lang, Category v);
+std::string_view label(Lang lang, FacilityKind v);  // 毒鼠盒 / Bait box …
+std::string_view weekday_label(Lang lang, int weekday);  // 1 = Monday: 周一 / Mon
 
 std::string_view lang_code(Lang lang);  // "zh" / "en", as saved in settings.
 Lang parse_lang(std::string_view code);

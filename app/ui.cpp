@@ -44,6 +44,7 @@ void draw_tabs(App& app, FrameInfo& frame) {
   tab(Str::TabIntake, "###tab-intake", View::Intake);
   tab(Str::TabHotSpots, "###tab-hot-spots", View::HotSpots);
   tab(Str::TabDashboard, "###tab-dashboard", View::Dashboard);
+  tab(Str::TabField, "###tab-field", View::Field);
   tab(Str::TabOutbox, "###tab-outbox", View::Outbox);
   ImGui::EndTabBar();
   frame.tab_shown = shown;
@@ -100,6 +101,8 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_hot_spots(app, frame);
   } else if (app.view() == View::Dashboard) {
     draw_dashboard(app, frame);
+  } else if (app.view() == View::Field) {
+    draw_field(app, frame);
   } else {
     draw_outbox(app, frame);
   }

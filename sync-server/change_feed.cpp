@@ -46,14 +46,15 @@ Result<void> ChangeFeed::publish(Store& writer) {
       auto state = writer.get_ticket_state(id);
       if (!state) return state.error();
       if (state->has_value())
-        t.after = Where{(*state)->ticket.community, (*state)->lead_department, co_handling_departments(**state)};
+        t.after = Where{(*state)->ticket.community, (*state)->lead_department, co_handling_departments(**state),
+                        (*state)->ticket.source == Source::Patrol};
     }
     if (m_where.size() + touched.size() > kMaxKnownTickets) m_where.clear();  // Unknown is safe, only slower.
     std::vector<Entry> entries;
     entries.reserve(fresh->size());
     for (const SequencedChange& sc : *fresh) {
       if (is_field_kind(sc.change.kind)) {
-        const Where w{field_community(sc.change), "", {}};
+        const Where w{field_community(sc.change), "", {}, false};
         entries.push_back(Entry{sc.seq, encode_sequenced(sc), w, w, false, true});
         continue;
       }
@@ -127,8 +128,8 @@ std::string ChangeFeed::encode(const PullResponse& answer) const {
 bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
   if (e.field) return may_see_field(actor_of(u), e.after ? e.after->community : std::string());
   return e.unknown_before ||
-         (e.before && in_scope(u, e.before->community, e.before->lead_department, e.before->co_handling)) ||
-         (e.after && in_scope(u, e.after->community, e.after->lead_department, e.after->co_handling));
+         (e.before && in_scope(u, e.before->community, e.before->lead_department, e.before->co_handling, e.before->patrol)) ||
+         (e.after && in_scope(u, e.after->community, e.after->lead_department, e.after->co_handling, e.after->patrol));
 }
 
 std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u, int64_t* through) const {

@@ -30,11 +30,12 @@ namespace linli::server {
 
 // The signed-in user as the write policy sees it.
 inline Actor actor_of(const User& u) { return Actor{u.role, u.scope}; }
-// Whether `u` may see a ticket of this community led by this department and co-handled by these
-// (merge rule R12): the policy's may_see (policy/write_policy.h), the one rule for reads and writes.
+// Whether `u` may see a ticket of this community led by this department, co-handled by these
+// (merge rule R12), found on patrol or not: the policy's may_see (policy/write_policy.h), the one
+// rule for reads and writes.
 inline bool in_scope(const User& u, std::string_view community, std::string_view lead_department,
-                     const std::vector<std::string>& co_handling) {
-  return may_see(actor_of(u), community, lead_department, co_handling);
+                     const std::vector<std::string>& co_handling, bool found_on_patrol) {
+  return may_see(actor_of(u), community, lead_department, co_handling, found_on_patrol);
 }
 
 class ChangeFeed {
@@ -73,6 +74,7 @@ class ChangeFeed {
   struct Where {
     std::string community, lead_department;
     std::vector<std::string> co_handling;  // Departments co-handling it (R12).
+    bool patrol = false;                   // Found on patrol (its source never changes).
   };
   struct Entry {
     int64_t seq = 0;

@@ -166,6 +166,8 @@ Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64
 // polls. Once only: when the first demo ticket is here already it adds nothing. Returns how many
 // tickets it added.
 Result<int> seed_demo_street(ServerContext& ctx, int64_t now_ms);
+// The demo street's spring campaign (core/demo_field.h): facilities and four weeks of rounds, once.
+Result<int> seed_demo_field(ServerContext& ctx, int64_t now_ms);
 
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);
 void install_sync_routes(httplib::Server& http, ServerContext& ctx);

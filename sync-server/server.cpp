@@ -116,6 +116,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   ctx->feed.start_after(ctx->store.last_seq());
   if (options.seed_demo) {  // The demo street as the server's own changes, so every replica pulls it.
     if (auto added = seed_demo_street(*ctx, now_ms()); !added) return added.error();
+    if (auto added = seed_demo_field(*ctx, now_ms()); !added) return added.error();
   }
   for (int i = 0; i < kReaders; ++i) {
     StoreOptions reading;

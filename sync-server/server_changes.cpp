@@ -3,6 +3,7 @@
 // caused them where there is one.
 #include "context.h"
 #include "core/demo_data.h"
+#include "core/demo_field.h"
 
 namespace linli::server {
 
@@ -111,6 +112,23 @@ Result<int> seed_demo_street(ServerContext& ctx, int64_t now) {
                                            std::string(to_string(r.status)) + ": " + r.detail};
   ctx.publish_commit();
   return static_cast<int>(batch.size() - made);  // One number per ticket.
+}
+
+Result<int> seed_demo_field(ServerContext& ctx, int64_t now) {
+  std::lock_guard lock(ctx.store_mutex);
+  auto seeded = ctx.store.facility_community(demo_facility_id(1));
+  if (!seeded) return seeded.error();
+  if (!seeded->empty()) return 0;  // Taken before, whole: the campaign goes in one transaction.
+  const uint64_t first = ctx.store.applied_counter(ctx.server_replica) + 1;
+  const std::vector<Change> batch = demo_field_changes(ctx.server_replica, first);
+  auto results = ctx.store.apply_changes(batch, ApplyMode::Accept, now);
+  if (!results) return results.error();
+  for (const ChangeResult& r : *results)
+    if (r.status != ApplyStatus::Applied)
+      return Error{ErrorCode::Storage, "[server.seed_demo] change " + to_string(r.id) + " was " +
+                                           std::string(to_string(r.status)) + ": " + r.detail};
+  ctx.publish_commit();
+  return static_cast<int>(batch.size());
 }
 
 }  // namespace linli::server

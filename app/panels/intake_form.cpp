@@ -113,6 +113,12 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   text_field(app, Str::FieldCitizenPhone, Str::HintPhone, d.citizen_phone, TicketField::CitizenPhone,
              citizen_required, lw, input_w);
   text_field(app, Str::FieldCommunity, Str::HintCommunity, d.community, TicketField::Community, true, lw, input_w);
+  if (app.problems().out_of_scope) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
+    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::ErrCreateOutOfScope)).c_str());
+    ImGui::PopTextWrapPos();
+  }
   text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
   enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
   rebound_suggestions(app, lw, input_w);

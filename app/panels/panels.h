@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app.h"
+#include "panels/field_frame.h"
 
 namespace linli::ui {
 
@@ -52,6 +53,7 @@ struct FrameInfo {
   std::string co_reply_text;  // A co-handler's reply being written.
   // The dashboard's month (统计, panels/dashboard.cpp); 0: the current month, chosen on first draw.
   int dash_year = 0, dash_month = 0;
+  FieldFrame field;  // 巡查 (panels/field.cpp).
 };
 
 // ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
@@ -73,6 +75,10 @@ void draw_hot_spots(App& app, FrameInfo& frame);
 // 统计: the monthly report over this replica, its month picker, rate cards and charts.
 void draw_dashboard(App& app, FrameInfo& frame);
 void draw_sign_in(App& app, FrameInfo& frame);
+// 巡查: campaigns, a community's facilities, a week's round checklist, the campaign's totals.
+void draw_field(App& app, FrameInfo& frame);
+// In the ticket detail: the round item a ticket was opened from (巡查发现), a click away.
+void draw_finding_origin(App& app, FrameInfo& frame);
 void draw_reauth_banner(App& app, const FrameInfo& frame);
 
 }  // namespace linli::ui

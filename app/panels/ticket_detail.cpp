@@ -547,7 +547,9 @@ void timeline_event(App& app, const Change& c) {
       break;
     case ChangeKind::LinkTickets:
       what = std::string(tr(lang, Str::EvLink));
-      words = app.ticket_label(c.link.other_ticket).first;
+      words = c.link.kind == LinkKind::Finding ? std::string(tr(lang, Str::FwFromRound)) + " · " + c.link.finding.week +
+                                                     " · " + c.link.finding.community
+                                               : app.ticket_label(c.link.other_ticket).first;
       break;
     case ChangeKind::AddEntry:
     case ChangeKind::SetFacility:  // Field work is no ticket's event.
@@ -671,6 +673,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   draw_co_handlers(app, frame);
   actions(app, frame);
   rebound(app);
+  draw_finding_origin(app, frame);  // 巡查发现: the round item it was opened from (panels/field.cpp).
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);
   field_row(app, frame, Str::FieldReceivedAt, format_shanghai_minute(ticket.received_at_ms), std::nullopt);

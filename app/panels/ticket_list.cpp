@@ -484,9 +484,12 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         ImGui::TextUnformatted(r->title.c_str());
       }
       if (ImGui::TableSetColumnIndex(kStatus)) {
+        // The same derived status as the detail's (已办结·待协办回复).
+        const std::string status =
+            r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
         if (r->conflict) {
           // Amber, with a dot: a conflict or a review waits for a dispatcher.
-          ImGui::TextColored(kConflictAmber, "%s", std::string(label(lang, r->status)).c_str());
+          ImGui::TextColored(kConflictAmber, "%s", status.c_str());
           ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
           const ImVec2 p = ImGui::GetCursorScreenPos();
           const float rad = ImGui::GetFontSize() * 0.22f;
@@ -494,8 +497,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
                                                       ImGui::GetColorU32(kConflictAmber));
           ImGui::Dummy(ImVec2(rad * 2, ImGui::GetTextLineHeight()));
         } else {
-          ImGui::TextUnformatted(std::string(label(lang, r->status)).c_str());
+          ImGui::TextUnformatted(status.c_str());
         }
+        if (r->awaiting_co_handlers && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
       }
       if (ImGui::TableSetColumnIndex(kDept)) {
         if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");

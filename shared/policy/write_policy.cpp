@@ -12,6 +12,8 @@ namespace {
 constexpr std::array<std::string_view, kRefusalCodeCount> kRefusalCodes = {
     "invalid", "not_found", "already_exists", "out_of_scope", "forbidden"};
 
+bool found_on_patrol(const TicketState& s) { return s.ticket.source == Source::Patrol; }
+
 std::string role_name(Role r) { return std::string(to_string(r)); }
 
 Refusal refuse(RefusalCode code, std::string why) { return Refusal{code, "[policy] " + std::move(why)}; }
@@ -50,8 +52,9 @@ std::optional<std::string> centre_only(const Change& c) {
 bool stays_in_scope(const Actor& a, const TicketState& before, const Change& c) {
   if (c.kind != ChangeKind::SetField) return true;
   const auto co = co_handling_departments(before);
-  if (c.field == EditableField::Community) return may_see(a, c.value, before.lead_department, co);
-  if (c.field == EditableField::LeadDepartment) return may_see(a, before.ticket.community, c.value, co);
+  const bool patrol = found_on_patrol(before);
+  if (c.field == EditableField::Community) return may_see(a, c.value, before.lead_department, co, patrol);
+  if (c.field == EditableField::LeadDepartment) return may_see(a, before.ticket.community, c.value, co, patrol);
   return true;
 }
 
@@ -61,10 +64,12 @@ bool contains(const std::vector<std::string>& v, std::string_view x) {
   return false;
 }
 
-// P9: in scope as a co-handler only, not as lead nor as the field team walking the community.
+// P9: in scope as a co-handler only, not as lead nor as a field team walking the community or
+// having found the ticket on patrol.
 bool co_handler_only(const Actor& a, const TicketState& s) {
   if (a.role != Role::Department && a.role != Role::Field) return false;
-  if (s.lead_department == a.scope || (a.role == Role::Field && s.ticket.community == a.scope)) return false;
+  if (s.lead_department == a.scope) return false;
+  if (a.role == Role::Field && (s.ticket.community == a.scope || found_on_patrol(s))) return false;
   return contains(co_handling_departments(s), a.scope);
 }
 
@@ -125,26 +130,27 @@ std::optional<RefusalCode> parse_refusal_code(std::string_view code) {
 }
 
 bool may_see(const Actor& a, std::string_view community, std::string_view lead_department,
-             const std::vector<std::string>& co_handling) {
+             const std::vector<std::string>& co_handling, bool patrol) {
   switch (a.role) {
     case Role::Centre: return true;
     case Role::Committee: return !a.scope.empty() && community == a.scope;
     case Role::Department: return !a.scope.empty() && (lead_department == a.scope || contains(co_handling, a.scope));
     case Role::Field:
-      return !a.scope.empty() && (lead_department == a.scope || community == a.scope || contains(co_handling, a.scope));
+      return !a.scope.empty() &&
+             (patrol || lead_department == a.scope || community == a.scope || contains(co_handling, a.scope));
   }
   return false;
 }
 
 bool may_see(const Actor& a, const TicketState& s) {
-  return may_see(a, s.ticket.community, s.lead_department, co_handling_departments(s));
+  return may_see(a, s.ticket.community, s.lead_department, co_handling_departments(s), found_on_patrol(s));
 }
 
 std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, const Change& c) {
   if (c.kind == ChangeKind::CreateTicket) {
     if (before.exists) return refuse(RefusalCode::AlreadyExists, "ticket " + c.ticket_id + " exists already");  // P1
     if (writes_server_field(c)) return refuse(RefusalCode::Forbidden, "only the server gives official numbers");  // P3
-    if (!may_see(a, c.ticket.community, ""))  // P4: a new ticket leads nowhere yet.
+    if (!may_see(a, c.ticket.community, "", {}, c.ticket.source == Source::Patrol))  // P4: a new ticket leads nowhere yet.
       return refuse(RefusalCode::OutOfScope, where(a) + " may not create a ticket in " + c.ticket.community);
     return std::nullopt;
   }

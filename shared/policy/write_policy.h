@@ -15,7 +15,7 @@
 namespace linli {
 
 // Who acts: a role, and where it works — the committee's community, the department's name, the
-// field team's department (it also walks one community of that name; see may_see). Empty for the centre.
+// field team's department or the community it walks (see may_see). Empty for the centre.
 struct Actor {
   Role role = Role::Centre;
   std::string scope;
@@ -47,7 +47,9 @@ struct Refusal {
 **  P3  a field only the server writes (official_number, in set_field
 **      or in a new ticket)                                           → forbidden
 **  P4  a ticket not in the actor's scope before the change
-**      (a new ticket: not in it as created)                          → out_of_scope
+**      (a new ticket: not in it as created; a field team's new
+**      ticket found on patrol, source patrol, is in its scope
+**      whatever its community)                                       → out_of_scope
 **  P5  only the centre dispatches (community, lead_department),
 **      deletes (deleted), decides 退单/延期 requests (decision
 **      entries), records return visits (return_visit entries) and
@@ -60,7 +62,8 @@ struct Refusal {
 **      a reply by anyone but the centre or a department user of the
 **      co-handler's own department                                   → forbidden
 **  P9  an actor that sees the ticket only as a co-handler (not its
-**      lead, nor a field team walking its community) may reply, add
+**      lead, nor a field team walking its community or that sees it
+**      as found on patrol) may reply, add
 **      handling notes, progress reports and comments and attach
 **      photos; not move it, edit it, ask 退单/延期 or link it         → forbidden
 **  P10 while a co-handler has not replied (pending), the return_visit
@@ -70,14 +73,18 @@ struct Refusal {
 **
 ** Scopes (may_see): the centre sees every ticket; a committee those of its community; a department
 ** those it leads or co-handles (a co-handler not removed); a field team those its department leads
-** or co-handles, or in the community it walks. Reads and writes use the same rule. Whether a move
+** or co-handles, those in the community it walks, and every ticket found on patrol (source
+** `patrol`, 巡查发现: the street's field teams walk every community, as field work's F1 says, and
+** open tickets for what they find there; a ticket's source never changes, so such a ticket stays
+** theirs). Reads and writes use the same rule. Whether a move
 ** fits the ticket's status is not the policy's question: that is merge rule R7, decided when the
 ** change is folded, so offline edits still converge. P10 is the exception: the server judges it
 ** against the co-handlers it holds when the push arrives, and a refused change never enters the log.
 */
 
+// `found_on_patrol`: the ticket's source is patrol (巡查发现).
 bool may_see(const Actor& actor, std::string_view community, std::string_view lead_department,
-             const std::vector<std::string>& co_handling = {});
+             const std::vector<std::string>& co_handling = {}, bool found_on_patrol = false);
 bool may_see(const Actor& actor, const TicketState& state);
 
 // The policy above; nullopt when the change may be taken.

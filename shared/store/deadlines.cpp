@@ -110,10 +110,14 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(now_ms) + 1);
   DeadlineCounts out;
   Stmt q(m_db,
-         "SELECT (SELECT count(*) FROM tickets WHERE due_at > 0 AND due_at <= ?1), "
-         "(SELECT count(*) FROM tickets WHERE due_at > ?1 AND due_at <= ?2), "
-         "(SELECT count(*) FROM tickets WHERE due_stage = 'unknown'), "
-         "(SELECT count(*) FROM tickets WHERE warning = 1 AND deleted = 0)");
+         // As the inbox's filters count them (store/inbox.cpp), by the indexes of migration 8.
+         "SELECT (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
+         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?1), "
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND "
+         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) > ?1 AND "
+         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?2), "
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND due_stage = 'unknown'), "
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1)");
   if (!q.ok()) return storage_error(m_db, "deadlines.counts");
   q.bind(1, now_ms);
   q.bind(2, end_of_today);

@@ -118,4 +118,21 @@ Result<std::string> Store::facility_community(const std::string& facility_id) {
   return out;
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Store::finding_links() {
+  sqlite3_stmt* q = nullptr;
+  if (sqlite3_prepare_v2(m_db,
+                         "SELECT l.other_ticket, l.ticket_id FROM links l JOIN tickets t ON t.id = l.ticket_id "
+                         "WHERE l.kind = 'finding' AND t.deleted = 0 ORDER BY l.change_id",
+                         -1, &q, nullptr) != SQLITE_OK)
+    return field_error(m_db, "finding_links");
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)),
+                     reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return field_error(m_db, "finding_links");
+  return out;
+}
+
 }  // namespace linli

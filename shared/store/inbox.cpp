@@ -1,7 +1,8 @@
 // The inbox's pages: one SELECT per page, sorted by the column asked for with the receipt time and
-// id as tie-breakers, so a row's key (its sort value, receipt time, id) says exactly where the next
-// page starts. Scrolling on asks for the page after the last row seen (keyset: an index range
-// where the sort has one, never a count of rows skipped); a jump to the middle skips rows once.
+// rowid as tie-breakers, in one direction, so a page and the page after a row (keyset: the row
+// value (sort value, receipt time, rowid) beyond the row's) are ranges of one index of migration 8.
+// Many matching rows are read along that index; few are found by the filter's index or the search
+// and sorted. A jump to the middle skips rows once. Reads only.
 #include <sqlite3.h>
 
 #include <variant>
@@ -15,99 +16,131 @@ namespace {
 
 using Value = std::variant<int64_t, std::string>;
 
+// Above this many matching rows a page is read along the sort's index (a matching row every few
+// entries); at or below it the rows are found by the filter and sorted (a few thousand keys).
+constexpr int64_t kReadAlongSortAbove = 4000;
+
 Error read_error(sqlite3* db, std::string_view where) {
   return Error{ErrorCode::Storage, "[store." + std::string(where) + "] " + sqlite3_errmsg(db)};
 }
 
+// Each expression is written exactly as its index in migration 8 is.
+constexpr const char* kStatusRank =
+    "(CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_progress' THEN 3 "
+    "WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 ELSE 7 END)";
+constexpr const char* kCommunityKey = "(community || char(31) || address)";
+constexpr const char* kDueKey = "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END)";
+
 struct SortColumn {
   const char* expr;
+  const char* index;
   bool is_text;
 };
 
 SortColumn sort_column(InboxSort s) {
   switch (s) {
     case InboxSort::Number:
-      return {"(CASE WHEN official_number <> '' THEN official_number ELSE provisional_number END)", true};
-    case InboxSort::Received: return {"received_at", false};
-    case InboxSort::Source: return {"source", true};
-    case InboxSort::Category: return {"category", true};
-    case InboxSort::Urgency: return {"(CASE urgency WHEN 'urgent' THEN 1 ELSE 0 END)", false};
-    case InboxSort::Community: return {"(community || char(31) || address)", true};
-    case InboxSort::Status:
-      return {"(CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN 'assigned' THEN 2 "
-              "WHEN 'in_progress' THEN 3 WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 ELSE 7 END)",
-              false};
-    case InboxSort::Department: return {"lead_department", true};
+      return {"(CASE WHEN official_number <> '' THEN official_number ELSE provisional_number END)", "inbox_by_number",
+              true};
+    case InboxSort::Received: return {"received_at", "inbox_by_received", false};
+    case InboxSort::Source: return {"source", "inbox_by_source", true};
+    case InboxSort::Category: return {"category", "inbox_by_category", true};
+    case InboxSort::Urgency: return {"(urgency = 'urgent')", "inbox_by_urgency", false};
+    case InboxSort::Community: return {kCommunityKey, "inbox_by_community", true};
+    case InboxSort::Status: return {kStatusRank, "inbox_by_status", false};
+    case InboxSort::Department: return {"lead_department", "inbox_by_department", true};
     // Nothing due sorts after every deadline.
-    case InboxSort::Due: return {"(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END)", false};
+    case InboxSort::Due:
+      return {kDueKey, "inbox_by_due", false};
   }
-  return {"received_at", false};
+  return {"received_at", "inbox_by_received", false};
 }
 
-constexpr const char* kConflict =
-    "(status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = tickets.id AND c.kind IN ('field', 'status')))";
-
-std::string like_pattern(std::string_view text) {
-  std::string p = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') p += '\\';
-    p += c;
+int64_t status_rank(TicketStatus s) {
+  switch (s) {
+    case TicketStatus::Received: return 0;
+    case TicketStatus::Contacted: return 1;
+    case TicketStatus::Assigned: return 2;
+    case TicketStatus::InProgress: return 3;
+    case TicketStatus::Review: return 4;
+    case TicketStatus::Handled: return 5;
+    case TicketStatus::Visited: return 6;
+    case TicketStatus::Closed: return 7;
   }
-  return p + "%";
+  return 7;
+}
+
+// Needs review: in review, or a field or status conflict kept (either side by its index).
+constexpr const char* kConflict =
+    "rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND (CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN "
+    "'assigned' THEN 2 WHEN 'in_progress' THEN 3 WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 "
+    "ELSE 7 END) = 4 UNION ALL SELECT t.rowid FROM conflicts c JOIN tickets t ON t.id = c.ticket_id WHERE c.kind IN "
+    "('field', 'status'))";
+
+// The search text as the index folds it: trimmed, without control characters, ASCII lower case.
+std::string search_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) continue;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const size_t first = out.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return out.substr(first, out.find_last_not_of(' ') - first + 1);
 }
 
 // The WHERE clause of a filter, its values appended to `binds`.
 std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
   std::string w = f.include_deleted ? "1" : "deleted = 0";
-  const auto eq = [&](const char* column, std::string v) {
+  const auto eq = [&](const char* column, Value v) {
     w += std::string(" AND ") + column + " = ?";
-    binds.emplace_back(std::move(v));
+    binds.push_back(std::move(v));
   };
-  if (f.status) eq("status", std::string(to_string(*f.status)));
+  if (f.status) eq(kStatusRank, status_rank(*f.status));
   if (f.category) eq("category", std::string(to_string(*f.category)));
   if (f.source) eq("source", std::string(to_string(*f.source)));
-  if (f.urgency) eq("urgency", std::string(to_string(*f.urgency)));
-  if (!f.community.empty()) eq("community", f.community);
+  if (f.urgency) eq("(urgency = 'urgent')", int64_t{*f.urgency == Urgency::Urgent ? 1 : 0});
+  if (!f.community.empty()) {
+    // A range of the community sort's index: every address of the community.
+    w += std::string(" AND ") + kCommunityKey + " > ? AND " + kCommunityKey + " < ?";
+    binds.emplace_back(f.community + '\x1e');
+    binds.emplace_back(f.community + '\x20');
+  }
   if (!f.lead_department.empty()) {
-    w += " AND (lead_department = ? OR id IN (SELECT ticket_id FROM ticket_co_handlers WHERE department = ? AND "
-         "state <> 'removed'))";
+    // Led, or co-handled and not removed (R12): either side by its index.
+    w += " AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND lead_department = ? UNION ALL SELECT t.rowid FROM "
+         "ticket_co_handlers h JOIN tickets t ON t.id = h.ticket_id WHERE h.department = ? AND h.state <> 'removed')";
     binds.emplace_back(f.lead_department);
     binds.emplace_back(f.lead_department);
   }
+  // Deadlines as a range of the due sort's index (nothing due sorts last, past every bound).
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(f.now_ms) + 1);
-  if (f.overdue && f.due_today) {
-    w += " AND due_at > 0 AND due_at <= ?";
-    binds.emplace_back(end_of_today);
-  } else if (f.overdue) {
-    w += " AND due_at > 0 AND due_at <= ?";
-    binds.emplace_back(f.now_ms);
-  } else if (f.due_today) {
-    w += " AND due_at > ? AND due_at <= ?";
-    binds.emplace_back(f.now_ms);
-    binds.emplace_back(end_of_today);
+  if (f.overdue || f.due_today) {
+    w += std::string(" AND ") + kDueKey + " <= ?";
+    binds.emplace_back(f.due_today ? end_of_today : f.now_ms);
+    if (!f.overdue) {
+      w += std::string(" AND ") + kDueKey + " > ?";
+      binds.emplace_back(f.now_ms);
+    }
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
-  // Text: trimmed; the trigram index takes three characters or more.
-  std::string_view text = f.text;
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  const std::string text = search_text(f.text);
   const auto chars = utf8_length(text);
-  if (chars && *chars > 0) {
-    const std::string like = like_pattern(text);
-    if (*chars >= 3) {
-      std::string match = "\"";
-      for (char c : text) match += c == '"' ? std::string("\"\"") : std::string(1, c);
-      match += "\"";
-      w += " AND (rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)";
-      binds.emplace_back(std::move(match));
-    } else {
-      w += " AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\' OR address LIKE ? ESCAPE '\\'";
-      for (int i = 0; i < 3; ++i) binds.emplace_back(like);
-    }
-    w += " OR official_number LIKE ? ESCAPE '\\' OR provisional_number LIKE ? ESCAPE '\\' "
-         "OR citizen_name LIKE ? ESCAPE '\\' OR citizen_phone LIKE ? ESCAPE '\\')";
-    for (int i = 0; i < 4; ++i) binds.emplace_back(like);
+  if (chars && *chars >= 3) {
+    // A phrase of the text's trigrams.
+    std::string match = "\"";
+    for (char c : text) match += c == '"' ? std::string("\"\"") : std::string(1, c);
+    match += "\"";
+    w += " AND rowid IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)";
+    binds.emplace_back(std::move(match));
+  } else if (chars && *chars > 0) {
+    // One or two characters: every occurrence starts an indexed trigram (migration 8), so the
+    // tickets holding a trigram that begins with the text are exactly those holding the text.
+    w += " AND rowid IN (SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?)";
+    binds.emplace_back(text);
+    binds.emplace_back(text + '\xff');
   }
   return w;
 }
@@ -120,45 +153,78 @@ void bind_all(sqlite_util::Stmt& q, const std::vector<Value>& binds) {
   }
 }
 
+struct PageSql {
+  std::string sql;
+  std::vector<Value> binds;
+};
+
+// The page's statement. Its rows are chosen by their keys alone (a sorter or an index range of
+// small records), then joined back for the columns and the conflict probe of the page's rows.
+PageSql page_sql(const InboxQuery& query, int64_t rows_expected) {
+  PageSql out;
+  std::string where = where_of(query.filter, out.binds);
+  const SortColumn sort = sort_column(query.sort);
+  // The row value a page is ordered by: the sort key, the receipt time, the rowid (each once).
+  const bool by_received = query.sort == InboxSort::Received;
+  const std::string key = by_received ? std::string("received_at, rowid") : std::string(sort.expr) + ", received_at, rowid";
+  if (query.after) {
+    const InboxKey& k = *query.after;
+    where += " AND (" + key + (query.descending ? ") < (" : ") > (") + (by_received ? "?, ?)" : "?, ?, ?)");
+    if (!by_received) out.binds.push_back(sort.is_text ? Value(k.text) : Value(k.number));
+    out.binds.emplace_back(k.received_at);
+    out.binds.emplace_back(k.rowid);
+    // SQLite seeks an index by a row value's leading plain columns only; with an expression key it
+    // would scan from the start, so the key alone bounds the range as well (the same rows).
+    if (!by_received) {
+      where += std::string(" AND ") + sort.expr + (query.descending ? " <= ?" : " >= ?");
+      out.binds.push_back(sort.is_text ? Value(k.text) : Value(k.number));
+    }
+  }
+  const std::string dir = query.descending ? " DESC" : " ASC";
+  // Along the sort's index when many rows match; otherwise the key is written so that no index
+  // gives the order (the same values), and the planner finds the rows by the filter instead.
+  const bool along = !query.filter.include_deleted && rows_expected > kReadAlongSortAbove;
+  const auto unindexed = [&](const char* expr, bool is_text) {
+    return along ? std::string(expr) : std::string("(") + expr + (is_text ? " || '')" : " + 0)");
+  };
+  std::string order;
+  std::vector<std::string> parts;
+  if (!by_received) parts.push_back(unindexed(sort.expr, sort.is_text));
+  parts.push_back(unindexed("received_at", false));
+  parts.push_back("rowid");
+  for (const std::string& part : parts) {
+    if (!order.empty()) order += ", ";
+    order += part + dir;
+  }
+  out.sql = "SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
+            "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
+            "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
+            "('field', 'status'))), k.s, t.warning, t.rowid, k.d, (t.status = 'handled' AND EXISTS (SELECT 1 FROM "
+            "ticket_co_handlers h WHERE h.ticket_id = t.id AND h.state = 'pending')) FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
+            " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +
+            (along ? std::string(" INDEXED BY ") + sort.index : std::string()) + " WHERE " + where + " ORDER BY " +
+            order + " LIMIT ? OFFSET ?) AS k JOIN tickets AS t ON t.rowid = k.rid ORDER BY k.s" + dir + ", k.r" + dir +
+            ", k.rid" + dir;
+  out.binds.emplace_back(int64_t{query.limit});
+  out.binds.emplace_back(query.after ? int64_t{0} : query.offset);
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
-  std::vector<Value> binds;
-  std::string where = where_of(query.filter, binds);
-  const SortColumn sort = sort_column(query.sort);
-  const std::string expr = sort.expr;
-  if (query.after) {
-    const char* beyond = query.descending ? " < " : " > ";
-    where += " AND (" + expr + beyond + "?1k OR (" + expr + " = ?1k AND (received_at < ?1r OR (received_at = ?1r AND id > ?1i))))";
+  int64_t expected = query.rows_expected;
+  if (expected < 0) {
+    auto n = inbox_count(query.filter);
+    if (!n) return n.error();
+    expected = *n;
   }
-  // Two steps: the page's rows are chosen by their keys alone (a sorter of small records; the
-  // columns and the conflict probe are read for the page's rows only), then joined back.
-  const std::string dir = query.descending ? " DESC" : " ASC";
-  std::string sql = "SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
-                    "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
-                    "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
-                    "('field', 'status'))), k.s, t.warning FROM (SELECT rowid AS rid, " + expr + " AS s, received_at AS r, id AS i "
-                    "FROM tickets WHERE " + where + " ORDER BY s" + dir + ", r DESC, i ASC LIMIT ? OFFSET ?) AS k "
-                    "JOIN tickets AS t ON t.rowid = k.rid ORDER BY k.s" + dir + ", k.r DESC, k.i ASC";
-  // The key's three values are bound by position after the filter's; ?1k etc. are written as plain ?.
-  std::vector<Value> all = binds;
-  if (query.after) {
-    const InboxKey& k = *query.after;
-    const Value kv = sort.is_text ? Value(k.text) : Value(k.number);
-    // Order of appearance in the clause: k, k, r, r, i.
-    all.push_back(kv);
-    all.push_back(kv);
-    all.emplace_back(k.received_at);
-    all.emplace_back(k.received_at);
-    all.emplace_back(k.id);
-    for (const char* name : {"?1k", "?1r", "?1i"})
-      for (size_t at; (at = sql.find(name)) != std::string::npos;) sql.replace(at, 3, "?");
-  }
-  all.emplace_back(int64_t{query.limit});
-  all.emplace_back(query.after ? int64_t{0} : query.offset);
-  sqlite_util::Stmt q(m_db, sql.c_str());
+  if (expected == 0 && !query.after) return std::vector<InboxRow>{};
+  const PageSql page = page_sql(query, expected);
+  const bool is_text = sort_column(query.sort).is_text;
+  sqlite_util::Stmt q(m_db, page.sql.c_str());
   if (!q.ok()) return read_error(m_db, "inbox_page");
-  bind_all(q, all);
+  bind_all(q, page.binds);
   std::vector<InboxRow> out;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -179,10 +245,13 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
     r.due_stage = q.text(13);
     r.conflict = q.int64(14) != 0;
     r.warning = q.int64(16) != 0;
-    r.key.is_text = sort.is_text;
-    if (sort.is_text) r.key.text = q.text(15);
+    r.key.is_text = is_text;
+    if (is_text) r.key.text = q.text(15);
     else r.key.number = q.int64(15);
     r.key.received_at = r.received_at_ms;
+    r.key.rowid = q.int64(17);
+    r.key.due_key = q.int64(18);
+    r.awaiting_co_handlers = q.int64(19) != 0;
     r.key.id = r.id;
     out.push_back(std::move(r));
   }
@@ -198,6 +267,19 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
   bind_all(q, binds);
   if (q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
   return q.int64(0);
+}
+
+Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int64_t rows_expected) {
+  const PageSql page = page_sql(query, rows_expected);
+  const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
+  sqlite_util::Stmt q(m_db, sql.c_str());
+  if (!q.ok()) return read_error(m_db, "inbox_plan");
+  bind_all(q, page.binds);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(3));
+  if (rc != SQLITE_DONE) return read_error(m_db, "inbox_plan");
+  return out;
 }
 
 namespace {

@@ -28,19 +28,24 @@ struct InboxFilter {
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.
   bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
   bool include_deleted = false;
-  // Chinese full text over title, description and address (trigram FTS5; one or two characters are
-  // scanned), and parts of the official or provisional number, the citizen's name or phone.
+  // Any part of the official or provisional number, the citizen's name or phone, title,
+  // description or address (trigram FTS5; one or two characters through its term list).
   std::string text;
   int64_t now_ms = 0;  // For overdue and due today.
 };
 
-// A row's place in a sort, so the next page starts right after it (keyset paging).
+// A row's place in a sort, so the next page starts right after it (keyset paging): its sort
+// value, then the tie-breakers every sort index ends with: receipt time, due key (due_at, or past
+// every deadline when nothing is due) and the row's place in this store (rowid). Valid while the
+// store is open (a VACUUM may renumber rows).
 struct InboxKey {
   bool is_text = false;
   std::string text;
   int64_t number = 0;
   int64_t received_at = 0;
-  std::string id;
+  int64_t due_key = 0;
+  int64_t rowid = 0;
+  std::string id;  // The ticket's.
 };
 
 struct InboxQuery {
@@ -51,6 +56,10 @@ struct InboxQuery {
   // The page after this row (keyset); without one, `offset` rows are skipped (a jump).
   std::optional<InboxKey> after;
   int64_t offset = 0;
+  // How many rows the filter gives (inbox_count), when the caller knows it; -1: the store counts.
+  // It chooses the plan: many rows are read along the sort's index, few are found by the filter's
+  // index (or the search) and sorted.
+  int64_t rows_expected = -1;
 };
 
 struct InboxRow {
@@ -67,6 +76,9 @@ struct InboxRow {
   std::string due_stage;
   bool conflict = false;  // In review, or a conflict kept.
   bool warning = false;   // 预警.
+  // Handled by the lead while a co-handler has not replied: one derived status, 已办结·待协办回复,
+  // in the list as in the detail (the ticket counts as handled when every co-handler has replied).
+  bool awaiting_co_handlers = false;
   InboxKey key;
 };
 

@@ -267,34 +267,15 @@ Result<int64_t> Store::count_changes() {
 }
 
 Result<std::vector<std::string>> Store::search_tickets(const std::string& text, int limit) {
-  const auto chars = utf8_length(text);
-  if (!chars || *chars == 0) return std::vector<std::string>{};
-  // The trigram tokenizer matches three characters or more; shorter text is scanned with LIKE.
-  std::string pattern;
-  const char* sql;
-  if (*chars >= 3) {
-    pattern = "\"";
-    for (char c : text) pattern += c == '"' ? std::string("\"\"") : std::string(1, c);
-    pattern += "\"";
-    sql = "SELECT t.id FROM tickets_fts JOIN tickets t ON t.rowid = tickets_fts.rowid "
-          "WHERE tickets_fts MATCH ? ORDER BY t.received_at DESC, t.id LIMIT ?";
-  } else {
-    for (char c : text) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += c;
-    }
-    pattern = "%" + pattern + "%";
-    sql = "SELECT id FROM tickets WHERE title LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\' "
-          "OR address LIKE ?1 ESCAPE '\\' ORDER BY received_at DESC, id LIMIT ?2";
-  }
-  Query q(m_db, sql);
-  if (!q.ok()) return read_error(m_db, "search_tickets");
-  q.bind(1, pattern);
-  q.bind(2, int64_t{limit});
+  // The inbox's search (store/inbox.cpp), deleted tickets included, newest first.
+  InboxQuery q;
+  q.filter.text = text;
+  q.filter.include_deleted = true;
+  q.limit = limit;
+  auto rows = inbox_page(q);
+  if (!rows) return rows.error();
   std::vector<std::string> out;
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(q.text(0));
-  if (rc != SQLITE_DONE) return read_error(m_db, "search_tickets");
+  for (InboxRow& r : *rows) out.push_back(std::move(r.id));
   return out;
 }
 

@@ -278,8 +278,8 @@ class Store {
   Result<void> drop_ticket_outside_log(const std::string& id);
 
   Result<std::optional<TicketState>> get_ticket_state(const std::string& id);
-  // Ticket ids whose title, description or address contain `text` (FTS5 trigram; 1-2 character
-  // queries fall back to a scan). Newest received first.
+  // Ticket ids whose number, citizen, title, description or address contain `text` (the inbox's
+  // search, deleted tickets included). Newest received first.
   Result<std::vector<std::string>> search_tickets(const std::string& text, int limit = 50);
   // Every ticket, its versions, timeline, photos, links and conflicts, in one canonical text:
   // two replicas that hold the same changes dump the same text.
@@ -292,6 +292,9 @@ class Store {
   // (R13-R15), for assemble_field; and a facility's community ("" when unknown).
   Result<std::vector<FieldRegister>> field_registers();
   Result<std::string> facility_community(const std::string& facility_id);
+  // Tickets opened from round items (link kind finding, not deleted): (the item's register entity,
+  // core/field.h finding_entity; the ticket's id), oldest link first.
+  Result<std::vector<std::pair<std::string, std::string>>> finding_links();
 
   // Deadlines (store/deadlines.cpp). Each ticket keeps its deadline due first (tickets.due_at,
   // due_stage: core/deadline.h), computed with this calendar whenever the ticket changes. Setting
@@ -302,6 +305,9 @@ class Store {
   // A page of the inbox (store/inbox.cpp), and how many rows the filter gives in all.
   Result<std::vector<InboxRow>> inbox_page(const InboxQuery& query);
   Result<int64_t> inbox_count(const InboxFilter& filter);
+  // The plan SQLite chooses for inbox_page(query) when `rows_expected` rows match (EXPLAIN QUERY
+  // PLAN, one line per step), for the benchmark and the tests that keep pages off full scans.
+  Result<std::vector<std::string>> inbox_plan(const InboxQuery& query, int64_t rows_expected);
   // The communities and lead departments the tickets name, for filter choices.
   Result<std::vector<std::string>> distinct_communities();
   Result<std::vector<std::string>> distinct_departments();

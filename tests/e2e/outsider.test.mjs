@@ -311,6 +311,23 @@ test('a client written from docs/protocol.md alone works against the server', { 
   await field.catchUp();
   assert.equal(field.changesOf(T).length, 0, 'outside the field team\'s scope');
 
+  // "Roles and scopes": a field team opens a ticket for what it found on patrol in any community,
+  // and keeps seeing it; the same ticket from another source is out of its scope.
+  {
+    const found = hex(16);
+    const patrol = field.change(found, 'create_ticket', { new_ticket: newTicket('河滨花园', { source: 'patrol', title: '巡查发现：河滨花园5号楼鼠洞' }) });
+    p = await field.push([patrol]);
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    const walkIn = field.change(hex(16), 'create_ticket', { new_ticket: newTicket('河滨花园') });
+    p = await field.push([walkIn]);
+    assert.equal(p.status, 403, JSON.stringify(p.body));
+    assert.equal(p.body.results[0].code, 'out_of_scope');
+    await field.catchUp();
+    assert.ok(field.changesOf(found).some((c) => c.kind === 'create_ticket'), 'the field team holds its patrol ticket');
+    await committee.catchUp();
+    assert.ok(committee.changesOf(found).length > 0, 'and the community\'s committee sees it');
+  }
+
   // Long poll: held while there is nothing, answered when a push commits something in scope.
   {
     await dept.catchUp();  // its own change comes back to it too

@@ -173,6 +173,56 @@ TEST(WritePolicy, P4_ACreateOutsideTheScopeIsOutOfScopeForEveryRoleButTheCentre)
   }
 }
 
+// A field team walks every community (field work's F1) and opens tickets for what it finds there:
+// a ticket found on patrol is in every field team's scope, as created and after the centre
+// dispatches it; another source outside its community is not. Other roles gain nothing by it.
+TEST(WritePolicy, P4_AFieldTeamOpensAndFollowsPatrolTicketsInEveryCommunity) {
+  for (const Actor& a : kActors) {
+    Change c;
+    c.ticket_id = kTicket;
+    create(c, a);
+    c.ticket.community = "长安小区";
+    c.ticket.source = Source::Patrol;
+    const auto got = judge_change(a, TicketState{}, c);
+    if (a.role == Role::Centre || a.role == Role::Field) {
+      EXPECT_FALSE(got) << to_string(a.role) << ": " << got->reason;
+    } else {
+      ASSERT_TRUE(got) << to_string(a.role);
+      EXPECT_EQ(got->code, RefusalCode::OutOfScope);
+    }
+  }
+  const Actor field{Role::Field, "除害站"}, centre{Role::Centre, ""};
+  EXPECT_TRUE(may_see(field, "长安小区", "市容所", {}, /*found_on_patrol=*/true));
+  EXPECT_FALSE(may_see(field, "长安小区", "市容所", {}, false));
+  EXPECT_FALSE(may_see(Actor{Role::Committee, "河滨花园"}, "长安小区", "", {}, true));
+  EXPECT_FALSE(may_see(Actor{Role::Department, "管理办"}, "长安小区", "", {}, true));
+
+  // Dispatched to 市容所 by the centre: the team still sees it, edits and moves it as its lead
+  // would (P9 is for co-handlers only), and the centre may send it anywhere without losing it.
+  TicketState s;
+  s.exists = true;
+  s.ticket.id = kTicket;
+  s.ticket.community = "长安小区";
+  s.ticket.source = Source::Patrol;
+  s.ticket.status = TicketStatus::Assigned;
+  s.lead_department = "市容所";
+  EXPECT_TRUE(may_see(field, s));
+  Change note;
+  note.ticket_id = kTicket;
+  note.kind = ChangeKind::SetField;
+  note.field = EditableField::Address;
+  note.value = "长安小区3号楼北侧雨水井";
+  EXPECT_FALSE(judge_change(field, s, note));
+  EXPECT_FALSE(judge_action(field, s, WorkflowAction::Start));
+  Change move = note;
+  move.field = EditableField::Community;
+  move.value = "河滨花园";
+  EXPECT_EQ(judge_change(field, s, move)->code, RefusalCode::Forbidden);  // Only the centre dispatches.
+  EXPECT_FALSE(judge_change(centre, s, move));
+  s.ticket.source = Source::Hotline;  // Not found on patrol: outside 除害站's scope.
+  EXPECT_EQ(judge_change(field, s, note)->code, RefusalCode::OutOfScope);
+}
+
 TEST(WritePolicy, ScopesAreTheSameForReadsAndWrites) {
   const Actor committee{Role::Committee, "河滨花园"}, department{Role::Department, "管理办"}, field{Role::Field, "除害站"};
   EXPECT_TRUE(may_see(committee, "河滨花园", "市容所"));

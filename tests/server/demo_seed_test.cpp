@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/demo_data.h"
+#include "core/demo_field.h"
 #include "core/merge.h"
 #include "support/sync_fixture.h"
 #include "sync/client_sync.h"
@@ -64,6 +65,7 @@ class DemoSeedTest : public test::SyncFixture {
     std::map<std::string, size_t> out;
     for (const SequencedChange& sc : all) {
       const Change& c = sc.change;
+      if (is_field_kind(c.kind)) continue;  // The spring campaign's (core/demo_field.h): no ticket.
       if (c.kind == ChangeKind::SetField && c.field == EditableField::OfficialNumber)
         numbers[c.ticket_id] = c.value;
       else
@@ -99,6 +101,10 @@ TEST_F(DemoSeedTest, ACentreReplicaPullingFromZeroReceivesEveryDemoTicketWithIts
   for (const SequencedChange& sc : all) authors.insert(sc.change.author.user);
   for (const char* who : {"zhang.bin", "hebin.li", "guanli.wang", "chuhai.chen", "server"})
     EXPECT_TRUE(authors.count(who)) << who;
+  // The spring campaign comes with the street: every one of its changes, once.
+  size_t field = 0;
+  for (const SequencedChange& sc : all) field += is_field_kind(sc.change.kind) ? 1 : 0;
+  EXPECT_EQ(field, demo_field_changes(ReplicaId{}, 1).size());
 }
 
 TEST_F(DemoSeedTest, TheFoldIntoAFreshClientStoreHasNoRejectedOrReviewConflicts) {
@@ -144,13 +150,14 @@ TEST_F(DemoSeedTest, ADepartmentPullingFromZeroReceivesExactlyTheDemoTicketsItLe
   expect_exactly(pull_all(department, *store), wanted);
 }
 
-TEST_F(DemoSeedTest, AFieldTeamPullingFromZeroReceivesExactlyTheDemoTicketsItLeads) {
+// What it leads, and every ticket found on patrol in any community (write policy P4).
+TEST_F(DemoSeedTest, AFieldTeamPullingFromZeroReceivesExactlyTheDemoTicketsItLeadsOrFoundOnPatrol) {
   Replica field = sign_in("chuhai.chen", Role::Field, 4);
   auto store = Store::open(m_dir.file("chuhai.db"));
   ASSERT_TRUE(store);
   std::set<std::string> wanted;
   for (const auto& [id, s] : expected_street().states)
-    if (s.lead_department == "除害站") wanted.insert(id);
+    if (s.lead_department == "除害站" || s.ticket.source == Source::Patrol) wanted.insert(id);
   EXPECT_GE(wanted.size(), 8u);
   expect_exactly(pull_all(field, *store), wanted);
 }

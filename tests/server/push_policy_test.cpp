@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "policy/write_policy.h"
 #include "store/store.h"
@@ -250,6 +251,42 @@ TEST_F(PushPolicyTest, AMixedPushAppliesTheGoodChangesAndRefusesEachBadOneWithIt
   EXPECT_EQ(again[1].code, "invalid");
   EXPECT_EQ(again[3].code, "not_found");
   EXPECT_EQ(again[0].status, ApplyStatus::Duplicate);
+}
+
+// A field team walks every community: what it finds on patrol it opens as a ticket there, and the
+// ticket stays in its scope (pulls included) after the centre dispatches it to a department. The
+// same create with another source is out of its scope; the long poll of a field replica wakes for it.
+TEST_F(PushPolicyTest, AFieldTeamOpensPatrolTicketsInAnyCommunityAndFollowsThemAfterDispatch) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica field = sign_in("chuhai.chen", Role::Field, 2);
+  Replica committee = sign_in("hebin.li", Role::Committee, 3);
+  const std::string found = ticket_id(1), called = ticket_id(2);
+  Change patrol = field.create(found, "长安小区");
+  patrol.ticket.source = Source::Patrol;
+  patrol.ticket.title = "巡查发现：长安小区3号楼北侧鼠洞";
+  const Change hotline = field.create(called, "长安小区");
+  const auto results = results_of(push(field, {patrol, hotline}));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, ApplyStatus::Applied) << results[0].code << " " << results[0].detail;
+  EXPECT_EQ(results[1].code, "out_of_scope") << results[1].detail;
+
+  // The centre dispatches it to 市容所 and assigns it; the field team's pull holds all of it.
+  Change lead = centre.next(found, ChangeKind::SetField);
+  lead.field = EditableField::LeadDepartment, lead.value = "市容所";
+  Change assign = centre.next(found, ChangeKind::Transition);
+  assign.action = WorkflowAction::Assign, assign.from = TicketStatus::Received, assign.to = TicketStatus::Assigned;
+  ASSERT_EQ(push(centre, {lead, assign})->status, 200);
+  const PullResponse got = pull(field, 0, 0, 0);
+  EXPECT_EQ(tickets_in(got), std::set<std::string>{found});
+  size_t of_found = 0;
+  for (const auto& sc : got.changes) of_found += sc.change.ticket_id == found;
+  EXPECT_GE(of_found, 4u);  // The create, its official number, the dispatch and the assignment.
+  EXPECT_TRUE(got.dropped.empty());
+  // It works it as its lead would; a committee of another community does not see it.
+  Change start = field.next(found, ChangeKind::Transition);
+  start.action = WorkflowAction::Start, start.from = TicketStatus::Assigned, start.to = TicketStatus::InProgress;
+  EXPECT_EQ(results_of(push(field, {start})).at(0).status, ApplyStatus::Applied);
+  EXPECT_TRUE(tickets_in(pull(committee, 0, 0, 0)).empty());
 }
 
 TEST_F(PushPolicyTest, ABodyThatIsNotAPushIsRefusedWhole) {

@@ -124,16 +124,21 @@ TEST_F(Inbox, KeysetPagesWalkEverySortWithoutGapsOrRepeats) {
       all.limit = 1000;
       const auto whole = page(all);
       ASSERT_EQ(whole.size(), 230u);
-      std::vector<std::string> walked;
-      for (;;) {
-        const auto p = page(q);
-        for (const auto& r : p) walked.push_back(r.id);
-        if (p.size() < 100) break;
-        q.after = p.back().key;
-      }
       std::vector<std::string> expected;
       for (const auto& r : whole) expected.push_back(r.id);
-      EXPECT_EQ(walked, expected) << "sort " << s << (desc ? " desc" : " asc");
+      // Either plan (along the sort's index, or found and sorted) walks the same order.
+      for (int64_t rows_expected : {int64_t{1}, int64_t{1'000'000}}) {
+        InboxQuery walk = q;
+        walk.rows_expected = rows_expected;
+        std::vector<std::string> walked;
+        for (;;) {
+          const auto p = page(walk);
+          for (const auto& r : p) walked.push_back(r.id);
+          if (p.size() < 100) break;
+          walk.after = p.back().key;
+        }
+        EXPECT_EQ(walked, expected) << "sort " << s << (desc ? " desc" : " asc") << ", " << rows_expected << " rows";
+      }
       // A jump by offset lands where the walk does.
       InboxQuery jump = q;
       jump.after.reset();
@@ -169,6 +174,68 @@ TEST_F(Inbox, FiltersAndSearchByTextNumberAndCitizen) {
   f.community = "河滨花园";
   EXPECT_EQ(page(filtered(f)).at(0).id, test::ticket_id(1));
   EXPECT_EQ(store.distinct_communities().value(), (std::vector<std::string>{"中华新路", "河滨花园"}));
+}
+
+TEST_F(Inbox, OneOrTwoCharactersAreFoundAnywhereInAFieldThroughTheIndex) {
+  Change a = create(1, "2026-11-23 09:00");
+  a.ticket.title = "小区门口的井盖";  // At the very end of the field.
+  a.ticket.citizen_name = "周喆";
+  a.ticket.citizen_phone = "13812345678";
+  Change b = create(2, "2026-11-24 09:00");
+  b.ticket.title = "井盖缺失";
+  b.ticket.description = "夜间噪音";
+  b.ticket.address = "普善路12号";
+  apply({a, b});
+  const auto count = [&](const char* text) {
+    InboxFilter f;
+    f.text = text;
+    return store.inbox_count(f).value();
+  };
+  EXPECT_EQ(count("井盖"), 2);
+  EXPECT_EQ(count("井"), 2);
+  EXPECT_EQ(count("盖"), 2) << "the last character of a field";
+  EXPECT_EQ(count("噪音"), 1);
+  EXPECT_EQ(count("音"), 1);
+  EXPECT_EQ(count("喆"), 1) << "a name";
+  EXPECT_EQ(count("火警"), 0);
+  EXPECT_EQ(count("普善路"), 1);
+  EXPECT_EQ(count("78"), 1) << "the end of a phone number";
+  EXPECT_EQ(count("5678"), 1);
+  EXPECT_EQ(count("12"), 2) << "the phone of one, the address of the other";
+  EXPECT_EQ(count(" 井盖 "), 2) << "spaces around are not searched for";
+  EXPECT_EQ(count("\""), 0);
+  // An edit is searched as it is now.
+  apply({centre.set(test::ticket_id(2), at("2026-11-24 10:00"), EditableField::Title, "路灯不亮")});
+  EXPECT_EQ(count("井盖"), 1);
+  EXPECT_EQ(count("路灯"), 1);
+}
+
+TEST_F(Inbox, ManyRowsAreReadAlongTheSortsIndexAndFewAreFoundByTheFilter) {
+  std::vector<Change> cs;
+  for (int n = 1; n <= 50; ++n) cs.push_back(create(n, "2026-11-20 09:00", n % 2 ? Category::Noise : Category::Other));
+  apply(cs);
+  const auto plan = [&](InboxQuery q, int64_t rows) {
+    std::string all;
+    const auto lines = store.inbox_plan(q, rows);
+    for (const std::string& line : lines.value()) all += line + "\n";
+    return all;
+  };
+  for (int s = 0; s < kInboxSortCount; ++s) {
+    InboxQuery q;
+    q.sort = static_cast<InboxSort>(s);
+    q.filter.category = Category::Noise;
+    const auto first = page(q);
+    ASSERT_FALSE(first.empty());
+    q.after = first.back().key;
+    // Many: a range of the sort's own index, never a sort of the matching rows.
+    const std::string many = plan(q, 100000);
+    EXPECT_NE(many.find("SEARCH tickets USING INDEX inbox_by_"), std::string::npos) << many;
+    EXPECT_EQ(many.find("SCAN tickets"), std::string::npos) << many;
+    EXPECT_EQ(many.find("TEMP B-TREE FOR ORDER BY\nSCAN k"), std::string::npos) << many;
+    // Few: found by the category's index, then sorted.
+    const std::string few = plan(q, 10);
+    EXPECT_NE(few.find("inbox_by_category (category=?"), std::string::npos) << few;
+  }
 }
 
 TEST_F(Inbox, AStoreFromBeforeDeadlinesFoldsItsTicketsAgainOnce) {
