@@ -101,8 +101,8 @@ std::vector<SequencedChange> numbered(const std::vector<Change>& changes) {
 void pull_shuffled(Store& store, std::vector<SequencedChange> changes, std::mt19937_64& rng) {
   std::shuffle(changes.begin(), changes.end(), rng);
   for (size_t at = 0; at < changes.size();) {
-    const size_t n = std::min(changes.size() - at, size_t{1} + rng() % 40);
-    ASSERT_TRUE(store.apply_pulled({changes.begin() + static_cast<long>(at), changes.begin() + static_cast<long>(at + n)},
+    const size_t n = std::min(changes.size() - at, size_t{1} + static_cast<size_t>(rng() % 40));
+    ASSERT_TRUE(store.apply_pulled({changes.begin() + static_cast<std::ptrdiff_t>(at), changes.begin() + static_cast<std::ptrdiff_t>(at + n)},
                                    1'800'000'000'000));
     at += n;
   }
