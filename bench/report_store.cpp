@@ -67,6 +67,8 @@ class Life {
     c.to = workflow_target(c.from, a).value_or(c.from);
     c.base = m_state.status.id;
     c.seen_work = m_state.work_count;
+    // The lead department's handler handles (the workflow's roles: the centre may not).
+    if (a == WorkflowAction::Handle || a == WorkflowAction::Start) c.author = Author{"handler", Role::Department};
     emit(std::move(c));
     return *this;
   }

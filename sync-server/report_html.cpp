@@ -74,6 +74,21 @@ std::string overdue_section(const report::MonthlyReport& r) {
   return h + "</tbody></table></section>";
 }
 
+// 巡查活动: one table, a column per campaign overlapping the month, its street totals.
+std::string campaigns_section(const report::MonthlyReport& r) {
+  std::string h = "<section class=campaigns><h2>巡查活动</h2><table><thead><tr><th>项目</th>";
+  for (const CampaignInMonth& c : r.campaigns)
+    h += "<th class=num>" + esc(c.name) + "<br>" + esc(c.from) + " 至 " + esc(c.to) + "</th>";
+  h += "</tr></thead><tbody>";
+  if (r.campaigns.empty()) return h + "<tr><td>本月无巡查活动</td></tr></tbody></table></section>";
+  for (const NamedFigure& f : kCampaignFigures) {
+    h += "<tr><td>" + std::string(f.label) + "</td>";
+    for (const CampaignInMonth& c : r.campaigns) h += "<td class=num>" + std::to_string(c.totals.street.*f.figure) + "</td>";
+    h += "</tr>";
+  }
+  return h + "</tbody></table></section>";
+}
+
 }  // namespace
 
 std::string encode_report_html(const report::MonthlyReport& r) {
@@ -95,6 +110,7 @@ std::string encode_report_html(const report::MonthlyReport& r) {
                    [](const std::string& d) { return d.empty() ? std::string("未派单") : d; });
   h += "</div>";
   h += days_section(r);
+  h += campaigns_section(r);
   h += overdue_section(r);
   return h + "<footer>邻里 · 指标定义见 docs/metrics.md</footer></body></html>";
 }

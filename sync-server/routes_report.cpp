@@ -49,6 +49,18 @@ json encode_json(const report::MonthlyReport& r) {
   const auto [py, pm] = report::previous_month(r.year, r.month);
   j["previous"] = rates_json(r.previous);
   j["previous"]["month"] = report::month_text(py, pm);
+  j["campaigns"] = json::array();
+  for (const CampaignInMonth& c : r.campaigns) {
+    const auto figures = [](const CampaignFigures& f) {
+      json o = json::object();
+      for (const NamedFigure& n : kCampaignFigures) o[std::string(n.code)] = f.*n.figure;
+      return o;
+    };
+    json communities = json::object();
+    for (const auto& [community, f] : c.totals.by_community) communities[community] = figures(f);
+    j["campaigns"].push_back({{"campaign", c.id}, {"name", c.name}, {"from", c.from}, {"to", c.to},
+                              {"street", figures(c.totals.street)}, {"communities", std::move(communities)}});
+  }
   j["overdue"] = json::array();
   for (const report::OverdueTicket& o : r.overdue)
     j["overdue"].push_back({{"ticket", o.id}, {"number", o.official_number}, {"title", o.title},
@@ -67,9 +79,11 @@ void monthly(ServerContext& ctx, const httplib::Request& req, httplib::Response&
     return send_error(res, 400, "bad_request", "\"format\" must be json, csv or html");
   const auto r = [&] {
     auto lease = ctx.readers.acquire();
-    // The month's tickets the user may see, as a pull scopes them.
-    report::StoreTicketReader reader(lease.get().store,
-                                     [&](const TicketState& s) { return may_see(actor_of(*user), s); });
+    // The month's tickets the user may see, as a pull scopes them; a committee's campaigns count
+    // its community's rounds only (F1, as the campaign totals route).
+    const Actor actor = actor_of(*user);
+    report::StoreTicketReader reader(lease.get().store, [&](const TicketState& s) { return may_see(actor, s); },
+                                     actor.role == Role::Committee ? actor.scope : std::string());
     return report::monthly_report(reader, month->first, month->second, ctx.calendar, now_ms());
   }();
   if (!r) return send_error(res, 500, "storage", r.error().detail);

@@ -1,7 +1,10 @@
 // Campaign totals from rounds and facilities (report/campaign.h). Pure.
 #include "report/campaign.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
+#include <tuple>
 #include <utility>
 
 namespace linli {
@@ -56,6 +59,21 @@ CampaignTotals campaign_totals(const FieldData& data, const std::string& campaig
     s.rounds += f.rounds;
     s.rounds_finished += f.rounds_finished;
   }
+  return out;
+}
+
+std::vector<CampaignInMonth> campaigns_in_month(const FieldData& data, int year, int month,
+                                                const std::string& only_community) {
+  char first[32], last[32];
+  std::snprintf(first, sizeof first, "%04d-%02d-01", year, month);
+  std::snprintf(last, sizeof last, "%04d-%02d-31", year, month);  // Past the month's last day: ISO dates compare as text.
+  std::vector<CampaignInMonth> out;
+  for (const auto& [id, c] : data.campaigns) {
+    if (c.from.empty() || c.to.empty() || c.from > last || c.to < first) continue;
+    out.push_back({id, c.name, c.from, c.to, campaign_totals(data, id, only_community)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const CampaignInMonth& a, const CampaignInMonth& b) { return std::tie(a.from, a.id) < std::tie(b.from, b.id); });
   return out;
 }
 

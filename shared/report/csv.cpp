@@ -92,6 +92,11 @@ std::string encode_monthly_csv(const MonthlyReport& r) {
     t.row("每日受理", format_iso_day(first_day + static_cast<int64_t>(i)), std::to_string(r.days[i].received));
   for (size_t i = 0; i < r.days.size(); ++i)
     t.row("每日办结", format_iso_day(first_day + static_cast<int64_t>(i)), std::to_string(r.days[i].handled));
+  for (const CampaignInMonth& c : r.campaigns) {
+    t.row("巡查活动", c.name, "", "", "", c.from + " 至 " + c.to);
+    for (const NamedFigure& f : kCampaignFigures)
+      t.row("巡查合计", std::string(f.label), std::to_string(c.totals.street.*f.figure), "", "", c.name);
+  }
   for (const OverdueTicket& o : r.overdue)
     t.row("超时", o.official_number.empty() ? o.id : o.official_number, "", "", "",
           o.title + "；" + std::string(stage_label(o.stage)) + "，到期 " + format_shanghai_minute(o.due_ms) +

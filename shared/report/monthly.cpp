@@ -18,47 +18,49 @@ bool content(Satisfaction s) { return s == Satisfaction::Satisfied || s == Satis
 
 // The ticket's entry in the overdue list, if it has one: a deadline passed and not met at as_of,
 // or met after it. A patrol finding has no citizen: its contact deadline does not count.
-std::optional<OverdueTicket> overdue_of(const TicketState& s, const Deadlines& d, int64_t as_of) {
-  OverdueTicket o{s.ticket.id, s.ticket.official_number, s.ticket.title, s.ticket.community, s.lead_department};
+// Fills `o`'s stage, due time and openness; false when the ticket has no entry (`o` untouched).
+bool overdue_of(const TicketState& s, const Deadlines& d, int64_t as_of, OverdueTicket& o) {
   const bool needs_contact = s.ticket.source != Source::Patrol;
   auto passed = [&](int64_t due) { return due > 0 && due < as_of; };
   if (needs_contact && d.contacted_ms == 0 && passed(d.contact_due_ms)) {
-    o = {o.id, o.official_number, o.title, o.community, o.lead_department, DeadlineStage::Contact, d.contact_due_ms, true};
+    o.stage = DeadlineStage::Contact, o.due_ms = d.contact_due_ms, o.open = true;
   } else if (d.handled_ms == 0 && passed(d.handling_due_ms)) {
-    o = {o.id, o.official_number, o.title, o.community, o.lead_department, d.handling_stage, d.handling_due_ms, true};
+    o.stage = d.handling_stage, o.due_ms = d.handling_due_ms, o.open = true;
   } else if (needs_contact && d.contact_late) {
-    o.stage = DeadlineStage::Contact;
-    o.due_ms = d.contact_due_ms;
+    o.stage = DeadlineStage::Contact, o.due_ms = d.contact_due_ms, o.open = false;
   } else if (d.handling_late) {
-    o.stage = d.handling_stage;
-    o.due_ms = d.handling_due_ms;
+    o.stage = d.handling_stage, o.due_ms = d.handling_due_ms, o.open = false;
   } else {
-    return std::nullopt;
+    return false;
   }
-  return o;
+  return true;
 }
 
 }  // namespace
 
 TicketFacts facts_of(const std::vector<Change>& changes) {
   TicketFacts f;
+  ReportTally& t = f.tally;
   std::set<ChangeId> extension_requests;
   for (const Change& c : changes) {
     const MergeOutcome o = merge_change(f.state, c);
     if (!applied(o) && o.effect != Effect::Inserted) continue;
     switch (c.kind) {
       case ChangeKind::Transition:
-        if (c.action == WorkflowAction::Assign) ++f.assignments;
-        if (c.action == WorkflowAction::ApproveReturn) ++f.returns;
+        if (c.action == WorkflowAction::Assign) ++t.assignments;
+        if (c.action == WorkflowAction::ApproveReturn) ++t.returns;
         break;
       case ChangeKind::AddEntry:
-        if (c.entry.kind == EntryKind::ReturnVisit) f.visits.push_back(c.entry.satisfaction);
+        if (c.entry.kind == EntryKind::ReturnVisit) {
+          if (t.visits++ == 0) t.first_visit = c.entry.satisfaction;
+          t.last_visit = c.entry.satisfaction;
+        }
         if (c.entry.kind == EntryKind::ExtensionRequest) extension_requests.insert(c.id);
         if (c.entry.kind == EntryKind::Decision && c.entry.approved && extension_requests.count(c.entry.request))
-          ++f.extensions;
+          ++t.extensions;
         break;
       case ChangeKind::LinkTickets:
-        f.rebound |= c.link.kind == LinkKind::Rebound;
+        t.rebound |= c.link.kind == LinkKind::Rebound;
         break;
       default:
         break;
@@ -93,9 +95,8 @@ std::pair<int, int> previous_month(int year, int month) {
 namespace {
 
 // The rates' share of one ticket (docs/metrics.md, "Rates").
-void count_rates(MonthlyRates& r, const TicketFacts& f, const Deadlines& d, const WorkdayCalendar& calendar,
-                 bool& calendar_missing) {
-  const TicketState& s = f.state;
+void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, const Deadlines& d,
+                 const WorkdayCalendar& calendar, bool& calendar_missing) {
   const Ticket& t = s.ticket;
   const bool done = finished(t.status);
   r.handled.of += 1;
@@ -116,20 +117,20 @@ void count_rates(MonthlyRates& r, const TicketFacts& f, const Deadlines& d, cons
       }
     }
   }
-  if (!f.visits.empty()) {
+  if (k.visits > 0) {
     r.satisfied.of += 1;
-    r.satisfied.count += content(f.visits.front());
+    r.satisfied.count += content(k.first_visit);
     r.resolved.of += 1;
-    r.resolved.count += content(f.visits.back());
+    r.resolved.count += content(k.last_visit);
   }
-  if (f.assignments > 0) {
+  if (k.assignments > 0) {
     r.reassigned.of += 1;
-    r.reassigned.count += f.assignments > 1;
+    r.reassigned.count += k.assignments > 1;
     r.extended.of += 1;
-    r.extended.count += f.extensions > 0;
+    r.extended.count += k.extensions > 0;
   }
   r.rebound.of += 1;
-  r.rebound.count += f.rebound;
+  r.rebound.count += k.rebound;
   for (const CoHandler& h : s.co_handlers) {
     if (h.removed || h.added_at_ms == 0) continue;
     const auto due = co_handler_due(calendar, h);
@@ -152,52 +153,90 @@ bool received_in(const TicketState& s, int64_t from, int64_t to) {
 
 }  // namespace
 
-MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
-                              const WorkdayCalendar& calendar, int64_t as_of_ms) {
-  MonthlyReport r;
-  r.year = year;
-  r.month = month;
-  std::tie(r.from_ms, r.to_ms) = month_bounds(year, month);
-  r.as_of_ms = as_of_ms;
-  const int64_t first_day = shanghai_days(r.from_ms);
-  r.days.resize(static_cast<size_t>(shanghai_days(r.to_ms) - first_day));
-  for (const TicketFacts& f : tickets) {
-    const TicketState& s = f.state;
-    const Ticket& t = s.ticket;
-    if (!received_in(s, r.from_ms, r.to_ms)) continue;
-    ++r.received;
-    ++r.by_category[t.category];
-    ++r.by_community[t.community];
-    ++r.by_source[t.source];
-    ++r.by_department[s.lead_department];
-    ++r.days[static_cast<size_t>(shanghai_days(t.received_at_ms) - first_day)].received;
-    if (const int64_t h = first_handled_ms(s); h >= r.from_ms && h < r.to_ms)
-      ++r.days[static_cast<size_t>(shanghai_days(h) - first_day)].handled;
-    r.co_handled += std::any_of(s.co_handlers.begin(), s.co_handlers.end(),
-                                [](const CoHandler& h) { return !h.removed && h.added_at_ms != 0; });
+MonthlyCounter::MonthlyCounter(int year, int month, const WorkdayCalendar& calendar, int64_t as_of_ms)
+    : m_calendar(calendar) {
+  m_r.year = year;
+  m_r.month = month;
+  std::tie(m_r.from_ms, m_r.to_ms) = month_bounds(year, month);
+  m_r.as_of_ms = as_of_ms;
+  m_first_day = shanghai_days(m_r.from_ms);
+  m_r.days.resize(static_cast<size_t>(shanghai_days(m_r.to_ms) - m_first_day));
+}
 
-    const Deadlines d = compute_deadlines(s, calendar);
-    r.calendar_missing |= d.calendar_missing;
-    count_rates(r, f, d, calendar, r.calendar_missing);
-    if (auto o = overdue_of(s, d, as_of_ms)) r.overdue.push_back(std::move(*o));
+void MonthlyCounter::add(const TicketState& s, const ReportTally& tally) {
+  MonthlyReport& r = m_r;
+  const Ticket& t = s.ticket;
+  if (!received_in(s, r.from_ms, r.to_ms)) return;
+  ++r.received;
+  ++r.by_category[t.category];
+  ++r.by_community[t.community];
+  ++r.by_source[t.source];
+  ++r.by_department[s.lead_department];
+  ++r.days[static_cast<size_t>(shanghai_days(t.received_at_ms) - m_first_day)].received;
+  if (const int64_t h = first_handled_ms(s); h >= r.from_ms && h < r.to_ms)
+    ++r.days[static_cast<size_t>(shanghai_days(h) - m_first_day)].handled;
+  r.co_handled += std::any_of(s.co_handlers.begin(), s.co_handlers.end(),
+                              [](const CoHandler& h) { return !h.removed && h.added_at_ms != 0; });
+
+  const Deadlines d = compute_deadlines(s, m_calendar);
+  r.calendar_missing |= d.calendar_missing;
+  count_rates(r, s, tally, d, m_calendar, r.calendar_missing);
+  // Built in place: a month of 100,000 tickets may list tens of thousands.
+  if (OverdueTicket o; overdue_of(s, d, r.as_of_ms, o)) {
+    OverdueTicket& e = r.overdue.emplace_back(std::move(o));
+    e.id = t.id;
+    e.official_number = t.official_number;
+    e.title = t.title;
+    e.community = t.community;
+    e.lead_department = s.lead_department;
   }
-  std::sort(r.overdue.begin(), r.overdue.end(), [](const OverdueTicket& a, const OverdueTicket& b) {
+}
+
+MonthlyReport MonthlyCounter::take() {
+  std::sort(m_r.overdue.begin(), m_r.overdue.end(), [](const OverdueTicket& a, const OverdueTicket& b) {
     return std::tie(a.due_ms, a.id) < std::tie(b.due_ms, b.id);
   });
-  return r;
+  return std::move(m_r);
 }
+
+MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
+                              const WorkdayCalendar& calendar, int64_t as_of_ms) {
+  MonthlyCounter counter(year, month, calendar, as_of_ms);
+  for (const TicketFacts& f : tickets) counter.add(f);
+  return counter.take();
+}
+
+Result<void> TicketReader::each_received(int64_t from_ms, int64_t to_ms, const Visit& visit) {
+  auto tickets = received_between(from_ms, to_ms);
+  if (!tickets) return tickets.error();
+  for (const TicketFacts& f : *tickets) visit(f.state, f.tally);
+  return Ok{};
+}
+
+namespace {
+
+Result<MonthlyReport> count_month(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
+                                  int64_t as_of_ms) {
+  MonthlyCounter counter(year, month, calendar, as_of_ms);
+  const auto [from, to] = month_bounds(year, month);
+  auto read = reader.each_received(from, to, [&](const TicketState& s, const ReportTally& t) { counter.add(s, t); });
+  if (!read) return read.error();
+  return counter.take();
+}
+
+}  // namespace
 
 Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
                                      int64_t as_of_ms) {
-  const auto [from, to] = month_bounds(year, month);
-  auto tickets = reader.received_between(from, to);
-  if (!tickets) return tickets.error();
-  MonthlyReport r = compute_monthly(year, month, *tickets, calendar, as_of_ms);
+  auto r = count_month(reader, year, month, calendar, as_of_ms);
+  if (!r) return r.error();
   const auto [py, pm] = previous_month(year, month);
-  const auto [pfrom, pto] = month_bounds(py, pm);
-  auto before = reader.received_between(pfrom, pto);
+  auto before = count_month(reader, py, pm, calendar, as_of_ms);
   if (!before) return before.error();
-  r.previous = compute_monthly(py, pm, *before, calendar, as_of_ms);
+  r->previous = std::move(before).value();
+  auto field = reader.field_data();
+  if (!field) return field.error();
+  r->campaigns = campaigns_in_month(*field, year, month, reader.campaign_community());
   return r;
 }
 

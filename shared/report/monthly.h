@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,29 +14,38 @@
 #include "core/change.h"
 #include "core/deadline.h"
 #include "core/merge.h"
+#include "core/report_tally.h"
 #include "core/result.h"
+#include "report/campaign.h"
 
 namespace linli::report {
 
-// What the report needs of one ticket: its folded state and what its log says happened.
+// What the report needs of one ticket: its folded state and what its log says happened (the
+// tally: assignments, returns, extensions, rebound, first and last return visit).
 struct TicketFacts {
   TicketState state;
-  int assignments = 0;                // Assign moves (派单; more than one: 重派).
-  int returns = 0;                    // 退单 approved.
-  int extensions = 0;                 // 延期 approved.
-  bool rebound = false;               // Linked to an earlier ticket as its rebound (反弹).
-  std::vector<Satisfaction> visits;   // Return visits, in log order.
+  ReportTally tally;
 };
 
-// Folds one ticket's changes (in log order) into its facts. Pure.
+// Folds one ticket's changes (in log order) into its facts. Pure. The reference: the store keeps
+// each ticket's tally as its fold goes (core/report_tally.h), and tests hold the two equal.
 TicketFacts facts_of(const std::vector<Change>& changes);
 
 // Where the report reads tickets from: those received in [from_ms, to_ms) that the reader's scope
 // holds (the server's reader applies the caller's scope, as a pull does).
 class TicketReader {
  public:
+  // One ticket as read: its state and its tally, valid during the call only.
+  using Visit = std::function<void(const TicketState& state, const ReportTally& tally)>;
   virtual ~TicketReader() = default;
   virtual Result<std::vector<TicketFacts>> received_between(int64_t from_ms, int64_t to_ms) = 0;
+  // The same tickets handed to `visit` one by one as they are read, no list kept (the report's
+  // way). This default reads the list.
+  virtual Result<void> each_received(int64_t from_ms, int64_t to_ms, const Visit& visit);
+  // The field work the report's campaigns are counted from (core/field.h), and the one community
+  // they are limited to ("": all; policy F1, a committee's). The defaults: none.
+  virtual Result<FieldData> field_data() { return FieldData{}; }
+  virtual std::string campaign_community() const { return {}; }
 };
 
 // A rate: how many of how many (0 of 0 when nothing counts; the ratio is then 0).
@@ -51,6 +61,7 @@ struct OverdueTicket {
   DeadlineStage stage = DeadlineStage::None;
   int64_t due_ms = 0;
   bool open = false;  // Still not met at the report's instant; else met after its deadline.
+  friend bool operator==(const OverdueTicket&, const OverdueTicket&) = default;
 };
 
 // Time to first contact, in working hours (docs/metrics.md): only the time that falls on working
@@ -97,6 +108,8 @@ struct MonthlyReport : MonthlyRates {
   MonthlyRates previous;                     // The month before, as of the same instant.
   std::vector<OverdueTicket> overdue;  // By due time.
   bool calendar_missing = false;       // Some deadline fell in a year the calendar lacks.
+  std::vector<CampaignInMonth> campaigns;  // Inspection campaigns (巡查) overlapping the month.
+  friend bool operator==(const MonthlyReport&, const MonthlyReport&) = default;
 };
 
 // Working time (ms) between two instants: the part of [from_ms, to_ms) on working days. nullopt
@@ -109,12 +122,27 @@ std::pair<int, int> previous_month(int year, int month);
 // [from, to) of a Shanghai month; month 1-12.
 std::pair<int64_t, int64_t> month_bounds(int year, int month);
 
+// The report of one month, counted one ticket at a time (tickets received outside the month are
+// passed over): add each, then take the report.
+class MonthlyCounter {
+ public:
+  MonthlyCounter(int year, int month, const WorkdayCalendar& calendar, int64_t as_of_ms);
+  void add(const TicketState& state, const ReportTally& tally);
+  void add(const TicketFacts& f) { add(f.state, f.tally); }
+  MonthlyReport take();  // The overdue list sorted by due time.
+
+ private:
+  MonthlyReport m_r;
+  const WorkdayCalendar& m_calendar;
+  int64_t m_first_day = 0;
+};
+
 // The report over tickets already read (each received in the month).
 MonthlyReport compute_monthly(int year, int month, const std::vector<TicketFacts>& tickets,
                               const WorkdayCalendar& calendar, int64_t as_of_ms);
 
 // Reads the month's tickets and the month before's through `reader` and computes the report, with
-// the previous month's rates in `previous`.
+// the previous month's rates in `previous` and the campaigns overlapping the month (campaigns_in_month).
 Result<MonthlyReport> monthly_report(TicketReader& reader, int year, int month, const WorkdayCalendar& calendar,
                                      int64_t as_of_ms);
 

@@ -33,24 +33,24 @@ const char* const kSql[] = {
     // load_ticket
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
-    "work_count, fold_key, versions, log_head, rowid, due_at, due_stage, warning FROM tickets WHERE id = ?",
+    "work_count, fold_key, versions, log_head, rowid, due_at, due_stage, warning, report_tally FROM tickets WHERE id = ?",
     // update_ticket: what the merge rules change, but not the searchable text (no FTS5 trigger).
     "UPDATE OR ROLLBACK tickets SET citizen_name = ?, citizen_phone = ?, community = ?, category = ?, urgency = ?, "
     "status = ?, updated_at = ?, lead_department = ?, deleted = ?, work_count = ?, fold_key = ?, versions = ?, "
-    "log_head = ?, official_number = ? WHERE rowid = ?",
+    "log_head = ?, official_number = ?, report_tally = ? WHERE rowid = ?",
     // load_head
     "SELECT head FROM log_heads WHERE ticket_id = ?",
     // upsert_ticket
     "INSERT INTO tickets (id, provisional_number, official_number, source, received_at, citizen_name, citizen_phone, "
     "community, address, category, urgency, title, description, status, created_at, updated_at, lead_department, "
-    "deleted, work_count, fold_key, versions, log_head) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "deleted, work_count, fold_key, versions, log_head, report_tally) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT (id) DO UPDATE SET "
     "citizen_name = excluded.citizen_name, citizen_phone = excluded.citizen_phone, community = excluded.community, "
     "address = excluded.address, category = excluded.category, urgency = excluded.urgency, title = excluded.title, "
     "description = excluded.description, status = excluded.status, updated_at = excluded.updated_at, "
     "lead_department = excluded.lead_department, deleted = excluded.deleted, work_count = excluded.work_count, "
     "fold_key = excluded.fold_key, versions = excluded.versions, log_head = excluded.log_head, "
-    "official_number = excluded.official_number",
+    "official_number = excluded.official_number, report_tally = excluded.report_tally",
     // upsert_head
     "INSERT INTO log_heads (ticket_id, head) VALUES (?,?) ON CONFLICT (ticket_id) DO UPDATE SET head = excluded.head",
     // delete_head
@@ -185,6 +185,10 @@ Result<Cached*> Batch::load(const std::string& id) {
     t.due_at = s.int64(22);
     t.due_stage = s.text(23);
     t.warning = s.int64(24) != 0;
+    // NULL: written by a build before the tally (or outside the log); finish() folds it again.
+    const auto tally = s.is_null(25) ? std::nullopt : unpack_tally(s.int64(25));
+    t.tally = tally.value_or(ReportTally{});
+    t.tally_known = tally.has_value();
     t.text = searchable_text(k);
     t.co_written = t.state.co_handlers;
     t.state.exists = true;
@@ -247,6 +251,10 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
   const int64_t local = m_next_local++;
   const std::string record = encode_change_record(c);
   const ReplicaBytes replica(c.id.replica);
+  // Changes to a ticket that does not exist are logged (rejected, R1); their fold position is not
+  // kept once the batch ends. A create arriving after them may come first in the one order: fold
+  // the ticket again from its log (R10), or they would stay rejected.
+  if (!t.state.exists && t.head != 0 && c.kind == ChangeKind::CreateTicket) t.refold = true;
   CachedStmt& ins = m_s.insert_change.reset().bind(1, local).bind_blob_static(2, replica.view())
                         .bind(3, static_cast<int64_t>(c.id.counter));
   if (seq > 0) ins.bind(4, seq);
@@ -267,6 +275,7 @@ Result<void> Batch::take(const Change& c, int64_t seq, int64_t skew_ms) {
     return Ok{};
   }
   const MergeOutcome out = merge_change(t.state, c);
+  tally_change(t.tally, t.state, c, out);
   t.fold_key = std::max(t.fold_key, key);
   return write_rows(c, out);
 }
@@ -300,6 +309,7 @@ Result<void> Batch::refold(const std::string& id, Cached& t) {
   std::sort(log.begin(), log.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (const auto& [key, c] : log) {
     const MergeOutcome out = merge_change(t.state, c);
+    tally_change(t.tally, t.state, c, out);
     t.fold_key = key;
     if (auto w = write_rows(c, out); !w) return w;
   }
@@ -314,26 +324,29 @@ Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
   const Ticket& k = t.state.ticket;
   const std::string versions = encode_versions(t.state);
   if (t.rowid != 0 && t.text == searchable_text(k)) {
-    const int rc = m_s.update_ticket.reset().bind_static(1, k.citizen_name).bind_static(2, k.citizen_phone)
+    m_s.update_ticket.reset().bind_static(1, k.citizen_name).bind_static(2, k.citizen_phone)
                        .bind_static(3, k.community).bind_static(4, to_string(k.category))
                        .bind_static(5, to_string(k.urgency)).bind_static(6, to_string(k.status))
                        .bind(7, k.updated_at_ms).bind_static(8, t.state.lead_department)
                        .bind(9, int64_t{t.state.deleted}).bind(10, t.state.work_count).bind(11, t.fold_key)
-                       .bind_blob_static(12, versions).bind(13, t.head).bind_static(14, k.official_number)
-                       .bind(15, t.rowid)
-                       .step();
+                       .bind_blob_static(12, versions).bind(13, t.head).bind_static(14, k.official_number);
+    if (t.tally_known) m_s.update_ticket.bind(15, pack_tally(t.tally));
+    else m_s.update_ticket.bind_null(15);
+    const int rc = m_s.update_ticket.bind(16, t.rowid).step();
     if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
     return Ok{};
   }
-  const int rc = m_s.upsert_ticket.reset().bind(1, id).bind(2, k.provisional_number).bind(3, k.official_number)
+  m_s.upsert_ticket.reset().bind(1, id).bind(2, k.provisional_number).bind(3, k.official_number)
                      .bind(4, to_string(k.source)).bind(5, k.received_at_ms).bind(6, k.citizen_name)
                      .bind(7, k.citizen_phone).bind(8, k.community).bind(9, k.address)
                      .bind(10, to_string(k.category)).bind(11, to_string(k.urgency)).bind(12, k.title)
                      .bind(13, k.description).bind(14, to_string(k.status)).bind(15, k.created_at_ms)
                      .bind(16, k.updated_at_ms).bind(17, t.state.lead_department)
                      .bind(18, int64_t{t.state.deleted}).bind(19, t.state.work_count).bind(20, t.fold_key)
-                     .bind_blob(21, versions).bind(22, t.head)
-                     .step();
+                     .bind_blob(21, versions).bind(22, t.head);
+  if (t.tally_known) m_s.upsert_ticket.bind(23, pack_tally(t.tally));
+  else m_s.upsert_ticket.bind_null(23);
+  const int rc = m_s.upsert_ticket.step();
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
   t.text = searchable_text(k);  // As now written (a new row's rowid stays unknown: not cached).
   return Ok{};
@@ -437,6 +450,8 @@ Result<void> Batch::finish() {
     if (t.acked && !t.refold)
       if (auto r = resolve_acks(t); !r) return r;
     const bool outside_log = t.state.exists && t.fold_key == 0;
+    // A ticket whose row an earlier build wrote has no report tally yet: its fold gives one.
+    if (t.dirty && t.state.exists && !t.tally_known && !outside_log) t.refold = true;
     if (t.refold && !outside_log)
       if (auto r = refold(id, t); !r) return r;
     if (!t.dirty) continue;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/deadline.h"
+#include "core/report_tally.h"
 #include "store/store.h"
 
 namespace linli {
@@ -107,6 +108,10 @@ struct Cached {
   int64_t due_at = -1;   // tickets.due_at and due_stage as loaded or last written (Batch::write_due).
   std::string due_stage;
   bool warning = false;  // tickets.warning (预警), written with the deadline.
+  // The report's tally of its log (tickets.report_tally, core/report_tally.h), kept with each
+  // change folded. Unknown for a row written before there was one, until the ticket is folded again.
+  ReportTally tally;
+  bool tally_known = true;
   std::vector<CoHandler> co_written;  // Its rows in ticket_co_handlers as loaded or last written.
   // Acknowledgements of its changes in this batch, resolved once in Batch::finish.
   bool acked = false;

@@ -287,7 +287,19 @@ INSERT INTO ticket_search (rowid, text) SELECT rowid,
   citizen_phone || char(31, 31) || title || char(31, 31) || description || char(31, 31) || address || char(31, 31)
   FROM tickets;
 )sql"},
-      {"9: photos kept on this device, photo phases", R"sql(
+      {"9: the monthly report's tally", R"sql(
+-- The monthly report's tally of the ticket's log (core/report_tally.h: assignments, returns,
+-- approved extensions, rebound, first and last return visit, packed in one integer), kept by the
+-- fold beside the state (store/apply.cpp), so the report reads the month's rows with one range
+-- query instead of folding each ticket's log again (report/store_reader.h). No index: it is read
+-- through tickets_by_received. NULL: not counted yet. A ticket of an earlier build has none, so
+-- every ticket with a log is folded again (store/deadlines.cpp), and until then the report folds
+-- it from its log as before.
+ALTER TABLE tickets ADD COLUMN report_tally INTEGER;
+INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+)sql"},
+      {"10: photos kept on this device, photo phases", R"sql(
 -- A photo's place in a before/after pair (attach_photo's photo.phase): none, before or after.
 ALTER TABLE photos ADD COLUMN phase TEXT NOT NULL DEFAULT 'none';
 

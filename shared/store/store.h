@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "core/change.h"
 #include "core/merge.h"
+#include "core/report_tally.h"
 #include "core/result.h"
 #include "core/ticket.h"
 #include "store/inbox.h"
@@ -234,6 +235,15 @@ class Store {
   // sequenced ones by sequence number, then the replica's unsent ones by counter (the monthly
   // report folds a ticket's facts from it, report/store_reader.h).
   Result<std::vector<Change>> changes_in_fold_order(const std::string& id);
+  // The monthly report's rows (store/report_rows.cpp): each ticket received in [from_ms, to_ms)
+  // that the change log made (not one an earlier build stored outside it), newest first, with its
+  // state as the fold keeps it and its report tally (core/report_tally.h; nullopt while a row of
+  // an earlier build waits to be folded again). The state holds what the report reads: the
+  // citizen, the address and the description are left empty. One range query, no log read. The
+  // state is valid during the call only; an error `visit` returns stops the walk and is returned.
+  Result<void> each_ticket_received(
+      int64_t from_ms, int64_t to_ms,
+      const std::function<Result<void>(const TicketState& state, const std::optional<ReportTally>& tally)>& visit);
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);

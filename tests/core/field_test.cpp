@@ -258,6 +258,40 @@ TEST_F(Field, TotalsPerCommunityAndStreet) {
   EXPECT_EQ(campaign_totals(d, test::ticket_id(999)).street, CampaignFigures{});
 }
 
+// The monthly report's 巡查活动 (docs/metrics.md): the campaigns overlapping the month, by their
+// first day, each with its totals over all its rounds.
+TEST_F(Field, TheMonthlyReportListsTheCampaignsOverlappingTheMonthWithTheirWholeTotals) {
+  const std::string autumn = test::ticket_id(901), undated = test::ticket_id(902);
+  FieldRecord later = campaign();
+  later.campaign = autumn;
+  FieldRecord no_dates = campaign();
+  no_dates.campaign = undated;
+  std::vector<Change> cs = {
+      centre.field(K::SetCampaign, kT0, campaign(), {{M::Name, "春季灭鼠"}, {M::From, "2020-03-02"}, {M::To, "2020-04-30"}}),
+      centre.field(K::SetCampaign, kT0, later, {{M::Name, "秋季灭蚊"}, {M::From, "2020-04-15"}, {M::To, "2020-05-10"}}),
+      centre.field(K::SetCampaign, kT0, no_dates, {{M::Name, "未定"}}),
+      chen.field(K::SetFacility, kT0, facility(kBox), {{M::Kind, "bait_box"}}),
+      chen.field(K::SetRoundItem, kT0, item(kBox), {{M::Treated, "1"}, {M::RatsFound, "2"}}),
+      chen.field(K::SetRoundItem, kT0, item(kBox, "河滨花园", "2020-04-06"), {{M::Treated, "1"}, {M::RatsFound, "1"}}),
+  };
+  const FieldData d = assemble_field(values(fold(cs)));
+  EXPECT_TRUE(campaigns_in_month(d, 2020, 2).empty());
+  const auto march = campaigns_in_month(d, 2020, 3);
+  ASSERT_EQ(march.size(), 1u);
+  EXPECT_EQ(march[0].id, kCampaign);
+  EXPECT_EQ(march[0].name, "春季灭鼠");
+  EXPECT_EQ(march[0].from, "2020-03-02");
+  EXPECT_EQ(march[0].totals.street.bait_boxes_set, 1) << "the same box twice: once";
+  EXPECT_EQ(march[0].totals.street.rats_killed, 3) << "April's round counts too: the campaign as a whole";
+  EXPECT_EQ(march[0].totals.street.rounds, 2);
+  const auto april = campaigns_in_month(d, 2020, 4);
+  ASSERT_EQ(april.size(), 2u);
+  EXPECT_EQ(april[0].totals, march[0].totals);
+  EXPECT_EQ(april[1].name, "秋季灭蚊");
+  EXPECT_EQ(campaigns_in_month(d, 2020, 5).size(), 1u) << "to 10 May, inclusive";
+  EXPECT_TRUE(campaigns_in_month(d, 2020, 3, "中华新村")[0].totals.by_community.empty()) << "F1: a committee's own";
+}
+
 // The store keeps the same registers whatever the order changes arrive in, and folds a subject
 // again when an own change of it is refused.
 TEST_F(Field, StoreRegistersAreTheSameInAnyOrderAndAfterARefusal) {

@@ -114,6 +114,38 @@ TEST_F(FieldServer, PushesAreJudgedPullsScopedAndTotalsServed) {
   EXPECT_EQ(t["communities"].size(), 1u);
   EXPECT_EQ(t["street"]["wells_dosed"], 0);
   EXPECT_EQ(t["street"]["rats_killed"], 3);
+  // The monthly report lists the campaigns overlapping the month with the same totals (issue 12).
+  auto report = [&](const Replica& r, const std::string& query) {
+    return m_http->Get("/api/v1/reports/monthly?" + query, {{"Authorization", "Bearer " + r.token}});
+  };
+  res = report(centre, "month=2020-04");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json m = body(res);
+  ASSERT_EQ(m["campaigns"].size(), 1u);
+  EXPECT_EQ(m["campaigns"][0]["campaign"], kCampaign);
+  EXPECT_EQ(m["campaigns"][0]["name"], "春季爱国卫生运动");
+  EXPECT_EQ(m["campaigns"][0]["from"], "2020-03-02");
+  EXPECT_EQ(m["campaigns"][0]["street"], body(totals(centre, kCampaign))["street"]);
+  EXPECT_EQ(m["campaigns"][0]["communities"], body(totals(centre, kCampaign))["communities"]);
+  res = report(li, "month=2020-03");
+  ASSERT_TRUE(res);
+  m = body(res);
+  ASSERT_EQ(m["campaigns"].size(), 1u);
+  EXPECT_EQ(m["campaigns"][0]["communities"].size(), 1u) << "F1: the committee's community alone";
+  EXPECT_EQ(m["campaigns"][0]["street"]["wells_dosed"], 0);
+  res = report(centre, "month=2020-02");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(body(res)["campaigns"], json::array());
+  res = report(centre, "month=2020-03&format=csv");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("巡查活动,春季爱国卫生运动,,,,2020-03-02 至 2020-04-30\r\n"), std::string::npos) << res->body;
+  EXPECT_NE(res->body.find("巡查合计,灭鼠,3,,,春季爱国卫生运动\r\n"), std::string::npos);
+  res = report(centre, "month=2020-03&format=html");
+  ASSERT_TRUE(res);
+  EXPECT_NE(res->body.find("<h2>巡查活动</h2>"), std::string::npos);
+  EXPECT_NE(res->body.find("春季爱国卫生运动"), std::string::npos);
+
   res = totals(centre, test::ticket_id(0xdead));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
