@@ -82,6 +82,7 @@ void App::adopt_tickets_outside_log() {
 
 void App::tick() {
   if (!m_sync) return;
+  take_chosen_photo();
   m_sync->tick();
   const app::SyncStatus& st = m_sync->status();
   std::string seen = std::to_string(static_cast<int>(st.link)) + ' ' + std::to_string(st.unsent) + ' ' +
@@ -384,6 +385,7 @@ void App::load_selected() {
   for (const TimelineEntry& e : m_timeline) saw({e.entry.text, e.author.user});
   for (const FieldConflict& fc : m_conflicts) saw({fc.kept_value, fc.author.user});
   load_rebound();
+  load_photos();
 }
 
 void App::load_rebound() {
@@ -719,6 +721,8 @@ void App::reload() {
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
   judge_redos();
+  if (auto w = m_store.waiting_photos()) m_waiting_photos = std::move(w).value();  // The outbox's uploads.
+  if (auto f = m_store.failed_photos()) m_failed_photos = std::move(f).value();
   load_selected();
 }
 
@@ -910,7 +914,10 @@ std::string App::state_json() {
                                 {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor}, {"head", st.head},
                                 {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
-                                {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem}}},
+                                {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem},
+                                {"photos_waiting", st.photos_waiting}, {"uploading", st.uploading},
+                                {"photos_uploaded", st.photos_uploaded_this_session}}},
+                      {"photos", nlohmann::json::parse(photos_state_json(), nullptr, false)},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
                                  {"citizen_name", m_draft.citizen_name}}}};
   s["field"] = nlohmann::json::parse(field_state_json(), nullptr, false);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "client/http.h"
@@ -20,6 +21,7 @@
 #include "dashboard_data.h"
 #include "field_data.h"
 #include "i18n.h"
+#include "photos.h"
 #include "policy/write_policy.h"
 #include "store/store.h"
 #include "sync/calendar_json.h"
@@ -262,6 +264,41 @@ class App {
   void apply_view(const std::string& name);
   void delete_view(const std::string& name);
 
+  // ---- Photos of the selected ticket (app_photos.cpp; app/photos.h).
+  // Opens the page's file chooser for a photo of the selected ticket in `phase`; call it in the
+  // frame of the user's click. The chosen picture is stored with its attach_photo change at a
+  // later frame (tick), and the notice says it is saved once it is.
+  void take_photo(PhotoPhase phase);
+  // Opens the chooser for a photo of the finding being written (the field view's finding form);
+  // the picture comes back through take_finding_photos(), for the form to hold until it is saved.
+  void take_finding_photo();
+  std::vector<app::CapturedPhoto> take_finding_photos() { return std::exchange(m_finding_photos, {}); }
+  std::optional<Refusal> why_not_photo() const;
+  bool photo_processing() const;
+  // The selected ticket's photos in fold order (read with the ticket).
+  const std::vector<app::TicketPhoto>& photos() const { return m_photos; }
+  // A photo to draw: its texture once decoded. Bytes held here are decoded at once; others are
+  // fetched from the server (GET with the token) and kept in the local store for later.
+  enum class PhotoShow { Ready, Loading, NotHere, Failed };
+  struct PhotoImage {
+    PhotoShow show = PhotoShow::Loading;
+    unsigned texture = 0;
+    int width = 0, height = 0;
+  };
+  // max_side: the longest side it is drawn at, in pixels (0: full size, the large view).
+  PhotoImage photo_image(const std::string& sha256, const std::string& type, int max_side);
+  // Photos taken here waiting for their upload, oldest first (the outbox).
+  const std::vector<LocalPhoto>& waiting_photos() const { return m_waiting_photos; }
+  // Photos the server's upload refused for good (LocalPhotoState::Failed), with the reason: they
+  // hold back the changes after them until the user gives them up.
+  const std::vector<LocalPhoto>& failed_photos() const { return m_failed_photos; }
+  // Gives up a failed photo: each unsent attach_photo naming it becomes a comment saying the photo
+  // was not uploaded and why (the counter still reaches the server: no gap), and the bytes go.
+  void discard_failed_photo(const std::string& sha256);
+  // The selected ticket's photos and the photos held here, as JSON text (state_json, for tests):
+  // each held photo with the SHA-256 of the bytes as stored.
+  std::string photos_state_json();
+
   // ---- Commands, emitted by panels.
   void set_lang(Lang lang);
   void set_view(View view);
@@ -360,6 +397,21 @@ class App {
   } m_hot;
   // Loads the selected ticket's state, timeline and conflicts.
   void load_selected();
+  // Photos (app_photos.cpp): the selected ticket's, the waiting uploads, a chosen photo to store.
+  void load_photos();
+  void take_chosen_photo();
+  void fetch_photo(const std::string& sha256);
+  std::vector<app::TicketPhoto> m_photos;
+  std::vector<LocalPhoto> m_waiting_photos;
+  std::vector<LocalPhoto> m_failed_photos;
+  std::vector<app::CapturedPhoto> m_finding_photos;  // Chosen for the finding form, not taken by it yet.
+  struct {
+    std::string ticket_id;  // The ticket the chooser was opened for ("" none).
+    PhotoPhase phase = PhotoPhase::None;
+    bool finding = false;   // Opened for the finding form instead (no ticket yet).
+  } m_photo_for;
+  std::map<std::string, int64_t> m_photo_fetches;  // sha256 -> 0 in flight, else when it failed.
+  std::string m_photos_of;  // The ticket whose photo textures the page holds.
   // The new change that would redo `refused` now, or why there is none (app_redo.cpp).
   std::variant<Change, std::string> redo_draft(const RefusedChange& refused);
   void judge_redos();

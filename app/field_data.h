@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/change.h"
+#include "photos.h"
 #include "core/field.h"
 #include "core/ticket.h"
 #include "report/campaign.h"
@@ -78,10 +79,10 @@ struct FindingDraft {
   std::string address, title, description;
   Category category = Category::PestControl;
   Urgency urgency = Urgency::Normal;
-  // The finding's photos, uploaded and durable before this is recorded: each becomes an
-  // attach_photo change of the new ticket in the same transaction. The photo capture
-  // (app/photos.*) fills this in; see panels/field.cpp, finding_photos().
-  std::vector<Photo> photos;
+  // The finding's photos as the page handed them over (scaled JPEG), held with the form until the
+  // ticket is opened: each is then stored waiting for its upload and named by an attach_photo of
+  // phase before, in the ticket's transaction (client/field_records.h). App::take_finding_photo.
+  std::vector<app::CapturedPhoto> photos;
 };
 
 // Assembles the snapshot from the store (registers and finding links). `extra_community`: the

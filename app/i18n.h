@@ -41,6 +41,11 @@ enum class Str {
   KindField,
   ErrCreateOutOfScope,
   TabField, FwCampaign, FwNoCampaign, FwSubRound, FwSubFacilities, FwSubTotals, FwSubCampaigns, FwWeek, FwDue, FwProgress, FwFinished, FwMarkFinished, FwReopenRound, FwColCode, FwColKind, FwColLocation, FwColChecked, FwColTreated, FwColRats, FwColHoles, FwColWells, FwColNote, FwColTicket, FwOpenTicket, FwOthers, FwNoFacilities, FwAddFacility, FwEdit, FwRetire, FwRestore, FwActive, FwRetired, FwShowRetired, FwAllKinds, FwFacilityTitle, FwHintCode, FwHintLocation, FwFindingTitle, FwFindingHint, FwFromRound, FwGoToRound, FwTotalsTitle, FwStreet, FwBaitBoxes, FwSewers, FwHolesFilled, FwRatsKilled, FwWellsDosed, FwFlyCages, FwSites, FwRounds, FwUnitPiece, FwUnitRat, FwNewCampaign, FwName, FwFrom, FwTo, FwKinds, FwWeekday, FwCreate, FwWeeks, FwReadOnly, FieldDatesBackwards, FwAsOf, FwRoundsOf, FwViewTicket, FwSaveFacility, FwHintDate, FwHintCampaign, FwItemsChecked, FwAllDone, FwNoteHint,
+  // Photos (app/photos.h, panels/photos.cpp).
+  SectionPhotos, PhotoTakeBefore, PhotoTakeAfter, PhotoTake, PhotoBefore, PhotoAfter, PhotoOther, PhotoNone,
+  PhotoSaved, PhotoWaitingUpload, PhotoUploading, PhotoOfflineNotCached, PhotoLoading, PhotoFailed, PhotoClose,
+  PhotoNoAfter, PhotoNoBefore, PhotoUploadsTitle, PhotoUploadsNone, PhotoBy, PhotoTooBig, PhotoProcessing,
+  PhotoRefused, PhotoDiscard, PhotoDiscardedNote, PhotoRefusedHint, FwRemovePhoto,
   Count_,
 };
 

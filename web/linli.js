@@ -303,7 +303,107 @@
     },
   };
 
-  window.Linli = { storage, ime, metrics, net, owner, fonts, files, wipeAndReload };
+  // ---- Photos in (app/platform/platform.h choose_photo): a file input opened from the user's click
+  // (the rear camera on a phone), the picture scaled in the browser to at most MAX_SIDE px on its
+  // longest side and compressed to JPEG, the bytes handed to the app (Module._linli_photo_chosen).
+  // The app stores them and says so (saved): the time from the choice to the durable write is kept.
+  const PHOTO_MAX_SIDE = 1600;
+  const PHOTO_QUALITY = 0.8;
+  const photos = {
+    busy: false, chosenAt: 0, textures: new Map(),
+    saveMs: [], sizes: [],  // Choice to durable in the local store, and the stored size: the last 100.
+    scaleMs: [],            // ... of which the decode, scale and encode.
+    choose() {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = 'image/*';
+      input.setAttribute('capture', 'environment');
+      input.style.display = 'none';
+      document.body.appendChild(input);
+      input.addEventListener('change', () => {
+        const file = input.files && input.files[0];
+        input.remove();
+        if (file) this.take(file);
+      });
+      input.addEventListener('cancel', () => input.remove());
+      input.click();
+    },
+    // A JPEG's size from its frame header (SOFn), or null: read before decoding, so the decoder can
+    // scale as it decodes (a 12-megapixel photo decoded whole costs seconds on a slow phone).
+    jpegSize(b) {
+      if (b.length < 4 || b[0] !== 0xFF || b[1] !== 0xD8) return null;
+      for (let i = 2; i + 9 < b.length;) {
+        if (b[i] !== 0xFF) return null;
+        const m = b[i + 1];
+        if (m === 0xFF) { i++; continue; }
+        if (m >= 0xC0 && m <= 0xCF && m !== 0xC4 && m !== 0xC8 && m !== 0xCC)
+          return { w: (b[i + 7] << 8) | b[i + 8], h: (b[i + 5] << 8) | b[i + 6] };
+        i += 2 + ((b[i + 2] << 8) | b[i + 3]);
+      }
+      return null;
+    },
+    // One decode, scaled while decoding where the size is known (createImageBitmap's resize
+    // options), one draw (only when the EXIF orientation turned it), one JPEG encode.
+    async scale(file) {
+      const size = this.jpegSize(new Uint8Array(await file.slice(0, 262144).arrayBuffer()));
+      const side = size ? Math.max(size.w, size.h) : 0;
+      const bitmap = side > PHOTO_MAX_SIDE
+        ? await createImageBitmap(file, size.w >= size.h ? { resizeWidth: PHOTO_MAX_SIDE, resizeQuality: 'high' }
+                                                        : { resizeHeight: PHOTO_MAX_SIDE, resizeQuality: 'high' })
+        : await createImageBitmap(file);
+      const k = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      const w = Math.max(1, Math.round(bitmap.width * k));
+      const h = Math.max(1, Math.round(bitmap.height * k));
+      let blob;
+      if (typeof OffscreenCanvas !== 'undefined') {
+        const canvas = new OffscreenCanvas(w, h);
+        const ctx = canvas.getContext('2d');
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(bitmap, 0, 0, w, h);
+        blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: PHOTO_QUALITY });
+      } else {
+        const canvas = document.createElement('canvas');
+        canvas.width = w;
+        canvas.height = h;
+        const ctx = canvas.getContext('2d');
+        ctx.imageSmoothingQuality = 'high';
+        ctx.drawImage(bitmap, 0, 0, w, h);
+        blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', PHOTO_QUALITY));
+      }
+      bitmap.close();
+      if (!blob) throw new Error('the picture could not be encoded as JPEG');
+      return { bytes: new Uint8Array(await blob.arrayBuffer()), width: w, height: h };
+    },
+    hand(bytes, width, height) {
+      const p = Module._malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, p);
+      Module._linli_photo_chosen(p, bytes.length, width, height);
+      Module._free(p);
+    },
+    take(file) {
+      this.busy = true;
+      this.chosenAt = performance.now();
+      this.scale(file)
+        .then(({ bytes, width, height }) => {
+          this.scaleMs.push(performance.now() - this.chosenAt);
+          if (this.scaleMs.length > 100) this.scaleMs.shift();
+          this.hand(bytes, width, height);
+        })
+        .catch((e) => this.hand(new TextEncoder().encode(String(e && e.message || e)), 0, 0))
+        .finally(() => { this.busy = false; });
+    },
+    // The app stored the photo handed last (`size` bytes): once IndexedDB confirms, it is durable.
+    saved(size) {
+      const from = this.chosenAt;
+      storage.whenDurable().then(() => {
+        this.saveMs.push(performance.now() - from);
+        this.sizes.push(size);
+        if (this.saveMs.length > 100) { this.saveMs.shift(); this.sizes.shift(); }
+      });
+    },
+  };
+
+  window.Linli = { storage, ime, metrics, net, owner, fonts, files, photos, wipeAndReload };
 
   // ---- End-to-end tests read the app through these (see tests/e2e).
   window.linliTest = {
@@ -314,7 +414,9 @@
                                { restReady: fonts.restReady, restError: fonts.restError }),
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
                       firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(),
-                      pending: storage.pending, storageError: storage.error }),
+                      pending: storage.pending, storageError: storage.error,
+                      photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice(),
+                      photoScaleMs: photos.scaleMs.slice() }),
   };
 
   // ---- Offline: the service worker keeps the app shell and the rest of the font. Registered once

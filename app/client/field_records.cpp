@@ -2,10 +2,29 @@
 
 #include "core/civil_time.h"
 
+#include "core/sha256.h"
+
 namespace linli::app {
 
 Result<Change> record_finding_ticket(Store& store, ClientSync& client, Ticket ticket, const FieldRecord& round_item,
-                                     const std::vector<Photo>& photos, int64_t now_ms) {
+                                     const std::vector<CapturedPhoto>& photos, int64_t now_ms) {
+  std::vector<LocalPhoto> rows;
+  for (const CapturedPhoto& p : photos) {
+    if (p.bytes.empty()) return Error{ErrorCode::InvalidArgument, "[field.finding] a photo has no bytes"};
+    if (static_cast<int64_t>(p.bytes.size()) > kMaxUploadBytes)
+      return Error{ErrorCode::InvalidArgument, "[field.finding] a photo is over 10 MiB"};
+    LocalPhoto row;
+    row.sha256 = sha256_hex(p.bytes);
+    row.ticket_id = ticket.id;
+    row.phase = PhotoPhase::Before;
+    row.type = p.type;
+    row.size = static_cast<int64_t>(p.bytes.size());
+    row.width = p.width;
+    row.height = p.height;
+    row.state = LocalPhotoState::Waiting;
+    row.created_at_ms = now_ms;
+    rows.push_back(std::move(row));
+  }
   Change recorded;
   auto done = store.in_one_transaction([&]() -> Result<void> {
     const int day = shanghai_yyyymmdd(now_ms);
@@ -17,11 +36,11 @@ Result<Change> record_finding_ticket(Store& store, ClientSync& client, Ticket ti
     drafts[0].ticket_id = id;
     drafts[0].kind = ChangeKind::CreateTicket;
     drafts[0].ticket = std::move(ticket);
-    for (const Photo& p : photos) {
+    for (const LocalPhoto& p : rows) {
       Change photo;
       photo.ticket_id = id;
       photo.kind = ChangeKind::AttachPhoto;
-      photo.photo = p;
+      photo.photo = Photo{p.sha256, p.size, p.type, PhotoPhase::Before};
       drafts.push_back(std::move(photo));
     }
     Change link;
@@ -36,6 +55,8 @@ Result<Change> record_finding_ticket(Store& store, ClientSync& client, Ticket ti
     auto r = client.record(std::move(drafts), now_ms);
     if (!r) return r.error();
     recorded = std::move(r->front());
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (auto k = store.put_local_photo(rows[i], photos[i].bytes); !k) return k;
     return Ok{};
   });
   if (!done) return done.error();

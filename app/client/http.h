@@ -15,6 +15,7 @@ struct HttpRequest {
   std::string body;    // JSON, sent as application/json when not empty.
   std::string token;   // Sent as "Authorization: Bearer TOKEN" when not empty.
   int timeout_ms = 15000;
+  std::string content_type = {};  // The body's type when it is not JSON (a photo's bytes: "image/jpeg").
 };
 
 struct HttpResponse {

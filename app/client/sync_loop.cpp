@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/hlc.h"
+#include "photos.h"
 #include "sync/wire.h"
 
 namespace linli::app {
@@ -38,6 +39,8 @@ SyncLoop::SyncLoop(Store& store, ClientSync& client, Transport& transport, std::
   m_status.cursor = m_store.pull_cursor();
   m_pull_due_ms = m_transport.now_ms();
   if (m_status.unsent > 0) m_push_due_ms = m_pull_due_ms;
+  // Photos a closed tab left waiting upload now, before the changes that name them go.
+  if (m_status.photos_waiting > 0) m_upload_due_ms = m_pull_due_ms;
 }
 
 SyncLoop::~SyncLoop() { *m_self = nullptr; }
@@ -47,6 +50,8 @@ bool SyncLoop::take_changed() { return std::exchange(m_changed, false); }
 void SyncLoop::refresh_counts() {
   if (auto n = m_store.count_unsent(m_client.self())) m_status.unsent = *n;
   if (auto n = m_store.count_refused()) m_status.refused = *n;
+  if (auto w = m_store.waiting_photos()) m_status.photos_waiting = static_cast<int64_t>(w->size());
+  if (auto f = m_store.failed_photos()) m_status.photos_failed = static_cast<int64_t>(f->size());
 }
 
 void SyncLoop::edited() {
@@ -54,6 +59,8 @@ void SyncLoop::edited() {
   const int64_t due = m_transport.now_ms() + m_options.push_delay_ms;
   // Offline, an edit waits for the back-off like everything else: the next try pushes it.
   if (m_status.link != Link::Offline && (m_push_due_ms == 0 || m_push_due_ms > due)) m_push_due_ms = due;
+  if (m_status.photos_waiting > 0 && m_status.link != Link::Offline && (m_upload_due_ms == 0 || m_upload_due_ms > due))
+    m_upload_due_ms = due;
 }
 
 void SyncLoop::retry_now() {
@@ -62,6 +69,7 @@ void SyncLoop::retry_now() {
   m_status.next_try_ms = now;
   m_pull_due_ms = now;
   if (m_status.unsent > 0) m_push_due_ms = now;
+  if (m_status.photos_waiting > 0) m_upload_due_ms = now;
 }
 
 void SyncLoop::set_token(std::string token) {
@@ -73,6 +81,7 @@ void SyncLoop::set_token(std::string token) {
 void SyncLoop::tick() {
   if (m_status.halt != Halt::None) return;
   const int64_t now = m_transport.now_ms();
+  if (!m_upload_in_flight && m_upload_due_ms != 0 && now >= m_upload_due_ms) start_upload();
   if (!m_push_in_flight && m_push_due_ms != 0 && now >= m_push_due_ms) start_push();
   // While a push is out, the pull waits for it: its answer may acknowledge what the pull brings back.
   if (!m_pull_in_flight && !m_push_in_flight && m_pull_due_ms != 0 && now >= m_pull_due_ms) start_pull();
@@ -83,6 +92,13 @@ void SyncLoop::start_push() {
   auto push = m_client.build_push(m_options.push_batch);
   if (!push) return failed("outbox: " + push.error().detail);
   if (push->changes.empty()) return refresh_counts();
+  // A change naming a photo goes only after the photo's blob is on the server.
+  const size_t pushable = pushable_prefix(m_store, push->changes);
+  if (pushable == 0) {
+    if (m_upload_due_ms == 0 && !m_upload_in_flight) m_upload_due_ms = m_transport.now_ms();
+    return;  // The upload's end asks for the push again.
+  }
+  push->changes.resize(pushable);
   m_push_in_flight = true;
   std::weak_ptr<SyncLoop*> weak = m_self;
   m_transport.send({.method = "POST", .path = "api/v1/sync/push", .body = encode(*push), .token = m_token,
@@ -127,6 +143,7 @@ void SyncLoop::failed(std::string why) {
   m_status.next_try_ms = now + wait;
   m_pull_due_ms = std::max(m_pull_due_ms, m_status.next_try_ms);
   if (m_status.unsent > 0) m_push_due_ms = std::max(m_push_due_ms, m_status.next_try_ms);
+  if (m_status.photos_waiting > 0) m_upload_due_ms = std::max(m_upload_due_ms, m_status.next_try_ms);
 }
 
 bool SyncLoop::halted_by(const HttpResponse& r) {

@@ -53,6 +53,13 @@ struct SyncStatus {
   int64_t head = 0;
   int64_t pulled_this_session = 0;  // Changes taken from pulls since the loop started.
   int64_t pushed_this_session = 0;  // Own changes the server acknowledged since then.
+  // Photos taken here waiting for their upload (app/photos.h), and the one on its way now.
+  int64_t photos_waiting = 0;
+  std::string uploading;         // Its SHA-256 (empty: none in flight).
+  int64_t upload_sent = 0;       // Bytes of it the server has (0 until its answer: the fetch has no upload progress).
+  int64_t upload_total = 0;
+  int64_t photos_uploaded_this_session = 0;
+  int64_t photos_failed = 0;     // Refused for good by the upload (413, 415, ...): the user decides.
   int failures = 0;              // Failed exchanges in a row.
   int64_t next_try_ms = 0;       // While offline: when the next try is due.
   std::string problem;           // The last failure, for the status bar's tooltip.
@@ -79,7 +86,7 @@ class SyncLoop {
   const SyncStatus& status() const { return m_status; }
   // True once since the last call if pulled changes or acknowledgements changed the store.
   bool take_changed();
-  bool busy() const { return m_push_in_flight || m_pull_in_flight; }
+  bool busy() const { return m_push_in_flight || m_pull_in_flight || m_upload_in_flight; }
 
  private:
   void start_push();
@@ -94,6 +101,17 @@ class SyncLoop {
   // Halts for statuses no retry can fix; true if it did.
   bool halted_by(const HttpResponse& r);
   void refresh_counts();
+  // Photos (client/photo_upload.cpp): the oldest waiting photo is asked for (HEAD) and, when the
+  // server lacks it, uploaded (PUT); then the next. A push stops before a change naming a photo
+  // not uploaded yet (app/photos.h pushable_prefix).
+  void start_upload();
+  void on_head(const std::string& sha256, const HttpResponse& r);
+  void on_put(const std::string& sha256, const HttpResponse& r);
+  void uploaded(const std::string& sha256);
+  // The server will never take it: marked failed with `reason`; the rest go on.
+  void refused_photo(const std::string& sha256, const std::string& reason);
+  bool m_upload_in_flight = false;
+  int64_t m_upload_due_ms = 0;  // 0: no upload asked for.
 
   Store& m_store;
   ClientSync& m_client;

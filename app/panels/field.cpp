@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/civil_time.h"
@@ -213,9 +214,28 @@ void finding_popup(App& app, FrameInfo& frame) {
   ImGui::InputText("##fw-finding-title", &d.title);
   row_label(Str::FieldDescription);
   ImGui::InputTextMultiline("##fw-finding-description", &d.description, ImVec2(-1, ImGui::GetTextLineHeight() * 3.6f));
-  // PHOTOS PLUG IN HERE: the photo capture (app/photos.*) draws its take/choose button and the
-  // thumbnails in this place and puts each durable, uploaded photo in d.photos; open_finding
-  // records one attach_photo per photo in the ticket's transaction (client/field_records.cpp).
+  // The problem as found: photos taken here are held with the form and become the new ticket's
+  // 整改前 photos in its transaction (client/field_records.cpp), then upload like any other.
+  for (app::CapturedPhoto& p : app.take_finding_photos()) d.photos.push_back(std::move(p));
+  row_label(Str::SectionPhotos);
+  ImGui::BeginDisabled(app.photo_processing());
+  if (ImGui::Button((S(lang, Str::PhotoTakeBefore) + "##fw-finding-photo").c_str())) app.take_finding_photo();
+  ImGui::EndDisabled();
+  if (app.photo_processing()) {
+    ImGui::SameLine();
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::PhotoProcessing).c_str());
+  }
+  std::optional<size_t> drop;
+  for (size_t i = 0; i < d.photos.size(); ++i) {
+    const app::CapturedPhoto& p = d.photos[i];
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%s %zu · %d×%d · %.0f KB", S(lang, Str::PhotoBefore).c_str(), i + 1, p.width, p.height,
+                static_cast<double>(p.bytes.size()) / 1024.0);
+    ImGui::SameLine();
+    if (ImGui::SmallButton((S(lang, Str::FwRemovePhoto) + "##fw-finding-photo-remove-" + std::to_string(i)).c_str())) drop = i;
+  }
+  if (drop) d.photos.erase(d.photos.begin() + static_cast<std::ptrdiff_t>(*drop));
   ImGui::Spacing();
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kMuted, "%s", S(lang, Str::FwFindingHint).c_str());

@@ -120,6 +120,9 @@ void draw_outbox(App& app, const FrameInfo&) {
   }
 
   ImGui::Spacing();
+  draw_photo_uploads(app);
+
+  ImGui::Spacing();
   ImGui::SeparatorText(std::string(tr(lang, Str::OutboxRefused)).c_str());
   if (app.refused().empty()) {
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::OutboxNothingRefused)).c_str());

@@ -79,6 +79,10 @@ void draw_sign_in(App& app, FrameInfo& frame);
 void draw_field(App& app, FrameInfo& frame);
 // In the ticket detail: the round item a ticket was opened from (巡查发现), a click away.
 void draw_finding_origin(App& app, FrameInfo& frame);
+// The detail panel's photos (panels/photos.cpp): take one, before/after pairs, thumbnails, a large view.
+void draw_ticket_photos(App& app, FrameInfo& frame);
+// The outbox's photos waiting to upload, with the one on its way.
+void draw_photo_uploads(App& app);
 void draw_reauth_banner(App& app, const FrameInfo& frame);
 
 }  // namespace linli::ui

@@ -544,6 +544,8 @@ void timeline_event(App& app, const Change& c) {
       break;
     case ChangeKind::AttachPhoto:
       what = std::string(tr(lang, Str::EvPhoto));
+      if (c.photo.phase != PhotoPhase::None)
+        words = std::string(tr(lang, c.photo.phase == PhotoPhase::Before ? Str::PhotoBefore : Str::PhotoAfter));
       break;
     case ChangeKind::LinkTickets:
       what = std::string(tr(lang, Str::EvLink));
@@ -672,6 +674,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   requests(app, frame);
   draw_co_handlers(app, frame);
   actions(app, frame);
+  draw_ticket_photos(app, frame);
   rebound(app);
   draw_finding_origin(app, frame);  // 巡查发现: the round item it was opened from (panels/field.cpp).
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());

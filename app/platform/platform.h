@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "client/http.h"
@@ -73,6 +74,39 @@ void download_file(const std::string& name, const std::string& mime, const std::
 // Fetches `path` from the sync server with the bearer token and opens the answer in a new window
 // (the print version of a report): the token goes in the request's header, never in a URL.
 void open_authorized_page(const std::string& path, const std::string& token);
+
+// ---- Photos (app/photos.h). Opens the page's file chooser for one picture (the rear camera on a
+// phone: accept="image/*" capture="environment"). Call it in the frame that handled the user's
+// click: the page still holds the click's user activation then. The page scales the picture to at
+// most kPhotoMaxSide px on its longest side, compresses it to JPEG (quality 0.8) and hands it back;
+// take_chosen_photo() gives it once (error set, bytes empty, when it could not be read).
+inline constexpr int kPhotoMaxSide = 1600;
+struct ChosenPhoto {
+  std::string bytes;
+  int width = 0;
+  int height = 0;
+  std::string error;
+};
+void choose_photo();
+std::optional<ChosenPhoto> take_chosen_photo();
+// A chosen photo is being read and scaled by the page.
+bool photo_processing();
+// The photo handed back last was stored (its size in bytes): the page times choice to durable.
+void photo_saved(int64_t size);
+// A photo decoded into a texture the UI draws (ImTextureID), by key (its SHA-256 and size).
+// decode_photo starts it once, scaled to at most max_side px on its longest side (0: as it is:
+// thumbnails are decoded small, so a ticket of many photos costs little to draw); photo_texture
+// says how far it is. release_photo_textures frees them all.
+struct PhotoTexture {
+  enum class State { None, Decoding, Ready, Failed };
+  State state = State::None;
+  unsigned id = 0;
+  int width = 0;
+  int height = 0;
+};
+void decode_photo(const std::string& key, const std::string& bytes, const std::string& type, int max_side);
+PhotoTexture photo_texture(const std::string& key);
+void release_photo_textures();
 
 // Small persistent settings (the UI language).
 std::string load_setting(const char* key);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -79,6 +80,64 @@ EM_JS(void, js_open_authorized, (const char* path, const char* token), {
   Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token));
 });
 
+EM_JS(void, js_choose_photo, (), { Linli.photos.choose(); });
+EM_JS(int, js_photo_processing, (), { return Linli.photos.busy ? 1 : 0; });
+EM_JS(void, js_photo_saved, (double size), { Linli.photos.saved(size); });
+// Decodes a photo off the main thread's frame (createImageBitmap) and uploads it into a WebGL
+// texture registered with Emscripten's GL object table, so its id is an ImTextureID the ImGui
+// renderer binds like its own. The texture binding is put back as it was.
+EM_JS(void, js_decode_photo, (const char* key, const uint8_t* bytes, double size, const char* type, int max_side), {
+  const k = UTF8ToString(key);
+  const blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: UTF8ToString(type) });
+  const textures = Linli.photos.textures;
+  textures.set(k, { state: 1, id: 0, w: 0, h: 0 });
+  createImageBitmap(blob).then((whole) => {
+    const long = Math.max(whole.width, whole.height);
+    if (max_side <= 0 || long <= max_side) return whole;
+    const o = whole.width >= whole.height ? { resizeWidth: max_side, resizeQuality: 'high' }
+                                          : { resizeHeight: max_side, resizeQuality: 'high' };
+    return createImageBitmap(whole, o).finally(() => whole.close());
+  }).then((bitmap) => {
+    const gl = GLctx;
+    const tex = gl.createTexture();
+    const id = GL.getNewId(GL.textures);
+    tex.name = id;
+    GL.textures[id] = tex;
+    const prev = gl.getParameter(gl.TEXTURE_BINDING_2D);
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+    gl.bindTexture(gl.TEXTURE_2D, prev);
+    textures.set(k, { state: 2, id: id, w: bitmap.width, h: bitmap.height });
+    bitmap.close();
+  }).catch((e) => {
+    console.warn('linli: a photo could not be decoded:', e);
+    textures.set(k, { state: 3, id: 0, w: 0, h: 0 });
+  });
+});
+// state, id, width, height of a photo's texture into out[4].
+EM_JS(void, js_photo_texture, (const char* key, int* out), {
+  const t = Linli.photos.textures.get(UTF8ToString(key));
+  const base = out >> 2;
+  HEAP32[base] = t ? t.state : 0;
+  HEAP32[base + 1] = t ? t.id : 0;
+  HEAP32[base + 2] = t ? t.w : 0;
+  HEAP32[base + 3] = t ? t.h : 0;
+});
+EM_JS(void, js_release_photo_textures, (), {
+  Linli.photos.textures.forEach((t) => {
+    if (t.id && GL.textures[t.id]) {
+      GLctx.deleteTexture(GL.textures[t.id]);
+      GL.textures[t.id] = null;
+    }
+  });
+  Linli.photos.textures.clear();
+});
+
 std::string take_js_string(char* p) {
   if (!p) return {};
   std::string s(p);
@@ -108,6 +167,7 @@ class IndexedDbSink : public PageSink {
 };
 
 IndexedDbSink g_sink;
+std::optional<ChosenPhoto> g_chosen;  // Handed over by the page (linli_photo_chosen), taken once.
 std::function<void()> g_frame;
 std::function<std::string()> g_test_items;
 std::function<std::string()> g_test_state;
@@ -178,7 +238,7 @@ void http_send(app::HttpRequest request, app::HttpDone done) {
   call->body = std::move(request.body);
   if (!call->body.empty()) {
     call->header_text.push_back("Content-Type");
-    call->header_text.push_back("application/json");
+    call->header_text.push_back(request.content_type.empty() ? "application/json" : request.content_type);
   }
   if (!request.token.empty()) {
     call->header_text.push_back("Authorization");
@@ -260,6 +320,26 @@ bool take_network_back() { return js_take_network_back() != 0; }
 bool store_taken_over() { return js_store_taken_over() != 0; }
 void stop_main_loop() { emscripten_cancel_main_loop(); }
 
+void choose_photo() { js_choose_photo(); }
+std::optional<ChosenPhoto> take_chosen_photo() { return std::exchange(g_chosen, std::nullopt); }
+bool photo_processing() { return js_photo_processing() != 0; }
+void photo_saved(int64_t size) { js_photo_saved(static_cast<double>(size)); }
+void decode_photo(const std::string& key, const std::string& bytes, const std::string& type, int max_side) {
+  js_decode_photo(key.c_str(), reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<double>(bytes.size()),
+                  type.c_str(), max_side);
+}
+PhotoTexture photo_texture(const std::string& key) {
+  int out[4] = {0, 0, 0, 0};
+  js_photo_texture(key.c_str(), out);
+  PhotoTexture t;
+  t.state = static_cast<PhotoTexture::State>(out[0]);
+  t.id = static_cast<unsigned>(out[1]);
+  t.width = out[2];
+  t.height = out[3];
+  return t;
+}
+void release_photo_textures() { js_release_photo_textures(); }
+
 std::string load_setting(const char* key) { return take_js_string(js_load_setting(key)); }
 void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }
 
@@ -290,6 +370,21 @@ extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_edit() {
 extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_report(int year, int month) {
   using namespace linli::platform;
   return g_bench_report ? g_bench_report(year, month) : -1;
+}
+
+// Called by web/linli.js once a chosen picture is scaled and compressed (width 0: it could not be
+// read, and bytes hold the reason). The app takes it at its next frame (take_chosen_photo).
+extern "C" EMSCRIPTEN_KEEPALIVE void linli_photo_chosen(const char* bytes, int size, int width, int height) {
+  using namespace linli::platform;
+  ChosenPhoto p;
+  if (width > 0) {
+    p.bytes.assign(bytes, static_cast<size_t>(size));
+    p.width = width;
+    p.height = height;
+  } else {
+    p.error.assign(bytes, static_cast<size_t>(size));
+  }
+  g_chosen = std::move(p);
 }
 
 // Called by web/linli.js (window.linliTest) between frames. The pointer is valid until the next call.

@@ -21,6 +21,7 @@ constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
     "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
 constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound", "finding"};
+constexpr std::array<std::string_view, kPhotoPhaseCount> kPhaseCodes = {"none", "before", "after"};
 
 using codes::code_of;
 using codes::parse_code;
@@ -264,6 +265,8 @@ std::optional<Satisfaction> parse_satisfaction(std::string_view c) {
   return parse_code<Satisfaction>(kSatisfactionCodes, c);
 }
 std::optional<LinkKind> parse_link_kind(std::string_view c) { return parse_code<LinkKind>(kLinkCodes, c); }
+std::string_view to_string(PhotoPhase v) { return code_of(kPhaseCodes, static_cast<int>(v)); }
+std::optional<PhotoPhase> parse_photo_phase(std::string_view c) { return parse_code<PhotoPhase>(kPhaseCodes, c); }
 
 bool names_request(EntryKind k) {
   return k == EntryKind::Decision || k == EntryKind::CoHandlerRemoved || k == EntryKind::CoReply;
@@ -335,6 +338,8 @@ std::string encode_change_record(const Change& c) {
       put_str(out, c.photo.sha256);
       put_i64(out, c.photo.size);
       put_str(out, c.photo.type);
+      if (c.photo.phase != PhotoPhase::None)  // Only then: records without a phase stay as before.
+        put_u64(out, static_cast<uint64_t>(c.photo.phase));
       break;
     case ChangeKind::LinkTickets:
       put_str(out, c.link.other_ticket);
@@ -399,6 +404,7 @@ Result<Change> decode_change_record(std::string_view bytes) {
         c.photo.sha256 = r.str();
         c.photo.size = r.i64();
         c.photo.type = r.str();
+        if (!r.failed() && !r.at_end()) c.photo.phase = r.code<PhotoPhase>(kPhotoPhaseCount);
         break;
       case ChangeKind::LinkTickets:
         c.link.other_ticket = r.str();

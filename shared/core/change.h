@@ -73,6 +73,11 @@ inline constexpr int kSatisfactionCount = 5;
 enum class LinkKind { Rebound, Finding };
 inline constexpr int kLinkKindCount = 2;
 
+// A photo's place in a before/after pair (整改前 / 整改后); None: a photo of neither. Optional on the
+// wire (an older client sends none), kept in the record only when set.
+enum class PhotoPhase { None, Before, After };
+inline constexpr int kPhotoPhaseCount = 3;
+
 std::string_view to_string(ChangeKind v);
 std::string_view to_string(EditableField v);
 std::string_view to_string(EntryKind v);
@@ -83,6 +88,9 @@ std::optional<EditableField> parse_editable_field(std::string_view code);
 std::optional<EntryKind> parse_entry_kind(std::string_view code);
 std::optional<Satisfaction> parse_satisfaction(std::string_view code);
 std::optional<LinkKind> parse_link_kind(std::string_view code);
+// "before" / "after" ("none" for None, which never travels).
+std::string_view to_string(PhotoPhase v);
+std::optional<PhotoPhase> parse_photo_phase(std::string_view code);
 // Entries that name another entry in `request`: a decision, a co-handler's removal or reply.
 bool names_request(EntryKind kind);
 
@@ -107,6 +115,7 @@ struct Photo {
   std::string sha256;  // 64 lowercase hex digits of the image's bytes.
   int64_t size = 0;    // Bytes.
   std::string type;    // "image/jpeg", "image/png" or "image/webp".
+  PhotoPhase phase = PhotoPhase::None;  // Before or after the work; None: neither.
   friend bool operator==(const Photo&, const Photo&) = default;
 };
 

@@ -59,7 +59,7 @@ const char* const kSql[] = {
     ("INSERT INTO timeline (change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved) "
      "VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
     // insert_photo
-    "INSERT INTO photos (change_id, ticket_id, sha256, size, type) VALUES (?,?,?,?,?)",
+    "INSERT INTO photos (change_id, ticket_id, sha256, size, type, phase) VALUES (?,?,?,?,?,?)",
     // insert_link
     "INSERT INTO links (change_id, ticket_id, other_ticket, kind) VALUES (?,?,?,?)",
     // insert_conflict
@@ -223,7 +223,7 @@ Result<void> Batch::write_rows(const Change& c, const MergeOutcome& out) {
              .step();
   } else if (out.effect == Effect::Inserted && c.kind == ChangeKind::AttachPhoto) {
     rc = m_s.insert_photo.reset().bind(1, cid).bind(2, c.ticket_id).bind(3, c.photo.sha256)
-             .bind(4, c.photo.size).bind(5, c.photo.type).step();
+             .bind(4, c.photo.size).bind(5, c.photo.type).bind(6, to_string(c.photo.phase)).step();
   } else if (out.effect == Effect::Inserted && c.kind == ChangeKind::LinkTickets) {
     // A finding names its round item by the item's register entity (core/field.h finding_entity).
     const std::string other = c.link.kind == LinkKind::Finding ? finding_entity(c.link.finding) : c.link.other_ticket;

@@ -180,6 +180,7 @@ class Batch {
   // store/forget.cpp.
   Result<bool> forget(const std::string& ticket_id);
   Result<void> refuse(const PushRefusal& r, int64_t now_ms);
+  Result<void> rewrite_unsent(const Change& c);
   // Marks a ticket leaving (or clears the mark); written by finish().
   void set_leaving(const std::string& ticket_id, bool on) { m_leaving[ticket_id] = on; }
   // A change of the ticket came in a pull: the server holds it in this replica's scope again.

@@ -111,6 +111,38 @@ Result<void> Batch::refuse(const PushRefusal& r, int64_t now_ms) {
   return Ok{};
 }
 
+// Replaces an own unsent change's record (same id, ticket and stamp) and folds its ticket again.
+Result<void> Batch::rewrite_unsent(const Change& c) {
+  const ReplicaBytes replica(c.id.replica);
+  CachedStmt& f = m_s.find_change.reset().bind_blob(1, replica.view()).bind(2, static_cast<int64_t>(c.id.counter));
+  const int rc = f.step();
+  if (rc == SQLITE_DONE || (rc == SQLITE_ROW && !f.is_null(1))) {
+    f.reset();
+    return Error{ErrorCode::NotFound, "[store.rewrite_unsent_change] no unsent change " + to_string(c.id)};
+  }
+  if (rc != SQLITE_ROW) return step_error(m_db, "rewrite_unsent_change");
+  const int64_t local = f.int64(0);
+  auto old = decode_change_record(f.text(3));
+  f.reset();
+  if (!old) return Error{ErrorCode::Corrupt, "[store.rewrite_unsent_change] " + old.error().detail};
+  if (old->ticket_id != c.ticket_id || !(old->stamp == c.stamp))
+    return Error{ErrorCode::InvalidArgument, "[store.rewrite_unsent_change] " + to_string(c.id) +
+                                                 ": the ticket and stamp must stay"};
+  sqlite_util::Stmt u(m_db, "UPDATE changes SET record = ?1 WHERE local_order = ?2 AND seq IS NULL");
+  if (!u.ok()) return step_error(m_db, "rewrite_unsent_change");
+  u.bind_blob(1, encode_change_record(c));
+  u.bind(2, local);
+  if (u.step() != SQLITE_DONE) return step_error(m_db, "rewrite_unsent_change");
+  auto loaded = load(c.ticket_id);
+  if (!loaded) return loaded.error();
+  (*loaded)->refold = true;
+  return Ok{};
+}
+
+Result<void> Store::rewrite_unsent_change(const Change& c) {
+  return run_batch(m_db, sync(), [&](Batch& b) { return b.rewrite_unsent(c); });
+}
+
 Result<void> Batch::write_leaving() {
   for (const auto& [ticket, on] : m_leaving)
     if ((on ? m_s.mark_leaving : m_s.unmark_leaving).reset().bind(1, ticket).step() != SQLITE_DONE)

@@ -299,6 +299,36 @@ ALTER TABLE tickets ADD COLUMN report_tally INTEGER;
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},
+      {"10: photos kept on this device, photo phases", R"sql(
+-- A photo's place in a before/after pair (attach_photo's photo.phase): none, before or after.
+ALTER TABLE photos ADD COLUMN phase TEXT NOT NULL DEFAULT 'none';
+
+-- Photos this device holds (app-local, never synced; store/local_photos.cpp): taken here and
+-- waiting for their upload (state 'waiting'), uploaded ('uploaded'), or fetched from the server
+-- for display ('cached'), or refused for good by the upload ('failed', with the server's answer in
+-- failure: the outbox shows it and the user may give it up). A photo taken here is written in the same transaction as the
+-- attach_photo change naming it, so the UI says "saved" only once both are durable; the sync
+-- loop pushes that change only after the blob is uploaded. ticket_id and phase are those of
+-- the first change naming it (the same bytes attached twice are one photo). The bytes live in
+-- their own table, so a state change does not rewrite them.
+CREATE TABLE local_photos (
+  sha256     TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+  ticket_id  TEXT NOT NULL,
+  phase      TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  size       INTEGER NOT NULL,
+  width      INTEGER NOT NULL,
+  height     INTEGER NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('waiting', 'uploaded', 'cached', 'failed')),
+  created_at INTEGER NOT NULL,
+  failure    TEXT NOT NULL DEFAULT ''
+) STRICT, WITHOUT ROWID;
+CREATE INDEX local_photos_waiting ON local_photos (created_at) WHERE state = 'waiting';
+CREATE TABLE local_photo_bytes (
+  sha256 TEXT PRIMARY KEY,
+  bytes  BLOB NOT NULL
+) STRICT;
+)sql"},
   };
   return migrations;
 }

@@ -127,7 +127,7 @@ Result<std::string> dump_tickets(sqlite3* db, const std::string* ticket) {
       {"timeline",
        "SELECT change_id, ticket_id, hlc, author, role, kind, text, satisfaction, days, request, approved FROM timeline",
        "ticket_id", "change_id"},
-      {"photos", "SELECT change_id, ticket_id, sha256, size, type FROM photos", "ticket_id", "change_id"},
+      {"photos", "SELECT change_id, ticket_id, sha256, size, type, phase FROM photos", "ticket_id", "change_id"},
       {"links", "SELECT change_id, ticket_id, other_ticket, kind FROM links", "ticket_id", "change_id"},
       {"co_handlers", "SELECT ticket_id, added, department, state, added_at, replied_at FROM ticket_co_handlers",
        "ticket_id", "ticket_id, added"},

@@ -101,6 +101,22 @@ struct RefusedChange {
   std::string ticket_title;    // Its title then: the ticket may be gone since.
 };
 
+// A photo this device holds (local_photos; store/local_photos.cpp): taken here and waiting for its
+// upload or uploaded, or fetched from the server to be shown (cached), or refused for good by the
+// server's blob upload (failed, with the reason). App-local: never synced.
+enum class LocalPhotoState { Waiting, Uploaded, Cached, Failed };
+struct LocalPhoto {
+  std::string sha256;        // 64 lowercase hex digits of the bytes: the blob's name.
+  std::string ticket_id;     // The ticket it was taken for (or fetched for).
+  PhotoPhase phase = PhotoPhase::None;
+  std::string type;          // "image/jpeg", ...
+  int64_t size = 0;          // Bytes.
+  int width = 0, height = 0; // Pixels (0: not known, a cached photo).
+  LocalPhotoState state = LocalPhotoState::Waiting;
+  int64_t created_at_ms = 0;
+  std::string failure;       // Failed: the server's answer ("413 too_large"), for the outbox.
+};
+
 // A concurrent edit of a field whose value did not take effect (merge rule R3), as the user sees
 // it: the value kept, who wrote it, when and on which device, and whether it is still open.
 struct FieldConflict {
@@ -340,6 +356,30 @@ class Store {
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
   };
   Result<DeadlineCounts> deadline_counts(int64_t now_ms);
+
+  // --- Photos this device holds (store/local_photos.cpp; app-local, never synced). ---
+
+  // Keeps a photo's bytes with its row. A photo already held is left as it is (same bytes), except
+  // that a cached one taken here again becomes uploaded: the server has it. Call it in the
+  // transaction that records the attach_photo change naming it (in_one_transaction).
+  Result<void> put_local_photo(const LocalPhoto& photo, std::string_view bytes);
+  Result<std::optional<LocalPhoto>> local_photo(const std::string& sha256);
+  // The bytes (nullopt: not held here).
+  Result<std::optional<std::string>> local_photo_bytes(const std::string& sha256);
+  // Photos waiting for their upload, oldest first.
+  Result<std::vector<LocalPhoto>> waiting_photos();
+  Result<void> set_local_photo_state(const std::string& sha256, LocalPhotoState state);
+  // A photo the server's upload refused for good (413, 415, 422, 400): it leaves the waiting ones
+  // and keeps `reason` for the outbox. Photos failed so, oldest first.
+  Result<void> set_local_photo_failed(const std::string& sha256, const std::string& reason);
+  Result<std::vector<LocalPhoto>> failed_photos();
+  // Forgets a photo held here (its row and bytes); call it in a transaction (in_one_transaction).
+  Result<void> delete_local_photo(const std::string& sha256);
+  // Replaces an own change the server has not answered yet by `c` (the same id, stamp and ticket)
+  // and folds its ticket again: the counter goes to the server as it would have, with what the
+  // change now says. Used when the user gives up a photo the server will not take (its
+  // attach_photo becomes a comment saying so). NotFound when no unsent change has that id.
+  Result<void> rewrite_unsent_change(const Change& c);
 
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 

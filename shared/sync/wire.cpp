@@ -17,6 +17,13 @@ using json = nlohmann::json;
 
 std::string quote(std::string_view path, const char* key) { return "\"" + std::string(path) + key + "\""; }
 
+// A photo's phase as the wire allows it: "before" or "after" ("none" is the absence of the member).
+std::optional<PhotoPhase> parse_wire_phase(std::string_view code) {
+  const auto p = parse_photo_phase(code);
+  if (!p || *p == PhotoPhase::None) return std::nullopt;
+  return p;
+}
+
 // Stands for a byte that is not UTF-8 (see mark_bad_utf8): U+FDD0, a noncharacter no text of ours holds.
 constexpr std::string_view kBadUtf8 = "\xEF\xB7\x90";
 
@@ -238,6 +245,7 @@ json change_json(const Change& c) {
     }
     case ChangeKind::AttachPhoto:
       j["photo"] = json{{"sha256", c.photo.sha256}, {"size", c.photo.size}, {"type", c.photo.type}};
+      if (c.photo.phase != PhotoPhase::None) j["photo"]["phase"] = to_string(c.photo.phase);
       break;
     case ChangeKind::LinkTickets:
       if (c.link.kind == LinkKind::Finding) {
@@ -353,6 +361,10 @@ void read_payload(In& in, Change& c) {
         c.photo.sha256 = p->str("sha256");
         c.photo.size = p->i64("size");
         c.photo.type = p->str("type");
+        // Optional (an older client sends none): "before" or "after"; "none" is never sent.
+        if (p->get("phase", false)) {
+          c.photo.phase = p->code<PhotoPhase>("phase", parse_wire_phase);
+        }
       }
       break;
     case ChangeKind::LinkTickets:
@@ -721,7 +733,7 @@ class PullReader {
     sEntryKind, sEntryText, sEntrySatisfaction, sEntryDays, sEntryApproved, sRequestReplica, sRequestCounter,
     sTProvisional, sTOfficial, sTSource, sTReceivedAt, sTCitizenName, sTCitizenPhone, sTCommunity, sTAddress,
     sTCategory, sTUrgency, sTTitle, sTDescription, sTCreatedAt, sTUpdatedAt,
-    sPhotoSha, sPhotoSize, sPhotoType, sLinkOther, sLinkKind,
+    sPhotoSha, sPhotoSize, sPhotoType, sLinkOther, sLinkKind, sPhotoPhase,
     kSlots,
     // Nested objects (their members are slots above).
     kObjectBase = 100, oId = kObjectBase, oBase, oNewTicket, oEntry, oRequest, oPhoto, oLink,
@@ -745,7 +757,8 @@ class PullReader {
       {"received_at", sTReceivedAt}, {"citizen_name", sTCitizenName}, {"citizen_phone", sTCitizenPhone},
       {"community", sTCommunity}, {"address", sTAddress}, {"category", sTCategory}, {"urgency", sTUrgency},
       {"title", sTTitle}, {"description", sTDescription}, {"created_at", sTCreatedAt}, {"updated_at", sTUpdatedAt}};
-  static constexpr Key kPhotoKeys[] = {{"sha256", sPhotoSha}, {"size", sPhotoSize}, {"type", sPhotoType}};
+  static constexpr Key kPhotoKeys[] = {
+      {"sha256", sPhotoSha}, {"size", sPhotoSize}, {"type", sPhotoType}, {"phase", sPhotoPhase}};
   static constexpr Key kLinkKeys[] = {{"other", sLinkOther}, {"kind", sLinkKind}};
 
   static constexpr uint32_t bit(int k) { return uint32_t{1} << k; }
@@ -920,6 +933,7 @@ class PullReader {
         if (!object(oPhoto) || !str(sPhotoSha, c.photo.sha256) || !i64(sPhotoSize, c.photo.size) ||
             !str(sPhotoType, c.photo.type))
           return false;
+        if (has(sPhotoPhase) && !code(sPhotoPhase, parse_wire_phase, c.photo.phase)) return false;
         break;
       case ChangeKind::LinkTickets:
         if (!object(oLink) || !str(sLinkOther, c.link.other_ticket) || !code(sLinkKind, parse_link_kind, c.link.kind))

@@ -25,5 +25,20 @@ void download_file(const std::string& name, const std::string& mime, const std::
 void open_authorized_page(const std::string& path, const std::string&) { fake::opened_pages.push_back(path); }
 int pending_durable_writes() { return 0; }
 bool is_online() { return true; }
+void choose_photo() { ++fake::photo_choosers; }
+std::optional<ChosenPhoto> take_chosen_photo() {
+  if (fake::chosen_photos.empty()) return std::nullopt;
+  ChosenPhoto p;
+  p.bytes = fake::chosen_photos.front();
+  p.width = 1600;
+  p.height = 1200;
+  fake::chosen_photos.erase(fake::chosen_photos.begin());
+  return p;
+}
+bool photo_processing() { return false; }
+void photo_saved(int64_t) {}
+void decode_photo(const std::string& key, const std::string&, const std::string&, int) { fake::decoded.push_back(key); }
+PhotoTexture photo_texture(const std::string&) { return {}; }
+void release_photo_textures() {}
 
 }  // namespace linli::platform

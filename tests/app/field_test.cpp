@@ -1,5 +1,7 @@
 // 巡查 in the app (app_field.cpp, field_data.cpp) natively: against the fake platform and the real
 // linli-server with the demo street and its spring campaign, as the browser would drive it.
+#include <httplib.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "app.h"
 #include "app/fake_platform.h"
 #include "app/test_transport.h"
+#include "client/session.h"
 #include "core/demo_field.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -178,6 +181,57 @@ TEST_F(FieldAppTest, AFindingBecomesOneTicketLinkedToItsRoundItemAndTheCentreSee
   ASSERT_TRUE(seen) << "the centre pulls the ticket with its finding link";
   EXPECT_EQ(seen->community, "河滨花园");
   EXPECT_EQ(seen->facility, gate_id);
+}
+
+TEST_F(FieldAppTest, AFindingsPhotoTakenInItsFormBecomesTheNewTicketsBeforePhotoAndReachesTheCentre) {
+  auto hebin = signed_in("hebin.db", "hebin.li");
+  const Facility* gate = facility(*hebin, "HB-ST-01");
+  ASSERT_NE(gate, nullptr);
+  const std::string gate_id = gate->id;
+  transport->point_at(0);  // In the courtyard, no signal.
+  ui::FindingDraft d = hebin->finding_draft(kDemoCampaignId, kWeek5, "河滨花园", gate_id);
+  // The form's photo button opens the chooser; the page hands the scaled JPEG back a frame later.
+  std::string jpeg = "\xff\xd8\xff\xe0 the delivery point as found ";
+  for (int i = 0; i < 4000; ++i) jpeg.push_back(static_cast<char>(i * 13));
+  jpeg += "\xff\xd9";
+  const int choosers = platform::fake::photo_choosers;
+  hebin->take_finding_photo();
+  EXPECT_EQ(platform::fake::photo_choosers, choosers + 1);
+  EXPECT_TRUE(hebin->take_finding_photos().empty()) << "nothing until the page answers";
+  platform::fake::chosen_photos.push_back(jpeg);
+  hebin->tick();
+  for (app::CapturedPhoto& p : hebin->take_finding_photos()) d.photos.push_back(std::move(p));
+  ASSERT_EQ(d.photos.size(), 1u);
+  EXPECT_TRUE(hebin->waiting_photos().empty()) << "held by the form, not a ticket's yet";
+  const int64_t unsent_before = hebin->sync_status().unsent;
+  ASSERT_TRUE(hebin->open_finding(d)) << hebin->error();
+  const std::string ticket_id = hebin->selected_ticket()->id;
+  EXPECT_EQ(hebin->unsent().size(), static_cast<size_t>(unsent_before) + 3) << "create_ticket, attach_photo, the link";
+  ASSERT_EQ(hebin->photos().size(), 1u);
+  const Photo shown = hebin->photos().front().change.photo;
+  EXPECT_EQ(shown.phase, PhotoPhase::Before);
+  EXPECT_EQ(shown.size, static_cast<int64_t>(jpeg.size()));
+  EXPECT_TRUE(hebin->photos().front().waiting_upload);
+  ASSERT_EQ(hebin->waiting_photos().size(), 1u);
+  EXPECT_EQ(hebin->waiting_photos().front().ticket_id, ticket_id);
+
+  transport->point_at(server->port());
+  ASSERT_TRUE(frames_until({hebin.get()}, [&] { return synced(*hebin) && hebin->waiting_photos().empty(); }));
+  EXPECT_TRUE(hebin->refused().empty()) << hebin->refused().front().detail;
+  auto centre = signed_in("centre.db", "zhang.bin");
+  centre->select(ticket_id);
+  ASSERT_EQ(centre->photos().size(), 1u) << "the centre sees the finding's photo";
+  EXPECT_EQ(centre->photos().front().change.photo.sha256, shown.sha256);
+  EXPECT_EQ(centre->photos().front().change.photo.phase, PhotoPhase::Before);
+  // The server's blob is the bytes taken in the form.
+  httplib::Client c("127.0.0.1", server->port());
+  auto login = c.Post("/api/v1/login", R"({"user":"zhang.bin","password":"linli-demo"})", "application/json");
+  ASSERT_TRUE(login && login->status == 200);
+  const auto session = app::parse_login_answer(login->body);
+  ASSERT_TRUE(session);
+  auto blob = c.Get("/api/v1/blobs/" + shown.sha256, httplib::Headers{{"Authorization", "Bearer " + session->token}});
+  ASSERT_TRUE(blob && blob->status == 200);
+  EXPECT_EQ(blob->body, jpeg);
 }
 
 TEST_F(FieldAppTest, FacilitiesAreAddedEditedAndRetiredAndOnlyTheCentreMakesACampaign) {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "client/http.h"
 
@@ -24,6 +25,8 @@ class TestTransport : public app::Transport {
 
   void send(HttpRequest req, app::HttpDone done) override {
     ++m_sent;
+    m_requests.push_back(req.method + " " + req.path.substr(0, req.path.find('?')) +
+                         (req.path.find("sync/push") != std::string::npos ? " " + req.body : std::string()));
     HttpResponse r;
     if (m_port != 0) {
       httplib::Client c("127.0.0.1", m_port);
@@ -31,7 +34,11 @@ class TestTransport : public app::Transport {
       httplib::Headers h;
       if (!req.token.empty()) h.emplace("Authorization", "Bearer " + req.token);
       const std::string path = "/" + req.path;
-      auto res = req.method == "POST" ? c.Post(path, h, req.body, "application/json") : c.Get(path, h);
+      const std::string type = req.content_type.empty() ? "application/json" : req.content_type;
+      auto res = req.method == "POST"   ? c.Post(path, h, req.body, type.c_str())
+                 : req.method == "PUT"  ? c.Put(path, h, req.body, type.c_str())
+                 : req.method == "HEAD" ? c.Head(path, h)
+                                        : c.Get(path, h);
       if (res) {
         r.status = res->status;
         r.body = res->body;
@@ -68,6 +75,8 @@ class TestTransport : public app::Transport {
   // Reads time from `clock` instead of its own (the App's tests share the fake platform's).
   void use_clock(std::function<int64_t()> clock) { m_clock = std::move(clock); }
   int sent() const { return m_sent; }
+  // Every request sent, as "METHOD path" (a push with its body), in order.
+  const std::vector<std::string>& requests() const { return m_requests; }
   const std::string& last_date() const { return m_last_date; }
   double m_random = 0.5;
   int m_lose_every = 0;  // Every n-th answer is lost (0: none).
@@ -80,6 +89,7 @@ class TestTransport : public app::Transport {
   int m_port;
   int64_t m_now = 1'795'960'000'000;
   int m_sent = 0;
+  std::vector<std::string> m_requests;
   int m_answers = 0;
   std::string m_last_date;
   std::deque<std::function<void()>> m_queue;

@@ -97,6 +97,24 @@ export async function findItem(page, label, timeout = 10000) {
   }
 }
 
+// Scrolls a panel (the ticket detail by default) with the mouse wheel until the labelled item is
+// drawn, as a person scrolls down to a form below the fold; returns the item.
+export async function reveal(page, label, panel = '##detail') {
+  const matches = (it) => (it.w > 0 || it.h > 0) &&
+                          (it.label === label || it.id === label || (it.label === '' && it.id === '##' + label));
+  // Down first (forms sit below the fold), then back up past where it started.
+  for (let i = 0; i < 30; i++) {
+    const all = await items(page);
+    if (all.some(matches)) break;
+    const box = all.find((it) => it.id.split('/').pop().startsWith(panel));
+    if (!box) break;
+    await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+    await page.mouse.wheel(0, i < 10 ? 150 : -150);
+    await frames(page, 4);
+  }
+  return findItem(page, label);
+}
+
 // Moves to the item, lets a frame see the hover (ImGui's tabs and overlapping items need it, as a
 // person's hand gives it), then presses and releases on separate frames.
 export async function click(page, label) {

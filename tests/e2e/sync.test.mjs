@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket, demoStreet } from './harness.mjs';
+  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket, demoStreet, reveal } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -205,6 +205,7 @@ async function selectTicket(page, number, id) {
 }
 
 async function editField(page, field, value) {
+  await reveal(page, '修改##edit-' + field);
   await click(page, '修改##edit-' + field);
   await frames(page, 3);
   await typeFocused(page, value);  // The whole old value is selected: typing replaces it.
@@ -233,6 +234,7 @@ test('the centre and an offline field team edit one ticket; both screens converg
   // The field team in a basement: edits the address and records the call with the citizen.
   await field.context.setOffline(true);
   await editField(f, 'address', '河滨花园3号楼北侧绿地（近垃圾房）');
+  await reveal(f, '先行联系##kind-contact');  // Below the photos: the detail scrolls down to the entry form.
   await click(f, '先行联系##kind-contact');
   await typeInto(f, '##entry-text', '已电话联系居民，约定明早投药。');
   await click(f, '添加记录##add-entry');
@@ -241,6 +243,7 @@ test('the centre and an offline field team edit one ticket; both screens converg
 
   // Meanwhile the centre changes the address too and dispatches the ticket again to 除害站.
   await editField(c, 'address', '河滨花园3号楼北侧');
+  await reveal(c, '派单##act-assign');
   await click(c, '派单##act-assign');
   await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).status === 'assigned',
                      "the centre's edits sent");
