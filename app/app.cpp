@@ -503,6 +503,10 @@ bool App::record(std::vector<Change> drafts) {
       m_error = refusal->reason;
       return false;
     }
+  return keep_judged(std::move(drafts));
+}
+
+bool App::keep_judged(std::vector<Change> drafts) {
   const int64_t now = platform::now_ms();
   auto r = m_client->record(std::move(drafts), now);
   if (!r) {

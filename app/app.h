@@ -422,6 +422,8 @@ class App {
   void load_rebound();
   // Records drafts for the selected ticket (ids, stamps and author given by ClientSync).
   bool record(std::vector<Change> drafts);
+  // Keeps drafts already judged (record, record_field): the outbox, the sync loop told, the notice.
+  bool keep_judged(std::vector<Change> drafts);
   std::shared_ptr<App*> m_self;  // Held weakly by request callbacks.
   std::function<void(std::string_view)> m_text_seen;
   void saw(std::initializer_list<std::string_view> texts) const {

@@ -71,17 +71,7 @@ bool App::record_field(Change draft) {
       m_error = std::string(tr(m_lang, value.empty() ? Str::ErrMissing : Str::ErrBadFormat));
       return false;
     }
-  const int64_t now = platform::now_ms();
-  auto r = m_client->record({std::move(draft)}, now);
-  if (!r) {
-    fail(r.error());
-    return false;
-  }
-  if (m_sync) m_sync->edited();
-  m_notice = std::string(tr(m_lang, Str::Recorded));
-  m_notice_at = now;
-  reload();
-  return true;
+  return keep_judged({std::move(draft)});
 }
 
 namespace {
