@@ -59,20 +59,7 @@ function decodePng(buf) {
 // (ImGui draws the value, then the button on the same line). Grey levels, and how much is ink.
 async function fieldCell(page, field, name) {
   // The intake details sit below the steps and the photos: the detail scrolls to the field first.
-  await reveal(page, '修改##edit-' + field);
-  let button;
-  for (let i = 0; i < 10; i++) {  // Whole inside the panel, not cut by its top or bottom edge.
-    const all = await items(page);
-    button = all.find((it) => it.id.endsWith('##edit-' + field));
-    const box = all.find((it) => it.id.split('/').pop().startsWith('##detail'));
-    if (!button || !box) break;
-    const margin = button.h;
-    const dy = button.y < box.y + margin ? -60 : button.y + button.h > box.y + box.h - margin ? 60 : 0;
-    if (dy === 0) break;
-    await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
-    await page.mouse.wheel(0, dy);
-    await frames(page, 4);
-  }
+  const button = await reveal(page, '修改##edit-' + field);
   assert.ok(button, `the edit button of ${field} is on screen`);
   const clip = { x: Math.round(button.x - 260), y: Math.round(button.y), width: 256, height: Math.round(button.h) };
   const png = await page.screenshot({ clip, path: path.join(shotDir, name + '.png') });

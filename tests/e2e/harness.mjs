@@ -98,19 +98,32 @@ export async function findItem(page, label, timeout = 10000) {
 }
 
 // Scrolls a panel (the ticket detail by default) with the mouse wheel until the labelled item is
-// drawn, as a person scrolls down to a form below the fold; returns the item.
+// drawn whole inside it, not cut by its top or bottom edge, as a person scrolls down to a form
+// below the fold; returns the item.
 export async function reveal(page, label, panel = '##detail') {
   const matches = (it) => (it.w > 0 || it.h > 0) &&
                           (it.label === label || it.id === label || (it.label === '' && it.id === '##' + label));
+  const wheel = async (box, dy) => {
+    await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+    await page.mouse.wheel(0, dy);
+    await frames(page, 4);
+  };
   // Down first (forms sit below the fold), then back up past where it started.
   for (let i = 0; i < 30; i++) {
     const all = await items(page);
     if (all.some(matches)) break;
     const box = all.find((it) => it.id.split('/').pop().startsWith(panel));
     if (!box) break;
-    await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
-    await page.mouse.wheel(0, i < 10 ? 150 : -150);
-    await frames(page, 4);
+    await wheel(box, i < 10 ? 150 : -150);
+  }
+  for (let i = 0; i < 10; i++) {  // Then a little more, until no edge cuts it.
+    const all = await items(page);
+    const it = all.find(matches);
+    const box = all.find((b) => b.id.split('/').pop().startsWith(panel));
+    if (!it || !box) break;
+    const dy = it.y < box.y + it.h ? -60 : it.y + it.h > box.y + box.h - it.h ? 60 : 0;
+    if (dy === 0) break;
+    await wheel(box, dy);
   }
   return findItem(page, label);
 }
