@@ -164,7 +164,7 @@ Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64
 // --seed-demo: the demo street (core/demo_data.h) as changes of the server's own replica, each
 // ticket with its official number, in one transaction; takes store_mutex itself and wakes long
 // polls. Once only: when the first demo ticket is here already it adds nothing. Returns how many
-// tickets it added.
+// tickets it added. The demo photos (core/demo_photos.h) go into the blob folder every time.
 Result<int> seed_demo_street(ServerContext& ctx, int64_t now_ms);
 // The demo street's spring campaign (core/demo_field.h): facilities and four weeks of rounds, once.
 Result<int> seed_demo_field(ServerContext& ctx, int64_t now_ms);

@@ -1,9 +1,11 @@
 // Changes the server authors itself: official numbers, tickets from the hotline intake. They come
 // from the server's own replica, so they sync like anyone's, in the same transaction as what
 // caused them where there is one.
+#include "blob_store.h"
 #include "context.h"
 #include "core/demo_data.h"
 #include "core/demo_field.h"
+#include "core/demo_photos.h"
 
 namespace linli::server {
 
@@ -76,6 +78,12 @@ Result<ChangeResult> apply_server_change(ServerContext& ctx, Change draft, int64
 }
 
 Result<int> seed_demo_street(ServerContext& ctx, int64_t now) {
+  // The photos first, every time (a blob already there is left alone): a change naming a photo is
+  // never served before the photo is, and a blob folder lost or moved gets them back.
+  for (const PhotoPhase phase : {PhotoPhase::Before, PhotoPhase::After}) {
+    const std::string bytes = demo_photo_png(phase);
+    if (auto put = BlobStore(ctx.options.blobs).put(sha256_hex(bytes), bytes, "image/png"); !put) return put.error();
+  }
   std::lock_guard lock(ctx.store_mutex);
   auto seeded = ctx.store.get_ticket_state(demo_ticket_id(1));
   if (!seeded) return seeded.error();

@@ -8,6 +8,7 @@
 #include <map>
 #include <string_view>
 
+#include "core/demo_photos.h"
 #include "core/demo_street.h"
 #include "core/merge.h"
 
@@ -155,6 +156,12 @@ class TicketWriter {
       case Do::Comment:
         entry(kCentre, EntryKind::Comment, s.text);
         break;
+      case Do::Photo: {
+        Change c = draft(handler(), ChangeKind::AttachPhoto);
+        c.photo = demo_photo(static_cast<PhotoPhase>(s.arg));
+        emit(std::move(c));
+        break;
+      }
     }
   }
 

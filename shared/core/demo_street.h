@@ -33,13 +33,14 @@ enum class Do {
   ExtendNo,   // Centre: refuses the last 延期 request.
   Link,       // Centre: a rebound link (反弹) to demo ticket number arg (1-based, received earlier).
   Comment,    // Centre: a comment (备注).
+  Photo,      // Handler: attaches the demo photo (demo_photos.h) of phase arg (a PhotoPhase).
 };
 
 struct Step {
   int minutes;  // After the ticket was received.
   Do what;
   std::string text = "";  // The entry's text; for Assign, the department.
-  int arg = 0;            // Visit: a Satisfaction; ExtendAsk: days; Link: a demo ticket number.
+  int arg = 0;  // Visit: a Satisfaction; ExtendAsk: days; Link: a demo ticket number; Photo: a PhotoPhase.
 };
 
 // Step times are minutes after receipt; a day of them, for scripts that span days.
@@ -47,6 +48,8 @@ inline constexpr int kDay = 24 * 60;
 inline constexpr int kSatisfied = static_cast<int>(Satisfaction::Satisfied);
 inline constexpr int kBasically = static_cast<int>(Satisfaction::BasicallySatisfied);
 inline constexpr int kDissatisfied = static_cast<int>(Satisfaction::Dissatisfied);
+inline constexpr int kBefore = static_cast<int>(PhotoPhase::Before);
+inline constexpr int kAfter = static_cast<int>(PhotoPhase::After);
 
 // When a ticket was received: on a day before today at a Shanghai clock time, or (today's) so
 // long before now, or at a fixed Shanghai time in the past (the 2020 epidemic, dated as the seed

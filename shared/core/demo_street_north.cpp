@@ -15,7 +15,8 @@ std::vector<DemoTicket> demo_street_north() {
   // One ticket's intake on two or three lines, then its steps, one a line.
   // clang-format off
   return {
-      // 1. The story's delivery point (7 February 2020): asked for on the day, set up the next.
+      // 1. The story's delivery point (7 February 2020): asked for on the day, set up the next;
+      // the committee photographs the gate before (整改前) and the delivery point after (整改后).
       {Hotline, LivingServices, kUrgent, at(2020, 2, 7, 9, 10), "王女士", "13917261234", "河滨花园", "河滨花园大门",
        "小区大门不代收快递，居民不便",
        "小区现只保留一道门进出，并规定大门处不代收任何快递，给居民带来很大不便。建议在大门处设置快递代收点。",
@@ -23,6 +24,8 @@ std::vector<DemoTicket> demo_street_north() {
         {25, Assign, "河滨花园居委会"},
         {60, Start},
         {240, Progress, "已与物业、快递网点现场查看，拟在大门内侧设临时代收点，登记后凭码取件。"},
+        {241, Photo, "", kBefore},
+        {kDay + 179, Photo, "", kAfter},
         {kDay + 180, Handle, "大门处已设快递临时代收点：货架两组、登记本一册，物业专人值守8:00-20:00。"},
         {kDay + 300, Visit, "王女士表示代收点很方便，满意。已告知中心联系电话。", kSatisfied},
         {kDay + 320, Close}}},

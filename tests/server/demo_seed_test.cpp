@@ -8,6 +8,7 @@
 
 #include "core/demo_data.h"
 #include "core/demo_field.h"
+#include "core/sha256.h"
 #include "core/merge.h"
 #include "support/sync_fixture.h"
 #include "sync/client_sync.h"
@@ -183,6 +184,34 @@ TEST_F(DemoSeedTest, TheNewHandlersOfThe2020HotlineSignInAndPullExactlyTheirTick
   EXPECT_TRUE(community.count(demo_ticket_id(16))) << "the hoarder's ticket";
   EXPECT_GE(community.size(), 60u);
   expect_exactly(pull_all(committee, *committee_store), community);
+}
+
+// The delivery point at 河滨花园's gate, before and after (core/demo_photos.h): the committee's
+// two attach_photo changes come with ticket 1, and the server holds each photo's bytes under its name.
+TEST_F(DemoSeedTest, TheDeliveryPointsBeforeAndAfterPhotosArriveWithTheirBytesOnTheServer) {
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  auto store = Store::open(m_dir.file("hebin.db"));
+  ASSERT_TRUE(store);
+  std::map<PhotoPhase, Photo> photos;
+  for (const SequencedChange& sc : pull_all(committee, *store))
+    if (sc.change.kind == ChangeKind::AttachPhoto) {
+      EXPECT_EQ(sc.change.ticket_id, demo_ticket_id(1));
+      EXPECT_EQ(sc.change.author.user, "hebin.li");
+      photos[sc.change.photo.phase] = sc.change.photo;
+    }
+  ASSERT_EQ(photos.size(), 2u);
+  ASSERT_TRUE(photos.count(PhotoPhase::Before) && photos.count(PhotoPhase::After));
+  EXPECT_NE(photos[PhotoPhase::Before].sha256, photos[PhotoPhase::After].sha256);
+  for (const auto& [phase, photo] : photos) {
+    auto got = m_http->Get("/api/v1/blobs/" + photo.sha256, {{"Authorization", "Bearer " + committee.token}});
+    ASSERT_TRUE(got);
+    ASSERT_EQ(got->status, 200) << to_string(phase);
+    EXPECT_EQ(got->get_header_value("Content-Type"), "image/png");
+    EXPECT_EQ(static_cast<int64_t>(got->body.size()), photo.size);
+    EXPECT_EQ(sha256_hex(got->body), photo.sha256) << "the bytes are the photo the change names";
+    EXPECT_EQ(got->body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
+    EXPECT_LT(photo.size, 100'000) << "a drawing, small enough for the demo";
+  }
 }
 
 TEST_F(DemoSeedTest, AServerRestartedWithSeedDemoAgainAddsNothing) {
