@@ -94,7 +94,8 @@ const char* const kSql[] = {
     // update_due
     "UPDATE tickets SET due_at = ?, due_stage = ?, warning = ? WHERE id = ?",
     // insert_co_handler
-    "INSERT INTO ticket_co_handlers (ticket_id, added, department, state, added_at, replied_at) VALUES (?,?,?,?,?,?)",
+    "INSERT INTO ticket_co_handlers (ticket_id, added, department, state, added_at, replied_at, due_at) "
+    "VALUES (?,?,?,?,?,?,?)",
 };
 
 // The ticket's text the FTS5 index holds, as one string to compare.
@@ -435,10 +436,16 @@ Result<void> Batch::write_co_handlers(const std::string& id, Cached& t) {
   const std::vector<CoHandler>& now = t.state.co_handlers;
   if (now == t.co_written) return Ok{};
   if (m_s.delete_rows[4].reset().bind(1, id).step() != SQLITE_DONE) return sql_error(m_db, "apply.co_handlers");
+  static const WorkdayCalendar kNone;
   for (const CoHandler& h : now) {
     if (h.added_at_ms == 0) continue;  // Named by a removal or reply only, so far: no department to query by.
+    // Its reply deadline while it owes one (0: none, or the calendar lacks the year).
+    const int64_t due = h.state() == CoHandlerState::Pending
+                            ? co_handler_due(m_s.calendar ? *m_s.calendar : kNone, h).value_or(0)
+                            : 0;
     if (m_s.insert_co_handler.reset().bind(1, id).bind(2, to_string(h.added)).bind(3, h.department)
-            .bind(4, to_string(h.state())).bind(5, h.added_at_ms).bind(6, h.replied_at_ms).step() != SQLITE_DONE)
+            .bind(4, to_string(h.state())).bind(5, h.added_at_ms).bind(6, h.replied_at_ms).bind(7, due)
+            .step() != SQLITE_DONE)
       return sql_error(m_db, "apply.co_handlers");
   }
   t.co_written = now;

@@ -72,6 +72,7 @@ Result<void> Store::set_calendar(const WorkdayCalendar& calendar) {
         Cached& c = **t;
         if (refold) c.refold = true;  // Batch::finish folds it again from its log (none: kept as is).
         c.due_at = -1;
+        c.co_written.clear();  // Its co-handlers' reply deadlines too.
         c.dirty = true;
       }
       return Ok{};
@@ -106,7 +107,7 @@ Result<std::vector<std::pair<int, std::string>>> Store::calendar_notices() {
   return out;
 }
 
-Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
+Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::string& deadlines_of) {
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(now_ms) + 1);
   DeadlineCounts out;
   Stmt q(m_db,
@@ -126,6 +127,20 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms) {
   out.due_today = q.int64(1);
   out.unknown = q.int64(2);
   out.warnings = q.int64(3);
+  if (!deadlines_of.empty()) {  // As the inbox's filters count them.
+    InboxFilter f;
+    f.now_ms = now_ms;
+    f.deadlines_of = deadlines_of;
+    f.overdue = true;
+    auto overdue = inbox_count(f);
+    if (!overdue) return overdue.error();
+    f.overdue = false;
+    f.due_today = true;
+    auto today = inbox_count(f);
+    if (!today) return today.error();
+    out.overdue = *overdue;
+    out.due_today = *today;
+  }
   return out;
 }
 

@@ -116,13 +116,28 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
   }
   // Deadlines as a range of the due sort's index (nothing due sorts last, past every bound).
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(f.now_ms) + 1);
-  if (f.overdue || f.due_today) {
+  const int64_t upper = f.due_today ? end_of_today : f.now_ms;
+  if ((f.overdue || f.due_today) && f.deadlines_of.empty()) {
     w += std::string(" AND ") + kDueKey + " <= ?";
-    binds.emplace_back(f.due_today ? end_of_today : f.now_ms);
+    binds.emplace_back(upper);
     if (!f.overdue) {
       w += std::string(" AND ") + kDueKey + " > ?";
       binds.emplace_back(f.now_ms);
     }
+  } else if (f.overdue || f.due_today) {
+    // A department's: the stages of the tickets it leads, and the replies it owes as a co-handler
+    // (migration 11's index), either side by its index.
+    const std::string lower = f.overdue ? std::string() : std::string(" AND ") + kDueKey + " > ?";
+    w += std::string(" AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND lead_department = ? AND ") + kDueKey +
+         " <= ?" + lower +
+         " UNION ALL SELECT t.rowid FROM ticket_co_handlers h JOIN tickets t ON t.id = h.ticket_id WHERE h.department = ? "
+         "AND h.state = 'pending' AND h.due_at > 0 AND h.due_at <= ?" + (f.overdue ? "" : " AND h.due_at > ?") + ")";
+    binds.emplace_back(f.deadlines_of);
+    binds.emplace_back(upper);
+    if (!f.overdue) binds.emplace_back(f.now_ms);
+    binds.emplace_back(f.deadlines_of);
+    binds.emplace_back(upper);
+    if (!f.overdue) binds.emplace_back(f.now_ms);
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
@@ -162,6 +177,9 @@ struct PageSql {
 // small records), then joined back for the columns and the conflict probe of the page's rows.
 PageSql page_sql(const InboxQuery& query, int64_t rows_expected) {
   PageSql out;
+  // ?1: the department whose deadlines a row shows, before the filter's values (numbered from 2).
+  const bool owner = !query.filter.deadlines_of.empty();
+  if (owner) out.binds.emplace_back(query.filter.deadlines_of);
   std::string where = where_of(query.filter, out.binds);
   const SortColumn sort = sort_column(query.sort);
   // The row value a page is ordered by: the sort key, the receipt time, the rowid (each once).
@@ -196,11 +214,16 @@ PageSql page_sql(const InboxQuery& query, int64_t rows_expected) {
     if (!order.empty()) order += ", ";
     order += part + dir;
   }
-  out.sql = "SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
+  out.sql = std::string("SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
             "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
             "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
             "('field', 'status'))), k.s, t.warning, t.rowid, k.d, (t.status = 'handled' AND EXISTS (SELECT 1 FROM "
-            "ticket_co_handlers h WHERE h.ticket_id = t.id AND h.state = 'pending')) FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
+            "ticket_co_handlers h WHERE h.ticket_id = t.id AND h.state = 'pending')), ") +
+            // The reply this department owes, on a ticket it co-handles (InboxFilter::deadlines_of).
+            (owner ? std::string("t.lead_department = ?1, (SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = t.id AND "
+                     "h.department = ?1 AND h.state = 'pending')")
+                   : std::string("1, NULL")) +
+            " FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
             " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +
             (along ? std::string(" INDEXED BY ") + sort.index : std::string()) + " WHERE " + where + " ORDER BY " +
             order + " LIMIT ? OFFSET ?) AS k JOIN tickets AS t ON t.rowid = k.rid ORDER BY k.s" + dir + ", k.r" + dir +
@@ -252,6 +275,10 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
     r.key.rowid = q.int64(17);
     r.key.due_key = q.int64(18);
     r.awaiting_co_handlers = q.int64(19) != 0;
+    if (q.int64(20) == 0) {  // Co-handled by the department whose deadlines these are: its reply's.
+      r.due_at_ms = q.int64(21);  // NULL (0): it replied, nothing is due from it.
+      r.due_stage = "co_reply";
+    }
     r.key.id = r.id;
     out.push_back(std::move(r));
   }

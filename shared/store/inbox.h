@@ -25,6 +25,10 @@ struct InboxFilter {
   std::string lead_department;
   bool overdue = false;         // Due before now_ms.
   bool due_today = false;       // Due from now_ms to the end of today (Shanghai).
+  // Whose deadlines overdue and due_today (and a row's time left) are. Empty: each ticket's stage
+  // deadline (core/deadline.h, the lead's). A department: the deadlines it owes, the stage of a
+  // ticket it leads and its own reply to one it co-handles while that is pending (kCoHandlingWorkdays).
+  std::string deadlines_of;
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.
   bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
   bool include_deleted = false;
@@ -72,7 +76,9 @@ struct InboxRow {
   Urgency urgency = Urgency::Normal;
   std::string community, address, title, lead_department;
   TicketStatus status = TicketStatus::Received;
-  int64_t due_at_ms = 0;  // 0: nothing due, or unknown (due_stage "unknown").
+  // 0: nothing due, or unknown (due_stage "unknown"). With InboxFilter::deadlines_of, on a ticket
+  // that department co-handles: its reply's deadline, due_stage "co_reply" (0 once it replied).
+  int64_t due_at_ms = 0;
   std::string due_stage;
   bool conflict = false;  // In review, or a conflict kept.
   bool warning = false;   // 预警.

@@ -329,6 +329,16 @@ CREATE TABLE local_photo_bytes (
   bytes  BLOB NOT NULL
 ) STRICT;
 )sql"},
+      {"11: a co-handler's reply deadline", R"sql(
+-- When a co-handler's reply is due (kCoHandlingWorkdays after it was added, core/deadline.h
+-- co_handler_due) while it is pending; 0 once it replied or was removed, or when the calendar
+-- lacks the year. A department's overdue and due-today counts and filters take the replies it owes
+-- as well as the stages of the tickets it leads (store/inbox.cpp, InboxFilter::deadlines_of).
+-- Rows of an earlier build have none: the next set_calendar computes every deadline again.
+ALTER TABLE ticket_co_handlers ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX co_handlers_due ON ticket_co_handlers (department, due_at) WHERE state = 'pending';
+DELETE FROM meta WHERE key = 'deadlines.calendar';
+)sql"},
   };
   return migrations;
 }

@@ -355,7 +355,9 @@ class Store {
     int64_t unknown = 0;    // The calendar lacks a year the deadline needs.
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
   };
-  Result<DeadlineCounts> deadline_counts(int64_t now_ms);
+  // The replica's counts; with `deadlines_of` a department's (InboxFilter::deadlines_of): overdue
+  // and due today count the stages of the tickets it leads and the co-handler replies it owes.
+  Result<DeadlineCounts> deadline_counts(int64_t now_ms, const std::string& deadlines_of = {});
 
   // --- Photos this device holds (store/local_photos.cpp; app-local, never synced). ---
 

@@ -9,6 +9,7 @@
 
 #include "support/changes.h"
 #include "support/stores.h"
+#include "sync/calendar_json.h"
 
 namespace linli {
 namespace {
@@ -106,6 +107,64 @@ TEST_F(CoStore, R12_MineForADepartmentIsWhatItLeadsOrCoHandles) {
   auto n = s.inbox_count(f);
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 1);
+}
+
+// A department's deadlines (InboxFilter::deadlines_of): the stages of the tickets it leads, and its
+// own reply to each ticket it co-handles while that is pending (5 working days after it was added).
+TEST_F(CoStore, R12_ADepartmentsOverdueAndDueTodayCountTheRepliesItOwesAsACoHandler) {
+  constexpr int64_t kAdded = 1'772'417'100'000;      // Monday 2 March 2026, 10:05 Shanghai.
+  constexpr int64_t kReplyDue = 1'773'072'000'000;   // The end of Monday 9 March: 5 working days on.
+  constexpr int64_t kMonday9 = 1'773'028'800'000;    // 9 March, 12:00: the reply is due today.
+  constexpr int64_t kTuesday10 = 1'773'104'400'000;  // The next morning: it is overdue.
+  const auto sequenced = [](const std::vector<Change>& cs, int64_t first) {
+    std::vector<SequencedChange> out;
+    for (size_t i = 0; i < cs.size(); ++i) out.push_back(SequencedChange{cs[i], first + static_cast<int64_t>(i)});
+    return out;
+  };
+  const Change add = centre.co(kT, kAdded, E::CoHandlerAdded, "管理办");
+  // Both received on 25 February: their contact stage (1 working day) is long past.
+  const std::vector<Change> cs = {centre.create(kT, kAdded - 600'000), centre.create(kU, kAdded - 500'000),
+                                  centre.set(kT, kAdded - 400'000, EditableField::LeadDepartment, "市容所"),
+                                  centre.set(kU, kAdded - 300'000, EditableField::LeadDepartment, "管理办"), add};
+  Store s = test::open_store(dir, "due.db");
+  ASSERT_TRUE(s.apply_pulled(sequenced(cs, 1), kNow));  // No calendar yet: no reply deadline known.
+  ASSERT_TRUE(s.set_calendar(builtin_calendar()));       // Every deadline computed again (as after migration 11).
+
+  const auto counts = [&](int64_t now, const std::string& of) {
+    auto c = s.deadline_counts(now, of);
+    EXPECT_TRUE(c) << c.error().detail;
+    return std::pair{c->overdue, c->due_today};
+  };
+  EXPECT_EQ(counts(kMonday9, "管理办"), (std::pair<int64_t, int64_t>{1, 1})) << "kU's contact stage; its reply to kT";
+  EXPECT_EQ(counts(kMonday9, ""), (std::pair<int64_t, int64_t>{2, 0})) << "each ticket's own stage";
+  EXPECT_EQ(counts(kMonday9, "市容所"), (std::pair<int64_t, int64_t>{1, 0})) << "the lead of kT: its stage";
+  EXPECT_EQ(counts(kTuesday10, "管理办"), (std::pair<int64_t, int64_t>{2, 0}));
+
+  InboxQuery q;
+  q.filter.now_ms = kMonday9;
+  q.filter.deadlines_of = "管理办";
+  q.filter.due_today = true;
+  auto page = s.inbox_page(q);
+  ASSERT_TRUE(page) << page.error().detail;
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, kT);
+  EXPECT_EQ((*page)[0].due_stage, "co_reply");
+  EXPECT_EQ((*page)[0].due_at_ms, kReplyDue);
+
+  // Replied: nothing more is due from it on kT, whatever the lead's stage.
+  ASSERT_TRUE(s.apply_pulled(sequenced({guanli.co(kT, kAdded + 86'400'000, E::CoReply, "已协助清理", add.id)}, 6), kNow));
+  EXPECT_EQ(counts(kTuesday10, "管理办"), (std::pair<int64_t, int64_t>{1, 0}));
+  q.filter.due_today = false;
+  q.filter.lead_department = "管理办";
+  q.filter.now_ms = kTuesday10;
+  page = s.inbox_page(q);
+  ASSERT_TRUE(page) << page.error().detail;
+  ASSERT_EQ(page->size(), 2u);
+  for (const InboxRow& r : *page) {
+    if (r.id != kT) continue;
+    EXPECT_EQ(r.due_stage, "co_reply");
+    EXPECT_EQ(r.due_at_ms, 0) << "nothing due from it";
+  }
 }
 
 }  // namespace
