@@ -230,8 +230,15 @@ class App {
                              const std::string& facility);
   // Why the signed-in user may not open a ticket of source 巡查发现 in `community` (policy P4).
   std::optional<Refusal> why_not_finding(const std::string& community) const;
-  // Records the ticket, its photos and the finding link in one transaction and selects the ticket.
+  // Records the ticket, its photos and the finding link in one transaction and selects the ticket;
+  // the kept draft goes then.
   bool open_finding(const FindingDraft& draft);
+  // The finding form as it stands, photos and all, kept in the local store, so a tab closed before
+  // 开工单 loses nothing: the next start opens the form again (kept_finding_draft). Call it when a
+  // photo comes or goes and when a field is left. drop_finding_draft: the form was cancelled.
+  void keep_finding_draft(const FindingDraft& draft);
+  std::optional<FindingDraft> kept_finding_draft();
+  void drop_finding_draft();
   // A campaign's totals over this replica (report/campaign.h), cached with the snapshot.
   const CampaignTotals& campaign_totals(const std::string& campaign_id);
   // The field part of state_json (for end-to-end tests).

@@ -1,11 +1,14 @@
 // 巡查 (field work, issue 11): the app's commands over facilities, campaigns, rounds and findings.
 // Every edit is one change record through ClientSync, as a ticket's are: durable here before it is
 // shown saved, pushed by the sync loop, merged on every replica by R13-R15.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "app.h"
 #include "client/field_records.h"
 #include "core/civil_time.h"
+#include "core/sha256.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
@@ -242,11 +245,95 @@ bool App::open_finding(const FindingDraft& d) {
     return false;
   }
   if (m_sync) m_sync->edited();
+  drop_finding_draft();  // Its photos are the ticket's now, waiting for their upload.
   m_notice = std::string(tr(m_lang, Str::Created)) + " " + recorded->ticket.provisional_number;
   m_notice_at = now;
   m_selected = recorded->ticket.id;
   reload();
   return true;
+}
+
+namespace {
+
+// The finding form kept on the device (App::keep_finding_draft): its fields as JSON under one key,
+// each photo's bytes under a key of its own, named by their SHA-256 (written once).
+constexpr std::string_view kFindingDraftKey = "app.finding_draft";
+std::string finding_photo_key(const std::string& sha256) { return "app.finding_draft.photo." + sha256; }
+
+std::vector<std::string> draft_photo_names(const std::optional<std::string>& json) {
+  std::vector<std::string> out;
+  if (!json) return out;
+  const nlohmann::json j = nlohmann::json::parse(*json, nullptr, false);
+  if (j.is_object() && j.contains("photos") && j["photos"].is_array())
+    for (const auto& p : j["photos"])
+      if (p.is_object() && p.value("sha256", "").size() == 64) out.push_back(p.value("sha256", ""));
+  return out;
+}
+
+}  // namespace
+
+void App::keep_finding_draft(const FindingDraft& d) {
+  nlohmann::json photos = nlohmann::json::array();
+  std::vector<std::string> names;
+  for (const app::CapturedPhoto& p : d.photos) {
+    names.push_back(sha256_hex(p.bytes));
+    photos.push_back({{"sha256", names.back()}, {"type", p.type}, {"width", p.width}, {"height", p.height}});
+  }
+  const nlohmann::json j = {{"campaign", d.campaign},     {"week", d.week},
+                            {"community", d.community},   {"facility", d.facility},
+                            {"address", d.address},       {"title", d.title},
+                            {"description", d.description}, {"category", std::string(to_string(d.category))},
+                            {"urgency", std::string(to_string(d.urgency))}, {"photos", photos}};
+  auto kept = m_store.in_one_transaction([&]() -> Result<void> {
+    auto before = m_store.read_value(kFindingDraftKey);
+    if (!before) return before.error();
+    const std::vector<std::string> old = draft_photo_names(*before);
+    for (const std::string& name : old)  // Removed from the form: forgotten.
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        if (auto r = m_store.erase_value(finding_photo_key(name)); !r) return r;
+    for (size_t i = 0; i < names.size(); ++i)  // New to the form: kept (a photo's bytes never change).
+      if (std::find(old.begin(), old.end(), names[i]) == old.end())
+        if (auto r = m_store.write_value(finding_photo_key(names[i]), d.photos[i].bytes); !r) return r;
+    return m_store.write_value(kFindingDraftKey, j.dump());
+  });
+  if (!kept) fail(kept.error());
+}
+
+std::optional<FindingDraft> App::kept_finding_draft() {
+  auto json = m_store.read_value(kFindingDraftKey);
+  if (!json || !*json) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(**json, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  FindingDraft d;
+  d.campaign = j.value("campaign", "");
+  d.week = j.value("week", "");
+  d.community = j.value("community", "");
+  d.facility = j.value("facility", "");
+  d.address = j.value("address", "");
+  d.title = j.value("title", "");
+  d.description = j.value("description", "");
+  d.category = parse_category(j.value("category", "")).value_or(Category::PestControl);
+  d.urgency = parse_urgency(j.value("urgency", "")).value_or(Urgency::Normal);
+  if (j.contains("photos") && j["photos"].is_array())
+    for (const auto& p : j["photos"]) {
+      if (!p.is_object()) continue;
+      auto bytes = m_store.read_value(finding_photo_key(p.value("sha256", "")));
+      if (!bytes || !*bytes || sha256_hex(**bytes) != p.value("sha256", "")) continue;  // Only the bytes named.
+      d.photos.push_back(app::CapturedPhoto{std::move(**bytes), p.value("type", "image/jpeg"), p.value("width", 0),
+                                            p.value("height", 0)});
+    }
+  return d;
+}
+
+void App::drop_finding_draft() {
+  auto dropped = m_store.in_one_transaction([&]() -> Result<void> {
+    auto before = m_store.read_value(kFindingDraftKey);
+    if (!before) return before.error();
+    for (const std::string& name : draft_photo_names(*before))
+      if (auto r = m_store.erase_value(finding_photo_key(name)); !r) return r;
+    return m_store.erase_value(kFindingDraftKey);
+  });
+  if (!dropped) fail(dropped.error());
 }
 
 std::string App::field_state_json() {

@@ -65,6 +65,20 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_sign_in(app, frame);
     return;
   }
+  if (!frame.field.draft_checked) {
+    // A finding form left open when the tab closed (photos and all): open it again where it was.
+    frame.field.draft_checked = true;
+    if (auto kept = app.kept_finding_draft()) {
+      FieldFrame& ff = frame.field;
+      ff.campaign = kept->campaign;
+      ff.community = kept->community;
+      ff.week = kept->week;
+      ff.sub = 0;
+      ff.finding = std::move(*kept);
+      ff.finding_open = true;
+      app.set_view(View::Field);
+    }
+  }
   begin_root("##linli", kRootFlags);
   draw_menu_bar(app, frame);
   draw_reauth_banner(app, frame);

@@ -194,29 +194,41 @@ void finding_popup(App& app, FrameInfo& frame) {
   };
   row_label(Str::FieldCommunity);
   ImGui::TextUnformatted(d.community.c_str());
+  bool keep = false;  // The form changed: kept on the device (a field when it is left).
   row_label(Str::FieldAddress);
   ImGui::InputText("##fw-finding-address", &d.address);
+  keep |= ImGui::IsItemDeactivatedAfterEdit();
   row_label(Str::FieldCategory);
   if (begin_combo("##fw-finding-category", std::string(label(lang, d.category)).c_str())) {
     for (int i = 0; i < kCategoryCount; ++i)
-      if (ImGui::Selectable(std::string(label(lang, static_cast<Category>(i))).c_str(), i == static_cast<int>(d.category)))
+      if (ImGui::Selectable(std::string(label(lang, static_cast<Category>(i))).c_str(), i == static_cast<int>(d.category))) {
         d.category = static_cast<Category>(i);
+        keep = true;
+      }
     ImGui::EndCombo();
   }
   row_label(Str::FieldUrgency);
   for (int i = 0; i < kUrgencyCount; ++i) {
     if (i > 0) ImGui::SameLine();
     if (ImGui::RadioButton((std::string(label(lang, static_cast<Urgency>(i))) + "##fw-finding-urgency-" + std::to_string(i)).c_str(),
-                           d.urgency == static_cast<Urgency>(i)))
+                           d.urgency == static_cast<Urgency>(i))) {
       d.urgency = static_cast<Urgency>(i);
+      keep = true;
+    }
   }
   row_label(Str::FieldTitle);
   ImGui::InputText("##fw-finding-title", &d.title);
+  keep |= ImGui::IsItemDeactivatedAfterEdit();
   row_label(Str::FieldDescription);
   ImGui::InputTextMultiline("##fw-finding-description", &d.description, ImVec2(-1, ImGui::GetTextLineHeight() * 3.6f));
-  // The problem as found: photos taken here are held with the form and become the new ticket's
-  // 整改前 photos in its transaction (client/field_records.cpp), then upload like any other.
-  for (app::CapturedPhoto& p : app.take_finding_photos()) d.photos.push_back(std::move(p));
+  keep |= ImGui::IsItemDeactivatedAfterEdit();
+  // The problem as found: photos taken here are held with the form (and kept on the device with
+  // it) and become the new ticket's 整改前 photos in its transaction (client/field_records.cpp),
+  // then upload like any other.
+  for (app::CapturedPhoto& p : app.take_finding_photos()) {
+    d.photos.push_back(std::move(p));
+    keep = true;
+  }
   row_label(Str::SectionPhotos);
   ImGui::BeginDisabled(app.photo_processing());
   if (ImGui::Button((S(lang, Str::PhotoTakeBefore) + "##fw-finding-photo").c_str())) app.take_finding_photo();
@@ -235,7 +247,11 @@ void finding_popup(App& app, FrameInfo& frame) {
     ImGui::SameLine();
     if (ImGui::SmallButton((S(lang, Str::FwRemovePhoto) + "##fw-finding-photo-remove-" + std::to_string(i)).c_str())) drop = i;
   }
-  if (drop) d.photos.erase(d.photos.begin() + static_cast<std::ptrdiff_t>(*drop));
+  if (drop) {
+    d.photos.erase(d.photos.begin() + static_cast<std::ptrdiff_t>(*drop));
+    keep = true;
+  }
+  if (keep) app.keep_finding_draft(d);
   ImGui::Spacing();
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kMuted, "%s", S(lang, Str::FwFindingHint).c_str());
@@ -251,6 +267,7 @@ void finding_popup(App& app, FrameInfo& frame) {
   ImGui::SameLine();
   if (ImGui::Button((S(lang, Str::Cancel) + "##fw-finding-cancel").c_str())) {
     ff.finding_open = false;
+    app.drop_finding_draft();
     ImGui::CloseCurrentPopup();
   }
   ImGui::EndPopup();
@@ -420,6 +437,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
         ff.finding = app.finding_draft(c.id, ff.week, ff.community, fac.id);
         ff.finding.description = note->second;
         ff.finding_open = true;
+        app.keep_finding_draft(ff.finding);
       }
       ImGui::EndDisabled();
       if (why_not && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not->reason.c_str());

@@ -23,9 +23,10 @@ struct FieldFrame {
   // The facility form (a popup): new (empty id) or an edit.
   bool facility_open = false;
   FacilityDraft facility;
-  // The finding confirm (a popup).
+  // The finding confirm (a popup), kept on the device as it is written (App::keep_finding_draft).
   bool finding_open = false;
   FindingDraft finding;
+  bool draft_checked = false;  // The first frame after sign-in looked for a form left open.
   // The new-campaign form.
   CampaignDraft campaign_draft;
   bool campaign_form = false;

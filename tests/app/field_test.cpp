@@ -203,8 +203,32 @@ TEST_F(FieldAppTest, AFindingsPhotoTakenInItsFormBecomesTheNewTicketsBeforePhoto
   for (app::CapturedPhoto& p : hebin->take_finding_photos()) d.photos.push_back(std::move(p));
   ASSERT_EQ(d.photos.size(), 1u);
   EXPECT_TRUE(hebin->waiting_photos().empty()) << "held by the form, not a ticket's yet";
+  // The form is kept on the device as it is written: the tab closes before 开工单, and the next
+  // start has the form again, its photo's very bytes included.
+  d.title = "快递点门口纸箱堆放";
+  hebin->keep_finding_draft(d);
+  EXPECT_FALSE(open_app("other.db")->kept_finding_draft()) << "a device of its own";
+  hebin.reset();
+  hebin = open_app("hebin.db");
+  ASSERT_FALSE(hebin->needs_sign_in());
+  auto kept = hebin->kept_finding_draft();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->title, "快递点门口纸箱堆放");
+  EXPECT_EQ(kept->facility, gate_id);
+  EXPECT_EQ(kept->community, "河滨花园");
+  ASSERT_EQ(kept->photos.size(), 1u);
+  EXPECT_EQ(kept->photos[0].bytes, jpeg);
+  // A photo removed from the form goes from the device too; put back, it is kept again.
+  ui::FindingDraft without = *kept;
+  without.photos.clear();
+  hebin->keep_finding_draft(without);
+  EXPECT_TRUE(hebin->kept_finding_draft()->photos.empty());
+  hebin->keep_finding_draft(*kept);
+  d = *hebin->kept_finding_draft();
+  ASSERT_EQ(d.photos.size(), 1u);
   const int64_t unsent_before = hebin->sync_status().unsent;
   ASSERT_TRUE(hebin->open_finding(d)) << hebin->error();
+  EXPECT_FALSE(hebin->kept_finding_draft()) << "the form became the ticket";
   const std::string ticket_id = hebin->selected_ticket()->id;
   EXPECT_EQ(hebin->unsent().size(), static_cast<size_t>(unsent_before) + 3) << "create_ticket, attach_photo, the link";
   ASSERT_EQ(hebin->photos().size(), 1u);
