@@ -1,15 +1,18 @@
 // End-to-end: 巡查 (field work) offline. A field worker (除害站, chuhai.chen) records a round item
-// with counts and a finding that becomes a ticket with no network, closes the tab, opens it again,
-// comes back online; the centre sees the new ticket (where it came from) and the campaign totals the
-// server serves. The real server with the demo street, Debian's Chromium on a profile kept on disk.
+// with counts and a finding with its photo that becomes a ticket with no network, closes the tab,
+// opens it again, comes back online; the photo is uploaded with the very bytes the browser stored,
+// and the centre sees the new ticket (where it came from, its 整改前 photo) and the campaign totals
+// the server serves. The real server with the demo street, Debian's Chromium on a profile on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, launch, chromiumArgs, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, findItem,
+  makeJpeg, choosePhoto, reveal,
 } from './harness.mjs';
 
 const campaign = 'c2020a00000000000000000000005a01';  // 春季爱国卫生运动 of the demo street.
@@ -116,35 +119,64 @@ test('a field worker records a round item and a finding offline; after a closed 
   let s = await waitForState(page, (st) => st.sync.unsent === 5 && st.pending_writes === 0, 'five item edits saved offline');
   await click(page, '开工单##finding-HB-BB-01');
   await findItem(page, '开工单##fw-finding-confirm');
+  // The broken box photographed in the form, as a phone's camera gives it (4000×3000).
+  const jpeg = await makeJpeg(page, 4000, 3000, 'bait box');
+  await choosePhoto(page, '拍整改前照片##fw-finding-photo', jpeg, 'box.jpg');
+  await findItem(page, '移除##fw-finding-photo-remove-0', 20000);
   await frames(page, 3);
   await shot(page, 'field-02-finding-confirm-1600-zh');
+  // The tab closes with the form still open: the next start opens it again, photo included.
+  await waitForState(page, (st) => st.pending_writes === 0, 'the form kept on the device');
+  await page.close();
+  page = await openPage(context, server.url);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await waitForState(page, (st) => st.signed_in && st.view === 'field', 'the reopened tab on 巡查');
+  await findItem(page, '移除##fw-finding-photo-remove-0', 20000);
   await click(page, '开工单##fw-finding-confirm');
-  s = await waitForState(page, (st) => st.pending_writes === 0 && st.tickets.some((x) => x.title === '巡查发现：HB-BB-01'),
-                         'the finding saved as a ticket');
+  s = await waitForState(page, (st) => st.pending_writes === 0 && st.tickets.some((x) => x.title === '巡查发现：HB-BB-01') &&
+                                      st.sync.photos_waiting === 1,
+                         'the finding saved as a ticket, its photo waiting');
   const ticket = s.tickets.find((x) => x.title === '巡查发现：HB-BB-01');
   assert.equal(ticket.community, '河滨花园');
   assert.equal(ticket.category, 'pest_control');
-  assert.equal(s.sync.unsent, 7, 'create_ticket and the finding link, with the five item edits');
+  assert.equal(s.sync.unsent, 8, 'create_ticket, its photo and the finding link, with the five item edits');
   assert.equal(Object.values(s.field.findings).filter((id) => id === ticket.id).length, 1, 'the round item names its ticket');
   await findItem(page, `${ticket.number}##ticket-HB-BB-01`);
   await frames(page, 3);
   await shot(page, 'field-03-item-with-ticket-1600-zh');
+  // The ticket, from the round item: its 整改前 photo held on this device, waiting to upload.
+  await click(page, `${ticket.number}##ticket-HB-BB-01`);
+  s = await waitForState(page, (st) => st.selected === ticket.id && st.photos.held.length === 1, 'the ticket and its photo');
+  assert.deepEqual(s.photos.ticket.map((p) => [p.phase, p.author]), [['before', 'chuhai.chen']]);
+  const held = s.photos.held[0];
+  assert.equal(held.state, 'waiting');
+  assert.equal(held.stored_sha256, held.sha256, 'the stored bytes are the photo named');
+  assert.equal(Math.max(held.width, held.height), 1600, 'scaled to 1600 px');
 
   // The tab is closed and opened again, still offline: everything is there, unsent.
   await page.close();
   page = await openPage(context, server.url);
   page.on('pageerror', (e) => errors.push(String(e)));
-  s = await waitForState(page, (st) => st.signed_in && st.sync.unsent === 7 && st.tickets.some((x) => x.id === ticket.id),
-                         'the reopened tab holds the round item and the ticket');
+  s = await waitForState(page, (st) => st.signed_in && st.sync.unsent === 8 && st.sync.photos_waiting === 1 &&
+                                      st.tickets.some((x) => x.id === ticket.id),
+                         'the reopened tab holds the round item, the ticket and its photo');
   await openField(page);
   await findItem(page, `${ticket.number}##ticket-HB-BB-01`);
 
   // Back online: pushed, taken, numbered.
   await context.setOffline(false);
-  s = await waitForState(page, (st) => st.sync.unsent === 0 && st.sync.caught_up &&
+  s = await waitForState(page, (st) => st.sync.unsent === 0 && st.sync.caught_up && st.sync.photos_waiting === 0 &&
                                       st.tickets.some((x) => x.id === ticket.id && x.official !== ''),
                          'sent and numbered', 60000);
   assert.deepEqual(s.refused, [], 'the server took every change');
+
+  // The server holds the very bytes the field worker's browser stored, under their hash.
+  const blob = await fetch(`${server.url}/api/v1/blobs/${held.sha256}`, { headers: centreAuth });
+  assert.equal(blob.status, 200);
+  assert.equal(blob.headers.get('content-type'), 'image/jpeg');
+  const bytes = Buffer.from(await blob.arrayBuffer());
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), held.stored_sha256, 'the server\'s bytes are the browser\'s');
+  assert.equal(bytes.length, held.size);
 
   // The centre: the campaign totals the server serves moved by the worker's counts.
   const after = await totals(server.url, centreAuth);
@@ -166,10 +198,14 @@ test('a field worker records a round item and a finding offline; after a closed 
   const seen = s.tickets.find((x) => x.id === ticket.id);
   assert.equal(seen.status, 'received');
   await click(desk, seen.official);
-  await waitForState(desk, (st) => st.selected === ticket.id, 'the ticket selected');
-  await findItem(desk, '查看巡查项##fw-go-round');
+  s = await waitForState(desk, (st) => st.selected === ticket.id && st.photos.held.length === 1, 'the ticket and its photo', 30000);
+  assert.deepEqual(s.photos.ticket.map((p) => [p.phase, p.author]), [['before', 'chuhai.chen']]);
+  assert.equal(s.photos.held[0].stored_sha256, held.stored_sha256, 'the centre fetched the same bytes');
+  await frames(desk, 10);
+  await shot(desk, 'field-04-centre-ticket-photo-1600-zh');
+  await reveal(desk, '查看巡查项##fw-go-round');  // Below the photos.
   await frames(desk, 3);
-  await shot(desk, 'field-04-centre-ticket-origin-1600-zh');
+  await shot(desk, 'field-04b-centre-ticket-origin-1600-zh');
   // From the ticket to the round item it came from; the totals there are the replica's own.
   await click(desk, '查看巡查项##fw-go-round');
   await waitForState(desk, (st) => st.view === 'field', 'the round item');

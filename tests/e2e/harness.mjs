@@ -251,3 +251,38 @@ export async function typeFocused(page, text) {
   await page.keyboard.insertText(text);
   await frames(page, 3);
 }
+
+// A JPEG of w×h made in the page (a gradient with text and noise, as a photo has detail).
+export async function makeJpeg(page, w, h, label) {
+  const b64 = await page.evaluate(async ([w, h, label]) => {
+    const c = new OffscreenCanvas(w, h);
+    const g = c.getContext('2d');
+    const grad = g.createLinearGradient(0, 0, w, h);
+    grad.addColorStop(0, label === 'before' ? '#8a5a2b' : '#3a7d44');
+    grad.addColorStop(1, label === 'before' ? '#d9b38c' : '#cfe8d5');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, w, h);
+    for (let i = 0; i < 400; i++) {
+      g.fillStyle = `rgba(${(i * 37) % 255},${(i * 91) % 255},${(i * 53) % 255},0.35)`;
+      g.fillRect((i * 7919) % w, (i * 104729) % h, 20 + (i % 60), 20 + (i % 40));
+    }
+    g.fillStyle = '#fff';
+    g.font = `${Math.round(h / 6)}px sans-serif`;
+    g.fillText(label, w / 10, h / 2);
+    const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  }, [w, h, label]);
+  return Buffer.from(b64, 'base64');
+}
+
+// Clicks a photo button and answers the file chooser the page opens with `jpeg`.
+export async function choosePhoto(page, button, jpeg, name) {
+  const chooser = page.waitForEvent('filechooser', { timeout: 10000 });
+  await click(page, button);
+  const fc = await chooser;
+  assert.equal(fc.isMultiple(), false);
+  await fc.setFiles({ name, mimeType: 'image/jpeg', buffer: jpeg });
+}
