@@ -254,6 +254,7 @@ int64_t App::inbox_total() {
   refresh_inbox_if_stale();
   if (m_inbox.total < 0) {
     m_inbox.query.filter.now_ms = platform::now_ms();
+    m_inbox.query.filter.deadlines_of = deadlines_owner();
     auto n = m_store.inbox_count(m_inbox.query.filter);
     if (!n) {
       fail(n.error());
@@ -307,10 +308,15 @@ int64_t App::inbox_index_of(const std::string& ticket_id) {
   return -1;
 }
 
+std::string App::deadlines_owner() const {
+  if (!m_session || (m_session->role != Role::Department && m_session->role != Role::Field)) return {};
+  return m_session->scope;
+}
+
 const Store::DeadlineCounts& App::deadline_counts() {
   refresh_inbox_if_stale();
   if (!m_inbox.counts_known) {
-    auto c = m_store.deadline_counts(platform::now_ms());
+    auto c = m_store.deadline_counts(platform::now_ms(), deadlines_owner());
     if (c) m_inbox.counts = *c;
     m_inbox.counts_known = true;
   }
@@ -814,7 +820,7 @@ nlohmann::json inbox_json(App& app) {
   for (int64_t i = 0; i < std::min<int64_t>(app.inbox_total(), 20); ++i)
     if (const InboxRow* r = app.inbox_row(i))
       rows.push_back({{"id", r->id}, {"number", r->number}, {"status", to_string(r->status)}, {"due_at", r->due_at_ms},
-                      {"due_stage", r->due_stage}, {"warning", r->warning}});
+                      {"due_stage", r->due_stage}, {"warning", r->warning}, {"lead", r->lead_department}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
           {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},

@@ -98,6 +98,10 @@ class App {
   int64_t inbox_index_of(const std::string& ticket_id);
   // Overdue, due today and unknown deadlines over every ticket this replica holds.
   const Store::DeadlineCounts& deadline_counts();
+  // Whose deadlines the inbox and its counts show: a department's (or the field team's) own, the
+  // stages it leads and the co-handler replies it owes; empty for the centre and the committees,
+  // who see each ticket's stage deadline (InboxFilter::deadlines_of).
+  std::string deadlines_owner() const;
   // The communities and departments the tickets name, for the filter menus.
   const std::vector<std::string>& communities();
   // Where a ticket can be dispatched (派单): `fixed` first (the street's departments), then the

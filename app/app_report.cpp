@@ -19,8 +19,9 @@ void App::download_report_csv(int year, int month) {
 
 void App::open_print_report(int year, int month) {
   if (!m_session) return;
-  platform::open_authorized_page("/api/v1/reports/monthly?month=" + report::month_text(year, month) + "&format=html",
-                                 m_session->token);
+  if (!platform::open_authorized_page("/api/v1/reports/monthly?month=" + report::month_text(year, month) + "&format=html",
+                                      m_session->token))
+    m_notice = std::string(tr(m_lang, Str::DashPopupBlocked));
 }
 
 }  // namespace linli::ui

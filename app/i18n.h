@@ -35,7 +35,7 @@ enum class Str {
   TabDashboard, DashTitle, DashMonth, DashPrevMonth, DashNextMonth, DashThisMonth, DashAsOf, DashNotSynced, DashScope,
   DashReceived, DashVsLast, DashNoLast, DashPerDay, DashByCategory, DashByCommunity, DashIntake, DashHandled,
   DashDownloadCsv, DashPrint, DashEmpty, DashContactTime, DashHours, DashCoHandled, DashOverdue, DashDay, DashCount,
-  DashComputing, DashDownloaded,
+  DashComputing, DashDownloaded, DashPopupBlocked, StageCoReply,
   RateHandled, RateOnTime, RateContacted, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,

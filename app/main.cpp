@@ -56,6 +56,7 @@ struct Runtime {
   uint64_t drawn_revision = ~uint64_t{0};
   int drawn_pending = -1;
   int drawn_width = 0, drawn_height = 0;
+  uint64_t drawn_layout = 0;  // The windows' sizes and content sizes as last drawn.
   bool wanted_text = false;
   ImGuiPlatformImeData ime;
 };
@@ -168,6 +169,17 @@ void frame() {
   else ui::draw_fatal(g_rt.fatal);
 
   ImGui::Render();
+  // A window fits what it held on the frame before (a popup that gained a row grows on the next
+  // frame): while any window's size or the extent of what it drew moves, one more frame, so
+  // nothing stays cut off until the next clock tick.
+  uint64_t layout = 1469598103934665603ull;
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (w->Active)
+      for (const float v : {w->Size.x, w->Size.y, w->DC.CursorMaxPos.x - w->DC.CursorStartPos.x,
+                            w->DC.CursorMaxPos.y - w->DC.CursorStartPos.y})
+        layout = (layout ^ static_cast<uint64_t>(static_cast<int64_t>(v))) * 1099511628211ull;
+  if (layout != g_rt.drawn_layout) g_rt.frames_left = std::max(g_rt.frames_left, 1);
+  g_rt.drawn_layout = layout;
   ui::end_test_hook_frame();
   glViewport(0, 0, d.width, d.height);
   glClearColor(0.97f, 0.97f, 0.96f, 1.0f);

@@ -287,19 +287,30 @@
     // at once (the click's user activation), the page fetched with the header and written into it.
     // An about:blank window shares this origin and policy, so its stylesheet (report-print.css)
     // resolves against the app's own address.
+    // False when no window opened (a pop-up blocker): the app says so. A failure is said in the
+    // window, in both languages, rather than leaving it blank.
     openAuthorized(path, token) {
       const w = window.open('', '_blank');
-      if (!w) return;
+      if (!w) return false;
       w.document.title = '…';
+      const say = (text) => {
+        w.document.title = '邻里 Linli';
+        w.document.body.textContent = text;
+      };
       fetch(path, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
         .then((r) => r.text().then((t) => ({ ok: r.ok, status: r.status, text: t })))
         .then(({ ok, status, text }) => {
+          if (!ok) {
+            say(status === 401 ? '登录已过期：请回到邻里重新登录，再打开打印版。 / Signed out: sign in to Linli again, then open the print version.'
+                               : `无法取得报表（HTTP ${status}）。 / The report could not be fetched (HTTP ${status}).`);
+            return;
+          }
           w.document.open();
-          if (ok) w.document.write(text);
-          else w.document.write('<p>' + status + '</p>');
+          w.document.write(text);
           w.document.close();
         })
-        .catch((e) => { w.document.body.textContent = String(e); });
+        .catch(() => say('打印版需要联网：现在连不上服务器，联网后再试。 / The print version needs the network: the server cannot be reached now; try again once online.'));
+      return true;
     },
   };
 

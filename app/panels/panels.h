@@ -13,7 +13,7 @@ namespace linli::ui {
 // The street's departments (the 1+8 joint platform among them): a ticket is dispatched to one
 // (承办部门) or to a committee, and co-handled by others (App::dispatch_targets adds the committees).
 inline constexpr std::array<const char*, 10> kDepartments = {"管理办", "党群办", "市场监管所", "房管办",   "除害站",
-                                                            "服务办", "营商办", "平安办",     "城管中队", "1+8联合平台"};
+                                                            "服务办", "营商办", "平安办",     "城管中队", "1+8联动平台"};
 
 struct FrameInfo {
   float pixel_ratio = 1.0f;  // Device pixels per CSS pixel.
@@ -37,6 +37,8 @@ struct FrameInfo {
   int64_t search_changed_at_ms = 0;
   bool focus_search = false;
   bool scroll_to_selected = false;
+  bool open_assign = false;  // A: the detail opens its 派单 department list.
+  bool focus_entry = false;  // M: the detail's note box takes the keyboard.
   // The detail panel's request forms (退单 / 延期) and decisions.
   int request_kind = 0;  // 0 none, 1 return, 2 extension.
   std::string request_reason;

@@ -3,6 +3,7 @@
 // (the others shown disabled with the reason); a note to add; and the timeline with who wrote
 // each entry, when and on which device.
 #include <imgui.h>
+#include <imgui_internal.h>  // OpenPopupEx, ImHashStr: the A key opens the 派单 list.
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -244,6 +245,10 @@ void actions(App& app, FrameInfo& frame) {
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
   bool any = false;
   bool open_row = false;  // The last button left the row open (SameLine).
+  // A step that does not fit what is left of the row starts the next one, so no button is cut off on
+  // a narrow panel or in a longer language.
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
@@ -254,9 +259,18 @@ void actions(App& app, FrameInfo& frame) {
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
     any = true;
     const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
+    float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
+    if (action == WorkflowAction::Assign) width += ImGui::GetFontSize() * 7 + style.ItemSpacing.x;
+    if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
+    if (open_row && ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
     if (action == WorkflowAction::Assign) {
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+      if (frame.open_assign && !refusal) {  // The A key: the department list, open, in view.
+        ImGui::SetScrollHereY(0.3f);
+        ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, ImGui::GetID("##assign-to")));
+        frame.open_assign = false;
+      }
       if (begin_combo("##assign-to", frame.assign_to.c_str())) {
         for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
           if (ImGui::Selectable(d.c_str(), frame.assign_to == d)) frame.assign_to = d;
@@ -324,6 +338,10 @@ void add_entry(App& app, FrameInfo& frame) {
   const float button_w = ImGui::CalcTextSize(std::string(tr(lang, Str::AddEntry)).c_str()).x +
                          ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));
+  if (frame.focus_entry) {  // The M key: type the note at once.
+    ImGui::SetKeyboardFocusHere();
+    frame.focus_entry = false;
+  }
   const bool enter = ImGui::InputTextWithHint("##entry-text", std::string(tr(lang, Str::EntryHint)).c_str(),
                                               &frame.entry_text, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
@@ -674,6 +692,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   requests(app, frame);
   draw_co_handlers(app, frame);
   actions(app, frame);
+  frame.open_assign = false;  // Not offered for this ticket and user: the key does nothing.
   draw_ticket_photos(app, frame);
   rebound(app);
   draw_finding_origin(app, frame);  // 巡查发现: the round item it was opened from (panels/field.cpp).
@@ -695,6 +714,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
 
   add_entry(app, frame);
+  frame.focus_entry = false;
   timeline(app);
 }
 

@@ -59,6 +59,7 @@ std::string duration(Lang lang, int64_t ms) {
 Str stage_label(const std::string& stage) {
   if (stage == "contact") return Str::StageContact;
   if (stage == "rehandling") return Str::StageRehandling;
+  if (stage == "co_reply") return Str::StageCoReply;
   return Str::StageHandling;
 }
 
@@ -319,12 +320,18 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
   ImGui::Dummy(ImVec2(0, 0));
 }
 
-// ↑/↓ select the previous or next ticket in the sort; Ctrl+F searches; Ctrl+N registers one.
+// ↑/↓ select the previous or next ticket in the sort; A opens 派单 on the selected ticket, M its
+// note box; Ctrl+F searches; Ctrl+N registers one.
 void keyboard(App& app, FrameInfo& frame) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_F)) frame.focus_search = true;
   if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_N)) app.set_view(View::Intake);
-  if (io.WantTextInput) return;  // Arrows belong to the text being typed.
+  if (io.WantTextInput) return;  // Arrows and letters belong to the text being typed.
+  if (!io.KeyCtrl && !io.KeyAlt && !app.selected_id().empty() &&
+      !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) {
+    if (ImGui::IsKeyPressed(ImGuiKey_A, false)) frame.open_assign = true;
+    if (ImGui::IsKeyPressed(ImGuiKey_M, false)) frame.focus_entry = true;
+  }
   int step = 0;
   if (ImGui::IsKeyPressed(ImGuiKey_DownArrow) || ImGui::IsKeyPressed(ImGuiKey_J)) step = 1;
   if (ImGui::IsKeyPressed(ImGuiKey_UpArrow) || ImGui::IsKeyPressed(ImGuiKey_K)) step = -1;
@@ -371,11 +378,13 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     return;
   }
 
-  // Which columns fit: all of them on a wide list, the essentials on a narrow one.
+  // Which columns fit: all of them on a wide list, the essentials on a narrow one, where the place
+  // and the title keep their room (a narrow list drops the category first, then the urgency column,
+  // and then an urgent ticket's number is red).
   const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
   const int layout = em_avail >= 50 ? 2 : em_avail >= 34 ? 1 : 0;
-  const bool shown[10] = {true,       layout == 2, layout == 2, layout >= 1, layout >= 1,
-                          layout >= 1, true,       true,        layout == 2, true};
+  const bool shown[10] = {true,       layout == 2, layout == 2, layout == 2, layout >= 1,
+                          true,       true,        true,        layout == 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                 ImGuiTableFlags_Sortable;
@@ -439,7 +448,11 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       const bool is_selected = app.selected_id() == r->id;
       const bool is_marked = app.marked().count(r->id) > 0;
       if (is_marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(214, 228, 250, 255));
-      if (ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns)) {
+      const bool red_number = !shown[kUrgency] && r->urgency == Urgency::Urgent;
+      if (red_number) ImGui::PushStyleColor(ImGuiCol_Text, kOverdueRed);
+      const bool clicked = ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns);
+      if (red_number) ImGui::PopStyleColor();
+      if (clicked) {
         const ImGuiIO& io = ImGui::GetIO();
         if (io.KeyCtrl) {  // Ctrl+click: mark or unmark this one.
           app.mark(r->id, !is_marked);

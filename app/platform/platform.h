@@ -73,7 +73,8 @@ void wipe_local_data_and_reload();
 void download_file(const std::string& name, const std::string& mime, const std::string& bytes);
 // Fetches `path` from the sync server with the bearer token and opens the answer in a new window
 // (the print version of a report): the token goes in the request's header, never in a URL.
-void open_authorized_page(const std::string& path, const std::string& token);
+// False when the browser opened no window (a pop-up blocker): the caller says so.
+bool open_authorized_page(const std::string& path, const std::string& token);
 
 // ---- Photos (app/photos.h). Opens the page's file chooser for one picture (the rear camera on a
 // phone: accept="image/*" capture="environment"). Call it in the frame that handled the user's

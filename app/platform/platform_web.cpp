@@ -76,8 +76,8 @@ EM_JS(void, js_wipe_and_reload, (), { Linli.wipeAndReload(); });
 EM_JS(void, js_download, (const char* name, const char* mime, const char* bytes, double size), {
   Linli.files.download(UTF8ToString(name), UTF8ToString(mime), HEAPU8.slice(bytes, bytes + size));
 });
-EM_JS(void, js_open_authorized, (const char* path, const char* token), {
-  Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token));
+EM_JS(int, js_open_authorized, (const char* path, const char* token), {
+  return Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token)) ? 1 : 0;
 });
 
 EM_JS(void, js_choose_photo, (), { Linli.photos.choose(); });
@@ -267,8 +267,8 @@ void wipe_local_data_and_reload() { js_wipe_and_reload(); }
 void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {
   js_download(name.c_str(), mime.c_str(), bytes.data(), static_cast<double>(bytes.size()));
 }
-void open_authorized_page(const std::string& path, const std::string& token) {
-  js_open_authorized(path.c_str(), token.c_str());
+bool open_authorized_page(const std::string& path, const std::string& token) {
+  return js_open_authorized(path.c_str(), token.c_str()) != 0;
 }
 
 Result<void> install_durable_storage() { return register_page_vfs(kDatabaseVfs, &g_sink); }

@@ -724,6 +724,18 @@ TEST_F(JointHandling, TheCentreAddsACoHandlerTheLeadHandlesTheCoHandlerRepliesTh
   EXPECT_NE(not_lead->reason.find("co-handling"), std::string::npos) << not_lead->reason;
   EXPECT_TRUE(dept->why_not_entry(EntryKind::ReturnRequest)) << "退单 is the lead's";
   EXPECT_TRUE(dept->why_not_remove_co_handler(added)) << "only the centre removes";
+  // Its reply is one of its own deadlines: the list shows it (协办答复) in the time-left column, and
+  // its overdue and due-today counts take it (store: CoStore.R12_ADepartmentsOverdueAndDueToday…).
+  EXPECT_EQ(dept->deadlines_owner(), "管理办");
+  EXPECT_EQ(centre->deadlines_owner(), "");
+  bool listed = false;
+  for (int64_t i = 0; i < dept->inbox_total(); ++i)
+    if (const InboxRow* r = dept->inbox_row(i); r && r->id == id) {
+      listed = true;
+      EXPECT_EQ(r->due_stage, "co_reply");
+      EXPECT_EQ(r->due_at_ms, *centre->co_handlers()[0].due_ms);
+    }
+  EXPECT_TRUE(listed);
   EXPECT_FALSE(dept->co_reply(added, "")) << "a reply says something";
   ASSERT_TRUE(dept->co_reply(added, "已协调快递公司调整快递点位置。")) << dept->error();
   EXPECT_EQ(dept->co_handlers()[0].co_handler.state(), CoHandlerState::Replied);

@@ -22,7 +22,11 @@ void wipe_local_data_and_reload() { ++fake::wipes; }
 void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {
   fake::downloads.push_back({name, mime, bytes});
 }
-void open_authorized_page(const std::string& path, const std::string&) { fake::opened_pages.push_back(path); }
+bool open_authorized_page(const std::string& path, const std::string&) {
+  if (fake::popups_blocked) return false;
+  fake::opened_pages.push_back(path);
+  return true;
+}
 int pending_durable_writes() { return 0; }
 bool is_online() { return true; }
 void choose_photo() { ++fake::photo_choosers; }

@@ -111,6 +111,22 @@ TEST_F(AppReport, TheCentresDashboardIsTheServersReportAndItsCsvTheServersCsv) {
   EXPECT_EQ(platform::fake::downloads[0].bytes.rfind("\xEF\xBB\xBF项目,名称,数量,总数,比率,说明\r\n", 0), 0u);
 }
 
+// The print version opens in a new window; a pop-up blocker that refuses it is said, not silent.
+TEST_F(AppReport, ThePrintVersionOpensTheServersPageAndABlockedWindowIsSaid) {
+  auto app = synced_app("zhang.bin");
+  platform::fake::opened_pages.clear();
+  app->open_print_report(2020, 3);
+  ASSERT_EQ(platform::fake::opened_pages.size(), 1u);
+  EXPECT_EQ(platform::fake::opened_pages[0], "/api/v1/reports/monthly?month=2020-03&format=html");
+  EXPECT_EQ(app->notice().find("弹出窗口"), std::string::npos);
+
+  platform::fake::popups_blocked = true;
+  app->open_print_report(2020, 3);
+  platform::fake::popups_blocked = false;
+  EXPECT_EQ(platform::fake::opened_pages.size(), 1u);
+  EXPECT_NE(app->notice().find("浏览器拦截了打印版的新窗口"), std::string::npos) << app->notice();
+}
+
 TEST_F(AppReport, ACommitteesDashboardIsItsScopedServerReport) {
   auto app = synced_app("hebin.li");
   const ui::Dashboard* d = app->dashboard(2020, 3);

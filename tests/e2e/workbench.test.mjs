@@ -4,7 +4,9 @@
 // normal and a small window.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet } from './harness.mjs';
+import {
+  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem,
+} from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -188,6 +190,28 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
   s = await waitForState(c, (st) => st.marked === 0 && rows.every((r) => st.tickets.find((x) => x.id === r.id).status === 'assigned') &&
                                     st.sync.unsent === 0, 'both dispatched');
   assert.deepEqual(s.refused, []);
+
+  // The keyboard: A opens 派单's department list on the selected ticket, M puts the cursor in its
+  // note box; Enter adds the note.
+  const K = s.tickets.find((x) => (x.status === 'received' || x.status === 'contacted') && !rows.some((r) => r.id === x.id) &&
+                                  x.official !== '');
+  assert.ok(K, 'a ticket still to dispatch');
+  await openTicket(c, K.official, K.id);
+  await frames(c, 3);
+  await c.keyboard.press('a');
+  await findItem(c, '房管办');
+  await frames(c, 3);
+  await shot(c, 'workbench-15b-assign-key-zh');
+  await click(c, '房管办');
+  await click(c, '派单##act-assign');
+  s = await waitForState(c, (st) => st.inbox.rows.some((r) => r.id === K.id && r.status === 'assigned' && r.lead === '房管办'),
+                         'dispatched from the keyboard');
+  await c.keyboard.press('m');
+  await typeFocused(c, '已电话通知房管办');
+  await c.keyboard.press('Enter');
+  s = await waitForState(c, (st) => st.timeline.some((e) => e.text === '已电话通知房管办') && st.sync.unsent === 0, 'the note added');
+  assert.deepEqual(s.refused, []);
+  await click(c, '清除筛选##filter-clear');
 
   // English, and a small window: the warned ticket and the hot spots.
   await openTicket(c, H.official, H.id);
