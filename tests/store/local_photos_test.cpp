@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "store/store.h"
+#include "support/changes.h"
 #include "support/stores.h"
 #include "support/temp_dir.h"
+#include "sync/client_sync.h"
 
 namespace linli {
 namespace {
@@ -80,6 +82,56 @@ TEST(LocalPhotos, APhotoAndItsChangeCommitTogetherOrNotAtAll) {
   EXPECT_FALSE(r);
   EXPECT_FALSE(s.local_photo(std::string(64, 'a'))->has_value()) << "rolled back with the change";
   EXPECT_TRUE(s.waiting_photos()->empty());
+}
+
+// An own change rewritten before the server answered it (a photo given up becomes a comment,
+// app/photos.cpp): the same id and stamp with the new content, its ticket folded again; an id the
+// outbox does not hold is NotFound.
+TEST(LocalPhotos, AnUnsentChangeIsRewrittenInPlaceAndItsTicketFoldedAgain) {
+  test::TempDir dir;
+  Store s = test::open_store(dir, "a.db");
+  const ReplicaId me = test::replica(1);
+  ClientSync client(s, me, Author{"hebin.li", Role::Committee});
+  const std::string t = test::ticket_id(1);
+  Change create;
+  create.kind = ChangeKind::CreateTicket;
+  create.ticket_id = t;
+  create.ticket = test::new_ticket(t);
+  Change photo;
+  photo.kind = ChangeKind::AttachPhoto;
+  photo.ticket_id = t;
+  photo.photo = Photo{std::string(64, 'a'), 5, "image/jpeg", PhotoPhase::Before};
+  auto recorded = client.record({create, photo}, 1'772'000'100'000);
+  ASSERT_TRUE(recorded) << recorded.error().detail;
+  ASSERT_EQ(recorded->size(), 2u);
+  const Change taken = (*recorded)[1];
+  auto dump = s.canonical_dump(t);
+  ASSERT_TRUE(dump);
+  EXPECT_NE(dump->find(std::string(64, 'a')), std::string::npos) << "the photo, before";
+
+  Change comment = taken;
+  comment.kind = ChangeKind::AddEntry;
+  comment.photo = Photo{};
+  comment.entry.kind = EntryKind::Comment;
+  comment.entry.text = "照片未能上传（服务器拒收），已放弃";
+  ASSERT_TRUE(s.rewrite_unsent_change(comment));
+  auto unsent = s.unsent_changes(me, 10);
+  ASSERT_TRUE(unsent);
+  ASSERT_EQ(unsent->size(), 2u);
+  EXPECT_EQ((*unsent)[1].id, taken.id);
+  EXPECT_EQ((*unsent)[1].stamp, taken.stamp);
+  EXPECT_EQ((*unsent)[1].kind, ChangeKind::AddEntry);
+  EXPECT_EQ((*unsent)[1].entry.text, comment.entry.text);
+  dump = s.canonical_dump(t);
+  ASSERT_TRUE(dump);
+  EXPECT_EQ(dump->find(std::string(64, 'a')), std::string::npos) << "folded again: no photo";
+  EXPECT_NE(dump->find("照片未能上传"), std::string::npos);
+
+  Change stranger = comment;
+  stranger.id.counter = 99;
+  auto missing = s.rewrite_unsent_change(stranger);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::NotFound);
 }
 
 }  // namespace
