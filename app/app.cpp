@@ -926,6 +926,7 @@ std::string App::state_json() {
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem},
                                 {"photos_waiting", st.photos_waiting}, {"uploading", st.uploading},
+                                {"upload_sent", st.upload_sent}, {"upload_total", st.upload_total},
                                 {"photos_uploaded", st.photos_uploaded_this_session}}},
                       {"photos", nlohmann::json::parse(photos_state_json(), nullptr, false)},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},

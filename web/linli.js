@@ -266,6 +266,25 @@
   };
   net.check();
   setInterval(() => net.check(), 10000);
+  // A photo's upload progress (platform.h http_sent_bytes): the Fetch API sends with XMLHttpRequest,
+  // so each PUT's upload events are counted here by its URL while it is out.
+  const sent = new Map();
+  const xhrOpen = XMLHttpRequest.prototype.open;
+  const xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function open(method, url, ...rest) {
+    this.linliPut = String(method).toUpperCase() === 'PUT' ? String(url) : null;
+    return xhrOpen.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function send(body) {
+    const url = this.linliPut;
+    if (url) {
+      sent.set(url, 0);
+      this.upload.addEventListener('progress', (e) => sent.set(url, e.loaded));
+      this.addEventListener('loadend', () => sent.delete(url));
+    }
+    return xhrSend.call(this, body);
+  };
+  net.sentBytes = (path) => (sent.has(path) ? sent.get(path) : -1);
   window.addEventListener('online', () => { net.back = true; net.check(); });
   window.addEventListener('offline', () => { net.reachable = false; });
 

@@ -35,6 +35,12 @@ class Transport {
   virtual int64_t now_ms() = 0;
   // A number in [0, 1), for the jitter of back-off.
   virtual double random01() = 0;
+  // How many bytes of the body of the request out to `path` have gone so far (a photo's upload
+  // progress); -1 when this transport cannot tell or no such request is out.
+  virtual int64_t sent_bytes(const std::string& path) {
+    (void)path;
+    return -1;
+  }
 };
 
 // The error code of an error answer ({"error": {"code": ...}}), empty if the body is not one.

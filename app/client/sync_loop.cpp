@@ -81,6 +81,10 @@ void SyncLoop::set_token(std::string token) {
 void SyncLoop::tick() {
   if (m_status.halt != Halt::None) return;
   const int64_t now = m_transport.now_ms();
+  if (m_upload_in_flight && !m_status.uploading.empty()) {  // The photo's bytes on their way (PUT).
+    const int64_t sent = m_transport.sent_bytes("api/v1/blobs/" + m_status.uploading);
+    if (sent >= 0) m_status.upload_sent = std::min(sent, m_status.upload_total);
+  }
   if (!m_upload_in_flight && m_upload_due_ms != 0 && now >= m_upload_due_ms) start_upload();
   if (!m_push_in_flight && m_push_due_ms != 0 && now >= m_push_due_ms) start_push();
   // While a push is out, the pull waits for it: its answer may acknowledge what the pull brings back.

@@ -56,7 +56,7 @@ struct SyncStatus {
   // Photos taken here waiting for their upload (app/photos.h), and the one on its way now.
   int64_t photos_waiting = 0;
   std::string uploading;         // Its SHA-256 (empty: none in flight).
-  int64_t upload_sent = 0;       // Bytes of it the server has (0 until its answer: the fetch has no upload progress).
+  int64_t upload_sent = 0;       // Bytes of it sent so far (the transport's upload progress), all once the server has it.
   int64_t upload_total = 0;
   int64_t photos_uploaded_this_session = 0;
   int64_t photos_failed = 0;     // Refused for good by the upload (413, 415, ...): the user decides.

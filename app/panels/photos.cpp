@@ -249,11 +249,12 @@ void draw_photo_uploads(App& app) {
   }
   for (const LocalPhoto& p : waiting) {
     row(p);
-    // Progress: the photo on its way now; its bytes count once the server has them (the fetch
-    // gives no upload progress), so a waiting photo shows 0 and an uploaded one leaves the list.
+    // Progress: the photo on its way now, by the bytes sent (the browser's upload progress); a
+    // waiting photo shows 0 and an uploaded one leaves the list.
     const bool now = st.uploading == p.sha256;
     const float done = now && st.upload_total > 0 ? static_cast<float>(st.upload_sent) / static_cast<float>(st.upload_total) : 0.0f;
-    const std::string text = std::string(tr(lang, now ? Str::PhotoUploading : Str::PhotoWaitingUpload));
+    std::string text = std::string(tr(lang, now ? Str::PhotoUploading : Str::PhotoWaitingUpload));
+    if (now && st.upload_total > 0) text += " " + std::to_string(static_cast<int>(done * 100.0f + 0.5f)) + "%";
     ImGui::ProgressBar(now ? std::max(done, 0.05f) : 0.0f, ImVec2(-1, 0), text.c_str());
   }
   ImGui::EndTable();

@@ -64,6 +64,9 @@ void stop_main_loop();
 // Sends a request to the sync server (the page's own origin, Emscripten Fetch API). Never blocks:
 // `done` runs later, between frames, with the answer (status 0 when none came).
 void http_send(app::HttpRequest request, app::HttpDone done);
+// Bytes of the body of the PUT out to `path` sent so far (the browser's upload progress events);
+// -1 when no such request is out.
+int64_t http_sent_bytes(const std::string& path);
 // Deletes this device's data (the IndexedDB database) and reloads the page. Does not return in the
 // browser; nothing is written after it is called.
 void wipe_local_data_and_reload();

@@ -80,6 +80,7 @@ EM_JS(int, js_open_authorized, (const char* path, const char* token), {
   return Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token)) ? 1 : 0;
 });
 
+EM_JS(double, js_sent_bytes, (const char* path), { return Linli.net.sentBytes(UTF8ToString(path)); });
 EM_JS(void, js_choose_photo, (), { Linli.photos.choose(); });
 EM_JS(int, js_photo_processing, (), { return Linli.photos.busy ? 1 : 0; });
 EM_JS(void, js_photo_saved, (double size), { Linli.photos.saved(size); });
@@ -262,6 +263,8 @@ void http_send(app::HttpRequest request, app::HttpDone done) {
   attr.userData = call.release();
   emscripten_fetch(&attr, request.path.c_str());
 }
+
+int64_t http_sent_bytes(const std::string& path) { return static_cast<int64_t>(js_sent_bytes(path.c_str())); }
 
 void wipe_local_data_and_reload() { js_wipe_and_reload(); }
 void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {

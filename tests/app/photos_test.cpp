@@ -175,6 +175,39 @@ TEST_F(PhotosTest, OfflineThePhotoWaitsAndOnlineItIsUploadedBeforeTheChangeNamin
   EXPECT_EQ(loop->status().photos_uploaded_this_session, 2);
 }
 
+// The outbox's progress bar follows the bytes the transport says it sent while the PUT is out.
+TEST_F(PhotosTest, AnUploadsProgressIsTheBytesTheTransportHasSent) {
+  const std::string t = std::string(32, 'f');
+  ASSERT_TRUE(client->record({new_ticket(t)}, kNow));
+  const std::string bytes = picture('p');
+  auto p = app::save_photo(*store, *client, t, PhotoPhase::Before, {bytes, "image/jpeg", 1600, 1200}, kNow);
+  ASSERT_TRUE(p);
+  const std::string path = "api/v1/blobs/" + p->photo.sha256;
+  loop->edited();
+  // Step answer by answer until the PUT is out, its answer held back.
+  bool put_out = false;
+  for (int i = 0; i < 100 && !put_out; ++i) {
+    transport->advance(100);
+    loop->tick();
+    const auto& log = transport->requests();
+    put_out = std::find(log.begin(), log.end(), "PUT " + path) != log.end();
+    if (!put_out) transport->deliver_one();
+  }
+  ASSERT_TRUE(put_out);
+  EXPECT_EQ(loop->status().uploading, p->photo.sha256);
+  EXPECT_EQ(loop->status().upload_total, static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(loop->status().upload_sent, 0);
+  transport->set_sent_bytes(path, 2000);
+  loop->tick();
+  EXPECT_EQ(loop->status().upload_sent, 2000);
+  transport->set_sent_bytes(path, 1'000'000);  // Headers counted too: never past the photo.
+  loop->tick();
+  EXPECT_EQ(loop->status().upload_sent, static_cast<int64_t>(bytes.size()));
+  transport->set_sent_bytes(path, -1);
+  ASSERT_TRUE(run_until([&] { return loop->status().photos_waiting == 0 && loop->status().unsent == 0 && !loop->busy(); }));
+  EXPECT_EQ(loop->status().upload_sent, static_cast<int64_t>(bytes.size()));
+}
+
 TEST_F(PhotosTest, ABlobTheServerAlreadyHasIsNotSentAgain) {
   const std::string t = std::string(32, 'f');
   ASSERT_TRUE(client->record({new_ticket(t)}, kNow));

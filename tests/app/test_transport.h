@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ class TestTransport : public app::Transport {
     for (int i = 0; i < m_repeat; ++i) m_queue.push_back([done, r] { done(r); });
   }
   int64_t now_ms() override { return m_clock ? m_clock() : m_now; }
+  // Upload progress as a test sets it (set_sent_bytes), for a request the test holds back.
+  int64_t sent_bytes(const std::string& path) override {
+    const auto it = m_sent_bytes.find(path);
+    return it == m_sent_bytes.end() ? -1 : it->second;
+  }
+  void set_sent_bytes(const std::string& path, int64_t n) { m_sent_bytes[path] = n; }
   double random01() override { return m_random; }
 
   void deliver() {
@@ -92,6 +99,7 @@ class TestTransport : public app::Transport {
   std::vector<std::string> m_requests;
   int m_answers = 0;
   std::string m_last_date;
+  std::map<std::string, int64_t> m_sent_bytes;
   std::deque<std::function<void()>> m_queue;
   std::function<int64_t()> m_clock;
 };

@@ -90,8 +90,19 @@ test('before and after photos taken offline survive a closed tab, upload first, 
                            'the photos waiting in a new tab');
 
     // Online: uploaded first, then the changes, acknowledged.
+    // Online, on a slow uplink (64 KB/s, a basement's edge of signal): the outbox's bar follows the
+    // bytes sent of the photo on its way.
     await context.setOffline(false);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    await click(page, '发送队列');
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    s = await waitForState(page, (st) => st.sync.uploading !== '' && st.sync.upload_sent > 0 && st.sync.upload_sent < st.sync.upload_total,
+                           'an upload part way', 60000);
+    await frames(page, 3);
+    await shot(page, 'photo-02b-outbox-upload-progress-zh');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     s = await waitForState(page, (st) => st.sync.photos_waiting === 0 && st.sync.unsent === 0, 'photos uploaded and changes sent', 60000);
 
     // The server holds the bytes the browser stored, under their hash.
