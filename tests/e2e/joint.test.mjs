@@ -4,7 +4,8 @@
 // does the return visit and closes. Screenshots zh and en, at a normal and a small window.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, waitForApp, frames, click, typeInto, waitForState, shot, signIn, items } from './harness.mjs';
+import { randomBytes } from 'node:crypto';
+import { startServer, launch, waitForApp, frames, click, typeInto, waitForState, shot, signIn, items, state } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -83,6 +84,28 @@ test('the centre adds a co-handler, the lead handles, the co-handler replies, th
   await shot(c, 'joint-05-centre-replied-zh');
   await click(c, await byId(c, '##act-return_visit'));
   await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'visited', 'visited');
+
+  // 管理办 sees the ticket visited but is offered no 结案 (the centre's alone); a close it forces
+  // over the protocol is refused, forbidden, and the ticket stays open.
+  await waitForState(d, (st) => st.tickets.find((x) => x.id === T.id).status === 'visited', '管理办 sees it visited', 30000);
+  await frames(d, 4);
+  assert.ok(!(await items(d)).some((x) => (x.id || '').endsWith('##act-close') && (x.w > 0 || x.h > 0)),
+            'no close button for a department');
+  const login = await (await fetch(server.url + '/api/v1/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'guanli.wang', password: 'linli-demo' }),
+  })).json();
+  const replica = randomBytes(16).toString('hex');
+  const forced = await fetch(server.url + '/api/v1/sync/push', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + login.token },
+    body: JSON.stringify({ type: 'push', replica, schema: 1, client_time: Date.now(), changes: [{
+      id: { replica, counter: 1 }, hlc_ms: Date.now(), hlc_counter: 0, ticket: T.id, user: 'guanli.wang', role: 'department',
+      kind: 'transition', action: 'close', from: 'visited', to: 'closed', seen_work: 1 }] }),
+  });
+  const answer = await forced.json();
+  assert.equal(forced.status, 403, JSON.stringify(answer));
+  assert.equal(answer.results[0].code, 'forbidden', JSON.stringify(answer));
+  s = await state(c);
+  assert.equal(s.tickets.find((x) => x.id === T.id).status, 'visited', 'still open');
   await click(c, await byId(c, '##act-close'));
   s = await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'closed' && st.sync.unsent === 0, 'closed');
   assert.equal(s.refused.length, 0);
