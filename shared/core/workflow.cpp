@@ -77,6 +77,8 @@ std::optional<TicketStatus> workflow_target(TicketStatus from, WorkflowAction ac
   return std::nullopt;
 }
 
+bool takes_requests(TicketStatus s) { return s == TicketStatus::Assigned || s == TicketStatus::InProgress; }
+
 bool role_may(Role role, WorkflowAction action) {
   return (kActionRoles[static_cast<size_t>(action)] >> static_cast<int>(role)) & 1u;
 }

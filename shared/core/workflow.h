@@ -56,6 +56,10 @@ std::optional<TicketStatus> workflow_target(TicketStatus from, WorkflowAction ac
 bool role_may(Role role, WorkflowAction action);
 // A finished status: no more work is expected on the ticket.
 bool is_final(TicketStatus s);
+// Whether a handler may ask for 退单 or 延期 now: while the ticket is with it, dispatched (assigned)
+// or in progress. Apps offer the requests only then; the server takes a request made offline
+// whatever the status meanwhile (the centre decides it).
+bool takes_requests(TicketStatus s);
 
 // Checks a transition; the error's detail says why it is forbidden, e.g.
 // "[workflow] close is not allowed from in_progress" or "[workflow] department may not assign".

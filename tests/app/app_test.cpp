@@ -697,7 +697,10 @@ TEST_F(JointHandling, TheCentreAddsACoHandlerTheLeadHandlesTheCoHandlerRepliesTh
   committee->select(id);
   ASSERT_TRUE(committee->selected_state());
   EXPECT_TRUE(committee->why_not_co_reply(centre->co_handlers()[0].co_handler.added)) << "only 管理办 replies";
+  EXPECT_FALSE(committee->why_not_entry(EntryKind::ExtensionRequest)) << "the lead may ask while it handles";
   ASSERT_TRUE(committee->take_action(WorkflowAction::Handle)) << committee->error();
+  EXPECT_TRUE(committee->why_not_entry(EntryKind::ExtensionRequest)) << "handled: nothing left to ask for";
+  EXPECT_TRUE(committee->why_not_entry(EntryKind::ReturnRequest));
   EXPECT_TRUE(committee->awaiting_co_handlers());
   ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
   ASSERT_TRUE(frames_until(*centre, [&] {

@@ -22,6 +22,13 @@ TEST(Workflow, TheHappyPathRunsFromReceivedToClosed) {
   EXPECT_EQ(s, S::Closed);
 }
 
+TEST(Workflow, RequestsAreAskedWhileTheTicketIsWithItsHandler) {
+  for (int i = 0; i < kTicketStatusCount; ++i) {
+    const auto s = static_cast<TicketStatus>(i);
+    EXPECT_EQ(takes_requests(s), s == TicketStatus::Assigned || s == TicketStatus::InProgress) << to_string(s);
+  }
+}
+
 TEST(Workflow, ForbiddenMovesSayWhy) {
   auto r = check_transition(S::InProgress, A::Close, Role::Centre);
   ASSERT_FALSE(r);
