@@ -178,7 +178,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"待复核/有冲突", "Review / conflict"},
     {"本部门", "My department"},
     {"清除筛选", "Clear filters"},
-    {"共 %lld 张", "%lld tickets"},
+    {"共 %lld 张", "Tickets: %lld"},
     {"超时 %s", "%s overdue"},
     {"剩 %s", "%s left"},
     {"日历缺年份", "Calendar lacks year"},
