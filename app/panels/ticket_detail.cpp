@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "core/civil_time.h"
 #include "panels/panels.h"
@@ -242,13 +243,8 @@ void actions(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const TicketState* st = app.selected_state();
   if (!st) return;
-  ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
-  bool any = false;
-  bool open_row = false;  // The last button left the row open (SameLine).
-  // A step that does not fit what is left of the row starts the next one, so no button is cut off on
-  // a narrow panel or in a longer language.
-  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
-  const ImGuiStyle& style = ImGui::GetStyle();
+  // The steps this user may see here: none (a committee on a closed ticket), no section at all.
+  std::vector<WorkflowAction> offered;
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
@@ -257,6 +253,18 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::ApproveReturn) continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
+    offered.push_back(action);
+  }
+  if (offered.empty()) return;
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
+  bool any = false;
+  bool open_row = false;  // The last button left the row open (SameLine).
+  // A step that does not fit what is left of the row starts the next one, so no button is cut off on
+  // a narrow panel or in a longer language.
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  for (const WorkflowAction action : offered) {
+    const auto refusal = app.why_not(action);
     any = true;
     const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
