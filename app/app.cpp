@@ -494,14 +494,10 @@ std::optional<Refusal> App::why_not_entry(EntryKind kind) const {
   c.ticket_id = m_selected;
   c.kind = ChangeKind::AddEntry;
   c.entry.kind = kind;
-  c.entry.text.assign(1, '-');  // Any text: only kind and scope are judged.
-  if (auto refusal = judge(c)) return refusal;
-  // 退单 and 延期 are asked while the ticket is with its handler, not once it is handled or closed.
-  const bool request = kind == EntryKind::ReturnRequest || kind == EntryKind::ExtensionRequest;
-  if (const TicketState* st = selected_state(); request && st && !takes_requests(st->ticket.status))
-    return Refusal{RefusalCode::Invalid, "[workflow] a request is made while the ticket is assigned or in progress, not " +
-                                             std::string(to_string(st->ticket.status))};
-  return std::nullopt;
+  c.entry.text.assign(1, '-');  // Any text: only kind, scope and the ticket's status are judged.
+  if (!m_client || !m_state) return Refusal{RefusalCode::Forbidden, std::string(tr(m_lang, Str::SignInFirst))};
+  c.author = Author{m_session->user, m_session->role};
+  return judge_entry(actor(), *m_state, c);
 }
 
 bool App::record(std::vector<Change> drafts) {

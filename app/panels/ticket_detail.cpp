@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/civil_time.h"
@@ -244,7 +245,7 @@ void actions(App& app, FrameInfo& frame) {
   const TicketState* st = app.selected_state();
   if (!st) return;
   // The steps this user may see here: none (a committee on a closed ticket), no section at all.
-  std::vector<WorkflowAction> offered;
+  std::vector<std::pair<WorkflowAction, std::optional<Refusal>>> offered;
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
     if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
@@ -253,7 +254,7 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::ApproveReturn) continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
-    offered.push_back(action);
+    offered.emplace_back(action, refusal);
   }
   if (offered.empty()) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
@@ -263,8 +264,7 @@ void actions(App& app, FrameInfo& frame) {
   // a narrow panel or in a longer language.
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
-  for (const WorkflowAction action : offered) {
-    const auto refusal = app.why_not(action);
+  for (const auto& [action, refusal] : offered) {
     any = true;
     const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;

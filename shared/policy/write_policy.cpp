@@ -216,4 +216,14 @@ std::optional<Refusal> judge_action(const Actor& a, const TicketState& s, Workfl
   return std::nullopt;
 }
 
+std::optional<Refusal> judge_entry(const Actor& a, const TicketState& s, const Change& c) {
+  if (auto refusal = judge_change(a, s, c)) return refusal;
+  const bool request = c.kind == ChangeKind::AddEntry &&
+                       (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest);
+  if (request && s.exists && !takes_requests(s.ticket.status))
+    return refuse(RefusalCode::Invalid, "a request is made while the ticket is assigned or in progress, not " +
+                                            std::string(to_string(s.ticket.status)));
+  return std::nullopt;
+}
+
 }  // namespace linli

@@ -114,5 +114,10 @@ std::optional<Refusal> judge_field_change(const Actor& actor, const Change& chan
 // For the app: whether `actor` may take `action` on this ticket now, by role and scope (P4, P6, P9),
 // the co-handlers' replies (P10) and the workflow table from its current status; the refusal says why not.
 std::optional<Refusal> judge_action(const Actor& actor, const TicketState& state, WorkflowAction action);
+// For the app: whether `actor` may add `entry` to this ticket now: the write policy (judge_change),
+// and a 退单 or 延期 request only while the ticket is with its handler (core/workflow.h
+// takes_requests). The server judges no status here, as for moves (R7): a request made offline is
+// taken whatever the status meanwhile, and the centre decides it.
+std::optional<Refusal> judge_entry(const Actor& actor, const TicketState& state, const Change& entry);
 
 }  // namespace linli

@@ -110,24 +110,26 @@ Result<std::vector<std::pair<int, std::string>>> Store::calendar_notices() {
 Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::string& deadlines_of) {
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(now_ms) + 1);
   DeadlineCounts out;
+  // The replica's overdue and due today count only when they are the answer (?3 empty).
   Stmt q(m_db,
          // As the inbox's filters count them (store/inbox.cpp), by the indexes of migration 8.
-         "SELECT (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
-         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?1), "
-         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND "
+         "SELECT CASE WHEN ?3 = '' THEN (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
+         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?1) END, "
+         "CASE WHEN ?3 = '' THEN (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
          "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) > ?1 AND "
-         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?2), "
+         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?2) END, "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND due_stage = 'unknown'), "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1)");
   if (!q.ok()) return storage_error(m_db, "deadlines.counts");
   q.bind(1, now_ms);
   q.bind(2, end_of_today);
+  q.bind(3, std::string_view(deadlines_of));
   if (q.step() != SQLITE_ROW) return storage_error(m_db, "deadlines.counts");
   out.overdue = q.int64(0);
   out.due_today = q.int64(1);
   out.unknown = q.int64(2);
   out.warnings = q.int64(3);
-  if (!deadlines_of.empty()) {  // As the inbox's filters count them.
+  if (!deadlines_of.empty()) {  // A department's own, as the inbox's filters count them.
     InboxFilter f;
     f.now_ms = now_ms;
     f.deadlines_of = deadlines_of;

@@ -116,28 +116,23 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
   }
   // Deadlines as a range of the due sort's index (nothing due sorts last, past every bound).
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(f.now_ms) + 1);
-  const int64_t upper = f.due_today ? end_of_today : f.now_ms;
+  // " AND <due> <= ?" (overdue, or due by the end of today), and after now for due today only.
+  const auto in_range = [&](const std::string& due) {
+    binds.emplace_back(f.due_today ? end_of_today : f.now_ms);
+    if (f.overdue) return " AND " + due + " <= ?";
+    binds.emplace_back(f.now_ms);
+    return " AND " + due + " <= ? AND " + due + " > ?";
+  };
   if ((f.overdue || f.due_today) && f.deadlines_of.empty()) {
-    w += std::string(" AND ") + kDueKey + " <= ?";
-    binds.emplace_back(upper);
-    if (!f.overdue) {
-      w += std::string(" AND ") + kDueKey + " > ?";
-      binds.emplace_back(f.now_ms);
-    }
+    w += in_range(kDueKey);
   } else if (f.overdue || f.due_today) {
     // A department's: the stages of the tickets it leads, and the replies it owes as a co-handler
     // (migration 11's index), either side by its index.
-    const std::string lower = f.overdue ? std::string() : std::string(" AND ") + kDueKey + " > ?";
-    w += std::string(" AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND lead_department = ? AND ") + kDueKey +
-         " <= ?" + lower +
-         " UNION ALL SELECT t.rowid FROM ticket_co_handlers h JOIN tickets t ON t.id = h.ticket_id WHERE h.department = ? "
-         "AND h.state = 'pending' AND h.due_at > 0 AND h.due_at <= ?" + (f.overdue ? "" : " AND h.due_at > ?") + ")";
     binds.emplace_back(f.deadlines_of);
-    binds.emplace_back(upper);
-    if (!f.overdue) binds.emplace_back(f.now_ms);
+    w += " AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND lead_department = ?" + in_range(kDueKey);
     binds.emplace_back(f.deadlines_of);
-    binds.emplace_back(upper);
-    if (!f.overdue) binds.emplace_back(f.now_ms);
+    w += " UNION ALL SELECT t.rowid FROM ticket_co_handlers h JOIN tickets t ON t.id = h.ticket_id WHERE h.department = ? "
+         "AND h.state = 'pending' AND h.due_at > 0" + in_range("h.due_at") + ")";
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";

@@ -157,6 +157,33 @@ TEST(WritePolicy, P1ToP7_EveryChangeKindByEveryRoleInEverySituation) {
   EXPECT_EQ(checked, static_cast<int>(std::size(kCases)) * kRoleCount * 4);
 }
 
+// What the app offers: a 退单 or 延期 request while the ticket is with its handler only; the server's
+// policy (judge_change) takes one in any status, as for moves.
+TEST(WritePolicy, TheAppOffersRequestsWhileTheTicketIsAssignedOrInProgress) {
+  const Actor& dept = kActors[static_cast<int>(Role::Department)];
+  for (const EntryKind kind : {EntryKind::ReturnRequest, EntryKind::ExtensionRequest})
+    for (int i = 0; i < kTicketStatusCount; ++i) {
+      TicketState s = state_for(dept, Where::InScope);
+      s.ticket.status = static_cast<TicketStatus>(i);
+      Change c;
+      c.ticket_id = kTicket;
+      c.author = Author{"someone", Role::Department};
+      entry(c, kind);
+      c.entry.days = 3;
+      const bool with_handler = s.ticket.status == TicketStatus::Assigned || s.ticket.status == TicketStatus::InProgress;
+      const auto offered = judge_entry(dept, s, c);
+      EXPECT_EQ(offered.has_value(), !with_handler) << to_string(s.ticket.status);
+      if (offered) EXPECT_EQ(offered->code, RefusalCode::Invalid);
+      EXPECT_FALSE(judge_change(dept, s, c)) << "the server takes it: " << to_string(s.ticket.status);
+    }
+  Change note;
+  note.ticket_id = kTicket;
+  entry(note, EntryKind::HandlingNote);
+  TicketState closed = state_for(dept, Where::InScope);
+  closed.ticket.status = TicketStatus::Closed;
+  EXPECT_FALSE(judge_entry(dept, closed, note)) << "other entries as the policy says";
+}
+
 TEST(WritePolicy, P4_ACreateOutsideTheScopeIsOutOfScopeForEveryRoleButTheCentre) {
   for (const Actor& a : kActors) {
     Change c;
