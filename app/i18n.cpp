@@ -311,7 +311,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"已下载 %s", "Downloaded %s"},
     {"浏览器拦截了打印版的新窗口：请允许本站弹出窗口（地址栏右侧的图标），再点一次「打印版」。",
      "The browser blocked the print version's window: allow pop-ups for this site (the icon right of the address bar), then click Print version again."},
-    {"协办答复", "Co-handling reply"},
+    {"协办答复", "Co-reply"},
     {"办结率", "Handled"},
     {"按时办结率", "Handled on time"},
     {"先行联系及时率", "Contacted in time"},
