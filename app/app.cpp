@@ -267,6 +267,12 @@ int64_t App::inbox_total() {
   return m_inbox.total;
 }
 
+const InboxRow* App::inbox_row_read(int64_t index) const {
+  const auto it = m_inbox.pages.find(index / kInboxPage);
+  if (it == m_inbox.pages.end() || index % kInboxPage >= static_cast<int64_t>(it->second.size())) return nullptr;
+  return &it->second[static_cast<size_t>(index % kInboxPage)];
+}
+
 const InboxRow* App::inbox_row(int64_t index) {
   if (index < 0 || index >= inbox_total()) return nullptr;
   const int64_t page = index / kInboxPage;

@@ -94,6 +94,8 @@ class App {
   // How many tickets the filter gives, and the row at `index` in the sort (nullptr past the end).
   int64_t inbox_total();
   const InboxRow* inbox_row(int64_t index);
+  // The row at `index` if its page is already read (nullptr otherwise): reads nothing (benchmarks).
+  const InboxRow* inbox_row_read(int64_t index) const;
   // The position of a ticket in the current sort, or -1 (for next/previous ticket).
   int64_t inbox_index_of(const std::string& ticket_id);
   // Overdue, due today and unknown deadlines over every ticket this replica holds.

@@ -152,6 +152,7 @@ void frame() {
   else if (changed || now - g_rt.last_draw_ms >= 500) g_rt.frames_left = std::max(g_rt.frames_left, 1);
   if (g_rt.frames_left <= 0) return;
   --g_rt.frames_left;
+  const double drawn_from = platform::precise_now_ms();
   g_rt.last_draw_ms = now;
   g_rt.drawn_revision = revision;
   g_rt.drawn_pending = pending;
@@ -170,6 +171,7 @@ void frame() {
   else ui::draw_fatal(g_rt.fatal);
 
   ImGui::Render();
+  const double built_at = platform::precise_now_ms();
   // A window fits what it held on the frame before (a popup that gained a row grows on the next
   // frame): while any window's size or the extent of what it drew moves, one more frame, so
   // nothing stays cut off until the next clock tick.
@@ -187,6 +189,7 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+  platform::note_frame(platform::precise_now_ms() - drawn_from, built_at - drawn_from);
   g_rt.wanted_text = io.WantTextInput;  // A caret blinks: keep drawing while typing.
   platform::update_text_input(io.WantTextInput, g_rt.ime.InputPos.x, g_rt.ime.InputPos.y, g_rt.ime.InputLineHeight);
   if (!g_rt.first_frame_marked && g_rt.font_ok) {
@@ -255,6 +258,11 @@ int main() {
     g_rt.app->forget_dashboard();
     const ui::Dashboard* d = g_rt.app->dashboard(year, month);
     return d ? d->report.received : -1;
+  });
+  platform::set_bench_probe([] {
+    // The ticket the inbox shows on top, from what is already read ("-" while nothing is).
+    const InboxRow* top = g_rt.app ? g_rt.app->inbox_row_read(0) : nullptr;
+    return top ? top->id : std::string("-");
   });
   platform::run_main_loop(frame);
   return 0;

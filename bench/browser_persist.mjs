@@ -8,45 +8,15 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  repo, startServer, launch, waitForApp, state, waitForState, signIn,
+  repo, startServer, launch, state, waitForState, signIn,
 } from '../tests/e2e/harness.mjs';
+import { openStored, pct } from './browser_store.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const counts = sizes.length ? sizes : [10, 100000];
 const makeStore = path.join(repo, 'build/dev/bench/make_ticket_store');
 const EDITS = Number(process.env.LINLI_EDITS || 40);
-const PAGE = 4096;
 
-// Puts a database file into IndexedDB in the layout web/linli.js keeps: files + pages.
-async function seedIndexedDb(page, bytes) {
-  await page.evaluate(() => new Promise((resolve, reject) => {
-    const req = indexedDB.open('linli', 1);
-    req.onupgradeneeded = () => { req.result.createObjectStore('files'); req.result.createObjectStore('pages'); };
-    req.onsuccess = () => { req.result.close(); resolve(); };
-    req.onerror = () => reject(req.error);
-  }));
-  const chunkPages = 512;  // 2 MiB per round trip.
-  for (let first = 0; first * PAGE < bytes.length; first += chunkPages) {
-    const slice = bytes.subarray(first * PAGE, Math.min(bytes.length, (first + chunkPages) * PAGE));
-    await page.evaluate(([b64, firstIndex, size]) => new Promise((resolve, reject) => {
-      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const req = indexedDB.open('linli', 1);
-      req.onsuccess = () => {
-        const db = req.result;
-        const tx = db.transaction(['files', 'pages'], 'readwrite');
-        for (let i = 0; i * 4096 < raw.length; i++) {
-          const p = new Uint8Array(4096);
-          p.set(raw.subarray(i * 4096, (i + 1) * 4096));
-          tx.objectStore('pages').put(p, ['/data/linli.db', firstIndex + i]);
-        }
-        tx.objectStore('files').put({ size, pageSize: 4096 }, '/data/linli.db');
-        tx.oncomplete = () => { db.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
-      req.onerror = () => reject(req.error);
-    }), [Buffer.from(slice).toString('base64'), first, bytes.length]);
-  }
-}
 
 // One edit (a note on a ticket) from inside the page: from the command to IndexedDB's `complete`
 // of its commit, with nothing polled from here in between.
@@ -74,7 +44,6 @@ const floorInPage = (pages) => new Promise((resolve, reject) => {
   req.onerror = () => reject(req.error);
 });
 
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 async function measure(browser, url, n) {
   const file = path.join(tmpdir(), `linli-bench-${n}.db`);
@@ -83,11 +52,7 @@ async function measure(browser, url, n) {
   rmSync(file);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
-  await page.goto(url + '/healthz');
-  await seedIndexedDb(page, bytes);
-  await page.goto(url + '/');
-  await waitForApp(page, 180000);
-  const load = await page.evaluate(() => window.linliTest.metrics());
+  const load = await openStored(page, url, bytes);
   await signIn(page, 'zhang.bin');
   await waitForState(page, (s) => s.tickets.length > 0 && s.sync.link === 'online', 'signed in with the stored tickets', 60000);
   const shown = (await state(page)).tickets.length;

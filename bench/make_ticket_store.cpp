@@ -19,6 +19,7 @@
 #include "core/ticket.h"
 #include "report_store.h"
 #include "store/store.h"
+#include "sync/calendar_json.h"
 
 namespace {
 
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
   }
   const bool server = argc == 4 && std::strcmp(argv[1], "--server") == 0;
   if (argc != 3 && !server) {
-    std::fprintf(stderr, "usage: make_ticket_store [--server] OUT.db N\n");
+    std::fprintf(stderr, "usage: make_ticket_store [--server | --report] OUT.db N\n");
     return 2;
   }
   const std::string out = argv[server ? 2 : 1];
@@ -92,6 +93,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "make_ticket_store: %s\n", store.error().detail.c_str());
     return 1;
   }
+  // A browser replica keeps its deadlines computed with the app's built-in calendar, as one the app
+  // has opened does (a server sets its own calendar when it starts).
+  if (!server)
+    if (auto c = store->set_calendar(builtin_calendar()); !c) {
+      std::fprintf(stderr, "make_ticket_store: %s\n", c.error().detail.c_str());
+      return 1;
+    }
   const int per_ticket = server ? 10 : 1;
   for (uint64_t k = 1; k <= static_cast<uint64_t>(n);) {
     Result<std::vector<ChangeResult>> r = std::vector<ChangeResult>{};

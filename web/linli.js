@@ -20,6 +20,12 @@
   const metrics = {
     fontMs: null, storageLoadMs: null, mainMs: null, firstFrameMs: null, fontRestMs: null,
     persistMs: [],  // Time from an edit's commit to IndexedDB's confirmation, the last 200.
+    // Drawn frames, the last 600: [end (performance.now()), main-thread ms drawing it, of which the UI's].
+    frames: [],
+    noteFrame(ms, uiMs) {
+      this.frames.push([performance.now(), ms, uiMs]);
+      if (this.frames.length > 600) this.frames.shift();
+    },
     markFirstFrame() {
       if (this.firstFrameMs !== null) return;
       this.firstFrameMs = performance.now();
@@ -82,27 +88,40 @@
         req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of an older version'));
       });
     },
-    load(path) {
-      return new Promise((resolve, reject) => {
-        const tx = this.db.transaction(['files', 'pages'], 'readonly');
-        const meta = tx.objectStore('files').get(path);
-        const range = IDBKeyRange.bound([path, 0], [path, Infinity]);
-        const keys = tx.objectStore('pages').getAllKeys(range);
-        const vals = tx.objectStore('pages').getAll(range);
-        tx.oncomplete = () => {
-          if (!meta.result) return resolve(null);
-          const size = meta.result.size;
-          const out = new Uint8Array(size);
-          keys.result.forEach((k, i) => {
-            const page = vals.result[i];
-            const off = k[1] * page.length;
-            if (off < size) out.set(page.subarray(0, Math.min(page.length, size - off)), off);
+    // Reads the stored file into one array the size of the file, a slice of pages at a time, so the
+    // peak is the file plus one slice (one getAll of every page held the file three times over and
+    // a centre's replica of 100,000 tickets never opened). The caller hands the array to MEMFS as
+    // is (canOwn). Only the tab that holds the store's lock gets here, so nothing writes between
+    // the slices' transactions. onProgress(bytesRead, size) after each slice.
+    load(path, onProgress) {
+      const SLICE = 2048;  // Pages a transaction: 8 MiB of 4 KiB pages.
+      const request = (r) => new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const meta = request(this.db.transaction('files', 'readonly').objectStore('files').get(path));
+      return meta.then((m) => {
+        if (!m) return null;
+        const size = m.size;
+        const out = new Uint8Array(size);
+        const pageSize = m.pageSize || 4096;
+        const count = Math.ceil(size / pageSize);
+        const slice = (first) => {
+          if (first >= count) { this.sizes.set(path, size); return out; }
+          const last = Math.min(count, first + SLICE) - 1;
+          const store = this.db.transaction('pages', 'readonly').objectStore('pages');
+          const range = IDBKeyRange.bound([path, first], [path, last]);
+          return Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]).then(([keys, vals]) => {
+            keys.forEach((k, i) => {
+              const page = vals[i];
+              const off = k[1] * page.length;
+              if (off < size) out.set(page.subarray(0, Math.min(page.length, size - off)), off);
+            });
+            if (onProgress) onProgress(Math.min(size, (last + 1) * pageSize), size);
+            return slice(last + 1);
           });
-          this.sizes.set(path, size);
-          resolve(out);
         };
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error || new Error('load aborted'));
+        return slice(0);
       });
     },
     // Called from C++ at each commit: indexes (Uint32Array) and bytes (Uint8Array) are copies.
@@ -186,7 +205,14 @@
   }
 
   const storagePromise = ownedPromise.then(() => storage.open())
-    .then((db) => { storage.db = db; return storage.load(DB_PATH); })
+    .then((db) => {
+      storage.db = db;
+      return storage.load(DB_PATH, (done, size) => {
+        if (size < 32 * 1024 * 1024) return;  // A small store opens before anyone could read this.
+        const mib = (n) => (n / 1048576).toFixed(0);
+        loadingEl.textContent = `邻里 Linli · 正在打开本机数据 Opening this device's data… ${mib(done)} / ${mib(size)} MiB`;
+      });
+    })
     .then((bytes) => { metrics.storageLoadMs = performance.now(); return bytes; })
     .catch((e) => { storage.error = 'IndexedDB: ' + (e && e.message || e); console.error('linli:', storage.error); return null; });
 
@@ -239,7 +265,7 @@
         FS.mkdir('/fonts');
         FS.mkdir('/data');
         if (font) FS.writeFile(FONT_PATH, font);
-        if (dbBytes) FS.writeFile(DB_PATH, dbBytes);
+        if (dbBytes) FS.writeFile(DB_PATH, dbBytes, { canOwn: true });  // MEMFS keeps this array: no copy.
         metrics.mainMs = performance.now();
         Module.removeRunDependency('linli-start');
       });
@@ -443,7 +469,7 @@
     fonts: () => Object.assign(JSON.parse(UTF8ToString(Module._linli_test_fonts())),
                                { restReady: fonts.restReady, restError: fonts.restError }),
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
-                      firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(),
+                      firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(), frames: metrics.frames.slice(),
                       pending: storage.pending, storageError: storage.error,
                       photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice(),
                       photoScaleMs: photos.scaleMs.slice() }),

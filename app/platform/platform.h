@@ -51,6 +51,8 @@ std::string take_text_input();
 void set_clipboard_text(const char* text);
 
 int64_t now_ms();
+// A monotonic clock in fractions of a millisecond, for measuring (performance.now()).
+double precise_now_ms();
 void fill_random(uint8_t* out, size_t n);
 // Whether the sync server answered its last health check (every 10 s, and when the network returns).
 bool is_online();
@@ -119,6 +121,9 @@ void save_setting(const char* key, const std::string& value);
 // Tells the page a frame with the CJK font was drawn (first time only: page-load metric); the
 // page then fetches the rest of the font.
 void mark_first_frame();
+// A frame was drawn: the main thread's milliseconds for it, from input to the draw calls, and of
+// those the UI's (ImGui's new frame to its draw lists built, the store's reads included).
+void note_frame(double ms, double ui_ms);
 // The page has placed the rest of the font at kFontRestPath (from the network or, offline, from
 // the service worker's cache). Asked every frame: cheap.
 bool font_rest_ready();
@@ -131,5 +136,7 @@ void set_test_fonts_provider(std::function<std::string()> fonts_json);
 void set_bench_edit(std::function<bool()> edit);
 // ... and compute a month's report afresh (bench/browser_report.mjs): the tickets it counted.
 void set_bench_report(std::function<int(int year, int month)> compute);
+// ... and read what the inbox shows on top without reading the store (bench/browser_inbox.mjs).
+void set_bench_probe(std::function<std::string()> probe);
 
 }  // namespace linli::platform

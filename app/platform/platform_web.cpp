@@ -67,6 +67,7 @@ EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
+EM_JS(void, js_note_frame, (double ms, double ui_ms), { Linli.metrics.noteFrame(ms, ui_ms); });
 EM_JS(int, js_font_rest_ready, (), { return Linli.fonts.restReady ? 1 : 0; });
 EM_JS(double, js_parse_http_date, (const char* text), {
   const t = Date.parse(UTF8ToString(text));
@@ -176,6 +177,7 @@ std::function<std::string()> g_test_fonts;
 std::string g_test_buffer;
 std::function<bool()> g_bench_edit;
 std::function<int(int, int)> g_bench_report;
+std::function<std::string()> g_bench_probe;
 
 void frame_trampoline() { g_frame(); }
 
@@ -307,6 +309,7 @@ std::string take_text_input() { return take_js_string(js_take_text_input()); }
 void set_clipboard_text(const char* text) { js_set_clipboard(text ? text : ""); }
 
 int64_t now_ms() { return static_cast<int64_t>(emscripten_date_now()); }
+double precise_now_ms() { return emscripten_get_now(); }
 
 void fill_random(uint8_t* out, size_t n) {
   // getentropy is backed by crypto.getRandomValues; it takes at most 256 bytes a call.
@@ -347,6 +350,7 @@ std::string load_setting(const char* key) { return take_js_string(js_load_settin
 void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }
 
 void mark_first_frame() { js_mark_first_frame(); }
+void note_frame(double ms, double ui_ms) { js_note_frame(ms, ui_ms); }
 bool font_rest_ready() { return js_font_rest_ready() != 0; }
 
 void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json) {
@@ -358,6 +362,7 @@ void set_test_fonts_provider(std::function<std::string()> fonts_json) { g_test_f
 
 void set_bench_edit(std::function<bool()> edit) { g_bench_edit = std::move(edit); }
 void set_bench_report(std::function<int(int, int)> compute) { g_bench_report = std::move(compute); }
+void set_bench_probe(std::function<std::string()> probe) { g_bench_probe = std::move(probe); }
 
 }  // namespace linli::platform
 
@@ -373,6 +378,15 @@ extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_edit() {
 extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_report(int year, int month) {
   using namespace linli::platform;
   return g_bench_report ? g_bench_report(year, month) : -1;
+}
+
+// Called by a benchmark through Module, as often as every frame: what the inbox shows on top
+// (set_bench_probe). The pointer is valid until the next call.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_bench_probe() {
+  using namespace linli::platform;
+  static std::string answer;
+  answer = g_bench_probe ? g_bench_probe() : std::string();
+  return answer.c_str();
 }
 
 // Called by web/linli.js once a chosen picture is scaled and compressed (width 0: it could not be

@@ -1,0 +1,146 @@
+// The inbox at N tickets in the browser (WASM, issue 10): a centre's replica of N tickets, each with
+// a whole life (make_ticket_store --report), put into IndexedDB; the app opened over it as the
+// centre's dispatcher. Measured in the page, against the real server and Debian's Chromium:
+//   - the open: the stored file read, the first frame;
+//   - scrolling: the main thread's time for each frame drawn while the wheel turns over the list
+//     (Linli.metrics.frames: from the frame's input to its draw calls);
+//   - command to rows: from the click on a column's header (a sort) or the last key typed into the
+//     search box to the end of the frame after which the inbox shows a different ticket on top
+//     (Module._linli_bench_probe reads what is already read, nothing more).
+// Prints a table; not a test.
+// Usage (after make build): node bench/browser_inbox.mjs [N=100000]   (LINLI_RUNS=5 rounds of each,
+// LINLI_VIEWPORT=1600x900)
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repo, startServer, launch, waitForState, signIn, frames, click } from '../tests/e2e/harness.mjs';
+import { openStored, pct } from './browser_store.mjs';
+
+const n = Number(process.argv[2] || 100000);
+const RUNS = Number(process.env.LINLI_RUNS || 5);
+const makeStore = path.join(repo, 'build/dev/bench/make_ticket_store');
+
+const top = (page) => page.evaluate(() => UTF8ToString(Module._linli_bench_probe()));
+
+// Starts the clock in the page, runs `act` (a click or the last key), then waits in the page until
+// a frame has ended with another ticket on top (`prepare` runs before the clock): ms from the clock's start to that frame's end.
+async function commandToRows(page, act, prepare = async () => {}) {
+  const before = await top(page);
+  await prepare();
+  await page.evaluate(() => { window.__benchT0 = performance.now(); });
+  await act();
+  return page.evaluate((was) => new Promise((resolve, reject) => {
+    const t0 = window.__benchT0;
+    const give = performance.now() + 5000;
+    const check = () => {
+      const now = UTF8ToString(Module._linli_bench_probe());
+      const frames = Linli.metrics.frames;
+      if (now !== '-' && now !== was && frames.length) {
+        // The frames drawn meanwhile: the slowest one's UI part is the store's answer to the command.
+        const during = frames.filter((f) => f[0] > t0);
+        return resolve({ ms: frames[frames.length - 1][0] - t0, ui: Math.max(0, ...during.map((f) => f[2])), frames: during.length });
+      }
+      if (performance.now() > give) return reject(new Error('the inbox did not change'));
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }), before);
+}
+
+const file = path.join(tmpdir(), `linli-bench-inbox-${n}.db`);
+execFileSync(makeStore, ['--report', file, String(n)]);
+const bytes = readFileSync(file);
+rmSync(file);
+const server = await startServer({ demoUsers: true });
+const browser = await launch();
+try {
+  const [width, height] = (process.env.LINLI_VIEWPORT || '1600x900').split('x').map(Number);
+  const context = await browser.newContext({ viewport: { width, height }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const load = await openStored(page, server.url, bytes);
+  await signIn(page, 'zhang.bin');
+  const st = await waitForState(page, (s) => s.inbox.total >= n && s.sync.link === 'online', 'signed in with the stored tickets', 120000);
+  await frames(page, 10);
+
+  // Scrolling: RUNS rounds of 30 wheel turns down, 150 ms apart (a hand on the wheel), then back up.
+  const all = await page.evaluate(() => window.linliTest.items());
+  const list = all.find((it) => it.id.split('/').pop().startsWith('##tickets'));
+  const firstRow = all.find((it) => it.y > list.y && /^临-|^\d{4}-/.test(it.label));
+  if (!list || !firstRow) throw new Error('the inbox table is not on screen');
+  await page.mouse.move(list.x + list.w / 2, list.y + list.h / 2);
+  const scrollFrames = [];
+  const scrollUi = [];
+  for (let r = 0; r < RUNS; r++) {
+    for (const dy of [240, -240]) {
+      const from = await page.evaluate(() => performance.now());
+      for (let i = 0; i < 30; i++) {
+        await page.mouse.wheel(0, dy);
+        await page.waitForTimeout(150);
+      }
+      const drawn = await page.evaluate((t) => Linli.metrics.frames.filter((f) => f[0] > t), from);
+      scrollFrames.push(...drawn.map((f) => f[1]));
+      scrollUi.push(...drawn.map((f) => f[2]));
+    }
+  }
+
+  // Sorts: the header row clicked at eight places across the table, one column after another
+  // (the hook does not name the headers), RUNS rounds: each click sorts by that column, the
+  // second round the other way. Back on top of the list first.
+  for (let i = 0; i < 40; i++) await page.mouse.wheel(0, -2000);
+  await frames(page, 5);
+  const headerY = (list.y + firstRow.y) / 2;
+  const sorts = [];
+  const sortUi = [];
+  let sortClicks = 0;
+  for (let r = 0; r < RUNS; r++) {
+    for (let k = 0; k < 8; k++, sortClicks++) {
+      const x = list.x + list.w * (0.04 + 0.12 * k);
+      // As a hand does: onto the header, press, release (ImGui sorts on the release).
+      const ms = await commandToRows(page, () => page.mouse.up(), async () => {
+        await page.mouse.move(x, headerY);
+        await frames(page, 2);
+        await page.mouse.down();
+        await frames(page, 2);
+      }).catch(() => null);  // A sort that keeps the same ticket on top shows no change: not counted.
+      if (ms !== null) { sorts.push(ms.ms); sortUi.push(ms.ui); }
+      await frames(page, 3);
+    }
+  }
+
+  // Search: a word typed into the search box (the app asks the store 250 ms after the last key,
+  // as a person types), the rows for it; the box emptied and the full list back before the next.
+  const searches = [];
+  const searchUi = [];
+  const words = ['宝山路', '中华新路', '927弄', '河滨', '30号'];
+  const found = [];
+  for (let r = 0; r < RUNS; r++) {
+    const word = words[r % words.length];
+    await click(page, 'inbox-search');
+    const ms = await commandToRows(page, () => page.keyboard.insertText(word)).catch(() => null);
+    const s = await waitForState(page, (x) => x.inbox.text === word, `the search for ${word}`);
+    if (ms !== null) { searches.push(ms.ms); searchUi.push(ms.ui); }
+    found.push(`"${word}" ${s.inbox.total}`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await waitForState(page, (x) => x.inbox.text === '' && x.inbox.rows.length > 0, 'the search emptied');
+  }
+  await context.close();
+
+  const f = (x) => (x === undefined ? '-' : x.toFixed(1));
+  console.log(`inbox in the browser (WASM): ${st.inbox.total} tickets, db ${(bytes.length / 1048576).toFixed(1)} MiB, window ${width}×${height}`);
+  console.log(`opened: stored file read ${load.storageLoadMs.toFixed(0)} ms, first frame ${load.firstFrameMs.toFixed(0)} ms after navigation`);
+  console.log('| what | count | p50 | p95 | max |');
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(`| frame while scrolling | ${scrollFrames.length} | ${f(pct(scrollFrames, 0.5))} ms | ${f(pct(scrollFrames, 0.95))} ms | ${f(Math.max(...scrollFrames))} ms |`);
+  console.log(`| of which the UI (ImGui, store reads) | ${scrollUi.length} | ${f(pct(scrollUi, 0.5))} ms | ${f(pct(scrollUi, 0.95))} ms | ${f(Math.max(...scrollUi))} ms |`);
+  console.log(`| sort: click to rows | ${sorts.length} | ${f(pct(sorts, 0.5))} ms | ${f(pct(sorts, 0.95))} ms | ${f(Math.max(...sorts))} ms |`);
+  console.log(`| of which the slowest frame's UI (the store asked) | ${sortUi.length} | ${f(pct(sortUi, 0.5))} ms | ${f(pct(sortUi, 0.95))} ms | ${f(Math.max(...sortUi))} ms |`);
+  console.log(`| search: last key to rows (250 ms of it the app waits for more keys) | ${searches.length} | ${f(pct(searches, 0.5))} ms | ${f(pct(searches, 0.95))} ms | ${f(Math.max(...searches))} ms |`);
+  console.log(`| of which the slowest frame's UI (the store asked) | ${searchUi.length} | ${f(pct(searchUi, 0.5))} ms | ${f(pct(searchUi, 0.95))} ms | ${f(Math.max(...searchUi))} ms |`);
+  console.log(`sorts: ${sorts.length} of ${sortClicks} header clicks put another ticket on top (the others are not counted)`);
+  console.log(`searches: ${found.join(', ')} tickets`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

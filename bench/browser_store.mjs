@@ -1,0 +1,51 @@
+// What the browser benchmarks share: a database file put into a fresh profile's IndexedDB in the
+// layout web/linli.js keeps (files + pages), the app opened over it, and percentiles.
+import { waitForApp } from '../tests/e2e/harness.mjs';
+
+const PAGE = 4096;
+
+// Puts a database file into IndexedDB as the app's stored replica: 2 MiB per round trip.
+export async function seedIndexedDb(page, bytes) {
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('linli', 1);
+    req.onupgradeneeded = () => { req.result.createObjectStore('files'); req.result.createObjectStore('pages'); };
+    req.onsuccess = () => { req.result.close(); resolve(); };
+    req.onerror = () => reject(req.error);
+  }));
+  const chunkPages = 512;
+  for (let first = 0; first * PAGE < bytes.length; first += chunkPages) {
+    const slice = bytes.subarray(first * PAGE, Math.min(bytes.length, (first + chunkPages) * PAGE));
+    await page.evaluate(([b64, firstIndex, size]) => new Promise((resolve, reject) => {
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const req = indexedDB.open('linli', 1);
+      req.onsuccess = () => {
+        const db = req.result;
+        const tx = db.transaction(['files', 'pages'], 'readwrite');
+        for (let i = 0; i * 4096 < raw.length; i++) {
+          const p = new Uint8Array(4096);
+          p.set(raw.subarray(i * 4096, (i + 1) * 4096));
+          tx.objectStore('pages').put(p, ['/data/linli.db', firstIndex + i]);
+        }
+        tx.objectStore('files').put({ size, pageSize: 4096 }, '/data/linli.db');
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+      req.onerror = () => reject(req.error);
+    }), [Buffer.from(slice).toString('base64'), first, bytes.length]);
+  }
+}
+
+// Seeds the profile of `page` with `bytes` and opens the app over it: the page's load metrics
+// (ms from navigation: the stored file read, main() started, the first frame drawn).
+export async function openStored(page, url, bytes) {
+  await page.goto(url + '/healthz');
+  await seedIndexedDb(page, bytes);
+  await page.goto(url + '/');
+  await waitForApp(page, 180000);
+  return page.evaluate(() => window.linliTest.metrics());
+}
+
+export const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+};
