@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 #include "client/records.h"
 #include "core/civil_time.h"
@@ -27,7 +28,9 @@ App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
   if (auto kept = m_store.read_value("app.calendar"); kept && *kept)  // Years the server gave before.
     if (auto served = parse_calendar_json(**kept))
       for (int y : served->years()) (void)m_calendar.add_year(*served->year(y));
-  if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
+  // A store whose deadlines were computed with another calendar (a year the server added, a
+  // store from an earlier build) recomputes them a few at a time between frames (step_refold).
+  if (auto c = m_store.set_calendar(m_calendar, Store::Paced::InSteps); !c) fail(c.error());
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
   clear_draft();
@@ -68,7 +71,7 @@ bool App::take_calendar(const std::string& json) {
   if (merged == m_calendar) return true;
   m_calendar = std::move(merged);
   if (auto w = m_store.write_value("app.calendar", json); !w) fail(w.error());
-  if (auto c = m_store.set_calendar(m_calendar); !c) fail(c.error());
+  if (auto c = m_store.set_calendar(m_calendar, Store::Paced::InSteps); !c) fail(c.error());
   inbox_changed();
   reload();
   return true;
@@ -80,7 +83,31 @@ void App::adopt_tickets_outside_log() {
   if (*adopted > 0) reload();
 }
 
+void App::step_refold() {
+  if (m_store.refold_left() == 0) return;
+  // A slice at a time for at most kRefoldBudgetMs of this frame (the CPU's time, not the
+  // platform's clock): the screen keeps answering.
+  const auto started = std::chrono::steady_clock::now();
+  const int64_t from = platform::now_ms();
+  do {
+    auto left = m_store.refold_step(kRefoldSlice);
+    if (!left) return fail(left.error());  // Tried again next frame; the error is on screen.
+    if (*left == 0) {
+      inbox_changed();
+      reload();
+      return;
+    }
+  } while (std::chrono::steady_clock::now() - started < std::chrono::milliseconds(kRefoldBudgetMs));
+  // The rows and counts show the deadlines recomputed so far, read again about once a second.
+  if (from - m_refold_shown_ms >= 1000) {
+    m_refold_shown_ms = from;
+    m_inbox.stale = true;
+    ++m_revision;
+  }
+}
+
 void App::tick() {
+  step_refold();
   if (!m_sync) return;
   take_chosen_photo();
   m_sync->tick();
@@ -913,6 +940,7 @@ std::string App::state_json() {
                       {"timeline", timeline_json},
                       {"lead_department", m_state ? m_state->lead_department : std::string()},
                       {"inbox", inbox_json(*this)},
+                      {"refold", {refold_progress().first, refold_progress().second}},
                       {"pending_requests", pending_requests().size()},
                       {"co_handlers", co_handlers_json(*this)},
                       {"awaiting_co_handlers", awaiting_co_handlers()},

@@ -322,8 +322,13 @@ class App {
   void revalidate_draft();
   void clear_draft();
   void reload();
-  // Called every frame: runs the sync loop and takes what it brought.
+  // Called every frame: recomputes a few deadlines if a new calendar asks it, runs the sync loop
+  // and takes what it brought.
   void tick();
+  // Deadlines being recomputed with a new calendar: how many are done, of how many (0 of 0: none).
+  std::pair<int64_t, int64_t> refold_progress() const {
+    return {m_store.refold_total() - m_store.refold_left(), m_store.refold_total()};
+  }
   // Changes whenever what the screen shows may have changed (data, sync status, session): an idle
   // app draws again only then, or on input.
   uint64_t revision() const { return m_revision; }
@@ -461,6 +466,11 @@ class App {
   } m_inbox;
   // Drops what the data changed, at most every so often while changes pour in (a first sync).
   void refresh_inbox_if_stale();
+  // Deadlines recomputed with a new calendar, a few tickets a frame (Store::refold_step).
+  static constexpr int64_t kRefoldSlice = 25;
+  static constexpr int64_t kRefoldBudgetMs = 12;
+  int64_t m_refold_shown_ms = 0;
+  void step_refold();
   std::vector<Ticket> m_tickets;
   std::string m_tickets_key = "-";  // What tickets() was read at (App::tickets).
   std::string m_selected;

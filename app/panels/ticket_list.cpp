@@ -42,11 +42,14 @@ std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 void draw_views(App& app, FrameInfo& frame);
 void draw_bulk_bar(App& app, FrameInfo& frame);
 
-// "2天3小时" / "5小时20分" / "40分钟".
+// "12天" / "2天3小时" / "5小时20分" / "40分钟": past ten days the hours are noise, and the column
+// keeps its width however long a ticket has waited.
 std::string duration(Lang lang, int64_t ms) {
   const int64_t minutes = std::max<int64_t>(ms / 60000, 1);
   char buf[64];
-  if (minutes >= 24 * 60)
+  if (minutes >= 10 * 24 * 60)
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurDaysOnly).c_str(), static_cast<int>(minutes / 1440));
+  else if (minutes >= 24 * 60)
     std::snprintf(buf, sizeof buf, S(lang, Str::DurDays).c_str(), static_cast<int>(minutes / 1440),
                   static_cast<int>(minutes % 1440 / 60));
   else if (minutes >= 60)

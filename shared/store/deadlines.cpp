@@ -47,46 +47,65 @@ std::optional<std::string> meta_text(sqlite3* db, const char* key) {
 
 }  // namespace
 
-Result<void> Store::set_calendar(const WorkdayCalendar& calendar) {
+Result<void> Store::set_calendar(const WorkdayCalendar& calendar, Paced paced) {
   m_calendar = &calendar;
   Sync& s = sync();
   s.calendar = &calendar;
   s.committed.clear();  // Cached tickets carry deadlines computed with the old calendar.
+  m_refold.reset();
   const std::string print = fingerprint(calendar);
-  const bool refold = meta_text(m_db, "deadlines.refold").has_value();
-  if (!refold && meta_text(m_db, "deadlines.calendar") == print) return Ok{};
+  const bool fold_again = meta_text(m_db, "deadlines.refold").has_value();
+  if (!fold_again && meta_text(m_db, "deadlines.calendar") == print) return Ok{};
 
-  std::vector<std::string> ids;
+  auto refold = std::make_unique<Refold>();
+  refold->print = print;
+  refold->fold_again = fold_again;
   {
     Stmt q(m_db, "SELECT id FROM tickets ORDER BY rowid");
     if (!q.ok()) return storage_error(m_db, "deadlines.ids");
-    while (q.step() == SQLITE_ROW) ids.push_back(q.text(0));
+    while (q.step() == SQLITE_ROW) refold->ids.push_back(q.text(0));
   }
+  m_refold = std::move(refold);
+  if (paced == Paced::InSteps && refold_left() > 0) return Ok{};
   // In slices, so one transaction never holds the whole store.
-  constexpr size_t kSlice = 500;
-  for (size_t at = 0; at < ids.size(); at += kSlice) {
+  for (;;) {
+    auto left = refold_step(500);
+    if (!left) return left.error();
+    if (*left == 0) return Ok{};
+  }
+}
+
+Result<int64_t> Store::refold_step(int64_t tickets) {
+  if (!m_refold) return int64_t{0};
+  Refold& f = *m_refold;
+  Sync& s = sync();
+  const size_t end = std::min(f.ids.size(), f.at + static_cast<size_t>(std::max<int64_t>(tickets, 1)));
+  if (f.at < end) {
     auto r = run_batch(m_db, s, [&](Batch& b) -> Result<void> {
-      for (size_t i = at; i < std::min(ids.size(), at + kSlice); ++i) {
-        auto t = b.load(ids[i]);
+      for (size_t i = f.at; i < end; ++i) {
+        auto t = b.load(f.ids[i]);
         if (!t) return t.error();
         Cached& c = **t;
-        if (refold) c.refold = true;  // Batch::finish folds it again from its log (none: kept as is).
+        if (f.fold_again) c.refold = true;  // Batch::finish folds it again from its log (none: kept as is).
         c.due_at = -1;
         c.co_written.clear();  // Its co-handlers' reply deadlines too.
         c.dirty = true;
       }
       return Ok{};
     });
-    if (!r) return r;
+    if (!r) return r.error();
+    f.at = end;
   }
+  if (f.at < f.ids.size()) return static_cast<int64_t>(f.ids.size() - f.at);
   Stmt done(m_db, "INSERT INTO meta (key, value) VALUES ('deadlines.calendar', ?) "
                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-  done.bind(1, print);
+  done.bind(1, f.print);
   if (done.step() != SQLITE_DONE) return storage_error(m_db, "deadlines.calendar");
   Stmt flag(m_db, "DELETE FROM meta WHERE key = 'deadlines.refold'");
   if (flag.step() != SQLITE_DONE) return storage_error(m_db, "deadlines.refold");
   s.committed.clear();
-  return Ok{};
+  m_refold.reset();
+  return int64_t{0};
 }
 
 Result<void> Store::put_calendar_notice(int year, const std::string& json) {

@@ -96,7 +96,10 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
 Store::Store(sqlite3* db) : m_db(db) {}
 
 Store::Store(Store&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_sync(std::move(other.m_sync)), m_calendar(other.m_calendar) {}
+    : m_db(std::exchange(other.m_db, nullptr)),
+      m_sync(std::move(other.m_sync)),
+      m_calendar(other.m_calendar),
+      m_refold(std::move(other.m_refold)) {}
 
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
@@ -105,6 +108,7 @@ Store& Store::operator=(Store&& other) noexcept {
     m_db = std::exchange(other.m_db, nullptr);
     m_sync = std::move(other.m_sync);
     m_calendar = other.m_calendar;
+    m_refold = std::move(other.m_refold);
   }
   return *this;
 }

@@ -317,7 +317,18 @@ class Store {
   // a calendar unlike the one the store's deadlines were computed with recomputes them all (and a
   // store from before deadlines existed folds its tickets again once). The calendar must outlive
   // the store; until one is set every deadline is unknown.
-  Result<void> set_calendar(const WorkdayCalendar& calendar);
+  //
+  // Paced::AllNow recomputes them before it returns (the server, at start). Paced::InSteps (the
+  // app, whose main thread draws the frames) only lists the tickets to recompute: refold_step()
+  // does a few at a time until refold_left() is 0, and the store records the calendar as the one
+  // its deadlines were computed with only then (a store closed before that starts again at its
+  // next open). Meanwhile a ticket that changes is computed with the new calendar at once.
+  enum class Paced { AllNow, InSteps };
+  Result<void> set_calendar(const WorkdayCalendar& calendar, Paced paced = Paced::AllNow);
+  // Recomputes the deadlines of up to `tickets` more tickets (one transaction); the tickets left.
+  Result<int64_t> refold_step(int64_t tickets);
+  int64_t refold_left() const { return m_refold ? static_cast<int64_t>(m_refold->ids.size() - m_refold->at) : 0; }
+  int64_t refold_total() const { return m_refold ? static_cast<int64_t>(m_refold->ids.size()) : 0; }
   // A page of the inbox (store/inbox.cpp), and how many rows the filter gives in all.
   Result<std::vector<InboxRow>> inbox_page(const InboxQuery& query);
   Result<int64_t> inbox_count(const InboxFilter& filter);
@@ -398,6 +409,14 @@ class Store {
   sqlite3* m_db = nullptr;
   std::unique_ptr<Sync> m_sync;
   const WorkdayCalendar* m_calendar = nullptr;
+  // The deadlines still to recompute with the calendar set (set_calendar, refold_step).
+  struct Refold {
+    std::vector<std::string> ids;  // Every ticket, in rowid order.
+    size_t at = 0;                 // The next to recompute.
+    std::string print;             // The calendar's fingerprint, recorded when all are done.
+    bool fold_again = false;       // A store from before deadlines: fold each from its log.
+  };
+  std::unique_ptr<Refold> m_refold;
 };
 
 // The schema's migrations, in order (shared/store/migrations.cpp).

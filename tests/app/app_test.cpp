@@ -649,9 +649,19 @@ TEST_F(AppTest, TheServersCalendarAddsAYearKeptForOfflineStarts) {
         "{\"years\": {\"2027\": {\"source\": \"test\", \"holidays\": [[\"2027-01-01\", \"2027-01-03\"]], \"workdays\": []}}}"));
     EXPECT_TRUE(app->calendar().covers_year(2027));
     EXPECT_TRUE(app->calendar().covers_year(2026)) << "the built-in years stay";
+    // Every deadline is computed again with the new year, a few tickets a frame, not in one.
+    const auto [done, of] = app->refold_progress();
+    EXPECT_EQ(done, 0);
+    EXPECT_EQ(of, app->inbox_total()) << "every ticket held";
+    ASSERT_GT(of, 0);
+    app->tick();
+    const auto [after_one, still] = app->refold_progress();
+    EXPECT_TRUE(after_one > 0 || still == 0) << "a frame computes some";
+    ASSERT_TRUE(frames_until(*app, [&] { return app->refold_progress().second == 0; }));
   }
   transport->point_at(0);
   auto again = open_app();
+  EXPECT_EQ(again->refold_progress().second, 0) << "finished before: nothing to compute again";
   EXPECT_TRUE(again->calendar().covers_year(2027)) << "kept on the device";
   EXPECT_EQ(again->calendar().is_workday(*parse_iso_day("2027-01-01")), false);
 }

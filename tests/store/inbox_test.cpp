@@ -238,6 +238,75 @@ TEST_F(Inbox, ManyRowsAreReadAlongTheSortsIndexAndFewAreFoundByTheFilter) {
   }
 }
 
+// The app's way (Paced::InSteps): a new calendar lists the tickets, a step recomputes a few, and
+// the calendar counts as the store's only once the last is done; a store closed half-way starts
+// again at its next open. The deadlines end as an all-at-once refold leaves them.
+TEST_F(Inbox, ANewCalendarInStepsEndsAsAllAtOnceAndAStoreClosedHalfWayStartsAgain) {
+  // Sixty tickets contacted on 29 December: their handling runs into 2027, a year not yet known.
+  const auto fill = [&](Store& into, Maker& by) {
+    std::vector<Change> cs;
+    for (int n = 1; n <= 60; ++n) {
+      Change c = by.create(test::ticket_id(n), at("2026-12-29 09:00"));
+      c.ticket.received_at_ms = at("2026-12-29 09:00");
+      c.ticket.community = "河滨花园";
+      cs.push_back(c);
+    }
+    for (int n = 1; n <= 60; ++n) cs.push_back(by.note(test::ticket_id(n), at("2026-12-29 10:00"), EntryKind::Contact, "已联系"));
+    auto r = into.apply_changes(cs, ApplyMode::Local, cs.back().stamp.ms);
+    ASSERT_TRUE(r) << r.error().detail;
+  };
+  fill(store, centre);
+  EXPECT_EQ(store.deadline_counts(at("2026-12-29 11:00"))->unknown, 60);
+  WorkdayCalendar with_2027 = builtin_calendar();
+  auto y = parse_calendar_year_json(2027, R"({"holidays": [["2027-01-01", "2027-01-03"]], "workdays": []})");
+  ASSERT_TRUE(y);
+  ASSERT_TRUE(with_2027.add_year(*y));
+
+  ASSERT_TRUE(store.set_calendar(with_2027, Store::Paced::InSteps));
+  EXPECT_EQ(store.refold_total(), 60);
+  EXPECT_EQ(store.refold_left(), 60);
+  EXPECT_EQ(store.refold_step(25).value(), 35);
+  EXPECT_EQ(store.deadline_counts(at("2026-12-29 11:00"))->unknown, 35);  // Those done show at once.
+  // Closed half-way: the store has not taken the calendar as its own, so the next open lists all.
+  {
+    Store reopened = test::open_store(dir, "inbox.db");
+    ASSERT_TRUE(reopened.set_calendar(with_2027, Store::Paced::InSteps));
+    EXPECT_EQ(reopened.refold_left(), 60);
+  }
+  EXPECT_EQ(store.refold_step(25).value(), 10);
+  EXPECT_EQ(store.refold_step(25).value(), 0);
+  EXPECT_EQ(store.refold_left(), 0);
+  EXPECT_EQ(store.refold_total(), 0);
+  EXPECT_EQ(store.deadline_counts(at("2026-12-29 11:00"))->unknown, 0);
+  InboxQuery all;
+  all.limit = 100;
+  const auto stepped = page(all);
+  ASSERT_EQ(stepped.size(), 60u);
+  EXPECT_EQ(stepped[0].due_stage, "first_handling");
+  EXPECT_EQ(stepped[0].due_at_ms, end_of("2027-01-06"));  // 12-30, 12-31, then 01-04 to 01-06.
+
+  // The same tickets refolded all at once, in another store: the same rows.
+  Store other = test::open_store(dir, "inbox-all-now.db");
+  ASSERT_TRUE(other.set_calendar(builtin_calendar()));
+  Maker again_centre{test::replica(1), Role::Centre};
+  fill(other, again_centre);
+  ASSERT_TRUE(other.set_calendar(with_2027));
+  EXPECT_EQ(other.refold_left(), 0);
+  auto all_now = other.inbox_page(all);
+  ASSERT_TRUE(all_now);
+  ASSERT_EQ(all_now->size(), stepped.size());
+  for (size_t i = 0; i < stepped.size(); ++i) {
+    EXPECT_EQ((*all_now)[i].id, stepped[i].id);
+    EXPECT_EQ((*all_now)[i].due_at_ms, stepped[i].due_at_ms);
+    EXPECT_EQ((*all_now)[i].due_stage, stepped[i].due_stage);
+  }
+
+  // Done: the calendar is the store's now, so opening with it again lists nothing.
+  Store again = test::open_store(dir, "inbox.db");
+  ASSERT_TRUE(again.set_calendar(with_2027, Store::Paced::InSteps));
+  EXPECT_EQ(again.refold_left(), 0);
+}
+
 TEST_F(Inbox, AStoreFromBeforeDeadlinesFoldsItsTicketsAgainOnce) {
   apply({create(1, "2026-11-23 09:00")});
   apply({centre.note(test::ticket_id(1), at("2026-11-23 10:00"), EntryKind::Contact, "已联系")});
