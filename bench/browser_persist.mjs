@@ -3,20 +3,12 @@
 // the floor measured in the same page: a bare strict IndexedDB transaction of as many pages.
 // Prints a table; not a test.
 // Usage (after make build): node bench/browser_persist.mjs [N ...]   (LINLI_EDITS=40 edits each)
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import {
-  repo, startServer, launch, state, waitForState, signIn,
-} from '../tests/e2e/harness.mjs';
-import { openStored, pct } from './browser_store.mjs';
+import { startServer, launch, state, waitForState, signIn } from '../tests/e2e/harness.mjs';
+import { openStored, pct, storeBytes } from './browser_store.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const counts = sizes.length ? sizes : [10, 100000];
-const makeStore = path.join(repo, 'build/dev/bench/make_ticket_store');
 const EDITS = Number(process.env.LINLI_EDITS || 40);
-
 
 // One edit (a note on a ticket) from inside the page: from the command to IndexedDB's `complete`
 // of its commit, with nothing polled from here in between.
@@ -46,10 +38,7 @@ const floorInPage = (pages) => new Promise((resolve, reject) => {
 
 
 async function measure(browser, url, n) {
-  const file = path.join(tmpdir(), `linli-bench-${n}.db`);
-  execFileSync(makeStore, [file, String(n)]);
-  const bytes = readFileSync(file);
-  rmSync(file);
+  const bytes = storeBytes('synced', n);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const load = await openStored(page, url, bytes);

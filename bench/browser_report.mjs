@@ -4,21 +4,13 @@
 // _linli_bench_report: the store read, the facts folded, the report and the dashboard's series).
 // Prints p50 / p95; not a test.
 // Usage (after make build): node bench/browser_report.mjs [N=100000]   (LINLI_RUNS=7)
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { repo, startServer, launch, waitForState, signIn } from '../tests/e2e/harness.mjs';
-import { openStored, pct } from './browser_store.mjs';
+import { startServer, launch, waitForState, signIn } from '../tests/e2e/harness.mjs';
+import { openStored, pct, storeBytes } from './browser_store.mjs';
 
 const n = Number(process.argv[2] || 100000);
 const RUNS = Number(process.env.LINLI_RUNS || 7);
-const makeStore = path.join(repo, 'build/dev/bench/make_ticket_store');
 
-const file = path.join(tmpdir(), `linli-bench-report-${n}.db`);
-execFileSync(makeStore, ['--report', file, String(n)]);
-const bytes = readFileSync(file);
-rmSync(file);
+const bytes = storeBytes('report', n);
 const server = await startServer({ demoUsers: true });
 const browser = await launch();
 try {

@@ -1,8 +1,23 @@
 // What the browser benchmarks share: a database file put into a fresh profile's IndexedDB in the
 // layout web/linli.js keeps (files + pages), the app opened over it, and percentiles.
-import { waitForApp } from '../tests/e2e/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repo, waitForApp } from '../tests/e2e/harness.mjs';
 
 const PAGE = 4096;
+
+// The bytes of a replica's file of n tickets made by make_ticket_store (after make build):
+// kind 'report' (each with a whole life, received in March 2026) or 'synced' (one change each).
+export function storeBytes(kind, n) {
+  const file = path.join(tmpdir(), `linli-bench-${kind}-${n}-${process.pid}.db`);
+  const args = kind === 'report' ? ['--report', file, String(n)] : [file, String(n)];
+  execFileSync(path.join(repo, 'build/dev/bench/make_ticket_store'), args);
+  const bytes = readFileSync(file);
+  rmSync(file);
+  return bytes;
+}
 
 // Puts a database file into IndexedDB as the app's stored replica: 2 MiB per round trip.
 export async function seedIndexedDb(page, bytes) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "core/ticket.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 
@@ -128,6 +129,9 @@ void flow(float width) {
   if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
 }
 
+// Characters, not bytes: one Chinese character is three bytes of UTF-8 (what ImGui keeps is valid).
+size_t characters(const std::string& s) { return utf8_length(s).value_or(s.size()); }
+
 void draw_filters(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   InboxFilter& f = app.inbox_query().filter;
@@ -140,10 +144,16 @@ void draw_filters(App& app, FrameInfo& frame) {
     ImGui::SetKeyboardFocusHere();
     frame.focus_search = false;
   }
-  if (ImGui::InputTextWithHint("##inbox-search", S(lang, Str::FilterSearchHint).c_str(), &frame.search_text))
+  const size_t typed_before = characters(frame.search_text);
+  bool search_now = false;
+  if (ImGui::InputTextWithHint("##inbox-search", S(lang, Str::FilterSearchHint).c_str(), &frame.search_text)) {
     frame.search_changed_at_ms = platform::now_ms();
-  // Typing waits a moment before the store is asked.
-  if (frame.search_text != f.text && platform::now_ms() - frame.search_changed_at_ms >= 250) {
+    // A word the input method commits (宝山路) or a paste comes whole: asked at once. Keys typed one
+    // by one (a number, pinyin-less Latin) wait a moment, so each key does not ask the store.
+    search_now = characters(frame.search_text) >= typed_before + 2;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGuiKey_Enter)) search_now = true;
+  if (frame.search_text != f.text && (search_now || platform::now_ms() - frame.search_changed_at_ms >= 250)) {
     f.text = frame.search_text;
     changed = true;
   }
