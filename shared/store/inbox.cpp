@@ -91,7 +91,27 @@ std::string search_text(std::string_view text) {
 }
 
 // The WHERE clause of a filter, its values appended to `binds`.
-std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
+// The rowids of the tickets holding the search text: a SELECT of one column, its binds appended.
+std::string search_rowids(const std::string& raw, std::vector<Value>& binds) {
+  const std::string text = search_text(raw);
+  const auto chars = utf8_length(text);
+  if (chars && *chars >= 3) {
+    // A phrase of the text's trigrams.
+    std::string match = "\"";
+    for (char c : text) match += c == '"' ? std::string("\"\"") : std::string(1, c);
+    match += "\"";
+    binds.emplace_back(std::move(match));
+    return "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?";
+  }
+  // One or two characters: every occurrence starts an indexed trigram (migration 8), so the
+  // tickets holding a trigram that begins with the text are exactly those holding the text.
+  binds.emplace_back(text);
+  binds.emplace_back(text + '\xff');
+  return "SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?";
+}
+
+// hits_ready: the search's rowids are in temp.inbox_search_hits (Store::search_hits).
+std::string where_of(const InboxFilter& f, std::vector<Value>& binds, bool hits_ready = false) {
   std::string w = f.include_deleted ? "1" : "deleted = 0";
   const auto eq = [&](const char* column, Value v) {
     w += std::string(" AND ") + column + " = ?";
@@ -136,22 +156,9 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds) {
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
-  const std::string text = search_text(f.text);
-  const auto chars = utf8_length(text);
-  if (chars && *chars >= 3) {
-    // A phrase of the text's trigrams.
-    std::string match = "\"";
-    for (char c : text) match += c == '"' ? std::string("\"\"") : std::string(1, c);
-    match += "\"";
-    w += " AND rowid IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)";
-    binds.emplace_back(std::move(match));
-  } else if (chars && *chars > 0) {
-    // One or two characters: every occurrence starts an indexed trigram (migration 8), so the
-    // tickets holding a trigram that begins with the text are exactly those holding the text.
-    w += " AND rowid IN (SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?)";
-    binds.emplace_back(text);
-    binds.emplace_back(text + '\xff');
-  }
+  if (!f.text.empty() && !search_text(f.text).empty())
+    w += hits_ready ? std::string(" AND rowid IN (SELECT rid FROM temp.inbox_search_hits)")
+                    : " AND rowid IN (" + search_rowids(f.text, binds) + ")";
   return w;
 }
 
@@ -170,12 +177,12 @@ struct PageSql {
 
 // The page's statement. Its rows are chosen by their keys alone (a sorter or an index range of
 // small records), then joined back for the columns and the conflict probe of the page's rows.
-PageSql page_sql(const InboxQuery& query, int64_t rows_expected) {
+PageSql page_sql(const InboxQuery& query, int64_t rows_expected, bool hits_ready) {
   PageSql out;
   // ?1: the department whose deadlines a row shows, before the filter's values (numbered from 2).
   const bool owner = !query.filter.deadlines_of.empty();
   if (owner) out.binds.emplace_back(query.filter.deadlines_of);
-  std::string where = where_of(query.filter, out.binds);
+  std::string where = where_of(query.filter, out.binds, hits_ready);
   const SortColumn sort = sort_column(query.sort);
   // The row value a page is ordered by: the sort key, the receipt time, the rowid (each once).
   const bool by_received = query.sort == InboxSort::Received;
@@ -238,7 +245,9 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
     expected = *n;
   }
   if (expected == 0 && !query.after) return std::vector<InboxRow>{};
-  const PageSql page = page_sql(query, expected);
+  auto hits = search_hits(query.filter.text);
+  if (!hits) return hits.error();
+  const PageSql page = page_sql(query, expected, *hits);
   const bool is_text = sort_column(query.sort).is_text;
   sqlite_util::Stmt q(m_db, page.sql.c_str());
   if (!q.ok()) return read_error(m_db, "inbox_page");
@@ -281,9 +290,36 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   return out;
 }
 
-Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
+// A search's matches are found once per text and kept in a temporary table for the count and
+// every page that follows (a dispatcher's search asks for both, then scrolls), while nothing was
+// written: this connection's change count and the database's data_version say so.
+Result<bool> Store::search_hits(const std::string& text) {
+  if (text.empty() || search_text(text).empty()) return false;
+  sqlite_util::Stmt version(m_db, "PRAGMA data_version");
+  if (!version.ok() || version.step() != SQLITE_ROW) return read_error(m_db, "search_hits.version");
+  const int64_t data_version = version.int64(0);
+  if (m_hits.text == text && m_hits.changes == sqlite3_total_changes64(m_db) && m_hits.data_version == data_version)
+    return true;
+  m_hits.text.clear();
+  if (sqlite3_exec(m_db, "CREATE TEMP TABLE IF NOT EXISTS inbox_search_hits (rid INTEGER PRIMARY KEY); "
+                         "DELETE FROM temp.inbox_search_hits;",
+                   nullptr, nullptr, nullptr) != SQLITE_OK)
+    return read_error(m_db, "search_hits.table");
   std::vector<Value> binds;
-  const std::string sql = "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds);
+  const std::string sql = "INSERT OR IGNORE INTO temp.inbox_search_hits (rid) " + search_rowids(text, binds);
+  sqlite_util::Stmt fill(m_db, sql.c_str());
+  if (!fill.ok()) return read_error(m_db, "search_hits.fill");
+  bind_all(fill, binds);
+  if (fill.step() != SQLITE_DONE) return read_error(m_db, "search_hits.fill");
+  m_hits = {text, sqlite3_total_changes64(m_db), data_version};
+  return true;
+}
+
+Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
+  auto hits = search_hits(filter.text);
+  if (!hits) return hits.error();
+  std::vector<Value> binds;
+  const std::string sql = "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *hits);
   sqlite_util::Stmt q(m_db, sql.c_str());
   if (!q.ok()) return read_error(m_db, "inbox_count");
   bind_all(q, binds);
@@ -292,7 +328,9 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
 }
 
 Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int64_t rows_expected) {
-  const PageSql page = page_sql(query, rows_expected);
+  auto hits = search_hits(query.filter.text);
+  if (!hits) return hits.error();
+  const PageSql page = page_sql(query, rows_expected, *hits);
   const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
   sqlite_util::Stmt q(m_db, sql.c_str());
   if (!q.ok()) return read_error(m_db, "inbox_plan");

@@ -99,7 +99,8 @@ Store::Store(Store&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)),
       m_sync(std::move(other.m_sync)),
       m_calendar(other.m_calendar),
-      m_refold(std::move(other.m_refold)) {}
+      m_refold(std::move(other.m_refold)),
+      m_hits(std::move(other.m_hits)) {}
 
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
@@ -109,6 +110,7 @@ Store& Store::operator=(Store&& other) noexcept {
     m_sync = std::move(other.m_sync);
     m_calendar = other.m_calendar;
     m_refold = std::move(other.m_refold);
+    m_hits = std::move(other.m_hits);
   }
   return *this;
 }

@@ -332,6 +332,8 @@ class Store {
   // A page of the inbox (store/inbox.cpp), and how many rows the filter gives in all.
   Result<std::vector<InboxRow>> inbox_page(const InboxQuery& query);
   Result<int64_t> inbox_count(const InboxFilter& filter);
+  // Forgets the matches kept for the last search text (benchmarks: each run finds them afresh).
+  void forget_search_hits() { m_hits = {}; }
   // The plan SQLite chooses for inbox_page(query) when `rows_expected` rows match (EXPLAIN QUERY
   // PLAN, one line per step), for the benchmark and the tests that keep pages off full scans.
   Result<std::vector<std::string>> inbox_plan(const InboxQuery& query, int64_t rows_expected);
@@ -405,6 +407,9 @@ class Store {
   auto in_write_transaction(const char* where, Body&& body) -> decltype(body());
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
   Sync& sync();
+  // The rowids matching a search text, in temp.inbox_search_hits (store/inbox.cpp): false when the
+  // text searches nothing; true once the table holds its matches, found again only after a write.
+  Result<bool> search_hits(const std::string& text);
 
   sqlite3* m_db = nullptr;
   std::unique_ptr<Sync> m_sync;
@@ -417,6 +422,12 @@ class Store {
     bool fold_again = false;       // A store from before deadlines: fold each from its log.
   };
   std::unique_ptr<Refold> m_refold;
+  // The search whose matches temp.inbox_search_hits holds, and the counts it was found at.
+  struct SearchHits {
+    std::string text;
+    int64_t changes = -1;
+    int64_t data_version = -1;
+  } m_hits;
 };
 
 // The schema's migrations, in order (shared/store/migrations.cpp).

@@ -90,12 +90,12 @@ test('before and after photos taken offline survive a closed tab, upload first, 
                            'the photos waiting in a new tab');
 
     // Online: uploaded first, then the changes, acknowledged.
-    // Online, on a slow uplink (64 KB/s, a basement's edge of signal): the outbox's bar follows the
+    // Online, on a slow uplink (16 KB/s, a basement's edge of signal): the outbox's bar follows the
     // bytes sent of the photo on its way.
     await context.setOffline(false);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 16 * 1024 });  // Each photo takes over a second.
     await click(page, '发送队列');
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
     s = await waitForState(page, (st) => st.sync.uploading !== '' && st.sync.upload_sent > 0 && st.sync.upload_sent < st.sync.upload_total,

@@ -210,6 +210,40 @@ TEST_F(Inbox, OneOrTwoCharactersAreFoundAnywhereInAFieldThroughTheIndex) {
   EXPECT_EQ(count("路灯"), 1);
 }
 
+// A search's matches are found once and kept for its count and pages; a write, here or through
+// another connection to the file, has them found again, so nothing written is missed.
+TEST_F(Inbox, ASearchsKeptMatchesNeverOutliveAWrite) {
+  Change a = create(1, "2026-11-23 09:00");
+  a.ticket.title = "井盖缺失";
+  apply({a});
+  InboxFilter f;
+  f.text = "井盖缺";
+  InboxQuery q;
+  q.filter = f;
+  EXPECT_EQ(store.inbox_count(f).value(), 1);
+  EXPECT_EQ(store.inbox_page(q).value().size(), 1u);
+  Change b = create(2, "2026-11-24 09:00");
+  b.ticket.title = "又见井盖缺失";
+  apply({b});
+  EXPECT_EQ(store.inbox_count(f).value(), 2) << "a new ticket that matches";
+  EXPECT_EQ(store.inbox_page(q).value().size(), 2u);
+  apply({centre.set(test::ticket_id(1), at("2026-11-24 10:00"), EditableField::Title, "路灯不亮")});
+  EXPECT_EQ(store.inbox_count(f).value(), 1) << "an edit that no longer matches";
+  {
+    Store other = test::open_store(dir, "inbox.db");
+    Maker elsewhere{test::replica(2), Role::Centre};
+    std::vector<Change> late = {elsewhere.set(test::ticket_id(1), at("2026-11-24 11:00"), EditableField::Title, "井盖缺失，已报修")};
+    ASSERT_TRUE(other.apply_changes(late, ApplyMode::Local, late.back().stamp.ms));
+  }
+  EXPECT_EQ(store.inbox_count(f).value(), 2) << "a write through another connection";
+  const auto rows = store.inbox_page(q).value();
+  ASSERT_EQ(rows.size(), 2u);
+  f.text = "路灯";
+  EXPECT_EQ(store.inbox_count(f).value(), 0) << "another text, found afresh";
+  f.text = "";
+  EXPECT_EQ(store.inbox_count(f).value(), 2);
+}
+
 TEST_F(Inbox, ManyRowsAreReadAlongTheSortsIndexAndFewAreFoundByTheFilter) {
   std::vector<Change> cs;
   for (int n = 1; n <= 50; ++n) cs.push_back(create(n, "2026-11-20 09:00", n % 2 ? Category::Noise : Category::Other));
