@@ -90,8 +90,14 @@ std::string search_text(std::string_view text) {
   return out.substr(first, out.find_last_not_of(' ') - first + 1);
 }
 
-// The WHERE clause of a filter, its values appended to `binds`.
-// The rowids of the tickets holding the search text: a SELECT of one column, its binds appended.
+// Whether a search text searches anything: some characters once folded, valid UTF-8.
+bool searches(const std::string& raw) {
+  const auto chars = utf8_length(search_text(raw));
+  return chars && *chars > 0;
+}
+
+// The rowids of the tickets holding the search text (which searches()): a SELECT of one column,
+// its binds appended.
 std::string search_rowids(const std::string& raw, std::vector<Value>& binds) {
   const std::string text = search_text(raw);
   const auto chars = utf8_length(text);
@@ -110,7 +116,8 @@ std::string search_rowids(const std::string& raw, std::vector<Value>& binds) {
   return "SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?";
 }
 
-// hits_ready: the search's rowids are in temp.inbox_search_hits (Store::search_hits).
+// The WHERE clause of a filter, its values appended to `binds`. hits_ready: the search's rowids
+// are in temp.inbox_search_hits (Store::search_hits).
 std::string where_of(const InboxFilter& f, std::vector<Value>& binds, bool hits_ready = false) {
   std::string w = f.include_deleted ? "1" : "deleted = 0";
   const auto eq = [&](const char* column, Value v) {
@@ -156,7 +163,7 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, bool hits_
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
-  if (!f.text.empty() && !search_text(f.text).empty())
+  if (searches(f.text))
     w += hits_ready ? std::string(" AND rowid IN (SELECT rid FROM temp.inbox_search_hits)")
                     : " AND rowid IN (" + search_rowids(f.text, binds) + ")";
   return w;
@@ -294,7 +301,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
 // every page that follows (a dispatcher's search asks for both, then scrolls), while nothing was
 // written: this connection's change count and the database's data_version say so.
 Result<bool> Store::search_hits(const std::string& text) {
-  if (text.empty() || search_text(text).empty()) return false;
+  if (!searches(text)) return false;
   sqlite_util::Stmt version(m_db, "PRAGMA data_version");
   if (!version.ok() || version.step() != SQLITE_ROW) return read_error(m_db, "search_hits.version");
   const int64_t data_version = version.int64(0);
