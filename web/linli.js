@@ -214,7 +214,14 @@
       });
     })
     .then((bytes) => { metrics.storageLoadMs = performance.now(); return bytes; })
-    .catch((e) => { storage.error = 'IndexedDB: ' + (e && e.message || e); console.error('linli:', storage.error); return null; });
+    .catch((e) => {
+      storage.error = 'IndexedDB: ' + (e && e.message || e);
+      console.error('linli:', storage.error);
+      // The stored file could not be read whole: the app starts on an empty store, which must
+      // never be written over the pages still kept (the error stays on screen; nothing is lost).
+      if (storage.db) storage.fenced = true;
+      return null;
+    });
 
   // ---- IME bridge: a hidden textarea holds the focus while ImGui wants text.
   const imeEl = document.getElementById('ime');
