@@ -468,6 +468,20 @@ std::string_view label(Lang lang, Category v) { return pick(kCategories, lang, s
 std::string_view label(Lang lang, FacilityKind v) { return pick(kFacilityKinds, lang, static_cast<int>(v)); }
 std::string_view weekday_label(Lang lang, int weekday) { return pick(kWeekdays, lang, weekday - 1); }
 
+Str action_label(WorkflowAction a) {
+  switch (a) {
+    case WorkflowAction::ContactCitizen: return Str::ActContact;
+    case WorkflowAction::Assign: return Str::ActAssign;
+    case WorkflowAction::Start: return Str::ActStart;
+    case WorkflowAction::Handle: return Str::ActHandle;
+    case WorkflowAction::ApproveReturn: return Str::ActApproveReturn;
+    case WorkflowAction::ReturnVisit: return Str::ActReturnVisit;
+    case WorkflowAction::Close: return Str::ActClose;
+    case WorkflowAction::Reopen: return Str::ActReopen;
+  }
+  return Str::ActAssign;
+}
+
 std::string_view lang_code(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
 Lang parse_lang(std::string_view code) { return code == "en" ? Lang::En : Lang::Zh; }
 

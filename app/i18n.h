@@ -5,6 +5,7 @@
 
 #include "core/field.h"
 #include "core/ticket.h"
+#include "core/workflow.h"
 
 namespace linli::ui {
 
@@ -56,6 +57,7 @@ std::string_view label(Lang lang, TicketStatus v);
 std::string_view label(Lang lang, Category v);
 std::string_view label(Lang lang, FacilityKind v);  // 毒鼠盒 / Bait box …
 std::string_view weekday_label(Lang lang, int weekday);  // 1 = Monday: 周一 / Mon
+Str action_label(WorkflowAction a);                      // 派单 / Assign …
 
 std::string_view lang_code(Lang lang);  // "zh" / "en", as saved in settings.
 Lang parse_lang(std::string_view code);

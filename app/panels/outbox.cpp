@@ -40,20 +40,6 @@ std::string reason_label(Lang lang, const std::string& code) {
   return std::string(tr(lang, Str::CodeInvalid));
 }
 
-Str action_label(WorkflowAction a) {
-  switch (a) {
-    case WorkflowAction::ContactCitizen: return Str::ActContact;
-    case WorkflowAction::Assign: return Str::ActAssign;
-    case WorkflowAction::Start: return Str::ActStart;
-    case WorkflowAction::Handle: return Str::ActHandle;
-    case WorkflowAction::ApproveReturn: return Str::ActApproveReturn;
-    case WorkflowAction::ReturnVisit: return Str::ActReturnVisit;
-    case WorkflowAction::Close: return Str::ActClose;
-    case WorkflowAction::Reopen: return Str::ActReopen;
-  }
-  return Str::ActAssign;
-}
-
 Str field_label(EditableField f) {
   switch (f) {
     case EditableField::Title: return Str::FieldTitle;

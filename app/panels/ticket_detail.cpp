@@ -27,20 +27,6 @@ const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
 const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
 
 
-Str action_label(WorkflowAction a) {
-  switch (a) {
-    case WorkflowAction::ContactCitizen: return Str::ActContact;
-    case WorkflowAction::Assign: return Str::ActAssign;
-    case WorkflowAction::Start: return Str::ActStart;
-    case WorkflowAction::Handle: return Str::ActHandle;
-    case WorkflowAction::ApproveReturn: return Str::ActApproveReturn;
-    case WorkflowAction::ReturnVisit: return Str::ActReturnVisit;
-    case WorkflowAction::Close: return Str::ActClose;
-    case WorkflowAction::Reopen: return Str::ActReopen;
-  }
-  return Str::ActAssign;
-}
-
 Str entry_label(EntryKind k) {
   switch (k) {
     case EntryKind::Contact: return Str::EntryContact;

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/civil_time.h"
+#include "store/inbox_rows.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
 
@@ -244,6 +245,23 @@ PageSql page_sql(const InboxQuery& query, int64_t rows_expected, bool hits_ready
 
 }  // namespace
 
+void read_inbox_columns(sqlite_util::Stmt& q, InboxRow& r) {
+  r.id = q.text(0);
+  r.provisional_number = q.text(2);
+  r.number = q.text(1).empty() ? r.provisional_number : q.text(1);
+  r.source = parse_source(q.text(3)).value_or(Source::Hotline);
+  r.received_at_ms = q.int64(4);
+  r.category = parse_category(q.text(5)).value_or(Category::Other);
+  r.urgency = parse_urgency(q.text(6)).value_or(Urgency::Normal);
+  r.community = q.text(7);
+  r.address = q.text(8);
+  r.title = q.text(9);
+  r.lead_department = q.text(10);
+  r.status = parse_ticket_status(q.text(11)).value_or(TicketStatus::Received);
+  r.due_at_ms = q.int64(12);
+  r.due_stage = q.text(13);
+}
+
 Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   int64_t expected = query.rows_expected;
   if (expected < 0) {
@@ -263,20 +281,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     InboxRow r;
-    r.id = q.text(0);
-    r.provisional_number = q.text(2);
-    r.number = q.text(1).empty() ? r.provisional_number : q.text(1);
-    r.source = parse_source(q.text(3)).value_or(Source::Hotline);
-    r.received_at_ms = q.int64(4);
-    r.category = parse_category(q.text(5)).value_or(Category::Other);
-    r.urgency = parse_urgency(q.text(6)).value_or(Urgency::Normal);
-    r.community = q.text(7);
-    r.address = q.text(8);
-    r.title = q.text(9);
-    r.lead_department = q.text(10);
-    r.status = parse_ticket_status(q.text(11)).value_or(TicketStatus::Received);
-    r.due_at_ms = q.int64(12);
-    r.due_stage = q.text(13);
+    read_inbox_columns(q, r);
     r.conflict = q.int64(14) != 0;
     r.warning = q.int64(16) != 0;
     r.key.is_text = is_text;

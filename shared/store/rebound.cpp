@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "store/inbox_rows.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
 
@@ -23,20 +24,7 @@ constexpr const char* kRowColumns =
 
 InboxRow read_row(sqlite_util::Stmt& q) {
   InboxRow r;
-  r.id = q.text(0);
-  r.provisional_number = q.text(2);
-  r.number = q.text(1).empty() ? r.provisional_number : q.text(1);
-  r.source = parse_source(q.text(3)).value_or(Source::Hotline);
-  r.received_at_ms = q.int64(4);
-  r.category = parse_category(q.text(5)).value_or(Category::Other);
-  r.urgency = parse_urgency(q.text(6)).value_or(Urgency::Normal);
-  r.community = q.text(7);
-  r.address = q.text(8);
-  r.title = q.text(9);
-  r.lead_department = q.text(10);
-  r.status = parse_ticket_status(q.text(11)).value_or(TicketStatus::Received);
-  r.due_at_ms = q.int64(12);
-  r.due_stage = q.text(13);
+  read_inbox_columns(q, r);
   r.warning = q.int64(14) != 0;
   r.key.received_at = r.received_at_ms;
   r.key.number = q.int64(15);  // updated_at: when a closed ticket was closed (its last change).
