@@ -82,6 +82,7 @@ void draw_ui(App& app, FrameInfo& frame) {
   begin_root("##linli", kRootFlags);
   draw_menu_bar(app, frame);
   draw_reauth_banner(app, frame);
+  draw_refold(app, frame);
   draw_first_sync(app, frame);
   draw_tabs(app, frame);
 

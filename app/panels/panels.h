@@ -71,6 +71,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame);
 void draw_co_handlers(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
 void draw_status_bar(App& app, const FrameInfo& frame);
+void draw_refold(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);
 void draw_outbox(App& app, const FrameInfo& frame);
 void draw_hot_spots(App& app, FrameInfo& frame);

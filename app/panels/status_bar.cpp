@@ -146,19 +146,21 @@ std::string grouped(int64_t n) {
   return n < 0 ? "-" + digits : digits;
 }
 
-// While deadlines are recomputed with a new calendar: a bar with counts. While a first sync
-// brings a large scope in: a bar with counts, the cursor against the server's
+// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
 // log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
 // (an older one) gets a bar that moves through each batch, with what came so far.
+// A new calendar (a year the server added, an upgraded store): deadlines recomputed between
+// frames, a bar with counts; the list and its counts fill in as they are.
+void draw_refold(App& app, const FrameInfo&) {
+  const auto [done, of] = app.refold_progress();
+  if (of == 0) return;
+  char line[256];
+  std::snprintf(line, sizeof line, std::string(tr(app.lang(), Str::RefoldProgress)).c_str(), grouped(done).c_str(),
+                grouped(of).c_str());
+  ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), ImVec2(-1, 0), line);
+}
+
 void draw_first_sync(App& app, const FrameInfo&) {
-  if (const auto [done, of] = app.refold_progress(); of > 0) {
-    // A new calendar (a year the server added, an upgraded store): deadlines recomputed between
-    // frames; the list and its counts fill in as they are.
-    char line[256];
-    std::snprintf(line, sizeof line, std::string(tr(app.lang(), Str::RefoldProgress)).c_str(), grouped(done).c_str(),
-                  grouped(of).c_str());
-    ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), ImVec2(-1, 0), line);
-  }
   const app::SyncStatus& s = app.sync_status();
   if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
   const Lang lang = app.lang();

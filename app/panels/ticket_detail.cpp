@@ -244,14 +244,12 @@ void actions(App& app, FrameInfo& frame) {
   }
   if (offered.empty()) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
-  bool any = false;
   bool open_row = false;  // The last button left the row open (SameLine).
   // A step that does not fit what is left of the row starts the next one, so no button is cut off on
   // a narrow panel or in a longer language.
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
   for (const auto& [action, refusal] : offered) {
-    any = true;
     const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
     if (action == WorkflowAction::Assign) width += ImGui::GetFontSize() * 7 + style.ItemSpacing.x;
@@ -300,7 +298,7 @@ void actions(App& app, FrameInfo& frame) {
     open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit;
     if (open_row) ImGui::SameLine();
   }
-  if (any && open_row) ImGui::NewLine();
+  if (open_row) ImGui::NewLine();
 }
 
 // A note, a contact or a progress report, added to the timeline.
