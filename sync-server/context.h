@@ -77,14 +77,29 @@ class ReaderPool {
 };
 
 // A counting semaphore as a lockable: a few threads at a time, one per core (at least two).
+// Not std::counting_semaphore: libstdc++'s acquire spins with sched_yield before it sleeps, and a
+// commit wakes every long poll at once, so hundreds of threads spun on two slots (a fifth of the
+// server's CPU under bench/load went to sched_yield and the context switches it causes).
 class PullWork {
  public:
-  PullWork() : m_slots(std::max(2u, std::thread::hardware_concurrency())) {}
-  void lock() { m_slots.acquire(); }
-  void unlock() { m_slots.release(); }
+  PullWork() : m_free(std::max(2u, std::thread::hardware_concurrency())) {}
+  void lock() {
+    std::unique_lock l(m_mutex);
+    m_available.wait(l, [&] { return m_free > 0; });
+    --m_free;
+  }
+  void unlock() {
+    {
+      std::lock_guard l(m_mutex);
+      ++m_free;
+    }
+    m_available.notify_one();
+  }
 
  private:
-  std::counting_semaphore<1024> m_slots;
+  std::mutex m_mutex;
+  std::condition_variable m_available;
+  unsigned m_free;
 };
 
 // Lock order, where a handler needs more than one: pull_work, then store_mutex or a reader lease,
