@@ -94,12 +94,12 @@ Result<AccountStore> AccountStore::open(const std::string& path) {
 AccountStore::AccountStore(AccountStore&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
 AccountStore& AccountStore::operator=(AccountStore&& other) noexcept {
   if (this != &other) {
-    sqlite3_close(m_db);
+    sqlite_util::close(m_db);
     m_db = std::exchange(other.m_db, nullptr);
   }
   return *this;
 }
-AccountStore::~AccountStore() { sqlite3_close(m_db); }
+AccountStore::~AccountStore() { sqlite_util::close(m_db); }
 
 Result<void> AccountStore::exec(const char* sql, const char* where) {
   return sqlite_util::exec(m_db, sql, "accounts", where);
@@ -137,7 +137,7 @@ Result<User> AccountStore::add_user(const User& u, const std::string& password_h
 
 Result<std::vector<User>> AccountStore::list_users() {
   const std::string sql = std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return db_error(m_db, "list_users");
   std::vector<User> out;
   int rc;
@@ -152,7 +152,7 @@ Result<std::vector<User>> AccountStore::list_users() {
 
 Result<std::optional<User>> AccountStore::find_user(const std::string& name) {
   const std::string sql = std::string("SELECT ") + kUserColumns + " FROM users WHERE name = ?";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return db_error(m_db, "find_user");
   s.bind(1, name);
   const int rc = s.step();
@@ -230,10 +230,11 @@ Result<void> AccountStore::add_token(const TokenRecord& t) {
 }
 
 Result<std::optional<User>> AccountStore::user_for_token(const std::string& token_hash, int64_t now_ms) {
-  const std::string sql = std::string("SELECT ") + kUserColumns +
-                          " FROM tokens JOIN users ON users.id = tokens.user_id"
-                          " WHERE tokens.token_hash = ? AND tokens.revoked_at IS NULL AND tokens.expires_at > ?"
-                          " AND users.disabled = 0";
+  // Every request asks: made once, so the connection keeps it prepared (a literal's lifetime).
+  static const std::string sql = std::string("SELECT ") + kUserColumns +
+                                 " FROM tokens JOIN users ON users.id = tokens.user_id"
+                                 " WHERE tokens.token_hash = ? AND tokens.revoked_at IS NULL AND tokens.expires_at > ?"
+                                 " AND users.disabled = 0";
   Stmt s(m_db, sql.c_str());
   if (!s.ok()) return db_error(m_db, "user_for_token");
   s.bind(1, token_hash);

@@ -274,7 +274,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   if (!hits) return hits.error();
   const PageSql page = page_sql(query, expected, *hits);
   const bool is_text = sort_column(query.sort).is_text;
-  sqlite_util::Stmt q(m_db, page.sql.c_str());
+  sqlite_util::Stmt q(m_db, page.sql);
   if (!q.ok()) return read_error(m_db, "inbox_page");
   bind_all(q, page.binds);
   std::vector<InboxRow> out;
@@ -319,7 +319,7 @@ Result<bool> Store::search_hits(const std::string& text) {
     return read_error(m_db, "search_hits.table");
   std::vector<Value> binds;
   const std::string sql = "INSERT OR IGNORE INTO temp.inbox_search_hits (rid) " + search_rowids(text, binds);
-  sqlite_util::Stmt fill(m_db, sql.c_str());
+  sqlite_util::Stmt fill(m_db, sql);
   if (!fill.ok()) return read_error(m_db, "search_hits.fill");
   bind_all(fill, binds);
   if (fill.step() != SQLITE_DONE) return read_error(m_db, "search_hits.fill");
@@ -332,7 +332,7 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
   if (!hits) return hits.error();
   std::vector<Value> binds;
   const std::string sql = "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *hits);
-  sqlite_util::Stmt q(m_db, sql.c_str());
+  sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_count");
   bind_all(q, binds);
   if (q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
@@ -344,7 +344,7 @@ Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int6
   if (!hits) return hits.error();
   const PageSql page = page_sql(query, rows_expected, *hits);
   const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
-  sqlite_util::Stmt q(m_db, sql.c_str());
+  sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_plan");
   bind_all(q, page.binds);
   std::vector<std::string> out;

@@ -67,7 +67,7 @@ Result<void> Store::put_local_photo(const LocalPhoto& photo, std::string_view by
 
 Result<std::optional<LocalPhoto>> Store::local_photo(const std::string& sha256) {
   const std::string sql = std::string("SELECT ") + kColumns + " FROM local_photos WHERE sha256 = ?1";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return storage_error(m_db, "local_photo");
   s.bind(1, sha256);
   const int rc = s.step();
@@ -89,7 +89,7 @@ Result<std::optional<std::string>> Store::local_photo_bytes(const std::string& s
 Result<std::vector<LocalPhoto>> Store::waiting_photos() {
   const std::string sql =
       std::string("SELECT ") + kColumns + " FROM local_photos WHERE state = 'waiting' ORDER BY created_at, sha256";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return storage_error(m_db, "waiting_photos");
   std::vector<LocalPhoto> out;
   int rc;
@@ -119,7 +119,7 @@ Result<void> Store::set_local_photo_failed(const std::string& sha256, const std:
 Result<std::vector<LocalPhoto>> Store::failed_photos() {
   const std::string sql =
       std::string("SELECT ") + kColumns + " FROM local_photos WHERE state = 'failed' ORDER BY created_at, sha256";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return storage_error(m_db, "failed_photos");
   std::vector<LocalPhoto> out;
   int rc;

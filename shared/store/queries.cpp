@@ -8,38 +8,13 @@
 #include <vector>
 
 #include "store/apply_internal.h"
+#include "store/sqlite_util.h"
 #include "store/store.h"
 
 namespace linli {
 namespace {
 
-// A one-shot statement for reads.
-class Query {
- public:
-  Query(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_s, nullptr); }
-  ~Query() { sqlite3_finalize(m_s); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-  bool ok() const { return m_rc == SQLITE_OK; }
-  void bind(int i, std::string_view v) { sqlite3_bind_text(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
-  void bind(int i, int64_t v) { sqlite3_bind_int64(m_s, i, v); }
-  void bind_blob(int i, std::string_view v) {
-    sqlite3_bind_blob(m_s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  int step() { return sqlite3_step(m_s); }
-  void reset() { sqlite3_reset(m_s); }
-  int64_t int64(int c) const { return sqlite3_column_int64(m_s, c); }
-  bool is_null(int c) const { return sqlite3_column_type(m_s, c) == SQLITE_NULL; }
-  std::string text(int c) const {
-    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_s, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_s, c))) : std::string();
-  }
-  int columns() const { return sqlite3_column_count(m_s); }
-
- private:
-  sqlite3_stmt* m_s = nullptr;
-  int m_rc;
-};
+using Query = sqlite_util::Stmt;
 
 Error read_error(sqlite3* db, std::string_view where) {
   return Error{ErrorCode::Storage, "[store." + std::string(where) + "] " + sqlite3_errmsg(db)};
@@ -63,7 +38,7 @@ Result<std::vector<T>> read_records(sqlite3* db, Query& q, const char* where, Ma
 // is bound to ?1.
 Result<void> dump_rows(sqlite3* db, const char* title, const std::string& sql, const std::string* ticket,
                        std::string& out) {
-  Query q(db, sql.c_str());
+  Query q(db, sql);
   if (!q.ok()) return read_error(db, "dump");
   if (ticket) q.bind(1, *ticket);
   out += "## ";

@@ -54,7 +54,7 @@ Result<std::vector<InboxRow>> Store::rebound_candidates(const std::string& addre
                           "AND id <> ?4 AND (replace(address, ' ', '') = ?1 OR (length(replace(address, ' ', '')) >= ?5 "
                           "AND substr(?1, 1, length(replace(address, ' ', ''))) = replace(address, ' ', '')) OR "
                           "substr(replace(address, ' ', ''), 1, length(?1)) = ?1) ORDER BY updated_at DESC LIMIT ?6";
-  sqlite_util::Stmt q(m_db, sql.c_str());
+  sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "rebound_candidates");
   q.bind(1, std::string_view(a));
   q.bind(2, to_string(category));
@@ -89,7 +89,7 @@ Result<std::vector<InboxRow>> Store::link_chain(const std::string& ticket_id) {
   }
   std::vector<InboxRow> out;
   if (seen.size() == 1) return out;  // No links: no chain.
-  sqlite_util::Stmt row(m_db, (std::string("SELECT ") + kRowColumns + " FROM tickets WHERE id = ?").c_str());
+  sqlite_util::Stmt row(m_db, std::string("SELECT ") + kRowColumns + " FROM tickets WHERE id = ?");
   if (!row.ok()) return read_error(m_db, "link_chain");
   for (const std::string& id : seen) {
     row.reset();

@@ -147,12 +147,12 @@ Result<void> ServerState::migrate() {
 ServerState::ServerState(ServerState&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)) {}
 ServerState& ServerState::operator=(ServerState&& o) noexcept {
   if (this != &o) {
-    sqlite3_close(m_db);
+    sqlite_util::close(m_db);
     m_db = std::exchange(o.m_db, nullptr);
   }
   return *this;
 }
-ServerState::~ServerState() { sqlite3_close(m_db); }
+ServerState::~ServerState() { sqlite_util::close(m_db); }
 
 Result<void> ServerState::exec(const char* sql, const char* where) {
   return sqlite_util::exec(m_db, sql, "server_state", where);

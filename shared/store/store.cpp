@@ -105,7 +105,7 @@ Store::Store(Store&& other) noexcept
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
     m_sync.reset();  // Finalizes its statements before the connection closes.
-    sqlite3_close(m_db);
+    sqlite_util::close(m_db);
     m_db = std::exchange(other.m_db, nullptr);
     m_sync = std::move(other.m_sync);
     m_calendar = other.m_calendar;
@@ -117,7 +117,7 @@ Store& Store::operator=(Store&& other) noexcept {
 
 Store::~Store() {
   m_sync.reset();
-  sqlite3_close(m_db);
+  sqlite_util::close(m_db);
 }
 
 Result<void> Store::exec(const char* sql, const char* where) {
@@ -192,7 +192,7 @@ Result<int> Store::create_tickets(const std::vector<Ticket>& tickets) {
 
 Result<std::optional<Ticket>> Store::get_ticket(const std::string& id) {
   const std::string sql = std::string("SELECT ") + kTicketColumns + " FROM tickets WHERE id = ?";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return db_error(m_db, "get_ticket");
   s.bind(1, id);
   const int rc = s.step();
@@ -206,7 +206,7 @@ Result<std::optional<Ticket>> Store::get_ticket(const std::string& id) {
 Result<std::vector<Ticket>> Store::list_tickets(const TicketQuery& q) {
   const std::string sql = std::string("SELECT ") + kTicketColumns +
                           " FROM tickets ORDER BY received_at DESC, id LIMIT ? OFFSET ?";
-  Stmt s(m_db, sql.c_str());
+  Stmt s(m_db, sql);
   if (!s.ok()) return db_error(m_db, "list_tickets");
   s.bind(1, int64_t{q.limit});
   s.bind(2, int64_t{q.offset});
