@@ -382,6 +382,23 @@ Result<bool> stale_without_answers(ServerContext& ctx, const std::string& replic
   return stale;
 }
 
+// The reads of a scoped pull, in one read transaction of each of the reader's connections.
+class Reading {
+ public:
+  explicit Reading(Reader& r)
+      : m_reader(r), m_store(r.store.begin_reading().ok()), m_state(r.state.begin_reading().ok()) {}
+  ~Reading() {
+    if (m_store) m_reader.store.end_reading();
+    if (m_state) m_reader.state.end_reading();
+  }
+  Reading(const Reading&) = delete;
+  Reading& operator=(const Reading&) = delete;
+
+ private:
+  Reader& m_reader;
+  const bool m_store, m_state;
+};
+
 // A request of a scoped pull: from `from` (its cursor), scanning from `cursor` (>= from: the
 // changes between held nothing for it), at most `limit` changes; `took`, the answer it names (none:
 // a client of an older app).
@@ -430,6 +447,10 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     if (!s) return s.error();
     stale = *s;
   }
+  // Every read below in one snapshot of each file, each taking its read lock once: the scan asks
+  // per ticket whether it is in scope and held, and a read transaction per question cost more
+  // than the question (bench/load, docs/benchmarks.md).
+  Reading reading(reader);
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
   if (!window) return window.error();

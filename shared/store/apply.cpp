@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/apply_internal.h"
+#include "store/sqlite_util.h"
 
 namespace linli {
 namespace {
@@ -825,6 +826,16 @@ Result<void> Store::in_one_transaction(const std::function<Result<void>()>& body
 }
 
 int64_t Store::last_seq() { return sync().next_seq - 1; }
+
+Result<void> Store::begin_reading() {
+  // BEGIN alone starts nothing; the first read takes the snapshot and the lock.
+  return exec("BEGIN", "begin_reading");
+}
+
+void Store::end_reading() {
+  sqlite_util::end_reads(m_db);
+  if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+}
 Hlc Store::stamp_now(int64_t now_ms) { return sync().clock.now(now_ms); }
 void Store::receive_stamp(const Hlc& stamp, int64_t now_ms) { sync().clock.receive(stamp, now_ms); }
 int64_t Store::pull_cursor() { return sync().cursor; }

@@ -202,6 +202,13 @@ Result<bool> ServerState::holds(const std::string& replica, const std::string& t
   return rc == SQLITE_ROW;
 }
 
+Result<void> ServerState::begin_reading() { return exec("BEGIN", "begin_reading"); }
+
+void ServerState::end_reading() {
+  sqlite_util::end_reads(m_db);
+  if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 Result<int64_t> ServerState::pulled_from(const std::string& replica) {
   Stmt s(m_db, "SELECT cursor FROM replica_cursors WHERE replica = ?");
   if (!s.ok()) return db_error(m_db, "pulled_from");

@@ -79,6 +79,9 @@ class ServerState {
   // Whether it holds `ticket_id` when it asks from `cursor`: an answer counts from the moment the
   // replica's cursor shows it took it (a lost answer is as if never sent).
   Result<bool> holds(const std::string& replica_hex, const std::string& ticket_id, int64_t cursor);
+  // As Store::begin_reading: the holds() that follow share one snapshot and one read lock.
+  Result<void> begin_reading();
+  void end_reading();
   // Records what one answer sent whole and dropped, in one transaction; `answer_cursor` is where
   // the replica's cursor stands once it takes that answer (0: it holds them already, e.g. it made
   // them).

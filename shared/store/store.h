@@ -249,6 +249,12 @@ class Store {
   uint64_t applied_counter(const ReplicaId& replica);
   // The highest sequence number in the log (0: none): on the server, the last one given.
   int64_t last_seq();
+  // Reads until end_reading() share one snapshot and take the file's read lock once. Without it
+  // each statement is a read transaction of its own, and starting and ending one (WAL locks,
+  // fcntl calls) cost the server's scoped pulls more than the rows they read. Only for a
+  // connection that then only reads (the server's readers); end_reading() before anything else.
+  Result<void> begin_reading();
+  void end_reading();
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
   // Takes a stamp seen in a message into the clock (HLC receive rule, clamped as ApplyMode::Accept
