@@ -49,7 +49,10 @@ Result<void> ChangeFeed::publish(Store& writer) {
         t.after = Where{(*state)->ticket.community, (*state)->lead_department, co_handling_departments(**state),
                         (*state)->ticket.source == Source::Patrol};
     }
-    if (m_where.size() + touched.size() > kMaxKnownTickets) m_where.clear();  // Unknown is safe, only slower.
+    if (m_where.size() + touched.size() > kMaxKnownTickets) {
+      std::unique_lock lock(m_where_mutex);
+      m_where.clear();  // Unknown is safe, only slower.
+    }
     std::vector<Entry> entries;
     entries.reserve(fresh->size());
     for (const SequencedChange& sc : *fresh) {
@@ -61,9 +64,12 @@ Result<void> ChangeFeed::publish(Store& writer) {
       const Touch& t = touched.at(sc.change.ticket_id);
       entries.push_back(Entry{sc.seq, encode_sequenced(sc), t.before, t.after, t.unknown_before});
     }
-    for (auto& [id, t] : touched)
-      if (t.after) m_where.insert_or_assign(id, std::move(*t.after));
-      else m_where.erase(id);
+    {
+      std::unique_lock lock(m_where_mutex);
+      for (auto& [id, t] : touched)
+        if (t.after) m_where.insert_or_assign(id, std::move(*t.after));
+        else m_where.erase(id);
+    }
     {
       std::unique_lock lock(m_entries_mutex);
       for (Entry& e : entries) {
@@ -138,6 +144,18 @@ std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u, int64_t*
   if (through) *through = std::max(cursor, m_published);
   auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= cursor; });
   return std::any_of(it, m_entries.end(), [&](const Entry& e) { return concerns_entry(e, u); });
+}
+
+std::optional<bool> ChangeFeed::in_scope_now(const std::string& id, const User& u, int64_t through) const {
+  std::shared_lock where_lock(m_where_mutex);
+  {
+    std::shared_lock lock(m_entries_mutex);
+    if (m_published < through) return std::nullopt;
+  }
+  const auto it = m_where.find(id);
+  if (it == m_where.end()) return std::nullopt;
+  const Where& w = it->second;
+  return in_scope(u, w.community, w.lead_department, w.co_handling, w.patrol);
 }
 
 void ChangeFeed::wait_beyond(int64_t seq, std::chrono::steady_clock::time_point deadline) {

@@ -37,6 +37,7 @@ namespace linli::server {
 struct Reader {
   Store store;
   ServerState state;
+  int slot = 0;  // Which of the pool's readers: names its page caches in /metrics.
 };
 
 class ReaderPool {

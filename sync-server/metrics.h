@@ -14,6 +14,9 @@ class Metrics {
   void observe_request(const std::string& method, const std::string& route, int status, double seconds);
   void count_changes(const std::string& result, int n);  // accepted | duplicate | rejected
   void saw_replica(const std::string& replica, int64_t now_ms);
+  // What a connection's page cache holds (bytes), as its owner last saw it: set by the thread
+  // that holds the connection, read by render() with the process's resident and heap memory.
+  void set_page_cache(const std::string& connection, int64_t bytes);
   std::string render(int64_t now_ms);
 
  private:
@@ -29,6 +32,7 @@ class Metrics {
   std::map<std::string, Histogram> m_latency;
   std::map<std::string, uint64_t> m_changes;
   std::map<std::string, int64_t> m_replicas_seen;  // replica -> last contact.
+  std::map<std::string, int64_t> m_page_cache;     // connection -> bytes.
 };
 
 // A route label for a path: ids and hashes folded ("/api/v1/blobs/:sha256"), files as "static".

@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <unordered_map>
 #include <thread>
 
 #include "context.h"
@@ -456,8 +457,10 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   if (!window) return window.error();
   const bool more_to_scan = static_cast<int>(window->size()) > scan;
   if (more_to_scan) window->pop_back();
-  std::map<std::string, bool> in_scope_now;  // Per ticket, for this request.
-  std::map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  std::unordered_map<std::string, bool> in_scope_now;  // Per ticket, for this request.
+  std::unordered_map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  const int64_t window_end = window->empty() ? cursor : window->back().seq;
+  bool whole_histories = false;  // Histories interleave with the window's changes: sort at the end.
   std::set<std::string> announced;           // Tickets dropped in this answer.
   std::vector<std::string> sent_whole;
   int64_t last_seen = cursor;
@@ -471,9 +474,13 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     const std::string& t = sc.change.ticket_id;
     auto known = in_scope_now.find(t);
     if (known == in_scope_now.end()) {
-      auto st = store.get_ticket_state(t);
-      if (!st) return st.error();
-      known = in_scope_now.emplace(t, st->has_value() && in_scope(u, **st)).first;
+      std::optional<bool> now = ctx.feed.in_scope_now(t, u, window_end);
+      if (!now) {
+        auto st = store.get_ticket_state(t);
+        if (!st) return st.error();
+        now = st->has_value() && in_scope(u, **st);
+      }
+      known = in_scope_now.emplace(t, *now).first;
     }
     auto held_it = held_now.find(t);
     if (held_it == held_now.end()) {
@@ -488,6 +495,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
       auto history = store.changes_of_ticket(t, sc.seq);
       if (!history) return history.error();
       for (SequencedChange& h : *history) out.changes.push_back(std::move(h));
+      whole_histories = true;
       sent_whole.push_back(t);
       held = true;
     } else if ((held || sc.seq <= chain.unsure_until) && announced.insert(t).second) {
@@ -510,11 +518,13 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     }
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.
-  std::stable_sort(out.changes.begin(), out.changes.end(),
-                   [](const SequencedChange& a, const SequencedChange& b) { return a.seq < b.seq; });
-  out.changes.erase(std::unique(out.changes.begin(), out.changes.end(),
-                                [](const SequencedChange& a, const SequencedChange& b) { return a.seq == b.seq; }),
-                    out.changes.end());
+  if (whole_histories) {
+    std::stable_sort(out.changes.begin(), out.changes.end(),
+                     [](const SequencedChange& a, const SequencedChange& b) { return a.seq < b.seq; });
+    out.changes.erase(std::unique(out.changes.begin(), out.changes.end(),
+                                  [](const SequencedChange& a, const SequencedChange& b) { return a.seq == b.seq; }),
+                      out.changes.end());
+  }
   out.next = last_seen;
   out.more = more_to_scan || last_seen < (window->empty() ? cursor : window->back().seq);
   return out;
@@ -593,6 +603,9 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
           out = scoped_pull(ctx, reader.get(), *user, replica,
                             ScopedRequest{*cursor, looked, static_cast<int>(*limit), took}, &settled);
           reply = settled;
+          const std::string name = "reader" + std::to_string(reader.get().slot);
+          ctx.metrics.set_page_cache(name, reader.get().store.cache_bytes());
+          ctx.metrics.set_page_cache(name + "_state", reader.get().state.cache_bytes());
         }
         if (!out) return send_error(res, 500, "storage", out.error().detail);
         looked = std::max(looked, out->next);

@@ -125,7 +125,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     if (!reader) return reader.error();
     auto reader_state = ServerState::open(options.db);
     if (!reader_state) return reader_state.error();
-    ctx->readers.add(Reader{std::move(reader).value(), std::move(reader_state).value()});
+    ctx->readers.add(Reader{std::move(reader).value(), std::move(reader_state).value(), i});
   }
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
@@ -235,6 +235,7 @@ void Server::install_routes() {
 }
 
 void ServerContext::publish_commit() {
+  metrics.set_page_cache("writer", store.cache_bytes());
   if (auto r = feed.publish(store); !r) {
     nlohmann::json line = {{"ts", now_ms()}, {"level", "error"}, {"message", "publishing a commit to long polls: " + r.error().detail}};
     std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
