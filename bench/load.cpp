@@ -15,8 +15,10 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 
+#include "store/server_state.h"
 #include "support/changes.h"
 #include "support/sync_http.h"
 #include "support/temp_dir.h"
@@ -356,12 +358,43 @@ struct Sample {
 };
 
 // The database with its WAL, in MiB: what the server's page caches fill from. -1 when unknown.
+// The database with its WAL, and the file of what replicas hold (ServerState::held_path) with its.
 double database_mib(const std::string& db) {
   if (db.empty()) return -1;
-  std::error_code ec, wal_ec;
+  std::error_code ec;
   const auto main = std::filesystem::file_size(db, ec);
-  const auto wal = std::filesystem::file_size(db + "-wal", wal_ec);
-  return ec ? -1 : static_cast<double>(main + (wal_ec ? 0 : wal)) / (1024.0 * 1024.0);
+  if (ec) return -1;
+  double bytes = static_cast<double>(main);
+  for (const std::string& f : {db + "-wal", ServerState::held_path(db), ServerState::held_path(db) + "-wal"}) {
+    std::error_code e;
+    const auto size = std::filesystem::file_size(f, e);
+    if (!e) bytes += static_cast<double>(size);
+  }
+  return bytes / (1024.0 * 1024.0);
+}
+
+// The server's own view of its memory (GET /metrics): heap handed out, and its connections' page
+// caches; -1 each when it cannot be read.
+struct ServerMemory {
+  double heap_mib = -1, page_cache_mib = -1;
+};
+ServerMemory server_memory(int port) {
+  ServerMemory m;
+  test::SyncHttp http(port, 5);
+  auto r = http.raw().Get("/metrics");
+  if (!r || r->status != 200) return m;
+  double cache = 0;
+  std::istringstream in(r->body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    if (space == std::string::npos) continue;
+    const double v = std::strtod(line.c_str() + space + 1, nullptr) / (1024.0 * 1024.0);
+    if (line.rfind("linli_heap_in_use_bytes ", 0) == 0) m.heap_mib = v;
+    else if (line.rfind("linli_sqlite_page_cache_bytes{", 0) == 0) cache += v;
+  }
+  m.page_cache_mib = cache;
+  return m;
 }
 
 // Every --sample-seconds until the run ends: the server's RSS beside its database's size, and that
@@ -387,10 +420,12 @@ std::vector<Sample> sample_loop(const Config& cfg, Figures& fig, Delivery& deliv
       std::swap(delivered, delivery.interval);
     }
     const size_t n = pulls.size();
-    std::printf("  t=%4lld s: server RSS %.1f MiB (database %.1f MiB), pull p99 %.1f ms (%zu pulls), "
-                "push-to-delivery p99 %.0f ms (%lld)\n",
-                static_cast<long long>(s.seconds), s.rss_mib, database_mib(db), percentile(std::move(pulls), 0.99), n,
-                delivered.percentile(0.99), static_cast<long long>(delivered.count()));
+    const ServerMemory mem = server_memory(cfg.port);
+    std::printf("  t=%4lld s: server RSS %.1f MiB (heap in use %.1f, of it page caches %.1f; database %.1f MiB), "
+                "pull p99 %.1f ms (%zu pulls), push-to-delivery p99 %.0f ms (%lld)\n",
+                static_cast<long long>(s.seconds), s.rss_mib, mem.heap_mib, mem.page_cache_mib, database_mib(db),
+                percentile(std::move(pulls), 0.99), n, delivered.percentile(0.99),
+                static_cast<long long>(delivered.count()));
     std::fflush(stdout);
     samples.push_back(s);
   }

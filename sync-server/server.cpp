@@ -92,8 +92,12 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   if (!accounts) return accounts.error();
   auto state = ServerState::open(options.db);
   if (!state) return state.error();
-  auto held = ServerState::open(options.db, false);
+  // What replicas hold: in a file of its own (ServerState::held_path), written without an fsync
+  // per commit (a lost row only resends a ticket or asks a replica to pull again from the start).
+  const std::string held_path = ServerState::held_path(options.db);
+  auto held = ServerState::open(held_path, false);
   if (!held) return held.error();
+  if (auto moved = held->adopt_held_from(options.db); !moved) return moved.error();
   uint8_t fresh[16];
   randombytes_buf(fresh, sizeof fresh);
   auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
@@ -123,7 +127,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     reading.cache_pages = kReaderCachePages;
     auto reader = Store::open(options.db, reading);
     if (!reader) return reader.error();
-    auto reader_state = ServerState::open(options.db);
+    auto reader_state = ServerState::open(held_path);
     if (!reader_state) return reader_state.error();
     ctx->readers.add(Reader{std::move(reader).value(), std::move(reader_state).value(), i});
   }

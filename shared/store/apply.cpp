@@ -832,6 +832,12 @@ Result<void> Store::begin_reading() {
   return exec("BEGIN", "begin_reading");
 }
 
+int64_t Store::cache_bytes() const {
+  int used = 0, highest = 0;
+  sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0);
+  return used;
+}
+
 void Store::end_reading() {
   sqlite_util::end_reads(m_db);
   if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);

@@ -202,7 +202,48 @@ Result<bool> ServerState::holds(const std::string& replica, const std::string& t
   return rc == SQLITE_ROW;
 }
 
+std::string ServerState::held_path(const std::string& db) {
+  const std::string ext = ".db";
+  if (db.size() > ext.size() && db.compare(db.size() - ext.size(), ext.size(), ext) == 0)
+    return db.substr(0, db.size() - ext.size()) + ".held" + ext;
+  return db + ".held";
+}
+
+Result<int64_t> ServerState::adopt_held_from(const std::string& db) {
+  static constexpr const char* kTables[] = {"replica_tickets", "replica_cursors", "replica_answers"};
+  {
+    Stmt any(m_db, "SELECT (SELECT count(*) FROM replica_cursors) + (SELECT count(*) FROM replica_tickets)");
+    if (!any.ok() || any.step() != SQLITE_ROW) return db_error(m_db, "adopt_held");
+    if (any.int64(0) > 0) return int64_t{0};  // Adopted already, or written since.
+  }
+  {
+    Stmt attach(m_db, std::string("ATTACH DATABASE ?1 AS old"));
+    if (!attach.ok()) return db_error(m_db, "adopt_held");
+    attach.bind(1, db);
+    if (attach.step() != SQLITE_DONE) return db_error(m_db, "adopt_held");
+  }
+  int64_t moved = 0;
+  Result<void> r = exec("BEGIN IMMEDIATE", "adopt_held");
+  for (const char* t : kTables) {
+    if (!r) break;
+    const std::string sql = std::string("INSERT INTO main.") + t + " SELECT * FROM old." + t + "; DELETE FROM old." + t + ";";
+    r = exec(sql.c_str(), "adopt_held");
+    if (r) moved += sqlite3_changes(m_db);
+  }
+  if (r) r = exec("COMMIT", "adopt_held");
+  if (!r) exec("ROLLBACK", "adopt_held").ok();
+  exec("DETACH DATABASE old", "adopt_held").ok();
+  if (!r) return r.error();
+  return moved;
+}
+
 Result<void> ServerState::begin_reading() { return exec("BEGIN", "begin_reading"); }
+
+int64_t ServerState::cache_bytes() const {
+  int used = 0, highest = 0;
+  sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0);
+  return used;
+}
 
 void ServerState::end_reading() {
   sqlite_util::end_reads(m_db);

@@ -82,6 +82,7 @@ class ServerState {
   // As Store::begin_reading: the holds() that follow share one snapshot and one read lock.
   Result<void> begin_reading();
   void end_reading();
+  int64_t cache_bytes() const;  // As Store::cache_bytes.
   // Records what one answer sent whole and dropped, in one transaction; `answer_cursor` is where
   // the replica's cursor stands once it takes that answer (0: it holds them already, e.g. it made
   // them).
@@ -90,6 +91,16 @@ class ServerState {
                            const std::vector<std::string>& dropped, int64_t answer_cursor, int64_t request_cursor);
   // The highest cursor the replica asked from when update_held last wrote for it (0: never).
   Result<int64_t> pulled_from(const std::string& replica_hex);
+
+  // Where the server keeps what replicas hold (replica_tickets, replica_cursors, replica_answers)
+  // for its database `db`: a file of its own beside it ("linli.db" -> "linli.held.db"). Scoped
+  // pulls write it several times a second; in the log's file each of those commits emptied the
+  // page cache of every other connection (SQLite's WAL resets a connection's cache when another
+  // commits), the writer's included, and made its checkpoints copy them.
+  static std::string held_path(const std::string& db);
+  // Moves what replicas hold out of the database `db` into this (empty) file, once: from a
+  // server that kept them in the log's file. How many rows moved (0: nothing to move).
+  Result<int64_t> adopt_held_from(const std::string& db);
 
   // What a scoped replica holds follows only what it says it took. Each answer that sends a
   // ticket whole or drops one is kept pending (record_answer) with an id; the replica's next pull

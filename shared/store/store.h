@@ -255,6 +255,8 @@ class Store {
   // connection that then only reads (the server's readers); end_reading() before anything else.
   Result<void> begin_reading();
   void end_reading();
+  // Bytes this connection's page cache holds now (SQLITE_DBSTATUS_CACHE_USED).
+  int64_t cache_bytes() const;
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
   // Takes a stamp seen in a message into the clock (HLC receive rule, clamped as ApplyMode::Accept

@@ -80,6 +80,38 @@ std::vector<std::string> held_rows(const std::string& path, const std::string& r
 // A dropped ticket's row stays while the replica may ask again from before the answer that dropped
 // it (that answer lost), and goes once it has asked from that answer's cursor or later: from there
 // on holds() says the same without the row.
+TEST(ServerState, WhatReplicasHoldLivesBesideTheDatabaseAndAnOlderServersRowsMoveThereOnce) {
+  EXPECT_EQ(ServerState::held_path("/var/lib/linli/linli.db"), "/var/lib/linli/linli.held.db");
+  EXPECT_EQ(ServerState::held_path("data/store"), "data/store.held");
+  test::TempDir dir;
+  const std::string db = dir.file("linli.db");
+  int64_t answer = 0;
+  {  // An older server kept them in the log's file.
+    auto old = ServerState::open(db);
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(old->update_held("r1", {"t1", "t2"}, {}, 10, 10));
+    auto id = old->record_answer("r1", PendingAnswer{0, 10, 20, {"t3"}, {}});
+    ASSERT_TRUE(id) << id.error().detail;
+    answer = *id;
+  }
+  auto held = ServerState::open(ServerState::held_path(db), false);
+  ASSERT_TRUE(held);
+  auto moved = held->adopt_held_from(db);
+  ASSERT_TRUE(moved) << moved.error().detail;
+  EXPECT_EQ(*moved, 2 + 1 + 1);  // Two tickets, the cursor, the pending answer.
+  EXPECT_TRUE(*held->holds("r1", "t2", 10));
+  EXPECT_EQ(*held->pulled_from("r1"), 10);
+  auto chain = held->take_answer("r1", answer, 20);  // The pending answer came along: it counts.
+  ASSERT_TRUE(chain);
+  EXPECT_EQ(chain->took, Took::Applied);
+  EXPECT_TRUE(*held->holds("r1", "t3", 20));
+  auto main = ServerState::open(db);
+  ASSERT_TRUE(main);
+  EXPECT_FALSE(*main->holds("r1", "t1", 10));  // Gone from the log's file.
+  EXPECT_EQ(*held->adopt_held_from(db), 0);      // Once: the file has its own rows now.
+  EXPECT_TRUE(*held->holds("r1", "t1", 10));
+}
+
 TEST(ServerState, ADroppedTicketIsForgottenOnceTheReplicaAsksFromPastTheDrop) {
   test::TempDir dir;
   auto s = ServerState::open(dir.file("s.db"));
