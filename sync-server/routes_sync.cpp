@@ -169,14 +169,15 @@ Result<void> apply_judged(ServerContext& ctx, PushJob& job) {
 // it for good: a pull sends or drops only what it knows the replica holds). Marked before the group
 // is applied, so a pull that sees the new ticket sees it held. The writer holds store_mutex.
 Result<void> hold_new_tickets(ServerContext& ctx, const std::vector<PushJob*>& group) {
-  std::lock_guard lock(ctx.held_mutex);
+  std::vector<ServerState::HeldUpdate> updates;
   for (const PushJob* job : group) {
     if (job->failure || job->user.role == Role::Centre) continue;  // The centre's pulls are not scoped.
-    std::vector<std::string> created;
-    for (size_t i : job->verdict.created) created.push_back(job->request.changes[i].ticket_id);
-    if (auto r = ctx.held.update_held(to_hex(job->request.replica), created, {}, 0, 0); !r) return r;
+    ServerState::HeldUpdate u{to_hex(job->request.replica), {}, {}, 0, 0};
+    for (size_t i : job->verdict.created) u.sent.push_back(job->request.changes[i].ticket_id);
+    updates.push_back(std::move(u));
   }
-  return Ok{};
+  std::lock_guard lock(ctx.held_mutex);
+  return ctx.held.update_held(updates);  // One transaction for the group.
 }
 
 // The writer's turn: judges each push of the group in arrival order, then applies those that

@@ -4,6 +4,7 @@
 
 #include "store/sqlite_util.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -263,44 +264,58 @@ Result<int64_t> ServerState::pulled_from(const std::string& replica) {
 Result<void> ServerState::update_held(const std::string& replica, const std::vector<std::string>& sent,
                                       const std::vector<std::string>& dropped, int64_t answer_cursor,
                                       int64_t request_cursor) {
-  if (sent.empty() && dropped.empty()) return Ok{};
+  return update_held(std::vector<HeldUpdate>{HeldUpdate{replica, sent, dropped, answer_cursor, request_cursor}});
+}
+
+Result<void> ServerState::update_held(const std::vector<HeldUpdate>& updates) {
+  if (std::all_of(updates.begin(), updates.end(), [](const HeldUpdate& u) { return u.sent.empty() && u.dropped.empty(); }))
+    return Ok{};
   if (auto r = exec("BEGIN IMMEDIATE", "update_held"); !r) return r;
-  auto write = [&]() -> Result<void> {
-    Stmt cursor(m_db, "INSERT INTO replica_cursors (replica, cursor) VALUES (?, ?) "
-                      "ON CONFLICT DO UPDATE SET cursor = max(cursor, excluded.cursor)");
-    if (!cursor.ok()) return db_error(m_db, "update_held");
-    cursor.bind(1, replica);
-    cursor.bind(2, request_cursor);
-    if (cursor.step() != SQLITE_DONE) return db_error(m_db, "update_held");
-    // A drop is kept while the replica may still ask from before its answer (that answer lost: it
-    // hears the drop again). Once it has asked from a cursor at or past the answer (replica_cursors,
-    // just written: the highest cursor of a request that was not stale), every request it will
-    // still take starts there or later, where holds() says "not held" with the row or without it;
-    // only a stale request reads an older cursor, and the replica does not take its answer. So the
-    // row can no longer matter and goes. Done before this answer's own drops are written; a replica
-    // whose pulls write nothing keeps its confirmed drops until one does.
-    Stmt forget(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND dropped IS NOT NULL AND "
-                      "dropped <= (SELECT cursor FROM replica_cursors WHERE replica = ?1)");
-    if (!forget.ok()) return db_error(m_db, "update_held");
-    forget.bind(1, replica);
-    if (forget.step() != SQLITE_DONE) return db_error(m_db, "update_held");
-    Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, ?3) "
-                   "ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
-    Stmt drop(m_db, "UPDATE replica_tickets SET dropped = ?3 WHERE replica = ?1 AND ticket = ?2");
-    if (!add.ok() || !drop.ok()) return db_error(m_db, "update_held");
-    for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&drop, &dropped}})
-      for (const std::string& t : *tickets) {
-        stmt->reset();
-        stmt->bind(1, replica);
-        stmt->bind(2, t);
-        stmt->bind(3, answer_cursor);
-        if (stmt->step() != SQLITE_DONE) return db_error(m_db, "update_held");
-      }
-    return exec("COMMIT", "update_held");
-  };
-  auto r = write();
+  Result<void> r = Ok{};
+  for (const HeldUpdate& u : updates)
+    if (!u.sent.empty() || !u.dropped.empty())
+      if (r = write_held(u); !r) break;
+  if (r) r = exec("COMMIT", "update_held");
   if (!r) exec("ROLLBACK", "update_held").ok();
   return r;
+}
+
+Result<void> ServerState::write_held(const HeldUpdate& u) {
+  const std::string& replica = u.replica_hex;
+  const std::vector<std::string>& sent = u.sent;
+  const std::vector<std::string>& dropped = u.dropped;
+  const int64_t answer_cursor = u.answer_cursor, request_cursor = u.request_cursor;
+  Stmt cursor(m_db, "INSERT INTO replica_cursors (replica, cursor) VALUES (?, ?) "
+                    "ON CONFLICT DO UPDATE SET cursor = max(cursor, excluded.cursor)");
+  if (!cursor.ok()) return db_error(m_db, "update_held");
+  cursor.bind(1, replica);
+  cursor.bind(2, request_cursor);
+  if (cursor.step() != SQLITE_DONE) return db_error(m_db, "update_held");
+  // A drop is kept while the replica may still ask from before its answer (that answer lost: it
+  // hears the drop again). Once it has asked from a cursor at or past the answer (replica_cursors,
+  // just written: the highest cursor of a request that was not stale), every request it will
+  // still take starts there or later, where holds() says "not held" with the row or without it;
+  // only a stale request reads an older cursor, and the replica does not take its answer. So the
+  // row can no longer matter and goes. Done before this answer's own drops are written; a replica
+  // whose pulls write nothing keeps its confirmed drops until one does.
+  Stmt forget(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND dropped IS NOT NULL AND "
+                    "dropped <= (SELECT cursor FROM replica_cursors WHERE replica = ?1)");
+  if (!forget.ok()) return db_error(m_db, "update_held");
+  forget.bind(1, replica);
+  if (forget.step() != SQLITE_DONE) return db_error(m_db, "update_held");
+  Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
+  Stmt drop(m_db, "UPDATE replica_tickets SET dropped = ?3 WHERE replica = ?1 AND ticket = ?2");
+  if (!add.ok() || !drop.ok()) return db_error(m_db, "update_held");
+  for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&drop, &dropped}})
+    for (const std::string& t : *tickets) {
+      stmt->reset();
+      stmt->bind(1, replica);
+      stmt->bind(2, t);
+      stmt->bind(3, answer_cursor);
+      if (stmt->step() != SQLITE_DONE) return db_error(m_db, "update_held");
+    }
+  return Ok{};
 }
 
 Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t answer, int64_t cursor) {

@@ -89,6 +89,13 @@ class ServerState {
   // `request_cursor` is the cursor the replica asked from, kept (the highest) for pulled_from.
   Result<void> update_held(const std::string& replica_hex, const std::vector<std::string>& sent,
                            const std::vector<std::string>& dropped, int64_t answer_cursor, int64_t request_cursor);
+  // The same for several replicas in one transaction (the tickets a group of pushes created).
+  struct HeldUpdate {
+    std::string replica_hex;
+    std::vector<std::string> sent, dropped;
+    int64_t answer_cursor = 0, request_cursor = 0;
+  };
+  Result<void> update_held(const std::vector<HeldUpdate>& updates);
   // The highest cursor the replica asked from when update_held last wrote for it (0: never).
   Result<int64_t> pulled_from(const std::string& replica_hex);
 
@@ -150,6 +157,7 @@ class ServerState {
   explicit ServerState(sqlite3* db) : m_db(db) {}
   Result<void> exec(const char* sql, const char* where);
   Result<void> migrate();
+  Result<void> write_held(const HeldUpdate& u);  // Inside a transaction.
   sqlite3* m_db = nullptr;
 };
 
