@@ -63,16 +63,17 @@ inline void end_reads(sqlite3* db) {
 class StmtCache {
  public:
   ~StmtCache() { clear(); }
-  // The connection's cache, made on first use.
-  static StmtCache& of(sqlite3* db) {
-    if (auto* c = static_cast<StmtCache*>(sqlite3_get_clientdata(db, kKey))) return *c;
+  static constexpr const char* kKey = "linli.stmt_cache";
+  // The connection's cache, made on first use; nullptr when SQLite could not keep it (out of
+  // memory): then statements are prepared for each use.
+  static StmtCache* of(sqlite3* db) {
+    if (auto* c = static_cast<StmtCache*>(sqlite3_get_clientdata(db, kKey))) return c;
     auto* c = new StmtCache;
     if (sqlite3_set_clientdata(db, kKey, c, [](void* p) { delete static_cast<StmtCache*>(p); }) != SQLITE_OK) {
       delete c;
-      static thread_local StmtCache none;  // Out of memory: statements are prepared each time.
-      return none;
+      return nullptr;
     }
-    return *c;
+    return c;
   }
   // A prepared statement of `sql` (reset, no bindings), or nullptr: prepare it anew.
   sqlite3_stmt* take(const char* sql) {
@@ -99,12 +100,6 @@ class StmtCache {
   }
 
  private:
-  static constexpr const char* kKey = "linli.stmt_cache";
-
- public:
-  static const char* kKeyName() { return kKey; }
-
- private:
   // Few (a connection runs some dozens of distinct statements) and most recently given back last.
   std::vector<std::pair<const char*, sqlite3_stmt*>> m_kept;
 };
@@ -112,7 +107,7 @@ class StmtCache {
 // Closes a connection of the store's: its kept statements first, which would otherwise keep it open.
 inline void close(sqlite3* db) {
   if (!db) return;
-  if (auto* c = static_cast<StmtCache*>(sqlite3_get_clientdata(db, StmtCache::kKeyName()))) c->clear();
+  if (auto* c = static_cast<StmtCache*>(sqlite3_get_clientdata(db, StmtCache::kKey))) c->clear();
   sqlite3_close(db);
 }
 
@@ -121,8 +116,8 @@ inline void close(sqlite3* db) {
 //  - Stmt(db, std::string): SQL made at run time, prepared for this use only.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* literal) : m_cache(&StmtCache::of(db)), m_sql(literal) {
-    m_stmt = m_cache->take(literal);
+  Stmt(sqlite3* db, const char* literal) : m_cache(StmtCache::of(db)), m_sql(literal) {
+    m_stmt = m_cache ? m_cache->take(literal) : nullptr;
     m_rc = m_stmt ? SQLITE_OK : sqlite3_prepare_v3(db, literal, -1, SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
   }
   Stmt(sqlite3* db, const std::string& sql) { m_rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &m_stmt, nullptr); }
