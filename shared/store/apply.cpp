@@ -35,10 +35,6 @@ const char* const kSql[] = {
     "SELECT provisional_number, official_number, source, received_at, citizen_name, citizen_phone, community, "
     "address, category, urgency, title, description, status, created_at, updated_at, lead_department, deleted, "
     "work_count, fold_key, versions, log_head, rowid, due_at, due_stage, warning, report_tally FROM tickets WHERE id = ?",
-    // update_ticket: what the merge rules change, but not the searchable text (no FTS5 trigger).
-    "UPDATE OR ROLLBACK tickets SET citizen_name = ?, citizen_phone = ?, community = ?, category = ?, urgency = ?, "
-    "status = ?, updated_at = ?, lead_department = ?, deleted = ?, work_count = ?, fold_key = ?, versions = ?, "
-    "log_head = ?, official_number = ?, report_tally = ? WHERE rowid = ?",
     // load_head
     "SELECT head FROM log_heads WHERE ticket_id = ?",
     // upsert_ticket
@@ -98,16 +94,6 @@ const char* const kSql[] = {
     "INSERT INTO ticket_co_handlers (ticket_id, added, department, state, added_at, replied_at, due_at) "
     "VALUES (?,?,?,?,?,?,?)",
 };
-
-// The ticket's text the FTS5 index holds, as one string to compare.
-std::string searchable_text(const Ticket& k) {
-  std::string out;
-  out.reserve(k.title.size() + k.description.size() + k.address.size() + 2);
-  out.append(k.title).push_back('\0');
-  out.append(k.description).push_back('\0');
-  out.append(k.address);
-  return out;
-}
 
 void put_fixed64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (56 - 8 * i)));
@@ -191,7 +177,7 @@ Result<Cached*> Batch::load(const std::string& id) {
     const auto tally = s.is_null(25) ? std::nullopt : unpack_tally(s.int64(25));
     t.tally = tally.value_or(ReportTally{});
     t.tally_known = tally.has_value();
-    t.text = searchable_text(k);
+    t.written = ticket_row_values(t.state);
     t.co_written = t.state.co_handlers;
     t.state.exists = true;
   } else if (rc != SQLITE_DONE) {
@@ -320,22 +306,61 @@ Result<void> Batch::refold(const std::string& id, Cached& t) {
   return Ok{};
 }
 
-// Writes a ticket's row. A row that was there and keeps its searchable text takes a plain UPDATE
-// by rowid: no unique-key probe, and the FTS5 update trigger is not part of the statement.
+TicketRowValues ticket_row_values(const TicketState& state) {
+  const Ticket& k = state.ticket;
+  return {k.citizen_name,           k.citizen_phone,        k.community,        k.address,
+          std::string(to_string(k.category)), std::string(to_string(k.urgency)), k.title, k.description,
+          std::string(to_string(k.status)),   state.lead_department, state.deleted ? "1" : "0", k.official_number};
+}
+
+// The UPDATE of a ticket's row that sets the columns of kTicketRowColumns in `columns` (bit i:
+// column i, as ?(8 + i)) besides those every fold changes (?1-?6); the rowid is ?7. Each set of
+// columns is prepared once; past 64 of them (never seen: an edit changes a field or two) every
+// column is set.
+CachedStmt* Batch::update_statement(uint32_t columns) {
+  static_assert(std::string_view(kTicketRowColumns[kDeletedColumn]) == "deleted");
+  constexpr uint32_t kAll = (1u << kTicketRowColumnCount) - 1;
+  if (m_s.update_ticket.size() >= 64 && !m_s.update_ticket.contains(columns)) columns = kAll;
+  auto [it, made] = m_s.update_ticket.try_emplace(columns);
+  if (made) {
+    std::string sql = "UPDATE OR ROLLBACK tickets SET updated_at = ?1, work_count = ?2, fold_key = ?3, versions = ?4, "
+                      "log_head = ?5, report_tally = ?6";
+    for (size_t i = 0; i < kTicketRowColumnCount; ++i)
+      if (columns & (1u << i)) sql += std::string(", ") + kTicketRowColumns[i] + " = ?" + std::to_string(8 + i);
+    sql += " WHERE rowid = ?7";
+    if (it->second.prepare(m_db, sql.c_str()) != SQLITE_OK) {
+      m_s.update_ticket.erase(it);
+      return nullptr;
+    }
+  }
+  return &it->second;
+}
+
+// Writes a ticket's row. A row that was there takes an UPDATE by rowid of the columns that changed
+// (update_statement): no unique-key probe, and only the indexes and triggers over those columns.
 Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
   const Ticket& k = t.state.ticket;
   const std::string versions = encode_versions(t.state);
-  if (t.rowid != 0 && t.text == searchable_text(k)) {
-    m_s.update_ticket.reset().bind_static(1, k.citizen_name).bind_static(2, k.citizen_phone)
-                       .bind_static(3, k.community).bind_static(4, to_string(k.category))
-                       .bind_static(5, to_string(k.urgency)).bind_static(6, to_string(k.status))
-                       .bind(7, k.updated_at_ms).bind_static(8, t.state.lead_department)
-                       .bind(9, int64_t{t.state.deleted}).bind(10, t.state.work_count).bind(11, t.fold_key)
-                       .bind_blob_static(12, versions).bind(13, t.head).bind_static(14, k.official_number);
-    if (t.tally_known) m_s.update_ticket.bind(15, pack_tally(t.tally));
-    else m_s.update_ticket.bind_null(15);
-    const int rc = m_s.update_ticket.bind(16, t.rowid).step();
-    if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
+  TicketRowValues now = ticket_row_values(t.state);
+  if (t.rowid != 0) {
+    uint32_t columns = 0;
+    for (size_t i = 0; i < kTicketRowColumnCount; ++i)
+      if (now[i] != t.written[i]) columns |= 1u << i;
+    CachedStmt* u = update_statement(columns);
+    if (!u) return sql_error(m_db, "apply.ticket");
+    u->reset().bind(1, k.updated_at_ms).bind(2, t.state.work_count).bind(3, t.fold_key).bind_blob_static(4, versions)
+        .bind(5, t.head);
+    if (t.tally_known) u->bind(6, pack_tally(t.tally));
+    else u->bind_null(6);
+    u->bind(7, t.rowid);
+    for (size_t i = 0; i < kTicketRowColumnCount; ++i) {
+      if (!(columns & (1u << i))) continue;
+      const int param = static_cast<int>(8 + i);
+      if (i == kDeletedColumn) u->bind(param, int64_t{t.state.deleted});
+      else u->bind_static(param, now[i]);
+    }
+    if (u->step() != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
+    t.written = std::move(now);
     return Ok{};
   }
   m_s.upsert_ticket.reset().bind(1, id).bind(2, k.provisional_number).bind(3, k.official_number)
@@ -350,7 +375,7 @@ Result<void> Batch::write_ticket(const std::string& id, Cached& t) {
   else m_s.upsert_ticket.bind_null(23);
   const int rc = m_s.upsert_ticket.step();
   if (rc != SQLITE_DONE) return sql_error(m_db, "apply.ticket");
-  t.text = searchable_text(k);  // As now written (a new row's rowid stays unknown: not cached).
+  t.written = std::move(now);  // As now written (a new row's rowid stays unknown: not cached).
   return Ok{};
 }
 
@@ -658,13 +683,13 @@ Store::Sync& Store::sync() {
   m_sync = std::make_unique<Sync>();
   Sync& s = *m_sync;
   s.calendar = m_calendar;
-  CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,    &s.update_ticket,  &s.load_head,      &s.upsert_ticket,
-                         &s.upsert_head,     &s.delete_head,    &s.insert_timeline, &s.insert_photo,
-                         &s.insert_link,     &s.insert_conflict, &s.upsert_replica, &s.upsert_meta,
-                         &s.log_entry,       &s.log_link,       &s.find_change,    &s.ack_change,
-                         &s.delete_rows[0],  &s.delete_rows[1], &s.delete_rows[2], &s.delete_rows[3],
-                         &s.delete_rows[4],  &s.delete_rows[5], &s.set_prev,       &s.delete_change,
-                         &s.insert_refused,  &s.mark_leaving,   &s.unmark_leaving, &s.update_due,
+  CachedStmt* stmts[] = {&s.insert_change,   &s.load_ticket,     &s.load_head,       &s.upsert_ticket,
+                         &s.upsert_head,     &s.delete_head,     &s.insert_timeline, &s.insert_photo,
+                         &s.insert_link,     &s.insert_conflict, &s.upsert_replica,  &s.upsert_meta,
+                         &s.log_entry,       &s.log_link,        &s.find_change,     &s.ack_change,
+                         &s.delete_rows[0],  &s.delete_rows[1],  &s.delete_rows[2],  &s.delete_rows[3],
+                         &s.delete_rows[4],  &s.delete_rows[5],  &s.set_prev,        &s.delete_change,
+                         &s.insert_refused,  &s.mark_leaving,    &s.unmark_leaving,  &s.update_due,
                          &s.insert_co_handler};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -95,6 +97,19 @@ struct ReplicaHash {
 };
 using VersionVector = std::unordered_map<ReplicaId, uint64_t, ReplicaHash>;
 
+// The columns of a ticket's row that folding a change can alter, in the order write_ticket numbers
+// them. Each is SET only when its value changed: every inbox index is partial on `deleted` and
+// sorts by one of them, and the search trigger fires whenever a column it reads is SET, so a
+// statement naming them all rewrote ten indexes and the ticket's trigram entries on every edit.
+inline constexpr const char* kTicketRowColumns[] = {
+    "citizen_name", "citizen_phone", "community", "address", "category", "urgency",
+    "title",        "description",   "status",    "lead_department", "deleted", "official_number"};
+inline constexpr size_t kTicketRowColumnCount = sizeof(kTicketRowColumns) / sizeof(kTicketRowColumns[0]);
+inline constexpr size_t kDeletedColumn = 10;  // The one integer column of them.
+using TicketRowValues = std::array<std::string, kTicketRowColumnCount>;
+// The values of those columns for `state`, as text (deleted as "0" or "1").
+TicketRowValues ticket_row_values(const TicketState& state);
+
 // A ticket's state while a batch works on it.
 struct Cached {
   TicketState state;
@@ -102,7 +117,7 @@ struct Cached {
   int64_t head = 0;      // The newest change of its log (changes.local_order; 0: none).
   bool head_in_table = false;  // log_heads holds its head (the ticket did not exist).
   int64_t rowid = 0;     // Its row in tickets as loaded (0: none).
-  std::string text;      // Its searchable text as loaded (title, description, address): see write_ticket.
+  TicketRowValues written;  // Its row's alterable columns as loaded or last written (rowid != 0): see write_ticket.
   bool dirty = false;    // Its row (or its log head) is to be written at the end of the batch.
   bool refold = false;
   int64_t due_at = -1;   // tickets.due_at and due_stage as loaded or last written (Batch::write_due).
@@ -139,7 +154,9 @@ struct Store::Sync {
   int64_t committed_changes = -1;
   CachedStmt data_version;
 
-  CachedStmt insert_change, load_ticket, update_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
+  // The ticket row's UPDATE by which of kTicketRowColumns it sets (a bit each), prepared on first use.
+  std::unordered_map<uint32_t, CachedStmt> update_ticket;
+  CachedStmt insert_change, load_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
       ack_change, delete_rows[6], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due,
       insert_co_handler;
@@ -200,6 +217,7 @@ class Batch {
   Result<void> refold_field(const std::string& subject, Cached& t);
   Result<void> refold(const std::string& ticket_id, Cached& t);
   Result<void> write_ticket(const std::string& ticket_id, Cached& t);
+  CachedStmt* update_statement(uint32_t columns);
   Result<void> resolve_acks(Cached& t);
   Result<void> unlink(Cached& t, int64_t local);
   Result<void> write_leaving();
