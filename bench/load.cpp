@@ -156,7 +156,7 @@ std::string describe(const httplib::Result& r) {
 // Fills a fresh database with `n` changes (tickets of ten changes each) through the store, as
 // pushes would, before the server opens it.
 bool preload(const std::string& db, int64_t n) {
-  auto store = Store::open(db);
+  auto store = Store::open(db, {.use = StoreUse::Server});
   if (!store) return std::fprintf(stderr, "load: %s\n", store.error().detail.c_str()), false;
   test::Maker maker(test::replica(999), Role::Centre, "zhang.bin");
   const auto start = Clock::now();

@@ -1,6 +1,7 @@
 // bench/merge: how fast the server folds pushed field changes into an on-disk WAL database, how
 // cheap a duplicate is, and SQLite's raw single-row insert rate on the same disk in the same run.
-// A program, not a test: it prints figures and never fails on them. Usage: merge [folder] [tickets] [divisor]
+// A program, not a test: it prints figures and never fails on them.
+// Usage: merge [folder] [tickets] [divisor] [server|replica]   (whose store: the server's by default)
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -157,9 +158,11 @@ int main(int argc, char** argv) {
   const int tickets = argc > 2 ? std::atoi(argv[2]) : 1000;
   // Divides the number of changes (for a profiler run: valgrind --tool=callgrind merge dir 1000 20).
   const int divisor = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
+  // The server's store by default; "replica" keeps the app's inbox and search indexes as well.
+  const bool replica = argc > 4 && std::string(argv[4]) == "replica";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  auto opened = Store::open((dir / "server.db").string());
+  auto opened = Store::open((dir / "server.db").string(), {.use = replica ? StoreUse::Replica : StoreUse::Server});
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.error().detail.c_str());
     return 1;
@@ -171,7 +174,8 @@ int main(int argc, char** argv) {
   if (!store.apply_changes(creates, ApplyMode::Accept, kNow)) return 1;
 
   std::mt19937 rng(42);
-  std::printf("bench/merge: %d tickets, on-disk WAL database (synchronous=FULL) in %s\n", tickets, dir.c_str());
+  std::printf("bench/merge: %d tickets, on-disk WAL database (synchronous=FULL) in %s, a %s's store\n", tickets,
+              dir.c_str(), replica ? "replica" : "server");
   std::printf("%6s %10s %14s %14s %14s %12s %12s\n", "batch", "changes", "fresh/s", "duplicate/s", "raw insert/s",
               "fresh/raw", "dup cost");
   const int batches[] = {1, 100, 1000};

@@ -150,7 +150,7 @@ int backup_command(const Flags& f) {
 int calendar_command(const Flags& f) {
   const auto& p = f.positional;
   const std::string sub = p.empty() ? std::string() : p[0];
-  auto store = Store::open(f.db);
+  auto store = Store::open(f.db, {.use = StoreUse::Server});
   if (!store) return fail(store.error());
   if (sub == "list") {
     WorkdayCalendar c = builtin_calendar();

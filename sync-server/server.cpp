@@ -86,7 +86,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
                                           ": no index.html (build the web app first: make build)"};
   const auto parent = std::filesystem::path(options.db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  auto store = Store::open(options.db);
+  auto store = Store::open(options.db, {.use = StoreUse::Server});
   if (!store) return store.error();
   auto accounts = AccountStore::open(options.db);
   if (!accounts) return accounts.error();
@@ -123,7 +123,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     if (auto added = seed_demo_field(*ctx, now_ms()); !added) return added.error();
   }
   for (int i = 0; i < kReaders; ++i) {
-    StoreOptions reading;
+    StoreOptions reading{.use = StoreUse::Server};
     reading.cache_pages = kReaderCachePages;
     auto reader = Store::open(options.db, reading);
     if (!reader) return reader.error();

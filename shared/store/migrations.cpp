@@ -4,7 +4,75 @@
 
 namespace linli {
 
+// Pieces of migration 8 that Store::open also drops and makes again (store/store.cpp
+// shape_for): the inbox's indexes and the triggers that keep the search index.
+const char* const kInboxIndexesSql = R"sql(-- The inbox's sorts (store/inbox.cpp sort_column; the expressions must stay the same text there):
+-- one index per sort key, then the receipt time, then the rowid every index ends with, so a page
+-- and the page after a row are ranges of one index in either direction (keyset paging). Deleted
+-- tickets are left out, as the inbox leaves them out. The status and urgency keys also serve their
+-- filters (written as the same expressions). The due key is in its own index only: deadlines move
+-- with most edits, and every index holding it would be rewritten by each (store/page_vfs.h: an
+-- edit costs a few pages however large the file).
+CREATE INDEX inbox_by_number ON tickets ((CASE WHEN official_number <> '' THEN official_number ELSE provisional_number
+  END), received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_received ON tickets (received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_source ON tickets (source, received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_category ON tickets (category, received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_urgency ON tickets ((urgency = 'urgent'), received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_community ON tickets ((community || char(31) || address), received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_status ON tickets ((CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN 'assigned'
+  THEN 2 WHEN 'in_progress' THEN 3 WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 ELSE 7 END),
+  received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_department ON tickets (lead_department, received_at) WHERE deleted = 0;
+CREATE INDEX inbox_by_due ON tickets ((CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END), received_at) WHERE deleted = 0;
+-- The filters and counts without a sort of their own.
+CREATE INDEX inbox_warned ON tickets (warning, received_at) WHERE deleted = 0 AND warning = 1;
+CREATE INDEX inbox_due_unknown ON tickets (due_stage) WHERE deleted = 0 AND due_stage = 'unknown';
+CREATE INDEX conflicts_by_kind ON conflicts (kind, ticket_id);
+
+)sql";
+const char* const kSearchTriggersSql = R"sql(CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO ticket_search (rowid, text) VALUES (new.rowid,
+    new.official_number || char(31, 31) || new.provisional_number || char(31, 31) || new.citizen_name ||
+    char(31, 31) || new.citizen_phone || char(31, 31) || new.title || char(31, 31) || new.description ||
+    char(31, 31) || new.address || char(31, 31));
+END;
+CREATE TRIGGER ticket_search_delete AFTER DELETE ON tickets BEGIN
+  DELETE FROM ticket_search WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER ticket_search_update
+AFTER UPDATE OF official_number, provisional_number, citizen_name, citizen_phone, title, description, address ON tickets
+BEGIN
+  DELETE FROM ticket_search WHERE rowid = old.rowid;
+  INSERT INTO ticket_search (rowid, text) VALUES (new.rowid,
+    new.official_number || char(31, 31) || new.provisional_number || char(31, 31) || new.citizen_name ||
+    char(31, 31) || new.citizen_phone || char(31, 31) || new.title || char(31, 31) || new.description ||
+    char(31, 31) || new.address || char(31, 31));
+END;
+)sql";
+const char* const kSearchFillSql = R"sql(INSERT INTO ticket_search (rowid, text) SELECT rowid,
+  official_number || char(31, 31) || provisional_number || char(31, 31) || citizen_name || char(31, 31) ||
+  citizen_phone || char(31, 31) || title || char(31, 31) || description || char(31, 31) || address || char(31, 31)
+  FROM tickets;
+)sql";
+
 const std::vector<Migration>& schema_migrations() {
+  // Made of the pieces above, with the index inbox_by_due replaces dropped after them.
+  static const std::string migration_8 =
+      std::string(kInboxIndexesSql) +
+      "DROP INDEX tickets_by_due;  -- inbox_by_due serves every deadline range now (store/deadlines.cpp, inbox.cpp).\n" +
+      R"sql(-- Search over every field a dispatcher types a part of: the numbers, the citizen's name and phone,
+-- title, description and address, in one trigram index (contentless: the text is the fields
+-- joined, each followed by two U+001F). The two marks make every one- or two-character substring
+-- the start of some indexed trigram, so a short term (井盖, 噪音) is found exactly through the
+-- index's term list (ticket_search_terms, a range of terms) instead of scanning the table.
+DROP TRIGGER tickets_fts_insert;
+DROP TRIGGER tickets_fts_delete;
+DROP TRIGGER tickets_fts_update;
+DROP TABLE tickets_fts;
+CREATE VIRTUAL TABLE ticket_search USING fts5(text, content = '', contentless_delete = 1, tokenize = 'trigram');
+CREATE VIRTUAL TABLE ticket_search_terms USING fts5vocab(ticket_search, 'instance');
+)sql" + kSearchTriggersSql + kSearchFillSql;
   static const std::vector<Migration> migrations = {
       {"1: tickets and replica metadata", R"sql(
 CREATE TABLE meta (
@@ -227,66 +295,7 @@ CREATE TABLE field_registers (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX field_registers_by_subject ON field_registers (subject);
 )sql"},
-      {"8: inbox indexes, search over every field", R"sql(
--- The inbox's sorts (store/inbox.cpp sort_column; the expressions must stay the same text there):
--- one index per sort key, then the receipt time, then the rowid every index ends with, so a page
--- and the page after a row are ranges of one index in either direction (keyset paging). Deleted
--- tickets are left out, as the inbox leaves them out. The status and urgency keys also serve their
--- filters (written as the same expressions). The due key is in its own index only: deadlines move
--- with most edits, and every index holding it would be rewritten by each (store/page_vfs.h: an
--- edit costs a few pages however large the file).
-CREATE INDEX inbox_by_number ON tickets ((CASE WHEN official_number <> '' THEN official_number ELSE provisional_number
-  END), received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_received ON tickets (received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_source ON tickets (source, received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_category ON tickets (category, received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_urgency ON tickets ((urgency = 'urgent'), received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_community ON tickets ((community || char(31) || address), received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_status ON tickets ((CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN 'assigned'
-  THEN 2 WHEN 'in_progress' THEN 3 WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 ELSE 7 END),
-  received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_department ON tickets (lead_department, received_at) WHERE deleted = 0;
-CREATE INDEX inbox_by_due ON tickets ((CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END), received_at) WHERE deleted = 0;
-DROP INDEX tickets_by_due;  -- inbox_by_due serves every deadline range now (store/deadlines.cpp, inbox.cpp).
--- The filters and counts without a sort of their own.
-CREATE INDEX inbox_warned ON tickets (warning, received_at) WHERE deleted = 0 AND warning = 1;
-CREATE INDEX inbox_due_unknown ON tickets (due_stage) WHERE deleted = 0 AND due_stage = 'unknown';
-CREATE INDEX conflicts_by_kind ON conflicts (kind, ticket_id);
-
--- Search over every field a dispatcher types a part of: the numbers, the citizen's name and phone,
--- title, description and address, in one trigram index (contentless: the text is the fields
--- joined, each followed by two U+001F). The two marks make every one- or two-character substring
--- the start of some indexed trigram, so a short term (井盖, 噪音) is found exactly through the
--- index's term list (ticket_search_terms, a range of terms) instead of scanning the table.
-DROP TRIGGER tickets_fts_insert;
-DROP TRIGGER tickets_fts_delete;
-DROP TRIGGER tickets_fts_update;
-DROP TABLE tickets_fts;
-CREATE VIRTUAL TABLE ticket_search USING fts5(text, content = '', contentless_delete = 1, tokenize = 'trigram');
-CREATE VIRTUAL TABLE ticket_search_terms USING fts5vocab(ticket_search, 'instance');
-CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
-  INSERT INTO ticket_search (rowid, text) VALUES (new.rowid,
-    new.official_number || char(31, 31) || new.provisional_number || char(31, 31) || new.citizen_name ||
-    char(31, 31) || new.citizen_phone || char(31, 31) || new.title || char(31, 31) || new.description ||
-    char(31, 31) || new.address || char(31, 31));
-END;
-CREATE TRIGGER ticket_search_delete AFTER DELETE ON tickets BEGIN
-  DELETE FROM ticket_search WHERE rowid = old.rowid;
-END;
-CREATE TRIGGER ticket_search_update
-AFTER UPDATE OF official_number, provisional_number, citizen_name, citizen_phone, title, description, address ON tickets
-BEGIN
-  DELETE FROM ticket_search WHERE rowid = old.rowid;
-  INSERT INTO ticket_search (rowid, text) VALUES (new.rowid,
-    new.official_number || char(31, 31) || new.provisional_number || char(31, 31) || new.citizen_name ||
-    char(31, 31) || new.citizen_phone || char(31, 31) || new.title || char(31, 31) || new.description ||
-    char(31, 31) || new.address || char(31, 31));
-END;
-INSERT INTO ticket_search (rowid, text) SELECT rowid,
-  official_number || char(31, 31) || provisional_number || char(31, 31) || citizen_name || char(31, 31) ||
-  citizen_phone || char(31, 31) || title || char(31, 31) || description || char(31, 31) || address || char(31, 31)
-  FROM tickets;
-)sql"},
+      {"8: inbox indexes, search over every field", migration_8.c_str()},
       {"9: the monthly report's tally", R"sql(
 -- The monthly report's tally of the ticket's log (core/report_tally.h: assignments, returns,
 -- approved extensions, rebound, first and last return visit, packed in one integer), kept by the

@@ -64,7 +64,10 @@ std::string describe(const std::vector<FieldProblem>& problems) {
 int Store::schema_version() { return static_cast<int>(schema_migrations().size()); }
 
 Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
-  return open_with(path, options, schema_migrations());
+  auto store = open_with(path, options, schema_migrations());
+  if (store)
+    if (auto r = store->shape_for(options.use); !r) return r.error();
+  return store;
 }
 
 Result<Store> Store::open_with(const std::string& path, const StoreOptions& options,
@@ -149,6 +152,46 @@ Result<void> Store::migrate(const std::vector<Migration>& migrations, const std:
     }
   }
   return Ok{};
+}
+
+Result<void> Store::shape_for(StoreUse use) {
+  const auto use_now = [&]() -> Result<bool> {  // True: shaped for the server.
+    Stmt s(m_db, "SELECT value FROM meta WHERE key = 'store.use'");
+    if (!s.ok()) return db_error(m_db, "shape");
+    const int rc = s.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "shape");
+    return rc == SQLITE_ROW && s.text(0) == "server";
+  };
+  const bool server = use == StoreUse::Server;
+  if (auto now = use_now(); !now) return now.error();
+  else if (*now == server) return Ok{};  // As wanted: no write lock taken (the server's readers open often).
+  if (auto r = exec("BEGIN IMMEDIATE", "shape"); !r) return r;
+  auto shape = [&]() -> Result<void> {
+    auto now = use_now();  // Again under the lock: another connection may have shaped it meanwhile.
+    if (!now) return now.error();
+    if (*now == server) return Ok{};
+    std::string sql;
+    if (server) {
+      sql = "DROP TRIGGER ticket_search_insert; DROP TRIGGER ticket_search_update; DROP TRIGGER ticket_search_delete;"
+            "INSERT INTO ticket_search (ticket_search) VALUES ('delete-all');";
+      // Every index the inbox's part of migration 8 makes.
+      const std::string_view made = kInboxIndexesSql;
+      constexpr std::string_view kCreate = "CREATE INDEX ";
+      for (size_t at = made.find(kCreate); at != std::string_view::npos; at = made.find(kCreate, at)) {
+        at += kCreate.size();
+        sql += "DROP INDEX " + std::string(made.substr(at, made.find(' ', at) - at)) + ";";
+      }
+      sql += "INSERT INTO meta (key, value) VALUES ('store.use', 'server');";
+    } else {
+      sql = std::string(kInboxIndexesSql) + kSearchTriggersSql + kSearchFillSql + "DELETE FROM meta WHERE key = 'store.use';";
+    }
+    return exec(sql.c_str(), "shape");
+  };
+  if (auto r = shape(); !r) {
+    exec("ROLLBACK", "shape").ok();
+    return r;
+  }
+  return exec("COMMIT", "shape");
 }
 
 Result<void> Store::create_ticket(const Ticket& t) {

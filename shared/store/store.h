@@ -30,8 +30,16 @@ enum class Durability {
   PageSink,
 };
 
+// What a store keeps besides the log and the tickets' state. A replica (the app) lists, sorts and
+// searches its tickets: it keeps the inbox's indexes and the trigram search index (migration 8).
+// The server never lists an inbox nor searches, and each of those indexes costs every edit that
+// touches its columns a page write (the search index: the ticket's every trigram again), so its
+// store drops them. Either is made again when the store is next opened for the other use.
+enum class StoreUse { Replica, Server };
+
 struct StoreOptions {
   Durability durability = Durability::Wal;
+  StoreUse use = StoreUse::Replica;
   const char* vfs = nullptr;  // sqlite3_vfs name; nullptr for the default.
   // Page cache size in pages; 0 keeps SQLite's default. Fault-injection tests make it tiny so a
   // batch spills pages to disk in the middle of its transaction.
@@ -143,6 +151,10 @@ struct Migration {
   const char* name;
   const char* sql;
 };
+// Parts of migration 8 a server's store drops (StoreUse::Server) and a replica's makes again.
+extern const char* const kInboxIndexesSql;
+extern const char* const kSearchTriggersSql;
+extern const char* const kSearchFillSql;
 
 class Store {
  public:
@@ -414,6 +426,9 @@ class Store {
   template <class Body>
   auto in_write_transaction(const char* where, Body&& body) -> decltype(body());
   Result<void> migrate(const std::vector<Migration>& migrations, const std::string& path);
+  // Drops or makes again what only a replica keeps (StoreOptions::use), when the store was last
+  // opened for the other use (meta 'store.use').
+  Result<void> shape_for(StoreUse use);
   Sync& sync();
   // The rowids matching a search text, in temp.inbox_search_hits (store/inbox.cpp): false when the
   // text searches nothing; true once the table holds its matches, found again only after a write.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "store/store.h"
@@ -197,6 +198,108 @@ TEST(StoreSearch, FindsChineseTextInTitleDescriptionAndAddress) {
   EXPECT_TRUE(s.search_tickets("施工噪音")->empty());
   EXPECT_EQ(*s.search_tickets("楼上漏水"), (std::vector<std::string>{t2}));
   EXPECT_TRUE(s.search_tickets("\"")->empty());
+}
+
+// What the search index holds, read beside the store: the tickets in it and the bytes of its segments.
+std::pair<int64_t, int64_t> search_index_size(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* q = nullptr;
+  std::pair<int64_t, int64_t> out{-1, -1};
+  const char* sql = "SELECT (SELECT count(*) FROM ticket_search_docsize), total(length(block)) FROM ticket_search_data";
+  if (sqlite3_prepare_v2(db, sql, -1, &q, nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    out = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(StoreSearch, AnEditRewritesOnlyTheColumnsItChangedSoTheIndexMovesOnlyForSearchedText) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  const Change create = m.create(kT, kNow);
+  ASSERT_TRUE(s.apply_changes({create}, ApplyMode::Local, kNow));
+  const auto before = search_index_size(dir.file("a.db"));
+  ASSERT_GT(before.first, 0);
+  // Urgency, category and the lead department are not searched: the index is not touched.
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 1, F::Urgency, "urgent"), m.set(kT, kNow + 2, F::Category, "noise"),
+                               m.set(kT, kNow + 3, F::LeadDepartment, "房管办")},
+                              ApplyMode::Local, kNow));
+  EXPECT_EQ(search_index_size(dir.file("a.db")), before);
+  auto state = s.get_ticket_state(kT);
+  ASSERT_TRUE(state && state->has_value());
+  EXPECT_EQ((*state)->ticket.urgency, Urgency::Urgent);
+  EXPECT_EQ((*state)->lead_department, "房管办");
+  // The citizen's name is: the ticket moves in the index, in the same batch as an unsearched edit.
+  ASSERT_TRUE(s.apply_changes({m.set(kT, kNow + 4, F::CitizenName, "陈堃"), m.set(kT, kNow + 5, F::Urgency, "normal")},
+                              ApplyMode::Local, kNow));
+  EXPECT_NE(search_index_size(dir.file("a.db")), before);
+  EXPECT_EQ(*s.search_tickets("陈堃"), (std::vector<std::string>{kT}));
+  EXPECT_TRUE(s.search_tickets(create.ticket.citizen_name)->empty());
+  // The row on disk is the state folded (read again from the file, not the batch's memory).
+  Store again = open_store(dir, "a.db");
+  auto reread = again.get_ticket_state(kT);
+  ASSERT_TRUE(reread && reread->has_value());
+  EXPECT_EQ((*reread)->ticket.citizen_name, "陈堃");
+  EXPECT_EQ((*reread)->ticket.urgency, Urgency::Normal);
+  EXPECT_EQ((*reread)->ticket.category, Category::Noise);
+}
+
+// The names of the indexes and triggers in the file, sorted.
+std::vector<std::string> schema_names(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* q = nullptr;
+  std::vector<std::string> out;
+  if (sqlite3_prepare_v2(db, "SELECT type || ' ' || name FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY 1",
+                         -1, &q, nullptr) == SQLITE_OK)
+    while (sqlite3_step(q) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST(StoreSearch, AServersStoreKeepsNoInboxOrSearchIndexAndOpenedAsAReplicaMakesThemAgain) {
+  test::TempDir dir;
+  { Store fresh = open_store(dir, "replica.db"); }
+  const std::vector<std::string> replica_schema = schema_names(dir.file("replica.db"));
+  ASSERT_NE(std::find(replica_schema.begin(), replica_schema.end(), "index inbox_by_due"), replica_schema.end());
+  ASSERT_NE(std::find(replica_schema.begin(), replica_schema.end(), "trigger ticket_search_update"), replica_schema.end());
+  Maker m(test::replica(1));
+  {
+    Store server = open_store(dir, "server.db", {.use = StoreUse::Server});
+    ASSERT_TRUE(server.apply_changes({m.create(kT, kNow), m.set(kT, kNow + 1, F::CitizenName, "陈堃")},
+                                     ApplyMode::Accept, kNow));
+    EXPECT_EQ(search_index_size(dir.file("server.db")).first, 0);
+    for (const std::string& name : schema_names(dir.file("server.db"))) {
+      EXPECT_EQ(name.find("inbox_"), std::string::npos) << name;
+      EXPECT_EQ(name.find("ticket_search"), std::string::npos) << name;
+    }
+    // The server's folds and reads are as a replica's without them.
+    auto state = server.get_ticket_state(kT);
+    ASSERT_TRUE(state && state->has_value());
+    EXPECT_EQ((*state)->ticket.citizen_name, "陈堃");
+  }
+  {
+    Store reader = open_store(dir, "server.db", {.use = StoreUse::Server});  // Opened again: nothing to do.
+  }
+  EXPECT_EQ(search_index_size(dir.file("server.db")).first, 0);
+  {
+    Store replica = open_store(dir, "server.db");
+    EXPECT_EQ(schema_names(dir.file("server.db")), replica_schema);
+    EXPECT_EQ(*replica.search_tickets("陈堃"), (std::vector<std::string>{kT}));
+    ASSERT_TRUE(replica.apply_changes({m.set(kT, kNow + 2, F::CitizenName, "王喆")}, ApplyMode::Accept, kNow));
+    EXPECT_EQ(*replica.search_tickets("王喆"), (std::vector<std::string>{kT}));
+    InboxQuery q;
+    auto page = replica.inbox_page(q);
+    ASSERT_TRUE(page) << page.error().detail;
+    EXPECT_EQ(page->size(), 1u);
+  }
+  { Store server = open_store(dir, "server.db", {.use = StoreUse::Server}); }
+  EXPECT_EQ(search_index_size(dir.file("server.db")).first, 0);
+  EXPECT_EQ(schema_names(dir.file("server.db")).size() + 15, replica_schema.size());
 }
 
 // Fault injection: fail the 1st, 2nd, ... write of a batch until it gets through. Each failure

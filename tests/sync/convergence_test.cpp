@@ -72,7 +72,7 @@ class Simulation {
   void open_server() {
     m_server.reset();
     m_server_store.reset();
-    auto s = Store::open((m_dir / "server.db").string());
+    auto s = Store::open((m_dir / "server.db").string(), {.use = StoreUse::Server});  // As linli-server opens it.
     ASSERT_TRUE(s) << s.error().detail;
     m_server_store = std::make_unique<Store>(std::move(s).value());
     m_server = std::make_unique<ServerSync>(*m_server_store);
