@@ -137,7 +137,11 @@ export async function click(page, label) {
   await page.mouse.down();
   await frames(page, 2);
   await page.mouse.up();
-  await frames(page, 3);
+  // A click may reload the page (signing out and clearing the device does): then the frames to wait
+  // for are the new page's, which the caller waits for (waitForApp).
+  await frames(page, 3).catch((e) => {
+    if (!/Execution context was destroyed|navigation/.test(String(e))) throw e;
+  });
   return it;
 }
 
