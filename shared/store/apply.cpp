@@ -12,7 +12,10 @@ namespace linli {
 namespace {
 
 constexpr int64_t kUnsentBase = int64_t{1} << 62;
-constexpr size_t kCommittedTickets = 16384;  // At most this many tickets in the committed cache.
+// At most this many tickets in the committed cache: about 2.3 KB each (a Cached and its strings),
+// so 9 MiB. 16,384 had let the server's heap grow by some 36 MiB over the first minutes of
+// bench/load while its tickets came in, and a batch's worth beyond that.
+constexpr size_t kCommittedTickets = 4096;
 // The status's slot in tickets.versions (a field's slot is its EditableField value): fixed, so
 // adding a field keeps the rows already written readable.
 constexpr int kStatusSlot = 0xFF;
@@ -520,6 +523,7 @@ void Batch::commit_to_memory() {
   if (m_s.committed.size() + m_tickets.size() > kCommittedTickets) m_s.committed.clear();
   for (auto& [id, t] : m_tickets) {
     if (!t.state.exists || t.rowid == 0 || t.refold || (t.head_in_table && !t.dirty)) continue;
+    if (m_s.committed.size() >= kCommittedTickets) break;  // A batch of more tickets than it holds.
     t.dirty = false;
     t.head_in_table = false;  // Deleted by finish() when the row was written; never set for a row otherwise.
     t.acked = false;
