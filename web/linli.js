@@ -184,13 +184,32 @@
     button.onclick = onClick;
     blockerEl.style.display = 'flex';
   }
+  // A tab closed a moment ago may still hold the store while it shuts down (a reopened app would
+  // say it is open elsewhere): keep asking, say so only after a second and a half, and go on by
+  // itself as soon as the other tab lets go.
   const ownedPromise = owner.acquire(false).then((owned) => owned || new Promise((resolve) => {
-    loadingEl.style.display = 'none';
-    showBlocker('邻里已在另一个标签页中打开。\nLinli is open in another tab.', '在此标签页使用 / Use it here', () => {
+    let done = false;
+    const start = () => {
+      done = true;
+      clearInterval(retry);
+      clearTimeout(tell);
       blockerEl.style.display = 'none';
       loadingEl.style.display = 'flex';
-      owner.acquire(true).then(resolve);
-    });
+      resolve(true);
+    };
+    const retry = setInterval(() => {
+      if (!done) owner.acquire(false).then((got) => { if (got && !done) start(); });
+    }, 250);
+    const tell = setTimeout(() => {
+      if (done) return;
+      loadingEl.style.display = 'none';
+      showBlocker('邻里已在另一个标签页中打开。\nLinli is open in another tab.', '在此标签页使用 / Use it here', () => {
+        if (done) return;
+        clearInterval(retry);
+        // Free after all: take it plainly; else take it over from the other tab.
+        owner.acquire(false).then((got) => (got ? true : owner.acquire(true))).then(() => { if (!done) start(); });
+      });
+    }, 1500);
   }));
 
   // Deletes this device's data (the session with it) and starts again from the sign-in screen.

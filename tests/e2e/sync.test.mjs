@@ -108,6 +108,16 @@ test('one tab owns the local store; a second one can take over', { timeout: 1800
   await first.page.waitForSelector('#elsewhere', { state: 'visible', timeout: 20000 });
   assert.match(await first.page.textContent('#elsewhere p'), /已停止/);
   await shot(first.page, 'tabs-02-first-stopped');
+
+  // A third tab waits while the second holds the store, and goes on by itself once it is closed
+  // (as when the app is opened again right after its tab was closed), without a click.
+  const third = await first.context.newPage();
+  await third.goto(server.url + '/');
+  await third.waitForSelector('#elsewhere', { state: 'visible', timeout: 20000 });
+  await second.close();
+  await waitForApp(third);
+  await waitForState(third, (st) => st.signed_in, 'the third tab signed in once the second closed');
+  assert.equal(await third.isVisible('#elsewhere'), false);
 });
 
 test('signing out warns about unsent changes and can clear the device', { timeout: 180000 }, async (t) => {
