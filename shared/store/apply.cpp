@@ -518,6 +518,36 @@ Result<void> Batch::finish() {
   return Ok{};
 }
 
+Result<void> write_search(sqlite3* db, Store::Sync& s) {
+  if (!s.search_prepared) {
+    s.search_pending.prepare(db, "SELECT ticket, indexed FROM search_pending");
+    s.search_delete.prepare(db, "DELETE FROM ticket_search WHERE rowid = ?");
+    s.search_write.prepare(db, kSearchWriteSql);
+    s.search_clear.prepare(db, "DELETE FROM search_pending");
+    s.search_prepared = true;
+  }
+  std::vector<int64_t> stale;  // Rowids whose entry in the index goes first.
+  bool any = false;
+  CachedStmt& p = s.search_pending.reset();
+  int rc;
+  while ((rc = p.step()) == SQLITE_ROW) {
+    any = true;
+    if (p.int64(1) != 0) stale.push_back(p.int64(0));
+  }
+  p.reset();
+  if (rc != SQLITE_DONE) return sql_error(db, "apply.search");
+  if (!any) return Ok{};
+  // Deleting a contentless_delete entry marks it deleted in its segment; nothing is held in FTS5's
+  // memory, so these statements' savepoints flush nothing. Then every text in one statement: one
+  // flush, one segment, at the commit.
+  for (int64_t rowid : stale)
+    if (s.search_delete.reset().bind(1, rowid).step() != SQLITE_DONE) return sql_error(db, "apply.search");
+  if (s.search_write.reset().step() != SQLITE_DONE) return sql_error(db, "apply.search");
+  s.search_write.reset();
+  if (s.search_clear.reset().step() != SQLITE_DONE) return sql_error(db, "apply.search");
+  return Ok{};
+}
+
 void Batch::commit_to_memory() {
   // Tickets whose row is now exactly as cached go to the committed cache for the next batch.
   if (m_s.committed.size() + m_tickets.size() > kCommittedTickets) m_s.committed.clear();
@@ -565,6 +595,8 @@ Result<void> in_transaction(sqlite3* db, Store::Sync& sync, Body&& body) {
   Batch batch(db, sync, true);
   Result<void> r = body(batch);
   if (r) r = batch.finish();
+  // Inside Store::in_one_transaction the search is written once, before its commit.
+  if (r && !nested) r = write_search(db, sync);
   // A read statement left on its last row would keep this connection's snapshot open after the
   // commit, and the next BEGIN IMMEDIATE would fail once another connection has written.
   for (CachedStmt* q : {&sync.load_ticket, &sync.load_head, &sync.log_entry, &sync.log_link, &sync.find_change})
@@ -843,6 +875,7 @@ Result<void> Store::in_one_transaction(const std::function<Result<void>()>& body
   sync();  // Loaded before the transaction: a reload after a failure reads what was committed.
   if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return sql_error(m_db, "apply.group_begin");
   Result<void> r = body();
+  if (r) r = write_search(m_db, sync());
   if (r && sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) r = sql_error(m_db, "apply.group_commit");
   if (!r) {
     for (sqlite3_stmt* s = sqlite3_next_stmt(m_db, nullptr); s; s = sqlite3_next_stmt(m_db, s)) sqlite3_reset(s);

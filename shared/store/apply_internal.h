@@ -160,6 +160,9 @@ struct Store::Sync {
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
       ack_change, delete_rows[6], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due,
       insert_co_handler;
+  // The search index's writes at the end of a transaction (write_search), prepared on first use.
+  CachedStmt search_pending, search_delete, search_write, search_clear;
+  bool search_prepared = false;
   // Field registers (store/field.cpp), prepared on first use.
   CachedStmt field_load, field_upsert, field_delete;
   bool field_prepared = false;
@@ -235,6 +238,11 @@ class Batch {
   int64_t m_next_seq, m_next_local, m_cursor, m_max_skew, m_unsent;
   HlcClock m_clock;
 };
+
+// Writes the search text of the tickets the triggers noted in search_pending since the last call
+// (migration 12), in one statement, and empties it: call before a transaction that wrote tickets
+// commits. Nothing to do (one read of an empty table) on a server's store, which has no triggers.
+Result<void> write_search(sqlite3* db, Store::Sync& sync);
 
 // Runs `body` on one batch in one transaction (store/apply.cpp in_transaction): all or nothing.
 Result<void> run_batch(sqlite3* db, Store::Sync& sync, const std::function<Result<void>(Batch&)>& body);

@@ -31,7 +31,8 @@ CREATE INDEX inbox_due_unknown ON tickets (due_stage) WHERE deleted = 0 AND due_
 CREATE INDEX conflicts_by_kind ON conflicts (kind, ticket_id);
 
 )sql";
-const char* const kSearchTriggersSql = R"sql(CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
+// Migration 8's triggers, which wrote the search index row by row (replaced by migration 12's).
+static const char* const kSearchTriggersSqlV8 = R"sql(CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
   INSERT INTO ticket_search (rowid, text) VALUES (new.rowid,
     new.official_number || char(31, 31) || new.provisional_number || char(31, 31) || new.citizen_name ||
     char(31, 31) || new.citizen_phone || char(31, 31) || new.title || char(31, 31) || new.description ||
@@ -50,11 +51,34 @@ BEGIN
     char(31, 31) || new.address || char(31, 31));
 END;
 )sql";
-const char* const kSearchFillSql = R"sql(INSERT INTO ticket_search (rowid, text) SELECT rowid,
-  official_number || char(31, 31) || provisional_number || char(31, 31) || citizen_name || char(31, 31) ||
-  citizen_phone || char(31, 31) || title || char(31, 31) || description || char(31, 31) || address || char(31, 31)
-  FROM tickets;
+// The search index is written once per transaction, not per ticket row: FTS5 flushes what it holds
+// to a new segment at every statement savepoint, so a pull answer of 500 new tickets written one
+// by one left 500 one-ticket segments and the merges after them (a quarter of a first sync's time).
+// The triggers note which tickets' text to write again in search_pending; the store writes them
+// all at the end of each transaction that changed tickets (store/apply.cpp write_search).
+const char* const kSearchTriggersSql = R"sql(CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
+  INSERT INTO search_pending (ticket, indexed) SELECT new.rowid, 0
+    WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE ticket = new.rowid);
+END;
+CREATE TRIGGER ticket_search_delete AFTER DELETE ON tickets BEGIN
+  INSERT INTO search_pending (ticket, indexed) SELECT old.rowid, 1
+    WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE ticket = old.rowid);
+END;
+CREATE TRIGGER ticket_search_update
+AFTER UPDATE OF official_number, provisional_number, citizen_name, citizen_phone, title, description, address ON tickets
+BEGIN
+  INSERT INTO search_pending (ticket, indexed) SELECT old.rowid, 1
+    WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE ticket = old.rowid);
+END;
 )sql";
+// A ticket's text in the search index: the fields joined, each followed by two U+001F.
+#define LINLI_SEARCH_TEXT \
+  "official_number || char(31, 31) || provisional_number || char(31, 31) || citizen_name || char(31, 31) || " \
+  "citizen_phone || char(31, 31) || title || char(31, 31) || description || char(31, 31) || address || char(31, 31)"
+const char* const kSearchFillSql = "INSERT INTO ticket_search (rowid, text) SELECT rowid, " LINLI_SEARCH_TEXT " FROM tickets;\n";
+const char* const kSearchWriteSql = "INSERT INTO ticket_search (rowid, text) SELECT t.rowid, " LINLI_SEARCH_TEXT
+                                    " FROM search_pending p JOIN tickets t ON t.rowid = p.ticket";
+#undef LINLI_SEARCH_TEXT
 
 const std::vector<Migration>& schema_migrations() {
   // Made of the pieces above, with the index inbox_by_due replaces dropped after them.
@@ -72,7 +96,22 @@ DROP TRIGGER tickets_fts_update;
 DROP TABLE tickets_fts;
 CREATE VIRTUAL TABLE ticket_search USING fts5(text, content = '', contentless_delete = 1, tokenize = 'trigram');
 CREATE VIRTUAL TABLE ticket_search_terms USING fts5vocab(ticket_search, 'instance');
-)sql" + kSearchTriggersSql + kSearchFillSql;
+)sql" + kSearchTriggersSqlV8 + kSearchFillSql;
+  // Triggers that note the tickets to index instead of indexing each row (store/apply.cpp
+  // write_search). A server's store had dropped the old ones (store.cpp shape_for): it drops these
+  // too when it is next opened as the server's.
+  static const std::string migration_12 = std::string(R"sql(
+-- The tickets whose search text is to be written at the end of the transaction (the triggers
+-- below); indexed = 1 when ticket_search holds an entry for the rowid that must be deleted first.
+-- Empty outside a write transaction.
+CREATE TABLE search_pending (
+  ticket  INTEGER PRIMARY KEY,
+  indexed INTEGER NOT NULL
+) STRICT;
+DROP TRIGGER IF EXISTS ticket_search_insert;
+DROP TRIGGER IF EXISTS ticket_search_delete;
+DROP TRIGGER IF EXISTS ticket_search_update;
+)sql") + kSearchTriggersSql;
   static const std::vector<Migration> migrations = {
       {"1: tickets and replica metadata", R"sql(
 CREATE TABLE meta (
@@ -348,6 +387,7 @@ ALTER TABLE ticket_co_handlers ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX co_handlers_due ON ticket_co_handlers (department, due_at) WHERE state = 'pending';
 DELETE FROM meta WHERE key = 'deadlines.calendar';
 )sql"},
+      {"12: the search index written once per transaction", migration_12.c_str()},
   };
   return migrations;
 }

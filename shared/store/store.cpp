@@ -155,36 +155,41 @@ Result<void> Store::migrate(const std::vector<Migration>& migrations, const std:
 }
 
 Result<void> Store::shape_for(StoreUse use) {
-  const auto use_now = [&]() -> Result<bool> {  // True: shaped for the server.
-    Stmt s(m_db, "SELECT value FROM meta WHERE key = 'store.use'");
-    if (!s.ok()) return db_error(m_db, "shape");
-    const int rc = s.step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "shape");
-    return rc == SQLITE_ROW && s.text(0) == "server";
+  // Whether it is shaped for `use` now. The meta key says how it was last shaped; a server's store
+  // is looked at for the search triggers too, since a migration that makes them again (12) runs on
+  // it as well.
+  const auto shaped = [&]() -> Result<bool> {
+    Stmt s(m_db,
+           "SELECT coalesce((SELECT value FROM meta WHERE key = 'store.use'), ''), "
+           "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = 'ticket_search_insert')");
+    if (!s.ok() || s.step() != SQLITE_ROW) return db_error(m_db, "shape");
+    const bool server_use = s.text(0) == "server";
+    if (use == StoreUse::Server) return server_use && s.int64(1) == 0;
+    return !server_use;
   };
   const bool server = use == StoreUse::Server;
-  if (auto now = use_now(); !now) return now.error();
-  else if (*now == server) return Ok{};  // As wanted: no write lock taken (the server's readers open often).
+  if (auto now = shaped(); !now) return now.error();
+  else if (*now) return Ok{};  // As wanted: no write lock taken (the server's readers open often).
   if (auto r = exec("BEGIN IMMEDIATE", "shape"); !r) return r;
   auto shape = [&]() -> Result<void> {
-    auto now = use_now();  // Again under the lock: another connection may have shaped it meanwhile.
+    auto now = shaped();  // Again under the lock: another connection may have shaped it meanwhile.
     if (!now) return now.error();
-    if (*now == server) return Ok{};
-    std::string sql;
-    if (server) {
-      sql = "DROP TRIGGER ticket_search_insert; DROP TRIGGER ticket_search_update; DROP TRIGGER ticket_search_delete;"
-            "INSERT INTO ticket_search (ticket_search) VALUES ('delete-all');";
-      // Every index the inbox's part of migration 8 makes.
-      const std::string_view made = kInboxIndexesSql;
-      constexpr std::string_view kCreate = "CREATE INDEX ";
-      for (size_t at = made.find(kCreate); at != std::string_view::npos; at = made.find(kCreate, at)) {
-        at += kCreate.size();
-        sql += "DROP INDEX " + std::string(made.substr(at, made.find(' ', at) - at)) + ";";
-      }
-      sql += "INSERT INTO meta (key, value) VALUES ('store.use', 'server');";
-    } else {
-      sql = std::string(kInboxIndexesSql) + kSearchTriggersSql + kSearchFillSql + "DELETE FROM meta WHERE key = 'store.use';";
+    if (*now) return Ok{};
+    // Whatever it holds now (a server's store a migration gave triggers again has triggers and no
+    // inbox indexes), first take out all of it, then make what this use wants.
+    std::string sql = "DROP TRIGGER IF EXISTS ticket_search_insert; DROP TRIGGER IF EXISTS ticket_search_update; "
+                      "DROP TRIGGER IF EXISTS ticket_search_delete; DELETE FROM search_pending; "
+                      "INSERT INTO ticket_search (ticket_search) VALUES ('delete-all');";
+    // Every index the inbox's part of migration 8 makes.
+    const std::string_view made = kInboxIndexesSql;
+    constexpr std::string_view kCreate = "CREATE INDEX ";
+    for (size_t at = made.find(kCreate); at != std::string_view::npos; at = made.find(kCreate, at)) {
+      at += kCreate.size();
+      sql += "DROP INDEX IF EXISTS " + std::string(made.substr(at, made.find(' ', at) - at)) + ";";
     }
+    if (server) sql += "INSERT INTO meta (key, value) VALUES ('store.use', 'server') "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+    else sql += std::string(kInboxIndexesSql) + kSearchTriggersSql + kSearchFillSql + "DELETE FROM meta WHERE key = 'store.use';";
     return exec(sql.c_str(), "shape");
   };
   if (auto r = shape(); !r) {
@@ -195,6 +200,13 @@ Result<void> Store::shape_for(StoreUse use) {
 }
 
 Result<void> Store::create_ticket(const Ticket& t) {
+  return in_write_transaction("create_ticket", [&]() -> Result<void> {
+    if (auto r = insert_ticket(t); !r) return r;
+    return write_search(m_db, sync());
+  });
+}
+
+Result<void> Store::insert_ticket(const Ticket& t) {
   if (auto problems = validate_new_ticket(t); !problems.empty())
     return Error{ErrorCode::InvalidArgument, "[store.create_ticket] " + describe(problems)};
   Stmt s(m_db,
@@ -228,7 +240,8 @@ Result<void> Store::create_ticket(const Ticket& t) {
 Result<int> Store::create_tickets(const std::vector<Ticket>& tickets) {
   return in_write_transaction("create_tickets", [&]() -> Result<int> {
     for (const Ticket& t : tickets)
-      if (auto r = create_ticket(t); !r) return r.error();
+      if (auto r = insert_ticket(t); !r) return r.error();
+    if (auto r = write_search(m_db, sync()); !r) return r.error();
     return static_cast<int>(tickets.size());
   });
 }

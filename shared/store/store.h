@@ -155,6 +155,8 @@ struct Migration {
 extern const char* const kInboxIndexesSql;
 extern const char* const kSearchTriggersSql;
 extern const char* const kSearchFillSql;
+// The search text of the tickets noted in search_pending (store/apply.cpp write_search).
+extern const char* const kSearchWriteSql;
 
 class Store {
  public:
@@ -429,6 +431,8 @@ class Store {
   // Drops or makes again what only a replica keeps (StoreOptions::use), when the store was last
   // opened for the other use (meta 'store.use').
   Result<void> shape_for(StoreUse use);
+  // create_ticket's insert, inside the caller's transaction.
+  Result<void> insert_ticket(const Ticket& ticket);
   Sync& sync();
   // The rowids matching a search text, in temp.inbox_search_hits (store/inbox.cpp): false when the
   // text searches nothing; true once the table holds its matches, found again only after a write.

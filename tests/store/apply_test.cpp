@@ -302,6 +302,139 @@ TEST(StoreSearch, AServersStoreKeepsNoInboxOrSearchIndexAndOpenedAsAReplicaMakes
   EXPECT_EQ(schema_names(dir.file("server.db")).size() + 15, replica_schema.size());
 }
 
+// FTS5's count of the leaves it has written to level 0 (its structure record, rowid 10 of
+// ticket_search_data: a cookie, the V2 mark, the numbers of levels and segments, then this).
+int64_t search_leaves_written(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* q = nullptr;
+  std::string block;
+  if (sqlite3_prepare_v2(db, "SELECT block FROM ticket_search_data WHERE id = 10", -1, &q, nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    block.assign(static_cast<const char*>(sqlite3_column_blob(q, 0)), static_cast<size_t>(sqlite3_column_bytes(q, 0)));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  size_t at = 4;
+  if (block.compare(at, 4, std::string("\xFF\x00\x00\x01", 4)) == 0) at += 4;
+  const auto varint = [&] {  // SQLite's varint: big-endian groups of 7 bits, a ninth byte of 8.
+    uint64_t v = 0;
+    for (int i = 0; i < 9 && at < block.size(); ++i) {
+      const auto b = static_cast<uint8_t>(block[at++]);
+      if (i == 8) return static_cast<int64_t>((v << 8) | b);
+      v = (v << 7) | (b & 0x7F);
+      if (!(b & 0x80)) break;
+    }
+    return static_cast<int64_t>(v);
+  };
+  if (block.size() < 8) return -1;
+  varint();  // Levels.
+  varint();  // Segments.
+  return varint();
+}
+
+int64_t search_pending_rows(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* q = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM search_pending", -1, &q, nullptr) == SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    n = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return n;
+}
+
+TEST(StoreSearch, ABatchOfNewTicketsWritesTheSearchIndexOnceNotTicketByTicket) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  ASSERT_TRUE(s.apply_changes({m.create(kT, kNow)}, ApplyMode::Accept, kNow));
+  const int64_t leaves_before = search_leaves_written(dir.file("a.db"));
+  ASSERT_GE(leaves_before, 1);
+  // 300 new tickets in one batch, each with a name of its own, as a pull answer brings them.
+  constexpr int kNew = 300;
+  const auto name = [](int i, const char* family) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%s%04d", family, i);
+    return std::string(b);
+  };
+  std::vector<Change> batch;
+  for (int i = 0; i < kNew; ++i) {
+    const std::string t = test::ticket_id(1000 + i);
+    batch.push_back(m.create(t, kNow + i));
+    batch.push_back(m.set(t, kNow + i, F::CitizenName, name(i, "住户")));
+    batch.push_back(m.note(t, kNow + i));
+  }
+  ASSERT_TRUE(s.apply_changes(batch, ApplyMode::Accept, kNow));
+  // Written ticket by ticket, FTS5 flushed a segment of at least one leaf for each (its pending
+  // terms go to disk at every statement's savepoint): 300 leaves and more. Written once, the 300
+  // tickets' text fills a few dozen leaves.
+  const int64_t leaves = search_leaves_written(dir.file("a.db")) - leaves_before;
+  std::printf("leaves written for %d new tickets: %lld\n", kNew, static_cast<long long>(leaves));
+  EXPECT_GT(leaves, 0);
+  EXPECT_LT(leaves, kNew / 3);
+  EXPECT_EQ(search_pending_rows(dir.file("a.db")), 0);
+  for (int i : {0, 7, 150, 299})
+    EXPECT_EQ(*s.search_tickets(name(i, "住户")), (std::vector<std::string>{test::ticket_id(1000 + i)})) << i;
+  EXPECT_EQ(s.search_tickets("住户", 1000)->size(), static_cast<size_t>(kNew));
+  // Renamed in one batch: found by the new name only, each once.
+  std::vector<Change> renames;
+  for (int i = 0; i < 10; ++i)
+    renames.push_back(m.set(test::ticket_id(1000 + i), kNow + 1000 + i, F::CitizenName, name(i, "王喆")));
+  ASSERT_TRUE(s.apply_changes(renames, ApplyMode::Accept, kNow));
+  EXPECT_EQ(s.search_tickets("住户", 1000)->size(), static_cast<size_t>(kNew - 10));
+  EXPECT_EQ(*s.search_tickets(name(3, "王喆")), (std::vector<std::string>{test::ticket_id(1003)}));
+  EXPECT_TRUE(s.search_tickets(name(3, "住户"))->empty());
+  // Tickets taken out of the store leave the index in the same transaction.
+  ASSERT_TRUE(s.forget_tickets({test::ticket_id(1003), test::ticket_id(1200)}));
+  EXPECT_TRUE(s.search_tickets(name(3, "王喆"))->empty());
+  EXPECT_TRUE(s.search_tickets(name(200, "住户"))->empty());
+  EXPECT_EQ(s.search_tickets("住户", 1000)->size(), static_cast<size_t>(kNew - 11));
+  EXPECT_EQ(search_pending_rows(dir.file("a.db")), 0);
+  // Reopened: the same answers from the file.
+  Store again = open_store(dir, "a.db");
+  EXPECT_EQ(again.search_tickets("住户", 1000)->size(), static_cast<size_t>(kNew - 11));
+  EXPECT_EQ(*again.search_tickets(name(150, "住户")), (std::vector<std::string>{test::ticket_id(1150)}));
+}
+
+TEST(StoreSearch, AServersStoreFromBeforeTheBatchedSearchLosesTheTriggersTheMigrationMakesAgain) {
+  test::TempDir dir;
+  { Store fresh = open_store(dir, "replica.db"); }
+  const std::vector<std::string> replica_schema = schema_names(dir.file("replica.db"));
+  // A server's store as the build before migration 12 left it: shaped for the server at version 11.
+  const std::vector<Migration> eleven(schema_migrations().begin(), schema_migrations().begin() + 11);
+  ASSERT_TRUE(Store::open_with(dir.file("server.db"), {}, eleven));
+  {
+    std::string sql = "DROP TRIGGER ticket_search_insert; DROP TRIGGER ticket_search_update; "
+                      "DROP TRIGGER ticket_search_delete; INSERT INTO meta (key, value) VALUES ('store.use', 'server');";
+    for (const std::string& n : schema_names(dir.file("server.db")))
+      if (n.rfind("index inbox_", 0) == 0) sql += "DROP INDEX " + n.substr(6) + ";";
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("server.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  {
+    Store server = open_store(dir, "server.db", {.use = StoreUse::Server});
+    for (const std::string& n : schema_names(dir.file("server.db"))) {
+      EXPECT_EQ(n.find("inbox_"), std::string::npos) << n;
+      EXPECT_EQ(n.find("ticket_search"), std::string::npos) << n;
+    }
+    Maker m(test::replica(1));
+    ASSERT_TRUE(server.apply_changes({m.create(kT, kNow)}, ApplyMode::Accept, kNow));
+    EXPECT_EQ(search_pending_rows(dir.file("server.db")), 0);
+    EXPECT_EQ(search_index_size(dir.file("server.db")).first, 0);
+  }
+  {
+    Store replica = open_store(dir, "server.db");
+    EXPECT_EQ(schema_names(dir.file("server.db")), replica_schema);
+    auto state = replica.get_ticket_state(kT);
+    ASSERT_TRUE(state && state->has_value());
+    EXPECT_EQ(*replica.search_tickets((*state)->ticket.citizen_name), (std::vector<std::string>{kT}));
+  }
+}
+
 // Fault injection: fail the 1st, 2nd, ... write of a batch until it gets through. Each failure
 // must leave the store exactly as before, and the batch must apply cleanly afterwards.
 TEST(StoreFaults, AWriteFailingInTheMiddleOfABatchLeavesNoPartialState) {
