@@ -5,7 +5,6 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
-#include <imgui_impl_opengl3.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include "app.h"
 #include "fonts.h"
 #include "platform/platform.h"
+#include "platform/renderer.h"
 #include "test_hook.h"
 #include "ui.h"
 
@@ -93,8 +93,8 @@ void follow_fonts(float ratio, int64_t now) {
   if (!ratio_changed && !add) return;
   g_rt.font_ok = g_rt.fonts.build(ratio, rest_ready);
   g_rt.fonts_built_ms = now;
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  platform::renderer::destroy_fonts_texture();
+  platform::renderer::create_fonts_texture();
   if (ratio_changed) {
     ImGui::GetStyle() = g_rt.base_style;
     ImGui::GetStyle().ScaleAllSizes(ratio);
@@ -159,7 +159,6 @@ void frame() {
   g_rt.drawn_width = d.width;
   g_rt.drawn_height = d.height;
 
-  ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   io.DisplaySize = ImVec2(static_cast<float>(d.width), static_cast<float>(d.height));
   io.DisplayFramebufferScale = ImVec2(1, 1);
@@ -184,10 +183,11 @@ void frame() {
   if (layout != g_rt.drawn_layout) g_rt.frames_left = std::max(g_rt.frames_left, 1);
   g_rt.drawn_layout = layout;
   ui::end_test_hook_frame();
+  glDisable(GL_SCISSOR_TEST);  // The renderer leaves it on; the clear is of the whole canvas.
   glViewport(0, 0, d.width, d.height);
   glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  platform::renderer::render(ImGui::GetDrawData(), d.width, d.height);
 
   platform::note_frame(platform::precise_now_ms() - drawn_from, built_at - drawn_from);
   g_rt.wanted_text = io.WantTextInput;  // A caret blinks: keep drawing while typing.
@@ -242,7 +242,7 @@ int main() {
   setup_style();
   ImGui_ImplGlfw_InitForOpenGL(g_rt.window, true);
   glfwSetCharCallback(g_rt.window, nullptr);  // Text comes from the IME textarea, or ASCII arrives twice.
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  if (!platform::renderer::init()) return 1;
   ui::install_test_hook();
 
   platform::set_test_providers([] { return ui::test_items_json(g_rt.frame.pixel_ratio); },

@@ -39,8 +39,7 @@ if(LINLI_WASM)
     "${LINLI_IMGUI_DIR}/imgui.cpp" "${LINLI_IMGUI_DIR}/imgui_draw.cpp"
     "${LINLI_IMGUI_DIR}/imgui_tables.cpp" "${LINLI_IMGUI_DIR}/imgui_widgets.cpp"
     "${LINLI_IMGUI_DIR}/misc/cpp/imgui_stdlib.cpp"
-    "${LINLI_IMGUI_DIR}/backends/imgui_impl_glfw.cpp"
-    "${LINLI_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp")
+    "${LINLI_IMGUI_DIR}/backends/imgui_impl_glfw.cpp")  # The renderer is the app's own (app/platform/renderer.h).
   target_include_directories(linli_imgui SYSTEM PUBLIC "${LINLI_IMGUI_DIR}" "${LINLI_IMGUI_DIR}/backends"
                                                      "${LINLI_IMGUI_DIR}/misc/cpp")
   # The test hook (ImGuiTestEngineHook_ItemAdd) is how end-to-end tests find widgets by label.
