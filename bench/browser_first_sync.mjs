@@ -3,6 +3,9 @@
 // applying each in WebAssembly and committing to IndexedDB, until its sync loop says it is caught
 // up. Prints the time from the sign-in click to caught up, and changes per second. Not a test.
 // Usage (after make build): node bench/browser_first_sync.mjs [N ...]   (default 100000)
+// LINLI_PROFILE=N: also record the page's main thread with the DevTools profiler and print the N
+// functions with the most time of their own (WebAssembly functions by name when the app was linked
+// with --profiling-funcs; otherwise as wasm-function[i]).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +13,29 @@ import path from 'node:path';
 import {
   repo, startServer, launch, waitForApp, state, click, typeInto, waitForState,
 } from '../tests/e2e/harness.mjs';
+import { makeStoreBin } from './browser_store.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const counts = sizes.length ? sizes : [100000];
-const makeStore = path.join(repo, 'build/dev/bench/make_ticket_store');
+const makeStore = makeStoreBin;  // LINLI_MAKE_STORE: another build's (a server of that build's schema).
+
+// Self time per function name, from a DevTools CPU profile (samples × their time deltas).
+function printProfile(profile, top) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] || 0;
+    const f = byId.get(id).callFrame;
+    const name = f.functionName || `(${f.url.split('/').pop() || 'anonymous'})`;
+    self.set(name, (self.get(name) || 0) + dt);
+    total += dt;
+  });
+  const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+  console.log(`  main thread, ${(total / 1e6).toFixed(1)} s sampled; self time:`);
+  for (const [name, us] of rows)
+    console.log(`  ${(us / 1e3).toFixed(0).padStart(8)} ms ${(100 * us / total).toFixed(1).padStart(5)} %  ${name.slice(0, 100)}`);
+}
 
 async function measure(n) {
   const dir = mkdtempSync(path.join(tmpdir(), 'linli-first-sync-'));
@@ -29,6 +51,14 @@ async function measure(n) {
     await waitForApp(page);
     await typeInto(page, '用户名', 'zhang.bin');
     await typeInto(page, '密码', 'linli-demo');
+    const top = Number(process.env.LINLI_PROFILE || 0);
+    let cdp = null;
+    if (top > 0) {
+      cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const t0 = Date.now();
     await click(page, '登录');
     // Asked twice a second, not every frame: the state JSON (every listed ticket) costs the page
@@ -46,6 +76,7 @@ async function measure(n) {
       if (Date.now() - t0 > 1200000) throw new Error('the first sync did not finish: ' + JSON.stringify(s.sync));
     }
     const seconds = (Date.now() - t0) / 1000;
+    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile, top);
     const m = await page.evaluate(() => window.linliTest.metrics());
     await context.close();
     return { n, seconds, tickets: s.tickets.length, pending: m.pending };

@@ -10,10 +10,13 @@ const PAGE = 4096;
 
 // The bytes of a replica's file of n tickets made by make_ticket_store (after make build):
 // kind 'report' (each with a whole life, received in March 2026) or 'synced' (one change each).
+// LINLI_MAKE_STORE: another build's make_ticket_store (a store of that build's schema, for its app).
+export const makeStoreBin = process.env.LINLI_MAKE_STORE || path.join(repo, 'build/dev/bench/make_ticket_store');
+
 export function storeBytes(kind, n) {
   const file = path.join(tmpdir(), `linli-bench-${kind}-${n}-${process.pid}.db`);
   const args = kind === 'report' ? ['--report', file, String(n)] : [file, String(n)];
-  execFileSync(path.join(repo, 'build/dev/bench/make_ticket_store'), args);
+  execFileSync(makeStoreBin, args);
   const bytes = readFileSync(file);
   rmSync(file);
   return bytes;
