@@ -951,6 +951,7 @@ std::string App::state_json() {
                       {"pending_writes", platform::pending_durable_writes()},
                       {"online", platform::is_online()},
                       {"signed_in", m_session && !m_session->token.empty()},
+                      {"frame_current", m_drawn_revision == m_revision},
                       {"needs_sign_in", needs_sign_in()},
                       {"reauth", m_reauth},
                       {"user", m_session ? m_session->user : std::string()},

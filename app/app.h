@@ -332,6 +332,9 @@ class App {
   // Changes whenever what the screen shows may have changed (data, sync status, session): an idle
   // app draws again only then, or on input.
   uint64_t revision() const { return m_revision; }
+  // The revision the last drawn frame was drawn at (app/main.cpp): the end-to-end tests' items are
+  // that frame's, current only while it equals revision() (state_json's "frame_current").
+  void note_drawn(uint64_t revision) { m_drawn_revision = revision; }
   // Bumped only when the tickets this device holds may have changed (reload), not by sync status.
   uint64_t data_revision() const { return m_data_revision; }
 
@@ -449,6 +452,7 @@ class App {
       for (const std::string_view t : texts) m_text_seen(t);
   }
   uint64_t m_revision = 0;
+  uint64_t m_drawn_revision = ~uint64_t{0};
   uint64_t m_data_revision = 0;
   std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;

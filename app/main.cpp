@@ -155,6 +155,7 @@ void frame() {
   const double drawn_from = platform::precise_now_ms();
   g_rt.last_draw_ms = now;
   g_rt.drawn_revision = revision;
+  if (g_rt.app) g_rt.app->note_drawn(revision);
   g_rt.drawn_pending = pending;
   g_rt.drawn_width = d.width;
   g_rt.drawn_height = d.height;

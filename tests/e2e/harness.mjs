@@ -84,6 +84,14 @@ export const items = (page) => page.evaluate(() => window.linliTest.items());
 // Finds a labelled item of the last frame (visible label, or the id after "##" when unlabelled).
 export async function findItem(page, label, timeout = 10000) {
   const until = Date.now() + timeout;
+  // The items are the last drawn frame's, and an idle app draws a change up to 100 ms after it
+  // (app/main.cpp): a state just waited for may not be on screen yet (a search's one row where the
+  // unfiltered list was). Wait, a second at most, for a frame drawn since the app last changed.
+  for (const settle = Date.now() + 1000; Date.now() < settle;) {
+    const s = await state(page).catch(() => null);
+    if (!s || s.frame_current !== false) break;
+    await frames(page, 2);
+  }
   for (;;) {
     const found = (await items(page)).find((it) => (it.w > 0 || it.h > 0) &&
                                                    (it.label === label || it.id === label ||
