@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
+#include <string>
 
 namespace linli::platform::renderer {
 namespace {
@@ -29,29 +30,18 @@ void main() {
 }
 )glsl";
 
+// The two fragment shaders: what they share, then each one's main().
+constexpr const char* kFragmentHead = R"glsl(#version 300 es
+precision mediump float;
+uniform sampler2D atlas;
+in vec2 frag_uv;
+in vec4 frag_color;
+layout (location = 0) out vec4 out_color;
+)glsl";
 // The atlas is uploaded as one byte a pixel (R8), not as the RGBA ImGui can expand it to: a
 // quarter of the upload and of the texture (2048x4096 at pixel ratio 2: 8 MiB, not 32).
-constexpr const char* kFontShader = R"glsl(#version 300 es
-precision mediump float;
-uniform sampler2D atlas;
-in vec2 frag_uv;
-in vec4 frag_color;
-layout (location = 0) out vec4 out_color;
-void main() {
-  out_color = vec4(frag_color.rgb, frag_color.a * texture(atlas, frag_uv).r);
-}
-)glsl";
-
-constexpr const char* kImageShader = R"glsl(#version 300 es
-precision mediump float;
-uniform sampler2D atlas;
-in vec2 frag_uv;
-in vec4 frag_color;
-layout (location = 0) out vec4 out_color;
-void main() {
-  out_color = frag_color * texture(atlas, frag_uv);
-}
-)glsl";
+constexpr const char* kFontMain = "void main() { out_color = vec4(frag_color.rgb, frag_color.a * texture(atlas, frag_uv).r); }\n";
+constexpr const char* kImageMain = "void main() { out_color = frag_color * texture(atlas, frag_uv); }\n";
 
 struct Program {
   GLuint id = 0;
@@ -80,8 +70,9 @@ GLuint compile(GLenum type, const char* source) {
   return shader;
 }
 
-Program link(GLuint vs, const char* fragment) {
-  const GLuint fs = compile(GL_FRAGMENT_SHADER, fragment);
+Program link(GLuint vs, const char* fragment_main) {
+  const std::string fragment = std::string(kFragmentHead) + fragment_main;
+  const GLuint fs = compile(GL_FRAGMENT_SHADER, fragment.c_str());
   if (!fs) return {};
   Program p;
   p.id = glCreateProgram();
@@ -132,8 +123,8 @@ void set_state(int fb_width, int fb_height, const ImDrawData* data) {
 bool init() {
   const GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader);
   if (!vs) return false;
-  g.font = link(vs, kFontShader);
-  g.image = link(vs, kImageShader);
+  g.font = link(vs, kFontMain);
+  g.image = link(vs, kImageMain);
   glDeleteShader(vs);
   if (!g.font.id || !g.image.id) return false;
 

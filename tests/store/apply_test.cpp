@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "store/store.h"
 #include "support/changes.h"
@@ -335,12 +336,10 @@ int64_t search_leaves_written(const std::string& path) {
 int64_t search_pending_rows(const std::string& path) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* q = nullptr;
   int64_t n = -1;
-  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM search_pending", -1, &q, nullptr) == SQLITE_OK &&
-      sqlite3_step(q) == SQLITE_ROW)
-    n = sqlite3_column_int64(q, 0);
-  sqlite3_finalize(q);
+  sqlite3_exec(db, "SELECT count(*) FROM search_pending",
+               [](void* out, int, char** v, char**) { *static_cast<int64_t*>(out) = std::atoll(v[0]); return 0; }, &n,
+               nullptr);
   sqlite3_close(db);
   return n;
 }
