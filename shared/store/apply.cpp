@@ -318,9 +318,9 @@ TicketRowValues ticket_row_values(const TicketState& state) {
 
 // The UPDATE of a ticket's row that sets the columns of kTicketRowColumns in `columns` (bit i:
 // column i, as ?(8 + i)) besides those every fold changes (?1-?6); the rowid is ?7. Each set of
-// columns is prepared once; past 64 of them (never seen: an edit changes a field or two) every
-// column is set.
-CachedStmt* Batch::update_statement(uint32_t columns) {
+// columns is prepared once; past 64 of them (rare: an edit changes a field or two) every column is
+// set, and `columns` says so, for the caller binds what the statement names.
+CachedStmt* Batch::update_statement(uint32_t& columns) {
   static_assert(std::string_view(kTicketRowColumns[kDeletedColumn]) == "deleted");
   constexpr uint32_t kAll = (1u << kTicketRowColumnCount) - 1;
   if (m_s.update_ticket.size() >= 64 && !m_s.update_ticket.contains(columns)) columns = kAll;

@@ -220,7 +220,7 @@ class Batch {
   Result<void> refold_field(const std::string& subject, Cached& t);
   Result<void> refold(const std::string& ticket_id, Cached& t);
   Result<void> write_ticket(const std::string& ticket_id, Cached& t);
-  CachedStmt* update_statement(uint32_t columns);
+  CachedStmt* update_statement(uint32_t& columns);
   Result<void> resolve_acks(Cached& t);
   Result<void> unlink(Cached& t, int64_t local);
   Result<void> write_leaving();

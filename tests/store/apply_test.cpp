@@ -248,6 +248,45 @@ TEST(StoreSearch, AnEditRewritesOnlyTheColumnsItChangedSoTheIndexMovesOnlyForSea
   EXPECT_EQ((*reread)->ticket.category, Category::Noise);
 }
 
+// Each set of changed columns has an UPDATE of its own, up to 64; past them one statement sets
+// every column. Stop 24's CI found that its caller still bound only the changed ones, so the others
+// were set to NULL (a convergence seed failed on tickets.official_number NOT NULL).
+TEST(StoreApply, EditsThatChangeMoreThan64DifferentSetsOfColumnsAreAllWritten) {
+  test::TempDir dir;
+  Store s = open_store(dir, "a.db");
+  Maker m(test::replica(1));
+  ASSERT_TRUE(s.apply_changes({m.create(kT, kNow)}, ApplyMode::Local, kNow));
+  const F fields[] = {F::Title,       F::Description,  F::Address,  F::Community,
+                      F::CitizenName, F::CitizenPhone, F::Urgency,  F::Category};
+  int64_t ms = kNow;
+  bool urgent = false, noise = false;
+  std::string title;
+  for (uint32_t set = 1; set < 256; ++set) {  // 255 different sets of columns, one batch each.
+    std::vector<Change> batch;
+    const std::string n = std::to_string(set);
+    for (size_t b = 0; b < std::size(fields); ++b) {
+      if (!(set & (1u << b))) continue;
+      std::string value = "第" + n + "次";
+      if (fields[b] == F::CitizenPhone) value = std::to_string(13'800'000'000 + set);
+      if (fields[b] == F::Urgency) value = (urgent = !urgent) ? "urgent" : "normal";
+      if (fields[b] == F::Category) value = (noise = !noise) ? "noise" : "other";
+      if (fields[b] == F::Title) title = value;
+      batch.push_back(m.set(kT, ++ms, fields[b], value));
+    }
+    auto r = s.apply_changes(batch, ApplyMode::Local, kNow);
+    ASSERT_TRUE(r) << "set " << set << ": " << r.error().detail;
+    for (const auto& x : *r) ASSERT_EQ(x.status, ApplyStatus::Applied) << "set " << set;
+  }
+  Store again = open_store(dir, "a.db");
+  auto state = again.get_ticket_state(kT);
+  ASSERT_TRUE(state && state->has_value());
+  EXPECT_EQ((*state)->ticket.title, title);
+  EXPECT_EQ((*state)->ticket.urgency, urgent ? Urgency::Urgent : Urgency::Normal);
+  EXPECT_EQ((*state)->ticket.category, noise ? Category::Noise : Category::Other);
+  EXPECT_EQ((*state)->ticket.citizen_phone, "13800000255");
+  EXPECT_EQ(*again.search_tickets(title), (std::vector<std::string>{kT}));
+}
+
 // The names of the indexes and triggers in the file, sorted.
 std::vector<std::string> schema_names(const std::string& path) {
   sqlite3* db = nullptr;
