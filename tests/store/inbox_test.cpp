@@ -272,6 +272,61 @@ TEST_F(Inbox, ManyRowsAreReadAlongTheSortsIndexAndFewAreFoundByTheFilter) {
   }
 }
 
+// A search alone is counted from its hits less the deleted tickets among them, and its page is
+// read along the sort's index within a budget, then found and sorted when the matches lie further
+// along. Both must give what the same search gives beside another filter (read the general way).
+TEST_F(Inbox, ASearchAloneCountsAndPagesAsTheGeneralReadingDoesWhereverItsMatchesLie) {
+  std::vector<Change> cs;
+  constexpr int kTickets = 12000;
+  for (int n = 1; n <= kTickets; ++n) {
+    char minute[32];
+    std::snprintf(minute, sizeof minute, "2026-11-%02d %02d:%02d", 1 + n / 1440, n / 60 % 24, n % 60);
+    Change c = create(n, minute);
+    // 井盖: the 600 oldest tickets (newest first, 11,400 entries before the first match) and
+    // every 12th (a match every few entries).
+    if (n <= 600 || n % 12 == 0) c.ticket.title = "井盖缺失" + std::to_string(n);
+    cs.push_back(std::move(c));
+  }
+  apply(cs);
+  apply({centre.set(test::ticket_id(12), at("2026-11-29 10:00"), EditableField::Deleted, "1"),
+         centre.set(test::ticket_id(5), at("2026-11-29 10:01"), EditableField::Deleted, "1")});
+  const auto walk = [&](InboxQuery q) {
+    std::vector<std::string> ids;
+    for (;;) {
+      const auto rows = page(q);
+      for (const InboxRow& r : rows) ids.push_back(r.id);
+      if (rows.size() < static_cast<size_t>(q.limit)) return ids;
+      q.after = rows.back().key;
+    }
+  };
+  InboxFilter alone;
+  alone.text = "井盖缺失";
+  InboxFilter beside = alone;
+  beside.community = "河滨花园";  // Every ticket's: the same rows, read the general way.
+  const int64_t expected = 600 + kTickets / 12 - 50 - 2;  // 50 of every 12th are among the oldest.
+  ASSERT_EQ(store.inbox_count(beside).value(), expected);
+  EXPECT_EQ(store.inbox_count(alone).value(), expected);
+  for (int s = 0; s < kInboxSortCount; ++s) {
+    for (bool descending : {true, false}) {
+      InboxQuery a = filtered(alone), b = filtered(beside);
+      a.sort = b.sort = static_cast<InboxSort>(s);
+      a.descending = b.descending = descending;
+      a.rows_expected = b.rows_expected = expected;
+      const auto along = walk(a);
+      EXPECT_EQ(along.size(), static_cast<size_t>(expected)) << "sort " << s << (descending ? " desc" : " asc");
+      EXPECT_EQ(along, walk(b)) << "sort " << s << (descending ? " desc" : " asc");
+    }
+  }
+  // The oldest alone (600 less one deleted): newest first, past the budget before the first match.
+  alone.text = "井盖缺失1";  // 1, 10-19, 100-199 and 1000-1999 of the every-12th: found the same.
+  beside.text = alone.text;
+  const int64_t ones = store.inbox_count(beside).value();
+  EXPECT_EQ(store.inbox_count(alone).value(), ones);
+  InboxQuery a = filtered(alone), b = filtered(beside);
+  a.rows_expected = b.rows_expected = ones;
+  EXPECT_EQ(walk(a), walk(b));
+}
+
 // The app's way (Paced::InSteps): a new calendar lists the tickets, a step recomputes a few, and
 // the calendar counts as the store's only once the last is done; a store closed half-way starts
 // again at its next open. The deadlines end as an all-at-once refold leaves them.
