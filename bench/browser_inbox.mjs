@@ -9,9 +9,9 @@
 //     (Module._linli_bench_probe reads what is already read, nothing more).
 // Prints a table; not a test.
 // Usage (after make build): node bench/browser_inbox.mjs [N=100000]   (LINLI_RUNS=5 rounds of each,
-// LINLI_VIEWPORT=1600x900)
+// LINLI_VIEWPORT=1600x900, LINLI_PROFILE=N: the searches profiled)
 import { startServer, launch, waitForState, signIn, frames, click } from '../tests/e2e/harness.mjs';
-import { openStored, pct, storeBytes } from './browser_store.mjs';
+import { openStored, pct, printProfile, storeBytes } from './browser_store.mjs';
 
 const n = Number(process.argv[2] || 100000);
 const RUNS = Number(process.env.LINLI_RUNS || 5);
@@ -107,6 +107,15 @@ try {
   const searchUi = [];
   const words = ['宝山路', '中华新路', '927弄', '河滨', '30号'];
   const found = [];
+  // LINLI_PROFILE=N: the searches recorded with the DevTools profiler, the N functions with the
+  // most time of their own printed (names when the app was linked with --profiling-funcs).
+  const profileTop = Number(process.env.LINLI_PROFILE || 0);
+  const cdp = profileTop > 0 ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   for (let r = 0; r < RUNS; r++) {
     const word = words[r % words.length];
     await click(page, 'inbox-search');
@@ -118,6 +127,7 @@ try {
     await page.keyboard.press('Backspace');
     await waitForState(page, (x) => x.inbox.text === '' && x.inbox.rows.length > 0, 'the search emptied');
   }
+  const profile = cdp ? (await cdp.send('Profiler.stop')).profile : null;
   await context.close();
 
   const f = (x) => (x === undefined ? '-' : x.toFixed(1));
@@ -133,6 +143,10 @@ try {
   console.log(`| of which the slowest frame's UI (the store asked) | ${searchUi.length} | ${f(pct(searchUi, 0.5))} ms | ${f(pct(searchUi, 0.95))} ms | ${f(Math.max(...searchUi))} ms |`);
   console.log(`sorts: ${sorts.length} of ${sortClicks} header clicks put another ticket on top (the others are not counted)`);
   console.log(`searches: ${found.join(', ')} tickets`);
+  if (profile) {
+    console.log('the searches (typing, the store, emptying the box, the list read again):');
+    printProfile(profile, profileTop);
+  }
 } finally {
   await browser.close();
   await server.stop();
