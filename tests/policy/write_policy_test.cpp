@@ -173,7 +173,9 @@ TEST(WritePolicy, TheAppOffersRequestsWhileTheTicketIsAssignedOrInProgress) {
       const bool with_handler = s.ticket.status == TicketStatus::Assigned || s.ticket.status == TicketStatus::InProgress;
       const auto offered = judge_entry(dept, s, c);
       EXPECT_EQ(offered.has_value(), !with_handler) << to_string(s.ticket.status);
-      if (offered) EXPECT_EQ(offered->code, RefusalCode::Invalid);
+      if (offered) {
+        EXPECT_EQ(offered->code, RefusalCode::Invalid);
+      }
       EXPECT_FALSE(judge_change(dept, s, c)) << "the server takes it: " << to_string(s.ticket.status);
     }
   Change note;
