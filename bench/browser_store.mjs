@@ -68,18 +68,21 @@ export const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor(s.length * p))];
 };
 
-// Self time per function name, from a DevTools CPU profile (samples × their time deltas).
-export function printProfile(profile, top) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+// Self time per function name, from DevTools CPU profiles (samples × their time deltas), summed
+// over one profile or a list of them.
+export function printProfile(profiles, top) {
   const self = new Map();
   let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] || 0;
-    const f = byId.get(id).callFrame;
-    const name = f.functionName || `(${f.url.split('/').pop() || 'anonymous'})`;
-    self.set(name, (self.get(name) || 0) + dt);
-    total += dt;
-  });
+  for (const profile of [profiles].flat()) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] || 0;
+      const f = byId.get(id).callFrame;
+      const name = f.functionName || `(${f.url.split('/').pop() || 'anonymous'})`;
+      self.set(name, (self.get(name) || 0) + dt);
+      total += dt;
+    });
+  }
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
   console.log(`  main thread, ${(total / 1e6).toFixed(1)} s sampled; self time:`);
   for (const [name, us] of rows)
