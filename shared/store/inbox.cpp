@@ -304,16 +304,13 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
                              &steps);
     auto rows = read_page(query, true, *hits);
     sqlite3_progress_handler(m_db, 0, nullptr, nullptr);
-    if (rows && *rows) return std::move(**rows);  // Else over the budget (or failed): read sorted.
+    if (rows) return rows;  // Else over the budget (SQLITE_INTERRUPT), or failed: read sorted.
   }
-  auto rows = read_page(query, reading == Reading::Along, *hits);
-  if (!rows) return rows.error();
-  if (!*rows) return Error{ErrorCode::Storage, "[store.inbox_page] interrupted"};
-  return std::move(**rows);
+  return read_page(query, reading == Reading::Along, *hits);
 }
 
-// A page read as page_sql says; nullopt when a progress handler stopped it (Reading::Try).
-Result<std::optional<std::vector<InboxRow>>> Store::read_page(const InboxQuery& query, bool along, bool hits_ready) {
+// A page read as page_sql says.
+Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool along, bool hits_ready) {
   const PageSql page = page_sql(query, along, hits_ready);
   const bool is_text = sort_column(query.sort).is_text;
   sqlite_util::Stmt q(m_db, page.sql);
@@ -340,9 +337,8 @@ Result<std::optional<std::vector<InboxRow>>> Store::read_page(const InboxQuery& 
     r.key.id = r.id;
     out.push_back(std::move(r));
   }
-  if (rc == SQLITE_INTERRUPT) return std::optional<std::vector<InboxRow>>{};
   if (rc != SQLITE_DONE) return read_error(m_db, "inbox_page");
-  return std::optional<std::vector<InboxRow>>{std::move(out)};
+  return out;
 }
 
 // A search's matches are found once per text and kept in a temporary table for the count and
@@ -373,16 +369,15 @@ Result<bool> Store::search_hits(const std::string& text) {
 Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
   auto hits = search_hits(filter.text);
   if (!hits) return hits.error();
-  std::vector<Value> binds;
-  std::string sql = "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *hits);
   // A search alone (the common case: a word typed into the box) counts the tickets it found less
   // the deleted ones among them (migration 13's index), not each found ticket's row: 16,667 rows
   // of a 100,000-ticket store are as many page reads.
-  if (search_alone(filter, *hits)) {
-    binds.clear();
-    sql = "SELECT (SELECT count(*) FROM temp.inbox_search_hits) - (SELECT count(*) FROM tickets WHERE deleted = 1 AND "
-          "rowid IN (SELECT rid FROM temp.inbox_search_hits))";
-  }
+  std::vector<Value> binds;
+  const std::string sql =
+      search_alone(filter, *hits)
+          ? "SELECT (SELECT count(*) FROM temp.inbox_search_hits) - (SELECT count(*) FROM tickets WHERE deleted = 1 "
+            "AND rowid IN (SELECT rid FROM temp.inbox_search_hits))"
+          : "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *hits);
   sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_count");
   bind_all(q, binds);

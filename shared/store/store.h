@@ -437,7 +437,7 @@ class Store {
   // The rowids matching a search text, in temp.inbox_search_hits (store/inbox.cpp): false when the
   // text searches nothing; true once the table holds its matches, found again only after a write.
   Result<bool> search_hits(const std::string& text);
-  Result<std::optional<std::vector<InboxRow>>> read_page(const InboxQuery& query, bool along, bool hits_ready);
+  Result<std::vector<InboxRow>> read_page(const InboxQuery& query, bool along, bool hits_ready);
 
   sqlite3* m_db = nullptr;
   std::unique_ptr<Sync> m_sync;
