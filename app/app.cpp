@@ -379,6 +379,19 @@ std::vector<std::string> App::dispatch_targets(const std::vector<std::string>& f
 
 const WorkdayCalendar& App::calendar() const { return m_calendar; }
 
+void App::set_notice(Str what, std::string detail) {
+  m_notice = what;
+  m_notice_detail = std::move(detail);
+  m_notice_at = platform::now_ms();
+}
+
+std::string App::notice() const {
+  if (!m_notice) return {};
+  std::string text(tr(m_lang, *m_notice));
+  if (!m_notice_detail.empty()) text += " " + m_notice_detail;
+  return text;
+}
+
 void App::set_lang(Lang lang) {
   m_lang = lang;
   platform::save_setting("lang", std::string(lang_code(lang)));
@@ -555,8 +568,7 @@ bool App::keep_judged(std::vector<Change> drafts) {
     return false;
   }
   if (m_sync) m_sync->edited();
-  m_notice = std::string(tr(m_lang, Str::Recorded));
-  m_notice_at = now;
+  set_notice(Str::Recorded);
   reload();
   return true;
 }
@@ -838,8 +850,7 @@ bool App::submit_draft() {
   }
   t = recorded->ticket;
   if (m_sync) m_sync->edited();
-  m_notice = std::string(tr(m_lang, Str::Created)) + " " + t.provisional_number;
-  m_notice_at = now;
+  set_notice(Str::Created, t.provisional_number);
   m_selected = t.id;
   clear_draft();
   reload();
@@ -946,7 +957,7 @@ std::string App::state_json() {
                       {"awaiting_co_handlers", awaiting_co_handlers()},
                       {"deadline", deadline_json(*this)},
                       {"problems", problems},
-                      {"notice", m_notice},
+                      {"notice", notice()},
                       {"error", m_error},
                       {"pending_writes", platform::pending_durable_writes()},
                       {"online", platform::is_online()},

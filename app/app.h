@@ -79,7 +79,8 @@ class App {
   const Ticket* selected_ticket() const;
   IntakeDraft& draft() { return m_draft; }
   const DraftProblems& problems() const { return m_problems; }
-  const std::string& notice() const { return m_notice; }    // Last success message.
+  // The last success message, in the language shown now (it may change while the message shows).
+  std::string notice() const;
   const std::string& error() const { return m_error; }      // Last failure, shown until the next action.
   int64_t notice_at_ms() const { return m_notice_at; }
 
@@ -480,7 +481,10 @@ class App {
   std::string m_selected;
   IntakeDraft m_draft;
   DraftProblems m_problems;
-  std::string m_notice;
+  // The last success message: what, a detail such as a ticket's number, and when.
+  void set_notice(Str what, std::string detail = {});
+  std::optional<Str> m_notice;
+  std::string m_notice_detail;
   std::string m_error;
   int64_t m_notice_at = 0;
 };

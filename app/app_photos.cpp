@@ -76,8 +76,7 @@ void App::take_chosen_photo() {
   if (!saved) return fail(saved.error());
   platform::photo_saved(static_cast<int64_t>(photo.bytes.size()));
   m_error.clear();
-  m_notice = std::string(tr(m_lang, Str::PhotoSaved));
-  m_notice_at = now;
+  set_notice(Str::PhotoSaved);
   if (m_sync) m_sync->edited();
   reload();
 }

@@ -77,8 +77,7 @@ bool App::redo_refused(const ChangeId& id) {
     return false;
   }
   if (m_sync) m_sync->edited();
-  m_notice = std::string(tr(m_lang, Str::Redone));
-  m_notice_at = now;
+  set_notice(Str::Redone);
   reload();
   return true;
 }

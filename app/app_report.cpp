@@ -21,7 +21,7 @@ void App::open_print_report(int year, int month) {
   if (!m_session) return;
   if (!platform::open_authorized_page("/api/v1/reports/monthly?month=" + report::month_text(year, month) + "&format=html",
                                       m_session->token))
-    m_notice = std::string(tr(m_lang, Str::DashPopupBlocked));
+    set_notice(Str::DashPopupBlocked);
 }
 
 }  // namespace linli::ui

@@ -57,8 +57,7 @@ App::BulkResult App::bulk(const std::function<BulkDrafts(const TicketState&)>& d
       out.done = 0;
     } else {
       if (m_sync) m_sync->edited();
-      m_notice = std::string(tr(m_lang, Str::Recorded));
-      m_notice_at = now;
+      set_notice(Str::Recorded);
     }
   }
   m_marked.clear();

@@ -133,9 +133,11 @@ void draw_status_bar(App& app, const FrameInfo&) {
   if (!app.error().empty()) {
     gap();
     ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
-  } else if (!app.notice().empty() && now - app.notice_at_ms() < 6000) {
-    gap();
-    ImGui::TextColored(kBlue, "%s", app.notice().c_str());
+  } else if (now - app.notice_at_ms() < 6000) {
+    if (const std::string notice = app.notice(); !notice.empty()) {
+      gap();
+      ImGui::TextColored(kBlue, "%s", notice.c_str());
+    }
   }
 }
 

@@ -125,6 +125,11 @@ TEST_F(AppReport, ThePrintVersionOpensTheServersPageAndABlockedWindowIsSaid) {
   platform::fake::popups_blocked = false;
   EXPECT_EQ(platform::fake::opened_pages.size(), 1u);
   EXPECT_NE(app->notice().find("浏览器拦截了打印版的新窗口"), std::string::npos) << app->notice();
+  EXPECT_LT(platform::fake::now - app->notice_at_ms(), 6000) << "shown now in the status bar, not as of long ago";
+  // A notice follows the language shown, also when the language changes while it shows.
+  app->set_lang(ui::Lang::En);
+  EXPECT_EQ(app->notice().rfind("The browser blocked the print version's window", 0), 0u) << app->notice();
+  app->set_lang(ui::Lang::Zh);
 }
 
 TEST_F(AppReport, ACommitteesDashboardIsItsScopedServerReport) {
