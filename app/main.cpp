@@ -1,6 +1,5 @@
 // Linli's browser app: opens the replica's store, sets up GLFW, WebGL2 and ImGui, draws frames.
 // Everything specific to the browser goes through platform/platform.h.
-#include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -184,13 +183,12 @@ void frame() {
   if (layout != g_rt.drawn_layout) g_rt.frames_left = std::max(g_rt.frames_left, 1);
   g_rt.drawn_layout = layout;
   ui::end_test_hook_frame();
-  glDisable(GL_SCISSOR_TEST);  // The renderer leaves it on; the clear is of the whole canvas.
-  glViewport(0, 0, d.width, d.height);
-  glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  platform::renderer::render(ImGui::GetDrawData(), d.width, d.height);
+  // The root window draws no background (ui.cpp): the clear is its background.
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  const float background[4] = {bg.x, bg.y, bg.z, 1.0f};
+  const bool drawn = platform::renderer::render(ImGui::GetDrawData(), d.width, d.height, background);
 
-  platform::note_frame(platform::precise_now_ms() - drawn_from, built_at - drawn_from);
+  platform::note_frame(platform::precise_now_ms() - drawn_from, built_at - drawn_from, drawn);
   g_rt.wanted_text = io.WantTextInput;  // A caret blinks: keep drawing while typing.
   platform::update_text_input(io.WantTextInput, g_rt.ime.InputPos.x, g_rt.ime.InputPos.y, g_rt.ime.InputLineHeight);
   if (!g_rt.first_frame_marked && g_rt.font_ok) {
@@ -224,6 +222,11 @@ int main() {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  // An opaque canvas with no depth or stencil buffer: ImGui uses neither, the page composites
+  // the canvas without blending it over what lies behind, and no buffer is cleared for nothing.
+  glfwWindowHint(GLFW_ALPHA_BITS, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   const platform::Display d = platform::read_display();
   g_rt.window = glfwCreateWindow(d.width > 0 ? d.width : 1280, d.height > 0 ? d.height : 800, "Linli", nullptr, nullptr);
   if (!g_rt.window) {

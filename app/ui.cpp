@@ -14,11 +14,13 @@ constexpr ImGuiWindowFlags kRootFlags = ImGuiWindowFlags_NoDecoration | ImGuiWin
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
 
+// The root window fills the canvas and draws no background: the canvas is cleared to the style's
+// WindowBg before each frame drawn, so a second fill of every pixel would change nothing.
 void begin_root(const char* name, ImGuiWindowFlags flags) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
-  ImGui::Begin(name, nullptr, flags);
+  ImGui::Begin(name, nullptr, flags | ImGuiWindowFlags_NoBackground);
 }
 
 // The tab bar follows app.view(); a click on a tab changes the view. ImGui applies a programmatic

@@ -20,10 +20,11 @@
   const metrics = {
     fontMs: null, storageLoadMs: null, mainMs: null, firstFrameMs: null, fontRestMs: null,
     persistMs: [],  // Time from an edit's commit to IndexedDB's confirmation, the last 200.
-    // Drawn frames, the last 600: [end (performance.now()), main-thread ms drawing it, of which the UI's].
+    // Frames made, the last 600: [end (performance.now()), main-thread ms making it, of which the
+    // UI's, 1 if drawn (0: it showed what the canvas already showed, so the canvas kept its picture)].
     frames: [],
-    noteFrame(ms, uiMs) {
-      this.frames.push([performance.now(), ms, uiMs]);
+    noteFrame(ms, uiMs, drawn) {
+      this.frames.push([performance.now(), ms, uiMs, drawn]);
       if (this.frames.length > 600) this.frames.shift();
     },
     markFirstFrame() {

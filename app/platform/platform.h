@@ -121,9 +121,10 @@ void save_setting(const char* key, const std::string& value);
 // Tells the page a frame with the CJK font was drawn (first time only: page-load metric); the
 // page then fetches the rest of the font.
 void mark_first_frame();
-// A frame was drawn: the main thread's milliseconds for it, from input to the draw calls, and of
-// those the UI's (ImGui's new frame to its draw lists built, the store's reads included).
-void note_frame(double ms, double ui_ms);
+// A frame was made: the main thread's milliseconds for it, from input to the draw calls, of
+// those the UI's (ImGui's new frame to its draw lists built, the store's reads included), and
+// whether it was drawn (false: it showed what the canvas already shows, renderer.h).
+void note_frame(double ms, double ui_ms, bool drawn);
 // The page has placed the rest of the font at kFontRestPath (from the network or, offline, from
 // the service worker's cache). Asked every frame: cheap.
 bool font_rest_ready();

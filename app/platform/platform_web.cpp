@@ -67,7 +67,7 @@ EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
-EM_JS(void, js_note_frame, (double ms, double ui_ms), { Linli.metrics.noteFrame(ms, ui_ms); });
+EM_JS(void, js_note_frame, (double ms, double ui_ms, int drawn), { Linli.metrics.noteFrame(ms, ui_ms, drawn); });
 EM_JS(int, js_font_rest_ready, (), { return Linli.fonts.restReady ? 1 : 0; });
 EM_JS(double, js_parse_http_date, (const char* text), {
   const t = Date.parse(UTF8ToString(text));
@@ -350,7 +350,7 @@ std::string load_setting(const char* key) { return take_js_string(js_load_settin
 void save_setting(const char* key, const std::string& value) { js_save_setting(key, value.c_str()); }
 
 void mark_first_frame() { js_mark_first_frame(); }
-void note_frame(double ms, double ui_ms) { js_note_frame(ms, ui_ms); }
+void note_frame(double ms, double ui_ms, bool drawn) { js_note_frame(ms, ui_ms, drawn ? 1 : 0); }
 bool font_rest_ready() { return js_font_rest_ready() != 0; }
 
 void set_test_providers(std::function<std::string()> items_json, std::function<std::string()> state_json) {

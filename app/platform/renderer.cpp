@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace linli::platform::renderer {
 namespace {
@@ -51,6 +52,8 @@ struct Program {
 struct State {
   Program font, image;
   GLuint vertex_array = 0, vertices = 0, indices = 0, font_texture = 0;
+  // The frame on screen and the one being drawn, as bytes (describe()).
+  std::vector<unsigned char> shown, next;
 };
 State g;
 
@@ -118,6 +121,38 @@ void set_state(int fb_width, int fb_height, const ImDrawData* data) {
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g.indices);
 }
 
+// What a frame puts on screen, as bytes: the framebuffer's size, the draw lists' vertices and
+// indices, and each command's clip rectangle, texture and range. Textures' contents are not in
+// it: WebGL's names are never used twice, and a new font atlas empties `shown`.
+void describe(const ImDrawData* data, int fb_width, int fb_height, std::vector<unsigned char>& out) {
+  out.clear();
+  const auto put = [&out](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    out.insert(out.end(), b, b + n);
+  };
+  const auto put_vec2 = [&put](ImVec2 v) { put(&v.x, sizeof v.x), put(&v.y, sizeof v.y); };
+  put(&fb_width, sizeof fb_width);
+  put(&fb_height, sizeof fb_height);
+  put_vec2(data->DisplayPos);
+  put_vec2(data->DisplaySize);
+  put_vec2(data->FramebufferScale);
+  for (const ImDrawList* list : data->CmdLists) {
+    put(&list->VtxBuffer.Size, sizeof list->VtxBuffer.Size);
+    put(list->VtxBuffer.Data, static_cast<std::size_t>(list->VtxBuffer.Size) * sizeof(ImDrawVert));
+    put(&list->IdxBuffer.Size, sizeof list->IdxBuffer.Size);
+    put(list->IdxBuffer.Data, static_cast<std::size_t>(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      const auto texture = reinterpret_cast<intptr_t>(cmd.GetTexID());
+      const auto callback = reinterpret_cast<uintptr_t>(cmd.UserCallback);
+      put(&cmd.ClipRect, sizeof cmd.ClipRect);
+      put(&texture, sizeof texture);
+      put(&callback, sizeof callback);
+      put(&cmd.IdxOffset, sizeof cmd.IdxOffset);
+      put(&cmd.ElemCount, sizeof cmd.ElemCount);
+    }
+  }
+}
+
 }  // namespace
 
 bool init() {
@@ -175,14 +210,22 @@ void create_fonts_texture() {
 }
 
 void destroy_fonts_texture() {
+  g.shown.clear();
   if (!g.font_texture) return;
   glDeleteTextures(1, &g.font_texture);
   g.font_texture = 0;
   ImGui::GetIO().Fonts->SetTexID(ImTextureID{});
 }
 
-void render(const ImDrawData* data, int fb_width, int fb_height) {
-  if (!g.font.id || fb_width <= 0 || fb_height <= 0 || data->CmdListsCount == 0) return;
+bool render(const ImDrawData* data, int fb_width, int fb_height, const float clear[4]) {
+  describe(data, fb_width, fb_height, g.next);
+  if (g.next == g.shown) return false;
+  g.shown.swap(g.next);
+  glDisable(GL_SCISSOR_TEST);  // The clear is of the whole canvas.
+  glViewport(0, 0, fb_width, fb_height);
+  glClearColor(clear[0], clear[1], clear[2], clear[3]);
+  glClear(GL_COLOR_BUFFER_BIT);
+  if (!g.font.id || fb_width <= 0 || fb_height <= 0 || data->CmdListsCount == 0) return true;
   set_state(fb_width, fb_height, data);
   const ImVec2 origin = data->DisplayPos;
   const ImVec2 scale = data->FramebufferScale;
@@ -223,6 +266,7 @@ void render(const ImDrawData* data, int fb_width, int fb_height) {
     }
   }
   glBindVertexArray(0);
+  return true;
 }
 
 }  // namespace linli::platform::renderer

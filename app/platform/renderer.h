@@ -17,7 +17,12 @@ void shutdown();
 // The font atlas as a texture; made again after ImGui's font atlas was built again.
 void create_fonts_texture();
 void destroy_fonts_texture();
-// Draws a frame's draw data into a framebuffer of fb_width × fb_height pixels.
-void render(const ImDrawData* data, int fb_width, int fb_height);
+// Clears the framebuffer of fb_width × fb_height pixels to `clear` (RGBA) and draws a frame's
+// draw data into it; true if it drew. A frame that would show exactly what the last one drawn
+// shows (hover and animations settled, a caret between blinks) is not drawn: the canvas keeps
+// its picture, and the browser has no new frame to composite. With Chromium's software GL a
+// frame drawn costs the GPU process tens of milliseconds at 1600 × 900; while it composites, the
+// next animation frame waits, and with it the answer to the user's next click or key.
+bool render(const ImDrawData* data, int fb_width, int fb_height, const float clear[4]);
 
 }  // namespace linli::platform::renderer

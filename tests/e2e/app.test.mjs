@@ -168,3 +168,39 @@ test('a HiDPI screen gets a sharp font and clicks land where they look', { timeo
   assert.equal((await state(page)).draft.address, '中华新路927弄');
   await shot(page, '20-intake-zh-hidpi');
 });
+
+// A frame that would show what the canvas already shows is made (ImGui sees the input) but not
+// drawn: the canvas keeps its picture and the browser composites nothing new. A change on screen
+// is drawn at once.
+test('a frame that shows nothing new is not drawn, and one that does is', { timeout: 120000 }, async (t) => {
+  const server = await startServer({ demoUsers: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const page = await (await browser.newContext({ viewport: { width: 900, height: 640 } })).newPage();
+  await page.goto(server.url + '/');
+  await waitForApp(page);
+  await waitForState(page, (st) => st.needs_sign_in, 'the sign-in screen');
+  const user = await findItem(page, '用户名');
+  // Still, away from every item: the mouse moves over the sign-in screen's empty left margin.
+  await page.mouse.move(10, user.y);
+  await frames(page, 10);
+  const before = await page.screenshot();
+  const from = await page.evaluate(() => performance.now());
+  for (let i = 0; i < 8; i++) {
+    await page.mouse.move(10 + 4 * i, user.y + 2 * i);
+    await frames(page, 2);
+  }
+  const still = await page.evaluate((t0) => Linli.metrics.frames.filter((f) => f[0] > t0), from);
+  assert.ok(still.length >= 8, `each move makes a frame: ${still.length}`);
+  assert.deepEqual(still.filter((f) => f[3]), [], 'none of them is drawn');
+  assert.ok((await page.screenshot()).equals(before), 'the canvas keeps its picture');
+
+  // Onto the sign-in button: it lights up, in a frame drawn.
+  const button = await findItem(page, '登录');
+  const onto = await page.evaluate(() => performance.now());
+  await page.mouse.move(button.x + button.w / 2, button.y + button.h / 2);
+  await frames(page, 3);
+  const hover = await page.evaluate((t0) => Linli.metrics.frames.filter((f) => f[0] > t0), onto);
+  assert.ok(hover.some((f) => f[3]), 'the hover is drawn');
+  assert.ok(!(await page.screenshot()).equals(before), 'and shows');
+});
