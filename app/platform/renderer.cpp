@@ -121,10 +121,11 @@ void set_state(int fb_width, int fb_height, const ImDrawData* data) {
   glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, g.indices);
 }
 
-// What a frame puts on screen, as bytes: the framebuffer's size, the draw lists' vertices and
-// indices, and each command's clip rectangle, texture and range. Textures' contents are not in
-// it: WebGL's names are never used twice, and a new font atlas empties `shown`.
-void describe(const ImDrawData* data, int fb_width, int fb_height, std::vector<unsigned char>& out) {
+// What a frame puts on screen, as bytes: the framebuffer's size and clear colour, the draw lists'
+// vertices and indices, and each command's clip rectangle, texture and range. Textures' contents
+// are not in it: WebGL's names are never used twice, and a new font atlas empties `shown`.
+void describe(const ImDrawData* data, int fb_width, int fb_height, const float clear[4],
+              std::vector<unsigned char>& out) {
   out.clear();
   const auto put = [&out](const void* p, std::size_t n) {
     const auto* b = static_cast<const unsigned char*>(p);
@@ -133,6 +134,7 @@ void describe(const ImDrawData* data, int fb_width, int fb_height, std::vector<u
   const auto put_vec2 = [&put](ImVec2 v) { put(&v.x, sizeof v.x), put(&v.y, sizeof v.y); };
   put(&fb_width, sizeof fb_width);
   put(&fb_height, sizeof fb_height);
+  put(clear, 4 * sizeof clear[0]);
   put_vec2(data->DisplayPos);
   put_vec2(data->DisplaySize);
   put_vec2(data->FramebufferScale);
@@ -218,7 +220,7 @@ void destroy_fonts_texture() {
 }
 
 bool render(const ImDrawData* data, int fb_width, int fb_height, const float clear[4]) {
-  describe(data, fb_width, fb_height, g.next);
+  describe(data, fb_width, fb_height, clear, g.next);
   if (g.next == g.shown) return false;
   g.shown.swap(g.next);
   glDisable(GL_SCISSOR_TEST);  // The clear is of the whole canvas.
