@@ -5,6 +5,7 @@
 // and sorted. A jump to the middle skips rows once. Reads only.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "core/civil_time.h"
@@ -123,9 +124,14 @@ std::string search_rowids(const std::string& raw, std::vector<Value>& binds) {
   return "SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?";
 }
 
-// The WHERE clause of a filter, its values appended to `binds`. hits_ready: the search's rowids
-// are in temp.inbox_search_hits (Store::search_hits).
-std::string where_of(const InboxFilter& f, std::vector<Value>& binds, bool hits_ready = false) {
+// Where a filter's search finds its matches: the search index itself, the matches held
+// (Store::search_hits) copied into temp.inbox_search_hits (a statement may be driven by them:
+// found and sorted, or beside other filters), or held in memory and tested entry by entry by
+// inbox_hit(rowid) (a read along a sort's index, a count of deleted tickets).
+enum class HitsFrom { Index, Table, Memory };
+
+// The WHERE clause of a filter, its values appended to `binds`.
+std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom hits = HitsFrom::Index) {
   std::string w = f.include_deleted ? "1" : "deleted = 0";
   const auto eq = [&](const char* column, Value v) {
     w += std::string(" AND ") + column + " = ?";
@@ -170,14 +176,18 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, bool hits_
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
-  if (searches(f.text))
-    w += hits_ready ? std::string(" AND rowid IN (SELECT rid FROM temp.inbox_search_hits)")
-                    : " AND rowid IN (" + search_rowids(f.text, binds) + ")";
+  if (searches(f.text)) {
+    switch (hits) {
+      case HitsFrom::Index: w += " AND rowid IN (" + search_rowids(f.text, binds) + ")"; break;
+      case HitsFrom::Table: w += " AND rowid IN (SELECT rid FROM temp.inbox_search_hits)"; break;
+      case HitsFrom::Memory: w += " AND inbox_hit(rowid)"; break;
+    }
+  }
   return w;
 }
 
-// Whether the filter is a search and nothing more, its hits in temp.inbox_search_hits: the row
-// of a ticket found need not be read to count it, nor to test it while reading along a sort.
+// Whether the filter is a search and nothing more, its hits held: the row of a ticket found need
+// not be read to count it, nor to test it while reading along a sort.
 bool search_alone(const InboxFilter& f, bool hits_ready) {
   if (!hits_ready) return false;
   InboxFilter rest = f;
@@ -211,12 +221,12 @@ struct PageSql {
 
 // The page's statement. Its rows are chosen by their keys alone (a sorter or an index range of
 // small records), then joined back for the columns and the conflict probe of the page's rows.
-PageSql page_sql(const InboxQuery& query, bool along, bool hits_ready) {
+PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
   PageSql out;
   // ?1: the department whose deadlines a row shows, before the filter's values (numbered from 2).
   const bool owner = !query.filter.deadlines_of.empty();
   if (owner) out.binds.emplace_back(query.filter.deadlines_of);
-  std::string where = where_of(query.filter, out.binds, hits_ready);
+  std::string where = where_of(query.filter, out.binds, hits);
   const SortColumn sort = sort_column(query.sort);
   // The row value a page is ordered by: the sort key, the receipt time, the rowid (each once).
   const bool by_received = query.sort == InboxSort::Received;
@@ -309,9 +319,16 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   return read_page(query, reading == Reading::Along, *hits);
 }
 
-// A page read as page_sql says.
+// A page read as page_sql says: along the sort's index, each entry tested against the matches held
+// in memory; else found by the filter or from the matches' table, and sorted.
 Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool along, bool hits_ready) {
-  const PageSql page = page_sql(query, along, hits_ready);
+  HitsFrom hits = HitsFrom::Index;
+  if (hits_ready && along) hits = HitsFrom::Memory;
+  if (hits_ready && !along) {
+    if (auto t = search_hits_table(); !t) return t.error();
+    hits = HitsFrom::Table;
+  }
+  const PageSql page = page_sql(query, along, hits);
   const bool is_text = sort_column(query.sort).is_text;
   sqlite_util::Stmt q(m_db, page.sql);
   if (!q.ok()) return read_error(m_db, "inbox_page");
@@ -341,44 +358,83 @@ Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool alo
   return out;
 }
 
-// A search's matches are found once per text and kept in a temporary table for the count and
-// every page that follows (a dispatcher's search asks for both, then scrolls), while nothing was
-// written: this connection's change count and the database's data_version say so.
+// A search's matches are found once per text and held in memory, in rowid order, for the count
+// and every page that follows (a dispatcher's search asks for both, then scrolls), while nothing
+// was written: this connection's change count and the database's data_version say so. A read
+// along a sort's index tests its entries against them with inbox_hit(rowid), a binary search; a
+// statement that may be driven by them gets them copied into a temporary table first
+// (search_hits_table). Filling that table's b-tree for every search was a third of a search's
+// time in WASM.
 Result<bool> Store::search_hits(const std::string& text) {
   if (!searches(text)) return false;
   sqlite_util::Stmt version(m_db, "PRAGMA data_version");
   if (!version.ok() || version.step() != SQLITE_ROW) return read_error(m_db, "search_hits.version");
   const int64_t data_version = version.int64(0);
-  if (m_hits.text == text && m_hits.changes == sqlite3_total_changes64(m_db) && m_hits.data_version == data_version)
-    return true;
-  m_hits.text.clear();
+  SearchHits& h = *m_hits;
+  if (h.text == text && h.changes == sqlite3_total_changes64(m_db) && h.data_version == data_version) return true;
+  h.text.clear();
+  h.rowids.clear();
+  h.in_table = false;
+  if (!h.function_made) {
+    const auto hit = [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+      const auto* rowids = static_cast<const std::vector<int64_t>*>(sqlite3_user_data(ctx));
+      sqlite3_result_int(ctx, std::binary_search(rowids->begin(), rowids->end(), sqlite3_value_int64(argv[0])) ? 1 : 0);
+    };
+    if (sqlite3_create_function_v2(m_db, "inbox_hit", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, &h.rowids, hit, nullptr,
+                                   nullptr, nullptr) != SQLITE_OK)
+      return read_error(m_db, "search_hits.function");
+    h.function_made = true;
+  }
+  std::vector<Value> binds;
+  sqlite_util::Stmt find(m_db, search_rowids(text, binds));
+  if (!find.ok()) return read_error(m_db, "search_hits.find");
+  bind_all(find, binds);
+  int rc;
+  while ((rc = find.step()) == SQLITE_ROW) h.rowids.push_back(find.int64(0));
+  if (rc != SQLITE_DONE) return read_error(m_db, "search_hits.find");
+  // FTS5 gives its rowids in order; the term list (one or two characters) may give one many times.
+  if (!std::is_sorted(h.rowids.begin(), h.rowids.end())) std::sort(h.rowids.begin(), h.rowids.end());
+  h.rowids.erase(std::unique(h.rowids.begin(), h.rowids.end()), h.rowids.end());
+  h.text = text;
+  h.changes = sqlite3_total_changes64(m_db);
+  h.data_version = data_version;
+  return true;
+}
+
+Result<void> Store::search_hits_table() {
+  SearchHits& h = *m_hits;
+  if (h.in_table) return {};
   if (sqlite3_exec(m_db, "CREATE TEMP TABLE IF NOT EXISTS inbox_search_hits (rid INTEGER PRIMARY KEY); "
                          "DELETE FROM temp.inbox_search_hits;",
                    nullptr, nullptr, nullptr) != SQLITE_OK)
     return read_error(m_db, "search_hits.table");
-  std::vector<Value> binds;
-  const std::string sql = "INSERT OR IGNORE INTO temp.inbox_search_hits (rid) " + search_rowids(text, binds);
-  sqlite_util::Stmt fill(m_db, sql);
-  if (!fill.ok()) return read_error(m_db, "search_hits.fill");
-  bind_all(fill, binds);
-  if (fill.step() != SQLITE_DONE) return read_error(m_db, "search_hits.fill");
-  m_hits = {text, sqlite3_total_changes64(m_db), data_version};
-  return true;
+  if (!h.rowids.empty()) {
+    sqlite_util::Stmt fill(m_db, "INSERT INTO temp.inbox_search_hits (rid) SELECT value FROM carray(?1)");
+    if (!fill.ok()) return read_error(m_db, "search_hits.fill");
+    fill.bind_array(1, h.rowids);
+    if (fill.step() != SQLITE_DONE) return read_error(m_db, "search_hits.fill");
+  }
+  h.in_table = true;
+  h.changes = sqlite3_total_changes64(m_db);  // The table's rows are not a write to the store.
+  return {};
 }
 
 Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
   auto hits = search_hits(filter.text);
   if (!hits) return hits.error();
-  // A search alone (the common case: a word typed into the box) counts the tickets it found less
-  // the deleted ones among them (migration 13's index), not each found ticket's row: 16,667 rows
-  // of a 100,000-ticket store are as many page reads.
+  if (search_alone(filter, *hits)) {
+    // A search alone (the common case: a word typed into the box) counts the tickets it found less
+    // the deleted ones among them (migration 13's index), not each found ticket's row: 16,667 rows
+    // of a 100,000-ticket store are as many page reads.
+    sqlite_util::Stmt q(m_db, "SELECT count(*) FROM tickets WHERE deleted = 1 AND inbox_hit(rowid)");
+    if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
+    return static_cast<int64_t>(m_hits->rowids.size()) - q.int64(0);
+  }
+  if (*hits)
+    if (auto t = search_hits_table(); !t) return t.error();
   std::vector<Value> binds;
-  const std::string sql =
-      search_alone(filter, *hits)
-          ? "SELECT (SELECT count(*) FROM temp.inbox_search_hits) - (SELECT count(*) FROM tickets WHERE deleted = 1 "
-            "AND rowid IN (SELECT rid FROM temp.inbox_search_hits))"
-          : "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *hits);
-  sqlite_util::Stmt q(m_db, sql);
+  sqlite_util::Stmt q(m_db, "SELECT count(*) FROM tickets WHERE " +
+                                where_of(filter, binds, *hits ? HitsFrom::Table : HitsFrom::Index));
   if (!q.ok()) return read_error(m_db, "inbox_count");
   bind_all(q, binds);
   if (q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
@@ -388,7 +444,10 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
 Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int64_t rows_expected) {
   auto hits = search_hits(query.filter.text);
   if (!hits) return hits.error();
-  const PageSql page = page_sql(query, reads_along(query.filter, rows_expected, *hits) != Reading::Sorted, *hits);
+  const bool along = reads_along(query.filter, rows_expected, *hits) != Reading::Sorted;
+  if (*hits && !along)
+    if (auto t = search_hits_table(); !t) return t.error();
+  const PageSql page = page_sql(query, along, !*hits ? HitsFrom::Index : along ? HitsFrom::Memory : HitsFrom::Table);
   const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
   sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_plan");

@@ -136,6 +136,11 @@ class Stmt {
   void bind_blob(int i, std::string_view b) {
     sqlite3_bind_blob(m_stmt, i, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
   }
+  // The array as carray()'s first argument (parameter i), not copied: it must outlive the step.
+  void bind_array(int i, const std::vector<int64_t>& values) {
+    sqlite3_carray_bind(m_stmt, i, const_cast<int64_t*>(values.data()), static_cast<int>(values.size()),
+                        SQLITE_CARRAY_INT64, SQLITE_STATIC);
+  }
   int step() { return sqlite3_step(m_stmt); }
   void reset() { sqlite3_reset(m_stmt); }
   // The column's bytes as stored (text or blob).

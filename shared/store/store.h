@@ -355,7 +355,7 @@ class Store {
   Result<std::vector<InboxRow>> inbox_page(const InboxQuery& query);
   Result<int64_t> inbox_count(const InboxFilter& filter);
   // Forgets the matches kept for the last search text (benchmarks: each run finds them afresh).
-  void forget_search_hits() { m_hits = {}; }
+  void forget_search_hits() { m_hits->text.clear(); }
   // The plan SQLite chooses for inbox_page(query) when `rows_expected` rows match (EXPLAIN QUERY
   // PLAN, one line per step), for the benchmark and the tests that keep pages off full scans.
   Result<std::vector<std::string>> inbox_plan(const InboxQuery& query, int64_t rows_expected);
@@ -434,9 +434,11 @@ class Store {
   // create_ticket's insert, inside the caller's transaction.
   Result<void> insert_ticket(const Ticket& ticket);
   Sync& sync();
-  // The rowids matching a search text, in temp.inbox_search_hits (store/inbox.cpp): false when the
-  // text searches nothing; true once the table holds its matches, found again only after a write.
+  // The rowids matching a search text, in m_hits (store/inbox.cpp): false when the text searches
+  // nothing; true once they are held, found again only after a write.
   Result<bool> search_hits(const std::string& text);
+  // The held matches copied into temp.inbox_search_hits, for a statement that may be driven by them.
+  Result<void> search_hits_table();
   Result<std::vector<InboxRow>> read_page(const InboxQuery& query, bool along, bool hits_ready);
 
   sqlite3* m_db = nullptr;
@@ -450,12 +452,18 @@ class Store {
     bool fold_again = false;       // A store from before deadlines: fold each from its log.
   };
   std::unique_ptr<Refold> m_refold;
-  // The search whose matches temp.inbox_search_hits holds, and the counts it was found at.
+  // The last search's matches, the counts they were found at, and whether temp.inbox_search_hits
+  // holds them too. On the heap: the SQL function inbox_hit(rowid) reads `rowids` through a
+  // pointer that a move of the Store must not change.
   struct SearchHits {
     std::string text;
     int64_t changes = -1;
     int64_t data_version = -1;
-  } m_hits;
+    std::vector<int64_t> rowids;  // Ascending, each once.
+    bool in_table = false;
+    bool function_made = false;  // inbox_hit is made on this connection.
+  };
+  std::unique_ptr<SearchHits> m_hits = std::make_unique<SearchHits>();
 };
 
 // The schema's migrations, in order (shared/store/migrations.cpp).
