@@ -219,6 +219,12 @@ struct PageSql {
   std::vector<Value> binds;
 };
 
+// Where a page's statement reads a search's matches from: along a sort's index each entry is
+// tested against those held in memory; a page found and sorted may be driven by them (the table).
+HitsFrom page_hits(bool hits_ready, bool along) {
+  return !hits_ready ? HitsFrom::Index : along ? HitsFrom::Memory : HitsFrom::Table;
+}
+
 // The page's statement. Its rows are chosen by their keys alone (a sorter or an index range of
 // small records), then joined back for the columns and the conflict probe of the page's rows.
 PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
@@ -322,12 +328,9 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
 // A page read as page_sql says: along the sort's index, each entry tested against the matches held
 // in memory; else found by the filter or from the matches' table, and sorted.
 Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool along, bool hits_ready) {
-  HitsFrom hits = HitsFrom::Index;
-  if (hits_ready && along) hits = HitsFrom::Memory;
-  if (hits_ready && !along) {
+  const HitsFrom hits = page_hits(hits_ready, along);
+  if (hits == HitsFrom::Table)
     if (auto t = search_hits_table(); !t) return t.error();
-    hits = HitsFrom::Table;
-  }
   const PageSql page = page_sql(query, along, hits);
   const bool is_text = sort_column(query.sort).is_text;
   sqlite_util::Stmt q(m_db, page.sql);
@@ -445,9 +448,10 @@ Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int6
   auto hits = search_hits(query.filter.text);
   if (!hits) return hits.error();
   const bool along = reads_along(query.filter, rows_expected, *hits) != Reading::Sorted;
-  if (*hits && !along)
+  const HitsFrom from = page_hits(*hits, along);
+  if (from == HitsFrom::Table)
     if (auto t = search_hits_table(); !t) return t.error();
-  const PageSql page = page_sql(query, along, !*hits ? HitsFrom::Index : along ? HitsFrom::Memory : HitsFrom::Table);
+  const PageSql page = page_sql(query, along, from);
   const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
   sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_plan");
