@@ -34,6 +34,11 @@ void Metrics::set_page_cache(const std::string& connection, int64_t bytes) {
   m_page_cache[connection] = bytes;
 }
 
+void Metrics::set_request_threads(size_t n) {
+  std::lock_guard lock(m_mutex);
+  m_request_threads = n;
+}
+
 namespace {
 int64_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
@@ -96,6 +101,9 @@ std::string Metrics::render(int64_t now_ms) {
   out += "# HELP linli_heap_free_bytes Heap memory freed but still held by the process.\n"
          "# TYPE linli_heap_free_bytes gauge\n";
   out += "linli_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
+  out += "# HELP linli_request_threads Request threads started: as many as connections were open at the busiest moment.\n"
+         "# TYPE linli_request_threads gauge\n";
+  out += "linli_request_threads " + std::to_string(m_request_threads) + "\n";
   out += "# HELP linli_sqlite_page_cache_bytes Bytes in a database connection's page cache.\n"
          "# TYPE linli_sqlite_page_cache_bytes gauge\n";
   for (const auto& [connection, bytes] : m_page_cache)

@@ -17,6 +17,8 @@ class Metrics {
   // What a connection's page cache holds (bytes), as its owner last saw it: set by the thread
   // that holds the connection, read by render() with the process's resident and heap memory.
   void set_page_cache(const std::string& connection, int64_t bytes);
+  // Request threads started so far (WorkerPool): they are kept, so this only grows, up to --workers.
+  void set_request_threads(size_t n);
   std::string render(int64_t now_ms);
 
  private:
@@ -33,6 +35,7 @@ class Metrics {
   std::map<std::string, uint64_t> m_changes;
   std::map<std::string, int64_t> m_replicas_seen;  // replica -> last contact.
   std::map<std::string, int64_t> m_page_cache;     // connection -> bytes.
+  size_t m_request_threads = 0;
 };
 
 // A route label for a path: ids and hashes folded ("/api/v1/blobs/:sha256"), files as "static".

@@ -13,6 +13,7 @@
 
 #include "http_util.h"
 #include "sync/calendar_json.h"
+#include "worker_pool.h"
 
 namespace linli::server {
 namespace {
@@ -147,8 +148,11 @@ void Server::install_routes() {
   ServerContext& ctx = *m_ctx;
   // cpp-httplib serves each connection on one pool thread for as long as it stays open, and a long
   // poll holds its thread: the pool is sized for devices, not cores (threads wait, they do not spin).
+  // Threads start as connections need them, and the last one idle serves next (worker_pool.h).
   const auto workers = static_cast<size_t>(std::max(4, ctx.options.workers));
-  m_http->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  m_http->new_task_queue = [workers, &ctx] {
+    return new WorkerPool(workers, [&ctx](size_t started) { ctx.metrics.set_request_threads(started); });
+  };
   m_http->set_payload_max_length(kMaxBodyBytes);
   // cpp-httplib 0.11 polls an idle keep-alive connection every few milliseconds on its thread, and
   // notices a stop only when the wait ends: keep the wait short. A client whose request meets a

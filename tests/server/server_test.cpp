@@ -53,6 +53,29 @@ TEST_F(ServerTest, HealthzReportsTheSchemaAndTheSeededTickets) {
   EXPECT_GE(body["tickets"].get<int>(), 5);
 }
 
+// Devices come and go: a connection closed gives its thread back, and the next connection gets a
+// thread already started, so the server does not walk through its 1,024 request threads (each
+// keeping the memory it touched) as connections churn.
+TEST_F(ServerTest, ConnectionsOneAfterAnotherReuseTheSameRequestThreads) {
+  auto threads = [&] {
+    auto res = m_client->Get("/metrics");
+    if (!res || res->status != 200) return -1;
+    const auto at = res->body.find("\nlinli_request_threads ");
+    return at == std::string::npos ? -1 : std::atoi(res->body.c_str() + at + 23);
+  };
+  for (int i = 0; i < 100; ++i) {
+    httplib::Client c("127.0.0.1", m_server->port());
+    c.set_keep_alive(false);
+    auto res = c.Get("/healthz");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const int started = threads();
+  EXPECT_GE(started, 1);
+  EXPECT_LE(started, 8) << "100 connections one after another started " << started << " request threads";
+}
+
 TEST_F(ServerTest, ServesIndexHtmlAtTheRoot) {
   auto res = m_client->Get("/");
   ASSERT_TRUE(res);

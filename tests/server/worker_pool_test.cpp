@@ -1,0 +1,149 @@
+// The request threads (sync-server/worker_pool.h): started only when a job finds none idle, the
+// one idle last serves next, never more than the limit, queued jobs run at shutdown.
+#include "worker_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace linli::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Jobs that block until released, one by one, and say which thread ran them.
+struct Gate {
+  std::mutex m;
+  std::condition_variable cv;
+  int running = 0, released = 0, done = 0;
+  std::vector<std::thread::id> ran_on;
+
+  std::function<void()> job(int index) {
+    return [this, index] {
+      std::unique_lock lock(m);
+      ++running;
+      cv.notify_all();
+      cv.wait(lock, [&] { return released > index; });
+      ran_on.push_back(std::this_thread::get_id());
+      ++done;
+      cv.notify_all();
+    };
+  }
+  void release_up_to(int n) {
+    std::lock_guard lock(m);
+    released = n;
+    cv.notify_all();
+  }
+  bool wait(int& counter, int n) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, 10s, [&] { return counter >= n; });
+  }
+};
+
+// Waits until the pool's threads have all gone back to waiting (none is running a job).
+bool all_idle(WorkerPool& pool) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < until) {
+    if (pool.idle_threads() == pool.threads_started()) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return false;
+}
+
+TEST(WorkerPool, JobsOneAfterAnotherRunOnOneThread) {
+  std::atomic<size_t> told{0};
+  WorkerPool pool(1024, [&](size_t n) { told = n; });
+  EXPECT_EQ(pool.threads_started(), 0u);  // Nothing is started before a job comes.
+  std::set<std::thread::id> threads;
+  std::mutex m;
+  for (int i = 0; i < 50; ++i) {
+    std::atomic<bool> ran{false};
+    pool.enqueue([&] {
+      std::lock_guard lock(m);
+      threads.insert(std::this_thread::get_id());
+      ran = true;
+    });
+    while (!ran) std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(all_idle(pool));
+  }
+  EXPECT_EQ(threads.size(), 1u);
+  EXPECT_EQ(pool.threads_started(), 1u);
+  EXPECT_EQ(told.load(), 1u);
+  pool.shutdown();
+}
+
+TEST(WorkerPool, TheThreadIdleLastServesNext) {
+  WorkerPool pool(1024);
+  Gate gate;
+  for (int i = 0; i < 4; ++i) pool.enqueue(gate.job(i));
+  ASSERT_TRUE(gate.wait(gate.running, 4));  // Four at once: four threads.
+  EXPECT_EQ(pool.threads_started(), 4u);
+  // Released in order 0, 1, 2, 3, each back to waiting before the next: job 3's thread is idle last.
+  for (int i = 1; i <= 4; ++i) {
+    gate.release_up_to(i);
+    ASSERT_TRUE(gate.wait(gate.done, i));
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (pool.idle_threads() < static_cast<size_t>(i) && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(1ms);
+    ASSERT_EQ(pool.idle_threads(), static_cast<size_t>(i));
+  }
+  std::thread::id last;
+  {
+    std::lock_guard lock(gate.m);
+    last = gate.ran_on.back();
+  }
+  std::atomic<bool> ran{false};
+  std::thread::id next;
+  pool.enqueue([&] {
+    next = std::this_thread::get_id();
+    ran = true;
+  });
+  while (!ran) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(next, last);
+  EXPECT_EQ(pool.threads_started(), 4u);
+  pool.shutdown();
+}
+
+TEST(WorkerPool, NeverMoreThreadsThanTheLimitAndQueuedJobsRunInOrder) {
+  WorkerPool pool(2);
+  Gate gate;
+  for (int i = 0; i < 5; ++i) pool.enqueue(gate.job(i));
+  ASSERT_TRUE(gate.wait(gate.running, 2));
+  std::this_thread::sleep_for(20ms);
+  {
+    std::lock_guard lock(gate.m);
+    EXPECT_EQ(gate.running, 2);  // The other three wait for a thread.
+  }
+  EXPECT_EQ(pool.threads_started(), 2u);
+  gate.release_up_to(5);
+  ASSERT_TRUE(gate.wait(gate.done, 5));
+  EXPECT_EQ(pool.threads_started(), 2u);
+  pool.shutdown();
+}
+
+TEST(WorkerPool, ShutdownRunsWhatIsQueuedThenJoins) {
+  std::atomic<int> ran{0};
+  {
+    WorkerPool pool(1);
+    Gate gate;
+    pool.enqueue(gate.job(0));
+    ASSERT_TRUE(gate.wait(gate.running, 1));
+    for (int i = 0; i < 10; ++i) pool.enqueue([&] { ++ran; });
+    std::thread closer([&] { pool.shutdown(); });
+    std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(ran.load(), 0);  // Still behind the first job.
+    gate.release_up_to(1);
+    closer.join();
+    EXPECT_EQ(ran.load(), 10);
+  }  // The destructor after shutdown joins nothing twice.
+  EXPECT_EQ(ran.load(), 10);
+}
+
+}  // namespace
+}  // namespace linli::server
