@@ -11,6 +11,7 @@
 #include "core/deadline.h"
 #include "sync/calendar_json.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 
@@ -395,6 +396,7 @@ std::string App::notice() const {
 void App::set_lang(Lang lang) {
   m_lang = lang;
   platform::save_setting("lang", std::string(lang_code(lang)));
+  judge_redos();  // Why a refused change cannot be redone is said in the user's language.
 }
 
 void App::set_view(View view) {
@@ -554,7 +556,7 @@ bool App::record(std::vector<Change> drafts) {
   }
   for (const Change& d : drafts)
     if (auto refusal = judge(d)) {
-      m_error = refusal->reason;
+      m_error = refusal_text(m_lang, *refusal);
       return false;
     }
   return keep_judged(std::move(drafts));

@@ -10,6 +10,7 @@
 #include "core/civil_time.h"
 #include "core/sha256.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 
@@ -65,7 +66,7 @@ bool App::record_field(Change draft) {
     if (const auto it = field().data.facilities.find(draft.field_record.facility); it != field().data.facilities.end())
       facility_community = it->second.community;
   if (auto refusal = judge_field_change(actor(), draft, facility_community)) {
-    m_error = refusal->reason;
+    m_error = refusal_text(m_lang, *refusal);
     return false;
   }
   for (const auto& [member, value] : draft.field_record.values)
@@ -213,7 +214,7 @@ bool App::open_finding(const FindingDraft& d) {
     return false;
   }
   if (auto refusal = why_not_finding(d.community)) {
-    m_error = refusal->reason;
+    m_error = refusal_text(m_lang, *refusal);
     return false;
   }
   const int64_t now = platform::now_ms();

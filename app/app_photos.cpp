@@ -6,6 +6,7 @@
 #include "app.h"
 #include "core/sha256.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 
@@ -31,7 +32,7 @@ void App::take_photo(PhotoPhase phase) {
   }
   if (m_selected.empty()) return;
   if (auto refusal = why_not_photo()) {
-    m_error = refusal->reason;
+    m_error = refusal_text(m_lang, *refusal);
     return;
   }
   m_photo_for.ticket_id = m_selected;

@@ -3,6 +3,7 @@
 // when the shared write policy (the server's own) would take it from this user now.
 #include "app.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 
@@ -37,7 +38,7 @@ std::variant<Change, std::string> App::redo_draft(const RefusedChange& refused) 
   }
   Change judged = c;
   judged.author = Author{m_session->user, m_session->role};
-  if (auto refusal = judge_change(actor(), now, judged)) return refusal->reason;
+  if (auto refusal = judge_change(actor(), now, judged)) return refusal_text(m_lang, *refusal);
   return c;
 }
 

@@ -55,7 +55,19 @@ void draw_tabs(App& app, FrameInfo& frame) {
 
 }  // namespace
 
+float combo_width_for(const std::vector<std::string>& choices, float at_least) {
+  float text = 0;
+  for (const std::string& c : choices) text = std::max(text, ImGui::CalcTextSize(c.c_str(), nullptr, true).x);
+  return std::max(at_least, text + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight());
+}
+
 bool begin_combo(const char* id, const char* preview) {
+  // A preview wider than the box would run up to its arrow, clipped: the box grows to hold it, as
+  // far as the row has room.
+  const float need = ImGui::CalcTextSize(preview, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2 +
+                     ImGui::GetFrameHeight();
+  const float have = ImGui::CalcItemWidth();
+  if (need > have) ImGui::SetNextItemWidth(std::min(need, std::max(have, ImGui::GetContentRegionAvail().x)));
   // Tall enough for every category (11) without a scroll.
   const bool open = ImGui::BeginCombo(id, preview, ImGuiComboFlags_HeightLarge);
   label_last_item(id);

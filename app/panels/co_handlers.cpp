@@ -13,6 +13,7 @@
 #include "core/civil_time.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 namespace {
@@ -134,7 +135,7 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   if (ImGui::Button((s(lang, Str::CoAdd) + "##co-add").c_str())) app.add_co_handler(frame.co_add);
   ImGui::EndDisabled();
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s%s", s(lang, Str::WhyNot).c_str(), refusal->reason.c_str());
+    ImGui::SetTooltip("%s%s", s(lang, Str::WhyNot).c_str(), refusal_text(lang, *refusal).c_str());
 }
 
 }  // namespace

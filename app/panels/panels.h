@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app.h"
 #include "panels/field_frame.h"
@@ -61,6 +62,8 @@ struct FrameInfo {
 // ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
 // a combo of its own): tests open it by its id ("##satisfaction" as "satisfaction").
 bool begin_combo(const char* id, const char* preview);
+// The width a combo needs to show the widest of `choices` beside its arrow, and at least `at_least`.
+float combo_width_for(const std::vector<std::string>& choices, float at_least);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);

@@ -11,6 +11,7 @@
 #include "core/civil_time.h"
 #include "panels/panels.h"
 #include "test_hook.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 namespace {
@@ -164,7 +165,7 @@ void draw_ticket_photos(App& app, FrameInfo&) {
   if (ImGui::Button((std::string(tr(lang, Str::PhotoTake)) + "##photo-other").c_str())) app.take_photo(PhotoPhase::None);
   ImGui::EndDisabled();
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal->reason.c_str());
+    ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal_text(lang, *refusal).c_str());
   if (busy) {
     ImGui::SameLine();
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::PhotoProcessing)).c_str());

@@ -18,6 +18,7 @@
 #include "core/civil_time.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 namespace {
@@ -88,7 +89,7 @@ const char* number_of(const Ticket& t) {
 
 void why_not_tooltip(Lang lang, const std::optional<Refusal>& refusal) {
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal->reason.c_str());
+    ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal_text(lang, *refusal).c_str());
 }
 
 // A field's value as the user reads it: codes become words.
@@ -249,15 +250,20 @@ void actions(App& app, FrameInfo& frame) {
   // a narrow panel or in a longer language.
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
+  // The department box as wide as the longest fixed name and the one chosen (普善路居委会), so the
+  // choice is never cut; the list itself (it reads the store) only while it is open.
+  if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+  std::vector<std::string> widest(kDepartments.begin(), kDepartments.end());
+  widest.push_back(frame.assign_to);
+  const float assign_w = std::min(combo_width_for(widest, ImGui::GetFontSize() * 7), ImGui::GetContentRegionAvail().x);
   for (const auto& [action, refusal] : offered) {
     const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
-    if (action == WorkflowAction::Assign) width += ImGui::GetFontSize() * 7 + style.ItemSpacing.x;
+    if (action == WorkflowAction::Assign) width += assign_w + style.ItemSpacing.x;
     if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
     if (open_row && ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
     if (action == WorkflowAction::Assign) {
-      ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-      if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+      ImGui::SetNextItemWidth(assign_w);
       if (frame.open_assign && !refusal) {  // The A key: the department list, open, in view.
         ImGui::SetScrollHereY(0.3f);
         ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, ImGui::GetID("##assign-to")));

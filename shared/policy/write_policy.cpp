@@ -16,7 +16,12 @@ bool found_on_patrol(const TicketState& s) { return s.ticket.source == Source::P
 
 std::string role_name(Role r) { return std::string(to_string(r)); }
 
-Refusal refuse(RefusalCode code, std::string why) { return Refusal{code, "[policy] " + std::move(why)}; }
+// `details`: the rule and what it names (designated: {.rule = ..., .subject = ...}).
+Refusal refuse(RefusalCode code, std::string why, Refusal details) {
+  details.code = code;
+  details.reason = "[policy] " + std::move(why);
+  return details;
+}
 
 std::string where(const Actor& a) {
   return a.role == Role::Centre ? std::string("the centre") : "a " + role_name(a.role) + " of " + a.scope;
@@ -30,22 +35,35 @@ bool writes_server_field(const Change& c) {
 }
 
 // P5: what only the centre does, besides the workflow moves the table reserves to it (P6).
-std::optional<std::string> centre_only(const Change& c) {
+std::optional<CentreTask> centre_only(const Change& c) {
   if (c.kind == ChangeKind::SetField) {
     switch (c.field) {
-      case EditableField::Community: return "change the community (only the centre dispatches)";
-      case EditableField::LeadDepartment: return "change the lead department (only the centre dispatches)";
-      case EditableField::Deleted: return "delete or restore a ticket";
+      case EditableField::Community: return CentreTask::Community;
+      case EditableField::LeadDepartment: return CentreTask::LeadDepartment;
+      case EditableField::Deleted: return CentreTask::Delete;
       default: return std::nullopt;
     }
   }
   if (c.kind == ChangeKind::AddEntry) {
-    if (c.entry.kind == EntryKind::Decision) return "decide a return or extension request";
-    if (c.entry.kind == EntryKind::ReturnVisit) return "record a return visit";
-    if (c.entry.kind == EntryKind::CoHandlerAdded) return "add a co-handler (only the centre dispatches)";
-    if (c.entry.kind == EntryKind::CoHandlerRemoved) return "remove a co-handler (only the centre dispatches)";
+    if (c.entry.kind == EntryKind::Decision) return CentreTask::Decide;
+    if (c.entry.kind == EntryKind::ReturnVisit) return CentreTask::ReturnVisit;
+    if (c.entry.kind == EntryKind::CoHandlerAdded) return CentreTask::AddCoHandler;
+    if (c.entry.kind == EntryKind::CoHandlerRemoved) return CentreTask::RemoveCoHandler;
   }
   return std::nullopt;
+}
+
+std::string_view task_words(CentreTask t) {
+  switch (t) {
+    case CentreTask::Community: return "change the community (only the centre dispatches)";
+    case CentreTask::LeadDepartment: return "change the lead department (only the centre dispatches)";
+    case CentreTask::Delete: return "delete or restore a ticket";
+    case CentreTask::Decide: return "decide a return or extension request";
+    case CentreTask::ReturnVisit: return "record a return visit";
+    case CentreTask::AddCoHandler: return "add a co-handler (only the centre dispatches)";
+    case CentreTask::RemoveCoHandler: return "remove a co-handler (only the centre dispatches)";
+  }
+  return "do this";
 }
 
 // Where the ticket would be after the change: only dispatch moves it.
@@ -97,8 +115,11 @@ std::string pending_names(const TicketState& s) {
 std::optional<Refusal> waits_for_co_handlers(const TicketState& s, std::string_view what) {
   const int pending = pending_co_handlers(s);
   if (pending == 0) return std::nullopt;
-  return refuse(RefusalCode::Forbidden, "may not " + std::string(what) + " while " + std::to_string(pending) +
-                                            " co-handler(s) have not replied (" + pending_names(s) + ")");
+  const std::string names = pending_names(s);
+  return refuse(RefusalCode::Forbidden,
+                "may not " + std::string(what) + " while " + std::to_string(pending) + " co-handler(s) have not replied (" +
+                    names + ")",
+                {.rule = RefusalRule::WaitsForCo, .subject = names, .count = pending});
 }
 
 bool finishing(WorkflowAction a) { return a == WorkflowAction::ReturnVisit || a == WorkflowAction::Close; }
@@ -107,17 +128,24 @@ bool finishing(WorkflowAction a) { return a == WorkflowAction::ReturnVisit || a 
 std::optional<Refusal> judge_co_handler_entry(const Actor& a, const TicketState& s, const Change& c) {
   const Entry& e = c.entry;
   if (e.kind == EntryKind::CoHandlerAdded) {
-    if (e.text == s.lead_department) return refuse(RefusalCode::Invalid, e.text + " leads ticket " + c.ticket_id + ": it cannot co-handle it");
+    if (e.text == s.lead_department)
+      return refuse(RefusalCode::Invalid, e.text + " leads ticket " + c.ticket_id + ": it cannot co-handle it",
+                    {.rule = RefusalRule::CoIsLead, .subject = e.text});
     if (contains(co_handling_departments(s), e.text))
-      return refuse(RefusalCode::Invalid, e.text + " co-handles ticket " + c.ticket_id + " already");
+      return refuse(RefusalCode::Invalid, e.text + " co-handles ticket " + c.ticket_id + " already",
+                    {.rule = RefusalRule::CoAlready, .subject = e.text});
     return std::nullopt;
   }
   const CoHandler* h = find_co_handler(s, e.request);
   if (!h || h->added_at_ms == 0)
-    return refuse(RefusalCode::Invalid, to_string(e.request) + " is no co-handler of ticket " + c.ticket_id);
-  if (h->removed) return refuse(RefusalCode::Invalid, "co-handler " + h->department + " was removed from ticket " + c.ticket_id);
+    return refuse(RefusalCode::Invalid, to_string(e.request) + " is no co-handler of ticket " + c.ticket_id,
+                  {.rule = RefusalRule::CoUnknown, .subject = h ? h->department : std::string()});
+  if (h->removed)
+    return refuse(RefusalCode::Invalid, "co-handler " + h->department + " was removed from ticket " + c.ticket_id,
+                  {.rule = RefusalRule::CoRemoved, .subject = h->department});
   if (e.kind == EntryKind::CoReply && a.role != Role::Centre && !(a.role == Role::Department && a.scope == h->department))
-    return refuse(RefusalCode::Forbidden, "only " + h->department + " (or the centre) replies as its co-handler, not " + where(a));
+    return refuse(RefusalCode::Forbidden, "only " + h->department + " (or the centre) replies as its co-handler, not " + where(a),
+                  {.rule = RefusalRule::CoReplyNotYours, .subject = h->department});
   return std::nullopt;
 }
 
@@ -148,31 +176,43 @@ bool may_see(const Actor& a, const TicketState& s) {
 
 std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, const Change& c) {
   if (c.kind == ChangeKind::CreateTicket) {
-    if (before.exists) return refuse(RefusalCode::AlreadyExists, "ticket " + c.ticket_id + " exists already");  // P1
-    if (writes_server_field(c)) return refuse(RefusalCode::Forbidden, "only the server gives official numbers");  // P3
+    if (before.exists)  // P1
+      return refuse(RefusalCode::AlreadyExists, "ticket " + c.ticket_id + " exists already", {.rule = RefusalRule::Exists});
+    if (writes_server_field(c))  // P3
+      return refuse(RefusalCode::Forbidden, "only the server gives official numbers", {.rule = RefusalRule::ServerField});
     if (!may_see(a, c.ticket.community, "", {}, c.ticket.source == Source::Patrol))  // P4: a new ticket leads nowhere yet.
-      return refuse(RefusalCode::OutOfScope, where(a) + " may not create a ticket in " + c.ticket.community);
+      return refuse(RefusalCode::OutOfScope, where(a) + " may not create a ticket in " + c.ticket.community,
+                    {.rule = RefusalRule::CreateOutOfScope, .subject = c.ticket.community, .role = a.role});
     return std::nullopt;
   }
-  if (!before.exists) return refuse(RefusalCode::NotFound, "ticket " + c.ticket_id + " is unknown");  // P2
-  if (writes_server_field(c)) return refuse(RefusalCode::Forbidden, "only the server gives official numbers");  // P3
+  if (!before.exists)  // P2
+    return refuse(RefusalCode::NotFound, "ticket " + c.ticket_id + " is unknown", {.rule = RefusalRule::Unknown});
+  if (writes_server_field(c))  // P3
+    return refuse(RefusalCode::Forbidden, "only the server gives official numbers", {.rule = RefusalRule::ServerField});
   if (!may_see(a, before))  // P4
-    return refuse(RefusalCode::OutOfScope, "ticket " + c.ticket_id + " is outside the scope of " + where(a));
+    return refuse(RefusalCode::OutOfScope, "ticket " + c.ticket_id + " is outside the scope of " + where(a),
+                  {.rule = RefusalRule::OutOfScope, .subject = a.scope, .role = a.role});
   if (a.role != Role::Centre)
-    if (auto what = centre_only(c)) return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + *what);  // P5
+    if (auto task = centre_only(c))  // P5
+      return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + std::string(task_words(*task)),
+                    {.rule = RefusalRule::CentreOnly, .role = a.role, .task = *task});
   if (c.kind == ChangeKind::Transition && !role_may(a.role, c.action))  // P6
     return refuse(RefusalCode::Forbidden,
-                  "a " + role_name(a.role) + " may not " + std::string(to_string(c.action)) + " a ticket");
+                  "a " + role_name(a.role) + " may not " + std::string(to_string(c.action)) + " a ticket",
+                  {.rule = RefusalRule::RoleMayNot, .role = a.role, .action = c.action});
   if (!stays_in_scope(a, before, c))  // P7
-    return refuse(RefusalCode::OutOfScope, "the change would move ticket " + c.ticket_id + " out of the scope of " + where(a));
+    return refuse(RefusalCode::OutOfScope, "the change would move ticket " + c.ticket_id + " out of the scope of " + where(a),
+                  {.rule = RefusalRule::LeavesScope, .subject = a.scope, .role = a.role});
   const bool co_entry = c.kind == ChangeKind::AddEntry &&
                         (c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::CoHandlerRemoved ||
                          c.entry.kind == EntryKind::CoReply);
   if (co_entry)
     if (auto r = judge_co_handler_entry(a, before, c)) return r;  // P8
   if (co_handler_only(a, before) && !co_handler_may(c))  // P9
-    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " co-handling ticket " + c.ticket_id +
-                                              " may reply, add notes and photos; its lead department moves and edits it");
+    return refuse(RefusalCode::Forbidden,
+                  "a " + role_name(a.role) + " co-handling ticket " + c.ticket_id +
+                      " may reply, add notes and photos; its lead department moves and edits it",
+                  {.rule = RefusalRule::CoHandlerOnly, .role = a.role});
   if (c.kind == ChangeKind::Transition && finishing(c.action))  // P10
     return waits_for_co_handlers(before, std::string(to_string(c.action)));
   if (c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::ReturnVisit)
@@ -189,30 +229,40 @@ bool may_see_field(const Actor& a, std::string_view community) {
 
 std::optional<Refusal> judge_field_change(const Actor& a, const Change& c, std::string_view facility_community) {
   if (c.kind == ChangeKind::SetCampaign && a.role != Role::Centre)  // F2.
-    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not set up a campaign (only the centre)");
+    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not set up a campaign (only the centre)",
+                  {.rule = RefusalRule::CampaignCentreOnly, .role = a.role});
   if (a.role == Role::Department)  // F3.
-    return refuse(RefusalCode::Forbidden, "a department reads field work; the field teams and committees record it");
+    return refuse(RefusalCode::Forbidden, "a department reads field work; the field teams and committees record it",
+                  {.rule = RefusalRule::DepartmentReadsField, .role = a.role});
   if (!may_see_field(a, field_community(c)))  // F4.
-    return refuse(RefusalCode::OutOfScope, "field work in " + field_community(c) + " is outside the scope of " + where(a));
+    return refuse(RefusalCode::OutOfScope, "field work in " + field_community(c) + " is outside the scope of " + where(a),
+                  {.rule = RefusalRule::FieldOutOfScope, .subject = field_community(c), .role = a.role});
   if (c.kind == ChangeKind::SetFacility && !facility_community.empty() && facility_community != field_community(c))  // F5.
-    return refuse(RefusalCode::Invalid, "facility " + c.field_record.facility + " belongs to " +
-                                            std::string(facility_community) + " [merge.R15]");
+    return refuse(RefusalCode::Invalid,
+                  "facility " + c.field_record.facility + " belongs to " + std::string(facility_community) + " [merge.R15]",
+                  {.rule = RefusalRule::FacilityElsewhere, .subject = std::string(facility_community)});
   return std::nullopt;
 }
 
 std::optional<Refusal> judge_action(const Actor& a, const TicketState& s, WorkflowAction action) {
-  if (!s.exists) return refuse(RefusalCode::NotFound, "the ticket is unknown");
-  if (!may_see(a, s)) return refuse(RefusalCode::OutOfScope, "the ticket is outside the scope of " + where(a));
+  if (!s.exists) return refuse(RefusalCode::NotFound, "the ticket is unknown", {.rule = RefusalRule::Unknown});
+  if (!may_see(a, s))
+    return refuse(RefusalCode::OutOfScope, "the ticket is outside the scope of " + where(a),
+                  {.rule = RefusalRule::OutOfScope, .subject = a.scope, .role = a.role});
   if (!role_may(a.role, action))
-    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + std::string(to_string(action)) + " a ticket");
+    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + std::string(to_string(action)) + " a ticket",
+                  {.rule = RefusalRule::RoleMayNot, .role = a.role, .action = action});
   if (co_handler_only(a, s))
-    return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " co-handling the ticket may not " +
-                                              std::string(to_string(action)) + " it; its lead department does");
+    return refuse(RefusalCode::Forbidden,
+                  "a " + role_name(a.role) + " co-handling the ticket may not " + std::string(to_string(action)) +
+                      " it; its lead department does",
+                  {.rule = RefusalRule::CoHandlerOnly, .role = a.role, .action = action});
   if (finishing(action))
     if (auto r = waits_for_co_handlers(s, to_string(action))) return r;
   if (!workflow_target(s.ticket.status, action))
-    return refuse(RefusalCode::Invalid, std::string(to_string(action)) + " is not allowed from " +
-                                            std::string(to_string(s.ticket.status)));
+    return refuse(RefusalCode::Invalid,
+                  std::string(to_string(action)) + " is not allowed from " + std::string(to_string(s.ticket.status)),
+                  {.rule = RefusalRule::NotFromStatus, .action = action, .status = s.ticket.status});
   return std::nullopt;
 }
 
@@ -221,8 +271,10 @@ std::optional<Refusal> judge_entry(const Actor& a, const TicketState& s, const C
   const bool request = c.kind == ChangeKind::AddEntry &&
                        (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest);
   if (request && s.exists && !takes_requests(s.ticket.status))
-    return refuse(RefusalCode::Invalid, "a request is made while the ticket is assigned or in progress, not " +
-                                            std::string(to_string(s.ticket.status)));
+    return refuse(RefusalCode::Invalid,
+                  "a request is made while the ticket is assigned or in progress, not " +
+                      std::string(to_string(s.ticket.status)),
+                  {.rule = RefusalRule::RequestNotNow, .status = s.ticket.status});
   return std::nullopt;
 }
 

@@ -33,9 +33,46 @@ inline constexpr int kRefusalCodeCount = 5;
 std::string_view to_string(RefusalCode code);
 std::optional<RefusalCode> parse_refusal_code(std::string_view code);
 
+// Which rule refused, and what it names, so the app can say it in the user's language
+// (app/refusal_text.cpp); the server sends `reason`, in English, with the code.
+enum class RefusalRule {
+  Other,               // `reason` says it all (an app's own check words it in the user's language).
+  Exists,              // P1
+  Unknown,             // P2
+  ServerField,         // P3
+  OutOfScope,          // P4: the ticket is not the actor's (`subject`: the actor's scope)
+  CreateOutOfScope,    // P4 of a new ticket (`subject`: its community)
+  CentreOnly,          // P5 (`task`)
+  RoleMayNot,          // P6 (`role` may not take `action`)
+  LeavesScope,         // P7
+  CoIsLead,            // P8 (`subject`: the department, for each of these four)
+  CoAlready,
+  CoUnknown,
+  CoRemoved,
+  CoReplyNotYours,
+  CoHandlerOnly,       // P9 (`role`)
+  WaitsForCo,          // P10 (`count` co-handlers, `subject` their names)
+  NotFromStatus,       // the workflow: `action` is no step from `status`
+  RequestNotNow,       // 退单/延期 asked while the ticket is not with its handler (`status`)
+  CampaignCentreOnly,  // F2
+  DepartmentReadsField,  // F3
+  FieldOutOfScope,     // F4 (`subject`: the community)
+  FacilityElsewhere,   // F5 (`subject`: the facility's community)
+};
+inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::FacilityElsewhere) + 1;
+// P5: what only the centre does.
+enum class CentreTask { Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler };
+
 struct Refusal {
   RefusalCode code = RefusalCode::Invalid;
-  std::string reason;  // For the user: "[policy] a committee may not assign a ticket".
+  std::string reason{};  // On the wire, in English: "[policy] a committee may not assign a ticket".
+  RefusalRule rule = RefusalRule::Other;
+  std::string subject{};  // The department, community or names the rule is about.
+  int count = 0;
+  Role role = Role::Centre;
+  WorkflowAction action = WorkflowAction::ContactCitizen;
+  TicketStatus status = TicketStatus::Received;
+  CentreTask task = CentreTask::Community;
 };
 
 /*

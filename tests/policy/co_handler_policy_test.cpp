@@ -176,6 +176,10 @@ TEST(CoHandlerPolicy, P8ToP10_EveryCoHandlingCaseByEveryRoleInEverySituation) {
         EXPECT_EQ(got ? std::string(to_string(got->code)) : std::string(), want)
             << k.what << " by " << to_string(a.role) << " (" << a.scope << "), " << name(w)
             << (got ? ": " + got->reason : std::string());
+        // Every refusal names its rule, so the app can say it in the user's language.
+        if (got) {
+          EXPECT_NE(got->rule, RefusalRule::Other) << got->reason;
+        }
         ++checked;
       }
   EXPECT_EQ(checked, static_cast<int>(std::size(kCases)) * kRoleCount * 3);
