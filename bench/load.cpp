@@ -4,7 +4,7 @@
 // interval's pull p99. A program that prints figures (docs/benchmarks.md), not a test: it asserts
 // nothing.
 //   load [--clients 200] [--seconds 30] [--interval-ms 1000] [--wait 25] [--preload N] [--url HOST:PORT]
-//        [--sample-seconds 60] [--decode] [--no-took] [--gzip]
+//        [--sample-seconds 60] [--decode] [--no-took] [--gzip] [--keep-alive]
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -38,6 +38,9 @@ struct Config {
   bool decode = false;     // Decode each pulled answer whole (as the app does) instead of skimming it.
   bool took = true;        // Pulls name the answer taken; --no-took: as an app before answer ids.
   bool gzip = false;       // --gzip: ask for gzip answers, as a browser does (httplib asks for none).
+  // --keep-alive: each client keeps its two connections open, as a browser does; by default each
+  // request opens a connection of its own (httplib's client default), the harder case for the server.
+  bool keep_alive = false;
   std::string host = "127.0.0.1";
   int port = 0;            // 0: start a server here.
 };
@@ -178,6 +181,7 @@ void push_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::s
                Role role, int index, Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
   if (cfg.gzip) http.raw().set_default_headers({{"Accept-Encoding", "gzip, deflate"}});
+  http.raw().set_keep_alive(cfg.keep_alive);
   std::mt19937_64 rng(static_cast<uint64_t>(index));
   test::Maker maker(client_replica(index), role, user);
   std::vector<std::string> tickets;
@@ -287,6 +291,7 @@ void pull_loop(const Config& cfg, Figures& fig, Delivery& delivery, const std::s
                Clock::time_point until) {
   test::SyncHttp http(cfg.port, 10);
   if (cfg.gzip) http.raw().set_default_headers({{"Accept-Encoding", "gzip, deflate"}});
+  http.raw().set_keep_alive(cfg.keep_alive);
   const ReplicaId replica = client_replica(index);
   int64_t cursor = 0;
   int64_t took = 0;  // The `answer` of the answer taken last; 0 before there is one.
@@ -449,8 +454,10 @@ int run(Config cfg) {
     cfg.port = server->port();
     if (cfg.port <= 0) return std::fprintf(stderr, "load: the server did not start\n"), 1;
   }
-  std::printf("load: %d clients (a pusher every %d ms and a long poll of %d s each) for %d s against %s:%d\n",
-              cfg.clients, cfg.interval_ms, cfg.wait, cfg.seconds, cfg.host.c_str(), cfg.port);
+  std::printf("load: %d clients (a pusher every %d ms and a long poll of %d s each; %s) for %d s against %s:%d\n",
+              cfg.clients, cfg.interval_ms, cfg.wait,
+              cfg.keep_alive ? "connections kept open" : "a connection a request", cfg.seconds, cfg.host.c_str(),
+              cfg.port);
   // Sign-ins first, one at a time (each is an Argon2id hash on the server), then the clock starts.
   std::vector<std::string> tokens;
   for (int i = 0; i < cfg.clients; ++i) {
@@ -559,6 +566,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--gzip") {
       cfg.gzip = true;
+      continue;
+    }
+    if (a == "--keep-alive") {
+      cfg.keep_alive = true;
       continue;
     }
     if (!v) return std::fprintf(stderr, "load: %s needs a value\n", a.c_str()), 2;
