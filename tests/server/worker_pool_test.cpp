@@ -1,5 +1,5 @@
 // The request threads (sync-server/worker_pool.h): started only when a job finds none idle, the
-// one idle last serves next, never more than the limit, queued jobs run at shutdown.
+// one idle last serves next, never more than the limit (the rest wait), queued jobs run at shutdown.
 #include "worker_pool.h"
 
 #include <gtest/gtest.h>
@@ -56,20 +56,25 @@ bool all_idle(WorkerPool& pool) {
   return false;
 }
 
+// Runs one job and waits for it; returns the thread it ran on.
+std::thread::id run_one(WorkerPool& pool) {
+  std::atomic<bool> ran{false};
+  std::thread::id on;
+  pool.enqueue([&] {
+    on = std::this_thread::get_id();
+    ran = true;
+  });
+  while (!ran) std::this_thread::sleep_for(1ms);
+  return on;
+}
+
 TEST(WorkerPool, JobsOneAfterAnotherRunOnOneThread) {
   std::atomic<size_t> told{0};
   WorkerPool pool(1024, [&](size_t n) { told = n; });
   EXPECT_EQ(pool.threads_started(), 0u);  // Nothing is started before a job comes.
   std::set<std::thread::id> threads;
-  std::mutex m;
   for (int i = 0; i < 50; ++i) {
-    std::atomic<bool> ran{false};
-    pool.enqueue([&] {
-      std::lock_guard lock(m);
-      threads.insert(std::this_thread::get_id());
-      ran = true;
-    });
-    while (!ran) std::this_thread::sleep_for(1ms);
+    threads.insert(run_one(pool));
     ASSERT_TRUE(all_idle(pool));
   }
   EXPECT_EQ(threads.size(), 1u);
@@ -98,19 +103,12 @@ TEST(WorkerPool, TheThreadIdleLastServesNext) {
     std::lock_guard lock(gate.m);
     last = gate.ran_on.back();
   }
-  std::atomic<bool> ran{false};
-  std::thread::id next;
-  pool.enqueue([&] {
-    next = std::this_thread::get_id();
-    ran = true;
-  });
-  while (!ran) std::this_thread::sleep_for(1ms);
-  EXPECT_EQ(next, last);
+  EXPECT_EQ(run_one(pool), last);
   EXPECT_EQ(pool.threads_started(), 4u);
   pool.shutdown();
 }
 
-TEST(WorkerPool, NeverMoreThreadsThanTheLimitAndQueuedJobsRunInOrder) {
+TEST(WorkerPool, NeverMoreThreadsThanTheLimitAndTheRestWait) {
   WorkerPool pool(2);
   Gate gate;
   for (int i = 0; i < 5; ++i) pool.enqueue(gate.job(i));
