@@ -77,6 +77,7 @@ void setup_style() {
   s.FramePadding = ImVec2(8, 5);
   s.ItemSpacing = ImVec2(10, 8);
   s.CellPadding = ImVec2(6, 4);
+  s.DisabledAlpha = 0.45f;  // A step that may not be taken reads as such at a glance (0.6 is close to enabled).
   s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
   s.Colors[ImGuiCol_Header] = ImVec4(0.75f, 0.85f, 0.97f, 1);
   g_rt.base_style = s;
