@@ -53,17 +53,17 @@ std::string refusal_text(Lang lang, const Refusal& r) {
     case RefusalRule::Unknown: return pick(lang, {"找不到这张工单", "This ticket is not known"});
     case RefusalRule::ServerField: return pick(lang, {"正式编号由服务器生成", "Only the server gives official numbers"});
     case RefusalRule::OutOfScope:
-      return s.empty() ? pick(lang, {"这张工单不在你的管辖范围内", "This ticket is outside your scope"})
-                       : fill(pick(lang, {"这张工单不在你的管辖范围内（{1}）", "This ticket is outside your scope ({1})"}), s);
+      return s.empty() ? pick(lang, {"这张工单不在你的负责范围内", "This ticket is outside your scope"})
+                       : fill(pick(lang, {"这张工单不在你的负责范围内（{1}）", "This ticket is outside your scope ({1})"}), s);
     case RefusalRule::CreateOutOfScope:
-      return fill(pick(lang, {"不能登记{1}的工单：不在你的管辖范围内", "You cannot register a ticket in {1}: it is outside your scope"}), s);
+      return fill(pick(lang, {"不能登记{1}的工单：不在你的负责范围内", "You cannot register a ticket in {1}: it is outside your scope"}), s);
     case RefusalRule::CentreOnly:
       return fill(pick(lang, {"只有城运中心可以{1}", "Only the centre can {1}"}), task_words(lang, r.task));
     case RefusalRule::RoleMayNot:
       return fill(pick(lang, {"{1}不能执行「{2}」", "{1} cannot take the step “{2}”"}), role_words(lang, r.role),
                   action_words(lang, r.action));
     case RefusalRule::LeavesScope:
-      return pick(lang, {"这样修改会使工单离开你的管辖范围", "This change would move the ticket out of your scope"});
+      return pick(lang, {"这样修改会使工单离开你的负责范围", "This change would move the ticket out of your scope"});
     case RefusalRule::CoIsLead:
       return fill(pick(lang, {"{1}是承办部门，不能再作为协办部门", "{1} leads this ticket and cannot also co-handle it"}), s);
     case RefusalRule::CoAlready: return fill(pick(lang, {"{1}已经是协办部门", "{1} co-handles this ticket already"}), s);
@@ -90,7 +90,7 @@ std::string refusal_text(Lang lang, const Refusal& r) {
     case RefusalRule::DepartmentReadsField:
       return pick(lang, {"部门只查看巡查；由巡查队和居委会记录", "Departments read field work; field teams and committees record it"});
     case RefusalRule::FieldOutOfScope:
-      return fill(pick(lang, {"{1}的巡查不在你的管辖范围内", "Field work in {1} is outside your scope"}), s);
+      return fill(pick(lang, {"{1}的巡查不在你的负责范围内", "Field work in {1} is outside your scope"}), s);
     case RefusalRule::FacilityElsewhere: return fill(pick(lang, {"这个设施属于{1}", "This facility belongs to {1}"}), s);
   }
   return r.reason;

@@ -51,7 +51,7 @@ TEST(RefusalText, WhatThePolicySaysReachesTheUserInTheirLanguage) {
   const Actor other{Role::Committee, "普善路小区"};
   const auto outside = judge_action(other, s, WorkflowAction::ContactCitizen);
   ASSERT_TRUE(outside);
-  EXPECT_EQ(refusal_text(Lang::Zh, *outside), "这张工单不在你的管辖范围内（普善路小区）");
+  EXPECT_EQ(refusal_text(Lang::Zh, *outside), "这张工单不在你的负责范围内（普善路小区）");
 
   const Actor centre{Role::Centre, ""};
   const auto close = judge_action(centre, s, WorkflowAction::Close);
