@@ -428,6 +428,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"服务器不会接收这些照片。放弃后，其后的修改即可发送；工单上留一条备注说明。",
      "The server will not take these photos. Give one up and the changes after it can be sent; the ticket keeps a comment saying so."},
     {"移除", "Remove"},
+    {"服务器原文：", "The server said: "},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

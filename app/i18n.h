@@ -47,6 +47,7 @@ enum class Str {
   PhotoSaved, PhotoWaitingUpload, PhotoUploading, PhotoOfflineNotCached, PhotoLoading, PhotoFailed, PhotoClose,
   PhotoNoAfter, PhotoNoBefore, PhotoUploadsTitle, PhotoUploadsNone, PhotoBy, PhotoTooBig, PhotoProcessing,
   PhotoRefused, PhotoDiscard, PhotoDiscardedNote, PhotoRefusedHint, FwRemovePhoto,
+  OutboxServerSaid,
   Count_,
 };
 

@@ -133,7 +133,13 @@ void draw_outbox(App& app, const FrameInfo&) {
       ImGui::TableNextColumn();
       ImGui::PushTextWrapPos(0.0f);
       ImGui::TextColored(kRefusedRed, "%s", reason_label(lang, r.code).c_str());
-      if (!r.detail.empty()) ImGui::TextColored(kMuted, "%s", r.detail.c_str());
+      // The server's own words are English: shown under the code in English, on hover in Chinese,
+      // where the line below (why it cannot be redone here) says it in the user's words.
+      if (!r.detail.empty()) {
+        if (lang == Lang::En) ImGui::TextColored(kMuted, "%s", r.detail.c_str());
+        else if (ImGui::IsItemHovered())
+          ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::OutboxServerSaid)).c_str(), r.detail.c_str());
+      }
       const std::optional<std::string>& why_not = app.why_not_redo(i);
       if (why_not) ImGui::TextColored(kMuted, "%s%s", std::string(tr(lang, Str::RedoNotHere)).c_str(), why_not->c_str());
       ImGui::PopTextWrapPos();
