@@ -55,17 +55,21 @@ void draw_tabs(App& app, FrameInfo& frame) {
 
 }  // namespace
 
+namespace {
+// A combo box wide enough for a text of this width beside its arrow.
+float combo_width_for_text(float text) { return text + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight(); }
+}  // namespace
+
 float combo_width_for(const std::vector<std::string>& choices, float at_least) {
   float text = 0;
   for (const std::string& c : choices) text = std::max(text, ImGui::CalcTextSize(c.c_str(), nullptr, true).x);
-  return std::max(at_least, text + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFrameHeight());
+  return std::max(at_least, combo_width_for_text(text));
 }
 
 bool begin_combo(const char* id, const char* preview) {
   // A preview wider than the box would run up to its arrow, clipped: the box grows to hold it, as
   // far as the row has room.
-  const float need = ImGui::CalcTextSize(preview, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2 +
-                     ImGui::GetFrameHeight();
+  const float need = combo_width_for_text(ImGui::CalcTextSize(preview, nullptr, true).x);
   const float have = ImGui::CalcItemWidth();
   if (need > have) ImGui::SetNextItemWidth(std::min(need, std::max(have, ImGui::GetContentRegionAvail().x)));
   // Tall enough for every category (11) without a scroll.

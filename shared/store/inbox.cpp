@@ -14,6 +14,13 @@
 #include "store/store.h"
 
 namespace linli {
+
+// Where a filter's search finds its matches: the search index itself, the matches held
+// (Store::search_hits) copied into temp.inbox_search_hits (a statement may be driven by them:
+// found and sorted, or beside other filters), or held in memory and tested entry by entry by
+// inbox_hit(rowid) (a read along a sort's index, a count of deleted tickets).
+enum class HitsFrom : int { Index, Table, Memory };
+
 namespace {
 
 using Value = std::variant<int64_t, std::string>;
@@ -124,12 +131,6 @@ std::string search_rowids(const std::string& raw, std::vector<Value>& binds) {
   return "SELECT doc FROM ticket_search_terms WHERE term >= ? AND term < ?";
 }
 
-// Where a filter's search finds its matches: the search index itself, the matches held
-// (Store::search_hits) copied into temp.inbox_search_hits (a statement may be driven by them:
-// found and sorted, or beside other filters), or held in memory and tested entry by entry by
-// inbox_hit(rowid) (a read along a sort's index, a count of deleted tickets).
-enum class HitsFrom { Index, Table, Memory };
-
 // The WHERE clause of a filter, its values appended to `binds`.
 std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom hits = HitsFrom::Index) {
   std::string w = f.include_deleted ? "1" : "deleted = 0";
@@ -218,12 +219,6 @@ struct PageSql {
   std::string sql;
   std::vector<Value> binds;
 };
-
-// Where a page's statement reads a search's matches from: along a sort's index each entry is
-// tested against those held in memory; a page found and sorted may be driven by them (the table).
-HitsFrom page_hits(bool hits_ready, bool along) {
-  return !hits_ready ? HitsFrom::Index : along ? HitsFrom::Memory : HitsFrom::Table;
-}
 
 // The page's statement. Its rows are chosen by their keys alone (a sorter or an index range of
 // small records), then joined back for the columns and the conflict probe of the page's rows.
@@ -328,10 +323,9 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
 // A page read as page_sql says: along the sort's index, each entry tested against the matches held
 // in memory; else found by the filter or from the matches' table, and sorted.
 Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool along, bool hits_ready) {
-  const HitsFrom hits = page_hits(hits_ready, along);
-  if (hits == HitsFrom::Table)
-    if (auto t = search_hits_table(); !t) return t.error();
-  const PageSql page = page_sql(query, along, hits);
+  const auto hits = hits_from(hits_ready, along);
+  if (!hits) return hits.error();
+  const PageSql page = page_sql(query, along, *hits);
   const bool is_text = sort_column(query.sort).is_text;
   sqlite_util::Stmt q(m_db, page.sql);
   if (!q.ok()) return read_error(m_db, "inbox_page");
@@ -366,7 +360,7 @@ Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool alo
 // was written: this connection's change count and the database's data_version say so. A read
 // along a sort's index tests its entries against them with inbox_hit(rowid), a binary search; a
 // statement that may be driven by them gets them copied into a temporary table first
-// (search_hits_table). Filling that table's b-tree for every search was a third of a search's
+// (hits_from). Filling that table's b-tree for every search was a third of a search's
 // time in WASM.
 Result<bool> Store::search_hits(const std::string& text) {
   if (!searches(text)) return false;
@@ -404,9 +398,14 @@ Result<bool> Store::search_hits(const std::string& text) {
   return true;
 }
 
-Result<void> Store::search_hits_table() {
+// Where a statement reads a search's matches from: along a sort's index each entry is tested
+// against those held in memory; a statement that may be driven by them (found and sorted, a count
+// beside other filters) reads them from the table, filled here if it is not yet.
+Result<HitsFrom> Store::hits_from(bool hits_ready, bool along) {
+  if (!hits_ready) return HitsFrom::Index;
+  if (along) return HitsFrom::Memory;
   SearchHits& h = *m_hits;
-  if (h.in_table) return {};
+  if (h.in_table) return HitsFrom::Table;
   if (sqlite3_exec(m_db, "CREATE TEMP TABLE IF NOT EXISTS inbox_search_hits (rid INTEGER PRIMARY KEY); "
                          "DELETE FROM temp.inbox_search_hits;",
                    nullptr, nullptr, nullptr) != SQLITE_OK)
@@ -419,7 +418,7 @@ Result<void> Store::search_hits_table() {
   }
   h.in_table = true;
   h.changes = sqlite3_total_changes64(m_db);  // The table's rows are not a write to the store.
-  return {};
+  return HitsFrom::Table;
 }
 
 Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
@@ -433,11 +432,10 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
     if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
     return static_cast<int64_t>(m_hits->rowids.size()) - q.int64(0);
   }
-  if (*hits)
-    if (auto t = search_hits_table(); !t) return t.error();
+  const auto from = hits_from(*hits, false);
+  if (!from) return from.error();
   std::vector<Value> binds;
-  sqlite_util::Stmt q(m_db, "SELECT count(*) FROM tickets WHERE " +
-                                where_of(filter, binds, *hits ? HitsFrom::Table : HitsFrom::Index));
+  sqlite_util::Stmt q(m_db, "SELECT count(*) FROM tickets WHERE " + where_of(filter, binds, *from));
   if (!q.ok()) return read_error(m_db, "inbox_count");
   bind_all(q, binds);
   if (q.step() != SQLITE_ROW) return read_error(m_db, "inbox_count");
@@ -448,10 +446,9 @@ Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int6
   auto hits = search_hits(query.filter.text);
   if (!hits) return hits.error();
   const bool along = reads_along(query.filter, rows_expected, *hits) != Reading::Sorted;
-  const HitsFrom from = page_hits(*hits, along);
-  if (from == HitsFrom::Table)
-    if (auto t = search_hits_table(); !t) return t.error();
-  const PageSql page = page_sql(query, along, from);
+  const auto from = hits_from(*hits, along);
+  if (!from) return from.error();
+  const PageSql page = page_sql(query, along, *from);
   const std::string sql = "EXPLAIN QUERY PLAN " + page.sql;
   sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "inbox_plan");

@@ -21,6 +21,8 @@ struct sqlite3;
 
 namespace linli {
 
+enum class HitsFrom : int;  // store/inbox.cpp
+
 // How the database file is kept durable.
 enum class Durability {
   // Native server: WAL, synchronous=FULL; a commit is on disk when it returns.
@@ -437,8 +439,9 @@ class Store {
   // The rowids matching a search text, in m_hits (store/inbox.cpp): false when the text searches
   // nothing; true once they are held, found again only after a write.
   Result<bool> search_hits(const std::string& text);
-  // The held matches copied into temp.inbox_search_hits, for a statement that may be driven by them.
-  Result<void> search_hits_table();
+  // Where a statement reads the held matches from (store/inbox.cpp), copying them into
+  // temp.inbox_search_hits first when it may be driven by them.
+  Result<HitsFrom> hits_from(bool hits_ready, bool along);
   Result<std::vector<InboxRow>> read_page(const InboxQuery& query, bool along, bool hits_ready);
 
   sqlite3* m_db = nullptr;
