@@ -167,7 +167,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"不可用：", "Not available: "},
     {"剩余时限", "Time left"},
     {"承办部门", "Lead dept."},
-    {"小区/地址", "Community / address"},
+    {"小区/地址", "Location"},
     {"搜索编号、标题、地址、市民…", "Search number, title, address, citizen…"},
     {"全部状态", "Any status"},
     {"全部类别", "Any category"},

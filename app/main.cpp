@@ -79,7 +79,12 @@ void setup_style() {
   s.CellPadding = ImVec2(6, 4);
   s.DisabledAlpha = 0.45f;  // A step that may not be taken reads as such at a glance (0.6 is close to enabled).
   s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
+  // Rows, selectables and menus: a selected or hovered row stays a light tint, so the red of an
+  // overdue deadline or an urgent ticket and the status pills keep their contrast on it (the light
+  // style's hover is a saturated blue, under which red text all but disappears).
   s.Colors[ImGuiCol_Header] = ImVec4(0.75f, 0.85f, 0.97f, 1);
+  s.Colors[ImGuiCol_HeaderHovered] = ImVec4(0.84f, 0.90f, 0.98f, 1);
+  s.Colors[ImGuiCol_HeaderActive] = ImVec4(0.68f, 0.80f, 0.96f, 1);
   g_rt.base_style = s;
 }
 

@@ -66,6 +66,45 @@ float combo_width_for(const std::vector<std::string>& choices, float at_least) {
   return std::max(at_least, combo_width_for_text(text));
 }
 
+bool primary_button(const char* label, const ImVec2& size) {
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.42f, 0.78f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.50f, 0.88f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.12f, 0.34f, 0.66f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  const bool pressed = ImGui::Button(label, size);
+  ImGui::PopStyleColor(4);
+  return pressed;
+}
+
+void status_pill(const std::string& text, TicketStatus status, bool awaiting_co) {
+  struct Look {
+    ImVec4 bg, fg;
+  };
+  // Stages by hue: new (blue), with a handler (violet, teal), waiting for the centre (amber), done
+  // (green), closed (grey). Each tint is lighter than a selected row, its word dark on it.
+  const Look waiting{ImVec4(1.00f, 0.92f, 0.76f, 1), ImVec4(0.52f, 0.31f, 0.0f, 1)};
+  Look look{ImVec4(0.92f, 0.92f, 0.93f, 1), ImVec4(0.34f, 0.36f, 0.40f, 1)};
+  switch (status) {
+    case TicketStatus::Received: look = {ImVec4(0.88f, 0.92f, 1.00f, 1), ImVec4(0.12f, 0.30f, 0.66f, 1)}; break;
+    case TicketStatus::Contacted: look = {ImVec4(0.86f, 0.95f, 0.99f, 1), ImVec4(0.03f, 0.36f, 0.52f, 1)}; break;
+    case TicketStatus::Assigned: look = {ImVec4(0.92f, 0.90f, 1.00f, 1), ImVec4(0.35f, 0.21f, 0.64f, 1)}; break;
+    case TicketStatus::InProgress: look = {ImVec4(0.85f, 0.95f, 0.93f, 1), ImVec4(0.02f, 0.40f, 0.36f, 1)}; break;
+    case TicketStatus::Review: look = waiting; break;
+    case TicketStatus::Handled: look = {ImVec4(0.87f, 0.96f, 0.87f, 1), ImVec4(0.09f, 0.43f, 0.15f, 1)}; break;
+    case TicketStatus::Visited: look = {ImVec4(0.91f, 0.96f, 0.84f, 1), ImVec4(0.28f, 0.40f, 0.04f, 1)}; break;
+    case TicketStatus::Closed: break;
+  }
+  if (awaiting_co) look = waiting;
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const float pad = ImGui::GetFontSize() * 0.35f;
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetTextLineHeight();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(p, ImVec2(p.x + size.x + pad * 2, p.y + h), ImGui::GetColorU32(look.bg), h * 0.5f);
+  dl->AddText(ImVec2(p.x + pad, p.y), ImGui::GetColorU32(look.fg), text.c_str());
+  ImGui::Dummy(ImVec2(size.x + pad * 2, h));
+}
+
 bool begin_combo(const char* id, const char* preview) {
   // A preview wider than the box would run up to its arrow, clipped: the box grows to hold it, as
   // far as the row has room.

@@ -140,7 +140,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
 
   ImGui::Spacing();
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
-  if (ImGui::Button(std::string(tr(lang, Str::Save)).c_str(), ImVec2(ImGui::GetFontSize() * 6, 0)))
+  if (primary_button(std::string(tr(lang, Str::Save)).c_str(), ImVec2(ImGui::GetFontSize() * 6, 0)))
     app.submit_draft();
   ImGui::SameLine();
   if (ImGui::Button(std::string(tr(lang, Str::Clear)).c_str())) app.clear_draft();

@@ -1,6 +1,8 @@
 // The app's panels: each draws one part of the screen from App's state and emits App's commands.
 #pragma once
 
+#include <imgui.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -64,6 +66,13 @@ struct FrameInfo {
 bool begin_combo(const char* id, const char* preview);
 // The width a combo needs to show the widest of `choices` beside its arrow, and at least `at_least`.
 float combo_width_for(const std::vector<std::string>& choices, float at_least);
+// A ticket's status as a pill: its word in a colour of its stage on a light tint of it, the same in
+// the inbox and the detail, readable on a selected row. `awaiting_co`: handled by the lead while a
+// co-handler owes a reply (已办结·待协办回复), drawn as waiting. The text is the caller's word.
+void status_pill(const std::string& text, TicketStatus status, bool awaiting_co);
+// ImGui::Button in the primary colour (white on blue): the one move a screen expects next (sign
+// in, save the new ticket, the ticket's next workflow step).
+bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);

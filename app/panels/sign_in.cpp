@@ -57,12 +57,7 @@ void credentials(App& app, bool user_fixed, float width) {
   ImGui::Spacing();
   ImGui::BeginDisabled(f.busy);
   const std::string button = std::string(tr(lang, f.busy ? Str::SigningIn : Str::SignInButton)) + "##sign-in";
-  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.42f, 0.78f, 1));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.50f, 0.88f, 1));
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.12f, 0.34f, 0.66f, 1));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-  submit |= ImGui::Button(button.c_str(), ImVec2(width, ImGui::GetFrameHeight() * 1.3f));
-  ImGui::PopStyleColor(4);
+  submit |= primary_button(button.c_str(), ImVec2(width, ImGui::GetFrameHeight() * 1.3f));
   ImGui::EndDisabled();
   if (submit && !f.busy) app.sign_in();
 

@@ -246,6 +246,7 @@ void actions(App& app, FrameInfo& frame) {
   if (offered.empty()) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
   bool open_row = false;  // The last button left the row open (SameLine).
+  bool primary_shown = false;
   // A step that does not fit what is left of the row starts the next one, so no button is cut off on
   // a narrow panel or in a longer language.
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
@@ -294,7 +295,10 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SameLine();
     }
     ImGui::BeginDisabled(refusal.has_value());
-    if (ImGui::Button(label.c_str()) &&
+    // The first step this user may take is the ticket's next move: it stands out.
+    const bool next = !refusal && !primary_shown;
+    primary_shown |= next;
+    if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
         app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)),
                         action == WorkflowAction::ReturnVisit ? frame.visit_note : std::string()))
       frame.visit_note.clear();
@@ -677,9 +681,10 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
   field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
   // Handled by the lead while a co-handler has not replied: 已办结·待协办回复 (panels/co_handlers.cpp).
-  field_row(app, frame, Str::ColStatus,
-            app.awaiting_co_handlers() ? std::string(tr(lang, Str::StatusAwaitingCo)) : std::string(label(lang, ticket.status)),
-            std::nullopt);
+  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ColStatus)).c_str());
+  ImGui::SameLine(frame.detail_label_w);
+  status_pill(app.awaiting_co_handlers() ? std::string(tr(lang, Str::StatusAwaitingCo)) : std::string(label(lang, ticket.status)),
+              ticket.status, app.awaiting_co_handlers());
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);

@@ -391,13 +391,15 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     return;
   }
 
-  // Which columns fit: all of them on a wide list, the essentials on a narrow one, where the place
-  // and the title keep their room (a narrow list drops the category first, then the urgency column,
-  // and then an urgent ticket's number is red).
+  // Which columns fit, so that the place and the title keep room to be read: every column on a
+  // wide list; the lead department and the category on a list beside the detail at 1600 pixels;
+  // the urgency on a narrower one; on the narrowest, the essentials (an urgent ticket's number is
+  // then red). The title is what a dispatcher reads first: a column of its own is no use at six
+  // characters wide.
   const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
-  const int layout = em_avail >= 50 ? 2 : em_avail >= 34 ? 1 : 0;
-  const bool shown[10] = {true,       layout == 2, layout == 2, layout == 2, layout >= 1,
-                          true,       true,        true,        layout == 2, true};
+  const int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= 34 ? 1 : 0;
+  const bool shown[10] = {true,        layout == 3, layout == 3, layout >= 2, layout >= 1,
+                          true,        true,        true,        layout >= 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                 ImGuiTableFlags_Sortable;
@@ -430,7 +432,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   col(Str::ColLeadDept, kDept, fixed, 0);
   // The inbox opens with the deadline due first on top: what a dispatcher works through.
   col(Str::ColDue, kDue, fixed | ImGuiTableColumnFlags_DefaultSort,
-      ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue").x);
+      // Half an em to spare: the last column's text must not run under the scroll bar.
+      ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue").x +
+          ImGui::GetFontSize() * 0.5f);
   ImGui::TableHeadersRow();
 
   if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
@@ -513,19 +517,21 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         // The same derived status as the detail's (已办结·待协办回复).
         const std::string status =
             r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
+        status_pill(status, r->status, r->awaiting_co_handlers);
+        // The whole word on hover: 已办结·待协办回复 is clipped in a narrow column.
+        if (r->awaiting_co_handlers && !r->conflict && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
         if (r->conflict) {
-          // Amber, with a dot: a conflict or a review waits for a dispatcher.
-          ImGui::TextColored(kConflictAmber, "%s", status.c_str());
+          // An amber dot beside it: a conflict or a review waits for a dispatcher.
+          const bool pill_hovered = ImGui::IsItemHovered();
           ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
           const ImVec2 p = ImGui::GetCursorScreenPos();
           const float rad = ImGui::GetFontSize() * 0.22f;
           ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + rad, p.y + ImGui::GetTextLineHeight() * 0.5f), rad,
                                                       ImGui::GetColorU32(kConflictAmber));
           ImGui::Dummy(ImVec2(rad * 2, ImGui::GetTextLineHeight()));
-        } else {
-          ImGui::TextUnformatted(status.c_str());
+          if (pill_hovered || ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s · %s", status.c_str(), S(lang, Str::FilterReview).c_str());
         }
-        if (r->awaiting_co_handlers && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
       }
       if (ImGui::TableSetColumnIndex(kDept)) {
         if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");
