@@ -34,7 +34,9 @@ json encode_json(const report::MonthlyReport& r) {
   j["as_of"] = r.as_of_ms;
   j["received"] = r.received;
   j["calendar_missing"] = r.calendar_missing;
-  json& by = j["by"] = json::object();
+  // Every group is there, {} when it counts nothing (a month without tickets).
+  json& by = j["by"] = {{"category", json::object()}, {"community", json::object()}, {"source", json::object()},
+                        {"department", json::object()}};
   for (const auto& [c, n] : r.by_category) by["category"][std::string(to_string(c))] = n;
   for (const auto& [c, n] : r.by_community) by["community"][c] = n;
   for (const auto& [s, n] : r.by_source) by["source"][std::string(to_string(s))] = n;

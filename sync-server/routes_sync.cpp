@@ -548,7 +548,9 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
     took = *named;
   }
   const std::string replica = req.get_param_value("replica");
-  if (!parse_replica_id(replica)) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits");
+  const auto parsed = parse_replica_id(replica);
+  if (!parsed) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits");
+  if (parsed->hi == 0 && parsed->lo == 0) return send_error(res, 400, "bad_request", "\"replica\" is all zeros");
   const int64_t now = now_ms();
   {
     std::lock_guard lock(ctx.state_mutex);
@@ -563,6 +565,36 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   // those send it to the database, and a centre's answer is put together from the feed's text.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
   const bool scoped = user->role != Role::Centre;
+  // A cursor past the end of the log names changes this server never gave: its database was put
+  // back from an older copy (changes given since would never reach the caller, whose cursor is past
+  // their numbers). The caller is told to start over from 0 (docs: Pull). Every cursor the server
+  // answers is at most the last sequence number committed, which the feed may not have published
+  // yet: the file says.
+  if (*cursor > ctx.feed.last_seq()) {
+    int64_t end = 0;
+    {
+      auto reader = ctx.readers.acquire();
+      auto committed = reader.get().store.committed_last_seq();
+      if (!committed) return send_error(res, 500, "storage", committed.error().detail);
+      end = *committed;
+    }
+    if (*cursor > end) {
+      if (scoped) {
+        std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
+        std::lock_guard held_lock(ctx.held_mutex);
+        if (auto r = ctx.held.start_over(replica, end); !r) return send_error(res, 500, "storage", r.error().detail);
+      }
+      PullResponse over;
+      over.from = *cursor;
+      over.next = *cursor;
+      over.head = end;
+      over.took = took.value_or(0);
+      over.start_over = true;
+      res.status = 200;
+      res.set_content(encode(over), "application/json");
+      return;
+    }
+  }
   // The answer named is counted first, whatever the feed says of the changes after the cursor: a
   // pull naming an answer the server does not have is told to start over at once (docs: Pull), not
   // only once something in its scope is committed; a late one is answered empty.

@@ -103,6 +103,9 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   randombytes_buf(fresh, sizeof fresh);
   auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
   if (!server_replica) return server_replica.error();
+  // The server's own replica id is its own: claimed under a name no user can have (user names
+  // start with a letter), so a client that pushes or pulls with it gets 403 forged_replica.
+  if (auto owner = state->claim_replica(to_hex(*server_replica), "@server", now_ms()); !owner) return owner.error();
   if (options.seed_demo || options.demo_users) {
     if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }

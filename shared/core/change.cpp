@@ -212,6 +212,8 @@ Result<void> validate_payload(const Change& c) {
         return invalid(c, "satisfaction belongs to a return visit, and only there");
       if (c.entry.kind == EntryKind::ExtensionRequest && (c.entry.days < 1 || c.entry.days > 365))
         return invalid(c, "extension days out of range");
+      if (c.entry.kind != EntryKind::ExtensionRequest && c.entry.days != 0)
+        return invalid(c, "days belong to an extension request, and only there");
       if (!is_canonical(c.entry.request)) return invalid(c, "bad request id");
       if (names_request(c.entry.kind) == c.entry.request.is_zero())
         return invalid(c, "a decision, co_handler_removed or co_reply names its request, and only those do");
@@ -299,6 +301,8 @@ Result<void> validate_change(const Change& c) {
   if (!is_valid(c.stamp)) return invalid(c, "stamp out of range");
   if (!is_field_kind(c.kind) && !is_valid_ticket_id(c.ticket_id)) return invalid(c, "bad ticket id");
   if (!is_canonical(c.base)) return invalid(c, "bad base");
+  if (!c.base.is_zero() && c.kind != ChangeKind::SetField && c.kind != ChangeKind::Transition)
+    return invalid(c, "only set_field and transition name a base");
   if (!text_ok(c.author.user, kMaxUserChars, true)) return invalid(c, "bad author");
   return validate_payload(c);
 }

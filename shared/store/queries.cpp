@@ -241,6 +241,12 @@ Result<int64_t> Store::count_changes() {
   return q.int64(0);
 }
 
+Result<int64_t> Store::committed_last_seq() {
+  Query q(m_db, "SELECT coalesce(max(seq), 0) FROM changes");
+  if (!q.ok() || q.step() != SQLITE_ROW) return read_error(m_db, "committed_last_seq");
+  return q.int64(0);
+}
+
 Result<std::vector<std::string>> Store::search_tickets(const std::string& text, int limit) {
   // The inbox's search (store/inbox.cpp), deleted tickets included, newest first.
   InboxQuery q;

@@ -265,6 +265,9 @@ class Store {
   uint64_t applied_counter(const ReplicaId& replica);
   // The highest sequence number in the log (0: none): on the server, the last one given.
   int64_t last_seq();
+  // The same, read from the file now (last_seq() is this connection's own count): for a reader
+  // connection of the server, which must see what the writer committed.
+  Result<int64_t> committed_last_seq();
   // Reads until end_reading() share one snapshot and take the file's read lock once. Without it
   // each statement is a read transaction of its own, and starting and ending one (WAL locks,
   // fcntl calls) cost the server's scoped pulls more than the rows they read. Only for a

@@ -410,6 +410,7 @@ Change read_change(const json& j, const std::string& where, std::string* error, 
   c.kind = in.code<ChangeKind>("kind", parse_change_kind);
   if (!in.ok()) return c;
   if (!is_field_kind(c.kind)) c.ticket_id = in.str("ticket");  // A field change's subject is its record's.
+  else if (in.get("ticket", false)) in.fail("a field-work change carries no \"ticket\"");
   if (!in.ok()) return c;
   read_payload(in, c);
   if (!in.ok()) return c;
@@ -517,18 +518,42 @@ std::string encode(const PullResponse& m) {
   return encode_pull_response(m, std::vector<std::string_view>(changes.begin(), changes.end()));
 }
 
+// Whether a mark of a byte that is not UTF-8 (kBadUtf8) sits where only a change's string values
+// may hold one: in a member name anywhere, or in any value outside the changes.
+bool marked_outside_changes(const json& j, bool in_change) {
+  const auto marked = [](const std::string& s) { return s.find(kBadUtf8) != std::string::npos; };
+  if (j.is_string()) return !in_change && marked(j.get_ref<const std::string&>());
+  if (j.is_array()) {
+    for (const json& v : j)
+      if (marked_outside_changes(v, in_change)) return true;
+  } else if (j.is_object()) {
+    for (const auto& [key, v] : j.items())
+      if (marked(key) || marked_outside_changes(v, in_change)) return true;
+  }
+  return false;
+}
+
 Result<PushRequest> decode_push_request(std::string_view text) {
   auto j = parse_message(text, "push");
   if (!j && j.error().code == ErrorCode::NotJson)
     if (auto marked = mark_bad_utf8(text)) {
       auto again = parse_message(*marked, "push");
-      if (again) j = std::move(again);
+      bool outside = !again;
+      if (again)
+        for (const auto& [key, v] : again->items()) {
+          const bool changes = key == "changes" && v.is_array();
+          if (changes ? std::any_of(v.begin(), v.end(), [](const json& c) { return marked_outside_changes(c, c.is_object()); })
+                      : marked_outside_changes(v, false) || key.find(kBadUtf8) != std::string::npos)
+            outside = true;
+        }
+      if (!outside) j = std::move(again);
     }
   if (!j) return j.error();
   std::string error;
   In top(*j, "", &error);
   PushRequest m;
   m.replica = top.replica("replica");
+  if (top.ok() && m.replica.is_zero()) top.fail("\"replica\" is all zeros");
   const int64_t schema = top.i64("schema", false);
   m.schema = static_cast<int>(std::clamp<int64_t>(schema, 0, 1'000'000));  // Absent: 0, older than any schema.
   m.client_time_ms = top.i64("client_time", false);
@@ -586,6 +611,7 @@ Result<PullRequest> decode_pull_request(std::string_view text) {
   In in(*j, "", &error);
   PullRequest m;
   m.replica = in.replica("replica");
+  if (in.ok() && m.replica.is_zero()) in.fail("\"replica\" is all zeros");
   m.cursor = in.i64("cursor");
   const int64_t limit = in.i64("limit");
   if (in.ok() && (m.cursor < 0 || limit < 1 || limit > static_cast<int64_t>(kMaxChangesPerMessage)))

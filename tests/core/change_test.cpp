@@ -92,6 +92,26 @@ TEST(ChangeValidation, SatisfactionBelongsToReturnVisitsOnly) {
   EXPECT_TRUE(validate_change(c));
 }
 
+// Members that belong to one kind are refused on every other (docs/protocol.md): an integrator
+// who sends them learns at once, rather than from a value silently kept or dropped.
+TEST(ChangeValidation, DaysBelongToExtensionRequestsAndABaseToSetFieldAndTransitionOnly) {
+  Maker m(test::replica(1));
+  const std::string t = test::ticket_id(1);
+  for (EntryKind k : {EntryKind::Comment, EntryKind::Contact, EntryKind::HandlingNote, EntryKind::ProgressReport,
+                      EntryKind::ReturnRequest}) {
+    Change c = m.note(t, 1000, k);
+    EXPECT_TRUE(validate_change(c)) << to_string(k);
+    c.entry.days = 4;
+    EXPECT_FALSE(validate_change(c)) << to_string(k);
+  }
+  const Change created = m.create(t, 999);
+  for (Change c : one_of_each_kind()) {
+    c.base = created.id;
+    const bool takes = c.kind == ChangeKind::SetField || c.kind == ChangeKind::Transition;
+    EXPECT_EQ(validate_change(c).ok(), takes) << to_string(c.kind);
+  }
+}
+
 TEST(ChangeValidation, PhotosNeedAHashASizeAndAnImageType) {
   Maker m(test::replica(1));
   Change c = m.photo(test::ticket_id(1), 1000);

@@ -99,6 +99,20 @@ TEST_F(ReportTest, TheCsvHasAByteOrderMarkChineseHeadersAndTheRates) {
   EXPECT_EQ(res->get_header_value("Content-Disposition"), "attachment; filename=\"linli-report-2020-03.csv\"");
 }
 
+// A month without tickets still has every group of `by`, empty (a client indexes by.category).
+TEST_F(ReportTest, AMonthWithoutTicketsHasEveryGroupEmpty) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  auto res = get(centre, "month=2019-01");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json j = json::parse(res->body);
+  EXPECT_EQ(j["received"], 0);
+  for (const char* group : {"category", "community", "source", "department"}) {
+    ASSERT_TRUE(j["by"].contains(group)) << group << " in " << j["by"].dump();
+    EXPECT_TRUE(j["by"][group].is_object() && j["by"][group].empty()) << group;
+  }
+}
+
 TEST_F(ReportTest, AMonthThatIsNotYYYYMMOrAnUnknownFormatIs400AndNoTokenIs401) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   for (const char* q : {"month=2020-3", "month=2020-13", "", "month=2020-03&format=xlsx"}) {

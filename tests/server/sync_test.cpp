@@ -95,6 +95,64 @@ TEST_F(SyncTest, ForgedAuthorsAndReplicasAreRefusedWholeAndConsumeNothing) {
   EXPECT_EQ(body(f)["error"]["code"], "forged_replica");
 }
 
+// The server's own replica (official numbers, intake) is nobody else's: a user who pulls or pushes
+// with its id is refused as with any other user's replica. Nor is the all-zero id anybody's.
+TEST_F(SyncTest, TheServersReplicaIdAndTheZeroIdAreNobodysToUse) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(40), "河滨花园")})->status, 200);
+  const PullResponse p = pull(centre, 0);
+  std::optional<ReplicaId> server;
+  for (const auto& sc : p.changes)
+    if (sc.change.author.user == "server") server = sc.change.id.replica;
+  ASSERT_TRUE(server);
+  Replica impostor = centre;
+  impostor.id = *server;
+  impostor.counter = 100;
+  auto pulled = m_http->Get("/api/v1/sync/pull?replica=" + to_hex(*server) + "&cursor=0",
+                            {{"Authorization", "Bearer " + centre.token}});
+  ASSERT_TRUE(pulled);
+  EXPECT_EQ(pulled->status, 403) << pulled->body;
+  EXPECT_EQ(body(pulled)["error"]["code"], "forged_replica");
+  auto pushed = push(impostor, {impostor.note(ticket_id(40), "冒用服务器的编号")});
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ(pushed->status, 403) << pushed->body;
+  EXPECT_EQ(body(pushed)["error"]["code"], "forged_replica");
+
+  const std::string zeros(32, '0');
+  auto zero_pull = m_http->Get("/api/v1/sync/pull?replica=" + zeros + "&cursor=0", {{"Authorization", "Bearer " + centre.token}});
+  ASSERT_TRUE(zero_pull);
+  EXPECT_EQ(zero_pull->status, 400) << zero_pull->body;
+  EXPECT_EQ(body(zero_pull)["error"]["code"], "bad_request");
+  Replica zero = centre;
+  zero.id = ReplicaId{};
+  zero.counter = 0;
+  auto zero_push = push(zero, {});
+  ASSERT_TRUE(zero_push);
+  EXPECT_EQ(zero_push->status, 400) << zero_push->body;
+  EXPECT_EQ(body(zero_push)["error"]["code"], "bad_request");
+}
+
+// A cursor past the end of the log names changes this server never gave (its database was put back
+// from an older copy): the caller is told to start over, scoped or not, and from 0 it gets everything.
+TEST_F(SyncTest, ACursorPastTheEndOfTheLogIsToldToStartOver) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(41), "河滨花园")})->status, 200);
+  const PullResponse all = pull(centre, 0);
+  ASSERT_FALSE(all.changes.empty());
+  const int64_t end = all.next;
+  for (Replica* r : {&centre, &committee}) {
+    const PullResponse at_end = pull(*r, end, 0, r == &committee ? 0 : -1);
+    EXPECT_FALSE(at_end.start_over) << r->user;
+    const PullResponse past = pull(*r, end + 1000, 0, r == &committee ? 0 : -1);
+    EXPECT_TRUE(past.start_over) << r->user;
+    EXPECT_TRUE(past.changes.empty());
+    EXPECT_EQ(past.from, end + 1000);
+    EXPECT_EQ(past.head, end) << "head is the log's true end";
+  }
+  EXPECT_TRUE(tickets_in(pull(committee, 0, 0, 0)).count(ticket_id(41)));
+}
+
 TEST_F(SyncTest, ACommitteeWritesOnlyInItsCommunityAndARefusalDoesNotBlockItsNextChange) {
   Replica committee = sign_in("hebin.li", Role::Committee, 2);
   auto r = push(committee, {committee.create(ticket_id(6), "中华新路927弄")});

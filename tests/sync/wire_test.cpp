@@ -212,6 +212,25 @@ std::string push_error(Edit edit) {
   return r->unreadable.size() > 1 && !r->unreadable[1].empty() ? r->unreadable[1] : std::string("decoded");
 }
 
+// Field work has no ticket (docs/protocol.md, "Field work"): a change that names one is refused on
+// its own, not taken with the member dropped.
+TEST(WireErrors, AFieldWorkChangeThatNamesATicketIsUnreadable) {
+  const std::string change =
+      R"({"id": {"replica": "6b1e0d4c2a9f4e7b8c3d5a1f0e2b4c6d", "counter": 3}, "hlc_ms": 1583200000000, "hlc_counter": 0,)"
+      R"( "user": "chuhai.chen", "role": "field", "kind": "set_facility", TICKET)"
+      R"( "facility": {"id": "a3f09c1e5b7d4f2a8e6c0b9d1f3a5c7e", "community": "河滨花园", "code": "HB-BB-01",)"
+      R"( "kind": "bait_box", "location": "河滨花园3号楼西侧绿化带", "retired": false}})";
+  for (const bool with_ticket : {false, true}) {
+    std::string c = change;
+    c.replace(c.find("TICKET"), 6, with_ticket ? R"("ticket": "3fd11c9ff0ef28f8dbe336b7abcd1bc1",)" : "");
+    auto r = decode_push_request(R"({"type":"push","schema":1,"replica":"6b1e0d4c2a9f4e7b8c3d5a1f0e2b4c6d","changes":[)" + c + "]}");
+    ASSERT_TRUE(r) << r.error().detail;
+    ASSERT_EQ(r->unreadable.size(), 1u);
+    if (with_ticket) EXPECT_NE(r->unreadable[0].find("carries no \"ticket\""), std::string::npos) << r->unreadable[0];
+    else EXPECT_EQ(r->unreadable[0], "");
+  }
+}
+
 TEST(WireErrors, OnlyAChangeWithoutAReadableIdMakesThePushUnreadable) {
   const std::string text = encode(PushRequest{test::replica(4), every_kind(), {}});
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
@@ -286,8 +305,22 @@ TEST(WireErrors, EnvelopeProblemsAreNamed) {
                 .error().detail,
             "[sync.decode] \"cursor\" or \"limit\" out of range");
   EXPECT_EQ(decode_push_request("{\"type\":\"push\"\xff}").error().detail, "[sync.decode] not JSON");
-  EXPECT_EQ(decode_push_request("{\"type\":\"push\",\"replica\":\"\xff\"}").error().detail,
-            "[sync.decode] \"replica\" is not valid UTF-8");
+  // Bytes that are not UTF-8 outside a change's strings make the body not JSON (docs/protocol.md,
+  // Conventions): in a member the server reads, in one it ignores, in a member's name anywhere.
+  for (const char* text : {"{\"type\":\"push\",\"replica\":\"\xff\"}",
+                           "{\"type\":\"push\",\"replica\":\"00000000000000000000000000000001\",\"x\":\"\xff\",\"changes\":[]}",
+                           "{\"type\":\"push\",\"replica\":\"00000000000000000000000000000001\",\"\xff\":1,\"changes\":[]}",
+                           "{\"type\":\"push\",\"replica\":\"00000000000000000000000000000001\",\"changes\":[{\"\xff\":1}]}",
+                           "{\"type\":\"push\",\"replica\":\"00000000000000000000000000000001\",\"changes\":[\"\xff\"]}"}) {
+    const auto r = decode_push_request(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().code, ErrorCode::NotJson) << text;
+  }
+  EXPECT_EQ(decode_push_request(R"({"type":"push","replica":"00000000000000000000000000000000","changes":[]})").error().detail,
+            "[sync.decode] \"replica\" is all zeros");
+  EXPECT_EQ(decode_pull_request(R"({"type":"pull","replica":"00000000000000000000000000000000","cursor":0,"limit":5})")
+                .error().detail,
+            "[sync.decode] \"replica\" is all zeros");
 }
 
 TEST(WireErrors, PulledChangesMustComeInRisingSequence) {
