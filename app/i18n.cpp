@@ -429,6 +429,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
      "The server will not take these photos. Give one up and the changes after it can be sent; the ticket keeps a comment saying so."},
     {"移除", "Remove"},
     {"服务器原文：", "The server said: "},
+    {"筛选", "Filters"},
+    {"收起筛选", "Hide filters"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -48,6 +48,8 @@ enum class Str {
   PhotoNoAfter, PhotoNoBefore, PhotoUploadsTitle, PhotoUploadsNone, PhotoBy, PhotoTooBig, PhotoProcessing,
   PhotoRefused, PhotoDiscard, PhotoDiscardedNote, PhotoRefusedHint, FwRemovePhoto,
   OutboxServerSaid,
+  FilterMore,
+  FilterLess,
   Count_,
 };
 

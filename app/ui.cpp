@@ -27,7 +27,9 @@ void begin_root(const char* name, ImGuiWindowFlags flags) {
 // selection (SetSelected) one frame late, so until the bar shows the wanted tab we keep asking.
 void draw_tabs(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
-  if (!ImGui::BeginTabBar("##views")) return;
+  // Tabs keep their whole names; on a phone the bar scrolls (arrows at its end) rather than
+  // cutting every name to three letters.
+  if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) return;
   const View want = app.view();
   const bool forcing = frame.tab_shown != want;
   View shown = frame.tab_shown;

@@ -39,6 +39,7 @@ struct FrameInfo {
   std::string search_text;
   int64_t search_changed_at_ms = 0;
   bool focus_search = false;
+  bool filters_open = false;  // On a phone the inbox's filter boxes fold under one button.
   bool scroll_to_selected = false;
   bool open_assign = false;  // A: the detail opens its 派单 department list.
   bool focus_entry = false;  // M: the detail's note box takes the keyboard.

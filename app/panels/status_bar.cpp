@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "core/civil_time.h"
 #include "panels/panels.h"
@@ -99,25 +100,13 @@ void draw_status_bar(App& app, const FrameInfo&) {
     ImGui::PopStyleColor();
   }
 
-  gap();
-  if (s.last_ok_ms > 0) {
-    const std::string when = format_shanghai_minute(s.last_ok_ms).substr(11);  // "HH:MM"
-    char buf[128];
-    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::LastSync)).c_str(), when.c_str());
-    ImGui::TextColored(kGrey, "%s", buf);
-  } else {
-    ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::NeverSynced)).c_str());
-  }
-
-  gap();
+  // What needs the user comes before what only reassures: on a narrow screen the line ends before
+  // the time of the last sync and "saved", never before a failure, a clock far off or a notice.
   const std::string storage_error = platform::durable_storage_error();
   if (!storage_error.empty()) {
+    gap();
     ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::SaveFailed)).c_str(), storage_error.c_str());
-  } else {
-    const bool saving = platform::pending_durable_writes() > 0;
-    ImGui::TextColored(kGrey, "%s", std::string(tr(lang, saving ? Str::Saving : Str::Saved)).c_str());
   }
-
   if (s.clock_known && std::llabs(s.clock_offset_ms) > kClockWarnMs) {
     gap();
     ImGui::TextColored(kRed, "%s", fmt(tr(lang, Str::ClockWarning), std::llabs(s.clock_offset_ms) / 60000).c_str());
@@ -129,7 +118,6 @@ void draw_status_bar(App& app, const FrameInfo&) {
                   std::string(tr(lang, s.halt == app::Halt::Upgrade ? Str::HaltUpgrade : Str::HaltForged)).c_str());
     ImGui::TextColored(kRed, "%s", buf);
   }
-
   if (!app.error().empty()) {
     gap();
     ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
@@ -138,6 +126,24 @@ void draw_status_bar(App& app, const FrameInfo&) {
       gap();
       ImGui::TextColored(kBlue, "%s", notice.c_str());
     }
+  }
+
+  std::string last_sync;
+  if (s.last_ok_ms > 0) {
+    const std::string when = format_shanghai_minute(s.last_ok_ms).substr(11);  // "HH:MM"
+    char buf[128];
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::LastSync)).c_str(), when.c_str());
+    last_sync = buf;
+  } else {
+    last_sync = std::string(tr(lang, Str::NeverSynced));
+  }
+  const bool saving = platform::pending_durable_writes() > 0;
+  const std::string saved = storage_error.empty() ? std::string(tr(lang, saving ? Str::Saving : Str::Saved)) : std::string();
+  for (const std::string* text : {&std::as_const(last_sync), &saved}) {
+    if (text->empty()) continue;
+    gap();
+    if (ImGui::CalcTextSize(text->c_str()).x > ImGui::GetContentRegionAvail().x) break;
+    ImGui::TextColored(kGrey, "%s", text->c_str());
   }
 }
 

@@ -158,28 +158,41 @@ void draw_filters(App& app, FrameInfo& frame) {
     changed = true;
   }
   const float combo_w = em * 7.5f;
-  flow(em * 8);
-  draw_views(app, frame);
-  flow(combo_w);
-  changed |= enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w);
-  flow(combo_w);
-  changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
-  flow(combo_w);
-  ImGui::SetNextItemWidth(combo_w);
-  if (begin_combo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
-    if (ImGui::Selectable(S(lang, Str::FilterAnyCommunity).c_str(), f.community.empty())) {
-      f.community.clear();
-      changed = true;
-    }
-    for (const std::string& c : app.communities())
-      if (ImGui::Selectable(c.c_str(), f.community == c)) {
-        f.community = c;
+  // On a phone the five boxes would fill half the screen before the first ticket: they fold under
+  // one button (筛选 · 2 says how many are set); the one-tap chips stay in sight.
+  bool boxes = true;
+  if (ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x < em * 34) {
+    const int set = (f.status ? 1 : 0) + (f.category ? 1 : 0) + (f.urgency ? 1 : 0) + (f.community.empty() ? 0 : 1);
+    const std::string more = frame.filters_open ? S(lang, Str::FilterLess)
+                                                : S(lang, Str::FilterMore) + (set > 0 ? " · " + std::to_string(set) : std::string());
+    flow(ImGui::CalcTextSize(more.c_str()).x + em);
+    if (chip(more, "#filter-more", set > 0, ImVec4(0.16f, 0.42f, 0.78f, 1))) frame.filters_open = !frame.filters_open;
+    boxes = frame.filters_open;
+  }
+  if (boxes) {
+    flow(em * 8);
+    draw_views(app, frame);
+    flow(combo_w);
+    changed |= enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w);
+    flow(combo_w);
+    changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
+    flow(combo_w);
+    ImGui::SetNextItemWidth(combo_w);
+    if (begin_combo("##filter-community", f.community.empty() ? S(lang, Str::FilterAnyCommunity).c_str() : f.community.c_str())) {
+      if (ImGui::Selectable(S(lang, Str::FilterAnyCommunity).c_str(), f.community.empty())) {
+        f.community.clear();
         changed = true;
       }
-    ImGui::EndCombo();
+      for (const std::string& c : app.communities())
+        if (ImGui::Selectable(c.c_str(), f.community == c)) {
+          f.community = c;
+          changed = true;
+        }
+      ImGui::EndCombo();
+    }
+    flow(combo_w);
+    changed |= enum_filter<Urgency, kUrgencyCount>("##filter-urgency", lang, Str::FilterAnyUrgency, f.urgency, combo_w);
   }
-  flow(combo_w);
-  changed |= enum_filter<Urgency, kUrgencyCount>("##filter-urgency", lang, Str::FilterAnyUrgency, f.urgency, combo_w);
 
   const Store::DeadlineCounts& counts = app.deadline_counts();
   char buf[96];
@@ -236,8 +249,11 @@ void draw_filters(App& app, FrameInfo& frame) {
   }
   std::snprintf(buf, sizeof buf, S(lang, Str::TotalTickets).c_str(), static_cast<long long>(app.inbox_total()));
   ImGui::TextColored(kMuted, "%s", buf);
+  // The keys, where they fit on the line (a phone has no keyboard to use them with).
+  const std::string keys = "  " + S(lang, Str::ShortcutsHint);
   ImGui::SameLine();
-  ImGui::TextColored(kMuted, "  %s", S(lang, Str::ShortcutsHint).c_str());
+  if (ImGui::CalcTextSize(keys.c_str()).x <= ImGui::GetContentRegionAvail().x) ImGui::TextColored(kMuted, "%s", keys.c_str());
+  else ImGui::NewLine();
   draw_bulk_bar(app, frame);
 }
 
@@ -396,10 +412,15 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // the urgency on a narrower one; on the narrowest, the essentials (an urgent ticket's number is
   // then red). The title is what a dispatcher reads first: a column of its own is no use at six
   // characters wide.
+  //
+  // On a phone (layout 0) a ticket takes two lines in two columns: its number and title over its
+  // place, and its status over its time left; a column of its own for each would leave the title a
+  // character wide.
   const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
   const int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= 34 ? 1 : 0;
-  const bool shown[10] = {true,        layout == 3, layout == 3, layout >= 2, layout >= 1,
-                          true,        true,        true,        layout >= 2, true};
+  const bool compact = layout == 0;
+  const bool shown[10] = {!compact,    layout == 3, layout == 3, layout >= 2, layout >= 1,
+                          !compact,    true,        !compact,    layout >= 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                 ImGuiTableFlags_Sortable;
@@ -427,7 +448,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x + ImGui::GetFontSize(),
                ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
   col(Str::ColPlace, kPlace, stretch, 1.4f);
-  col(Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
+  col(compact ? Str::ColTicket : Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
   col(Str::ColStatus, kStatus, fixed, 0);
   col(Str::ColLeadDept, kDept, fixed, 0);
   // The inbox opens with the deadline due first on top: what a dispatcher works through.
@@ -459,16 +480,35 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (!at) continue;
       const InboxRow copy = *at;  // A shift+click below reads other pages.
       const InboxRow* r = &copy;
-      ImGui::TableSetColumnIndex(kNumber);
+      ImGui::TableSetColumnIndex(compact ? kTitle : kNumber);
       // The row's selectable carries the ticket id, so tests and screen readers find it.
       const std::string id = r->number + "##row-" + r->id;
       const bool is_selected = app.selected_id() == r->id;
       const bool is_marked = app.marked().count(r->id) > 0;
       if (is_marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(214, 228, 250, 255));
       const bool red_number = !shown[kUrgency] && r->urgency == Urgency::Urgent;
-      if (red_number) ImGui::PushStyleColor(ImGuiCol_Text, kOverdueRed);
-      const bool clicked = ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns);
-      if (red_number) ImGui::PopStyleColor();
+      const ImVec2 cell = ImGui::GetCursorPos();
+      // Two lines on a phone: the selectable spans them, its own label hidden under the lines drawn.
+      if (red_number || compact) ImGui::PushStyleColor(ImGuiCol_Text, compact ? ImVec4(0, 0, 0, 0) : kOverdueRed);
+      const bool clicked =
+          ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns,
+                            ImVec2(0, compact ? ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y * 0.5f : 0));
+      if (red_number || compact) ImGui::PopStyleColor();
+      if (compact) {
+        // The title first, whole as far as the cell goes; the number and the place under it.
+        ImGui::SetCursorPos(cell);
+        if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
+        if (red_number) {
+          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+          ImGui::SameLine();
+        }
+        ImGui::TextUnformatted(r->title.c_str());
+        ImGui::SetCursorPos(ImVec2(cell.x, cell.y + ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y * 0.5f));
+        const std::string place = r->address.empty() || r->address.rfind(r->community, 0) == 0
+                                      ? (r->address.empty() ? r->community : r->address)
+                                      : r->community + " · " + r->address;
+        ImGui::TextColored(kMuted, "%s · %s", r->number.c_str(), place.c_str());
+      }
       if (clicked) {
         const ImGuiIO& io = ImGui::GetIO();
         if (io.KeyCtrl) {  // Ctrl+click: mark or unmark this one.
@@ -505,7 +545,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         else if (r->address.rfind(r->community, 0) == 0) ImGui::TextUnformatted(r->address.c_str());
         else ImGui::Text("%s · %s", r->community.c_str(), r->address.c_str());
       }
-      if (ImGui::TableSetColumnIndex(kTitle)) {
+      if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
         if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
@@ -537,7 +577,19 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");
         else ImGui::TextUnformatted(r->lead_department.c_str());
       }
-      if (ImGui::TableSetColumnIndex(kDue)) draw_time_left(lang, *r, now);
+      if (ImGui::TableSetColumnIndex(kDue)) {
+        if (compact) {  // The status over the time left.
+          const std::string status =
+              r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
+          status_pill(status, r->status, r->awaiting_co_handlers);
+          if (r->conflict) {
+            ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
+            ImGui::TextColored(kConflictAmber, "●");
+          }
+          ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y * 0.5f);
+        }
+        draw_time_left(lang, *r, now);
+      }
     }
   }
   ImGui::EndTable();
