@@ -788,9 +788,13 @@ void App::reload() {
 void App::clear_draft() {
   m_draft = IntakeDraft{};
   m_draft.received_at = format_shanghai_minute(platform::now_ms());
-  // A committee registers tickets of its own community. A field team registers what it found on
-  // patrol (write policy P4: in any community); one walking a community starts from it.
-  if (m_session && m_session->role == Role::Committee) m_draft.community = m_session->scope;
+  // A committee registers tickets of its own community, mostly residents at its door (来访; the
+  // hotline's come from the centre). A field team registers what it found on patrol (write policy
+  // P4: in any community); one walking a community starts from it.
+  if (m_session && m_session->role == Role::Committee) {
+    m_draft.community = m_session->scope;
+    m_draft.source = Source::WalkIn;
+  }
   if (m_session && m_session->role == Role::Field) {
     m_draft.source = Source::Patrol;
     const auto& known = communities();
@@ -871,7 +875,8 @@ nlohmann::json inbox_json(App& app) {
                       {"due_stage", r->due_stage}, {"warning", r->warning}, {"lead", r->lead_department}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
-          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
+          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests},
+          {"filter_pending", q.filter.pending_request}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
           {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
 }
 

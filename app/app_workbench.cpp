@@ -121,7 +121,8 @@ nlohmann::json query_json(const InboxQuery& q) {
   const InboxFilter& f = q.filter;
   nlohmann::json j = {{"sort", static_cast<int>(q.sort)}, {"descending", q.descending}, {"text", f.text},
                       {"community", f.community}, {"department", f.lead_department}, {"overdue", f.overdue},
-                      {"due_today", f.due_today}, {"review", f.needs_review}, {"warning", f.warning}};
+                      {"due_today", f.due_today}, {"review", f.needs_review}, {"warning", f.warning},
+                      {"pending", f.pending_request}};
   if (f.status) j["status"] = to_string(*f.status);
   if (f.category) j["category"] = to_string(*f.category);
   if (f.source) j["source"] = to_string(*f.source);
@@ -142,6 +143,7 @@ InboxQuery query_of(const nlohmann::json& j) {
   f.due_today = j.value("due_today", false);
   f.needs_review = j.value("review", false);
   f.warning = j.value("warning", false);
+  f.pending_request = j.value("pending", false);
   f.status = parse_ticket_status(j.value("status", ""));
   f.category = parse_category(j.value("category", ""));
   f.source = parse_source(j.value("source", ""));

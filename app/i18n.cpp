@@ -431,6 +431,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"服务器原文：", "The server said: "},
     {"筛选", "Filters"},
     {"收起筛选", "Hide filters"},
+    {"待审批 %lld", "To decide %lld"},
+    {"答复部门（不同意时请说明理由）", "Note to the department (say why when refusing)"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -50,6 +50,8 @@ enum class Str {
   OutboxServerSaid,
   FilterMore,
   FilterLess,
+  PendingCount,
+  DecisionNoteHint,
   Count_,
 };
 

@@ -77,7 +77,11 @@ void setup_style() {
   s.FramePadding = ImVec2(8, 5);
   s.ItemSpacing = ImVec2(10, 8);
   s.CellPadding = ImVec2(6, 4);
-  s.DisabledAlpha = 0.45f;  // A step that may not be taken reads as such at a glance (0.6 is close to enabled).
+  s.DisabledAlpha = 0.45f;
+  // Inputs, boxes and radio buttons are white: a thin grey edge keeps them visible on a white
+  // dialog and an unticked box or radio button visible at all.
+  s.FrameBorderSize = 1.0f;
+  s.Colors[ImGuiCol_Border] = ImVec4(0.78f, 0.80f, 0.84f, 1);  // A step that may not be taken reads as such at a glance (0.6 is close to enabled).
   s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
   // Rows, selectables and menus: a selected or hovered row stays a light tint, so the red of an
   // overdue deadline or an urgent ticket and the status pills keep their contrast on it (the light

@@ -92,6 +92,7 @@ std::string refusal_text(Lang lang, const Refusal& r) {
     case RefusalRule::FieldOutOfScope:
       return fill(pick(lang, {"{1}的巡查不在你的负责范围内", "Field work in {1} is outside your scope"}), s);
     case RefusalRule::FacilityElsewhere: return fill(pick(lang, {"这个设施属于{1}", "This facility belongs to {1}"}), s);
+    case RefusalRule::Closed: return pick(lang, {"工单已结案，先重开再改", "The ticket is closed: reopen it first"});
   }
   return r.reason;
 }

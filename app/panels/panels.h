@@ -46,6 +46,7 @@ struct FrameInfo {
   // The detail panel's request forms (退单 / 延期) and decisions.
   int request_kind = 0;  // 0 none, 1 return, 2 extension.
   std::string request_reason;
+  std::string decision_note;  // The centre's words with its decision on a request (why not, mostly).
   int request_days = 3;
   int hot_days = 90;  // The hot-spot list's period.
   // The inbox's marks for bulk moves: the row a range starts from, and the department chosen.

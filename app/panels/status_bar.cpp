@@ -56,6 +56,7 @@ void draw_status_bar(App& app, const FrameInfo&) {
     const Store::DeadlineCounts& d = app.deadline_counts();
     gap();
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // Words that filter, not boxes.
     ImGui::PushStyleColor(ImGuiCol_Text, d.overdue > 0 ? kRed : kGrey);
     if (ImGui::SmallButton((fmt(tr(lang, Str::OverdueCount), d.overdue) + "##status-overdue").c_str())) {
       InboxFilter& f = app.inbox_query().filter;
@@ -75,6 +76,18 @@ void draw_status_bar(App& app, const FrameInfo&) {
       app.set_view(View::Tickets);
     }
     ImGui::PopStyleColor();
+    // 待审批: requests waiting for the centre's decision (only the centre decides them).
+    if (d.pending_requests > 0 && app.session() && app.session()->role == Role::Centre) {
+      ImGui::SameLine(0, 2);
+      ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+      if (ImGui::SmallButton((fmt(tr(lang, Str::PendingCount), d.pending_requests) + "###status-pending").c_str())) {
+        InboxFilter& f = app.inbox_query().filter;
+        f.pending_request = true;
+        app.inbox_changed();
+        app.set_view(View::Tickets);
+      }
+      ImGui::PopStyleColor();
+    }
     if (d.warnings > 0) {  // 预警: dissatisfied return visits waiting on re-handling.
       ImGui::SameLine(0, 2);
       ImGui::PushStyleColor(ImGuiCol_Text, kRed);
@@ -86,6 +99,7 @@ void draw_status_bar(App& app, const FrameInfo&) {
       }
       ImGui::PopStyleColor();
     }
+    ImGui::PopStyleVar();
     ImGui::PopStyleColor();
   }
 

@@ -101,6 +101,8 @@ std::string shown_value(Lang lang, EditableField f, const std::string& v) {
   return v;
 }
 
+Str field_label(EditableField f);  // Below: the field's name (类别, 地址, …).
+
 // The badge beside a field whose concurrent edit lost, and the dialog that decides it.
 void conflict_badge(App& app, EditableField field, const std::string& now_value) {
   const FieldConflict* open = nullptr;
@@ -120,7 +122,8 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   if (!ImGui::BeginPopup(popup.c_str())) return;
   const float em = ImGui::GetFontSize();
   ImGui::PushTextWrapPos(em * 22);
-  ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::ConflictTitle)).c_str());
+  ImGui::TextColored(kConflictAmber, "%s%s%s", std::string(tr(lang, field_label(field))).c_str(),
+                     lang == Lang::Zh ? "：" : ": ", std::string(tr(lang, Str::ConflictTitle)).c_str());
   ImGui::Separator();
   ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictCurrent)).c_str());
   ImGui::TextWrapped("%s", shown_value(lang, field, now_value).c_str());
@@ -188,11 +191,13 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
     const std::string code(to_string(*field));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // A link, not a box.
     if (ImGui::SmallButton((std::string(tr(lang, Str::EditField)) + "##edit-" + code).c_str())) {
       frame.editing = static_cast<int>(*field);
       frame.edit_buffer = raw.empty() ? shown : raw;
       frame.edit_focus = true;
     }
+    ImGui::PopStyleVar();
     ImGui::PopStyleColor(2);
   }
 }
@@ -206,9 +211,12 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
   ImGui::SameLine(frame.detail_label_w);
   const bool red = std::is_same_v<E, Urgency> && static_cast<int>(value) == static_cast<int>(Urgency::Urgent);
+  // A concurrent edit that lost has its badge beside the value, as a typed field's has.
+  const std::string now_value(to_string(value));
   if (app.why_not_edit(field)) {
     if (red) ImGui::TextColored(kProblemRed, "%s", std::string(label(lang, value)).c_str());
     else ImGui::TextUnformatted(std::string(label(lang, value)).c_str());
+    conflict_badge(app, field, now_value);
     return;
   }
   const std::string code(to_string(field));
@@ -216,6 +224,7 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   if (red) ImGui::PushStyleColor(ImGuiCol_Text, kProblemRed);
   const bool open = begin_combo(("##choice-" + code).c_str(), std::string(label(lang, value)).c_str());
   if (red) ImGui::PopStyleColor();
+  conflict_badge(app, field, now_value);
   if (!open) return;
   std::optional<E> chosen;
   for (int i = 0; i < N; ++i) {
@@ -253,7 +262,15 @@ void actions(App& app, FrameInfo& frame) {
   const ImGuiStyle& style = ImGui::GetStyle();
   // The department box as wide as the longest fixed name and the one chosen (普善路居委会), so the
   // choice is never cut; the list itself (it reads the store) only while it is open.
-  if (frame.assign_to.empty()) frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+  // The box starts on the lead department when the ticket is with it (重派 elsewhere is a choice);
+  // on a ticket waiting to be dispatched again after a 退单 it does not start on the department that
+  // gave it back.
+  if (frame.assign_to.empty()) {
+    const bool returned = !st->lead_department.empty() &&
+                          (st->ticket.status == TicketStatus::Received || st->ticket.status == TicketStatus::Contacted);
+    frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
+    if (returned) frame.assign_to = st->lead_department == kDepartments[0] ? kDepartments[1] : kDepartments[0];
+  }
   std::vector<std::string> widest(kDepartments.begin(), kDepartments.end());
   widest.push_back(frame.assign_to);
   const float assign_w = std::min(combo_width_for(widest, ImGui::GetFontSize() * 7), ImGui::GetContentRegionAvail().x);
@@ -296,7 +313,7 @@ void actions(App& app, FrameInfo& frame) {
     }
     ImGui::BeginDisabled(refusal.has_value());
     // The first step this user may take is the ticket's next move: it stands out.
-    const bool next = !refusal && !primary_shown;
+    const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen;  // Not an invitation to reopen.
     primary_shown |= next;
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
         app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)),
@@ -411,8 +428,12 @@ void requests(App& app, FrameInfo& frame) {
   const bool may_decide = !app.why_not_entry(EntryKind::Decision);
   // A handler asks; the centre decides (and does not ask itself).
   const bool handler = app.session() && app.session()->role != Role::Centre;
-  const bool may_return = handler && !app.why_not_entry(EntryKind::ReturnRequest);
-  const bool may_extend = handler && !app.why_not_entry(EntryKind::ExtensionRequest);
+  // One request of a kind at a time: while the centre has not decided it, it is not asked again.
+  const auto asked = [&](EntryKind k) {
+    return std::any_of(pending.begin(), pending.end(), [&](const TimelineEntry& r) { return r.entry.kind == k; });
+  };
+  const bool may_return = handler && !asked(EntryKind::ReturnRequest) && !app.why_not_entry(EntryKind::ReturnRequest);
+  const bool may_extend = handler && !asked(EntryKind::ExtensionRequest) && !app.why_not_entry(EntryKind::ExtensionRequest);
   if (pending.empty() && !may_return && !may_extend) return;
   if (!pending.empty()) {
     ImGui::SeparatorText(std::string(tr(lang, Str::PendingRequests)).c_str());
@@ -433,9 +454,14 @@ void requests(App& app, FrameInfo& frame) {
                     format_shanghai_minute(r.at_ms).c_str());
       ImGui::TextColored(kMuted, "%s", who);
       if (may_decide) {
-        if (ImGui::Button((std::string(tr(lang, Str::Approve)) + "##approve").c_str())) app.decide(r, true, {});
+        // The department reads the decision in its timeline: a refusal says why.
+        ImGui::SetNextItemWidth(-FLT_MIN);
+        ImGui::InputTextWithHint("##decision-note", std::string(tr(lang, Str::DecisionNoteHint)).c_str(), &frame.decision_note);
+        if (ImGui::Button((std::string(tr(lang, Str::Approve)) + "##approve").c_str()) && app.decide(r, true, frame.decision_note))
+          frame.decision_note.clear();
         ImGui::SameLine();
-        if (ImGui::Button((std::string(tr(lang, Str::Refuse)) + "##refuse").c_str())) app.decide(r, false, {});
+        if (ImGui::Button((std::string(tr(lang, Str::Refuse)) + "##refuse").c_str()) && app.decide(r, false, frame.decision_note))
+          frame.decision_note.clear();
       }
       ImGui::PopID();
       ImGui::Spacing();
@@ -468,6 +494,7 @@ void requests(App& app, FrameInfo& frame) {
     if (ok) {
       frame.request_kind = 0;
       frame.request_reason.clear();
+    frame.decision_note.clear();
     }
   }
   ImGui::SameLine();
@@ -688,6 +715,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);
+  conflict_badge(app, EditableField::LeadDepartment, dept);
   choice_row<Urgency, kUrgencyCount>(app, frame, Str::FieldUrgency, ticket.urgency, EditableField::Urgency);
   choice_row<Category, kCategoryCount>(app, frame, Str::FieldCategory, ticket.category, EditableField::Category);
   // What needs doing next comes before the intake details: deadlines, requests, the next steps.
@@ -705,15 +733,9 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   field_row(app, frame, Str::FieldCitizenName, ticket.citizen_name, EditableField::CitizenName);
   field_row(app, frame, Str::FieldCitizenPhone, ticket.citizen_phone, EditableField::CitizenPhone);
   field_row(app, frame, Str::FieldCommunity, ticket.community, std::nullopt);
+  conflict_badge(app, EditableField::Community, ticket.community);
   field_row(app, frame, Str::FieldAddress, ticket.address, EditableField::Address);
   field_row(app, frame, Str::FieldDescription, ticket.description, EditableField::Description);
-  // Urgency and category conflicts have their badge even though they are chosen, not typed here.
-  for (const auto& c : app.conflicts())
-    if (c.open && (c.field == EditableField::Urgency || c.field == EditableField::Category ||
-                   c.field == EditableField::Community || c.field == EditableField::LeadDepartment)) {
-      ImGui::TextColored(kConflictAmber, "%s", std::string(to_string(c.field)).c_str());
-      conflict_badge(app, c.field, st ? field_value(*st, c.field) : std::string());
-    }
   if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
 
   add_entry(app, frame);

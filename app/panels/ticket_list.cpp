@@ -216,6 +216,15 @@ void draw_filters(App& app, FrameInfo& frame) {
     f.needs_review = !f.needs_review;
     changed = true;
   }
+  // 待审批: the 退单/延期 requests waiting for the centre's decision, where it decides them.
+  if (app.session() && app.session()->role == Role::Centre && (counts.pending_requests > 0 || f.pending_request)) {
+    std::snprintf(buf, sizeof buf, S(lang, Str::PendingCount).c_str(), static_cast<long long>(counts.pending_requests));
+    flow(ImGui::CalcTextSize(buf).x + em);
+    if (chip(buf, "#filter-pending", f.pending_request, kConflictAmber)) {
+      f.pending_request = !f.pending_request;
+      changed = true;
+    }
+  }
   if (counts.warnings > 0 || f.warning) {
     std::snprintf(buf, sizeof buf, S(lang, Str::WarningCount).c_str(), static_cast<long long>(counts.warnings));
     flow(ImGui::CalcTextSize(buf).x + em);
@@ -233,7 +242,7 @@ void draw_filters(App& app, FrameInfo& frame) {
     }
   }
   const bool any = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                   f.needs_review || f.warning || !f.text.empty() || !f.lead_department.empty();
+                   f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
   if (any) {
     const std::string clear = S(lang, Str::FilterClear);
     flow(ImGui::CalcTextSize(clear.c_str()).x + em);
@@ -401,7 +410,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     ImGui::Spacing();
     const InboxFilter& f = app.inbox_query().filter;
     const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                          f.needs_review || f.warning || !f.text.empty() || !f.lead_department.empty();
+                          f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
     ImGui::TextWrapped("%s", S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
     if (!filtered && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
     return;

@@ -34,8 +34,8 @@ constexpr Handler kHandlers[] = {
     {"河滨花园居委会", "hebin.li", Role::Committee}, {"服务办", "fuwu.zhao", Role::Department},
     {"营商办", "yingshang.sun", Role::Department},   {"平安办", "pingan.qian", Role::Department},
     {"房管办", "fangguan.zhou", Role::Department},   {"城管中队", "chengguan.xu", Role::Department},
-    {"普善路居委会", "pushan.wu", Role::Committee},  {"天目西路居委会", "tianmu.he", Role::Committee},
-    {"中华新路居委会", "zhonghua.gu", Role::Committee}, {"党群办", "dangqun.lin", Role::Department},
+    {"普善路小区居委会", "pushan.wu", Role::Committee},  {"天目西路小区居委会", "tianmu.he", Role::Committee},
+    {"中华新路927弄居委会", "zhonghua.gu", Role::Committee}, {"党群办", "dangqun.lin", Role::Department},
     {"市场监管所", "shijian.ma", Role::Department},  {"1+8联动平台", "lianhe.tang", Role::Department},
 };
 const Author kCentre{"zhang.bin", Role::Centre};

@@ -58,9 +58,9 @@ struct Community {
   int weight;
 };
 constexpr Community kCommunities[] = {{"河滨花园", "河滨花园居委会", 3},
-                                      {"中华新路927弄", "中华新路居委会", 2},
-                                      {"天目西路小区", "天目西路居委会", 3},
-                                      {"普善路小区", "普善路居委会", 3}};
+                                      {"中华新路927弄", "中华新路927弄居委会", 2},
+                                      {"天目西路小区", "天目西路小区居委会", 3},
+                                      {"普善路小区", "普善路小区居委会", 3}};
 
 // Epidemic tickets (category epidemic_control) a day, 1 February to 31 March: the first weeks
 // after the holiday the busiest, the firms' restart in March, the returns from abroad late in March.

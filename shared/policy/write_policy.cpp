@@ -1,4 +1,4 @@
-// The write policy P1-P10 (drawn in write_policy.h). Pure: an actor, a state and a change in, a
+// The write policy P1-P11 (drawn in write_policy.h). Pure: an actor, a state and a change in, a
 // refusal or nothing out.
 #include "policy/write_policy.h"
 
@@ -124,6 +124,14 @@ std::optional<Refusal> waits_for_co_handlers(const TicketState& s, std::string_v
 
 bool finishing(WorkflowAction a) { return a == WorkflowAction::ReturnVisit || a == WorkflowAction::Close; }
 
+// P11: what a closed ticket no longer takes.
+bool closed_refuses(const Change& c) {
+  if (c.kind == ChangeKind::SetField) return c.field != EditableField::Deleted;
+  if (c.kind != ChangeKind::AddEntry) return false;
+  return c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::ReturnRequest ||
+         c.entry.kind == EntryKind::ExtensionRequest;
+}
+
 // P8: what a co-handler entry must name.
 std::optional<Refusal> judge_co_handler_entry(const Actor& a, const TicketState& s, const Change& c) {
   const Entry& e = c.entry;
@@ -216,7 +224,10 @@ std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, c
   if (c.kind == ChangeKind::Transition && finishing(c.action))  // P10
     return waits_for_co_handlers(before, std::string(to_string(c.action)));
   if (c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::ReturnVisit)
-    return waits_for_co_handlers(before, "record a return visit");
+    if (auto r = waits_for_co_handlers(before, "record a return visit")) return r;
+  if (before.ticket.status == TicketStatus::Closed && closed_refuses(c))  // P11
+    return refuse(RefusalCode::Forbidden, "ticket " + c.ticket_id + " is closed: reopen it first",
+                  {.rule = RefusalRule::Closed});
   return std::nullopt;
 }
 

@@ -58,8 +58,9 @@ enum class RefusalRule {
   DepartmentReadsField,  // F3
   FieldOutOfScope,     // F4 (`subject`: the community)
   FacilityElsewhere,   // F5 (`subject`: the facility's community)
+  Closed,              // P11: the ticket is closed (结案)
 };
-inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::FacilityElsewhere) + 1;
+inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::Closed) + 1;
 // P5: what only the centre does.
 enum class CentreTask { Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler };
 
@@ -107,6 +108,11 @@ struct Refusal {
 **      and close moves and return_visit entries: the ticket counts
 **      as handled only when the lead says so and every co-handler
 **      has replied (or was removed)                                  → forbidden
+**  P11 a closed ticket (结案) is settled until it is reopened (重开, a
+**      workflow step): no set_field but deleted (the centre's, P5),
+**      no co_handler_added, no return or extension request. Notes,
+**      replies, decisions, photos and links still come in: evidence
+**      made offline before the close may reach the server after it → forbidden
 **
 ** Scopes (may_see): the centre sees every ticket; a committee those of its community; a department
 ** those it leads or co-handles (a co-handler not removed); a field team those its department leads
@@ -115,8 +121,9 @@ struct Refusal {
 ** open tickets for what they find there; a ticket's source never changes, so such a ticket stays
 ** theirs). Reads and writes use the same rule. Whether a move
 ** fits the ticket's status is not the policy's question: that is merge rule R7, decided when the
-** change is folded, so offline edits still converge. P10 is the exception: the server judges it
-** against the co-handlers it holds when the push arrives, and a refused change never enters the log.
+** change is folded, so offline edits still converge. P10 and P11 are the exceptions: the server
+** judges them against the co-handlers and the status it holds when the push arrives, and a refused
+** change never enters the log (every replica folds the same log, so they still converge).
 */
 
 // `found_on_patrol`: the ticket's source is patrol (巡查发现).

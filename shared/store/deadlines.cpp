@@ -138,7 +138,9 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
          "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) > ?1 AND "
          "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?2) END, "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND due_stage = 'unknown'), "
-         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1)");
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1), "
+         // 待审批, as the inbox's filter counts it (store/inbox.cpp, migration 14's indexes).
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND " LINLI_PENDING_REQUEST ")");
   if (!q.ok()) return storage_error(m_db, "deadlines.counts");
   q.bind(1, now_ms);
   q.bind(2, end_of_today);
@@ -148,6 +150,7 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
   out.due_today = q.int64(1);
   out.unknown = q.int64(2);
   out.warnings = q.int64(3);
+  out.pending_requests = q.int64(4);
   if (!deadlines_of.empty()) {  // A department's own, as the inbox's filters count them.
     InboxFilter f;
     f.now_ms = now_ms;

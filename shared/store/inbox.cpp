@@ -177,6 +177,7 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom h
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
+  if (f.pending_request) w += " AND " LINLI_PENDING_REQUEST;
   if (searches(f.text)) {
     switch (hits) {
       case HitsFrom::Index: w += " AND rowid IN (" + search_rowids(f.text, binds) + ")"; break;

@@ -9,6 +9,13 @@
 
 #include "core/ticket.h"
 
+// 待审批, as SQL over the tickets table: a 退单 or 延期 request no decision names, on a ticket not
+// closed (migration 14's indexes). Shared by the inbox's filter and the status bar's count.
+#define LINLI_PENDING_REQUEST                                                                                  \
+  "rowid IN (SELECT t.rowid FROM timeline r JOIN tickets t ON t.id = r.ticket_id WHERE r.kind IN "            \
+  "('return_request', 'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d " \
+  "WHERE d.kind = 'decision' AND d.request = r.change_id))"
+
 namespace linli {
 
 enum class InboxSort { Number, Received, Source, Category, Urgency, Community, Status, Department, Due };
@@ -31,6 +38,8 @@ struct InboxFilter {
   std::string deadlines_of;
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.
   bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
+  // 待审批: a 退单 or 延期 request the centre has not decided, on a ticket not closed.
+  bool pending_request = false;
   bool include_deleted = false;
   // Any part of the official or provisional number, the citizen's name or phone, title,
   // description or address (trigram FTS5; one or two characters through its term list).

@@ -394,6 +394,7 @@ class Store {
     int64_t due_today = 0;  // Due later today (Shanghai), not met.
     int64_t unknown = 0;    // The calendar lacks a year the deadline needs.
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
+    int64_t pending_requests = 0;  // 待审批: tickets with a 退单/延期 request not decided, not closed.
   };
   // The replica's counts; with `deadlines_of` a department's (InboxFilter::deadlines_of): overdue
   // and due today count the stages of the tickets it leads and the co-handler replies it owes.

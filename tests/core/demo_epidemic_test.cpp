@@ -163,7 +163,7 @@ TEST(DemoEpidemic, EndingsAreMostlySatisfiedWithAFewReopenedReturnedAndExtended)
   EXPECT_GT(contacted_same_day * 100, epidemic * 95) << "不过夜";
   EXPECT_LT(contacted_same_day, epidemic) << "and now and then the next morning";
   for (const char* d : {"管理办", "党群办", "市场监管所", "房管办", "除害站", "1+8联动平台", "营商办", "服务办",
-                        "平安办", "河滨花园居委会", "中华新路居委会", "天目西路居委会", "普善路居委会"})
+                        "平安办", "河滨花园居委会", "中华新路927弄居委会", "天目西路小区居委会", "普善路小区居委会"})
     EXPECT_GE(departments[d], 3) << d;
 }
 

@@ -161,8 +161,51 @@ TEST(WritePolicy, P1ToP7_EveryChangeKindByEveryRoleInEverySituation) {
   EXPECT_EQ(checked, static_cast<int>(std::size(kCases)) * kRoleCount * 4);
 }
 
+// P11: a closed ticket (结案) takes no edit, no co-handler and no request until it is reopened; notes,
+// photos, links, decisions and the workflow's moves (the reopen) come in as on an open one, and the
+// centre may still delete it. Every case by every role, in scope, by hand: the open ticket's answer
+// except where P11 refuses.
+TEST(WritePolicy, P11_AClosedTicketTakesNoEditCoHandlerOrRequestUntilReopened) {
+  int refused_by_p11 = 0;
+  for (const Case& k : kCases)
+    for (const Actor& a : kActors) {
+      Change c;
+      c.ticket_id = kTicket;
+      c.author = Author{"someone", a.role};
+      k.make(c, a);
+      if (c.kind == ChangeKind::CreateTicket) continue;
+      TicketState closed = state_for(a, Where::InScope);
+      closed.ticket.status = TicketStatus::Closed;
+      std::string want = k.in_scope[static_cast<int>(a.role)];
+      const bool p11 = (c.kind == ChangeKind::SetField && c.field != EditableField::Deleted) ||
+                       (c.kind == ChangeKind::AddEntry &&
+                        (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest));
+      if (want.empty() && p11) want = "forbidden";
+      const auto got = judge_change(a, closed, c);
+      EXPECT_EQ(got ? std::string(to_string(got->code)) : std::string(), want)
+          << k.what << " by " << to_string(a.role) << " on a closed ticket" << (got ? ": " + got->reason : std::string());
+      if (got && want == "forbidden" && std::string(k.in_scope[static_cast<int>(a.role)]).empty()) {
+        EXPECT_EQ(got->rule, RefusalRule::Closed) << k.what;
+        ++refused_by_p11;
+      }
+    }
+  EXPECT_GT(refused_by_p11, 10);
+  // The centre adds a co-handler to an open ticket, not to a closed one.
+  TicketState open = state_for(kActors[0], Where::InScope);
+  Change add;
+  add.ticket_id = kTicket;
+  add.author = Author{"zhang.bin", Role::Centre};
+  entry(add, EntryKind::CoHandlerAdded);
+  add.entry.text = "党群办";
+  EXPECT_FALSE(judge_change(kActors[0], open, add));
+  open.ticket.status = TicketStatus::Closed;
+  const auto got = judge_change(kActors[0], open, add);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->rule, RefusalRule::Closed);
+}
+
 // What the app offers: a 退单 or 延期 request while the ticket is with its handler only; the server's
-// policy (judge_change) takes one in any status, as for moves.
+// policy (judge_change) takes one in any status, as for moves, but a closed one (P11).
 TEST(WritePolicy, TheAppOffersRequestsWhileTheTicketIsAssignedOrInProgress) {
   const Actor& dept = kActors[static_cast<int>(Role::Department)];
   for (const EntryKind kind : {EntryKind::ReturnRequest, EntryKind::ExtensionRequest})
@@ -177,10 +220,12 @@ TEST(WritePolicy, TheAppOffersRequestsWhileTheTicketIsAssignedOrInProgress) {
       const bool with_handler = s.ticket.status == TicketStatus::Assigned || s.ticket.status == TicketStatus::InProgress;
       const auto offered = judge_entry(dept, s, c);
       EXPECT_EQ(offered.has_value(), !with_handler) << to_string(s.ticket.status);
+      // Closed, the server refuses it too (P11): reopen first.
+      const bool closed = s.ticket.status == TicketStatus::Closed;
       if (offered) {
-        EXPECT_EQ(offered->code, RefusalCode::Invalid);
+        EXPECT_EQ(offered->code, closed ? RefusalCode::Forbidden : RefusalCode::Invalid);
       }
-      EXPECT_FALSE(judge_change(dept, s, c)) << "the server takes it: " << to_string(s.ticket.status);
+      EXPECT_EQ(judge_change(dept, s, c).has_value(), closed) << "the server takes it: " << to_string(s.ticket.status);
     }
   Change note;
   note.ticket_id = kTicket;

@@ -511,5 +511,34 @@ TEST_F(Rebound, ADissatisfiedVisitWarnsTheTicketInTheInboxUntilASatisfiedOne) {
   EXPECT_EQ(store.deadline_counts(at("2026-11-26 10:00"))->warnings, 0);
 }
 
+// 待审批: a 退单 or 延期 request the centre has not decided, until its decision (either way), and
+// never on a closed ticket; the filter finds what the count says.
+TEST_F(Rebound, ARequestWaitsForTheCentresDecisionInTheInboxUntilItIsDecided) {
+  apply({create(1, "2026-11-23 09:00"), create(2, "2026-11-23 09:30"), create(3, "2026-11-23 10:00")});
+  for (int n : {1, 2, 3}) walk(n, "2026-11-24 10:00", {WorkflowAction::Assign});
+  Change extend = dept.note(test::ticket_id(1), at("2026-11-24 11:00"), EntryKind::ExtensionRequest, "需协调产权单位");
+  extend.entry.days = 3;
+  Change give_back = dept.note(test::ticket_id(2), at("2026-11-24 11:05"), EntryKind::ReturnRequest, "不属本部门");
+  apply({extend, give_back, centre.note(test::ticket_id(3), at("2026-11-24 11:10"), EntryKind::Comment, "备注")});
+  InboxFilter pending;
+  pending.pending_request = true;
+  const auto ids = [&] {
+    std::set<std::string> out;
+    for (const InboxRow& r : page(filtered(pending))) out.insert(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1), test::ticket_id(2)}));
+  EXPECT_EQ(store.deadline_counts(at("2026-11-24 12:00"))->pending_requests, 2);
+  EXPECT_EQ(*store.inbox_count(pending), 2);
+
+  Change refuse = centre.note(test::ticket_id(2), at("2026-11-24 13:00"), EntryKind::Decision, "请继续处置");
+  refuse.entry.request = give_back.id;
+  apply({refuse});
+  EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1)})) << "refused is decided too";
+  walk(1, "2026-11-25 09:00", {WorkflowAction::Handle, WorkflowAction::ReturnVisit, WorkflowAction::Close});
+  EXPECT_TRUE(ids().empty()) << "a closed ticket waits for no decision";
+  EXPECT_EQ(store.deadline_counts(at("2026-11-25 10:00"))->pending_requests, 0);
+}
+
 }  // namespace
 }  // namespace linli
