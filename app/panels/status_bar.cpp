@@ -56,51 +56,33 @@ void draw_status_bar(App& app, const FrameInfo&) {
     const Store::DeadlineCounts& d = app.deadline_counts();
     gap();
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    // Under the pointer a light tint, so the red or amber word stays readable on it.
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.78f, 0.85f, 0.96f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // Words that filter, not boxes.
-    ImGui::PushStyleColor(ImGuiCol_Text, d.overdue > 0 ? kRed : kGrey);
-    if (ImGui::SmallButton((fmt(tr(lang, Str::OverdueCount), d.overdue) + "##status-overdue").c_str())) {
-      InboxFilter& f = app.inbox_query().filter;
-      f.overdue = true;
-      f.due_today = false;
-      app.inbox_changed();
-      app.set_view(View::Tickets);
-    }
-    ImGui::PopStyleColor();
-    ImGui::SameLine(0, 2);
-    ImGui::PushStyleColor(ImGuiCol_Text, d.due_today > 0 ? kAmber : kGrey);
-    if (ImGui::SmallButton((fmt(tr(lang, Str::DueTodayCount), d.due_today) + "##status-due-today").c_str())) {
-      InboxFilter& f = app.inbox_query().filter;
-      f.due_today = true;
-      f.overdue = false;
-      app.inbox_changed();
-      app.set_view(View::Tickets);
-    }
-    ImGui::PopStyleColor();
+    bool first = true;
+    // A count in its colour (grey at 0); a click shows the inbox filtered by `to`.
+    const auto count = [&](Str words, int64_t n, const ImVec4& colour, const char* id, void (*to)(InboxFilter&)) {
+      if (!first) ImGui::SameLine(0, 2);
+      first = false;
+      ImGui::PushStyleColor(ImGuiCol_Text, n > 0 ? colour : kGrey);
+      if (ImGui::SmallButton((fmt(tr(lang, words), n) + id).c_str())) {
+        to(app.inbox_query().filter);
+        app.inbox_changed();
+        app.set_view(View::Tickets);
+      }
+      ImGui::PopStyleColor();
+    };
+    count(Str::OverdueCount, d.overdue, kRed, "##status-overdue", [](InboxFilter& f) { f.overdue = true, f.due_today = false; });
+    count(Str::DueTodayCount, d.due_today, kAmber, "##status-due-today",
+          [](InboxFilter& f) { f.due_today = true, f.overdue = false; });
     // 待审批: requests waiting for the centre's decision (only the centre decides them).
-    if (d.pending_requests > 0 && app.session() && app.session()->role == Role::Centre) {
-      ImGui::SameLine(0, 2);
-      ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
-      if (ImGui::SmallButton((fmt(tr(lang, Str::PendingCount), d.pending_requests) + "###status-pending").c_str())) {
-        InboxFilter& f = app.inbox_query().filter;
-        f.pending_request = true;
-        app.inbox_changed();
-        app.set_view(View::Tickets);
-      }
-      ImGui::PopStyleColor();
-    }
-    if (d.warnings > 0) {  // 预警: dissatisfied return visits waiting on re-handling.
-      ImGui::SameLine(0, 2);
-      ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-      if (ImGui::SmallButton((fmt(tr(lang, Str::WarningCount), d.warnings) + "##status-warnings").c_str())) {
-        InboxFilter& f = app.inbox_query().filter;
-        f.warning = true;
-        app.inbox_changed();
-        app.set_view(View::Tickets);
-      }
-      ImGui::PopStyleColor();
-    }
+    if (d.pending_requests > 0 && app.session() && app.session()->role == Role::Centre)
+      count(Str::PendingCount, d.pending_requests, kAmber, "###status-pending", [](InboxFilter& f) { f.pending_request = true; });
+    // 预警: dissatisfied return visits waiting on re-handling.
+    if (d.warnings > 0) count(Str::WarningCount, d.warnings, kRed, "##status-warnings", [](InboxFilter& f) { f.warning = true; });
     ImGui::PopStyleVar();
-    ImGui::PopStyleColor();
+    ImGui::PopStyleColor(3);
   }
 
   gap();

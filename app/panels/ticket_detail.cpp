@@ -190,6 +190,7 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
     ImGui::SameLine();
     const std::string code(to_string(*field));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));  // The blue word stays readable.
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // A link, not a box.
     if (ImGui::SmallButton((std::string(tr(lang, Str::EditField)) + "##edit-" + code).c_str())) {
@@ -198,7 +199,7 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
       frame.edit_focus = true;
     }
     ImGui::PopStyleVar();
-    ImGui::PopStyleColor(2);
+    ImGui::PopStyleColor(3);
   }
 }
 
