@@ -550,7 +550,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   const std::string replica = req.get_param_value("replica");
   const auto parsed = parse_replica_id(replica);
   if (!parsed) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits");
-  if (parsed->hi == 0 && parsed->lo == 0) return send_error(res, 400, "bad_request", "\"replica\" is all zeros");
+  if (parsed->is_zero()) return send_error(res, 400, "bad_request", "\"replica\" is all zeros");
   const int64_t now = now_ms();
   {
     std::lock_guard lock(ctx.state_mutex);

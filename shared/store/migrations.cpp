@@ -394,7 +394,7 @@ DELETE FROM meta WHERE key = 'deadlines.calendar';
 CREATE INDEX tickets_deleted ON tickets (deleted) WHERE deleted = 1;
 )sql"},
       {"14: requests and their decisions", R"sql(
--- 待审批 (store/inbox.cpp kPendingRequest, store/deadlines.cpp): the few 退单/延期 requests and the
+-- 待审批 (LINLI_PENDING_REQUEST in store/inbox.h: the inbox's filter and deadline_counts): the few 退单/延期 requests and the
 -- decisions that name them, without reading the whole timeline.
 CREATE INDEX timeline_requests ON timeline (ticket_id, change_id) WHERE kind IN ('return_request', 'extension_request');
 CREATE INDEX timeline_decisions ON timeline (request) WHERE kind = 'decision';

@@ -518,35 +518,47 @@ std::string encode(const PullResponse& m) {
   return encode_pull_response(m, std::vector<std::string_view>(changes.begin(), changes.end()));
 }
 
-// Whether a mark of a byte that is not UTF-8 (kBadUtf8) sits where only a change's string values
-// may hold one: in a member name anywhere, or in any value outside the changes.
-bool marked_outside_changes(const json& j, bool in_change) {
-  const auto marked = [](const std::string& s) { return s.find(kBadUtf8) != std::string::npos; };
-  if (j.is_string()) return !in_change && marked(j.get_ref<const std::string&>());
+namespace {
+
+bool holds_mark(const std::string& s) { return s.find(kBadUtf8) != std::string::npos; }
+
+// Whether `j` holds a mark of a byte that is not UTF-8 (kBadUtf8) in a member name, or in a string
+// value unless `values_may` (the values of a change: that change alone is refused).
+bool marked_in(const json& j, bool values_may) {
+  if (j.is_string()) return !values_may && holds_mark(j.get_ref<const std::string&>());
   if (j.is_array()) {
     for (const json& v : j)
-      if (marked_outside_changes(v, in_change)) return true;
+      if (marked_in(v, values_may)) return true;
   } else if (j.is_object()) {
     for (const auto& [key, v] : j.items())
-      if (marked(key) || marked_outside_changes(v, in_change)) return true;
+      if (holds_mark(key) || marked_in(v, values_may)) return true;
   }
   return false;
 }
+
+// Whether a push holds such a mark anywhere but in its changes' string values (docs/protocol.md,
+// Conventions: then the body is not JSON).
+bool marked_outside_changes(const json& push) {
+  for (const auto& [key, v] : push.items()) {
+    if (holds_mark(key)) return true;
+    if (key != "changes" || !v.is_array()) {
+      if (marked_in(v, false)) return true;
+      continue;
+    }
+    for (const json& c : v)
+      if (marked_in(c, c.is_object())) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Result<PushRequest> decode_push_request(std::string_view text) {
   auto j = parse_message(text, "push");
   if (!j && j.error().code == ErrorCode::NotJson)
     if (auto marked = mark_bad_utf8(text)) {
       auto again = parse_message(*marked, "push");
-      bool outside = !again;
-      if (again)
-        for (const auto& [key, v] : again->items()) {
-          const bool changes = key == "changes" && v.is_array();
-          if (changes ? std::any_of(v.begin(), v.end(), [](const json& c) { return marked_outside_changes(c, c.is_object()); })
-                      : marked_outside_changes(v, false) || key.find(kBadUtf8) != std::string::npos)
-            outside = true;
-        }
-      if (!outside) j = std::move(again);
+      if (again && !marked_outside_changes(*again)) j = std::move(again);
     }
   if (!j) return j.error();
   std::string error;
