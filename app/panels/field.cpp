@@ -83,8 +83,13 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     }
     ImGui::EndCombo();
   }
+  // The community beside it when the row has room (a phone: under it).
+  const std::string community_word = S(lang, Str::FieldCommunity);
+  const float community_w = ImGui::CalcTextSize(community_word.c_str()).x + ImGui::GetFontSize() * 11;
   ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f);
-  ImGui::TextUnformatted(S(lang, Str::FieldCommunity).c_str());
+  if (ImGui::GetContentRegionAvail().x < community_w) ImGui::NewLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(community_word.c_str());
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   ImGui::BeginDisabled(committee);
@@ -98,8 +103,14 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   const int64_t last = app.sync_status().last_ok_ms;
   const std::string stamp = last > 0 ? fmt(lang, Str::FwAsOf, format_shanghai_minute(last).c_str())
                                      : S(lang, Str::DashNotSynced);
+  // On the right of the row when it fits there; else left out (the status bar says the last sync).
   const float w = ImGui::CalcTextSize(stamp.c_str()).x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX() + ImGui::GetFontSize(), ImGui::GetWindowContentRegionMax().x - w));
+  ImGui::SameLine(0, ImGui::GetFontSize());
+  if (ImGui::GetContentRegionAvail().x < w) {
+    ImGui::NewLine();
+    return;
+  }
+  ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - w);
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kMuted, "%s", stamp.c_str());
 }
@@ -258,7 +269,7 @@ void finding_popup(App& app, FrameInfo& frame) {
   ImGui::PopTextWrapPos();
   if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
   ImGui::Spacing();
-  if (ImGui::Button((S(lang, Str::FwOpenTicket) + "##fw-finding-confirm").c_str())) {
+  if (primary_button((S(lang, Str::FwOpenTicket) + "##fw-finding-confirm").c_str())) {
     if (app.open_finding(d)) {
       ff.finding_open = false;
       ImGui::CloseCurrentPopup();
@@ -271,6 +282,140 @@ void finding_popup(App& app, FrameInfo& frame) {
     ImGui::CloseCurrentPopup();
   }
   ImGui::EndPopup();
+}
+
+// The note of a line, typed and saved when left; its width set by the caller.
+void note_input(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLine& line) {
+  FieldFrame& ff = frame.field;
+  const Facility& fac = *line.facility;
+  auto [note, fresh] = ff.notes.try_emplace(fac.id, line.item.note);
+  ImGui::InputTextWithHint(("##note-" + fac.code).c_str(), S(app.lang(), Str::FwNoteHint).c_str(), &note->second);
+  if (ImGui::IsItemDeactivatedAfterEdit()) {
+    if (note->second != line.item.note) app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Note, note->second);
+  } else if (!ImGui::IsItemActive()) {
+    note->second = line.item.note;
+  }
+}
+
+// The ticket a line's finding became (a link to it), or the button that opens one.
+void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLine& line) {
+  FieldFrame& ff = frame.field;
+  const Facility& fac = *line.facility;
+  if (!line.ticket_id.empty()) {
+    const std::string number = app.ticket_label(line.ticket_id).first;
+    ImGui::PushStyleColor(ImGuiCol_Text, kLink);
+    if (ImGui::SmallButton((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
+    ImGui::PopStyleColor();
+    return;
+  }
+  const auto why_not = app.why_not_finding(ff.community);
+  ImGui::BeginDisabled(why_not.has_value());
+  if (ImGui::SmallButton((S(app.lang(), Str::FwOpenTicket) + "##finding-" + fac.code).c_str())) {
+    const auto note = ff.notes.find(fac.id);
+    const std::string typed = note != ff.notes.end() ? note->second : line.item.note;
+    if (typed != line.item.note)  // A note typed and not yet left: kept first.
+      app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Note, typed);
+    app.forget_error();
+    ff.finding = app.finding_draft(c.id, ff.week, ff.community, fac.id);
+    ff.finding.description = typed;
+    ff.finding_open = true;
+    app.keep_finding_draft(ff.finding);
+  }
+  ImGui::EndDisabled();
+  if (why_not && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not->reason.c_str());
+}
+
+// A check box with its word beside it, the word a part of what a finger can tap (a phone's
+// checklist). The box keeps the id the wide table gives it ("##checked-HB-BB-01").
+bool labelled_box(const std::string& id, const std::string& word, bool& value, bool enabled) {
+  bool changed = ImGui::Checkbox(id.c_str(), &value);
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(word.c_str());
+  if (enabled && ImGui::IsItemClicked()) {
+    value = !value;
+    changed = true;
+  }
+  return changed;
+}
+
+// The checklist on a phone or a small window: each facility a card of three lines, its code, kind
+// and location (and its ticket) on top; the boxes and the counts its kind gives; the note.
+void draw_round_cards(App& app, FrameInfo& frame, const Campaign& c, const std::vector<ChecklistLine>& lines,
+                      const std::optional<Refusal>& why) {
+  const Lang lang = app.lang();
+  FieldFrame& ff = frame.field;
+  const float fh = ImGui::GetFontSize();
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
+                                ImGuiTableFlags_ScrollY;
+  const std::string table_id = std::string("##fw-round-cards-") + std::string(lang_code(lang));
+  if (!ImGui::BeginTable(table_id.c_str(), 1, flags)) return;
+  ImGui::TableSetupColumn("##card", ImGuiTableColumnFlags_WidthStretch);
+  for (const ChecklistLine& line : lines) {
+    const Facility& fac = *line.facility;
+    if (ff.kind_filter >= 0 && static_cast<int>(fac.kind) != ff.kind_filter) continue;
+    ImGui::PushID(fac.id.c_str());
+    ImGui::TableNextRow(0, fh * 5);
+    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(226, 244, 232, 255));
+    ImGui::TableNextColumn();
+    ImGui::Dummy(ImVec2(0, fh * 0.15f));
+    // Line 1: what and where; the ticket on the right.
+    const float right = ImGui::GetContentRegionMax().x;
+    const std::string button = line.ticket_id.empty() ? S(lang, Str::FwOpenTicket) : app.ticket_label(line.ticket_id).first;
+    const float bw = ImGui::CalcTextSize(button.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(right - bw - fh * 0.6f);
+    ImGui::TextUnformatted(fac.code.c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(kMuted, "%s", std::string(label(lang, fac.kind)).c_str());
+    ImGui::TextWrapped("%s", fac.location.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    ImGui::SameLine(right - bw);
+    ticket_cell(app, frame, c, line);
+    // Line 2: the boxes and the counts, as many to a line as fit.
+    ImGui::BeginDisabled(why.has_value());
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    bool is_checked = line.item.checked;
+    if (labelled_box("##checked-" + fac.code, S(lang, Str::FwColChecked), is_checked, !why))
+      app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Checked, is_checked ? "1" : "0");
+    ImGui::SameLine(0, fh);
+    bool is_treated = line.item.treated;
+    if (labelled_box("##treated-" + fac.code, S(lang, Str::FwColTreated), is_treated, !why))
+      app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Treated, is_treated ? "1" : "0");
+    ImGui::PopStyleVar();
+    const struct {
+      FieldMember member;
+      int64_t sum;
+      Str word;
+      const char* tag;
+    } counts[] = {{FieldMember::RatsFound, line.item.rats_found, Str::FwColRats, "rats"},
+                  {FieldMember::HolesFilled, line.item.holes_filled, Str::FwColHoles, "holes"},
+                  {FieldMember::WellsDosed, line.item.wells_dosed, Str::FwColWells, "wells"}};
+    // The counts beside the boxes when they all fit there, else together on the line under them.
+    float counts_w = 0;
+    for (const auto& k : counts)
+      if (counts_for(fac.kind, k.member) || k.sum != 0) counts_w += ImGui::CalcTextSize(S(lang, k.word).c_str()).x + fh * 5.0f;
+    bool first = true;
+    for (const auto& k : counts) {
+      if (!counts_for(fac.kind, k.member) && k.sum == 0) continue;
+      const std::string word = S(lang, k.word);
+      ImGui::SameLine(0, fh);
+      if (first && ImGui::GetContentRegionAvail().x < counts_w) ImGui::NewLine();
+      first = false;
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextColored(kMuted, "%s", word.c_str());
+      ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+      count_cell(app, frame, c, line, k.member, k.sum, k.tag);
+    }
+    // Line 3: the note.
+    ImGui::SetNextItemWidth(-1);
+    note_input(app, frame, c, line);
+    ImGui::EndDisabled();
+    ImGui::Dummy(ImVec2(0, fh * 0.1f));
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
 }
 
 // The week's round: the week picker, its progress and the finish button; then the checklist.
@@ -297,10 +442,16 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   ImGui::BeginDisabled(at == weeks.end() || at + 1 == weeks.end());
   if (ImGui::ArrowButton("##fw-week-next", ImGuiDir_Right)) ff.week = *(at + 1);
   ImGui::EndDisabled();
-  ImGui::SameLine(0, ImGui::GetFontSize());
+  const std::string due = fmt(lang, Str::FwDue, (due_day(c, ff.week) + " " + std::string(weekday_label(lang, c.weekday))).c_str());
+  const float fh = ImGui::GetFontSize();
+  // Each piece beside the last while the row has room (a phone: on the lines under it).
+  auto flow = [&](float width) {
+    ImGui::SameLine(0, fh);
+    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+  };
+  flow(ImGui::CalcTextSize(due.c_str()).x);
   ImGui::AlignTextToFramePadding();
-  const std::string due = due_day(c, ff.week) + " " + std::string(weekday_label(lang, c.weekday));
-  ImGui::TextColored(kMuted, "%s", fmt(lang, Str::FwDue, due.c_str()).c_str());
+  ImGui::TextColored(kMuted, "%s", due.c_str());
 
   const std::vector<ChecklistLine> lines = f.checklist(c, ff.week, ff.community);
   int checked = 0;
@@ -308,18 +459,26 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   const Round* round = f.round(c.id, ff.week, ff.community);
   const bool finished = round && round->finished;
   const std::optional<Refusal> why = app.why_not_field(ChangeKind::SetRoundItem, ff.community);
-  ImGui::SameLine(0, ImGui::GetFontSize());
   const std::string progress = fmt(lang, Str::FwProgress, checked, static_cast<int>(lines.size()));
+  const std::string finish = S(lang, finished ? Str::FwReopenRound : Str::FwMarkFinished);
+  const std::string done = finished ? S(lang, Str::FwFinished) : std::string();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  flow(fh * 9 + style.ItemSpacing.x + (done.empty() ? 0 : ImGui::CalcTextSize(done.c_str()).x + style.ItemSpacing.x) +
+       ImGui::CalcTextSize(finish.c_str()).x + style.FramePadding.x * 2);
   ImGui::ProgressBar(lines.empty() ? 0.0f : static_cast<float>(checked) / static_cast<float>(lines.size()),
-                     ImVec2(ImGui::GetFontSize() * 9, 0), progress.c_str());
+                     ImVec2(fh * 9, 0), progress.c_str());
   ImGui::SameLine();
   if (finished) {
-    ImGui::TextColored(kGood, "%s", S(lang, Str::FwFinished).c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kGood, "%s", done.c_str());
     ImGui::SameLine();
   }
   ImGui::BeginDisabled(why.has_value() || lines.empty());
-  const std::string finish = S(lang, finished ? Str::FwReopenRound : Str::FwMarkFinished) + "##fw-finish";
-  if (ImGui::Button(finish.c_str())) app.set_round_finished(c.id, ff.week, ff.community, !finished);
+  // Every facility checked and the round still open: finishing it is the next step.
+  const bool next = !finished && !lines.empty() && checked == static_cast<int>(lines.size());
+  const std::string finish_id = finish + "##fw-finish";
+  if (next ? primary_button(finish_id.c_str()) : ImGui::Button(finish_id.c_str()))
+    app.set_round_finished(c.id, ff.week, ff.community, !finished);
   ImGui::EndDisabled();
   read_only_line(lang, why);
   if (lines.empty()) {
@@ -338,9 +497,13 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   kind_chips(lang, ff.kind_filter, c.kinds, counts);
   if (!app.error().empty() && !ff.finding_open) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
 
+  // A phone or a small window: a card a facility, so the location and the note keep their room.
+  if (ImGui::GetContentRegionAvail().x < fh * 58) {
+    draw_round_cards(app, frame, c, lines, why);
+    return;
+  }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-  const float fh = ImGui::GetFontSize();
   // A small laptop: the kind column goes (the chips and the code say it) and the count columns
   // shown are those the kinds listed give, so the location and the note keep their room.
   const bool narrow = ImGui::GetContentRegionAvail().x < fh * 80;
@@ -411,37 +574,11 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     if (counts_for(fac.kind, FieldMember::WellsDosed) || line.item.wells_dosed != 0)
       count_cell(app, frame, c, line, FieldMember::WellsDosed, line.item.wells_dosed, "wells");
     ImGui::TableNextColumn();
-    auto [note, fresh] = ff.notes.try_emplace(fac.id, line.item.note);
     ImGui::SetNextItemWidth(-1);
-    ImGui::InputTextWithHint(("##note-" + fac.code).c_str(), S(lang, Str::FwNoteHint).c_str(), &note->second);
-    if (ImGui::IsItemDeactivatedAfterEdit()) {
-      if (note->second != line.item.note)
-        app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Note, note->second);
-    } else if (!ImGui::IsItemActive()) {
-      note->second = line.item.note;
-    }
+    note_input(app, frame, c, line);
     ImGui::EndDisabled();
     ImGui::TableNextColumn();
-    if (!line.ticket_id.empty()) {
-      const std::string number = app.ticket_label(line.ticket_id).first;
-      ImGui::PushStyleColor(ImGuiCol_Text, kLink);
-      if (ImGui::SmallButton((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
-      ImGui::PopStyleColor();
-    } else {
-      const auto why_not = app.why_not_finding(ff.community);
-      ImGui::BeginDisabled(why_not.has_value());
-      if (ImGui::SmallButton((S(lang, Str::FwOpenTicket) + "##finding-" + fac.code).c_str())) {
-        if (note->second != line.item.note)  // A note typed and not yet left: kept first.
-          app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Note, note->second);
-        app.forget_error();
-        ff.finding = app.finding_draft(c.id, ff.week, ff.community, fac.id);
-        ff.finding.description = note->second;
-        ff.finding_open = true;
-        app.keep_finding_draft(ff.finding);
-      }
-      ImGui::EndDisabled();
-      if (why_not && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", why_not->reason.c_str());
-    }
+    ticket_cell(app, frame, c, line);
     ImGui::PopID();
   }
   ImGui::EndTable();

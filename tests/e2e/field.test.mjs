@@ -225,6 +225,26 @@ test('a field worker records a round item and a finding offline; after a closed 
   await page.setViewportSize({ width: 1024, height: 700 });
   await frames(page, 5);
   await shot(page, 'field-06-round-1024-zh');
+  // On a phone the checklist is a card a facility: the boxes, the counts and the note all within
+  // the screen, and a count typed there reaches the server's totals like one typed at a desk.
+  await page.setViewportSize({ width: 412, height: 860 });
+  await frames(page, 5);
+  await findItem(page, 'checked-HB-BB-02');
+  const width = await page.evaluate(() => window.innerWidth);
+  for (const label of ['checked-HB-BB-02', 'treated-HB-BB-02', 'rats-HB-BB-02', 'holes-HB-BB-02', 'note-HB-BB-02',
+                       '开工单##finding-HB-BB-02']) {
+    const it = await findItem(page, label);
+    assert.ok(it.x >= 0 && it.x + it.w <= width, `${label} lies within the phone's screen (${it.x}+${it.w} of ${width})`);
+  }
+  await click(page, 'checked-HB-BB-02');
+  await enter(page, 'rats-HB-BB-02', '4');
+  await shot(page, 'field-06b-round-phone-zh');
+  await waitForState(page, (st) => st.sync.unsent === 0 && st.sync.caught_up && st.pending_writes === 0,
+                     'the phone\'s edits sent', 30000);
+  const phone = await totals(server.url, centreAuth);
+  assert.equal(phone.street.rats_killed, after.street.rats_killed + 4, 'the count typed on the phone is counted');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await frames(page, 5);
   await click(page, '设施');
   await frames(page, 3);
   await shot(page, 'field-07-facilities-1024-zh');
