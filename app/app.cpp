@@ -12,6 +12,7 @@
 #include "sync/calendar_json.h"
 #include "platform/platform.h"
 #include "refusal_text.h"
+#include "store/accounts.h"
 
 namespace linli::ui {
 
@@ -35,6 +36,7 @@ App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
   clear_draft();
+  m_people = app::load_people(m_store);
   if (m_session) m_sign_in.user = m_session->user;
   if (m_session && !m_session->token.empty()) start_sync();
   reload();
@@ -61,6 +63,27 @@ void App::start_sync() {
                    [weak](app::HttpResponse r) {
                      if (auto self = weak.lock(); self && *self && r.status == 200) (*self)->take_calendar(r.body);
                    });
+  // The street's people, for the names in timelines.
+  m_transport.send({.method = "GET", .path = "api/v1/users", .body = {}, .token = m_session->token, .timeout_ms = 15000},
+                   [weak](app::HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self && r.status == 200) (*self)->take_people(r.body);
+                   });
+}
+
+bool App::take_people(const std::string& json) {
+  auto people = app::keep_people(m_store, json);
+  if (!people) return false;
+  m_people = std::move(people).value();
+  for (const auto& [name, shown] : m_people) saw({shown});  // A rare character loads the rest of the font.
+  ++m_revision;
+  return true;
+}
+
+std::string App::person(std::string_view user) const {
+  if (auto it = m_people.find(user); it != m_people.end()) return it->second;
+  if (m_session && user == m_session->user && !m_session->display_name.empty()) return m_session->display_name;
+  if (user == kServerUserName) return std::string(tr(m_lang, Str::ServerAuthor));
+  return std::string(user);
 }
 
 bool App::take_calendar(const std::string& json) {
@@ -918,7 +941,8 @@ std::string App::state_json() {
   nlohmann::json conflicts_json = nlohmann::json::array();
   nlohmann::json timeline_json = nlohmann::json::array();
   for (const auto& e : m_timeline)
-    timeline_json.push_back({{"kind", std::string(to_string(e.entry.kind))}, {"text", e.entry.text}, {"author", e.author.user}});
+    timeline_json.push_back({{"kind", std::string(to_string(e.entry.kind))}, {"text", e.entry.text}, {"author", e.author.user},
+                             {"shown_author", person(e.author.user)}});
   for (const auto& c : m_conflicts)
     conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
                               {"author", c.author.user}, {"open", c.open}});

@@ -122,6 +122,12 @@ class App {
   // Signed in, but the server refused the token (401): work goes on, the password is asked again.
   bool needs_password_again() const { return m_reauth; }
   const app::Session* session() const { return m_session ? &*m_session : nullptr; }
+  // How a change's author is shown: the display name the server's list of people gives
+  // ("张斌（城运中心）", fetched at each start of the sync and kept for offline starts), 系统 for
+  // the server's own changes, else the login name.
+  std::string person(std::string_view user) const;
+  // Takes the server's list of people (GET /api/v1/users).
+  bool take_people(const std::string& json);
   SignInForm& sign_in_form() { return m_sign_in; }
   // The sync loop's status; a default one (nothing known) while nobody is signed in.
   const app::SyncStatus& sync_status() const;
@@ -366,7 +372,10 @@ class App {
   // Text read from the store to be shown (inbox rows, the selected ticket, its timeline and
   // conflicts, communities, ticket labels) is handed to `seen` as it is read, so the UI can add
   // the characters its first font lacks before they are drawn (fonts.h). Optional.
-  void set_text_seen(std::function<void(std::string_view)> seen) { m_text_seen = std::move(seen); }
+  void set_text_seen(std::function<void(std::string_view)> seen) {
+    m_text_seen = std::move(seen);
+    for (const auto& [name, shown] : m_people) saw({shown});  // Kept from an earlier start.
+  }
 
  private:
   void fail(const Error& e);
@@ -384,6 +393,7 @@ class App {
   app::Transport& m_transport;
   app::SyncOptions m_sync_options;
   std::optional<app::Session> m_session;
+  app::People m_people;
   bool m_reauth = false;
   SignInForm m_sign_in;
   std::unique_ptr<ClientSync> m_client;

@@ -433,6 +433,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"收起筛选", "Hide filters"},
     {"待审批 %lld", "To decide %lld"},
     {"答复部门（不同意时请说明理由）", "Note to the department (say why when refusing)"},
+    {"系统", "System"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

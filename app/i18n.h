@@ -52,6 +52,7 @@ enum class Str {
   FilterLess,
   PendingCount,
   DecisionNoteHint,
+  ServerAuthor,
   Count_,
 };
 

@@ -1,4 +1,4 @@
-// POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me.
+// POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me, GET /api/v1/users.
 #include <httplib.h>
 
 #include "context.h"
@@ -102,6 +102,23 @@ void install_auth_routes(httplib::Server& http, ServerContext& ctx) {
   });
   http.Get("/api/v1/me", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (auto user = authenticate(ctx, req, res)) send_json(res, 200, {{"user", user_json(*user)}});
+  });
+  // The street's people, for names in timelines: every account a change may name, a disabled one
+  // too (its past changes still name it), by name. Any signed-in user may ask.
+  http.Get("/api/v1/users", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (!authenticate(ctx, req, res)) return;
+    Result<std::vector<User>> users = [&ctx] {
+      std::lock_guard lock(ctx.accounts_mutex);
+      return ctx.accounts.list_users();
+    }();
+    if (!users) return send_error(res, 500, "storage", users.error().detail);
+    nlohmann::json out = nlohmann::json::array();
+    for (const User& u : *users) {
+      nlohmann::json j = user_json(u);
+      j["disabled"] = u.disabled;
+      out.push_back(std::move(j));
+    }
+    send_json(res, 200, {{"users", std::move(out)}});
   });
 }
 

@@ -12,7 +12,7 @@ namespace linli::server {
 Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t now) {
   draft.id = ChangeId{ctx.server_replica, ctx.store.applied_counter(ctx.server_replica) + 1 + already};
   draft.stamp = ctx.store.stamp_now(now);
-  draft.author = Author{"server", Role::Centre};
+  draft.author = Author{std::string(kServerUserName), Role::Centre};
   return draft;
 }
 
@@ -106,7 +106,7 @@ Result<int> seed_demo_street(ServerContext& ctx, int64_t now) {
     c.id = ChangeId{ctx.server_replica, first + batch.size()};
     c.stamp = Hlc{created.stamp.ms + 500, 0};
     c.ticket_id = created.ticket_id;
-    c.author = Author{"server", Role::Centre};
+    c.author = Author{std::string(kServerUserName), Role::Centre};
     c.kind = ChangeKind::SetField;
     c.field = EditableField::OfficialNumber;
     c.value = *number;  // Base zero: the field is as created.

@@ -8,6 +8,7 @@ namespace {
 constexpr const char* kSessionKey = "app.session";
 constexpr const char* kReplicaKey = "app.replica";
 constexpr const char* kOwnerKey = "app.owner";
+constexpr const char* kPeopleKey = "app.people";
 
 Error bad(std::string what) { return Error{ErrorCode::InvalidArgument, "[app.session] " + std::move(what)}; }
 
@@ -66,6 +67,37 @@ Result<void> save_session(Store& store, const Session& s) {
                             {"user", {{"name", s.user}, {"display_name", s.display_name},
                                       {"role", std::string(to_string(s.role))}, {"scope", s.scope}}}};
   return store.write_value(kSessionKey, j.dump());
+}
+
+Result<People> parse_people_answer(std::string_view body) {
+  using V = nlohmann::json::value_t;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return bad("the users answer is not JSON");
+  const auto* users = member(j, "users", V::array);
+  if (!users) return bad("the users answer has no users");
+  People out;
+  for (const nlohmann::json& u : *users) {
+    const auto* name = member(u, "name", V::string);
+    const auto* display = member(u, "display_name", V::string);
+    if (!name || !display) return bad("a user without name or display_name");
+    const std::string& shown = display->get_ref<const std::string&>();
+    out[name->get<std::string>()] = shown.empty() ? name->get<std::string>() : shown;
+  }
+  return out;
+}
+
+People load_people(Store& store) {
+  auto kept = store.read_value(kPeopleKey);
+  if (!kept || !*kept) return {};
+  auto people = parse_people_answer(**kept);
+  return people ? std::move(people).value() : People{};
+}
+
+Result<People> keep_people(Store& store, std::string_view body) {
+  auto people = parse_people_answer(body);
+  if (!people) return people.error();
+  if (auto w = store.write_value(kPeopleKey, std::string(body)); !w) return w.error();
+  return people;
 }
 
 Result<ReplicaId> device_replica(Store& store, const uint8_t (&random)[16]) {

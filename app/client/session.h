@@ -4,6 +4,7 @@
 // Conventions), and the data belongs to that one user until the device's data is cleared.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -30,6 +31,16 @@ Result<Session> parse_login_answer(std::string_view body);
 // The session kept on this device: nullopt when nobody ever signed in (or the data was cleared).
 Result<std::optional<Session>> load_session(Store& store);
 Result<void> save_session(Store& store, const Session& session);
+
+// The street's people (GET /api/v1/users, docs/protocol.md "Sign-in"): each login name's display
+// name ("张斌（城运中心）"), for the names in timelines. Kept on the device, so they show offline.
+using People = std::map<std::string, std::string, std::less<>>;
+Result<People> parse_people_answer(std::string_view body);
+// The people last kept (empty when never fetched or the kept copy is unreadable).
+People load_people(Store& store);
+// Keeps a /users answer and returns what it says; an answer that is not one is refused, the kept
+// copy untouched.
+Result<People> keep_people(Store& store, std::string_view body);
 
 // This device's replica id: made once from `random` and kept. `random` is read only the first time.
 Result<ReplicaId> device_replica(Store& store, const uint8_t (&random)[16]);

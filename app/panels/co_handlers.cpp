@@ -90,7 +90,7 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
     ImGui::TextUnformatted(r.entry.text.c_str());
     ImGui::PopTextWrapPos();
     char who[256];
-    std::snprintf(who, sizeof who, s(lang, Str::CoRepliedBy).c_str(), r.author.user.c_str(),
+    std::snprintf(who, sizeof who, s(lang, Str::CoRepliedBy).c_str(), app.person(r.author.user).c_str(),
                   format_shanghai_minute(r.at_ms).c_str());
     ImGui::TextColored(kMuted, "%s", who);
   }

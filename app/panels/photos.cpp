@@ -97,12 +97,13 @@ void thumbnail(App& app, const app::TicketPhoto& p) {
   // When and who: one line if it fits under the picture, else the time and the author on lines of
   // their own (a user id is not broken in the middle).
   const std::string when = format_shanghai_minute(p.change.stamp.ms).substr(5);
-  const std::string caption = when + " · " + p.change.author.user;
+  const std::string who = app.person(p.change.author.user);
+  const std::string caption = when + " · " + who;
   if (ImGui::CalcTextSize(caption.c_str()).x <= box.x) {
     ImGui::TextColored(kMuted, "%s", caption.c_str());
   } else {
     ImGui::TextColored(kMuted, "%s", when.c_str());
-    ImGui::TextColored(kMuted, "%s", p.change.author.user.c_str());
+    ImGui::TextColored(kMuted, "%s", who.c_str());
   }
   if (p.waiting_upload) ImGui::TextColored(kWaitAmber, "%s", std::string(tr(lang, Str::PhotoWaitingUpload)).c_str());
   ImGui::PopTextWrapPos();

@@ -133,7 +133,7 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   char who[512];
   const std::string device = to_hex(open->loser.replica).substr(0, 6);
   std::snprintf(who, sizeof who, std::string(tr(lang, Str::ConflictWho)).c_str(),
-                open->author.user.empty() ? "?" : open->author.user.c_str(),
+                open->author.user.empty() ? "?" : app.person(open->author.user).c_str(),
                 open->at_ms > 0 ? format_shanghai_minute(open->at_ms).c_str() : "?", device.c_str());
   ImGui::TextDisabled("%s", who);
   ImGui::Spacing();
@@ -451,7 +451,7 @@ void requests(App& app, FrameInfo& frame) {
       ImGui::TextUnformatted(r.entry.text.c_str());
       ImGui::PopTextWrapPos();
       char who[256];
-      std::snprintf(who, sizeof who, std::string(tr(lang, Str::Requested)).c_str(), r.author.user.c_str(),
+      std::snprintf(who, sizeof who, std::string(tr(lang, Str::Requested)).c_str(), app.person(r.author.user).c_str(),
                     format_shanghai_minute(r.at_ms).c_str());
       ImGui::TextColored(kMuted, "%s", who);
       if (may_decide) {
@@ -559,11 +559,14 @@ Str field_label(EditableField f) {
 }
 
 // One line of the timeline: when, who, on which device; what (coloured); then the words.
-void timeline_head(int64_t at_ms, const std::string& user, const std::string& device, const std::string& what,
+// A timeline line's head: when, who (as App::person shows them) and on which device, muted; under
+// it what happened, in `colour`, with the cursor left beside it for what the caller adds.
+void timeline_head(int64_t at_ms, const std::string& who, const std::string& device, const std::string& what,
                    const ImVec4& colour) {
-  ImGui::TextColored(kMuted, "%s  %s · %s", format_shanghai_minute(at_ms).c_str(), user.empty() ? "?" : user.c_str(),
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(kMuted, "%s · %s · %s", format_shanghai_minute(at_ms).c_str(), who.empty() ? "?" : who.c_str(),
                      device.substr(0, 6).c_str());
-  ImGui::SameLine();
+  ImGui::PopTextWrapPos();
   ImGui::TextColored(colour, "%s", what.c_str());
 }
 
@@ -607,7 +610,7 @@ void timeline_event(App& app, const Change& c) {
     case ChangeKind::SetRound:
     case ChangeKind::SetRoundItem: return;
   }
-  timeline_head(c.stamp.ms, c.author.user, device, what, grey);
+  timeline_head(c.stamp.ms, app.person(c.author.user), device, what, ImVec4(0.20f, 0.22f, 0.26f, 1));
   if (words.empty()) return;
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
@@ -617,8 +620,9 @@ void timeline_event(App& app, const Change& c) {
 
 void timeline_entry(App& app, const TimelineEntry& e) {
   const Lang lang = app.lang();
-  timeline_head(e.at_ms, e.author.user, e.device, std::string(tr(lang, entry_label(e.entry.kind))),
+  timeline_head(e.at_ms, app.person(e.author.user), e.device, std::string(tr(lang, entry_label(e.entry.kind))),
                 ImVec4(0.16f, 0.42f, 0.78f, 1));
+  ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
     const bool bad = e.entry.satisfaction == Satisfaction::Dissatisfied || e.entry.satisfaction == Satisfaction::Leaning;
@@ -641,7 +645,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
 
 void timeline_conflict(App& app, const FieldConflict& c) {
   const Lang lang = app.lang();
-  timeline_head(c.at_ms, c.author.user, to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
+  timeline_head(c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kConflictAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),
@@ -672,6 +676,7 @@ void timeline(App& app) {
     if (l.kind == 0) timeline_entry(app, app.timeline()[l.index]);
     else if (l.kind == 1) timeline_event(app, app.history()[l.index]);
     else timeline_conflict(app, app.conflicts()[l.index]);
+    ImGui::Dummy(ImVec2(0, ImGui::GetFontSize() * 0.3f));
   }
 }
 

@@ -58,6 +58,7 @@ Result<User> read_user(const Stmt& s) {
 
 bool is_valid_user_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  if (name == kServerUserName) return false;  // The author of the server's own changes.
   for (char c : name)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
   return true;
@@ -108,7 +109,7 @@ Result<void> AccountStore::exec(const char* sql, const char* where) {
 Result<User> AccountStore::add_user(const User& u, const std::string& password_hash, int64_t now_ms) {
   if (!is_valid_user_name(u.name))
     return Error{ErrorCode::InvalidArgument,
-                 "[accounts.add_user] \"" + u.name + "\": a user name is 2-32 of a-z 0-9 . _ - and starts with a letter"};
+                 "[accounts.add_user] \"" + u.name + "\": a user name is 2-32 of a-z 0-9 . _ - and starts with a letter (and is not \"server\")"};
   if (u.role != Role::Centre && u.scope.empty())
     return Error{ErrorCode::InvalidArgument, "[accounts.add_user] " + u.name + ": a " +
                                                  std::string(to_string(u.role)) +

@@ -32,7 +32,9 @@ struct TokenRecord {
   int64_t expires_at_ms = 0;
 };
 
-// A user name may be used: 2-32 characters of [a-z0-9._-], starting with a letter.
+// The user the server's own changes name (official numbers, intake): no account may take it.
+inline constexpr std::string_view kServerUserName = "server";
+// A user name may be used: 2-32 characters of [a-z0-9._-], starting with a letter; not "server".
 bool is_valid_user_name(std::string_view name);
 
 class AccountStore {

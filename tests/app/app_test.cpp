@@ -672,6 +672,27 @@ TEST_F(AppTest, TheServersCalendarAddsAYearKeptForOfflineStarts) {
 namespace linli::test {
 namespace {
 
+// The timeline names people as the street knows them: the server's list of display names, kept on
+// the device for offline starts; the server's own changes are 系统; an unknown name shows as it is.
+TEST_F(AppTest, TheTimelineNamesPeopleByTheirDisplayNamesKeptForOfflineStarts) {
+  {
+    auto app = open_app();
+    EXPECT_EQ(app->person("guanli.wang"), "guanli.wang") << "nobody signed in yet: the login name";
+    ASSERT_TRUE(sign_in(*app, "hebin.li"));
+    ASSERT_TRUE(frames_until(*app, [&] { return synced(*app) && app->person("zhang.bin") != "zhang.bin"; }));
+    EXPECT_EQ(app->person("zhang.bin"), "张斌（城运中心）");
+    EXPECT_EQ(app->person("guanli.wang"), "王科长（管理办）") << "another role's account";
+    EXPECT_EQ(app->person("hebin.li"), "李主任（河滨花园居委）");
+    EXPECT_EQ(app->person("server"), "系统");
+    EXPECT_EQ(app->person("nobody.here"), "nobody.here");
+    EXPECT_FALSE(app->take_people("{\"users\": [{\"name\": \"x\"}]}")) << "an answer that is not one";
+    EXPECT_EQ(app->person("zhang.bin"), "张斌（城运中心）") << "the kept names stay";
+  }
+  transport->point_at(0);
+  auto again = open_app();
+  EXPECT_EQ(again->person("guanli.wang"), "王科长（管理办）") << "kept on the device";
+}
+
 class JointHandling : public AppTest {};
 
 // 联合处置 from three devices: the centre adds 管理办 as co-handler to a 河滨花园 ticket another

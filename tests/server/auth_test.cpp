@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "sync/calendar_json.h"
@@ -60,6 +61,30 @@ TEST_F(AuthTest, LoginGivesATokenWithTheUserRoleAndScope) {
   ASSERT_TRUE(me);
   EXPECT_EQ(me->status, 200);
   EXPECT_EQ(body(me)["user"]["name"], "hebin.li");
+}
+
+TEST_F(AuthTest, ASignedInUserReadsTheStreetsPeopleByName) {
+  EXPECT_EQ(m_client->Get("/api/v1/users")->status, 401);
+  auto r = login("chuhai.chen", "linli-demo");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  auto people = m_client->Get("/api/v1/users", {{"Authorization", "Bearer " + body(r)["token"].get<std::string>()}});
+  ASSERT_TRUE(people);
+  ASSERT_EQ(people->status, 200);
+  const json users = body(people)["users"];
+  ASSERT_TRUE(users.is_array());
+  std::map<std::string, json> by_name;
+  for (const json& u : users) {
+    for (const char* k : {"name", "display_name", "role", "scope"}) EXPECT_TRUE(u[k].is_string()) << u.dump();
+    EXPECT_TRUE(u["disabled"].is_boolean()) << u.dump();
+    EXPECT_FALSE(u.contains("password_hash") || u.contains("id")) << "only what a timeline shows";
+    by_name[u["name"]] = u;
+  }
+  EXPECT_GE(by_name.size(), 4u);
+  EXPECT_EQ(by_name["zhang.bin"]["display_name"], "张斌（城运中心）");
+  EXPECT_EQ(by_name["guanli.wang"]["role"], "department");
+  EXPECT_EQ(by_name["guanli.wang"]["scope"], "管理办");
+  EXPECT_FALSE(by_name.count("@server")) << "the server's claim on its replica id is no person";
 }
 
 TEST_F(AuthTest, NoTokenOrABadOneIs401) {

@@ -41,6 +41,8 @@ TEST(Accounts, NamesScopesAndDuplicatesAreChecked) {
   User bad = committee_user();
   bad.name = "Li Ming";
   EXPECT_EQ(store->add_user(bad, "h", 1).error().code, ErrorCode::InvalidArgument);
+  bad.name = "server";  // What the server's own changes name as their author.
+  EXPECT_EQ(store->add_user(bad, "h", 1).error().code, ErrorCode::InvalidArgument);
   User unscoped = committee_user();
   unscoped.scope.clear();
   auto r = store->add_user(unscoped, "h", 1);

@@ -186,6 +186,12 @@ void check_other(const Example& e, const json& doc) {
     check_user(doc["user"], e);
   } else if (e.kind == "me") {
     check_user(doc["user"], e);
+  } else if (e.kind == "users") {  // routes_auth.cpp: GET /api/v1/users.
+    ASSERT_TRUE(doc["users"].is_array()) << where(e);
+    for (const json& u : doc["users"]) {
+      check_user(u, e);
+      EXPECT_TRUE(u.contains("disabled") && u["disabled"].is_boolean()) << where(e);
+    }
   } else if (e.kind == "intake") {  // routes_intake.cpp: every field, its type and its codes.
     for (const char* k : {"hotline_number", "citizen_name", "citizen_phone", "community", "address", "category",
                           "urgency", "title", "description"})
