@@ -712,6 +712,20 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   const auto to = workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
+  if (action == WorkflowAction::Handle) {
+    if (note.empty() && !handling_result_written()) {
+      m_error = std::string(tr(m_lang, Str::ErrHandleResult));
+      return false;
+    }
+    if (!note.empty()) {
+      Change r;
+      r.ticket_id = m_selected;
+      r.kind = ChangeKind::AddEntry;
+      r.entry.kind = EntryKind::HandlingNote;
+      r.entry.text = note;
+      drafts.push_back(std::move(r));
+    }
+  }
   if (action == WorkflowAction::Assign) {
     if (department.empty()) {
       m_error = std::string(tr(m_lang, Str::ErrMissing));
@@ -742,10 +756,24 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   t.action = action;
   t.from = m_state->ticket.status;
   t.to = *to;
-  t.seen_work = m_state->work_count + (action == WorkflowAction::ReturnVisit ? 1 : 0);
+  // The step sees the entries recorded with it (R5: every entry is work).
+  t.seen_work = m_state->work_count + std::count_if(drafts.begin(), drafts.end(), [](const Change& d) {
+                  return d.kind == ChangeKind::AddEntry;
+                });
   t.base = m_state->status.id;
   drafts.push_back(std::move(t));
   return record(std::move(drafts));
+}
+
+bool App::handling_result_written() const {
+  int64_t began = 0;
+  for (const Change& c : m_history)
+    if (c.kind == ChangeKind::Transition &&
+        (c.action == WorkflowAction::Assign || c.action == WorkflowAction::Start || c.action == WorkflowAction::Reopen))
+      began = std::max(began, c.stamp.ms);
+  return std::any_of(m_timeline.begin(), m_timeline.end(), [began](const TimelineEntry& e) {
+    return e.entry.kind == EntryKind::HandlingNote && e.at_ms >= began;
+  });
 }
 
 bool App::take_visit_and_reopen(const std::string& note) {

@@ -150,11 +150,16 @@ class App {
   bool edit_field(EditableField field, const std::string& value);
   bool add_entry(EntryKind kind, const std::string& text, Satisfaction satisfaction = Satisfaction::None);
   // A workflow step; Assign names the lead department (set in the same record), ReturnVisit the
-  // citizen's satisfaction and what they said (its timeline entry goes with it). A dissatisfied
+  // citizen's satisfaction and what they said (its timeline entry goes with it), Handle what was
+  // done (处置结果, a 处置记录 entry in the same record: asked for unless one was written since
+  // the handling began, handling_result_written). A dissatisfied
   // visit (不满意) raises the warning (预警) and sends the ticket back for re-handling (再次处置):
   // the entry and a reopen step, in one record.
   bool take_action(WorkflowAction action, const std::string& department = {},
                    Satisfaction satisfaction = Satisfaction::None, const std::string& note = {});
+  // A 处置记录 was written on the selected ticket since it was last dispatched, taken up or reopened:
+  // 办结 then needs no result of its own (the return visit reads it to the citizen).
+  bool handling_result_written() const;
   // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
   // A request stays pending until a decision names it. Approving a return also moves the ticket
   // back to be dispatched again (ApproveReturn), in the same record.

@@ -434,6 +434,9 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"待审批 %lld", "To decide %lld"},
     {"答复部门（不同意时请说明理由）", "Note to the department (say why when refusing)"},
     {"系统", "System"},
+    {"处置结果（回访时告诉市民）", "What was done (told to the citizen at the return visit)"},
+    {"补充处置结果（可不填）", "Anything to add to what was done (optional)"},
+    {"办结前请写下处置结果", "Say what was done before marking it handled"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

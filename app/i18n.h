@@ -53,6 +53,9 @@ enum class Str {
   PendingCount,
   DecisionNoteHint,
   ServerAuthor,
+  HandleResultHint,
+  HandleResultMore,
+  ErrHandleResult,
   Count_,
 };
 

@@ -34,6 +34,7 @@ struct FrameInfo {
   int entry_kind = 0;              // Which kind of note the add-entry row adds.
   std::string entry_text;
   std::string visit_note;          // For 回访: what the citizen said.
+  std::string handle_note;         // For 办结: what was done (处置结果).
   float detail_label_w = 0;        // The detail panel's label column, this frame.
   // The inbox: the search box's text (given to the filter once typing pauses), and keyboard moves.
   std::string search_text;

@@ -280,7 +280,10 @@ void actions(App& app, FrameInfo& frame) {
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
     if (action == WorkflowAction::Assign) width += assign_w + style.ItemSpacing.x;
     if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
-    if (open_row && ImGui::GetCursorScreenPos().x + width > right) ImGui::NewLine();
+    if (action == WorkflowAction::Handle && !refusal) width += ImGui::GetFontSize() * 12 + style.ItemSpacing.x;
+    // A step with words to write (办结's result, 回访's note) has a row of its own.
+    const bool writes = action == WorkflowAction::ReturnVisit || (action == WorkflowAction::Handle && !refusal);
+    if (open_row && (writes || ImGui::GetCursorScreenPos().x + width > right)) ImGui::NewLine();
     if (action == WorkflowAction::Assign) {
       ImGui::SetNextItemWidth(assign_w);
       if (frame.open_assign && !refusal) {  // The A key: the department list, open, in view.
@@ -312,18 +315,37 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::InputTextWithHint("##visit-note", std::string(tr(lang, Str::VisitNoteHint)).c_str(), &frame.visit_note);
       ImGui::SameLine();
     }
-    ImGui::BeginDisabled(refusal.has_value());
+    // 办结 says what was done (处置结果), unless a 处置记录 since the handling began already does.
+    bool result_missing = false;
+    if (action == WorkflowAction::Handle && !refusal) {
+      const bool written = app.handling_result_written();
+      result_missing = !written && frame.handle_note.empty();
+      ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 12, right - ImGui::GetCursorScreenPos().x -
+                                                                     ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                     style.FramePadding.x * 2 - style.ItemSpacing.x));
+      ImGui::InputTextWithHint("##handle-note", std::string(tr(lang, written ? Str::HandleResultMore : Str::HandleResultHint)).c_str(),
+                               &frame.handle_note);
+      ImGui::SameLine();
+    }
+    ImGui::BeginDisabled(refusal.has_value() || result_missing);
     // The first step this user may take is the ticket's next move: it stands out.
     const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen;  // Not an invitation to reopen.
     primary_shown |= next;
+    const std::string note = action == WorkflowAction::ReturnVisit ? frame.visit_note
+                             : action == WorkflowAction::Handle    ? frame.handle_note
+                                                                   : std::string();
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
-        app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)),
-                        action == WorkflowAction::ReturnVisit ? frame.visit_note : std::string()))
-      frame.visit_note.clear();
+        app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)), note)) {
+      if (action == WorkflowAction::ReturnVisit) frame.visit_note.clear();
+      if (action == WorkflowAction::Handle) frame.handle_note.clear();
+    }
     ImGui::EndDisabled();
     why_not_tooltip(lang, refusal);
-    // Plain steps share a row; a step with a choice before it ends its row.
-    open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit;
+    if (result_missing && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", std::string(tr(lang, Str::ErrHandleResult)).c_str());
+    // Plain steps share a row; a step with a choice or words before it ends its row.
+    open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit &&
+               !(action == WorkflowAction::Handle && !refusal);
     if (open_row) ImGui::SameLine();
   }
   if (open_row) ImGui::NewLine();
@@ -697,6 +719,8 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.request_kind = 0;
     frame.request_reason.clear();
     frame.visit_note.clear();
+    frame.handle_note.clear();
+    frame.decision_note.clear();
     frame.co_reply_text.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.

@@ -502,6 +502,66 @@ TEST_F(Workbench, ADissatisfiedReturnVisitRaisesAWarningAndReopensForRehandling)
   EXPECT_EQ(other->deadline_counts().warnings, warned_before + 1);
 }
 
+// 办结 says what was done (处置结果): asked for unless a 处置记录 written since the handling began
+// says it; given with the step, it is a 处置记录 of the same record.
+TEST_F(Workbench, HandledTellsWhatWasDone) {
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  centre->set_view(ui::View::Intake);
+  fill_draft(*centre, "地下车库照明不亮");
+  centre->draft().community = "河滨花园";
+  ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  const std::string id = centre->selected_id();
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Assign, "河滨花园居委会")) << centre->error();
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+
+  auto committee = open_app("committee.db");
+  ASSERT_TRUE(sign_in(*committee, "hebin.li"));
+  ASSERT_TRUE(frames_until(*committee, [&] {
+    if (!synced(*committee)) return false;
+    committee->select(id);
+    return committee->selected_state() != nullptr;
+  }));
+  platform::fake::now += 60'000;
+  ASSERT_TRUE(committee->take_action(WorkflowAction::Start)) << committee->error();
+  EXPECT_FALSE(committee->handling_result_written());
+  platform::fake::now += 3'600'000;
+  EXPECT_FALSE(committee->take_action(WorkflowAction::Handle));
+  EXPECT_EQ(committee->error(), "办结前请写下处置结果");
+  EXPECT_EQ(committee->selected_state()->ticket.status, TicketStatus::InProgress) << "nothing recorded";
+  ASSERT_TRUE(committee->add_entry(EntryKind::HandlingNote, "已联系物业更换灯管，车库照明恢复")) << committee->error();
+  EXPECT_TRUE(committee->handling_result_written());
+  ASSERT_TRUE(committee->take_action(WorkflowAction::Handle)) << committee->error();
+  EXPECT_EQ(committee->selected_state()->ticket.status, TicketStatus::Handled);
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  EXPECT_TRUE(committee->refused().empty());
+
+  // Sent back after a dissatisfied visit (the next day): the earlier result no longer answers for
+  // the new handling.
+  platform::fake::now += 86'400'000;
+  ASSERT_TRUE(frames_until(*centre, [&] {
+    centre->select(id);
+    return synced(*centre) && centre->selected_state()->ticket.status == TicketStatus::Handled;
+  }));
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Dissatisfied, "灯又坏了")) << centre->error();
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  ASSERT_TRUE(frames_until(*committee, [&] {
+    committee->select(id);
+    return synced(*committee) && committee->selected_state()->ticket.status == TicketStatus::InProgress;
+  }));
+  EXPECT_FALSE(committee->handling_result_written());
+  ASSERT_TRUE(committee->take_action(WorkflowAction::Handle, {}, Satisfaction::None, "更换了整条线路，已连续三天正常"))
+      << committee->error();
+  const auto& tl = committee->timeline();
+  ASSERT_FALSE(tl.empty());
+  EXPECT_EQ(tl.back().entry.kind, EntryKind::HandlingNote);
+  EXPECT_EQ(tl.back().entry.text, "更换了整条线路，已连续三天正常");
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  EXPECT_TRUE(committee->refused().empty()) << "the server took the result and the step";
+}
+
 // Bulk moves: each marked ticket judged on its own (a closed one cannot be dispatched), the rest
 // recorded at once and taken by the server.
 TEST_F(Workbench, BulkAssignAndUrgencyTakeEveryMarkedTicketTheWorkflowAllows) {
@@ -729,7 +789,8 @@ TEST_F(JointHandling, TheCentreAddsACoHandlerTheLeadHandlesTheCoHandlerRepliesTh
   ASSERT_TRUE(committee->selected_state());
   EXPECT_TRUE(committee->why_not_co_reply(centre->co_handlers()[0].co_handler.added)) << "only 管理办 replies";
   EXPECT_FALSE(committee->why_not_entry(EntryKind::ExtensionRequest)) << "the lead may ask while it handles";
-  ASSERT_TRUE(committee->take_action(WorkflowAction::Handle)) << committee->error();
+  ASSERT_TRUE(committee->take_action(WorkflowAction::Handle, {}, Satisfaction::None, "快递点已移至小区北门外，居民已知晓"))
+      << committee->error();
   EXPECT_TRUE(committee->why_not_entry(EntryKind::ExtensionRequest)) << "handled: nothing left to ask for";
   EXPECT_TRUE(committee->why_not_entry(EntryKind::ReturnRequest));
   EXPECT_TRUE(committee->awaiting_co_handlers());

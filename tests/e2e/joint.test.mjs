@@ -59,6 +59,14 @@ test('the centre adds a co-handler, the lead handles, the co-handler replies, th
   await waitForState(m, (st) => st.sync.caught_up && st.tickets.some((x) => x.id === T.id), 'the committee has it');
   await openTicket(m, T.official, T.id);
   await waitForState(m, (st) => st.co_handlers.length === 1, 'the co-handler at the committee');
+  // 办结 says what was done: the button waits for the words.
+  await click(m, await byId(m, '##act-handle'));
+  await frames(m, 4);
+  s = await state(m);
+  assert.ok(s.tickets.find((x) => x.id === T.id).status !== 'handled' && s.sync.unsent === 0, 'no 办结 without a result');
+  await typeInto(m, 'handle-note', '快递点已移至小区北门外，居民已知晓');
+  await frames(m, 3);
+  await shot(m, 'joint-02a-committee-result-zh');
   await click(m, await byId(m, '##act-handle'));
   s = await waitForState(m, (st) => st.awaiting_co_handlers && st.sync.unsent === 0, 'handled, awaiting the co-handler');
   await shot(m, 'joint-02-committee-handled-zh');
