@@ -524,6 +524,43 @@ bool App::link_rebound(const std::string& other_id) {
   return record({std::move(c)});
 }
 
+bool App::link_rebound_by_number(const std::string& typed) {
+  if (!m_state) return false;
+  // What was typed or pasted, without the spaces around it.
+  const size_t from = typed.find_first_not_of(" \t\r\n");
+  const std::string number = from == std::string::npos ? std::string() : typed.substr(from, typed.find_last_not_of(" \t\r\n") - from + 1);
+  InboxQuery q;
+  q.filter.text = number;
+  q.limit = 50;
+  if (number.empty()) {
+    m_error = std::string(tr(m_lang, Str::ErrMissing));
+    return false;
+  }
+  auto rows = m_store.inbox_page(q);
+  if (!rows) {
+    fail(rows.error());
+    return false;
+  }
+  const auto found = std::find_if(rows->begin(), rows->end(), [&](const InboxRow& r) {
+    return r.number == number || r.provisional_number == number;
+  });
+  if (found == rows->end()) {
+    char b[256];
+    std::snprintf(b, sizeof b, std::string(tr(m_lang, Str::ErrNoSuchNumber)).c_str(), number.c_str());
+    m_error = b;
+    return false;
+  }
+  if (std::any_of(m_chain.begin(), m_chain.end(), [&](const InboxRow& c) { return c.id == found->id; })) {
+    m_error = std::string(tr(m_lang, Str::ErrReboundLinked));
+    return false;
+  }
+  if (found->id == m_selected || found->received_at_ms > m_state->ticket.received_at_ms) {
+    m_error = std::string(tr(m_lang, Str::ErrReboundLater));
+    return false;
+  }
+  return link_rebound(found->id);
+}
+
 const std::vector<Store::HotSpot>& App::hot_spots(int days) {
   const std::string key = std::to_string(days) + ':' + std::to_string(m_revision);
   if (key == m_hot.key) return m_hot.rows;
@@ -814,7 +851,7 @@ void App::resolve_conflict(const FieldConflict& conflict, bool take_kept) {
   reload();
 }
 
-void App::fail(const Error& e) { m_error = e.detail; }
+void App::fail(const Error& e) { m_error = m_storage_error = e.detail; }
 
 void App::reload() {
   ++m_revision;

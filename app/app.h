@@ -82,6 +82,8 @@ class App {
   // The last success message, in the language shown now (it may change while the message shows).
   std::string notice() const;
   const std::string& error() const { return m_error; }      // Last failure, shown until the next action.
+  // The last failure is the device's storage failing (fail()), not what the user asked refused.
+  bool error_is_storage() const { return !m_error.empty() && m_error == m_storage_error; }
   int64_t notice_at_ms() const { return m_notice_at; }
 
   // Every ticket held here (at most 2,000), newest received first, read again after each change:
@@ -208,6 +210,10 @@ class App {
   const std::vector<InboxRow>& rebound_suggestions() const { return m_rebound; }
   // Links the selected ticket to an earlier one as its rebound (a link_tickets change).
   bool link_rebound(const std::string& other_id);
+  // The same, the earlier ticket named by its number (official or provisional), as a dispatcher
+  // who remembers the case from months ago types it (beyond the 90 days suggestions look back).
+  // False, error() saying why, when no ticket held here has it, it is not earlier, or is linked.
+  bool link_rebound_by_number(const std::string& number);
   std::optional<Refusal> why_not_link() const;
   // The addresses with the most tickets received in the last `days` days (read once a revision).
   const std::vector<Store::HotSpot>& hot_spots(int days);
@@ -384,6 +390,7 @@ class App {
 
  private:
   void fail(const Error& e);
+  std::string m_storage_error;  // What fail() last set error() to.
   // A session is in place: opens the replica's sync and adopts tickets of an earlier build.
   void start_sync();
   void on_login(const app::HttpResponse& r, const std::string& user);

@@ -437,6 +437,11 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"处置结果（回访时告诉市民）", "What was done (told to the citizen at the return visit)"},
     {"补充处置结果（可不填）", "Anything to add to what was done (optional)"},
     {"办结前请写下处置结果", "Say what was done before marking it handled"},
+    {"按编号关联更早的工单…", "Link an earlier ticket by number…"},
+    {"更早工单的编号，如 2020-02-0012", "The earlier ticket's number, e.g. 2020-02-0012"},
+    {"本机没有编号为 %s 的工单", "No ticket numbered %s on this device"},
+    {"只能关联更早受理的工单", "Only a ticket received earlier can be linked as repeated"},
+    {"这张工单已在反弹关联中", "That ticket is in the chain already"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

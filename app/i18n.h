@@ -56,6 +56,11 @@ enum class Str {
   HandleResultHint,
   HandleResultMore,
   ErrHandleResult,
+  ReboundByNumber,
+  ReboundNumberHint,
+  ErrNoSuchNumber,
+  ErrReboundLater,
+  ErrReboundLinked,
   Count_,
 };
 

@@ -116,7 +116,10 @@ void draw_status_bar(App& app, const FrameInfo&) {
   }
   if (!app.error().empty()) {
     gap();
-    ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
+    if (app.error_is_storage())
+      ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
+    else
+      ImGui::TextColored(kRed, "%s", app.error().c_str());
   } else if (now - app.notice_at_ms() < 6000) {
     if (const std::string notice = app.notice(); !notice.empty()) {
       gap();

@@ -526,11 +526,13 @@ void requests(App& app, FrameInfo& frame) {
 
 // 反弹: the chain of tickets linked as the same problem again (oldest first, this one marked), each
 // a click away; and closed tickets this one may repeat, with a button to link them.
-void rebound(App& app) {
+void rebound(App& app, FrameInfo& frame) {
   const auto& chain = app.link_chain();
   const auto& maybe = app.rebound_suggestions();
-  const bool may_link = !app.why_not_link();
-  if (chain.empty() && (maybe.empty() || !may_link)) return;
+  // Linking is offered while the ticket is worked on (a closed one is the earlier ticket).
+  const TicketStatus status = app.selected_state()->ticket.status;
+  const bool may_link = !app.why_not_link() && status != TicketStatus::Closed && !app.selected_state()->deleted;
+  if (chain.empty() && !may_link) return;
   const Lang lang = app.lang();
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionRebound)).c_str());
   std::string go;  // Selected after the loop: selecting reloads the lists.
@@ -558,6 +560,34 @@ void rebound(App& app) {
                     format_shanghai_minute(r.key.number).substr(0, 10).c_str());
       ImGui::Text("%s  %s  (%s)", r.number.c_str(), r.title.c_str(), closed);
       ImGui::PopID();
+    }
+  }
+  // An earlier ticket the suggestions do not reach (older than 90 days, another address written
+  // another way): by its number.
+  if (may_link) {
+    if (!frame.rebound_by_number) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));
+      ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // A link, not a box.
+      if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundByNumber)) + "##rebound-by-number").c_str())) {
+        frame.rebound_by_number = true;
+        app.forget_error();
+      }
+      ImGui::PopStyleVar();
+      ImGui::PopStyleColor(3);
+    } else {
+      const std::string button = std::string(tr(lang, Str::ReboundLinkButton)) + "##rebound-number-link";
+      const float bw = ImGui::CalcTextSize(button.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+      ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x - bw - ImGui::GetStyle().ItemSpacing.x));
+      const bool entered = ImGui::InputTextWithHint("##rebound-number", std::string(tr(lang, Str::ReboundNumberHint)).c_str(),
+                                                    &frame.rebound_number, ImGuiInputTextFlags_EnterReturnsTrue);
+      ImGui::SameLine();
+      if ((ImGui::Button(button.c_str()) || entered) && app.link_rebound_by_number(frame.rebound_number)) {
+        frame.rebound_number.clear();
+        frame.rebound_by_number = false;
+      }
+      if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
     }
   }
   if (!go.empty()) app.select(go);
@@ -722,6 +752,8 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.handle_note.clear();
     frame.decision_note.clear();
     frame.co_reply_text.clear();
+    frame.rebound_by_number = false;
+    frame.rebound_number.clear();
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
@@ -755,7 +787,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   actions(app, frame);
   frame.open_assign = false;  // Not offered for this ticket and user: the key does nothing.
   draw_ticket_photos(app, frame);
-  rebound(app);
+  rebound(app, frame);
   draw_finding_origin(app, frame);  // 巡查发现: the round item it was opened from (panels/field.cpp).
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionIntake)).c_str());
   field_row(app, frame, Str::FieldSource, std::string(label(lang, ticket.source)), std::nullopt);

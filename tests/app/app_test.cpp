@@ -562,6 +562,44 @@ TEST_F(Workbench, HandledTellsWhatWasDone) {
   EXPECT_TRUE(committee->refused().empty()) << "the server took the result and the step";
 }
 
+// The hoarder came back years later: the dispatcher links the earlier ticket by its number, beyond
+// the 90 days the suggestions look back; a number not held here, a later ticket or one linked
+// already are refused with why.
+TEST_F(Workbench, AnEarlierTicketIsLinkedByItsNumber) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  centre->inbox_query().filter.text = "2020-03-0";
+  centre->inbox_changed();
+  std::string old_number, old_id;
+  for (int64_t i = 0; i < centre->inbox_total() && old_id.empty(); ++i)
+    if (const InboxRow* r = centre->inbox_row(i))
+      if (r->status == TicketStatus::Closed) old_number = r->number, old_id = r->id;
+  ASSERT_FALSE(old_id.empty()) << "the demo street has tickets closed in March 2020";
+  centre->inbox_query().filter.text.clear();
+  centre->inbox_changed();
+  centre->set_view(ui::View::Intake);
+  fill_draft(*centre, "堆物又回来了");
+  centre->draft().community = "中华新路927弄";
+  ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  const std::string id = centre->selected_id();
+  EXPECT_TRUE(centre->rebound_suggestions().empty()) << "nothing within 90 days at this address";
+
+  EXPECT_FALSE(centre->link_rebound_by_number("2019-01-9999"));
+  EXPECT_EQ(centre->error(), "本机没有编号为 2019-01-9999 的工单");
+  EXPECT_FALSE(centre->error_is_storage()) << "said as what it is, not as the device failing";
+  EXPECT_FALSE(centre->link_rebound_by_number(centre->selected_ticket()->provisional_number));
+  EXPECT_EQ(centre->error(), "只能关联更早受理的工单") << "not itself";
+  ASSERT_TRUE(centre->link_rebound_by_number("  " + old_number + " ")) << centre->error();
+  const auto& chain = centre->link_chain();
+  EXPECT_TRUE(std::any_of(chain.begin(), chain.end(), [&](const InboxRow& r) { return r.id == old_id; }));
+  EXPECT_TRUE(std::any_of(chain.begin(), chain.end(), [&](const InboxRow& r) { return r.id == id; }));
+  EXPECT_FALSE(centre->link_rebound_by_number(old_number));
+  EXPECT_EQ(centre->error(), "这张工单已在反弹关联中");
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty()) << "the server took the link";
+}
+
 // Bulk moves: each marked ticket judged on its own (a closed one cannot be dispatched), the rest
 // recorded at once and taken by the server.
 TEST_F(Workbench, BulkAssignAndUrgencyTakeEveryMarkedTicketTheWorkflowAllows) {
