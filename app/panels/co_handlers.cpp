@@ -124,7 +124,7 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   if (std::find_if(choices.begin(), choices.end(), [&](const char* d) { return frame.co_add == d; }) == choices.end())
     frame.co_add = choices.front();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::BeginCombo("##co-add-to", frame.co_add.c_str())) {
+  if (begin_combo("##co-add-to", frame.co_add.c_str())) {  // Every department without a scroll.
     for (const char* d : choices)
       if (ImGui::Selectable(d, frame.co_add == d)) frame.co_add = d;
     ImGui::EndCombo();

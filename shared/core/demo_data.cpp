@@ -162,6 +162,16 @@ class TicketWriter {
         emit(std::move(c));
         break;
       }
+      case Do::CoAdd:
+        m_co_department = s.text;
+        m_co = entry(kCentre, EntryKind::CoHandlerAdded, s.text);
+        break;
+      case Do::CoReply: {
+        Entry e = make_entry(EntryKind::CoReply, s.text);
+        e.request = m_co;
+        add(handler_of(m_co_department), e);
+        break;
+      }
     }
   }
 
@@ -222,6 +232,8 @@ class TicketWriter {
   TicketState m_state;
   int64_t m_at;        // The next change's time.
   ChangeId m_request;  // The last 退单 or 延期 request, for the centre's decision.
+  ChangeId m_co;       // The last co-handler added, and its department, for its reply.
+  std::string m_co_department;
 };
 
 // A ticket's receipt in milliseconds since the epoch (demo_street.h, When).

@@ -34,6 +34,8 @@ enum class Do {
   Link,       // Centre: a rebound link (反弹) to demo ticket number arg (1-based, received earlier).
   Comment,    // Centre: a comment (备注).
   Photo,      // Handler: attaches the demo photo (demo_photos.h) of phase arg (a PhotoPhase).
+  CoAdd,      // Centre: adds the department `text` as a co-handler (联合处置).
+  CoReply,    // The co-handler the last CoAdd added: its reply (协办回复) with text.
 };
 
 struct Step {
