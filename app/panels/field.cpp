@@ -213,6 +213,7 @@ void finding_popup(App& app, FrameInfo& frame) {
   if (begin_combo("##fw-finding-category", std::string(label(lang, d.category)).c_str())) {
     for (int i = 0; i < kCategoryCount; ++i)
       if (ImGui::Selectable(std::string(label(lang, static_cast<Category>(i))).c_str(), i == static_cast<int>(d.category))) {
+        if (d.category != static_cast<Category>(i)) d.urgency = default_urgency(static_cast<Category>(i));
         d.category = static_cast<Category>(i);
         keep = true;
       }

@@ -120,7 +120,9 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
     ImGui::PopTextWrapPos();
   }
   text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
+  const Category was = d.category;
   enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
+  if (d.category != was) d.urgency = default_urgency(d.category);  // 疫情防控: 紧急, as the centre rules.
   rebound_suggestions(app, lw, input_w);
 
   field_label(lang, Str::FieldUrgency, false, lw);

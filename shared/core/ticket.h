@@ -49,6 +49,13 @@ std::optional<Urgency> parse_urgency(std::string_view code);
 std::optional<TicketStatus> parse_ticket_status(std::string_view code);
 std::optional<Category> parse_category(std::string_view code);
 
+// The urgency a new ticket of this category starts with: the centre makes every epidemic ticket
+// (疫情防控) urgent, a reply the same day (the seed: 中心全部定为紧急件); the rest normal. Intake
+// forms start there and the person taking the call may change it.
+constexpr Urgency default_urgency(Category c) {
+  return c == Category::EpidemicControl ? Urgency::Urgent : Urgency::Normal;
+}
+
 struct Ticket {
   std::string id;                  // 32 lowercase hex digits (128 random bits), given at creation.
   std::string provisional_number;  // Shown until the server gives the official one: "临-20261129-0003".

@@ -37,6 +37,14 @@ TEST(TicketCodes, EveryEnumeratorRoundTripsThroughItsCode) {
     EXPECT_EQ(parse_category(to_string(static_cast<Category>(i))), static_cast<Category>(i));
 }
 
+// The seed: 对于这些工单，中心全部定为紧急件 — an epidemic ticket starts urgent, every other normal.
+TEST(TicketCodes, AnEpidemicTicketStartsUrgentAndEveryOtherNormal) {
+  for (int i = 0; i < kCategoryCount; ++i) {
+    const auto c = static_cast<Category>(i);
+    EXPECT_EQ(default_urgency(c), c == Category::EpidemicControl ? Urgency::Urgent : Urgency::Normal) << to_string(c);
+  }
+}
+
 TEST(TicketCodes, UnknownCodesAreRejected) {
   EXPECT_FALSE(parse_source("fax"));
   EXPECT_FALSE(parse_category(""));
