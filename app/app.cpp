@@ -79,6 +79,11 @@ bool App::take_people(const std::string& json) {
   return true;
 }
 
+std::string App::device_label(std::string_view replica_hex) const {
+  if (m_client && replica_hex == to_hex(m_client->self())) return std::string(tr(m_lang, Str::ThisDevice));
+  return std::string(replica_hex.substr(0, 6));
+}
+
 std::string App::person(std::string_view user) const {
   if (auto it = m_people.find(user); it != m_people.end()) return it->second;
   if (m_session && user == m_session->user && !m_session->display_name.empty()) return m_session->display_name;

@@ -442,6 +442,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"本机没有编号为 %s 的工单", "No ticket numbered %s on this device"},
     {"只能关联更早受理的工单", "Only a ticket received earlier can be linked as repeated"},
     {"这张工单已在反弹关联中", "That ticket is in the chain already"},
+    {"本机", "this device"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

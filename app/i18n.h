@@ -61,6 +61,7 @@ enum class Str {
   ErrNoSuchNumber,
   ErrReboundLater,
   ErrReboundLinked,
+  ThisDevice,
   Count_,
 };
 

@@ -35,9 +35,16 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
     ImGui::EndMenu();
   }
   if (const app::Session* who = app.session()) {
-    const std::string name = who->display_name.empty() ? who->user : who->display_name;
+    std::string name = who->display_name.empty() ? who->user : who->display_name;
+    auto width_of = [](const std::string& n) {
+      return ImGui::CalcTextSize(n.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2 + ImGui::GetFontSize();
+    };
+    // A phone: the name without its unit ("李主任（河滨花园居委）" → "李主任") when the whole one
+    // would run off the bar.
+    if (ImGui::GetCursorPosX() + width_of(name) > ImGui::GetWindowWidth())
+      if (const size_t cut = std::min(name.find("（"), name.find('(')); cut != std::string::npos && cut > 0) name.resize(cut);
     const std::string user_menu = name + "##menu-user";
-    const float w = ImGui::CalcTextSize(name.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2 + ImGui::GetFontSize();
+    const float w = width_of(name);
     ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - w));
     if (ImGui::BeginMenu(user_menu.c_str())) {
       ImGui::TextDisabled("%s", who->user.c_str());

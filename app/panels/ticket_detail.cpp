@@ -131,7 +131,7 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictKept)).c_str());
   ImGui::TextWrapped("%s", shown_value(lang, field, open->kept_value).c_str());
   char who[512];
-  const std::string device = to_hex(open->loser.replica).substr(0, 6);
+  const std::string device = app.device_label(to_hex(open->loser.replica));
   std::snprintf(who, sizeof who, std::string(tr(lang, Str::ConflictWho)).c_str(),
                 open->author.user.empty() ? "?" : app.person(open->author.user).c_str(),
                 open->at_ms > 0 ? format_shanghai_minute(open->at_ms).c_str() : "?", device.c_str());
@@ -610,14 +610,14 @@ Str field_label(EditableField f) {
   return Str::FieldTitle;
 }
 
-// One line of the timeline: when, who, on which device; what (coloured); then the words.
-// A timeline line's head: when, who (as App::person shows them) and on which device, muted; under
-// it what happened, in `colour`, with the cursor left beside it for what the caller adds.
-void timeline_head(int64_t at_ms, const std::string& who, const std::string& device, const std::string& what,
-                   const ImVec4& colour) {
+// A timeline line's head: when, who (as App::person shows them) and on which device (本机 for
+// this one, else the replica id's first six digits), muted; under it what happened, in `colour`,
+// with the cursor left beside it for what the caller adds.
+void timeline_head(const App& app, int64_t at_ms, const std::string& who, const std::string& device,
+                   const std::string& what, const ImVec4& colour) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kMuted, "%s · %s · %s", format_shanghai_minute(at_ms).c_str(), who.empty() ? "?" : who.c_str(),
-                     device.substr(0, 6).c_str());
+                     app.device_label(device).c_str());
   ImGui::PopTextWrapPos();
   ImGui::TextColored(colour, "%s", what.c_str());
 }
@@ -662,7 +662,7 @@ void timeline_event(App& app, const Change& c) {
     case ChangeKind::SetRound:
     case ChangeKind::SetRoundItem: return;
   }
-  timeline_head(c.stamp.ms, app.person(c.author.user), device, what, ImVec4(0.20f, 0.22f, 0.26f, 1));
+  timeline_head(app, c.stamp.ms, app.person(c.author.user), device, what, ImVec4(0.20f, 0.22f, 0.26f, 1));
   if (words.empty()) return;
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
@@ -672,7 +672,7 @@ void timeline_event(App& app, const Change& c) {
 
 void timeline_entry(App& app, const TimelineEntry& e) {
   const Lang lang = app.lang();
-  timeline_head(e.at_ms, app.person(e.author.user), e.device, std::string(tr(lang, entry_label(e.entry.kind))),
+  timeline_head(app, e.at_ms, app.person(e.author.user), e.device, std::string(tr(lang, entry_label(e.entry.kind))),
                 ImVec4(0.16f, 0.42f, 0.78f, 1));
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
@@ -697,7 +697,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
 
 void timeline_conflict(App& app, const FieldConflict& c) {
   const Lang lang = app.lang();
-  timeline_head(c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
+  timeline_head(app, c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kConflictAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),

@@ -783,6 +783,11 @@ TEST_F(AppTest, TheTimelineNamesPeopleByTheirDisplayNamesKeptForOfflineStarts) {
     EXPECT_EQ(app->person("hebin.li"), "李主任（河滨花园居委）");
     EXPECT_EQ(app->person("server"), "系统");
     EXPECT_EQ(app->person("nobody.here"), "nobody.here");
+    EXPECT_EQ(app->device_label("0123456789abcdef0123456789abcdef"), "012345") << "another device";
+    fill_draft(*app, "楼道灯不亮");
+    ASSERT_TRUE(app->submit_draft()) << app->error();
+    ASSERT_FALSE(app->history().empty());
+    EXPECT_EQ(app->device_label(to_hex(app->history().front().id.replica)), "本机") << "made on this device";
     EXPECT_FALSE(app->take_people("{\"users\": [{\"name\": \"x\"}]}")) << "an answer that is not one";
     EXPECT_EQ(app->person("zhang.bin"), "张斌（城运中心）") << "the kept names stay";
   }
