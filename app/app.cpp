@@ -807,16 +807,19 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   return record(std::move(drafts));
 }
 
-bool App::handling_result_written() const {
+const TimelineEntry* App::handling_result() const {
   int64_t began = 0;
   for (const Change& c : m_history)
     if (c.kind == ChangeKind::Transition &&
         (c.action == WorkflowAction::Assign || c.action == WorkflowAction::Start || c.action == WorkflowAction::Reopen))
       began = std::max(began, c.stamp.ms);
-  return std::any_of(m_timeline.begin(), m_timeline.end(), [began](const TimelineEntry& e) {
-    return e.entry.kind == EntryKind::HandlingNote && e.at_ms >= began;
-  });
+  const TimelineEntry* last = nullptr;
+  for (const TimelineEntry& e : m_timeline)
+    if (e.entry.kind == EntryKind::HandlingNote && e.at_ms >= began && (!last || e.at_ms >= last->at_ms)) last = &e;
+  return last;
 }
+
+bool App::handling_result_written() const { return handling_result() != nullptr; }
 
 bool App::take_visit_and_reopen(const std::string& note) {
   Change v;

@@ -165,6 +165,8 @@ class App {
   // A 处置记录 was written on the selected ticket since it was last dispatched, taken up or reopened:
   // 办结 then needs no result of its own (the return visit reads it to the citizen).
   bool handling_result_written() const;
+  // The last 处置记录 written since then (what the return visit reads to the citizen); null if none.
+  const TimelineEntry* handling_result() const;
   // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
   // A request stays pending until a decision names it. Approving a return also moves the ticket
   // back to be dispatched again (ApproveReturn), in the same record.

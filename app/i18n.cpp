@@ -443,6 +443,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"只能关联更早受理的工单", "Only a ticket received earlier can be linked as repeated"},
     {"这张工单已在反弹关联中", "That ticket is in the chain already"},
     {"本机", "this device"},
+    {"处置结果：", "What was done: "},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -62,6 +62,7 @@ enum class Str {
   ErrReboundLater,
   ErrReboundLinked,
   ThisDevice,
+  HandleResultShown,
   Count_,
 };
 

@@ -299,6 +299,14 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SameLine();
     }
     if (action == WorkflowAction::ReturnVisit) {
+      // What the handler said was done: the words the visit reads to the citizen.
+      if (const TimelineEntry* result = app.handling_result()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::HandleResultShown)).c_str());
+        ImGui::SameLine();
+        ImGui::TextUnformatted(result->entry.text.c_str());
+        ImGui::PopTextWrapPos();
+      }
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4));
       if (begin_combo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {

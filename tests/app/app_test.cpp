@@ -533,6 +533,8 @@ TEST_F(Workbench, HandledTellsWhatWasDone) {
   EXPECT_EQ(committee->selected_state()->ticket.status, TicketStatus::InProgress) << "nothing recorded";
   ASSERT_TRUE(committee->add_entry(EntryKind::HandlingNote, "已联系物业更换灯管，车库照明恢复")) << committee->error();
   EXPECT_TRUE(committee->handling_result_written());
+  ASSERT_NE(committee->handling_result(), nullptr);
+  EXPECT_EQ(committee->handling_result()->entry.text, "已联系物业更换灯管，车库照明恢复") << "what the visit reads out";
   ASSERT_TRUE(committee->take_action(WorkflowAction::Handle)) << committee->error();
   EXPECT_EQ(committee->selected_state()->ticket.status, TicketStatus::Handled);
   ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
