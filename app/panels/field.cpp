@@ -658,14 +658,29 @@ void draw_facilities(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   kind_chips(lang, ff.kind_filter, kinds, counts);
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable((std::string("##fw-facilities-") + std::string(lang_code(lang))).c_str(), 5, flags)) return;
   const float fh = ImGui::GetFontSize();
+  // A phone: the kind and the location go under the code (the chips say the kind too), and the two
+  // buttons one over the other, so the location keeps its room and no button is cut off.
+  const bool narrow = ImGui::GetContentRegionAvail().x < fh * 40;
+  const std::string table_id = std::string("##fw-facilities-") + std::string(lang_code(lang)) + (narrow ? "-narrow" : "");
+  if (!ImGui::BeginTable(table_id.c_str(), 5, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(S(lang, Str::FwColCode).c_str(), ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("HB-BB-000").x);
-  ImGui::TableSetupColumn(S(lang, Str::FwColKind).c_str(), ImGuiTableColumnFlags_WidthFixed, lang == Lang::Zh ? fh * 6 : fh * 7.5f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColLocation).c_str(), ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn(S(lang, Str::ColStatus).c_str(), ImGuiTableColumnFlags_WidthFixed, fh * 4.5f);
-  ImGui::TableSetupColumn("##fw-facility-actions", ImGuiTableColumnFlags_WidthFixed, fh * (lang == Lang::Zh ? 8 : 9.5f));
+  const auto hidden = ImGuiTableColumnFlags_Disabled | ImGuiTableColumnFlags_DefaultHide;
+  const float buttons_w = std::max(ImGui::CalcTextSize(S(lang, Str::FwEdit).c_str()).x,
+                                   std::max(ImGui::CalcTextSize(S(lang, Str::FwRetire).c_str()).x,
+                                            ImGui::CalcTextSize(S(lang, Str::FwRestore).c_str()).x)) +
+                          ImGui::GetStyle().FramePadding.x * 2;
+  if (narrow) {
+    ImGui::TableSetupColumn((S(lang, Str::FwColCode) + " / " + S(lang, Str::FwColLocation)).c_str(), ImGuiTableColumnFlags_WidthStretch);
+  } else {
+    ImGui::TableSetupColumn(S(lang, Str::FwColCode).c_str(), ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("HB-BB-000").x);
+  }
+  ImGui::TableSetupColumn(S(lang, Str::FwColKind).c_str(), ImGuiTableColumnFlags_WidthFixed | (narrow ? hidden : 0),
+                          lang == Lang::Zh ? fh * 6 : fh * 7.5f);
+  ImGui::TableSetupColumn(S(lang, Str::FwColLocation).c_str(), ImGuiTableColumnFlags_WidthStretch | (narrow ? hidden : 0));
+  ImGui::TableSetupColumn(S(lang, Str::ColStatus).c_str(), ImGuiTableColumnFlags_WidthFixed, fh * (lang == Lang::Zh ? 3.0f : 4.5f));
+  ImGui::TableSetupColumn("##fw-facility-actions", ImGuiTableColumnFlags_WidthFixed,
+                          narrow ? buttons_w : buttons_w * 2 + ImGui::GetStyle().ItemSpacing.x);
   ImGui::TableHeadersRow();
   for (const Facility* fac : all) {
     if (ff.kind_filter >= 0 && static_cast<int>(fac->kind) != ff.kind_filter) continue;
@@ -674,11 +689,17 @@ void draw_facilities(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(fac->code.c_str());
+    if (narrow) {
+      ImGui::SameLine();
+      ImGui::TextColored(kMuted, "%s", std::string(label(lang, fac->kind)).c_str());
+      ImGui::TextWrapped("%s", fac->location.c_str());
+    }
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(std::string(label(lang, fac->kind)).c_str());
+    if (!narrow) ImGui::TextUnformatted(std::string(label(lang, fac->kind)).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(fac->location.c_str());
+    if (!narrow) ImGui::TextUnformatted(fac->location.c_str());
     ImGui::TableNextColumn();
+    ImGui::AlignTextToFramePadding();
     if (fac->retired) ImGui::TextColored(kMuted, "%s", S(lang, Str::FwRetired).c_str());
     else ImGui::TextColored(kGood, "%s", S(lang, Str::FwActive).c_str());
     ImGui::TableNextColumn();
@@ -688,7 +709,7 @@ void draw_facilities(App& app, FrameInfo& frame, const FieldSnapshot& f) {
       ff.facility = FacilityDraft{fac->id, fac->community, fac->code, fac->location, fac->kind};
       ff.facility_open = true;
     }
-    ImGui::SameLine();
+    if (!narrow) ImGui::SameLine();
     const std::string retire = S(lang, fac->retired ? Str::FwRestore : Str::FwRetire) + "##retire-" + fac->code;
     if (ImGui::SmallButton(retire.c_str())) app.set_facility_retired(fac->id, !fac->retired);
     ImGui::EndDisabled();
@@ -735,14 +756,28 @@ void draw_totals(App& app, FrameInfo& frame, const Campaign& c) {
     figure_card(S(lang, cards[i].label), cards[i].value, w, fh * 3.8f);
   }
   ImGui::Spacing();
+  // Too narrow for nine columns (a phone): each column as wide as its heading, the community kept
+  // on the left while the figures scroll sideways.
+  const Str heads[] = {Str::FwBaitBoxes, Str::FwSewers, Str::FwHolesFilled, Str::FwRatsKilled, Str::FwWellsDosed,
+                       Str::FwFlyCages, Str::FwSites, Str::FwRounds};
+  float need = fh * 8;
+  for (Str h : heads) need += ImGui::CalcTextSize(S(lang, h).c_str()).x + fh;
+  const bool scroll = ImGui::GetContentRegionAvail().x < need;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
-                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchSame;
-  if (!ImGui::BeginTable((std::string("##fw-totals-") + std::string(lang_code(lang))).c_str(), 9, flags)) return;
+                                ImGuiTableFlags_ScrollY |
+                                (scroll ? ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit : ImGuiTableFlags_SizingStretchSame);
+  const std::string table_id = std::string("##fw-totals-") + std::string(lang_code(lang)) + (scroll ? "-scroll" : "");
+  if (!ImGui::BeginTable(table_id.c_str(), 9, flags)) return;
   ImGui::TableSetupScrollFreeze(1, 1);
-  ImGui::TableSetupColumn(S(lang, Str::FieldCommunity).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  for (Str h : {Str::FwBaitBoxes, Str::FwSewers, Str::FwHolesFilled, Str::FwRatsKilled, Str::FwWellsDosed, Str::FwFlyCages,
-                Str::FwSites, Str::FwRounds})
-    ImGui::TableSetupColumn(S(lang, h).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  if (scroll) {
+    ImGui::TableSetupColumn(S(lang, Str::FieldCommunity).c_str(), ImGuiTableColumnFlags_WidthFixed, fh * 7);
+    for (Str h : heads)
+      ImGui::TableSetupColumn(S(lang, h).c_str(), ImGuiTableColumnFlags_WidthFixed,
+                              std::max(ImGui::CalcTextSize(S(lang, h).c_str()).x, fh * 3.5f));
+  } else {
+    ImGui::TableSetupColumn(S(lang, Str::FieldCommunity).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    for (Str h : heads) ImGui::TableSetupColumn(S(lang, h).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  }
   ImGui::TableHeadersRow();
   auto row = [&](const std::string& name, const CampaignFigures& x, bool street) {
     ImGui::TableNextRow();
