@@ -298,12 +298,18 @@ void note_input(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLi
   }
 }
 
-// The ticket a line's finding became (a link to it), or the button that opens one.
-void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLine& line) {
+// What a line's ticket cell says: the number of the ticket its finding became (read from the
+// store), else 开工单.
+std::string ticket_cell_text(App& app, const ChecklistLine& line) {
+  return line.ticket_id.empty() ? S(app.lang(), Str::FwOpenTicket) : app.ticket_label(line.ticket_id).first;
+}
+
+// The ticket a line's finding became (a link to it, `text` its number), or the button that opens one.
+void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLine& line, const std::string& text) {
   FieldFrame& ff = frame.field;
   const Facility& fac = *line.facility;
   if (!line.ticket_id.empty()) {
-    const std::string number = app.ticket_label(line.ticket_id).first;
+    const std::string& number = text;
     ImGui::PushStyleColor(ImGuiCol_Text, kLink);
     if (ImGui::SmallButton((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
     ImGui::PopStyleColor();
@@ -311,7 +317,7 @@ void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistL
   }
   const auto why_not = app.why_not_finding(ff.community);
   ImGui::BeginDisabled(why_not.has_value());
-  if (ImGui::SmallButton((S(app.lang(), Str::FwOpenTicket) + "##finding-" + fac.code).c_str())) {
+  if (ImGui::SmallButton((text + "##finding-" + fac.code).c_str())) {
     const auto note = ff.notes.find(fac.id);
     const std::string typed = note != ff.notes.end() ? note->second : line.item.note;
     if (typed != line.item.note)  // A note typed and not yet left: kept first.
@@ -362,7 +368,7 @@ void draw_round_cards(App& app, FrameInfo& frame, const Campaign& c, const std::
     ImGui::Dummy(ImVec2(0, fh * 0.15f));
     // Line 1: what and where; the ticket on the right.
     const float right = ImGui::GetContentRegionMax().x;
-    const std::string button = line.ticket_id.empty() ? S(lang, Str::FwOpenTicket) : app.ticket_label(line.ticket_id).first;
+    const std::string button = ticket_cell_text(app, line);
     const float bw = ImGui::CalcTextSize(button.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(right - bw - fh * 0.6f);
@@ -373,7 +379,7 @@ void draw_round_cards(App& app, FrameInfo& frame, const Campaign& c, const std::
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ImGui::SameLine(right - bw);
-    ticket_cell(app, frame, c, line);
+    ticket_cell(app, frame, c, line, button);
     // Line 2: the boxes and the counts, as many to a line as fit.
     ImGui::BeginDisabled(why.has_value());
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
@@ -579,7 +585,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     note_input(app, frame, c, line);
     ImGui::EndDisabled();
     ImGui::TableNextColumn();
-    ticket_cell(app, frame, c, line);
+    ticket_cell(app, frame, c, line, ticket_cell_text(app, line));
     ImGui::PopID();
   }
   ImGui::EndTable();
