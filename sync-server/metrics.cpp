@@ -101,7 +101,7 @@ std::string Metrics::render(int64_t now_ms) {
   out += "# HELP linli_heap_free_bytes Heap memory freed but still held by the process.\n"
          "# TYPE linli_heap_free_bytes gauge\n";
   out += "linli_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
-  out += "# HELP linli_request_threads Request threads started: as many as connections were open at the busiest moment.\n"
+  out += "# HELP linli_request_threads Request threads running: about as many as connections were open at the busiest moment of the last minute.\n"
          "# TYPE linli_request_threads gauge\n";
   out += "linli_request_threads " + std::to_string(m_request_threads) + "\n";
   out += "# HELP linli_sqlite_page_cache_bytes Bytes in a database connection's page cache.\n"

@@ -9,10 +9,14 @@
 // 159 MiB while the live heap stayed under 20 MiB).
 //
 // This pool starts a thread only when a job finds none idle, and gives each job the thread that
-// became idle last. The threads that ever run are as many as the connections open at the busiest
-// moment, and the same warm ones keep serving.
+// became idle last. The threads that run are as many as the connections open at the busiest
+// moment, and the same warm ones keep serving. A thread idle for a minute ends (its stack pages
+// and its malloc cache go back), so the busiest moment counted is the last minute's, not the
+// busiest since the start: a load whose peaks creep up no longer leaves its memory in threads
+// that wait for a peak that may never come again.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -28,8 +32,12 @@ namespace linli::server {
 
 class WorkerPool final : public httplib::TaskQueue {
  public:
-  // `started` is told the number of threads each time one starts (for /metrics), under the lock.
-  explicit WorkerPool(size_t max_threads, std::function<void(size_t)> started = {});
+  static constexpr std::chrono::milliseconds kIdleLimit{60'000};
+
+  // `running` is told the number of threads each time one starts or ends (for /metrics), under the
+  // lock. A thread idle for `idle_limit` ends (0: never).
+  explicit WorkerPool(size_t max_threads, std::function<void(size_t)> running = {},
+                      std::chrono::milliseconds idle_limit = kIdleLimit);
   ~WorkerPool() override;
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -40,8 +48,9 @@ class WorkerPool final : public httplib::TaskQueue {
   // Runs the jobs already queued, then ends and joins every thread. Enqueue nothing after it.
   void shutdown() override;
 
-  // Threads started so far (they never end before shutdown), and those waiting for a job.
+  // Threads started so far, those running now (started and not ended), and those waiting for a job.
   size_t threads_started() const;
+  size_t threads() const;
   size_t idle_threads() const;
 
  private:
@@ -49,17 +58,25 @@ class WorkerPool final : public httplib::TaskQueue {
     WorkerPool* pool = nullptr;
     std::condition_variable wake;
     bool woken = false;
+    bool running = false;  // Its thread runs (else the slot is free for the next thread).
+    pthread_t thread{};
   };
   static void* start(void* worker);
   void run(Worker& self);
+  // Joins the threads that ended idle since the last call (each has left run(), or is leaving it).
+  void join_ended(std::unique_lock<std::mutex>& lock);
 
   const size_t m_max_threads;
-  const std::function<void(size_t)> m_started;
+  const std::function<void(size_t)> m_running_told;
+  const std::chrono::milliseconds m_idle_limit;
   mutable std::mutex m_mutex;
   std::deque<std::function<void()>> m_jobs;
   std::vector<Worker*> m_idle;  // Last to become idle at the back.
-  std::deque<Worker> m_workers;  // Stable addresses.
-  std::vector<pthread_t> m_threads;
+  std::deque<Worker> m_workers;  // Stable addresses; a slot whose thread ended is used again.
+  std::vector<Worker*> m_free;   // Slots whose thread ended.
+  std::vector<pthread_t> m_ended;  // Threads that ended idle, not joined yet.
+  size_t m_running = 0;
+  size_t m_started_count = 0;
   bool m_shutdown = false;
   bool m_start_failure_said = false;
 };

@@ -1,5 +1,6 @@
 // The request threads (sync-server/worker_pool.h): started only when a job finds none idle, the
-// one idle last serves next, never more than the limit (the rest wait), queued jobs run at shutdown.
+// one idle last serves next, never more than the limit (the rest wait), a thread idle for the idle
+// limit ends, queued jobs run at shutdown.
 #include "worker_pool.h"
 
 #include <gtest/gtest.h>
@@ -50,7 +51,7 @@ struct Gate {
 bool all_idle(WorkerPool& pool) {
   const auto until = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < until) {
-    if (pool.idle_threads() == pool.threads_started()) return true;
+    if (pool.idle_threads() == pool.threads()) return true;
     std::this_thread::sleep_for(1ms);
   }
   return false;
@@ -141,6 +142,60 @@ TEST(WorkerPool, ShutdownRunsWhatIsQueuedThenJoins) {
     EXPECT_EQ(ran.load(), 10);
   }  // The destructor after shutdown joins nothing twice.
   EXPECT_EQ(ran.load(), 10);
+}
+
+TEST(WorkerPool, AThreadIdleForTheLimitEndsAndANewOneStartsWhenNeeded) {
+  std::atomic<size_t> told{99};
+  WorkerPool pool(1024, [&](size_t n) { told = n; }, 50ms);
+  Gate gate;
+  for (int i = 0; i < 4; ++i) pool.enqueue(gate.job(i));
+  ASSERT_TRUE(gate.wait(gate.running, 4));
+  EXPECT_EQ(pool.threads(), 4u);
+  EXPECT_EQ(told.load(), 4u);
+  gate.release_up_to(4);
+  ASSERT_TRUE(gate.wait(gate.done, 4));
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (pool.threads() > 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(pool.threads(), 0u);  // All four waited longer than 50 ms.
+  EXPECT_EQ(pool.idle_threads(), 0u);
+  EXPECT_EQ(told.load(), 0u);
+  EXPECT_EQ(pool.threads_started(), 4u);
+  run_one(pool);  // A job after they ended starts a thread (and joins those that ended).
+  EXPECT_EQ(pool.threads_started(), 5u);
+  EXPECT_EQ(pool.threads(), 1u);
+  pool.shutdown();
+  EXPECT_EQ(pool.threads(), 0u);
+}
+
+TEST(WorkerPool, AThreadKeptBusyWithinTheLimitKeepsServing) {
+  WorkerPool pool(1024, {}, 2000ms);
+  std::set<std::thread::id> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.insert(run_one(pool));
+    ASSERT_TRUE(all_idle(pool));
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(threads.size(), 1u);
+  EXPECT_EQ(pool.threads_started(), 1u);
+  pool.shutdown();
+}
+
+TEST(WorkerPool, NoJobIsLostWhileThreadsEndAndStart) {
+  // Threads end after 1 ms idle, so jobs keep arriving as threads leave: every job still runs once.
+  std::atomic<int> ran{0};
+  {
+    WorkerPool pool(8, {}, 1ms);
+    for (int burst = 0; burst < 200; ++burst) {
+      for (int i = 0; i < 10; ++i) pool.enqueue([&] { ++ran; });
+      std::this_thread::sleep_for(std::chrono::microseconds(burst % 7 * 300));
+    }
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (ran.load() < 2000 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(ran.load(), 2000);
+    EXPECT_GT(pool.threads_started(), 1u);  // Some ended and others started.
+    pool.shutdown();
+  }
+  EXPECT_EQ(ran.load(), 2000);
 }
 
 }  // namespace
