@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -36,9 +37,78 @@ bool json_nesting_exceeds(std::string_view text, int max_depth) {
   return false;
 }
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// Calls `each` with every element of a comma-separated header value, trimmed.
+template <class Each>
+void for_each_element(std::string_view list, Each each) {
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view item = trim(list.substr(0, comma));
+    if (!item.empty()) each(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+bool is_media_type(std::string_view content_type, std::string_view type) {
+  return same_ignoring_case(trim(content_type.substr(0, content_type.find(';'))), type);
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  int gzip = -1, any = -1;  // -1: not named; else 0 (q=0, refused) or 1.
+  for_each_element(accept_encoding, [&](std::string_view item) {
+    const size_t semi = item.find(';');
+    const std::string_view coding = trim(item.substr(0, semi));
+    int ok = 1;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      for (;;) {
+        const size_t next = params.find(';');
+        const std::string_view p = trim(params.substr(0, next));
+        if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p.find('=') != std::string_view::npos) {
+          const std::string_view v = trim(p.substr(p.find('=') + 1));
+          // q is 0 only when every digit is 0 ("0", "0.0", "0.000").
+          ok = v.find_first_not_of("0.") != std::string_view::npos ? 1 : 0;
+        }
+        if (next == std::string_view::npos) break;
+        params.remove_prefix(next + 1);
+      }
+    }
+    if (same_ignoring_case(coding, "gzip") || same_ignoring_case(coding, "x-gzip")) gzip = ok;
+    else if (coding == "*") any = ok;
+  });
+  return gzip >= 0 ? gzip == 1 : any == 1;
+}
+
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  bool match = false;
+  for_each_element(if_none_match, [&](std::string_view tag) {
+    if (tag == "*") match = true;
+    if (tag.size() > 2 && (tag[0] == 'W' || tag[0] == 'w') && tag[1] == '/') tag.remove_prefix(2);
+    if (tag == etag) match = true;
+  });
+  return match;
+}
+
 bool check_json_request(const httplib::Request& req, httplib::Response& res) {
   const std::string type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
+  if (!is_media_type(type, "application/json")) {
     send_error(res, 415, "unsupported_media_type", "send the body as application/json");
     return false;
   }
@@ -65,9 +135,10 @@ std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httpli
 
 std::string bearer_token(const httplib::Request& req) {
   const std::string h = req.get_header_value("Authorization");
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (h.size() <= kPrefix.size() || h.compare(0, kPrefix.size(), kPrefix) != 0) return {};
-  return h.substr(kPrefix.size());
+  const size_t space = h.find(' ');
+  if (space == std::string::npos || !same_ignoring_case(std::string_view(h).substr(0, space), "Bearer")) return {};
+  const size_t token = h.find_first_not_of(' ', space);
+  return token == std::string::npos ? std::string() : h.substr(token);
 }
 
 std::string http_date(int64_t ms) {

@@ -35,8 +35,15 @@ std::optional<nlohmann::json> read_json_body(const httplib::Request& req, httpli
 // True when `text` nests arrays and objects deeper than `max_depth` (strings are skipped).
 bool json_nesting_exceeds(std::string_view text, int max_depth);
 
-// The token of "Authorization: Bearer TOKEN", or empty.
+// The token of "Authorization: Bearer TOKEN" (the scheme in any case, RFC 9110 11.1), or empty.
 std::string bearer_token(const httplib::Request& req);
+// Whether a Content-Type names this media type (any case, parameters such as charset allowed).
+bool is_media_type(std::string_view content_type, std::string_view type);
+// Whether an Accept-Encoding value accepts gzip: named (or `*`) with a q-value above 0.
+bool accepts_gzip(std::string_view accept_encoding);
+// Whether an If-None-Match value matches `etag` (RFC 9110 13.1.2: `*`, or a list holding it,
+// weak or strong).
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 IMF-fixdate) for a time in ms since 1970 UTC.
 std::string http_date(int64_t ms);

@@ -74,7 +74,7 @@ void get_blob(ServerContext& ctx, const httplib::Request& req, httplib::Response
   // The name is the content: it can never change, so it is cached for good (but not by shared caches).
   res.set_header("Cache-Control", "private, max-age=31536000, immutable");
   res.set_header("X-Content-Type-Options", "nosniff");
-  if (req.get_header_value("If-None-Match") == etag) {
+  if (etag_matches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
   }

@@ -151,10 +151,11 @@ void Server::install_routes() {
   ServerContext& ctx = *m_ctx;
   // cpp-httplib serves each connection on one pool thread for as long as it stays open, and a long
   // poll holds its thread: the pool is sized for devices, not cores (threads wait, they do not spin).
-  // Threads start as connections need them, and the last one idle serves next (worker_pool.h).
+  // Threads start as connections need them, the last one idle serves next, and one idle for a
+  // minute ends (worker_pool.h).
   const auto workers = static_cast<size_t>(std::max(4, ctx.options.workers));
   m_http->new_task_queue = [workers, &ctx] {
-    return new WorkerPool(workers, [&ctx](size_t started) { ctx.metrics.set_request_threads(started); });
+    return new WorkerPool(workers, [&ctx](size_t running) { ctx.metrics.set_request_threads(running); });
   };
   m_http->set_payload_max_length(kMaxBodyBytes);
   // cpp-httplib 0.11 polls an idle keep-alive connection every few milliseconds on its thread, and
@@ -186,9 +187,11 @@ void Server::install_routes() {
     // gzip, and made a browser's first sync 20 times slower than a native client's. httplib
     // chooses by the request's Accept-Encoding, so "br" is taken out of it here. (The request
     // object is httplib's own, not const: only the handler's view of it is.)
+    // The header is also read whole, q-values included (httplib 0.11 only looks for the word
+    // "gzip" in it, so "gzip;q=0" got gzip).
     auto& headers = const_cast<httplib::Request&>(req).headers;
-    if (auto it = headers.find("Accept-Encoding"); it != headers.end() && it->second.find("br") != std::string::npos)
-      it->second = it->second.find("gzip") != std::string::npos ? "gzip" : "identity";
+    if (auto it = headers.find("Accept-Encoding"); it != headers.end())
+      it->second = accepts_gzip(it->second) ? "gzip" : "identity";
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // One line of JSON per request, on stdout; the same figures feed /metrics.

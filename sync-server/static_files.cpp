@@ -2,6 +2,8 @@
 // are served from a precompressed NAME.gz made at build time when the client accepts gzip.
 #include "static_files.h"
 
+#include "http_util.h"
+
 #include <httplib.h>
 
 #include <filesystem>
@@ -78,7 +80,7 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) con
   std::filesystem::path chosen = file;
   bool precompressed = false;
   const std::filesystem::path gz = file.string() + ".gz";
-  if (!compressed_by_httplib(type) && req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos &&
+  if (!compressed_by_httplib(type) && accepts_gzip(req.get_header_value("Accept-Encoding")) &&
       std::filesystem::is_regular_file(gz, ec)) {
     chosen = gz;
     precompressed = true;
@@ -94,7 +96,7 @@ bool StaticFiles::serve(const httplib::Request& req, httplib::Response& res) con
   // every response: Server::install_routes.)
   res.set_header("Content-Security-Policy", kContentSecurityPolicy);
   res.set_header("Referrer-Policy", "no-referrer");
-  if (req.get_header_value("If-None-Match") == etag) {
+  if (etag_matches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return true;
   }
