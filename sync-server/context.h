@@ -166,8 +166,10 @@ Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t
 // Takes the stamps of a push the server is about to apply into its clock (clamped as the store
 // clamps them on accept, R11), so that the changes it drafts to follow them (official numbers) are
 // stamped after them although they are drafted before the push is applied. The caller holds
-// store_mutex and passes the `now_ms` the push will be applied with.
-void receive_stamps(ServerContext& ctx, const std::vector<Change>& changes, int64_t now_ms);
+// store_mutex and passes the `now_ms` the push will be applied with. Returns each change's stamp as
+// kept: the push is applied with those (a clamped stamp depends on the clock it meets, R11, so it
+// is clamped once, here, and the push's answer says the skew from here).
+std::vector<ReceiveOutcome> receive_stamps(ServerContext& ctx, const std::vector<Change>& changes, int64_t now_ms);
 // The official-number change of a new ticket; ServerState gives each ticket its number once.
 Result<Change> official_number_change(ServerContext& ctx, const std::string& ticket_id, uint64_t already, int64_t now_ms);
 // The same with the number already given (ServerState::official_numbers).

@@ -64,6 +64,7 @@ struct PushJob {
   std::vector<Change> numbers;      // Official numbers of the accepted creates, by the server:
                                     // numbers[k] goes in after the change verdict.created[k].
   std::vector<ChangeResult> results;
+  std::vector<ReceiveOutcome> received;  // Each change's stamp as the server keeps it (receive_stamps).
   std::optional<std::pair<int, nlohmann::json>> failure;  // The push was not applied: status, body.
 };
 
@@ -127,7 +128,7 @@ Result<void> number_new_tickets(ServerContext& ctx, const std::vector<PushJob*>&
   uint64_t drafted = 0;
   for (PushJob* job : group)
     if (!job->failure) {
-      receive_stamps(ctx, job->request.changes, job->now);  // Each number is stamped after what came before it.
+      job->received = receive_stamps(ctx, job->request.changes, job->now);  // Each number is stamped after what came before it.
       for (size_t i : job->verdict.created)
         job->numbers.push_back(official_number_change(ctx, job->request.changes[i].ticket_id, (*numbers)[k++], drafted++, job->now));
     }
@@ -154,11 +155,21 @@ Result<void> apply_judged(ServerContext& ctx, PushJob& job) {
     size_t j = i;
     while (j < changes.size() && !refused[j]) ++j;
     std::vector<Change> run(changes.begin() + static_cast<std::ptrdiff_t>(i), changes.begin() + static_cast<std::ptrdiff_t>(j));
+    // Clamped once, when the stamps were received: applied with the stamp kept then (within the
+    // limit, so the store does not clamp it again) and answered with the skew found then.
+    const bool received = job.received.size() == changes.size();
+    if (received)
+      for (size_t k = i; k < j; ++k)
+        if (job.received[k].clamped) run[k - i].stamp = job.received[k].stamp;
     for (; next_number < job.numbers.size() && created[next_number] < j; ++next_number)
       run.push_back(job.numbers[next_number]);
     auto applied = ctx.store.apply_changes(run, ApplyMode::Accept, job.now);
     if (!applied) return applied.error();
-    for (size_t k = 0; k < j - i; ++k) job.results.push_back(std::move((*applied)[k]));  // The server's own are not the pusher's.
+    for (size_t k = 0; k < j - i; ++k) {  // The server's own are not the pusher's.
+      ChangeResult& r = (*applied)[k];
+      if (received && job.received[i + k].clamped && r.status == ApplyStatus::Applied) r.skew_ms = job.received[i + k].skew_ms;
+      job.results.push_back(std::move(r));
+    }
     i = j;
   }
   return Ok{};

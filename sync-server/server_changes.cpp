@@ -19,9 +19,12 @@ Change server_change(ServerContext& ctx, Change draft, uint64_t already, int64_t
 // Every stamp of the push, also of a change that is then refused or is a duplicate: the receive
 // rule of an HLC takes in what it sees, and the clamp bounds how far one push can move the clock.
 // An invalid stamp (validate_change refuses its change) is left out.
-void receive_stamps(ServerContext& ctx, const std::vector<Change>& changes, int64_t now) {
+std::vector<ReceiveOutcome> receive_stamps(ServerContext& ctx, const std::vector<Change>& changes, int64_t now) {
+  std::vector<ReceiveOutcome> kept;
+  kept.reserve(changes.size());
   for (const Change& c : changes)
-    if (is_valid(c.stamp)) ctx.store.receive_stamp(c.stamp, now);
+    kept.push_back(is_valid(c.stamp) ? ctx.store.receive_stamp(c.stamp, now) : ReceiveOutcome{c.stamp, false, 0});
+  return kept;
 }
 
 Result<Change> official_number_change(ServerContext& ctx, const std::string& ticket_id, uint64_t already, int64_t now) {

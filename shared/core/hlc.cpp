@@ -70,9 +70,14 @@ ReceiveOutcome HlcClock::receive(const Hlc& remote, int64_t physical_ms) {
   ReceiveOutcome out{remote, false, 0};
   const int64_t limit = clamp_ms(pt + kMaxClockAheadMs);
   if (remote.ms > limit) {
+    // Kept as a stamp of the receiver's own: at the limit, and after every stamp it gave or
+    // received. Keeping the remote counter would reorder a fast replica's changes clamped one after
+    // another: (X, 0), (X, 1), (X + 1, 0) would become (L, 0), (L, 1), (L, 0).
     out.clamped = true;
     out.skew_ms = remote.ms - pt;
-    out.stamp = Hlc{limit, remote.counter};
+    out.stamp = std::max(Hlc{limit, 0}, advance(m_last, pt));
+    m_last = out.stamp;
+    return out;
   }
   // Receive rule: the new stamp exceeds both the last local one and the (clamped) remote one.
   const Hlc& later = out.stamp > m_last ? out.stamp : m_last;

@@ -59,8 +59,9 @@ class HlcClock {
   // A stamp for a local event at physical time physical_ms (send rule).
   Hlc now(int64_t physical_ms);
   // Merges a remote stamp (receive rule). A stamp more than kMaxClockAheadMs ahead of physical_ms
-  // is clamped to physical_ms + kMaxClockAheadMs (keeping its counter) before merging, so one
-  // device with a wrong clock cannot drag every other clock forward; the skew is reported.
+  // is replaced by (physical_ms + kMaxClockAheadMs, 0), or by the successor of the last stamp when
+  // that is later, so one device with a wrong clock cannot drag every other clock forward and its
+  // changes, clamped in turn, keep their order; the skew is reported.
   ReceiveOutcome receive(const Hlc& remote, int64_t physical_ms);
 
   Hlc last() const { return m_last; }

@@ -905,7 +905,7 @@ void Store::end_reading() {
   if (sqlite3_get_autocommit(m_db) == 0) sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
 }
 Hlc Store::stamp_now(int64_t now_ms) { return sync().clock.now(now_ms); }
-void Store::receive_stamp(const Hlc& stamp, int64_t now_ms) { sync().clock.receive(stamp, now_ms); }
+ReceiveOutcome Store::receive_stamp(const Hlc& stamp, int64_t now_ms) { return sync().clock.receive(stamp, now_ms); }
 int64_t Store::pull_cursor() { return sync().cursor; }
 int64_t Store::pull_answer() { return sync().answer; }
 int64_t Store::max_clock_skew_ms() { return sync().max_skew; }

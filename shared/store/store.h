@@ -282,7 +282,7 @@ class Store {
   // clamps it, R11) without applying anything, so that every stamp_now after it is later: the
   // server drafts its own changes that follow a push before the push is applied. Persisted with
   // the next batch.
-  void receive_stamp(const Hlc& stamp, int64_t now_ms);
+  ReceiveOutcome receive_stamp(const Hlc& stamp, int64_t now_ms);
   // Moves the pull cursor forward (never back) to `cursor`: the server looked that far for this
   // replica and found nothing more it may see (store/history.cpp).
   Result<void> advance_pull_cursor(int64_t cursor);

@@ -48,8 +48,26 @@ TEST(Hlc, AStampMoreThanSixtySecondsAheadIsClampedAndItsSkewRecorded) {
   const auto r = clock.receive(Hlc{now + day, 4}, now);
   EXPECT_TRUE(r.clamped);
   EXPECT_EQ(r.skew_ms, day);
-  EXPECT_EQ(r.stamp, (Hlc{now + kMaxClockAheadMs, 4}));
-  EXPECT_EQ(clock.last(), (Hlc{now + kMaxClockAheadMs, 5}));  // Not dragged a day ahead.
+  EXPECT_EQ(r.stamp, (Hlc{now + kMaxClockAheadMs, 0}));
+  EXPECT_EQ(clock.last(), r.stamp);  // Not dragged a day ahead.
+}
+
+// A device two hours fast sends three edits in order; each is clamped, and they keep their order
+// (with the remote counters kept, the third, (X + 1, 0), would have sorted before the second).
+TEST(Hlc, ChangesClampedOneAfterAnotherKeepTheirOrder) {
+  HlcClock clock;
+  const int64_t now = 1'700'000'000'000, fast = now + 7'200'000;
+  const Hlc sent[] = {{fast, 0}, {fast, 1}, {fast + 1, 0}, {fast + 1, 1}};
+  Hlc previous{};
+  for (const Hlc& h : sent) {
+    const auto r = clock.receive(h, now);
+    EXPECT_TRUE(r.clamped);
+    EXPECT_GT(r.stamp, previous);
+    EXPECT_EQ(r.stamp.ms, now + kMaxClockAheadMs);
+    previous = r.stamp;
+  }
+  // A later local event comes after them all.
+  EXPECT_GT(clock.now(now + 1), previous);
 }
 
 TEST(Hlc, AStampExactlySixtySecondsAheadIsKept) {

@@ -82,6 +82,37 @@ class ServerClock {
     return Kept{out->results[0].stamp, out->results[0].skew_ms};
   }
 
+  // A device `skew_ms` fast creates `ticket` and edits its title three times in one push, its HLC
+  // as a device's runs: (X, 0), (X, 1), (X + 1, 0), (X + 1, 1). The stamps kept, in counter order.
+  std::vector<Kept> push_edits(uint64_t device, int64_t skew_ms, const std::string& ticket) {
+    test::Maker maker(test::replica(device), Role::Centre, "zhang.bin");
+    const int64_t x = test::wall_ms() + skew_ms;
+    PushRequest p;
+    p.replica = maker.replica_id();
+    p.changes = {maker.create(ticket, x)};
+    p.changes[0].stamp = Hlc{x, 0};
+    const Hlc stamps[] = {{x, 1}, {x + 1, 0}, {x + 1, 1}};
+    for (const Hlc& h : stamps) {
+      p.changes.push_back(maker.set(ticket, h.ms, EditableField::Title, "标题" + std::to_string(p.changes.size()),
+                                    p.changes.back().id));
+      p.changes.back().stamp = h;
+    }
+    p.client_time_ms = x;
+    std::vector<Kept> kept;
+    auto r = m_http->push(m_token, p);
+    if (!r || r->status != 200) {
+      ADD_FAILURE() << "push: " << (r ? r->body : "no answer");
+      return kept;
+    }
+    auto out = decode_push_response(r->body);
+    if (!out) {
+      ADD_FAILURE() << out.error().detail;
+      return kept;
+    }
+    for (const auto& res : out->results) kept.push_back(Kept{res.stamp, res.skew_ms});
+    return kept;
+  }
+
   // A hotline ticket through the intake; its id.
   std::string intake(const std::string& number) {
     const json body = {{"hotline_number", number},      {"received_at", int64_t{1764380000000}},
@@ -169,6 +200,31 @@ TEST(ServerClock, TheOfficialNumberIsStampedAfterTheCreationWhateverTheDevicesCl
     const auto number = server.official_number_stamp(ticket);
     ASSERT_TRUE(number) << "no official number for " << ticket;
     EXPECT_GT(*number, kept->stamp) << to_text(*number) << " is not after " << to_text(kept->stamp);
+  }
+}
+
+// R11 clamps a fast device's stamps; they keep the order the device gave them (keeping each
+// stamp's counter under the clamp turned (X + 1, 0) into one before (X, 1): the last edit lost).
+TEST(ServerClock, AFastDevicesChangesClampedInTurnKeepTheirOrder) {
+  test::TempDir dir;
+  ServerClock server(dir);
+  ASSERT_TRUE(server.up());
+  for (const int64_t skew : {int64_t{0}, 2 * kHour}) {
+    SCOPED_TRACE(skew ? "2 h fast" : "on time");
+    const std::string ticket = hex_ticket(skew ? 21 : 20);
+    const auto kept = server.push_edits(skew ? 21 : 20, skew, ticket);
+    ASSERT_EQ(kept.size(), 4u);
+    for (size_t i = 1; i < kept.size(); ++i) EXPECT_GT(kept[i].stamp, kept[i - 1].stamp) << i;
+    for (const Kept& k : kept) EXPECT_EQ(k.skew_ms > 0, skew > 0);
+    // The log holds the stamps the answer gave, and the official number comes after them all.
+    std::vector<Hlc> logged;
+    for (const SequencedChange& c : server.log())
+      if (c.change.ticket_id == ticket && c.change.author.user == "zhang.bin") logged.push_back(c.change.stamp);
+    ASSERT_EQ(logged.size(), 4u);
+    for (size_t i = 0; i < 4; ++i) EXPECT_EQ(logged[i], kept[i].stamp) << i;
+    const auto number = server.official_number_stamp(ticket);
+    ASSERT_TRUE(number);
+    EXPECT_GT(*number, kept.front().stamp);
   }
 }
 
