@@ -209,7 +209,8 @@ Result<void> validate_payload(const Change& c) {
     case ChangeKind::AddEntry:
       if (!text_ok(c.entry.text, kMaxEntryChars, false)) return invalid(c, "entry text too long or not UTF-8");
       if ((c.entry.kind == EntryKind::ReturnVisit) != (c.entry.satisfaction != Satisfaction::None))
-        return invalid(c, "satisfaction belongs to a return visit, and only there");
+        return invalid(c, c.entry.kind == EntryKind::ReturnVisit ? "a return visit says the citizen's satisfaction"
+                                                                  : "satisfaction belongs to a return visit, and only there");
       if (c.entry.kind == EntryKind::ExtensionRequest && (c.entry.days < 1 || c.entry.days > 365))
         return invalid(c, "extension days out of range");
       if (c.entry.kind != EntryKind::ExtensionRequest && c.entry.days != 0)

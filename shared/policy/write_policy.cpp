@@ -151,6 +151,10 @@ std::optional<Refusal> judge_co_handler_entry(const Actor& a, const TicketState&
   if (h->removed)
     return refuse(RefusalCode::Invalid, "co-handler " + h->department + " was removed from ticket " + c.ticket_id,
                   {.rule = RefusalRule::CoRemoved, .subject = h->department});
+  if (e.kind == EntryKind::CoHandlerRemoved && e.text != h->department)  // Every timeline would name the wrong one.
+    return refuse(RefusalCode::Invalid, "co_handler_removed names " + e.text + ", but " + to_string(e.request) +
+                                            " added " + h->department,
+                  {.rule = RefusalRule::CoUnknown, .subject = e.text});
   if (e.kind == EntryKind::CoReply && a.role != Role::Centre && !(a.role == Role::Department && a.scope == h->department))
     return refuse(RefusalCode::Forbidden, "only " + h->department + " (or the centre) replies as its co-handler, not " + where(a),
                   {.rule = RefusalRule::CoReplyNotYours, .subject = h->department});
@@ -176,6 +180,11 @@ bool may_see(const Actor& a, std::string_view community, std::string_view lead_d
              (patrol || lead_department == a.scope || community == a.scope || contains(co_handling, a.scope));
   }
   return false;
+}
+
+bool may_register(const Actor& a) {
+  // may_see with no lead department and no co-handler, for the community and source that suit the role.
+  return may_see(a, a.scope, "", {}, true);
 }
 
 bool may_see(const Actor& a, const TicketState& s) {
@@ -248,7 +257,8 @@ std::optional<Refusal> judge_field_change(const Actor& a, const Change& c, std::
   if (!may_see_field(a, field_community(c)))  // F4.
     return refuse(RefusalCode::OutOfScope, "field work in " + field_community(c) + " is outside the scope of " + where(a),
                   {.rule = RefusalRule::FieldOutOfScope, .subject = field_community(c), .role = a.role});
-  if (c.kind == ChangeKind::SetFacility && !facility_community.empty() && facility_community != field_community(c))  // F5.
+  if ((c.kind == ChangeKind::SetFacility || c.kind == ChangeKind::SetRoundItem) && !facility_community.empty() &&
+      facility_community != field_community(c))  // F5.
     return refuse(RefusalCode::Invalid,
                   "facility " + c.field_record.facility + " belongs to " + std::string(facility_community) + " [merge.R15]",
                   {.rule = RefusalRule::FacilityElsewhere, .subject = std::string(facility_community)});

@@ -96,7 +96,8 @@ struct Refusal {
 **  P7  a ticket that would leave the actor's scope by the change     → out_of_scope
 **  P8  co-handlers (联合处置, merge rule R12): an add naming the lead
 **      department or a department co-handling already; a removal or
-**      reply naming no co-handler of the ticket, or a removed one    → invalid
+**      reply naming no co-handler of the ticket, or a removed one;
+**      a removal naming another department than its addition did     → invalid
 **      a reply by anyone but the centre or a department user of the
 **      co-handler's own department                                   → forbidden
 **  P9  an actor that sees the ticket only as a co-handler (not its
@@ -130,6 +131,11 @@ struct Refusal {
 bool may_see(const Actor& actor, std::string_view community, std::string_view lead_department,
              const std::vector<std::string>& co_handling = {}, bool found_on_patrol = false);
 bool may_see(const Actor& actor, const TicketState& state);
+// Whether `actor` may register (create_ticket) any ticket at all, in some community from some
+// source (P4 on a new ticket, which leads nowhere yet): the centre, a committee in its community, a
+// field team what it finds on patrol. A department sees only what it leads or co-handles, so it
+// registers none; the app offers it no intake form.
+bool may_register(const Actor& actor);
 
 // The policy above; nullopt when the change may be taken.
 std::optional<Refusal> judge_change(const Actor& actor, const TicketState& before, const Change& change);
@@ -145,8 +151,9 @@ std::optional<Refusal> judge_change(const Actor& actor, const TicketState& befor
 **  F3  facilities, rounds and items are written by the centre, field teams and committees;
 **      a department only reads                                          → forbidden
 **  F4  a committee writes only its own community's                      → out_of_scope
-**  F5  a set_facility naming another community than the facility has
-**      (its first change fixed it, R15)                                 → invalid
+**  F5  a set_facility, or a set_round_item about a facility, naming
+**      another community than the facility has (its first change fixed
+**      it, R15): a round of one community never counts another's        → invalid
 */
 // The community a field change is about ("" for a campaign: every community).
 const std::string& field_community(const Change& change);

@@ -12,9 +12,13 @@ std::optional<std::pair<PushFailure, std::string>> check_envelope(const std::str
     if (c.id.replica != push.replica)
       return std::pair{PushFailure::ForgedReplica, "change " + to_string(c.id) + " is not the pushing replica's"};
     const bool readable = i >= push.unreadable.size() || push.unreadable[i].empty();
-    if (readable && (c.author.user != user || c.author.role != actor.role))
+    if (readable && c.author.user != user)
       return std::pair{PushFailure::ForgedAuthor,
                        "change " + to_string(c.id) + " names author " + c.author.user + ", not the signed-in " + user};
+    if (readable && c.author.role != actor.role)
+      return std::pair{PushFailure::ForgedAuthor, "change " + to_string(c.id) + " names role " +
+                                                      std::string(to_string(c.author.role)) + ", but " + user +
+                                                      " signs in as " + std::string(to_string(actor.role))};
   }
   return std::nullopt;
 }
@@ -79,7 +83,7 @@ Result<PushVerdict> judge_push(const std::string& user, const Actor& actor, cons
     }
     if (is_field_kind(c.kind)) {  // Field work: judged on the change alone (F1-F5).
       std::string held;  // The facility's community as the server has it.
-      if (c.kind == ChangeKind::SetFacility) {
+      if (c.kind == ChangeKind::SetFacility || c.kind == ChangeKind::SetRoundItem) {
         if (auto it = view.facilities.find(c.field_record.facility); it != view.facilities.end()) held = it->second;
         else if (view.facility_community) {
           auto k = view.facility_community(c.field_record.facility);

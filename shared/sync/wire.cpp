@@ -295,8 +295,8 @@ void read_field_record(In& in, Change& c) {
   if (c.kind == ChangeKind::SetRoundItem) r.facility = in.str("facility");
   for (int i = 0; i < kFieldMemberCount && in.ok(); ++i) {
     const auto m = static_cast<FieldMember>(i);
-    if (!kind_takes(static_cast<int>(c.kind), m)) continue;
     const std::string key(to_string(m));
+    if (!kind_takes(static_cast<int>(c.kind), m)) continue;  // A push refuses it (stray_member).
     const json* v = in.get(key.c_str(), false);
     if (!v) continue;
     switch (value_type(m)) {
@@ -353,7 +353,7 @@ void read_payload(In& in, Change& c) {
         if (days < 0 || days > 365) e->fail("\"entry.days\" out of range");
         c.entry.days = static_cast<int32_t>(days);
         c.entry.request = e->change_id("request", false);
-        c.entry.approved = e->boolean("approved", false);
+        c.entry.approved = e->boolean("approved", false);  // A push requires it of a decision (stray_member).
       }
       break;
     case ChangeKind::AttachPhoto:
@@ -522,6 +522,17 @@ namespace {
 
 bool holds_mark(const std::string& s) { return s.find(kBadUtf8) != std::string::npos; }
 
+// Whether the text holds the escape \ufdd0 (any case of its hex digits).
+bool holds_escaped_mark(std::string_view text) {
+  for (size_t at = text.find("\\u"); at != std::string_view::npos; at = text.find("\\u", at + 1)) {
+    const std::string_view hex = text.substr(at + 2, 4);
+    if (hex.size() == 4 && (hex[0] == 'f' || hex[0] == 'F') && (hex[1] == 'd' || hex[1] == 'D') &&
+        (hex[2] == 'd' || hex[2] == 'D') && hex[3] == '0')
+      return true;
+  }
+  return false;
+}
+
 // Whether `j` holds a mark of a byte that is not UTF-8 (kBadUtf8) in a member name, or in a string
 // value unless `values_may` (the values of a change: that change alone is refused).
 bool marked_in(const json& j, bool values_may) {
@@ -534,6 +545,37 @@ bool marked_in(const json& j, bool values_may) {
       if (holds_mark(key) || marked_in(v, values_may)) return true;
   }
   return false;
+}
+
+// What a push refuses in a change that a pull answer (the server's own text) need not be checked
+// for: a member of another kind is refused, not dropped, since the change would not do what its
+// author meant; a decision says yes or no, and silence is not taken as a refusal. "" when none.
+std::string stray_member(const json& j, const Change& c) {
+  if (is_field_kind(c.kind)) {
+    const auto p = j.find(field_payload_key(c.kind));
+    if (p == j.end() || !p->is_object()) return {};
+    for (int i = 0; i < kFieldMemberCount; ++i) {
+      const auto m = static_cast<FieldMember>(i);
+      if (m == FieldMember::Community || kind_takes(static_cast<int>(c.kind), m)) continue;
+      if (p->contains(std::string(to_string(m))))
+        return "\"" + std::string(to_string(m)) + "\" is not a member of " + std::string(to_string(c.kind));
+    }
+    return {};
+  }
+  if (c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::Decision) {
+    const auto e = j.find("entry");
+    if (e != j.end() && e->is_object() && !e->contains("approved")) return "missing \"entry.approved\": a decision says yes or no";
+    return {};
+  }
+  if (c.kind == ChangeKind::LinkTickets) {
+    const auto l = j.find("link");
+    if (l == j.end() || !l->is_object()) return {};
+    if (c.link.kind == LinkKind::Finding) return l->contains("other") ? "\"other\" is not a member of a finding link" : "";
+    for (const char* key : {"campaign", "week", "community", "facility"})
+      if (l->contains(key))
+        return "\"" + std::string(key) + "\" belongs to a finding link, not a " + std::string(to_string(c.link.kind)) + " one";
+  }
+  return {};
 }
 
 // Whether a push holds such a mark anywhere but in its changes' string values (docs/protocol.md,
@@ -555,12 +597,22 @@ bool marked_outside_changes(const json& push) {
 
 Result<PushRequest> decode_push_request(std::string_view text) {
   auto j = parse_message(text, "push");
+  bool marked = false;
   if (!j && j.error().code == ErrorCode::NotJson)
-    if (auto marked = mark_bad_utf8(text)) {
-      auto again = parse_message(*marked, "push");
-      if (again && !marked_outside_changes(*again)) j = std::move(again);
+    if (auto with_marks = mark_bad_utf8(text)) {
+      auto again = parse_message(*with_marks, "push");
+      if (again && !marked_outside_changes(*again)) {
+        j = std::move(again);
+        marked = true;
+      }
     }
   if (!j) return j.error();
+  // U+FDD0 stands for a byte that is not UTF-8, sent as it is (raw or escaped) or marked above: in
+  // a member name, or outside the changes, the body is not JSON; in a change's values (those the
+  // server reads and those it ignores alike), that change alone is refused.
+  const bool may_hold_mark = marked || text.find(kBadUtf8) != std::string_view::npos || holds_escaped_mark(text);
+  if (may_hold_mark && marked_outside_changes(*j))
+    return Error{ErrorCode::NotJson, "[sync.decode] bytes that are not UTF-8 outside the changes' values"};
   std::string error;
   In top(*j, "", &error);
   PushRequest m;
@@ -578,6 +630,14 @@ Result<PushRequest> decode_push_request(std::string_view text) {
     error.clear();
     m.changes.push_back(read_change((**changes)[i], "change " + std::to_string(i) + ": ", &error, &id_error));
     if (!id_error.empty()) return invalid(id_error);
+    // Counters start at 1: a 0 would read as "had it already" (R9), be answered duplicate, and be lost.
+    if (m.changes.back().id.counter == 0)
+      return invalid("[sync.decode] change " + std::to_string(i) + ": \"id.counter\" is 0: a replica's counters start at 1");
+    if (error.empty() && may_hold_mark && marked_in((**changes)[i], false))
+      error = "[sync.decode] change " + std::to_string(i) + ": a member holds bytes that are not UTF-8";
+    if (error.empty())
+      if (std::string stray = stray_member((**changes)[i], m.changes.back()); !stray.empty())
+        error = "[sync.decode] change " + std::to_string(i) + ": " + stray;
     m.unreadable.push_back(std::move(error));
   }
   return m;

@@ -251,6 +251,30 @@ TEST(WritePolicy, P4_ACreateOutsideTheScopeIsOutOfScopeForEveryRoleButTheCentre)
   }
 }
 
+// may_register says whether some create is taken, not a second copy of the rule: for every role
+// (and a role without a scope) it is true exactly when judge_change takes a new ticket from some
+// source in some community, among the actor's own and others. A department registers none.
+TEST(WritePolicy, MayRegisterIsWhetherSomeCreateIsTaken) {
+  std::vector<Actor> actors(std::begin(kActors), std::end(kActors));
+  for (Role r : {Role::Department, Role::Committee, Role::Field}) actors.push_back({r, ""});
+  for (const Actor& a : actors) {
+    bool some = false;
+    for (const std::string& community : {std::string("河滨花园"), std::string("长安小区"), a.scope})
+      for (int s = 0; s < kSourceCount; ++s) {
+        Change c;
+        c.ticket_id = kTicket;
+        create(c, a);
+        c.ticket.community = community;
+        c.ticket.source = static_cast<Source>(s);
+        if (!judge_change(a, TicketState{}, c)) some = true;
+      }
+    EXPECT_EQ(may_register(a), some) << to_string(a.role) << " " << a.scope;
+  }
+  EXPECT_FALSE(may_register({Role::Department, "管理办"}));
+  EXPECT_TRUE(may_register({Role::Committee, "河滨花园"}));
+  EXPECT_TRUE(may_register({Role::Field, "除害站"}));
+}
+
 // A field team walks every community (field work's F1) and opens tickets for what it finds there:
 // a ticket found on patrol is in every field team's scope, as created and after the centre
 // dispatches it; another source outside its community is not. Other roles gain nothing by it.

@@ -77,9 +77,11 @@ TEST_F(FieldServer, PushesAreJudgedPullsScopedAndTotalsServed) {
   res = push(li, {field(li, K::SetRoundItem, item(1, "河滨花园"), {{M::RatsFound, "1"}, {M::Note, "李：补投"}}),
                   field(li, K::SetRoundItem, item(2, "中华新村"), {{M::WellsDosed, "1"}}),
                   // F5 (R15): a facility keeps its community.
-                  field(li, K::SetFacility, facility(2, "河滨花园"), {{M::Location, "搬走"}})});
+                  field(li, K::SetFacility, facility(2, "河滨花园"), {{M::Location, "搬走"}}),
+                  // F5: nor can a round of 河滨花园 count 中华新村's facility as its own.
+                  field(li, K::SetRoundItem, item(2, "河滨花园"), {{M::RatsFound, "50"}})});
   ASSERT_TRUE(res);
-  EXPECT_EQ(statuses(res), json({"applied", "out_of_scope", "invalid"})) << res->body;
+  EXPECT_EQ(statuses(res), json({"applied", "out_of_scope", "invalid", "invalid"})) << res->body;
   res = push(wang, {field(wang, K::SetRoundItem, item(1, "河滨花园"), {{M::Checked, "1"}})});
   ASSERT_TRUE(res);
   EXPECT_EQ(statuses(res), json({"forbidden"}));

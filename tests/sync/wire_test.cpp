@@ -272,6 +272,81 @@ TEST(WireErrors, BytesThatAreNotUtf8InsideAChangesStringRefuseThatChangeAlone) {
   EXPECT_EQ(decode_push_request(outside).error().detail, "[sync.decode] not JSON");
 }
 
+// A member the server does not read is still part of the change: bytes that are not UTF-8 there
+// refuse that change alone, as in a member it reads. U+FDD0 (raw or escaped) stands for such a
+// byte: outside the changes' values, in a member the server ignores too, the body is not JSON.
+TEST(WireErrors, BytesThatAreNotUtf8InAnIgnoredMemberRefuseTheChangeOrTheBody) {
+  PushRequest in{test::replica(4), every_kind(), {}};
+  nlohmann::json j = nlohmann::json::parse(encode(in), nullptr, false);
+  j["changes"][1]["z"] = "MARK";
+  j["changes"][1]["entry_extra"] = {{"deep", {"MARK"}}};
+  const std::string base = j.dump();
+  for (const char* bad : {"\xff", "\xEF\xB7\x90", "\\ufdd0", "\\uFDD0"}) {
+    std::string t = base;
+    t.replace(t.find("MARK"), 4, bad);
+    auto r = decode_push_request(t);
+    ASSERT_TRUE(r) << r.error().detail;
+    EXPECT_EQ(r->unreadable[1], "[sync.decode] change 1: a member holds bytes that are not UTF-8") << bad;
+    EXPECT_EQ(r->unreadable[0], "");
+    EXPECT_EQ(r->unreadable[2], "");
+  }
+  nlohmann::json top = nlohmann::json::parse(encode(in), nullptr, false);
+  top["note"] = "MARK";
+  for (const char* bad : {"\xff", "\xEF\xB7\x90", "\\ufdd0"}) {
+    std::string t = top.dump();
+    t.replace(t.find("MARK"), 4, bad);
+    auto r = decode_push_request(t);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::NotJson) << bad;
+  }
+  // Other noncharacters are text like any other.
+  top["note"] = "\xEF\xBF\xBE";  // U+FFFE.
+  EXPECT_TRUE(decode_push_request(top.dump()));
+}
+
+// Counters start at 1 (docs/protocol.md, change id): a 0 would be answered duplicate and lost, so
+// it makes the push unreadable, as a negative one does.
+TEST(WireErrors, ACounterOfZeroMakesThePushUnreadable) {
+  nlohmann::json j = nlohmann::json::parse(encode(PushRequest{test::replica(4), every_kind(), {}}), nullptr, false);
+  j["changes"][0]["id"]["counter"] = 0;
+  auto r = decode_push_request(j.dump());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("counters start at 1"), std::string::npos) << r.error().detail;
+}
+
+// A member of another kind is refused, not dropped: a set_round_item with `finished`, a finding
+// link's members on a rebound link, a decision that does not say yes or no.
+TEST(WireErrors, AMemberOfAnotherKindOrAMissingDecisionIsRefused) {
+  const std::string item =
+      R"({"id": {"replica": "6b1e0d4c2a9f4e7b8c3d5a1f0e2b4c6d", "counter": 3}, "hlc_ms": 1583200000000, "hlc_counter": 0,)"
+      R"( "user": "chuhai.chen", "role": "field", "kind": "set_round_item",)"
+      R"( "item": {"campaign": "c2020a00000000000000000000005a01", "week": "2020-03-02", "community": "河滨花园",)"
+      R"( "facility": "a3f09c1e5b7d4f2a8e6c0b9d1f3a5c7e", "checked": true EXTRA}})";
+  for (const char* extra : {"", R"(, "finished": true)", R"(, "name": "x")", R"(, "kind": "bait_box")"}) {
+    std::string c = item;
+    c.replace(c.find("EXTRA"), 5, extra);
+    auto r = decode_push_request(R"({"type":"push","schema":1,"replica":"6b1e0d4c2a9f4e7b8c3d5a1f0e2b4c6d","changes":[)" + c + "]}");
+    ASSERT_TRUE(r) << r.error().detail;
+    if (*extra == '\0') EXPECT_EQ(r->unreadable[0], "");
+    else EXPECT_NE(r->unreadable[0].find("is not a member of set_round_item"), std::string::npos) << r->unreadable[0];
+  }
+  const std::vector<Change> all = every_kind();
+  size_t link = 0, decision = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].kind == ChangeKind::LinkTickets) link = i;
+    if (all[i].kind == ChangeKind::AddEntry && all[i].entry.kind == EntryKind::Decision) decision = i;
+  }
+  ASSERT_GT(link, 0u);
+  ASSERT_GT(decision, 0u);
+  nlohmann::json j = nlohmann::json::parse(encode(PushRequest{test::replica(4), all, {}}), nullptr, false);
+  j["changes"][link]["link"]["week"] = "2020-03-02";
+  j["changes"][decision]["entry"].erase("approved");
+  auto r = decode_push_request(j.dump());
+  ASSERT_TRUE(r) << r.error().detail;
+  EXPECT_NE(r->unreadable[link].find("belongs to a finding link"), std::string::npos) << r->unreadable[link];
+  EXPECT_NE(r->unreadable[decision].find("missing \"entry.approved\""), std::string::npos) << r->unreadable[decision];
+}
+
 TEST(WireErrors, AMissingFieldIsNamedWithTheChangesIndex) {
   EXPECT_EQ(push_error([](auto& c) { c.erase("field"); }), "[sync.decode] change 1: missing \"field\"");
   EXPECT_EQ(push_error([](auto& c) { c.erase("hlc_ms"); }), "[sync.decode] change 1: missing \"hlc_ms\"");
