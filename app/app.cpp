@@ -224,6 +224,7 @@ void App::on_login(const app::HttpResponse& r, const std::string& user) {
   m_reauth = false;
   (void)user;
   if (m_draft.title.empty() && m_draft.address.empty() && m_draft.description.empty()) clear_draft();
+  if (m_view == View::Intake && !may_register()) m_view = View::Tickets;
   if (same && m_sync) m_sync->set_token(m_session->token);
   else start_sync();
   reload();
@@ -428,6 +429,7 @@ void App::set_lang(Lang lang) {
 }
 
 void App::set_view(View view) {
+  if (view == View::Intake && !may_register()) return;
   if (view == View::Intake && m_view != View::Intake && m_draft.title.empty() && m_draft.address.empty())
     m_draft.received_at = format_shanghai_minute(platform::now_ms());  // A fresh form says "now".
   m_view = view;
@@ -580,6 +582,10 @@ const std::vector<Store::HotSpot>& App::hot_spots(int days) {
 Actor App::actor() const {
   return m_session ? Actor{m_session->role, m_session->scope} : Actor{};
 }
+
+bool App::may_register() const { return !m_session || linli::may_register(actor()); }
+
+bool App::role_may(WorkflowAction action) const { return !m_session || linli::role_may(m_session->role, action); }
 
 std::optional<Refusal> App::judge(const Change& draft) const {
   if (!m_client || !m_state) return Refusal{RefusalCode::Forbidden, std::string(tr(m_lang, Str::SignInFirst))};

@@ -75,6 +75,12 @@ class App {
   // ---- State, read by panels.
   Lang lang() const { return m_lang; }
   View view() const { return m_view; }
+  // Whether this user registers tickets at all (write policy may_register): a department does not,
+  // and is offered no intake form. True before anyone signs in (nothing is known yet).
+  bool may_register() const;
+  // Whether this user's role takes the workflow step at all (core/workflow.h role_may), whatever
+  // the ticket: for the key hints. True before anyone signs in.
+  bool role_may(WorkflowAction action) const;
   const std::string& selected_id() const { return m_selected; }
   const Ticket* selected_ticket() const;
   IntakeDraft& draft() { return m_draft; }
@@ -337,6 +343,7 @@ class App {
 
   // ---- Commands, emitted by panels.
   void set_lang(Lang lang);
+  // The intake view is not shown to a user who may not register tickets (the view stays).
   void set_view(View view);
   void select(const std::string& ticket_id);
   // Validates the draft and, if it passes, stores a new ticket and shows the list. False otherwise.

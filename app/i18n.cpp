@@ -213,7 +213,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"提交", "Submit"},
     {"请填写理由。", "Give a reason."},
     {"申请人 %s · %s", "asked by %s · %s"},
-    {"↑↓ 切换工单 · A 派单 · M 写记录 · Ctrl+F 搜索 · Ctrl+N 新建", "↑↓ next/previous · A assign · M add note · Ctrl+F search · Ctrl+N new"},
+    {"↑↓ 切换工单", "↑↓ next/previous"},
     {"-", "-"},
     {"受理信息", "Intake details"},
     {"已同步 %s / %s", "Synced %s / %s"},
@@ -444,6 +444,9 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"这张工单已在反弹关联中", "That ticket is in the chain already"},
     {"本机", "this device"},
     {"处置结果：", "What was done: "},
+    {"A 派单", "A assign"},
+    {"M 写记录 · Ctrl+F 搜索", "M add note · Ctrl+F search"},
+    {"Ctrl+N 新建", "Ctrl+N new"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

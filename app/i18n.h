@@ -63,6 +63,9 @@ enum class Str {
   ErrReboundLinked,
   ThisDevice,
   HandleResultShown,
+  KeyAssign,
+  KeyNoteSearch,
+  KeyNew,
   Count_,
 };
 

@@ -45,7 +45,7 @@ void draw_tabs(App& app, FrameInfo& frame) {
   };
   // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
   tab(Str::TabTickets, "###tab-tickets", View::Tickets);
-  tab(Str::TabIntake, "###tab-intake", View::Intake);
+  if (app.may_register()) tab(Str::TabIntake, "###tab-intake", View::Intake);  // Not a department's.
   tab(Str::TabHotSpots, "###tab-hot-spots", View::HotSpots);
   tab(Str::TabDashboard, "###tab-dashboard", View::Dashboard);
   tab(Str::TabField, "###tab-field", View::Field);

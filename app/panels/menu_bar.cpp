@@ -17,7 +17,8 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
   if (ImGui::BeginMenu(view_menu.c_str())) {
     if (ImGui::MenuItem(std::string(tr(lang, Str::ViewTickets)).c_str(), nullptr, app.view() == View::Tickets))
       app.set_view(View::Tickets);
-    if (ImGui::MenuItem(std::string(tr(lang, Str::ViewIntake)).c_str(), nullptr, app.view() == View::Intake))
+    if (app.may_register() &&
+        ImGui::MenuItem(std::string(tr(lang, Str::ViewIntake)).c_str(), nullptr, app.view() == View::Intake))
       app.set_view(View::Intake);
     if (ImGui::MenuItem(std::string(tr(lang, Str::TabOutbox)).c_str(), nullptr, app.view() == View::Outbox))
       app.set_view(View::Outbox);

@@ -259,9 +259,14 @@ void draw_filters(App& app, FrameInfo& frame) {
   std::snprintf(buf, sizeof buf, S(lang, Str::TotalTickets).c_str(), static_cast<long long>(app.inbox_total()));
   ImGui::TextColored(kMuted, "%s", buf);
   // The keys, where they fit on the line (a phone has no keyboard to use them with).
-  const std::string keys = "  " + S(lang, Str::ShortcutsHint);
+  // Only the keys this user's role has a use for: a committee does not assign, a department registers nothing.
+  std::string keys = "  " + S(lang, Str::ShortcutsHint);
+  if (app.role_may(WorkflowAction::Assign)) keys += " · " + S(lang, Str::KeyAssign);
+  keys += " · " + S(lang, Str::KeyNoteSearch);
+  if (app.may_register()) keys += " · " + S(lang, Str::KeyNew);
   ImGui::SameLine();
-  if (ImGui::CalcTextSize(keys.c_str()).x <= ImGui::GetContentRegionAvail().x) ImGui::TextColored(kMuted, "%s", keys.c_str());
+  if (frame.css_width >= 760.0f && ImGui::CalcTextSize(keys.c_str()).x <= ImGui::GetContentRegionAvail().x)
+    ImGui::TextColored(kMuted, "%s", keys.c_str());
   else ImGui::NewLine();
   draw_bulk_bar(app, frame);
 }
@@ -412,7 +417,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
                           f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
     ImGui::TextWrapped("%s", S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
-    if (!filtered && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
+    if (!filtered && app.may_register() && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
     return;
   }
 

@@ -173,6 +173,26 @@ TEST_F(AppTest, AFieldTeamRegistersAPatrolFindingInACommunityAndTheFormSaysWhatI
   EXPECT_EQ(app->inbox_total(), before + 1);
 }
 
+// A department handles what it is sent; it registers nothing (write policy P4: a new ticket leads
+// nowhere yet). It is offered no intake form at all, rather than a form refused at the save; a
+// committee and the centre are.
+TEST_F(AppTest, ADepartmentIsOfferedNoIntakeFormACommitteeIs) {
+  auto dept = open_app();
+  EXPECT_TRUE(dept->may_register()) << "nobody signed in yet: nothing known";
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  EXPECT_FALSE(dept->may_register());
+  EXPECT_FALSE(dept->role_may(WorkflowAction::Assign));
+  dept->set_view(ui::View::Intake);
+  EXPECT_EQ(dept->view(), ui::View::Tickets) << "the intake view is not a department's";
+  auto committee = open_app("committee.db");
+  ASSERT_TRUE(sign_in(*committee, "hebin.li"));
+  EXPECT_TRUE(committee->may_register());
+  EXPECT_FALSE(committee->role_may(WorkflowAction::Assign));
+  committee->set_view(ui::View::Intake);
+  EXPECT_EQ(committee->view(), ui::View::Intake);
+  EXPECT_EQ(committee->draft().community, "河滨花园");
+}
+
 TEST_F(AppTest, ARevokedTokenAsksForThePasswordWhileWorkGoesOn) {
   auto app = open_app();
   ASSERT_TRUE(sign_in(*app, "hebin.li"));
