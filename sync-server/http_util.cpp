@@ -66,8 +66,11 @@ void for_each_element(std::string_view list, Each each) {
 
 }  // namespace
 
-bool is_media_type(std::string_view content_type, std::string_view type) {
-  return same_ignoring_case(trim(content_type.substr(0, content_type.find(';'))), type);
+std::string media_type(std::string_view content_type) {
+  std::string t;
+  for (const char c : content_type.substr(0, content_type.find(';')))
+    if (!std::isspace(static_cast<unsigned char>(c))) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return t;
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
@@ -108,7 +111,7 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 
 bool check_json_request(const httplib::Request& req, httplib::Response& res) {
   const std::string type = req.get_header_value("Content-Type");
-  if (!is_media_type(type, "application/json")) {
+  if (media_type(type) != "application/json") {
     send_error(res, 415, "unsupported_media_type", "send the body as application/json");
     return false;
   }

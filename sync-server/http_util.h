@@ -37,8 +37,9 @@ bool json_nesting_exceeds(std::string_view text, int max_depth);
 
 // The token of "Authorization: Bearer TOKEN" (the scheme in any case, RFC 9110 11.1), or empty.
 std::string bearer_token(const httplib::Request& req);
-// Whether a Content-Type names this media type (any case, parameters such as charset allowed).
-bool is_media_type(std::string_view content_type, std::string_view type);
+// The media type of a Content-Type, lowercase, without parameters: "image/JPEG; charset=binary"
+// -> "image/jpeg".
+std::string media_type(std::string_view content_type);
 // Whether an Accept-Encoding value accepts gzip: named (or `*`) with a q-value above 0.
 bool accepts_gzip(std::string_view accept_encoding);
 // Whether an If-None-Match value matches `etag` (RFC 9110 13.1.2: `*`, or a list holding it,

@@ -16,14 +16,6 @@ namespace {
 
 constexpr const char* kBlobPattern = R"(/api/v1/blobs/([^/]*))";
 
-// "image/JPEG; charset=binary" -> "image/jpeg".
-std::string media_type(const std::string& header) {
-  std::string t = header.substr(0, header.find(';'));
-  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return t;
-}
-
 // The {sha256} of the path, or empty after answering 400.
 std::string blob_name(const httplib::Request& req, httplib::Response& res) {
   const std::string name = req.matches.size() > 1 ? req.matches[1].str() : std::string();

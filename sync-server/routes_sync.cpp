@@ -328,7 +328,7 @@ void push(ServerContext& ctx, GroupCommit<PushJob>& pushes, const httplib::Reque
   }
   ctx.metrics.saw_replica(replica, now);
 
-  PushJob job{*user, *request, now, {}, {}, {}, {}};
+  PushJob job{*user, *request, now, {}, {}, {}, {}, {}};
   pushes.submit(&job, [&ctx](const std::vector<PushJob*>& group) { write_group(ctx, group); });
   if (job.failure) return send_json(res, job.failure->first, job.failure->second);
   number_if_missing(ctx, request->changes, job.results, now);
