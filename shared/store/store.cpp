@@ -85,6 +85,12 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
   const char* pragmas = options.durability == Durability::Wal
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                               "PRAGMA cache_size=-65536;"  // 64 MiB: the change log's indexes stay in memory.
+                              // A checkpoint every 10,000 WAL pages (40 MiB), not SQLite's 1,000: a batch
+                              // of 1,000 edits on as many tickets writes about 1,000 pages, so at 1,000
+                              // every commit checkpointed (copied its pages into the database and synced
+                              // it). Now a checkpoint copies each page once for about ten batches, however
+                              // often they rewrote it (docs/benchmarks.md, "Checkpoints").
+                              "PRAGMA wal_autocheckpoint=10000;"
                             : "PRAGMA page_size=4096; PRAGMA locking_mode=EXCLUSIVE; "
                               "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
   if (auto r = store.exec(pragmas, "open"); !r) return r.error();
