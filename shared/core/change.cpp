@@ -188,6 +188,11 @@ Result<void> validate_field_record(const Change& c) {
     if (i > 0 && r.values[i - 1].first >= m) return invalid(c, "members twice or out of order");
     if (!is_valid_field_member_value(m, v)) return invalid(c, "bad value for " + std::string(to_string(m)));
   }
+  // A campaign's days as one change gives them: it ends on or after the day it starts. (Sent in two
+  // changes, each a register of its own, they are not compared: a campaign with no week has no rounds.)
+  if (const std::string *from = r.get(FieldMember::From), *to = r.get(FieldMember::To);
+      from && to && parse_day(*to) < parse_day(*from))
+    return invalid(c, "the campaign ends (to) before it starts (from)");
   if (c.ticket_id != field_subject(c)) return invalid(c, "subject differs from the record's ids");
   if (!c.base.is_zero()) return invalid(c, "a field change has no base");
   return Ok{};

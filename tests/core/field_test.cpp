@@ -97,6 +97,10 @@ TEST_F(Field, ChangesValidateTheirIdsMembersAndValues) {
   EXPECT_FALSE(validate_change(chen.field(K::SetRoundItem, kT0, item(kBox), {{M::RatsFound, "007"}})));
   EXPECT_FALSE(validate_change(centre.field(K::SetCampaign, kT0, campaign(), {{M::Kinds, "bait_box,bait_box"}})));
   EXPECT_FALSE(validate_change(centre.field(K::SetCampaign, kT0, campaign(), {{M::From, "2020-02-30"}})));
+  EXPECT_FALSE(validate_change(centre.field(K::SetCampaign, kT0, campaign(), {{M::From, "2020-04-30"}, {M::To, "2020-03-02"}})))
+      << "ends before it starts";
+  EXPECT_TRUE(validate_change(centre.field(K::SetCampaign, kT0, campaign(), {{M::From, "2020-03-02"}, {M::To, "2020-03-02"}})))
+      << "a campaign of one day";
   Change stray = chen.field(K::SetFacility, kT0, facility(kBox), {{M::Code, "HB-01"}});
   stray.ticket_id = kBox;  // The subject must be the record's.
   EXPECT_FALSE(validate_change(stray));
