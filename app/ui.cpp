@@ -68,6 +68,16 @@ float combo_width_for(const std::vector<std::string>& choices, float at_least) {
   return std::max(at_least, combo_width_for_text(text));
 }
 
+void next_in_row(float width, float spacing) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const float gap = spacing >= 0 ? spacing : ImGui::GetStyle().ItemSpacing.x;
+  if (ImGui::GetItemRectMax().x + gap + width <= right) ImGui::SameLine(0, spacing);
+}
+
+float button_width(const std::string& label) {
+  return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 bool primary_button(const char* label, const ImVec2& size) {
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.42f, 0.78f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.50f, 0.88f, 1));

@@ -37,28 +37,43 @@ std::string value_text(Lang lang, const RateCard& c, double v, bool known) {
   return b;
 }
 
-// The month picker: 上一年 ‹ 2020年3月 › 下一年 and 本月. Steps frame.dash_year/month.
-void draw_month_picker(Lang lang, FrameInfo& frame) {
+// The month picker: 上一年 ‹ 2020年3月 › 下一年 and 本月. Steps frame.dash_year/month. The year
+// buttons, the arrows and the month keep together on a line; 下一年 and 本月 wrap when they must.
+void draw_month_picker(Lang lang, FrameInfo& frame, float spacing) {
   auto step = [&](int by) {
     int m = frame.dash_year * 12 + (frame.dash_month - 1) + by;
     frame.dash_year = m / 12;
     frame.dash_month = m % 12 + 1;
   };
-  if (ImGui::Button((std::string(tr(lang, Str::DashPrevYear)) + "##dash-prev-year").c_str())) step(-12);
+  const std::string prev_year = std::string(tr(lang, Str::DashPrevYear)) + "##dash-prev-year";
+  const std::string next_year = std::string(tr(lang, Str::DashNextYear)) + "##dash-next-year";
+  const std::string this_month = std::string(tr(lang, Str::DashThisMonth)) + "##dash-this";
+  const std::string month = fmt(lang, Str::DashMonth, frame.dash_year, frame.dash_month);
+  const float arrow = ImGui::GetFrameHeight(), gap = ImGui::GetStyle().ItemSpacing.x;
+  next_in_row(button_width(prev_year) + arrow * 2 + ImGui::CalcTextSize(month.c_str()).x + gap * 3, spacing);
+  if (ImGui::Button(prev_year.c_str())) step(-12);
   ImGui::SameLine();
   if (ImGui::ArrowButton("##dash-prev", ImGuiDir_Left)) step(-1);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(tr(lang, Str::DashPrevMonth)).c_str());
   ImGui::SameLine();
-  const std::string month = fmt(lang, Str::DashMonth, frame.dash_year, frame.dash_month);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(month.c_str());
   ImGui::SameLine();
   if (ImGui::ArrowButton("##dash-next", ImGuiDir_Right)) step(1);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(tr(lang, Str::DashNextMonth)).c_str());
-  ImGui::SameLine();
-  if (ImGui::Button((std::string(tr(lang, Str::DashNextYear)) + "##dash-next-year").c_str())) step(12);
-  ImGui::SameLine();
-  if (ImGui::Button((std::string(tr(lang, Str::DashThisMonth)) + "##dash-this").c_str())) frame.dash_year = 0;
+  next_in_row(button_width(next_year));
+  if (ImGui::Button(next_year.c_str())) step(12);
+  next_in_row(button_width(this_month));
+  if (ImGui::Button(this_month.c_str())) frame.dash_year = 0;
+}
+
+// Draws `text` at `size`, or smaller (down to `min_size`) when it would not fit in `max_w`: a card on
+// a phone is half its width, and English labels and hours are long. Returns the width drawn.
+float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {
+  const float w = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
+  if (w > max_w && w > 0) size = std::max(min_size, size * max_w / w);
+  dl->AddText(ImGui::GetFont(), size, at, col, text.c_str());
+  return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
 }
 
 // One card: the label, the figure, how many of how many, and last month's with the change's arrow.
@@ -66,19 +81,17 @@ void draw_card(Lang lang, const RateCard& c, float w, float h) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float fh = ImGui::GetFontSize(), pad = fh * 0.6f;
+  const float fh = ImGui::GetFontSize(), pad = fh * 0.6f, inner = w - pad * 2;
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBg, 6.0f);
   dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorder, 6.0f);
   dl->PushClipRect(p, ImVec2(p.x + w, p.y + h), true);
-  dl->AddText(ImVec2(p.x + pad, p.y + pad), kMutedU, std::string(tr(lang, c.label)).c_str());
+  fit_text(dl, ImVec2(p.x + pad, p.y + pad), fh, fh * 0.75f, inner, kMutedU, std::string(tr(lang, c.label)));
   const std::string v = value_text(lang, c, c.now, c.now_known);
-  dl->AddText(ImGui::GetFont(), fh * 1.5f, ImVec2(p.x + pad, p.y + pad + fh * 1.3f), kInk, v.c_str());
-  if (!c.hours && c.of > 0) {
-    char of[48];
-    std::snprintf(of, sizeof of, "%d / %d", c.count, c.of);
-    const float vw = ImGui::GetFont()->CalcTextSizeA(fh * 1.5f, 1e9f, 0, v.c_str()).x;
-    dl->AddText(ImVec2(p.x + pad + vw + fh * 0.6f, p.y + pad + fh * 1.75f), kMutedU, of);
-  }
+  char of[48] = "";
+  if (!c.hours && c.of > 0) std::snprintf(of, sizeof of, "%d / %d", c.count, c.of);
+  const float of_w = of[0] ? ImGui::CalcTextSize(of).x + fh * 0.6f : 0;
+  const float vw = fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.3f), fh * 1.5f, fh, inner - of_w, kInk, v);
+  if (of[0]) dl->AddText(ImVec2(p.x + pad + vw + fh * 0.6f, p.y + pad + fh * 1.75f), kMutedU, of);
   // Last month, and the arrow of the change: green when better, red when worse.
   const float y = p.y + h - pad - fh;
   const Trend t = trend_of(c);
@@ -93,7 +106,7 @@ void draw_card(Lang lang, const RateCard& c, float w, float h) {
   }
   const std::string before = c.before_known ? fmt(lang, Str::DashVsLast, value_text(lang, c, c.before, true).c_str())
                                             : std::string(tr(lang, Str::DashNoLast));
-  dl->AddText(ImVec2(x, y), kMutedU, before.c_str());
+  fit_text(dl, ImVec2(x, y), fh, fh * 0.75f, p.x + w - pad - x, kMutedU, before);
   dl->PopClipRect();
 }
 
@@ -166,17 +179,17 @@ void draw_dashboard(App& app, FrameInfo& frame) {
   ImGui::BeginChild("##dashboard", ImVec2(0, 0), ImGuiChildFlags_None);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(std::string(tr(lang, Str::DashTitle)).c_str());
-  ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
-  draw_month_picker(lang, frame);
+  draw_month_picker(lang, frame, ImGui::GetFontSize() * 1.5f);
   const Dashboard* d = app.dashboard(frame.dash_year, frame.dash_month);
 
   // The exports, on the right of the same row.
   const std::string csv = std::string(tr(lang, Str::DashDownloadCsv)) + "##dash-csv";
   const std::string print = std::string(tr(lang, Str::DashPrint)) + "##dash-print";
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float bw = ImGui::CalcTextSize(csv.c_str(), nullptr, true).x + ImGui::CalcTextSize(print.c_str(), nullptr, true).x +
-                   st.FramePadding.x * 4 + st.ItemSpacing.x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - bw));
+  // On the right of the picker's line when both fit there, else on a line of their own.
+  const float bw = button_width(csv) + button_width(print) + ImGui::GetStyle().ItemSpacing.x;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetFontSize() + bw <= right)
+    ImGui::SameLine(right - bw);
   ImGui::BeginDisabled(d == nullptr);
   if (ImGui::Button(csv.c_str())) app.download_report_csv(frame.dash_year, frame.dash_month);
   ImGui::SameLine();
@@ -186,7 +199,9 @@ void draw_dashboard(App& app, FrameInfo& frame) {
   const int64_t last = app.sync_status().last_ok_ms;
   const std::string stamp = last > 0 ? fmt(lang, Str::DashAsOf, format_shanghai_minute(last).c_str())
                                      : std::string(tr(lang, Str::DashNotSynced));
+  ImGui::PushTextWrapPos(0.0f);  // Two lines on a phone rather than cut off.
   ImGui::TextColored(kMuted, "%s · %s", stamp.c_str(), std::string(tr(lang, Str::DashScope)).c_str());
+  ImGui::PopTextWrapPos();
   if (!d) {
     ImGui::TextColored(ImVec4(0.72f, 0.06f, 0.20f, 1), "%s", app.dashboard_error().c_str());
     ImGui::EndChild();
@@ -196,9 +211,13 @@ void draw_dashboard(App& app, FrameInfo& frame) {
   char received[64];
   std::snprintf(received, sizeof received, "%s  %d", std::string(tr(lang, Str::DashReceived)).c_str(), d->report.received);
   ImGui::TextUnformatted(received);
-  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
-  ImGui::TextColored(kMuted, "%s  %d    %s  %zu", std::string(tr(lang, Str::DashCoHandled)).c_str(), d->report.co_handled,
-                     std::string(tr(lang, Str::DashOverdue)).c_str(), d->report.overdue.size());
+  // The counts beside it, each wrapping to the next line on a phone.
+  const std::string co = std::string(tr(lang, Str::DashCoHandled)) + "  " + std::to_string(d->report.co_handled);
+  const std::string overdue = std::string(tr(lang, Str::DashOverdue)) + "  " + std::to_string(d->report.overdue.size());
+  next_in_row(ImGui::CalcTextSize(co.c_str()).x, ImGui::GetFontSize() * 2);
+  ImGui::TextColored(kMuted, "%s", co.c_str());
+  next_in_row(ImGui::CalcTextSize(overdue.c_str()).x, ImGui::GetFontSize() * 1.5f);
+  ImGui::TextColored(kMuted, "%s", overdue.c_str());
   if (d->report.received == 0) ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::DashEmpty)).c_str());
   ImGui::Spacing();
   draw_cards(lang, *d);

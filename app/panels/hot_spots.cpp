@@ -2,6 +2,7 @@
 // (反弹). A row opens the inbox filtered to that address.
 #include <imgui.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -16,20 +17,23 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
   const ImVec4 muted(0.42f, 0.44f, 0.48f, 1.0f);
   const ImVec4 red(0.72f, 0.06f, 0.20f, 1.0f);
   ImGui::TextUnformatted(std::string(tr(lang, Str::HotSpotsTitle)).c_str());
-  ImGui::SameLine(0, ImGui::GetFontSize() * 1.5f);
   constexpr std::array<int, 4> kPeriods = {30, 90, 180, 365};
   char buf[64];
+  bool first = true;
   for (int days : kPeriods) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::HotSpotsDays)).c_str(), days);
+    const std::string label = std::string(buf) + "##hot-days-" + std::to_string(days);
+    next_in_row(button_width(label), first ? ImGui::GetFontSize() * 1.5f : -1);  // Wraps on a phone.
+    first = false;
     const bool on = frame.hot_days == days;
     ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.16f, 0.42f, 0.78f, 1) : ImVec4(0.93f, 0.94f, 0.96f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
-    if (ImGui::SmallButton((std::string(buf) + "##hot-days-" + std::to_string(days)).c_str())) frame.hot_days = days;
+    if (ImGui::SmallButton(label.c_str())) frame.hot_days = days;
     ImGui::PopStyleColor(2);
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(muted, "%s", std::string(tr(lang, Str::HotSpotsHint)).c_str());
+  ImGui::PopTextWrapPos();
   const auto& rows = app.hot_spots(frame.hot_days);
   if (rows.empty()) {
     ImGui::Spacing();
@@ -38,35 +42,56 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##hot-spots", 6, flags)) return;
+  // On a phone the place takes two lines (the address over its community) and the figures keep
+  // their columns; the date of the latest ticket is left out: a column each would leave the
+  // community and the address a character wide.
+  const float fh = ImGui::GetFontSize();
+  const bool compact = ImGui::GetContentRegionAvail().x / fh < 34;
+  const int columns = compact ? 4 : 6;
+  if (!ImGui::BeginTable(compact ? "##hot-spots-compact" : "##hot-spots", columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const auto fixed = ImGuiTableColumnFlags_WidthFixed;
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::FieldCommunity)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::FieldAddress)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColTickets)).c_str(), fixed, ImGui::GetFontSize() * 3.5f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColOpen)).c_str(), fixed, ImGui::GetFontSize() * 3.5f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColLinked)).c_str(), fixed, ImGui::GetFontSize() * 4.5f);
-  ImGui::TableSetupColumn(std::string(tr(lang, Str::ColLatest)).c_str(), fixed, ImGui::CalcTextSize("2026-11-30 00:00").x);
+  const auto figure = [&](Str name, float at_least) {  // As wide as its heading, and at least `at_least` ems.
+    const std::string heading = std::string(tr(lang, name));
+    ImGui::TableSetupColumn(heading.c_str(), fixed, std::max(ImGui::CalcTextSize(heading.c_str()).x, fh * at_least));
+  };
+  if (compact) {
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::FieldAddress)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  } else {
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::FieldCommunity)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(std::string(tr(lang, Str::FieldAddress)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+  }
+  figure(Str::ColTickets, compact ? 2.0f : 3.5f);
+  figure(Str::ColOpen, compact ? 2.0f : 3.5f);
+  figure(Str::ColLinked, compact ? 2.0f : 4.5f);
+  if (!compact) ImGui::TableSetupColumn(std::string(tr(lang, Str::ColLatest)).c_str(), fixed, ImGui::CalcTextSize("2026-11-30 00:00").x);
   ImGui::TableHeadersRow();
   std::optional<Store::HotSpot> open;  // Taken after the table: opening changes the view.
   for (size_t i = 0; i < rows.size(); ++i) {
     const Store::HotSpot& h = rows[i];
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
-    const std::string id = h.community + "##hot-" + std::to_string(i);
+    const std::string id = (compact ? h.address : h.community) + "##hot-" + std::to_string(i);
     if (ImGui::Selectable(id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open = h;
-    ImGui::TableSetColumnIndex(1);
-    ImGui::TextUnformatted(h.address.c_str());
-    ImGui::TableSetColumnIndex(2);
+    int col = 1;
+    if (compact) {
+      ImGui::TextColored(muted, "%s", h.community.c_str());
+    } else {
+      ImGui::TableSetColumnIndex(col++);
+      ImGui::TextUnformatted(h.address.c_str());
+    }
+    ImGui::TableSetColumnIndex(col++);
     ImGui::Text("%lld", static_cast<long long>(h.tickets));
-    ImGui::TableSetColumnIndex(3);
+    ImGui::TableSetColumnIndex(col++);
     if (h.open > 0) ImGui::Text("%lld", static_cast<long long>(h.open));
     else ImGui::TextColored(muted, "0");
-    ImGui::TableSetColumnIndex(4);
+    ImGui::TableSetColumnIndex(col++);
     if (h.linked > 0) ImGui::TextColored(red, "%lld", static_cast<long long>(h.linked));
     else ImGui::TextColored(muted, "-");
-    ImGui::TableSetColumnIndex(5);
-    ImGui::TextColored(muted, "%s", format_shanghai_minute(h.latest_ms).c_str());
+    if (!compact) {
+      ImGui::TableSetColumnIndex(col);
+      ImGui::TextColored(muted, "%s", format_shanghai_minute(h.latest_ms).c_str());
+    }
   }
   ImGui::EndTable();
   if (open) {

@@ -78,6 +78,12 @@ void status_pill(const std::string& text, TicketStatus status, bool awaiting_co)
 // ImGui::Button in the primary colour (white on blue): the one move a screen expects next (sign
 // in, save the new ticket, the ticket's next workflow step).
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
+// Puts the next item, `width` pixels wide, on the line of the last one when it fits there (after
+// `spacing`, or the style's item spacing when negative), else on a new line: a header's buttons wrap
+// on a phone instead of running over each other or off the screen.
+void next_in_row(float width, float spacing = -1);
+// The width ImGui gives a button or a small button with this label ("##id" not drawn).
+float button_width(const std::string& label);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
