@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "test_hook.h"
@@ -76,6 +77,13 @@ void next_in_row(float width, float spacing) {
 
 float button_width(const std::string& label) {
   return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {
+  const float w = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
+  if (w > max_w && w > 0) size = std::max(min_size, size * max_w / w);
+  dl->AddText(ImGui::GetFont(), size, at, col, text.c_str());
+  return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
 }
 
 bool primary_button(const char* label, const ImVec2& size) {

@@ -67,15 +67,6 @@ void draw_month_picker(Lang lang, FrameInfo& frame, float spacing) {
   if (ImGui::Button(this_month.c_str())) frame.dash_year = 0;
 }
 
-// Draws `text` at `size`, or smaller (down to `min_size`) when it would not fit in `max_w`: a card on
-// a phone is half its width, and English labels and hours are long. Returns the width drawn.
-float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {
-  const float w = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
-  if (w > max_w && w > 0) size = std::max(min_size, size * max_w / w);
-  dl->AddText(ImGui::GetFont(), size, at, col, text.c_str());
-  return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
-}
-
 // One card: the label, the figure, how many of how many, and last month's with the change's arrow.
 void draw_card(Lang lang, const RateCard& c, float w, float h) {
   const ImVec2 p = ImGui::GetCursorScreenPos();

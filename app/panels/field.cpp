@@ -733,8 +733,8 @@ void figure_card(const std::string& label_text, const std::string& value, float 
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBg, 6.0f);
   dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorder, 6.0f);
   dl->PushClipRect(p, ImVec2(p.x + w, p.y + h), true);
-  dl->AddText(ImVec2(p.x + pad, p.y + pad), kMutedU, label_text.c_str());
-  dl->AddText(ImGui::GetFont(), fh * 1.6f, ImVec2(p.x + pad, p.y + pad + fh * 1.35f), kInk, value.c_str());
+  fit_text(dl, ImVec2(p.x + pad, p.y + pad), fh, fh * 0.75f, w - pad * 2, kMutedU, label_text);
+  fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.35f), fh * 1.6f, fh, w - pad * 2, kInk, value);
   dl->PopClipRect();
 }
 
@@ -864,31 +864,61 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     ImGui::TextColored(kMuted, "%s", S(lang, Str::FwNoCampaign).c_str());
     return;
   }
+  // On a phone one column: the name, then its days and weekday, then the kinds it checks, wrapped;
+  // four columns there would cut each to a few characters.
+  const bool compact = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize() < 34;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("##fw-campaigns", 4, flags)) return;
+  if (!ImGui::BeginTable(compact ? "##fw-campaigns-compact" : "##fw-campaigns", compact ? 1 : 4, flags)) return;
   ImGui::TableSetupColumn(S(lang, Str::FwName).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn((S(lang, Str::FwFrom) + " – " + S(lang, Str::FwTo)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn(S(lang, Str::FwKinds).c_str(), ImGuiTableColumnFlags_WidthStretch, 2.4f);
-  ImGui::TableSetupColumn(S(lang, Str::FwWeekday).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  if (!compact) {
+    ImGui::TableSetupColumn((S(lang, Str::FwFrom) + " – " + S(lang, Str::FwTo)).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+    ImGui::TableSetupColumn(S(lang, Str::FwKinds).c_str(), ImGuiTableColumnFlags_WidthStretch, 2.4f);
+    ImGui::TableSetupColumn(S(lang, Str::FwWeekday).c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  }
   ImGui::TableHeadersRow();
   for (const Campaign* c : f.campaigns) {
     ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    if (ImGui::Selectable((c->name + "##pick-" + c->id).c_str(), c->id == ff.campaign, ImGuiSelectableFlags_SpanAllColumns)) {
+    // The cells first (their text wraps), then the row's selectable over all of them, as tall as
+    // the tallest: a click anywhere on the campaign picks it, and the highlight covers every line.
+    ImGui::TableSetColumnIndex(0);
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    float bottom = start.y;
+    const auto grew = [&] { bottom = std::max(bottom, ImGui::GetItemRectMax().y); };
+    ImGui::TextUnformatted(c->name.c_str());
+    grew();
+    const std::string days = c->from + " – " + c->to + "  (" +
+                             fmt(lang, Str::FwWeeks, static_cast<int>(campaign_weeks(*c).size())) + ")";
+    std::string kinds;
+    for (FacilityKind k : c->kinds) kinds += (kinds.empty() ? "" : "、") + std::string(label(lang, k));
+    const std::string weekday(weekday_label(lang, c->weekday));
+    if (compact) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kMuted, "%s · %s", days.c_str(), weekday.c_str());
+      grew();
+      ImGui::TextColored(kMuted, "%s", kinds.c_str());
+      grew();
+      ImGui::PopTextWrapPos();
+    } else {
+      ImGui::TableNextColumn();
+      ImGui::TextWrapped("%s", days.c_str());
+      grew();
+      ImGui::TableNextColumn();
+      ImGui::TextWrapped("%s", kinds.c_str());
+      grew();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(weekday.c_str());
+      grew();
+    }
+    ImGui::TableSetColumnIndex(0);
+    ImGui::SetCursorScreenPos(start);
+    if (ImGui::Selectable(("##pick-" + c->id).c_str(), c->id == ff.campaign,
+                          ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap,
+                          ImVec2(0, bottom - start.y))) {
       ff.campaign = c->id;
       ff.week.clear();
       ff.sub = 0;
     }
-    ImGui::TableNextColumn();
-    ImGui::Text("%s – %s  (%s)", c->from.c_str(), c->to.c_str(),
-                fmt(lang, Str::FwWeeks, static_cast<int>(campaign_weeks(*c).size())).c_str());
-    ImGui::TableNextColumn();
-    std::string kinds;
-    for (FacilityKind k : c->kinds) kinds += (kinds.empty() ? "" : "、") + std::string(label(lang, k));
-    ImGui::TextUnformatted(kinds.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(std::string(weekday_label(lang, c->weekday)).c_str());
   }
   ImGui::EndTable();
 }

@@ -72,9 +72,18 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     const std::string id = (compact ? h.address : h.community) + "##hot-" + std::to_string(i);
-    if (ImGui::Selectable(id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open = h;
+    const ImVec2 cell = ImGui::GetCursorPos();
+    // On a phone the selectable spans both lines, its own label hidden under the two drawn.
+    const float line = ImGui::GetTextLineHeight(), gap = ImGui::GetStyle().ItemSpacing.y * 0.5f;
+    if (compact) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
+    if (ImGui::Selectable(id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, compact ? line * 2 + gap : 0)))
+      open = h;
     int col = 1;
     if (compact) {
+      ImGui::PopStyleColor();
+      ImGui::SetCursorPos(cell);
+      ImGui::TextUnformatted(h.address.c_str());
+      ImGui::SetCursorPos(ImVec2(cell.x, cell.y + line + gap));
       ImGui::TextColored(muted, "%s", h.community.c_str());
     } else {
       ImGui::TableSetColumnIndex(col++);

@@ -84,6 +84,9 @@ bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 void next_in_row(float width, float spacing = -1);
 // The width ImGui gives a button or a small button with this label ("##id" not drawn).
 float button_width(const std::string& label);
+// Draws `text` at `size`, or smaller (down to `min_size`) when it would not fit in `max_w`: a card
+// on a phone is half its width, and English labels and hours are long. Returns the width drawn.
+float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);
