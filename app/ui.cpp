@@ -81,9 +81,9 @@ float button_width(const std::string& label) {
 
 float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {
   const float w = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
-  if (w > max_w && w > 0) size = std::max(min_size, size * max_w / w);
-  dl->AddText(ImGui::GetFont(), size, at, col, text.c_str());
-  return ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
+  const float drawn = w > max_w && w > 0 ? std::max(min_size, size * max_w / w) : size;
+  dl->AddText(ImGui::GetFont(), drawn, at, col, text.c_str());
+  return w * drawn / size;  // A line's width scales with its size.
 }
 
 bool primary_button(const char* label, const ImVec2& size) {

@@ -866,7 +866,7 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   }
   // On a phone one column: the name, then its days and weekday, then the kinds it checks, wrapped;
   // four columns there would cut each to a few characters.
-  const bool compact = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize() < 34;
+  const bool compact = phone_width();
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable(compact ? "##fw-campaigns-compact" : "##fw-campaigns", compact ? 1 : 4, flags)) return;

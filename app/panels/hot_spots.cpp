@@ -46,7 +46,7 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
   // their columns; the date of the latest ticket is left out: a column each would leave the
   // community and the address a character wide.
   const float fh = ImGui::GetFontSize();
-  const bool compact = ImGui::GetContentRegionAvail().x / fh < 34;
+  const bool compact = phone_width();
   const int columns = compact ? 4 : 6;
   if (!ImGui::BeginTable(compact ? "##hot-spots-compact" : "##hot-spots", columns, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);

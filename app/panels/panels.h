@@ -78,6 +78,12 @@ void status_pill(const std::string& text, TicketStatus status, bool awaiting_co)
 // ImGui::Button in the primary colour (white on blue): the one move a screen expects next (sign
 // in, save the new ticket, the ticket's next workflow step).
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
+// Below this many ems of width a panel lays out for a phone: a list's row takes two lines in place
+// of a column for each thing (the inbox, the hot spots, the campaigns).
+inline constexpr float kPhoneEms = 34;
+// Whether the space left on the current line is a phone's (kPhoneEms).
+inline bool phone_width() { return ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * kPhoneEms; }
+
 // Puts the next item, `width` pixels wide, on the line of the last one when it fits there (after
 // `spacing`, or the style's item spacing when negative), else on a new line: a header's buttons wrap
 // on a phone instead of running over each other or off the screen.

@@ -161,7 +161,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   // On a phone the five boxes would fill half the screen before the first ticket: they fold under
   // one button (筛选 · 2 says how many are set); the one-tap chips stay in sight.
   bool boxes = true;
-  if (ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x < em * 34) {
+  if (ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x < em * kPhoneEms) {
     const int set = (f.status ? 1 : 0) + (f.category ? 1 : 0) + (f.urgency ? 1 : 0) + (f.community.empty() ? 0 : 1);
     const std::string more = frame.filters_open ? S(lang, Str::FilterLess)
                                                 : S(lang, Str::FilterMore) + (set > 0 ? " · " + std::to_string(set) : std::string());
@@ -431,7 +431,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // place, and its status over its time left; a column of its own for each would leave the title a
   // character wide.
   const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
-  const int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= 34 ? 1 : 0;
+  const int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= kPhoneEms ? 1 : 0;
   const bool compact = layout == 0;
   const bool shown[10] = {!compact,    layout == 3, layout == 3, layout >= 2, layout >= 1,
                           !compact,    true,        !compact,    layout >= 2, true};
