@@ -447,6 +447,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"A 派单", "A assign"},
     {"M 写记录 · Ctrl+F 搜索", "M add note · Ctrl+F search"},
     {"Ctrl+N 新建", "Ctrl+N new"},
+    {"返回列表", "Back to list"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

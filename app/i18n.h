@@ -66,6 +66,7 @@ enum class Str {
   KeyAssign,
   KeyNoteSearch,
   KeyNew,
+  BackToList,
   Count_,
 };
 

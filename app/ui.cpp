@@ -176,6 +176,23 @@ void draw_ui(App& app, FrameInfo& frame) {
       ImGui::BeginChild("##detail", ImVec2(0, 0), ImGuiChildFlags_Border);
       draw_ticket_detail(app, frame);
       ImGui::EndChild();
+    } else if (app.selected_ticket() && phone_width()) {
+      // A phone shows the ticket on the whole screen, the way back to the list above it: half a
+      // phone's height is too little to read a ticket and act on it. The list keeps its scroll.
+      const std::string back = std::string(tr(app.lang(), Str::BackToList)) + "##back-to-list";
+      if (ImGui::ArrowButton("##back-arrow", ImGuiDir_Left)) app.select("");
+      label_last_item("##back-arrow");
+      ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+      if (ImGui::Button(back.c_str())) app.select("");
+      label_last_item(back.c_str());
+      if (const Ticket* t = app.selected_ticket()) {
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", (t->official_number.empty() ? t->provisional_number : t->official_number).c_str());
+      }
+      ImGui::BeginChild("##detail", ImVec2(0, 0), ImGuiChildFlags_Border);
+      if (app.selected_ticket()) draw_ticket_detail(app, frame);
+      ImGui::EndChild();
     } else {
       const bool has_detail = app.selected_ticket() != nullptr;
       ImGui::BeginChild("##list", ImVec2(0, has_detail ? -ImGui::GetContentRegionAvail().y * 0.45f : 0));

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket, demoStreet, reveal } from './harness.mjs';
+  startServer, launch, waitForApp, frames, state, click, typeInto, typeFocused, waitForState, shot, signIn, registerTicket, demoStreet, reveal, findItem } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -287,6 +287,14 @@ test('the centre and an offline field team edit one ticket; both screens converg
   // its reason when it comes from elsewhere (see the refusal test above).
   const items = await f.evaluate(() => window.linliTest.items());
   assert.ok(!items.some((it) => it.id === '结案##act-close'), 'closing is the centre\'s alone, not offered to the field');
+  // On a phone the ticket takes the whole screen, the way back to the list above it; the list keeps
+  // its place.
+  assert.ok(!items.some((it) => it.id === '##inbox-search'), 'the list gives way to the ticket on a phone');
+  await click(f, '返回列表##back-to-list');
+  await waitForState(f, (st) => st.selected === '', 'back to the list');
+  await findItem(f, 'inbox-search');
+  await selectTicket(f, T.official, T.id);
+  await findItem(f, '返回列表##back-to-list');
   assert.deepEqual(centre.errors, []);
   assert.deepEqual(field.errors, []);
 });
