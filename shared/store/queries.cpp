@@ -21,9 +21,11 @@ Error read_error(sqlite3* db, std::string_view where) {
 }
 
 // Every row of `q`: its column 0 decoded as a change record, made into a T by make(change, q).
+// `expect`: the rows likely, reserved at once (a change is large to move as the vector grows).
 template <class T, class Make>
-Result<std::vector<T>> read_records(sqlite3* db, Query& q, const char* where, Make&& make) {
+Result<std::vector<T>> read_records(sqlite3* db, Query& q, const char* where, Make&& make, size_t expect = 0) {
   std::vector<T> out;
+  out.reserve(expect);
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     auto c = decode_change_record(q.text(0));
@@ -150,8 +152,9 @@ Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int li
   if (!q.ok()) return read_error(m_db, "changes_after");
   q.bind(1, cursor);
   q.bind(2, int64_t{limit});
-  return read_records<SequencedChange>(m_db, q, "changes_after",
-                                       [](Change c, const Query& row) { return SequencedChange{std::move(c), row.int64(1)}; });
+  return read_records<SequencedChange>(
+      m_db, q, "changes_after", [](Change c, const Query& row) { return SequencedChange{std::move(c), row.int64(1)}; },
+      static_cast<size_t>(std::clamp(limit, 0, 1024)));
 }
 
 Result<std::optional<SequencedChange>> Store::sequenced_change(const ChangeId& id) {
