@@ -243,8 +243,11 @@ Result<void> validate_payload(const Change& c) {
           return invalid(c, "a finding link names a round's campaign, week (its Monday), community and facility");
         return Ok{};
       }
-      if (!is_valid_ticket_id(c.link.other_ticket) || c.link.other_ticket == c.ticket_id)
-        return invalid(c, "link names no other ticket");
+      // Each its own words: an id in uppercase is a mistake its sender can see and mend.
+      if (c.link.other_ticket.empty()) return invalid(c, "a rebound link names the other ticket (\"other\")");
+      if (!is_valid_ticket_id(c.link.other_ticket))
+        return invalid(c, "the other ticket's id is not 32 lowercase hex digits");
+      if (c.link.other_ticket == c.ticket_id) return invalid(c, "a ticket cannot be a rebound of itself");
       if (!(c.link.finding == FieldRecord{})) return invalid(c, "a rebound link names no round");
       return Ok{};
     case ChangeKind::SetFacility:

@@ -20,6 +20,25 @@ constexpr std::array<std::string_view, kFieldMemberCount> kMemberCodes = {
     "weekday", "finished", "checked", "treated", "note",       "rats_found",  "holes_filled", "wells_dosed",
     "community"};
 
+// Each field kind's payload, in ChangeKind order from SetFacility: its ids, then the members it
+// sets. The one table that says which name belongs to which kind.
+constexpr int kFieldKindCount = 4;
+constexpr std::array<std::array<std::string_view, 10>, kFieldKindCount> kPayloads = {{
+    {"id", "community", "code", "kind", "location", "retired"},
+    {"id", "name", "from", "to", "kinds", "weekday"},
+    {"campaign", "week", "community", "finished"},
+    {"campaign", "week", "community", "facility", "checked", "treated", "note", "rats_found", "holes_filled",
+     "wells_dosed"},
+}};
+// The payload's ids: they say what a change is about and are no register it sets (`community` is
+// one, though a facility's community is also kept as the register R15 fixes).
+constexpr std::array<std::string_view, 5> kIdNames = {"id", "campaign", "week", "community", "facility"};
+
+const std::array<std::string_view, 10>* payload_of(int change_kind) {
+  const int i = change_kind - static_cast<int>(ChangeKind::SetFacility);
+  return i >= 0 && i < kFieldKindCount ? &kPayloads[static_cast<size_t>(i)] : nullptr;
+}
+
 bool text_ok(std::string_view s, size_t max_chars, bool required) {
   const auto n = utf8_length(s);
   return n && *n <= max_chars && (!required || *n > 0);
@@ -80,15 +99,22 @@ void FieldRecord::set(FieldMember m, std::string value) {
   else values.emplace(it, m, std::move(value));
 }
 
+std::vector<std::string_view> payload_members(int change_kind) {
+  std::vector<std::string_view> out;
+  if (const auto* p = payload_of(change_kind))
+    for (std::string_view name : *p)
+      if (!name.empty()) out.push_back(name);
+  return out;
+}
+
+bool payload_takes(int change_kind, std::string_view name) {
+  const auto* p = payload_of(change_kind);
+  return p && !name.empty() && std::find(p->begin(), p->end(), name) != p->end();
+}
+
 bool kind_takes(int change_kind, FieldMember m) {
-  const int i = static_cast<int>(m);
-  switch (static_cast<ChangeKind>(change_kind)) {
-    case ChangeKind::SetFacility: return i <= static_cast<int>(FieldMember::Retired);
-    case ChangeKind::SetCampaign: return i >= static_cast<int>(FieldMember::Name) && i <= static_cast<int>(FieldMember::Weekday);
-    case ChangeKind::SetRound: return m == FieldMember::Finished;
-    case ChangeKind::SetRoundItem: return i >= static_cast<int>(FieldMember::Checked) && m != FieldMember::Community;
-    default: return false;
-  }
+  const std::string_view name = to_string(m);
+  return std::find(kIdNames.begin(), kIdNames.end(), name) == kIdNames.end() && payload_takes(change_kind, name);
 }
 
 std::optional<int64_t> parse_day(std::string_view d) {

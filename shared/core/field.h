@@ -65,7 +65,13 @@ struct FieldRecord {
   void set(FieldMember m, std::string value);  // Keeps `values` sorted.
 };
 
-// Whether a member belongs to a change kind (ChangeKind::SetFacility ... SetRoundItem).
+// The names a field change's payload object holds on the wire, by kind (ChangeKind::SetFacility
+// ... SetRoundItem; docs/protocol.md, "Field work"): the ids that say what it is about, then the
+// members it may set. Empty for any other kind. A name of one kind's payload in another's is
+// refused, not ignored: the change would not do what its author meant (a week in a facility).
+std::vector<std::string_view> payload_members(int change_kind);
+bool payload_takes(int change_kind, std::string_view name);
+// Whether a member is one a change kind sets (its payload's members that are no id).
 bool kind_takes(int change_kind, FieldMember m);
 // A member's text value checked for its type and limits.
 bool is_valid_field_member_value(FieldMember m, std::string_view value);

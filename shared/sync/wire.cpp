@@ -296,7 +296,7 @@ void read_field_record(In& in, Change& c) {
   for (int i = 0; i < kFieldMemberCount && in.ok(); ++i) {
     const auto m = static_cast<FieldMember>(i);
     const std::string key(to_string(m));
-    if (!kind_takes(static_cast<int>(c.kind), m)) continue;  // A push refuses it (stray_member).
+    if (!kind_takes(static_cast<int>(c.kind), m)) continue;  // A push refuses it (member_of_another_kind).
     const json* v = in.get(key.c_str(), false);
     if (!v) continue;
     switch (value_type(m)) {
@@ -353,7 +353,7 @@ void read_payload(In& in, Change& c) {
         if (days < 0 || days > 365) e->fail("\"entry.days\" out of range");
         c.entry.days = static_cast<int32_t>(days);
         c.entry.request = e->change_id("request", false);
-        c.entry.approved = e->boolean("approved", false);  // A push requires it of a decision (stray_member).
+        c.entry.approved = e->boolean("approved", false);  // A push requires it of a decision (unanswered_decision).
       }
       break;
     case ChangeKind::AttachPhoto:
@@ -548,33 +548,42 @@ bool marked_in(const json& j, bool values_may) {
 }
 
 // What a push refuses in a change that a pull answer (the server's own text) need not be checked
-// for: a member of another kind is refused, not dropped, since the change would not do what its
-// author meant; a decision says yes or no, and silence is not taken as a refusal. "" when none.
-std::string stray_member(const json& j, const Change& c) {
-  if (is_field_kind(c.kind)) {
-    const auto p = j.find(field_payload_key(c.kind));
+// for. A member of another kind (a field kind's payload, or the other link kind's) is refused, not
+// dropped, since the change would not do what its author meant. It is judged on the change's JSON
+// alone (its `kind` codes), before anything else: whatever else the change breaks follows from it
+// (a set_round_item sending only `finished` sets nothing of its own). "" when none.
+std::string member_of_another_kind(const json& j) {
+  const auto k = j.find("kind");
+  if (k == j.end() || !k->is_string()) return {};
+  const auto kind = parse_change_kind(k->get_ref<const std::string&>());
+  if (!kind) return {};
+  if (is_field_kind(*kind)) {
+    const auto p = j.find(field_payload_key(*kind));
     if (p == j.end() || !p->is_object()) return {};
-    for (int i = 0; i < kFieldMemberCount; ++i) {
-      const auto m = static_cast<FieldMember>(i);
-      if (m == FieldMember::Community || kind_takes(static_cast<int>(c.kind), m)) continue;
-      if (p->contains(std::string(to_string(m))))
-        return "\"" + std::string(to_string(m)) + "\" is not a member of " + std::string(to_string(c.kind));
-    }
+    for (int other = static_cast<int>(ChangeKind::SetFacility); other <= static_cast<int>(ChangeKind::SetRoundItem); ++other)
+      for (std::string_view name : payload_members(other))
+        if (!payload_takes(static_cast<int>(*kind), name) && p->contains(std::string(name)))
+          return "\"" + std::string(name) + "\" is not a member of " + std::string(to_string(*kind));
     return {};
   }
-  if (c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::Decision) {
-    const auto e = j.find("entry");
-    if (e != j.end() && e->is_object() && !e->contains("approved")) return "missing \"entry.approved\": a decision says yes or no";
-    return {};
-  }
-  if (c.kind == ChangeKind::LinkTickets) {
-    const auto l = j.find("link");
-    if (l == j.end() || !l->is_object()) return {};
-    if (c.link.kind == LinkKind::Finding) return l->contains("other") ? "\"other\" is not a member of a finding link" : "";
-    for (const char* key : {"campaign", "week", "community", "facility"})
-      if (l->contains(key))
-        return "\"" + std::string(key) + "\" belongs to a finding link, not a " + std::string(to_string(c.link.kind)) + " one";
-  }
+  if (*kind != ChangeKind::LinkTickets) return {};
+  const auto l = j.find("link");
+  if (l == j.end() || !l->is_object()) return {};
+  const auto lk = l->find("kind");
+  const auto link = lk != l->end() && lk->is_string() ? parse_link_kind(lk->get_ref<const std::string&>()) : std::nullopt;
+  if (!link) return {};
+  if (*link == LinkKind::Finding) return l->contains("other") ? "\"other\" is not a member of a finding link" : "";
+  for (const char* key : {"campaign", "week", "community", "facility"})
+    if (l->contains(key))
+      return "\"" + std::string(key) + "\" belongs to a finding link, not a " + std::string(to_string(*link)) + " one";
+  return {};
+}
+
+// A decision says yes or no: silence is not taken as a refusal. "" when the change is no such decision.
+std::string unanswered_decision(const json& j, const Change& c) {
+  if (c.kind != ChangeKind::AddEntry || c.entry.kind != EntryKind::Decision) return {};
+  const auto e = j.find("entry");
+  if (e != j.end() && e->is_object() && !e->contains("approved")) return "missing \"entry.approved\": a decision says yes or no";
   return {};
 }
 
@@ -633,11 +642,13 @@ Result<PushRequest> decode_push_request(std::string_view text) {
     // Counters start at 1: a 0 would read as "had it already" (R9), be answered duplicate, and be lost.
     if (m.changes.back().id.counter == 0)
       return invalid("[sync.decode] change " + std::to_string(i) + ": \"id.counter\" is 0: a replica's counters start at 1");
+    if (std::string stray = member_of_another_kind((**changes)[i]); !stray.empty())
+      error = "[sync.decode] change " + std::to_string(i) + ": " + stray;
     if (error.empty() && may_hold_mark && marked_in((**changes)[i], false))
       error = "[sync.decode] change " + std::to_string(i) + ": a member holds bytes that are not UTF-8";
     if (error.empty())
-      if (std::string stray = stray_member((**changes)[i], m.changes.back()); !stray.empty())
-        error = "[sync.decode] change " + std::to_string(i) + ": " + stray;
+      if (std::string silent = unanswered_decision((**changes)[i], m.changes.back()); !silent.empty())
+        error = "[sync.decode] change " + std::to_string(i) + ": " + silent;
     m.unreadable.push_back(std::move(error));
   }
   return m;

@@ -4,12 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/field.h"
 #include "policy/write_policy.h"
 #include "report/campaign.h"
 #include "support/changes.h"
 #include "support/stores.h"
+#include "sync/push_judge.h"
 #include "sync/wire.h"
 
 namespace linli {
@@ -104,6 +109,124 @@ TEST_F(Field, ChangesValidateTheirIdsMembersAndValues) {
   Change stray = chen.field(K::SetFacility, kT0, facility(kBox), {{M::Code, "HB-01"}});
   stray.ticket_id = kBox;  // The subject must be the record's.
   EXPECT_FALSE(validate_change(stray));
+}
+
+// Each field kind's payload as docs/protocol.md ("Field work") gives it, written out here rather
+// than read from the code's table, so that the code and the document are held to each other.
+struct DocPayload {
+  K kind;
+  const char* key;                 // The payload object's name.
+  std::vector<std::string> ids;    // Required: what the change is about.
+  std::vector<std::string> sets;   // The members it may set.
+};
+const std::vector<DocPayload> kDocPayloads = {
+    {K::SetFacility, "facility", {"id", "community"}, {"code", "kind", "location", "retired"}},
+    {K::SetCampaign, "campaign", {"id"}, {"name", "from", "to", "kinds", "weekday"}},
+    {K::SetRound, "round", {"campaign", "week", "community"}, {"finished"}},
+    {K::SetRoundItem, "item", {"campaign", "week", "community", "facility"},
+     {"checked", "treated", "note", "rats_found", "holes_filled", "wells_dosed"}},
+};
+
+// A value each member takes wherever it belongs (`id` the kind's own id).
+nlohmann::json sample(const std::string& name, K kind) {
+  if (name == "id") return kind == K::SetCampaign ? kCampaign : kBox;
+  static const std::map<std::string, nlohmann::json> values = {
+      {"community", "河滨花园"}, {"code", "HB-BB-01"}, {"kind", "bait_box"}, {"location", "3号楼西侧"},
+      {"retired", false}, {"name", "春季爱国卫生运动"}, {"from", "2020-03-02"}, {"to", "2020-04-30"},
+      {"kinds", {"bait_box", "sewer"}}, {"weekday", 3}, {"campaign", kCampaign}, {"week", kWeek},
+      {"facility", kBox}, {"finished", true}, {"checked", true}, {"treated", false}, {"note", "鼠迹"},
+      {"rats_found", 2}, {"holes_filled", 1}, {"wells_dosed", 30}};
+  return values.at(name);
+}
+
+// The verdict on one field change pushed by the centre (who may write every kind), as the server
+// judges it: "" when taken, else the refusal's code and detail. `read`: the payload of a change
+// taken, as the server keeps and sends it.
+std::string pushed(const DocPayload& p, const nlohmann::json& payload, nlohmann::json* read = nullptr) {
+  const std::string replica = "6b1e0d4c2a9f4e7b8c3d5a1f0e2b4c6d";
+  const nlohmann::json change = {{"id", {{"replica", replica}, {"counter", 1}}}, {"hlc_ms", kT0}, {"hlc_counter", 0},
+                                 {"user", "zhang.bin"}, {"role", "centre"}, {"kind", to_string(p.kind)},
+                                 {p.key, payload}};
+  const nlohmann::json push = {{"type", "push"}, {"schema", 1}, {"replica", replica}, {"changes", {change}}};
+  auto decoded = decode_push_request(push.dump());
+  if (!decoded) return "unreadable push: " + decoded.error().detail;
+  PushView view([](const std::string&) -> Result<TicketState> { return TicketState{}; });
+  auto verdict = judge_push("zhang.bin", Actor{Role::Centre, ""}, *decoded, 0, view);
+  if (!verdict || verdict->failure) return "push refused whole";
+  const auto& refusal = verdict->refused[0];
+  if (refusal) return std::string(to_string(refusal->code)) + ": " + refusal->reason;
+  if (read) *read = nlohmann::json::parse(encode(*decoded), nullptr, false)["changes"][0][p.key];
+  return "";
+}
+
+// "Unknown members are ignored; a member of another kind is invalid": every member of every other
+// field kind, in each kind, is refused 422 invalid and said to be no member of it, whether it comes
+// beside a member of the kind's own or alone (then it is not "sets nothing": the stray is what is
+// wrong); every own member is taken and read.
+TEST_F(Field, EveryMemberOfAnotherFieldKindIsInvalidAndEveryOwnMemberIsTaken) {
+  std::set<std::string> every;
+  for (const DocPayload& p : kDocPayloads) {
+    every.insert(p.ids.begin(), p.ids.end());
+    every.insert(p.sets.begin(), p.sets.end());
+  }
+  int strays = 0;
+  for (const DocPayload& p : kDocPayloads) {
+    nlohmann::json ids = nlohmann::json::object();
+    for (const std::string& id : p.ids) ids[id] = sample(id, p.kind);
+    nlohmann::json read;
+    for (const std::string& own : p.sets) {
+      nlohmann::json payload = ids;
+      payload[own] = sample(own, p.kind);
+      EXPECT_EQ(pushed(p, payload, &read), "") << to_string(p.kind) << " with " << own;
+      EXPECT_EQ(read, payload) << to_string(p.kind) << ": every member sent is read";
+    }
+    nlohmann::json all = ids;
+    for (const std::string& own : p.sets) all[own] = sample(own, p.kind);
+    EXPECT_EQ(pushed(p, all, &read), "") << to_string(p.kind) << " with every member";
+    EXPECT_EQ(read, all);
+    nlohmann::json unknown = all;
+    unknown["colour"] = "red";
+    EXPECT_EQ(pushed(p, unknown, &read), "") << to_string(p.kind) << ": an unknown member is ignored";
+    EXPECT_EQ(read, all);
+
+    for (const std::string& name : every) {
+      const bool own = std::count(p.ids.begin(), p.ids.end(), name) + std::count(p.sets.begin(), p.sets.end(), name) > 0;
+      if (own) continue;
+      ++strays;
+      const std::string says = "\"" + name + "\" is not a member of " + std::string(to_string(p.kind));
+      nlohmann::json beside = ids;
+      beside[p.sets[0]] = sample(p.sets[0], p.kind);
+      beside[name] = sample(name, p.kind);
+      const std::string with_own = pushed(p, beside);
+      EXPECT_TRUE(with_own.starts_with("invalid: ")) << to_string(p.kind) << " with " << name << ": " << with_own;
+      EXPECT_NE(with_own.find(says), std::string::npos) << with_own;
+      nlohmann::json alone = ids;
+      alone[name] = sample(name, p.kind);
+      const std::string by_itself = pushed(p, alone);
+      EXPECT_TRUE(by_itself.starts_with("invalid: ")) << to_string(p.kind) << " with only " << name << ": " << by_itself;
+      EXPECT_NE(by_itself.find(says), std::string::npos) << by_itself;
+    }
+  }
+  EXPECT_EQ(strays, 58) << "21 names, less each kind's own 6, 6, 4 and 10";
+  // Those an outside client found taken and applied before are among them: ids of another kind.
+  for (const auto& [kind, name] : std::vector<std::pair<size_t, std::string>>{
+           {0, "week"}, {0, "campaign"}, {0, "facility"}, {1, "community"}, {1, "week"}, {1, "facility"},
+           {2, "facility"}, {2, "id"}, {3, "id"}}) {
+    const DocPayload& p = kDocPayloads[kind];
+    nlohmann::json payload = nlohmann::json::object();
+    for (const std::string& id : p.ids) payload[id] = sample(id, p.kind);
+    payload[p.sets[0]] = sample(p.sets[0], p.kind);
+    payload[name] = sample(name, p.kind);
+    EXPECT_TRUE(pushed(p, payload).starts_with("invalid: ")) << to_string(p.kind) << " with " << name;
+  }
+  // The code's table is the document's.
+  for (const DocPayload& p : kDocPayloads) {
+    std::vector<std::string> doc = p.ids;
+    doc.insert(doc.end(), p.sets.begin(), p.sets.end());
+    std::vector<std::string> code;
+    for (std::string_view n : payload_members(static_cast<int>(p.kind))) code.emplace_back(n);
+    EXPECT_EQ(code, doc) << to_string(p.kind);
+  }
 }
 
 TEST_F(Field, RecordsAndWireRoundTrip) {

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -368,6 +369,32 @@ TEST(WireErrors, AChangeThatBreaksItsOwnRulesIsRefusedWithTheReason) {
   const std::string e = push_error([](auto& c) { c["value"] = ""; });
   EXPECT_EQ(e.rfind("[sync.decode] change 1: [change] ", 0), 0u) << e;
   EXPECT_NE(e.find("bad value for title"), std::string::npos) << e;
+}
+
+// A refusal's detail says what is wrong, not something near it: a rebound link whose `other` is in
+// uppercase names another ticket, but writes its id wrong.
+TEST(WireErrors, ARefusedReboundLinkSaysWhatIsWrongWithItsOtherTicket) {
+  const std::vector<Change> all = every_kind();
+  size_t link = 0;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (all[i].kind == ChangeKind::LinkTickets && all[i].link.kind == LinkKind::Rebound) link = i;
+  ASSERT_GT(link, 0u);
+  const nlohmann::json j = nlohmann::json::parse(encode(PushRequest{test::replica(4), all, {}}), nullptr, false);
+  const std::string lower = "8c2e5a1f7b3d9e0c4a6f2b8d1e7c3a95";
+  std::string upper = lower;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (const auto& [other, says] : std::vector<std::pair<std::string, std::string>>{
+           {lower, ""},
+           {upper, "the other ticket's id is not 32 lowercase hex digits"},
+           {"", "a rebound link names the other ticket (\"other\")"},
+           {all[link].ticket_id, "a ticket cannot be a rebound of itself"}}) {
+    nlohmann::json edited = j;
+    edited["changes"][link]["link"]["other"] = other;
+    auto r = decode_push_request(edited.dump());
+    ASSERT_TRUE(r) << r.error().detail;
+    if (says.empty()) EXPECT_EQ(r->unreadable[link], "") << other;
+    else EXPECT_NE(r->unreadable[link].find(says), std::string::npos) << other << ": " << r->unreadable[link];
+  }
 }
 
 TEST(WireErrors, EnvelopeProblemsAreNamed) {
