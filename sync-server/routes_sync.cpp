@@ -366,6 +366,21 @@ Result<AnswerChain> take_answer(ServerContext& ctx, const std::string& replica, 
   std::lock_guard held_lock(ctx.held_mutex);
   auto chain = ctx.held.take_answer(replica, took, from);
   if (!chain) return chain.error();
+  if (chain->took == Took::Nothing && took == 0 && from == 0) {
+    // Back at the start without being told to: the replica may hold tickets from answers the
+    // server never counted, and one of those may have left its scope since. It is already scanning
+    // from 0, as a start over would have it: the server forgets what it had counted and drops, in
+    // this scan, every out-of-scope ticket up to the log's end now, so it ends holding its scope.
+    auto before = ctx.held.answered_since_start(replica);
+    if (!before) return before.error();
+    if (*before) {
+      const int64_t until = ctx.feed.last_seq();
+      if (auto r = ctx.held.start_over(replica, until); !r) return r.error();
+      chain->taken = 0;
+      chain->unsure_until = std::max(chain->unsure_until, until);
+    }
+    return chain;
+  }
   if (chain->took != Took::Stale && chain->took != Took::Restarted && chain->took != Took::Unknown) return chain;
   answer.emplace();
   answer->from = from;
@@ -445,8 +460,8 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   // comes with its whole history, one that left is announced dropped. What the replica holds is
   // read on the reader's own connection and written on the state's: what the answer it names
   // sent and dropped counts first, and what this one sends and drops counts once it is named.
-  // (A pull from cursor 0 needs no reset of what the replica holds: the scan from the start sends
-  // every change of a ticket in scope, and drops those held that left it.)
+  // (A pull from cursor 0 naming no answer resets nothing for a replica new to the server; one that
+  // had answers goes into drop mode, see take_answer.)
   std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
   AnswerChain chain;
   bool stale = false;

@@ -442,6 +442,16 @@ Result<void> ServerState::start_over(const std::string& replica, int64_t unsure_
   return r;
 }
 
+Result<bool> ServerState::answered_since_start(const std::string& replica) {
+  Stmt q(m_db,
+         "SELECT EXISTS (SELECT 1 FROM replica_cursors WHERE replica = ?1 AND taken > 0) OR "
+         "EXISTS (SELECT 1 FROM replica_answers WHERE replica = ?1)");
+  if (!q.ok()) return db_error(m_db, "answered_since_start");
+  q.bind(1, replica);
+  if (q.step() != SQLITE_ROW) return db_error(m_db, "answered_since_start");
+  return q.int64(0) != 0;
+}
+
 Result<void> ServerState::record_rejection(const Rejection& r) {
   Stmt s(m_db, "INSERT INTO rejected_changes (replica, counter, user, code, reason, at) VALUES (?,?,?,?,?,?)");
   if (!s.ok()) return db_error(m_db, "record_rejection");

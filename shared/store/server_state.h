@@ -134,6 +134,10 @@ class ServerState {
   // knows what it holds, any ticket with a change up to `unsure_until` may be held: a pull drops
   // one that is out of its scope.
   Result<void> start_over(const std::string& replica_hex, int64_t unsure_until);
+  // Whether the replica has counted an answer, or been given one it has not named, since it last
+  // started over. A pull from cursor 0 naming none is then the replica going back of its own accord
+  // (or its first answer lost): it may hold tickets the server never counted.
+  Result<bool> answered_since_start(const std::string& replica_hex);
 
   // Recorded before the refused change's counter is consumed, so a consumed counter always has its
   // refusal. Should that commit then fail, the change is judged again when sent again and recorded

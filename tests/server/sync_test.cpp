@@ -408,6 +408,33 @@ TEST_F(SyncTest, AClientOlderThanTheServerIsToldToUpgrade) {
 
 // docs/protocol.md: every pull answer names `next` (the last sequence number it covers, the
 // cursor when it covers nothing) and `dropped` ([] when none), whoever asks and however it ends.
+// A replica that goes back to cursor 0 naming no answer, of its own accord, after an answer it
+// took but never named: the server never counted that answer, yet the replica holds its ticket.
+// When the ticket has left its scope meanwhile, the scan from 0 still announces it dropped.
+TEST_F(SyncTest, AReplicaGoingBackToTheStartOfItsOwnAccordHearsOfATicketItNeverConfirmedThatLeftItsScope) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const std::string t = ticket_id(61);
+  ASSERT_EQ(push(centre, {centre.create(t, "河滨花园")})->status, 200);
+  const PullResponse first = pull(committee, 0, 0, 0);
+  ASSERT_TRUE(tickets_in(first).count(t));
+  ASSERT_GT(first.answer, 0);  // Sent whole: an answer to name, which the replica never names.
+  Change move = centre.next(t, ChangeKind::SetField);
+  move.field = EditableField::Community;
+  move.value = "中华新路927弄";
+  ASSERT_EQ(push(centre, {move})->status, 200);
+  PullResponse p = pull(committee, 0, 0, 0);
+  EXPECT_FALSE(p.start_over);  // It is scanning from 0 already.
+  std::vector<std::string> dropped = p.dropped;
+  while (p.more) {
+    p = pull(committee, p.next, 0, p.answer);
+    dropped.insert(dropped.end(), p.dropped.begin(), p.dropped.end());
+  }
+  EXPECT_EQ(dropped, std::vector<std::string>{t});
+  // The scan's answers are counted as usual after it: the next pull is no start over.
+  EXPECT_FALSE(pull(committee, p.next, 0, p.answer).start_over);
+}
+
 TEST_F(SyncTest, EveryPullAnswerNamesItsNextCursorAndItsDroppedTickets) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica committee = sign_in("hebin.li", Role::Committee, 2);
