@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "test_hook.h"
 
@@ -166,6 +167,7 @@ void draw_ui(App& app, FrameInfo& frame) {
   const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
   ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
   if (app.view() == View::Tickets) {
+    if (std::exchange(frame.list_wanted, false) && phone_width()) app.select("");
     const bool wide = frame.css_width >= 1000.0f;
     if (wide) {
       const float detail_w = ImGui::GetContentRegionAvail().x * 0.34f;

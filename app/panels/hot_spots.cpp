@@ -111,6 +111,7 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
     frame.search_text = open->address;
     app.inbox_changed();
     app.set_view(View::Tickets);
+    frame.list_wanted = true;
   }
 }
 

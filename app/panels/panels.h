@@ -44,6 +44,9 @@ struct FrameInfo {
   bool focus_search = false;
   bool filters_open = false;  // On a phone the inbox's filter boxes fold under one button.
   bool scroll_to_selected = false;
+  // A filter chosen outside the inbox (a status-bar count, a hot spot): the list is wanted, so a
+  // phone, which shows a selected ticket in the list's place, puts the ticket away.
+  bool list_wanted = false;
   bool open_assign = false;  // A: the detail opens its 派单 department list.
   bool focus_entry = false;  // M: the detail's note box takes the keyboard.
   // The detail panel's request forms (退单 / 延期) and decisions.
@@ -102,7 +105,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame);
 // centre adds and removes them, a co-handling department replies.
 void draw_co_handlers(App& app, FrameInfo& frame);
 void draw_intake_form(App& app, const FrameInfo& frame);
-void draw_status_bar(App& app, const FrameInfo& frame);
+void draw_status_bar(App& app, FrameInfo& frame);
 void draw_refold(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);
 void draw_outbox(App& app, const FrameInfo& frame);

@@ -32,7 +32,7 @@ void gap() { ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f); }
 
 }  // namespace
 
-void draw_status_bar(App& app, const FrameInfo&) {
+void draw_status_bar(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const app::SyncStatus& s = app.sync_status();
   const int64_t now = platform::now_ms();
@@ -70,6 +70,7 @@ void draw_status_bar(App& app, const FrameInfo&) {
         to(app.inbox_query().filter);
         app.inbox_changed();
         app.set_view(View::Tickets);
+        frame.list_wanted = true;
       }
       ImGui::PopStyleColor();
     };

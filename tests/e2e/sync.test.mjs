@@ -295,6 +295,15 @@ test('the centre and an offline field team edit one ticket; both screens converg
   await findItem(f, 'inbox-search');
   await selectTicket(f, T.official, T.id);
   await findItem(f, '返回列表##back-to-list');
+  // A count in the status bar asks for the list it counts: the phone puts the ticket away for it.
+  const overdue = (await f.evaluate(() => window.linliTest.items())).find((it) => (it.id || '').endsWith('##status-overdue'));
+  assert.ok(overdue, 'the overdue count in the status bar');
+  await click(f, overdue.id);
+  await waitForState(f, (st) => st.selected === '' && st.inbox.filter_overdue, 'the overdue list on the phone');
+  await findItem(f, 'inbox-search');
+  await click(f, '清除筛选##filter-clear');
+  await waitForState(f, (st) => !st.inbox.filter_overdue, 'every ticket again');
+  await selectTicket(f, T.official, T.id);
   assert.deepEqual(centre.errors, []);
   assert.deepEqual(field.errors, []);
 });
