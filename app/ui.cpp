@@ -190,7 +190,7 @@ void draw_ui(App& app, FrameInfo& frame) {
       if (const Ticket* t = app.selected_ticket()) {
         ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
-        ImGui::TextDisabled("%s", (t->official_number.empty() ? t->provisional_number : t->official_number).c_str());
+        ImGui::TextDisabled("%s", number_of(*t));
       }
       ImGui::BeginChild("##detail", ImVec2(0, 0), ImGuiChildFlags_Border);
       if (app.selected_ticket()) draw_ticket_detail(app, frame);

@@ -81,6 +81,8 @@ void status_pill(const std::string& text, TicketStatus status, bool awaiting_co)
 // ImGui::Button in the primary colour (white on blue): the one move a screen expects next (sign
 // in, save the new ticket, the ticket's next workflow step).
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
+// The number a ticket shows: the official one once the server gave it, the provisional one until then.
+const char* number_of(const Ticket& t);
 // Below this many ems of width a panel lays out for a phone: a list's row takes two lines in place
 // of a column for each thing (the inbox, the hot spots, the campaigns).
 inline constexpr float kPhoneEms = 34;

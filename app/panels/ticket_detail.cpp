@@ -83,10 +83,6 @@ void warning_banner(App& app) {
   ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
 }
 
-const char* number_of(const Ticket& t) {
-  return t.official_number.empty() ? t.provisional_number.c_str() : t.official_number.c_str();
-}
-
 void why_not_tooltip(Lang lang, const std::optional<Refusal>& refusal) {
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal_text(lang, *refusal).c_str());
@@ -811,6 +807,10 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   add_entry(app, frame);
   frame.focus_entry = false;
   timeline(app);
+}
+
+const char* number_of(const Ticket& t) {
+  return t.official_number.empty() ? t.provisional_number.c_str() : t.official_number.c_str();
 }
 
 }  // namespace linli::ui
