@@ -17,13 +17,13 @@ using sqlite_util::Stmt;
 
 Error db_error(sqlite3* db, std::string_view where) { return sqlite_util::sqlite_error(db, "server_state", where); }
 
+// Run at every open (a table added here reaches a file of any version); replica_tickets is
+// version 1's too, made only in a new file (kNewV1): version 4 replaces it.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE IF NOT EXISTS server_schema (version INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS replica_owners (
   replica TEXT PRIMARY KEY, user TEXT NOT NULL, first_seen INTEGER NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS replica_tickets (
-  replica TEXT NOT NULL, ticket TEXT NOT NULL, PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rejected_changes (
   id INTEGER PRIMARY KEY, replica TEXT NOT NULL, counter INTEGER NOT NULL, user TEXT NOT NULL,
   code TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
@@ -32,6 +32,12 @@ CREATE TABLE IF NOT EXISTS intake_tickets (
   hotline_number TEXT PRIMARY KEY, ticket TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS official_numbers (
   ticket TEXT PRIMARY KEY, month INTEGER NOT NULL, seq INTEGER NOT NULL, UNIQUE (month, seq)) STRICT;
+)sql";
+
+constexpr const char* kNewV1 = R"sql(
+CREATE TABLE replica_tickets (
+  replica TEXT NOT NULL, ticket TEXT NOT NULL, PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;
+INSERT INTO server_schema (version) VALUES (1);
 )sql";
 
 // Version 2: a replica holds a ticket from the answer that sent it, not from the moment the server
@@ -64,6 +70,34 @@ ALTER TABLE replica_cursors ADD COLUMN restart_floor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE replica_cursors ADD COLUMN unsure_until INTEGER NOT NULL DEFAULT 0;
 UPDATE server_schema SET version = 3;
 )sql";
+
+// Version 4: what replicas hold, with small keys in the order tickets arrive. Each ticket and each
+// replica gets a number the first time a held row names it (held_tickets, held_replicas), and a row
+// of `held` is two such numbers, its `since` and its `dropped`: a third of a replica_tickets row of
+// two 32-digit texts. And a ticket new to the server is numbered after every ticket before it, so
+// the rows a replica gains as new tickets reach it go at the end of its range, on a page that is
+// already in the cache, not each on a page of its own somewhere in a B-tree of every replica times
+// every ticket (bench/load: 100 replicas of one committee, docs/benchmarks.md).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE held_replicas (n INTEGER PRIMARY KEY, replica TEXT NOT NULL UNIQUE) STRICT;
+CREATE TABLE held_tickets (n INTEGER PRIMARY KEY, ticket TEXT NOT NULL UNIQUE) STRICT;
+CREATE TABLE held (
+  replica INTEGER NOT NULL, ticket INTEGER NOT NULL, since INTEGER NOT NULL, dropped INTEGER,
+  PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;
+INSERT INTO held_replicas (replica) SELECT DISTINCT replica FROM replica_tickets ORDER BY replica;
+INSERT INTO held_tickets (ticket) SELECT DISTINCT ticket FROM replica_tickets ORDER BY ticket;
+INSERT INTO held (replica, ticket, since, dropped)
+  SELECT r.n, t.n, h.since, h.dropped FROM replica_tickets h
+  JOIN held_replicas r ON r.replica = h.replica JOIN held_tickets t ON t.ticket = h.ticket;
+DROP TABLE replica_tickets;
+UPDATE server_schema SET version = 4;
+)sql";
+
+// The numbers of held (kSchemaV4): a replica's or a ticket's, given on first use.
+// Macros, not constants: joined to the statements' literals at compile time, so that each statement
+// stays one literal that the connection keeps prepared (sqlite_util::StmtCache).
+#define LINLI_REPLICA_N "(SELECT n FROM held_replicas WHERE replica = ?1)"
+#define LINLI_TICKET_N "(SELECT n FROM held_tickets WHERE ticket = ?2)"
 
 // Ticket ids (32 hex digits, no spaces) kept in one text column, space-separated.
 std::string join_ids(const std::vector<std::string>& ids) {
@@ -131,17 +165,24 @@ Result<ServerState> ServerState::open(const std::string& path, bool fsync_commit
 }
 
 Result<void> ServerState::migrate() {
-  const std::string v1 = std::string("BEGIN IMMEDIATE;") + kSchemaV1 +
-                         "INSERT INTO server_schema (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM server_schema);";
+  const std::string v1 = std::string("BEGIN IMMEDIATE;") + kSchemaV1;
   if (auto r = exec(v1.c_str(), "open"); !r) return r;
-  Stmt version(m_db, "SELECT version FROM server_schema");
-  if (!version.ok() || version.step() != SQLITE_ROW) return db_error(m_db, "open");
-  const int64_t at = version.int64(0);
-  version.reset();
+  int64_t at = 0;
+  {
+    Stmt version(m_db, "SELECT version FROM server_schema");
+    if (!version.ok()) return db_error(m_db, "open");
+    const int rc = version.step();
+    if (rc == SQLITE_ROW) at = version.int64(0);
+    else if (rc != SQLITE_DONE) return db_error(m_db, "open");
+  }
+  if (at < 1)
+    if (auto r = exec(kNewV1, "open"); !r) return r;
   if (at < 2)
     if (auto r = exec(kSchemaV2, "open"); !r) return r;
   if (at < 3)
     if (auto r = exec(kSchemaV3, "open"); !r) return r;
+  if (at < 4)
+    if (auto r = exec(kSchemaV4, "open"); !r) return r;
   return exec("COMMIT", "open");
 }
 
@@ -191,16 +232,29 @@ Result<std::string> ServerState::claim_replica(const std::string& replica, const
 }
 
 Result<bool> ServerState::holds(const std::string& replica, const std::string& ticket, int64_t cursor) {
-  Stmt s(m_db, "SELECT 1 FROM replica_tickets WHERE replica = ? AND ticket = ? AND since <= ? "
-               "AND (dropped IS NULL OR dropped > ?)");
+  Stmt s(m_db, "SELECT 1 FROM held WHERE replica = " LINLI_REPLICA_N " AND ticket = " LINLI_TICKET_N
+               " AND since <= ?3 AND (dropped IS NULL OR dropped > ?3)");
   if (!s.ok()) return db_error(m_db, "holds");
   s.bind(1, replica);
   s.bind(2, ticket);
   s.bind(3, cursor);
-  s.bind(4, cursor);
   const int rc = s.step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(m_db, "holds");
   return rc == SQLITE_ROW;
+}
+
+Result<void> ServerState::number_held(const std::string& replica, const std::vector<std::string>& tickets) {
+  Stmt r(m_db, "INSERT INTO held_replicas (replica) VALUES (?) ON CONFLICT DO NOTHING");
+  Stmt t(m_db, "INSERT INTO held_tickets (ticket) VALUES (?) ON CONFLICT DO NOTHING");
+  if (!r.ok() || !t.ok()) return db_error(m_db, "number_held");
+  r.bind(1, replica);
+  if (r.step() != SQLITE_DONE) return db_error(m_db, "number_held");
+  for (const std::string& id : tickets) {
+    t.reset();
+    t.bind(1, id);
+    if (t.step() != SQLITE_DONE) return db_error(m_db, "number_held");
+  }
+  return Ok{};
 }
 
 std::string ServerState::held_path(const std::string& db) {
@@ -211,9 +265,12 @@ std::string ServerState::held_path(const std::string& db) {
 }
 
 Result<int64_t> ServerState::adopt_held_from(const std::string& db) {
-  static constexpr const char* kTables[] = {"replica_tickets", "replica_cursors", "replica_answers"};
+  // Both files are at version 4 (open): the numbers come along with the rows that use them.
+  static constexpr const char* kTables[] = {"held_replicas", "held_tickets", "held", "replica_cursors",
+                                            "replica_answers"};
   {
-    Stmt any(m_db, "SELECT (SELECT count(*) FROM replica_cursors) + (SELECT count(*) FROM replica_tickets)");
+    Stmt any(m_db, "SELECT (SELECT count(*) FROM replica_cursors) + (SELECT count(*) FROM held) + "
+                   "(SELECT count(*) FROM held_tickets)");
     if (!any.ok() || any.step() != SQLITE_ROW) return db_error(m_db, "adopt_held");
     if (any.int64(0) > 0) return int64_t{0};  // Adopted already, or written since.
   }
@@ -298,14 +355,15 @@ Result<void> ServerState::write_held(const HeldUpdate& u) {
   // only a stale request reads an older cursor, and the replica does not take its answer. So the
   // row can no longer matter and goes. Done before this answer's own drops are written; a replica
   // whose pulls write nothing keeps its confirmed drops until one does.
-  Stmt forget(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND dropped IS NOT NULL AND "
+  Stmt forget(m_db, "DELETE FROM held WHERE replica = " LINLI_REPLICA_N " AND dropped IS NOT NULL AND "
                     "dropped <= (SELECT cursor FROM replica_cursors WHERE replica = ?1)");
   if (!forget.ok()) return db_error(m_db, "update_held");
   forget.bind(1, replica);
   if (forget.step() != SQLITE_DONE) return db_error(m_db, "update_held");
-  Stmt add(m_db, "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, ?3) "
-                 "ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
-  Stmt drop(m_db, "UPDATE replica_tickets SET dropped = ?3 WHERE replica = ?1 AND ticket = ?2");
+  if (auto r = number_held(replica, sent); !r) return r;
+  Stmt add(m_db, "INSERT INTO held (replica, ticket, since) VALUES (" LINLI_REPLICA_N ", " LINLI_TICKET_N
+                 ", ?3) ON CONFLICT DO UPDATE SET since = excluded.since, dropped = NULL");
+  Stmt drop(m_db, "UPDATE held SET dropped = ?3 WHERE replica = " LINLI_REPLICA_N " AND ticket = " LINLI_TICKET_N);
   if (!add.ok() || !drop.ok()) return db_error(m_db, "update_held");
   for (auto [stmt, tickets] : {std::pair{&add, &sent}, std::pair{&drop, &dropped}})
     for (const std::string& t : *tickets) {
@@ -355,10 +413,10 @@ Result<AnswerChain> ServerState::take_answer(const std::string& replica, int64_t
   }
   if (auto r = exec("BEGIN IMMEDIATE", "take_answer"); !r) return r.error();
   auto write = [&]() -> Result<void> {
-    Stmt add(m_db,
-             "INSERT INTO replica_tickets (replica, ticket, since) VALUES (?1, ?2, 0) "
-             "ON CONFLICT DO UPDATE SET since = 0, dropped = NULL");
-    Stmt drop(m_db, "DELETE FROM replica_tickets WHERE replica = ?1 AND ticket = ?2");
+    if (auto r = number_held(replica, pending.sent); !r) return r;
+    Stmt add(m_db, "INSERT INTO held (replica, ticket, since) VALUES (" LINLI_REPLICA_N ", " LINLI_TICKET_N
+                   ", 0) ON CONFLICT DO UPDATE SET since = 0, dropped = NULL");
+    Stmt drop(m_db, "DELETE FROM held WHERE replica = " LINLI_REPLICA_N " AND ticket = " LINLI_TICKET_N);
     if (!add.ok() || !drop.ok()) return db_error(m_db, "take_answer");
     for (auto [stmt, tickets] : {std::pair{&add, &pending.sent}, std::pair{&drop, &pending.dropped}})
       for (const std::string& t : *tickets) {
@@ -549,3 +607,6 @@ Result<std::vector<std::string>> ServerState::official_numbers(const std::vector
 }
 
 }  // namespace linli
+
+#undef LINLI_REPLICA_N
+#undef LINLI_TICKET_N

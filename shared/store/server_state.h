@@ -162,6 +162,8 @@ class ServerState {
   Result<void> exec(const char* sql, const char* where);
   Result<void> migrate();
   Result<void> write_held(const HeldUpdate& u);  // Inside a transaction.
+  // Gives the replica and each ticket its number in `held` if it has none yet (inside a transaction).
+  Result<void> number_held(const std::string& replica_hex, const std::vector<std::string>& tickets);
   sqlite3* m_db = nullptr;
 };
 

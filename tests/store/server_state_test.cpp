@@ -59,13 +59,15 @@ TEST(ServerState, HeldTicketsAreTrackedPerReplica) {
   EXPECT_EQ(*s->pulled_from("r2"), 0);
 }
 
-// The rows replica_tickets keeps for one replica, as "ticket:since:dropped" ("-": not dropped).
+// The rows `held` keeps for one replica, as "ticket:since:dropped" ("-": not dropped).
 std::vector<std::string> held_rows(const std::string& path, const std::string& replica) {
   sqlite3* db = nullptr;
   std::vector<std::string> rows;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return rows;
   sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db, "SELECT ticket, since, coalesce(dropped, '-') FROM replica_tickets WHERE replica = ? ORDER BY ticket",
+  sqlite3_prepare_v2(db, "SELECT t.ticket, h.since, coalesce(h.dropped, '-') FROM held h "
+                     "JOIN held_tickets t ON t.n = h.ticket JOIN held_replicas r ON r.n = h.replica "
+                     "WHERE r.replica = ? ORDER BY t.ticket",
                      -1, &q, nullptr);
   sqlite3_bind_text(q, 1, replica.c_str(), -1, SQLITE_TRANSIENT);
   while (sqlite3_step(q) == SQLITE_ROW)
@@ -98,7 +100,7 @@ TEST(ServerState, WhatReplicasHoldLivesBesideTheDatabaseAndAnOlderServersRowsMov
   ASSERT_TRUE(held);
   auto moved = held->adopt_held_from(db);
   ASSERT_TRUE(moved) << moved.error().detail;
-  EXPECT_EQ(*moved, 2 + 1 + 1);  // Two tickets, the cursor, the pending answer.
+  EXPECT_EQ(*moved, 2 + 2 + 1 + 1 + 1);  // Two rows, their tickets' and replica's numbers, the cursor, the answer.
   EXPECT_TRUE(*held->holds("r1", "t2", 10));
   EXPECT_EQ(*held->pulled_from("r1"), 10);
   auto chain = held->take_answer("r1", answer, 20);  // The pending answer came along: it counts.
@@ -110,6 +112,48 @@ TEST(ServerState, WhatReplicasHoldLivesBesideTheDatabaseAndAnOlderServersRowsMov
   EXPECT_FALSE(*main->holds("r1", "t1", 10));  // Gone from the log's file.
   EXPECT_EQ(*held->adopt_held_from(db), 0);      // Once: the file has its own rows now.
   EXPECT_TRUE(*held->holds("r1", "t1", 10));
+}
+
+// A held file of version 3 kept replica_tickets rows of two texts; version 4 numbers them, and
+// every question holds() answered is answered the same.
+TEST(ServerState, HeldRowsOfAnOlderVersionAreNumberedAndKeepTheirMeaning) {
+  test::TempDir dir;
+  const std::string path = dir.file("linli.held.db");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* v3 = R"sql(
+      CREATE TABLE server_schema (version INTEGER NOT NULL) STRICT;
+      INSERT INTO server_schema VALUES (3);
+      CREATE TABLE replica_tickets (replica TEXT NOT NULL, ticket TEXT NOT NULL, since INTEGER NOT NULL DEFAULT 0,
+        dropped INTEGER, PRIMARY KEY (replica, ticket)) STRICT, WITHOUT ROWID;
+      CREATE TABLE replica_cursors (replica TEXT PRIMARY KEY, cursor INTEGER NOT NULL, taken INTEGER NOT NULL DEFAULT 0,
+        restart_floor INTEGER NOT NULL DEFAULT 0, unsure_until INTEGER NOT NULL DEFAULT 0) STRICT;
+      CREATE TABLE replica_answers (id INTEGER PRIMARY KEY AUTOINCREMENT, replica TEXT NOT NULL, parent INTEGER NOT NULL,
+        from_cursor INTEGER NOT NULL, next_cursor INTEGER NOT NULL, sent TEXT NOT NULL, dropped TEXT NOT NULL) STRICT;
+      INSERT INTO replica_tickets VALUES ('r1', 't1', 0, NULL), ('r1', 't2', 10, 20), ('r2', 't2', 5, NULL);
+      INSERT INTO replica_cursors (replica, cursor) VALUES ('r1', 10);
+    )sql";
+    ASSERT_EQ(sqlite3_exec(db, v3, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  auto s = ServerState::open(path, false);
+  ASSERT_TRUE(s) << s.error().detail;
+  EXPECT_TRUE(*s->holds("r1", "t1", 0));
+  EXPECT_FALSE(*s->holds("r1", "t2", 5));   // Not yet: since 10.
+  EXPECT_TRUE(*s->holds("r1", "t2", 10));   // Held from 10, its drop at 20 not yet taken.
+  EXPECT_FALSE(*s->holds("r1", "t2", 20));
+  EXPECT_TRUE(*s->holds("r2", "t2", 5));
+  EXPECT_FALSE(*s->holds("r2", "t1", 5));
+  EXPECT_EQ(held_rows(path, "r1"), (std::vector<std::string>{"t1:0:-", "t2:10:20"}));
+  EXPECT_EQ(*s->pulled_from("r1"), 10);
+  // New rows after the old ones, and the file opens again as it is.
+  ASSERT_TRUE(s->update_held("r2", {"t3"}, {}, 30, 30));
+  EXPECT_TRUE(*s->holds("r2", "t3", 30));
+  auto again = ServerState::open(path, false);
+  ASSERT_TRUE(again) << again.error().detail;
+  EXPECT_TRUE(*again->holds("r2", "t3", 30));
+  EXPECT_EQ(held_rows(path, "r2"), (std::vector<std::string>{"t2:5:-", "t3:30:-"}));
 }
 
 TEST(ServerState, ADroppedTicketIsForgottenOnceTheReplicaAsksFromPastTheDrop) {
