@@ -65,7 +65,7 @@ void get_blob(ServerContext& ctx, const httplib::Request& req, httplib::Response
   res.set_header("ETag", etag);
   // The name is the content: it can never change, so it is cached for good (but not by shared caches).
   res.set_header("Cache-Control", "private, max-age=31536000, immutable");
-  res.set_header("X-Content-Type-Options", "nosniff");
+  // X-Content-Type-Options: nosniff comes with every answer (server.cpp's default headers), once.
   if (etag_matches(req.get_header_value("If-None-Match"), etag)) {
     res.status = 304;
     return;
