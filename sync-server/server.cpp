@@ -177,8 +177,11 @@ void Server::install_routes() {
   m_http->set_default_headers({{"X-Content-Type-Options", "nosniff"}});
   // Every answer says the server's time (RFC 9110 Date), taken when it is sent: a long poll's is not
   // the time it arrived. Clients compare it with their own clock to warn of a device far off.
+  // And whether it is gzipped depends on the request's Accept-Encoding (below), so a cache must
+  // keep the two apart (the app's files say so themselves).
   m_http->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Date", http_date(now_ms()));
+    if (!res.has_header("Vary")) res.set_header("Vary", "Accept-Encoding");
   });
   m_http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     t_request_start = std::chrono::steady_clock::now();

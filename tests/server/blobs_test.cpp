@@ -85,6 +85,7 @@ TEST_F(BlobsTest, APhotoGoesUpAndComesBackWithItsTypeAndCacheHeaders) {
   EXPECT_EQ(down->get_header_value("Content-Type"), "image/png");
   EXPECT_EQ(down->get_header_value("Cache-Control"), "private, max-age=31536000, immutable");
   EXPECT_EQ(down->get_header_value_count("X-Content-Type-Options"), 1u);  // Not twice (an outsider saw two).
+  EXPECT_EQ(down->get_header_value("Vary"), "Accept-Encoding");  // Gzipped or not by the request.
   EXPECT_EQ(down->get_header_value("ETag"), "\"" + name + "\"");
   // On disk whole, under its name, beside the database; no temp file left.
   EXPECT_TRUE(std::filesystem::is_regular_file(s_dir->path() / "blobs" / (name + ".png")));
