@@ -128,6 +128,9 @@ struct ServerContext {
   // Per replica, the highest cursor it pulled from (routes_sync.cpp; also kept by update_held).
   std::unordered_map<std::string, int64_t> pulled_from;
   ReplicaId server_replica;  // The id of changes the server itself authors (official numbers, intake).
+  // Numbers this log never gave (skipped after a restore, Store::skip_numbers_after_copy): a pull
+  // from a cursor inside one is told to start over. Set at the start, read-only after.
+  std::vector<Store::LogGap> log_gaps;
   ReaderPool readers;
   // Pulls of one replica go one at a time (striped by its id): a scoped pull reads which tickets
   // the replica holds, then records what it sent and dropped.

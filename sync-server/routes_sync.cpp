@@ -604,7 +604,11 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   // their numbers). The caller is told to start over from 0 (docs: Pull). Every cursor the server
   // answers is at most the last sequence number committed, which the feed may not have published
   // yet: the file says.
-  if (*cursor > ctx.feed.last_seq()) {
+  // So does a cursor inside the numbers skipped after such a restore (Store::LogGap), once the
+  // log has grown past it: it was given by the server before, for changes this one does not have.
+  const bool in_gap = std::any_of(ctx.log_gaps.begin(), ctx.log_gaps.end(),
+                                  [&](const Store::LogGap& g) { return *cursor > g.after && *cursor < g.until; });
+  if (*cursor > ctx.feed.last_seq() || in_gap) {
     int64_t end = 0;
     {
       auto reader = ctx.readers.acquire();
@@ -612,7 +616,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       if (!committed) return send_error(res, 500, "storage", committed.error().detail);
       end = *committed;
     }
-    if (*cursor > end) {
+    if (*cursor > end || in_gap) {
       if (scoped) {
         std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
         std::lock_guard held_lock(ctx.held_mutex);

@@ -89,6 +89,19 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   auto store = Store::open(options.db, {.use = StoreUse::Server});
   if (!store) return store.error();
+  // A database put back from a copy (backup) numbers its next change far past the copy's last, so
+  // that a device that pulled past the copy from the server before is told to start over.
+  auto skipped = store->skip_numbers_after_copy();
+  if (!skipped) return skipped.error();
+  if (*skipped)
+    std::fprintf(stderr,
+                 "linli-server: %s is a copy (put back from a backup): its log ends at %lld; the next change is "
+                 "numbered %lld, and a device whose cursor is between them is told to pull again from the start\n",
+                 options.db.c_str(), static_cast<long long>((*skipped)->after), static_cast<long long>((*skipped)->until));
+  auto gaps = store->log_gaps();
+  if (!gaps) return gaps.error();
+  auto log_end = store->committed_last_seq();
+  if (!log_end) return log_end.error();
   auto accounts = AccountStore::open(options.db);
   if (!accounts) return accounts.error();
   auto state = ServerState::open(options.db);
@@ -112,6 +125,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   auto ctx = std::make_unique<ServerContext>(options, std::move(store).value(), std::move(accounts).value(),
                                              std::move(state).value(), std::move(held).value());
   ctx->server_replica = *server_replica;
+  ctx->log_gaps = std::move(gaps).value();
   ctx->calendar = builtin_calendar();
   auto notices = ctx->store.calendar_notices();
   if (!notices) return notices.error();
@@ -121,7 +135,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     if (auto added = ctx->calendar.add_year(std::move(y).value()); !added) return added.error();
   }
   if (auto set = ctx->store.set_calendar(ctx->calendar); !set) return set.error();
-  ctx->feed.start_after(ctx->store.last_seq());
+  ctx->feed.start_after(*log_end);  // The last change: not the end of numbers skipped after it.
   if (options.seed_demo) {  // The demo street as the server's own changes, so every replica pulls it.
     if (auto added = seed_demo_street(*ctx, now_ms()); !added) return added.error();
     if (auto added = seed_demo_field(*ctx, now_ms()); !added) return added.error();

@@ -47,5 +47,7 @@ class Transport {
 std::string error_code_of(const std::string& body);
 // Its message, for people.
 std::string error_message_of(const std::string& body);
+// error.expected_counter of a 409 `gap` (0: none).
+uint64_t expected_counter_of(const std::string& body);
 
 }  // namespace linli::app

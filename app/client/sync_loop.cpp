@@ -19,6 +19,15 @@ std::string error_code_of(const std::string& body) {
   return c != e->end() && c->is_string() ? c->get<std::string>() : std::string();
 }
 
+uint64_t expected_counter_of(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object()) return 0;
+  auto e = j.find("error");
+  if (e == j.end() || !e->is_object()) return 0;
+  auto c = e->find("expected_counter");
+  return c != e->end() && c->is_number_unsigned() ? c->get<uint64_t>() : 0;
+}
+
 std::string error_message_of(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object()) return {};
@@ -170,9 +179,23 @@ void SyncLoop::on_push(const HttpResponse& r) {
   }
   heard(r);
   if (halted_by(r)) return;
+  // 409 gap: the server lacks changes it once acknowledged (it was put back from an older copy).
+  // They go again, from the one it expects (ClientSync::resend_from); the same answer twice in a
+  // row means they did not get there: then it is a failure like any other, retried with back-off.
+  if (r.status == 409 && error_code_of(r.body) == "gap") {
+    const uint64_t expected = expected_counter_of(r.body);
+    if (expected > 0 && expected != m_gap_expected) {
+      m_gap_expected = expected;
+      if (auto again = m_client.resend_from(expected); !again) return failed("push: " + again.error().detail);
+      m_push_due_ms = m_transport.now_ms();
+      return;
+    }
+    return failed("push: HTTP 409 gap (the server expects change " + std::to_string(expected) + ")");
+  }
   // 200, or a push in which some changes were refused (403/404/409/422 with a push_result).
   auto answer = decode_push_response(r.body);
   if (!answer) return failed("push: HTTP " + std::to_string(r.status) + " " + error_code_of(r.body));
+  m_gap_expected = 0;
   int64_t acked = 0;
   for (const auto& res : answer->results) acked += res.status == ApplyStatus::Applied || res.status == ApplyStatus::Duplicate;
   if (auto t = m_client.take_push_response(*answer, m_transport.now_ms()); !t) return failed("push: " + t.error().detail);
@@ -184,7 +207,7 @@ void SyncLoop::on_push(const HttpResponse& r) {
   m_changed = true;
   refresh_counts();
   const int64_t now = m_transport.now_ms();
-  if (m_status.unsent > 0) m_push_due_ms = now;
+  if (m_status.unsent > 0 || m_client.resending()) m_push_due_ms = now;
   // What others did meanwhile, and our own changes with their official numbers, come by pull.
   if (!m_pull_in_flight) m_pull_due_ms = now;
 }
@@ -223,6 +246,7 @@ void SyncLoop::on_pull(const HttpResponse& r) {
     m_pull_due_ms = std::max(m_pull_due_ms, m_status.next_try_ms);
     return;
   }
+  if (*taken && m_client.resending() && !m_push_in_flight && m_push_due_ms == 0) m_push_due_ms = now;  // After a start over.
   if (*taken) {
     m_status.pulled_this_session += static_cast<int64_t>(answer->changes.size());
     if (!answer->changes.empty() || !answer->dropped.empty()) m_changed = true;

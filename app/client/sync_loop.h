@@ -126,6 +126,7 @@ class SyncLoop {
   int64_t m_push_due_ms = 0;    // 0: no push asked for.
   int64_t m_pull_due_ms = 0;
   int64_t m_backoff_ms = 0;
+  uint64_t m_gap_expected = 0;  // The counter the last 409 gap asked for (0: the last push was no gap).
   bool m_changed = false;
 };
 

@@ -391,8 +391,14 @@ Result<bool> Batch::ack(const Ack& a) {
   const int rc = f.step();
   if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) return sql_error(m_db, "apply.ack");
-  if (!f.is_null(1)) return true;      // Acknowledged before.
   const int64_t local = f.int64(0);
+  if (!f.is_null(1)) {  // Acknowledged before.
+    // With another number only from a server put back from a copy that lacked the change, which
+    // its author sent again (docs/protocol.md, "After a restore"): the server's new order is the
+    // one every replica folds by from now on.
+    if (a.seq <= 0 || f.int64(1) == a.seq) return true;
+    return renumber(a, local, f.int64(2), f.text(3));
+  }
   const bool restamped = unpack_hlc(static_cast<uint64_t>(f.int64(2))) != a.stamp;
   auto c = decode_change_record(f.text(3));
   if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
@@ -416,6 +422,27 @@ Result<bool> Batch::ack(const Ack& a) {
   t.acked_max_seq = t.acked ? std::max(t.acked_max_seq, a.seq) : a.seq;
   t.acked = true;
   t.acked_locals.push_back(local);
+  return true;
+}
+
+// A change acknowledged before, now numbered `a.seq` (and stamped `a.stamp`) by the server: its
+// ticket is folded again in the new order.
+Result<bool> Batch::renumber(const Ack& a, int64_t local, int64_t hlc, const std::string& stored) {
+  std::string record = stored;
+  if (unpack_hlc(static_cast<uint64_t>(hlc)) != a.stamp) {
+    auto c = decode_change_record(stored);
+    if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
+    c->stamp = a.stamp;
+    record = encode_change_record(*c);
+  }
+  auto c = decode_change_record(record);
+  if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
+  if (m_s.ack_change.reset().bind(1, a.seq).bind(2, static_cast<int64_t>(pack(a.stamp))).bind(3, a.skew_ms)
+          .bind_blob(4, record).bind(5, local).step() != SQLITE_DONE)
+    return sql_error(m_db, "apply.ack");
+  auto loaded = load(c->ticket_id);
+  if (!loaded) return loaded.error();
+  (*loaded)->refold = true;
   return true;
 }
 
@@ -743,6 +770,8 @@ Store::Sync& Store::sync() {
       sqlite3_step(q) == SQLITE_ROW)
     s.next_seq = sqlite3_column_int64(q, 0) + 1;
   sqlite3_finalize(q);
+  // Past the numbers skipped after a restore (Store::skip_numbers_after_copy), until a change has one.
+  s.next_seq = std::max(s.next_seq, meta_int(m_db, "log.next_seq", 1));
   s.next_local = meta_int(m_db, "sync.next_local", 1);
   s.cursor = meta_int(m_db, "sync.cursor", 0);
   s.answer = meta_int(m_db, "sync.answer", 0);

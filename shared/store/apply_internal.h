@@ -190,6 +190,7 @@ class Batch {
   Result<void> take(const Change& c, int64_t seq, int64_t skew_ms);
   // Whether the log has the change; an own unsent one is acknowledged.
   Result<bool> ack(const Ack& a);
+  Result<bool> renumber(const Ack& a, int64_t local, int64_t hlc, const std::string& stored);
   Result<void> finish();
   // Writes the ticket's deadline columns when they changed (tickets.due_at, due_stage).
   Result<void> write_due(const std::string& id, Cached& t);

@@ -1,4 +1,4 @@
-// backup_database: sqlite3_backup_* in steps of 256 pages.
+// backup_database: sqlite3_backup_* in steps of 256 pages, then the copy marked as one.
 #include "store/backup.h"
 
 #include <sqlite3.h>
@@ -28,6 +28,20 @@ Result<int> backup_database(const std::string& from, const std::string& to) {
   const int pages = sqlite3_backup_pagecount(b);
   sqlite3_backup_finish(b);
   if (rc != SQLITE_DONE) return fail(to, dst);
+  // Marked as a copy: a server that starts on it (a restore) skips numbers past its last change,
+  // so that devices that pulled past the copy start over (Store::skip_numbers_after_copy).
+  // A database no server has started on yet (users added, nothing else) has no log to mark.
+  int tables = 0;
+  if (sqlite3_exec(
+          dst, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name IN ('meta', 'changes')",
+          [](void* n, int, char**, char**) { return ++*static_cast<int*>(n), 0; }, &tables, nullptr) != SQLITE_OK)
+    return fail(to + " (marking the copy)", dst);
+  if (tables == 2 &&
+      sqlite3_exec(dst,
+                   "INSERT INTO meta (key, value) SELECT 'log.copy_end', CAST(coalesce(max(seq), 0) AS TEXT) FROM changes "
+                   "WHERE true ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   nullptr, nullptr, nullptr) != SQLITE_OK)
+    return fail(to + " (marking the copy)", dst);
   sqlite3_close(src);
   sqlite3_close(dst);
   return pages;

@@ -8,7 +8,9 @@
 
 namespace linli {
 
-// Copies the database at `from` to `to` (replaced if present). Returns the pages copied.
+// Copies the database at `from` (a server's) to `to` (replaced if present) and marks the copy with
+// the last sequence number in it (meta log.copy_end): a server started on it knows it was put back
+// (Store::skip_numbers_after_copy). Returns the pages copied.
 Result<int> backup_database(const std::string& from, const std::string& to);
 
 }  // namespace linli

@@ -1,8 +1,14 @@
 // Sync bookkeeping outside a batch: consuming the counter of a change the server refused (so the
 // replica's later changes are not held up by a gap), moving the pull cursor past changes the
-// server skipped for this replica, and the id of the pull answer taken last. Works on the state of
-// store/apply.cpp.
+// server skipped for this replica, the id of the pull answer taken last, and, on the server, the
+// numbers skipped after a restore. Works on the state of store/apply.cpp.
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "store/apply_internal.h"
 #include "store/sqlite_util.h"
@@ -12,6 +18,40 @@ namespace linli {
 namespace {
 
 using sqlite_util::end_reads;
+using Query = sqlite_util::Stmt;
+
+// The gaps as meta keeps them: "after-until" pairs joined by commas, oldest first.
+constexpr const char* kGapsKey = "log.gaps";
+
+std::optional<std::vector<Store::LogGap>> parse_gaps(std::string_view text) {
+  std::vector<Store::LogGap> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view one = text.substr(0, comma);
+    const size_t dash = one.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    Store::LogGap g;
+    const auto a = std::from_chars(one.data(), one.data() + dash, g.after);
+    const auto u = std::from_chars(one.data() + dash + 1, one.data() + one.size(), g.until);
+    if (a.ec != std::errc{} || a.ptr != one.data() + dash || u.ec != std::errc{} || u.ptr != one.data() + one.size() ||
+        g.after < 0 || g.until <= g.after + 1)
+      return std::nullopt;
+    out.push_back(g);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+std::optional<std::string> meta_text(sqlite3* db, const char* key, bool& failed) {
+  Query q(db, "SELECT value FROM meta WHERE key = ?");
+  failed = !q.ok();
+  if (failed) return std::nullopt;
+  q.bind(1, std::string_view(key));
+  const int rc = q.step();
+  failed = rc != SQLITE_ROW && rc != SQLITE_DONE;
+  if (rc != SQLITE_ROW) return std::nullopt;
+  return std::string(q.text(0));
+}
 
 // Writes one integer of the sync bookkeeping into meta (autocommit, or the caller's transaction).
 Result<void> write_meta(sqlite3* db, const char* key, int64_t value, const char* where) {
@@ -64,6 +104,48 @@ Result<void> Store::set_pull_answer(int64_t answer) {
   if (auto r = write_meta(m_db, "sync.answer", answer, "set_pull_answer"); !r) return r;
   sync().answer = answer;
   return Ok{};
+}
+
+Result<std::vector<Store::LogGap>> Store::log_gaps() {
+  bool failed = false;
+  auto text = meta_text(m_db, kGapsKey, failed);
+  if (failed) return Error{ErrorCode::Storage, std::string("[store.log_gaps] ") + sqlite3_errmsg(m_db)};
+  if (!text) return std::vector<LogGap>{};
+  auto gaps = parse_gaps(*text);
+  if (!gaps) return Error{ErrorCode::Corrupt, "[store.log_gaps] meta " + std::string(kGapsKey) + " reads \"" + *text + "\""};
+  return *gaps;
+}
+
+Result<std::optional<Store::LogGap>> Store::skip_numbers_after_copy() {
+  std::optional<LogGap> opened;
+  auto r = in_one_transaction([&]() -> Result<void> {
+    bool failed = false;
+    auto mark = meta_text(m_db, "log.copy_end", failed);
+    if (failed) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
+    if (!mark) return Ok{};
+    auto gaps = log_gaps();
+    if (!gaps) return gaps.error();
+    // The log's last number given: its last change, or the end of a gap skipped before (a copy of
+    // a server that was itself restored, taken before its first new change).
+    const int64_t end = std::max<int64_t>(last_seq(), 0);
+    const LogGap g{end, end + std::max<int64_t>(end, kMinSkip) + 1};
+    std::string text;
+    for (const LogGap& old : *gaps) text += std::to_string(old.after) + "-" + std::to_string(old.until) + ",";
+    text += std::to_string(g.after) + "-" + std::to_string(g.until);
+    Query put(m_db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!put.ok()) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
+    put.bind(1, std::string_view(kGapsKey));
+    put.bind(2, std::string_view(text));
+    if (put.step() != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
+    if (auto w = write_meta(m_db, "log.next_seq", g.until, "skip_numbers_after_copy"); !w) return w;
+    if (auto d = sqlite_util::exec(m_db, "DELETE FROM meta WHERE key = 'log.copy_end'", "store", "skip_numbers_after_copy"); !d)
+      return d;
+    sync().next_seq = std::max(sync().next_seq, g.until);
+    opened = g;
+    return Ok{};
+  });
+  if (!r) return r.error();
+  return opened;
 }
 
 Result<void> Store::restart_pull() {

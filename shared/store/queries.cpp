@@ -147,6 +147,25 @@ Result<std::vector<Change>> Store::unsent_changes(const ReplicaId& self, int lim
   return read_records<Change>(m_db, q, "unsent_changes", [](Change c, const Query&) { return c; });
 }
 
+Result<std::vector<Change>> Store::own_changes_from(const ReplicaId& self, uint64_t counter, int limit) {
+  Query q(m_db, "SELECT record FROM changes WHERE replica = ? AND counter >= ? ORDER BY counter LIMIT ?");
+  if (!q.ok()) return read_error(m_db, "own_changes_from");
+  q.bind_blob(1, ReplicaBytes(self).view());
+  q.bind(2, static_cast<int64_t>(counter));
+  q.bind(3, int64_t{limit});
+  return read_records<Change>(m_db, q, "own_changes_from", [](Change c, const Query&) { return c; });
+}
+
+Result<uint64_t> Store::last_acknowledged_counter(const ReplicaId& self) {
+  Query q(m_db, "SELECT counter FROM changes WHERE replica = ? AND seq IS NOT NULL ORDER BY counter DESC LIMIT 1");
+  if (!q.ok()) return read_error(m_db, "last_acknowledged_counter");
+  q.bind_blob(1, ReplicaBytes(self).view());
+  const int rc = q.step();
+  if (rc == SQLITE_DONE) return uint64_t{0};
+  if (rc != SQLITE_ROW) return read_error(m_db, "last_acknowledged_counter");
+  return static_cast<uint64_t>(q.int64(0));
+}
+
 Result<std::vector<SequencedChange>> Store::changes_after(int64_t cursor, int limit) {
   Query q(m_db, "SELECT record, seq FROM changes WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!q.ok()) return read_error(m_db, "changes_after");

@@ -210,10 +210,17 @@ class Store {
   // goes down.
   Result<std::vector<ChangeResult>> apply_pulled(const std::vector<SequencedChange>& changes, int64_t now_ms);
   // Marks own changes as acknowledged by the server; refolds tickets whose order or stamps changed.
+  // One acknowledged before with another number (a server put back from a copy numbered it anew
+  // when it was sent again) takes the new number, and its ticket is refolded.
   Result<void> acknowledge(const std::vector<Ack>& acks);
 
   // Own changes not yet acknowledged, oldest first: the outbox.
   Result<std::vector<Change>> unsent_changes(const ReplicaId& self, int limit);
+  // Own changes from `counter` on, acknowledged or not, oldest first: sent again to a server put
+  // back from a copy that lacks them (ClientSync::resend_from).
+  Result<std::vector<Change>> own_changes_from(const ReplicaId& self, uint64_t counter, int limit);
+  // The highest counter of an own change the server acknowledged (0: none).
+  Result<uint64_t> last_acknowledged_counter(const ReplicaId& self);
   // Consumes a replica's next counter without applying its change: the server refused it. Later
   // changes of that replica then follow without a gap (store/history.cpp).
   Result<void> skip_change(const ChangeId& id);
@@ -263,11 +270,29 @@ class Store {
 
   // The highest counter of `replica` applied here (0: none). Its next change is that plus one.
   uint64_t applied_counter(const ReplicaId& replica);
-  // The highest sequence number in the log (0: none): on the server, the last one given.
+  // The highest sequence number given (0: none): on the server, the last one given, or the end of
+  // the numbers skipped after a restore (skip_numbers_after_copy) until the next change is numbered.
   int64_t last_seq();
-  // The same, read from the file now (last_seq() is this connection's own count): for a reader
-  // connection of the server, which must see what the writer committed.
+  // The highest sequence number in the log, read from the file now (last_seq() is this
+  // connection's own count): for a reader connection of the server, which must see what the
+  // writer committed, and for the server's start.
   Result<int64_t> committed_last_seq();
+
+  // Numbers a server never gave: `after` < n < `until`. A database put back from a copy that
+  // backup_database made goes on numbering far past the copy's last change, so that a device
+  // whose cursor went past the copy (on the server before the restore) is told to start over
+  // instead of missing the changes numbered from now on (docs/protocol.md, Pull; deploy.md, 5).
+  struct LogGap {
+    int64_t after = 0;
+    int64_t until = 0;
+  };
+  // On the server's first start on a copy backup_database marked: skips the numbers after the
+  // log's last change, max(that change's number, kMinSkip) of them, notes the gap for good and
+  // removes the mark, in one transaction. Nothing when the file is no such copy.
+  static constexpr int64_t kMinSkip = int64_t{1} << 20;
+  Result<std::optional<LogGap>> skip_numbers_after_copy();
+  // Every gap noted, oldest first.
+  Result<std::vector<LogGap>> log_gaps();
   // Reads until end_reading() share one snapshot and take the file's read lock once. Without it
   // each statement is a read transaction of its own, and starting and ending one (WAL locks,
   // fcntl calls) cost the server's scoped pulls more than the rows they read. Only for a

@@ -25,7 +25,29 @@ Result<std::vector<Change>> ClientSync::record(std::vector<Change> drafts, int64
   return drafts;
 }
 
+Result<void> ClientSync::resend_from(uint64_t counter) {
+  if (counter == 0) return Ok{};
+  auto have = m_store.own_changes_from(m_self, counter, 1);
+  if (!have) return have.error();
+  if (have->empty() || have->front().id.counter != counter)
+    return Error{ErrorCode::NotFound, "[sync.resend_from] the server lacks change " + to_string(ChangeId{m_self, counter}) +
+                                          ", which this device no longer has"};
+  m_resend_from = counter;
+  return Ok{};
+}
+
 Result<PushRequest> ClientSync::build_push(int max_changes) {
+  if (m_resend_from > 0) {
+    auto again = m_store.own_changes_from(m_self, m_resend_from, max_changes);
+    if (!again) return again.error();
+    if (!again->empty()) {
+      PushRequest push;
+      push.replica = m_self;
+      push.changes = std::move(again).value();
+      return push;
+    }
+    m_resend_from = 0;  // Nothing from there on: the outbox (empty too, then) goes on as usual.
+  }
   auto unsent = m_store.unsent_changes(m_self, max_changes);
   if (!unsent) return unsent.error();
   PushRequest push;
@@ -37,12 +59,17 @@ Result<PushRequest> ClientSync::build_push(int max_changes) {
 Result<void> ClientSync::take_push_response(const PushResponse& response, int64_t now_ms) {
   std::vector<Ack> acks;
   std::vector<PushRefusal> refused;
+  uint64_t answered = 0;  // The highest counter answered for good (taken, had, or refused).
   for (const PushResult& r : response.results) {
     if (r.id.replica != m_self) continue;
     if (r.status == ApplyStatus::Applied || (r.status == ApplyStatus::Duplicate && r.seq > 0))
       acks.push_back(Ack{r.id, r.seq, r.stamp, r.skew_ms});
     else if (r.status == ApplyStatus::Invalid) refused.push_back(PushRefusal{r.id, r.code.empty() ? "invalid" : r.code, r.detail});
+    if (r.status == ApplyStatus::Applied || r.status == ApplyStatus::Duplicate || r.status == ApplyStatus::Invalid)
+      answered = std::max(answered, r.id.counter);
   }
+  // Sending again: the next push goes on after the last change answered.
+  if (m_resend_from > 0 && answered >= m_resend_from) m_resend_from = answered + 1;
   // Duplicate: the server has it, and says with which number (its first answer was lost), or the
   // change comes back with a pull. Gap: send again. A refused change sent again is answered with
   // the same refusal.
@@ -66,6 +93,12 @@ Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_
   if (response.took != m_store.pull_answer()) return false;
   if (response.start_over) {
     if (auto r = m_store.restart_pull(); !r) return r.error();
+    // The server lost track of this replica: perhaps it was put back from a copy that also lacks
+    // changes it acknowledged. The last one goes again (see resend_from).
+    auto last = m_store.last_acknowledged_counter(m_self);
+    if (!last) return last.error();
+    if (*last > 0 && m_resend_from == 0)
+      if (auto r = resend_from(*last); !r) return r.error();
     return true;
   }
   // The changes, the tickets forgotten, the cursor and the answer's id in one transaction: the id

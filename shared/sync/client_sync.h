@@ -52,10 +52,21 @@ class ClientSync {
 
   const ReplicaId& self() const { return m_self; }
 
+  // After a restore. A server put back from an older copy lacks changes it acknowledged since: it
+  // answers this replica's next push 409 `gap` with the counter it expects, and the pushes from
+  // then on send the own changes from that counter, acknowledged or not (the server numbers them
+  // anew; the store takes the new numbers). After a `start_over` the first push sends the last
+  // acknowledged change again, so a replica with nothing unsent learns it too (answered as a
+  // duplicate when the server has it). Errors when this store no longer has the change asked for.
+  Result<void> resend_from(uint64_t counter);
+  // Whether pushes are sending acknowledged changes again (a push is due even with nothing unsent).
+  bool resending() const { return m_resend_from > 0; }
+
  private:
   Store& m_store;
   ReplicaId m_self;
   Author m_author;
+  uint64_t m_resend_from = 0;  // 0: the outbox only.
 };
 
 // The server's side of the same protocol: what a route handler calls between decode and encode.

@@ -19,6 +19,7 @@
 #include "client/session.h"
 #include "client/sync_loop.h"
 #include "app/test_transport.h"
+#include "store/server_state.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "sync/client_sync.h"
@@ -147,6 +148,13 @@ class SyncLoopTest : public ::testing::Test {
   std::unique_ptr<ServerProcess> server;
   int m_readers = 0;
 };
+
+// The id of a test's i-th ticket: each test its own series, so that their tickets never meet.
+std::string series_id(int series, int i) {
+  char id[33];
+  std::snprintf(id, sizeof id, "7a1c0000000000000000000000%04d%02d", series, i);
+  return id;
+}
 
 // Each change id at most once in `log`; how many are of `replica`.
 size_t count_once(const std::vector<SequencedChange>& log, const ReplicaId& replica) {
@@ -322,8 +330,7 @@ TEST_F(SyncLoopTest, LostAndRepeatedAnswersChangeNothingAndTheLoopConverges) {
   centre.transport.m_repeat = 3;
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) {
-    char id[33];
-    std::snprintf(id, sizeof id, "7a1c00000000000000000000000001%02d", i);
+    const std::string id = series_id(1, i);
     ids.push_back(id);
     committee.create(id, "河滨花园");
     committee.run_until([] { return false; }, 3);
@@ -447,22 +454,15 @@ TEST_F(SyncLoopTest, AServerKilledAfterTakingAPushAndRestartedHoldsEachChangeOnc
     server->crash();
     return true;
   };
-  for (int i = 0; i < 10; ++i) {
-    char id[33];
-    std::snprintf(id, sizeof id, "7a1c00000000000000000000000002%02d", i);
-    d.create(id, i % 2 ? "河滨花园" : "锦绣花园");
-  }
+  for (int i = 0; i < 10; ++i) d.create(series_id(2, i), i % 2 ? "河滨花园" : "锦绣花园");
   ASSERT_TRUE(d.run_until([&] { return d.loop->status().link == app::Link::Offline; }));
   EXPECT_EQ(pushes, 2);
   EXPECT_EQ(d.loop->status().unsent, 6) << "the first push acknowledged, the second's answer lost";
   d.run_until([] { return false; }, 20);
   restart(port);
   auto numbered = [&] {
-    for (int i = 0; i < 10; ++i) {
-      char id[33];
-      std::snprintf(id, sizeof id, "7a1c00000000000000000000000002%02d", i);
-      if ((*d.store.get_ticket(id))->official_number.empty()) return false;
-    }
+    for (int i = 0; i < 10; ++i)
+      if ((*d.store.get_ticket(series_id(2, i)))->official_number.empty()) return false;
     return true;
   };
   // Resumed by itself: every change sent, and every ticket back with its official number.
@@ -480,6 +480,52 @@ TEST_F(SyncLoopTest, AServerKilledAfterTakingAPushAndRestartedHoldsEachChangeOnc
     numbers += sc.change.kind == ChangeKind::SetField && sc.change.field == EditableField::OfficialNumber &&
                sc.change.ticket_id.rfind("7a1c00000000000000000000000002", 0) == 0;
   EXPECT_EQ(numbers, 10u) << "one official number a ticket, though four creates were pushed twice";
+}
+
+// The server's database put back from a copy `backup` made before the device's last tickets
+// (deploy.md, 5), and the server started again on the same port: the device, which pulled past the
+// copy, is told to start over, learns from the push after it that the server lacks its changes, and
+// sends them again by itself. Every ticket is back on the server, numbered, and a new device holds
+// the same tickets as the one that made them.
+TEST_F(SyncLoopTest, AServerPutBackFromACopyGetsTheDevicesLostChangesBackByItself) {
+  const int port = server->port();
+  Device d(dir, "centre", port, sign_in(port, "zhang.bin"));
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  const std::string db = dir.file("server.db");
+  auto [copied, out] = ServerProcess::run({"backup", "--to", dir.file("copy.db"), "--db", db});
+  ASSERT_EQ(copied, 0) << out;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = series_id(3, i);
+    ids.push_back(id);
+    d.create(id, "河滨花园");
+  }
+  auto numbered = [&] {
+    for (const auto& id : ids)
+      if ((*d.store.get_ticket(id))->official_number.empty()) return false;
+    return true;
+  };
+  ASSERT_TRUE(d.run_until([&] { return d.settled() && numbered(); }));
+  const int64_t pushed = d.loop->status().pushed_this_session;
+
+  server->stop();
+  for (const std::string suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(db + suffix);
+    std::filesystem::remove(ServerState::held_path(db) + suffix);
+  }
+  std::filesystem::rename(dir.file("copy.db"), db);
+  restart(port);
+  ASSERT_TRUE(d.run_until([&] {
+    return d.settled() && !d.client->resending() && d.loop->status().pushed_this_session >= pushed + 4;
+  }, 600)) << d.loop->status().problem;
+  EXPECT_EQ(d.loop->status().refused, 0);
+  const auto log = server_log();
+  EXPECT_EQ(count_once(log, d.replica), 4u) << "the four creates, sent again, each in the log once";
+  Device fresh(dir, "fresh", port, sign_in(port, "zhang.bin"));
+  ASSERT_TRUE(fresh.run_until([&] { return fresh.settled(); }));
+  for (const auto& id : ids) EXPECT_FALSE((*fresh.store.get_ticket(id))->official_number.empty()) << id;
+  ASSERT_TRUE(d.run_until([&] { return d.settled(); }));
+  expect_same_tickets(d.store, fresh.store);
 }
 
 TEST(Records, ANewTicketTakesTheDaysNextProvisionalNumberAndIsAChange) {

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <fstream>
 #include <thread>
 
 #include "core/change.h"
+#include "store/server_state.h"
 #include "support/sync_fixture.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -151,6 +153,81 @@ TEST_F(SyncTest, ACursorPastTheEndOfTheLogIsToldToStartOver) {
     EXPECT_EQ(past.head, end) << "head is the log's true end";
   }
   EXPECT_TRUE(tickets_in(pull(committee, 0, 0, 0)).count(ticket_id(41)));
+}
+
+// The database put back from a copy that `backup` made (deploy.md, 5): the next change is numbered
+// far past the copy's last, so a device that pulled past the copy from the server before is told to
+// start over even once the log has grown past its cursor, and the author of changes the copy lacks
+// is answered 409 gap and sends them again (acknowledged before or not).
+TEST_F(SyncTest, AfterARestoreDevicesPastTheCopyStartOverAndLostChangesAreAskedForAgain) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  const std::vector<Change> before = {centre.create(ticket_id(60), "河滨花园")};
+  ASSERT_EQ(push(centre, before)->status, 200);
+  const int64_t copy_end = pull(centre, 0).next;
+  const std::string db = m_dir.file("linli.db");
+  auto [copied, c_out] = test::ServerProcess::run({"backup", "--to", m_dir.file("copy.db"), "--db", db});
+  ASSERT_EQ(copied, 0) << c_out;
+  const std::vector<Change> after = {centre.note(ticket_id(60), "已联系物业"), centre.create(ticket_id(61), "河滨花园")};
+  ASSERT_EQ(push(centre, after)->status, 200);
+  const PullResponse seen = pull(committee, 0, 0, 0);
+  const int64_t past = seen.next;
+  ASSERT_GT(past, copy_end);
+  ASSERT_TRUE(tickets_in(seen).count(ticket_id(61)));
+
+  // Put back as deploy.md says: the server stopped, its files aside, the copy in their place.
+  m_http.reset();
+  ASSERT_EQ(m_server->stop(), 0);
+  for (const std::string suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(db + suffix);
+    std::filesystem::remove(ServerState::held_path(db) + suffix);
+  }
+  std::filesystem::rename(m_dir.file("copy.db"), db);
+  m_server = std::make_unique<test::ServerProcess>(
+      std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
+  ASSERT_GT(m_server->port(), 0);
+  m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+
+  // Another device's change: numbered past the numbers skipped, so the log now goes past `past`.
+  Replica other = sign_in("zhang.bin", Role::Centre, 3);
+  auto fresh = push(other, {other.create(ticket_id(62), "河滨花园")});
+  ASSERT_EQ(fresh->status, 200) << fresh->body;
+  const int64_t numbered = body(fresh)["results"][0]["seq"];
+  EXPECT_GT(numbered, copy_end + (int64_t{1} << 20));
+  const PullResponse over = pull(committee, past, 0, seen.answer);
+  EXPECT_TRUE(over.start_over) << "a cursor the old server gave, inside the numbers skipped";
+  EXPECT_TRUE(over.changes.empty());
+  EXPECT_GT(over.head, past);
+  EXPECT_TRUE(pull(centre, past).start_over);
+  const PullResponse from_copy = pull(centre, copy_end);
+  EXPECT_FALSE(from_copy.start_over);
+  EXPECT_TRUE(tickets_in(from_copy).count(ticket_id(62)));
+  EXPECT_FALSE(tickets_in(pull(committee, 0, 0, 0)).count(ticket_id(61))) << "lost with the copy";
+
+  // The centre's next change: the server expects its first change after the copy, and takes the
+  // lost ones sent again.
+  const Change next = centre.note(ticket_id(60), "下午继续");
+  auto gap = push(centre, {next});
+  ASSERT_EQ(gap->status, 409) << gap->body;
+  EXPECT_EQ(body(gap)["error"]["code"], "gap");
+  EXPECT_EQ(body(gap)["error"]["expected_counter"], after.front().id.counter);
+  auto again = push(centre, {after[0], after[1], next});
+  ASSERT_EQ(again->status, 200) << again->body;
+  for (const auto& r : body(again)["results"]) {
+    EXPECT_EQ(r["status"], "applied");
+    EXPECT_GT(r["seq"].get<int64_t>(), numbered);
+  }
+  EXPECT_TRUE(tickets_in(pull(committee, 0, 0, 0)).count(ticket_id(61)));
+
+  // A restart keeps numbering past the gap, and a copy of the restored server keeps the gap.
+  m_http.reset();
+  ASSERT_EQ(m_server->stop(), 0);
+  m_server = std::make_unique<test::ServerProcess>(
+      std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
+  ASSERT_GT(m_server->port(), 0);
+  m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+  EXPECT_TRUE(pull(centre, past).start_over);
+  EXPECT_FALSE(pull(centre, numbered).start_over);
 }
 
 TEST_F(SyncTest, ACommitteeWritesOnlyInItsCommunityAndARefusalDoesNotBlockItsNextChange) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "store/backup.h"
 #include "support/changes.h"
 #include "support/temp_dir.h"
 
@@ -306,6 +307,101 @@ TEST(ClientSync, StartingOverSetsTheCursorBackToZeroAndKeepsEveryTicket) {
   // The scan from 0 sends the ticket's changes again: duplicates, harmless.
   ASSERT_TRUE(*w.b.take_pull_response(scoped_answer(w.b, {}, history_of(w.server_store, t)), kNow));
   EXPECT_EQ(*w.b_store.canonical_dump(), *w.server_store.canonical_dump());
+}
+
+// A server put back from a copy (backup_database) lacks what it acknowledged after the copy. Its
+// numbers go on far past the copy's last; the author's device, told 409 gap, sends its changes again
+// from the counter asked for (acknowledged ones too), and every replica takes the new numbers: the
+// author's acknowledgements and another replica's scan from 0 renumber what they held, and all
+// three fold the same tickets.
+TEST(ClientSync, AfterARestoreTheLostChangesGoAgainAndEveryReplicaTakesTheNewNumbers) {
+  World w;
+  const std::string t = test::ticket_id(1);
+  ASSERT_TRUE(w.a.record({draft_create(t), draft_note(t, "已联系物业")}, kNow));
+  sync_once(w.a, w.server);
+  ASSERT_TRUE(backup_database(w.dir.file("server.db"), w.dir.file("copy.db")));
+  ASSERT_TRUE(w.a.record({draft_note(t, "物业已清运一半"), draft_note(t, "下午继续")}, kNow));
+  sync_once(w.a, w.server);
+  sync_once(w.b, w.server);
+  const int64_t old_seq = w.b_store.sequenced_change(ChangeId{test::replica(1), 4}).value()->seq;
+
+  Store copy = std::move(Store::open(w.dir.file("copy.db")).value());
+  auto gap = copy.skip_numbers_after_copy();
+  ASSERT_TRUE(gap) << gap.error().detail;
+  ASSERT_TRUE(gap->has_value());
+  EXPECT_EQ((*gap)->after, 2);
+  EXPECT_EQ((*gap)->until, 2 + Store::kMinSkip + 1);
+  EXPECT_FALSE(*copy.skip_numbers_after_copy()) << "the mark is gone once the gap is noted";
+  ServerSync restored{copy};
+
+  ASSERT_TRUE(w.a.record({draft_note(t, "已清运完毕")}, kNow));
+  auto lone = restored.take_push(*w.a.build_push(), kNow);
+  ASSERT_TRUE(lone);
+  ASSERT_EQ(lone->results.size(), 1u);
+  EXPECT_EQ(lone->results[0].status, ApplyStatus::Gap);  // Over HTTP: 409 gap, expected_counter 3.
+  ASSERT_TRUE(w.a.take_push_response(*lone, kNow));
+  ASSERT_TRUE(w.a.resend_from(3));
+  EXPECT_TRUE(w.a.resending());
+  auto again = w.a.build_push();
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->changes.size(), 3u);  // 3 and 4 (acknowledged by the lost server) and 5.
+  EXPECT_EQ(again->changes.front().id.counter, 3u);
+  auto taken = restored.take_push(*again, kNow);
+  ASSERT_TRUE(taken);
+  for (const auto& r : taken->results) EXPECT_EQ(r.status, ApplyStatus::Applied);
+  EXPECT_GE(taken->results[0].seq, (*gap)->until);
+  ASSERT_TRUE(w.a.take_push_response(*taken, kNow));
+  EXPECT_TRUE(w.a.build_push()->changes.empty());
+  EXPECT_FALSE(w.a.resending());
+  EXPECT_EQ(w.a_store.sequenced_change(ChangeId{test::replica(1), 4}).value()->seq, taken->results[1].seq);
+
+  // B pulled past the copy from the old server: told to start over, it scans from 0 again.
+  PullResponse over;
+  over.from = w.b.build_pull().cursor;
+  over.next = over.from;
+  over.start_over = true;
+  ASSERT_TRUE(*w.b.take_pull_response(over, kNow));
+  EXPECT_FALSE(w.b.resending()) << "nothing of its own to send again";
+  for (int i = 0; i < 3; ++i) {
+    auto pull = restored.take_pull(w.b.build_pull());
+    ASSERT_TRUE(pull);
+    ASSERT_TRUE(*w.b.take_pull_response(*pull, kNow));
+  }
+  EXPECT_NE(w.b_store.sequenced_change(ChangeId{test::replica(1), 4}).value()->seq, old_seq);
+  EXPECT_EQ(w.b_store.sequenced_change(ChangeId{test::replica(1), 4}).value()->seq, taken->results[1].seq);
+  auto a_pull = restored.take_pull(w.a.build_pull());
+  ASSERT_TRUE(a_pull);
+  ASSERT_TRUE(w.a.take_pull_response(*a_pull, kNow));
+  EXPECT_EQ(*w.a_store.canonical_dump(), *copy.canonical_dump());
+  EXPECT_EQ(*w.b_store.canonical_dump(), *copy.canonical_dump());
+}
+
+// After a start over, the first push sends the last acknowledged change again: a server that has
+// it answers duplicate (nothing more is sent); one that lacks it says which counter it expects.
+TEST(ClientSync, AStartOverSendsTheLastAcknowledgedChangeAgainOnce) {
+  World w;
+  const std::string t = test::ticket_id(1);
+  ASSERT_TRUE(w.a.record({draft_create(t), draft_note(t, "已联系物业")}, kNow));
+  sync_once(w.a, w.server);
+  EXPECT_FALSE(w.a.resending());
+  PullResponse over;
+  over.from = w.a.build_pull().cursor;
+  over.next = over.from;
+  over.took = w.a.build_pull().took;
+  over.start_over = true;
+  ASSERT_TRUE(*w.a.take_pull_response(over, kNow));
+  EXPECT_TRUE(w.a.resending());
+  auto probe = w.a.build_push();
+  ASSERT_TRUE(probe);
+  ASSERT_EQ(probe->changes.size(), 1u);
+  EXPECT_EQ(probe->changes[0].id.counter, 2u);
+  auto answer = w.server.take_push(*probe, kNow);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->results[0].status, ApplyStatus::Duplicate);
+  ASSERT_TRUE(w.a.take_push_response(*answer, kNow));
+  EXPECT_TRUE(w.a.build_push()->changes.empty());
+  EXPECT_FALSE(w.a.resending());
+  EXPECT_FALSE(w.a.resend_from(9)) << "a change this store never had cannot go again";
 }
 
 }  // namespace
