@@ -606,8 +606,9 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   // yet: the file says.
   // So does a cursor inside the numbers skipped after such a restore (Store::LogGap), once the
   // log has grown past it: it was given by the server before, for changes this one does not have.
-  const bool in_gap = std::any_of(ctx.log_gaps.begin(), ctx.log_gaps.end(),
-                                  [&](const Store::LogGap& g) { return *cursor > g.after && *cursor < g.until; });
+  const auto gap = std::find_if(ctx.log_gaps.begin(), ctx.log_gaps.end(),
+                                [&](const Store::LogGap& g) { return *cursor > g.after && *cursor < g.until; });
+  const bool in_gap = gap != ctx.log_gaps.end();
   if (*cursor > ctx.feed.last_seq() || in_gap) {
     int64_t end = 0;
     {
@@ -628,6 +629,10 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       over.head = end;
       over.took = took.value_or(0);
       over.start_over = true;
+      if (in_gap) {  // What the caller holds numbered in it is gone from this log.
+        over.skipped_after = gap->after;
+        over.skipped_until = gap->until;
+      }
       res.status = 200;
       res.set_content(encode(over), "application/json");
       return;

@@ -90,18 +90,11 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   auto store = Store::open(options.db, {.use = StoreUse::Server});
   if (!store) return store.error();
   // A database put back from a copy (backup) numbers its next change far past the copy's last, so
-  // that a device that pulled past the copy from the server before is told to start over.
-  auto skipped = store->skip_numbers_after_copy();
-  if (!skipped) return skipped.error();
-  if (*skipped)
-    std::fprintf(stderr,
-                 "linli-server: %s is a copy (put back from a backup): its log ends at %lld; the next change is "
-                 "numbered %lld, and a device whose cursor is between them is told to pull again from the start\n",
-                 options.db.c_str(), static_cast<long long>((*skipped)->after), static_cast<long long>((*skipped)->until));
-  auto gaps = store->log_gaps();
-  if (!gaps) return gaps.error();
-  auto log_end = store->committed_last_seq();
-  if (!log_end) return log_end.error();
+  // that a device that pulled past the copy from the server before is told to start over; and the
+  // server's own changes take a new replica id, as the copy's counter for its old one is behind
+  // changes devices hold. The id first: a start that stops between the two does both again.
+  auto restored = store->marked_as_copy();
+  if (!restored) return restored.error();
   auto accounts = AccountStore::open(options.db);
   if (!accounts) return accounts.error();
   auto state = ServerState::open(options.db);
@@ -114,11 +107,23 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
   if (auto moved = held->adopt_held_from(options.db); !moved) return moved.error();
   uint8_t fresh[16];
   randombytes_buf(fresh, sizeof fresh);
-  auto server_replica = state->server_replica(replica_id_from_bytes(fresh));
+  auto server_replica = state->server_replica(replica_id_from_bytes(fresh), *restored);
   if (!server_replica) return server_replica.error();
   // The server's own replica id is its own: claimed under a name no user can have (user names
   // start with a letter), so a client that pushes or pulls with it gets 403 forged_replica.
   if (auto owner = state->claim_replica(to_hex(*server_replica), "@server", now_ms()); !owner) return owner.error();
+  auto skipped = store->skip_numbers_after_copy();
+  if (!skipped) return skipped.error();
+  if (*skipped)
+    std::fprintf(stderr,
+                 "linli-server: %s is a copy (put back from a backup): its log ends at %lld; the next change is "
+                 "numbered %lld, a device whose cursor is between them is told to pull again from the start, and the "
+                 "server's own changes take a new replica id\n",
+                 options.db.c_str(), static_cast<long long>((*skipped)->after), static_cast<long long>((*skipped)->until));
+  auto gaps = store->log_gaps();
+  if (!gaps) return gaps.error();
+  auto log_end = store->committed_last_seq();
+  if (!log_end) return log_end.error();
   if (options.seed_demo || options.demo_users) {
     if (auto users = seed_demo_users(*accounts, now_ms()); !users) return users.error();
   }

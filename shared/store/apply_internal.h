@@ -191,6 +191,8 @@ class Batch {
   // Whether the log has the change; an own unsent one is acknowledged.
   Result<bool> ack(const Ack& a);
   Result<bool> renumber(const Ack& a, int64_t local, int64_t hlc, const std::string& stored);
+  // Another replica's change out of the log and its ticket's fold (store/forget.cpp, drop_skipped).
+  Result<void> drop_logged(int64_t local, const std::string& ticket_id);
   Result<void> finish();
   // Writes the ticket's deadline columns when they changed (tickets.due_at, due_stage).
   Result<void> write_due(const std::string& id, Cached& t);

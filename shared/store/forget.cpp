@@ -111,6 +111,45 @@ Result<void> Batch::refuse(const PushRefusal& r, int64_t now_ms) {
   return Ok{};
 }
 
+// Takes another replica's change out of the log and out of its ticket's fold: the server that
+// numbered it was put back from a copy without it (Store::drop_skipped).
+Result<void> Batch::drop_logged(int64_t local, const std::string& ticket_id) {
+  auto loaded = load(ticket_id);
+  if (!loaded) return loaded.error();
+  Cached& t = **loaded;
+  if (auto u = unlink(t, local); !u) return u;
+  if (m_s.delete_change.reset().bind(1, local).step() != SQLITE_DONE) return step_error(m_db, "drop_skipped");
+  t.refold = true;
+  return Ok{};
+}
+
+Result<int64_t> Store::drop_skipped(const ReplicaId& self, int64_t after, int64_t until) {
+  // Read first, then changed: the walk's statement is done before the batch writes.
+  std::vector<std::pair<int64_t, std::string>> gone;  // (local_order, ticket)
+  {
+    sqlite_util::Stmt q(m_db, "SELECT local_order, record FROM changes WHERE seq > ?1 AND seq < ?2 AND replica <> ?3");
+    if (!q.ok()) return step_error(m_db, "drop_skipped");
+    q.bind(1, after);
+    q.bind(2, until);
+    q.bind_blob(3, ReplicaBytes(self).view());
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      auto c = decode_change_record(q.text(1));
+      if (!c) return Error{ErrorCode::Corrupt, "[store.drop_skipped] " + c.error().detail};
+      gone.emplace_back(q.int64(0), c->ticket_id);
+    }
+    if (rc != SQLITE_DONE) return step_error(m_db, "drop_skipped");
+  }
+  if (gone.empty()) return int64_t{0};
+  auto r = run_batch(m_db, sync(), [&](Batch& b) -> Result<void> {
+    for (const auto& [local, ticket] : gone)
+      if (auto d = b.drop_logged(local, ticket); !d) return d;
+    return Ok{};
+  });
+  if (!r) return r.error();
+  return static_cast<int64_t>(gone.size());
+}
+
 // Replaces an own unsent change's record (same id, ticket and stamp) and folds its ticket again.
 Result<void> Batch::rewrite_unsent(const Change& c) {
   const ReplicaBytes replica(c.id.replica);

@@ -116,6 +116,13 @@ Result<std::vector<Store::LogGap>> Store::log_gaps() {
   return *gaps;
 }
 
+Result<bool> Store::marked_as_copy() {
+  bool failed = false;
+  auto mark = meta_text(m_db, "log.copy_end", failed);
+  if (failed) return Error{ErrorCode::Storage, std::string("[store.marked_as_copy] ") + sqlite3_errmsg(m_db)};
+  return mark.has_value();
+}
+
 Result<std::optional<Store::LogGap>> Store::skip_numbers_after_copy() {
   std::optional<LogGap> opened;
   auto r = in_one_transaction([&]() -> Result<void> {

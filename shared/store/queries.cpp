@@ -153,7 +153,18 @@ Result<std::vector<Change>> Store::own_changes_from(const ReplicaId& self, uint6
   q.bind_blob(1, ReplicaBytes(self).view());
   q.bind(2, static_cast<int64_t>(counter));
   q.bind(3, int64_t{limit});
-  return read_records<Change>(m_db, q, "own_changes_from", [](Change c, const Query&) { return c; });
+  auto kept = read_records<Change>(m_db, q, "own_changes_from", [](Change c, const Query&) { return c; });
+  if (!kept) return kept;
+  // The refused ones are out of the log, kept for the user (a few): they go again too, in their place.
+  Query r(m_db, "SELECT record FROM refused_changes");
+  if (!r.ok()) return read_error(m_db, "own_changes_from");
+  auto refused = read_records<Change>(m_db, r, "own_changes_from", [](Change c, const Query&) { return c; });
+  if (!refused) return refused;
+  for (Change& c : *refused)
+    if (c.id.replica == self && c.id.counter >= counter) kept->push_back(std::move(c));
+  std::sort(kept->begin(), kept->end(), [](const Change& a, const Change& b) { return a.id.counter < b.id.counter; });
+  if (kept->size() > static_cast<size_t>(std::max(limit, 0))) kept->resize(static_cast<size_t>(std::max(limit, 0)));
+  return kept;
 }
 
 Result<uint64_t> Store::last_acknowledged_counter(const ReplicaId& self) {

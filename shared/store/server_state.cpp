@@ -200,8 +200,11 @@ Result<void> ServerState::exec(const char* sql, const char* where) {
   return sqlite_util::exec(m_db, sql, "server_state", where);
 }
 
-Result<ReplicaId> ServerState::server_replica(const ReplicaId& fresh) {
-  Stmt ins(m_db, "INSERT INTO server_meta (key, value) VALUES ('server_replica', ?) ON CONFLICT DO NOTHING");
+Result<ReplicaId> ServerState::server_replica(const ReplicaId& fresh, bool replace) {
+  Stmt keep(m_db, "INSERT INTO server_meta (key, value) VALUES ('server_replica', ?) ON CONFLICT DO NOTHING");
+  Stmt take(m_db,
+            "INSERT INTO server_meta (key, value) VALUES ('server_replica', ?) ON CONFLICT DO UPDATE SET value = excluded.value");
+  Stmt& ins = replace ? take : keep;
   if (!ins.ok()) return db_error(m_db, "server_replica");
   ins.bind(1, to_hex(fresh));
   if (ins.step() != SQLITE_DONE) return db_error(m_db, "server_replica");

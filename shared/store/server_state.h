@@ -68,8 +68,10 @@ class ServerState {
   ServerState& operator=(const ServerState&) = delete;
   ~ServerState();
 
-  // The server's own replica id (made once from `fresh` and kept), for changes it authors.
-  Result<ReplicaId> server_replica(const ReplicaId& fresh);
+  // The server's own replica id (made once from `fresh` and kept), for changes it authors. With
+  // `replace`, `fresh` becomes it: a database put back from a copy has the counter of the copy's
+  // last own change, and the old id's later counters name changes devices hold already.
+  Result<ReplicaId> server_replica(const ReplicaId& fresh, bool replace = false);
 
   // Binds a replica id to the user who first pushed or pulled with it. Returns the owner's name:
   // a different user than `user` means the replica id is forged.

@@ -216,9 +216,14 @@ class Store {
 
   // Own changes not yet acknowledged, oldest first: the outbox.
   Result<std::vector<Change>> unsent_changes(const ReplicaId& self, int limit);
-  // Own changes from `counter` on, acknowledged or not, oldest first: sent again to a server put
-  // back from a copy that lacks them (ClientSync::resend_from).
+  // Own changes from `counter` on, acknowledged, unsent or refused (and still kept for the user),
+  // oldest first: sent again to a server put back from a copy that lacks them (ClientSync::resend_from).
   Result<std::vector<Change>> own_changes_from(const ReplicaId& self, uint64_t counter, int limit);
+  // Takes out of the log every change of another replica numbered after < seq < until (numbers a
+  // server put back from a copy skipped: those changes are gone from it) and folds their tickets
+  // again without them. Their authors send them again if they can; they then come back as new.
+  // Returns how many were taken out.
+  Result<int64_t> drop_skipped(const ReplicaId& self, int64_t after, int64_t until);
   // The highest counter of an own change the server acknowledged (0: none).
   Result<uint64_t> last_acknowledged_counter(const ReplicaId& self);
   // Consumes a replica's next counter without applying its change: the server refused it. Later
@@ -291,6 +296,8 @@ class Store {
   // removes the mark, in one transaction. Nothing when the file is no such copy.
   static constexpr int64_t kMinSkip = int64_t{1} << 20;
   Result<std::optional<LogGap>> skip_numbers_after_copy();
+  // Whether the file is such a copy a server has not started on yet.
+  Result<bool> marked_as_copy();
   // Every gap noted, oldest first.
   Result<std::vector<LogGap>> log_gaps();
   // Reads until end_reading() share one snapshot and take the file's read lock once. Without it

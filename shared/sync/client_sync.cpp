@@ -92,6 +92,9 @@ Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_
   // late request that happens to share the cursor): what it counts on is not what this store holds.
   if (response.took != m_store.pull_answer()) return false;
   if (response.start_over) {
+    // Put back from a copy: what others did that it numbered after the copy is gone from the server.
+    if (response.skipped_until > response.skipped_after + 1)
+      if (auto d = m_store.drop_skipped(m_self, response.skipped_after, response.skipped_until); !d) return d.error();
     if (auto r = m_store.restart_pull(); !r) return r.error();
     // The server lost track of this replica: perhaps it was put back from a copy that also lacks
     // changes it acknowledged. The last one goes again (see resend_from).

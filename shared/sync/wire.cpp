@@ -496,6 +496,10 @@ std::string encode_pull_response(const PullResponse& m, const std::vector<std::s
   if (m.answer > 0) rest["answer"] = m.answer;
   if (m.took > 0) rest["took"] = m.took;
   if (m.start_over) rest["start_over"] = true;
+  if (m.skipped_until > 0) {
+    rest["skipped_after"] = m.skipped_after;
+    rest["skipped_until"] = m.skipped_until;
+  }
   const std::string tail = dump(rest);
   size_t size = tail.size() + 16;
   for (std::string_view e : encoded) size += e.size() + 1;
@@ -821,6 +825,7 @@ class PullReader {
     const uint32_t required = bit(kType) | bit(kFrom) | bit(kMore) | bit(kChanges);
     if (m_where != Where::Done || (m_top & required) != required || !m_type_ok) return false;
     if (m_out.from < 0 || m_out.next < 0 || m_out.answer < 0 || m_out.took < 0 || m_out.head < 0) return false;
+    if (m_out.skipped_after < 0 || m_out.skipped_until < 0) return false;
     return m_out.changes.size() <= kMaxChangesPerMessage && m_out.dropped.size() <= kMaxChangesPerMessage;
   }
 
@@ -833,7 +838,7 @@ class PullReader {
     uint64_t u = 0;
   };
   // Top-level members.
-  enum : int { kType, kFrom, kMore, kNext, kAnswer, kTook, kStartOver, kHead, kDropped, kChanges };
+  enum : int { kType, kFrom, kMore, kNext, kAnswer, kTook, kStartOver, kHead, kSkippedAfter, kSkippedUntil, kDropped, kChanges };
   static constexpr int kSkip = -2;
   // A change's members and its nested objects' members: one slot each (m_str / m_num / m_have).
   enum Slot : int {
@@ -899,7 +904,7 @@ class PullReader {
   }
   bool top_key(const string_t& k) {
     static constexpr std::string_view names[] = {"type", "from", "more", "next", "answer", "took", "start_over",
-                                                 "head", "dropped", "changes"};
+                                                 "head", "skipped_after", "skipped_until", "dropped", "changes"};
     for (int i = 0; i <= kChanges; ++i)
       if (names[i] == k) {
         if (m_top & bit(i)) return false;
@@ -937,6 +942,8 @@ class PullReader {
       case kMore: return t == Val::Bool && (m_out.more = m_val.b, true);
       case kStartOver: return t == Val::Bool && (m_out.start_over = m_val.b, true);
       case kHead: return int64(t, m_out.head);
+      case kSkippedAfter: return int64(t, m_out.skipped_after);
+      case kSkippedUntil: return int64(t, m_out.skipped_until);
       default: return false;  // "changes" or "dropped" that is not an array.
     }
   }
@@ -1100,6 +1107,9 @@ Result<PullResponse> decode_pull_response_tree(std::string_view text) {
   m.took = in.i64("took", false);
   m.start_over = in.boolean("start_over", false);
   m.head = in.i64("head", false);  // Older servers left it out: 0, how far the log goes is unknown.
+  m.skipped_after = in.i64("skipped_after", false);
+  m.skipped_until = in.i64("skipped_until", false);
+  if (in.ok() && (m.skipped_after < 0 || m.skipped_until < 0)) in.fail("\"skipped_after\" or \"skipped_until\" out of range");
   if (in.ok() && (m.from < 0 || m.next < 0 || m.answer < 0 || m.took < 0 || m.head < 0))
     in.fail("\"from\", \"next\", \"answer\", \"took\" or \"head\" out of range");
   if (!error.empty()) return invalid(error);

@@ -78,6 +78,11 @@ struct PullResponse {
   // The last sequence number of the server's log when it made the answer (>= next): how far a
   // cursor can go, for a progress bar (next / head). Always sent; 0 from an older server.
   int64_t head = 0;
+  // In a start_over answer to a cursor the server gave before it was put back from a copy: the
+  // numbers it skipped then (skipped_after < n < skipped_until). Changes of other replicas held
+  // with such a number are gone from the server (ClientSync drops them). 0: none.
+  int64_t skipped_after = 0;
+  int64_t skipped_until = 0;
 };
 
 inline constexpr size_t kMaxChangesPerMessage = 10'000;

@@ -506,6 +506,19 @@ TEST_F(SyncLoopTest, AServerPutBackFromACopyGetsTheDevicesLostChangesBackByItsel
     return true;
   };
   ASSERT_TRUE(d.run_until([&] { return d.settled() && numbered(); }));
+  // One change among them the server refuses (only the server numbers tickets): kept for the user,
+  // out of the log, and sent again with the others all the same.
+  Change forbidden;
+  forbidden.ticket_id = ids[1];
+  forbidden.kind = ChangeKind::SetField;
+  forbidden.field = EditableField::OfficialNumber;
+  forbidden.value = "2026-11-0999";
+  ASSERT_TRUE(d.client->record({forbidden}, d.transport.now_ms()));
+  d.loop->edited();
+  d.create(series_id(3, 4), "河滨花园");
+  ids.push_back(series_id(3, 4));
+  ASSERT_TRUE(d.run_until([&] { return d.settled() && numbered(); }));
+  EXPECT_EQ(d.loop->status().refused, 1);
   const int64_t pushed = d.loop->status().pushed_this_session;
 
   server->stop();
@@ -516,11 +529,11 @@ TEST_F(SyncLoopTest, AServerPutBackFromACopyGetsTheDevicesLostChangesBackByItsel
   std::filesystem::rename(dir.file("copy.db"), db);
   restart(port);
   ASSERT_TRUE(d.run_until([&] {
-    return d.settled() && !d.client->resending() && d.loop->status().pushed_this_session >= pushed + 4;
+    return d.settled() && !d.client->resending() && d.loop->status().pushed_this_session >= pushed + 5;
   }, 600)) << d.loop->status().problem;
-  EXPECT_EQ(d.loop->status().refused, 0);
+  EXPECT_EQ(d.loop->status().refused, 1) << "refused again, kept once";
   const auto log = server_log();
-  EXPECT_EQ(count_once(log, d.replica), 4u) << "the four creates, sent again, each in the log once";
+  EXPECT_EQ(count_once(log, d.replica), 5u) << "the five creates, sent again, each in the log once";
   Device fresh(dir, "fresh", port, sign_in(port, "zhang.bin"));
   ASSERT_TRUE(fresh.run_until([&] { return fresh.settled(); }));
   for (const auto& id : ids) EXPECT_FALSE((*fresh.store.get_ticket(id))->official_number.empty()) << id;

@@ -172,6 +172,8 @@ TEST_F(SyncTest, AfterARestoreDevicesPastTheCopyStartOverAndLostChangesAreAskedF
   ASSERT_EQ(push(centre, after)->status, 200);
   const PullResponse seen = pull(committee, 0, 0, 0);
   const int64_t past = seen.next;
+  std::set<std::string> ids_before;  // Every change a device may hold from before the restore.
+  for (const auto& sc : pull(centre, 0).changes) ids_before.insert(to_string(sc.change.id));
   ASSERT_GT(past, copy_end);
   ASSERT_TRUE(tickets_in(seen).count(ticket_id(61)));
 
@@ -196,12 +198,23 @@ TEST_F(SyncTest, AfterARestoreDevicesPastTheCopyStartOverAndLostChangesAreAskedF
   EXPECT_GT(numbered, copy_end + (int64_t{1} << 20));
   const PullResponse over = pull(committee, past, 0, seen.answer);
   EXPECT_TRUE(over.start_over) << "a cursor the old server gave, inside the numbers skipped";
+  EXPECT_EQ(over.skipped_after, copy_end);
+  EXPECT_EQ(over.skipped_until, copy_end + std::max(copy_end, int64_t{1} << 20) + 1);
   EXPECT_TRUE(over.changes.empty());
   EXPECT_GT(over.head, past);
   EXPECT_TRUE(pull(centre, past).start_over);
   const PullResponse from_copy = pull(centre, copy_end);
   EXPECT_FALSE(from_copy.start_over);
   EXPECT_TRUE(tickets_in(from_copy).count(ticket_id(62)));
+  // The server's own changes (official numbers) under a new replica id: the copy's counter for the
+  // old one is behind changes the devices hold, and an id never names two changes.
+  bool numbered_anew = false;
+  for (const auto& sc : from_copy.changes)
+    if (sc.change.author.user == "server") {
+      EXPECT_FALSE(ids_before.count(to_string(sc.change.id))) << to_string(sc.change.id) << " named a change before";
+      numbered_anew = numbered_anew || (sc.change.ticket_id == ticket_id(62) && sc.change.field == EditableField::OfficialNumber);
+    }
+  EXPECT_TRUE(numbered_anew);
   EXPECT_FALSE(tickets_in(pull(committee, 0, 0, 0)).count(ticket_id(61))) << "lost with the copy";
 
   // The centre's next change: the server expects its first change after the copy, and takes the

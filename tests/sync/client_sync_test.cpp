@@ -356,12 +356,18 @@ TEST(ClientSync, AfterARestoreTheLostChangesGoAgainAndEveryReplicaTakesTheNewNum
   EXPECT_EQ(w.a_store.sequenced_change(ChangeId{test::replica(1), 4}).value()->seq, taken->results[1].seq);
 
   // B pulled past the copy from the old server: told to start over, it scans from 0 again.
+  // The answer names the numbers skipped: what B holds of others numbered in them is gone from
+  // the server, and is taken out until it comes back (here: sent again by A, numbered anew).
   PullResponse over;
   over.from = w.b.build_pull().cursor;
   over.next = over.from;
   over.start_over = true;
+  over.skipped_after = (*gap)->after;
+  over.skipped_until = (*gap)->until;
   ASSERT_TRUE(*w.b.take_pull_response(over, kNow));
   EXPECT_FALSE(w.b.resending()) << "nothing of its own to send again";
+  EXPECT_FALSE(w.b_store.sequenced_change(ChangeId{test::replica(1), 4}).value()) << "taken out with the gap";
+  EXPECT_TRUE(w.b_store.sequenced_change(ChangeId{test::replica(1), 2}).value()) << "before the gap: kept";
   for (int i = 0; i < 3; ++i) {
     auto pull = restored.take_pull(w.b.build_pull());
     ASSERT_TRUE(pull);
