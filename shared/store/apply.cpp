@@ -428,15 +428,13 @@ Result<bool> Batch::ack(const Ack& a) {
 // A change acknowledged before, now numbered `a.seq` (and stamped `a.stamp`) by the server: its
 // ticket is folded again in the new order.
 Result<bool> Batch::renumber(const Ack& a, int64_t local, int64_t hlc, const std::string& stored) {
+  auto c = decode_change_record(stored);
+  if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
   std::string record = stored;
   if (unpack_hlc(static_cast<uint64_t>(hlc)) != a.stamp) {
-    auto c = decode_change_record(stored);
-    if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
     c->stamp = a.stamp;
     record = encode_change_record(*c);
   }
-  auto c = decode_change_record(record);
-  if (!c) return Error{ErrorCode::Corrupt, "[store.apply.ack] " + c.error().detail};
   if (m_s.ack_change.reset().bind(1, a.seq).bind(2, static_cast<int64_t>(pack(a.stamp))).bind(3, a.skew_ms)
           .bind_blob(4, record).bind(5, local).step() != SQLITE_DONE)
     return sql_error(m_db, "apply.ack");

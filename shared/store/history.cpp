@@ -53,21 +53,24 @@ std::optional<std::string> meta_text(sqlite3* db, const char* key, bool& failed)
   return std::string(q.text(0));
 }
 
-// Writes one integer of the sync bookkeeping into meta (autocommit, or the caller's transaction).
-Result<void> write_meta(sqlite3* db, const char* key, int64_t value, const char* where) {
+// Writes one value of the sync bookkeeping into meta (autocommit, or the caller's transaction).
+Result<void> write_meta(sqlite3* db, const char* key, std::string_view text, const char* where) {
   end_reads(db);
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(
           db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
           -1, &s, nullptr) != SQLITE_OK)
     return Error{ErrorCode::Storage, std::string("[store.") + where + "] " + sqlite3_errmsg(db)};
-  const std::string text = std::to_string(value);
   sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text(s, 2, text.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   const int rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.") + where + "] " + sqlite3_errmsg(db)};
   return Ok{};
+}
+
+Result<void> write_meta(sqlite3* db, const char* key, int64_t value, const char* where) {
+  return write_meta(db, key, std::to_string(value), where);
 }
 
 }  // namespace
@@ -126,10 +129,9 @@ Result<bool> Store::marked_as_copy() {
 Result<std::optional<Store::LogGap>> Store::skip_numbers_after_copy() {
   std::optional<LogGap> opened;
   auto r = in_one_transaction([&]() -> Result<void> {
-    bool failed = false;
-    auto mark = meta_text(m_db, "log.copy_end", failed);
-    if (failed) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
-    if (!mark) return Ok{};
+    auto marked = marked_as_copy();
+    if (!marked) return marked.error();
+    if (!*marked) return Ok{};
     auto gaps = log_gaps();
     if (!gaps) return gaps.error();
     // The log's last number given: its last change, or the end of a gap skipped before (a copy of
@@ -139,11 +141,7 @@ Result<std::optional<Store::LogGap>> Store::skip_numbers_after_copy() {
     std::string text;
     for (const LogGap& old : *gaps) text += std::to_string(old.after) + "-" + std::to_string(old.until) + ",";
     text += std::to_string(g.after) + "-" + std::to_string(g.until);
-    Query put(m_db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    if (!put.ok()) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
-    put.bind(1, std::string_view(kGapsKey));
-    put.bind(2, std::string_view(text));
-    if (put.step() != SQLITE_DONE) return Error{ErrorCode::Storage, std::string("[store.skip_numbers_after_copy] ") + sqlite3_errmsg(m_db)};
+    if (auto w = write_meta(m_db, kGapsKey, text, "skip_numbers_after_copy"); !w) return w;
     if (auto w = write_meta(m_db, "log.next_seq", g.until, "skip_numbers_after_copy"); !w) return w;
     if (auto d = sqlite_util::exec(m_db, "DELETE FROM meta WHERE key = 'log.copy_end'", "store", "skip_numbers_after_copy"); !d)
       return d;
