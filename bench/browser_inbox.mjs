@@ -5,8 +5,9 @@
 //   - scrolling: the main thread's time for each frame drawn while the wheel turns over the list
 //     (Linli.metrics.frames: from the frame's input to its draw calls);
 //   - command to rows: from the click on a column's header (a sort) or a filter's chip, or a word
-//     committed into the search box, to the end of the frame after which the inbox shows a different ticket on top
-//     (Module._linli_bench_probe reads what is already read, nothing more).
+//     committed into the search box, to the end of the first frame that ends with a different
+//     ticket on top of the inbox (Module._linli_bench_probe, noted by each frame as it ends, reads
+//     what is already read, nothing more).
 // Prints a table; not a test.
 // Usage (after make build): node bench/browser_inbox.mjs [N=100000]   (LINLI_RUNS=5 rounds of each,
 // LINLI_VIEWPORT=1600x900, LINLI_PROFILE=N: the searches profiled)
@@ -29,18 +30,33 @@ async function commandToRows(page, act, prepare = async () => {}) {
     const t0 = window.__benchT0;
     const give = performance.now() + 5000;
     const check = () => {
-      const now = UTF8ToString(Module._linli_bench_probe());
+      // The first frame since the clock's start that ended with another ticket on top (each
+      // frame's top is noted as it ends: probeEachFrame).
       const frames = Linli.metrics.frames;
-      if (now !== '-' && now !== was && frames.length) {
-        // The frames drawn meanwhile: the slowest one's UI part is the store's answer to the command.
-        const during = frames.filter((f) => f[0] > t0);
-        return resolve({ ms: frames[frames.length - 1][0] - t0, ui: Math.max(0, ...during.map((f) => f[2])), frames: during.length });
+      const at = frames.findIndex((f) => f[0] > t0 && f[4] !== undefined && f[4] !== '-' && f[4] !== was);
+      if (at >= 0) {
+        // The frames up to it: the slowest one's UI part is the store's answer to the command.
+        const during = frames.slice(0, at + 1).filter((f) => f[0] > t0);
+        return resolve({ ms: frames[at][0] - t0, ui: Math.max(0, ...during.map((f) => f[2])), frames: during.length });
       }
       if (performance.now() > give) return reject(new Error('the inbox did not change'));
       requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
   }), before);
+}
+
+// Each frame noted with the ticket on top as it ends (Module._linli_bench_probe, called from the
+// frame's own note), so a command's rows are timed to the frame that drew them, whether it ran
+// at an animation frame or at once in the input's listener.
+async function probeEachFrame(page) {
+  await page.evaluate(() => {
+    const note = Linli.metrics.noteFrame;
+    Linli.metrics.noteFrame = function (ms, uiMs, drawn) {
+      note.call(this, ms, uiMs, drawn);
+      this.frames[this.frames.length - 1].push(UTF8ToString(Module._linli_bench_probe()));
+    };
+  });
 }
 
 const bytes = storeBytes('report', n);
@@ -54,6 +70,7 @@ try {
   await signIn(page, 'zhang.bin');
   const st = await waitForState(page, (s) => s.inbox.total >= n && s.sync.link === 'online', 'signed in with the stored tickets', 120000);
   await frames(page, 10);
+  await probeEachFrame(page);
 
   // Scrolling: RUNS rounds of 30 wheel turns down, 150 ms apart (a hand on the wheel), then back up.
   const all = await page.evaluate(() => window.linliTest.items());

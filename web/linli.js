@@ -264,6 +264,20 @@
       if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(() => {});
     },
   };
+  // A frame at once after a click, a key or committed text (Module._linli_frame_now), made in the
+  // event's own listener, once GLFW's listeners (on the canvas, capturing) have queued the input:
+  // the answer is drawn without waiting for the next animation frame, which the browser holds
+  // back while it composites the last frame (30-80 ms at 1600x900 with a software GPU). A task
+  // posted from here would wait as long: the browser runs the frame first.
+  let inFrame = false;
+  const frameNow = () => {
+    if (inFrame || !window.Module || !Module.calledRun || !Module._linli_frame_now) return;
+    inFrame = true;
+    try { Module._linli_frame_now(); } finally { inFrame = false; }
+  };
+  window.addEventListener('mouseup', frameNow);
+  window.addEventListener('keydown', frameNow);
+  for (const name of ['compositionend', 'input', 'paste']) imeEl.addEventListener(name, frameNow);
   imeEl.addEventListener('compositionstart', () => { ime.composing = true; });
   imeEl.addEventListener('compositionend', (e) => {
     ime.composing = false;
