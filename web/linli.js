@@ -277,7 +277,6 @@
   };
   window.addEventListener('mouseup', frameNow);
   window.addEventListener('keydown', frameNow);
-  for (const name of ['compositionend', 'input', 'paste']) imeEl.addEventListener(name, frameNow);
   imeEl.addEventListener('compositionstart', () => { ime.composing = true; });
   imeEl.addEventListener('compositionend', (e) => {
     ime.composing = false;
@@ -294,6 +293,8 @@
     if (text) ime.queue += text;
     e.preventDefault();
   });
+  // After the listeners above have queued the text (listeners run in the order they were added).
+  for (const name of ['compositionend', 'input', 'paste']) imeEl.addEventListener(name, frameNow);
   // A click on the canvas while typing must not take the focus from the textarea.
   document.getElementById('canvas').addEventListener('mousedown', (e) => { if (ime.active) e.preventDefault(); });
 
