@@ -380,8 +380,6 @@ extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_report(int year, int month) {
   return g_bench_report ? g_bench_report(year, month) : -1;
 }
 
-// Called by a benchmark through Module, as often as every frame: what the inbox shows on top
-// (set_bench_probe). The pointer is valid until the next call.
 // A frame at once, asked by the page right after a click, a key or committed text (web/linli.js):
 // the answer to a command is drawn without waiting for the next animation frame, which the
 // browser may hold back for tens of milliseconds while it composites the last one. Not before the
@@ -391,6 +389,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void linli_frame_now() {
   if (g_frame) g_frame();
 }
 
+// Called by a benchmark through Module, as often as every frame: what the inbox shows on top
+// (set_bench_probe). The pointer is valid until the next call.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* linli_bench_probe() {
   using namespace linli::platform;
   static std::string answer;
