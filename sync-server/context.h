@@ -31,13 +31,12 @@ struct Response;
 
 namespace linli::server {
 
-// Connections for reading (pulls), apart from the one writer: in WAL mode readers see each commit
-// and never wait for the writer, so a pull does not hold up a push. Each reader has the store and
-// the server's state (which tickets a replica holds) on connections of its own.
+// Connections for reading the log (pulls), apart from the one writer: in WAL mode readers see each
+// commit and never wait for the writer, so a pull does not hold up a push. (Which tickets a
+// replica holds is read on the held file's one connection, ServerContext::held: see scoped_pull.)
 struct Reader {
   Store store;
-  ServerState state;
-  int slot = 0;  // Which of the pool's readers: names its page caches in /metrics.
+  int slot = 0;  // Which of the pool's readers: names its page cache in /metrics.
 };
 
 class ReaderPool {
@@ -123,6 +122,8 @@ struct ServerContext {
   ServerState state;
   // Which tickets each replica holds is written by scoped pulls, often: on a connection of its own
   // that does not fsync each commit (ServerState::open), so pulls do not queue behind pushes' fsyncs.
+  // It is read there too: the only connection to the file, so no other's commit empties its page
+  // cache (a reader's is emptied by every commit to its file).
   std::mutex held_mutex;
   ServerState held;
   // Per replica, the highest cursor it pulled from (routes_sync.cpp; also kept by update_held).

@@ -411,21 +411,19 @@ Result<bool> stale_without_answers(ServerContext& ctx, const std::string& replic
   return stale;
 }
 
-// The reads of a scoped pull, in one read transaction of each of the reader's connections.
+// The reads of a scoped pull from the log, in one read transaction of the reader's connection.
 class Reading {
  public:
-  explicit Reading(Reader& r)
-      : m_reader(r), m_store(r.store.begin_reading().ok()), m_state(r.state.begin_reading().ok()) {}
+  explicit Reading(Reader& r) : m_reader(r), m_store(r.store.begin_reading().ok()) {}
   ~Reading() {
     if (m_store) m_reader.store.end_reading();
-    if (m_state) m_reader.state.end_reading();
   }
   Reading(const Reading&) = delete;
   Reading& operator=(const Reading&) = delete;
 
  private:
   Reader& m_reader;
-  const bool m_store, m_state;
+  const bool m_store;
 };
 
 // A request of a scoped pull: from `from` (its cursor), scanning from `cursor` (>= from: the
@@ -458,8 +456,8 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
   // comes with its whole history, one that left is announced dropped. What the replica holds is
-  // read on the reader's own connection and written on the state's: what the answer it names
-  // sent and dropped counts first, and what this one sends and drops counts once it is named.
+  // read and written on the held file's one connection (ctx.held): what the answer it names sent
+  // and dropped counts first, and what this one sends and drops counts once it is named.
   // (A pull from cursor 0 naming no answer resets nothing for a replica new to the server; one that
   // had answers goes into drop mode, see take_answer.)
   std::lock_guard replica_lock(ctx.replica_pull_lock(replica));
@@ -476,9 +474,9 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     if (!s) return s.error();
     stale = *s;
   }
-  // Every read below in one snapshot of each file, each taking its read lock once: the scan asks
-  // per ticket whether it is in scope and held, and a read transaction per question cost more
-  // than the question (bench/load, docs/benchmarks.md).
+  // Every read of the log below in one snapshot, taking its read lock once: the scan asks per
+  // ticket whether it is in scope, and a read transaction per question cost more than the
+  // question (bench/load, docs/benchmarks.md).
   Reading reading(reader);
   const int scan = std::max(limit, 500);
   auto window = store.changes_after(cursor, scan + 1);
@@ -487,6 +485,37 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
   if (more_to_scan) window->pop_back();
   std::unordered_map<std::string, bool> in_scope_now;  // Per ticket, for this request.
   std::unordered_map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  {
+    // Which of the window's tickets the replica holds, as it took our answers so far, asked all at
+    // once. A ticket another replica made after the cursor (its first change here is its create)
+    // is in no answer this replica took (each holds only changes up to its `next`, the cursor at
+    // most): not asked. One this replica made it holds from its push (hold_new_tickets).
+    std::vector<const std::string*> ask;
+    for (const SequencedChange& sc : *window) {
+      if (is_field_kind(sc.change.kind)) continue;
+      const bool made_by_another = sc.change.kind == ChangeKind::CreateTicket && to_hex(sc.change.id.replica) != replica;
+      auto [it, fresh] = held_now.emplace(sc.change.ticket_id, false);
+      if (fresh && !made_by_another) ask.push_back(&it->first);
+    }
+    // On the held file's writer, under its lock: its page cache stays warm (only it writes the
+    // file), where a reader's is emptied by every commit to it, which scoped pulls make all the
+    // time. It reads the latest commit, as new as any snapshot this pull could take: this
+    // replica's rows change only under its pull lock, which this pull holds, or when a push of its
+    // own marks the tickets it made (hold_new_tickets), which happens before they are in the log.
+    if (!ask.empty()) {
+      std::lock_guard held_lock(ctx.held_mutex);
+      if (auto r = ctx.held.begin_reading(); !r) return r.error();
+      for (const std::string* t : ask) {
+        auto h = ctx.held.holds(replica, *t, req.from);
+        if (!h) {
+          ctx.held.end_reading();
+          return h.error();
+        }
+        held_now[*t] = *h;
+      }
+      ctx.held.end_reading();
+    }
+  }
   const int64_t window_end = window->empty() ? cursor : window->back().seq;
   bool whole_histories = false;  // Histories interleave with the window's changes: sort at the end.
   std::set<std::string> announced;           // Tickets dropped in this answer.
@@ -511,13 +540,7 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
       }
       known = in_scope_now.emplace(t, *now).first;
     }
-    auto held_it = held_now.find(t);
-    if (held_it == held_now.end()) {
-      auto h = reader.state.holds(replica, t, req.from);  // As the replica took our answers so far.
-      if (!h) return h.error();
-      held_it = held_now.emplace(t, *h).first;
-    }
-    bool& held = held_it->second;
+    bool& held = held_now.find(t)->second;
     if (known->second && held) {
       out.changes.push_back(std::move(sc));
     } else if (known->second) {
@@ -681,7 +704,6 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
           reply = settled;
           const std::string name = "reader" + std::to_string(reader.get().slot);
           ctx.metrics.set_page_cache(name, reader.get().store.cache_bytes());
-          ctx.metrics.set_page_cache(name + "_state", reader.get().state.cache_bytes());
         }
         if (!out) return send_error(res, 500, "storage", out.error().detail);
         looked = std::max(looked, out->next);

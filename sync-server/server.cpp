@@ -150,9 +150,7 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     reading.cache_pages = kReaderCachePages;
     auto reader = Store::open(options.db, reading);
     if (!reader) return reader.error();
-    auto reader_state = ServerState::open(held_path);
-    if (!reader_state) return reader_state.error();
-    ctx->readers.add(Reader{std::move(reader).value(), std::move(reader_state).value(), i});
+    ctx->readers.add(Reader{std::move(reader).value(), i});
   }
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
