@@ -55,14 +55,21 @@ Result<void> ChangeFeed::publish(Store& writer) {
     }
     std::vector<Entry> entries;
     entries.reserve(fresh->size());
-    for (const SequencedChange& sc : *fresh) {
+    for (SequencedChange& sc : *fresh) {
+      auto fed = std::make_shared<FedChange>();
+      fed->seq = sc.seq;
+      fed->kind = sc.change.kind;
+      fed->replica = sc.change.id.replica;
+      fed->json = encode_sequenced(sc);
       if (is_field_kind(sc.change.kind)) {
-        const Where w{field_community(sc.change), "", {}, false};
-        entries.push_back(Entry{sc.seq, encode_sequenced(sc), w, w, false, true});
+        fed->field_community = field_community(sc.change);
+        const Where w{fed->field_community, "", {}, false};
+        entries.push_back(Entry{std::move(fed), w, w, false, true});
         continue;
       }
       const Touch& t = touched.at(sc.change.ticket_id);
-      entries.push_back(Entry{sc.seq, encode_sequenced(sc), t.before, t.after, t.unknown_before});
+      fed->ticket_id = std::move(sc.change.ticket_id);
+      entries.push_back(Entry{std::move(fed), t.before, t.after, t.unknown_before});
     }
     {
       std::unique_lock lock(m_where_mutex);
@@ -73,13 +80,14 @@ Result<void> ChangeFeed::publish(Store& writer) {
     {
       std::unique_lock lock(m_entries_mutex);
       for (Entry& e : entries) {
-        m_bytes += e.json.size() + kEntryOverhead;
-        m_published = e.seq;
+        m_bytes += e.change->json.size() + e.change->ticket_id.size() + kEntryOverhead;
+        m_published = e.change->seq;
         m_entries.push_back(std::move(e));
       }
       while (m_bytes > m_max_bytes && !m_entries.empty()) {
-        m_bytes -= m_entries.front().json.size() + kEntryOverhead;
-        m_floor = m_entries.front().seq;
+        const FedChange& oldest = *m_entries.front().change;
+        m_bytes -= oldest.json.size() + oldest.ticket_id.size() + kEntryOverhead;
+        m_floor = oldest.seq;
         m_entries.pop_front();
       }
     }
@@ -99,36 +107,34 @@ int64_t ChangeFeed::last_seq() const {
 std::optional<size_t> ChangeFeed::answer(PullResponse head, int limit, std::string& text) const {
   std::shared_lock lock(m_entries_mutex);
   if (head.from < m_floor) return std::nullopt;
-  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= head.from; });
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.change->seq <= head.from; });
   std::vector<std::string_view> encoded;
-  for (; it != m_entries.end() && static_cast<int>(encoded.size()) < limit; ++it) encoded.push_back(it->json);
+  for (; it != m_entries.end() && static_cast<int>(encoded.size()) < limit; ++it) encoded.push_back(it->change->json);
   head.more = it != m_entries.end();
-  head.next = encoded.empty() ? head.from : std::prev(it)->seq;  // The last change it covers.
+  head.next = encoded.empty() ? head.from : std::prev(it)->change->seq;  // The last change it covers.
   head.head = std::max(m_published, head.next);  // How far the log goes.
   head.changes.clear();
   text = encode_pull_response(head, encoded);
   return encoded.size();
 }
 
-std::string ChangeFeed::encode(const PullResponse& answer) const {
-  std::vector<std::string> own;  // Texts of changes older than the feed.
-  std::vector<std::string_view> encoded;
-  encoded.reserve(answer.changes.size());
+std::shared_ptr<const FedChange> ChangeFeed::find(int64_t seq) const {
   std::shared_lock lock(m_entries_mutex);
-  for (const SequencedChange& sc : answer.changes) {
-    if (sc.seq > m_floor && sc.seq <= m_published) {
-      auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq < sc.seq; });
-      if (it != m_entries.end() && it->seq == sc.seq) {
-        encoded.push_back(it->json);
-        continue;
-      }
-    }
-    own.push_back(encode_sequenced(sc));
-    encoded.push_back({});  // Filled in below, once `own` no longer moves.
-  }
-  for (size_t i = 0, k = 0; i < encoded.size(); ++i)
-    if (encoded[i].empty()) encoded[i] = own[k++];
-  return encode_pull_response(answer, encoded);
+  if (seq <= m_floor || seq > m_published) return nullptr;
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.change->seq < seq; });
+  if (it == m_entries.end() || it->change->seq != seq) return nullptr;
+  return it->change;
+}
+
+std::optional<FedChanges> ChangeFeed::window(int64_t cursor, int max, bool* more) const {
+  std::shared_lock lock(m_entries_mutex);
+  if (cursor < m_floor) return std::nullopt;
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.change->seq <= cursor; });
+  FedChanges out;
+  out.reserve(std::min<size_t>(static_cast<size_t>(std::max(max, 0)), static_cast<size_t>(m_entries.end() - it)));
+  for (; it != m_entries.end() && static_cast<int>(out.size()) < max; ++it) out.push_back(it->change);
+  if (more) *more = it != m_entries.end();
+  return out;
 }
 
 bool ChangeFeed::concerns_entry(const Entry& e, const User& u) {
@@ -142,7 +148,7 @@ std::optional<bool> ChangeFeed::concerns(int64_t cursor, const User& u, int64_t*
   std::shared_lock lock(m_entries_mutex);
   if (cursor < m_floor) return std::nullopt;
   if (through) *through = std::max(cursor, m_published);
-  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.seq <= cursor; });
+  auto it = std::partition_point(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.change->seq <= cursor; });
   return std::any_of(it, m_entries.end(), [&](const Entry& e) { return concerns_entry(e, u); });
 }
 

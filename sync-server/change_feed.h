@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -38,6 +39,19 @@ inline bool in_scope(const User& u, std::string_view community, std::string_view
   return may_see(actor_of(u), community, lead_department, co_handling, found_on_patrol);
 }
 
+// One published change as the feed keeps it: its text, and what a scoped pull needs to route it
+// without reading it back from the log. Shared: a pull keeps the ones it sends while the feed
+// moves on.
+struct FedChange {
+  int64_t seq = 0;
+  ChangeKind kind = ChangeKind::CreateTicket;
+  std::string ticket_id;        // Empty for field work.
+  ReplicaId replica;            // The replica that made it.
+  std::string field_community;  // Field work: the community it belongs to (policy F1).
+  std::string json;             // encode_sequenced
+};
+using FedChanges = std::vector<std::shared_ptr<const FedChange>>;
+
 class ChangeFeed {
  public:
   // Keeps at most about `max_bytes` of encoded changes; older ones are read from the database.
@@ -57,8 +71,12 @@ class ChangeFeed {
   // encode(PullResponse) writes it; how many changes it holds, or nullopt when the feed no longer
   // reaches back that far (then read the database).
   std::optional<size_t> answer(PullResponse head, int limit, std::string& text) const;
-  // encode(answer), taking each change's text from the feed where it still holds it.
-  std::string encode(const PullResponse& answer) const;
+  // The changes after `cursor` as published, at most `max`, in sequence order; nullopt when the
+  // feed no longer reaches back to `cursor`. `more`: the feed holds more after them. A scoped
+  // pull's window, neither read from the log nor decoded again.
+  std::optional<FedChanges> window(int64_t cursor, int max, bool* more) const;
+  // The change numbered `seq`, while the feed holds it.
+  std::shared_ptr<const FedChange> find(int64_t seq) const;
   // Whether a change after `cursor` may concern `u`: its ticket in u's scope before or after its
   // commit. nullopt when the feed no longer reaches back to `cursor`. `through`: the last change
   // looked at (a commit published meanwhile is not).
@@ -82,8 +100,7 @@ class ChangeFeed {
     bool patrol = false;                   // Found on patrol (its source never changes).
   };
   struct Entry {
-    int64_t seq = 0;
-    std::string json;                    // encode_sequenced
+    std::shared_ptr<const FedChange> change;
     std::optional<Where> before, after;  // Unset: the ticket did not exist (before: or was not known).
     bool unknown_before = false;         // Touched first since the server started: anyone may hold it.
     bool field = false;                  // Field work: `after` holds its community (policy F1).

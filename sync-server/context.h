@@ -108,7 +108,7 @@ class PullWork {
 struct ServerContext {
   ServerContext(Options o, Store s, AccountStore a, ServerState st, ServerState h)
       : options(std::move(o)), store(std::move(s)), accounts(std::move(a)), state(std::move(st)),
-        held(std::move(h)), files(options.web) {}
+        held(std::move(h)), feed(static_cast<size_t>(options.feed_kib) * 1024), files(options.web) {}
 
   Options options;
   // The working-day calendar: built in, and the notices an administrator added (calendar add).

@@ -53,7 +53,8 @@ const char* usage() {
          "      [[\"YYYY-MM-DD\", \"YYYY-MM-DD\"], ...], \"workdays\": [\"YYYY-MM-DD\", ...]}\n"
          "\n"
          "Environment: LINLI_TOKEN_HOURS (default 168) is how long a sign-in lasts; LINLI_KEPT_ANSWERS\n"
-         "(default 16) how many pull answers are kept per scoped replica until it names the one it took.\n"
+         "(default 16) how many pull answers are kept per scoped replica until it names the one it took;\n"
+         "LINLI_FEED_KIB (default 4096) how much of the newest changes pulls are answered from memory.\n"
          "\n"
          "It prints \"listening on http://HOST:PORT\" once it accepts connections, and stops\n"
          "cleanly on SIGINT or SIGTERM.\n";
@@ -77,6 +78,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
       return Error{ErrorCode::InvalidArgument,
                    std::string("[server.options] LINLI_KEPT_ANSWERS: not a number of answers: \"") + v + "\""};
     o.kept_answers = *k;
+  }
+  if (const char* v = std::getenv("LINLI_FEED_KIB")) {
+    auto k = parse_port(v);
+    if (!k || *k < 1)
+      return Error{ErrorCode::InvalidArgument, std::string("[server.options] LINLI_FEED_KIB: not a size in KiB: \"") + v + "\""};
+    o.feed_kib = *k;
   }
   if (const char* v = std::getenv("LINLI_WORKERS")) {
     auto w = parse_port(v);

@@ -20,6 +20,8 @@ struct Options {
   int kept_answers = 16;           // LINLI_KEPT_ANSWERS: pending pull answers kept per scoped replica
                                    // (ServerState::record_answer); tests make it small to make
                                    // replicas start over.
+  int feed_kib = 4096;             // LINLI_FEED_KIB: the newest changes kept encoded in memory for pulls
+                                   // (ChangeFeed); tests make it small so that pulls read the log.
   std::string blobs;               // LINLI_BLOBS: the photo folder; by default the db's folder + "/blobs".
   std::string intake_key_file;     // LINLI_INTAKE_KEY_FILE: hotline API keys, one a line; empty: intake off.
   bool seed_demo = false;          // --seed-demo: add the demo street and the demo users if absent.

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <map>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -411,19 +411,25 @@ Result<bool> stale_without_answers(ServerContext& ctx, const std::string& replic
   return stale;
 }
 
-// The reads of a scoped pull from the log, in one read transaction of the reader's connection.
+// The reads of a scoped pull from the log, in one read transaction of the reader's connection,
+// begun at the first read: a pull whose window the feed holds often reads nothing from the log,
+// and a read transaction that is never opened holds back no checkpoint.
 class Reading {
  public:
-  explicit Reading(Reader& r) : m_reader(r), m_store(r.store.begin_reading().ok()) {}
+  explicit Reading(Reader& r) : m_reader(r) {}
   ~Reading() {
-    if (m_store) m_reader.store.end_reading();
+    if (m_open) m_reader.store.end_reading();
   }
   Reading(const Reading&) = delete;
   Reading& operator=(const Reading&) = delete;
+  Store& store() {
+    if (!m_open) m_open = m_reader.store.begin_reading().ok();
+    return m_reader.store;
+  }
 
  private:
   Reader& m_reader;
-  const bool m_store;
+  bool m_open = false;
 };
 
 // A request of a scoped pull: from `from` (its cursor), scanning from `cursor` (>= from: the
@@ -435,24 +441,80 @@ struct ScopedRequest {
   std::optional<int64_t> took;
 };
 
+// One change of a pull answer: its text from the feed, or the change as read from the log.
+struct Sent {
+  int64_t seq = 0;
+  std::shared_ptr<const FedChange> fed;
+  const SequencedChange* read = nullptr;  // In the answer's `read`.
+};
+
+// A pull answer: `head` without its changes, and the changes in sequence order. What was read
+// from the log stays where it was read (a deque: its vectors never move), and the answer points at
+// it: no change is copied or moved (each is large).
+struct Answer {
+  PullResponse head;
+  std::vector<Sent> changes;
+  std::deque<std::vector<SequencedChange>> read;
+  bool empty() const { return changes.empty() && head.dropped.empty(); }
+};
+
+// An answer's text: each change's text from the feed where it holds it, encoded otherwise.
+std::string encode_answer(const ChangeFeed& feed, const Answer& a) {
+  std::vector<std::shared_ptr<const FedChange>> fed(a.changes.size());
+  std::vector<std::string> own;
+  own.reserve(a.changes.size());
+  std::vector<std::string_view> texts(a.changes.size());
+  std::vector<size_t> own_at;
+  for (size_t i = 0; i < a.changes.size(); ++i) {
+    const Sent& c = a.changes[i];
+    fed[i] = c.fed ? c.fed : feed.find(c.seq);
+    if (fed[i]) {
+      texts[i] = fed[i]->json;
+    } else {
+      own.push_back(encode_sequenced(*c.read));
+      own_at.push_back(i);
+    }
+  }
+  for (size_t k = 0; k < own_at.size(); ++k) texts[own_at[k]] = own[k];
+  return encode_pull_response(a.head, texts);
+}
+
+// One change of a scoped pull's window: from the feed, or read from the log when the feed no
+// longer reaches back to the cursor. What routing it needs is read alike from either.
+struct WindowChange {
+  std::shared_ptr<const FedChange> fed;
+  const SequencedChange* read = nullptr;
+  int64_t seq() const { return fed ? fed->seq : read->seq; }
+  ChangeKind kind() const { return fed ? fed->kind : read->change.kind; }
+  const std::string& ticket() const { return fed ? fed->ticket_id : read->change.ticket_id; }
+  const ReplicaId& replica() const { return fed ? fed->replica : read->change.id.replica; }
+  const std::string& community_of_field_work() const {
+    return fed ? fed->field_community : field_community(read->change);
+  }
+  Sent sent() const { return fed ? Sent{fed->seq, fed, nullptr} : Sent{read->seq, nullptr, read}; }
+};
+
 // What a caller may see after `from`, read through `reader`. `settled`: the answer goes back as it
 // is, even empty (a stale request, or one asked to start over).
-Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User& u, const std::string& replica,
-                                 const ScopedRequest& req, bool* settled) {
-  Store& store = reader.store;
-  PullResponse out;
+Result<Answer> scoped_pull(ServerContext& ctx, Reader& reader, const User& u, const std::string& replica,
+                           const ScopedRequest& req, bool* settled) {
+  Reading reading(reader);
+  Answer answer;
+  PullResponse& out = answer.head;
   out.from = req.from;
   out.took = req.took.value_or(0);
   const int64_t cursor = req.cursor;
   const int limit = req.limit;
-  if (u.role == Role::Centre) {
-    auto changes = store.changes_after(cursor, limit + 1);
+  if (u.role == Role::Centre) {  // The feed no longer reaches back to the cursor (pull, below).
+    auto changes = reading.store().changes_after(cursor, limit + 1);
     if (!changes) return changes.error();
     out.more = static_cast<int>(changes->size()) > limit;
     if (out.more) changes->pop_back();
-    out.changes = std::move(changes).value();
-    out.next = out.changes.empty() ? cursor : out.changes.back().seq;
-    return out;
+    out.next = changes->empty() ? cursor : changes->back().seq;
+    answer.changes.reserve(changes->size());
+    for (const SequencedChange& sc : answer.read.emplace_back(std::move(changes).value()))
+      answer.changes.push_back(Sent{sc.seq, nullptr, &sc});
+    return answer;
   }
   // Partial replication: scan forward, keep what is in scope now; a ticket new to this replica
   // comes with its whole history, one that left is announced dropped. What the replica holds is
@@ -467,35 +529,50 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     std::optional<PullResponse> early;
     auto c = take_answer(ctx, replica, *req.took, req.from, early);
     if (!c) return c.error();
-    if (early) return *settled = true, std::move(*early);
+    if (early) {
+      *settled = true;
+      answer.head = std::move(*early);
+      return answer;
+    }
     chain = *c;
   } else {
     auto s = stale_without_answers(ctx, replica, req.from);
     if (!s) return s.error();
     stale = *s;
   }
-  // Every read of the log below in one snapshot, taking its read lock once: the scan asks per
-  // ticket whether it is in scope, and a read transaction per question cost more than the
-  // question (bench/load, docs/benchmarks.md).
-  Reading reading(reader);
+  // The window: the changes after the cursor, from the feed while it reaches back that far (text
+  // encoded once for every pull), else read from the log. Reads of the log below share one read
+  // transaction, begun after the window was taken, so they see at least every change in it (the
+  // feed publishes a change after its commit).
   const int scan = std::max(limit, 500);
-  auto window = store.changes_after(cursor, scan + 1);
-  if (!window) return window.error();
-  const bool more_to_scan = static_cast<int>(window->size()) > scan;
-  if (more_to_scan) window->pop_back();
-  std::unordered_map<std::string, bool> in_scope_now;  // Per ticket, for this request.
-  std::unordered_map<std::string, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
+  bool more_to_scan = false;
+  std::vector<WindowChange> window;
+  if (auto fed = ctx.feed.window(cursor, scan, &more_to_scan)) {
+    window.reserve(fed->size());
+    for (auto& f : *fed) window.push_back(WindowChange{std::move(f), nullptr});
+  } else {
+    auto read = reading.store().changes_after(cursor, scan + 1);
+    if (!read) return read.error();
+    std::vector<SequencedChange>& from_log = answer.read.emplace_back(std::move(read).value());
+    more_to_scan = static_cast<int>(from_log.size()) > scan;
+    if (more_to_scan) from_log.pop_back();
+    window.reserve(from_log.size());
+    for (const SequencedChange& sc : from_log) window.push_back(WindowChange{nullptr, &sc});
+  }
+  const std::optional<ReplicaId> self = parse_replica_id(replica);
+  std::unordered_map<std::string_view, bool> in_scope_now;  // Per ticket, for this request.
+  std::unordered_map<std::string_view, bool> held_now;      // Per ticket: does this replica hold it (as it goes).
   {
     // Which of the window's tickets the replica holds, as it took our answers so far, asked all at
     // once. A ticket another replica made after the cursor (its first change here is its create)
     // is in no answer this replica took (each holds only changes up to its `next`, the cursor at
     // most): not asked. One this replica made it holds from its push (hold_new_tickets).
-    std::vector<const std::string*> ask;
-    for (const SequencedChange& sc : *window) {
-      if (is_field_kind(sc.change.kind)) continue;
-      const bool made_by_another = sc.change.kind == ChangeKind::CreateTicket && to_hex(sc.change.id.replica) != replica;
-      auto [it, fresh] = held_now.emplace(sc.change.ticket_id, false);
-      if (fresh && !made_by_another) ask.push_back(&it->first);
+    std::vector<std::string_view> ask;
+    for (const WindowChange& w : window) {
+      if (is_field_kind(w.kind())) continue;
+      const bool made_by_another = w.kind() == ChangeKind::CreateTicket && w.replica() != self;
+      auto [it, fresh] = held_now.emplace(w.ticket(), false);
+      if (fresh && !made_by_another) ask.push_back(it->first);
     }
     // On the held file's writer, under its lock: its page cache stays warm (only it writes the
     // file), where a reader's is emptied by every commit to it, which scoped pulls make all the
@@ -505,36 +582,36 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     if (!ask.empty()) {
       std::lock_guard held_lock(ctx.held_mutex);
       if (auto r = ctx.held.begin_reading(); !r) return r.error();
-      for (const std::string* t : ask) {
-        auto h = ctx.held.holds(replica, *t, req.from);
+      for (std::string_view t : ask) {
+        auto h = ctx.held.holds(replica, std::string(t), req.from);
         if (!h) {
           ctx.held.end_reading();
           return h.error();
         }
-        held_now[*t] = *h;
+        held_now[t] = *h;
       }
       ctx.held.end_reading();
     }
   }
-  const int64_t window_end = window->empty() ? cursor : window->back().seq;
+  const int64_t window_end = window.empty() ? cursor : window.back().seq();
   bool whole_histories = false;  // Histories interleave with the window's changes: sort at the end.
   std::set<std::string> announced;           // Tickets dropped in this answer.
   std::vector<std::string> sent_whole;
   int64_t last_seen = cursor;
-  out.changes.reserve(std::min(window->size(), static_cast<size_t>(limit)));
-  for (SequencedChange& sc : *window) {  // Each change sent is moved into the answer, not copied.
-    if (static_cast<int>(out.changes.size()) >= limit) break;
-    last_seen = sc.seq;
-    if (is_field_kind(sc.change.kind)) {  // Field work: its community is on the change, never moves (F1, R15).
-      if (may_see_field(actor_of(u), field_community(sc.change))) out.changes.push_back(std::move(sc));
+  answer.changes.reserve(std::min(window.size(), static_cast<size_t>(limit)));
+  for (const WindowChange& w : window) {
+    if (static_cast<int>(answer.changes.size()) >= limit) break;
+    last_seen = w.seq();
+    if (is_field_kind(w.kind())) {  // Field work: its community is on the change, never moves (F1, R15).
+      if (may_see_field(actor_of(u), w.community_of_field_work())) answer.changes.push_back(w.sent());
       continue;
     }
-    const std::string& t = sc.change.ticket_id;
+    const std::string& t = w.ticket();
     auto known = in_scope_now.find(t);
     if (known == in_scope_now.end()) {
       std::optional<bool> now = ctx.feed.in_scope_now(t, u, window_end);
       if (!now) {
-        auto st = store.get_ticket_state(t);
+        auto st = reading.store().get_ticket_state(t);
         if (!st) return st.error();
         now = st->has_value() && in_scope(u, **st);
       }
@@ -542,15 +619,16 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     }
     bool& held = held_now.find(t)->second;
     if (known->second && held) {
-      out.changes.push_back(std::move(sc));
+      answer.changes.push_back(w.sent());
     } else if (known->second) {
-      auto history = store.changes_of_ticket(t, sc.seq);
+      auto history = reading.store().changes_of_ticket(t, w.seq());
       if (!history) return history.error();
-      for (SequencedChange& h : *history) out.changes.push_back(std::move(h));
+      for (const SequencedChange& h : answer.read.emplace_back(std::move(history).value()))
+        answer.changes.push_back(Sent{h.seq, nullptr, &h});
       whole_histories = true;
       sent_whole.push_back(t);
       held = true;
-    } else if ((held || sc.seq <= chain.unsure_until) && announced.insert(t).second) {
+    } else if ((held || w.seq() <= chain.unsure_until) && announced.insert(t).second) {
       // Held, or perhaps held: after a start over, any ticket with a change up to unsure_until.
       out.dropped.push_back(t);
       held = false;
@@ -570,22 +648,15 @@ Result<PullResponse> scoped_pull(ServerContext& ctx, Reader& reader, const User&
     }
   }
   // A ticket's history may repeat a change already in this answer: keep each once, in order.
-  // Their positions are sorted, not the changes (each one large: moving them about in a sort was 7 %
-  // of a loaded server's time), and each change is then moved once.
   if (whole_histories) {
-    std::vector<uint32_t> order(out.changes.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return out.changes[a].seq < out.changes[b].seq; });
-    std::vector<SequencedChange> sorted;
-    sorted.reserve(order.size());
-    for (uint32_t i : order)
-      if (sorted.empty() || sorted.back().seq != out.changes[i].seq) sorted.push_back(std::move(out.changes[i]));
-    out.changes = std::move(sorted);
+    std::stable_sort(answer.changes.begin(), answer.changes.end(), [](const Sent& a, const Sent& b) { return a.seq < b.seq; });
+    answer.changes.erase(std::unique(answer.changes.begin(), answer.changes.end(),
+                                     [](const Sent& a, const Sent& b) { return a.seq == b.seq; }),
+                         answer.changes.end());
   }
   out.next = last_seen;
-  out.more = more_to_scan || last_seen < (window->empty() ? cursor : window->back().seq);
-  return out;
+  out.more = more_to_scan || last_seen < window_end;
+  return answer;
 }
 
 void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
@@ -695,7 +766,7 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
       } else if (auto sent = scoped ? std::nullopt : ctx.feed.answer(head, static_cast<int>(*limit), text)) {
         reply = *sent > 0;  // Put together from the feed.
       } else {
-        Result<PullResponse> out = Error{ErrorCode::Storage, ""};
+        Result<Answer> out = Error{ErrorCode::Storage, ""};
         {
           auto reader = ctx.readers.acquire();
           bool settled = false;
@@ -706,10 +777,10 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
           ctx.metrics.set_page_cache(name, reader.get().store.cache_bytes());
         }
         if (!out) return send_error(res, 500, "storage", out.error().detail);
-        looked = std::max(looked, out->next);
-        reply = reply || !out->changes.empty() || !out->dropped.empty() || out->more;
-        out->head = std::max(ctx.feed.last_seq(), out->next);  // How far the log goes (docs: Pull).
-        if (reply) text = ctx.feed.encode(*out);
+        looked = std::max(looked, out->head.next);
+        reply = reply || !out->empty() || out->head.more;
+        out->head.head = std::max(ctx.feed.last_seq(), out->head.next);  // How far the log goes (docs: Pull).
+        if (reply) text = encode_answer(ctx.feed, *out);
       }
       if (reply) {
         res.status = 200;

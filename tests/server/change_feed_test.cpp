@@ -84,13 +84,47 @@ TEST_F(ChangeFeedTest, ACentresAnswerIsTheTextADatabaseReadGives) {
   PullResponse before;
   before.from = start - 1;  // Older than the feed: read the database.
   EXPECT_FALSE(feed.answer(before, 10, text));
-  // A scoped answer read from the database is encoded with the feed's texts where it has them.
-  auto changes = m_store->changes_after(0, 10);
-  ASSERT_TRUE(changes);
-  PullResponse scoped;
-  scoped.changes = *changes;
-  scoped.next = 9;
-  EXPECT_EQ(feed.encode(scoped), encode(scoped));
+}
+
+// A scoped pull's window from the feed is what a read of the log gives: each change's text as
+// encoded from the log, with the ticket, kind and replica it is routed by.
+TEST_F(ChangeFeedTest, AWindowHoldsWhatTheLogHoldsWithWhatRoutesEachChange) {
+  apply({create_in(test::ticket_id(1), "河滨花园")});
+  ChangeFeed feed;
+  feed.start_after(m_store->last_seq());
+  const int64_t start = feed.last_seq();
+  test::Maker other(test::replica(2));
+  apply({create_in(test::ticket_id(2), "中华新路927弄"), m_maker.note(test::ticket_id(1), ++m_clock)});
+  apply({other.set(test::ticket_id(2), ++m_clock, EditableField::Urgency, "urgent")});
+  ASSERT_TRUE(feed.publish(*m_store));
+  auto log = m_store->changes_after(start, 10);
+  ASSERT_TRUE(log);
+  ASSERT_EQ(log->size(), 3u);
+  for (int max : {1, 2, 3, 10}) {
+    bool more = true;
+    const auto window = feed.window(start, max, &more);
+    ASSERT_TRUE(window);
+    ASSERT_EQ(window->size(), std::min<size_t>(static_cast<size_t>(max), 3));
+    EXPECT_EQ(more, max < 3) << "max " << max;
+    for (size_t i = 0; i < window->size(); ++i) {
+      const FedChange& f = *(*window)[i];
+      const SequencedChange& sc = (*log)[i];
+      EXPECT_EQ(f.seq, sc.seq);
+      EXPECT_EQ(f.kind, sc.change.kind);
+      EXPECT_EQ(f.ticket_id, sc.change.ticket_id);
+      EXPECT_EQ(f.replica, sc.change.id.replica);
+      EXPECT_EQ(f.json, encode_sequenced(sc));
+      EXPECT_EQ(feed.find(sc.seq), (*window)[i]);  // The same record, not a copy.
+    }
+  }
+  EXPECT_EQ((*feed.window(start, 3, nullptr))[2]->replica, test::replica(2));
+  bool more = true;
+  ASSERT_TRUE(feed.window(feed.last_seq(), 10, &more));  // Nothing after the last.
+  EXPECT_TRUE(feed.window(feed.last_seq(), 10, &more)->empty());
+  EXPECT_FALSE(more);
+  EXPECT_FALSE(feed.window(start - 1, 10, nullptr));  // Older than the feed: read the log.
+  EXPECT_EQ(feed.find(start), nullptr);
+  EXPECT_EQ(feed.find(feed.last_seq() + 1), nullptr);
 }
 
 TEST_F(ChangeFeedTest, OldChangesLeaveTheFeedPastItsSize) {

@@ -67,6 +67,24 @@ TEST(ServerOptions, BlobsLiveBesideTheDatabaseUnlessToldOtherwise) {
   unsetenv("LINLI_BLOBS");
 }
 
+TEST(ServerOptions, TheFeedsSizeComesFromTheEnvironmentInKiB) {
+  unsetenv("LINLI_FEED_KIB");
+  auto by_default = parse_options({});
+  ASSERT_TRUE(by_default);
+  EXPECT_EQ(by_default->feed_kib, 4096);
+  setenv("LINLI_FEED_KIB", "1", 1);
+  auto tiny = parse_options({});
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ(tiny->feed_kib, 1);
+  for (const char* bad : {"0", "abc", "1.5", "+8", "", "65536"}) {
+    setenv("LINLI_FEED_KIB", bad, 1);
+    auto o = parse_options({});
+    ASSERT_FALSE(o) << bad;
+    EXPECT_EQ(o.error().detail, std::string("[server.options] LINLI_FEED_KIB: not a size in KiB: \"") + bad + "\"");
+  }
+  unsetenv("LINLI_FEED_KIB");
+}
+
 TEST(ServerOptions, TheIntakeKeyFileComesFromTheFlagOrTheEnvironment) {
   unsetenv("LINLI_INTAKE_KEY_FILE");
   auto off = parse_options({});
