@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "change_feed.h"
+#include "checkpointer.h"
 #include "metrics.h"
 #include "options.h"
 #include "static_files.h"
@@ -156,6 +157,9 @@ struct ServerContext {
   std::counting_semaphore<2> hashing{2};
   // Checked against when a user is unknown, so a wrong name costs what a wrong password costs.
   std::string dummy_hash;
+  // Checkpoints the database's and the held file's WALs on a thread of its own (checkpointer.h);
+  // no commit does. Last: stopped before the connections above close.
+  std::unique_ptr<Checkpointer> checkpointer;
 };
 
 int64_t now_ms();

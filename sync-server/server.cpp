@@ -152,6 +152,15 @@ Result<std::unique_ptr<Server>> Server::create(const Options& options) {
     if (!reader) return reader.error();
     ctx->readers.add(Reader{std::move(reader).value(), i});
   }
+  // From here on no commit checkpoints on the thread that made it (a push would wait for the
+  // copy): the checkpointer does, on its own thread (checkpointer.h). The readers only read.
+  ctx->store.leave_checkpoints_to_others();
+  ctx->accounts.leave_checkpoints_to_others();
+  ctx->state.leave_checkpoints_to_others();
+  ctx->held.leave_checkpoints_to_others();
+  auto checkpointer = Checkpointer::start({{options.db, &ctx->store_mutex}, {held_path, &ctx->held_mutex}});
+  if (!checkpointer) return checkpointer.error();
+  ctx->checkpointer = std::move(checkpointer).value();
   auto dummy = hash_password("not a password of anyone's");
   if (!dummy) return dummy.error();
   ctx->dummy_hash = *dummy;
@@ -249,7 +258,16 @@ void Server::install_routes() {
     res.set_content(calendar_to_json(ctx.calendar), "application/json");
   });
   m_http->Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
-    res.set_content(ctx.metrics.render(now_ms()), "text/plain; version=0.0.4");
+    std::string text = ctx.metrics.render(now_ms());
+    const Checkpointer::Figures cp = ctx.checkpointer->figures();
+    text += "# HELP linli_wal_checkpoints_total Checkpoints of the write-ahead logs, made on a thread of their own\n"
+            "# TYPE linli_wal_checkpoints_total counter\n"
+            "linli_wal_checkpoints_total{result=\"copied\"} " + std::to_string(cp.copied) + "\n"
+            "linli_wal_checkpoints_total{result=\"failed\"} " + std::to_string(cp.failed) + "\n"
+            "# HELP linli_wal_pages_copied_total Pages the checkpoints copied into the databases\n"
+            "# TYPE linli_wal_pages_copied_total counter\n"
+            "linli_wal_pages_copied_total " + std::to_string(cp.pages) + "\n";
+    res.set_content(text, "text/plain; version=0.0.4");
   });
 
   install_auth_routes(*m_http, ctx);

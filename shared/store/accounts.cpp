@@ -92,6 +92,8 @@ Result<AccountStore> AccountStore::open(const std::string& path) {
   return store;
 }
 
+void AccountStore::leave_checkpoints_to_others() { sqlite_util::leave_checkpoints_to_others(m_db); }
+
 AccountStore::AccountStore(AccountStore&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
 AccountStore& AccountStore::operator=(AccountStore&& other) noexcept {
   if (this != &other) {

@@ -62,6 +62,7 @@ class AccountStore {
   Result<std::optional<User>> user_for_token(const std::string& token_hash, int64_t now_ms);
   // True if a live token was revoked.
   Result<bool> revoke_token(const std::string& token_hash, int64_t now_ms);
+  void leave_checkpoints_to_others();  // As Store::leave_checkpoints_to_others.
 
  private:
   explicit AccountStore(sqlite3* db) : m_db(db) {}

@@ -921,6 +921,8 @@ Result<void> Store::begin_reading() {
   return exec("BEGIN", "begin_reading");
 }
 
+void Store::leave_checkpoints_to_others() { sqlite_util::leave_checkpoints_to_others(m_db); }
+
 int64_t Store::cache_bytes() const {
   int used = 0, highest = 0;
   sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0);

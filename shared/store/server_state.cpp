@@ -312,6 +312,8 @@ Result<int64_t> ServerState::adopt_held_from(const std::string& db) {
 
 Result<void> ServerState::begin_reading() { return exec("BEGIN", "begin_reading"); }
 
+void ServerState::leave_checkpoints_to_others() { sqlite_util::leave_checkpoints_to_others(m_db); }
+
 int64_t ServerState::cache_bytes() const {
   int used = 0, highest = 0;
   sqlite3_db_status(m_db, SQLITE_DBSTATUS_CACHE_USED, &used, &highest, 0);

@@ -85,6 +85,7 @@ class ServerState {
   Result<void> begin_reading();
   void end_reading();
   int64_t cache_bytes() const;  // As Store::cache_bytes.
+  void leave_checkpoints_to_others();  // As Store::leave_checkpoints_to_others.
   // Records what one answer sent whole and dropped, in one transaction; `answer_cursor` is where
   // the replica's cursor stands once it takes that answer (0: it holds them already, e.g. it made
   // them).

@@ -49,6 +49,13 @@ inline void wait_when_busy(sqlite3* db) {
       nullptr);
 }
 
+// Commits on `db` no longer checkpoint its WAL (another connection does: the server's
+// Checkpointer), and when the WAL starts again its file is cut back to 64 MiB.
+inline void leave_checkpoints_to_others(sqlite3* db) {
+  sqlite3_wal_autocheckpoint(db, 0);
+  sqlite3_exec(db, "PRAGMA journal_size_limit = 67108864", nullptr, nullptr, nullptr);
+}
+
 // A cached read left stepping would pin an old snapshot, and a write after it would fail.
 inline void end_reads(sqlite3* db) {
   for (sqlite3_stmt* p = sqlite3_next_stmt(db, nullptr); p; p = sqlite3_next_stmt(db, p))

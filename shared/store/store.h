@@ -308,6 +308,10 @@ class Store {
   void end_reading();
   // Bytes this connection's page cache holds now (SQLITE_DBSTATUS_CACHE_USED).
   int64_t cache_bytes() const;
+  // Commits on this connection no longer checkpoint the WAL: another thread does (the server's
+  // Checkpointer, sync-server/checkpointer.h). When the WAL starts again, its file is cut back to
+  // 64 MiB.
+  void leave_checkpoints_to_others();
   // A stamp for a new local change (HLC send rule); persisted with the next batch.
   Hlc stamp_now(int64_t now_ms);
   // Takes a stamp seen in a message into the clock (HLC receive rule, clamped as ApplyMode::Accept

@@ -279,6 +279,36 @@ TEST_F(SyncTest, ARefusedChangeSentAgainHearsTheSameRefusal) {
   EXPECT_NE(metrics->body.find("linli_changes_total{result=\"rejected\"} 1\n"), std::string::npos) << metrics->body;
 }
 
+// No commit checkpoints the WAL on its own thread (checkpointer.h): the server's checkpointer must
+// copy it back into the database, or the WAL would grow for as long as the server runs.
+TEST_F(SyncTest, TheServersCheckpointerCopiesTheWalBackIntoTheDatabase) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  const std::string db = m_dir.file("linli.db");
+  const auto size = [](const std::string& path) {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path, ec);
+    return ec ? uintmax_t{0} : n;
+  };
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(90), "河滨花园")})->status, 200);
+  const uintmax_t before = size(db);
+  const std::string text(600, 'x');  // Some 6 MiB of log in all: past the 4 MiB the checkpointer copies at.
+  for (int p = 0; p < 20; ++p) {
+    std::vector<Change> notes;
+    for (int i = 0; i < 500; ++i) notes.push_back(centre.note(ticket_id(90), text));
+    ASSERT_EQ(push(centre, notes)->status, 200);
+  }
+  auto copied = [&] {
+    auto m = m_http->Get("/metrics");
+    if (!m) return -1;
+    const std::string key = "linli_wal_checkpoints_total{result=\"copied\"} ";
+    const auto at = m->body.find(key);
+    return at == std::string::npos ? -1 : std::atoi(m->body.c_str() + at + key.size());
+  };
+  for (int i = 0; i < 100 && copied() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_GE(copied(), 1);
+  EXPECT_GT(size(db), before + (4u << 20)) << "the log's pages are still only in the WAL";
+}
+
 TEST_F(SyncTest, AFieldWorkerMayNotCloseATicket) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
   Replica field = sign_in("chuhai.chen", Role::Field, 3);
