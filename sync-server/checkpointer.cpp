@@ -49,7 +49,12 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::start(const std::vector<File
     }
     // Its own commits (it makes none) would checkpoint too: off, as on the server's connections.
     sqlite3_wal_autocheckpoint(db, 0);
-    dbs.push_back(Db{path, file.writer, db});
+    int64_t page_bytes = 4096;
+    sqlite3_stmt* size = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &size, nullptr) == SQLITE_OK && sqlite3_step(size) == SQLITE_ROW)
+      page_bytes = sqlite3_column_int64(size, 0);
+    sqlite3_finalize(size);
+    dbs.push_back(Db{path, file.writer, db, page_bytes});
   }
   return std::unique_ptr<Checkpointer>(new Checkpointer(std::move(dbs), options));
 }
@@ -93,9 +98,11 @@ void Checkpointer::look(Db& d) {
   // frames copied so far, this checkpoint's and earlier ones' since the WAL last started again.
   int log = 0, copied = 0;
   int rc = sqlite3_wal_checkpoint_v2(d.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  if (rc == SQLITE_OK && d.writer && copied == log) {
+  if (rc == SQLITE_OK && d.writer && copied == log && int64_t{log} * d.page_bytes >= m_options.copy_bytes) {
     // Everything up to the start of that copy: now the frames committed meanwhile, while the writer
-    // waits, so that its next write finds every frame copied and starts the WAL again.
+    // waits, so that its next write finds every frame copied and starts the WAL again. Only once
+    // the WAL holds `copy_bytes` of frames: its file keeps its size when it starts again, and the
+    // writer should not wait for a copy and a sync at every look.
     std::lock_guard writing(*d.writer);
     rc = sqlite3_wal_checkpoint_v2(d.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
   }

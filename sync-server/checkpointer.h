@@ -70,6 +70,7 @@ class Checkpointer {
     std::string path;
     std::mutex* writer = nullptr;
     sqlite3* db = nullptr;
+    int64_t page_bytes = 4096;  // The database's page size: a WAL frame holds one page.
     int copied_to = 0;  // The WAL frame the last checkpoint copied up to (its pages counted once).
   };
   Checkpointer(std::vector<Db> dbs, Options options);

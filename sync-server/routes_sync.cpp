@@ -460,22 +460,19 @@ struct Answer {
 
 // An answer's text: each change's text from the feed where it holds it, encoded otherwise.
 std::string encode_answer(const ChangeFeed& feed, const Answer& a) {
-  std::vector<std::shared_ptr<const FedChange>> fed(a.changes.size());
+  std::vector<std::shared_ptr<const FedChange>> fed;  // Keeps the feed's texts alive meanwhile.
   std::vector<std::string> own;
-  own.reserve(a.changes.size());
-  std::vector<std::string_view> texts(a.changes.size());
-  std::vector<size_t> own_at;
-  for (size_t i = 0; i < a.changes.size(); ++i) {
-    const Sent& c = a.changes[i];
-    fed[i] = c.fed ? c.fed : feed.find(c.seq);
-    if (fed[i]) {
-      texts[i] = fed[i]->json;
+  own.reserve(a.changes.size());  // Never reallocated: the views into it stay valid.
+  std::vector<std::string_view> texts;
+  texts.reserve(a.changes.size());
+  for (const Sent& c : a.changes) {
+    if (auto f = c.fed ? c.fed : feed.find(c.seq)) {
+      texts.push_back(f->json);
+      fed.push_back(std::move(f));
     } else {
-      own.push_back(encode_sequenced(*c.read));
-      own_at.push_back(i);
+      texts.push_back(own.emplace_back(encode_sequenced(*c.read)));
     }
   }
-  for (size_t k = 0; k < own_at.size(); ++k) texts[own_at[k]] = own[k];
   return encode_pull_response(a.head, texts);
 }
 
