@@ -312,6 +312,7 @@ int64_t App::inbox_total() {
   if (m_inbox.total < 0) {
     m_inbox.query.filter.now_ms = platform::now_ms();
     m_inbox.query.filter.deadlines_of = deadlines_owner();
+    m_inbox.query.filter.deadlines_of_field_team = m_session && m_session->role == Role::Field;
     auto n = m_store.inbox_count(m_inbox.query.filter);
     if (!n) {
       fail(n.error());
@@ -379,7 +380,7 @@ std::string App::deadlines_owner() const {
 const Store::DeadlineCounts& App::deadline_counts() {
   refresh_inbox_if_stale();
   if (!m_inbox.counts_known) {
-    auto c = m_store.deadline_counts(platform::now_ms(), deadlines_owner());
+    auto c = m_store.deadline_counts(platform::now_ms(), deadlines_owner(), m_session && m_session->role == Role::Field);
     if (c) m_inbox.counts = *c;
     m_inbox.counts_known = true;
   }

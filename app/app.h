@@ -110,7 +110,8 @@ class App {
   // Overdue, due today and unknown deadlines over every ticket this replica holds.
   const Store::DeadlineCounts& deadline_counts();
   // Whose deadlines the inbox and its counts show: a department's (or the field team's) own, the
-  // stages it leads and the co-handler replies it owes; empty for the centre and the committees,
+  // stages of the tickets it works as lead (a field team's: also those of the community it walks and
+  // every patrol ticket) and the co-handler replies it owes; empty for the centre and the committees,
   // who see each ticket's stage deadline (InboxFilter::deadlines_of).
   std::string deadlines_owner() const;
   // The communities and departments the tickets name, for the filter menus.

@@ -126,7 +126,7 @@ Result<std::vector<std::pair<int, std::string>>> Store::calendar_notices() {
   return out;
 }
 
-Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::string& deadlines_of) {
+Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::string& deadlines_of, bool field_team) {
   const int64_t end_of_today = shanghai_day_start_ms(shanghai_days(now_ms) + 1);
   DeadlineCounts out;
   // The replica's overdue and due today count only when they are the answer (?3 empty).
@@ -155,6 +155,7 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
     InboxFilter f;
     f.now_ms = now_ms;
     f.deadlines_of = deadlines_of;
+    f.deadlines_of_field_team = field_team;
     f.overdue = true;
     auto overdue = inbox_count(f);
     if (!overdue) return overdue.error();

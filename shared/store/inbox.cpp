@@ -105,6 +105,15 @@ std::string search_text(std::string_view text) {
   return out.substr(first, out.find_last_not_of(' ') - first + 1);
 }
 
+// The tickets whose stage deadlines are those of InboxFilter::deadlines_of, the department or
+// field team that works them as lead (policy/write_policy.cpp co_handler_only), as a condition on
+// the columns of `t` ("t." or ""), its scope in `param` each time it is named.
+std::string works_as_lead(const InboxFilter& f, const std::string& t, const std::string& param) {
+  if (!f.deadlines_of_field_team) return t + "lead_department = " + param;
+  return "(" + t + "lead_department = " + param + " OR " + t + "community = " + param + " OR " + t + "source = '" +
+         std::string(to_string(Source::Patrol)) + "')";
+}
+
 // Whether a search text searches anything: some characters once folded, valid UTF-8.
 bool searches(const std::string& raw) {
   const auto chars = utf8_length(search_text(raw));
@@ -167,13 +176,19 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom h
   if ((f.overdue || f.due_today) && f.deadlines_of.empty()) {
     w += in_range(kDueKey);
   } else if (f.overdue || f.due_today) {
-    // A department's: the stages of the tickets it leads, and the replies it owes as a co-handler
-    // (migration 11's index), either side by its index.
-    binds.emplace_back(f.deadlines_of);
-    w += " AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND lead_department = ?" + in_range(kDueKey);
+    // A department's: the stages of the tickets it works as lead, and the replies it owes as a
+    // co-handler only (migration 11's index), either side by its index.
+    const int named = f.deadlines_of_field_team ? 2 : 1;  // Times works_as_lead names the scope.
+    for (int i = 0; i < named; ++i) binds.emplace_back(f.deadlines_of);
+    w += " AND rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND " + works_as_lead(f, "", "?") + in_range(kDueKey);
     binds.emplace_back(f.deadlines_of);
     w += " UNION ALL SELECT t.rowid FROM ticket_co_handlers h JOIN tickets t ON t.id = h.ticket_id WHERE h.department = ? "
-         "AND h.state = 'pending' AND h.due_at > 0" + in_range("h.due_at") + ")";
+         "AND h.state = 'pending' AND h.due_at > 0";
+    if (f.deadlines_of_field_team) {  // A department never co-handles what it leads (P8).
+      for (int i = 0; i < named; ++i) binds.emplace_back(f.deadlines_of);
+      w += " AND NOT " + works_as_lead(f, "t.", "?");
+    }
+    w += in_range("h.due_at") + ")";
   }
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
@@ -266,9 +281,10 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
             "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
             "('field', 'status'))), k.s, t.warning, t.rowid, k.d, (t.status = 'handled' AND EXISTS (SELECT 1 FROM "
             "ticket_co_handlers h WHERE h.ticket_id = t.id AND h.state = 'pending')), ") +
-            // The reply this department owes, on a ticket it co-handles (InboxFilter::deadlines_of).
-            (owner ? std::string("t.lead_department = ?1, (SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = t.id AND "
-                     "h.department = ?1 AND h.state = 'pending')")
+            // The reply this department owes, on a ticket it co-handles only (InboxFilter::deadlines_of).
+            (owner ? works_as_lead(query.filter, "t.", "?1") +
+                         ", (SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = t.id AND "
+                         "h.department = ?1 AND h.state = 'pending')"
                    : std::string("1, NULL")) +
             " FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
             " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +

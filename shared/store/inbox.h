@@ -36,6 +36,10 @@ struct InboxFilter {
   // deadline (core/deadline.h, the lead's). A department: the deadlines it owes, the stage of a
   // ticket it leads and its own reply to one it co-handles while that is pending (kCoHandlingWorkdays).
   std::string deadlines_of;
+  // deadlines_of is a field team's scope: it works as lead (policy/write_policy.cpp
+  // co_handler_only) also the tickets of the community its scope names and every ticket found on
+  // patrol, whoever leads them, so their stage deadlines are its own as well.
+  bool deadlines_of_field_team = false;
   bool needs_review = false;    // In review (待复核), or a field or status conflict kept on it.
   bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
   // 待审批: a 退单 or 延期 request the centre has not decided, on a ticket not closed.
@@ -86,7 +90,8 @@ struct InboxRow {
   std::string community, address, title, lead_department;
   TicketStatus status = TicketStatus::Received;
   // 0: nothing due, or unknown (due_stage "unknown"). With InboxFilter::deadlines_of, on a ticket
-  // that department co-handles: its reply's deadline, due_stage "co_reply" (0 once it replied).
+  // that department only co-handles (does not work as lead): its reply's deadline, due_stage
+  // "co_reply" (0 once it replied).
   int64_t due_at_ms = 0;
   std::string due_stage;
   bool conflict = false;  // In review, or a conflict kept.

@@ -432,9 +432,10 @@ class Store {
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
     int64_t pending_requests = 0;  // 待审批: tickets with a 退单/延期 request not decided, not closed.
   };
-  // The replica's counts; with `deadlines_of` a department's (InboxFilter::deadlines_of): overdue
-  // and due today count the stages of the tickets it leads and the co-handler replies it owes.
-  Result<DeadlineCounts> deadline_counts(int64_t now_ms, const std::string& deadlines_of = {});
+  // The replica's counts; with `deadlines_of` a department's or (field_team) a field team's
+  // (InboxFilter::deadlines_of): overdue and due today count the stages of the tickets it works as
+  // lead and the co-handler replies it owes.
+  Result<DeadlineCounts> deadline_counts(int64_t now_ms, const std::string& deadlines_of = {}, bool field_team = false);
 
   // --- Photos this device holds (store/local_photos.cpp; app-local, never synced). ---
 

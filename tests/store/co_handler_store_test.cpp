@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include <sqlite3.h>
 
@@ -165,6 +166,87 @@ TEST_F(CoStore, R12_ADepartmentsOverdueAndDueTodayCountTheRepliesItOwesAsACoHand
     EXPECT_EQ(r.due_stage, "co_reply");
     EXPECT_EQ(r.due_at_ms, 0) << "nothing due from it";
   }
+}
+
+// A field team works as lead every ticket found on patrol and those of the community it walks,
+// whoever leads them (policy/write_policy.cpp co_handler_only): their stage deadlines are its own
+// (InboxFilter::deadlines_of_field_team), where a department sees only what it leads, and a reply
+// only on what it co-handles and does not work as lead.
+TEST_F(CoStore, AFieldTeamsDeadlinesAreTheStagesOfThePatrolTicketsItWorksAsLeadWhoeverLeadsThem) {
+  constexpr int64_t kAdded = 1'772'417'100'000;      // Monday 2 March 2026, 10:05 Shanghai.
+  constexpr int64_t kReplyDue = 1'773'072'000'000;   // The end of Monday 9 March: 5 working days on.
+  constexpr int64_t kMonday9 = 1'773'028'800'000;    // 9 March, 12:00: the reply is due today.
+  const std::string kV = test::ticket_id(3), kW = test::ticket_id(4);
+  const auto patrol = [](Change c) {
+    c.ticket.source = Source::Patrol;
+    c.ticket.citizen_name.clear();
+    c.ticket.citizen_phone.clear();
+    c.ticket.community = "天目西路小区";
+    return c;
+  };
+  // kT: the hotline's, led by 市容所, 除害站 co-handling. kU: found on patrol, led by 管理办. kV: the
+  // same, 除害站 co-handling too. kW: the hotline's in 天目西路小区, led by 管理办. All received on 25
+  // February: their contact stage is long past.
+  const std::vector<Change> cs = {
+      centre.create(kT, kAdded - 900'000), patrol(centre.create(kU, kAdded - 800'000)),
+      patrol(centre.create(kV, kAdded - 700'000)), centre.create(kW, kAdded - 600'000),
+      centre.set(kT, kAdded - 500'000, EditableField::LeadDepartment, "市容所"),
+      centre.set(kU, kAdded - 400'000, EditableField::LeadDepartment, "管理办"),
+      centre.set(kV, kAdded - 300'000, EditableField::LeadDepartment, "管理办"),
+      centre.set(kW, kAdded - 200'000, EditableField::LeadDepartment, "管理办"),
+      centre.set(kW, kAdded - 100'000, EditableField::Community, "天目西路小区"),
+      centre.co(kT, kAdded, E::CoHandlerAdded, "除害站"), centre.co(kV, kAdded + 1000, E::CoHandlerAdded, "除害站")};
+  std::vector<SequencedChange> log;
+  for (size_t i = 0; i < cs.size(); ++i) log.push_back(SequencedChange{cs[i], static_cast<int64_t>(i + 1)});
+  Store s = test::open_store(dir, "field.db");
+  ASSERT_TRUE(s.set_calendar(builtin_calendar()));
+  ASSERT_TRUE(s.apply_pulled(log, kNow));
+
+  const auto rows_of = [&](const std::string& of, bool field_team) {
+    InboxQuery q;
+    q.filter.now_ms = kMonday9;
+    q.filter.deadlines_of = of;
+    q.filter.deadlines_of_field_team = field_team;
+    auto page = s.inbox_page(q);
+    EXPECT_TRUE(page) << page.error().detail;
+    std::map<std::string, std::pair<std::string, int64_t>> out;  // id: stage, due.
+    for (const InboxRow& r : *page) out[r.id] = {r.due_stage, r.due_at_ms};
+    return out;
+  };
+  const auto stages = rows_of("", false);  // Each ticket's own stage, as the centre sees it.
+  for (const std::string& id : {kU, kV, kW}) ASSERT_GT(stages.at(id).second, 0) << id;
+  const auto field = rows_of("除害站", true);
+  EXPECT_EQ(field.at(kT), (std::pair<std::string, int64_t>{"co_reply", kReplyDue})) << "co-handled only";
+  EXPECT_EQ(field.at(kU), stages.at(kU)) << "found on patrol: worked as lead";
+  EXPECT_EQ(field.at(kV), stages.at(kV)) << "found on patrol and co-handled: worked as lead";
+  const auto walking = rows_of("天目西路小区", true);  // A 网格 team walking 天目西路小区.
+  EXPECT_EQ(walking.at(kW), stages.at(kW)) << "in the community it walks";
+  EXPECT_EQ(walking.at(kT).second, 0) << "nothing due from it on a ticket it neither works as lead nor co-handles";
+  const auto department = rows_of("除害站", false);  // The same name as a department: only what it leads.
+  EXPECT_EQ(department.at(kU).second, 0);
+  EXPECT_EQ(department.at(kV), (std::pair<std::string, int64_t>{"co_reply", kReplyDue}));
+
+  const auto counts = [&](const std::string& of, bool field_team) {
+    auto c = s.deadline_counts(kMonday9, of, field_team);
+    EXPECT_TRUE(c) << c.error().detail;
+    return std::pair{c->overdue, c->due_today};
+  };
+  EXPECT_EQ(counts("除害站", true), (std::pair<int64_t, int64_t>{2, 1})) << "kU and kV's stages; its reply to kT";
+  EXPECT_EQ(counts("除害站", false), (std::pair<int64_t, int64_t>{0, 2})) << "its replies to kT and kV";
+  EXPECT_EQ(counts("天目西路小区", true), (std::pair<int64_t, int64_t>{3, 0})) << "kU, kV (patrol) and kW (its community)";
+
+  // The overdue filter lists what the count counts.
+  InboxQuery q;
+  q.filter.now_ms = kMonday9;
+  q.filter.deadlines_of = "除害站";
+  q.filter.deadlines_of_field_team = true;
+  q.filter.overdue = true;
+  auto page = s.inbox_page(q);
+  ASSERT_TRUE(page) << page.error().detail;
+  std::vector<std::string> ids;
+  for (const InboxRow& r : *page) ids.push_back(r.id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{kU, kV}));
 }
 
 }  // namespace
