@@ -86,6 +86,9 @@ const char* number_of(const Ticket& t);
 // Below this many ems of width a panel lays out for a phone: a list's row takes two lines in place
 // of a column for each thing (the inbox, the hot spots, the campaigns).
 inline constexpr float kPhoneEms = 34;
+// The least room, in ems, the inbox leaves its place and title columns together before it drops a
+// fixed column (panels/ticket_list.cpp).
+inline constexpr float kReadableEms = 16;
 // Whether the space left on the current line is a phone's (kPhoneEms).
 inline bool phone_width() { return ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * kPhoneEms; }
 

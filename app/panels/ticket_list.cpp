@@ -425,22 +425,56 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // wide list; the lead department and the category on a list beside the detail at 1600 pixels;
   // the urgency on a narrower one; on the narrowest, the essentials (an urgent ticket's number is
   // then red). The title is what a dispatcher reads first: a column of its own is no use at six
-  // characters wide.
+  // characters wide. What the fixed columns take is measured in the language shown (English words
+  // are wider than Chinese ones), and a column goes while the place and the title would have less
+  // than kReadableEms between them.
   //
   // On a phone (layout 0) a ticket takes two lines in two columns: its number and title over its
   // place, and its status over its time left; a column of its own for each would leave the title a
   // character wide.
-  const float em_avail = ImGui::GetContentRegionAvail().x / ImGui::GetFontSize();
-  const int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= kPhoneEms ? 1 : 0;
+  const float em = ImGui::GetFontSize();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const auto text_w = [](const char* s) { return ImGui::CalcTextSize(s).x; };
+  // Each fixed column's width as TableSetupColumn is given it below (0: as wide as its cells, here
+  // the widest value it shows, or a department's name of four characters).
+  float width[10] = {};
+  width[kNumber] = text_w("临-20261130-0000");
+  width[kReceived] = text_w("11-30 00:00");
+  width[kCategory] = text_w(lang == Lang::Zh ? "物业管理" : "Living services");
+  width[kUrgency] = std::max(text_w(S(lang, Str::ColUrgency).c_str()) + em,
+                             text_w(std::string(label(lang, Urgency::Normal)).c_str()));
+  width[kDue] = text_w(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue") + em * 0.5f;
+  for (TicketStatus st : {TicketStatus::Received, TicketStatus::Assigned, TicketStatus::InProgress, TicketStatus::Handled,
+                          TicketStatus::Closed})
+    width[kStatus] = std::max(width[kStatus], text_w(std::string(label(lang, st)).c_str()) + style.FramePadding.x * 2);
+  width[kSource] = text_w(lang == Lang::Zh ? "12345热线" : "Hotline 12345");
+  width[kDept] = text_w("市容所管理");
+  const auto room_left = [&](const bool (&on)[10]) {
+    float fixed = 0;
+    for (int i = 0; i < 10; ++i)
+      if (on[i] && i != kPlace && i != kTitle) fixed += width[i] + style.CellPadding.x * 2;
+    return avail - fixed - style.ScrollbarSize;
+  };
+  const float em_avail = avail / em;
+  int layout = em_avail >= 72 ? 3 : em_avail >= 52 ? 2 : em_avail >= kPhoneEms ? 1 : 0;
+  const auto columns_of = [](int l, bool urgency, bool (&on)[10]) {
+    const bool c = l == 0;
+    const bool v[10] = {!c, l == 3, l == 3, l >= 2, l >= 1 && urgency, !c, true, !c, l >= 2, true};
+    std::copy(std::begin(v), std::end(v), on);
+  };
+  bool shown[10];
+  columns_of(layout, true, shown);
+  while (layout >= 2 && room_left(shown) < kReadableEms * em) columns_of(--layout, true, shown);
+  if (layout == 1 && room_left(shown) < kReadableEms * em) columns_of(1, false, shown);  // Urgent: a red number.
   const bool compact = layout == 0;
-  const bool shown[10] = {!compact,    layout == 3, layout == 3, layout >= 2, layout >= 1,
-                          !compact,    true,        !compact,    layout >= 2, true};
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                 ImGuiTableFlags_Sortable;
-  // One table per language and layout: fixed columns fit their words once, and English words are
-  // wider than Chinese ones.
-  const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + "-" + std::to_string(layout);
+  // One table per language and set of columns: fixed columns fit their words once, and English
+  // words are wider than Chinese ones.
+  const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + "-" + std::to_string(layout) +
+                               (shown[kUrgency] || layout != 1 ? "" : "-tight");
   if (!ImGui::BeginTable(table_id.c_str(), 10, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const auto col = [&](Str name, int id, ImGuiTableColumnFlags extra, float w) {
@@ -451,25 +485,21 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   const auto fixed = ImGuiTableColumnFlags_WidthFixed;
   const auto stretch = ImGuiTableColumnFlags_WidthStretch;
   // Wide enough for a provisional number ("临-20261130-0001"), the longest a ticket has.
-  col(Str::ColNumber, kNumber, fixed, ImGui::CalcTextSize("临-20261130-0000").x);
-  col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_PreferSortDescending, ImGui::CalcTextSize("11-30 00:00").x);
+  col(Str::ColNumber, kNumber, fixed, width[kNumber]);
+  col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_PreferSortDescending, width[kReceived]);
   col(Str::ColSource, kSource, fixed, 0);
   // Fixed columns get a width of their own, not their longest word's: English category names are
   // long, and the place and title must keep their room (a cell clips what does not fit).
-  col(Str::ColCategory, kCategory, fixed, ImGui::CalcTextSize(lang == Lang::Zh ? "物业管理" : "Living services").x);
-  col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending,
-      // The header keeps room for the sort arrow beside it.
-      std::max(ImGui::CalcTextSize(S(lang, Str::ColUrgency).c_str()).x + ImGui::GetFontSize(),
-               ImGui::CalcTextSize(std::string(label(lang, Urgency::Normal)).c_str()).x));
+  col(Str::ColCategory, kCategory, fixed, width[kCategory]);
+  // The urgency's header keeps room for the sort arrow beside it.
+  col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending, width[kUrgency]);
   col(Str::ColPlace, kPlace, stretch, 1.4f);
   col(compact ? Str::ColTicket : Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
   col(Str::ColStatus, kStatus, fixed, 0);
   col(Str::ColLeadDept, kDept, fixed, 0);
-  // The inbox opens with the deadline due first on top: what a dispatcher works through.
-  col(Str::ColDue, kDue, fixed | ImGuiTableColumnFlags_DefaultSort,
-      // Half an em to spare: the last column's text must not run under the scroll bar.
-      ImGui::CalcTextSize(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue").x +
-          ImGui::GetFontSize() * 0.5f);
+  // The inbox opens with the deadline due first on top: what a dispatcher works through. Half an
+  // em to spare: the last column's text must not run under the scroll bar.
+  col(Str::ColDue, kDue, fixed | ImGuiTableColumnFlags_DefaultSort, width[kDue]);
   ImGui::TableHeadersRow();
 
   if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
