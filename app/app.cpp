@@ -49,7 +49,25 @@ const app::SyncStatus& App::sync_status() const {
   return m_sync ? m_sync->status() : none;
 }
 
+// The server, put back from a copy, expects an own change this device no longer holds (its ticket
+// left the scope and was forgotten): every own change from there goes again as a change of a new
+// replica id (ClientSync::start_again), and a new loop syncs under it.
+void App::start_again(uint64_t lost_from) {
+  uint8_t random[16];
+  platform::fill_random(random, sizeof random);
+  const ReplicaId fresh = replica_id_from_bytes(random);
+  auto again = m_client->start_again(fresh, lost_from, platform::now_ms(),
+                                     [&] { return app::set_device_replica(m_store, fresh); });
+  if (!again) return fail(again.error());
+  m_sync.reset();
+  m_client.reset();
+  start_sync();
+  set_notice(Str::StartedAgain, std::to_string(*again));
+  reload();
+}
+
 void App::start_sync() {
+  m_lost_tried = false;
   uint8_t random[16];
   platform::fill_random(random, sizeof random);
   auto replica = app::device_replica(m_store, random);
@@ -149,6 +167,11 @@ void App::tick() {
   if (seen != m_sync_seen) {
     m_sync_seen = std::move(seen);
     ++m_revision;
+  }
+  if (m_sync->status().halt == app::Halt::LostChanges && !m_lost_tried) {
+    m_lost_tried = true;  // Once per loop: a failure stays in the status bar, not retried every frame.
+    start_again(m_sync->status().lost_from);
+    return;
   }
   if (m_sync->status().halt == app::Halt::SignInAgain && !m_reauth) {
     m_reauth = true;

@@ -406,6 +406,8 @@ class App {
   std::string m_storage_error;  // What fail() last set error() to.
   // A session is in place: opens the replica's sync and adopts tickets of an earlier build.
   void start_sync();
+  void start_again(uint64_t lost_from);
+  bool m_lost_tried = false;  // start_again was tried for the current loop's Halt::LostChanges.
   void on_login(const app::HttpResponse& r, const std::string& user);
   // Tickets an earlier build stored outside the change log become create_ticket changes.
   void adopt_tickets_outside_log();

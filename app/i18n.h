@@ -67,6 +67,7 @@ enum class Str {
   KeyNoteSearch,
   KeyNew,
   BackToList,
+  StartedAgain,
   Count_,
 };
 

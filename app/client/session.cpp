@@ -112,6 +112,8 @@ Result<ReplicaId> device_replica(Store& store, const uint8_t (&random)[16]) {
   return id;
 }
 
+Result<void> set_device_replica(Store& store, const ReplicaId& id) { return store.write_value(kReplicaKey, to_hex(id)); }
+
 Result<std::string> data_owner(Store& store) {
   auto kept = store.read_value(kOwnerKey);
   if (!kept) return kept.error();

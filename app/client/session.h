@@ -44,6 +44,8 @@ Result<People> keep_people(Store& store, std::string_view body);
 
 // This device's replica id: made once from `random` and kept. `random` is read only the first time.
 Result<ReplicaId> device_replica(Store& store, const uint8_t (&random)[16]);
+// Keeps `id` as this device's replica id from now on (ClientSync::start_again).
+Result<void> set_device_replica(Store& store, const ReplicaId& id);
 
 // The login name whose data this device holds (empty: nobody's yet).
 Result<std::string> data_owner(Store& store);

@@ -186,7 +186,14 @@ void SyncLoop::on_push(const HttpResponse& r) {
     const uint64_t expected = expected_counter_of(r.body);
     if (expected > 0 && expected != m_gap_expected) {
       m_gap_expected = expected;
-      if (auto again = m_client.resend_from(expected); !again) return failed("push: " + again.error().detail);
+      if (auto again = m_client.resend_from(expected); !again) {
+        if (again.error().code != ErrorCode::NotFound) return failed("push: " + again.error().detail);
+        // No retry brings back what this store no longer has: the replica starts again (Halt).
+        m_status.halt = Halt::LostChanges;
+        m_status.lost_from = expected;
+        m_status.problem = again.error().detail;
+        return;
+      }
       m_push_due_ms = m_transport.now_ms();
       return;
     }

@@ -36,6 +36,9 @@ enum class Halt {
   SignInAgain,    // 401: the token expired or was revoked. Nothing unsent is lost.
   ForgedReplica,  // 403: this device's replica id is another user's.
   Upgrade,        // 426 / 422 unsupported_schema: app and server do not match; reload.
+  // 409 gap for a change this store no longer holds (SyncStatus::lost_from): the replica must start
+  // again under a new id (ClientSync::start_again; the app does it and makes a new loop).
+  LostChanges,
 };
 
 struct SyncStatus {
@@ -63,6 +66,7 @@ struct SyncStatus {
   int failures = 0;              // Failed exchanges in a row.
   int64_t next_try_ms = 0;       // While offline: when the next try is due.
   std::string problem;           // The last failure, for the status bar's tooltip.
+  uint64_t lost_from = 0;        // Halt::LostChanges: the counter the server expects.
 };
 
 class SyncLoop {

@@ -192,7 +192,8 @@ class Batch {
   Result<bool> ack(const Ack& a);
   Result<bool> renumber(const Ack& a, int64_t local, int64_t hlc, const std::string& stored);
   // Another replica's change out of the log and its ticket's fold (store/forget.cpp, drop_skipped).
-  Result<void> drop_logged(int64_t local, const std::string& ticket_id);
+  // `own_unsent`: an own change not yet acknowledged, so one fewer waits to be sent.
+  Result<void> drop_logged(int64_t local, const std::string& ticket_id, bool own_unsent = false);
   Result<void> finish();
   // Writes the ticket's deadline columns when they changed (tickets.due_at, due_stage).
   Result<void> write_due(const std::string& id, Cached& t);

@@ -113,14 +113,49 @@ Result<void> Batch::refuse(const PushRefusal& r, int64_t now_ms) {
 
 // Takes another replica's change out of the log and out of its ticket's fold: the server that
 // numbered it was put back from a copy without it (Store::drop_skipped).
-Result<void> Batch::drop_logged(int64_t local, const std::string& ticket_id) {
+Result<void> Batch::drop_logged(int64_t local, const std::string& ticket_id, bool own_unsent) {
   auto loaded = load(ticket_id);
   if (!loaded) return loaded.error();
   Cached& t = **loaded;
   if (auto u = unlink(t, local); !u) return u;
   if (m_s.delete_change.reset().bind(1, local).step() != SQLITE_DONE) return step_error(m_db, "drop_skipped");
+  if (own_unsent) --m_unsent;
   t.refold = true;
   return Ok{};
+}
+
+Result<std::vector<Change>> Store::take_out_own_changes(const ReplicaId& self, uint64_t counter) {
+  struct Held {
+    int64_t local;
+    bool unsent;
+    Change change;
+  };
+  std::vector<Held> held;
+  {
+    sqlite_util::Stmt q(m_db, "SELECT local_order, seq IS NULL, record FROM changes WHERE replica = ?1 AND counter >= ?2 "
+                              "ORDER BY counter");
+    if (!q.ok()) return step_error(m_db, "take_out_own_changes");
+    q.bind_blob(1, ReplicaBytes(self).view());
+    q.bind(2, static_cast<int64_t>(counter));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+      auto c = decode_change_record(q.text(2));
+      if (!c) return Error{ErrorCode::Corrupt, "[store.take_out_own_changes] " + c.error().detail};
+      held.push_back(Held{q.int64(0), q.int64(1) != 0, std::move(c).value()});
+    }
+    if (rc != SQLITE_DONE) return step_error(m_db, "take_out_own_changes");
+  }
+  std::vector<Change> out;
+  if (held.empty()) return out;
+  auto r = run_batch(m_db, sync(), [&](Batch& b) -> Result<void> {
+    for (const Held& h : held)
+      if (auto d = b.drop_logged(h.local, h.change.ticket_id, h.unsent); !d) return d;
+    return Ok{};
+  });
+  if (!r) return r.error();
+  out.reserve(held.size());
+  for (Held& h : held) out.push_back(std::move(h.change));
+  return out;
 }
 
 Result<int64_t> Store::drop_skipped(const ReplicaId& self, int64_t after, int64_t until) {

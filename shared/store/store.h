@@ -224,6 +224,12 @@ class Store {
   // again without them. Their authors send them again if they can; they then come back as new.
   // Returns how many were taken out.
   Result<int64_t> drop_skipped(const ReplicaId& self, int64_t after, int64_t until);
+  // Takes every own change from `counter` on, acknowledged or not, out of the log and out of its
+  // ticket's fold (the tickets are folded again without them), and returns them oldest first: a
+  // server put back from a copy lacks them, and this replica no longer holds the change it expects
+  // first, so they can only go again as new changes of a new replica id (ClientSync::start_again).
+  // Refused changes kept for the user stay where they are.
+  Result<std::vector<Change>> take_out_own_changes(const ReplicaId& self, uint64_t counter);
   // The highest counter of an own change the server acknowledged (0: none).
   Result<uint64_t> last_acknowledged_counter(const ReplicaId& self);
   // Consumes a replica's next counter without applying its change: the server refused it. Later

@@ -36,6 +36,38 @@ Result<void> ClientSync::resend_from(uint64_t counter) {
   return Ok{};
 }
 
+Result<int64_t> ClientSync::start_again(const ReplicaId& fresh, uint64_t lost_from, int64_t now_ms,
+                                        const std::function<Result<void>()>& keep_id) {
+  const ReplicaId was = m_self;
+  int64_t again = 0;
+  auto r = m_store.in_one_transaction([&]() -> Result<void> {
+    auto old = m_store.take_out_own_changes(was, lost_from);
+    if (!old) return old.error();
+    m_self = fresh;
+    std::vector<std::pair<ChangeId, ChangeId>> renamed;  // Old id, new id.
+    const auto rename = [&](ChangeId& id) {
+      for (const auto& [from, to] : renamed)
+        if (id == from) id = to;
+    };
+    for (Change& c : *old) {
+      const ChangeId id = c.id;
+      rename(c.base);
+      rename(c.entry.request);
+      auto recorded = record({std::move(c)}, now_ms);
+      if (!recorded) return recorded.error();
+      renamed.emplace_back(id, recorded->front().id);
+      ++again;
+    }
+    return keep_id();
+  });
+  if (!r) {
+    m_self = was;
+    return r.error();
+  }
+  m_resend_from = 0;
+  return again;
+}
+
 Result<PushRequest> ClientSync::build_push(int max_changes) {
   if (m_resend_from > 0) {
     auto again = m_store.own_changes_from(m_self, m_resend_from, max_changes);

@@ -20,6 +20,8 @@
 // the refused change's number.
 #pragma once
 
+#include <functional>
+
 #include <vector>
 
 #include "core/change.h"
@@ -61,6 +63,16 @@ class ClientSync {
   Result<void> resend_from(uint64_t counter);
   // Whether pushes are sending acknowledged changes again (a push is due even with nothing unsent).
   bool resending() const { return m_resend_from > 0; }
+  // When resend_from cannot: the server, put back from a copy, expects `lost_from`, which this
+  // store no longer holds (its ticket left the scope and was forgotten). The replica starts again
+  // as `fresh` (docs/protocol.md, "409 gap"): every own change from `lost_from` on is taken out of
+  // the log and recorded again, in order, as a change of `fresh` with its content (a `base` or
+  // `request` naming one of them names its new id), unsent. `keep_id` keeps `fresh` as this
+  // device's id inside the same transaction, so a crash leaves either the old replica or the new
+  // one with its changes, never changes of an id the device does not use. Returns how many were
+  // recorded again.
+  Result<int64_t> start_again(const ReplicaId& fresh, uint64_t lost_from, int64_t now_ms,
+                              const std::function<Result<void>()>& keep_id);
 
  private:
   Store& m_store;

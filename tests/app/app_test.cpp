@@ -14,6 +14,7 @@
 #include "app/fake_platform.h"
 #include "core/demo_data.h"
 #include "app/test_transport.h"
+#include "store/server_state.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "sync/wire.h"
@@ -949,6 +950,86 @@ TEST_F(JointHandling, ARemovedCoHandlersDeviceDropsTheTicket) {
     dept->select(id);
     return synced(*dept) && !dept->selected_state();
   })) << "the removed co-handler's device forgets the ticket";
+}
+
+// A server put back from a copy lacks a committee's changes made after the copy, and the first of
+// them the device no longer holds: its ticket was moved to another community, so the device forgot
+// it. No push can send that change again (409 gap for it, each time), so the device starts again
+// under a new replica id: its other changes since, acknowledged before the restore or made while
+// the server was down, are recorded again as changes of the new id and reach the server, numbered.
+TEST_F(AppTest, ADeviceThatNoLongerHoldsAChangeARestoredServerLacksStartsAgainUnderANewIdLosingNothingElse) {
+  auto committee = open_app("committee.db");
+  ASSERT_TRUE(sign_in(*committee, "hebin.li"));
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+  const std::string db = dir.file("server.db");
+  auto [copied, out] = ServerProcess::run({"backup", "--to", dir.file("copy.db"), "--db", db});
+  ASSERT_EQ(copied, 0) << out;
+
+  const auto id_of = [](App& app, const std::string& title) {
+    for (int64_t i = 0; i < app.inbox_total(); ++i)
+      if (const InboxRow* r = app.inbox_row(i); r && r->title == title) return r->id;
+    return std::string();
+  };
+  committee->set_view(ui::View::Intake);
+  fill_draft(*committee, "地下车库积水");
+  ASSERT_TRUE(committee->submit_draft()) << committee->error();
+  fill_draft(*committee, "楼道灯不亮");
+  ASSERT_TRUE(committee->submit_draft()) << committee->error();
+  ASSERT_TRUE(frames_until(*committee, [&] {
+    return synced(*committee) && has_official(*committee, "地下车库积水") && has_official(*committee, "楼道灯不亮");
+  }));
+  const std::string moved = id_of(*committee, "地下车库积水"), kept = id_of(*committee, "楼道灯不亮");
+  ASSERT_FALSE(moved.empty());
+  committee->select(kept);
+  ASSERT_TRUE(committee->add_entry(EntryKind::Comment, "已联系物业检查线路")) << committee->error();
+  ASSERT_TRUE(frames_until(*committee, [&] { return synced(*committee); }));
+
+  // The centre moves the first ticket to another community: the committee's device forgets it,
+  // and with it the committee's own create.
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre) && !id_of(*centre, "地下车库积水").empty(); }));
+  centre->select(moved);
+  ASSERT_TRUE(centre->edit_field(EditableField::Community, "天目西路小区")) << centre->error();
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  ASSERT_TRUE(frames_until(*committee, [&] {
+    committee->sync_now();
+    return synced(*committee) && id_of(*committee, "地下车库积水").empty();
+  }));
+
+  // The server goes down and is put back from the copy; meanwhile the committee registers one more.
+  server->stop();
+  for (const std::string suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(db + suffix);
+    std::filesystem::remove(ServerState::held_path(db) + suffix);
+  }
+  std::filesystem::rename(dir.file("copy.db"), db);
+  fill_draft(*committee, "垃圾箱房满溢");
+  ASSERT_TRUE(committee->submit_draft()) << committee->error();
+  server = std::make_unique<ServerProcess>(std::vector<std::string>{"--db", db, "--web", dir.file("web"), "--seed-demo"});
+  ASSERT_GT(server->port(), 0);
+  transport->point_at(server->port());
+  committee->sync_now();
+  ASSERT_TRUE(frames_until(*committee, [&] {
+    return synced(*committee) && has_official(*committee, "楼道灯不亮") && has_official(*committee, "垃圾箱房满溢");
+  }, 600)) << committee->sync_status().problem << " " << committee->error();
+  EXPECT_EQ(committee->sync_status().halt, app::Halt::None);
+  EXPECT_TRUE(committee->unsent().empty());
+  EXPECT_TRUE(committee->refused().empty()) << "nothing set aside: every change went again";
+  committee->select(kept);
+  ASSERT_TRUE(committee->selected_state());
+  bool comment = false;
+  for (const TimelineEntry& e : committee->timeline()) comment |= e.entry.text == "已联系物业检查线路";
+  EXPECT_TRUE(comment) << "the comment made before the restore is back";
+
+  // A new device of the centre finds both on the server, as the committee holds them.
+  auto fresh = open_app("fresh.db");
+  ASSERT_TRUE(sign_in(*fresh, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*fresh, [&] { return synced(*fresh); }));
+  EXPECT_FALSE(id_of(*fresh, "楼道灯不亮").empty());
+  EXPECT_FALSE(id_of(*fresh, "垃圾箱房满溢").empty());
+  EXPECT_TRUE(has_official(*fresh, "楼道灯不亮"));
+  EXPECT_TRUE(id_of(*fresh, "地下车库积水").empty()) << "made by the committee, forgotten by it, lost with the server's copy";
 }
 
 }  // namespace
