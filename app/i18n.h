@@ -12,7 +12,7 @@ namespace linli::ui {
 enum class Lang { Zh, En };
 
 enum class Str {
-  AppTitle, MenuView, MenuLanguage, MenuDebug, ViewTickets, ViewIntake, DebugMetrics, DebugAbout,
+  AppTitle, MenuView, MenuLanguage, ViewTickets, ViewIntake,
   TabTickets, TabIntake,
   ColNumber, ColReceived, ColUrgency, ColCategory, ColCommunity, ColAddress, ColTitle, ColStatus, ColSource,
   EmptyList, NewTicket, TicketCount,

@@ -223,6 +223,9 @@ void draw_ui(App& app, FrameInfo& frame) {
   draw_sign_out_dialog(app, frame);
   ImGui::End();
 
+  // ImGui's Metrics window, for developers only: Ctrl+Alt+D (no menu puts it before a user).
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && io.KeyAlt && ImGui::IsKeyPressed(ImGuiKey_D, false)) frame.show_metrics = !frame.show_metrics;
   if (frame.show_metrics) ImGui::ShowMetricsWindow(&frame.show_metrics);
 }
 

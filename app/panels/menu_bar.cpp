@@ -1,4 +1,4 @@
-// Menu bar: view, language, debug (ImGui's Metrics window); on the right, who is signed in and
+// Menu bar: view and language; on the right, who is signed in and
 // the sign-out dialog, which says what happens to unsent changes before anything is lost.
 #include <imgui.h>
 
@@ -28,11 +28,6 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
   if (ImGui::BeginMenu(lang_menu.c_str())) {
     if (ImGui::MenuItem("中文", nullptr, lang == Lang::Zh)) app.set_lang(Lang::Zh);
     if (ImGui::MenuItem("English", nullptr, lang == Lang::En)) app.set_lang(Lang::En);
-    ImGui::EndMenu();
-  }
-  const std::string debug_menu = std::string(tr(lang, Str::MenuDebug)) + "##menu-debug";
-  if (ImGui::BeginMenu(debug_menu.c_str())) {
-    ImGui::MenuItem(std::string(tr(lang, Str::DebugMetrics)).c_str(), nullptr, &frame.show_metrics);
     ImGui::EndMenu();
   }
   if (const app::Session* who = app.session()) {
