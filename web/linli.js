@@ -304,6 +304,18 @@
     preRun: [function () {
       Module.addRunDependency('linli-start');
       Promise.all([fontPromise, storagePromise]).then(([font, dbBytes]) => {
+        // MEMFS grows a file past 1 MiB by an eighth at a time, copying it whole each time: a first
+        // sync that writes a 60 MB store copied some 500 MB. Half at a time copies a quarter of that,
+        // for at most half the file again in unused room.
+        const memfs = FS.root && FS.root.mount && FS.root.mount.type;
+        if (memfs && typeof memfs.expandFileStorage === 'function') {
+          const expand = memfs.expandFileStorage;
+          memfs.expandFileStorage = function (node, capacity) {
+            const had = node.contents ? node.contents.length : 0;
+            if (had >= (1 << 20) && capacity > had) capacity = Math.max(capacity, Math.floor(had * 1.5));
+            return expand.call(this, node, capacity);
+          };
+        }
         FS.mkdir('/fonts');
         FS.mkdir('/data');
         if (font) FS.writeFile(FONT_PATH, font);
