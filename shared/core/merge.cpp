@@ -122,6 +122,23 @@ void note_clock_event(TicketState& s, const Change& c) {
   }
 }
 
+// R5, the other way round: work made before the finishing step that set a final status (stamped
+// earlier), folded after it. The step did not see it, and the work's author had not seen the step
+// (whoever has seen a change stamps after it: the clock's receive rule), so the ticket goes to
+// review as if the work had come first. Work stamped after the step stays on a finished ticket
+// as a late note does. The status version becomes the work item, so a transition made by a
+// replica that had not folded it yet is concurrent with the review (R6), not a stale one (R7).
+std::optional<Conflict> buried_work(TicketState& s, const Change& c) {
+  if (!is_final(s.ticket.status) || s.status.id.is_zero() || !stamp_before(c.stamp, c.id, s.status.stamp, s.status.id))
+    return std::nullopt;
+  const TicketStatus meant = s.ticket.status;
+  const ChangeId step = s.status.id;
+  s.ticket.status = TicketStatus::Review;
+  s.status = Version{c.id, c.stamp};
+  return make_conflict(ConflictKind::Review, step, {}, "status", std::string(to_string(meant)),
+                       "[merge.R5] work made before " + std::string(to_string(meant)) + " came in after it");
+}
+
 // R5, R6, R7.
 MergeOutcome merge_transition(TicketState& s, const Change& c) {
   // R7: the move must be one the table allows from the status the author saw, for the author's role.
@@ -229,7 +246,7 @@ MergeOutcome merge_change(TicketState& s, const Change& c) {
     case ChangeKind::LinkTickets:  // R4.
       ++s.work_count;
       touch(s, c);
-      return {Effect::Inserted, std::nullopt};
+      return {Effect::Inserted, buried_work(s, c)};
     case ChangeKind::CreateTicket: break;
     case ChangeKind::SetFacility:
     case ChangeKind::SetCampaign:

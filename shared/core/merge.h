@@ -28,7 +28,11 @@ namespace linli {
 **      refused because of the ticket's status or deletion. Each counts as work (work_count + 1).
 **  R5  A transition to a final status (handled, visited, closed) that did not see all the work on
 **      the ticket (its seen_work < work_count) sends the ticket to review instead; the intended
-**      status is kept as a review record.
+**      status is kept as a review record. The other way round too: a work item (R4) folded
+**      while the status is final, stamped before the change that set that status, was made
+**      without seeing it and not seen by it, so it sends the ticket to review as well (the status
+**      version becomes the work item; the review record names that change as the loser). Which
+**      device found signal first never decides whether work is buried.
 **  R6  A transition whose base is not the status's current version was concurrent: a non-final
 **      status beats a final one (work is never buried); between two of the same kind the later
 **      wins. The loser is kept as a status conflict.

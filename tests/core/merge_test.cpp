@@ -130,6 +130,78 @@ TEST_F(Merge, R5_AClosingStepThatSawAllTheWorkCloses) {
   EXPECT_EQ(state.ticket.status, S::Handled);
 }
 
+// The basement case: a committee worker writes a note offline at 2350; the centre, not having
+// seen it, closes at 2400. Whichever reaches the server first, the ticket ends in review with the
+// same state, so the note is never buried by the order the signal came back in.
+TEST_F(Merge, R5_WorkMadeBeforeAFinishingStepGoesToReviewWhicheverArrivesFirst) {
+  Change c1 = centre.move(kT, 2000, A::Assign, S::Received, {});
+  Change c2 = department.move(kT, 2100, A::Handle, S::Assigned, c1.id);
+  Change c3 = centre.move(kT, 2200, A::ReturnVisit, S::Handled, c2.id);
+  Change note = department.note(kT, 2350, EntryKind::HandlingNote, "地下室信号差，补记：已清运两车");
+  Change close = centre.move(kT, 2400, A::Close, S::Visited, c3.id, /*seen_work=*/0);
+  std::vector<TicketState> ends;
+  for (bool note_first : {true, false}) {
+    TicketState s = state;
+    for (const Change* c : {&c1, &c2, &c3}) ASSERT_EQ(merge_change(s, *c).effect, Effect::Applied);
+    const auto first = merge_change(s, note_first ? note : close);
+    const auto second = merge_change(s, note_first ? close : note);
+    EXPECT_EQ(s.ticket.status, S::Review) << "note first: " << note_first;
+    EXPECT_EQ(s.work_count, 1);
+    // The review record, raised by whichever came second: the status meant.
+    const auto& raised = second.conflict;
+    ASSERT_TRUE(raised) << "note first: " << note_first;
+    EXPECT_EQ(raised->kind, ConflictKind::Review);
+    EXPECT_EQ(raised->value, "closed");
+    if (note_first) {
+      EXPECT_EQ(second.effect, Effect::Review);
+    } else {
+      EXPECT_EQ(first.effect, Effect::Applied);  // Closed, until the note comes in.
+      EXPECT_EQ(second.effect, Effect::Inserted);
+      EXPECT_EQ(raised->loser, close.id);
+      EXPECT_EQ(raised->reason, "[merge.R5] work made before closed came in after it");
+    }
+    ends.push_back(s);
+  }
+  EXPECT_EQ(ends[0].ticket.status, ends[1].ticket.status);
+  EXPECT_EQ(ends[0].work_count, ends[1].work_count);
+}
+
+// A note written by someone who had seen the close (so stamped after it) stays a late note on a
+// closed ticket; and a photo or link made before the close is work as much as a note is.
+TEST_F(Merge, R5_WorkMadeAfterSeeingTheFinishingStepLeavesItFinished) {
+  Change c1 = centre.move(kT, 2000, A::Assign, S::Received, {});
+  Change c2 = department.move(kT, 2100, A::Handle, S::Assigned, c1.id);
+  for (const Change* c : {&c1, &c2}) ASSERT_EQ(merge_change(state, *c).effect, Effect::Applied);
+  TicketState photo_case = state;
+  const auto late = merge_change(state, department.note(kT, 2500, EntryKind::Comment, "市民来电致谢"));
+  EXPECT_EQ(late.effect, Effect::Inserted);
+  EXPECT_FALSE(late.conflict);
+  EXPECT_EQ(state.ticket.status, S::Handled);
+
+  Maker worker(test::replica(4), Role::Department, "市容所");  // Another device, its clock behind.
+  const auto photo = merge_change(photo_case, worker.photo(kT, 2050));
+  EXPECT_EQ(photo.effect, Effect::Inserted);
+  ASSERT_TRUE(photo.conflict);
+  EXPECT_EQ(photo.conflict->value, "handled");
+  EXPECT_EQ(photo_case.ticket.status, S::Review);
+}
+
+// A replica that had not folded the note yet reopens the closed ticket: its transition names the
+// close as its base. After the note sent the ticket to review, that is a concurrent move (R6),
+// not a stale one refused (R7).
+TEST_F(Merge, R5_AMoveFromAReplicaThatHadNotSeenTheBuriedWorkIsConcurrentWithTheReview) {
+  Change c1 = centre.move(kT, 2000, A::Assign, S::Received, {});
+  Change c2 = department.move(kT, 2100, A::Handle, S::Assigned, c1.id);
+  Change c3 = centre.move(kT, 2200, A::ReturnVisit, S::Handled, c2.id);
+  Change close = centre.move(kT, 2400, A::Close, S::Visited, c3.id);
+  for (const Change* c : {&c1, &c2, &c3, &close}) ASSERT_EQ(merge_change(state, *c).effect, Effect::Applied);
+  ASSERT_EQ(merge_change(state, department.note(kT, 2300)).effect, Effect::Inserted);
+  ASSERT_EQ(state.ticket.status, S::Review);
+  const auto reopen = merge_change(state, other_centre.move(kT, 2600, A::Reopen, S::Closed, close.id, 0));
+  EXPECT_EQ(reopen.effect, Effect::Won);
+  EXPECT_EQ(state.ticket.status, S::InProgress);
+}
+
 TEST_F(Merge, R6_ANonFinalStatusBeatsAConcurrentFinalOneWhicheverComesFirst) {
   for (bool reopen_first : {false, true}) {
     TicketState s;

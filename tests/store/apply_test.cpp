@@ -126,6 +126,38 @@ TEST(MergeInStore, R10_AnOlderServerChangeArrivingBeneathPendingOnesRefoldsTheTi
   EXPECT_EQ(b.unsent_changes(test::replica(2), 10)->size(), 0u);
 }
 
+// The committee's basement note, written before the centre closed, reaches the server after the
+// close: the ticket goes to review on the server, on the committee's replica (its note pulled back
+// above the close) and on the centre's, with the review record kept; as when the note comes first.
+TEST(MergeInStore, R5_ANoteWrittenBeforeTheCloseButPushedAfterItSendsTheTicketToReviewEverywhere) {
+  test::TempDir dir;
+  Store server = open_store(dir, "server.db");
+  Store centre = open_store(dir, "centre.db");
+  Store committee = open_store(dir, "committee.db");
+  Maker mc(test::replica(1)), mk(test::replica(2), Role::Committee, "李主任"), md(test::replica(3), Role::Department, "管理办");
+  std::vector<Change> steps = {mc.create(kT, kNow)};
+  steps.push_back(mc.move(kT, kNow + 10, A::Assign, S::Received, {}));
+  steps.push_back(md.move(kT, kNow + 20, A::Handle, S::Assigned, steps.back().id));
+  ASSERT_TRUE(centre.apply_changes(steps, ApplyMode::Local, kNow));
+  ASSERT_TRUE(server.apply_changes(steps, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(centre.apply_pulled(pull_all(server), kNow));
+  ASSERT_TRUE(committee.apply_pulled(pull_all(server), kNow));
+  // In the basement: a note at +30. At the centre: the return visit's step at +40, not seeing it.
+  const Change note = mk.note(kT, kNow + 30, EntryKind::HandlingNote, "地下室补记：杂物已清运");
+  ASSERT_TRUE(committee.apply_changes({note}, ApplyMode::Local, kNow));
+  const Change visit = mc.move(kT, kNow + 40, A::ReturnVisit, S::Handled, steps.back().id, /*seen_work=*/0);
+  ASSERT_TRUE(centre.apply_changes({visit}, ApplyMode::Local, kNow));
+  ASSERT_TRUE(server.apply_changes({visit}, ApplyMode::Accept, kNow));
+  EXPECT_EQ((*server.get_ticket_state(kT))->ticket.status, S::Visited);
+  ASSERT_TRUE(server.apply_changes({note}, ApplyMode::Accept, kNow));
+  ASSERT_TRUE(committee.apply_pulled(pull_all(server, 3), kNow));
+  ASSERT_TRUE(centre.apply_pulled(pull_all(server, 3), kNow));
+  EXPECT_EQ((*server.get_ticket_state(kT))->ticket.status, S::Review);
+  EXPECT_EQ(*committee.canonical_dump(), *server.canonical_dump());
+  EXPECT_EQ(*centre.canonical_dump(), *server.canonical_dump());
+  EXPECT_NE(server.canonical_dump()->find("[merge.R5] work made before visited came in after it"), std::string::npos);
+}
+
 TEST(MergeInStore, R10_AnAcknowledgementThatPlacesAPendingChangeEarlierRefoldsTheTicket) {
   test::TempDir dir;
   Store server = open_store(dir, "server.db");
