@@ -41,19 +41,30 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   const bool contact_known = d.contact_due_ms != 0;
   d.contact_late = contact_known && d.contacted_ms > d.contact_due_ms;
 
-  // 首次处置, or 再次处置 after the last dissatisfied return visit.
+  // 首次处置, or 再次处置 after the last dissatisfied return visit, or after the last reopen (重开:
+  // a rebound, a review sent back to work) that no dissatisfied visit since the handling before it
+  // had begun a stage for already.
   int64_t start = t.received_at_ms;
   int workdays = kFirstHandlingWorkdays;
   int64_t last_dissatisfied = 0;
   for (const ClockEvent& e : s.clock)
     if (e.kind == ClockEventKind::Dissatisfied) last_dissatisfied = std::max(last_dissatisfied, e.at_ms);
-  if (last_dissatisfied > 0) {
+  int64_t restart = last_dissatisfied;
+  for (const ClockEvent& r : s.clock) {
+    if (r.kind != ClockEventKind::Reopened || r.at_ms <= restart) continue;
+    int64_t handled_before = 0;
+    for (const ClockEvent& e : s.clock)
+      if (e.kind == ClockEventKind::Handled && e.at_ms <= r.at_ms) handled_before = std::max(handled_before, e.at_ms);
+    const bool visit_began_it = last_dissatisfied > handled_before && last_dissatisfied <= r.at_ms;
+    if (!visit_began_it) restart = r.at_ms;
+  }
+  if (restart > 0) {
     d.handling_stage = DeadlineStage::Rehandling;
-    start = last_dissatisfied;
+    start = restart;
     workdays = kRehandlingWorkdays;
   }
   for (const ClockEvent& e : s.clock) {
-    if (e.kind == ClockEventKind::Handled && e.at_ms >= start && (last_dissatisfied == 0 || e.at_ms > last_dissatisfied) &&
+    if (e.kind == ClockEventKind::Handled && e.at_ms >= start && (restart == 0 || e.at_ms > restart) &&
         (d.handled_ms == 0 || e.at_ms < d.handled_ms))
       d.handled_ms = e.at_ms;
     if (e.kind != ClockEventKind::ExtensionGranted) continue;

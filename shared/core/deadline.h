@@ -7,7 +7,9 @@
 //   先行联系  contact the citizen within 1 working day of receipt; an urgent ticket (紧急件) the
 //             same day (不过夜), whatever the day.
 //   首次处置  handled within 5 working days of receipt.
-//   再次处置  after a dissatisfied return visit (预警), handled again within 3 working days of it.
+//   再次处置  after a dissatisfied return visit (预警), handled again within 3 working days of it;
+//             so too after a reopen (重开: a rebound, a review sent back to work) not already
+//             following such a visit, within 3 working days of the reopen.
 //   延期      each extension the centre approves adds its days (working days) to the handling
 //             stage it was asked in.
 // "Within n working days of day D" ends at 24:00 (Shanghai) of the n-th working day after D; D

@@ -56,6 +56,7 @@ MergeOutcome move_status(TicketState& s, const Change& c, Effect effect, std::op
   touch(s, c);
   if (c.action == WorkflowAction::ContactCitizen) s.clock.push_back({ClockEventKind::Contact, c.stamp.ms, 0, {}});
   if (c.to == TicketStatus::Handled) s.clock.push_back({ClockEventKind::Handled, c.stamp.ms, 0, {}});
+  if (c.action == WorkflowAction::Reopen) s.clock.push_back({ClockEventKind::Reopened, c.stamp.ms, 0, {}});
   return {effect, std::move(displaced)};
 }
 

@@ -96,6 +96,7 @@ enum class ClockEventKind : uint8_t {
   ExtensionGranted = 5,  // The centre approved the request `ref`: its days.
   Visited = 6,           // A return visit with the citizen satisfied or basically so (ends a 预警).
   Leaning = 7,           // A return visit leaning dissatisfied (不满倾向): a 预警, no re-handling.
+  Reopened = 8,          // The reopen step (重开): back to work, a 再次处置 stage unless a dissatisfied visit began one.
 };
 struct ClockEvent {
   ClockEventKind kind = ClockEventKind::Contact;

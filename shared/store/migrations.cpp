@@ -401,8 +401,9 @@ CREATE INDEX timeline_decisions ON timeline (request) WHERE kind = 'decision';
 )sql"},
       {"15: work that came in after a finishing step it preceded", R"sql(
 -- Merge rule R5 now also sends a ticket to review when work stamped before the step that finished
--- it is folded after that step (core/merge.h): every ticket with a log is folded again, so a
--- store written by an earlier build holds what a new replica folding the same log computes.
+-- it is folded after that step (core/merge.h), and a reopen begins a re-handling deadline (a
+-- clock event an earlier build did not keep, core/deadline.h): every ticket with a log is folded
+-- again, so a store written by an earlier build holds what a new replica folding the same log computes.
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},

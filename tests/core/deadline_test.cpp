@@ -138,6 +138,33 @@ TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingD
   EXPECT_FALSE(d.handling_late);
 }
 
+// 中华新路927弄: handled, visited, closed; weeks later the hoard is back and the centre reopens
+// the ticket. The reopen begins a 再次处置 stage of its own (3 working days from it), not the
+// long-met first handling, so the reopened ticket is due and can be late like any other.
+TEST_F(Deadline, AReopenAfterAClosedTicketReboundedStartsThreeWorkingDaysOfRehandling) {
+  take_in("2026-11-02 09:00");  // Monday.
+  move(centre, "2026-11-02 10:00", A::ContactCitizen);
+  move(centre, "2026-11-02 11:00", A::Assign);
+  move(department, "2026-11-04 16:00", A::Handle);
+  Change visit = centre.note(kT, at("2026-11-05 09:00"), EntryKind::ReturnVisit, "市民满意");
+  visit.entry.satisfaction = Satisfaction::Satisfied;
+  apply(visit);
+  move(centre, "2026-11-05 09:05", A::ReturnVisit);
+  move(centre, "2026-11-05 09:10", A::Close);
+  EXPECT_EQ(now().stage, DeadlineStage::None);
+  move(centre, "2026-11-26 14:00", A::Reopen);  // Thursday: 反弹.
+  Deadlines d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-12-01"));  // Fri 11-27, Mon 11-30, Tue 12-01.
+  EXPECT_EQ(d.handled_ms, 0);
+  EXPECT_FALSE(d.warning);
+  move(department, "2026-12-02 10:00", A::Handle);
+  d = now();
+  EXPECT_EQ(d.handled_ms, at("2026-12-02 10:00"));
+  EXPECT_TRUE(d.handling_late);
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+}
+
 TEST_F(Deadline, APatrolFindingHasNoCitizenToCallBackSoNoContactStage) {
   take_in("2026-11-23 09:00");
   state.ticket.source = Source::Patrol;
