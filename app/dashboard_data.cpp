@@ -46,6 +46,7 @@ Dashboard derive_dashboard(report::MonthlyReport r, Lang lang) {
   d.cards = {card(Str::RateHandled, r.handled, p.handled, false),
              card(Str::RateOnTime, r.handled_on_time, p.handled_on_time, false),
              card(Str::RateContacted, r.contacted_on_time, p.contacted_on_time, false),
+             card(Str::RateSameDay, r.replied_same_day, p.replied_same_day, false),
              card(Str::RateSatisfied, r.satisfied, p.satisfied, false),
              card(Str::RateResolved, r.resolved, p.resolved, false),
              card(Str::RateReassigned, r.reassigned, p.reassigned, true),

@@ -314,6 +314,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"办结率", "Handled"},
     {"按时办结率", "Handled on time"},
     {"先行联系及时率", "Contacted in time"},
+    {"当日回复率", "Replied same day"},
     {"满意率", "Satisfied"},
     {"解决率", "Resolved"},
     {"重派率", "Reassigned"},

@@ -27,6 +27,7 @@ inline constexpr NamedRate kRates[] = {
     {"handled", "办结率", &MonthlyRates::handled},
     {"handled_on_time", "按时办结率", &MonthlyRates::handled_on_time},
     {"contacted_on_time", "先行联系及时率", &MonthlyRates::contacted_on_time},
+    {"replied_same_day", "当日回复率", &MonthlyRates::replied_same_day},
     {"satisfied", "满意率", &MonthlyRates::satisfied},
     {"resolved", "解决率", &MonthlyRates::resolved},
     {"reassigned", "重派率", &MonthlyRates::reassigned},

@@ -108,6 +108,9 @@ void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, co
   if (t.source != Source::Patrol) {  // A patrol finding has no citizen to contact.
     r.contacted_on_time.of += 1;
     r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
+    // 不过夜: the citizen heard back before the day they called was out, whatever the deadline.
+    r.replied_same_day.of += 1;
+    r.replied_same_day.count += d.contacted_ms > 0 && shanghai_days(d.contacted_ms) == shanghai_days(t.received_at_ms);
     if (d.contacted_ms > 0) {
       const auto work = working_ms_between(calendar, t.received_at_ms, d.contacted_ms);
       calendar_missing |= !work;

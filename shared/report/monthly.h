@@ -78,6 +78,7 @@ struct MonthlyRates {
   Rate handled;            // 办结率
   Rate handled_on_time;    // 按时办结率
   Rate contacted_on_time;  // 先行联系及时率
+  Rate replied_same_day;   // 当日回复率 (不过夜): first contact on the Shanghai day the ticket came in.
   Rate satisfied;          // 满意率
   Rate resolved;           // 解决率
   Rate reassigned;         // 重派率

@@ -298,6 +298,14 @@ TEST(MonthlyReport, TheAverageTimeToFirstContactIsInWorkingHours) {
   EXPECT_DOUBLE_EQ(r.contact_time.average_hours(), 47.5 / 3);
 }
 
+TEST(MonthlyReport, TheSameDayReplyRateCountsFirstContactsBeforeTheDayIsOut) {
+  const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
+  // T1 and T3 heard back the day they called; T2 two days later (in time for its deadline all
+  // the same); T5 not yet; T4 is a patrol finding, no citizen.
+  EXPECT_EQ(r.replied_same_day, (Rate{2, 4}));
+  EXPECT_EQ(r.contacted_on_time.of, r.replied_same_day.of);
+}
+
 TEST(MonthlyReport, IntakeAndHandledPerDayFillEveryDayOfTheMonth) {
   const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
   ASSERT_EQ(r.days.size(), 31u);
