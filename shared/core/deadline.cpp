@@ -99,6 +99,8 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   }
   if (!handling_known) {
     d.calendar_missing = true;
+  } else if (d.handled_ms != 0 && t.status == TicketStatus::Review) {
+    // Handled, then sent to review (R5): the stage was met; the centre's decision has no deadline.
   } else if (d.stage == DeadlineStage::None || d.handling_due_ms < d.due_ms) {
     d.stage = d.handling_stage;
     d.due_ms = d.handling_due_ms;

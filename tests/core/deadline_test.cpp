@@ -165,6 +165,26 @@ TEST_F(Deadline, AReopenAfterAClosedTicketReboundedStartsThreeWorkingDaysOfRehan
   EXPECT_EQ(d.stage, DeadlineStage::None);
 }
 
+// A handled ticket sent to review (merge rule R5: a note came in after the handling it preceded)
+// met its handling stage: it owes nothing until the centre reopens it.
+TEST_F(Deadline, AHandledTicketInReviewOwesNoHandling) {
+  take_in("2026-11-02 09:00");
+  move(centre, "2026-11-02 10:00", A::ContactCitizen);
+  move(centre, "2026-11-02 11:00", A::Assign);
+  move(department, "2026-11-04 16:00", A::Handle);
+  Maker committee{test::replica(3), Role::Committee, "李主任"};
+  apply(committee.note(kT, at("2026-11-04 15:00"), EntryKind::HandlingNote, "地下室补记"));
+  ASSERT_EQ(state.ticket.status, S::Review);
+  Deadlines d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+  EXPECT_EQ(d.handled_ms, at("2026-11-04 16:00"));
+  EXPECT_FALSE(d.handling_late);
+  move(centre, "2026-11-30 09:00", A::Reopen);
+  d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
+  EXPECT_EQ(d.due_ms, end_of("2026-12-03"));
+}
+
 TEST_F(Deadline, APatrolFindingHasNoCitizenToCallBackSoNoContactStage) {
   take_in("2026-11-23 09:00");
   state.ticket.source = Source::Patrol;
