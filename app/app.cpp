@@ -466,6 +466,7 @@ void App::select(const std::string& ticket_id) {
 
 void App::load_selected() {
   m_conflicts.clear();
+  m_review.reset();
   m_timeline.clear();
   m_history.clear();
   m_state.reset();
@@ -473,6 +474,9 @@ void App::load_selected() {
   auto c = m_store.field_conflicts(m_selected);
   if (!c) return fail(c.error());
   m_conflicts = std::move(c).value();
+  auto review = m_store.review_cause(m_selected);
+  if (!review) return fail(review.error());
+  m_review = std::move(review).value();
   auto tl = m_store.timeline_of(m_selected);
   if (!tl) return fail(tl.error());
   m_timeline = std::move(tl).value();
@@ -1082,6 +1086,11 @@ std::string App::state_json() {
                       {"tickets", tickets},
                       {"selected", m_selected},
                       {"conflicts", conflicts_json},
+                      {"review", m_review ? nlohmann::json{{"late_work", m_review->late_work},
+                                                           {"meant", std::string(to_string(m_review->meant))},
+                                                           {"by", m_review->late_work ? m_review->work_author.user
+                                                                                      : m_review->step_author.user}}
+                                          : nlohmann::json()},
                       {"timeline", timeline_json},
                       {"lead_department", m_state ? m_state->lead_department : std::string()},
                       {"inbox", inbox_json(*this)},

@@ -205,6 +205,8 @@ class App {
   bool co_reply(const ChangeId& added, const std::string& text);
   // The field conflicts of the selected ticket (open ones first).
   const std::vector<FieldConflict>& conflicts() const { return m_conflicts; }
+  // Why the selected ticket is in review (merge rule R5); null when it is not.
+  const ReviewCause* review_cause() const { return m_review ? &*m_review : nullptr; }
   // Decides an open conflict with a new change of the field: the value it holds now (`take_kept`
   // false), or the value that was kept aside.
   void resolve_conflict(const FieldConflict& conflict, bool take_kept);
@@ -428,6 +430,7 @@ class App {
   std::vector<Change> m_unsent;
   std::vector<RefusedChange> m_refused;
   std::vector<FieldConflict> m_conflicts;
+  std::optional<ReviewCause> m_review;
   std::optional<TicketState> m_state;
   std::vector<TimelineEntry> m_timeline;
   std::vector<InboxRow> m_chain, m_rebound;

@@ -37,7 +37,7 @@ enum class Str {
   DashReceived, DashVsLast, DashNoLast, DashPerDay, DashByCategory, DashByCommunity, DashIntake, DashHandled,
   DashDownloadCsv, DashPrint, DashEmpty, DashContactTime, DashHours, DashCoHandled, DashOverdue, DashDay, DashCount,
   DashComputing, DashDownloaded, DashPopupBlocked, StageCoReply,
-  RateHandled, RateOnTime, RateContacted, RateSameDay, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
+  ReviewLateWork, ReviewMissedWork, ReviewWorkPhoto, ReviewWorkLink, RateHandled, RateOnTime, RateContacted, RateSameDay, RateSatisfied, RateResolved, RateReassigned, RateExtended, RateRebound,
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
   ErrCreateOutOfScope,

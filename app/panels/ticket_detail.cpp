@@ -83,6 +83,41 @@ void warning_banner(App& app) {
   ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
 }
 
+// 待复核: why the ticket is in review (merge rule R5), in an amber band under its status, so the
+// dispatcher knows which work to read before closing, reassigning or reopening it.
+void review_banner(App& app) {
+  const ReviewCause* r = app.review_cause();
+  if (!r) return;
+  const Lang lang = app.lang();
+  const std::string meant(tr(lang, action_label(r->step_action)));  // 结案, 办结, 回访: the step.
+  char buf[768];
+  if (r->late_work) {
+    const Str what = r->work_kind == ChangeKind::AttachPhoto   ? Str::ReviewWorkPhoto
+                     : r->work_kind == ChangeKind::LinkTickets ? Str::ReviewWorkLink
+                                                               : entry_label(r->work_entry);
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ReviewLateWork)).c_str(),
+                  app.person(r->work_author.user).c_str(), format_shanghai_minute(r->work_at_ms).c_str(),
+                  std::string(tr(lang, what)).c_str(), meant.c_str(), meant.c_str());
+  } else {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ReviewMissedWork)).c_str(),
+                  app.person(r->step_author.user).c_str(), format_shanghai_minute(r->step_at_ms).c_str(), meant.c_str());
+  }
+  const float pad = ImGui::GetStyle().FramePadding.y * 2;
+  const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
+  const ImVec2 size = ImGui::CalcTextSize(buf, nullptr, false, wrap);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
+                                            ImGui::GetColorU32(ImVec4(1.0f, 0.95f, 0.84f, 1)), ImGui::GetStyle().FrameRounding);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.50f, 0.30f, 0.0f, 1));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
+  ImGui::TextUnformatted(buf);
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2));
+  ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+}
+
 void why_not_tooltip(Lang lang, const std::optional<Refusal>& refusal) {
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("%s%s", std::string(tr(lang, Str::WhyNot)).c_str(), refusal_text(lang, *refusal).c_str());
@@ -778,6 +813,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   ImGui::SameLine(frame.detail_label_w);
   status_pill(app.awaiting_co_handlers() ? std::string(tr(lang, Str::StatusAwaitingCo)) : std::string(label(lang, ticket.status)),
               ticket.status, app.awaiting_co_handlers());
+  review_banner(app);
   const std::string dept = st ? st->lead_department : std::string();
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);

@@ -106,6 +106,48 @@ Result<std::vector<FieldConflict>> Store::field_conflicts(const std::string& tic
   return out;
 }
 
+Result<std::optional<ReviewCause>> Store::review_cause(const std::string& ticket_id) {
+  auto state = get_ticket_state(ticket_id);
+  if (!state) return state.error();
+  if (!*state || !(*state)->exists || (*state)->ticket.status != TicketStatus::Review) return std::optional<ReviewCause>{};
+  const ChangeId cause = (*state)->status.id;  // The change that sent it to review is the status's version.
+  Stmt s(m_db, "SELECT loser, value FROM conflicts WHERE ticket_id = ?1 AND kind = 'review' AND cause = ?2");
+  if (!s.ok()) return storage_error(m_db, "review_cause");
+  s.bind(1, ticket_id);
+  s.bind(2, to_string(cause));
+  const int rc = s.step();
+  if (rc == SQLITE_DONE) return std::optional<ReviewCause>{};
+  if (rc != SQLITE_ROW) return storage_error(m_db, "review_cause");
+  ReviewCause r;
+  r.step = parse_change_id_text(s.text(0));
+  r.meant = parse_ticket_status(s.text(1)).value_or(TicketStatus::Closed);
+  r.late_work = r.step != cause;
+  if (r.late_work) r.work = cause;
+  Stmt rec(m_db, "SELECT record FROM changes WHERE replica = ?1 AND counter = ?2");
+  if (!rec.ok()) return storage_error(m_db, "review_cause");
+  for (const ChangeId* id : {&r.step, &r.work}) {
+    if (id->is_zero()) continue;
+    rec.reset();
+    const ReplicaBytes bytes(id->replica);
+    rec.bind_blob(1, bytes.view());
+    rec.bind(2, static_cast<int64_t>(id->counter));
+    if (rec.step() != SQLITE_ROW) continue;
+    auto change = decode_change_record(rec.text(0));
+    if (!change) return Error{ErrorCode::Corrupt, "[store.review_cause] " + change.error().detail};
+    if (id == &r.step) {
+      r.step_author = change->author;
+      if (change->kind == ChangeKind::Transition) r.step_action = change->action;
+      r.step_at_ms = change->stamp.ms;
+    } else {
+      r.work_author = change->author;
+      r.work_at_ms = change->stamp.ms;
+      r.work_kind = change->kind;
+      r.work_entry = change->entry.kind;
+    }
+  }
+  return std::optional<ReviewCause>{std::move(r)};
+}
+
 Result<std::optional<std::string>> Store::read_value(std::string_view key) {
   if (auto k = check_key(key, "read_value"); !k) return k.error();
   Stmt s(m_db, "SELECT value FROM meta WHERE key = ?1");

@@ -139,6 +139,22 @@ struct FieldConflict {
   bool open = false;       // The field still holds the winner's value: nobody has decided since.
 };
 
+// Why a ticket is in review (merge rule R5): a finishing step that did not see some work, or work
+// made before a finishing step that came in after it.
+struct ReviewCause {
+  TicketStatus meant = TicketStatus::Closed;  // The status the step set, or meant to set.
+  ChangeId step;                              // That transition.
+  WorkflowAction step_action = WorkflowAction::Close;
+  Author step_author;                         // Who took it, and when (empty, 0: not in this log).
+  int64_t step_at_ms = 0;
+  bool late_work = false;  // Work made before the step came in after it (else the step missed work).
+  ChangeId work;           // That work item (late_work only).
+  Author work_author;
+  int64_t work_at_ms = 0;
+  ChangeKind work_kind = ChangeKind::AddEntry;
+  EntryKind work_entry = EntryKind::HandlingNote;  // Of an add_entry.
+};
+
 // One entry of a ticket's timeline as the store keeps it.
 struct TimelineEntry {
   ChangeId id;           // The change that added it (a decision names a request by it).
@@ -356,6 +372,8 @@ class Store {
   Result<std::vector<TimelineEntry>> timeline_of(const std::string& ticket_id);
   // The field conflicts of a ticket, newest first (open ones first).
   Result<std::vector<FieldConflict>> field_conflicts(const std::string& ticket_id);
+  // Why a ticket is in review (merge rule R5), or nullopt when it is not.
+  Result<std::optional<ReviewCause>> review_cause(const std::string& ticket_id);
   // Tickets an earlier build stored outside the change log (no change names them), oldest first.
   Result<std::vector<Ticket>> tickets_outside_log();
   // Deletes one of them, so that a create_ticket change of the same id can take its place: call

@@ -307,3 +307,59 @@ test('the centre and an offline field team edit one ticket; both screens converg
   assert.deepEqual(centre.errors, []);
   assert.deepEqual(field.errors, []);
 });
+
+// 河滨花园, 2026-11-0001, visited: the committee worker writes a handling note in a basement; the
+// centre, not having seen it, closes the ticket. The note reaches the server after the close,
+// and the ticket goes to review on both screens (merge rule R5), the band saying why, whichever
+// device found its signal first.
+test('a note written offline before the centre closed the ticket sends it to review on both screens', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const committee = await openApp(browser, server.url);
+  const centre = await openApp(browser, server.url);
+  const a = committee.page;
+  const c = centre.page;
+  await signIn(a, 'hebin.li');
+  await signIn(c, 'zhang.bin');
+  let s = await waitForState(a, (st) => st.sync.caught_up && st.tickets.length === demoStreet.hebin, '河滨花园 synced', 60000);
+  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the centre synced', 60000);
+  const T = s.tickets.find((x) => x.official === '2026-11-0001');
+  assert.equal(T.status, 'visited');
+  for (const p of [a, c]) {  // Finished, so far down the list: searched for by its number.
+    await typeInto(p, 'inbox-search', T.official);
+    await selectTicket(p, T.official, T.id);
+  }
+
+  await committee.context.setOffline(true);
+  await reveal(a, '处置记录##kind-handling_note');
+  await click(a, '处置记录##kind-handling_note');
+  await typeInto(a, '##entry-text', '地下室信号差，补记：门岗已加派一人，外来人员登记。');
+  await click(a, '添加记录##add-entry');
+  await waitForState(a, (st) => st.sync.unsent === 1, 'the note waiting offline');
+
+  await reveal(c, '结案##act-close');
+  await click(c, '结案##act-close');
+  await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).status === 'closed',
+                     'closed at the centre');
+
+  await committee.context.setOffline(false);
+  const inReview = (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).status === 'review' &&
+                           st.review && st.review.late_work && st.review.meant === 'closed' && st.review.by === 'hebin.li';
+  await waitForState(a, inReview, 'review on the committee screen', 40000);
+  await waitForState(c, inReview, 'review on the centre screen', 40000);
+  await findItem(c, '结案##act-close');  // The centre may close it again once it has read the note.
+  await reveal(c, '修改##edit-title');  // Back up to the status and its band.
+  await reveal(a, '修改##edit-title');
+  await shot(c, 'review-01-centre-zh');
+  await shot(a, 'review-02-committee-zh');
+  await click(c, '语言 / Language');
+  await click(c, 'English');
+  await waitForState(c, (st) => st.lang === 'en', 'English');
+  await shot(c, 'review-03-centre-en');
+  await a.setViewportSize({ width: 412, height: 860 });
+  await frames(a, 5);
+  await shot(a, 'review-04-committee-small-zh');
+  assert.deepEqual(committee.errors, []);
+  assert.deepEqual(centre.errors, []);
+});

@@ -156,6 +156,28 @@ TEST(MergeInStore, R5_ANoteWrittenBeforeTheCloseButPushedAfterItSendsTheTicketTo
   EXPECT_EQ(*committee.canonical_dump(), *server.canonical_dump());
   EXPECT_EQ(*centre.canonical_dump(), *server.canonical_dump());
   EXPECT_NE(server.canonical_dump()->find("[merge.R5] work made before visited came in after it"), std::string::npos);
+  // What the app says of it: the note came late; the step it preceded, who took it and when.
+  auto why = centre.review_cause(kT);
+  ASSERT_TRUE(why && why->has_value());
+  EXPECT_TRUE((*why)->late_work);
+  EXPECT_EQ((*why)->meant, S::Visited);
+  EXPECT_EQ((*why)->step, visit.id);
+  EXPECT_EQ((*why)->step_author.user, "值班员甲");
+  EXPECT_EQ((*why)->step_at_ms, kNow + 40);
+  EXPECT_EQ((*why)->work, note.id);
+  EXPECT_EQ((*why)->work_author.user, "李主任");
+  EXPECT_EQ((*why)->work_entry, EntryKind::HandlingNote);
+  // A step that missed work already folded: the step is the cause.
+  const Change reopen = mc.move(kT, kNow + 50, A::Reopen, S::Review, note.id);
+  const Change handle = md.move(kT, kNow + 60, A::Handle, S::InProgress, reopen.id, /*seen_work=*/1);
+  const Change late = mk.note(kT, kNow + 55, EntryKind::Comment, "市民又来电");
+  ASSERT_TRUE(server.apply_changes({reopen, late, handle}, ApplyMode::Accept, kNow));
+  auto again = server.review_cause(kT);
+  ASSERT_TRUE(again && again->has_value());
+  EXPECT_FALSE((*again)->late_work);
+  EXPECT_EQ((*again)->step, handle.id);
+  EXPECT_EQ((*again)->meant, S::Handled);
+  EXPECT_EQ((*again)->step_author.user, "管理办");
 }
 
 TEST(MergeInStore, R10_AnAcknowledgementThatPlacesAPendingChangeEarlierRefoldsTheTicket) {
