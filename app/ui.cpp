@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "line_break.h"
 #include "test_hook.h"
 
 namespace linli::ui {
@@ -78,6 +79,16 @@ void next_in_row(float width, float spacing) {
 
 float button_width(const std::string& label) {
   return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+std::string wrapped(std::string_view text, float wrap_pos_x) {
+  const float right = wrap_pos_x > 0.0f ? wrap_pos_x : ImGui::GetContentRegionMax().x;
+  const float width = right - ImGui::GetCursorPosX() - 1.0f;  // A pixel to spare for rounding.
+  ImFont* font = ImGui::GetFont();
+  const float scale = ImGui::GetFontSize() / font->FontSize;
+  return break_lines(text, width, [&](char32_t c) {
+    return (c > 0xFFFF ? font->FallbackAdvanceX : font->GetCharAdvance(static_cast<ImWchar>(c))) * scale;
+  });
 }
 
 float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {

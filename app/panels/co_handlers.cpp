@@ -87,7 +87,7 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   ImGui::TextColored(kMuted, "%s", added);
   for (const TimelineEntry& r : v.replies) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(r.entry.text.c_str());
+    ImGui::TextUnformatted(wrapped(r.entry.text).c_str());
     ImGui::PopTextWrapPos();
     char who[256];
     std::snprintf(who, sizeof who, s(lang, Str::CoRepliedBy).c_str(), app.person(r.author.user).c_str(),
@@ -150,7 +150,7 @@ void draw_co_handlers(App& app, FrameInfo& frame) {
   ImGui::SeparatorText(s(lang, Str::SectionCoHandlers).c_str());
   if (app.awaiting_co_handlers()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(kAmber, "%s", s(lang, Str::CoAwaitingHint).c_str());
+    ImGui::TextColored(kAmber, "%s", wrapped(s(lang, Str::CoAwaitingHint)).c_str());
     ImGui::PopTextWrapPos();
   }
   if (views.empty()) ImGui::TextColored(kMuted, "%s", s(lang, Str::CoNone).c_str());

@@ -132,7 +132,7 @@ void draw_outbox(App& app, const FrameInfo&) {
       ImGui::PopTextWrapPos();
       ImGui::TableNextColumn();
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(kRefusedRed, "%s", reason_label(lang, r.code).c_str());
+      ImGui::TextColored(kRefusedRed, "%s", wrapped(reason_label(lang, r.code)).c_str());
       // The server's own words are English: shown under the code in English, on hover in Chinese,
       // where the line below (why it cannot be redone here) says it in the user's words.
       if (!r.detail.empty()) {

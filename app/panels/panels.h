@@ -101,6 +101,10 @@ float button_width(const std::string& label);
 // Draws `text` at `size`, or smaller (down to `min_size`) when it would not fit in `max_w`: a card
 // on a phone is half its width, and English labels and hours are long. Returns the width drawn.
 float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text);
+// `text` broken into lines for the room from the cursor to `wrap_pos_x` (window-local; 0: the
+// content region's right edge), by Chinese line breaking (line_break.h): no "。" opens a line.
+// Draw it with a text wrap position pushed as well (a safety net: ImGui then finds nothing to wrap).
+std::string wrapped(std::string_view text, float wrap_pos_x = 0.0f);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);

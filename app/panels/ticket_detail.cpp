@@ -65,10 +65,12 @@ void warning_banner(App& app) {
   std::string what = visit ? std::string(tr(lang, satisfaction_label(visit->entry.satisfaction))) : std::string();
   if (visit && !visit->entry.text.empty() && visit->entry.text != tr(Lang::Zh, Str::ActReturnVisit))
     what += " · " + visit->entry.text;
-  char buf[640];
-  std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
+  char raw[640];
+  std::snprintf(raw, sizeof raw, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
   const float pad = ImGui::GetStyle().FramePadding.y * 2;
   const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
+  const std::string text = wrapped(raw, ImGui::GetCursorPosX() + wrap);
+  const char* buf = text.c_str();
   const ImVec2 size = ImGui::CalcTextSize(buf, nullptr, false, wrap);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
@@ -104,14 +106,15 @@ void review_banner(App& app) {
   }
   const float pad = ImGui::GetStyle().FramePadding.y * 2;
   const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
-  const ImVec2 size = ImGui::CalcTextSize(buf, nullptr, false, wrap);
+  const std::string text = wrapped(buf, ImGui::GetCursorPosX() + wrap);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
                                             ImGui::GetColorU32(ImVec4(1.0f, 0.95f, 0.84f, 1)), ImGui::GetStyle().FrameRounding);
   ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.50f, 0.30f, 0.0f, 1));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
-  ImGui::TextUnformatted(buf);
+  ImGui::TextUnformatted(text.c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2));
@@ -209,15 +212,24 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
   }
   const bool conflicted = field && std::any_of(app.conflicts().begin(), app.conflicts().end(),
                                                [&](const FieldConflict& c) { return c.field == *field && c.open; });
-  if (conflicted) ImGui::TextColored(kConflictAmber, "%s", shown.c_str());
-  else if (shown.empty()) ImGui::TextDisabled("-");
-  else {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(shown.c_str());
+  const bool editable = field && !app.why_not_edit(*field);
+  // A value that wraps leaves room at the right for its 修改 link (and conflict badge), which
+  // follow its first line: drawn after the wrap boundary they were cut off on a phone.
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  float reserve = 0;
+  if (editable) reserve += button_width(std::string(tr(lang, Str::EditField))) + spacing;
+  if (conflicted) reserve += button_width(std::string(tr(lang, Str::ConflictBadge))) + spacing;
+  const float wrap_x = std::max(ImGui::GetCursorPosX() + ImGui::GetFontSize() * 4, ImGui::GetContentRegionMax().x - reserve);
+  if (shown.empty() && !conflicted) {
+    ImGui::TextDisabled("-");
+  } else {
+    ImGui::PushTextWrapPos(wrap_x);
+    if (conflicted) ImGui::TextColored(kConflictAmber, "%s", wrapped(shown, wrap_x).c_str());
+    else ImGui::TextUnformatted(wrapped(shown, wrap_x).c_str());
     ImGui::PopTextWrapPos();
   }
   if (conflicted) conflict_badge(app, *field, raw.empty() ? shown : raw);
-  if (field && !app.why_not_edit(*field)) {
+  if (editable) {
     ImGui::SameLine();
     const std::string code(to_string(*field));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
@@ -509,7 +521,7 @@ void requests(App& app, FrameInfo& frame) {
         ImGui::Text("+%d %s", static_cast<int>(r.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str());
       }
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextUnformatted(r.entry.text.c_str());
+      ImGui::TextUnformatted(wrapped(r.entry.text).c_str());
       ImGui::PopTextWrapPos();
       char who[256];
       std::snprintf(who, sizeof who, std::string(tr(lang, Str::Requested)).c_str(), app.person(r.author.user).c_str(),
@@ -720,7 +732,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
     ImGui::TextColored(bad ? kProblemRed : ImVec4(0.10f, 0.50f, 0.22f, 1), "%s",
                        std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str());
     ImGui::SameLine();
-    ImGui::TextUnformatted(e.entry.text.c_str());
+    ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
   } else if (e.entry.kind == EntryKind::ExtensionRequest) {
     ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
                 e.entry.text.c_str());
@@ -729,7 +741,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
                        std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
                        e.entry.text.c_str());
   } else {
-    ImGui::TextUnformatted(e.entry.text.c_str());
+    ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
   }
   ImGui::PopTextWrapPos();
 }
