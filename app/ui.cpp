@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "line_break.h"
+#include "platform/platform.h"
 #include "test_hook.h"
 
 namespace linli::ui {
@@ -175,7 +176,17 @@ void draw_ui(App& app, FrameInfo& frame) {
   draw_first_sync(app, frame);
   draw_tabs(app, frame);
 
-  const float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+  float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+  // A notice longer than half the status bar (a phone, or the long one after starting again)
+  // gets a band of its own above the bar, wrapped, for the seconds it shows: cut off in the bar
+  // it said half of what happened.
+  frame.notice_band.clear();
+  const float pad = ImGui::GetStyle().FramePadding.y * 2;
+  if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000)
+    if (const std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > ImGui::GetContentRegionAvail().x * 0.5f) {
+      frame.notice_band = wrapped(n, ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - pad * 2);
+      status_h += ImGui::CalcTextSize(frame.notice_band.c_str()).y + pad * 2 + ImGui::GetStyle().ItemSpacing.y;
+    }
   ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
   if (app.view() == View::Tickets) {
     if (std::exchange(frame.list_wanted, false) && phone_width()) app.select("");
@@ -229,6 +240,15 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_outbox(app, frame);
   }
   ImGui::EndChild();
+  if (!frame.notice_band.empty()) {
+    const ImVec2 size = ImGui::CalcTextSize(frame.notice_band.c_str());
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
+                                              ImGui::GetColorU32(ImVec4(0.88f, 0.93f, 1.0f, 1)), ImGui::GetStyle().FrameRounding);
+    ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+    ImGui::TextColored(ImVec4(0.10f, 0.33f, 0.66f, 1), "%s", frame.notice_band.c_str());
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2 + ImGui::GetStyle().ItemSpacing.y));
+  }
   ImGui::Separator();
   draw_status_bar(app, frame);
   draw_sign_out_dialog(app, frame);

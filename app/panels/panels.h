@@ -24,6 +24,8 @@ struct FrameInfo {
   bool show_metrics = false;
   View tab_shown = View::Tickets;  // Which tab the tab bar showed last frame.
   bool sign_out_asked = false;     // The sign-out dialog is to be opened.
+  // A notice too long for the status bar (a phone), wrapped, shown in a band above it this frame.
+  std::string notice_band;
   // The detail panel's half-made input, for the ticket detail_of.
   std::string detail_of;
   int editing = -1;                // The EditableField being edited in place, -1 none.

@@ -121,7 +121,7 @@ void draw_status_bar(App& app, FrameInfo& frame) {
       ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
     else
       ImGui::TextColored(kRed, "%s", app.error().c_str());
-  } else if (now - app.notice_at_ms() < 6000) {
+  } else if (frame.notice_band.empty() && now - app.notice_at_ms() < 6000) {
     if (const std::string notice = app.notice(); !notice.empty()) {
       gap();
       ImGui::TextColored(kBlue, "%s", notice.c_str());
