@@ -17,6 +17,27 @@ async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   return { context, page, errors };
 }
 
+// The real server with the demo street and one screen per demo user of `users` ([user, how many
+// tickets its scope holds]), each signed in and caught up; all stopped when the test ends.
+// Returns the screens ({ context, page, errors, state }) in the order given.
+async function streetScreens(t, users) {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const screens = [];
+  for (const [user] of users) {
+    const screen = await openApp(browser, server.url);
+    await signIn(screen.page, user);
+    screens.push(screen);
+  }
+  for (let i = 0; i < users.length; i++) {
+    const [user, tickets] = users[i];
+    screens[i].state = await waitForState(screens[i].page, (st) => st.sync.caught_up && st.tickets.length === tickets,
+                                          `${user} synced`, 60000);
+  }
+  return screens;
+}
+
 test('an edit made offline reaches the centre when the signal returns', { timeout: 300000 }, async (t) => {
   const server = await startServer({ seedDemo: true });
   const browser = await launch();
@@ -224,17 +245,10 @@ async function editField(page, field, value) {
 }
 
 test('the centre and an offline field team edit one ticket; both screens converge with the conflict and both edits', { timeout: 300000 }, async (t) => {
-  const server = await startServer({ seedDemo: true });
-  const browser = await launch();
-  t.after(async () => { await browser.close(); await server.stop(); });
-  const centre = await openApp(browser, server.url);
-  const field = await openApp(browser, server.url);
+  const [centre, field] = await streetScreens(t, [['zhang.bin', demoStreet.tickets], ['chuhai.chen', demoStreet.chuhai]]);
   const c = centre.page;
   const f = field.page;
-  await signIn(c, 'zhang.bin');
-  await signIn(f, 'chuhai.chen');
-  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the centre synced');
-  let s = await waitForState(f, (st) => st.sync.caught_up && st.tickets.length === demoStreet.chuhai, "除害站's tickets");
+  let s = field.state;
   const T = s.tickets.find((x) => x.status === 'assigned' || x.status === 'in_progress');
   assert.ok(T, 'an open ticket of 除害站');
   const status = T.status;
@@ -313,18 +327,10 @@ test('the centre and an offline field team edit one ticket; both screens converg
 // and the ticket goes to review on both screens (merge rule R5), the band saying why, whichever
 // device found its signal first.
 test('a note written offline before the centre closed the ticket sends it to review on both screens', { timeout: 300000 }, async (t) => {
-  const server = await startServer({ seedDemo: true });
-  const browser = await launch();
-  t.after(async () => { await browser.close(); await server.stop(); });
-  const committee = await openApp(browser, server.url);
-  const centre = await openApp(browser, server.url);
+  const [committee, centre] = await streetScreens(t, [['hebin.li', demoStreet.hebin], ['zhang.bin', demoStreet.tickets]]);
   const a = committee.page;
   const c = centre.page;
-  await signIn(a, 'hebin.li');
-  await signIn(c, 'zhang.bin');
-  let s = await waitForState(a, (st) => st.sync.caught_up && st.tickets.length === demoStreet.hebin, '河滨花园 synced', 60000);
-  await waitForState(c, (st) => st.sync.caught_up && st.tickets.length === demoStreet.tickets, 'the centre synced', 60000);
-  const T = s.tickets.find((x) => x.official === '2026-11-0001');
+  const T = committee.state.tickets.find((x) => x.official === '2026-11-0001');
   assert.equal(T.status, 'visited');
   for (const p of [a, c]) {  // Finished, so far down the list: searched for by its number.
     await typeInto(p, 'inbox-search', T.official);
