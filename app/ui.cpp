@@ -92,6 +92,45 @@ std::string wrapped(std::string_view text, float wrap_pos_x) {
   });
 }
 
+namespace {
+
+// The band's padding, its text's wrap width, and its text broken for that width.
+struct BandText {
+  float pad, wrap;
+  std::string text;
+  ImVec2 size;
+};
+BandText band_text(std::string_view raw) {
+  BandText b;
+  b.pad = ImGui::GetStyle().FramePadding.y * 2;
+  b.wrap = ImGui::GetContentRegionAvail().x - b.pad * 2;
+  b.text = wrapped(raw, ImGui::GetCursorPosX() + b.wrap);
+  b.size = ImGui::CalcTextSize(b.text.c_str(), nullptr, false, b.wrap);
+  return b;
+}
+
+}  // namespace
+
+float band_height(std::string_view text) {
+  const BandText b = band_text(text);
+  return b.size.y + b.pad * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // The Dummy below and the spacing after it.
+}
+
+void band(std::string_view text, const ImVec4& background, const ImVec4& colour) {
+  const BandText b = band_text(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + b.size.y + b.pad * 2),
+                                            ImGui::GetColorU32(background), ImGui::GetStyle().FrameRounding);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + b.pad, p.y + b.pad));
+  ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + b.wrap);
+  ImGui::TextUnformatted(b.text.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + b.size.y + b.pad * 2));
+  ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+}
+
 float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_w, ImU32 col, const std::string& text) {
   const float w = ImGui::GetFont()->CalcTextSizeA(size, 1e9f, 0, text.c_str()).x;
   const float drawn = w > max_w && w > 0 ? std::max(min_size, size * max_w / w) : size;
@@ -181,11 +220,10 @@ void draw_ui(App& app, FrameInfo& frame) {
   // gets a band of its own above the bar, wrapped, for the seconds it shows: cut off in the bar
   // it said half of what happened.
   frame.notice_band.clear();
-  const float pad = ImGui::GetStyle().FramePadding.y * 2;
   if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000)
-    if (const std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > ImGui::GetContentRegionAvail().x * 0.5f) {
-      frame.notice_band = wrapped(n, ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x - pad * 2);
-      status_h += ImGui::CalcTextSize(frame.notice_band.c_str()).y + pad * 2 + ImGui::GetStyle().ItemSpacing.y;
+    if (std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > ImGui::GetContentRegionAvail().x * 0.5f) {
+      status_h += band_height(n);
+      frame.notice_band = std::move(n);
     }
   ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
   if (app.view() == View::Tickets) {
@@ -240,15 +278,7 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_outbox(app, frame);
   }
   ImGui::EndChild();
-  if (!frame.notice_band.empty()) {
-    const ImVec2 size = ImGui::CalcTextSize(frame.notice_band.c_str());
-    const ImVec2 p = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
-                                              ImGui::GetColorU32(ImVec4(0.88f, 0.93f, 1.0f, 1)), ImGui::GetStyle().FrameRounding);
-    ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
-    ImGui::TextColored(ImVec4(0.10f, 0.33f, 0.66f, 1), "%s", frame.notice_band.c_str());
-    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2 + ImGui::GetStyle().ItemSpacing.y));
-  }
+  if (!frame.notice_band.empty()) band(frame.notice_band, ImVec4(0.88f, 0.93f, 1.0f, 1), ImVec4(0.10f, 0.33f, 0.66f, 1));
   ImGui::Separator();
   draw_status_bar(app, frame);
   draw_sign_out_dialog(app, frame);

@@ -24,7 +24,7 @@ struct FrameInfo {
   bool show_metrics = false;
   View tab_shown = View::Tickets;  // Which tab the tab bar showed last frame.
   bool sign_out_asked = false;     // The sign-out dialog is to be opened.
-  // A notice too long for the status bar (a phone), wrapped, shown in a band above it this frame.
+  // A notice too long for the status bar (a phone), shown in a band above it this frame.
   std::string notice_band;
   // The detail panel's half-made input, for the ticket detail_of.
   std::string detail_of;
@@ -107,6 +107,10 @@ float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_
 // content region's right edge), by Chinese line breaking (line_break.h): no "。" opens a line.
 // Draw it with a text wrap position pushed as well (a safety net: ImGui then finds nothing to wrap).
 std::string wrapped(std::string_view text, float wrap_pos_x = 0.0f);
+// A band across the panel: `text` wrapped as above, in `colour` on `background` (预警, 待复核, a
+// long notice); band_height is the room it takes, for a layout that reserves it beforehand.
+void band(std::string_view text, const ImVec4& background, const ImVec4& colour);
+float band_height(std::string_view text);
 
 void draw_menu_bar(App& app, FrameInfo& frame);
 void draw_sign_out_dialog(App& app, FrameInfo& frame);

@@ -65,24 +65,9 @@ void warning_banner(App& app) {
   std::string what = visit ? std::string(tr(lang, satisfaction_label(visit->entry.satisfaction))) : std::string();
   if (visit && !visit->entry.text.empty() && visit->entry.text != tr(Lang::Zh, Str::ActReturnVisit))
     what += " · " + visit->entry.text;
-  char raw[640];
-  std::snprintf(raw, sizeof raw, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
-  const float pad = ImGui::GetStyle().FramePadding.y * 2;
-  const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
-  const std::string text = wrapped(raw, ImGui::GetCursorPosX() + wrap);
-  const char* buf = text.c_str();
-  const ImVec2 size = ImGui::CalcTextSize(buf, nullptr, false, wrap);
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
-                                            ImGui::GetColorU32(kWarnRed), ImGui::GetStyle().FrameRounding);
-  ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
-  ImGui::TextUnformatted(buf);
-  ImGui::PopTextWrapPos();
-  ImGui::PopStyleColor();
-  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2));
-  ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+  char buf[640];
+  std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
+  band(buf, kWarnRed, ImVec4(1, 1, 1, 1));
 }
 
 // 待复核: why the ticket is in review (merge rule R5), in an amber band under its status, so the
@@ -104,21 +89,7 @@ void review_banner(App& app) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ReviewMissedWork)).c_str(),
                   app.person(r->step_author.user).c_str(), format_shanghai_minute(r->step_at_ms).c_str(), meant.c_str());
   }
-  const float pad = ImGui::GetStyle().FramePadding.y * 2;
-  const float wrap = ImGui::GetContentRegionAvail().x - pad * 2;
-  const std::string text = wrapped(buf, ImGui::GetCursorPosX() + wrap);
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
-  const ImVec2 p = ImGui::GetCursorScreenPos();
-  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + size.y + pad * 2),
-                                            ImGui::GetColorU32(ImVec4(1.0f, 0.95f, 0.84f, 1)), ImGui::GetStyle().FrameRounding);
-  ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.50f, 0.30f, 0.0f, 1));
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap);
-  ImGui::TextUnformatted(text.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopStyleColor();
-  ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + size.y + pad * 2));
-  ImGui::Dummy(ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+  band(buf, ImVec4(1.0f, 0.95f, 0.84f, 1), ImVec4(0.50f, 0.30f, 0.0f, 1));
 }
 
 void why_not_tooltip(Lang lang, const std::optional<Refusal>& refusal) {

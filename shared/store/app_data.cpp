@@ -22,6 +22,20 @@ Result<void> check_key(std::string_view key, const char* where) {
   return Error{ErrorCode::InvalidArgument, std::string("[store.") + where + "] key must start with \"app.\": " + std::string(key)};
 }
 
+// The change `id` as this replica's log holds it, through `rec` (prepared from kLoggedChangeSql);
+// nullopt when the log lacks it (a scoped replica's, at times).
+constexpr const char* kLoggedChangeSql = "SELECT record FROM changes WHERE replica = ?1 AND counter = ?2";
+Result<std::optional<Change>> logged_change(Stmt& rec, const ChangeId& id, const char* where) {
+  rec.reset();
+  const ReplicaBytes bytes(id.replica);
+  rec.bind_blob(1, bytes.view());
+  rec.bind(2, static_cast<int64_t>(id.counter));
+  if (rec.step() != SQLITE_ROW) return std::optional<Change>{};
+  auto change = decode_change_record(rec.text(0));
+  if (!change) return Error{ErrorCode::Corrupt, std::string("[store.") + where + "] " + change.error().detail};
+  return std::optional<Change>{std::move(change).value()};
+}
+
 // "0123…ef:12" (to_string(ChangeId)) back to an id; zero when it is not one.
 ChangeId parse_change_id_text(std::string_view text) {
   const size_t colon = text.find(':');
@@ -86,19 +100,15 @@ Result<std::vector<FieldConflict>> Store::field_conflicts(const std::string& tic
     }
     if (rc != SQLITE_DONE) return storage_error(m_db, "field_conflicts");
   }
-  Stmt rec(m_db, "SELECT record FROM changes WHERE replica = ?1 AND counter = ?2");
+  Stmt rec(m_db, kLoggedChangeSql);
   if (!rec.ok()) return storage_error(m_db, "field_conflicts");
   for (FieldConflict& c : out) {
     if (*state && (*state)->exists) c.open = (*state)->fields[static_cast<size_t>(c.field)].id == c.winner;
-    rec.reset();
-    const ReplicaBytes bytes(c.loser.replica);
-    rec.bind_blob(1, bytes.view());
-    rec.bind(2, static_cast<int64_t>(c.loser.counter));
-    if (rec.step() != SQLITE_ROW) continue;
-    auto change = decode_change_record(rec.text(0));
-    if (!change) return Error{ErrorCode::Corrupt, "[store.field_conflicts] " + change.error().detail};
-    c.author = change->author;
-    c.at_ms = change->stamp.ms;
+    auto change = logged_change(rec, c.loser, "field_conflicts");
+    if (!change) return change.error();
+    if (!*change) continue;
+    c.author = (*change)->author;
+    c.at_ms = (*change)->stamp.ms;
   }
   std::stable_sort(out.begin(), out.end(), [](const FieldConflict& a, const FieldConflict& b) {
     return a.open != b.open ? a.open : a.at_ms > b.at_ms;
@@ -123,26 +133,23 @@ Result<std::optional<ReviewCause>> Store::review_cause(const std::string& ticket
   r.meant = parse_ticket_status(s.text(1)).value_or(TicketStatus::Closed);
   r.late_work = r.step != cause;
   if (r.late_work) r.work = cause;
-  Stmt rec(m_db, "SELECT record FROM changes WHERE replica = ?1 AND counter = ?2");
+  Stmt rec(m_db, kLoggedChangeSql);
   if (!rec.ok()) return storage_error(m_db, "review_cause");
-  for (const ChangeId* id : {&r.step, &r.work}) {
-    if (id->is_zero()) continue;
-    rec.reset();
-    const ReplicaBytes bytes(id->replica);
-    rec.bind_blob(1, bytes.view());
-    rec.bind(2, static_cast<int64_t>(id->counter));
-    if (rec.step() != SQLITE_ROW) continue;
-    auto change = decode_change_record(rec.text(0));
-    if (!change) return Error{ErrorCode::Corrupt, "[store.review_cause] " + change.error().detail};
-    if (id == &r.step) {
-      r.step_author = change->author;
-      if (change->kind == ChangeKind::Transition) r.step_action = change->action;
-      r.step_at_ms = change->stamp.ms;
-    } else {
-      r.work_author = change->author;
-      r.work_at_ms = change->stamp.ms;
-      r.work_kind = change->kind;
-      r.work_entry = change->entry.kind;
+  auto step = logged_change(rec, r.step, "review_cause");
+  if (!step) return step.error();
+  if (const auto& c = *step) {
+    r.step_author = c->author;
+    if (c->kind == ChangeKind::Transition) r.step_action = c->action;
+    r.step_at_ms = c->stamp.ms;
+  }
+  if (r.late_work) {
+    auto work = logged_change(rec, r.work, "review_cause");
+    if (!work) return work.error();
+    if (const auto& c = *work) {
+      r.work_author = c->author;
+      r.work_at_ms = c->stamp.ms;
+      r.work_kind = c->kind;
+      r.work_entry = c->entry.kind;
     }
   }
   return std::optional<ReviewCause>{std::move(r)};
