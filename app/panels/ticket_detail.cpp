@@ -788,7 +788,11 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   const TicketState* st = app.selected_state();
   warning_banner(app);
   field_row(app, frame, Str::ColNumber, number_of(ticket), std::nullopt);
-  if (ticket.official_number.empty()) ImGui::TextDisabled("%s", std::string(tr(lang, Str::ProvisionalHint)).c_str());
+  if (ticket.official_number.empty()) {  // Wrapped: a phone cut the English hint off mid-word.
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%s", wrapped(tr(lang, Str::ProvisionalHint)).c_str());
+    ImGui::PopTextWrapPos();
+  }
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
   field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
   // Handled by the lead while a co-handler has not replied: 已办结·待协办回复 (panels/co_handlers.cpp).
