@@ -1015,7 +1015,8 @@ nlohmann::json deadline_json(const App& app) {
   if (!d) return nullptr;
   return {{"stage", to_string(d->stage)}, {"due_at", d->due_ms}, {"contact_due", d->contact_due_ms},
           {"contacted", d->contacted_ms}, {"handling_due", d->handling_due_ms}, {"extension_days", d->extension_days},
-          {"calendar_missing", d->calendar_missing}, {"warning", d->warning}};
+          {"calendar_missing", d->calendar_missing}, {"warning", d->warning}, {"report_due", d->report_due_ms},
+          {"reported", d->reported_ms}};
 }
 
 // 联合处置: the selected ticket's co-handlers, for end-to-end tests.

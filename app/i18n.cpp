@@ -452,7 +452,10 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"M 写记录 · Ctrl+F 搜索", "M add note · Ctrl+F search"},
     {"Ctrl+N 新建", "Ctrl+N new"},
     {"返回列表", "Back to list"},
-    {"服务器已从备份恢复，缺少本设备已不再保存的更改：本设备已改用新的设备编号，重新发送的更改", "The server was put back from a backup and lacks a change this device no longer holds: the device now syncs under a new id, and changes sent again:"},
+    {"服务器已从备份恢复，缺少本设备已不再保存的更改：本设备已改用新的设备编号，重新发送的更改", "The server was put back from a backup and lacks a change this device no longer holds: the device now syncs under a new id, and changes sent again:"},    {"汇报", "Report"},
+    {"中途汇报", "Progress report"},
+    {"紧急件处置完成前每天至少汇报一次", "Urgent: report at least daily until handled"},
+    {"上次汇报 %s", "last report %s"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

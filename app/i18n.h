@@ -68,6 +68,10 @@ enum class Str {
   KeyNew,
   BackToList,
   StartedAgain,
+  StageReport,     // The list's time-left cell: an urgent ticket's next progress report (中途汇报).
+  DeadlineReport,  // The detail's deadline row of it, and what the rule is.
+  DeadlineReportDaily,
+  DeadlineReportedLast,
   Count_,
 };
 

@@ -453,10 +453,22 @@ void deadlines(App& app, const FrameInfo& frame) {
                  !finished && d->contacted_ms == 0);
   deadline_row(app, frame, d->handling_stage == DeadlineStage::Rehandling ? Str::DeadlineRe : Str::DeadlineFirst,
                d->handling_due_ms, finished ? d->handled_ms : 0, d->handling_late, !finished);
+  if (d->report_needed) {
+    deadline_row(app, frame, Str::DeadlineReport, d->report_due_ms, 0, false, true);
+    std::string rule(tr(lang, Str::DeadlineReportDaily));
+    if (d->reported_ms > 0) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::DeadlineReportedLast)).c_str(),
+                    format_shanghai_minute(d->reported_ms).c_str());
+      rule += std::string(lang == Lang::Zh ? "，" : "; ") + buf;
+    }
+    ImGui::SetCursorPosX(frame.detail_label_w);  // Under the values (SameLine counts from the same edge).
+    ImGui::TextDisabled("%s", wrapped(rule).c_str());
+  }
   if (d->extension_days > 0) {
     char buf[128];
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::DeadlineExtended)).c_str(), d->extension_days);
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + frame.detail_label_w);
+    ImGui::SetCursorPosX(frame.detail_label_w);  // Under the values (SameLine counts from the same edge).
     ImGui::TextColored(kMuted, "%s", buf);
   }
   if (d->calendar_missing || d->handling_due_ms == 0 || (d->contact_needed && d->contact_due_ms == 0)) {

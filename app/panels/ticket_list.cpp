@@ -64,6 +64,7 @@ Str stage_label(const std::string& stage) {
   if (stage == "contact") return Str::StageContact;
   if (stage == "rehandling") return Str::StageRehandling;
   if (stage == "co_reply") return Str::StageCoReply;
+  if (stage == "progress_report") return Str::StageReport;
   return Str::StageHandling;
 }
 

@@ -12,6 +12,7 @@ std::string_view to_string(DeadlineStage s) {
     case DeadlineStage::Contact: return "contact";
     case DeadlineStage::FirstHandling: return "first_handling";
     case DeadlineStage::Rehandling: return "rehandling";
+    case DeadlineStage::ProgressReport: return "progress_report";
   }
   return "?";
 }
@@ -86,9 +87,17 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   }
   d.warning = last_warned > last_visit && t.status != TicketStatus::Closed && !s.deleted;
 
-  // What is due now: nothing on a finished or deleted ticket; else the earlier of an unmade
-  // contact and the handling.
+  for (const ClockEvent& e : s.clock)
+    if (e.kind == ClockEventKind::Reported) d.reported_ms = std::max(d.reported_ms, e.at_ms);
+
+  // What is due now: nothing on a finished or deleted ticket; else the earliest of an unmade
+  // contact, an urgent ticket's next progress report and the handling.
   if (s.deleted || is_final(t.status)) return d;
+  const bool handled_in_review = d.handled_ms != 0 && t.status == TicketStatus::Review;
+  if (t.urgency == Urgency::Urgent && d.handled_ms == 0) {  // Work goes on: report it.
+    d.report_needed = true;
+    d.report_due_ms = shanghai_day_start_ms(shanghai_days(std::max(start, d.reported_ms)) + 1 + kReportDays);
+  }
   if (d.contacted_ms == 0 && d.contact_needed) {
     if (contact_known) {
       d.stage = DeadlineStage::Contact;
@@ -99,11 +108,15 @@ Deadlines compute_deadlines(const TicketState& s, const WorkdayCalendar& calenda
   }
   if (!handling_known) {
     d.calendar_missing = true;
-  } else if (d.handled_ms != 0 && t.status == TicketStatus::Review) {
+  } else if (handled_in_review) {
     // Handled, then sent to review (R5): the stage was met; the centre's decision has no deadline.
   } else if (d.stage == DeadlineStage::None || d.handling_due_ms < d.due_ms) {
     d.stage = d.handling_stage;
     d.due_ms = d.handling_due_ms;
+  }
+  if (d.report_needed && (d.stage == DeadlineStage::None || d.report_due_ms < d.due_ms)) {
+    d.stage = DeadlineStage::ProgressReport;
+    d.due_ms = d.report_due_ms;
   }
   return d;
 }

@@ -116,8 +116,8 @@ void note_clock_event(TicketState& s, const Change& c) {
     case EntryKind::CoHandlerAdded:
     case EntryKind::CoHandlerRemoved:
     case EntryKind::CoReply: note_co_handler(s, c); break;
+    case EntryKind::ProgressReport: s.clock.push_back({ClockEventKind::Reported, c.stamp.ms, 0, {}}); break;
     case EntryKind::HandlingNote:
-    case EntryKind::ProgressReport:
     case EntryKind::ReturnRequest:
     case EntryKind::Comment: break;
   }

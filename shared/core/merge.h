@@ -97,6 +97,7 @@ enum class ClockEventKind : uint8_t {
   Visited = 6,           // A return visit with the citizen satisfied or basically so (ends a 预警).
   Leaning = 7,           // A return visit leaning dissatisfied (不满倾向): a 预警, no re-handling.
   Reopened = 8,          // The reopen step (重开): back to work, a 再次处置 stage unless a dissatisfied visit began one.
+  Reported = 9,          // A progress report (中途汇报) entry: an urgent ticket's next one is due a day later.
 };
 struct ClockEvent {
   ClockEventKind kind = ClockEventKind::Contact;

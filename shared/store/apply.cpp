@@ -691,7 +691,7 @@ bool decode_versions(std::string_view in, TicketState& state) {
       ClockEvent e;
       const auto kind = static_cast<uint8_t>(in[0]);
       in.remove_prefix(1);
-      if (kind < 1 || kind > 8) return false;
+      if (kind < 1 || kind > 9) return false;
       e.kind = static_cast<ClockEventKind>(kind);
       uint64_t at = 0, days = 0;
       if (!get_varint(in, at) || !get_varint(in, days) || !get_fixed64(in, e.ref.replica.hi) ||

@@ -407,6 +407,12 @@ CREATE INDEX timeline_decisions ON timeline (request) WHERE kind = 'decision';
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},
+      {"16: an urgent ticket's progress reports", R"sql(
+-- 中途汇报: an urgent ticket not yet handled owes a progress report every day (core/deadline.h),
+-- counted from a clock event an earlier build did not keep: fold every ticket again.
+INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+)sql"},
   };
   return migrations;
 }

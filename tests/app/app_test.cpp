@@ -525,6 +525,44 @@ TEST_F(Workbench, ADissatisfiedReturnVisitRaisesAWarningAndReopensForRehandling)
 
 // 办结 says what was done (处置结果): asked for unless a 处置记录 written since the handling began
 // says it; given with the step, it is a 处置记录 of the same record.
+// 中途汇报: an urgent ticket, once its citizen is called back, shows its next progress report as
+// what is due, in the inbox and the detail.
+TEST_F(Workbench, AnUrgentTicketShowsItsNextProgressReportAsDue) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  fill_draft(*centre, "地下车库漏电");
+  centre->draft().community = "河滨花园";
+  centre->draft().urgency = Urgency::Urgent;
+  ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  std::string id;
+  for (const Ticket& t : centre->tickets())
+    if (t.title == "地下车库漏电") id = t.id;
+  ASSERT_FALSE(id.empty());
+  centre->select(id);
+  EXPECT_EQ(centre->selected_deadlines()->stage, DeadlineStage::Contact);
+  ASSERT_TRUE(centre->add_entry(EntryKind::Contact, "已联系市民，物业已断电")) << centre->error();
+  const int64_t today = shanghai_days(platform::fake::now);
+  Deadlines d = *centre->selected_deadlines();
+  EXPECT_TRUE(d.report_needed);
+  EXPECT_EQ(d.stage, DeadlineStage::ProgressReport);
+  EXPECT_EQ(d.due_ms, shanghai_day_start_ms(today + 2));
+  centre->inbox_changed();
+  const InboxRow* row = nullptr;
+  for (int64_t i = 0; i < centre->inbox_total() && !row; ++i)
+    if (const InboxRow* r = centre->inbox_row(i); r && r->id == id) row = r;
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->due_stage, "progress_report");
+  EXPECT_EQ(row->due_at_ms, shanghai_day_start_ms(today + 2));
+  // A report the same day keeps the next one due tomorrow night (core tests move it day by day).
+  ASSERT_TRUE(centre->add_entry(EntryKind::ProgressReport, "电工已到场排查")) << centre->error();
+  d = *centre->selected_deadlines();
+  EXPECT_GT(d.reported_ms, 0);
+  EXPECT_EQ(d.due_ms, shanghai_day_start_ms(today + 2));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty());
+}
+
 TEST_F(Workbench, HandledTellsWhatWasDone) {
   auto centre = open_app("centre.db");
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));

@@ -104,6 +104,54 @@ TEST_F(Deadline, AnUrgentTicketIsAnsweredTheSameDayEvenOnAHoliday) {
   EXPECT_EQ(now().handling_due_ms, end_of("2026-10-13"));  // 10-08, 09, 10 (a Saturday worked), 12, 13.
 }
 
+// 中途汇报: an urgent ticket reports progress every calendar day from the day after it came in
+// until it is handled; each report moves the next one to 24:00 of the day after it.
+TEST_F(Deadline, AnUrgentTicketReportsProgressEveryDayUntilItIsHandled) {
+  take_in("2026-10-02 21:40", Urgency::Urgent);  // 国庆: the days count all the same.
+  Deadlines d = now();
+  EXPECT_TRUE(d.report_needed);
+  EXPECT_EQ(d.report_due_ms, end_of("2026-10-03"));
+  EXPECT_EQ(d.stage, DeadlineStage::Contact);  // The same-day reply comes first.
+  apply(centre.note(kT, at("2026-10-02 22:10"), EntryKind::Contact, "已电话联系市民，今晚派人查看"));
+  d = now();
+  EXPECT_EQ(d.stage, DeadlineStage::ProgressReport);
+  EXPECT_EQ(d.due_ms, end_of("2026-10-03"));
+  EXPECT_EQ(d.reported_ms, 0);
+  // Not a handling note, nor a comment: only a progress report meets it.
+  apply(department.note(kT, at("2026-10-03 09:00"), EntryKind::HandlingNote, "已到现场"));
+  EXPECT_EQ(now().due_ms, end_of("2026-10-03"));
+  apply(department.note(kT, at("2026-10-04 23:30"), EntryKind::ProgressReport, "下水道已疏通一半"));
+  d = now();
+  EXPECT_EQ(d.reported_ms, at("2026-10-04 23:30"));
+  EXPECT_EQ(d.due_ms, end_of("2026-10-05"));
+  EXPECT_EQ(d.stage, DeadlineStage::ProgressReport);
+  // Handled: nothing more to report. A dissatisfied visit sends it back to work, and the reports
+  // with it, counted from the visit that began the new stage.
+  move(centre, "2026-10-05 08:00", A::ContactCitizen);
+  move(centre, "2026-10-05 08:10", A::Assign);
+  move(department, "2026-10-05 10:00", A::Handle);
+  d = now();
+  EXPECT_FALSE(d.report_needed);
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+  Change visit = centre.note(kT, at("2026-10-08 10:00"), EntryKind::ReturnVisit, "仍有异味");
+  visit.entry.satisfaction = Satisfaction::Dissatisfied;
+  apply(visit);
+  move(centre, "2026-10-08 10:05", A::ReturnVisit);
+  move(centre, "2026-10-08 10:10", A::Reopen);
+  d = now();
+  EXPECT_TRUE(d.report_needed);
+  EXPECT_EQ(d.report_due_ms, end_of("2026-10-09"));
+  EXPECT_EQ(d.stage, DeadlineStage::ProgressReport);
+  EXPECT_EQ(d.handling_due_ms, end_of("2026-10-12"));  // 10-09, 10-10 (a Saturday worked), 10-12.
+}
+
+TEST_F(Deadline, AnOrdinaryTicketOwesNoProgressReports) {
+  take_in("2026-11-27 15:00");
+  apply(centre.note(kT, at("2026-11-27 16:00"), EntryKind::Contact, "已联系"));
+  EXPECT_FALSE(now().report_needed);
+  EXPECT_EQ(now().stage, DeadlineStage::FirstHandling);
+}
+
 TEST_F(Deadline, AContactEntryMeetsTheContactStageAndHandlingIsDueNext) {
   take_in("2026-09-30 09:00");
   apply(centre.note(kT, at("2026-10-08 10:00"), EntryKind::Contact, "已电话联系市民"));
