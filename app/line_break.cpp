@@ -69,6 +69,7 @@ std::string break_lines(std::string_view text, float width, const std::function<
   auto may_break_before = [&](size_t k) {
     const char32_t prev = line[k - 1].c, cur = line[k].c;
     if (closing(cur) || opening(prev)) return false;
+    if (prev >= U'0' && prev <= U'9' && ideographic(cur)) return false;  // A number keeps its measure word: 927弄.
     return prev == U' ' || ideographic(prev) || ideographic(cur);
   };
   for (size_t i = 0; i < text.size();) {

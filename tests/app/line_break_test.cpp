@@ -31,7 +31,9 @@ TEST(LineBreak, AnOpeningMarkNeverEndsALine) {
 
 TEST(LineBreak, LatinWordsAndNumbersBreakOnlyAtSpaces) {
   EXPECT_EQ(lines("The centre checks the timeline", 12), "The centre\nchecks the\ntimeline");
-  EXPECT_EQ(lines("中华新路927弄12号", 12), "中华新路927\n弄12号");  // Beside an ideograph, a number may break.
+  // Beside an ideograph a number may break, but keeps the measure word after it: 927弄, 102只.
+  EXPECT_EQ(lines("中华新路927弄12号", 12), "中华新路\n927弄12号");
+  EXPECT_EQ(lines("共捕鼠102只", 10), "共捕鼠\n102只");
   EXPECT_EQ(lines("no 927 here", 5), "no\n927\nhere");
   // A word longer than the line is cut.
   EXPECT_EQ(lines("abcdefghij", 4), "abcd\nefgh\nij");
