@@ -104,7 +104,12 @@ void draw_card(Lang lang, const RateCard& c, float w, float h) {
 void draw_cards(Lang lang, const Dashboard& d) {
   const float fh = ImGui::GetFontSize(), gap = fh * 0.6f;
   const float avail = ImGui::GetContentRegionAvail().x;
-  const int cols = std::clamp(static_cast<int>((avail + gap) / (fh * 11.5f + gap)), 2, 6);
+  const int fit = std::clamp(static_cast<int>((avail + gap) / (fh * 11.5f + gap)), 2, 6);
+  // As few rows as the width allows, the cards spread evenly over them: 11 cards where 5 fit go
+  // 4, 4, 3, not 5, 5 and one alone.
+  const int n = std::max(1, static_cast<int>(d.cards.size()));
+  const int rows = (n + fit - 1) / fit;
+  const int cols = std::max(std::min(2, n), (n + rows - 1) / rows);
   const float w = (avail - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
   const float h = fh * 5.4f;
   for (size_t i = 0; i < d.cards.size(); ++i) {
