@@ -778,6 +778,11 @@ std::optional<Deadlines> App::selected_deadlines() const {
   return compute_deadlines(*m_state, m_calendar);
 }
 
+bool App::already_with(const TicketState& st, const std::string& department) {
+  return !st.lead_department.empty() && department == st.lead_department &&
+         (st.ticket.status == TicketStatus::Assigned || st.ticket.status == TicketStatus::InProgress);
+}
+
 bool App::take_action(WorkflowAction action, const std::string& department, Satisfaction satisfaction,
                       const std::string& note) {
   if (!m_state) return false;
@@ -805,6 +810,10 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   if (action == WorkflowAction::Assign) {
     if (department.empty()) {
       m_error = std::string(tr(m_lang, Str::ErrMissing));
+      return false;
+    }
+    if (already_with(*m_state, department)) {
+      m_error = tr_with(m_lang, Str::ErrAlreadyWith, department);
       return false;
     }
     if (department != m_state->lead_department) {

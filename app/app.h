@@ -155,6 +155,9 @@ class App {
   // Why the signed-in user may not do this to the selected ticket now (nullopt: they may), by the
   // shared write policy the server judges pushes with, so the app offers only what will be taken.
   std::optional<Refusal> why_not(WorkflowAction action) const;
+  // 派单 to the department a ticket is already with, while it is assigned or in progress, would move
+  // it back to 已派单 and count as a 重派 for nothing: the app refuses it (重派 names another one).
+  static bool already_with(const TicketState& st, const std::string& department);
   std::optional<Refusal> why_not_edit(EditableField field) const;
   std::optional<Refusal> why_not_entry(EntryKind kind) const;
   // Edits of the selected ticket, each recorded as change records and pushed soon. False (and

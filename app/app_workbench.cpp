@@ -76,6 +76,7 @@ App::BulkResult App::bulk_assign(const std::string& department) {
     std::vector<Change> drafts;
     const auto to = workflow_target(st.ticket.status, WorkflowAction::Assign);
     if (!to) return std::string(tr(m_lang, Str::RedoStepGone));
+    if (already_with(st, department)) return tr_with(m_lang, Str::ErrAlreadyWith, department);
     if (department != st.lead_department) {
       Change d;
       d.ticket_id = st.ticket.id;

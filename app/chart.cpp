@@ -106,6 +106,7 @@ void draw_columns(const char* id, float height, const std::vector<std::string>& 
     dl->AddRectFilled(ImVec2(plot.Min.x + slot * static_cast<float>(hovered), plot.Min.y),
                       ImVec2(plot.Min.x + slot * static_cast<float>(hovered + 1), plot.Max.y), kHover);
   const float bw = std::max(1.0f, slot * 0.62f);
+  float label_end = r.Min.x;  // Where the last x label drawn ends, with a gap.
   for (size_t i = 0; i < n && i < bars.values.size(); ++i) {
     const float x = plot.Min.x + slot * static_cast<float>(i) + (slot - bw) * 0.5f;
     if (bars.values[i] > 0) {
@@ -114,8 +115,13 @@ void draw_columns(const char* id, float height, const std::vector<std::string>& 
     }
     if (label_every > 0 && i % static_cast<size_t>(label_every) == 0) {
       const ImVec2 ts = ImGui::CalcTextSize(labels[i].c_str());
-      dl->AddText(ImVec2(plot.Min.x + slot * (static_cast<float>(i) + 0.5f) - ts.x * 0.5f, plot.Max.y + fh * 0.25f), kText,
-                  labels[i].c_str());
+      // Centred under its column, but never past the chart's edges ("day 31" on a phone), nor on
+      // the label before it.
+      const float x = std::clamp(plot.Min.x + slot * (static_cast<float>(i) + 0.5f) - ts.x * 0.5f, r.Min.x, r.Max.x - ts.x);
+      if (x >= label_end) {
+        dl->AddText(ImVec2(x, plot.Max.y + fh * 0.25f), kText, labels[i].c_str());
+        label_end = x + ts.x + fh * 0.5f;
+      }
     }
   }
   std::vector<ImVec2> points;

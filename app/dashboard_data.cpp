@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/civil_time.h"
 #include "report/store_reader.h"
 
 namespace linli::ui {
@@ -63,9 +64,13 @@ Dashboard derive_dashboard(report::MonthlyReport r, Lang lang) {
   contact.before_known = p.contact_time.of > 0;
   contact.of = r.contact_time.of;
   d.cards.push_back(contact);
-  for (const report::DayFlow& f : r.days) {
-    d.received_per_day.push_back(static_cast<float>(f.received));
-    d.handled_per_day.push_back(static_cast<float>(f.handled));
+  // The line stops at the report's day: the days of this month still to come handled nothing
+  // yet, which is not the same as none (the chart draws no point for them).
+  const int64_t first_day = shanghai_days(r.from_ms);
+  const int64_t last_seen = r.as_of_ms > 0 ? shanghai_days(r.as_of_ms) - first_day : INT64_MAX;
+  for (size_t i = 0; i < r.days.size(); ++i) {
+    d.received_per_day.push_back(static_cast<float>(r.days[i].received));
+    if (static_cast<int64_t>(i) <= last_seen) d.handled_per_day.push_back(static_cast<float>(r.days[i].handled));
   }
   for (const auto& [c, n] : r.by_category) d.by_category.push_back({std::string(label(lang, c)), static_cast<float>(n)});
   d.by_category = sorted_bars(std::move(d.by_category));

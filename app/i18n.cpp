@@ -303,7 +303,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"先行联系平均用时", "Average time to first contact"},
     {"%.1f 工作小时", "%.1f working hours"},
     {"协办工单", "Co-handled tickets"},
-    {"超时工单", "Overdue tickets"},
+    {"当月工单超时", "Overdue among the month's"},
     {"%d日", "day %d"},
     {"%d 件", "%d"},
     {"正在统计…", "Counting…"},
@@ -456,6 +456,12 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"中途汇报", "Progress report"},
     {"紧急件处置完成前每天至少汇报一次", "Urgent: report at least daily until handled"},
     {"上次汇报 %s", "last report %s"},
+    {"重派", "Reassign"},
+    {"工单已在%s处置；重派请选择其他部门", "The ticket is with %s already: choose another department to reassign it"},
+    {"来自巡查发现", "From an inspection finding"},
+    {"工单", "List"}, {"登记", "New"}, {"热点", "Hot"}, {"统计", "Stats"}, {"巡查", "Rounds"}, {"发送", "Outbox"},
+    {"本活动已结束（%s 至 %s）：记录会记入所选的那一周。", "This campaign has ended (%s to %s): what you record goes to the week chosen."},
+    {"本活动 %s 开始：记录会记入所选的那一周。", "This campaign begins %s: what you record goes to the week chosen."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{
@@ -489,6 +495,12 @@ std::string_view pick(const std::array<Pair, N>& table, Lang lang, int v) {
 }  // namespace
 
 std::string_view tr(Lang lang, Str s) { return pick(kStrings, lang, static_cast<int>(s)); }
+
+std::string tr_with(Lang lang, Str s, std::string_view arg) {
+  std::string out(tr(lang, s));
+  if (const size_t at = out.find("%s"); at != std::string::npos) out.replace(at, 2, arg);
+  return out;
+}
 std::string_view label(Lang lang, Source v) { return pick(kSources, lang, static_cast<int>(v)); }
 std::string_view label(Lang lang, Urgency v) { return pick(kUrgencies, lang, static_cast<int>(v)); }
 std::string_view label(Lang lang, TicketStatus v) { return pick(kStatuses, lang, static_cast<int>(v)); }

@@ -72,10 +72,18 @@ enum class Str {
   DeadlineReport,  // The detail's deadline row of it, and what the rule is.
   DeadlineReportDaily,
   DeadlineReportedLast,
+  Reassign,        // 派单 on a ticket already with a department: 重派.
+  ErrAlreadyWith,
+  EvFromFinding,   // The timeline's event of a ticket made from a round's finding.
+  // The tabs' names where the whole ones do not fit (English on a phone).
+  TabTicketsShort, TabIntakeShort, TabHotSpotsShort, TabDashboardShort, TabFieldShort, TabOutboxShort,
+  FwCampaignEnded, FwCampaignNotBegun,  // Under the week's round: the campaign is not running today.
   Count_,
 };
 
 std::string_view tr(Lang lang, Str s);
+// A string with one "%s" filled in with `arg`.
+std::string tr_with(Lang lang, Str s, std::string_view arg);
 std::string_view label(Lang lang, Source v);
 std::string_view label(Lang lang, Urgency v);
 std::string_view label(Lang lang, TicketStatus v);

@@ -14,6 +14,7 @@ struct Item {
   ImGuiID id;
   ImRect bb;
   std::string label;
+  bool disabled = false;  // Drawn inside BeginDisabled: shown, not clickable.
 };
 
 std::vector<Item> g_building;                    // Items of the frame being drawn.
@@ -22,15 +23,17 @@ std::vector<Item> g_last;                        // Items of the last finished f
 
 }  // namespace
 
-void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext*, ImGuiID id, const ImRect& bb, const ImGuiLastItemData* data) {
   if (id == 0) return;
+  const bool disabled = data && (data->InFlags & ImGuiItemFlags_Disabled) != 0;
   const auto it = g_index.find(id);
   if (it != g_index.end()) {
     g_building[it->second].bb = bb;
+    g_building[it->second].disabled = disabled;
     return;
   }
   g_index.emplace(id, g_building.size());
-  g_building.push_back({id, bb, {}});
+  g_building.push_back({id, bb, {}, disabled});
 }
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
@@ -68,7 +71,8 @@ std::string test_items_json(float pixel_ratio) {
                    {"x", it.bb.Min.x / pixel_ratio},
                    {"y", it.bb.Min.y / pixel_ratio},
                    {"w", (it.bb.Max.x - it.bb.Min.x) / pixel_ratio},
-                   {"h", (it.bb.Max.y - it.bb.Min.y) / pixel_ratio}});
+                   {"h", (it.bb.Max.y - it.bb.Min.y) / pixel_ratio},
+                   {"disabled", it.disabled}});
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -31,29 +31,40 @@ void begin_root(const char* name, ImGuiWindowFlags flags) {
 // selection (SetSelected) one frame late, so until the bar shows the wanted tab we keep asking.
 void draw_tabs(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
-  // Tabs keep their whole names; on a phone the bar scrolls (arrows at its end) rather than
-  // cutting every name to three letters.
+  struct Tab {
+    Str name, short_name;
+    const char* id;
+    View view;
+  };
+  // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
+  std::vector<Tab> tabs = {{Str::TabTickets, Str::TabTicketsShort, "###tab-tickets", View::Tickets}};
+  if (app.may_register()) tabs.push_back({Str::TabIntake, Str::TabIntakeShort, "###tab-intake", View::Intake});  // Not a department's.
+  tabs.push_back({Str::TabHotSpots, Str::TabHotSpotsShort, "###tab-hot-spots", View::HotSpots});
+  tabs.push_back({Str::TabDashboard, Str::TabDashboardShort, "###tab-dashboard", View::Dashboard});
+  tabs.push_back({Str::TabField, Str::TabFieldShort, "###tab-field", View::Field});
+  tabs.push_back({Str::TabOutbox, Str::TabOutboxShort, "###tab-outbox", View::Outbox});
+  // Tabs keep their whole names where they fit; where not (English on a phone) they take their
+  // short names, so every tab is in view, and only then does the bar scroll (arrows at its end)
+  // rather than cutting every name to three letters.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float whole = 0;
+  for (const Tab& t : tabs)
+    whole += ImGui::CalcTextSize(std::string(tr(lang, t.name)).c_str()).x + style.FramePadding.x * 2 + style.ItemInnerSpacing.x;
+  const bool short_names = whole > ImGui::GetContentRegionAvail().x;
   if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) return;
   const View want = app.view();
   const bool forcing = frame.tab_shown != want;
   View shown = frame.tab_shown;
-  auto tab = [&](Str name, const char* id, View v) {
-    const std::string label = std::string(tr(lang, name)) + id;
-    const ImGuiTabItemFlags flags = forcing && want == v ? ImGuiTabItemFlags_SetSelected : 0;
+  for (const Tab& t : tabs) {
+    const std::string label = std::string(tr(lang, short_names ? t.short_name : t.name)) + t.id;
+    const ImGuiTabItemFlags flags = forcing && want == t.view ? ImGuiTabItemFlags_SetSelected : 0;
     const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
     label_last_item(label.c_str());
     if (open) {
-      shown = v;
+      shown = t.view;
       ImGui::EndTabItem();
     }
-  };
-  // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
-  tab(Str::TabTickets, "###tab-tickets", View::Tickets);
-  if (app.may_register()) tab(Str::TabIntake, "###tab-intake", View::Intake);  // Not a department's.
-  tab(Str::TabHotSpots, "###tab-hot-spots", View::HotSpots);
-  tab(Str::TabDashboard, "###tab-dashboard", View::Dashboard);
-  tab(Str::TabField, "###tab-field", View::Field);
-  tab(Str::TabOutbox, "###tab-outbox", View::Outbox);
+  }
   ImGui::EndTabBar();
   frame.tab_shown = shown;
   if (!forcing && shown != want) app.set_view(shown);

@@ -487,6 +487,11 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   if (next ? primary_button(finish_id.c_str()) : ImGui::Button(finish_id.c_str()))
     app.set_round_finished(c.id, ff.week, ff.community, !finished);
   ImGui::EndDisabled();
+  // A campaign over (or not begun) says so: counts typed here go to the week chosen, not this one.
+  const std::string today = format_day(shanghai_days(platform::now_ms()));
+  const ImVec4 paper(1.0f, 0.95f, 0.84f, 1), ink(0.50f, 0.30f, 0.0f, 1);  // The amber band of 待复核.
+  if (!c.to.empty() && today > c.to) band(fmt(lang, Str::FwCampaignEnded, c.from.c_str(), c.to.c_str()), paper, ink);
+  else if (!c.from.empty() && today < c.from) band(fmt(lang, Str::FwCampaignNotBegun, c.from.c_str()), paper, ink);
   read_only_line(lang, why);
   if (lines.empty()) {
     ImGui::Spacing();

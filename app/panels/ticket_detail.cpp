@@ -289,8 +289,13 @@ void actions(App& app, FrameInfo& frame) {
   std::vector<std::string> widest(kDepartments.begin(), kDepartments.end());
   widest.push_back(frame.assign_to);
   const float assign_w = std::min(combo_width_for(widest, ImGui::GetFontSize() * 7), ImGui::GetContentRegionAvail().x);
+  // A ticket already with a department is re-dispatched (重派), and only to another one.
+  const bool dispatched = !st->lead_department.empty() && (st->ticket.status == TicketStatus::Assigned ||
+                                                            st->ticket.status == TicketStatus::InProgress);
   for (const auto& [action, refusal] : offered) {
-    const std::string label = std::string(tr(lang, action_label(action))) + "##act-" + std::string(to_string(action));
+    const bool reassign = action == WorkflowAction::Assign && dispatched;
+    const std::string label = std::string(tr(lang, reassign ? Str::Reassign : action_label(action))) + "##act-" +
+                              std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
     if (action == WorkflowAction::Assign) width += assign_w + style.ItemSpacing.x;
     if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
@@ -349,9 +354,11 @@ void actions(App& app, FrameInfo& frame) {
                                &frame.handle_note);
       ImGui::SameLine();
     }
-    ImGui::BeginDisabled(refusal.has_value() || result_missing);
-    // The first step this user may take is the ticket's next move: it stands out.
-    const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen;  // Not an invitation to reopen.
+    const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
+    ImGui::BeginDisabled(refusal.has_value() || result_missing || same_lead);
+    // The first step this user may take is the ticket's next move: it stands out. Not a reopen (no
+    // invitation to reopen), nor a 重派 (the ticket is with its handler).
+    const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen && !reassign;
     primary_shown |= next;
     const std::string note = action == WorkflowAction::ReturnVisit ? frame.visit_note
                              : action == WorkflowAction::Handle    ? frame.handle_note
@@ -365,6 +372,8 @@ void actions(App& app, FrameInfo& frame) {
     why_not_tooltip(lang, refusal);
     if (result_missing && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip("%s", std::string(tr(lang, Str::ErrHandleResult)).c_str());
+    if (same_lead && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", tr_with(lang, Str::ErrAlreadyWith, frame.assign_to).c_str());
     // Plain steps share a row; a step with a choice or words before it ends its row.
     open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit &&
                !(action == WorkflowAction::Handle && !refusal);
@@ -685,9 +694,9 @@ void timeline_event(App& app, const Change& c) {
         words = std::string(tr(lang, c.photo.phase == PhotoPhase::Before ? Str::PhotoBefore : Str::PhotoAfter));
       break;
     case ChangeKind::LinkTickets:
-      what = std::string(tr(lang, Str::EvLink));
-      words = c.link.kind == LinkKind::Finding ? std::string(tr(lang, Str::FwFromRound)) + " · " + c.link.finding.week +
-                                                     " · " + c.link.finding.community
+      // A round's finding is where the ticket came from, not a rebound.
+      what = c.link.kind == LinkKind::Finding ? std::string(tr(lang, Str::EvFromFinding)) : std::string(tr(lang, Str::EvLink));
+      words = c.link.kind == LinkKind::Finding ? c.link.finding.week + " · " + c.link.finding.community
                                                : app.ticket_label(c.link.other_ticket).first;
       break;
     case ChangeKind::AddEntry:
@@ -788,6 +797,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.co_reply_text.clear();
     frame.rebound_by_number = false;
     frame.rebound_number.clear();
+    ImGui::SetScrollY(0.0f);  // Opens at its number and status, not where the last one was read.
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.

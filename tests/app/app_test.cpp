@@ -563,6 +563,33 @@ TEST_F(Workbench, AnUrgentTicketShowsItsNextProgressReportAsDue) {
   EXPECT_TRUE(centre->refused().empty());
 }
 
+// 派单 to the department a ticket in progress is with would send it back to 已派单 and count a
+// 重派 for nothing: refused, alone or in a bulk move; another department is a real 重派.
+TEST_F(Workbench, ATicketInProgressIsNotDispatchedAgainToTheDepartmentItIsWith) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  const std::string id = first_in(*centre, {TicketStatus::InProgress});
+  ASSERT_FALSE(id.empty());
+  centre->select(id);
+  const std::string lead = centre->selected_state()->lead_department;
+  ASSERT_FALSE(lead.empty());
+  const int64_t unsent = centre->sync_status().unsent;
+  EXPECT_FALSE(centre->take_action(WorkflowAction::Assign, lead));
+  EXPECT_NE(centre->error().find(lead), std::string::npos) << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::InProgress);
+  centre->mark(id, true);
+  const auto bulk = centre->bulk_assign(lead);
+  EXPECT_EQ(bulk.done, 0);
+  EXPECT_EQ(bulk.skipped, 1);
+  EXPECT_EQ(centre->sync_status().unsent, unsent) << "nothing recorded";
+  const std::string other = lead == "管理办" ? "除害站" : "管理办";
+  centre->select(id);
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Assign, other)) << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Assigned);
+  EXPECT_EQ(centre->selected_state()->lead_department, other);
+}
+
 TEST_F(Workbench, HandledTellsWhatWasDone) {
   auto centre = open_app("centre.db");
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));

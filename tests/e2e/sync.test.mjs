@@ -265,24 +265,29 @@ test('the centre and an offline field team edit one ticket; both screens converg
   s = await waitForState(f, (st) => st.sync.unsent === 2, 'two changes waiting offline');
   await shot(f, 'field-01-offline-edits-zh');
 
-  // Meanwhile the centre changes the address too and dispatches the ticket again to 除害站.
+  // Meanwhile the centre changes the address too and marks the ticket urgent. (It may not dispatch
+  // it to 除害站 again: the ticket is with 除害站 already, and a 重派 goes to another department.)
   await editField(c, 'address', '河滨花园3号楼北侧');
-  await reveal(c, '派单##act-assign');
-  await click(c, '派单##act-assign');
-  await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).status === 'assigned',
+  const reassign = (await c.evaluate(() => window.linliTest.items())).find((it) => it.id === '重派##act-assign');
+  assert.ok(reassign && reassign.disabled, 'no 派单 to the department the ticket is with: ' + JSON.stringify(reassign));
+  await click(c, '##choice-urgency');
+  await click(c, '紧急');
+  await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).urgency === 'urgent',
                      "the centre's edits sent");
 
   // The field team comes back: both screens converge within seconds.
   await field.context.setOffline(false);
   const settled = (st) => st.sync.unsent === 0 && st.conflicts.some((k) => k.field === 'address' && k.open) &&
-                          st.timeline.some((e) => e.kind === 'contact' && e.text === '已电话联系居民，约定明早投药。');
+                          st.timeline.some((e) => e.kind === 'contact' && e.text === '已电话联系居民，约定明早投药。') &&
+                          st.tickets.find((x) => x.id === T.id).urgency === 'urgent';
   const sf = await waitForState(f, settled, 'the field screen converged', 40000);
   const sc = await waitForState(c, settled, 'the centre screen converged', 40000);
   const addr = (st) => st.tickets.find((x) => x.id === T.id).address;
   assert.equal(addr(sf), addr(sc), 'one address on both screens');
   assert.equal(sf.conflicts.find((k) => k.field === 'address').kept, sc.conflicts.find((k) => k.field === 'address').kept,
                'the same losing value kept on both');
-  assert.equal(sc.tickets.find((x) => x.id === T.id).status, 'assigned');
+  assert.equal(sc.tickets.find((x) => x.id === T.id).status, status);
+  assert.equal(sf.tickets.find((x) => x.id === T.id).urgency, 'urgent', "the centre's urgency on the field screen");
   assert.equal(sf.lead_department, '除害站');
   t.diagnostic(`from ${status}: address "${addr(sc)}", kept "${sc.conflicts[0].kept}"`);
   await shot(f, 'field-02-converged-zh');
