@@ -435,6 +435,7 @@ const WorkdayCalendar& App::calendar() const { return m_calendar; }
 
 void App::set_notice(Str what, std::string detail) {
   m_notice = what;
+  m_notice_ticket.clear();
   m_notice_detail = std::move(detail);
   m_notice_at = platform::now_ms();
 }
@@ -921,6 +922,13 @@ void App::reload() {
   judge_redos();
   if (auto w = m_store.waiting_photos()) m_waiting_photos = std::move(w).value();  // The outbox's uploads.
   if (auto f = m_store.failed_photos()) m_failed_photos = std::move(f).value();
+  // A ticket just registered: its notice takes the official number once the server has given it,
+  // the number the list and the detail show by then.
+  if (m_notice == Str::Created && !m_notice_ticket.empty())
+    if (auto t = m_store.get_ticket(m_notice_ticket); t && *t && !(*t)->official_number.empty()) {
+      m_notice_detail = (*t)->official_number;
+      m_notice_ticket.clear();
+    }
   load_selected();
 }
 
@@ -996,6 +1004,7 @@ bool App::submit_draft() {
   t = recorded->ticket;
   if (m_sync) m_sync->edited();
   set_notice(Str::Created, t.provisional_number);
+  m_notice_ticket = t.id;
   m_selected = t.id;
   clear_draft();
   reload();

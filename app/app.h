@@ -528,6 +528,7 @@ class App {
   void set_notice(Str what, std::string detail = {});
   std::optional<Str> m_notice;
   std::string m_notice_detail;
+  std::string m_notice_ticket;  // The ticket a 已登记工单 notice names, until its official number is in it.
   std::string m_error;
   int64_t m_notice_at = 0;
 };

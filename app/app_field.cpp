@@ -248,6 +248,7 @@ bool App::open_finding(const FindingDraft& d) {
   if (m_sync) m_sync->edited();
   drop_finding_draft();  // Its photos are the ticket's now, waiting for their upload.
   set_notice(Str::Created, recorded->ticket.provisional_number);
+  m_notice_ticket = recorded->ticket.id;
   m_selected = recorded->ticket.id;
   reload();
   return true;

@@ -123,10 +123,14 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
     fill_draft(*app, "地下车库积水");
     ASSERT_TRUE(app->submit_draft()) << app->error();
     EXPECT_EQ(app->sync_status().unsent, 1);
+    EXPECT_NE(app->notice().find("临-"), std::string::npos) << app->notice();
     ASSERT_TRUE(frames_until(*app, [&] {
       return synced(*app) && has_official(*app, "地下车库积水");
     }));
     EXPECT_TRUE(has_official(*app, "地下车库积水"));
+    // The notice names the number the list shows now, not the provisional one.
+    EXPECT_NE(app->notice().find(app->selected_ticket()->official_number), std::string::npos) << app->notice();
+    EXPECT_EQ(app->notice().find("临-"), std::string::npos) << app->notice();
     EXPECT_EQ(app->inbox_total(), demo_in("河滨花园") + 1);
 
     // Offline: the next edit waits in the outbox.
