@@ -78,6 +78,7 @@ enum class Str {
   // The tabs' names where the whole ones do not fit (English on a phone).
   TabTicketsShort, TabIntakeShort, TabHotSpotsShort, TabDashboardShort, TabFieldShort, TabOutboxShort,
   FwCampaignEnded, FwCampaignNotBegun,  // Under the week's round: the campaign is not running today.
+  Dial,            // Beside the citizen's phone: call it (tel:).
   Count_,
 };
 

@@ -411,6 +411,17 @@
         .catch(() => say('打印版需要联网：现在连不上服务器，联网后再试。 / The print version needs the network: the server cannot be reached now; try again once online.'));
       return true;
     },
+    // 拨打 beside a citizen's phone: a tel: link clicked, as a tapped <a href="tel:…"> would be (the
+    // phone's dialler; a desktop's calling app, if it has one). The last number is kept for tests.
+    dial(number) {
+      files.dialled = number;
+      const a = document.createElement('a');
+      a.href = 'tel:' + number.replace(/[^0-9+]/g, '');
+      a.style.display = 'none';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    },
   };
 
   // ---- Photos in (app/platform/platform.h choose_photo): a file input opened from the user's click

@@ -80,6 +80,8 @@ void download_file(const std::string& name, const std::string& mime, const std::
 // (the print version of a report): the token goes in the request's header, never in a URL.
 // False when the browser opened no window (a pop-up blocker): the caller says so.
 bool open_authorized_page(const std::string& path, const std::string& token);
+// Calls `number` (a tel: link: the phone's dialler, or a desktop's calling app).
+void dial(const std::string& number);
 
 // ---- Photos (app/photos.h). Opens the page's file chooser for one picture (the rear camera on a
 // phone: accept="image/*" capture="environment"). Call it in the frame that handled the user's

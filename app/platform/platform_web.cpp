@@ -81,6 +81,7 @@ EM_JS(int, js_open_authorized, (const char* path, const char* token), {
   return Linli.files.openAuthorized(UTF8ToString(path), UTF8ToString(token)) ? 1 : 0;
 });
 
+EM_JS(void, js_dial, (const char* number), { Linli.files.dial(UTF8ToString(number)); });
 EM_JS(double, js_sent_bytes, (const char* path), { return Linli.net.sentBytes(UTF8ToString(path)); });
 EM_JS(void, js_choose_photo, (), { Linli.photos.choose(); });
 EM_JS(int, js_photo_processing, (), { return Linli.photos.busy ? 1 : 0; });
@@ -275,6 +276,8 @@ void download_file(const std::string& name, const std::string& mime, const std::
 bool open_authorized_page(const std::string& path, const std::string& token) {
   return js_open_authorized(path.c_str(), token.c_str()) != 0;
 }
+
+void dial(const std::string& number) { js_dial(number.c_str()); }
 
 Result<void> install_durable_storage() { return register_page_vfs(kDatabaseVfs, &g_sink); }
 int pending_durable_writes() { return js_pending_writes(); }

@@ -27,6 +27,7 @@ bool open_authorized_page(const std::string& path, const std::string&) {
   fake::opened_pages.push_back(path);
   return true;
 }
+void dial(const std::string& number) { fake::dialled.push_back(number); }
 int pending_durable_writes() { return 0; }
 bool is_online() { return true; }
 void choose_photo() { ++fake::photo_choosers; }

@@ -18,6 +18,7 @@ struct Download {
 inline std::vector<Download> downloads;        // Calls of download_file.
 inline std::vector<std::string> opened_pages;  // Paths given to open_authorized_page.
 inline bool popups_blocked = false;            // open_authorized_page opens nothing.
+inline std::vector<std::string> dialled;       // Numbers given to dial.
 inline int photo_choosers = 0;                  // Calls of choose_photo.
 inline std::vector<std::string> chosen_photos;  // What the page hands back next (take_chosen_photo).
 inline std::vector<std::string> decoded;        // Keys given to decode_photo.

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem,
+  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem, reveal,
 } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
@@ -92,6 +92,12 @@ test('a department asks for more time, the centre approves, and the deadline mov
   await waitForState(c, (st) => st.lang === 'zh', 'Chinese');
   await frames(c, 4);
   await shot(c, 'workbench-08-small-zh');
+
+  // The department calls the citizen back: the phone is a tap away (tel:), not a number to retype.
+  await reveal(d, '拨打##dial');
+  await click(d, '拨打##dial');
+  const dialled = await d.evaluate(() => window.Linli.files.dialled);
+  assert.match(dialled || '', /^[0-9+\- ]{7,}$/, "the citizen's number handed to the dialler: " + dialled);
   assert.deepEqual(centre.errors, []);
   assert.deepEqual(dept.errors, []);
 });
