@@ -463,6 +463,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"本活动已结束（%s 至 %s）：记录会记入所选的那一周。", "This campaign has ended (%s to %s): what you record goes to the week chosen."},
     {"本活动 %s 开始：记录会记入所选的那一周。", "This campaign begins %s: what you record goes to the week chosen."},
     {"拨打", "Call"},
+    {"%d小时", "%dh"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

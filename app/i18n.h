@@ -79,6 +79,7 @@ enum class Str {
   TabTicketsShort, TabIntakeShort, TabHotSpotsShort, TabDashboardShort, TabFieldShort, TabOutboxShort,
   FwCampaignEnded, FwCampaignNotBegun,  // Under the week's round: the campaign is not running today.
   Dial,            // Beside the citizen's phone: call it (tel:).
+  DurHoursOnly,    // A phone list's coarse time left: "20小时".
   Count_,
 };
 

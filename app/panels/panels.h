@@ -107,6 +107,10 @@ float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_
 // content region's right edge), by Chinese line breaking (line_break.h): no "。" opens a line.
 // Draw it with a text wrap position pushed as well (a safety net: ImGui then finds nothing to wrap).
 std::string wrapped(std::string_view text, float wrap_pos_x = 0.0f);
+// `text` cut to the room left on the line, with "…" where it was cut (a list's title or address
+// on a phone), rather than clipped mid-character by the cell's edge; the whole text in a tooltip
+// when cut. In `colour` when given (alpha 0: ImGui's text colour).
+void text_fit(const std::string& text, const ImVec4& colour = ImVec4(0, 0, 0, 0));
 // A band across the panel: `text` wrapped as above, in `colour` on `background` (预警, 待复核, a
 // long notice); band_height is the room it takes, for a layout that reserves it beforehand.
 void band(std::string_view text, const ImVec4& background, const ImVec4& colour);

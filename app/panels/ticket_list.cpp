@@ -45,10 +45,16 @@ void draw_bulk_bar(App& app, FrameInfo& frame);
 
 // "12天" / "2天3小时" / "5小时20分" / "40分钟": past ten days the hours are noise, and the column
 // keeps its width however long a ticket has waited.
-std::string duration(Lang lang, int64_t ms) {
+// Coarse (a phone's list, where the column must stay narrow): the largest unit alone, "6天",
+// "20小时", "40分钟".
+std::string duration(Lang lang, int64_t ms, bool coarse = false) {
   const int64_t minutes = std::max<int64_t>(ms / 60000, 1);
   char buf[64];
-  if (minutes >= 10 * 24 * 60)
+  if (coarse && minutes >= 24 * 60)
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurDaysOnly).c_str(), static_cast<int>(minutes / 1440));
+  else if (coarse && minutes >= 60)
+    std::snprintf(buf, sizeof buf, S(lang, Str::DurHoursOnly).c_str(), static_cast<int>(minutes / 60));
+  else if (minutes >= 10 * 24 * 60)
     std::snprintf(buf, sizeof buf, S(lang, Str::DurDaysOnly).c_str(), static_cast<int>(minutes / 1440));
   else if (minutes >= 24 * 60)
     std::snprintf(buf, sizeof buf, S(lang, Str::DurDays).c_str(), static_cast<int>(minutes / 1440),
@@ -68,8 +74,9 @@ Str stage_label(const std::string& stage) {
   return Str::StageHandling;
 }
 
-// The time-left cell: the stage due and how long is left (or how long it is overdue).
-void draw_time_left(Lang lang, const InboxRow& r, int64_t now) {
+// The time-left cell: the stage due and how long is left (or how long it is overdue); coarse on a
+// phone (duration).
+void draw_time_left(Lang lang, const InboxRow& r, int64_t now, bool coarse) {
   if (r.due_stage == "unknown") {
     ImGui::TextColored(kMuted, "%s", S(lang, Str::DueUnknown).c_str());
     return;
@@ -81,11 +88,11 @@ void draw_time_left(Lang lang, const InboxRow& r, int64_t now) {
   char buf[128];
   const std::string stage = S(lang, stage_label(r.due_stage));
   if (r.due_at_ms <= now) {
-    std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, now - r.due_at_ms).c_str());
+    std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, now - r.due_at_ms, coarse).c_str());
     ImGui::TextColored(kOverdueRed, "%s · %s", stage.c_str(), buf);
     return;
   }
-  std::snprintf(buf, sizeof buf, S(lang, Str::DueLeft).c_str(), duration(lang, r.due_at_ms - now).c_str());
+  std::snprintf(buf, sizeof buf, S(lang, Str::DueLeft).c_str(), duration(lang, r.due_at_ms - now, coarse).c_str());
   const bool today = shanghai_days(r.due_at_ms - 1) == shanghai_days(now);
   if (today) ImGui::TextColored(kDueAmber, "%s · %s", stage.c_str(), buf);
   else ImGui::Text("%s · %s", stage.c_str(), buf);
@@ -469,6 +476,16 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   while (layout >= 2 && room_left(shown) < kReadableEms * em) columns_of(--layout, true, shown);
   if (layout == 1 && room_left(shown) < kReadableEms * em) columns_of(1, false, shown);  // Urgent: a red number.
   const bool compact = layout == 0;
+  if (compact) {  // Coarse times (duration): the column as wide as the longest of those, not of the exact ones.
+    width[kDue] = 0;
+    for (Str stage : {Str::StageContact, Str::StageHandling, Str::StageRehandling, Str::StageReport, Str::StageCoReply})
+      for (int64_t ms : {int64_t{59} * 60000, int64_t{23} * 3600000, int64_t{99} * 86400000}) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, ms, true).c_str());
+        width[kDue] = std::max(width[kDue], text_w((S(lang, stage) + " · " + buf).c_str()) + em * 0.5f);
+      }
+    width[kDue] = std::max(width[kDue], width[kStatus]);  // The status pill above the time.
+  }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                 ImGuiTableFlags_Sortable;
@@ -547,12 +564,12 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
         }
-        ImGui::TextUnformatted(r->title.c_str());
+        text_fit(r->title);
         ImGui::SetCursorPos(ImVec2(cell.x, cell.y + ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y * 0.5f));
         const std::string place = r->address.empty() || r->address.rfind(r->community, 0) == 0
                                       ? (r->address.empty() ? r->community : r->address)
                                       : r->community + " · " + r->address;
-        ImGui::TextColored(kMuted, "%s · %s", r->number.c_str(), place.c_str());
+        text_fit(r->number + " · " + place, kMuted);
       }
       if (clicked) {
         const ImGuiIO& io = ImGui::GetIO();
@@ -586,9 +603,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       }
       if (ImGui::TableSetColumnIndex(kPlace)) {
         // An address that names its community already is shown alone.
-        if (r->address.empty()) ImGui::TextUnformatted(r->community.c_str());
-        else if (r->address.rfind(r->community, 0) == 0) ImGui::TextUnformatted(r->address.c_str());
-        else ImGui::Text("%s · %s", r->community.c_str(), r->address.c_str());
+        if (r->address.empty()) text_fit(r->community);
+        else if (r->address.rfind(r->community, 0) == 0) text_fit(r->address);
+        else text_fit(r->community + " · " + r->address);
       }
       if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
@@ -596,7 +613,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
         }
-        ImGui::TextUnformatted(r->title.c_str());
+        text_fit(r->title);
       }
       if (ImGui::TableSetColumnIndex(kStatus)) {
         // The same derived status as the detail's (已办结·待协办回复).
@@ -633,7 +650,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           }
           ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y * 0.5f);
         }
-        draw_time_left(lang, *r, now);
+        draw_time_left(lang, *r, now, compact);
       }
     }
   }
