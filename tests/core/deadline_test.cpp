@@ -81,6 +81,16 @@ class Deadline : public ::testing::Test {
     apply(who.move(kT, at(when), action, state.ticket.status, state.status.id, state.work_count));
   }
   Deadlines now() const { return compute_deadlines(state, builtin_calendar()); }
+  // 回访 不满意 at `when` (Shanghai, "YYYY-MM-DD HH:MM"), then the visit and reopen steps 5 and 10
+  // minutes later: the usual way back to work.
+  void visit_dissatisfied_and_reopen(const std::string& when) {
+    const int64_t t = at(when.c_str());
+    Change visit = centre.note(kT, t, EntryKind::ReturnVisit, "市民表示仍有异味");
+    visit.entry.satisfaction = Satisfaction::Dissatisfied;
+    apply(visit);
+    apply(centre.move(kT, t + 5 * 60000, A::ReturnVisit, state.ticket.status, state.status.id, state.work_count));
+    apply(centre.move(kT, t + 10 * 60000, A::Reopen, state.ticket.status, state.status.id, state.work_count));
+  }
 
   const std::string kT = test::ticket_id(7);
   TicketState state;
@@ -133,11 +143,7 @@ TEST_F(Deadline, AnUrgentTicketReportsProgressEveryDayUntilItIsHandled) {
   d = now();
   EXPECT_FALSE(d.report_needed);
   EXPECT_EQ(d.stage, DeadlineStage::None);
-  Change visit = centre.note(kT, at("2026-10-08 10:00"), EntryKind::ReturnVisit, "仍有异味");
-  visit.entry.satisfaction = Satisfaction::Dissatisfied;
-  apply(visit);
-  move(centre, "2026-10-08 10:05", A::ReturnVisit);
-  move(centre, "2026-10-08 10:10", A::Reopen);
+  visit_dissatisfied_and_reopen("2026-10-08 10:00");
   d = now();
   EXPECT_TRUE(d.report_needed);
   EXPECT_EQ(d.report_due_ms, end_of("2026-10-09"));
@@ -171,11 +177,7 @@ TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingD
   EXPECT_EQ(d.stage, DeadlineStage::None);
   EXPECT_EQ(d.handling_due_ms, end_of("2026-11-30"));
   EXPECT_TRUE(d.handling_late);
-  Change visit = centre.note(kT, at("2026-12-02 09:00"), EntryKind::ReturnVisit, "市民表示仍有异味");
-  visit.entry.satisfaction = Satisfaction::Dissatisfied;
-  apply(visit);
-  move(centre, "2026-12-02 09:05", A::ReturnVisit);
-  move(centre, "2026-12-02 09:10", A::Reopen);
+  visit_dissatisfied_and_reopen("2026-12-02 09:00");
   d = now();
   EXPECT_EQ(d.stage, DeadlineStage::Rehandling);
   EXPECT_EQ(d.due_ms, end_of("2026-12-07"));  // Thu 12-03, Fri 12-04, Mon 12-07.
