@@ -69,7 +69,10 @@ std::string break_lines(std::string_view text, float width, const std::function<
   auto may_break_before = [&](size_t k) {
     const char32_t prev = line[k - 1].c, cur = line[k].c;
     if (closing(cur) || opening(prev)) return false;
-    if (prev >= U'0' && prev <= U'9' && ideographic(cur)) return false;  // A number keeps its measure word: 927弄.
+    auto digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
+    if (digit(prev) && ideographic(cur)) return false;  // A number keeps its measure word: 927弄.
+    // A date keeps its time: "2026-12-04 04:13" (a space between two numbers).
+    if (prev == U' ' && k >= 2 && digit(line[k - 2].c) && digit(cur)) return false;
     return prev == U' ' || ideographic(prev) || ideographic(cur);
   };
   for (size_t i = 0; i < text.size();) {

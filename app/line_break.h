@@ -1,8 +1,8 @@
 // Line breaking for text wrapped on screen, as Chinese typesetting does it (避头尾): a line never
 // starts with closing punctuation (，。、；：？！）》」』”’…) and never ends with opening
 // punctuation (（《「『“‘); Chinese text breaks between any two characters, Latin words and
-// numbers only at spaces (a word longer than the line is cut), and a number stays with the
-// character after it (927弄, 102只). ImGui's own wrapping breaks a run of
+// numbers only at spaces (a word longer than the line is cut), a number stays with the character
+// after it (927弄, 102只), and a date with its time ("2026-12-04 04:13"). ImGui's own wrapping breaks a run of
 // Chinese wherever it overflows, so a lone "。" could open a line. Pure: no ImGui; the caller gives
 // each character's advance in the font and size drawn.
 #pragma once

@@ -35,6 +35,8 @@ TEST(LineBreak, LatinWordsAndNumbersBreakOnlyAtSpaces) {
   EXPECT_EQ(lines("中华新路927弄12号", 12), "中华新路\n927弄12号");
   EXPECT_EQ(lines("共捕鼠102只", 10), "共捕鼠\n102只");
   EXPECT_EQ(lines("no 927 here", 5), "no\n927\nhere");
+  // A date and its time stay together (a space between two numbers is no break).
+  EXPECT_EQ(lines("last report 2026-12-04 04:13", 20), "last report\n2026-12-04 04:13");
   // A word longer than the line is cut.
   EXPECT_EQ(lines("abcdefghij", 4), "abcd\nefgh\nij");
 }
