@@ -260,12 +260,22 @@ void draw_ui(App& app, FrameInfo& frame) {
   // A notice longer than half the status bar (a phone, or the long one after starting again)
   // gets a band of its own above the bar, wrapped, for the seconds it shows: cut off in the bar
   // it said half of what happened.
+  // The last error gets one too, in red, for as long as it stands: at the end of the bar, after the
+  // link, the outbox and the counts, it was cut off on a phone (请填写理由 through 由) and easy to
+  // miss on a wide screen.
   frame.notice_band.clear();
-  if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000)
-    if (std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > ImGui::GetContentRegionAvail().x * 0.5f) {
+  frame.band_is_error = false;
+  const float bar_w = ImGui::GetContentRegionAvail().x;
+  if (!app.error().empty() && !app.error_is_storage()) {
+    frame.notice_band = app.error();
+    frame.band_is_error = true;
+    status_h += band_height(frame.notice_band);
+  } else if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000) {
+    if (std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > bar_w * 0.5f) {
       status_h += band_height(n);
       frame.notice_band = std::move(n);
     }
+  }
   ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
   if (app.view() == View::Tickets) {
     if (std::exchange(frame.list_wanted, false) && phone_width()) app.select("");
@@ -319,7 +329,8 @@ void draw_ui(App& app, FrameInfo& frame) {
     draw_outbox(app, frame);
   }
   ImGui::EndChild();
-  if (!frame.notice_band.empty()) band(frame.notice_band, ImVec4(0.88f, 0.93f, 1.0f, 1), ImVec4(0.10f, 0.33f, 0.66f, 1));
+  if (frame.band_is_error) band(frame.notice_band, ImVec4(1.0f, 0.92f, 0.92f, 1), ImVec4(0.70f, 0.10f, 0.10f, 1));
+  else if (!frame.notice_band.empty()) band(frame.notice_band, ImVec4(0.88f, 0.93f, 1.0f, 1), ImVec4(0.10f, 0.33f, 0.66f, 1));
   ImGui::Separator();
   draw_status_bar(app, frame);
   draw_sign_out_dialog(app, frame);

@@ -78,9 +78,10 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   ImGui::SameLine();
   due_label(lang, v);
   if (h.state() != CoHandlerState::Removed && !app.why_not_remove_co_handler(h.added)) {
-    ImGui::SameLine();
-    if (ImGui::SmallButton((s(lang, Str::CoRemove) + "##co-remove-" + h.department).c_str()))
-      app.remove_co_handler(h.added);
+    // On the line when it fits, else under it ("Remove" in English was cut to "Remo" at the edge).
+    const std::string remove = s(lang, Str::CoRemove) + "##co-remove-" + h.department;
+    next_in_row(ImGui::CalcTextSize(remove.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
+    if (ImGui::SmallButton(remove.c_str())) app.remove_co_handler(h.added);
   }
   char added[160];
   std::snprintf(added, sizeof added, s(lang, Str::CoAddedAt).c_str(), format_shanghai_minute(h.added_at_ms).c_str());

@@ -64,13 +64,16 @@ void draw_sign_out_dialog(App& app, FrameInfo& frame) {
   const int unsent = static_cast<int>(app.sync_status().unsent);
   ImGui::TextUnformatted(std::string(tr(lang, Str::SignOutTitle)).c_str());
   ImGui::Separator();
-  ImGui::PushTextWrapPos(em * 24);
+  // As wide as 24 characters, or the screen less its margins (a phone): the one text about losing
+  // data is never cut at the screen's edge.
+  const float wrap = std::min(em * 24, ImGui::GetMainViewport()->WorkSize.x - em * 3);
+  ImGui::PushTextWrapPos(wrap);
   char buf[512];
   if (unsent > 0) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutUnsent)).c_str(), unsent);
-    ImGui::TextColored(ImVec4(0.70f, 0.42f, 0.0f, 1), "%s", buf);
+    ImGui::TextColored(ImVec4(0.70f, 0.42f, 0.0f, 1), "%s", wrapped(buf, wrap).c_str());
   } else {
-    ImGui::TextUnformatted(std::string(tr(lang, Str::SignOutAllSent)).c_str());
+    ImGui::TextUnformatted(wrapped(tr(lang, Str::SignOutAllSent), wrap).c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
@@ -84,7 +87,9 @@ void draw_sign_out_dialog(App& app, FrameInfo& frame) {
   ImGui::Separator();
   if (unsent > 0) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutClearWarn)).c_str(), unsent);
-    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", buf);
+    ImGui::PushTextWrapPos(wrap);
+    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", wrapped(buf, wrap).c_str());
+    ImGui::PopTextWrapPos();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
   if (ImGui::Button((std::string(tr(lang, Str::SignOutClear)) + "##sign-out-clear").c_str())) {

@@ -99,8 +99,10 @@ void draw_outbox(App& app, const FrameInfo&) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(std::string(tr(lang, kind_label(c.kind))).c_str());
       ImGui::TableNextColumn();
+      // The ticket (cut with … on a phone), then what the change does, as the refused table says it.
       const auto [number, title] = app.ticket_label(c.ticket_id);
-      ImGui::Text("%s  %s", number.c_str(), title.c_str());
+      text_fit(number + "  " + title);
+      if (const std::string what = what_of(lang, c); !what.empty()) text_fit(what, kMuted);
     }
     ImGui::EndTable();
   }

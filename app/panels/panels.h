@@ -24,14 +24,16 @@ struct FrameInfo {
   bool show_metrics = false;
   View tab_shown = View::Tickets;  // Which tab the tab bar showed last frame.
   bool sign_out_asked = false;     // The sign-out dialog is to be opened.
-  // A notice too long for the status bar (a phone), shown in a band above it this frame.
+  // A notice or an error too long for the status bar (a phone), shown in a band above it this frame.
   std::string notice_band;
+  bool band_is_error = false;  // The band holds the last error (red), not a notice (blue).
   // The detail panel's half-made input, for the ticket detail_of.
   std::string detail_of;
   int editing = -1;                // The EditableField being edited in place, -1 none.
   std::string edit_buffer;
   bool edit_focus = false;
   std::string assign_to;           // The department chosen for 派单.
+  int assign_for_status = -1;  // The status assign_to was chosen for: a move (退单 approved) chooses again.
   int satisfaction = 1;            // For 回访: Satisfaction's value.
   int entry_kind = 0;              // Which kind of note the add-entry row adds.
   std::string entry_text;

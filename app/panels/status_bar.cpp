@@ -51,6 +51,18 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   }
   if (!s.problem.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.problem.c_str());
 
+  // The outbox next: offline on a phone, what waits to be sent is the fact that matters.
+  gap();
+  if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
+  else ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::AllSent)).c_str());
+  if (s.refused > 0) {
+    gap();
+    const std::string refused = fmt(tr(lang, Str::RefusedCount), s.refused) + "##refused-link";
+    ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+    if (ImGui::SmallButton(refused.c_str())) app.set_view(View::Outbox);
+    ImGui::PopStyleColor();
+  }
+
   // Deadlines over every ticket here, always in sight; a click filters the list to them.
   {
     const Store::DeadlineCounts& d = app.deadline_counts();
@@ -86,17 +98,6 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     ImGui::PopStyleColor(3);
   }
 
-  gap();
-  if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
-  else ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::AllSent)).c_str());
-  if (s.refused > 0) {
-    gap();
-    const std::string refused = fmt(tr(lang, Str::RefusedCount), s.refused) + "##refused-link";
-    ImGui::PushStyleColor(ImGuiCol_Text, kRed);
-    if (ImGui::SmallButton(refused.c_str())) app.set_view(View::Outbox);
-    ImGui::PopStyleColor();
-  }
-
   // What needs the user comes before what only reassures: on a narrow screen the line ends before
   // the time of the last sync and "saved", never before a failure, a clock far off or a notice.
   const std::string storage_error = platform::durable_storage_error();
@@ -115,7 +116,9 @@ void draw_status_bar(App& app, FrameInfo& frame) {
                   std::string(tr(lang, s.halt == app::Halt::Upgrade ? Str::HaltUpgrade : Str::HaltForged)).c_str());
     ImGui::TextColored(kRed, "%s", buf);
   }
-  if (!app.error().empty()) {
+  if (!app.error().empty() && frame.band_is_error) {
+    // In the red band above the bar (ui.cpp).
+  } else if (!app.error().empty()) {
     gap();
     if (app.error_is_storage())
       ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());

@@ -278,6 +278,9 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::ApproveReturn) continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
+    // A department that only co-handles the ticket replies above (协办回复); the lead's steps are
+    // not its to take, not even greyed out.
+    if (refusal && refusal->rule == RefusalRule::CoHandlerOnly) continue;
     offered.emplace_back(action, refusal);
   }
   if (offered.empty()) return;
@@ -293,6 +296,10 @@ void actions(App& app, FrameInfo& frame) {
   // The box starts on the lead department when the ticket is with it (重派 elsewhere is a choice);
   // on a ticket waiting to be dispatched again after a 退单 it does not start on the department that
   // gave it back.
+  if (frame.assign_for_status != static_cast<int>(st->ticket.status)) {  // Moved under an open detail.
+    frame.assign_to.clear();
+    frame.assign_for_status = static_cast<int>(st->ticket.status);
+  }
   if (frame.assign_to.empty()) {
     const bool returned = !st->lead_department.empty() &&
                           (st->ticket.status == TicketStatus::Received || st->ticket.status == TicketStatus::Contacted);
