@@ -464,6 +464,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"本活动 %s 开始：记录会记入所选的那一周。", "This campaign begins %s: what you record goes to the week chosen."},
     {"拨打", "Call"},
     {"%d小时", "%dh"},
+    {"待审批", "Request"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -80,6 +80,7 @@ enum class Str {
   FwCampaignEnded, FwCampaignNotBegun,  // Under the week's round: the campaign is not running today.
   Dial,            // Beside the citizen's phone: call it (tel:).
   DurHoursOnly,    // A phone list's coarse time left: "20小时".
+  PendingBadge,    // A list row's tag: a 退单/延期 request waits for the centre.
   Count_,
 };
 

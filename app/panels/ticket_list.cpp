@@ -560,6 +560,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         // The title first, whole as far as the cell goes; the number and the place under it.
         ImGui::SetCursorPos(cell);
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
+        if (r->pending_request) tag(S(lang, Str::PendingBadge), kConflictAmber);  // 退单/延期 to decide.
         if (red_number) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
@@ -609,6 +610,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       }
       if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
+        if (r->pending_request) tag(S(lang, Str::PendingBadge), kConflictAmber);  // 退单/延期 to decide.
         if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
           ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();

@@ -286,6 +286,9 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
                          ", (SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = t.id AND "
                          "h.department = ?1 AND h.state = 'pending')"
                    : std::string("1, NULL")) +
+            ", EXISTS (SELECT 1 FROM timeline r WHERE r.ticket_id = t.id AND r.kind IN ('return_request', "
+            "'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d WHERE "
+            "d.kind = 'decision' AND d.request = r.change_id))"
             " FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
             " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +
             (along ? std::string(" INDEXED BY ") + sort.index : std::string()) + " WHERE " + where + " ORDER BY " +
@@ -361,6 +364,7 @@ Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool alo
     r.key.rowid = q.int64(17);
     r.key.due_key = q.int64(18);
     r.awaiting_co_handlers = q.int64(19) != 0;
+    r.pending_request = q.int64(22) != 0;
     if (q.int64(20) == 0) {  // Co-handled by the department whose deadlines these are: its reply's.
       r.due_at_ms = q.int64(21);  // NULL (0): it replied, nothing is due from it.
       r.due_stage = "co_reply";

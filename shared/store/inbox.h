@@ -99,6 +99,8 @@ struct InboxRow {
   // Handled by the lead while a co-handler has not replied: one derived status, 已办结·待协办回复,
   // in the list as in the detail (the ticket counts as handled when every co-handler has replied).
   bool awaiting_co_handlers = false;
+  // A 退单 or 延期 request waits for the centre's decision (LINLI_PENDING_REQUEST): 待审批 in the row.
+  bool pending_request = false;
   InboxKey key;
 };
 

@@ -528,6 +528,11 @@ TEST_F(Rebound, ARequestWaitsForTheCentresDecisionInTheInboxUntilItIsDecided) {
     return out;
   };
   EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1), test::ticket_id(2)}));
+  // Each row says so itself (its 待审批 tag), in any list it is in.
+  std::set<std::string> tagged;
+  for (const InboxRow& r : page(filtered(InboxFilter{})))
+    if (r.pending_request) tagged.insert(r.id);
+  EXPECT_EQ(tagged, (std::set<std::string>{test::ticket_id(1), test::ticket_id(2)}));
   EXPECT_EQ(store.deadline_counts(at("2026-11-24 12:00"))->pending_requests, 2);
   EXPECT_EQ(*store.inbox_count(pending), 2);
 
@@ -535,6 +540,7 @@ TEST_F(Rebound, ARequestWaitsForTheCentresDecisionInTheInboxUntilItIsDecided) {
   refuse.entry.request = give_back.id;
   apply({refuse});
   EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1)})) << "refused is decided too";
+  for (const InboxRow& r : page(filtered(InboxFilter{}))) EXPECT_EQ(r.pending_request, r.id == test::ticket_id(1)) << r.id;
   walk(1, "2026-11-25 09:00", {WorkflowAction::Handle, WorkflowAction::ReturnVisit, WorkflowAction::Close});
   EXPECT_TRUE(ids().empty()) << "a closed ticket waits for no decision";
   EXPECT_EQ(store.deadline_counts(at("2026-11-25 10:00"))->pending_requests, 0);
