@@ -26,6 +26,7 @@ namespace {
 const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
 const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
 const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
+const ImVec4 kGood(0.10f, 0.50f, 0.22f, 1.0f);
 
 
 Str entry_label(EntryKind k) {
@@ -520,6 +521,30 @@ void requests(App& app, FrameInfo& frame) {
   };
   const bool may_return = handler && !asked(EntryKind::ReturnRequest) && !app.why_not_entry(EntryKind::ReturnRequest);
   const bool may_extend = handler && !asked(EntryKind::ExtensionRequest) && !app.why_not_entry(EntryKind::ExtensionRequest);
+  // A handler reads the centre's last decision here, where it asked, not only at the foot of the
+  // timeline: "退单 · 未同意 · 12-04 10:20", and the centre's words.
+  const TimelineEntry* decided = nullptr;
+  const TimelineEntry* decided_request = nullptr;
+  if (handler)
+    for (const TimelineEntry& e : app.timeline())
+      if (e.entry.kind == EntryKind::Decision && (!decided || e.at_ms >= decided->at_ms))
+        for (const TimelineEntry& q : app.timeline())
+          if (q.id == e.entry.request &&
+              (q.entry.kind == EntryKind::ReturnRequest || q.entry.kind == EntryKind::ExtensionRequest)) {
+            decided = &e;
+            decided_request = &q;
+          }
+  if (decided && pending.empty()) {
+    ImGui::TextColored(decided->entry.approved ? kGood : kProblemRed, "%s · %s · %s",
+                       std::string(tr(lang, entry_label(decided_request->entry.kind))).c_str(),
+                       std::string(tr(lang, decided->entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
+                       format_shanghai_minute(decided->at_ms).c_str());
+    if (!decided->entry.text.empty()) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextUnformatted(wrapped(decided->entry.text).c_str());
+      ImGui::PopTextWrapPos();
+    }
+  }
   if (pending.empty() && !may_return && !may_extend) return;
   if (!pending.empty()) {
     ImGui::SeparatorText(std::string(tr(lang, Str::PendingRequests)).c_str());
@@ -741,7 +766,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
   ImGui::PushTextWrapPos(0.0f);
   if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
     const bool bad = e.entry.satisfaction == Satisfaction::Dissatisfied || e.entry.satisfaction == Satisfaction::Leaning;
-    ImGui::TextColored(bad ? kProblemRed : ImVec4(0.10f, 0.50f, 0.22f, 1), "%s",
+    ImGui::TextColored(bad ? kProblemRed : kGood, "%s",
                        std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str());
     ImGui::SameLine();
     ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
@@ -749,7 +774,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
     ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
                 e.entry.text.c_str());
   } else if (e.entry.kind == EntryKind::Decision) {
-    ImGui::TextColored(e.entry.approved ? ImVec4(0.10f, 0.50f, 0.22f, 1) : kProblemRed, "%s  %s",
+    ImGui::TextColored(e.entry.approved ? kGood : kProblemRed, "%s  %s",
                        std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
                        e.entry.text.c_str());
   } else {
