@@ -774,6 +774,19 @@ std::vector<TimelineEntry> App::pending_requests() const {
   return out;
 }
 
+std::optional<App::Decided> App::last_decision() const {
+  std::optional<Decided> out;
+  for (const TimelineEntry& d : m_timeline) {
+    if (d.entry.kind != EntryKind::Decision || d.author.role != Role::Centre) continue;
+    if (out && d.at_ms < out->decision.at_ms) continue;
+    for (const TimelineEntry& e : m_timeline)
+      if (e.id == d.entry.request &&
+          (e.entry.kind == EntryKind::ReturnRequest || e.entry.kind == EntryKind::ExtensionRequest))
+        out = Decided{e, d};
+  }
+  return out;
+}
+
 std::optional<Deadlines> App::selected_deadlines() const {
   if (!m_state) return std::nullopt;
   return compute_deadlines(*m_state, m_calendar);

@@ -185,6 +185,12 @@ class App {
   bool decide(const TimelineEntry& request, bool approve, const std::string& text);
   // The selected ticket's requests no decision has answered yet, oldest first.
   std::vector<TimelineEntry> pending_requests() const;
+  // The centre's latest decision on a 退单/延期 request of the selected ticket, and that request
+  // (decided as pending_requests() judges it: by the centre); nullopt when none was decided.
+  struct Decided {
+    TimelineEntry request, decision;
+  };
+  std::optional<Decided> last_decision() const;
   // The selected ticket's deadlines (core/deadline.h).
   std::optional<Deadlines> selected_deadlines() const;
 

@@ -311,8 +311,7 @@ void actions(App& app, FrameInfo& frame) {
   widest.push_back(frame.assign_to);
   const float assign_w = std::min(combo_width_for(widest, ImGui::GetFontSize() * 7), ImGui::GetContentRegionAvail().x);
   // A ticket already with a department is re-dispatched (重派), and only to another one.
-  const bool dispatched = !st->lead_department.empty() && (st->ticket.status == TicketStatus::Assigned ||
-                                                            st->ticket.status == TicketStatus::InProgress);
+  const bool dispatched = App::already_with(*st, st->lead_department);
   for (const auto& [action, refusal] : offered) {
     const bool reassign = action == WorkflowAction::Assign && dispatched;
     const std::string label = std::string(tr(lang, reassign ? Str::Reassign : action_label(action))) + "##act-" +
@@ -523,25 +522,15 @@ void requests(App& app, FrameInfo& frame) {
   const bool may_extend = handler && !asked(EntryKind::ExtensionRequest) && !app.why_not_entry(EntryKind::ExtensionRequest);
   // A handler reads the centre's last decision here, where it asked, not only at the foot of the
   // timeline: "退单 · 未同意 · 12-04 10:20", and the centre's words.
-  const TimelineEntry* decided = nullptr;
-  const TimelineEntry* decided_request = nullptr;
-  if (handler)
-    for (const TimelineEntry& e : app.timeline())
-      if (e.entry.kind == EntryKind::Decision && (!decided || e.at_ms >= decided->at_ms))
-        for (const TimelineEntry& q : app.timeline())
-          if (q.id == e.entry.request &&
-              (q.entry.kind == EntryKind::ReturnRequest || q.entry.kind == EntryKind::ExtensionRequest)) {
-            decided = &e;
-            decided_request = &q;
-          }
-  if (decided && pending.empty()) {
-    ImGui::TextColored(decided->entry.approved ? kGood : kProblemRed, "%s · %s · %s",
-                       std::string(tr(lang, entry_label(decided_request->entry.kind))).c_str(),
-                       std::string(tr(lang, decided->entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
-                       format_shanghai_minute(decided->at_ms).c_str());
-    if (!decided->entry.text.empty()) {
+  if (const auto decided = handler && pending.empty() ? app.last_decision() : std::nullopt) {
+    const TimelineEntry& d = decided->decision;
+    ImGui::TextColored(d.entry.approved ? kGood : kProblemRed, "%s · %s · %s",
+                       std::string(tr(lang, entry_label(decided->request.entry.kind))).c_str(),
+                       std::string(tr(lang, d.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
+                       format_shanghai_minute(d.at_ms).c_str());
+    if (!d.entry.text.empty()) {
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextUnformatted(wrapped(decided->entry.text).c_str());
+      ImGui::TextUnformatted(wrapped(d.entry.text).c_str());
       ImGui::PopTextWrapPos();
     }
   }

@@ -452,6 +452,12 @@ TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMoves
     return synced(*dept) && dept->selected_deadlines() && dept->selected_deadlines()->extension_days == 3;
   }));
   EXPECT_TRUE(dept->pending_requests().empty());
+  // The department reads the decision where it asked: the request and the centre's word on it.
+  const auto decided = dept->last_decision();
+  ASSERT_TRUE(decided);
+  EXPECT_EQ(decided->request.entry.kind, EntryKind::ExtensionRequest);
+  EXPECT_TRUE(decided->decision.entry.approved);
+  EXPECT_EQ(decided->decision.entry.text, "同意延期三个工作日。");
   EXPECT_EQ(dept->selected_deadlines()->handling_due_ms, after.handling_due_ms);
 }
 
