@@ -257,7 +257,7 @@ void draw_ui(App& app, FrameInfo& frame) {
   draw_tabs(app, frame);
 
   float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
-  // A notice longer than half the status bar (a phone, or the long one after starting again)
+  // A notice longer than half the status bar (the long one after starting again)
   // gets a band of its own above the bar, wrapped, for the seconds it shows: cut off in the bar
   // it said half of what happened.
   // The last error gets one too, in red, for as long as it stands: at the end of the bar, after the
@@ -271,7 +271,9 @@ void draw_ui(App& app, FrameInfo& frame) {
     frame.band_is_error = true;
     status_h += band_height(frame.notice_band);
   } else if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000) {
-    if (std::string n = app.notice(); !n.empty() && ImGui::CalcTextSize(n.c_str()).x > bar_w * 0.5f) {
+    // On a phone every notice: the bar has no room left after the link, the outbox and the counts
+    // ("Recorded" was cut to "Recor").
+    if (std::string n = app.notice(); !n.empty() && (phone_width() || ImGui::CalcTextSize(n.c_str()).x > bar_w * 0.5f)) {
       status_h += band_height(n);
       frame.notice_band = std::move(n);
     }
