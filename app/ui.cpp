@@ -9,10 +9,13 @@
 #include <utility>
 
 #include "line_break.h"
+#include "panels/palette.h"
 #include "platform/platform.h"
 #include "test_hook.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
 constexpr ImGuiWindowFlags kRootFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -157,6 +160,15 @@ float band_height(std::string_view text) {
   return b.size.y + b.pad * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // The Dummy below and the spacing after it.
 }
 
+bool choice(const std::string& label, bool on) {
+  ImGui::PushStyleColor(ImGuiCol_Button, on ? kAccent : kChip);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? kAccent : kChipHover);
+  ImGui::PushStyleColor(ImGuiCol_Text, on ? kWhite : kBody);
+  const bool clicked = ImGui::SmallButton(label.c_str());
+  ImGui::PopStyleColor(3);
+  return clicked;
+}
+
 void band(std::string_view text, const ImVec4& background, const ImVec4& colour) {
   const BandText b = band_text(text);
   const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -180,10 +192,10 @@ float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_
 }
 
 bool primary_button(const char* label, const ImVec2& size) {
-  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.16f, 0.42f, 0.78f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.22f, 0.50f, 0.88f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.12f, 0.34f, 0.66f, 1));
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, kWhite);
   const bool pressed = ImGui::Button(label, size);
   ImGui::PopStyleColor(4);
   return pressed;

@@ -11,18 +11,16 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 #include "refusal_text.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kAmber(0.72f, 0.40f, 0.0f, 1.0f);
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-const ImVec4 kRed(0.78f, 0.12f, 0.12f, 1.0f);
-const ImVec4 kGreen(0.10f, 0.50f, 0.22f, 1.0f);
-const ImVec4 kBlue(0.16f, 0.42f, 0.78f, 1.0f);
 
 // The departments of the street's 1+8 joint actions a ticket may be co-handled by (panels.h).
 constexpr const auto& kCoDepartments = kDepartments;
@@ -36,7 +34,7 @@ void state_badge(Lang lang, CoHandlerState st) {
       ImGui::TextColored(kAmber, "%s", s(lang, Str::CoPending).c_str());
       break;
     case CoHandlerState::Replied:
-      ImGui::TextColored(kGreen, "%s", s(lang, Str::CoReplied).c_str());
+      ImGui::TextColored(kGood, "%s", s(lang, Str::CoReplied).c_str());
       break;
     case CoHandlerState::Removed:
       ImGui::TextColored(kMuted, "%s", s(lang, Str::CoRemoved).c_str());
@@ -58,9 +56,9 @@ void due_label(Lang lang, const App::CoHandlerView& v) {
   if (st == CoHandlerState::Removed)
     ImGui::TextColored(kMuted, "%s", buf);
   else if (st == CoHandlerState::Replied)
-    ImGui::TextColored(met > *v.due_ms ? kRed : kMuted, "%s", buf);
+    ImGui::TextColored(met > *v.due_ms ? kProblem : kMuted, "%s", buf);
   else if (now >= *v.due_ms)
-    ImGui::TextColored(kRed, "%s · %s", buf, s(lang, Str::FilterOverdue).c_str());
+    ImGui::TextColored(kProblem, "%s · %s", buf, s(lang, Str::FilterOverdue).c_str());
   else if (shanghai_days(*v.due_ms - 1) == shanghai_days(now))
     ImGui::TextColored(kAmber, "%s", buf);
   else
@@ -99,7 +97,7 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   const bool co_department =
       app.session() && app.session()->role == Role::Department && app.session()->scope == h.department;
   if (co_department && h.state() != CoHandlerState::Removed && !app.why_not_co_reply(h.added)) {
-    ImGui::TextColored(kBlue, "%s", s(lang, Str::CoReplyTitle).c_str());
+    ImGui::TextColored(kAccent, "%s", s(lang, Str::CoReplyTitle).c_str());
     const float button_w = ImGui::CalcTextSize(s(lang, Str::CoReplySend).c_str()).x +
                            ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
     ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));

@@ -9,19 +9,15 @@
 
 #include "chart.h"
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-constexpr ImU32 kCardBg = IM_COL32(248, 250, 252, 255);
-constexpr ImU32 kCardBorder = IM_COL32(222, 228, 236, 255);
-constexpr ImU32 kInk = IM_COL32(17, 24, 39, 255);
-constexpr ImU32 kMutedU = IM_COL32(100, 108, 120, 255);
-constexpr ImU32 kGood = IM_COL32(22, 128, 61, 255);
-constexpr ImU32 kBad = IM_COL32(200, 30, 45, 255);
 
 std::string fmt(Lang lang, Str s, auto... args) {
   char b[160];
@@ -73,22 +69,22 @@ void draw_card(Lang lang, const RateCard& c, float w, float h) {
   ImGui::Dummy(ImVec2(w, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fh = ImGui::GetFontSize(), pad = fh * 0.6f, inner = w - pad * 2;
-  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBg, 6.0f);
-  dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorder, 6.0f);
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBgU, 6.0f);
+  dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorderU, 6.0f);
   dl->PushClipRect(p, ImVec2(p.x + w, p.y + h), true);
   fit_text(dl, ImVec2(p.x + pad, p.y + pad), fh, fh * 0.75f, inner, kMutedU, std::string(tr(lang, c.label)));
   const std::string v = value_text(lang, c, c.now, c.now_known);
   char of[48] = "";
   if (!c.hours && c.of > 0) std::snprintf(of, sizeof of, "%d / %d", c.count, c.of);
   const float of_w = of[0] ? ImGui::CalcTextSize(of).x + fh * 0.6f : 0;
-  const float vw = fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.3f), fh * 1.5f, fh, inner - of_w, kInk, v);
+  const float vw = fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.3f), fh * 1.5f, fh, inner - of_w, kInkU, v);
   if (of[0]) dl->AddText(ImVec2(p.x + pad + vw + fh * 0.6f, p.y + pad + fh * 1.75f), kMutedU, of);
   // Last month, and the arrow of the change: green when better, red when worse.
   const float y = p.y + h - pad - fh;
   const Trend t = trend_of(c);
   float x = p.x + pad;
   if (t == Trend::Better || t == Trend::Worse) {
-    const ImU32 col = t == Trend::Better ? kGood : kBad;
+    const ImU32 col = t == Trend::Better ? kGoodU : kProblemU;
     const bool up = c.now > c.before;
     const float s = fh * 0.36f, cx = x + s, cy = y + fh * 0.5f;
     if (up) dl->AddTriangleFilled(ImVec2(cx, cy - s), ImVec2(cx + s, cy + s * 0.8f), ImVec2(cx - s, cy + s * 0.8f), col);
@@ -199,7 +195,7 @@ void draw_dashboard(App& app, FrameInfo& frame) {
   ImGui::TextColored(kMuted, "%s · %s", stamp.c_str(), std::string(tr(lang, Str::DashScope)).c_str());
   ImGui::PopTextWrapPos();
   if (!d) {
-    ImGui::TextColored(ImVec4(0.72f, 0.06f, 0.20f, 1), "%s", app.dashboard_error().c_str());
+    ImGui::TextColored(kWarn, "%s", app.dashboard_error().c_str());
     ImGui::EndChild();
     return;
   }

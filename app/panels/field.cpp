@@ -13,21 +13,16 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 #include "test_hook.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
-const ImVec4 kGood(0.09f, 0.50f, 0.24f, 1.0f);
-const ImVec4 kLink(0.16f, 0.42f, 0.78f, 1.0f);
-constexpr ImU32 kCardBg = IM_COL32(248, 250, 252, 255);
-constexpr ImU32 kCardBorder = IM_COL32(222, 228, 236, 255);
-constexpr ImU32 kInk = IM_COL32(17, 24, 39, 255);
-constexpr ImU32 kMutedU = IM_COL32(100, 108, 120, 255);
 
 std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 
@@ -118,11 +113,7 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
 // Kind chips: 全部类型 and each kind with its count; -1 all.
 void kind_chips(Lang lang, int& filter, const std::vector<FacilityKind>& kinds, const std::vector<int>& counts) {
   auto chip = [&](const std::string& text, int value, const char* id) {
-    const bool on = filter == value;
-    ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.16f, 0.42f, 0.78f, 1) : ImVec4(0.93f, 0.94f, 0.96f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
-    if (ImGui::SmallButton((text + "##" + id).c_str())) filter = value;
-    ImGui::PopStyleColor(2);
+    if (choice(text + "##" + id, filter == value)) filter = value;
     ImGui::SameLine();
   };
   chip(S(lang, Str::FwAllKinds), -1, "fw-kind-all");
@@ -268,7 +259,7 @@ void finding_popup(App& app, FrameInfo& frame) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextColored(kMuted, "%s", S(lang, Str::FwFindingHint).c_str());
   ImGui::PopTextWrapPos();
-  if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+  if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
   ImGui::Spacing();
   if (primary_button((S(lang, Str::FwOpenTicket) + "##fw-finding-confirm").c_str())) {
     if (app.open_finding(d)) {
@@ -310,7 +301,7 @@ void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistL
   const Facility& fac = *line.facility;
   if (!line.ticket_id.empty()) {
     const std::string& number = text;
-    ImGui::PushStyleColor(ImGuiCol_Text, kLink);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
     if (ImGui::SmallButton((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
     ImGui::PopStyleColor();
     return;
@@ -363,7 +354,7 @@ void draw_round_cards(App& app, FrameInfo& frame, const Campaign& c, const std::
     if (ff.kind_filter >= 0 && static_cast<int>(fac.kind) != ff.kind_filter) continue;
     ImGui::PushID(fac.id.c_str());
     ImGui::TableNextRow(0, fh * 5);
-    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(226, 244, 232, 255));
+    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kDoneRowU);
     ImGui::TableNextColumn();
     ImGui::Dummy(ImVec2(0, fh * 0.15f));
     // Line 1: what and where; the ticket on the right.
@@ -507,7 +498,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
       return l.facility->kind == k;
     })));
   kind_chips(lang, ff.kind_filter, c.kinds, counts);
-  if (!app.error().empty() && !ff.finding_open) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+  if (!app.error().empty() && !ff.finding_open) ImGui::TextColored(kProblem, "%s", app.error().c_str());
 
   // A phone or a small window: a card a facility, so the location and the note keep their room.
   if (ImGui::GetContentRegionAvail().x < fh * 58) {
@@ -552,13 +543,13 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
     ImGui::PushID(fac.id.c_str());
     ImGui::TableNextRow();
     // A checked line is tinted green: what is left to do stands out in a long list.
-    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(226, 244, 232, 255));
+    if (line.item.checked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kDoneRowU);
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(fac.code.c_str());
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(fac.retired ? kMuted : ImVec4(0.20f, 0.22f, 0.26f, 1), "%s", std::string(label(lang, fac.kind)).c_str());
+    ImGui::TextColored(fac.retired ? kMuted : kBody, "%s", std::string(label(lang, fac.kind)).c_str());
     ImGui::TableNextColumn();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(fac.location.c_str());
@@ -627,7 +618,7 @@ void facility_popup(App& app, FrameInfo& frame) {
   }
   row_label(Str::FwColLocation);
   ImGui::InputTextWithHint("##fw-facility-location", S(lang, Str::FwHintLocation).c_str(), &d.location);
-  if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+  if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
   ImGui::Spacing();
   if (ImGui::Button((S(lang, Str::FwSaveFacility) + "##fw-facility-save").c_str()) && app.save_facility(d)) {
     ff.facility_open = false;
@@ -735,11 +726,11 @@ void figure_card(const std::string& label_text, const std::string& value, float 
   ImGui::Dummy(ImVec2(w, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fh = ImGui::GetFontSize(), pad = fh * 0.6f;
-  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBg, 6.0f);
-  dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorder, 6.0f);
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBgU, 6.0f);
+  dl->AddRect(p, ImVec2(p.x + w, p.y + h), kCardBorderU, 6.0f);
   dl->PushClipRect(p, ImVec2(p.x + w, p.y + h), true);
   fit_text(dl, ImVec2(p.x + pad, p.y + pad), fh, fh * 0.75f, w - pad * 2, kMutedU, label_text);
-  fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.35f), fh * 1.6f, fh, w - pad * 2, kInk, value);
+  fit_text(dl, ImVec2(p.x + pad, p.y + pad + fh * 1.35f), fh * 1.6f, fh, w - pad * 2, kInkU, value);
   dl->PopClipRect();
 }
 
@@ -792,7 +783,7 @@ void draw_totals(App& app, FrameInfo& frame, const Campaign& c) {
   ImGui::TableHeadersRow();
   auto row = [&](const std::string& name, const CampaignFigures& x, bool street) {
     ImGui::TableNextRow();
-    if (street) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(226, 236, 250, 255));
+    if (street) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kTintRowU);
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(name.c_str());
     for (int64_t v : {x.bait_boxes_set, x.sewers_dosed, x.rat_holes_filled, x.rats_killed, x.wells_dosed, x.fly_cages_kept,
@@ -861,7 +852,7 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
           }
         }
       }
-      if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+      if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
       ImGui::Spacing();
     }
   }

@@ -8,14 +8,15 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
 
+using namespace palette;
+
 void draw_hot_spots(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
-  const ImVec4 muted(0.42f, 0.44f, 0.48f, 1.0f);
-  const ImVec4 red(0.72f, 0.06f, 0.20f, 1.0f);
   ImGui::TextUnformatted(std::string(tr(lang, Str::HotSpotsTitle)).c_str());
   constexpr std::array<int, 4> kPeriods = {30, 90, 180, 365};
   char buf[64];
@@ -25,19 +26,15 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
     const std::string label = std::string(buf) + "##hot-days-" + std::to_string(days);
     next_in_row(button_width(label), first ? ImGui::GetFontSize() * 1.5f : -1);  // Wraps on a phone.
     first = false;
-    const bool on = frame.hot_days == days;
-    ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.16f, 0.42f, 0.78f, 1) : ImVec4(0.93f, 0.94f, 0.96f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
-    if (ImGui::SmallButton(label.c_str())) frame.hot_days = days;
-    ImGui::PopStyleColor(2);
+    if (choice(label, frame.hot_days == days)) frame.hot_days = days;
   }
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(muted, "%s", std::string(tr(lang, Str::HotSpotsHint)).c_str());
+  ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::HotSpotsHint)).c_str());
   ImGui::PopTextWrapPos();
   const auto& rows = app.hot_spots(frame.hot_days);
   if (rows.empty()) {
     ImGui::Spacing();
-    ImGui::TextColored(muted, "%s", std::string(tr(lang, Str::HotSpotsEmpty)).c_str());
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::HotSpotsEmpty)).c_str());
     return;
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
@@ -84,7 +81,7 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
       ImGui::SetCursorPos(cell);
       ImGui::TextUnformatted(h.address.c_str());
       ImGui::SetCursorPos(ImVec2(cell.x, cell.y + line + gap));
-      ImGui::TextColored(muted, "%s", h.community.c_str());
+      ImGui::TextColored(kMuted, "%s", h.community.c_str());
     } else {
       ImGui::TableSetColumnIndex(col++);
       ImGui::TextUnformatted(h.address.c_str());
@@ -93,13 +90,13 @@ void draw_hot_spots(App& app, FrameInfo& frame) {
     ImGui::Text("%lld", static_cast<long long>(h.tickets));
     ImGui::TableSetColumnIndex(col++);
     if (h.open > 0) ImGui::Text("%lld", static_cast<long long>(h.open));
-    else ImGui::TextColored(muted, "0");
+    else ImGui::TextColored(kMuted, "0");
     ImGui::TableSetColumnIndex(col++);
-    if (h.linked > 0) ImGui::TextColored(red, "%lld", static_cast<long long>(h.linked));
-    else ImGui::TextColored(muted, "-");
+    if (h.linked > 0) ImGui::TextColored(kWarn, "%lld", static_cast<long long>(h.linked));
+    else ImGui::TextColored(kMuted, "-");
     if (!compact) {
       ImGui::TableSetColumnIndex(col);
-      ImGui::TextColored(muted, "%s", format_shanghai_minute(h.latest_ms).c_str());
+      ImGui::TextColored(kMuted, "%s", format_shanghai_minute(h.latest_ms).c_str());
     }
   }
   ImGui::EndTable();

@@ -8,12 +8,14 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kProblemRed(0.80f, 0.10f, 0.10f, 1.0f);
 
 std::string id_for(Lang lang, Str label) { return "##" + std::string(tr(lang, label)); }
 
@@ -23,7 +25,7 @@ void field_label(Lang lang, Str label, bool required, float label_width) {
   ImGui::TextUnformatted(std::string(tr(lang, label)).c_str());
   if (required) {
     ImGui::SameLine(0, 2);
-    ImGui::TextColored(kProblemRed, "*");
+    ImGui::TextColored(kProblem, "*");
   }
   ImGui::SameLine(label_width);
 }
@@ -34,7 +36,7 @@ void field_problem(Lang lang, std::optional<ValidationCode> code, float label_wi
                 : *code == ValidationCode::TooLong ? Str::ErrTooLong
                                                    : Str::ErrBadFormat;
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + label_width);
-  ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, s)).c_str());
+  ImGui::TextColored(kProblem, "%s", std::string(tr(lang, s)).c_str());
 }
 
 void text_field(App& app, Str label, Str hint, std::string& value, TicketField field, bool required, float lw,
@@ -105,7 +107,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   ImGui::InputTextWithHint(id_for(lang, Str::FieldReceivedAt).c_str(), "2026-11-29 14:30", &d.received_at);
   if (app.problems().bad_received_at) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
-    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::ErrBadTime)).c_str());
+    ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::ErrBadTime)).c_str());
   }
 
   text_field(app, Str::FieldCitizenName, Str::HintName, d.citizen_name, TicketField::CitizenName,
@@ -116,7 +118,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   if (app.problems().out_of_scope) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
-    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::ErrCreateOutOfScope)).c_str());
+    ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::ErrCreateOutOfScope)).c_str());
     ImGui::PopTextWrapPos();
   }
   text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
@@ -149,7 +151,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   if (app.problems().any()) {
     ImGui::SameLine(0, ImGui::GetFontSize());
     ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::FixProblems)).c_str());
+    ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::FixProblems)).c_str());
   }
 }
 

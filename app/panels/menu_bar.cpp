@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <string>
 
+#include "panels/palette.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
+
+using namespace palette;
 
 void draw_menu_bar(App& app, FrameInfo& frame) {
   if (!ImGui::BeginMenuBar()) return;
@@ -71,7 +74,7 @@ void draw_sign_out_dialog(App& app, FrameInfo& frame) {
   char buf[512];
   if (unsent > 0) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutUnsent)).c_str(), unsent);
-    ImGui::TextColored(ImVec4(0.70f, 0.42f, 0.0f, 1), "%s", wrapped(buf, wrap).c_str());
+    ImGui::TextColored(kAmber, "%s", wrapped(buf, wrap).c_str());
   } else {
     ImGui::TextUnformatted(wrapped(tr(lang, Str::SignOutAllSent), wrap).c_str());
   }
@@ -88,10 +91,10 @@ void draw_sign_out_dialog(App& app, FrameInfo& frame) {
   if (unsent > 0) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SignOutClearWarn)).c_str(), unsent);
     ImGui::PushTextWrapPos(wrap);
-    ImGui::TextColored(ImVec4(0.78f, 0.12f, 0.12f, 1), "%s", wrapped(buf, wrap).c_str());
+    ImGui::TextColored(kProblem, "%s", wrapped(buf, wrap).c_str());
     ImGui::PopTextWrapPos();
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.78f, 0.12f, 0.12f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, kProblem);
   if (ImGui::Button((std::string(tr(lang, Str::SignOutClear)) + "##sign-out-clear").c_str())) {
     ImGui::CloseCurrentPopup();
     app.sign_out(true);

@@ -7,13 +7,14 @@
 
 #include "core/civil_time.h"
 #include "core/workflow.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kMuted(0.38f, 0.40f, 0.44f, 1.0f);
-const ImVec4 kRefusedRed(0.72f, 0.12f, 0.12f, 1.0f);
 
 Str kind_label(ChangeKind k) {
   switch (k) {
@@ -134,7 +135,7 @@ void draw_outbox(App& app, const FrameInfo&) {
       ImGui::PopTextWrapPos();
       ImGui::TableNextColumn();
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(kRefusedRed, "%s", wrapped(reason_label(lang, r.code)).c_str());
+      ImGui::TextColored(kProblem, "%s", wrapped(reason_label(lang, r.code)).c_str());
       // The server's own words are English: shown under the code in English, on hover in Chinese,
       // where the line below (why it cannot be redone here) says it in the user's words.
       if (!r.detail.empty()) {

@@ -113,6 +113,9 @@ std::string wrapped(std::string_view text, float wrap_pos_x = 0.0f);
 // on a phone), rather than clipped mid-character by the cell's edge; the whole text in a tooltip
 // when cut. In `colour` when given (alpha 0: ImGui's text colour).
 void text_fit(const std::string& text, const ImVec4& colour = ImVec4(0, 0, 0, 0));
+// A small choice chip (a period, a kind of note, a language): filled in the accent colour when it
+// is the one chosen, so the chosen one reads at a glance. True when clicked.
+bool choice(const std::string& label, bool on);
 // A band across the panel: `text` wrapped as above, in `colour` on `background` (预警, 待复核, a
 // long notice); band_height is the room it takes, for a layout that reserves it beforehand.
 void band(std::string_view text, const ImVec4& background, const ImVec4& colour);

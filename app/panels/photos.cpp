@@ -9,18 +9,17 @@
 #include <string>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "test_hook.h"
 #include "refusal_text.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-const ImVec4 kWaitAmber(0.72f, 0.40f, 0.0f, 1.0f);
-const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
 const ImVec4 kBeforeTint(0.62f, 0.30f, 0.10f, 1.0f);
-const ImVec4 kAfterTint(0.10f, 0.50f, 0.22f, 1.0f);
 
 // The photo opened large ("" none), kept across frames.
 std::string g_open_sha;
@@ -105,7 +104,7 @@ void thumbnail(App& app, const app::TicketPhoto& p) {
     ImGui::TextColored(kMuted, "%s", when.c_str());
     ImGui::TextColored(kMuted, "%s", who.c_str());
   }
-  if (p.waiting_upload) ImGui::TextColored(kWaitAmber, "%s", std::string(tr(lang, Str::PhotoWaitingUpload)).c_str());
+  if (p.waiting_upload) ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::PhotoWaitingUpload)).c_str());
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }
@@ -186,7 +185,7 @@ void draw_ticket_photos(App& app, FrameInfo&) {
     ImGui::TableNextColumn();
     ImGui::TextColored(kBeforeTint, "%s", std::string(tr(lang, Str::PhotoBefore)).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextColored(kAfterTint, "%s", std::string(tr(lang, Str::PhotoAfter)).c_str());
+    ImGui::TextColored(kGood, "%s", std::string(tr(lang, Str::PhotoAfter)).c_str());
     for (size_t i = 0; i < pairs.size(); ++i) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -220,7 +219,7 @@ void draw_photo_uploads(App& app) {
   const auto& failed = app.failed_photos();
   const app::SyncStatus& st = app.sync_status();
   ImGui::SeparatorText(std::string(tr(lang, Str::PhotoUploadsTitle)).c_str());
-  if (!failed.empty()) ImGui::TextColored(kProblemRed, "%s", std::string(tr(lang, Str::PhotoRefusedHint)).c_str());
+  if (!failed.empty()) ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::PhotoRefusedHint)).c_str());
   if (waiting.empty() && failed.empty()) {
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::PhotoUploadsNone)).c_str());
     return;
@@ -252,7 +251,7 @@ void draw_photo_uploads(App& app) {
   for (const LocalPhoto& p : failed) {
     row(p);
     ImGui::PushTextWrapPos(0.0f);  // The server's answer wraps in its cell rather than being cut.
-    ImGui::TextColored(kProblemRed, "%s · %s", std::string(tr(lang, Str::PhotoRefused)).c_str(), p.failure.c_str());
+    ImGui::TextColored(kProblem, "%s · %s", std::string(tr(lang, Str::PhotoRefused)).c_str(), p.failure.c_str());
     ImGui::PopTextWrapPos();
     if (ImGui::SmallButton((std::string(tr(lang, Str::PhotoDiscard)) + "##photo-discard-" + p.sha256.substr(0, 12)).c_str()))
       give_up = p.sha256;

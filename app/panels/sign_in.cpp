@@ -8,15 +8,16 @@
 #include <cstdio>
 #include <string>
 
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 #include "test_hook.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
-const ImVec4 kMuted(0.38f, 0.40f, 0.44f, 1.0f);
 
 std::string message_text(App& app) {
   const SignInForm& f = app.sign_in_form();
@@ -65,7 +66,7 @@ void credentials(App& app, bool user_fixed, float width) {
   if (!msg.empty()) {
     ImGui::Spacing();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextColored(kProblemRed, "%s", msg.c_str());
+    ImGui::TextColored(kProblem, "%s", msg.c_str());
     ImGui::PopTextWrapPos();
   }
 }
@@ -83,7 +84,7 @@ void draw_sign_in(App& app, FrameInfo&) {
   const float card_w = std::min(em * 24.0f, vp->WorkSize.x - em * 2.0f);
   const float card_h = std::min(em * 22.0f, vp->WorkSize.y - em * 2.0f);
   ImGui::SetCursorPos(ImVec2((vp->WorkSize.x - card_w) * 0.5f, std::max(em, (vp->WorkSize.y - card_h) * 0.4f)));
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, kWhite);
   ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, em * 0.5f);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(em * 1.5f, em * 1.2f));
   ImGui::BeginChild("##sign-in-card", ImVec2(card_w, 0),
@@ -128,9 +129,9 @@ void draw_sign_in(App& app, FrameInfo&) {
   ImGui::Separator();
   ImGui::TextColored(kMuted, "语言 / Language:");
   ImGui::SameLine();
-  if (ImGui::SmallButton("中文")) app.set_lang(Lang::Zh);
+  if (choice("中文", lang == Lang::Zh)) app.set_lang(Lang::Zh);
   ImGui::SameLine();
-  if (ImGui::SmallButton("English")) app.set_lang(Lang::En);
+  if (choice("English", lang == Lang::En)) app.set_lang(Lang::En);
   ImGui::EndChild();
   ImGui::PopStyleVar(2);
   ImGui::PopStyleColor();

@@ -9,17 +9,15 @@
 #include <utility>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kGreen(0.10f, 0.50f, 0.22f, 1);
-const ImVec4 kGrey(0.45f, 0.47f, 0.50f, 1);
-const ImVec4 kAmber(0.70f, 0.42f, 0.0f, 1);
-const ImVec4 kRed(0.78f, 0.12f, 0.12f, 1);
-const ImVec4 kBlue(0.12f, 0.40f, 0.72f, 1);
 constexpr int64_t kClockWarnMs = 2 * 60 * 1000;
 
 std::string fmt(std::string_view pattern, long long a) {
@@ -40,12 +38,12 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   // The link, from real answers: unknown until the first one.
   const bool online = s.link == app::Link::Online;
   const bool offline = s.link == app::Link::Offline;
-  ImGui::TextColored(online ? kGreen : offline ? kGrey : kAmber, "●");
+  ImGui::TextColored(online ? kGood : offline ? kMuted : kAmber, "●");
   ImGui::SameLine(0, 4);
   ImGui::TextUnformatted(std::string(tr(lang, online ? Str::Online : offline ? Str::Offline : Str::Connecting)).c_str());
   if (offline && s.next_try_ms > now) {
     ImGui::SameLine();
-    ImGui::TextColored(kGrey, "(%s)", fmt(tr(lang, Str::RetryIn), (s.next_try_ms - now + 999) / 1000).c_str());
+    ImGui::TextColored(kMuted, "(%s)", fmt(tr(lang, Str::RetryIn), (s.next_try_ms - now + 999) / 1000).c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton((std::string(tr(lang, Str::RetryNow)) + "##retry").c_str())) app.sync_now();
   }
@@ -54,11 +52,11 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   // The outbox next: offline on a phone, what waits to be sent is the fact that matters.
   gap();
   if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
-  else ImGui::TextColored(kGrey, "%s", std::string(tr(lang, Str::AllSent)).c_str());
+  else ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::AllSent)).c_str());
   if (s.refused > 0) {
     gap();
     const std::string refused = fmt(tr(lang, Str::RefusedCount), s.refused) + "##refused-link";
-    ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+    ImGui::PushStyleColor(ImGuiCol_Text, kProblem);
     if (ImGui::SmallButton(refused.c_str())) app.set_view(View::Outbox);
     ImGui::PopStyleColor();
   }
@@ -69,7 +67,7 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     gap();
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
     // Under the pointer a light tint, so the red or amber word stays readable on it.
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccentHover);
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.78f, 0.85f, 0.96f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // Words that filter, not boxes.
     bool first = true;
@@ -77,7 +75,7 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     const auto count = [&](Str words, int64_t n, const ImVec4& colour, const char* id, void (*to)(InboxFilter&)) {
       if (!first) ImGui::SameLine(0, 2);
       first = false;
-      ImGui::PushStyleColor(ImGuiCol_Text, n > 0 ? colour : kGrey);
+      ImGui::PushStyleColor(ImGuiCol_Text, n > 0 ? colour : kMuted);
       if (ImGui::SmallButton((fmt(tr(lang, words), n) + id).c_str())) {
         to(app.inbox_query().filter);
         app.inbox_changed();
@@ -86,14 +84,14 @@ void draw_status_bar(App& app, FrameInfo& frame) {
       }
       ImGui::PopStyleColor();
     };
-    count(Str::OverdueCount, d.overdue, kRed, "##status-overdue", [](InboxFilter& f) { f.overdue = true, f.due_today = false; });
+    count(Str::OverdueCount, d.overdue, kProblem, "##status-overdue", [](InboxFilter& f) { f.overdue = true, f.due_today = false; });
     count(Str::DueTodayCount, d.due_today, kAmber, "##status-due-today",
           [](InboxFilter& f) { f.due_today = true, f.overdue = false; });
     // 待审批: requests waiting for the centre's decision (only the centre decides them).
     if (d.pending_requests > 0 && app.session() && app.session()->role == Role::Centre)
       count(Str::PendingCount, d.pending_requests, kAmber, "###status-pending", [](InboxFilter& f) { f.pending_request = true; });
     // 预警: dissatisfied return visits waiting on re-handling.
-    if (d.warnings > 0) count(Str::WarningCount, d.warnings, kRed, "##status-warnings", [](InboxFilter& f) { f.warning = true; });
+    if (d.warnings > 0) count(Str::WarningCount, d.warnings, kProblem, "##status-warnings", [](InboxFilter& f) { f.warning = true; });
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(3);
   }
@@ -103,31 +101,31 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   const std::string storage_error = platform::durable_storage_error();
   if (!storage_error.empty()) {
     gap();
-    ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::SaveFailed)).c_str(), storage_error.c_str());
+    ImGui::TextColored(kProblem, "%s: %s", std::string(tr(lang, Str::SaveFailed)).c_str(), storage_error.c_str());
   }
   if (s.clock_known && std::llabs(s.clock_offset_ms) > kClockWarnMs) {
     gap();
-    ImGui::TextColored(kRed, "%s", fmt(tr(lang, Str::ClockWarning), std::llabs(s.clock_offset_ms) / 60000).c_str());
+    ImGui::TextColored(kProblem, "%s", fmt(tr(lang, Str::ClockWarning), std::llabs(s.clock_offset_ms) / 60000).c_str());
   }
   if (s.halt == app::Halt::ForgedReplica || s.halt == app::Halt::Upgrade) {
     gap();
     char buf[256];
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SyncHalted)).c_str(),
                   std::string(tr(lang, s.halt == app::Halt::Upgrade ? Str::HaltUpgrade : Str::HaltForged)).c_str());
-    ImGui::TextColored(kRed, "%s", buf);
+    ImGui::TextColored(kProblem, "%s", buf);
   }
   if (!app.error().empty() && frame.band_is_error) {
     // In the red band above the bar (ui.cpp).
   } else if (!app.error().empty()) {
     gap();
     if (app.error_is_storage())
-      ImGui::TextColored(kRed, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
+      ImGui::TextColored(kProblem, "%s: %s", std::string(tr(lang, Str::ErrStorage)).c_str(), app.error().c_str());
     else
-      ImGui::TextColored(kRed, "%s", app.error().c_str());
+      ImGui::TextColored(kProblem, "%s", app.error().c_str());
   } else if (frame.notice_band.empty() && now - app.notice_at_ms() < 6000) {
     if (const std::string notice = app.notice(); !notice.empty()) {
       gap();
-      ImGui::TextColored(kBlue, "%s", notice.c_str());
+      ImGui::TextColored(kAccent, "%s", notice.c_str());
     }
   }
 
@@ -146,7 +144,7 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     if (text->empty()) continue;
     gap();
     if (ImGui::CalcTextSize(text->c_str()).x > ImGui::GetContentRegionAvail().x) break;
-    ImGui::TextColored(kGrey, "%s", text->c_str());
+    ImGui::TextColored(kMuted, "%s", text->c_str());
   }
 }
 

@@ -16,17 +16,16 @@
 #include <vector>
 
 #include "core/civil_time.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 #include "refusal_text.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-const ImVec4 kProblemRed(0.78f, 0.12f, 0.12f, 1.0f);
-const ImVec4 kGood(0.10f, 0.50f, 0.22f, 1.0f);
 
 
 Str entry_label(EntryKind k) {
@@ -53,7 +52,6 @@ Str satisfaction_label(Satisfaction s) {
                                                  : Str::Dissatisfied;
 }
 
-const ImVec4 kWarnRed(0.72f, 0.06f, 0.20f, 1.0f);
 
 // 预警: a red band at the top of a warned ticket, with what the citizen said at the last visit.
 void warning_banner(App& app) {
@@ -68,7 +66,7 @@ void warning_banner(App& app) {
     what += " · " + visit->entry.text;
   char buf[640];
   std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::WarningBanner)).c_str(), what.c_str());
-  band(buf, kWarnRed, ImVec4(1, 1, 1, 1));
+  band(buf, kWarn, kWhite);
 }
 
 // 待复核: why the ticket is in review (merge rule R5), in an amber band under its status, so the
@@ -120,7 +118,7 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   ImGui::SameLine();
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1.0f, 0.90f, 0.70f, 1));
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(1.0f, 0.84f, 0.55f, 1));
-  ImGui::PushStyleColor(ImGuiCol_Text, kConflictAmber);
+  ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
   const std::string badge = std::string(tr(lang, Str::ConflictBadge)) + "##conflict-" + field_code;
   const std::string popup = "##conflict-popup-" + field_code;
   if (ImGui::SmallButton(badge.c_str())) ImGui::OpenPopup(popup.c_str());
@@ -128,7 +126,7 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   if (!ImGui::BeginPopup(popup.c_str())) return;
   const float em = ImGui::GetFontSize();
   ImGui::PushTextWrapPos(em * 22);
-  ImGui::TextColored(kConflictAmber, "%s%s%s", std::string(tr(lang, field_label(field))).c_str(),
+  ImGui::TextColored(kAmber, "%s%s%s", std::string(tr(lang, field_label(field))).c_str(),
                      lang == Lang::Zh ? "：" : ": ", std::string(tr(lang, Str::ConflictTitle)).c_str());
   ImGui::Separator();
   ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictCurrent)).c_str());
@@ -161,8 +159,8 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
 // A small blue word that acts (修改, 拨打): a link, not a box.
 bool link_button(const std::string& label) {
   ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));  // The blue word stays readable.
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccentHover);  // The blue word stays readable.
+  ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);
   const bool clicked = ImGui::SmallButton(label.c_str());
   ImGui::PopStyleVar();
@@ -211,7 +209,7 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
     ImGui::TextDisabled("-");
   } else {
     ImGui::PushTextWrapPos(wrap_x);
-    if (conflicted) ImGui::TextColored(kConflictAmber, "%s", wrapped(shown, wrap_x).c_str());
+    if (conflicted) ImGui::TextColored(kAmber, "%s", wrapped(shown, wrap_x).c_str());
     else ImGui::TextUnformatted(wrapped(shown, wrap_x).c_str());
     ImGui::PopTextWrapPos();
   }
@@ -243,14 +241,14 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   // A concurrent edit that lost has its badge beside the value, as a typed field's has.
   const std::string now_value(to_string(value));
   if (app.why_not_edit(field)) {
-    if (red) ImGui::TextColored(kProblemRed, "%s", std::string(label(lang, value)).c_str());
+    if (red) ImGui::TextColored(kProblem, "%s", std::string(label(lang, value)).c_str());
     else ImGui::TextUnformatted(std::string(label(lang, value)).c_str());
     conflict_badge(app, field, now_value);
     return;
   }
   const std::string code(to_string(field));
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * (lang == Lang::Zh ? 7 : 10));
-  if (red) ImGui::PushStyleColor(ImGuiCol_Text, kProblemRed);
+  if (red) ImGui::PushStyleColor(ImGuiCol_Text, kProblem);
   const bool open = begin_combo(("##choice-" + code).c_str(), std::string(label(lang, value)).c_str());
   if (red) ImGui::PopStyleColor();
   conflict_badge(app, field, now_value);
@@ -422,11 +420,8 @@ void add_entry(App& app, FrameInfo& frame) {
       if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
     }
     first = false;
-    ImGui::PushStyleColor(ImGuiCol_Button, on ? ImVec4(0.16f, 0.42f, 0.78f, 1) : ImVec4(0.90f, 0.92f, 0.95f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
     const std::string chip = std::string(tr(lang, entry_label(kKinds[k]))) + "##kind-" + std::string(to_string(kKinds[k]));
-    if (ImGui::SmallButton(chip.c_str())) frame.entry_kind = static_cast<int>(k);
-    ImGui::PopStyleColor(2);
+    if (choice(chip, on)) frame.entry_kind = static_cast<int>(k);
   }
   const float button_w = ImGui::CalcTextSize(std::string(tr(lang, Str::AddEntry)).c_str()).x +
                          ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
@@ -456,7 +451,7 @@ void deadline_row(App& app, const FrameInfo& frame, Str name, int64_t due_ms, in
   if (met_ms > 0) {
     std::snprintf(buf, sizeof buf, std::string(tr(lang, late ? Str::DeadlineMetLate : Str::DeadlineMet)).c_str(),
                   format_shanghai_minute(met_ms).c_str());
-    ImGui::TextColored(late ? kProblemRed : kMuted, "%s", buf);
+    ImGui::TextColored(late ? kProblem : kMuted, "%s", buf);
   } else if (due_ms <= 0) {
     ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::DueUnknown)).c_str());
   } else {
@@ -464,8 +459,8 @@ void deadline_row(App& app, const FrameInfo& frame, Str name, int64_t due_ms, in
     const bool over = now >= due_ms;
     const bool today = shanghai_days(due_ms - 1) == shanghai_days(now);
     if (!active) ImGui::TextColored(kMuted, "%s", buf);
-    else if (over) ImGui::TextColored(kProblemRed, "%s · %s", buf, std::string(tr(lang, Str::FilterOverdue)).c_str());
-    else if (today) ImGui::TextColored(kConflictAmber, "%s", buf);
+    else if (over) ImGui::TextColored(kProblem, "%s · %s", buf, std::string(tr(lang, Str::FilterOverdue)).c_str());
+    else if (today) ImGui::TextColored(kAmber, "%s", buf);
     else ImGui::TextUnformatted(buf);
   }
 }
@@ -502,7 +497,7 @@ void deadlines(App& app, const FrameInfo& frame) {
   }
   if (d->calendar_missing || d->handling_due_ms == 0 || (d->contact_needed && d->contact_due_ms == 0)) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::DeadlineCalendarMissing)).c_str());
+    ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::DeadlineCalendarMissing)).c_str());
     ImGui::PopTextWrapPos();
   }
 }
@@ -524,7 +519,7 @@ void requests(App& app, FrameInfo& frame) {
   // timeline: "退单 · 未同意 · 12-04 10:20", and the centre's words.
   if (const auto decided = handler && pending.empty() ? app.last_decision() : std::nullopt) {
     const TimelineEntry& d = decided->decision;
-    ImGui::TextColored(d.entry.approved ? kGood : kProblemRed, "%s · %s · %s",
+    ImGui::TextColored(d.entry.approved ? kGood : kProblem, "%s · %s · %s",
                        std::string(tr(lang, entry_label(decided->request.entry.kind))).c_str(),
                        std::string(tr(lang, d.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
                        format_shanghai_minute(d.at_ms).c_str());
@@ -541,7 +536,7 @@ void requests(App& app, FrameInfo& frame) {
       const std::string key = to_string(r.id);
       ImGui::PushID(key.c_str());
       const bool extension = r.entry.kind == EntryKind::ExtensionRequest;
-      ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, entry_label(r.entry.kind))).c_str());
+      ImGui::TextColored(kAmber, "%s", std::string(tr(lang, entry_label(r.entry.kind))).c_str());
       if (extension) {
         ImGui::SameLine();
         ImGui::Text("+%d %s", static_cast<int>(r.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str());
@@ -577,7 +572,7 @@ void requests(App& app, FrameInfo& frame) {
     return;
   }
   const bool extension = frame.request_kind == 2;
-  ImGui::TextColored(ImVec4(0.16f, 0.42f, 0.78f, 1), "%s",
+  ImGui::TextColored(kAccent, "%s",
                      std::string(tr(lang, extension ? Str::ReqExtension : Str::ReqReturn)).c_str());
   if (extension) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
@@ -617,7 +612,7 @@ void rebound(App& app, FrameInfo& frame) {
     const bool here = r.id == app.selected_id();
     const std::string when = format_shanghai_minute(r.received_at_ms).substr(0, 10);
     const std::string text = when + "  " + r.number + "  " + r.title + "##chain-" + r.id;
-    ImGui::PushStyleColor(ImGuiCol_Text, here ? ImVec4(0.10f, 0.12f, 0.16f, 1) : ImVec4(0.16f, 0.42f, 0.78f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, here ? ImVec4(0.10f, 0.12f, 0.16f, 1) : kAccent);
     if (ImGui::Selectable(text.c_str(), here, 0, ImVec2(ImGui::GetContentRegionAvail().x -
                                                           ImGui::CalcTextSize(std::string(label(lang, r.status)).c_str()).x -
                                                           ImGui::GetFontSize(), 0)) && !here)
@@ -627,7 +622,7 @@ void rebound(App& app, FrameInfo& frame) {
     ImGui::TextColored(kMuted, "%s", std::string(here ? tr(lang, Str::ReboundThis) : label(lang, r.status)).c_str());
   }
   if (may_link && !maybe.empty()) {
-    ImGui::TextColored(kConflictAmber, "%s", std::string(tr(lang, Str::ReboundMaybe)).c_str());
+    ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::ReboundMaybe)).c_str());
     for (const InboxRow& r : maybe) {
       ImGui::PushID(r.id.c_str());
       if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundLinkButton)) + "##link").c_str())) app.link_rebound(r.id);
@@ -643,9 +638,9 @@ void rebound(App& app, FrameInfo& frame) {
   // another way): by its number.
   if (may_link) {
     if (!frame.rebound_by_number) {
-      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.16f, 0.42f, 0.78f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
       ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
-      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.86f, 0.90f, 0.97f, 1));
+      ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccentHover);
       ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // A link, not a box.
       if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundByNumber)) + "##rebound-by-number").c_str())) {
         frame.rebound_by_number = true;
@@ -664,7 +659,7 @@ void rebound(App& app, FrameInfo& frame) {
         frame.rebound_number.clear();
         frame.rebound_by_number = false;
       }
-      if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+      if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
     }
   }
   if (!go.empty()) app.select(go);
@@ -739,7 +734,7 @@ void timeline_event(App& app, const Change& c) {
     case ChangeKind::SetRound:
     case ChangeKind::SetRoundItem: return;
   }
-  timeline_head(app, c.stamp.ms, app.person(c.author.user), device, what, ImVec4(0.20f, 0.22f, 0.26f, 1));
+  timeline_head(app, c.stamp.ms, app.person(c.author.user), device, what, kBody);
   if (words.empty()) return;
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
@@ -750,12 +745,12 @@ void timeline_event(App& app, const Change& c) {
 void timeline_entry(App& app, const TimelineEntry& e) {
   const Lang lang = app.lang();
   timeline_head(app, e.at_ms, app.person(e.author.user), e.device, std::string(tr(lang, entry_label(e.entry.kind))),
-                ImVec4(0.16f, 0.42f, 0.78f, 1));
+                kAccent);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
     const bool bad = e.entry.satisfaction == Satisfaction::Dissatisfied || e.entry.satisfaction == Satisfaction::Leaning;
-    ImGui::TextColored(bad ? kProblemRed : kGood, "%s",
+    ImGui::TextColored(bad ? kProblem : kGood, "%s",
                        std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str());
     ImGui::SameLine();
     ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
@@ -763,7 +758,7 @@ void timeline_entry(App& app, const TimelineEntry& e) {
     ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
                 e.entry.text.c_str());
   } else if (e.entry.kind == EntryKind::Decision) {
-    ImGui::TextColored(e.entry.approved ? kGood : kProblemRed, "%s  %s",
+    ImGui::TextColored(e.entry.approved ? kGood : kProblem, "%s  %s",
                        std::string(tr(lang, e.entry.approved ? Str::DecisionApproved : Str::DecisionRefused)).c_str(),
                        e.entry.text.c_str());
   } else {
@@ -774,10 +769,10 @@ void timeline_entry(App& app, const TimelineEntry& e) {
 
 void timeline_conflict(App& app, const FieldConflict& c) {
   const Lang lang = app.lang();
-  timeline_head(app, c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kConflictAmber);
+  timeline_head(app, c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kAmber);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(kConflictAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),
+  ImGui::TextColored(kAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),
                      shown_value(lang, c.field, c.kept_value).c_str());
   ImGui::PopTextWrapPos();
 }
@@ -881,7 +876,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   conflict_badge(app, EditableField::Community, ticket.community);
   field_row(app, frame, Str::FieldAddress, ticket.address, EditableField::Address);
   field_row(app, frame, Str::FieldDescription, ticket.description, EditableField::Description);
-  if (!app.error().empty()) ImGui::TextColored(kProblemRed, "%s", app.error().c_str());
+  if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
 
   add_entry(app, frame);
   frame.focus_entry = false;

@@ -12,18 +12,15 @@
 
 #include "core/civil_time.h"
 #include "core/ticket.h"
+#include "panels/palette.h"
 #include "panels/panels.h"
 #include "platform/platform.h"
 
 namespace linli::ui {
+
+using namespace palette;
 namespace {
 
-const ImVec4 kUrgentRed(0.80f, 0.10f, 0.10f, 1.0f);
-const ImVec4 kOverdueRed(0.78f, 0.08f, 0.08f, 1.0f);
-const ImVec4 kDueAmber(0.70f, 0.40f, 0.0f, 1.0f);
-const ImVec4 kMuted(0.42f, 0.44f, 0.48f, 1.0f);
-const ImVec4 kConflictAmber(0.72f, 0.40f, 0.0f, 1.0f);
-const ImVec4 kWarnRed(0.72f, 0.06f, 0.20f, 1.0f);
 
 // A small filled tag ("预警") on the line, white on colour: readable on a selected row too.
 void tag(const std::string& text, const ImVec4& colour) {
@@ -89,12 +86,12 @@ void draw_time_left(Lang lang, const InboxRow& r, int64_t now, bool coarse) {
   const std::string stage = S(lang, stage_label(r.due_stage));
   if (r.due_at_ms <= now) {
     std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, now - r.due_at_ms, coarse).c_str());
-    ImGui::TextColored(kOverdueRed, "%s · %s", stage.c_str(), buf);
+    ImGui::TextColored(kProblem, "%s · %s", stage.c_str(), buf);
     return;
   }
   std::snprintf(buf, sizeof buf, S(lang, Str::DueLeft).c_str(), duration(lang, r.due_at_ms - now, coarse).c_str());
   const bool today = shanghai_days(r.due_at_ms - 1) == shanghai_days(now);
-  if (today) ImGui::TextColored(kDueAmber, "%s · %s", stage.c_str(), buf);
+  if (today) ImGui::TextColored(kAmber, "%s · %s", stage.c_str(), buf);
   else ImGui::Text("%s · %s", stage.c_str(), buf);
 }
 
@@ -123,9 +120,9 @@ bool enum_filter(const char* id, Lang lang, Str any, std::optional<E>& value, fl
 
 // A toggle chip with a count: filled when on.
 bool chip(const std::string& text, const char* id, bool on, const ImVec4& colour) {
-  ImGui::PushStyleColor(ImGuiCol_Button, on ? colour : ImVec4(0.93f, 0.94f, 0.96f, 1));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? colour : ImVec4(0.86f, 0.89f, 0.94f, 1));
-  ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(1, 1, 1, 1) : ImVec4(0.20f, 0.22f, 0.26f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Button, on ? colour : kChip);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? colour : kChipHover);
+  ImGui::PushStyleColor(ImGuiCol_Text, on ? kWhite : kBody);
   const bool clicked = ImGui::Button((text + "##" + id).c_str());
   ImGui::PopStyleColor(3);
   return clicked;
@@ -174,7 +171,7 @@ void draw_filters(App& app, FrameInfo& frame) {
     const std::string more = frame.filters_open ? S(lang, Str::FilterLess)
                                                 : S(lang, Str::FilterMore) + (set > 0 ? " · " + std::to_string(set) : std::string());
     flow(ImGui::CalcTextSize(more.c_str()).x + em);
-    if (chip(more, "#filter-more", set > 0, ImVec4(0.16f, 0.42f, 0.78f, 1))) frame.filters_open = !frame.filters_open;
+    if (chip(more, "#filter-more", set > 0, kAccent)) frame.filters_open = !frame.filters_open;
     boxes = frame.filters_open;
   }
   if (boxes) {
@@ -206,21 +203,21 @@ void draw_filters(App& app, FrameInfo& frame) {
   char buf[96];
   std::snprintf(buf, sizeof buf, "%s %lld", S(lang, Str::FilterOverdue).c_str(), static_cast<long long>(counts.overdue));
   flow(ImGui::CalcTextSize(buf).x + em);
-  if (chip(buf, "filter-overdue", f.overdue, kOverdueRed)) {
+  if (chip(buf, "filter-overdue", f.overdue, kProblem)) {
     f.overdue = !f.overdue;
     if (f.overdue) f.due_today = false;
     changed = true;
   }
   std::snprintf(buf, sizeof buf, "%s %lld", S(lang, Str::FilterDueToday).c_str(), static_cast<long long>(counts.due_today));
   flow(ImGui::CalcTextSize(buf).x + em);
-  if (chip(buf, "filter-due-today", f.due_today, kDueAmber)) {
+  if (chip(buf, "filter-due-today", f.due_today, kAmber)) {
     f.due_today = !f.due_today;
     if (f.due_today) f.overdue = false;
     changed = true;
   }
   const std::string review = S(lang, Str::FilterReview);
   flow(ImGui::CalcTextSize(review.c_str()).x + em);
-  if (chip(review, "filter-review", f.needs_review, kConflictAmber)) {
+  if (chip(review, "filter-review", f.needs_review, kAmber)) {
     f.needs_review = !f.needs_review;
     changed = true;
   }
@@ -228,7 +225,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   if (app.session() && app.session()->role == Role::Centre && (counts.pending_requests > 0 || f.pending_request)) {
     std::snprintf(buf, sizeof buf, S(lang, Str::PendingCount).c_str(), static_cast<long long>(counts.pending_requests));
     flow(ImGui::CalcTextSize(buf).x + em);
-    if (chip(buf, "#filter-pending", f.pending_request, kConflictAmber)) {
+    if (chip(buf, "#filter-pending", f.pending_request, kAmber)) {
       f.pending_request = !f.pending_request;
       changed = true;
     }
@@ -236,7 +233,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   if (counts.warnings > 0 || f.warning) {
     std::snprintf(buf, sizeof buf, S(lang, Str::WarningCount).c_str(), static_cast<long long>(counts.warnings));
     flow(ImGui::CalcTextSize(buf).x + em);
-    if (chip(buf, "filter-warning", f.warning, kWarnRed)) {
+    if (chip(buf, "filter-warning", f.warning, kWarn)) {
       f.warning = !f.warning;
       changed = true;
     }
@@ -244,7 +241,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   if (app.session() && app.session()->role == Role::Department) {
     const std::string mine = S(lang, Str::FilterMine);
     flow(ImGui::CalcTextSize(mine.c_str()).x + em);
-    if (chip(mine, "filter-mine", !f.lead_department.empty(), ImVec4(0.16f, 0.42f, 0.78f, 1))) {
+    if (chip(mine, "filter-mine", !f.lead_department.empty(), kAccent)) {
       f.lead_department = f.lead_department.empty() ? app.session()->scope : std::string();
       changed = true;
     }
@@ -322,7 +319,7 @@ void draw_views(App& app, FrameInfo& frame) {
     }
     ImGui::SameLine();
     if (ImGui::Button((S(lang, Str::Cancel) + "##view-name-cancel").c_str())) ImGui::CloseCurrentPopup();
-    if (!app.error().empty()) ImGui::TextColored(kOverdueRed, "%s", app.error().c_str());
+    if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
     ImGui::EndPopup();
   }
 }
@@ -336,7 +333,7 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
     // The outcome of the last bulk move, for a few seconds.
     if (const auto& last = app.last_bulk(); last && platform::now_ms() - last->at_ms < 8000) {
       std::snprintf(buf, sizeof buf, S(lang, Str::BulkResult).c_str(), last->done, last->skipped);
-      ImGui::TextColored(last->skipped > 0 ? kDueAmber : kMuted, "%s%s%s", buf, last->first_reason.empty() ? "" : "：",
+      ImGui::TextColored(last->skipped > 0 ? kAmber : kMuted, "%s%s%s", buf, last->first_reason.empty() ? "" : "：",
                          last->first_reason.c_str());
     }
     return;
@@ -344,7 +341,7 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float h = ImGui::GetFrameHeight() + ImGui::GetStyle().FramePadding.y * 2;
   ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + ImGui::GetContentRegionAvail().x, p.y + h),
-                                            IM_COL32(226, 236, 250, 255), ImGui::GetStyle().FrameRounding);
+                                            kTintRowU, ImGui::GetStyle().FrameRounding);
   ImGui::SetCursorScreenPos(ImVec2(p.x + ImGui::GetStyle().FramePadding.x, p.y + ImGui::GetStyle().FramePadding.y));
   ImGui::AlignTextToFramePadding();
   std::snprintf(buf, sizeof buf, S(lang, Str::BulkMarked).c_str(), static_cast<int>(app.marked().size()));
@@ -547,11 +544,11 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       const std::string id = r->number + "##row-" + r->id;
       const bool is_selected = app.selected_id() == r->id;
       const bool is_marked = app.marked().count(r->id) > 0;
-      if (is_marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(214, 228, 250, 255));
+      if (is_marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, kMarkedRowU);
       const bool red_number = !shown[kUrgency] && r->urgency == Urgency::Urgent;
       const ImVec2 cell = ImGui::GetCursorPos();
       // Two lines on a phone: the selectable spans them, its own label hidden under the lines drawn.
-      if (red_number || compact) ImGui::PushStyleColor(ImGuiCol_Text, compact ? ImVec4(0, 0, 0, 0) : kOverdueRed);
+      if (red_number || compact) ImGui::PushStyleColor(ImGuiCol_Text, compact ? ImVec4(0, 0, 0, 0) : kProblem);
       const bool clicked =
           ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns,
                             ImVec2(0, compact ? ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y * 0.5f : 0));
@@ -559,10 +556,10 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (compact) {
         // The title first, whole as far as the cell goes; the number and the place under it.
         ImGui::SetCursorPos(cell);
-        if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
-        if (r->pending_request) tag(S(lang, Str::PendingBadge), kConflictAmber);  // 退单/延期 to decide.
+        if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
+        if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (red_number) {
-          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+          ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
         }
         text_fit(r->title);
@@ -599,7 +596,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (ImGui::TableSetColumnIndex(kSource)) ImGui::TextUnformatted(std::string(label(lang, r->source)).c_str());
       if (ImGui::TableSetColumnIndex(kCategory)) ImGui::TextUnformatted(std::string(label(lang, r->category)).c_str());
       if (ImGui::TableSetColumnIndex(kUrgency)) {
-        if (r->urgency == Urgency::Urgent) ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+        if (r->urgency == Urgency::Urgent) ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
         else ImGui::TextColored(kMuted, "%s", std::string(label(lang, r->urgency)).c_str());
       }
       if (ImGui::TableSetColumnIndex(kPlace)) {
@@ -609,10 +606,10 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         else text_fit(r->community + " · " + r->address);
       }
       if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
-        if (r->warning) tag(S(lang, Str::WarningBadge), kWarnRed);
-        if (r->pending_request) tag(S(lang, Str::PendingBadge), kConflictAmber);  // 退单/延期 to decide.
+        if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
+        if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
-          ImGui::TextColored(kUrgentRed, "%s", std::string(label(lang, r->urgency)).c_str());
+          ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
         }
         text_fit(r->title);
@@ -631,7 +628,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           const ImVec2 p = ImGui::GetCursorScreenPos();
           const float rad = ImGui::GetFontSize() * 0.22f;
           ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + rad, p.y + ImGui::GetTextLineHeight() * 0.5f), rad,
-                                                      ImGui::GetColorU32(kConflictAmber));
+                                                      ImGui::GetColorU32(kAmber));
           ImGui::Dummy(ImVec2(rad * 2, ImGui::GetTextLineHeight()));
           if (pill_hovered || ImGui::IsItemHovered())
             ImGui::SetTooltip("%s · %s", status.c_str(), S(lang, Str::FilterReview).c_str());
@@ -648,7 +645,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           status_pill(status, r->status, r->awaiting_co_handlers);
           if (r->conflict) {
             ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
-            ImGui::TextColored(kConflictAmber, "●");
+            ImGui::TextColored(kAmber, "●");
           }
           ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y * 0.5f);
         }
