@@ -97,6 +97,10 @@ bool App::take_people(const std::string& json) {
   return true;
 }
 
+bool App::is_this_device(std::string_view replica_hex) const {
+  return m_client && replica_hex == to_hex(m_client->self());
+}
+
 std::string App::device_label(std::string_view replica_hex) const {
   if (m_client && replica_hex == to_hex(m_client->self())) return std::string(tr(m_lang, Str::ThisDevice));
   return std::string(replica_hex.substr(0, 6));
@@ -804,6 +808,10 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   if (action == WorkflowAction::ReturnVisit && satisfaction == Satisfaction::Dissatisfied &&
       workflow_target(m_state->ticket.status, WorkflowAction::Reopen) && !why_not(WorkflowAction::Reopen))
     return take_visit_and_reopen(note);
+  if (action == WorkflowAction::ReturnVisit && satisfaction == Satisfaction::None) {
+    m_error = std::string(tr(m_lang, Str::ErrChooseSatisfaction));  // Never an answer the citizen did not give.
+    return false;
+  }
   const auto to = workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
@@ -1084,7 +1092,8 @@ std::string App::state_json() {
                              {"shown_author", person(e.author.user)}});
   for (const auto& c : m_conflicts)
     conflicts_json.push_back({{"field", std::string(to_string(c.field))}, {"kept", c.kept_value},
-                              {"author", c.author.user}, {"open", c.open}});
+                              {"author", c.author.user}, {"winner_author", c.winner_author.user},
+                              {"winner_at", c.winner_at_ms}, {"open", c.open}});
   nlohmann::json refused_json = nlohmann::json::array();
   for (size_t i = 0; i < m_refused.size(); ++i)
     refused_json.push_back({{"kind", std::string(to_string(m_refused[i].change.kind))}, {"code", m_refused[i].code},

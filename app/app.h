@@ -138,6 +138,7 @@ class App {
   // Which device a change was made on, from its replica id (hex): 本机 for this one, else the
   // id's first six digits (what the conflict view and the outbox show too).
   std::string device_label(std::string_view replica_hex) const;
+  bool is_this_device(std::string_view replica_hex) const;
   // Takes the server's list of people (GET /api/v1/users).
   bool take_people(const std::string& json);
   SignInForm& sign_in_form() { return m_sign_in; }

@@ -81,6 +81,10 @@ enum class Str {
   Dial,            // Beside the citizen's phone: call it (tel:).
   DurHoursOnly,    // A phone list's coarse time left: "20小时".
   PendingBadge,    // A list row's tag: a 退单/延期 request waits for the centre.
+  // Nothing is chosen for the user: a department to dispatch to, the citizen's satisfaction.
+  ChooseDepartment, ChooseSatisfaction, ErrChooseDepartment, ErrChooseSatisfaction,
+  OnThisDevice, OnDevice,  // After who wrote a value: on this device, or on which other one.
+  EvConflictSettled,       // The timeline's kept conflict once someone decided it.
   Count_,
 };
 

@@ -87,7 +87,7 @@ void setup_style() {
   // overdue deadline or an urgent ticket and the status pills keep their contrast on it (the light
   // style's hover is a saturated blue, under which red text all but disappears).
   s.Colors[ImGuiCol_Header] = ImVec4(0.75f, 0.85f, 0.97f, 1);
-  s.Colors[ImGuiCol_HeaderHovered] = ImVec4(0.84f, 0.90f, 0.98f, 1);
+  s.Colors[ImGuiCol_HeaderHovered] = ImVec4(0.91f, 0.94f, 0.99f, 1);  // Lighter than a marked row (panels/palette.h).
   s.Colors[ImGuiCol_HeaderActive] = ImVec4(0.68f, 0.80f, 0.96f, 1);
   g_rt.base_style = s;
 }

@@ -120,21 +120,25 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   for (const char* d : kCoDepartments)
     if (st.lead_department != d && std::find(co.begin(), co.end(), d) == co.end()) choices.push_back(d);
   if (choices.empty()) return;
+  // None is chosen for the centre: 添加协办 waits until one is picked.
   if (std::find_if(choices.begin(), choices.end(), [&](const char* d) { return frame.co_add == d; }) == choices.end())
-    frame.co_add = choices.front();
+    frame.co_add.clear();
+  const std::string preview = frame.co_add.empty() ? s(lang, Str::ChooseDepartment) : frame.co_add;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (begin_combo("##co-add-to", frame.co_add.c_str())) {  // Every department without a scroll.
+  if (begin_combo("##co-add-to", preview.c_str())) {  // Every department without a scroll.
     for (const char* d : choices)
       if (ImGui::Selectable(d, frame.co_add == d)) frame.co_add = d;
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  const auto refusal = app.why_not_add_co_handler(frame.co_add);
-  ImGui::BeginDisabled(refusal.has_value());
+  const auto refusal = frame.co_add.empty() ? std::nullopt : app.why_not_add_co_handler(frame.co_add);
+  ImGui::BeginDisabled(refusal.has_value() || frame.co_add.empty());
   if (ImGui::Button((s(lang, Str::CoAdd) + "##co-add").c_str())) app.add_co_handler(frame.co_add);
   ImGui::EndDisabled();
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("%s%s", s(lang, Str::WhyNot).c_str(), refusal_text(lang, *refusal).c_str());
+  else if (frame.co_add.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("%s", s(lang, Str::ErrChooseDepartment).c_str());
 }
 
 }  // namespace

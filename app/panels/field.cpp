@@ -24,7 +24,6 @@ using namespace palette;
 namespace {
 
 
-std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 
 template <class... A>
 std::string fmt(Lang lang, Str s, A... args) {

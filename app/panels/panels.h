@@ -18,6 +18,9 @@ namespace linli::ui {
 inline constexpr std::array<const char*, 10> kDepartments = {"管理办", "党群办", "市场监管所", "房管办",   "除害站",
                                                             "服务办", "营商办", "平安办",     "城管中队", "1+8联动平台"};
 
+// A word of the interface as a std::string (tr gives a view).
+inline std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
+
 struct FrameInfo {
   float pixel_ratio = 1.0f;  // Device pixels per CSS pixel.
   float css_width = 0.0f;    // Window width in CSS pixels: decides compact layouts.
@@ -34,7 +37,7 @@ struct FrameInfo {
   bool edit_focus = false;
   std::string assign_to;           // The department chosen for 派单.
   int assign_for_status = -1;  // The status assign_to was chosen for: a move (退单 approved) chooses again.
-  int satisfaction = 1;            // For 回访: Satisfaction's value.
+  int satisfaction = 0;            // For 回访: Satisfaction's value; none until the user picks one.
   int entry_kind = 0;              // Which kind of note the add-entry row adds.
   std::string entry_text;
   std::string visit_note;          // For 回访: what the citizen said.

@@ -123,23 +123,34 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   const std::string popup = "##conflict-popup-" + field_code;
   if (ImGui::SmallButton(badge.c_str())) ImGui::OpenPopup(popup.c_str());
   ImGui::PopStyleColor(3);
-  if (!ImGui::BeginPopup(popup.c_str())) return;
+  // Opaque: the detail's boxes and arrows must not show through the two values.
+  ImGui::PushStyleColor(ImGuiCol_PopupBg, kWhite);
+  const bool shown = ImGui::BeginPopup(popup.c_str());
+  ImGui::PopStyleColor();
+  if (!shown) return;
   const float em = ImGui::GetFontSize();
   ImGui::PushTextWrapPos(em * 22);
   ImGui::TextColored(kAmber, "%s%s%s", std::string(tr(lang, field_label(field))).c_str(),
                      lang == Lang::Zh ? "：" : ": ", std::string(tr(lang, Str::ConflictTitle)).c_str());
   ImGui::Separator();
-  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictCurrent)).c_str());
+  // Each value with who wrote it, when, and where when that was this device or another one.
+  const auto written_by = [&](const Author& author, int64_t at_ms, const ReplicaId& replica) {
+    if (author.user.empty()) return;  // The change is not in this replica's log.
+    const std::string hex = to_hex(replica);
+    const std::string device = app.is_this_device(hex) ? S(lang, Str::OnThisDevice)
+                                                       : tr_with(lang, Str::OnDevice, hex.substr(0, 6));
+    char who[512];
+    std::snprintf(who, sizeof who, S(lang, Str::ConflictWho).c_str(), app.person(author.user).c_str(),
+                  at_ms > 0 ? format_shanghai_minute(at_ms).c_str() : "?", device.c_str());
+    ImGui::TextColored(kMuted, "%s", who);
+  };
+  ImGui::TextColored(kMuted, "%s", S(lang, Str::ConflictCurrent).c_str());
   ImGui::TextWrapped("%s", shown_value(lang, field, now_value).c_str());
+  written_by(open->winner_author, open->winner_at_ms, open->winner.replica);
   ImGui::Spacing();
-  ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictKept)).c_str());
+  ImGui::TextColored(kMuted, "%s", S(lang, Str::ConflictKept).c_str());
   ImGui::TextWrapped("%s", shown_value(lang, field, open->kept_value).c_str());
-  char who[512];
-  const std::string device = app.device_label(to_hex(open->loser.replica));
-  std::snprintf(who, sizeof who, std::string(tr(lang, Str::ConflictWho)).c_str(),
-                open->author.user.empty() ? "?" : app.person(open->author.user).c_str(),
-                open->at_ms > 0 ? format_shanghai_minute(open->at_ms).c_str() : "?", device.c_str());
-  ImGui::TextDisabled("%s", who);
+  written_by(open->author, open->at_ms, open->loser.replica);
   ImGui::Spacing();
   ImGui::TextDisabled("%s", std::string(tr(lang, Str::ConflictHint)).c_str());
   ImGui::PopTextWrapPos();
@@ -292,21 +303,18 @@ void actions(App& app, FrameInfo& frame) {
   const ImGuiStyle& style = ImGui::GetStyle();
   // The department box as wide as the longest fixed name and the one chosen (普善路居委会), so the
   // choice is never cut; the list itself (it reads the store) only while it is open.
-  // The box starts on the lead department when the ticket is with it (重派 elsewhere is a choice);
-  // on a ticket waiting to be dispatched again after a 退单 it does not start on the department that
-  // gave it back.
+  // The box names the lead department when the ticket is with it (重派 elsewhere is a choice).
+  // Otherwise it names none: the dispatcher chooses, and 派单 waits for the choice (a department
+  // chosen for her had a ticket sent to 管理办 by one click). After a 退单 it does not name the
+  // department that gave the ticket back.
   if (frame.assign_for_status != static_cast<int>(st->ticket.status)) {  // Moved under an open detail.
     frame.assign_to.clear();
     frame.assign_for_status = static_cast<int>(st->ticket.status);
   }
-  if (frame.assign_to.empty()) {
-    const bool returned = !st->lead_department.empty() &&
-                          (st->ticket.status == TicketStatus::Received || st->ticket.status == TicketStatus::Contacted);
-    frame.assign_to = st->lead_department.empty() ? kDepartments[0] : st->lead_department;
-    if (returned) frame.assign_to = st->lead_department == kDepartments[0] ? kDepartments[1] : kDepartments[0];
-  }
+  if (frame.assign_to.empty() && App::already_with(*st, st->lead_department)) frame.assign_to = st->lead_department;
+  const std::string assign_preview = frame.assign_to.empty() ? S(lang, Str::ChooseDepartment) : frame.assign_to;
   std::vector<std::string> widest(kDepartments.begin(), kDepartments.end());
-  widest.push_back(frame.assign_to);
+  widest.push_back(assign_preview);
   const float assign_w = std::min(combo_width_for(widest, ImGui::GetFontSize() * 7), ImGui::GetContentRegionAvail().x);
   // A ticket already with a department is re-dispatched (重派), and only to another one.
   const bool dispatched = App::already_with(*st, st->lead_department);
@@ -328,7 +336,7 @@ void actions(App& app, FrameInfo& frame) {
         ImGui::OpenPopupEx(ImHashStr("##ComboPopup", 0, ImGui::GetID("##assign-to")));
         frame.open_assign = false;
       }
-      if (begin_combo("##assign-to", frame.assign_to.c_str())) {
+      if (begin_combo("##assign-to", assign_preview.c_str())) {
         for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
           if (ImGui::Selectable(d.c_str(), frame.assign_to == d)) frame.assign_to = d;
         ImGui::EndCombo();
@@ -345,8 +353,10 @@ void actions(App& app, FrameInfo& frame) {
         ImGui::PopTextWrapPos();
       }
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-      const Satisfaction s = static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4));
-      if (begin_combo("##satisfaction", std::string(tr(lang, satisfaction_label(s))).c_str())) {
+      const std::string said = frame.satisfaction > 0
+                                   ? std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(frame.satisfaction))))
+                                   : S(lang, Str::ChooseSatisfaction);
+      if (begin_combo("##satisfaction", said.c_str())) {
         for (int k = 1; k <= 4; ++k)
           if (ImGui::Selectable(std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(k)))).c_str(), k == frame.satisfaction))
             frame.satisfaction = k;
@@ -373,7 +383,12 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SameLine();
     }
     const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
-    ImGui::BeginDisabled(refusal.has_value() || result_missing || same_lead);
+    // Nothing chosen yet: where to send it, or what the citizen said.
+    const Str unchosen = action == WorkflowAction::Assign && frame.assign_to.empty()  ? Str::ErrChooseDepartment
+                         : action == WorkflowAction::ReturnVisit && frame.satisfaction == 0 ? Str::ErrChooseSatisfaction
+                                                                                           : Str::Count_;
+    const bool choose_first = !refusal && unchosen != Str::Count_;
+    ImGui::BeginDisabled(refusal.has_value() || result_missing || same_lead || choose_first);
     // The first step this user may take is the ticket's next move: it stands out. Not a reopen (no
     // invitation to reopen), nor a 重派 (the ticket is with its handler).
     const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen && !reassign;
@@ -382,8 +397,11 @@ void actions(App& app, FrameInfo& frame) {
                              : action == WorkflowAction::Handle    ? frame.handle_note
                                                                    : std::string();
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
-        app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 1, 4)), note)) {
-      if (action == WorkflowAction::ReturnVisit) frame.visit_note.clear();
+        app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 0, 4)), note)) {
+      if (action == WorkflowAction::ReturnVisit) {
+        frame.visit_note.clear();
+        frame.satisfaction = 0;
+      }
       if (action == WorkflowAction::Handle) frame.handle_note.clear();
     }
     ImGui::EndDisabled();
@@ -392,6 +410,8 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SetTooltip("%s", std::string(tr(lang, Str::ErrHandleResult)).c_str());
     if (same_lead && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip("%s", tr_with(lang, Str::ErrAlreadyWith, frame.assign_to).c_str());
+    if (choose_first && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", std::string(tr(lang, unchosen)).c_str());
     // Plain steps share a row; a step with a choice or words before it ends its row.
     open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit &&
                !(action == WorkflowAction::Handle && !refusal);
@@ -687,9 +707,13 @@ Str field_label(EditableField f) {
 // with the cursor left beside it for what the caller adds.
 void timeline_head(const App& app, int64_t at_ms, const std::string& who, const std::string& device,
                    const std::string& what, const ImVec4& colour) {
+  // Another device's id says nothing to a reader of the timeline; 本机 does (what this device did).
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(kMuted, "%s · %s · %s", format_shanghai_minute(at_ms).c_str(), who.empty() ? "?" : who.c_str(),
-                     app.device_label(device).c_str());
+  if (app.is_this_device(device))
+    ImGui::TextColored(kMuted, "%s · %s · %s", format_shanghai_minute(at_ms).c_str(), who.empty() ? "?" : who.c_str(),
+                       app.device_label(device).c_str());
+  else
+    ImGui::TextColored(kMuted, "%s · %s", format_shanghai_minute(at_ms).c_str(), who.empty() ? "?" : who.c_str());
   ImGui::PopTextWrapPos();
   ImGui::TextColored(colour, "%s", what.c_str());
 }
@@ -769,10 +793,13 @@ void timeline_entry(App& app, const TimelineEntry& e) {
 
 void timeline_conflict(App& app, const FieldConflict& c) {
   const Lang lang = app.lang();
-  timeline_head(app, c.at_ms, app.person(c.author.user), to_hex(c.loser.replica), std::string(tr(lang, Str::EvConflict)), kAmber);
+  // Amber while it waits for a decision; muted once someone decided (the decision is an edit below).
+  const ImVec4 colour = c.open ? kAmber : kMuted;
+  timeline_head(app, c.at_ms, app.person(c.author.user), to_hex(c.loser.replica),
+                S(lang, c.open ? Str::EvConflict : Str::EvConflictSettled), colour);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(kAmber, "%s：%s", std::string(tr(lang, field_label(c.field))).c_str(),
+  ImGui::TextColored(colour, "%s%s%s", S(lang, field_label(c.field)).c_str(), lang == Lang::Zh ? "：" : ": ",
                      shown_value(lang, c.field, c.kept_value).c_str());
   ImGui::PopTextWrapPos();
 }
@@ -823,6 +850,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.visit_note.clear();
     frame.handle_note.clear();
     frame.decision_note.clear();
+    frame.satisfaction = 0;
     frame.co_reply_text.clear();
     frame.rebound_by_number = false;
     frame.rebound_number.clear();

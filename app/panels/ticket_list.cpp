@@ -35,7 +35,6 @@ void tag(const std::string& text, const ImVec4& colour) {
   ImGui::SameLine(0, pad * 1.5f);
 }
 
-std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 
 void draw_views(App& app, FrameInfo& frame);
 void draw_bulk_bar(App& app, FrameInfo& frame);
@@ -215,7 +214,9 @@ void draw_filters(App& app, FrameInfo& frame) {
     if (f.due_today) f.overdue = false;
     changed = true;
   }
-  const std::string review = S(lang, Str::FilterReview);
+  // With its count when there is one: a worker's edit that lost to the centre's is to be seen.
+  std::string review = S(lang, Str::FilterReview);
+  if (counts.needs_review > 0) review += " " + std::to_string(counts.needs_review);
   flow(ImGui::CalcTextSize(review.c_str()).x + em);
   if (chip(review, "filter-review", f.needs_review, kAmber)) {
     f.needs_review = !f.needs_review;
@@ -348,15 +349,20 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
   ImGui::TextColored(ImVec4(0.10f, 0.30f, 0.62f, 1), "%s", buf);
   if (app.session() && role_may(app.session()->role, WorkflowAction::Assign)) {
     ImGui::SameLine(0, em);
-    if (frame.bulk_department.empty()) frame.bulk_department = kDepartments[0];
+    // No department is chosen for the dispatcher: 批量派单 waits until she picks one.
+    const std::string preview = frame.bulk_department.empty() ? S(lang, Str::ChooseDepartment) : frame.bulk_department;
     ImGui::SetNextItemWidth(em * 6);
-    if (begin_combo("##bulk-department", frame.bulk_department.c_str())) {
+    if (begin_combo("##bulk-department", preview.c_str())) {
       for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
         if (ImGui::Selectable(d.c_str(), frame.bulk_department == d)) frame.bulk_department = d;
       ImGui::EndCombo();
     }
     ImGui::SameLine();
+    ImGui::BeginDisabled(frame.bulk_department.empty());
     if (ImGui::Button((S(lang, Str::BulkAssign) + "##bulk-assign").c_str())) app.bulk_assign(frame.bulk_department);
+    ImGui::EndDisabled();
+    if (frame.bulk_department.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s", S(lang, Str::ErrChooseDepartment).c_str());
   }
   ImGui::SameLine(0, em);
   if (ImGui::Button((S(lang, Str::BulkUrgent) + "##bulk-urgent").c_str())) app.bulk_urgency(Urgency::Urgent);
@@ -549,15 +555,23 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       const ImVec2 cell = ImGui::GetCursorPos();
       // Two lines on a phone: the selectable spans them, its own label hidden under the lines drawn.
       if (red_number || compact) ImGui::PushStyleColor(ImGuiCol_Text, compact ? ImVec4(0, 0, 0, 0) : kProblem);
+      // Selected, marked and hovered each look their own: the selected row (the one the detail
+      // shows) is the darkest and has a bar at its left edge; marked rows (a bulk move's) are tinted;
+      // hover is lighter than either.
       const bool clicked =
-          ImGui::Selectable(id.c_str(), is_selected || is_marked, ImGuiSelectableFlags_SpanAllColumns,
+          ImGui::Selectable(id.c_str(), is_selected, ImGuiSelectableFlags_SpanAllColumns,
                             ImVec2(0, compact ? ImGui::GetTextLineHeight() * 2 + ImGui::GetStyle().ItemSpacing.y * 0.5f : 0));
       if (red_number || compact) ImGui::PopStyleColor();
+      if (is_selected) {
+        const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+        ImGui::GetWindowDrawList()->AddRectFilled(lo, ImVec2(lo.x + 3.0f, hi.y), ImGui::GetColorU32(kAccent));
+      }
       if (compact) {
         // The title first, whole as far as the cell goes; the number and the place under it.
         ImGui::SetCursorPos(cell);
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
+        if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);
         if (red_number) {
           ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
@@ -608,6 +622,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
+        // A conflict kept (a review shows in the status): in the title, where a narrow status column
+        // cannot cut it off.
+        if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);
         if (!shown[kUrgency] && r->urgency == Urgency::Urgent) {
           ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
           ImGui::SameLine();
@@ -620,19 +637,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
             r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
         status_pill(status, r->status, r->awaiting_co_handlers);
         // The whole word on hover: 已办结·待协办回复 is clipped in a narrow column.
-        if (r->awaiting_co_handlers && !r->conflict && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
-        if (r->conflict) {
-          // An amber dot beside it: a conflict or a review waits for a dispatcher.
-          const bool pill_hovered = ImGui::IsItemHovered();
-          ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
-          const ImVec2 p = ImGui::GetCursorScreenPos();
-          const float rad = ImGui::GetFontSize() * 0.22f;
-          ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(p.x + rad, p.y + ImGui::GetTextLineHeight() * 0.5f), rad,
-                                                      ImGui::GetColorU32(kAmber));
-          ImGui::Dummy(ImVec2(rad * 2, ImGui::GetTextLineHeight()));
-          if (pill_hovered || ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s · %s", status.c_str(), S(lang, Str::FilterReview).c_str());
-        }
+        if (r->awaiting_co_handlers && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
       }
       if (ImGui::TableSetColumnIndex(kDept)) {
         if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");
@@ -643,10 +648,6 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
           const std::string status =
               r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
           status_pill(status, r->status, r->awaiting_co_handlers);
-          if (r->conflict) {
-            ImGui::SameLine(0, ImGui::GetFontSize() * 0.3f);
-            ImGui::TextColored(kAmber, "●");
-          }
           ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y * 0.5f);
         }
         draw_time_left(lang, *r, now, compact);

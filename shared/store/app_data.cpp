@@ -104,6 +104,12 @@ Result<std::vector<FieldConflict>> Store::field_conflicts(const std::string& tic
   if (!rec.ok()) return storage_error(m_db, "field_conflicts");
   for (FieldConflict& c : out) {
     if (*state && (*state)->exists) c.open = (*state)->fields[static_cast<size_t>(c.field)].id == c.winner;
+    auto winner = logged_change(rec, c.winner, "field_conflicts");
+    if (!winner) return winner.error();
+    if (*winner) {
+      c.winner_author = (*winner)->author;
+      c.winner_at_ms = (*winner)->stamp.ms;
+    }
     auto change = logged_change(rec, c.loser, "field_conflicts");
     if (!change) return change.error();
     if (!*change) continue;

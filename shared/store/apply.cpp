@@ -139,6 +139,24 @@ int64_t meta_int(sqlite3* db, const char* key, int64_t fallback) {
 
 }  // namespace
 
+Result<void> register_store_functions(sqlite3* db) {
+  const auto open_field_conflict = [](sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const auto* bytes = static_cast<const char*>(sqlite3_value_blob(argv[0]));
+    const std::string_view versions(bytes ? bytes : "", static_cast<size_t>(sqlite3_value_bytes(argv[0])));
+    const auto* subject = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    const auto* winner = reinterpret_cast<const char*>(sqlite3_value_text(argv[2]));
+    const auto field = parse_editable_field(subject ? subject : "");
+    TicketState state;
+    // Unreadable: shown as waiting, where someone will look at it, rather than hidden.
+    if (!field || !winner || !decode_versions(versions, state)) return sqlite3_result_int(ctx, 1);
+    sqlite3_result_int(ctx, to_string(state.fields[static_cast<size_t>(*field)].id) == winner ? 1 : 0);
+  };
+  if (sqlite3_create_function_v2(db, "open_field_conflict", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 nullptr, open_field_conflict, nullptr, nullptr, nullptr) != SQLITE_OK)
+    return sql_error(db, "functions");
+  return Ok{};
+}
+
 Result<Cached*> Batch::load(const std::string& id) {
   if (auto it = m_tickets.find(id); it != m_tickets.end()) return &it->second;
   if (m_use_committed)

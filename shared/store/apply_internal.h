@@ -248,6 +248,10 @@ class Batch {
 // commits. Nothing to do (one read of an empty table) on a server's store, which has no triggers.
 Result<void> write_search(sqlite3* db, Store::Sync& sync);
 
+// Gives the connection the SQL functions the store's queries use: open_field_conflict(versions,
+// field, winner), whether a field conflict still waits for a decision (store/inbox.h).
+Result<void> register_store_functions(sqlite3* db);
+
 // Runs `body` on one batch in one transaction (store/apply.cpp in_transaction): all or nothing.
 Result<void> run_batch(sqlite3* db, Store::Sync& sync, const std::function<Result<void>(Batch&)>& body);
 

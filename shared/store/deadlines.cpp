@@ -151,6 +151,14 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
   out.unknown = q.int64(2);
   out.warnings = q.int64(3);
   out.pending_requests = q.int64(4);
+  {  // As the inbox's filter finds them: the chip's count is the list it opens.
+    InboxFilter f;
+    f.now_ms = now_ms;
+    f.needs_review = true;
+    auto review = inbox_count(f);
+    if (!review) return review.error();
+    out.needs_review = *review;
+  }
   if (!deadlines_of.empty()) {  // A department's own, as the inbox's filters count them.
     InboxFilter f;
     f.now_ms = now_ms;

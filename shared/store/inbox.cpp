@@ -85,12 +85,13 @@ int64_t status_rank(TicketStatus s) {
   return 7;
 }
 
-// Needs review: in review, or a field or status conflict kept (either side by its index).
+// Needs review: in review, or a status conflict kept, or a field conflict nobody has decided yet
+// (the field still holds the winner's value: open_field_conflict) (either side by its index).
 constexpr const char* kConflict =
     "rowid IN (SELECT rowid FROM tickets WHERE deleted = 0 AND (CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN "
     "'assigned' THEN 2 WHEN 'in_progress' THEN 3 WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 "
-    "ELSE 7 END) = 4 UNION ALL SELECT t.rowid FROM conflicts c JOIN tickets t ON t.id = c.ticket_id WHERE c.kind IN "
-    "('field', 'status'))";
+    "ELSE 7 END) = 4 UNION ALL SELECT t.rowid FROM conflicts c JOIN tickets t ON t.id = c.ticket_id WHERE " LINLI_OPEN_CONFLICT
+    ")";
 
 // The search text as the index folds it: trimmed, without control characters, ASCII lower case.
 std::string search_text(std::string_view text) {
@@ -278,8 +279,8 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
   }
   out.sql = std::string("SELECT t.id, t.official_number, t.provisional_number, t.source, t.received_at, t.category, t.urgency, "
             "t.community, t.address, t.title, t.lead_department, t.status, t.due_at, t.due_stage, "
-            "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND c.kind IN "
-            "('field', 'status'))), k.s, t.warning, t.rowid, k.d, (t.status = 'handled' AND EXISTS (SELECT 1 FROM "
+            "(t.status = 'review' OR EXISTS (SELECT 1 FROM conflicts c WHERE c.ticket_id = t.id AND "
+            LINLI_OPEN_CONFLICT ")), k.s, t.warning, t.rowid, k.d, (t.status = 'handled' AND EXISTS (SELECT 1 FROM "
             "ticket_co_handlers h WHERE h.ticket_id = t.id AND h.state = 'pending')), ") +
             // The reply this department owes, on a ticket it co-handles only (InboxFilter::deadlines_of).
             (owner ? works_as_lead(query.filter, "t.", "?1") +

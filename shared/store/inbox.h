@@ -16,6 +16,12 @@
   "('return_request', 'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d " \
   "WHERE d.kind = 'decision' AND d.request = r.change_id))"
 
+// A conflict row `c` of ticket `t` that still waits for someone: a status conflict, or a field
+// conflict whose field still holds the winner's value (open_field_conflict, a function every store
+// connection has: FieldConflict::open, in SQL). Once anyone sets the field again it is decided.
+#define LINLI_OPEN_CONFLICT \
+  "(c.kind = 'status' OR (c.kind = 'field' AND open_field_conflict(t.versions, c.subject, c.winner)))"
+
 namespace linli {
 
 enum class InboxSort { Number, Received, Source, Category, Urgency, Community, Status, Department, Due };

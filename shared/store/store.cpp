@@ -82,6 +82,7 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
   Store store(db);
   sqlite3_extended_result_codes(db, 1);
   sqlite_util::wait_when_busy(db);
+  if (auto r = register_store_functions(db); !r) return r.error();
   const char* pragmas = options.durability == Durability::Wal
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                               "PRAGMA cache_size=-65536;"  // 64 MiB: the change log's indexes stay in memory.

@@ -136,6 +136,8 @@ struct FieldConflict {
   Author author;           // Who wrote it (empty when the change is not in this replica's log).
   int64_t at_ms = 0;       // Its stamp.
   ChangeId winner;         // The change whose value the field took instead.
+  Author winner_author;    // Who wrote that one, and when (empty, 0: not in this replica's log).
+  int64_t winner_at_ms = 0;
   bool open = false;       // The field still holds the winner's value: nobody has decided since.
 };
 
@@ -455,6 +457,7 @@ class Store {
     int64_t unknown = 0;    // The calendar lacks a year the deadline needs.
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
     int64_t pending_requests = 0;  // 待审批: tickets with a 退单/延期 request not decided, not closed.
+    int64_t needs_review = 0;      // 待复核/有冲突: in review, or a field or status conflict kept.
   };
   // The replica's counts; with `deadlines_of` a department's or (field_team) a field team's
   // (InboxFilter::deadlines_of): overdue and due today count the stages of the tickets it works as

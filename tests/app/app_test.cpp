@@ -986,6 +986,11 @@ TEST_F(JointHandling, TheCentreAddsACoHandlerTheLeadHandlesTheCoHandlerRepliesTh
   }));
   EXPECT_FALSE(centre->awaiting_co_handlers());
   EXPECT_EQ(centre->co_handlers()[0].replies.at(0).entry.text, "已协调快递公司调整快递点位置。");
+  // No answer is made up for the citizen: a visit with none chosen is refused, and nothing recorded.
+  const size_t unsent = centre->unsent().size();
+  EXPECT_FALSE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::None));
+  EXPECT_EQ(centre->unsent().size(), unsent);
+  EXPECT_EQ(centre->selected_state()->ticket.status, TicketStatus::Handled);
   ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Satisfied)) << centre->error();
   ASSERT_TRUE(centre->take_action(WorkflowAction::Close)) << centre->error();
   EXPECT_EQ(centre->selected_state()->ticket.status, TicketStatus::Closed);

@@ -47,7 +47,11 @@ test('the centre adds a co-handler, the lead handles, the co-handler replies, th
   s = await openTicket(c, T.official, T.id);
   assert.equal(s.lead_department, '河滨花园居委会');
   assert.deepEqual(s.co_handlers, []);
-  await click(c, '添加协办##co-add');  // 管理办 is the first choice.
+  // Nothing is chosen for the centre: 添加协办 waits until a department is picked.
+  assert.ok((await items(c)).find((it) => it.id === '添加协办##co-add').disabled, '添加协办 with no department chosen');
+  await click(c, 'co-add-to');
+  await click(c, '管理办');
+  await click(c, '添加协办##co-add');
   s = await waitForState(c, (st) => st.co_handlers.length === 1 && st.sync.unsent === 0, 'the co-handler added and sent');
   assert.equal(s.co_handlers[0].department, '管理办');
   assert.equal(s.co_handlers[0].state, 'pending');
@@ -90,6 +94,8 @@ test('the centre adds a co-handler, the lead handles, the co-handler replies, th
   assert.equal(s.co_handlers[0].replies[0].text, '已协调快递公司，代收点晚间延长值守至21点。');
   await frames(c, 4);
   await shot(c, 'joint-05-centre-replied-zh');
+  await click(c, 'satisfaction');
+  await click(c, '满意');
   await click(c, await byId(c, '##act-return_visit'));
   await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'visited', 'visited');
 

@@ -218,10 +218,13 @@ test('two edits of one field that cross show a conflict, decided in one click', 
   await click(page, ticket.official);
   s = await waitForState(page, (st) => st.conflicts.some((c) => c.field === 'title' && c.open), 'the open conflict');
   assert.equal(s.conflicts[0].kept, '快递代收点晚上无人值守，包裹堆在门口');
+  // Who wrote the value in force is said as well as who wrote the one kept.
+  assert.equal(s.conflicts[0].winner_author, 'zhang.bin');
+  assert.equal(s.conflicts[0].winner_at, now + 1000);
   await click(page, '有冲突');
   await frames(page, 3);
   await shot(page, 'conflict-01-dialog-zh');
-  await click(page, '改用另一个值');
+  await click(page, '改用未采用的值');
   s = await waitForState(page, (st) => st.sync.unsent === 0 &&
                          st.tickets.find((x) => x.id === ticket.id).title === '快递代收点晚上无人值守，包裹堆在门口' &&
                          !st.conflicts.some((c) => c.open), 'the kept value taken, synced, the conflict closed', 30000);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem, reveal,
+  startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem, reveal, items,
 } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
@@ -131,6 +131,8 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
   const H = s.tickets.find((x) => x.status === 'handled');
   assert.ok(H, 'a handled ticket to visit');
   await openTicket(c, H.official, H.id);
+  // No answer is chosen for the citizen: 回访 waits until the dispatcher picks what was said.
+  assert.ok((await items(c)).find((it) => it.id === '回访##act-return_visit').disabled, '回访 with no satisfaction chosen');
   await click(c, 'satisfaction');
   await click(c, '不满意');
   await typeInto(c, 'visit-note', '市民表示问题仍未解决');
@@ -192,6 +194,10 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
   await c.keyboard.up('Control');
   await waitForState(c, (st) => st.marked === 2, 'two marked');
   await shot(c, 'workbench-15-bulk-zh');
+  // No department is chosen for the dispatcher: 批量派单 waits for one.
+  assert.ok((await items(c)).find((it) => it.id === '批量派单##bulk-assign').disabled, '批量派单 with no department chosen');
+  await click(c, 'bulk-department');
+  await click(c, '管理办');
   await click(c, '批量派单##bulk-assign');
   s = await waitForState(c, (st) => st.marked === 0 && rows.every((r) => st.tickets.find((x) => x.id === r.id).status === 'assigned') &&
                                     st.sync.unsent === 0, 'both dispatched');

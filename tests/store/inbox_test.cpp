@@ -84,6 +84,42 @@ TEST_F(Inbox, OverdueAndDueTodayAreCountedFromTheKeptDeadlines) {
   EXPECT_EQ(page(filtered(overdue))[0].id, test::ticket_id(1));
 }
 
+// 待复核/有冲突 lists a field conflict while it waits for someone, and no longer once anyone has set
+// the field again (either value, or a third): the chip's count and the row's tag say what is left.
+TEST_F(Inbox, AFieldConflictNeedsReviewUntilTheFieldIsSetAgain) {
+  Maker committee{test::replica(2), Role::Committee};
+  const Change made = create(1, "2026-11-30 08:00");
+  apply({made, create(2, "2026-11-30 08:10")});
+  // Two edits of the title as made (no version yet): the later stamp wins, the other is kept.
+  const Change lost = committee.set(made.ticket_id, at("2026-11-30 09:00"), EditableField::Title, "楼道堆物（居委）");
+  const Change won = centre.set(made.ticket_id, at("2026-11-30 09:01"), EditableField::Title, "楼道堆物（中心）");
+  apply({lost, won});
+  InboxFilter review;
+  review.needs_review = true;
+  review.now_ms = at("2026-11-30 10:00");
+  EXPECT_EQ(store.inbox_count(review).value(), 1);
+  EXPECT_EQ(store.deadline_counts(at("2026-11-30 10:00"))->needs_review, 1);
+  auto rows = page(filtered(review));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].id, made.ticket_id);
+  EXPECT_TRUE(rows[0].conflict);
+  auto conflicts = store.field_conflicts(made.ticket_id);
+  ASSERT_TRUE(conflicts);
+  ASSERT_EQ(conflicts->size(), 1u);
+  EXPECT_TRUE((*conflicts)[0].open);
+  EXPECT_EQ((*conflicts)[0].winner_author.user, won.author.user);
+  EXPECT_EQ((*conflicts)[0].winner_at_ms, won.stamp.ms);
+
+  // Someone takes the kept value: decided, in the list's row and in the counts.
+  apply({centre.set(made.ticket_id, at("2026-11-30 09:30"), EditableField::Title, "楼道堆物（居委）", won.id)});
+  EXPECT_EQ(store.inbox_count(review).value(), 0);
+  EXPECT_EQ(store.deadline_counts(at("2026-11-30 10:00"))->needs_review, 0);
+  EXPECT_FALSE(store.field_conflicts(made.ticket_id)->at(0).open);
+  InboxFilter all;
+  all.now_ms = review.now_ms;
+  for (const InboxRow& r : page(filtered(all))) EXPECT_FALSE(r.conflict) << r.id;
+}
+
 TEST_F(Inbox, AYearWithoutANoticeLeavesTheDeadlineUnknownAndAddingTheYearComputesIt) {
   apply({create(1, "2026-12-30 09:00")});  // Contact due 12-31; handling runs into 2027.
   auto rows = page({});
