@@ -303,7 +303,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"先行联系平均用时", "Average time to first contact"},
     {"%.1f 工作小时", "%.1f working hours"},
     {"协办工单", "Co-handled tickets"},
-    {"当月工单超时", "Overdue among the month's"},
+    {"当月工单超时", "Overdue, this month's tickets"},
     {"%d日", "day %d"},
     {"%d 件", "%d"},
     {"正在统计…", "Counting…"},
@@ -472,6 +472,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"（本机）", " (this device)"},
     {"（设备 %s）", " (device %s)"},
     {"冲突 · 已处理", "Conflict · settled"},
+    {"没有找到与“%s”相符的工单。", "No ticket matches “%s”."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -85,6 +85,7 @@ enum class Str {
   ChooseDepartment, ChooseSatisfaction, ErrChooseDepartment, ErrChooseSatisfaction,
   OnThisDevice, OnDevice,  // After who wrote a value: on this device, or on which other one.
   EvConflictSettled,       // The timeline's kept conflict once someone decided it.
+  NoMatchText,             // The inbox's search found nothing: says what was looked for.
   Count_,
 };
 

@@ -67,9 +67,12 @@ std::string overdue_section(const report::MonthlyReport& r) {
                   "<th>到期</th><th>情况</th></tr></thead><tbody>";
   for (const report::OverdueTicket& o : r.overdue)
     h += "<tr><td>" + esc(o.official_number.empty() ? o.id : o.official_number) + "</td><td>" + esc(o.title) +
-         "</td><td>" + esc(o.community) + "</td><td>" + esc(o.lead_department) + "</td><td>" +
-         std::string(report::stage_label(o.stage)) + "</td><td>" + format_shanghai_minute(o.due_ms) + "</td><td>" +
-         (o.open ? "未办" : "逾期办结") + "</td></tr>";
+         "</td><td>" + esc(o.community) + "</td><td>" + (o.lead_department.empty() ? "未派单" : esc(o.lead_department)) +
+         "</td><td>" + std::string(report::stage_label(o.stage)) +
+         // As the app says a deadline: the last minute of its day (24:00 is the next day's 00:00).
+         "</td><td>" + format_shanghai_minute(o.due_ms - 60'000) + " 前</td><td>" +
+         // The stage was met late, or is still not met: contact, handling or a report alike.
+         (o.open ? "超时未完成" : "逾期完成") + "</td></tr>";
   if (r.overdue.empty()) h += "<tr><td colspan=7>无</td></tr>";
   return h + "</tbody></table></section>";
 }
@@ -112,7 +115,9 @@ std::string encode_report_html(const report::MonthlyReport& r) {
   h += days_section(r);
   h += campaigns_section(r);
   h += overdue_section(r);
-  return h + "<footer>邻里 · 指标定义见 docs/metrics.md</footer></body></html>";
+  // What a reader of the paper needs to weigh the figures, not where the code keeps them.
+  return h + "<footer>邻里 · 时限按工作日计（法定节假日与调休以上海市公布为准）· 各项比率均按当月受理的工单计算"
+             "</footer></body></html>";
 }
 
 }  // namespace linli::server

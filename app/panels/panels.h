@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct FrameInfo {
   // A notice or an error too long for the status bar (a phone), shown in a band above it this frame.
   std::string notice_band;
   bool band_is_error = false;  // The band holds the last error (red), not a notice (blue).
+  std::set<std::string> sorted_tables;  // The inbox's tables (per language and layout) shown once.
   // The detail panel's half-made input, for the ticket detail_of.
   std::string detail_of;
   int editing = -1;                // The EditableField being edited in place, -1 none.

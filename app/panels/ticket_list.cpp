@@ -3,6 +3,7 @@
 // (App::inbox_row), so it scrolls the same at 10 or 100,000 tickets. Time left (剩余时限) is red once
 // overdue and amber on the day it is due. ↑/↓ move to the next or previous ticket; Ctrl+F searches.
 #include <imgui.h>
+#include <imgui_internal.h>  // TableSetColumnSortDirection: a table shows the query's sort.
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -150,11 +151,13 @@ void draw_filters(App& app, FrameInfo& frame) {
   }
   const size_t typed_before = characters(frame.search_text);
   bool search_now = false;
-  if (ImGui::InputTextWithHint("##inbox-search", S(lang, Str::FilterSearchHint).c_str(), &frame.search_text)) {
+  // Esc empties the box (and a second Esc leaves it), as in a browser's search field.
+  if (ImGui::InputTextWithHint("##inbox-search", S(lang, Str::FilterSearchHint).c_str(), &frame.search_text,
+                               ImGuiInputTextFlags_EscapeClearsAll)) {
     frame.search_changed_at_ms = platform::now_ms();
     // A word the input method commits (宝山路) or a paste comes whole: asked at once. Keys typed one
     // by one (a number, pinyin-less Latin) wait a moment, so each key does not ask the store.
-    search_now = characters(frame.search_text) >= typed_before + 2;
+    search_now = characters(frame.search_text) >= typed_before + 2 || frame.search_text.empty();
   }
   if (ImGui::IsItemActive() && ImGui::IsKeyPressed(ImGuiKey_Enter)) search_now = true;
   if (frame.search_text != f.text && (search_now || platform::now_ms() - frame.search_changed_at_ms >= 250)) {
@@ -400,6 +403,21 @@ void keyboard(App& app, FrameInfo& frame) {
 
 enum Col { kNumber, kReceived, kSource, kCategory, kUrgency, kPlace, kTitle, kStatus, kDept, kDue };
 
+int column_of(InboxSort sort) {
+  switch (sort) {
+    case InboxSort::Number: return kNumber;
+    case InboxSort::Received: return kReceived;
+    case InboxSort::Source: return kSource;
+    case InboxSort::Category: return kCategory;
+    case InboxSort::Urgency: return kUrgency;
+    case InboxSort::Community: return kPlace;
+    case InboxSort::Status: return kStatus;
+    case InboxSort::Department: return kDept;
+    case InboxSort::Due: return kDue;
+  }
+  return kDue;
+}
+
 InboxSort sort_of(int col) {
   switch (col) {
     case kNumber: return InboxSort::Number;
@@ -427,7 +445,14 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     const InboxFilter& f = app.inbox_query().filter;
     const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
                           f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
-    ImGui::TextWrapped("%s", S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
+    // A search that found nothing says what was looked for, and the way back is one click.
+    ImGui::TextWrapped("%s", !f.text.empty() ? tr_with(lang, Str::NoMatchText, f.text).c_str()
+                                             : S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
+    if (filtered && ImGui::Button((S(lang, Str::FilterClear) + "##empty-clear").c_str())) {
+      app.inbox_query().filter = InboxFilter{};
+      frame.search_text.clear();
+      app.inbox_changed();
+    }
     if (!filtered && app.may_register() && ImGui::Button(S(lang, Str::NewTicket).c_str())) app.set_view(View::Intake);
     return;
   }
@@ -523,13 +548,27 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   col(Str::ColDue, kDue, fixed | ImGuiTableColumnFlags_DefaultSort, width[kDue]);
   ImGui::TableHeadersRow();
 
-  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-    if (specs->SpecsCount > 0) {
-      InboxQuery& q = app.inbox_query();
-      q.sort = sort_of(static_cast<int>(specs->Specs[0].ColumnUserID));
-      q.descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
-      app.inbox_changed();
+  // The app's query is the sort; each table (one per language and layout) shows it. A click on a
+  // header of a table already shown changes the query; a table shown for the first time, or again
+  // after another one changed the sort, takes the query's (a switch of language kept the rows in
+  // one order under another column's arrow).
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs()) {
+    InboxQuery& q = app.inbox_query();
+    const bool seen = frame.sorted_tables.count(table_id) > 0;
+    const bool has = specs->SpecsCount > 0;
+    const InboxSort shown_sort = has ? sort_of(static_cast<int>(specs->Specs[0].ColumnUserID)) : q.sort;
+    const bool shown_desc = has && specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+    if (specs->SpecsDirty && seen && has) {
+      if (shown_sort != q.sort || shown_desc != q.descending) {
+        q.sort = shown_sort;
+        q.descending = shown_desc;
+        app.inbox_changed();
+      }
+    } else if (!has || shown_sort != q.sort || shown_desc != q.descending) {
+      ImGui::TableSetColumnSortDirection(column_of(q.sort),
+                                         q.descending ? ImGuiSortDirection_Descending : ImGuiSortDirection_Ascending, false);
     }
+    frame.sorted_tables.insert(table_id);
     specs->SpecsDirty = false;
   }
 

@@ -99,8 +99,8 @@ std::string encode_monthly_csv(const MonthlyReport& r) {
   }
   for (const OverdueTicket& o : r.overdue)
     t.row("超时", o.official_number.empty() ? o.id : o.official_number, "", "", "",
-          o.title + "；" + std::string(stage_label(o.stage)) + "，到期 " + format_shanghai_minute(o.due_ms) +
-              (o.open ? "，未办" : "，逾期办结"));
+          o.title + "；" + std::string(stage_label(o.stage)) + "，" + format_shanghai_minute(o.due_ms - 60'000) +
+              " 前" + (o.open ? "，超时未完成" : "，逾期完成"));
   return t.take();
 }
 
