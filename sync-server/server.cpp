@@ -239,8 +239,11 @@ void Server::install_routes() {
     if (!res.body.empty()) return;
     if (res.status == 413) send_error(res, 413, "too_large", "the body is over 10 MiB");
     else if (res.status == 404) send_error(res, 404, "not_found", "no such endpoint: " + req.path);
-    else if (res.status == 405) send_error(res, 405, "method_not_allowed", req.method + " is not allowed here");
-    else send_error(res, res.status, "http_error", "HTTP " + std::to_string(res.status));
+    // Every other answer of the HTTP layer with a code docs/protocol.md lists: a request it could
+    // not read (a Content-Encoding, a header too long) is a bad request; a failure is internal.
+    else if (res.status >= 400 && res.status < 500)
+      send_error(res, res.status, "bad_request", "the HTTP request could not be read (HTTP " + std::to_string(res.status) + ")");
+    else send_error(res, res.status, "internal", "the server failed while answering (HTTP " + std::to_string(res.status) + ")");
   });
 
   m_http->Get("/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {

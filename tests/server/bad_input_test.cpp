@@ -221,6 +221,22 @@ TEST_P(BadInputTest, GetsItsStatusAndCodeAndLeavesTheDatabaseUnchanged) {
   EXPECT_EQ(snapshot(http), before) << "the database changed";
 }
 
+// What the HTTP layer refuses before any route reads the request gets a code of docs/protocol.md
+// too: a compressed request body (requests are not compressed), and a method a path does not take.
+TEST_F(BadInputTest, WhatTheHttpLayerRefusesHasADocumentedCode) {
+  httplib::Client c("127.0.0.1", s_server->port());
+  const httplib::Headers gzip = {{"Authorization", "Bearer " + s_centre}, {"Content-Encoding", "gzip"}};
+  auto compressed = c.Post("/api/v1/sync/push", gzip, encode(good_push(ReplicaId{0x5EED, 999}, 30)), "application/json");
+  ASSERT_TRUE(compressed);
+  EXPECT_EQ(compressed->status, 400);
+  EXPECT_EQ(json::parse(compressed->body, nullptr, false)["error"].value("code", ""), "bad_request") << compressed->body;
+  const httplib::Headers bearer = {{"Authorization", "Bearer " + s_centre}};
+  auto wrong_method = c.Get("/api/v1/sync/push", bearer);
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 404);
+  EXPECT_EQ(json::parse(wrong_method->body, nullptr, false)["error"].value("code", ""), "not_found") << wrong_method->body;
+}
+
 INSTANTIATE_TEST_SUITE_P(PushAndPull, BadInputTest, ::testing::Range<size_t>(0, table().size()),
                          [](const ::testing::TestParamInfo<size_t>& p) { return std::string(table()[p.param].name); });
 
