@@ -226,7 +226,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"预警", "Warnings"},
     {"预警", "Warning"},
     {"预警 · 最近一次回访：%s", "Warning · the last return visit: %s"},
-    {"市民的意见（可不填）", "What the citizen said (optional)"},
+    {"市民的意见（可不填）", "Citizen’s words (optional)"},
     {"预警 %lld", "Warnings %lld"},
     {"可能是反弹：%d天内这里有同类工单已结案", "Possible rebound: tickets of this kind here were closed in the last %d days"},
     {"关联为反弹", "Link as rebound"},
@@ -438,7 +438,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"待审批 %lld", "To decide %lld"},
     {"答复部门（不同意时请说明理由）", "Note to the department (say why when refusing)"},
     {"系统", "System"},
-    {"处置结果（回访时告诉市民）", "What was done (told to the citizen at the return visit)"},
+    {"处置结果（回访时告诉市民）", "What was done (read to the citizen)"},
     {"补充处置结果（可不填）", "Anything to add to what was done (optional)"},
     {"办结前请写下处置结果", "Say what was done before marking it handled"},
     {"按编号关联更早的工单…", "Link an earlier ticket by number…"},
@@ -473,6 +473,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"（设备 %s）", " (device %s)"},
     {"冲突 · 已处理", "Conflict · settled"},
     {"没有找到与“%s”相符的工单。", "No ticket matches “%s”."},
+    {"已派给%s，等待其开始处置。", "With %s: waiting for them to start."},
+    {"%s正在处置。", "%s is handling it."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

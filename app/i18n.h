@@ -86,6 +86,7 @@ enum class Str {
   OnThisDevice, OnDevice,  // After who wrote a value: on this device, or on which other one.
   EvConflictSettled,       // The timeline's kept conflict once someone decided it.
   NoMatchText,             // The inbox's search found nothing: says what was looked for.
+  WaitingToStart, WaitingToHandle,  // Under the steps: whose move it is.
   Count_,
 };
 

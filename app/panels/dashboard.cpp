@@ -35,9 +35,13 @@ std::string value_text(Lang lang, const RateCard& c, double v, bool known) {
 
 // The month picker: 上一年 ‹ 2020年3月 › 下一年 and 本月. Steps frame.dash_year/month. The year
 // buttons, the arrows and the month keep together on a line; 下一年 and 本月 wrap when they must.
+// A month still to come has nothing to count: the picker stops at this month.
 void draw_month_picker(Lang lang, FrameInfo& frame, float spacing) {
+  const CivilDay today = civil_from_days(shanghai_days(platform::now_ms()));
+  const int latest = static_cast<int>(today.year) * 12 + static_cast<int>(today.month) - 1;
+  const int shown = frame.dash_year * 12 + (frame.dash_month - 1);
   auto step = [&](int by) {
-    int m = frame.dash_year * 12 + (frame.dash_month - 1) + by;
+    const int m = std::min(shown + by, latest);
     frame.dash_year = m / 12;
     frame.dash_month = m % 12 + 1;
   };
@@ -55,12 +59,14 @@ void draw_month_picker(Lang lang, FrameInfo& frame, float spacing) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(month.c_str());
   ImGui::SameLine();
+  ImGui::BeginDisabled(shown >= latest);
   if (ImGui::ArrowButton("##dash-next", ImGuiDir_Right)) step(1);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(tr(lang, Str::DashNextMonth)).c_str());
   next_in_row(button_width(next_year));
   if (ImGui::Button(next_year.c_str())) step(12);
   next_in_row(button_width(this_month));
   if (ImGui::Button(this_month.c_str())) frame.dash_year = 0;
+  ImGui::EndDisabled();
 }
 
 // One card: the label, the figure, how many of how many, and last month's with the change's arrow.

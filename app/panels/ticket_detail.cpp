@@ -418,6 +418,16 @@ void actions(App& app, FrameInfo& frame) {
     if (open_row) ImGui::SameLine();
   }
   if (open_row) ImGui::NewLine();
+  // Nothing for this user to do next while the handler works: say whose move it is (the centre
+  // chases it from here, or waits), rather than leave a row of grey buttons.
+  if (!primary_shown && !st->lead_department.empty() &&
+      (st->ticket.status == TicketStatus::Assigned || st->ticket.status == TicketStatus::InProgress)) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kMuted, "%s",
+                       tr_with(lang, st->ticket.status == TicketStatus::Assigned ? Str::WaitingToStart : Str::WaitingToHandle,
+                               st->lead_department).c_str());
+    ImGui::PopTextWrapPos();
+  }
 }
 
 // A note, a contact or a progress report, added to the timeline.
