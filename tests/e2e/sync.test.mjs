@@ -273,6 +273,10 @@ test('the centre and an offline field team edit one ticket; both screens converg
   await editField(c, 'address', '河滨花园3号楼北侧');
   const reassign = (await c.evaluate(() => window.linliTest.items())).find((it) => it.id === '重派##act-assign');
   assert.ok(reassign && reassign.disabled, 'no 派单 to the department the ticket is with: ' + JSON.stringify(reassign));
+  // The address edit scrolled the detail down, the urgency box under its top edge: back to the top.
+  await c.mouse.move(1000, 400);
+  await c.mouse.wheel(0, -4000);
+  await frames(c, 4);
   await click(c, '##choice-urgency');
   await click(c, '紧急');
   await waitForState(c, (st) => st.sync.unsent === 0 && st.tickets.find((x) => x.id === T.id).urgency === 'urgent',
