@@ -418,6 +418,18 @@ void actions(App& app, FrameInfo& frame) {
     if (open_row) ImGui::SameLine();
   }
   if (open_row) ImGui::NewLine();
+  // 先行联系 is a call: the citizen's number and 拨打 beside the step, not below the photos.
+  const bool may_contact = std::any_of(offered.begin(), offered.end(), [](const auto& o) {
+    return o.first == WorkflowAction::ContactCitizen && !o.second;
+  });
+  if (may_contact && !st->ticket.citizen_phone.empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::FieldCitizenPhone).c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(st->ticket.citizen_phone.c_str());
+    ImGui::SameLine();
+    if (link_button(S(lang, Str::Dial) + "##dial-step")) platform::dial(st->ticket.citizen_phone);
+  }
   // Nothing for this user to do next while the handler works: say whose move it is (the centre
   // chases it from here, or waits), rather than leave a row of grey buttons.
   if (!primary_shown && !st->lead_department.empty() &&
