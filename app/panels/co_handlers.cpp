@@ -25,19 +25,18 @@ namespace {
 // The departments of the street's 1+8 joint actions a ticket may be co-handled by (panels.h).
 constexpr const auto& kCoDepartments = kDepartments;
 
-std::string s(Lang lang, Str str) { return std::string(tr(lang, str)); }
 
 // The sub-status as a coloured word.
 void state_badge(Lang lang, CoHandlerState st) {
   switch (st) {
     case CoHandlerState::Pending:
-      ImGui::TextColored(kAmber, "%s", s(lang, Str::CoPending).c_str());
+      ImGui::TextColored(kAmber, "%s", S(lang, Str::CoPending).c_str());
       break;
     case CoHandlerState::Replied:
-      ImGui::TextColored(kGood, "%s", s(lang, Str::CoReplied).c_str());
+      ImGui::TextColored(kGood, "%s", S(lang, Str::CoReplied).c_str());
       break;
     case CoHandlerState::Removed:
-      ImGui::TextColored(kMuted, "%s", s(lang, Str::CoRemoved).c_str());
+      ImGui::TextColored(kMuted, "%s", S(lang, Str::CoRemoved).c_str());
       break;
   }
 }
@@ -45,11 +44,11 @@ void state_badge(Lang lang, CoHandlerState st) {
 // "by …" for a pending co-handler (amber on its day, red once past); muted otherwise.
 void due_label(Lang lang, const App::CoHandlerView& v) {
   if (!v.due_ms) {
-    ImGui::TextColored(kMuted, "%s", s(lang, Str::DueUnknown).c_str());
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::DueUnknown).c_str());
     return;
   }
   char buf[160];
-  std::snprintf(buf, sizeof buf, s(lang, Str::DeadlineBy).c_str(), format_shanghai_minute(*v.due_ms - 60'000).c_str());
+  std::snprintf(buf, sizeof buf, S(lang, Str::DeadlineBy).c_str(), format_shanghai_minute(*v.due_ms - 60'000).c_str());
   const int64_t now = platform::now_ms();
   const CoHandlerState st = v.co_handler.state();
   const int64_t met = v.co_handler.replied_at_ms;
@@ -58,7 +57,7 @@ void due_label(Lang lang, const App::CoHandlerView& v) {
   else if (st == CoHandlerState::Replied)
     ImGui::TextColored(met > *v.due_ms ? kProblem : kMuted, "%s", buf);
   else if (now >= *v.due_ms)
-    ImGui::TextColored(kProblem, "%s · %s", buf, s(lang, Str::FilterOverdue).c_str());
+    ImGui::TextColored(kProblem, "%s · %s", buf, S(lang, Str::FilterOverdue).c_str());
   else if (shanghai_days(*v.due_ms - 1) == shanghai_days(now))
     ImGui::TextColored(kAmber, "%s", buf);
   else
@@ -77,19 +76,19 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   due_label(lang, v);
   if (h.state() != CoHandlerState::Removed && !app.why_not_remove_co_handler(h.added)) {
     // On the line when it fits, else under it ("Remove" in English was cut to "Remo" at the edge).
-    const std::string remove = s(lang, Str::CoRemove) + "##co-remove-" + h.department;
+    const std::string remove = S(lang, Str::CoRemove) + "##co-remove-" + h.department;
     next_in_row(ImGui::CalcTextSize(remove.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
     if (ImGui::SmallButton(remove.c_str())) app.remove_co_handler(h.added);
   }
   char added[160];
-  std::snprintf(added, sizeof added, s(lang, Str::CoAddedAt).c_str(), format_shanghai_minute(h.added_at_ms).c_str());
+  std::snprintf(added, sizeof added, S(lang, Str::CoAddedAt).c_str(), format_shanghai_minute(h.added_at_ms).c_str());
   ImGui::TextColored(kMuted, "%s", added);
   for (const TimelineEntry& r : v.replies) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(wrapped(r.entry.text).c_str());
     ImGui::PopTextWrapPos();
     char who[256];
-    std::snprintf(who, sizeof who, s(lang, Str::CoRepliedBy).c_str(), app.person(r.author.user).c_str(),
+    std::snprintf(who, sizeof who, S(lang, Str::CoRepliedBy).c_str(), app.person(r.author.user).c_str(),
                   format_shanghai_minute(r.at_ms).c_str());
     ImGui::TextColored(kMuted, "%s", who);
   }
@@ -97,14 +96,14 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   const bool co_department =
       app.session() && app.session()->role == Role::Department && app.session()->scope == h.department;
   if (co_department && h.state() != CoHandlerState::Removed && !app.why_not_co_reply(h.added)) {
-    ImGui::TextColored(kAccent, "%s", s(lang, Str::CoReplyTitle).c_str());
-    const float button_w = ImGui::CalcTextSize(s(lang, Str::CoReplySend).c_str()).x +
+    ImGui::TextColored(kAccent, "%s", S(lang, Str::CoReplyTitle).c_str());
+    const float button_w = ImGui::CalcTextSize(S(lang, Str::CoReplySend).c_str()).x +
                            ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
     ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));
-    const bool enter = ImGui::InputTextWithHint("##co-reply-text", s(lang, Str::CoReplyHint).c_str(),
+    const bool enter = ImGui::InputTextWithHint("##co-reply-text", S(lang, Str::CoReplyHint).c_str(),
                                                 &frame.co_reply_text, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if ((ImGui::Button((s(lang, Str::CoReplySend) + "##co-reply-send").c_str()) || enter) &&
+    if ((ImGui::Button((S(lang, Str::CoReplySend) + "##co-reply-send").c_str()) || enter) &&
         app.co_reply(h.added, frame.co_reply_text))
       frame.co_reply_text.clear();
   }
@@ -123,7 +122,7 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   // None is chosen for the centre: 添加协办 waits until one is picked.
   if (std::find_if(choices.begin(), choices.end(), [&](const char* d) { return frame.co_add == d; }) == choices.end())
     frame.co_add.clear();
-  const std::string preview = frame.co_add.empty() ? s(lang, Str::ChooseDepartment) : frame.co_add;
+  const std::string preview = frame.co_add.empty() ? S(lang, Str::ChooseDepartment) : frame.co_add;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
   if (begin_combo("##co-add-to", preview.c_str())) {  // Every department without a scroll.
     for (const char* d : choices)
@@ -133,12 +132,12 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   ImGui::SameLine();
   const auto refusal = frame.co_add.empty() ? std::nullopt : app.why_not_add_co_handler(frame.co_add);
   ImGui::BeginDisabled(refusal.has_value() || frame.co_add.empty());
-  if (ImGui::Button((s(lang, Str::CoAdd) + "##co-add").c_str())) app.add_co_handler(frame.co_add);
+  if (ImGui::Button((S(lang, Str::CoAdd) + "##co-add").c_str())) app.add_co_handler(frame.co_add);
   ImGui::EndDisabled();
   if (refusal && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s%s", s(lang, Str::WhyNot).c_str(), refusal_text(lang, *refusal).c_str());
+    ImGui::SetTooltip("%s%s", S(lang, Str::WhyNot).c_str(), refusal_text(lang, *refusal).c_str());
   else if (frame.co_add.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s", s(lang, Str::ErrChooseDepartment).c_str());
+    ImGui::SetTooltip("%s", S(lang, Str::ErrChooseDepartment).c_str());
 }
 
 }  // namespace
@@ -150,13 +149,13 @@ void draw_co_handlers(App& app, FrameInfo& frame) {
   const auto views = app.co_handlers();
   const bool may_add = !app.why_not_entry(EntryKind::CoHandlerAdded);
   if (views.empty() && !may_add) return;
-  ImGui::SeparatorText(s(lang, Str::SectionCoHandlers).c_str());
+  ImGui::SeparatorText(S(lang, Str::SectionCoHandlers).c_str());
   if (app.awaiting_co_handlers()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(kAmber, "%s", wrapped(s(lang, Str::CoAwaitingHint)).c_str());
+    ImGui::TextColored(kAmber, "%s", wrapped(S(lang, Str::CoAwaitingHint)).c_str());
     ImGui::PopTextWrapPos();
   }
-  if (views.empty()) ImGui::TextColored(kMuted, "%s", s(lang, Str::CoNone).c_str());
+  if (views.empty()) ImGui::TextColored(kMuted, "%s", S(lang, Str::CoNone).c_str());
   for (const App::CoHandlerView& v : views) co_handler_row(app, frame, v);
   if (may_add) add_row(app, frame, *st);
 }
