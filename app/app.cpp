@@ -703,7 +703,7 @@ bool App::add_entry(EntryKind kind, const std::string& text, Satisfaction satisf
   c.entry.kind = kind;
   c.entry.text = text;
   c.entry.satisfaction = satisfaction;
-  if (text.empty() && kind != EntryKind::ReturnVisit) {
+  if (text.empty() && kind != EntryKind::ReturnVisit && kind != EntryKind::Urge) {
     m_error = std::string(tr(m_lang, Str::ErrMissing));
     return false;
   }
@@ -764,6 +764,33 @@ bool App::decide(const TimelineEntry& request, bool approve, const std::string& 
     }
   }
   return record(std::move(drafts));
+}
+
+bool App::urge(const std::string& text) {
+  if (!m_state) return false;
+  if (auto why = why_not_entry(EntryKind::Urge)) {
+    m_error = refusal_text(m_lang, *why);
+    return false;
+  }
+  return add_entry(EntryKind::Urge, text);
+}
+
+const TimelineEntry* App::unanswered_urge(int* count) const {
+  if (count) *count = 0;
+  if (!m_state || (m_state->ticket.status != TicketStatus::Assigned && m_state->ticket.status != TicketStatus::InProgress))
+    return nullptr;
+  // As LINLI_URGED compares stamps (whole: the clock gives a later change of the same millisecond
+  // a higher counter): anything a handler wrote after the urge answers it.
+  Hlc answered{};
+  for (const TimelineEntry& e : m_timeline)
+    if (e.author.role != Role::Centre && answered < e.stamp) answered = e.stamp;
+  const TimelineEntry* last = nullptr;
+  for (const TimelineEntry& e : m_timeline) {
+    if (e.entry.kind != EntryKind::Urge || !(answered < e.stamp)) continue;
+    if (count) ++*count;
+    if (!last || last->stamp < e.stamp) last = &e;
+  }
+  return last;
 }
 
 std::vector<TimelineEntry> App::pending_requests() const {
@@ -1044,7 +1071,7 @@ nlohmann::json inbox_json(App& app) {
                       {"due_stage", r->due_stage}, {"warning", r->warning}, {"lead", r->lead_department}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
-          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests},
+          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests}, {"urged", d.urged}, {"filter_urged", q.filter.urged},
           {"filter_pending", q.filter.pending_request}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
           {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
 }
@@ -1137,6 +1164,7 @@ std::string App::state_json() {
                       {"inbox", inbox_json(*this)},
                       {"refold", {refold_progress().first, refold_progress().second}},
                       {"pending_requests", pending_requests().size()},
+                      {"unanswered_urge", unanswered_urge() != nullptr},
                       {"co_handlers", co_handlers_json(*this)},
                       {"awaiting_co_handlers", awaiting_co_handlers()},
                       {"deadline", deadline_json(*this)},

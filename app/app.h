@@ -184,6 +184,14 @@ class App {
   bool request_return(const std::string& reason);
   bool request_extension(const std::string& reason, int days);
   bool decide(const TimelineEntry& request, bool approve, const std::string& text);
+  // 催办: the centre presses the selected ticket's lead department to act, saying what it asks
+  // for (may be empty). Offered while the ticket is assigned or in progress (judge_entry).
+  bool urge(const std::string& text);
+  // The centre's newest 催办 on the selected ticket that its handlers have not answered: nothing
+  // written to the timeline by anyone but the centre since, and the ticket still assigned or in
+  // progress (LINLI_URGED in store/inbox.h, the inbox's 催办 tag); null if none. With the count of
+  // urges not answered.
+  const TimelineEntry* unanswered_urge(int* count = nullptr) const;
   // The selected ticket's requests no decision has answered yet, oldest first.
   std::vector<TimelineEntry> pending_requests() const;
   // The centre's latest decision on a 退单/延期 request of the selected ticket, and that request

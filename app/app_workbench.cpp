@@ -123,7 +123,7 @@ nlohmann::json query_json(const InboxQuery& q) {
   nlohmann::json j = {{"sort", static_cast<int>(q.sort)}, {"descending", q.descending}, {"text", f.text},
                       {"community", f.community}, {"department", f.lead_department}, {"overdue", f.overdue},
                       {"due_today", f.due_today}, {"review", f.needs_review}, {"warning", f.warning},
-                      {"pending", f.pending_request}};
+                      {"pending", f.pending_request}, {"urged", f.urged}};
   if (f.status) j["status"] = to_string(*f.status);
   if (f.category) j["category"] = to_string(*f.category);
   if (f.source) j["source"] = to_string(*f.source);
@@ -145,6 +145,7 @@ InboxQuery query_of(const nlohmann::json& j) {
   f.needs_review = j.value("review", false);
   f.warning = j.value("warning", false);
   f.pending_request = j.value("pending", false);
+  f.urged = j.value("urged", false);
   f.status = parse_ticket_status(j.value("status", ""));
   f.category = parse_category(j.value("category", ""));
   f.source = parse_source(j.value("source", ""));

@@ -475,6 +475,14 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"没有找到与“%s”相符的工单。", "No ticket matches “%s”."},
     {"已派给%s，等待其开始处置。", "With %s: waiting for them to start."},
     {"%s正在处置。", "%s is handling it."},
+    {"催办", "Urged"},
+    {"催办要求（可不填）", "What you ask of them (optional)"},
+    {"催办", "Urge"},
+    {"已催办 %d 次，最近 %s，尚未回复。", "Urged %d time(s), last at %s; no answer yet."},
+    {"城运中心催办（%s）", "The centre urges this ticket (%s)"},
+    {"写一条处置记录、中途汇报或备注，即回复了催办。", "A handling note, progress report or comment answers it."},
+    {"催办 %lld", "Urged %lld"},
+    {"催办", "Urged"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -87,6 +87,9 @@ enum class Str {
   EvConflictSettled,       // The timeline's kept conflict once someone decided it.
   NoMatchText,             // The inbox's search found nothing: says what was looked for.
   WaitingToStart, WaitingToHandle,  // Under the steps: whose move it is.
+  // 催办 (the centre presses the handler): the timeline's entry, the centre's button and its popup,
+  // the handler's banner, the list's tag and chip.
+  EntryUrge, UrgeHint, UrgeSend, UrgeSent, UrgedBanner, UrgedAnswerHint, UrgedCount, UrgedBadge,
   Count_,
 };
 

@@ -37,6 +37,7 @@ std::string task_words(Lang lang, CentreTask t) {
     case CentreTask::ReturnVisit: return pick(lang, {"记录回访", "record return visits"});
     case CentreTask::AddCoHandler: return pick(lang, {"添加协办部门", "add co-handlers"});
     case CentreTask::RemoveCoHandler: return pick(lang, {"移除协办部门", "remove co-handlers"});
+    case CentreTask::Urge: return pick(lang, {"催办", "urge the handler"});
   }
   return {};
 }
@@ -93,6 +94,10 @@ std::string refusal_text(Lang lang, const Refusal& r) {
       return fill(pick(lang, {"{1}的巡查不在你的负责范围内", "Field work in {1} is outside your scope"}), s);
     case RefusalRule::FacilityElsewhere: return fill(pick(lang, {"这个设施属于{1}", "This facility belongs to {1}"}), s);
     case RefusalRule::Closed: return pick(lang, {"工单已结案，先重开再改", "The ticket is closed: reopen it first"});
+    case RefusalRule::UrgeNotNow:
+      return fill(pick(lang, {"催办只在已派单或处置中时进行（现在：{1}）",
+                              "The centre urges a ticket while it is assigned or in progress (now: {1})"}),
+                  std::string(label(lang, r.status)));
   }
   return r.reason;
 }

@@ -90,6 +90,9 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     // 待审批: requests waiting for the centre's decision (only the centre decides them).
     if (d.pending_requests > 0 && app.session() && app.session()->role == Role::Centre)
       count(Str::PendingCount, d.pending_requests, kAmber, "###status-pending", [](InboxFilter& f) { f.pending_request = true; });
+    // 催办: what the centre presses this handler for (the centre finds its own in the list's chip).
+    if (d.urged > 0 && app.session() && app.session()->role != Role::Centre)
+      count(Str::UrgedCount, d.urged, kProblem, "###status-urged", [](InboxFilter& f) { f.urged = true; });
     // 预警: dissatisfied return visits waiting on re-handling.
     if (d.warnings > 0) count(Str::WarningCount, d.warnings, kProblem, "##status-warnings", [](InboxFilter& f) { f.warning = true; });
     ImGui::PopStyleVar();

@@ -41,6 +41,7 @@ Str entry_label(EntryKind k) {
     case EntryKind::CoHandlerAdded: return Str::EntryCoAdded;      // 联合处置 (panels/co_handlers.cpp).
     case EntryKind::CoHandlerRemoved: return Str::EntryCoRemoved;
     case EntryKind::CoReply: return Str::EntryCoReply;
+    case EntryKind::Urge: return Str::EntryUrge;
   }
   return Str::EntryComment;
 }
@@ -52,6 +53,46 @@ Str satisfaction_label(Satisfaction s) {
                                                  : Str::Dissatisfied;
 }
 
+
+// 催办, the centre's side: how often it pressed and got no answer, then what it asks and the button.
+// The centre chases a ticket from here, where it reads whose move it is.
+void urge_row(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  if (app.why_not_entry(EntryKind::Urge)) return;
+  int count = 0;
+  if (const TimelineEntry* last = app.unanswered_urge(&count)) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, S(lang, Str::UrgeSent).c_str(), count, format_shanghai_minute(last->at_ms).c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kAmber, "%s", buf);
+    ImGui::PopTextWrapPos();
+  }
+  const std::string label = S(lang, Str::UrgeSend) + "##urge";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x -
+                                                                  ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                  style.FramePadding.x * 2 - style.ItemSpacing.x));
+  const bool enter = ImGui::InputTextWithHint("##urge-text", S(lang, Str::UrgeHint).c_str(), &frame.urge_text,
+                                              ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if ((ImGui::Button(label.c_str()) || enter) && app.urge(frame.urge_text)) frame.urge_text.clear();
+}
+
+// 催办, the handler's side: an amber band at the top while the centre's newest urge is not
+// answered, with what it asks, and how to answer it.
+void urged_banner(App& app) {
+  const TimelineEntry* urge = app.unanswered_urge();
+  if (!urge) return;
+  const Lang lang = app.lang();
+  std::string text = tr_with(lang, Str::UrgedBanner, format_shanghai_minute(urge->at_ms));
+  if (!urge->entry.text.empty()) text += (lang == Lang::Zh ? "：" : ": ") + urge->entry.text;
+  band(text.c_str(), kAmber, kInk);
+  if (app.session() && app.session()->role != Role::Centre && !app.why_not_entry(EntryKind::Comment)) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::UrgedAnswerHint).c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
 
 // 预警: a red band at the top of a warned ticket, with what the citizen said at the last visit.
 void warning_banner(App& app) {
@@ -439,6 +480,7 @@ void actions(App& app, FrameInfo& frame) {
                        tr_with(lang, st->ticket.status == TicketStatus::Assigned ? Str::WaitingToStart : Str::WaitingToHandle,
                                st->lead_department).c_str());
     ImGui::PopTextWrapPos();
+    urge_row(app, frame);
   }
 }
 
@@ -888,6 +930,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   frame.detail_label_w = widest + ImGui::GetFontSize();
   const TicketState* st = app.selected_state();
   warning_banner(app);
+  urged_banner(app);
   field_row(app, frame, Str::ColNumber, number_of(ticket), std::nullopt);
   if (ticket.official_number.empty()) {  // Wrapped: a phone cut the English hint off mid-word.
     ImGui::PushTextWrapPos(0.0f);

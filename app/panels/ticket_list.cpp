@@ -234,6 +234,15 @@ void draw_filters(App& app, FrameInfo& frame) {
       changed = true;
     }
   }
+  // 催办 not answered: for a handler what the centre presses it for, for the centre what it chases.
+  if (counts.urged > 0 || f.urged) {
+    std::snprintf(buf, sizeof buf, S(lang, Str::UrgedCount).c_str(), static_cast<long long>(counts.urged));
+    flow(ImGui::CalcTextSize(buf).x + em);
+    if (chip(buf, "#filter-urged", f.urged, kProblem)) {
+      f.urged = !f.urged;
+      changed = true;
+    }
+  }
   if (counts.warnings > 0 || f.warning) {
     std::snprintf(buf, sizeof buf, S(lang, Str::WarningCount).c_str(), static_cast<long long>(counts.warnings));
     flow(ImGui::CalcTextSize(buf).x + em);
@@ -251,7 +260,8 @@ void draw_filters(App& app, FrameInfo& frame) {
     }
   }
   const bool any = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                   f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
+                   f.needs_review || f.warning || f.pending_request || f.urged || !f.text.empty() ||
+                   !f.lead_department.empty();
   if (any) {
     const std::string clear = S(lang, Str::FilterClear);
     flow(ImGui::CalcTextSize(clear.c_str()).x + em);
@@ -444,7 +454,8 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     ImGui::Spacing();
     const InboxFilter& f = app.inbox_query().filter;
     const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                          f.needs_review || f.warning || f.pending_request || !f.text.empty() || !f.lead_department.empty();
+                          f.needs_review || f.warning || f.pending_request || f.urged || !f.text.empty() ||
+                   !f.lead_department.empty();
     // A search that found nothing says what was looked for, and the way back is one click.
     ImGui::TextWrapped("%s", !f.text.empty() ? tr_with(lang, Str::NoMatchText, f.text).c_str()
                                              : S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
@@ -610,6 +621,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         ImGui::SetCursorPos(cell);
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
+        if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);
         if (red_number) {
           ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
@@ -661,6 +673,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (!compact && ImGui::TableSetColumnIndex(kTitle)) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
+        if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
         // A conflict kept (a review shows in the status): in the title, where a narrow status column
         // cannot cut it off.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);

@@ -17,7 +17,8 @@ constexpr std::array<std::string_view, kEditableFieldCount> kFieldCodes = {
     "citizen_phone", "lead_department", "deleted", "official_number"};
 constexpr std::array<std::string_view, kEntryKindCount> kEntryCodes = {
     "contact", "handling_note", "progress_report", "return_visit", "return_request",
-    "extension_request", "decision", "comment", "co_handler_added", "co_handler_removed", "co_reply"};
+    "extension_request", "decision", "comment", "co_handler_added", "co_handler_removed", "co_reply",
+    "urge"};
 constexpr std::array<std::string_view, kSatisfactionCount> kSatisfactionCodes = {
     "none", "satisfied", "basically_satisfied", "dissatisfied", "leaning_dissatisfied"};
 constexpr std::array<std::string_view, kLinkKindCount> kLinkCodes = {"rebound", "finding"};

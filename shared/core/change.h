@@ -59,8 +59,12 @@ enum class EntryKind {
   CoHandlerAdded,    // The centre adds a co-handler: text is the department.
   CoHandlerRemoved,  // The centre removes one: request is its co_handler_added, text the department.
   CoReply,           // 协办回复: the co-handler's reply; request is its co_handler_added.
+  // 催办: the centre presses the handler (the lead department) to act, with what it asks for
+  // (the text may be empty). A timeline entry only: no deadline moves. The ticket shows as urged
+  // until its handler writes to it again or finishes (app/app.h urged_since).
+  Urge,
 };
-inline constexpr int kEntryKindCount = 11;
+inline constexpr int kEntryKindCount = 12;
 
 // A return visit's finding (回访结果). Dissatisfied (不满意) raises a warning (预警) and starts a
 // re-handling stage; Leaning (不满倾向: not dissatisfied outright, but not content) raises the

@@ -166,6 +166,9 @@ class TicketWriter {
         m_co_department = s.text;
         m_co = entry(kCentre, EntryKind::CoHandlerAdded, s.text);
         break;
+      case Do::Urge:
+        entry(kCentre, EntryKind::Urge, s.text);
+        break;
       case Do::CoReply: {
         Entry e = make_entry(EntryKind::CoReply, s.text);
         e.request = m_co;

@@ -36,6 +36,7 @@ enum class Do {
   Photo,      // Handler: attaches the demo photo (demo_photos.h) of phase arg (a PhotoPhase).
   CoAdd,      // Centre: adds the department `text` as a co-handler (联合处置).
   CoReply,    // The co-handler the last CoAdd added: its reply (协办回复) with text.
+  Urge,       // Centre: presses the handler (催办) with text.
 };
 
 struct Step {

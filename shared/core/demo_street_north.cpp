@@ -84,7 +84,7 @@ std::vector<DemoTicket> demo_street_north() {
         {3 * kDay + 600, Handle, "夜间蹲点核实，约谈装修队负责人并书面告知，已签承诺书。"},
         {5 * kDay + 60, Visit, "陈先生表示连续三晚未再有噪音，满意。", kSatisfied},
         {5 * kDay + 70, Close}}},
-      // 10. A 延期 the centre approved.
+      // 10. A 延期 the centre approved; the citizen calls again and the centre presses (催办).
       {Phone, PropertyManagement, kNormal, on(10, 11), "吴女士", "13524470916", "河滨花园", "河滨花园6号楼",
        "单元门禁损坏，陌生人随意进出", "6号楼单元门禁坏了半个月，物业一直未修。",
        {{30, Contact, "已回电吴女士，告知由房管办督促物业维修。"},
@@ -93,7 +93,8 @@ std::vector<DemoTicket> demo_street_north() {
         {2 * kDay, Note, "已督促物业，门禁主板需向厂家订货。"},
         {3 * kDay, ExtendAsk, "门禁主板订货需约一周到货，申请延期7天。", 7},
         {3 * kDay + 90, ExtendYes, "同意延期7天，期间请物业安排人员值守单元门。"},
-        {3 * kDay + 200, Progress, "物业已安排白天值守，主板预计下周二到货。"}}},
+        {3 * kDay + 200, Progress, "物业已安排白天值守，主板预计下周二到货。"},
+        {8 * kDay + 30, Urge, "吴女士再次来电：门禁仍未修好，夜间无人值守。请今日内答复主板到货时间并回复市民。"}}},
       // 11. Just in: the committee may call back.
       {Hotline, Sanitation, kNormal, ago(3), "郑先生", "13918830457", "河滨花园", "河滨花园垃圾箱房",
        "垃圾箱房满溢，气味大", "小区垃圾箱房今天一早就满了，周围有异味。", {}},

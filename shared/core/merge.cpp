@@ -119,7 +119,8 @@ void note_clock_event(TicketState& s, const Change& c) {
     case EntryKind::ProgressReport: s.clock.push_back({ClockEventKind::Reported, c.stamp.ms, 0, {}}); break;
     case EntryKind::HandlingNote:
     case EntryKind::ReturnRequest:
-    case EntryKind::Comment: break;
+    case EntryKind::Comment:
+    case EntryKind::Urge: break;
   }
 }
 

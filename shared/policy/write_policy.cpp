@@ -49,6 +49,7 @@ std::optional<CentreTask> centre_only(const Change& c) {
     if (c.entry.kind == EntryKind::ReturnVisit) return CentreTask::ReturnVisit;
     if (c.entry.kind == EntryKind::CoHandlerAdded) return CentreTask::AddCoHandler;
     if (c.entry.kind == EntryKind::CoHandlerRemoved) return CentreTask::RemoveCoHandler;
+    if (c.entry.kind == EntryKind::Urge) return CentreTask::Urge;
   }
   return std::nullopt;
 }
@@ -62,6 +63,7 @@ std::string_view task_words(CentreTask t) {
     case CentreTask::ReturnVisit: return "record a return visit";
     case CentreTask::AddCoHandler: return "add a co-handler (only the centre dispatches)";
     case CentreTask::RemoveCoHandler: return "remove a co-handler (only the centre dispatches)";
+    case CentreTask::Urge: return "urge the handler (催办: the centre tracks its tickets)";
   }
   return "do this";
 }
@@ -129,7 +131,7 @@ bool closed_refuses(const Change& c) {
   if (c.kind == ChangeKind::SetField) return c.field != EditableField::Deleted;
   if (c.kind != ChangeKind::AddEntry) return false;
   return c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::ReturnRequest ||
-         c.entry.kind == EntryKind::ExtensionRequest;
+         c.entry.kind == EntryKind::ExtensionRequest || c.entry.kind == EntryKind::Urge;
 }
 
 // P8: what a co-handler entry must name.
@@ -296,6 +298,14 @@ std::optional<Refusal> judge_entry(const Actor& a, const TicketState& s, const C
                   "a request is made while the ticket is assigned or in progress, not " +
                       std::string(to_string(s.ticket.status)),
                   {.rule = RefusalRule::RequestNotNow, .status = s.ticket.status});
+  // 催办 presses a handler that has the ticket: offered while it is assigned or in progress to a
+  // lead department (the server keeps one made offline meanwhile: it is only a timeline entry).
+  const bool urge = c.kind == ChangeKind::AddEntry && c.entry.kind == EntryKind::Urge;
+  if (urge && s.exists && (!takes_requests(s.ticket.status) || s.lead_department.empty()))
+    return refuse(RefusalCode::Invalid,
+                  "the centre urges a ticket's handler while it is assigned or in progress to a department, not " +
+                      std::string(s.lead_department.empty() ? "one with no lead department" : to_string(s.ticket.status)),
+                  {.rule = RefusalRule::UrgeNotNow, .status = s.ticket.status});
   return std::nullopt;
 }
 

@@ -59,10 +59,11 @@ enum class RefusalRule {
   FieldOutOfScope,     // F4 (`subject`: the community)
   FacilityElsewhere,   // F5 (`subject`: the facility's community)
   Closed,              // P11: the ticket is closed (结案)
+  UrgeNotNow,          // 催办 while the ticket is not with a handler (`status`; no lead department: `subject` empty)
 };
-inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::Closed) + 1;
+inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::UrgeNotNow) + 1;
 // P5: what only the centre does.
-enum class CentreTask { Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler };
+enum class CentreTask { Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler, Urge };
 
 struct Refusal {
   RefusalCode code = RefusalCode::Invalid;
@@ -90,8 +91,9 @@ struct Refusal {
 **      whatever its community)                                       → out_of_scope
 **  P5  only the centre dispatches (community, lead_department),
 **      deletes (deleted), decides 退单/延期 requests (decision
-**      entries), records return visits (return_visit entries) and
-**      adds or removes co-handlers (co_handler_added/_removed)       → forbidden
+**      entries), records return visits (return_visit entries),
+**      adds or removes co-handlers (co_handler_added/_removed) and
+**      urges the handler (催办, urge entries)                         → forbidden
 **  P6  a transition the actor's role may not take (workflow.h)       → forbidden
 **  P7  a ticket that would leave the actor's scope by the change     → out_of_scope
 **  P8  co-handlers (联合处置, merge rule R12): an add naming the lead
@@ -111,7 +113,7 @@ struct Refusal {
 **      has replied (or was removed)                                  → forbidden
 **  P11 a closed ticket (结案) is settled until it is reopened (重开, a
 **      workflow step): no set_field but deleted (the centre's, P5),
-**      no co_handler_added, no return or extension request. Notes,
+**      no co_handler_added, no return or extension request, no urge. Notes,
 **      replies, decisions, photos and links still come in: evidence
 **      made offline before the close may reach the server after it → forbidden
 **

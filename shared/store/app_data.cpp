@@ -63,7 +63,8 @@ Result<std::vector<TimelineEntry>> Store::timeline_of(const std::string& ticket_
     TimelineEntry e;
     const std::string id = s.text(0);
     e.device = id.substr(0, id.find(':'));
-    e.at_ms = unpack_hlc(static_cast<uint64_t>(s.int64(1))).ms;
+    e.stamp = unpack_hlc(static_cast<uint64_t>(s.int64(1)));
+    e.at_ms = e.stamp.ms;
     e.author.user = s.text(2);
     e.author.role = parse_role(s.text(3)).value_or(Role::Centre);
     e.entry.kind = parse_entry_kind(s.text(4)).value_or(EntryKind::Comment);

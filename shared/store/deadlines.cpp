@@ -140,7 +140,9 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND due_stage = 'unknown'), "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1), "
          // 待审批, as the inbox's filter counts it (store/inbox.cpp, migration 14's indexes).
-         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND " LINLI_PENDING_REQUEST ")");
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND " LINLI_PENDING_REQUEST "), "
+         // 催办 not answered, as the inbox's filter finds it (migration 17's index).
+         "(SELECT count(*) FROM tickets WHERE deleted = 0 AND " LINLI_URGED_TICKETS ")");
   if (!q.ok()) return storage_error(m_db, "deadlines.counts");
   q.bind(1, now_ms);
   q.bind(2, end_of_today);
@@ -151,6 +153,7 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
   out.unknown = q.int64(2);
   out.warnings = q.int64(3);
   out.pending_requests = q.int64(4);
+  out.urged = q.int64(5);
   {  // As the inbox's filter finds them: the chip's count is the list it opens.
     InboxFilter f;
     f.now_ms = now_ms;

@@ -194,6 +194,7 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom h
   if (f.needs_review) w += std::string(" AND ") + kConflict;
   if (f.warning) w += " AND warning = 1";
   if (f.pending_request) w += " AND " LINLI_PENDING_REQUEST;
+  if (f.urged) w += " AND " LINLI_URGED_TICKETS;
   if (searches(f.text)) {
     switch (hits) {
       case HitsFrom::Index: w += " AND rowid IN (" + search_rowids(f.text, binds) + ")"; break;
@@ -289,7 +290,7 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
                    : std::string("1, NULL")) +
             ", EXISTS (SELECT 1 FROM timeline r WHERE r.ticket_id = t.id AND r.kind IN ('return_request', "
             "'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d WHERE "
-            "d.kind = 'decision' AND d.request = r.change_id))"
+            "d.kind = 'decision' AND d.request = r.change_id)), " LINLI_URGED
             " FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
             " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +
             (along ? std::string(" INDEXED BY ") + sort.index : std::string()) + " WHERE " + where + " ORDER BY " +
@@ -366,6 +367,7 @@ Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool alo
     r.key.due_key = q.int64(18);
     r.awaiting_co_handlers = q.int64(19) != 0;
     r.pending_request = q.int64(22) != 0;
+    r.urged = q.int64(23) != 0;
     if (q.int64(20) == 0) {  // Co-handled by the department whose deadlines these are: its reply's.
       r.due_at_ms = q.int64(21);  // NULL (0): it replied, nothing is due from it.
       r.due_stage = "co_reply";

@@ -22,6 +22,16 @@
 #define LINLI_OPEN_CONFLICT \
   "(c.kind = 'status' OR (c.kind = 'field' AND open_field_conflict(t.versions, c.subject, c.winner)))"
 
+// 催办 not yet answered, as SQL over ticket `t`: assigned or in progress, and the centre's newest
+// urge entry is newer than anything its handlers (anyone but the centre) wrote to the timeline.
+#define LINLI_URGED                                                                                          \
+  "(t.status IN ('assigned', 'in_progress') AND EXISTS (SELECT 1 FROM timeline u WHERE u.ticket_id = t.id " \
+  "AND u.kind = 'urge' AND u.hlc > coalesce((SELECT max(w.hlc) FROM timeline w WHERE w.ticket_id = t.id "    \
+  "AND w.role <> 'centre'), 0)))"
+// The tickets LINLI_URGED holds, found from the urges (migration 17's index).
+#define LINLI_URGED_TICKETS \
+  "rowid IN (SELECT t.rowid FROM tickets t WHERE t.id IN (SELECT ticket_id FROM timeline WHERE kind = 'urge') AND " LINLI_URGED ")"
+
 namespace linli {
 
 enum class InboxSort { Number, Received, Source, Category, Urgency, Community, Status, Department, Due };
@@ -50,6 +60,7 @@ struct InboxFilter {
   bool warning = false;         // 预警: the last return visit was dissatisfied (core/deadline.h).
   // 待审批: a 退单 or 延期 request the centre has not decided, on a ticket not closed.
   bool pending_request = false;
+  bool urged = false;           // 催办 the handler has not answered yet (LINLI_URGED).
   bool include_deleted = false;
   // Any part of the official or provisional number, the citizen's name or phone, title,
   // description or address (trigram FTS5; one or two characters through its term list).
@@ -107,6 +118,8 @@ struct InboxRow {
   bool awaiting_co_handlers = false;
   // A 退单 or 延期 request waits for the centre's decision (LINLI_PENDING_REQUEST): 待审批 in the row.
   bool pending_request = false;
+  // The centre pressed the handler (催办) and the handler has not written since (LINLI_URGED).
+  bool urged = false;
   InboxKey key;
 };
 

@@ -413,6 +413,11 @@ INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
 INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 )sql"},
+      {"17: the centre's urges", R"sql(
+-- 催办 (LINLI_URGED_TICKETS in store/inbox.h: the inbox's filter and deadline_counts): the few
+-- tickets the centre urged, without reading the whole timeline.
+CREATE INDEX timeline_urges ON timeline (ticket_id, hlc) WHERE kind = 'urge';
+)sql"},
   };
   return migrations;
 }

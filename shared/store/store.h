@@ -162,7 +162,8 @@ struct TimelineEntry {
   ChangeId id;           // The change that added it (a decision names a request by it).
   Entry entry;
   Author author;
-  int64_t at_ms = 0;     // Its stamp.
+  int64_t at_ms = 0;     // Its stamp's time.
+  Hlc stamp;             // Its stamp: orders entries of the same millisecond.
   std::string device;    // The replica it was made on (hex).
 };
 
@@ -458,6 +459,7 @@ class Store {
     int64_t warnings = 0;   // 预警: the last return visit was dissatisfied, not closed.
     int64_t pending_requests = 0;  // 待审批: tickets with a 退单/延期 request not decided, not closed.
     int64_t needs_review = 0;      // 待复核/有冲突: in review, or a field or status conflict kept.
+    int64_t urged = 0;             // 催办 the handler has not answered (LINLI_URGED).
   };
   // The replica's counts; with `deadlines_of` a department's or (field_team) a field team's
   // (InboxFilter::deadlines_of): overdue and due today count the stages of the tickets it works as

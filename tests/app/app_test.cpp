@@ -461,6 +461,71 @@ TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMoves
   EXPECT_EQ(dept->selected_deadlines()->handling_due_ms, after.handling_due_ms);
 }
 
+// 催办: the centre presses 管理办 on a ticket at work; 管理办 finds it urged (the detail, the count,
+// the list's tag and filter) until it writes a progress report. Nobody but the centre urges.
+TEST_F(Workbench, TheCentreUrgesTheHandlerAndAProgressReportAnswersIt) {
+  // The server dated its demo street by the real clock: the devices' clocks run with it here, or the
+  // demo's work would be stamped after the urge and answer it.
+  const int64_t fixed = platform::fake::now;
+  platform::fake::now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  struct Restore {
+    int64_t at;
+    ~Restore() { platform::fake::now = at; }
+  } restore{fixed};
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  std::string id;
+  for (int64_t i = 0; i < centre->inbox_total() && id.empty(); ++i)
+    if (const InboxRow* r = centre->inbox_row(i);
+        r && r->lead_department == "管理办" && (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
+      id = r->id;
+  ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
+  centre->select(id);
+  EXPECT_FALSE(centre->why_not_entry(EntryKind::Urge)) << "offered while the ticket is with its handler";
+  EXPECT_FALSE(centre->unanswered_urge());
+  ASSERT_TRUE(centre->urge("市民再次来电，请今日内处理并回复。")) << centre->error();
+  int count = 0;
+  const TimelineEntry* urge = centre->unanswered_urge(&count);
+  ASSERT_TRUE(urge);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(urge->entry.text, "市民再次来电，请今日内处理并回复。");
+  ASSERT_TRUE(centre->urge("")) << "an urge may say nothing more: " << centre->error();
+  centre->unanswered_urge(&count);
+  EXPECT_EQ(count, 2);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  dept->select(id);
+  ASSERT_TRUE(dept->unanswered_urge());
+  EXPECT_EQ(dept->unanswered_urge()->author.role, Role::Centre);
+  EXPECT_TRUE(dept->why_not_entry(EntryKind::Urge)) << "only the centre urges";
+  EXPECT_FALSE(dept->urge("自己催自己"));
+  EXPECT_GE(dept->deadline_counts().urged, 1);
+  dept->inbox_query().filter.urged = true;
+  dept->inbox_changed();
+  bool listed = false;
+  for (int64_t i = 0; i < dept->inbox_total(); ++i)
+    if (const InboxRow* r = dept->inbox_row(i)) {
+      EXPECT_TRUE(r->urged) << r->id;
+      listed |= r->id == id;
+    }
+  EXPECT_TRUE(listed) << "the 催办 filter lists it";
+
+  // 管理办 answers with a progress report: no longer urged, on both devices.
+  ASSERT_TRUE(dept->add_entry(EntryKind::ProgressReport, "已联系产权单位，明日上午到场处置。")) << dept->error();
+  EXPECT_FALSE(dept->unanswered_urge());
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  ASSERT_TRUE(frames_until(*centre, [&] {
+    centre->sync_now();
+    centre->select(id);
+    return synced(*centre) && !centre->unanswered_urge();
+  }));
+}
+
 TEST_F(Workbench, TheInboxFiltersSortsAndCountsDeadlinesOverTheWholeScope) {
   auto centre = open_app();
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));

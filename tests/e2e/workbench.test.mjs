@@ -66,6 +66,22 @@ test('a department asks for more time, the centre approves, and the deadline mov
                          'the decision at the department', 30000);
   assert.equal(s.deadline.handling_due, dueAfter);
 
+  // 催办: the centre presses 管理办 from where it reads whose move it is; 管理办 finds the ticket
+  // urged (the band on the ticket, the count in its status bar) until it writes a progress report.
+  await reveal(c, '催办##urge');
+  await typeInto(c, '##urge-text', '市民再次来电，请今日内处理并回复。');
+  await click(c, '催办##urge');
+  await waitForState(c, (st) => st.unanswered_urge && st.sync.unsent === 0, 'the urge sent');
+  await shot(c, 'workbench-04b-centre-urged-zh');
+  await waitForState(d, (st) => st.unanswered_urge && st.inbox.urged === 1, 'the urge at 管理办', 30000);
+  await shot(d, 'workbench-04c-department-urged-zh');
+  await reveal(d, '中途汇报##kind-progress_report');
+  await click(d, '中途汇报##kind-progress_report');
+  await typeInto(d, '##entry-text', '已联系产权单位，明日上午到场处置。');
+  await click(d, '添加记录##add-entry');
+  await waitForState(d, (st) => !st.unanswered_urge && st.inbox.urged === 0 && st.sync.unsent === 0, 'the report answers it');
+  await waitForState(c, (st) => !st.unanswered_urge, 'answered at the centre too', 30000);
+
   // The overdue chip filters the inbox to what its count says.
   await click(c, '清除筛选##filter-clear');
   s = await waitForState(c, (st) => st.inbox.total === demoStreet.tickets, 'every ticket again');

@@ -118,6 +118,8 @@ const Case kCases[] = {
     {"add_entry return_visit",
      [](Change& c, const Actor&) { entry(c, EntryKind::ReturnVisit), c.entry.satisfaction = Satisfaction::Satisfied; },
      {"", "forbidden", "forbidden", "forbidden"}},
+    {"add_entry urge", [](Change& c, const Actor&) { entry(c, EntryKind::Urge); },
+     {"", "forbidden", "forbidden", "forbidden"}},
     {"attach_photo", [](Change& c, const Actor&) { c.kind = ChangeKind::AttachPhoto; }, {"", "", "", ""}},
     {"link", [](Change& c, const Actor&) { c.kind = ChangeKind::LinkTickets; }, {"", "", "", ""}},
 };
@@ -179,7 +181,8 @@ TEST(WritePolicy, P11_AClosedTicketTakesNoEditCoHandlerOrRequestUntilReopened) {
       std::string want = k.in_scope[static_cast<int>(a.role)];
       const bool p11 = (c.kind == ChangeKind::SetField && c.field != EditableField::Deleted) ||
                        (c.kind == ChangeKind::AddEntry &&
-                        (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest));
+                        (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest ||
+                         c.entry.kind == EntryKind::Urge));
       if (want.empty() && p11) want = "forbidden";
       const auto got = judge_change(a, closed, c);
       EXPECT_EQ(got ? std::string(to_string(got->code)) : std::string(), want)
@@ -233,6 +236,46 @@ TEST(WritePolicy, TheAppOffersRequestsWhileTheTicketIsAssignedOrInProgress) {
   TicketState closed = state_for(dept, Where::InScope);
   closed.ticket.status = TicketStatus::Closed;
   EXPECT_FALSE(judge_entry(dept, closed, note)) << "other entries as the policy says";
+}
+
+// 催办: the app offers it to the centre while the ticket is with a lead department, assigned or in
+// progress; the server takes one made offline meanwhile in any status but closed (P11), and from
+// the centre only (P5).
+TEST(WritePolicy, TheCentreUrgesATicketWhileALeadDepartmentHasIt) {
+  const Actor& centre = kActors[static_cast<int>(Role::Centre)];
+  for (const bool lead : {true, false})
+    for (int i = 0; i < kTicketStatusCount; ++i) {
+      TicketState s = state_for(centre, Where::InScope);
+      s.ticket.status = static_cast<TicketStatus>(i);
+      if (!lead) s.lead_department.clear();
+      Change c;
+      c.ticket_id = kTicket;
+      c.author = Author{"zhang.bin", Role::Centre};
+      entry(c, EntryKind::Urge);
+      const bool with_handler =
+          lead && (s.ticket.status == TicketStatus::Assigned || s.ticket.status == TicketStatus::InProgress);
+      const auto offered = judge_entry(centre, s, c);
+      EXPECT_EQ(offered.has_value(), !with_handler) << to_string(s.ticket.status) << (lead ? "" : ", no lead");
+      const bool closed = s.ticket.status == TicketStatus::Closed;
+      if (offered) {
+        EXPECT_EQ(offered->rule, closed ? RefusalRule::Closed : RefusalRule::UrgeNotNow);
+      }
+      EXPECT_EQ(judge_change(centre, s, c).has_value(), closed) << "the server takes it: " << to_string(s.ticket.status);
+    }
+  // Whoever else sees the ticket may not (P5), even its own handler.
+  for (const Actor& a : kActors) {
+    if (a.role == Role::Centre) continue;
+    TicketState s = state_for(a, Where::InScope);
+    s.ticket.status = TicketStatus::InProgress;
+    Change c;
+    c.ticket_id = kTicket;
+    c.author = Author{"someone", a.role};
+    entry(c, EntryKind::Urge);
+    const auto got = judge_change(a, s, c);
+    ASSERT_TRUE(got) << to_string(a.role);
+    EXPECT_EQ(got->rule, RefusalRule::CentreOnly);
+    EXPECT_EQ(got->task, CentreTask::Urge);
+  }
 }
 
 TEST(WritePolicy, P4_ACreateOutsideTheScopeIsOutOfScopeForEveryRoleButTheCentre) {

@@ -582,5 +582,47 @@ TEST_F(Rebound, ARequestWaitsForTheCentresDecisionInTheInboxUntilItIsDecided) {
   EXPECT_EQ(store.deadline_counts(at("2026-11-25 10:00"))->pending_requests, 0);
 }
 
+// 催办: a ticket the centre urged shows so (its tag, the filter, the count) until anyone but the centre
+// writes to it again, or it leaves the handler's hands; an urge of the centre's after that shows again.
+TEST_F(Rebound, AnUrgeShowsUntilTheHandlerWritesOrTheTicketLeavesItsHands) {
+  apply({create(1, "2026-11-23 09:00"), create(2, "2026-11-23 09:30"), create(3, "2026-11-23 10:00")});
+  for (int n : {1, 2}) walk(n, "2026-11-24 10:00", {WorkflowAction::Assign});
+  apply({centre.note(test::ticket_id(1), at("2026-11-24 15:00"), EntryKind::Urge, "请今日内处理并回复市民"),
+         centre.note(test::ticket_id(2), at("2026-11-24 15:05"), EntryKind::Urge, ""),
+         centre.note(test::ticket_id(3), at("2026-11-24 15:10"), EntryKind::Comment, "备注")});
+  InboxFilter urged;
+  urged.urged = true;
+  const auto ids = [&] {
+    std::set<std::string> out;
+    for (const InboxRow& r : page(filtered(urged))) out.insert(r.id);
+    return out;
+  };
+  const auto tagged = [&] {
+    std::set<std::string> out;
+    for (const InboxRow& r : page(filtered(InboxFilter{})))
+      if (r.urged) out.insert(r.id);
+    return out;
+  };
+  const std::set<std::string> both{test::ticket_id(1), test::ticket_id(2)};
+  EXPECT_EQ(ids(), both);
+  EXPECT_EQ(tagged(), both);
+  EXPECT_EQ(store.deadline_counts(at("2026-11-24 16:00"))->urged, 2);
+  EXPECT_EQ(*store.inbox_count(urged), 2);
+
+  // The centre's own comment answers nothing; the department's progress report does.
+  apply({centre.note(test::ticket_id(1), at("2026-11-24 15:30"), EntryKind::Comment, "再次来电")});
+  EXPECT_EQ(ids(), both);
+  apply({dept.note(test::ticket_id(1), at("2026-11-24 16:00"), EntryKind::ProgressReport, "已上门，明日清运")});
+  EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(2)}));
+  EXPECT_EQ(tagged(), (std::set<std::string>{test::ticket_id(2)}));
+  // Urged again after the answer: shown again.
+  apply({centre.note(test::ticket_id(1), at("2026-11-24 17:00"), EntryKind::Urge, "市民再次来电")});
+  EXPECT_EQ(ids(), both);
+  // Handled: out of the handler's hands, nothing to press for.
+  walk(2, "2026-11-24 18:00", {WorkflowAction::Handle});
+  EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1)}));
+  EXPECT_EQ(store.deadline_counts(at("2026-11-24 19:00"))->urged, 1);
+}
+
 }  // namespace
 }  // namespace linli
