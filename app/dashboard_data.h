@@ -39,6 +39,8 @@ struct Dashboard {
   std::vector<float> received_per_day, handled_per_day;
   std::vector<Bar> by_category;   // Most first.
   std::vector<Bar> by_community;  // Most first; past kCommunityBars the rest are summed as 其他.
+  std::vector<Bar> by_department;  // Most first; not assigned yet as 未派单.
+  std::vector<Bar> by_source;      // Most first.
   static constexpr size_t kCommunityBars = 12;
 };
 

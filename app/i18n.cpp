@@ -483,6 +483,18 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"写一条处置记录、中途汇报或备注，即回复了催办。", "A handling note, progress report or comment answers it."},
     {"催办 %lld", "Urged %lld"},
     {"催办", "Urged"},
+    {"按承办部门", "By lead department"},
+    {"按来源", "By source"},
+    {"未派单", "Not assigned"},
+    {"超时工单", "Overdue tickets"},
+    {"超时未完成", "Overdue, open"},
+    {"逾期完成", "Done late"},
+    {"另有 %d 张，见打印版或 CSV。", "%d more: see the print version or the CSV."},
+    {"本月没有超时工单。", "No ticket of this month is overdue."},
+    {"环节", "Stage"},
+    {"时限", "Due"},
+    {"情况", "State"},
+    {"点击一行打开工单。", "Click a row to open the ticket."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -90,6 +90,10 @@ enum class Str {
   // 催办 (the centre presses the handler): the timeline's entry, the centre's button and its popup,
   // the handler's banner, the list's tag and chip.
   EntryUrge, UrgeHint, UrgeSend, UrgeSent, UrgedBanner, UrgedAnswerHint, UrgedCount, UrgedBadge,
+  // The dashboard's tables beside the charts: by lead department and source, and the month's
+  // overdue tickets (as the print version and the CSV have them).
+  DashByDepartment, DashBySource, DashUnassigned, DashOverdueList, DashOverdueOpen, DashOverdueLate,
+  DashOverdueMore, DashOverdueNone, DashColStage, DashColDue, DashColState, DashOverdueHint,
   Count_,
 };
 

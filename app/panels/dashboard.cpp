@@ -130,6 +130,34 @@ void heading(Lang lang, Str title, const std::string& extra = {}) {
   }
 }
 
+struct BarChart {
+  Str title;
+  const char* id;
+  const std::vector<Bar>* bars;
+};
+
+void draw_bar_chart(Lang lang, const BarChart& c) {
+  std::vector<std::string> labels;
+  std::vector<float> values;
+  for (const Bar& x : *c.bars) labels.push_back(x.label), values.push_back(x.value);
+  heading(lang, c.title);
+  chart::draw_bars(c.id, labels, values);
+}
+
+// Two bar charts side by side on a wide screen, one under the other on a narrow one.
+void bar_pair(Lang lang, bool side, const BarChart& a, const BarChart& b) {
+  if (side && ImGui::BeginTable((std::string("##dash-") + a.id).c_str(), 2, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextColumn();
+    draw_bar_chart(lang, a);
+    ImGui::TableNextColumn();
+    draw_bar_chart(lang, b);
+    ImGui::EndTable();
+  } else {
+    draw_bar_chart(lang, a);
+    draw_bar_chart(lang, b);
+  }
+}
+
 void draw_charts(App& app, const Dashboard& d, float css_width) {
   const Lang lang = app.lang();
   const float fh = ImGui::GetFontSize();
@@ -141,28 +169,69 @@ void draw_charts(App& app, const Dashboard& d, float css_width) {
   const int every = ImGui::GetContentRegionAvail().x / static_cast<float>(std::max<size_t>(1, days.size())) > fh * 2.6f ? 1 : 5;
   chart::draw_columns("per-day", fh * 12, days, received, handled, every);
 
-  auto bars = [](const std::vector<Bar>& b, std::vector<std::string>& labels, std::vector<float>& values) {
-    for (const Bar& x : b) labels.push_back(x.label), values.push_back(x.value);
-  };
-  std::vector<std::string> cl, ml;
-  std::vector<float> cv, mv;
-  bars(d.by_category, cl, cv);
-  bars(d.by_community, ml, mv);
   const bool side = css_width >= 1000.0f;
-  if (side && ImGui::BeginTable("##dash-bars", 2, ImGuiTableFlags_SizingStretchSame)) {
-    ImGui::TableNextColumn();
-    heading(lang, Str::DashByCategory);
-    chart::draw_bars("by-category", cl, cv);
-    ImGui::TableNextColumn();
-    heading(lang, Str::DashByCommunity);
-    chart::draw_bars("by-community", ml, mv);
-    ImGui::EndTable();
-  } else {
-    heading(lang, Str::DashByCategory);
-    chart::draw_bars("by-category", cl, cv);
-    heading(lang, Str::DashByCommunity);
-    chart::draw_bars("by-community", ml, mv);
+  bar_pair(lang, side, {Str::DashByCategory, "by-category", &d.by_category},
+           {Str::DashByCommunity, "by-community", &d.by_community});
+  bar_pair(lang, side, {Str::DashByDepartment, "by-department", &d.by_department},
+           {Str::DashBySource, "by-source", &d.by_source});
+}
+
+// The month's overdue tickets, as the print version lists them: which, with whom, which stage, due
+// when, and whether still open. A row opens its ticket in the list, where the dispatcher chases it.
+void draw_overdue(App& app, const Dashboard& d) {
+  const Lang lang = app.lang();
+  const auto& overdue = d.report.overdue;
+  heading(lang, Str::DashOverdueList, overdue.empty() ? std::string() : std::to_string(overdue.size()));
+  if (overdue.empty()) {
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::DashOverdueNone).c_str());
+    return;
   }
+  ImGui::TextColored(kMuted, "%s", S(lang, Str::DashOverdueHint).c_str());
+  constexpr size_t kShown = 50;  // The rest are in the print version and the CSV.
+  const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 40;
+  const int columns = narrow ? 4 : 6;
+  if (!ImGui::BeginTable("##dash-overdue", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                                        ImGuiTableFlags_SizingFixedFit))
+    return;
+  ImGui::TableSetupColumn(S(lang, Str::ColNumber).c_str());
+  ImGui::TableSetupColumn(S(lang, Str::ColTitle).c_str(), ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn(S(lang, Str::ColLeadDept).c_str());
+  if (!narrow) {
+    ImGui::TableSetupColumn(S(lang, Str::DashColStage).c_str());
+    ImGui::TableSetupColumn(S(lang, Str::DashColDue).c_str());
+  }
+  ImGui::TableSetupColumn(S(lang, Str::DashColState).c_str());
+  ImGui::TableHeadersRow();
+  for (size_t i = 0; i < overdue.size() && i < kShown; ++i) {
+    const report::OverdueTicket& o = overdue[i];
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    const std::string number = (o.official_number.empty() ? o.id.substr(0, 8) : o.official_number) + "##overdue-" + o.id;
+    if (ImGui::Selectable(number.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) {
+      app.select(o.id);
+      app.set_view(View::Tickets);
+    }
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(o.title.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(o.lead_department.empty() ? S(lang, Str::DashUnassigned).c_str() : o.lead_department.c_str());
+    if (!narrow) {
+      ImGui::TableNextColumn();
+      const Str stage = o.stage == DeadlineStage::Contact          ? Str::DeadlineContact
+                        : o.stage == DeadlineStage::Rehandling     ? Str::DeadlineRe
+                        : o.stage == DeadlineStage::ProgressReport ? Str::DeadlineReport
+                                                                   : Str::DeadlineFirst;
+      ImGui::TextUnformatted(S(lang, stage).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(format_shanghai_minute(o.due_ms - 60'000).c_str());  // Its last minute, as the detail says.
+    }
+    ImGui::TableNextColumn();
+    if (o.open) ImGui::TextColored(kProblem, "%s", S(lang, Str::DashOverdueOpen).c_str());
+    else ImGui::TextColored(kMuted, "%s", S(lang, Str::DashOverdueLate).c_str());
+  }
+  ImGui::EndTable();
+  if (overdue.size() > kShown)
+    ImGui::TextColored(kMuted, "%s", fmt(lang, Str::DashOverdueMore, static_cast<int>(overdue.size() - kShown)).c_str());
 }
 
 }  // namespace
@@ -221,6 +290,8 @@ void draw_dashboard(App& app, FrameInfo& frame) {
   draw_cards(lang, *d);
   ImGui::Spacing();
   draw_charts(app, *d, frame.css_width);
+  ImGui::Spacing();
+  draw_overdue(app, *d);
   ImGui::EndChild();
 }
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { shotDir, startServer, launch, waitForApp, frames, click, findItem, waitForState, shot, signIn, demoStreet } from './harness.mjs';
+import { shotDir, startServer, launch, waitForApp, frames, click, findItem, reveal, items, waitForState, shot, signIn, demoStreet } from './harness.mjs';
 
 const BAR = [37, 99, 235];  // chart::kBarColor (app/chart.h).
 
@@ -86,6 +86,27 @@ test('the centre sees March 2020 on the dashboard, downloads its CSV and opens t
   assert.ok(inChart.n > 200, `the intake columns are drawn: ${JSON.stringify(inChart)}`);
   const busiest = expected.days.reduce((a, d) => (d.received > a.received ? d : a));
   await findItem(page, `per-day/${Number(busiest.day.slice(8))}日=${busiest.received}`);
+
+  // By lead department as the server counts it, and the month's overdue tickets as the print version
+  // lists them, each row opening its ticket in the list.
+  const [dept, deptCount] = Object.entries(expected.by.department).filter(([d]) => d !== '').sort((a, b) => b[1] - a[1])[0];
+  await reveal(page, `by-department/${dept}=${deptCount}`, '##dashboard');
+  assert.ok(expected.overdue.length > 0, 'March 2020 has overdue tickets');
+  const late = expected.overdue[0];
+  await reveal(page, `${late.number}##overdue-${late.ticket}`, '##dashboard');
+  await shot(page, 'report-01b-overdue-zh');
+  await click(page, `${late.number}##overdue-${late.ticket}`);
+  await waitForState(page, (st) => st.view === 'tickets' && st.selected === late.ticket, 'the overdue ticket opened');
+  await click(page, '统计');
+  await waitForState(page, (st) => st.view === 'dashboard' && st.dashboard.year === 2020 && st.dashboard.month === 3,
+                     'back on March 2020');
+  // The dashboard kept its scroll, down at the list: back up to the exports.
+  const dashboard = (await items(page)).find((it) => it.id.split('/').pop().startsWith('##dashboard'));
+  await page.mouse.move(dashboard.x + dashboard.w / 2, dashboard.y + dashboard.h / 2);
+  for (let i = 0; i < 3; ++i) {
+    await page.mouse.wheel(0, -5000);
+    await frames(page, 4);
+  }
 
   // The CSV: a download, UTF-8 with a BOM, the Chinese headers, the server's bytes.
   const [download] = await Promise.all([page.waitForEvent('download'), click(page, '下载 CSV##dash-csv')]);
