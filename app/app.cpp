@@ -762,6 +762,17 @@ bool App::decide(const TimelineEntry& request, bool approve, const std::string& 
       t.base = m_state->status.id;
       drafts.push_back(std::move(t));
     }
+    // The department gave it back: it leads it no more (its device drops it), and the centre
+    // chooses where it goes next rather than finding the same department chosen for it.
+    if (!m_state->lead_department.empty()) {
+      Change lead;
+      lead.ticket_id = m_selected;
+      lead.kind = ChangeKind::SetField;
+      lead.field = EditableField::LeadDepartment;
+      lead.base = m_state->fields[static_cast<size_t>(EditableField::LeadDepartment)].id;
+      lead.value.clear();
+      drafts.push_back(std::move(lead));
+    }
   }
   return record(std::move(drafts));
 }

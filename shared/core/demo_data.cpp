@@ -131,9 +131,10 @@ class TicketWriter {
       case Do::ReturnAsk:
         m_request = entry(handler(), EntryKind::ReturnRequest, s.text);
         break;
-      case Do::ReturnYes:
+      case Do::ReturnYes:  // As the app approves a 退单: the department leads it no more.
         decide(s.text, true);
         move(kCentre, WorkflowAction::ApproveReturn);
+        set(kCentre, EditableField::LeadDepartment, "");
         break;
       case Do::ExtendAsk: {
         Entry e = make_entry(EntryKind::ExtensionRequest, s.text);

@@ -27,7 +27,7 @@ enum class Do {
   Close,      // Centre: the close move (结案).
   Reopen,     // Centre: a comment with text, then the reopen move (再次处置).
   ReturnAsk,  // Handler: a 退单 request with its reason.
-  ReturnYes,  // Centre: approves the last 退单 request, then the approve_return move.
+  ReturnYes,  // Centre: approves the last 退单 request, then the approve_return move; the lead is cleared.
   ExtendAsk,  // Handler: a 延期 request for arg days.
   ExtendYes,  // Centre: approves the last 延期 request.
   ExtendNo,   // Centre: refuses the last 延期 request.

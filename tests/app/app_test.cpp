@@ -461,6 +461,43 @@ TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMoves
   EXPECT_EQ(dept->selected_deadlines()->handling_due_ms, after.handling_due_ms);
 }
 
+// 退单: 管理办 gives a ticket back; the centre approves, and the ticket is back to be dispatched with
+// no department chosen for it, gone from 管理办's device (it leads it no more).
+TEST_F(Workbench, AnApprovedReturnGivesTheTicketBackToBeDispatchedAgain) {
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  std::string id;
+  for (int64_t i = 0; i < dept->inbox_total() && id.empty(); ++i)
+    if (const InboxRow* r = dept->inbox_row(i);
+        r && r->lead_department == "管理办" && (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
+      id = r->id;
+  ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
+  dept->select(id);
+  ASSERT_TRUE(dept->request_return("不属本部门职责，应由房管办处置。")) << dept->error();
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  centre->select(id);
+  ASSERT_EQ(centre->pending_requests().size(), 1u);
+  ASSERT_TRUE(centre->decide(centre->pending_requests()[0], true, "同意退单，改派房管办。")) << centre->error();
+  ASSERT_TRUE(centre->selected_state());
+  EXPECT_EQ(centre->selected_state()->ticket.status, TicketStatus::Contacted);
+  EXPECT_EQ(centre->selected_state()->lead_department, "") << "no department chosen for the next dispatch";
+  EXPECT_FALSE(centre->why_not(WorkflowAction::Assign)) << "back to be dispatched";
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+
+  ASSERT_TRUE(frames_until(*dept, [&] {
+    dept->sync_now();
+    bool held = false;
+    for (int64_t i = 0; i < dept->inbox_total(); ++i)
+      if (const InboxRow* r = dept->inbox_row(i); r && r->id == id) held = true;
+    return synced(*dept) && !held;
+  })) << "管理办 leads it no more";
+}
+
 // 催办: the centre presses 管理办 on a ticket at work; 管理办 finds it urged (the detail, the count,
 // the list's tag and filter) until it writes a progress report. Nobody but the centre urges.
 TEST_F(Workbench, TheCentreUrgesTheHandlerAndAProgressReportAnswersIt) {
