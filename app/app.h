@@ -314,6 +314,9 @@ class App {
   // a new urgency for each; every change in one record (one durable write). The marks are cleared.
   BulkResult bulk_assign(const std::string& department);
   BulkResult bulk_urgency(Urgency urgency);
+  // 催办 on every marked ticket with a lead department at work on it (assigned or in progress);
+  // the others are skipped with the reason (judge_entry, as the detail offers it).
+  BulkResult bulk_urge(const std::string& text);
   const std::optional<BulkResult>& last_bulk() const { return m_last_bulk; }
 
   // ---- Saved views (常用视图): named filters and sorts of the inbox, per user, on this device.

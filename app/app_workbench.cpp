@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "platform/platform.h"
+#include "refusal_text.h"
 
 namespace linli::ui {
 
@@ -96,6 +97,19 @@ App::BulkResult App::bulk_assign(const std::string& department) {
     t.base = st.status.id;
     drafts.push_back(std::move(t));
     return drafts;
+  });
+}
+
+App::BulkResult App::bulk_urge(const std::string& text) {
+  return bulk([&](const TicketState& st) -> BulkDrafts {
+    Change d;
+    d.ticket_id = st.ticket.id;
+    d.kind = ChangeKind::AddEntry;
+    d.entry.kind = EntryKind::Urge;
+    d.entry.text = text;
+    d.author = Author{m_session->user, m_session->role};
+    if (auto why = judge_entry(actor(), st, d)) return refusal_text(m_lang, *why);
+    return std::vector<Change>{std::move(d)};
   });
 }
 

@@ -495,6 +495,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"时限", "Due"},
     {"情况", "State"},
     {"点击一行打开工单。", "Click a row to open the ticket."},
+    {"批量催办", "Urge all"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

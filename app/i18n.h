@@ -94,6 +94,7 @@ enum class Str {
   // overdue tickets (as the print version and the CSV have them).
   DashByDepartment, DashBySource, DashUnassigned, DashOverdueList, DashOverdueOpen, DashOverdueLate,
   DashOverdueMore, DashOverdueNone, DashColStage, DashColDue, DashColState, DashOverdueHint,
+  BulkUrge,  // The bulk bar's 催办 on every marked ticket.
   Count_,
 };
 

@@ -377,6 +377,11 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
     if (frame.bulk_department.empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip("%s", S(lang, Str::ErrChooseDepartment).c_str());
   }
+  // 催办 each marked ticket at work (the centre's daily sweep of the overdue: 已超时, mark, 催办).
+  if (app.session() && app.session()->role == Role::Centre) {
+    ImGui::SameLine(0, em);
+    if (ImGui::Button((S(lang, Str::BulkUrge) + "##bulk-urge").c_str())) app.bulk_urge({});
+  }
   ImGui::SameLine(0, em);
   if (ImGui::Button((S(lang, Str::BulkUrgent) + "##bulk-urgent").c_str())) app.bulk_urgency(Urgency::Urgent);
   ImGui::SameLine();

@@ -835,6 +835,19 @@ TEST_F(Workbench, BulkAssignAndUrgencyTakeEveryMarkedTicketTheWorkflowAllows) {
     centre->select(id);
     EXPECT_EQ(centre->selected_ticket()->urgency, Urgency::Urgent);
   }
+  // 催办 on all three at work; the closed one is skipped, with the reason.
+  for (const std::string& id : fresh) centre->mark(id, true);
+  centre->mark(closed, true);
+  const auto urged = centre->bulk_urge({});
+  EXPECT_EQ(urged.done, 3);
+  EXPECT_EQ(urged.skipped, 1);
+  EXPECT_FALSE(urged.first_reason.empty());
+  for (const std::string& id : fresh) {
+    centre->select(id);
+    EXPECT_TRUE(centre->unanswered_urge()) << id;
+  }
+  centre->select(closed);
+  EXPECT_FALSE(centre->unanswered_urge());
   ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
   EXPECT_TRUE(centre->refused().empty());
   // A committee may not dispatch: the policy leaves every ticket as it was.

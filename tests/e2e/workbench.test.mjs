@@ -219,6 +219,17 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
                                     st.sync.unsent === 0, 'both dispatched');
   assert.deepEqual(s.refused, []);
 
+  // Both at work now: the centre's sweep, 催办 on the two at once; each counts as urged.
+  const urgedBefore = s.inbox.urged;
+  await c.keyboard.down('Control');
+  for (const r of rows) await click(c, await itemEndingWith(c, '##row-' + r.id));
+  await c.keyboard.up('Control');
+  await waitForState(c, (st) => st.marked === 2, 'two marked again');
+  await shot(c, 'workbench-15a-bulk-urge-zh');
+  await click(c, '批量催办##bulk-urge');
+  s = await waitForState(c, (st) => st.marked === 0 && st.sync.unsent === 0 && st.inbox.urged === urgedBefore + 2, 'both urged');
+  assert.deepEqual(s.refused, []);
+
   // The keyboard: A opens 派单's department list on the selected ticket, M puts the cursor in its
   // note box; Enter adds the note.
   const K = s.tickets.find((x) => (x.status === 'received' || x.status === 'contacted') && !rows.some((r) => r.id === x.id) &&
