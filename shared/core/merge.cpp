@@ -243,6 +243,10 @@ MergeOutcome merge_change(TicketState& s, const Change& c) {
     case ChangeKind::Transition: return merge_transition(s, c);
     case ChangeKind::AddEntry:
       note_clock_event(s, c);
+      if (c.entry.kind == EntryKind::Urge) {  // R4: kept, but no work: a finishing step need not see it.
+        touch(s, c);
+        return {Effect::Inserted, std::nullopt};
+      }
       [[fallthrough]];
     case ChangeKind::AttachPhoto:
     case ChangeKind::LinkTickets:  // R4.

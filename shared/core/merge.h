@@ -25,7 +25,8 @@ namespace linli {
 **  R3  A set_field change whose base is not the current version was concurrent: the later of the
 **      two wins, and the losing value is kept on the ticket as a field conflict for review.
 **  R4  Timeline entries, photos and links are insert-only: always kept, never replaced, never
-**      refused because of the ticket's status or deletion. Each counts as work (work_count + 1).
+**      refused because of the ticket's status or deletion. Each counts as work (work_count + 1),
+**      but an urge (催办): the centre pressing the handler is no work a finishing step must see.
 **  R5  A transition to a final status (handled, visited, closed) that did not see all the work on
 **      the ticket (its seen_work < work_count) sends the ticket to review instead; the intended
 **      status is kept as a review record. The other way round too: a work item (R4) folded

@@ -166,6 +166,25 @@ TEST_F(Merge, R5_WorkMadeBeforeAFinishingStepGoesToReviewWhicheverArrivesFirst) 
   EXPECT_EQ(ends[0].work_count, ends[1].work_count);
 }
 
+// 催办 is no work (R4): an urge the centre made before the handler's 办结 reached it, folded on
+// either side of it, leaves the ticket handled; and a finishing step need not have seen an urge.
+TEST_F(Merge, R4_AnUrgeIsKeptButIsNoWorkAFinishingStepMustSee) {
+  Change c1 = centre.move(kT, 2000, A::Assign, S::Received, {});
+  Change urge = centre.note(kT, 2050, EntryKind::Urge, "请今日内处理");
+  Change handle = department.move(kT, 2100, A::Handle, S::Assigned, c1.id, /*seen_work=*/0);
+  for (bool urge_first : {true, false}) {
+    TicketState s = state;
+    ASSERT_EQ(merge_change(s, c1).effect, Effect::Applied);
+    const auto first = merge_change(s, urge_first ? urge : handle);
+    const auto second = merge_change(s, urge_first ? handle : urge);
+    EXPECT_EQ(s.ticket.status, S::Handled) << "urge first: " << urge_first;
+    EXPECT_EQ(s.work_count, 0);
+    EXPECT_FALSE(first.conflict);
+    EXPECT_FALSE(second.conflict);
+    EXPECT_EQ((urge_first ? first : second).effect, Effect::Inserted) << "kept in the timeline";
+  }
+}
+
 // A note written by someone who had seen the close (so stamped after it) stays a late note on a
 // closed ticket; and a photo or link made before the close is work as much as a note is.
 TEST_F(Merge, R5_WorkMadeAfterSeeingTheFinishingStepLeavesItFinished) {
