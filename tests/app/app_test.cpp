@@ -416,6 +416,15 @@ std::string first_in(ui::App& app, std::initializer_list<TicketStatus> statuses)
   return {};
 }
 
+// The first ticket of the inbox that `department` leads and works on (assigned or in progress).
+std::string at_work_with(ui::App& app, const std::string& department) {
+  for (int64_t i = 0; i < app.inbox_total(); ++i)
+    if (const InboxRow* r = app.inbox_row(i);
+        r && r->lead_department == department && (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
+      return r->id;
+  return {};
+}
+
 TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMovesOnBothDevices) {
   auto dept = open_app("dept.db");
   ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
@@ -467,11 +476,7 @@ TEST_F(Workbench, AnApprovedReturnGivesTheTicketBackToBeDispatchedAgain) {
   auto dept = open_app("dept.db");
   ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
   ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
-  std::string id;
-  for (int64_t i = 0; i < dept->inbox_total() && id.empty(); ++i)
-    if (const InboxRow* r = dept->inbox_row(i);
-        r && r->lead_department == "管理办" && (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
-      id = r->id;
+  const std::string id = at_work_with(*dept, "管理办");
   ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
   dept->select(id);
   ASSERT_TRUE(dept->request_return("不属本部门职责，应由房管办处置。")) << dept->error();
@@ -513,11 +518,7 @@ TEST_F(Workbench, TheCentreUrgesTheHandlerAndAProgressReportAnswersIt) {
   auto centre = open_app("centre.db");
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
   ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
-  std::string id;
-  for (int64_t i = 0; i < centre->inbox_total() && id.empty(); ++i)
-    if (const InboxRow* r = centre->inbox_row(i);
-        r && r->lead_department == "管理办" && (r->status == TicketStatus::Assigned || r->status == TicketStatus::InProgress))
-      id = r->id;
+  const std::string id = at_work_with(*centre, "管理办");
   ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
   centre->select(id);
   EXPECT_FALSE(centre->why_not_entry(EntryKind::Urge)) << "offered while the ticket is with its handler";
