@@ -87,7 +87,7 @@ enum class Str {
   EvConflictSettled,       // The timeline's kept conflict once someone decided it.
   NoMatchText,             // The inbox's search found nothing: says what was looked for.
   WaitingToStart, WaitingToHandle,  // Under the steps: whose move it is.
-  // 催办 (the centre presses the handler): the timeline's entry, the centre's button and its popup,
+  // 催办 (the centre presses the handler): the timeline's entry, the centre's box and button,
   // the handler's banner, the list's tag and chip.
   EntryUrge, UrgeHint, UrgeSend, UrgeSent, UrgedBanner, UrgedAnswerHint, UrgedCount, UrgedBadge,
   // The dashboard's tables beside the charts: by lead department and source, and the month's

@@ -63,6 +63,12 @@ std::string duration(Lang lang, int64_t ms, bool coarse = false) {
   return buf;
 }
 
+// Whether the filter leaves any ticket out (清除筛选 has something to clear).
+bool narrows(const InboxFilter& f) {
+  return f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today || f.needs_review ||
+         f.warning || f.pending_request || f.urged || !f.text.empty() || !f.lead_department.empty();
+}
+
 Str stage_label(const std::string& stage) {
   if (stage == "contact") return Str::StageContact;
   if (stage == "rehandling") return Str::StageRehandling;
@@ -259,9 +265,7 @@ void draw_filters(App& app, FrameInfo& frame) {
       changed = true;
     }
   }
-  const bool any = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                   f.needs_review || f.warning || f.pending_request || f.urged || !f.text.empty() ||
-                   !f.lead_department.empty();
+  const bool any = narrows(f);
   if (any) {
     const std::string clear = S(lang, Str::FilterClear);
     flow(ImGui::CalcTextSize(clear.c_str()).x + em);
@@ -458,9 +462,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   if (total == 0) {
     ImGui::Spacing();
     const InboxFilter& f = app.inbox_query().filter;
-    const bool filtered = f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today ||
-                          f.needs_review || f.warning || f.pending_request || f.urged || !f.text.empty() ||
-                   !f.lead_department.empty();
+    const bool filtered = narrows(f);
     // A search that found nothing says what was looked for, and the way back is one click.
     ImGui::TextWrapped("%s", !f.text.empty() ? tr_with(lang, Str::NoMatchText, f.text).c_str()
                                              : S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());

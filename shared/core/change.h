@@ -61,7 +61,7 @@ enum class EntryKind {
   CoReply,           // 协办回复: the co-handler's reply; request is its co_handler_added.
   // 催办: the centre presses the handler (the lead department) to act, with what it asks for
   // (the text may be empty). A timeline entry only: no deadline moves. The ticket shows as urged
-  // until its handler writes to it again or finishes (app/app.h urged_since).
+  // until its handler writes to it again or finishes (LINLI_URGED in store/inbox.h). No work (R4).
   Urge,
 };
 inline constexpr int kEntryKindCount = 12;
