@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 
-COPIED = ["index.html", "linli.css", "linli.js", "manifest.webmanifest", "icon.svg", "report-print.css"]
+COPIED = ["index.html", "linli.css", "linli.js", "manifest.webmanifest", "icon.svg", "report-print.css", "report-print.js"]
 # What the service worker pre-caches (the app shell), in the order of the hash.
 # The rest of the font is not needed to start, but is kept for offline starts (web/linli.js
 # registers the worker after fetching it).

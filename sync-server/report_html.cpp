@@ -117,7 +117,7 @@ std::string encode_report_html(const report::MonthlyReport& r) {
   h += overdue_section(r);
   // What a reader of the paper needs to weigh the figures, not where the code keeps them.
   return h + "<footer>邻里 · 时限按工作日计（法定节假日与调休以上海市公布为准）· 各项比率均按当月受理的工单计算"
-             "</footer></body></html>";
+             "</footer><script src=\"report-print.js\"></script></body></html>";
 }
 
 }  // namespace linli::server

@@ -126,6 +126,14 @@ test('the centre sees March 2020 on the dashboard, downloads its CSV and opens t
   const text = await popup.evaluate(() => document.body.innerText);
   assert.ok(text.includes(`疫情防控\t${epidemic}`) || text.includes(`疫情防控 ${epidemic}`), text.slice(0, 400));
   assert.ok(popup.url() === 'about:blank', 'the token is in no URL: ' + popup.url());
+  // Its 打印 button prints (window.print, counted here) and is left out of the printed page.
+  await popup.waitForSelector('#print', { timeout: 15000 });
+  await popup.evaluate(() => { window.linliPrinted = 0; window.print = () => { window.linliPrinted += 1; }; });
+  await popup.click('#print');
+  assert.equal(await popup.evaluate(() => window.linliPrinted), 1, 'the button prints');
+  await popup.emulateMedia({ media: 'print' });
+  assert.equal(await popup.evaluate(() => getComputedStyle(document.querySelector('.print-bar')).display), 'none');
+  await popup.emulateMedia({ media: 'screen' });
   await popup.setViewportSize({ width: 1000, height: 900 });
   await popup.screenshot({ path: path.join(shotDir, 'report-02-print-zh.png'), fullPage: true });
   await popup.close();
