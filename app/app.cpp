@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 
 #include "client/records.h"
 #include "core/civil_time.h"
@@ -279,6 +280,11 @@ void App::clear_device_data() {
 void App::discard_refused(const ChangeId& id) {
   if (auto r = m_store.discard_refused(id); !r) return fail(r.error());
   if (m_sync) m_sync->outbox_changed();  // The status bar's count, at once (not at the next sync answer).
+  reload();
+}
+
+void App::dismiss_left() {
+  if (auto r = m_store.dismiss_left_tickets(); !r) return fail(r.error());
   reload();
 }
 
@@ -979,6 +985,9 @@ void App::reload() {
   if (!refused) return fail(refused.error());
   m_refused = std::move(refused).value();
   judge_redos();
+  auto left = m_store.left_tickets(20);
+  if (!left) return fail(left.error());
+  std::tie(m_left, m_left_count) = std::move(left).value();
   if (auto w = m_store.waiting_photos()) m_waiting_photos = std::move(w).value();  // The outbox's uploads.
   if (auto f = m_store.failed_photos()) m_failed_photos = std::move(f).value();
   // A ticket just registered: its notice takes the official number once the server has given it,
@@ -1138,6 +1147,8 @@ std::string App::state_json() {
                             {"ticket", m_refused[i].change.ticket_id},
                             {"redo", i < m_redo_blocked.size() && !m_redo_blocked[i]},
                             {"why_not_redo", i < m_redo_blocked.size() && m_redo_blocked[i] ? *m_redo_blocked[i] : std::string()}});
+  nlohmann::json left_json = nlohmann::json::array();
+  for (const LeftTicket& l : m_left) left_json.push_back({{"ticket", l.ticket_id}, {"number", l.number}, {"title", l.title}});
   nlohmann::json chain_json = nlohmann::json::array();
   for (const InboxRow& r : m_chain) chain_json.push_back(r.id);
   nlohmann::json draft_rebound_json = nlohmann::json::array();
@@ -1152,6 +1163,8 @@ std::string App::state_json() {
   nlohmann::json s = {{"lang", lang_code(m_lang)},
                       {"dashboard", dashboard_json},
                       {"refused", refused_json},
+                      {"left", left_json},
+                      {"left_count", m_left_count},
                       {"view", m_view == View::Tickets    ? "tickets"
                                : m_view == View::Intake   ? "intake"
                                : m_view == View::HotSpots ? "hot_spots"

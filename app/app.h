@@ -147,6 +147,12 @@ class App {
   // The outbox as the user sees it: unsent own changes (oldest first) and refused ones.
   const std::vector<Change>& unsent() const { return m_unsent; }
   const std::vector<RefusedChange>& refused() const { return m_refused; }
+  // Tickets a pull took off this device because they left the user's scope (退单 approved,
+  // dispatched elsewhere), newest first (at most 20), and how many in all: the list's notice.
+  const std::vector<LeftTicket>& left_tickets() const { return m_left; }
+  int64_t left_count() const { return m_left_count; }
+  // The user has read that notice.
+  void dismiss_left();
   // The selected ticket as the fold keeps it (versions, lead department, work count), and its timeline.
   const TicketState* selected_state() const { return m_state ? &*m_state : nullptr; }
   const std::vector<TimelineEntry>& timeline() const { return m_timeline; }
@@ -450,6 +456,8 @@ class App {
   std::unique_ptr<app::SyncLoop> m_sync;
   std::vector<Change> m_unsent;
   std::vector<RefusedChange> m_refused;
+  std::vector<LeftTicket> m_left;
+  int64_t m_left_count = 0;
   std::vector<FieldConflict> m_conflicts;
   std::optional<ReviewCause> m_review;
   std::optional<TicketState> m_state;

@@ -496,6 +496,10 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"情况", "State"},
     {"点击一行打开工单。", "Click a row to open the ticket."},
     {"批量催办", "Urge all"},
+    {"%d 张工单已不归您处理，已从本机移除（退单获准，或已改派）：",
+     "%d ticket(s) are no longer yours and were taken off this device (return approved, or dispatched elsewhere):"},
+    {"另有 %d 张", "and %d more"},
+    {"知道了", "Got it"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -95,6 +95,8 @@ enum class Str {
   DashByDepartment, DashBySource, DashUnassigned, DashOverdueList, DashOverdueOpen, DashOverdueLate,
   DashOverdueMore, DashOverdueNone, DashColStage, DashColDue, DashColState, DashOverdueHint,
   BulkUrge,  // The bulk bar's 催办 on every marked ticket.
+  // Above the list: tickets a pull took off this device because they left the user's scope.
+  LeftNotice, LeftMore, LeftOk,
   Count_,
 };
 

@@ -454,9 +454,32 @@ InboxSort sort_of(int col) {
 
 }  // namespace
 
+// Tickets a pull took off this device because they left the user's scope (退单 approved, or
+// dispatched to another department): said above the list, by number and title, until 知道了.
+// Without it a department's ticket just vanished from its list, and its handler was left to guess.
+void draw_left_notice(App& app) {
+  const int64_t count = app.left_count();
+  if (count == 0) return;
+  const Lang lang = app.lang();
+  char buf[320];
+  std::snprintf(buf, sizeof buf, S(lang, Str::LeftNotice).c_str(), static_cast<int>(count));
+  std::string text = buf;
+  const auto& left = app.left_tickets();
+  const size_t shown = std::min<size_t>(left.size(), 3);
+  for (size_t i = 0; i < shown; ++i) text += "\n" + left[i].number + "  " + left[i].title;
+  if (count > static_cast<int64_t>(shown)) {
+    std::snprintf(buf, sizeof buf, S(lang, Str::LeftMore).c_str(), static_cast<int>(count - static_cast<int64_t>(shown)));
+    text += "\n" + std::string(buf);
+  }
+  band(text, kAccentHover, kInk);
+  if (ImGui::SmallButton((S(lang, Str::LeftOk) + "##left-ok").c_str())) app.dismiss_left();
+  ImGui::Spacing();
+}
+
 void draw_ticket_list(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   keyboard(app, frame);
+  draw_left_notice(app);
   draw_filters(app, frame);
   const int64_t total = app.inbox_total();
   if (total == 0) {

@@ -219,6 +219,30 @@ Result<void> Store::discard_refused(const ChangeId& id) {
   return Ok{};
 }
 
+// A ticket that came back into the scope since (its row is here again) is no longer news.
+#define LINLI_LEFT_GONE " FROM left_tickets l WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = l.ticket_id)"
+Result<std::pair<std::vector<LeftTicket>, int64_t>> Store::left_tickets(int limit) {
+  Stmt n(m_db, "SELECT count(*)" LINLI_LEFT_GONE);
+  if (!n.ok() || n.step() != SQLITE_ROW) return storage_error(m_db, "left_tickets");
+  std::pair<std::vector<LeftTicket>, int64_t> out{{}, n.int64(0)};
+  if (out.second == 0) return out;
+  Stmt s(m_db, "SELECT ticket_id, number, title, left_at" LINLI_LEFT_GONE " ORDER BY left_at DESC, number LIMIT ?1");
+  if (!s.ok()) return storage_error(m_db, "left_tickets");
+  s.bind(1, int64_t{limit});
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.first.push_back(LeftTicket{s.text(0), s.text(1), s.text(2), s.int64(3)});
+  if (rc != SQLITE_DONE) return storage_error(m_db, "left_tickets");
+  return out;
+}
+#undef LINLI_LEFT_GONE
+
+Result<void> Store::dismiss_left_tickets() {
+  sqlite_util::end_reads(m_db);
+  Stmt s(m_db, "DELETE FROM left_tickets");
+  if (!s.ok() || s.step() != SQLITE_DONE) return storage_error(m_db, "dismiss_left_tickets");
+  return Ok{};
+}
+
 Result<std::vector<Ticket>> Store::tickets_outside_log() {
   std::vector<std::string> ids;
   {

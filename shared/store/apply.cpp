@@ -96,6 +96,8 @@ const char* const kSql[] = {
     // insert_co_handler
     "INSERT INTO ticket_co_handlers (ticket_id, added, department, state, added_at, replied_at, due_at) "
     "VALUES (?,?,?,?,?,?,?)",
+    // insert_left
+    "INSERT OR REPLACE INTO left_tickets (ticket_id, number, title, left_at) VALUES (?,?,?,?)",
 };
 
 void put_fixed64(std::string& out, uint64_t v) {
@@ -769,7 +771,7 @@ Store::Sync& Store::sync() {
                          &s.delete_rows[0],  &s.delete_rows[1],  &s.delete_rows[2],  &s.delete_rows[3],
                          &s.delete_rows[4],  &s.delete_rows[5],  &s.set_prev,        &s.delete_change,
                          &s.insert_refused,  &s.mark_leaving,    &s.unmark_leaving,  &s.update_due,
-                         &s.insert_co_handler};
+                         &s.insert_co_handler, &s.insert_left};
   static_assert(sizeof(stmts) / sizeof(stmts[0]) == sizeof(kSql) / sizeof(kSql[0]));
   for (size_t i = 0; i < sizeof(kSql) / sizeof(kSql[0]); ++i) stmts[i]->prepare(m_db, kSql[i]);
   s.data_version.prepare(m_db, "PRAGMA data_version");

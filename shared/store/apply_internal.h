@@ -159,7 +159,7 @@ struct Store::Sync {
   CachedStmt insert_change, load_ticket, load_head, upsert_ticket, upsert_head, delete_head, insert_timeline,
       insert_photo, insert_link, insert_conflict, upsert_replica, upsert_meta, log_entry, log_link, find_change,
       ack_change, delete_rows[6], set_prev, delete_change, insert_refused, mark_leaving, unmark_leaving, update_due,
-      insert_co_handler;
+      insert_co_handler, insert_left;
   // The search index's writes at the end of a transaction (write_search), prepared on first use.
   CachedStmt search_pending, search_delete, search_write, search_clear;
   bool search_prepared = false;
@@ -202,7 +202,8 @@ class Batch {
   void commit_to_memory();
 
   // store/forget.cpp.
-  Result<bool> forget(const std::string& ticket_id);
+  // A ticket forgotten whole is kept in left_tickets, left at `now_ms`, for the user's notice.
+  Result<bool> forget(const std::string& ticket_id, int64_t now_ms);
   Result<void> refuse(const PushRefusal& r, int64_t now_ms);
   Result<void> rewrite_unsent(const Change& c);
   // Marks a ticket leaving (or clears the mark); written by finish().

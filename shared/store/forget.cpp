@@ -36,7 +36,7 @@ Result<Link> read_link(sqlite3* db, CachedStmt& log_link, int64_t at, const char
 // Forgets one ticket whole: its row (its search entry goes with it, by the delete trigger), its
 // timeline, photos, links and conflicts, and every change of its log. False, touching nothing,
 // while own changes to it are unsent: they must reach the server first (Store::forget_tickets).
-Result<bool> Batch::forget(const std::string& ticket_id) {
+Result<bool> Batch::forget(const std::string& ticket_id, int64_t now_ms) {
   auto loaded = load(ticket_id);
   if (!loaded) return loaded.error();
   Cached& t = **loaded;
@@ -54,6 +54,12 @@ Result<bool> Batch::forget(const std::string& ticket_id) {
     if (m_s.delete_change.reset().bind(1, at).step() != SQLITE_DONE) return step_error(m_db, "forget_tickets");
   if (t.head_in_table && m_s.delete_head.reset().bind(1, ticket_id).step() != SQLITE_DONE)
     return step_error(m_db, "forget_tickets");
+  if (t.state.exists && !t.state.deleted) {  // What the user is told: the number and title they knew it by.
+    const Ticket& k = t.state.ticket;
+    const std::string& number = k.official_number.empty() ? k.provisional_number : k.official_number;
+    if (m_s.insert_left.reset().bind(1, ticket_id).bind(2, number).bind(3, k.title).bind(4, now_ms).step() != SQLITE_DONE)
+      return step_error(m_db, "forget_tickets");
+  }
   t = Cached{};  // Gone: nothing for finish() to write, nothing for the committed cache.
   if (leaving(ticket_id)) set_leaving(ticket_id, false);
   return true;
@@ -233,11 +239,11 @@ Result<void> Store::refuse_changes(const std::vector<PushRefusal>& refusals, int
   });
 }
 
-Result<void> Store::forget_tickets(const std::vector<std::string>& ids) {
+Result<void> Store::forget_tickets(const std::vector<std::string>& ids, int64_t now_ms) {
   if (ids.empty()) return Ok{};
   return run_batch(m_db, sync(), [&](Batch& b) -> Result<void> {
     for (const std::string& id : ids) {
-      auto gone = b.forget(id);
+      auto gone = b.forget(id, now_ms);
       if (!gone) return gone.error();
       if (!*gone) b.set_leaving(id, true);  // Kept until the server has answered its unsent changes.
     }

@@ -418,6 +418,17 @@ INSERT INTO meta (key, value) VALUES ('deadlines.refold', '1')
 -- tickets the centre urged, without reading the whole timeline.
 CREATE INDEX timeline_urges ON timeline (ticket_id, hlc) WHERE kind = 'urge';
 )sql"},
+      {"18: tickets that left the scope", R"sql(
+-- Tickets a pull's `dropped` took off this replica (退单 approved, dispatched to another
+-- department: store/forget.cpp), as they were when they left, until the user has read the notice
+-- (Store::left_tickets). App-local: never synced.
+CREATE TABLE left_tickets (
+  ticket_id TEXT PRIMARY KEY,
+  number    TEXT NOT NULL,
+  title     TEXT NOT NULL,
+  left_at   INTEGER NOT NULL
+) STRICT;
+)sql"},
   };
   return migrations;
 }

@@ -111,6 +111,14 @@ struct RefusedChange {
   std::string ticket_title;    // Its title then: the ticket may be gone since.
 };
 
+// A ticket this replica forgot because it left its scope (Store::forget_tickets), as it was then.
+struct LeftTicket {
+  std::string ticket_id;
+  std::string number;  // Official, else provisional.
+  std::string title;
+  int64_t left_at_ms = 0;
+};
+
 // A photo this device holds (local_photos; store/local_photos.cpp): taken here and waiting for its
 // upload or uploaded, or fetched from the server to be shown (cached), or refused for good by the
 // server's blob upload (failed, with the reason). App-local: never synced.
@@ -267,8 +275,14 @@ class Store {
   // its whole history applies anew. A ticket with own unsent changes is not forgotten yet: it is
   // marked leaving and kept until the server has answered them (acknowledged, or refused and kept
   // in refused_changes); call again then. A pulled change of a leaving ticket clears the mark: the
-  // server sends it, so it is back in scope. Refused changes of a forgotten ticket stay.
-  Result<void> forget_tickets(const std::vector<std::string>& ids);
+  // server sends it, so it is back in scope. Refused changes of a forgotten ticket stay. A ticket
+  // forgotten is kept in left_tickets (its number and title, left at `now_ms`) for the user.
+  Result<void> forget_tickets(const std::vector<std::string>& ids, int64_t now_ms);
+  // Tickets forgotten because they left the scope, newest first, that the user has not dismissed
+  // and that have not come back since; at most `limit`, and how many there are in all.
+  Result<std::pair<std::vector<LeftTicket>, int64_t>> left_tickets(int limit = 20);
+  // The user has read the notice: forgets what left_tickets lists.
+  Result<void> dismiss_left_tickets();
   // Tickets marked leaving, in id order.
   std::vector<std::string> leaving_tickets();
   // Sequenced changes after `cursor`, in order (what the server hands out on a pull).

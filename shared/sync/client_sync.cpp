@@ -109,7 +109,7 @@ Result<void> ClientSync::take_push_response(const PushResponse& response, int64_
     if (auto a = m_store.acknowledge(acks); !a) return a;
   if (auto f = m_store.refuse_changes(refused, now_ms); !f) return f;
   // A ticket that left the scope waited for these answers: forgotten now unless more are to come.
-  return m_store.forget_tickets(m_store.leaving_tickets());
+  return m_store.forget_tickets(m_store.leaving_tickets(), now_ms);
 }
 
 PullRequest ClientSync::build_pull(int limit) {
@@ -148,7 +148,7 @@ Result<bool> ClientSync::take_pull_response(const PullResponse& response, int64_
       return c.status == ApplyStatus::Applied || c.status == ApplyStatus::Duplicate;
     });
     if (!whole) return Ok{};
-    if (auto f = m_store.forget_tickets(response.dropped); !f) return f;
+    if (auto f = m_store.forget_tickets(response.dropped, now_ms); !f) return f;
     // A scoped pull may have looked past the last change it sent (changes the caller may not see):
     // start there next time, or the same window is scanned again and again.
     if (response.next > 0)

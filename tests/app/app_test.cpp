@@ -479,8 +479,10 @@ TEST_F(Workbench, AnApprovedReturnGivesTheTicketBackToBeDispatchedAgain) {
   const std::string id = at_work_with(*dept, "管理办");
   ASSERT_FALSE(id.empty()) << "the demo street gives 管理办 a ticket at work";
   dept->select(id);
+  const std::string number = dept->selected_ticket()->official_number, title = dept->selected_ticket()->title;
   ASSERT_TRUE(dept->request_return("不属本部门职责，应由房管办处置。")) << dept->error();
   ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  EXPECT_EQ(dept->left_count(), 0);
 
   auto centre = open_app("centre.db");
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
@@ -501,6 +503,15 @@ TEST_F(Workbench, AnApprovedReturnGivesTheTicketBackToBeDispatchedAgain) {
       if (const InboxRow* r = dept->inbox_row(i); r && r->id == id) held = true;
     return synced(*dept) && !held;
   })) << "管理办 leads it no more";
+  // Its handler is told where it went, by the number and title they knew it by, until they have read it.
+  ASSERT_EQ(dept->left_count(), 1);
+  ASSERT_EQ(dept->left_tickets().size(), 1u);
+  EXPECT_EQ(dept->left_tickets()[0].ticket_id, id);
+  EXPECT_EQ(dept->left_tickets()[0].number, number);
+  EXPECT_EQ(dept->left_tickets()[0].title, title);
+  dept->dismiss_left();
+  EXPECT_EQ(dept->left_count(), 0);
+  EXPECT_TRUE(dept->left_tickets().empty());
 }
 
 // 催办: the centre presses 管理办 on a ticket at work; 管理办 finds it urged (the detail, the count,

@@ -479,7 +479,7 @@ TEST(StoreSearch, ABatchOfNewTicketsWritesTheSearchIndexOnceNotTicketByTicket) {
   EXPECT_EQ(*s.search_tickets(name(3, "王喆")), (std::vector<std::string>{test::ticket_id(1003)}));
   EXPECT_TRUE(s.search_tickets(name(3, "住户"))->empty());
   // Tickets taken out of the store leave the index in the same transaction.
-  ASSERT_TRUE(s.forget_tickets({test::ticket_id(1003), test::ticket_id(1200)}));
+  ASSERT_TRUE(s.forget_tickets({test::ticket_id(1003), test::ticket_id(1200)}, kNow));
   EXPECT_TRUE(s.search_tickets(name(3, "王喆"))->empty());
   EXPECT_TRUE(s.search_tickets(name(200, "住户"))->empty());
   EXPECT_EQ(s.search_tickets("住户", 1000)->size(), static_cast<size_t>(kNew - 11));

@@ -107,9 +107,25 @@ TEST(StorePartial, AForgottenTicketLeavesNothingBehindAndComesBackWholeFromItsHi
   for (const char* rows : {"timeline", "photos", "links", "conflicts"})
     ASSERT_EQ(dump_section_lines(held, rows), 1) << rows;
   ASSERT_EQ(client.search_tickets("施工噪音")->size(), 1u);
+  const Ticket before = client.get_ticket(kT)->value();
+  ASSERT_EQ(client.left_tickets()->second, 0);
 
-  ASSERT_TRUE(client.forget_tickets({kT}));
+  ASSERT_TRUE(client.forget_tickets({kT}, kNow + 9));
   EXPECT_FALSE(client.get_ticket_state(kT)->has_value());
+  // The user is told which ticket left, by the number and title they knew it by.
+  auto left = client.left_tickets();
+  ASSERT_TRUE(left) << left.error().detail;
+  ASSERT_EQ(left->second, 1);
+  ASSERT_EQ(left->first.size(), 1u);
+  EXPECT_EQ(left->first[0].ticket_id, kT);
+  EXPECT_EQ(left->first[0].number, before.official_number.empty() ? before.provisional_number : before.official_number);
+  EXPECT_FALSE(left->first[0].number.empty());
+  EXPECT_EQ(left->first[0].title, before.title);
+  EXPECT_EQ(left->first[0].left_at_ms, kNow + 9);
+  ASSERT_TRUE(client.dismiss_left_tickets());
+  EXPECT_EQ(client.left_tickets()->second, 0);
+  ASSERT_TRUE(client.forget_tickets({kT}, kNow + 10));  // Not here any more: nothing to tell.
+  EXPECT_EQ(client.left_tickets()->second, 0);
   EXPECT_EQ(dump(client, kT), dump(nobody, kT));
   EXPECT_TRUE(client.search_tickets("施工噪音")->empty());
   EXPECT_EQ(*client.count_changes(), 1);  // kOther's create.
@@ -121,6 +137,11 @@ TEST(StorePartial, AForgottenTicketLeavesNothingBehindAndComesBackWholeFromItsHi
   EXPECT_EQ(statuses(*back), times(6, ApplyStatus::Applied));
   EXPECT_EQ(dump(client), dump(server));
   EXPECT_EQ(client.search_tickets("施工噪音")->size(), 1u);
+  // Left and back before the user read the notice: no longer news.
+  ASSERT_TRUE(client.forget_tickets({kT}, kNow + 11));
+  EXPECT_EQ(client.left_tickets()->second, 1);
+  ASSERT_TRUE(client.apply_pulled(history(server, kT), kNow));
+  EXPECT_EQ(client.left_tickets()->second, 0);
 }
 
 TEST(StorePartial, ATicketWithUnsentOwnChangesIsKeptLeavingUntilTheServerHasAnsweredThem) {
@@ -128,17 +149,19 @@ TEST(StorePartial, ATicketWithUnsentOwnChangesIsKeptLeavingUntilTheServerHasAnsw
   auto& [dir, server, client, centre, mine, create] = w;
   const Change note = mine.note(kT, kNow + 1);
   ASSERT_TRUE(client.apply_changes({note}, ApplyMode::Local, kNow));
-  ASSERT_TRUE(client.forget_tickets({kT}));
+  ASSERT_TRUE(client.forget_tickets({kT}, kNow));
   EXPECT_TRUE(client.get_ticket_state(kT)->has_value());
   EXPECT_EQ(client.leaving_tickets(), std::vector<std::string>{kT});
   client = open_store(dir, "client.db");  // The mark is on disk.
   EXPECT_EQ(client.leaving_tickets(), std::vector<std::string>{kT});
-  ASSERT_TRUE(client.forget_tickets(client.leaving_tickets()));  // Still unanswered: kept.
+  ASSERT_TRUE(client.forget_tickets(client.leaving_tickets(), kNow));  // Still unanswered: kept.
   EXPECT_TRUE(client.get_ticket_state(kT)->has_value());
+  EXPECT_EQ(client.left_tickets()->second, 0);  // Not gone yet: nothing to tell.
   ASSERT_TRUE(client.refuse_changes({PushRefusal{note.id, "out_of_scope", "ticket outside the scope"}}, kNow + 2));
-  ASSERT_TRUE(client.forget_tickets(client.leaving_tickets()));
+  ASSERT_TRUE(client.forget_tickets(client.leaving_tickets(), kNow));
   EXPECT_FALSE(client.get_ticket_state(kT)->has_value());
   EXPECT_TRUE(client.leaving_tickets().empty());
+  EXPECT_EQ(client.left_tickets()->second, 1);
   EXPECT_EQ(*client.count_changes(), 0);
   auto refused = client.refused_changes();
   ASSERT_TRUE(refused);
@@ -152,7 +175,7 @@ TEST(StorePartial, R10_ALeavingTicketTheServerSendsAgainIsBackAndFoldsWhatItMiss
   auto& [dir, server, client, centre, mine, create] = w;
   const Change retitle = mine.set(kT, kNow + 5, F::Title, "乙改的标题");
   ASSERT_TRUE(client.apply_changes({retitle}, ApplyMode::Local, kNow));
-  ASSERT_TRUE(client.forget_tickets({kT}));
+  ASSERT_TRUE(client.forget_tickets({kT}, kNow));
   ASSERT_EQ(client.leaving_tickets(), std::vector<std::string>{kT});
   // Out of the scope and back, with a concurrent edit made meanwhile (an earlier clock: it loses,
   // R3): the server sends the whole history.
@@ -255,7 +278,7 @@ TEST(StoreFaults, AWriteFailingWhileForgettingATicketLeavesItWhole) {
     ASSERT_TRUE(s.apply_pulled(pull_all(server), kNow));
     const std::string before = dump(s);
     FaultVfs::arm(nth);
-    auto r = s.forget_tickets({kT});
+    auto r = s.forget_tickets({kT}, kNow);
     FaultVfs::disarm();
     if (r) {
       EXPECT_EQ(dump(s, kT), dump(nobody, kT));
@@ -268,7 +291,7 @@ TEST(StoreFaults, AWriteFailingWhileForgettingATicketLeavesItWhole) {
     // external-content FTS5 table with a delete trigger does it too), whatever the store does.
     s = open_store(dir, name, o);
     EXPECT_EQ(dump(s), before) << "reopened after failing write " << nth;
-    auto retry = s.forget_tickets({kT});
+    auto retry = s.forget_tickets({kT}, kNow);
     ASSERT_TRUE(retry) << retry.error().detail;
     EXPECT_EQ(dump(s, kT), dump(nobody, kT)) << "after failing write " << nth;
     EXPECT_EQ(dump(s, kOther), dump(server, kOther));
