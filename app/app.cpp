@@ -639,11 +639,15 @@ std::optional<Refusal> App::why_not(WorkflowAction action) const {
 }
 
 std::optional<Refusal> App::why_not_edit(EditableField field) const {
+  return why_not_edit(field, m_state ? field_value(*m_state, field) : std::string());
+}
+
+std::optional<Refusal> App::why_not_edit(EditableField field, const std::string& value) const {
   Change c;
   c.ticket_id = m_selected;
   c.kind = ChangeKind::SetField;
   c.field = field;
-  c.value = m_state ? field_value(*m_state, field) : std::string();
+  c.value = value;
   return judge(c);
 }
 

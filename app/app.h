@@ -166,6 +166,8 @@ class App {
   // it back to 已派单 and count as a 重派 for nothing: the app refuses it (重派 names another one).
   static bool already_with(const TicketState& st, const std::string& department);
   std::optional<Refusal> why_not_edit(EditableField field) const;
+  // Whether the field may be set to `value` (only the centre makes an urgent ticket normal).
+  std::optional<Refusal> why_not_edit(EditableField field, const std::string& value) const;
   std::optional<Refusal> why_not_entry(EntryKind kind) const;
   // Edits of the selected ticket, each recorded as change records and pushed soon. False (and
   // error() says why) when refused here.

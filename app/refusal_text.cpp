@@ -38,6 +38,7 @@ std::string task_words(Lang lang, CentreTask t) {
     case CentreTask::AddCoHandler: return pick(lang, {"添加协办部门", "add co-handlers"});
     case CentreTask::RemoveCoHandler: return pick(lang, {"移除协办部门", "remove co-handlers"});
     case CentreTask::Urge: return pick(lang, {"催办", "urge the handler"});
+    case CentreTask::LowerUrgency: return pick(lang, {"把紧急件改为一般件", "make an urgent ticket normal"});
   }
   return {};
 }
@@ -60,6 +61,8 @@ std::string refusal_text(Lang lang, const Refusal& r) {
       return fill(pick(lang, {"不能登记{1}的工单：不在你的负责范围内", "You cannot register a ticket in {1}: it is outside your scope"}), s);
     case RefusalRule::CentreOnly:
       return fill(pick(lang, {"只有城运中心可以{1}", "Only the centre can {1}"}), task_words(lang, r.task));
+    case RefusalRule::Classifies:
+      return pick(lang, {"工单类别由城运中心或居委会确定", "The category is set by the centre or the committee"});
     case RefusalRule::RoleMayNot:
       return fill(pick(lang, {"{1}不能执行「{2}」", "{1} cannot take the step “{2}”"}), role_words(lang, r.role),
                   action_words(lang, r.action));

@@ -292,9 +292,21 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   const bool red = std::is_same_v<E, Urgency> && static_cast<int>(value) == static_cast<int>(Urgency::Urgent);
   // A concurrent edit that lost has its badge beside the value, as a typed field's has.
   const std::string now_value(to_string(value));
-  if (app.why_not_edit(field)) {
+  // Editable when some other value may be chosen: a department may mark a ticket urgent, not
+  // make it normal again; it leaves the category as classified.
+  bool editable = false;
+  std::optional<Refusal> why;
+  for (int i = 0; i < N && !editable; ++i) {
+    if (static_cast<E>(i) == value) continue;
+    auto refused = app.why_not_edit(field, std::string(to_string(static_cast<E>(i))));
+    editable = !refused;
+    if (refused && !why) why = std::move(refused);
+  }
+  if (!editable) {
     if (red) ImGui::TextColored(kProblem, "%s", std::string(label(lang, value)).c_str());
     else ImGui::TextUnformatted(std::string(label(lang, value)).c_str());
+    // Why it cannot be changed here (only the centre makes an urgent ticket normal), on hover.
+    if (why && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", refusal_text(lang, *why).c_str());
     conflict_badge(app, field, now_value);
     return;
   }

@@ -41,6 +41,9 @@ std::optional<CentreTask> centre_only(const Change& c) {
       case EditableField::Community: return CentreTask::Community;
       case EditableField::LeadDepartment: return CentreTask::LeadDepartment;
       case EditableField::Deleted: return CentreTask::Delete;
+      case EditableField::Urgency:
+        if (c.value != to_string(Urgency::Urgent)) return CentreTask::LowerUrgency;
+        return std::nullopt;
       default: return std::nullopt;
     }
   }
@@ -64,6 +67,7 @@ std::string_view task_words(CentreTask t) {
     case CentreTask::AddCoHandler: return "add a co-handler (only the centre dispatches)";
     case CentreTask::RemoveCoHandler: return "remove a co-handler (only the centre dispatches)";
     case CentreTask::Urge: return "urge the handler (催办: the centre tracks its tickets)";
+    case CentreTask::LowerUrgency: return "lower a ticket's urgency (its deadlines are the centre's to lift)";
   }
   return "do this";
 }
@@ -215,6 +219,11 @@ std::optional<Refusal> judge_change(const Actor& a, const TicketState& before, c
     if (auto task = centre_only(c))  // P5
       return refuse(RefusalCode::Forbidden, "a " + role_name(a.role) + " may not " + std::string(task_words(*task)),
                     {.rule = RefusalRule::CentreOnly, .role = a.role, .task = *task});
+  if (c.kind == ChangeKind::SetField && c.field == EditableField::Category &&
+      (a.role == Role::Department || a.role == Role::Field))  // P5: the centre and the committee classify.
+    return refuse(RefusalCode::Forbidden,
+                  "a " + role_name(a.role) + " may not change the category (the centre and the committee classify)",
+                  {.rule = RefusalRule::Classifies, .role = a.role});
   if (c.kind == ChangeKind::Transition && !role_may(a.role, c.action))  // P6
     return refuse(RefusalCode::Forbidden,
                   "a " + role_name(a.role) + " may not " + std::string(to_string(c.action)) + " a ticket",

@@ -60,10 +60,14 @@ enum class RefusalRule {
   FacilityElsewhere,   // F5 (`subject`: the facility's community)
   Closed,              // P11: the ticket is closed (结案)
   UrgeNotNow,          // 催办 while the ticket is not with a handler (`status`; no lead department: `subject` empty)
+  Classifies,          // P5: the category, by a department or field team (`role`)
 };
-inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::UrgeNotNow) + 1;
+inline constexpr int kRefusalRuleCount = static_cast<int>(RefusalRule::Classifies) + 1;
 // P5: what only the centre does.
-enum class CentreTask { Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler, Urge };
+enum class CentreTask {
+  Community, LeadDepartment, Delete, Decide, ReturnVisit, AddCoHandler, RemoveCoHandler, Urge,
+  LowerUrgency,  // set_field urgency to anything but urgent: the 不过夜 rule is the centre's to lift
+};
 
 struct Refusal {
   RefusalCode code = RefusalCode::Invalid;
@@ -93,7 +97,11 @@ struct Refusal {
 **      deletes (deleted), decides 退单/延期 requests (decision
 **      entries), records return visits (return_visit entries),
 **      adds or removes co-handlers (co_handler_added/_removed) and
-**      urges the handler (催办, urge entries)                         → forbidden
+**      urges the handler (催办, urge entries) and lowers a ticket's
+**      urgency (set_field urgency to anything but urgent: anyone who
+**      may edit the ticket marks it 紧急, only the centre lifts it);
+**      the category is the centre's and the committee's (a
+**      department or field team leaves it as they classified it)    → forbidden
 **  P6  a transition the actor's role may not take (workflow.h)       → forbidden
 **  P7  a ticket that would leave the actor's scope by the change     → out_of_scope
 **  P8  co-handlers (联合处置, merge rule R12): an add naming the lead

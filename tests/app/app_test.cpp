@@ -514,6 +514,49 @@ TEST_F(Workbench, AnApprovedReturnGivesTheTicketBackToBeDispatchedAgain) {
   EXPECT_TRUE(dept->left_tickets().empty());
 }
 
+// Urgency starts deadlines and the category feeds the report: a department marks a ticket urgent
+// but may not make it normal again, nor reclassify it; the detail offers only what it may do, and
+// the server judges pushes by the same policy (tests/policy: every kind by every role).
+TEST_F(Workbench, AHandlerMarksATicketUrgentButOnlyTheCentreLiftsItOrReclassifiesIt) {
+  auto dept = open_app("dept.db");
+  ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  const std::string id = at_work_with(*dept, "管理办");
+  ASSERT_FALSE(id.empty());
+  dept->select(id);
+  ASSERT_TRUE(dept->selected_ticket());
+  EXPECT_FALSE(dept->why_not_edit(EditableField::Urgency, "urgent"));
+  const auto lower = dept->why_not_edit(EditableField::Urgency, "normal");
+  ASSERT_TRUE(lower);
+  EXPECT_EQ(lower->rule, RefusalRule::CentreOnly);
+  EXPECT_EQ(lower->task, CentreTask::LowerUrgency);
+  const auto category = dept->why_not_edit(EditableField::Category, "noise");
+  ASSERT_TRUE(category);
+  EXPECT_EQ(category->rule, RefusalRule::Classifies);
+  ASSERT_TRUE(dept->edit_field(EditableField::Urgency, "urgent")) << dept->error();
+  EXPECT_FALSE(dept->edit_field(EditableField::Urgency, "normal")) << "refused on the device, not sent";
+  EXPECT_EQ(dept->selected_ticket()->urgency, Urgency::Urgent);
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  EXPECT_TRUE(dept->refused().empty());
+
+  // The centre lifts it and reclassifies; the department's device follows.
+  auto centre = open_app("centre.db");
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  centre->select(id);
+  ASSERT_TRUE(centre->selected_ticket());
+  EXPECT_EQ(centre->selected_ticket()->urgency, Urgency::Urgent);
+  EXPECT_FALSE(centre->why_not_edit(EditableField::Urgency, "normal"));
+  ASSERT_TRUE(centre->edit_field(EditableField::Urgency, "normal")) << centre->error();
+  ASSERT_TRUE(centre->edit_field(EditableField::Category, "noise")) << centre->error();
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  ASSERT_TRUE(frames_until(*dept, [&] {
+    dept->sync_now();
+    const Ticket* t = dept->selected_ticket();
+    return synced(*dept) && t && t->urgency == Urgency::Normal && t->category == Category::Noise;
+  }));
+}
+
 // 催办: the centre presses 管理办 on a ticket at work; 管理办 finds it urged (the detail, the count,
 // the list's tag and filter) until it writes a progress report. Nobody but the centre urges.
 TEST_F(Workbench, TheCentreUrgesTheHandlerAndAProgressReportAnswersIt) {

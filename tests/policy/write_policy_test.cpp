@@ -87,7 +87,14 @@ const Case kCases[] = {
      {"forbidden", "forbidden", "forbidden", "forbidden"}},
     {"set_field title", [](Change& c, const Actor&) { field(c, EditableField::Title, "楼道堆物"); }, {"", "", "", ""}},
     {"set_field address", [](Change& c, const Actor&) { field(c, EditableField::Address, "河滨花园3号楼"); }, {"", "", "", ""}},
-    {"set_field urgency", [](Change& c, const Actor&) { field(c, EditableField::Urgency, "urgent"); }, {"", "", "", ""}},
+    // Anyone who may edit the ticket marks it urgent; only the centre makes it normal again (its
+    // 不过夜 deadline and daily reports are the centre's to lift).
+    {"set_field urgency urgent", [](Change& c, const Actor&) { field(c, EditableField::Urgency, "urgent"); }, {"", "", "", ""}},
+    {"set_field urgency normal", [](Change& c, const Actor&) { field(c, EditableField::Urgency, "normal"); },
+     {"", "forbidden", "forbidden", "forbidden"}},
+    // The centre and the committee classify; a handler works the ticket as classified.
+    {"set_field category", [](Change& c, const Actor&) { field(c, EditableField::Category, "noise"); },
+     {"", "forbidden", "", "forbidden"}},
     {"set_field community", [](Change& c, const Actor&) { field(c, EditableField::Community, "长安小区"); },
      {"", "forbidden", "forbidden", "forbidden"}},
     {"set_field lead_department", [](Change& c, const Actor&) { field(c, EditableField::LeadDepartment, "市容所"); },
