@@ -1095,7 +1095,7 @@ nlohmann::json inbox_json(App& app) {
                       {"due_stage", r->due_stage}, {"warning", r->warning}, {"lead", r->lead_department}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
-          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests}, {"urged", d.urged}, {"filter_urged", q.filter.urged},
+          {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests}, {"urged", d.urged}, {"to_visit", d.to_visit}, {"to_close", d.to_close}, {"filter_urged", q.filter.urged},
           {"filter_pending", q.filter.pending_request}, {"sort", static_cast<int>(q.sort)}, {"descending", q.descending},
           {"text", q.filter.text}, {"filter_overdue", q.filter.overdue}, {"rows", rows}};
 }

@@ -500,6 +500,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
      "%d ticket(s) are no longer yours and were taken off this device (return approved, or dispatched elsewhere):"},
     {"另有 %d 张", "and %d more"},
     {"知道了", "Got it"},
+    {"待回访 %lld", "To visit %lld"},
+    {"待结案 %lld", "To close %lld"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

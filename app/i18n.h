@@ -97,6 +97,8 @@ enum class Str {
   BulkUrge,  // The bulk bar's 催办 on every marked ticket.
   // Above the list: tickets a pull took off this device because they left the user's scope.
   LeftNotice, LeftMore, LeftOk,
+  // The centre's chips for its own next steps: handled tickets to visit, visited ones to close.
+  ToVisitCount, ToCloseCount,
   Count_,
 };
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <tuple>
 
 #include "core/civil_time.h"
 #include "core/ticket.h"
@@ -238,6 +239,22 @@ void draw_filters(App& app, FrameInfo& frame) {
     if (chip(buf, "#filter-pending", f.pending_request, kAmber)) {
       f.pending_request = !f.pending_request;
       changed = true;
+    }
+  }
+  // The centre's own next steps: handled tickets wait for its return visit, visited ones for its
+  // close. They have no deadline, so the due sort puts them among the closed: a chip each, on the
+  // status filter.
+  if (app.session() && app.session()->role == Role::Centre) {
+    for (const auto& [status, name, count] : {std::tuple{TicketStatus::Handled, Str::ToVisitCount, counts.to_visit},
+                                              std::tuple{TicketStatus::Visited, Str::ToCloseCount, counts.to_close}}) {
+      const bool on = f.status == status;
+      if (count == 0 && !on) continue;
+      std::snprintf(buf, sizeof buf, S(lang, name).c_str(), static_cast<long long>(count));
+      flow(ImGui::CalcTextSize(buf).x + em);
+      if (chip(buf, status == TicketStatus::Handled ? "#filter-to-visit" : "#filter-to-close", on, kAccent)) {
+        f.status = on ? std::nullopt : std::optional<TicketStatus>(status);
+        changed = true;
+      }
     }
   }
   // 催办 not answered: for a handler what the centre presses it for, for the centre what it chases.

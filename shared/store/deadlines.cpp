@@ -162,6 +162,16 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
     if (!review) return review.error();
     out.needs_review = *review;
   }
+  // The centre's own next steps, by status as the inbox's status filter finds them (inbox_by_status):
+  // a handled ticket has no deadline, so the due sort lists it among the closed ones.
+  for (const auto& [status, count] : {std::pair{TicketStatus::Handled, &out.to_visit}, std::pair{TicketStatus::Visited, &out.to_close}}) {
+    InboxFilter f;
+    f.now_ms = now_ms;
+    f.status = status;
+    auto n = inbox_count(f);
+    if (!n) return n.error();
+    *count = *n;
+  }
   if (!deadlines_of.empty()) {  // A department's own, as the inbox's filters count them.
     InboxFilter f;
     f.now_ms = now_ms;

@@ -474,6 +474,8 @@ class Store {
     int64_t pending_requests = 0;  // 待审批: tickets with a 退单/延期 request not decided, not closed.
     int64_t needs_review = 0;      // 待复核/有冲突: in review, or a field or status conflict kept.
     int64_t urged = 0;             // 催办 the handler has not answered (LINLI_URGED).
+    int64_t to_visit = 0;          // 待回访: handled (办结), the centre's return visit next.
+    int64_t to_close = 0;          // 待结案: visited (已回访), the centre's close next.
   };
   // The replica's counts; with `deadlines_of` a department's or (field_team) a field team's
   // (InboxFilter::deadlines_of): overdue and due today count the stages of the tickets it works as

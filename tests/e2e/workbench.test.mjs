@@ -178,6 +178,16 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
   await signIn(c, 'zhang.bin');
   let s = await waitForState(c, (st) => st.sync.caught_up && st.inbox.total > 0, 'the street in the inbox');
 
+  // 待回访: the centre's return visits to make (no deadline, so the due sort lists them among the
+  // closed), a chip with their count.
+  const handled = s.tickets.filter((x) => x.status === 'handled').length;
+  assert.ok(handled > 0 && s.inbox.to_visit === handled, `待回访 ${s.inbox.to_visit}, handled ${handled}`);
+  await click(c, await itemEndingWith(c, '##filter-to-visit'));
+  await waitForState(c, (st) => st.inbox.total === handled && st.inbox.rows.every((r) => r.status === 'handled'), 'the tickets to visit');
+  await shot(c, 'workbench-09b-to-visit-zh');
+  await click(c, await itemEndingWith(c, '##filter-to-visit'));
+  s = await waitForState(c, (st) => st.inbox.total === demoStreet.tickets, 'every ticket again');
+
   // 回访 不满意 on a handled ticket: the warning, re-handling within 3 working days.
   const H = s.tickets.find((x) => x.status === 'handled');
   assert.ok(H, 'a handled ticket to visit');

@@ -480,6 +480,28 @@ class Rebound : public Inbox {
   Maker dept{test::replica(2), Role::Department};
 };
 
+// 待回访 and 待结案: the centre's own next steps have no deadline, so the due sort lists them among
+// the closed; their counts are the status filter's.
+TEST_F(Rebound, HandledAndVisitedTicketsAreCountedForTheCentresNextSteps) {
+  apply({create(1, "2026-11-02 09:00"), create(2, "2026-11-02 09:10"), create(3, "2026-11-02 09:20"),
+         create(4, "2026-11-02 09:30")});
+  walk(1, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle});
+  walk(2, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit});
+  walk(3, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit,
+                                WorkflowAction::Close});
+  walk(4, "2026-11-05 10:00", {WorkflowAction::Assign});
+  auto counts = store.deadline_counts(at("2026-11-30 10:00"));
+  ASSERT_TRUE(counts) << counts.error().detail;
+  EXPECT_EQ(counts->to_visit, 1);
+  EXPECT_EQ(counts->to_close, 1);
+  InboxFilter f;
+  f.now_ms = at("2026-11-30 10:00");
+  f.status = TicketStatus::Handled;
+  EXPECT_EQ(page(filtered(f)).at(0).id, test::ticket_id(1));
+  f.status = TicketStatus::Visited;
+  EXPECT_EQ(page(filtered(f)).at(0).id, test::ticket_id(2));
+}
+
 TEST_F(Rebound, AClosedTicketOfTheSameKindAtThePlaceIsSuggestedAndTheChainReadsBothWays) {
   apply({create(1, "2026-09-01 09:00", Category::HoardingRefuse, "中华新路927弄"),
          create(2, "2026-11-01 09:00", Category::HoardingRefuse, "中华新路927弄"),
