@@ -37,6 +37,7 @@ App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
   clear_draft();
+  restore_intake_draft();
   m_people = app::load_people(m_store);
   if (m_session) m_sign_in.user = m_session->user;
   if (m_session && !m_session->token.empty()) start_sync();
@@ -160,6 +161,7 @@ void App::step_refold() {
 
 void App::tick() {
   step_refold();
+  keep_intake_draft();
   if (!m_sync) return;
   take_chosen_photo();
   m_sync->tick();
@@ -1020,6 +1022,74 @@ void App::clear_draft() {
     if (std::find(known.begin(), known.end(), m_session->scope) != known.end()) m_draft.community = m_session->scope;
   }
   m_problems = {};
+}
+
+namespace {
+
+constexpr std::string_view kIntakeDraftKey = "app.intake_draft";
+
+// Nothing typed yet: what clear_draft prefills (the time, a committee's community) is no draft.
+bool nothing_typed(const IntakeDraft& d) {
+  return d.citizen_name.empty() && d.citizen_phone.empty() && d.address.empty() && d.title.empty() &&
+         d.description.empty() && d.rebound_of.empty();
+}
+
+std::string intake_draft_json(const IntakeDraft& d) {
+  return nlohmann::json{{"source", std::string(to_string(d.source))}, {"received_at", d.received_at},
+                        {"citizen_name", d.citizen_name},            {"citizen_phone", d.citizen_phone},
+                        {"community", d.community},                  {"address", d.address},
+                        {"category", std::string(to_string(d.category))},
+                        {"urgency", std::string(to_string(d.urgency))},
+                        {"title", d.title},                          {"description", d.description},
+                        {"rebound_of", d.rebound_of}}
+      .dump();
+}
+
+std::optional<IntakeDraft> parse_intake_draft(const std::string& json) {
+  const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  IntakeDraft d;
+  const auto text = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
+  d.source = parse_source(text("source")).value_or(Source::Hotline);
+  d.received_at = text("received_at");
+  d.citizen_name = text("citizen_name");
+  d.citizen_phone = text("citizen_phone");
+  d.community = text("community");
+  d.address = text("address");
+  d.category = parse_category(text("category")).value_or(Category::Other);
+  d.urgency = parse_urgency(text("urgency")).value_or(Urgency::Normal);
+  d.title = text("title");
+  d.description = text("description");
+  if (j.contains("rebound_of") && j["rebound_of"].is_array())
+    for (const auto& id : j["rebound_of"])
+      if (id.is_string()) d.rebound_of.push_back(id.get<std::string>());
+  return d;
+}
+
+}  // namespace
+
+void App::keep_intake_draft() {
+  const int64_t now = platform::now_ms();
+  if (now - m_draft_checked_at < 500) return;
+  m_draft_checked_at = now;
+  std::string json = nothing_typed(m_draft) ? std::string() : intake_draft_json(m_draft);
+  if (json == m_draft_kept) return;
+  auto kept = json.empty() ? m_store.erase_value(kIntakeDraftKey) : m_store.write_value(kIntakeDraftKey, json);
+  if (!kept) return fail(kept.error());
+  m_draft_kept = std::move(json);
+}
+
+void App::restore_intake_draft() {
+  auto json = m_store.read_value(kIntakeDraftKey);
+  if (!json || !*json) return;
+  auto draft = parse_intake_draft(**json);
+  if (!draft || nothing_typed(*draft)) return;
+  m_draft = std::move(*draft);
+  m_draft_kept = std::move(**json);
+  if (may_register()) {  // Back where it was being typed, and said so.
+    m_view = View::Intake;
+    set_notice(Str::DraftRestored);
+  }
 }
 
 Ticket App::ticket_from_draft(DraftProblems& problems) const {

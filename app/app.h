@@ -383,6 +383,11 @@ class App {
   // After a refused save, checks the draft again so each problem goes away once it is fixed.
   void revalidate_draft();
   void clear_draft();
+  // The intake form is kept on the device while it is filled in (a caller's half-typed ticket
+  // survives a reload, a crash, a closed tab): written at most twice a second from tick(), given
+  // back when the app opens, forgotten once saved or emptied.
+  void keep_intake_draft();
+  void restore_intake_draft();
   void reload();
   // Called every frame: recomputes a few deadlines if a new calendar asks it, runs the sync loop
   // and takes what it brought.
@@ -551,6 +556,8 @@ class App {
   std::string m_tickets_key = "-";  // What tickets() was read at (App::tickets).
   std::string m_selected;
   IntakeDraft m_draft;
+  std::string m_draft_kept;        // The intake draft as last kept on the device ("" none).
+  int64_t m_draft_checked_at = 0;
   DraftProblems m_problems;
   // The last success message: what, a detail such as a ticket's number, and when.
   void set_notice(Str what, std::string detail = {});

@@ -502,6 +502,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"知道了", "Got it"},
     {"待回访 %lld", "To visit %lld"},
     {"待结案 %lld", "To close %lld"},
+    {"已恢复上次未保存的受理登记。", "The intake form you had not saved is back."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -99,6 +99,7 @@ enum class Str {
   LeftNotice, LeftMore, LeftOk,
   // The centre's chips for its own next steps: handled tickets to visit, visited ones to close.
   ToVisitCount, ToCloseCount,
+  DraftRestored,  // The intake form half filled in when the app was closed, given back.
   Count_,
 };
 

@@ -155,6 +155,36 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
   EXPECT_TRUE(app->unsent().empty());
 }
 
+// A caller's half-typed ticket is kept on the device while it is typed: the app closed (a reload, a
+// crash) gives it back on the intake form; once saved it is gone, and the next start is a fresh form.
+TEST_F(AppTest, AHalfTypedIntakeFormSurvivesTheAppClosingAndIsGoneOnceSaved) {
+  {
+    auto app = open_app();
+    ASSERT_TRUE(sign_in(*app, "hebin.li"));
+    ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+    app->set_view(ui::View::Intake);
+    fill_draft(*app, "电梯困人");
+    app->draft().description = "5号楼电梯停在两层之间，里面有老人。";
+    app->draft().urgency = Urgency::Urgent;
+    frames_until(*app, [] { return false; }, 10);  // A second of frames: kept.
+  }
+  {
+    auto app = open_app();
+    EXPECT_EQ(app->view(), ui::View::Intake) << "back where it was being typed";
+    EXPECT_FALSE(app->notice().empty());
+    EXPECT_EQ(app->draft().title, "电梯困人");
+    EXPECT_EQ(app->draft().description, "5号楼电梯停在两层之间，里面有老人。");
+    EXPECT_EQ(app->draft().urgency, Urgency::Urgent);
+    EXPECT_EQ(app->draft().community, "河滨花园");
+    ASSERT_TRUE(app->submit_draft()) << app->error();
+    frames_until(*app, [] { return false; }, 10);
+  }
+  auto app = open_app();
+  EXPECT_EQ(app->view(), ui::View::Tickets);
+  EXPECT_TRUE(app->draft().title.empty());
+  EXPECT_TRUE(app->draft().description.empty());
+}
+
 // A field team (除害站) registers what it found on patrol in any community; the form starts as a
 // patrol finding, says at once when the policy would refuse another source there, and the ticket
 // it saves reaches the server and stays on the team's device.

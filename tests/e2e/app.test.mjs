@@ -68,6 +68,17 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   assert.equal(draft.address, '河滨花园3号楼');
   assert.equal(draft.citizen_name, '王女士');
   await shot(page, '03-intake-filled-zh');
+  // Closed before 保存 (a reload, a crash): the half-typed form was kept on the device and comes back.
+  await new Promise((r) => setTimeout(r, 1200));
+  await waitForState(page, (st) => st.pending_writes === 0, 'the draft written');
+  await page.reload();
+  await waitForApp(page);
+  const back = await waitForState(page, (st) => st.view === 'intake' && st.draft.title === '大门处设置快递代收点',
+                                  'the draft back after a reload');
+  assert.equal(back.draft.citizen_name, '王女士');
+  assert.equal(back.draft.address, '河滨花园3号楼');
+  assert.equal(back.draft.community, '河滨花园');
+  await shot(page, '03b-intake-restored-zh');
   await click(page, '保存');
   let s = await waitForState(page, (st) => st.tickets.length === 1 && st.pending_writes === 0, 'the saved ticket');
   const persisted = await page.evaluate(() => window.linliTest.metrics().persistMs);
