@@ -503,6 +503,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"待回访 %lld", "To visit %lld"},
     {"待结案 %lld", "To close %lld"},
     {"已恢复上次未保存的受理登记。", "The intake form you had not saved is back."},
+    {"现在没有进行中的巡查活动：本周的巡查请城运中心新建活动后再记录。",
+     "No campaign is running now: ask the centre to start one for this week's round before recording it."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -100,6 +100,7 @@ enum class Str {
   // The centre's chips for its own next steps: handled tickets to visit, visited ones to close.
   ToVisitCount, ToCloseCount,
   DraftRestored,  // The intake form half filled in when the app was closed, given back.
+  FwAskCentre,    // Under an ended campaign, for those who cannot start one: who can.
   Count_,
 };
 

@@ -480,8 +480,16 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   // A campaign over (or not begun) says so: counts typed here go to the week chosen, not this one.
   const std::string today = format_day(shanghai_days(platform::now_ms()));
   const ImVec4 paper(1.0f, 0.95f, 0.84f, 1), ink(0.50f, 0.30f, 0.0f, 1);  // The amber band of 待复核.
-  if (!c.to.empty() && today > c.to) band(fmt(lang, Str::FwCampaignEnded, c.from.c_str(), c.to.c_str()), paper, ink);
-  else if (!c.from.empty() && today < c.from) band(fmt(lang, Str::FwCampaignNotBegun, c.from.c_str()), paper, ink);
+  std::string over;
+  if (!c.to.empty() && today > c.to) over = fmt(lang, Str::FwCampaignEnded, c.from.c_str(), c.to.c_str());
+  else if (!c.from.empty() && today < c.from) over = fmt(lang, Str::FwCampaignNotBegun, c.from.c_str());
+  // No campaign runs today, and this user cannot start one: who can.
+  const bool running = std::any_of(f.campaigns.begin(), f.campaigns.end(), [&](const Campaign* k) {
+    return (k->from.empty() || k->from <= today) && (k->to.empty() || today <= k->to);
+  });
+  if (!over.empty() && !running && app.why_not_field(ChangeKind::SetCampaign, ""))
+    over += "\n" + S(lang, Str::FwAskCentre);
+  if (!over.empty()) band(over, paper, ink);
   read_only_line(lang, why);
   if (lines.empty()) {
     ImGui::Spacing();
