@@ -678,15 +678,46 @@ bool App::record(std::vector<Change> drafts) {
   return keep_judged(std::move(drafts));
 }
 
+// What an edit did, for its notice: the step (派单 → 管理办), else the entry, else the field (with
+// its new value where it is a word from a list), and the ticket's number. "已记录" alone said the
+// same after every click, wherever the result was on the screen.
+std::string App::recorded_words(const std::vector<Change>& drafts) const {
+  const auto find = [&](ChangeKind k) -> const Change* {
+    for (const Change& c : drafts)
+      if (c.kind == k) return &c;
+    return nullptr;
+  };
+  std::string what;
+  if (const Change* t = find(ChangeKind::Transition)) {
+    what = std::string(tr(m_lang, action_label(t->action)));
+    for (const Change& c : drafts)
+      if (c.kind == ChangeKind::SetField && c.field == EditableField::LeadDepartment && !c.value.empty())
+        what += " → " + c.value;
+  } else if (const Change* e = find(ChangeKind::AddEntry)) {
+    what = std::string(tr(m_lang, entry_label(e->entry.kind)));
+  } else if (const Change* f = find(ChangeKind::SetField)) {
+    what = std::string(tr(m_lang, field_label(f->field)));
+    if (f->field == EditableField::Urgency)
+      if (auto u = parse_urgency(f->value)) what += " → " + std::string(label(m_lang, *u));
+    if (f->field == EditableField::Category)
+      if (auto k = parse_category(f->value)) what += " → " + std::string(label(m_lang, *k));
+  }
+  if (drafts.empty()) return what;
+  if (const Ticket* t = selected_ticket(); t && t->id == drafts.front().ticket_id)
+    what += (what.empty() ? "" : " · ") + (t->official_number.empty() ? t->provisional_number : t->official_number);
+  return what;
+}
+
 bool App::keep_judged(std::vector<Change> drafts) {
   const int64_t now = platform::now_ms();
+  std::string words = recorded_words(drafts);
   auto r = m_client->record(std::move(drafts), now);
   if (!r) {
     fail(r.error());
     return false;
   }
   if (m_sync) m_sync->edited();
-  set_notice(Str::Recorded);
+  set_notice(Str::Recorded, std::move(words));
   reload();
   return true;
 }

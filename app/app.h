@@ -387,6 +387,7 @@ class App {
   // survives a reload, a crash, a closed tab): written at most twice a second from tick(), given
   // back when the app opens, forgotten once saved or emptied.
   void keep_intake_draft();
+  std::string recorded_words(const std::vector<Change>& drafts) const;
   void restore_intake_draft();
   void reload();
   // Called every frame: recomputes a few deadlines if a new calendar asks it, runs the sync loop

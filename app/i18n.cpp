@@ -565,6 +565,41 @@ Str action_label(WorkflowAction a) {
   return Str::ActAssign;
 }
 
+Str entry_label(EntryKind k) {
+  switch (k) {
+    case EntryKind::Contact: return Str::EntryContact;
+    case EntryKind::HandlingNote: return Str::EntryHandling;
+    case EntryKind::ProgressReport: return Str::EntryProgress;
+    case EntryKind::ReturnVisit: return Str::EntryReturnVisit;
+    case EntryKind::ReturnRequest: return Str::EntryReturnRequest;
+    case EntryKind::ExtensionRequest: return Str::EntryExtension;
+    case EntryKind::Decision: return Str::EntryDecision;
+    case EntryKind::Comment: return Str::EntryComment;
+    case EntryKind::CoHandlerAdded: return Str::EntryCoAdded;      // 联合处置 (panels/co_handlers.cpp).
+    case EntryKind::CoHandlerRemoved: return Str::EntryCoRemoved;
+    case EntryKind::CoReply: return Str::EntryCoReply;
+    case EntryKind::Urge: return Str::EntryUrge;
+  }
+  return Str::EntryComment;
+}
+
+Str field_label(EditableField f) {
+  switch (f) {
+    case EditableField::Title: return Str::FieldTitle;
+    case EditableField::Description: return Str::FieldDescription;
+    case EditableField::Address: return Str::FieldAddress;
+    case EditableField::Community: return Str::FieldCommunity;
+    case EditableField::Category: return Str::FieldCategory;
+    case EditableField::Urgency: return Str::FieldUrgency;
+    case EditableField::CitizenName: return Str::FieldCitizenName;
+    case EditableField::CitizenPhone: return Str::FieldCitizenPhone;
+    case EditableField::LeadDepartment: return Str::FieldLeadDepartment;
+    case EditableField::Deleted: return Str::EvDeleted;
+    case EditableField::OfficialNumber: return Str::EvOfficial;
+  }
+  return Str::FieldTitle;
+}
+
 std::string_view lang_code(Lang lang) { return lang == Lang::Zh ? "zh" : "en"; }
 Lang parse_lang(std::string_view code) { return code == "en" ? Lang::En : Lang::Zh; }
 

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "core/change.h"
 #include "core/field.h"
 #include "core/ticket.h"
 #include "core/workflow.h"
@@ -114,6 +115,8 @@ std::string_view label(Lang lang, Category v);
 std::string_view label(Lang lang, FacilityKind v);  // 毒鼠盒 / Bait box …
 std::string_view weekday_label(Lang lang, int weekday);  // 1 = Monday: 周一 / Mon
 Str action_label(WorkflowAction a);                      // 派单 / Assign …
+Str entry_label(EntryKind k);                            // 处置记录 / Handling note …
+Str field_label(EditableField f);                        // 标题 / Title …
 
 std::string_view lang_code(Lang lang);  // "zh" / "en", as saved in settings.
 Lang parse_lang(std::string_view code);

@@ -41,22 +41,6 @@ std::string reason_label(Lang lang, const std::string& code) {
   return std::string(tr(lang, Str::CodeInvalid));
 }
 
-Str field_label(EditableField f) {
-  switch (f) {
-    case EditableField::Title: return Str::FieldTitle;
-    case EditableField::Description: return Str::FieldDescription;
-    case EditableField::Address: return Str::FieldAddress;
-    case EditableField::Community: return Str::FieldCommunity;
-    case EditableField::Category: return Str::FieldCategory;
-    case EditableField::Urgency: return Str::FieldUrgency;
-    case EditableField::CitizenName: return Str::FieldCitizenName;
-    case EditableField::CitizenPhone: return Str::FieldCitizenPhone;
-    case EditableField::LeadDepartment: return Str::FieldLeadDepartment;
-    case EditableField::Deleted:
-    case EditableField::OfficialNumber: break;
-  }
-  return Str::ColChange;
-}
 
 // What the change meant, in a few words, so the user knows what a redo would do again.
 std::string what_of(Lang lang, const Change& c) {
@@ -64,7 +48,7 @@ std::string what_of(Lang lang, const Change& c) {
     case ChangeKind::SetField:
       if (c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber)
         return std::string(to_string(c.field)) + " → " + c.value;
-      return std::string(tr(lang, field_label(c.field))) + " → " + c.value;
+      return std::string(tr(lang, c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber ? Str::ColChange : field_label(c.field))) + " → " + c.value;
     case ChangeKind::Transition: return std::string(tr(lang, action_label(c.action)));
     case ChangeKind::AddEntry: return c.entry.text;
     default: return {};

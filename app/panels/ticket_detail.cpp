@@ -28,23 +28,6 @@ namespace {
 
 
 
-Str entry_label(EntryKind k) {
-  switch (k) {
-    case EntryKind::Contact: return Str::EntryContact;
-    case EntryKind::HandlingNote: return Str::EntryHandling;
-    case EntryKind::ProgressReport: return Str::EntryProgress;
-    case EntryKind::ReturnVisit: return Str::EntryReturnVisit;
-    case EntryKind::ReturnRequest: return Str::EntryReturnRequest;
-    case EntryKind::ExtensionRequest: return Str::EntryExtension;
-    case EntryKind::Decision: return Str::EntryDecision;
-    case EntryKind::Comment: return Str::EntryComment;
-    case EntryKind::CoHandlerAdded: return Str::EntryCoAdded;      // 联合处置 (panels/co_handlers.cpp).
-    case EntryKind::CoHandlerRemoved: return Str::EntryCoRemoved;
-    case EntryKind::CoReply: return Str::EntryCoReply;
-    case EntryKind::Urge: return Str::EntryUrge;
-  }
-  return Str::EntryComment;
-}
 
 Str satisfaction_label(Satisfaction s) {
   return s == Satisfaction::Satisfied            ? Str::Satisfied
@@ -146,7 +129,6 @@ std::string shown_value(Lang lang, EditableField f, const std::string& v) {
   return v;
 }
 
-Str field_label(EditableField f);  // Below: the field's name (类别, 地址, …).
 
 // The badge beside a field whose concurrent edit lost, and the dialog that decides it.
 void conflict_badge(App& app, EditableField field, const std::string& now_value) {
@@ -761,22 +743,6 @@ void rebound(App& app, FrameInfo& frame) {
   if (!go.empty()) app.select(go);
 }
 
-Str field_label(EditableField f) {
-  switch (f) {
-    case EditableField::Title: return Str::FieldTitle;
-    case EditableField::Description: return Str::FieldDescription;
-    case EditableField::Address: return Str::FieldAddress;
-    case EditableField::Community: return Str::FieldCommunity;
-    case EditableField::Category: return Str::FieldCategory;
-    case EditableField::Urgency: return Str::FieldUrgency;
-    case EditableField::CitizenName: return Str::FieldCitizenName;
-    case EditableField::CitizenPhone: return Str::FieldCitizenPhone;
-    case EditableField::LeadDepartment: return Str::FieldLeadDepartment;
-    case EditableField::Deleted: return Str::EvDeleted;
-    case EditableField::OfficialNumber: return Str::EvOfficial;
-  }
-  return Str::FieldTitle;
-}
 
 // A timeline line's head: when, who (as App::person shows them) and on which device (本机 for
 // this one, else the replica id's first six digits), muted; under it what happened, in `colour`,
