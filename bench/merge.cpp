@@ -123,6 +123,26 @@ double apply_all(Store& s, const std::vector<std::vector<Change>>& batches, Appl
   return static_cast<double>(n) / seconds_since(t0);
 }
 
+// Runs `total` steps of prepared statement `s` in transactions of `batch`, `bind(done)` setting the
+// values of each; the steps per second. Finalizes the statement and closes the database.
+template <class Bind>
+double timed_batches(sqlite3* db, sqlite3_stmt* s, int batch, int total, Bind bind) {
+  const auto t0 = Clock::now();
+  for (int done = 0; done < total;) {
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (int i = 0; i < batch; ++i, ++done) {
+      bind(done);
+      sqlite3_step(s);
+      sqlite3_reset(s);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  const double rate = total / seconds_since(t0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return rate;
+}
+
 // SQLite alone: one prepared single-row INSERT into a two-column table, same pragmas, same disk.
 double raw_insert_rate(const std::string& path, int batch, int total) {
   sqlite3* db = nullptr;
@@ -133,22 +153,11 @@ double raw_insert_rate(const std::string& path, int batch, int total) {
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO t (k, v) VALUES (?, ?)", -1, &ins, nullptr);
   static int key = 0;
-  const auto t0 = Clock::now();
-  for (int done = 0; done < total;) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 0; i < batch; ++i, ++done) {
-      const std::string k = ticket_id(key++) + ":" + std::to_string(done);
-      sqlite3_bind_text(ins, 1, k.data(), static_cast<int>(k.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 2, "urgent", 6, SQLITE_STATIC);
-      sqlite3_step(ins);
-      sqlite3_reset(ins);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  const double rate = total / seconds_since(t0);
-  sqlite3_finalize(ins);
-  sqlite3_close(db);
-  return rate;
+  return timed_batches(db, ins, batch, total, [&](int done) {
+    const std::string k = ticket_id(key++) + ":" + std::to_string(done);
+    sqlite3_bind_text(ins, 1, k.data(), static_cast<int>(k.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 2, "urgent", 6, SQLITE_STATIC);
+  });
 }
 
 // SQLite alone again, the floor a store that writes each edited ticket's row at its commit cannot
@@ -182,23 +191,12 @@ double raw_update_rate(const std::string& path, int rows, int batch, int total, 
   sqlite3_finalize(ins);
   sqlite3_stmt* up = nullptr;
   sqlite3_prepare_v2(db, "UPDATE t SET field = ?, versions = ?, n = n + 1 WHERE id = ?", -1, &up, nullptr);
-  const auto t0 = Clock::now();
-  for (int done = 0; done < total;) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 0; i < batch; ++i, ++done) {
-      const std::string k = ticket_id(static_cast<int>(rng() % static_cast<unsigned>(rows)));
-      sqlite3_bind_text(up, 1, rng() % 2 ? "urgent" : "normal", 6, SQLITE_STATIC);
-      sqlite3_bind_blob(up, 2, versions.data(), static_cast<int>(versions.size()), SQLITE_STATIC);
-      sqlite3_bind_text(up, 3, k.data(), static_cast<int>(k.size()), SQLITE_TRANSIENT);
-      sqlite3_step(up);
-      sqlite3_reset(up);
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  const double rate = total / seconds_since(t0);
-  sqlite3_finalize(up);
-  sqlite3_close(db);
-  return rate;
+  return timed_batches(db, up, batch, total, [&](int) {
+    const std::string k = ticket_id(static_cast<int>(rng() % static_cast<unsigned>(rows)));
+    sqlite3_bind_text(up, 1, rng() % 2 ? "urgent" : "normal", 6, SQLITE_STATIC);
+    sqlite3_bind_blob(up, 2, versions.data(), static_cast<int>(versions.size()), SQLITE_STATIC);
+    sqlite3_bind_text(up, 3, k.data(), static_cast<int>(k.size()), SQLITE_TRANSIENT);
+  });
 }
 
 }  // namespace
