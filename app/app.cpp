@@ -1169,11 +1169,14 @@ bool App::submit_draft() {
   t.id = format_ticket_id(random);
   t.created_at_ms = now;
   t.updated_at_ms = now;
-  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now, m_draft.rebound_of);
+  // The kept form goes in the same transaction: a crash right after 已保存 must not bring it back.
+  auto recorded = app::record_new_ticket(m_store, *m_client, std::move(t), now, m_draft.rebound_of,
+                                         [&] { return m_store.erase_value(kIntakeDraftKey); });
   if (!recorded) {
     fail(recorded.error());
     return false;
   }
+  m_draft_kept.clear();
   t = recorded->ticket;
   if (m_sync) m_sync->edited();
   set_notice(Str::Created, t.provisional_number);

@@ -5,7 +5,7 @@
 namespace linli::app {
 
 Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms,
-                                 const std::vector<std::string>& rebound_of) {
+                                 const std::vector<std::string>& rebound_of, const std::function<Result<void>()>& also) {
   Change recorded;
   auto done = store.in_one_transaction([&]() -> Result<void> {
     const int day = shanghai_yyyymmdd(now_ms);
@@ -28,6 +28,7 @@ Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket
     auto r = client.record(std::move(drafts), now_ms);
     if (!r) return r.error();
     recorded = std::move(r->front());
+    if (also) return also();
     return Ok{};
   });
   if (!done) return done.error();

@@ -3,6 +3,8 @@
 // transaction, so one durable write in the browser.
 #pragma once
 
+#include <functional>
+
 #include "core/change.h"
 #include "core/result.h"
 #include "store/store.h"
@@ -12,9 +14,11 @@ namespace linli::app {
 
 // Gives `ticket` the next provisional number of its day (Shanghai date of now_ms) and records its
 // create_ticket change, and a rebound link (反弹) to each of `rebound_of`, all in one transaction.
-// Returns the create_ticket change as recorded.
+// `also` runs in the same transaction (the app forgets the intake form it kept: a crash right after
+// cannot bring back the form of a ticket already saved). Returns the create_ticket change as recorded.
 Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket, int64_t now_ms,
-                                 const std::vector<std::string>& rebound_of = {});
+                                 const std::vector<std::string>& rebound_of = {},
+                                 const std::function<Result<void>()>& also = nullptr);
 
 // Tickets an earlier build stored outside the change log (a plain insert, nothing to push) become
 // create_ticket changes of this replica, so they reach the server like any edit. A ticket that
