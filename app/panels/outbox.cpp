@@ -41,14 +41,13 @@ std::string reason_label(Lang lang, const std::string& code) {
   return std::string(tr(lang, Str::CodeInvalid));
 }
 
-
 // What the change meant, in a few words, so the user knows what a redo would do again.
 std::string what_of(Lang lang, const Change& c) {
   switch (c.kind) {
     case ChangeKind::SetField:
       if (c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber)
         return std::string(to_string(c.field)) + " → " + c.value;
-      return std::string(tr(lang, c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber ? Str::ColChange : field_label(c.field))) + " → " + c.value;
+      return std::string(tr(lang, field_label(c.field))) + " → " + c.value;
     case ChangeKind::Transition: return std::string(tr(lang, action_label(c.action)));
     case ChangeKind::AddEntry: return c.entry.text;
     default: return {};

@@ -26,16 +26,12 @@ namespace linli::ui {
 using namespace palette;
 namespace {
 
-
-
-
 Str satisfaction_label(Satisfaction s) {
   return s == Satisfaction::Satisfied            ? Str::Satisfied
          : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
          : s == Satisfaction::Leaning            ? Str::Leaning
                                                  : Str::Dissatisfied;
 }
-
 
 // 催办, the centre's side: how often it pressed and got no answer, then what it asks and the button.
 // The centre chases a ticket from here, where it reads whose move it is.
@@ -128,7 +124,6 @@ std::string shown_value(Lang lang, EditableField f, const std::string& v) {
     if (auto u = parse_urgency(v)) return std::string(label(lang, *u));
   return v;
 }
-
 
 // The badge beside a field whose concurrent edit lost, and the dialog that decides it.
 void conflict_badge(App& app, EditableField field, const std::string& now_value) {
@@ -742,7 +737,6 @@ void rebound(App& app, FrameInfo& frame) {
   }
   if (!go.empty()) app.select(go);
 }
-
 
 // A timeline line's head: when, who (as App::person shows them) and on which device (本机 for
 // this one, else the replica id's first six digits), muted; under it what happened, in `colour`,

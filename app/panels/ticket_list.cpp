@@ -469,8 +469,6 @@ InboxSort sort_of(int col) {
   }
 }
 
-}  // namespace
-
 // Tickets a pull took off this device because they left the user's scope (退单 approved, or
 // dispatched to another department): said above the list, by number and title, until 知道了.
 // Without it a department's ticket just vanished from its list, and its handler was left to guess.
@@ -492,6 +490,8 @@ void draw_left_notice(App& app) {
   if (ImGui::SmallButton((S(lang, Str::LeftOk) + "##left-ok").c_str())) app.dismiss_left();
   ImGui::Spacing();
 }
+
+}  // namespace
 
 void draw_ticket_list(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
