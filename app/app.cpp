@@ -1322,7 +1322,7 @@ std::string App::state_json() {
                                 {"photos_uploaded", st.photos_uploaded_this_session}}},
                       {"photos", nlohmann::json::parse(photos_state_json(), nullptr, false)},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
-                                 {"citizen_name", m_draft.citizen_name}}}};
+                                 {"citizen_name", m_draft.citizen_name}, {"description", m_draft.description}}}};
   s["field"] = nlohmann::json::parse(field_state_json(), nullptr, false);
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -57,18 +57,15 @@ struct Glyph {
 
 }  // namespace
 
-std::string break_lines(std::string_view text, float width, const std::function<float(char32_t)>& advance) {
-  std::string out;
-  out.reserve(text.size() + 16);
+std::vector<LineCut> line_cuts(std::string_view text, float width, const std::function<float(char32_t)>& advance,
+                               bool keep_spaces) {
+  std::vector<LineCut> cuts;
   std::vector<Glyph> line;  // The current line's characters.
   float line_w = 0;
-  auto emit = [&](size_t from, size_t to) {  // line[from, to) to out.
-    for (size_t k = from; k < to; ++k) out.append(text.substr(line[k].at, line[k].len));
-  };
   // May a line break before line[k] (k > 0)?
   auto may_break_before = [&](size_t k) {
     const char32_t prev = line[k - 1].c, cur = line[k].c;
-    if (closing(cur) || opening(prev)) return false;
+    if (closing(cur) || opening(prev) || cur == U' ') return false;  // Spaces stay with the word before.
     auto digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
     if (digit(prev) && ideographic(cur)) return false;  // A number keeps its measure word: 927弄.
     // A date keeps its time: "2026-12-04 04:13" (a space between two numbers).
@@ -79,8 +76,6 @@ std::string break_lines(std::string_view text, float width, const std::function<
     size_t len = 0;
     const char32_t c = decode(text, i, len);
     if (c == U'\n') {
-      emit(0, line.size());
-      out.push_back('\n');
       line.clear();
       line_w = 0;
       i += len;
@@ -98,16 +93,26 @@ std::string break_lines(std::string_view text, float width, const std::function<
       if (may_break_before(k)) at = k;
     if (at == 0) at = line.size() - 1;
     size_t end = at;
-    while (end > 0 && line[end - 1].c == U' ') --end;  // Spaces at the break go.
-    emit(0, end);
-    out.push_back('\n');
-    size_t next = at;
-    while (next < line.size() && line[next].c == U' ') ++next;
-    line.erase(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(next));
+    if (!keep_spaces)
+      while (end > 0 && line[end - 1].c == U' ') --end;  // Spaces at the break go.
+    cuts.push_back({end == 0 ? line[0].at : line[end - 1].at + line[end - 1].len, line[at].at});
+    line.erase(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(at));
     line_w = 0;
     for (const Glyph& g : line) line_w += g.w;
   }
-  emit(0, line.size());
+  return cuts;
+}
+
+std::string break_lines(std::string_view text, float width, const std::function<float(char32_t)>& advance) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  size_t from = 0;
+  for (const LineCut& cut : line_cuts(text, width, advance, false)) {
+    out.append(text.substr(from, cut.end - from));
+    out.push_back('\n');
+    from = cut.next;
+  }
+  out.append(text.substr(from));
   return out;
 }
 

@@ -10,8 +10,19 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linli::ui {
+
+// Where `text` breaks into lines no wider than `width`: each cut ends a line at byte `end` and starts
+// the next at byte `next`. Dropping spaces (keep_spaces false), `end` is before the spaces at the
+// break and `next` after them; keeping them, the spaces end the line and `end` == `next`. Existing
+// newlines are no cuts: a line starts after each.
+struct LineCut {
+  size_t end, next;
+};
+std::vector<LineCut> line_cuts(std::string_view text, float width, const std::function<float(char32_t)>& advance,
+                               bool keep_spaces);
 
 // `text` with '\n' put in so that no line is wider than `width` (when it can be helped: one
 // character wider than the line stands alone). Existing newlines are kept; spaces at a break are

@@ -3,12 +3,15 @@
 
 #include <imgui.h>
 #include <imgui_internal.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <string>
 #include <utility>
 
 #include "line_break.h"
+#include "soft_wrap.h"
 #include "panels/palette.h"
 #include "platform/platform.h"
 #include "test_hook.h"
@@ -126,14 +129,121 @@ void text_fit(const std::string& text, const ImVec4& colour) {
   if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
 }
 
+namespace {
+
+// A character's advance in the font drawn now.
+std::function<float(char32_t)> font_advance() {
+  ImFont* font = ImGui::GetFont();
+  const float scale = ImGui::GetFontSize() / font->FontSize;
+  return [font, scale](char32_t c) {
+    return (c > 0xFFFF ? font->FallbackAdvanceX : font->GetCharAdvance(static_cast<ImWchar>(c))) * scale;
+  };
+}
+
+// One wrapped input's text as shown, and its carets as the last frame left them.
+struct WrappedInput {
+  SoftWrap wrap;
+  float width = -1;
+  size_t cursor = 0, edit_from = 0;
+  bool edited = false;  // This frame.
+  int last_frame = 0;
+};
+std::unordered_map<ImGuiID, WrappedInput> g_wrapped_inputs;
+
+int wrapped_input_callback(ImGuiInputTextCallbackData* data) {
+  auto& in = *static_cast<WrappedInput*>(data->UserData);
+  auto as_size = [](int v) { return static_cast<size_t>(std::max(v, 0)); };
+  if (data->EventFlag == ImGuiInputTextFlags_CallbackEdit) {
+    const std::string_view edited(data->Buf, as_size(data->BufTextLen));
+    std::vector<size_t> at{as_size(data->CursorPos), as_size(data->SelectionStart), as_size(data->SelectionEnd)};
+    std::string text = unwrap_edit(in.wrap, edited, {in.cursor, in.edit_from, at[0]}, at);
+    in.wrap = soft_wrap(text, in.width, font_advance());
+    in.edited = true;
+    if (in.wrap.display != edited) {
+      data->DeleteChars(0, data->BufTextLen);
+      data->InsertChars(0, in.wrap.display.data(), in.wrap.display.data() + in.wrap.display.size());
+    }
+    data->CursorPos = static_cast<int>(display_offset(in.wrap, at[0]));
+    data->SelectionStart = static_cast<int>(display_offset(in.wrap, at[1]));
+    data->SelectionEnd = static_cast<int>(display_offset(in.wrap, at[2]));
+  }
+  // Where the next edit starts from: the cursor, or the selection's start.
+  in.cursor = as_size(data->CursorPos);
+  in.edit_from = data->SelectionStart != data->SelectionEnd
+                     ? as_size(std::min({data->SelectionStart, data->SelectionEnd, data->CursorPos}))
+                     : in.cursor;
+  return 0;
+}
+
+}  // namespace
+
 std::string wrapped(std::string_view text, float wrap_pos_x) {
   const float right = wrap_pos_x > 0.0f ? wrap_pos_x : ImGui::GetContentRegionMax().x;
   const float width = right - ImGui::GetCursorPosX() - 1.0f;  // A pixel to spare for rounding.
-  ImFont* font = ImGui::GetFont();
-  const float scale = ImGui::GetFontSize() / font->FontSize;
-  return break_lines(text, width, [&](char32_t c) {
-    return (c > 0xFFFF ? font->FallbackAdvanceX : font->GetCharAdvance(static_cast<ImWchar>(c))) * scale;
-  });
+  return break_lines(text, width, font_advance());
+}
+
+namespace {
+
+// The wrapped input's state, wrapped again for `frame_w` when it is not being typed in.
+WrappedInput& wrapped_input_state(ImGuiID id, const std::string& text, float frame_w) {
+  WrappedInput& in = g_wrapped_inputs[id];
+  in.last_frame = ImGui::GetFrameCount();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // The text's room: the frame less its padding and the vertical scroll bar's room, kept always.
+  const float width = std::max(frame_w - style.FramePadding.x * 2 - style.ScrollbarSize - 2.0f, 1.0f);
+  // ImGui keeps its own copy of an active input's text (1.90 has no way to give it another), so the
+  // text is wrapped again only while the input is not being typed in: for a new width, or a text
+  // changed from outside (a draft restored, the form cleared).
+  if (ImGui::GetActiveID() != id && (in.width != width || in.wrap.text != text)) {
+    in.width = width;
+    in.wrap = soft_wrap(text, width, font_advance());
+    in.cursor = in.edit_from = in.wrap.display.size();
+  }
+  in.edited = false;
+  return in;
+}
+
+bool draw_wrapped_input(const char* label, WrappedInput& in, std::string* text, const ImVec2& size,
+                        ImGuiInputTextFlags flags) {
+  std::string shown = in.wrap.display;
+  const bool result = ImGui::InputTextMultiline(label, &shown, size,
+                                                flags | ImGuiInputTextFlags_CallbackEdit | ImGuiInputTextFlags_CallbackAlways,
+                                                wrapped_input_callback, &in);
+  if (in.edited) *text = in.wrap.text;
+  // Inputs not drawn for a while are forgotten.
+  if ((ImGui::GetFrameCount() & 1023) == 0)
+    std::erase_if(g_wrapped_inputs, [](const auto& e) { return ImGui::GetFrameCount() - e.second.last_frame > 1024; });
+  return result;
+}
+
+}  // namespace
+
+bool wrapped_input(const char* label, std::string* text, const ImVec2& size, ImGuiInputTextFlags flags) {
+  const float frame_w = ImGui::CalcItemSize(size, ImGui::CalcItemWidth(), 0).x;
+  return draw_wrapped_input(label, wrapped_input_state(ImGui::GetID(label), *text, frame_w), text, size, flags);
+}
+
+bool wrapped_note_input(const char* label, const std::string& hint, std::string* text, float width, int max_lines,
+                ImGuiInputTextFlags flags) {
+  const ImGuiID id = ImGui::GetID(label);
+  const float frame_w = width > 0 ? width : ImGui::CalcItemWidth();
+  WrappedInput& in = wrapped_input_state(id, *text, frame_w);
+  const auto lines = static_cast<int>(std::count(in.wrap.display.begin(), in.wrap.display.end(), '\n')) + 1;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float height = static_cast<float>(std::clamp(lines, 1, max_lines)) * ImGui::GetTextLineHeight() +
+                       style.FramePadding.y * 2;
+  const bool result = draw_wrapped_input(label, in, text, ImVec2(frame_w, height),
+                                         flags | ImGuiInputTextFlags_CtrlEnterForNewLine);
+  if (text->empty() && ImGui::GetActiveID() != id) {
+    const ImVec2 at = ImGui::GetItemRectMin(), end = ImGui::GetItemRectMax();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(at, ImVec2(end.x - style.FramePadding.x, end.y), true);
+    dl->AddText(ImVec2(at.x + style.FramePadding.x, at.y + style.FramePadding.y), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                hint.c_str());
+    dl->PopClipRect();
+  }
+  return result;
 }
 
 namespace {

@@ -100,8 +100,8 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
     const float button_w = ImGui::CalcTextSize(S(lang, Str::CoReplySend).c_str()).x +
                            ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
     ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));
-    const bool enter = ImGui::InputTextWithHint("##co-reply-text", S(lang, Str::CoReplyHint).c_str(),
-                                                &frame.co_reply_text, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter = wrapped_note_input("##co-reply-text", S(lang, Str::CoReplyHint), &frame.co_reply_text, 0, 4,
+                                          ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if ((ImGui::Button((S(lang, Str::CoReplySend) + "##co-reply-send").c_str()) || enter) &&
         app.co_reply(h.added, frame.co_reply_text))

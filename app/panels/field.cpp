@@ -222,7 +222,7 @@ void finding_popup(App& app, FrameInfo& frame) {
   ImGui::InputText("##fw-finding-title", &d.title);
   keep |= ImGui::IsItemDeactivatedAfterEdit();
   row_label(Str::FieldDescription);
-  ImGui::InputTextMultiline("##fw-finding-description", &d.description, ImVec2(-1, ImGui::GetTextLineHeight() * 3.6f));
+  wrapped_input("##fw-finding-description", &d.description, ImVec2(-1, ImGui::GetTextLineHeight() * 3.6f));
   keep |= ImGui::IsItemDeactivatedAfterEdit();
   // The problem as found: photos taken here are held with the form (and kept on the device with
   // it) and become the new ticket's 整改前 photos in its transaction (client/field_records.cpp),

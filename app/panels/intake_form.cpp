@@ -138,8 +138,8 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
 
   field_label(lang, Str::FieldDescription, false, lw);
   const float rows = frame.css_width < 760.0f ? 4.0f : 6.0f;
-  ImGui::InputTextMultiline(id_for(lang, Str::FieldDescription).c_str(), &d.description,
-                            ImVec2(input_w, ImGui::GetTextLineHeight() * rows));
+  wrapped_input(id_for(lang, Str::FieldDescription).c_str(), &d.description,
+                ImVec2(input_w, ImGui::GetTextLineHeight() * rows));
   field_problem(lang, app.problems().of(TicketField::Description), lw);
 
   ImGui::Spacing();

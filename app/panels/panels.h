@@ -115,6 +115,15 @@ float fit_text(ImDrawList* dl, ImVec2 at, float size, float min_size, float max_
 // content region's right edge), by Chinese line breaking (line_break.h): no "。" opens a line.
 // Draw it with a text wrap position pushed as well (a safety net: ImGui then finds nothing to wrap).
 std::string wrapped(std::string_view text, float wrap_pos_x = 0.0f);
+// A multi-line text input whose lines wrap at its width (ImGui's run on off to the right), by the
+// same line breaking: `text` is what the user typed, without the wraps (soft_wrap.h). Returns what
+// ImGui::InputTextMultiline returns with these flags.
+bool wrapped_input(const char* label, std::string* text, const ImVec2& size, ImGuiInputTextFlags flags = 0);
+// A note's input: one line high, growing to `max_lines` as the text wraps, `width` wide (the item
+// width when 0), with `hint` shown while it is empty. Enter ends the input (returns true with
+// ImGuiInputTextFlags_EnterReturnsTrue), Ctrl+Enter starts a new line.
+bool wrapped_note_input(const char* label, const std::string& hint, std::string* text, float width = 0, int max_lines = 4,
+                ImGuiInputTextFlags flags = 0);
 // `text` cut to the room left on the line, with "…" where it was cut (a list's title or address
 // on a phone), rather than clipped mid-character by the cell's edge; the whole text in a tooltip
 // when cut. In `colour` when given (alpha 0: ImGui's text colour).

@@ -51,8 +51,8 @@ void urge_row(App& app, FrameInfo& frame) {
   ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x -
                                                                   ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
                                                                   style.FramePadding.x * 2 - style.ItemSpacing.x));
-  const bool enter = ImGui::InputTextWithHint("##urge-text", S(lang, Str::UrgeHint).c_str(), &frame.urge_text,
-                                              ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter = wrapped_note_input("##urge-text", S(lang, Str::UrgeHint), &frame.urge_text, 0, 4,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button(label.c_str()) || enter) && app.urge(frame.urge_text)) frame.urge_text.clear();
 }
@@ -212,8 +212,12 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
     ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x));
     if (ImGui::IsWindowAppearing() || frame.edit_focus) ImGui::SetKeyboardFocusHere();
     frame.edit_focus = false;
-    const bool enter = ImGui::InputText(("##edit-value-" + code).c_str(), &frame.edit_buffer,
-                                        ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
+    const ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll;
+    const std::string id = "##edit-value-" + code;
+    // A description runs to several lines: it wraps as it is typed (Ctrl+Enter for a new line).
+    const bool enter = *field == EditableField::Description
+                           ? wrapped_note_input(id.c_str(), "", &frame.edit_buffer, 0, 6, flags)
+                           : ImGui::InputText(id.c_str(), &frame.edit_buffer, flags);
     ImGui::SetCursorPosX(value_x);
     if (ImGui::Button((std::string(tr(lang, Str::SaveEdit)) + "##save-" + code).c_str()) || enter) {
       if (app.edit_field(*field, frame.edit_buffer)) frame.editing = -1;
@@ -397,7 +401,7 @@ void actions(App& app, FrameInfo& frame) {
                                                                     ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
                                                                     ImGui::GetStyle().FramePadding.x * 2 -
                                                                     ImGui::GetStyle().ItemSpacing.x));
-      ImGui::InputTextWithHint("##visit-note", std::string(tr(lang, Str::VisitNoteHint)).c_str(), &frame.visit_note);
+      wrapped_note_input("##visit-note", S(lang, Str::VisitNoteHint), &frame.visit_note);
       ImGui::SameLine();
     }
     // 办结 says what was done (处置结果), unless a 处置记录 since the handling began already does.
@@ -408,8 +412,7 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 12, right - ImGui::GetCursorScreenPos().x -
                                                                      ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
                                                                      style.FramePadding.x * 2 - style.ItemSpacing.x));
-      ImGui::InputTextWithHint("##handle-note", std::string(tr(lang, written ? Str::HandleResultMore : Str::HandleResultHint)).c_str(),
-                               &frame.handle_note);
+      wrapped_note_input("##handle-note", S(lang, written ? Str::HandleResultMore : Str::HandleResultHint), &frame.handle_note);
       ImGui::SameLine();
     }
     const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
@@ -503,8 +506,8 @@ void add_entry(App& app, FrameInfo& frame) {
     ImGui::SetKeyboardFocusHere();
     frame.focus_entry = false;
   }
-  const bool enter = ImGui::InputTextWithHint("##entry-text", std::string(tr(lang, Str::EntryHint)).c_str(),
-                                              &frame.entry_text, ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool enter = wrapped_note_input("##entry-text", S(lang, Str::EntryHint), &frame.entry_text, 0, 4,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button((std::string(tr(lang, Str::AddEntry)) + "##add-entry").c_str()) || enter) &&
       app.add_entry(kind, frame.entry_text))
@@ -624,7 +627,7 @@ void requests(App& app, FrameInfo& frame) {
       if (may_decide) {
         // The department reads the decision in its timeline: a refusal says why.
         ImGui::SetNextItemWidth(-FLT_MIN);
-        ImGui::InputTextWithHint("##decision-note", std::string(tr(lang, Str::DecisionNoteHint)).c_str(), &frame.decision_note);
+        wrapped_note_input("##decision-note", S(lang, Str::DecisionNoteHint), &frame.decision_note);
         if (ImGui::Button((std::string(tr(lang, Str::Approve)) + "##approve").c_str()) && app.decide(r, true, frame.decision_note))
           frame.decision_note.clear();
         ImGui::SameLine();
@@ -655,7 +658,7 @@ void requests(App& app, FrameInfo& frame) {
     ImGui::TextUnformatted(std::string(tr(lang, Str::DaysLabel)).c_str());
   }
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##request-reason", std::string(tr(lang, Str::ReasonHint)).c_str(), &frame.request_reason);
+  wrapped_note_input("##request-reason", S(lang, Str::ReasonHint), &frame.request_reason);
   if (ImGui::Button((std::string(tr(lang, Str::Submit)) + "##request-submit").c_str())) {
     const bool ok = extension ? app.request_extension(frame.request_reason, frame.request_days)
                               : app.request_return(frame.request_reason);
