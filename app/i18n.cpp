@@ -16,8 +16,6 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"语言 / Language", "Language / 语言"},
     {"工单列表", "Tickets"},
     {"受理登记", "New ticket"},
-    {"工单列表", "Tickets"},
-    {"受理登记", "New ticket"},
     {"编号", "Number"},
     {"受理时间", "Received"},
     {"紧急", "Urgency"},

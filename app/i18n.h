@@ -13,7 +13,7 @@ namespace linli::ui {
 enum class Lang { Zh, En };
 
 enum class Str {
-  AppTitle, MenuView, MenuLanguage, ViewTickets, ViewIntake,
+  AppTitle, MenuView, MenuLanguage,
   TabTickets, TabIntake,
   ColNumber, ColReceived, ColUrgency, ColCategory, ColCommunity, ColAddress, ColTitle, ColStatus, ColSource,
   EmptyList, NewTicket, TicketCount,

@@ -34,35 +34,39 @@ void begin_root(const char* name, ImGuiWindowFlags flags) {
   ImGui::Begin(name, nullptr, flags | ImGuiWindowFlags_NoBackground);
 }
 
-// The tab bar follows app.view(); a click on a tab changes the view. ImGui applies a programmatic
-// selection (SetSelected) one frame late, so until the bar shows the wanted tab we keep asking.
-void draw_tabs(App& app, FrameInfo& frame) {
-  const Lang lang = app.lang();
-  struct Tab {
-    Str name, short_name;
-    const char* id;
-    View view;
-  };
+}  // namespace
+
+std::vector<ViewTab> view_tabs(const App& app) {
   // "###": the tab's id is the part after it alone, so a change of language keeps the tab shown.
-  std::vector<Tab> tabs = {{Str::TabTickets, Str::TabTicketsShort, "###tab-tickets", View::Tickets}};
+  std::vector<ViewTab> tabs = {{Str::TabTickets, Str::TabTicketsShort, "###tab-tickets", View::Tickets}};
   if (app.may_register()) tabs.push_back({Str::TabIntake, Str::TabIntakeShort, "###tab-intake", View::Intake});  // Not a department's.
   tabs.push_back({Str::TabHotSpots, Str::TabHotSpotsShort, "###tab-hot-spots", View::HotSpots});
   tabs.push_back({Str::TabDashboard, Str::TabDashboardShort, "###tab-dashboard", View::Dashboard});
   tabs.push_back({Str::TabField, Str::TabFieldShort, "###tab-field", View::Field});
   tabs.push_back({Str::TabOutbox, Str::TabOutboxShort, "###tab-outbox", View::Outbox});
+  return tabs;
+}
+
+namespace {
+
+// The tab bar follows app.view(); a click on a tab changes the view. ImGui applies a programmatic
+// selection (SetSelected) one frame late, so until the bar shows the wanted tab we keep asking.
+void draw_tabs(App& app, FrameInfo& frame) {
+  const Lang lang = app.lang();
+  const std::vector<ViewTab> tabs = view_tabs(app);
   // Tabs keep their whole names where they fit; where not (English on a phone) they take their
   // short names, so every tab is in view, and only then does the bar scroll (arrows at its end)
   // rather than cutting every name to three letters.
   const ImGuiStyle& style = ImGui::GetStyle();
   float whole = 0;
-  for (const Tab& t : tabs)
+  for (const ViewTab& t : tabs)
     whole += ImGui::CalcTextSize(std::string(tr(lang, t.name)).c_str()).x + style.FramePadding.x * 2 + style.ItemInnerSpacing.x;
   const bool short_names = whole > ImGui::GetContentRegionAvail().x;
   if (!ImGui::BeginTabBar("##views", ImGuiTabBarFlags_FittingPolicyScroll)) return;
   const View want = app.view();
   const bool forcing = frame.tab_shown != want;
   View shown = frame.tab_shown;
-  for (const Tab& t : tabs) {
+  for (const ViewTab& t : tabs) {
     const std::string label = std::string(tr(lang, short_names ? t.short_name : t.name)) + t.id;
     const ImGuiTabItemFlags flags = forcing && want == t.view ? ImGuiTabItemFlags_SetSelected : 0;
     const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);

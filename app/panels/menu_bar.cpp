@@ -18,13 +18,8 @@ void draw_menu_bar(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const std::string view_menu = std::string(tr(lang, Str::MenuView)) + "##menu-view";
   if (ImGui::BeginMenu(view_menu.c_str())) {
-    if (ImGui::MenuItem(std::string(tr(lang, Str::ViewTickets)).c_str(), nullptr, app.view() == View::Tickets))
-      app.set_view(View::Tickets);
-    if (app.may_register() &&
-        ImGui::MenuItem(std::string(tr(lang, Str::ViewIntake)).c_str(), nullptr, app.view() == View::Intake))
-      app.set_view(View::Intake);
-    if (ImGui::MenuItem(std::string(tr(lang, Str::TabOutbox)).c_str(), nullptr, app.view() == View::Outbox))
-      app.set_view(View::Outbox);
+    for (const ViewTab& t : view_tabs(app))
+      if (ImGui::MenuItem(std::string(tr(lang, t.name)).c_str(), nullptr, app.view() == t.view)) app.set_view(t.view);
     ImGui::EndMenu();
   }
   const std::string lang_menu = std::string(tr(lang, Str::MenuLanguage)) + "##menu-lang";

@@ -19,6 +19,14 @@ namespace linli::ui {
 inline constexpr std::array<const char*, 10> kDepartments = {"管理办", "党群办", "市场监管所", "房管办",   "除害站",
                                                             "服务办", "营商办", "平安办",     "城管中队", "1+8联动平台"};
 
+// The app's views as its tab bar and its 视图 menu list them, for this user.
+struct ViewTab {
+  Str name, short_name;
+  const char* id;  // "###tab-…"
+  View view;
+};
+std::vector<ViewTab> view_tabs(const App& app);
+
 // A word of the interface as a std::string (tr gives a view).
 inline std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 
