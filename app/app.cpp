@@ -725,7 +725,9 @@ bool App::keep_judged(std::vector<Change> drafts) {
 bool App::edit_field(EditableField field, const std::string& value) {
   if (!m_state) return false;
   if (!is_valid_field_value(field, value)) {
-    m_error = std::string(tr(m_lang, value.empty() ? Str::ErrMissing : Str::ErrBadFormat));
+    m_error = std::string(tr(m_lang, value.empty()                            ? Str::ErrMissing
+                                     : field == EditableField::CitizenPhone ? Str::ErrPhoneFormat
+                                                                            : Str::ErrBadFormat));
     return false;
   }
   if (field_value(*m_state, field) == value) return true;  // Nothing to record.

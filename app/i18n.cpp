@@ -503,6 +503,8 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"已恢复上次未保存的受理登记。", "The intake form you had not saved is back."},
     {"现在没有进行中的巡查活动：本周的巡查请城运中心新建活动后再记录。",
      "No campaign is running now: ask the centre to start one for this week's round before recording it."},
+    {"号码不对：手机 11 位（如 13917261234），座机 7-8 位，可带区号（如 021-63541122）",
+     "Not a phone number: a mobile has 11 digits (13917261234), a landline 7-8, with its area code if any (021-63541122)"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

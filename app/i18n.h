@@ -102,6 +102,7 @@ enum class Str {
   ToVisitCount, ToCloseCount,
   DraftRestored,  // The intake form half filled in when the app was closed, given back.
   FwAskCentre,    // Under an ended campaign, for those who cannot start one: who can.
+  ErrPhoneFormat,  // A phone number the form cannot take: what one looks like.
   Count_,
 };
 

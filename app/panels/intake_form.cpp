@@ -30,13 +30,16 @@ void field_label(Lang lang, Str label, bool required, float label_width) {
   ImGui::SameLine(label_width);
 }
 
-void field_problem(Lang lang, std::optional<ValidationCode> code, float label_width) {
+void field_problem(Lang lang, TicketField field, std::optional<ValidationCode> code, float label_width) {
   if (!code) return;
-  const Str s = *code == ValidationCode::Missing ? Str::ErrMissing
+  const Str s = *code == ValidationCode::Missing   ? Str::ErrMissing
                 : *code == ValidationCode::TooLong ? Str::ErrTooLong
-                                                   : Str::ErrBadFormat;
+                : field == TicketField::CitizenPhone ? Str::ErrPhoneFormat  // Says what a number looks like.
+                                                     : Str::ErrBadFormat;
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + label_width);
-  ImGui::TextColored(kProblem, "%s", std::string(tr(lang, s)).c_str());
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(kProblem, "%s", wrapped(tr(lang, s)).c_str());
+  ImGui::PopTextWrapPos();
 }
 
 void text_field(App& app, Str label, Str hint, std::string& value, TicketField field, bool required, float lw,
@@ -45,7 +48,7 @@ void text_field(App& app, Str label, Str hint, std::string& value, TicketField f
   field_label(lang, label, required, lw);
   ImGui::SetNextItemWidth(input_w);
   ImGui::InputTextWithHint(id_for(lang, label).c_str(), std::string(tr(lang, hint)).c_str(), &value);
-  field_problem(lang, app.problems().of(field), lw);
+  field_problem(lang, field, app.problems().of(field), lw);
 }
 
 template <class E, int N>
@@ -140,7 +143,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   const float rows = frame.css_width < 760.0f ? 4.0f : 6.0f;
   wrapped_input(id_for(lang, Str::FieldDescription).c_str(), &d.description,
                 ImVec2(input_w, ImGui::GetTextLineHeight() * rows));
-  field_problem(lang, app.problems().of(TicketField::Description), lw);
+  field_problem(lang, TicketField::Description, app.problems().of(TicketField::Description), lw);
 
   ImGui::Spacing();
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
@@ -149,9 +152,17 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   ImGui::SameLine();
   if (ImGui::Button(std::string(tr(lang, Str::Clear)).c_str())) app.clear_draft();
   if (app.problems().any()) {
+    // Beside the buttons where it fits, else under them (English on a phone ran off the screen).
+    const std::string fix(tr(lang, Str::FixProblems));
     ImGui::SameLine(0, ImGui::GetFontSize());
+    if (ImGui::GetCursorPosX() + ImGui::CalcTextSize(fix.c_str()).x > ImGui::GetContentRegionMax().x) {
+      ImGui::NewLine();
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+    }
     ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::FixProblems)).c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kProblem, "%s", wrapped(fix).c_str());
+    ImGui::PopTextWrapPos();
   }
 }
 

@@ -312,6 +312,21 @@ class CentreDesk {
   uint64_t m_counter = 0;
 };
 
+// A phone number the app cannot take is refused on the device with what a number looks like, not a
+// bare "格式不对" the caller has to guess at; a landline with its area code is taken.
+TEST_F(AppTest, APhoneNumberItCannotTakeSaysWhatANumberLooksLike) {
+  auto app = open_app();
+  ASSERT_TRUE(sign_in(*app, "hebin.li"));
+  ASSERT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+  app->select(app->tickets().front().id);
+  EXPECT_FALSE(app->edit_field(EditableField::CitizenPhone, "139-17"));
+  EXPECT_NE(app->error().find("手机 11 位"), std::string::npos) << app->error();
+  EXPECT_NE(app->error().find("021-63541122"), std::string::npos) << app->error();
+  EXPECT_FALSE(app->edit_field(EditableField::Address, std::string(500, 'x')));
+  EXPECT_EQ(app->error().find("手机"), std::string::npos) << "only the phone says so: " << app->error();
+  EXPECT_TRUE(app->edit_field(EditableField::CitizenPhone, "021-63541122")) << app->error();
+}
+
 // A field edit made offline is refused because the centre moved the ticket out of the committee's
 // community meanwhile. The outbox keeps it; redo is not offered while the ticket is gone (with the
 // reason), and once the centre moves it back, redo re-issues it against the ticket's current
