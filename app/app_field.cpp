@@ -13,6 +13,25 @@
 #include "refusal_text.h"
 
 namespace linli::ui {
+namespace {
+
+// A finding's first title: what the facility is and its code, and the start of what was noted
+// ("巡查发现：毒鼠盒 HB-BB-01，盒盖破损，旁边有新鼠洞"), so the dispatcher's list row says what was found,
+// not a code alone. In Chinese whatever the interface's language: a ticket's words are the street's.
+std::string finding_title(const Facility& fac, const RoundItem& item) {
+  std::string title = "巡查发现：" + std::string(label(Lang::Zh, fac.kind));
+  if (!fac.code.empty()) title += " " + fac.code;
+  constexpr size_t kNoteChars = 24;  // Of the note, in characters: the title stays within a list row.
+  size_t at = 0, chars = 0;
+  while (at < item.note.size() && item.note[at] != '\n' && chars < kNoteChars) {
+    do ++at; while (at < item.note.size() && (static_cast<unsigned char>(item.note[at]) & 0xC0) == 0x80);
+    ++chars;
+  }
+  if (at > 0) title += "，" + item.note.substr(0, at) + (at < item.note.size() ? "…" : "");
+  return title;
+}
+
+}  // namespace
 
 std::shared_ptr<const FieldSnapshot> App::field_shared() {
   if (!m_field || m_field_revision != m_data_revision) {
@@ -187,7 +206,7 @@ FindingDraft App::finding_draft(const std::string& campaign, const std::string& 
   Ticket t;
   fill_finding_ticket(t, fac->second, item);
   d.address = t.address;
-  d.title = t.title;
+  d.title = finding_title(fac->second, item);
   d.description = t.description;
   // Rats, flies and mosquitoes are 病媒防治; a site or a restaurant is mostly 环境卫生.
   const FacilityKind k = fac->second.kind;

@@ -149,7 +149,7 @@ TEST_F(FieldAppTest, AFindingBecomesOneTicketLinkedToItsRoundItemAndTheCentreSee
   ASSERT_TRUE(hebin->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", gate_id, FieldMember::Note, "疏导点旁堆放纸箱，有鼠迹"));
   ASSERT_FALSE(hebin->why_not_finding("河滨花园"));
   ui::FindingDraft d = hebin->finding_draft(kDemoCampaignId, kWeek5, "河滨花园", gate_id);
-  EXPECT_EQ(d.title, "巡查发现：HB-ST-01");
+  EXPECT_EQ(d.title, "巡查发现：工地/临时疏导点 HB-ST-01，疏导点旁堆放纸箱，有鼠迹") << "what, which, and what was noted";
   EXPECT_EQ(d.address, location);
   EXPECT_EQ(d.description, "疏导点旁堆放纸箱，有鼠迹");
   EXPECT_EQ(d.category, Category::Sanitation);

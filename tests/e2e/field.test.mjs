@@ -133,10 +133,10 @@ test('a field worker records a round item and a finding offline; after a closed 
   await waitForState(page, (st) => st.signed_in && st.view === 'field', 'the reopened tab on 巡查');
   await findItem(page, '移除##fw-finding-photo-remove-0', 20000);
   await click(page, '开工单##fw-finding-confirm');
-  s = await waitForState(page, (st) => st.pending_writes === 0 && st.tickets.some((x) => x.title === '巡查发现：HB-BB-01') &&
+  s = await waitForState(page, (st) => st.pending_writes === 0 && st.tickets.some((x) => x.title === '巡查发现：毒鼠盒 HB-BB-01，毒鼠盒盒盖破损，旁边有新鼠洞') &&
                                       st.sync.photos_waiting === 1,
                          'the finding saved as a ticket, its photo waiting');
-  const ticket = s.tickets.find((x) => x.title === '巡查发现：HB-BB-01');
+  const ticket = s.tickets.find((x) => x.title === '巡查发现：毒鼠盒 HB-BB-01，毒鼠盒盒盖破损，旁边有新鼠洞');
   assert.equal(ticket.community, '河滨花园');
   assert.equal(ticket.category, 'pest_control');
   assert.equal(s.sync.unsent, 8, 'create_ticket, its photo and the finding link, with the five item edits');
