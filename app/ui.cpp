@@ -274,11 +274,21 @@ float band_height(std::string_view text) {
   return b.size.y + b.pad * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // The Dummy below and the spacing after it.
 }
 
+namespace {
+bool g_touch = false;
+}  // namespace
+
+void set_touch(bool touch) { g_touch = touch; }
+
+bool touch_layout() { return g_touch; }
+
+bool small_button(const char* label) { return g_touch ? ImGui::Button(label) : ImGui::SmallButton(label); }
+
 bool choice(const std::string& label, bool on) {
   ImGui::PushStyleColor(ImGuiCol_Button, on ? kAccent : kChip);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, on ? kAccent : kChipHover);
   ImGui::PushStyleColor(ImGuiCol_Text, on ? kWhite : kBody);
-  const bool clicked = ImGui::SmallButton(label.c_str());
+  const bool clicked = small_button(label.c_str());
   ImGui::PopStyleColor(3);
   return clicked;
 }

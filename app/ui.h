@@ -9,4 +9,9 @@ void draw_ui(App& app, FrameInfo& frame);
 // Shown instead of the app when the local database could not be opened: nothing is overwritten.
 void draw_fatal(const std::string& message);
 
+// A phone's screen, narrower than this in CSS pixels, is worked with a finger: the style's sizes
+// grow (app/main.cpp) and so do small buttons (set_touch, panels.h small_button).
+inline constexpr float kTouchWidth = 600.0f;
+void set_touch(bool touch);
+
 }  // namespace linli::ui

@@ -78,7 +78,7 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
     // On the line when it fits, else under it ("Remove" in English was cut to "Remo" at the edge).
     const std::string remove = S(lang, Str::CoRemove) + "##co-remove-" + h.department;
     next_in_row(ImGui::CalcTextSize(remove.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
-    if (ImGui::SmallButton(remove.c_str())) app.remove_co_handler(h.added);
+    if (small_button(remove.c_str())) app.remove_co_handler(h.added);
   }
   char added[160];
   std::snprintf(added, sizeof added, S(lang, Str::CoAddedAt).c_str(), format_shanghai_minute(h.added_at_ms).c_str());

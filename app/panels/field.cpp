@@ -247,7 +247,7 @@ void finding_popup(App& app, FrameInfo& frame) {
     ImGui::Text("%s %zu · %d×%d · %.0f KB", S(lang, Str::PhotoBefore).c_str(), i + 1, p.width, p.height,
                 static_cast<double>(p.bytes.size()) / 1024.0);
     ImGui::SameLine();
-    if (ImGui::SmallButton((S(lang, Str::FwRemovePhoto) + "##fw-finding-photo-remove-" + std::to_string(i)).c_str())) drop = i;
+    if (small_button((S(lang, Str::FwRemovePhoto) + "##fw-finding-photo-remove-" + std::to_string(i)).c_str())) drop = i;
   }
   if (drop) {
     d.photos.erase(d.photos.begin() + static_cast<std::ptrdiff_t>(*drop));
@@ -301,13 +301,13 @@ void ticket_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistL
   if (!line.ticket_id.empty()) {
     const std::string& number = text;
     ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
-    if (ImGui::SmallButton((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
+    if (small_button((number + "##ticket-" + fac.code).c_str())) open_ticket(app, frame, line.ticket_id);
     ImGui::PopStyleColor();
     return;
   }
   const auto why_not = app.why_not_finding(ff.community);
   ImGui::BeginDisabled(why_not.has_value());
-  if (ImGui::SmallButton((text + "##finding-" + fac.code).c_str())) {
+  if (small_button((text + "##finding-" + fac.code).c_str())) {
     const auto note = ff.notes.find(fac.id);
     const std::string typed = note != ff.notes.end() ? note->second : line.item.note;
     if (typed != line.item.note)  // A note typed and not yet left: kept first.
@@ -343,8 +343,10 @@ void draw_round_cards(App& app, FrameInfo& frame, const Campaign& c, const std::
   const Lang lang = app.lang();
   FieldFrame& ff = frame.field;
   const float fh = ImGui::GetFontSize();
+  // On a phone the cards scroll with the page (##fw-body): the campaign, the week and the filters go
+  // up out of the way, where a list of its own under them had room for less than one card.
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
-                                ImGuiTableFlags_ScrollY;
+                                (touch_layout() ? 0 : ImGuiTableFlags_ScrollY);
   const std::string table_id = std::string("##fw-round-cards-") + std::string(lang_code(lang));
   if (!ImGui::BeginTable(table_id.c_str(), 1, flags)) return;
   ImGui::TableSetupColumn("##card", ImGuiTableColumnFlags_WidthStretch);
@@ -713,14 +715,14 @@ void draw_facilities(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     else ImGui::TextColored(kGood, "%s", S(lang, Str::FwActive).c_str());
     ImGui::TableNextColumn();
     ImGui::BeginDisabled(why.has_value());
-    if (ImGui::SmallButton((S(lang, Str::FwEdit) + "##edit-" + fac->code).c_str())) {
+    if (small_button((S(lang, Str::FwEdit) + "##edit-" + fac->code).c_str())) {
       app.forget_error();
       ff.facility = FacilityDraft{fac->id, fac->community, fac->code, fac->location, fac->kind};
       ff.facility_open = true;
     }
     if (!narrow) ImGui::SameLine();
     const std::string retire = S(lang, fac->retired ? Str::FwRestore : Str::FwRetire) + "##retire-" + fac->code;
-    if (ImGui::SmallButton(retire.c_str())) app.set_facility_retired(fac->id, !fac->retired);
+    if (small_button(retire.c_str())) app.set_facility_retired(fac->id, !fac->retired);
     ImGui::EndDisabled();
     ImGui::PopID();
   }
@@ -990,7 +992,7 @@ void draw_finding_origin(App& app, FrameInfo& frame) {
     ImGui::TextColored(kMuted, "%s %s · %s", std::string(label(lang, fac->second.kind)).c_str(), fac->second.code.c_str(),
                        fac->second.location.c_str());
   ImGui::PopTextWrapPos();
-  if (ImGui::SmallButton((S(lang, Str::FwGoToRound) + "##fw-go-round").c_str())) {
+  if (small_button((S(lang, Str::FwGoToRound) + "##fw-go-round").c_str())) {
     frame.field.campaign = o->campaign;
     frame.field.week = o->week;
     frame.field.community = o->community;

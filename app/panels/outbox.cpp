@@ -132,9 +132,9 @@ void draw_outbox(App& app, const FrameInfo&) {
       ImGui::TableNextColumn();
       const std::string id = to_string(r.change.id);
       ImGui::BeginDisabled(why_not.has_value());
-      if (ImGui::SmallButton((std::string(tr(lang, Str::Redo)) + "##redo-" + id).c_str())) redo = r.change.id;
+      if (small_button((std::string(tr(lang, Str::Redo)) + "##redo-" + id).c_str())) redo = r.change.id;
       ImGui::EndDisabled();
-      if (ImGui::SmallButton((std::string(tr(lang, Str::Discard)) + "##discard-" + id).c_str())) discard = r.change.id;
+      if (small_button((std::string(tr(lang, Str::Discard)) + "##discard-" + id).c_str())) discard = r.change.id;
     }
     ImGui::EndTable();
   }

@@ -27,6 +27,12 @@ struct ViewTab {
 };
 std::vector<ViewTab> view_tabs(const App& app);
 
+// ImGui::SmallButton on a wide screen; on a phone (ui.h set_touch) a button as high as any other
+// (about 36 CSS pixels), that a finger hits. As wide either way. A line of text with one beside it
+// calls ImGui::AlignTextToFramePadding() first when touch_layout(), so the two stay level.
+bool small_button(const char* label);
+bool touch_layout();
+
 // A word of the interface as a std::string (tr gives a view).
 inline std::string S(Lang lang, Str s) { return std::string(tr(lang, s)); }
 

@@ -253,7 +253,7 @@ void draw_photo_uploads(App& app) {
     ImGui::PushTextWrapPos(0.0f);  // The server's answer wraps in its cell rather than being cut.
     ImGui::TextColored(kProblem, "%s · %s", std::string(tr(lang, Str::PhotoRefused)).c_str(), p.failure.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::SmallButton((std::string(tr(lang, Str::PhotoDiscard)) + "##photo-discard-" + p.sha256.substr(0, 12)).c_str()))
+    if (small_button((std::string(tr(lang, Str::PhotoDiscard)) + "##photo-discard-" + p.sha256.substr(0, 12)).c_str()))
       give_up = p.sha256;
   }
   for (const LocalPhoto& p : waiting) {

@@ -139,7 +139,7 @@ void conflict_badge(App& app, EditableField field, const std::string& now_value)
   ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
   const std::string badge = std::string(tr(lang, Str::ConflictBadge)) + "##conflict-" + field_code;
   const std::string popup = "##conflict-popup-" + field_code;
-  if (ImGui::SmallButton(badge.c_str())) ImGui::OpenPopup(popup.c_str());
+  if (small_button(badge.c_str())) ImGui::OpenPopup(popup.c_str());
   ImGui::PopStyleColor(3);
   // Opaque: the detail's boxes and arrows must not show through the two values.
   ImGui::PushStyleColor(ImGuiCol_PopupBg, kWhite);
@@ -191,7 +191,7 @@ bool link_button(const std::string& label) {
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccentHover);  // The blue word stays readable.
   ImGui::PushStyleColor(ImGuiCol_Text, kAccent);
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);
-  const bool clicked = ImGui::SmallButton(label.c_str());
+  const bool clicked = small_button(label.c_str());
   ImGui::PopStyleVar();
   ImGui::PopStyleColor(3);
   return clicked;
@@ -204,6 +204,7 @@ void field_row(App& app, FrameInfo& frame, Str name, const std::string& shown, s
                const std::string& raw = {}) {
   const Lang lang = app.lang();
   const float value_x = frame.detail_label_w;
+  if (touch_layout() && field) ImGui::AlignTextToFramePadding();  // Level with its 修改 button.
   ImGui::TextDisabled("%s", std::string(tr(lang, name)).c_str());
   ImGui::SameLine(value_x);
   const bool editing = field && frame.editing == static_cast<int>(*field);
@@ -640,10 +641,10 @@ void requests(App& app, FrameInfo& frame) {
   }
   if (!may_return && !may_extend) return;
   if (frame.request_kind == 0) {
-    if (may_return && ImGui::SmallButton((std::string(tr(lang, Str::ReqReturn)) + "##ask-return").c_str()))
+    if (may_return && small_button((std::string(tr(lang, Str::ReqReturn)) + "##ask-return").c_str()))
       frame.request_kind = 1;
     if (may_return && may_extend) ImGui::SameLine();
-    if (may_extend && ImGui::SmallButton((std::string(tr(lang, Str::ReqExtension)) + "##ask-extension").c_str()))
+    if (may_extend && small_button((std::string(tr(lang, Str::ReqExtension)) + "##ask-extension").c_str()))
       frame.request_kind = 2;
     return;
   }
@@ -701,7 +702,7 @@ void rebound(App& app, FrameInfo& frame) {
     ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::ReboundMaybe)).c_str());
     for (const InboxRow& r : maybe) {
       ImGui::PushID(r.id.c_str());
-      if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundLinkButton)) + "##link").c_str())) app.link_rebound(r.id);
+      if (small_button((std::string(tr(lang, Str::ReboundLinkButton)) + "##link").c_str())) app.link_rebound(r.id);
       ImGui::SameLine();
       char closed[96];
       std::snprintf(closed, sizeof closed, std::string(tr(lang, Str::ReboundClosed)).c_str(),
@@ -718,7 +719,7 @@ void rebound(App& app, FrameInfo& frame) {
       ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0, 0, 0, 0));
       ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccentHover);
       ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);  // A link, not a box.
-      if (ImGui::SmallButton((std::string(tr(lang, Str::ReboundByNumber)) + "##rebound-by-number").c_str())) {
+      if (small_button((std::string(tr(lang, Str::ReboundByNumber)) + "##rebound-by-number").c_str())) {
         frame.rebound_by_number = true;
         app.forget_error();
       }

@@ -286,7 +286,7 @@ void draw_filters(App& app, FrameInfo& frame) {
   if (any) {
     const std::string clear = S(lang, Str::FilterClear);
     flow(ImGui::CalcTextSize(clear.c_str()).x + em);
-    if (ImGui::SmallButton((clear + "##filter-clear").c_str())) {
+    if (small_button((clear + "##filter-clear").c_str())) {
       f = InboxFilter{};
       frame.search_text.clear();
       changed = true;
@@ -334,7 +334,7 @@ void draw_views(App& app, FrameInfo& frame) {
   }
   if (!frame.active_view.empty()) {
     ImGui::SameLine();
-    if (ImGui::SmallButton((S(lang, Str::ViewDelete) + "##view-delete").c_str())) {
+    if (small_button((S(lang, Str::ViewDelete) + "##view-delete").c_str())) {
       app.delete_view(frame.active_view);
       frame.active_view.clear();
     }
@@ -408,7 +408,7 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
   ImGui::SameLine();
   if (ImGui::Button((S(lang, Str::BulkNormal) + "##bulk-normal").c_str())) app.bulk_urgency(Urgency::Normal);
   ImGui::SameLine(0, em);
-  if (ImGui::SmallButton((S(lang, Str::BulkClear) + "##bulk-clear").c_str())) app.clear_marks();
+  if (small_button((S(lang, Str::BulkClear) + "##bulk-clear").c_str())) app.clear_marks();
   ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h + ImGui::GetStyle().ItemSpacing.y));
   ImGui::Dummy(ImVec2(0, 0));
 }
@@ -487,7 +487,7 @@ void draw_left_notice(App& app) {
     text += "\n" + std::string(buf);
   }
   band(text, kAccentHover, kInk);
-  if (ImGui::SmallButton((S(lang, Str::LeftOk) + "##left-ok").c_str())) app.dismiss_left();
+  if (small_button((S(lang, Str::LeftOk) + "##left-ok").c_str())) app.dismiss_left();
   ImGui::Spacing();
 }
 

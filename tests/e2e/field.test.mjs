@@ -227,9 +227,10 @@ test('a field worker records a round item and a finding offline; after a closed 
   await shot(page, 'field-06-round-1024-zh');
   // On a phone the checklist is a card a facility: the boxes, the counts and the note all within
   // the screen, and a count typed there reaches the server's totals like one typed at a desk.
+  // The phone's layout is for fingers (taller rows): the second card is scrolled into view first.
   await page.setViewportSize({ width: 412, height: 860 });
   await frames(page, 5);
-  await findItem(page, 'checked-HB-BB-02');
+  await reveal(page, 'note-HB-BB-02', '##fw-body');
   const width = await page.evaluate(() => window.innerWidth);
   for (const label of ['checked-HB-BB-02', 'treated-HB-BB-02', 'rats-HB-BB-02', 'holes-HB-BB-02', 'note-HB-BB-02',
                        '开工单##finding-HB-BB-02']) {
