@@ -61,7 +61,7 @@ async function measure(n) {
     if (cdp) printProfile((await cdp.send('Profiler.stop')).profile, top);
     const m = await page.evaluate(() => window.linliTest.metrics());
     await context.close();
-    return { n, seconds, tickets: s.tickets.length, pending: m.pending };
+    return { n, seconds, tickets: s.tickets.length, pending: m.pending, growth: m.fileGrowth };
   } finally {
     await browser.close();
     await server.stop();
@@ -74,4 +74,7 @@ for (const n of counts) {
   const r = await measure(n);
   console.log(`${String(r.n).padStart(8)} changes: ${r.seconds.toFixed(1)} s, ${(r.n / r.seconds).toFixed(0)} changes/s ` +
               `(tickets listed ${r.tickets}, the list shows at most 1000)`);
+  const g = r.growth;
+  if (g) console.log(`  the store's file grew ${g.inPlace} times in place and ${g.copies} times by copying ` +
+                     `(${(g.copiedBytes / 1e6).toFixed(1)} MB copied)`);
 }
