@@ -127,8 +127,10 @@
         return slice(0);
       });
     },
-    // Called from C++ at each commit: indexes (Uint32Array) and bytes (Uint8Array) are copies.
-    persistPages(path, size, indexes, bytes, pageSize) {
+    // Called from C++ at each commit: the pages are in `heap` (the WebAssembly memory), one after
+    // another from byte `at`, and are copied out here, each once, before this returns; `indexes` is
+    // a view into the heap too, read here only.
+    persistPages(path, size, indexes, heap, at, pageSize) {
       if (this.fenced) return;  // Another tab owns the store now, or its data is being deleted.
       if (!this.db) { this.error = this.error || 'IndexedDB is not available: edits are not saved'; return; }
       const started = performance.now();
@@ -142,7 +144,7 @@
       }
       const pages = tx.objectStore('pages');
       for (let i = 0; i < indexes.length; i++)
-        pages.put(bytes.slice(i * pageSize, (i + 1) * pageSize), [path, indexes[i]]);
+        pages.put(heap.slice(at + i * pageSize, at + (i + 1) * pageSize), [path, indexes[i]]);
       const before = this.sizes.get(path) || 0;
       if (size < before) pages.delete(IDBKeyRange.bound([path, Math.ceil(size / pageSize)], [path, Infinity]));
       tx.objectStore('files').put({ size: size, pageSize: pageSize }, path);
