@@ -127,10 +127,10 @@
         return slice(0);
       });
     },
-    // Called from C++ at each commit: the pages are in `heap` (the WebAssembly memory), one after
-    // another from byte `at`, and are copied out here, each once, before this returns; `indexes` is
-    // a view into the heap too, read here only.
-    persistPages(path, size, indexes, heap, at, pageSize) {
+    // Called from C++ at each commit (SQLite's xSync, store/page_vfs.cpp), with the numbers of the
+    // pages written since the last one (a view into the WebAssembly heap, read here only). Each page
+    // is copied here, once, straight out of the file Emscripten's MEMFS holds, before this returns.
+    persistPages(path, size, indexes, pageSize) {
       if (this.fenced) return;  // Another tab owns the store now, or its data is being deleted.
       if (!this.db) { this.error = this.error || 'IndexedDB is not available: edits are not saved'; return; }
       const started = performance.now();
@@ -143,8 +143,17 @@
         this.pending--; this.error = String(e); return;
       }
       const pages = tx.objectStore('pages');
-      for (let i = 0; i < indexes.length; i++)
-        pages.put(heap.slice(at + i * pageSize, at + (i + 1) * pageSize), [path, indexes[i]]);
+      const file = FS.lookupPath(path).node.contents;
+      for (let i = 0; i < indexes.length; i++) {
+        const off = indexes[i] * pageSize;
+        let page = file.slice(off, off + pageSize);
+        if (page.length < pageSize) {  // Past the bytes MEMFS holds (pages lie within the size): zeros.
+          const whole = new Uint8Array(pageSize);
+          whole.set(page);
+          page = whole;
+        }
+        pages.put(page, [path, indexes[i]]);
+      }
       const before = this.sizes.get(path) || 0;
       if (size < before) pages.delete(IDBKeyRange.bound([path, Math.ceil(size / pageSize)], [path, Infinity]));
       tx.objectStore('files').put({ size: size, pageSize: pageSize }, path);

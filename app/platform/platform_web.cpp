@@ -20,11 +20,9 @@ namespace {
 
 // ---- JS side (web/linli.js defines window.Linli) ---------------------------------------------
 
-// The pages lie one after another from `bytes`; web/linli.js copies each out of the heap once.
-EM_JS(void, js_persist_pages, (const char* file, double size, const uint32_t* indexes,
-                               const uint8_t* bytes, int count, int page_size), {
-  Linli.storage.persistPages(UTF8ToString(file), size, HEAPU32.subarray(indexes >> 2, (indexes >> 2) + count),
-                             HEAPU8, bytes, page_size);
+// web/linli.js reads the pages out of the file in Emscripten's file system (IndexedDbSink::reads_pages).
+EM_JS(void, js_persist_pages, (const char* file, double size, const uint32_t* indexes, int count, int page_size), {
+  Linli.storage.persistPages(UTF8ToString(file), size, HEAPU32.subarray(indexes >> 2, (indexes >> 2) + count), page_size);
 });
 EM_JS(int, js_pending_writes, (), { return Linli.storage.pending; });
 EM_JS(char*, js_storage_error, (), {
@@ -155,25 +153,14 @@ class IndexedDbSink : public PageSink {
   void on_sync(std::string_view file, int64_t file_size, const std::vector<PageImage>& pages) override {
     m_indexes.clear();
     for (const auto& p : pages) m_indexes.push_back(p.index);
-    // The VFS hands the pages over one after another in one buffer (store/page_vfs.cpp): JavaScript
-    // copies each straight from there. Pages that are not (another sink's caller) are gathered first.
-    bool contiguous = true;
-    for (size_t i = 1; i < pages.size() && contiguous; ++i)
-      contiguous = pages[i].bytes.data() == pages[i - 1].bytes.data() + kPageSize;
-    const char* from = pages.empty() ? nullptr : pages.front().bytes.data();
-    if (!contiguous) {
-      m_bytes.clear();
-      for (const auto& p : pages) m_bytes.insert(m_bytes.end(), p.bytes.begin(), p.bytes.end());
-      from = m_bytes.data();
-    }
     const std::string name(file);
-    js_persist_pages(name.c_str(), static_cast<double>(file_size), m_indexes.data(),
-                     reinterpret_cast<const uint8_t*>(from), static_cast<int>(pages.size()), kPageSize);
+    js_persist_pages(name.c_str(), static_cast<double>(file_size), m_indexes.data(), static_cast<int>(pages.size()),
+                     kPageSize);
   }
+  bool reads_pages() const override { return true; }
 
  private:
   std::vector<uint32_t> m_indexes;
-  std::vector<char> m_bytes;
 };
 
 IndexedDbSink g_sink;

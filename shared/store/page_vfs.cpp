@@ -65,13 +65,18 @@ int x_sync(sqlite3_file* f, int flags) {
   if (rc != SQLITE_OK || !t || !sink || (t->dirty.empty() && !t->size_changed)) return rc;
   sqlite3_int64 size = 0;
   if (const int src = real->pMethods->xFileSize(real, &size); src != SQLITE_OK) return src;
-  std::string buffer(t->dirty.size() * kPageSize, '\0');
+  const bool read = !sink->reads_pages();
+  std::string buffer(read ? t->dirty.size() * kPageSize : 0, '\0');
   std::vector<PageImage> pages;
   pages.reserve(t->dirty.size());
   size_t at = 0;
   for (uint32_t index : t->dirty) {
     const sqlite3_int64 off = sqlite3_int64{index} * kPageSize;
     if (off >= size) continue;  // Truncated away since it was written.
+    if (!read) {
+      pages.push_back({index, {}});
+      continue;
+    }
     char* dst = buffer.data() + at;
     const int rrc = real->pMethods->xRead(real, dst, kPageSize, off);
     if (rrc != SQLITE_OK && rrc != SQLITE_IOERR_SHORT_READ) return rrc;  // Short read zero-fills.

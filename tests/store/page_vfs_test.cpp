@@ -63,6 +63,44 @@ Ticket numbered_ticket(int n) {
   return t;
 }
 
+// The browser's sink reads each page out of the file itself (MEMFS), in on_sync: the VFS hands it
+// page numbers only, and what it reads then rebuilds the file as well.
+class ReadingSink : public MapSink {
+ public:
+  void on_sync(std::string_view file, int64_t file_size, const std::vector<PageImage>& pages) override {
+    std::ifstream in(std::string(file), std::ios::binary);
+    std::vector<PageImage> read;
+    std::vector<std::string> bytes(pages.size(), std::string(kPageSize, '\0'));
+    for (size_t i = 0; i < pages.size(); ++i) {
+      all_empty = all_empty && pages[i].bytes.empty();
+      in.seekg(static_cast<std::streamoff>(pages[i].index) * kPageSize);
+      in.read(bytes[i].data(), kPageSize);
+      in.clear();
+      read.push_back({pages[i].index, bytes[i]});
+    }
+    MapSink::on_sync(file, file_size, read);
+  }
+  bool reads_pages() const override { return true; }
+  bool all_empty = true;
+};
+
+TEST(PageVfs, ASinkThatReadsThePagesItselfGetsTheirNumbersAndRebuildsTheFile) {
+  test::TempDir dir;
+  ReadingSink sink;
+  ASSERT_TRUE(register_page_vfs("linli-pages-test-reads", &sink));
+  const std::string path = dir.file("r.db");
+  {
+    auto store = Store::open(path, {.durability = Durability::PageSink, .vfs = "linli-pages-test-reads"});
+    ASSERT_TRUE(store) << store.error().detail;
+    for (int i = 1; i <= 300; ++i) ASSERT_TRUE(store->create_ticket(numbered_ticket(i)));
+  }
+  EXPECT_TRUE(sink.all_empty) << "page numbers only";
+  EXPECT_GT(sink.syncs, 300);
+  const std::string disk = read_file(path);
+  ASSERT_EQ(static_cast<int64_t>(disk.size()), sink.size);
+  EXPECT_TRUE(disk == sink.rebuild());
+}
+
 TEST(PageVfs, PagesReceivedRebuildTheFileByteForByte) {
   test::TempDir dir;
   MapSink sink;
