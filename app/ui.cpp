@@ -267,6 +267,26 @@ BandText band_text(std::string_view raw) {
   return b;
 }
 
+// A notice over the bottom of the content, just above the status bar, drawn over everything and
+// taking no room and no input: a tap goes to what lies under it.
+void notice_overlay(std::string_view text) {
+  const float pad = ImGui::GetFontSize() * 0.5f;
+  const ImVec2 below = ImGui::GetCursorScreenPos();  // Under the content, after its spacing.
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float wrap = width - pad * 2;
+  const std::string lines = wrapped(text, ImGui::GetCursorPosX() + wrap);
+  const ImVec2 size = ImGui::CalcTextSize(lines.c_str(), nullptr, false, wrap);
+  const float bottom = below.y - ImGui::GetStyle().ItemSpacing.y;
+  const ImVec2 from(below.x, bottom - size.y - pad * 2);
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  dl->AddRectFilled(from, ImVec2(from.x + width, bottom), ImGui::GetColorU32(ImVec4(0.88f, 0.93f, 1.0f, 0.97f)),
+                    ImGui::GetStyle().FrameRounding);
+  dl->AddRect(from, ImVec2(from.x + width, bottom), ImGui::GetColorU32(ImVec4(0.55f, 0.68f, 0.88f, 1.0f)),
+              ImGui::GetStyle().FrameRounding);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(from.x + pad, from.y + pad),
+              ImGui::GetColorU32(ImVec4(0.10f, 0.33f, 0.66f, 1)), lines.c_str(), nullptr, wrap);
+}
+
 }  // namespace
 
 float band_height(std::string_view text) {
@@ -408,11 +428,11 @@ void draw_ui(App& app, FrameInfo& frame) {
     status_h += band_height(frame.notice_band);
   } else if (app.error().empty() && platform::now_ms() - app.notice_at_ms() < 6000) {
     // On a phone every notice: the bar has no room left after the link, the outbox and the counts
-    // ("Recorded" was cut to "Recor").
-    if (std::string n = app.notice(); !n.empty() && (phone_width() || ImGui::CalcTextSize(n.c_str()).x > bar_w * 0.5f)) {
-      status_h += band_height(n);
+    // ("Recorded" was cut to "Recor"). A notice's band lies over the bottom of the screen for its
+    // seconds and takes no room (notice_overlay): made room for, it shrank the page from below,
+    // and what had just been tapped there slid out of view under it.
+    if (std::string n = app.notice(); !n.empty() && (phone_width() || ImGui::CalcTextSize(n.c_str()).x > bar_w * 0.5f))
       frame.notice_band = std::move(n);
-    }
   }
   ImGui::BeginChild("##content", ImVec2(0, -status_h), ImGuiChildFlags_None);
   if (app.view() == View::Tickets) {
@@ -468,7 +488,7 @@ void draw_ui(App& app, FrameInfo& frame) {
   }
   ImGui::EndChild();
   if (frame.band_is_error) band(frame.notice_band, ImVec4(1.0f, 0.92f, 0.92f, 1), ImVec4(0.70f, 0.10f, 0.10f, 1));
-  else if (!frame.notice_band.empty()) band(frame.notice_band, ImVec4(0.88f, 0.93f, 1.0f, 1), ImVec4(0.10f, 0.33f, 0.66f, 1));
+  else if (!frame.notice_band.empty()) notice_overlay(frame.notice_band);
   ImGui::Separator();
   draw_status_bar(app, frame);
   draw_sign_out_dialog(app, frame);

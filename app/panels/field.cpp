@@ -66,7 +66,8 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(S(lang, Str::FwCampaign).c_str());
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  // Never past the screen's edge (a phone of 360 pixels cut its ▼ off).
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x));
   if (begin_combo("##fw-campaign", c ? c->name.c_str() : "—")) {
     for (const Campaign* k : f.campaigns) {
       const std::string item = k->name + "  " + k->from + " – " + k->to + "##" + k->id;
@@ -85,7 +86,7 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(community_word.c_str());
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 10, ImGui::GetContentRegionAvail().x));
   ImGui::BeginDisabled(committee);
   if (begin_combo("##fw-community", ff.community.empty() ? "—" : ff.community.c_str())) {
     for (const std::string& name : f.communities)
@@ -280,7 +281,8 @@ void note_input(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLi
   FieldFrame& ff = frame.field;
   const Facility& fac = *line.facility;
   auto [note, fresh] = ff.notes.try_emplace(fac.id, line.item.note);
-  ImGui::InputTextWithHint(("##note-" + fac.code).c_str(), S(app.lang(), Str::FwNoteHint).c_str(), &note->second);
+  // It wraps as typed and grows to three lines: a note of a sentence was cut at the card's edge.
+  wrapped_note_input(("##note-" + fac.code).c_str(), S(app.lang(), Str::FwNoteHint), &note->second, 0, 3);
   if (ImGui::IsItemDeactivatedAfterEdit()) {
     if (note->second != line.item.note) app.set_round_item(c.id, ff.week, ff.community, fac.id, FieldMember::Note, note->second);
   } else if (!ImGui::IsItemActive()) {
@@ -667,8 +669,9 @@ void draw_facilities(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   ImGui::Checkbox((S(lang, Str::FwShowRetired) + "##fw-show-retired").c_str(), &ff.show_retired);
   read_only_line(lang, why);
   kind_chips(lang, ff.kind_filter, kinds, counts);
+  // On a phone the facilities scroll with the page, as the checklist's cards do.
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
-                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
+                                (touch_layout() ? 0 : ImGuiTableFlags_ScrollY) | ImGuiTableFlags_SizingFixedFit;
   const float fh = ImGui::GetFontSize();
   // A phone: the kind and the location go under the code (the chips say the kind too), and the two
   // buttons one over the other, so the location keeps its room and no button is cut off.

@@ -55,7 +55,7 @@ template <class E, int N>
 void enum_combo(App& app, Str label, E& value, float lw) {
   const Lang lang = app.lang();
   field_label(lang, label, false, lw);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
   if (begin_combo(id_for(lang, label).c_str(), std::string(ui::label(lang, value)).c_str())) {
     for (int i = 0; i < N; ++i) {
       const E option = static_cast<E>(i);
@@ -106,7 +106,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   enum_combo<Source, kSourceCount>(app, Str::FieldSource, d.source, lw);
 
   field_label(lang, Str::FieldReceivedAt, true, lw);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
   ImGui::InputTextWithHint(id_for(lang, Str::FieldReceivedAt).c_str(), "2026-11-29 14:30", &d.received_at);
   if (app.problems().bad_received_at) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
@@ -140,7 +140,7 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw, input_w);
 
   field_label(lang, Str::FieldDescription, false, lw);
-  const float rows = frame.css_width < 760.0f ? 4.0f : 6.0f;
+  const float rows = frame.css_width < 760.0f ? 5.0f : 6.0f;
   wrapped_input(id_for(lang, Str::FieldDescription).c_str(), &d.description,
                 ImVec2(input_w, ImGui::GetTextLineHeight() * rows));
   field_problem(lang, TicketField::Description, app.problems().of(TicketField::Description), lw);

@@ -652,7 +652,9 @@ void requests(App& app, FrameInfo& frame) {
   ImGui::TextColored(kAccent, "%s",
                      std::string(tr(lang, extension ? Str::ReqExtension : Str::ReqReturn)).c_str());
   if (extension) {
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    // Room for two digits beside the − and + (square buttons as high as the field: on a phone they
+    // took all but 24 pixels of a fixed width).
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 3 + (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x) * 2);
     ImGui::InputInt("##request-days", &frame.request_days);
     frame.request_days = std::clamp(frame.request_days, 1, 30);
     ImGui::SameLine();
