@@ -133,9 +133,15 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
   field_label(lang, Str::FieldUrgency, false, lw);
   if (ImGui::RadioButton(std::string(label(lang, Urgency::Normal)).c_str(), d.urgency == Urgency::Normal))
     d.urgency = Urgency::Normal;
+  // 紧急 beside 一般 where it fits, else under it (English on a 360-pixel phone cut "Urgent").
+  const std::string urgent(label(lang, Urgency::Urgent));
   ImGui::SameLine();
-  if (ImGui::RadioButton(std::string(label(lang, Urgency::Urgent)).c_str(), d.urgency == Urgency::Urgent))
-    d.urgency = Urgency::Urgent;
+  if (ImGui::GetCursorPosX() + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+          ImGui::CalcTextSize(urgent.c_str()).x > ImGui::GetContentRegionMax().x) {
+    ImGui::NewLine();
+    ImGui::SetCursorPosX(lw);
+  }
+  if (ImGui::RadioButton(urgent.c_str(), d.urgency == Urgency::Urgent)) d.urgency = Urgency::Urgent;
 
   text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw, input_w);
 

@@ -26,7 +26,8 @@ std::string fmt(std::string_view pattern, long long a) {
   return buf;
 }
 
-void gap() { ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f); }
+// Tighter on a phone, where the bar has room for the link, the outbox and the counts and little more.
+void gap() { ImGui::SameLine(0, ImGui::GetFontSize() * (touch_layout() ? 0.8f : 1.2f)); }
 
 }  // namespace
 
@@ -49,10 +50,16 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   }
   if (!s.problem.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", s.problem.c_str());
 
-  // The outbox next: offline on a phone, what waits to be sent is the fact that matters.
-  gap();
-  if (s.unsent > 0) ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
-  else ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::AllSent)).c_str());
+  // The outbox next: offline on a phone, what waits to be sent is the fact that matters. "All
+  // sent" only where there is room for it: on a phone the green dot says as much, and the counts
+  // after it (催办 1) were cut off at 360 pixels.
+  if (s.unsent > 0) {
+    gap();
+    ImGui::TextColored(kAmber, "%s", fmt(tr(lang, Str::UnsentCount), s.unsent).c_str());
+  } else if (!touch_layout()) {
+    gap();
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::AllSent)).c_str());
+  }
   if (s.refused > 0) {
     gap();
     const std::string refused = fmt(tr(lang, Str::RefusedCount), s.refused) + "##refused-link";
