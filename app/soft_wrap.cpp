@@ -82,4 +82,40 @@ std::string unwrap_edit(const SoftWrap& w, std::string_view edited, const EditCa
   return text;
 }
 
+void EditHistory::edited(const std::string& before, size_t cursor_before, const std::string& after, double now) {
+  if (before == after) return;
+  const int direction = after.size() >= before.size() ? 1 : -1;
+  if (m_direction == 0 || direction != m_direction || now - m_last_edit > kPause || m_undo.empty()) {
+    m_undo.push_back({before, std::min(cursor_before, before.size())});
+    if (m_undo.size() > kMostSteps) m_undo.erase(m_undo.begin());
+  }
+  m_direction = direction;
+  m_last_edit = now;
+  m_redo.clear();
+}
+
+std::optional<EditHistory::Step> EditHistory::undo(const std::string& current, size_t cursor) {
+  if (m_undo.empty()) return std::nullopt;
+  Step back = std::move(m_undo.back());
+  m_undo.pop_back();
+  m_redo.push_back({current, std::min(cursor, current.size())});
+  m_direction = 0;
+  return back;
+}
+
+std::optional<EditHistory::Step> EditHistory::redo(const std::string& current, size_t cursor) {
+  if (m_redo.empty()) return std::nullopt;
+  Step again = std::move(m_redo.back());
+  m_redo.pop_back();
+  m_undo.push_back({current, std::min(cursor, current.size())});
+  m_direction = 0;
+  return again;
+}
+
+void EditHistory::clear() {
+  m_undo.clear();
+  m_redo.clear();
+  m_direction = 0;
+}
+
 }  // namespace linli::ui

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,5 +45,34 @@ struct EditCarets {
 // one, no selection) deletes the character before it or after it instead, as in any editor.
 std::string unwrap_edit(const SoftWrap& w, std::string_view edited, const EditCarets& carets,
                         std::vector<size_t>& positions);
+
+// Undo and redo of a wrapped input, kept on the typed text. ImGui's own undo records offsets in
+// the display, which move whenever the text wraps again, so its Ctrl+Z deleted the wrong
+// characters; the input turns it off and keeps this one instead. Typing that goes on in one
+// direction (adding or deleting) without a pause is one step, as in any editor.
+class EditHistory {
+ public:
+  struct Step {
+    std::string text;
+    size_t cursor = 0;  // Byte offset in `text`.
+  };
+  static constexpr size_t kMostSteps = 200;
+  static constexpr double kPause = 1.0;  // Seconds of no typing that end a step.
+
+  // The text went from `before` (the cursor at `cursor_before`) to `after` at time `now` (seconds).
+  void edited(const std::string& before, size_t cursor_before, const std::string& after, double now);
+  // The text to go back to from `current` (nullopt: nothing to undo); `current` can be redone.
+  std::optional<Step> undo(const std::string& current, size_t cursor);
+  std::optional<Step> redo(const std::string& current, size_t cursor);
+  // The text was replaced from outside (a draft restored, the form cleared): no way back across it.
+  void clear();
+  bool can_undo() const { return !m_undo.empty(); }
+  bool can_redo() const { return !m_redo.empty(); }
+
+ private:
+  std::vector<Step> m_undo, m_redo;
+  double m_last_edit = -1e9;
+  int m_direction = 0;  // +1 adding, -1 deleting, 0: the next edit starts a step.
+};
 
 }  // namespace linli::ui

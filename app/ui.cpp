@@ -151,7 +151,17 @@ struct WrappedInput {
   size_t cursor = 0, edit_from = 0;
   bool edited = false;  // This frame.
   int last_frame = 0;
+  EditHistory history;  // Ctrl+Z and Ctrl+Y (ImGui's own undo is off: see EditHistory).
 };
+
+// The input's buffer becomes `text`, wrapped, with the cursor at `cursor` (an offset in `text`).
+void replace_wrapped(ImGuiInputTextCallbackData* data, WrappedInput& in, const std::string& text, size_t cursor) {
+  in.wrap = soft_wrap(text, in.width, font_advance());
+  in.edited = true;
+  data->DeleteChars(0, data->BufTextLen);
+  data->InsertChars(0, in.wrap.display.data(), in.wrap.display.data() + in.wrap.display.size());
+  data->CursorPos = data->SelectionStart = data->SelectionEnd = static_cast<int>(display_offset(in.wrap, cursor));
+}
 std::unordered_map<ImGuiID, WrappedInput> g_wrapped_inputs;
 
 int wrapped_input_callback(ImGuiInputTextCallbackData* data) {
@@ -161,6 +171,7 @@ int wrapped_input_callback(ImGuiInputTextCallbackData* data) {
     const std::string_view edited(data->Buf, as_size(data->BufTextLen));
     std::vector<size_t> at{as_size(data->CursorPos), as_size(data->SelectionStart), as_size(data->SelectionEnd)};
     std::string text = unwrap_edit(in.wrap, edited, {in.cursor, in.edit_from, at[0]}, at);
+    in.history.edited(in.wrap.text, text_offset(in.wrap, in.cursor), text, ImGui::GetTime());
     in.wrap = soft_wrap(text, in.width, font_advance());
     in.edited = true;
     if (in.wrap.display != edited) {
@@ -170,6 +181,17 @@ int wrapped_input_callback(ImGuiInputTextCallbackData* data) {
     data->CursorPos = static_cast<int>(display_offset(in.wrap, at[0]));
     data->SelectionStart = static_cast<int>(display_offset(in.wrap, at[1]));
     data->SelectionEnd = static_cast<int>(display_offset(in.wrap, at[2]));
+  } else if (!(data->Flags & ImGuiInputTextFlags_ReadOnly)) {
+    // Ctrl+Z, Ctrl+Y and Ctrl+Shift+Z (Cmd on a Mac), held down to repeat.
+    const bool undo = ImGui::IsKeyChordPressed(ImGuiMod_Shortcut | ImGuiKey_Z, 0, ImGuiInputFlags_Repeat);
+    const bool redo = ImGui::IsKeyChordPressed(ImGuiMod_Shortcut | ImGuiKey_Y, 0, ImGuiInputFlags_Repeat) ||
+                      ImGui::IsKeyChordPressed(ImGuiMod_Shortcut | ImGuiMod_Shift | ImGuiKey_Z, 0, ImGuiInputFlags_Repeat);
+    if (undo || redo) {
+      const std::string current = in.wrap.text;
+      const size_t cursor = text_offset(in.wrap, as_size(data->CursorPos));
+      if (auto step = undo ? in.history.undo(current, cursor) : in.history.redo(current, cursor))
+        replace_wrapped(data, in, step->text, step->cursor);
+    }
   }
   // Where the next edit starts from: the cursor, or the selection's start.
   in.cursor = as_size(data->CursorPos);
@@ -201,6 +223,7 @@ WrappedInput& wrapped_input_state(ImGuiID id, const std::string& text, float fra
   // changed from outside (a draft restored, the form cleared).
   if (ImGui::GetActiveID() != id && (in.width != width || in.wrap.text != text)) {
     in.width = width;
+    if (in.wrap.text != text) in.history.clear();  // Replaced from outside: no way back across it.
     in.wrap = soft_wrap(text, width, font_advance());
     in.cursor = in.edit_from = in.wrap.display.size();
   }
@@ -212,7 +235,8 @@ bool draw_wrapped_input(const char* label, WrappedInput& in, std::string* text, 
                         ImGuiInputTextFlags flags) {
   std::string shown = in.wrap.display;
   const bool result = ImGui::InputTextMultiline(label, &shown, size,
-                                                flags | ImGuiInputTextFlags_CallbackEdit | ImGuiInputTextFlags_CallbackAlways,
+                                                flags | ImGuiInputTextFlags_CallbackEdit | ImGuiInputTextFlags_CallbackAlways |
+                                                    ImGuiInputTextFlags_NoUndoRedo,
                                                 wrapped_input_callback, &in);
   if (in.edited) *text = in.wrap.text;
   // Inputs not drawn for a while are forgotten.

@@ -173,5 +173,81 @@ TEST(SoftWrap, BackspaceAndDeleteAnywhereDeleteOneTypedCharacter) {
   EXPECT_GT(at_wraps, 100);
 }
 
+// Undo works on the typed text: a step is a run of typing without a pause, and what comes back
+// is exactly a text the user had, wherever it wrapped.
+TEST(EditHistory, TypingWithoutAPauseIsOneStepAndUndoGivesBackTheTextBeforeIt) {
+  EditHistory h;
+  std::string text;
+  double now = 10.0;
+  for (std::string piece : {"河滨", "花园", "快递"}) {  // An input method's commits, 0.3 s apart.
+    const std::string before = text;
+    text += piece;
+    h.edited(before, before.size(), text, now);
+    now += 0.3;
+  }
+  now += 2.0;  // A pause: the next typing is a step of its own.
+  h.edited(text, text.size(), text + "代收点", now);
+  text += "代收点";
+
+  auto back = h.undo(text, text.size());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "河滨花园快递");
+  EXPECT_EQ(back->cursor, back->text.size());
+  back = h.undo(back->text, back->cursor);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "");
+  EXPECT_FALSE(h.undo(back->text, back->cursor));  // Nothing before the first text.
+
+  auto again = h.redo("", 0);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->text, "河滨花园快递");
+  again = h.redo(again->text, again->cursor);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->text, "河滨花园快递代收点");
+  EXPECT_FALSE(h.redo(again->text, again->cursor));
+}
+
+TEST(EditHistory, DeletingAfterTypingIsAStepOfItsOwnAndANewEditForgetsWhatCouldBeRedone) {
+  EditHistory h;
+  h.edited("", 0, "门口", 1.0);
+  h.edited("门口", 6, "门", 1.2);  // Backspace at once: the direction changed.
+  auto back = h.undo("门", 3);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "门口");
+  EXPECT_EQ(back->cursor, 6u);
+  ASSERT_TRUE(h.can_redo());
+  h.edited("门口", 6, "门口处", 1.4);  // Typing after an undo: the undone edit is gone for good.
+  EXPECT_FALSE(h.can_redo());
+  back = h.undo("门口处", 9);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "门口");  // Typing after an undo starts its own step.
+  back = h.undo(back->text, back->cursor);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, "");
+}
+
+TEST(EditHistory, ItKeepsAtMostItsStepsAndForgetsAllWhenTheTextIsReplacedFromOutside) {
+  EditHistory h;
+  std::string text;
+  for (size_t i = 0; i < EditHistory::kMostSteps + 50; ++i) {
+    const std::string before = text;
+    text += "a";
+    h.edited(before, before.size(), text, static_cast<double>(i) * 5);  // A pause before each.
+  }
+  size_t steps = 0;
+  while (auto back = h.undo(text, text.size())) {
+    text = back->text;
+    ++steps;
+  }
+  EXPECT_EQ(steps, EditHistory::kMostSteps);
+  EXPECT_EQ(text, std::string(50, 'a'));  // The oldest were dropped, the newest kept.
+  h.edited(text, 0, "b", 10000);
+  h.clear();
+  EXPECT_FALSE(h.can_undo());
+  EXPECT_FALSE(h.can_redo());
+  h.edited("b", 1, "b", 10001);  // No change: nothing to undo.
+  EXPECT_FALSE(h.can_undo());
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -72,6 +72,17 @@ test('a ticket registered in Chinese survives a reload and a server outage', { t
   const typed = description.slice(0, -3) + '取件点。';
   const draft = (await waitForState(page, (st) => st.draft.description.endsWith('取件点。'), 'the description retyped')).draft;
   assert.equal(draft.description, typed, 'the description as typed, no line breaks added');
+  // Ctrl+Z takes back the last run of typing and Ctrl+Y brings it again, whatever the wraps did
+  // (ImGui's own undo, on the wrapped text, deleted the wrong characters once the text wrapped again).
+  await new Promise((r) => setTimeout(r, 1200));
+  await typeFocused(page, '请尽快处理，谢谢！');
+  await waitForState(page, (st) => st.draft.description === typed + '请尽快处理，谢谢！', 'more typed after a pause');
+  await page.keyboard.press('Control+Z');
+  await waitForState(page, (st) => st.draft.description === typed, 'Ctrl+Z takes back the last typing, wraps and all');
+  await page.keyboard.press('Control+Y');
+  await waitForState(page, (st) => st.draft.description === typed + '请尽快处理，谢谢！', 'Ctrl+Y brings it again');
+  await page.keyboard.press('Control+Z');
+  await waitForState(page, (st) => st.draft.description === typed, 'and Ctrl+Z again');
   assert.equal(draft.title, '大门处设置快递代收点', 'pasted text arrives once');
   assert.equal(draft.address, '河滨花园3号楼');
   assert.equal(draft.citizen_name, '王女士');
