@@ -90,16 +90,19 @@ void draw_time_left(Lang lang, const InboxRow& r, int64_t now, bool coarse) {
     return;
   }
   char buf[128];
-  const std::string stage = S(lang, stage_label(r.due_stage));
-  if (r.due_at_ms <= now) {
-    std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, now - r.due_at_ms, coarse).c_str());
-    ImGui::TextColored(kProblem, "%s · %s", stage.c_str(), buf);
-    return;
-  }
-  std::snprintf(buf, sizeof buf, S(lang, Str::DueLeft).c_str(), duration(lang, r.due_at_ms - now, coarse).c_str());
+  const bool overdue = r.due_at_ms <= now;
+  std::snprintf(buf, sizeof buf, S(lang, overdue ? Str::DueOverdue : Str::DueLeft).c_str(),
+                duration(lang, overdue ? now - r.due_at_ms : r.due_at_ms - now, coarse).c_str());
+  const std::string full = S(lang, stage_label(r.due_stage)) + " · " + buf;
+  // On a phone the column is kept narrow for the title's sake: where the stage and the time do not
+  // both fit, the time alone (the stage is in the tooltip and in the ticket).
+  const bool cut = coarse && ImGui::CalcTextSize(full.c_str()).x > ImGui::GetContentRegionAvail().x;
+  const char* shown = cut ? buf : full.c_str();
   const bool today = shanghai_days(r.due_at_ms - 1) == shanghai_days(now);
-  if (today) ImGui::TextColored(kAmber, "%s · %s", stage.c_str(), buf);
-  else ImGui::Text("%s · %s", stage.c_str(), buf);
+  if (overdue) ImGui::TextColored(kProblem, "%s", shown);
+  else if (today) ImGui::TextColored(kAmber, "%s", shown);
+  else ImGui::TextUnformatted(shown);
+  if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", full.c_str());
 }
 
 // A combo over "any" and the enum's values; true when the choice changed.
@@ -562,15 +565,21 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   while (layout >= 2 && room_left(shown) < kReadableEms * em) columns_of(--layout, true, shown);
   if (layout == 1 && room_left(shown) < kReadableEms * em) columns_of(1, false, shown);  // Urgent: a red number.
   const bool compact = layout == 0;
-  if (compact) {  // Coarse times (duration): the column as wide as the longest of those, not of the exact ones.
-    width[kDue] = 0;
-    for (Str stage : {Str::StageContact, Str::StageHandling, Str::StageRehandling, Str::StageReport, Str::StageCoReply})
-      for (int64_t ms : {int64_t{59} * 60000, int64_t{23} * 3600000, int64_t{99} * 86400000}) {
+  if (compact) {
+    // Coarse times (duration): the column as wide as the longest of those, not of the exact ones,
+    // but at most about two fifths of the screen: the title and the place need the rest. Where a
+    // stage and its time do not fit, the time is shown alone (draw_time_left); it always fits.
+    float full = 0, time_only = 0;
+    for (int64_t ms : {int64_t{59} * 60000, int64_t{23} * 3600000, int64_t{99} * 86400000})
+      for (Str said : {Str::DueOverdue, Str::DueLeft}) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, S(lang, Str::DueOverdue).c_str(), duration(lang, ms, true).c_str());
-        width[kDue] = std::max(width[kDue], text_w((S(lang, stage) + " · " + buf).c_str()) + em * 0.5f);
+        std::snprintf(buf, sizeof buf, S(lang, said).c_str(), duration(lang, ms, true).c_str());
+        time_only = std::max(time_only, text_w(buf) + em * 0.5f);
+        for (Str stage : {Str::StageContact, Str::StageHandling, Str::StageRehandling, Str::StageReport, Str::StageCoReply})
+          full = std::max(full, text_w((S(lang, stage) + " · " + buf).c_str()) + em * 0.5f);
       }
-    width[kDue] = std::max(width[kDue], width[kStatus]);  // The status pill above the time.
+    // The status pill above the time.
+    width[kDue] = std::max({width[kStatus], time_only, std::min(full, avail * 0.42f)});
   }
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_BordersOuterH |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
