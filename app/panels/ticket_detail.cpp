@@ -336,6 +336,8 @@ void actions(App& app, FrameInfo& frame) {
   // a narrow panel or in a longer language.
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
+  // A note before 办结 or 回访 with less than a phone's width: on a line of its own, full width.
+  const bool stack_note = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 26;
   // The department box as wide as the longest fixed name and the one chosen (普善路居委会), so the
   // choice is never cut; the list itself (it reads the store) only while it is open.
   // The box names the lead department when the ticket is with it (重派 elsewhere is a choice).
@@ -397,24 +399,28 @@ void actions(App& app, FrameInfo& frame) {
             frame.satisfaction = k;
         ImGui::EndCombo();
       }
-      ImGui::SameLine();
-      ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x -
-                                                                    ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
-                                                                    ImGui::GetStyle().FramePadding.x * 2 -
-                                                                    ImGui::GetStyle().ItemSpacing.x));
+      // Where the note would be too narrow to read beside them (a phone), it has a line of its own
+      // and the button goes under it.
+      if (!stack_note) ImGui::SameLine();
+      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
+                                         : std::max(ImGui::GetFontSize() * 8, ImGui::GetContentRegionAvail().x -
+                                                                                 ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                                 ImGui::GetStyle().FramePadding.x * 2 -
+                                                                                 ImGui::GetStyle().ItemSpacing.x));
       wrapped_note_input("##visit-note", S(lang, Str::VisitNoteHint), &frame.visit_note);
-      ImGui::SameLine();
+      if (!stack_note) ImGui::SameLine();
     }
     // 办结 says what was done (处置结果), unless a 处置记录 since the handling began already does.
     bool result_missing = false;
     if (action == WorkflowAction::Handle && !refusal) {
       const bool written = app.handling_result_written();
       result_missing = !written && frame.handle_note.empty();
-      ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 12, right - ImGui::GetCursorScreenPos().x -
-                                                                     ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
-                                                                     style.FramePadding.x * 2 - style.ItemSpacing.x));
+      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
+                                         : std::max(ImGui::GetFontSize() * 12, right - ImGui::GetCursorScreenPos().x -
+                                                                                  ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                                  style.FramePadding.x * 2 - style.ItemSpacing.x));
       wrapped_note_input("##handle-note", S(lang, written ? Str::HandleResultMore : Str::HandleResultHint), &frame.handle_note);
-      ImGui::SameLine();
+      if (!stack_note) ImGui::SameLine();
     }
     const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
     // Nothing chosen yet: where to send it, or what the citizen said.
