@@ -85,6 +85,9 @@ void setup_style() {
   s.FrameBorderSize = 1.0f;
   s.Colors[ImGuiCol_Border] = ImVec4(0.78f, 0.80f, 0.84f, 1);  // A step that may not be taken reads as such at a glance (0.6 is close to enabled).
   s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.96f, 1);
+  // A list that opens over the form hides it: the text under it showed through (0.98) and mixed
+  // with the choices.
+  s.Colors[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
   // Rows, selectables and menus: a selected or hovered row stays a light tint, so the red of an
   // overdue deadline or an urgent ticket and the status pills keep their contrast on it (the light
   // style's hover is a saturated blue, under which red text all but disappears).

@@ -398,6 +398,12 @@ void status_pill(const std::string& text, TicketStatus status, bool awaiting_co)
   ImGui::Dummy(ImVec2(size.x + pad * 2, h));
 }
 
+namespace {
+// For each combo open now (begin_combo returned true, end_combo not called yet), innermost last:
+// whether begin_combo pushed a row spacing.
+std::vector<bool> g_combo_touch;
+}  // namespace
+
 bool begin_combo(const char* id, const char* preview) {
   // A preview wider than the box would run up to its arrow, clipped: the box grows to hold it, as
   // far as the row has room.
@@ -407,7 +413,23 @@ bool begin_combo(const char* id, const char* preview) {
   // Tall enough for every category (11) without a scroll.
   const bool open = ImGui::BeginCombo(id, preview, ImGuiComboFlags_HeightLarge);
   label_last_item(id);
-  return open;
+  // A choice in the list is a finger's height apart (2.75 lines: 44 CSS pixels at 16), not a line
+  // of text's: on a phone rows 26 pixels apart were easily missed for their neighbour.
+  if (!open) return false;
+  g_combo_touch.push_back(touch_layout());
+  if (g_combo_touch.back()) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(style.ItemSpacing.x, std::max(style.ItemSpacing.y, ImGui::GetFontSize() * 1.75f)));
+  }
+  return true;
+}
+
+void end_combo() {
+  if (!g_combo_touch.empty()) {
+    if (g_combo_touch.back()) ImGui::PopStyleVar();
+    g_combo_touch.pop_back();
+  }
+  ImGui::EndCombo();
 }
 
 void draw_ui(App& app, FrameInfo& frame) {

@@ -127,7 +127,7 @@ void add_row(App& app, FrameInfo& frame, const TicketState& st) {
   if (begin_combo("##co-add-to", preview.c_str())) {  // Every department without a scroll.
     for (const char* d : choices)
       if (ImGui::Selectable(d, frame.co_add == d)) frame.co_add = d;
-    ImGui::EndCombo();
+    end_combo();
   }
   ImGui::SameLine();
   const auto refusal = frame.co_add.empty() ? std::nullopt : app.why_not_add_co_handler(frame.co_add);

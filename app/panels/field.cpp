@@ -76,7 +76,7 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
         ff.week.clear();
       }
     }
-    ImGui::EndCombo();
+    end_combo();
   }
   // The community beside it when the row has room (a phone: under it).
   const std::string community_word = S(lang, Str::FieldCommunity);
@@ -91,7 +91,7 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   if (begin_combo("##fw-community", ff.community.empty() ? "—" : ff.community.c_str())) {
     for (const std::string& name : f.communities)
       if (ImGui::Selectable(name.c_str(), name == ff.community)) ff.community = name;
-    ImGui::EndCombo();
+    end_combo();
   }
   ImGui::EndDisabled();
   // As of the last sync, as the dashboard says it: what this device holds.
@@ -208,7 +208,7 @@ void finding_popup(App& app, FrameInfo& frame) {
         d.category = static_cast<Category>(i);
         keep = true;
       }
-    ImGui::EndCombo();
+    end_combo();
   }
   row_label(Str::FieldUrgency);
   for (int i = 0; i < kUrgencyCount; ++i) {
@@ -437,7 +437,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   if (begin_combo("##fw-week", week_label(lang, c, ff.week).c_str())) {
     for (const std::string& w : weeks)
       if (ImGui::Selectable(week_label(lang, c, w).c_str(), w == ff.week)) ff.week = w;
-    ImGui::EndCombo();
+    end_combo();
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(at == weeks.end() || at + 1 == weeks.end());
@@ -625,7 +625,7 @@ void facility_popup(App& app, FrameInfo& frame) {
     for (int i = 0; i < kFacilityKindCount; ++i)
       if (ImGui::Selectable(std::string(label(lang, static_cast<FacilityKind>(i))).c_str(), i == static_cast<int>(d.kind)))
         d.kind = static_cast<FacilityKind>(i);
-    ImGui::EndCombo();
+    end_combo();
   }
   row_label(Str::FwColLocation);
   ImGui::InputTextWithHint("##fw-facility-location", S(lang, Str::FwHintLocation).c_str(), &d.location);
@@ -851,7 +851,7 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
       if (begin_combo("##fw-campaign-weekday", std::string(weekday_label(lang, d.weekday)).c_str())) {
         for (int w = 1; w <= 7; ++w)
           if (ImGui::Selectable(std::string(weekday_label(lang, w)).c_str(), w == d.weekday)) d.weekday = w;
-        ImGui::EndCombo();
+        end_combo();
       }
       ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
       if (ImGui::Button((S(lang, Str::FwCreate) + "##fw-campaign-create").c_str())) {

@@ -61,7 +61,7 @@ void enum_combo(App& app, Str label, E& value, float lw) {
       const E option = static_cast<E>(i);
       if (ImGui::Selectable(std::string(ui::label(lang, option)).c_str(), option == value)) value = option;
     }
-    ImGui::EndCombo();
+    end_combo();
   }
 }
 

@@ -95,7 +95,9 @@ struct FrameInfo {
 
 // ImGui::BeginCombo, with the combo labelled for the end-to-end tests (ImGui reports no label for
 // a combo of its own): tests open it by its id ("##satisfaction" as "satisfaction").
+// On a phone its rows are a finger's height apart. Close it with end_combo.
 bool begin_combo(const char* id, const char* preview);
+void end_combo();
 // The width a combo needs to show the widest of `choices` beside its arrow, and at least `at_least`.
 float combo_width_for(const std::vector<std::string>& choices, float at_least);
 // A ticket's status as a pill: its word in a colour of its stage on a light tint of it, the same in

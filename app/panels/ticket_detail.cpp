@@ -304,7 +304,7 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
     const E e = static_cast<E>(i);
     if (ImGui::Selectable(std::string(label(lang, e)).c_str(), e == value) && e != value) chosen = e;
   }
-  ImGui::EndCombo();
+  end_combo();
   if (chosen) app.edit_field(field, std::string(to_string(*chosen)));
 }
 
@@ -376,7 +376,7 @@ void actions(App& app, FrameInfo& frame) {
       if (begin_combo("##assign-to", assign_preview.c_str())) {
         for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
           if (ImGui::Selectable(d.c_str(), frame.assign_to == d)) frame.assign_to = d;
-        ImGui::EndCombo();
+        end_combo();
       }
       ImGui::SameLine();
     }
@@ -397,7 +397,7 @@ void actions(App& app, FrameInfo& frame) {
         for (int k = 1; k <= 4; ++k)
           if (ImGui::Selectable(std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(k)))).c_str(), k == frame.satisfaction))
             frame.satisfaction = k;
-        ImGui::EndCombo();
+        end_combo();
       }
       // Where the note would be too narrow to read beside them (a phone), it has a line of its own
       // and the button goes under it.

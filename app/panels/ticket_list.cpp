@@ -123,7 +123,7 @@ bool enum_filter(const char* id, Lang lang, Str any, std::optional<E>& value, fl
         changed = true;
       }
     }
-    ImGui::EndCombo();
+    end_combo();
   }
   return changed;
 }
@@ -205,7 +205,7 @@ void draw_filters(App& app, FrameInfo& frame) {
           f.community = c;
           changed = true;
         }
-      ImGui::EndCombo();
+      end_combo();
     }
     flow(combo_w);
     changed |= enum_filter<Urgency, kUrgencyCount>("##filter-urgency", lang, Str::FilterAnyUrgency, f.urgency, combo_w);
@@ -333,7 +333,7 @@ void draw_views(App& app, FrameInfo& frame) {
       frame.save_view_asked = true;
       frame.view_name = frame.active_view;
     }
-    ImGui::EndCombo();
+    end_combo();
   }
   if (!frame.active_view.empty()) {
     ImGui::SameLine();
@@ -392,7 +392,7 @@ void draw_bulk_bar(App& app, FrameInfo& frame) {
     if (begin_combo("##bulk-department", preview.c_str())) {
       for (const std::string& d : app.dispatch_targets({kDepartments.begin(), kDepartments.end()}))
         if (ImGui::Selectable(d.c_str(), frame.bulk_department == d)) frame.bulk_department = d;
-      ImGui::EndCombo();
+      end_combo();
     }
     ImGui::SameLine();
     ImGui::BeginDisabled(frame.bulk_department.empty());
