@@ -190,7 +190,10 @@ void draw_filters(App& app, FrameInfo& frame) {
     flow(em * 8);
     draw_views(app, frame);
     flow(combo_w);
-    changed |= enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w);
+    if (enum_filter<TicketStatus, kTicketStatusCount>("##filter-status", lang, Str::FilterAnyStatus, f.status, combo_w)) {
+      f.no_reply_pending = false;  // A status chosen here is every ticket of it (the 待回访 chip's is narrower).
+      changed = true;
+    }
     flow(combo_w);
     changed |= enum_filter<Category, kCategoryCount>("##filter-category", lang, Str::FilterAnyCategory, f.category, combo_w);
     flow(combo_w);
@@ -250,12 +253,15 @@ void draw_filters(App& app, FrameInfo& frame) {
   if (app.session() && app.session()->role == Role::Centre) {
     for (const auto& [status, name, count] : {std::tuple{TicketStatus::Handled, Str::ToVisitCount, counts.to_visit},
                                               std::tuple{TicketStatus::Visited, Str::ToCloseCount, counts.to_close}}) {
-      const bool on = f.status == status;
+      // 待回访: handled, and no co-handler's reply pending (已办结·待协办回复 cannot be visited yet).
+      const bool visit = status == TicketStatus::Handled;
+      const bool on = f.status == status && f.no_reply_pending == visit;
       if (count == 0 && !on) continue;
       std::snprintf(buf, sizeof buf, S(lang, name).c_str(), static_cast<long long>(count));
       flow(ImGui::CalcTextSize(buf).x + em);
-      if (chip(buf, status == TicketStatus::Handled ? "#filter-to-visit" : "#filter-to-close", on, kAccent)) {
+      if (chip(buf, visit ? "#filter-to-visit" : "#filter-to-close", on, kAccent)) {
         f.status = on ? std::nullopt : std::optional<TicketStatus>(status);
+        f.no_reply_pending = !on && visit;
         changed = true;
       }
     }

@@ -168,6 +168,7 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
     InboxFilter f;
     f.now_ms = now_ms;
     f.status = status;
+    f.no_reply_pending = status == TicketStatus::Handled;  // 已办结·待协办回复 waits for replies, not for the visit.
     auto n = inbox_count(f);
     if (!n) return n.error();
     *count = *n;

@@ -195,6 +195,8 @@ std::string where_of(const InboxFilter& f, std::vector<Value>& binds, HitsFrom h
   if (f.warning) w += " AND warning = 1";
   if (f.pending_request) w += " AND " LINLI_PENDING_REQUEST;
   if (f.urged) w += " AND " LINLI_URGED_TICKETS;
+  if (f.no_reply_pending)
+    w += " AND NOT EXISTS (SELECT 1 FROM ticket_co_handlers h WHERE h.ticket_id = tickets.id AND h.state = 'pending')";
   if (searches(f.text)) {
     switch (hits) {
       case HitsFrom::Index: w += " AND rowid IN (" + search_rowids(f.text, binds) + ")"; break;
@@ -214,6 +216,10 @@ bool search_alone(const InboxFilter& f, bool hits_ready) {
   std::vector<Value> none;
   return where_of(rest, none) == "deleted = 0";
 }
+
+// A department's list by time left: the time each row shows, its own stage where it leads and the
+// reply it owes where it only co-handles. No index holds that order; its tickets are few.
+bool due_of_owner(const InboxQuery& q) { return !q.filter.deadlines_of.empty() && q.sort == InboxSort::Due; }
 
 // How a page is read: along the sort's index when many rows match (a matching row every few
 // entries), else found by the filter and sorted (a few thousand keys); Try: along within a budget.
@@ -246,7 +252,17 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
   const bool owner = !query.filter.deadlines_of.empty();
   if (owner) out.binds.emplace_back(query.filter.deadlines_of);
   std::string where = where_of(query.filter, out.binds, hits);
-  const SortColumn sort = sort_column(query.sort);
+  SortColumn sort = sort_column(query.sort);
+  // The due time of the rows as they show it (the select list's last columns): a reply the
+  // department owes on a ticket it only co-handles, or nothing (sorts last) once it replied.
+  const std::string owner_due =
+      std::string("(CASE WHEN ") + works_as_lead(query.filter, "", "?1") + " THEN " + kDueKey +
+      " ELSE coalesce((SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = tickets.id AND "
+      "h.department = ?1 AND h.state = 'pending' AND h.due_at > 0), 9000000000000000000) END)";
+  if (due_of_owner(query)) {
+    sort.expr = owner_due.c_str();
+    along = false;
+  }
   // The row value a page is ordered by: the sort key, the receipt time, the rowid (each once).
   const bool by_received = query.sort == InboxSort::Received;
   const std::string key = by_received ? std::string("received_at, rowid") : std::string(sort.expr) + ", received_at, rowid";
@@ -330,7 +346,7 @@ Result<std::vector<InboxRow>> Store::inbox_page(const InboxQuery& query) {
   if (expected == 0 && !query.after) return std::vector<InboxRow>{};
   auto hits = search_hits(query.filter.text);
   if (!hits) return hits.error();
-  const Reading reading = reads_along(query.filter, expected, *hits);
+  const Reading reading = due_of_owner(query) ? Reading::Sorted : reads_along(query.filter, expected, *hits);
   if (reading == Reading::Try) {
     int steps = 0;  // Thousands of SQLite's steps.
     sqlite3_progress_handler(m_db, 1000, [](void* n) { return ++*static_cast<int*>(n) > kAlongBudgetSteps / 1000 ? 1 : 0; },
@@ -469,7 +485,7 @@ Result<int64_t> Store::inbox_count(const InboxFilter& filter) {
 Result<std::vector<std::string>> Store::inbox_plan(const InboxQuery& query, int64_t rows_expected) {
   auto hits = search_hits(query.filter.text);
   if (!hits) return hits.error();
-  const bool along = reads_along(query.filter, rows_expected, *hits) != Reading::Sorted;
+  const bool along = !due_of_owner(query) && reads_along(query.filter, rows_expected, *hits) != Reading::Sorted;
   const auto from = hits_from(*hits, along);
   if (!from) return from.error();
   const PageSql page = page_sql(query, along, *from);

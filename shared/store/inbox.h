@@ -61,6 +61,9 @@ struct InboxFilter {
   // 待审批: a 退单 or 延期 request the centre has not decided, on a ticket not closed.
   bool pending_request = false;
   bool urged = false;           // 催办 the handler has not answered yet (LINLI_URGED).
+  // No co-handler's reply pending (R12): with status Handled, the tickets a return visit may be
+  // made on now (待回访), not those 已办结·待协办回复.
+  bool no_reply_pending = false;
   bool include_deleted = false;
   // Any part of the official or provisional number, the citizen's name or phone, title,
   // description or address (trigram FTS5; one or two characters through its term list).

@@ -151,6 +151,22 @@ TEST_F(CoStore, R12_ADepartmentsOverdueAndDueTodayCountTheRepliesItOwesAsACoHand
   EXPECT_EQ((*page)[0].id, kT);
   EXPECT_EQ((*page)[0].due_stage, "co_reply");
   EXPECT_EQ((*page)[0].due_at_ms, kReplyDue);
+  // By time left, the times the rows show: kU's stage (overdue since February) before the reply
+  // owed on kT, whatever kT's own stage (市容所's, as old as kU's and received first).
+  const auto by_due = [&](bool descending) {
+    InboxQuery d;
+    d.filter.now_ms = kMonday9;
+    d.filter.deadlines_of = "管理办";
+    d.sort = InboxSort::Due;
+    d.descending = descending;
+    auto rows = s.inbox_page(d);
+    EXPECT_TRUE(rows) << rows.error().detail;
+    std::vector<std::string> out;
+    for (const InboxRow& r : *rows) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(by_due(false), (std::vector<std::string>{kU, kT}));
+  EXPECT_EQ(by_due(true), (std::vector<std::string>{kT, kU}));
 
   // Replied: nothing more is due from it on kT, whatever the lead's stage.
   ASSERT_TRUE(s.apply_pulled(sequenced({guanli.co(kT, kAdded + 86'400'000, E::CoReply, "已协助清理", add.id)}, 6), kNow));
@@ -166,6 +182,14 @@ TEST_F(CoStore, R12_ADepartmentsOverdueAndDueTodayCountTheRepliesItOwesAsACoHand
     EXPECT_EQ(r.due_stage, "co_reply");
     EXPECT_EQ(r.due_at_ms, 0) << "nothing due from it";
   }
+  // Nothing due from it sorts after every deadline it has, as it shows "-".
+  q.sort = InboxSort::Due;
+  q.descending = false;
+  page = s.inbox_page(q);
+  ASSERT_TRUE(page) << page.error().detail;
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, kU);
+  EXPECT_EQ((*page)[1].id, kT);
 }
 
 // A field team works as lead every ticket found on patrol and those of the community it walks,

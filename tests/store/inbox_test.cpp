@@ -490,14 +490,23 @@ TEST_F(Rebound, HandledAndVisitedTicketsAreCountedForTheCentresNextSteps) {
   walk(3, "2026-11-05 10:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit,
                                 WorkflowAction::Close});
   walk(4, "2026-11-05 10:00", {WorkflowAction::Assign});
+  // Handled while a co-handler's reply is pending (已办结·待协办回复, R12): no visit yet.
+  apply({create(5, "2026-11-02 09:40")});
+  walk(5, "2026-11-05 10:00", {WorkflowAction::Assign});
+  apply({centre.co(test::ticket_id(5), at("2026-11-05 11:00"), EntryKind::CoHandlerAdded, "党群办")});
+  walk(5, "2026-11-06 10:00", {WorkflowAction::Handle});
   auto counts = store.deadline_counts(at("2026-11-30 10:00"));
   ASSERT_TRUE(counts) << counts.error().detail;
-  EXPECT_EQ(counts->to_visit, 1);
+  EXPECT_EQ(counts->to_visit, 1) << "ticket 5 waits for its co-handler's reply, not for the visit";
   EXPECT_EQ(counts->to_close, 1);
   InboxFilter f;
   f.now_ms = at("2026-11-30 10:00");
   f.status = TicketStatus::Handled;
+  EXPECT_EQ(page(filtered(f)).size(), 2u) << "the status filter: every handled ticket";
+  f.no_reply_pending = true;  // The 待回访 chip's.
+  ASSERT_EQ(page(filtered(f)).size(), 1u);
   EXPECT_EQ(page(filtered(f)).at(0).id, test::ticket_id(1));
+  f.no_reply_pending = false;
   f.status = TicketStatus::Visited;
   EXPECT_EQ(page(filtered(f)).at(0).id, test::ticket_id(2));
 }
