@@ -63,11 +63,22 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   if (ff.community.empty() && !f.communities.empty()) ff.community = f.communities.front();
   if (c && ff.week.empty()) ff.week = default_week(*c, format_day(shanghai_days(platform::now_ms())));
 
+  // The community beside the campaign when the row has room; on a phone under it, the two boxes
+  // lined up behind labels of one width.
+  const float em = ImGui::GetFontSize();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const std::string campaign_word = S(lang, Str::FwCampaign), community_word = S(lang, Str::FieldCommunity);
+  const float campaign_label = ImGui::CalcTextSize(campaign_word.c_str()).x;
+  const float community_label = ImGui::CalcTextSize(community_word.c_str()).x;
+  const float start = ImGui::GetCursorPosX();
+  const bool stacked = ImGui::GetContentRegionAvail().x <
+                       campaign_label + community_label + em * (16 + 1.2f + 11) + style.ItemSpacing.x * 2;
+  const float box_x = start + std::max(campaign_label, community_label) + style.ItemSpacing.x;
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(S(lang, Str::FwCampaign).c_str());
-  ImGui::SameLine();
+  ImGui::TextUnformatted(campaign_word.c_str());
+  ImGui::SameLine(stacked ? box_x : 0.0f);
   // Never past the screen's edge (a phone of 360 pixels cut its ▼ off).
-  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 16, ImGui::GetContentRegionAvail().x));
+  ImGui::SetNextItemWidth(std::min(em * 16, ImGui::GetContentRegionAvail().x));
   if (begin_combo("##fw-campaign", c ? c->name.c_str() : "—")) {
     for (const Campaign* k : f.campaigns) {
       const std::string item = k->name + "  " + k->from + " – " + k->to + "##" + k->id;
@@ -78,15 +89,11 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     }
     end_combo();
   }
-  // The community beside it when the row has room (a phone: under it).
-  const std::string community_word = S(lang, Str::FieldCommunity);
-  const float community_w = ImGui::CalcTextSize(community_word.c_str()).x + ImGui::GetFontSize() * 11;
-  ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f);
-  if (ImGui::GetContentRegionAvail().x < community_w) ImGui::NewLine();
+  if (!stacked) ImGui::SameLine(0, em * 1.2f);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(community_word.c_str());
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 10, ImGui::GetContentRegionAvail().x));
+  ImGui::SameLine(stacked ? box_x : 0.0f);
+  ImGui::SetNextItemWidth(std::min(em * 10, ImGui::GetContentRegionAvail().x));
   ImGui::BeginDisabled(committee);
   if (begin_combo("##fw-community", ff.community.empty() ? "—" : ff.community.c_str())) {
     for (const std::string& name : f.communities)
