@@ -410,7 +410,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"整改后", "After"},
     {"其他照片", "Other photos"},
     {"还没有照片。", "No photos yet."},
-    {"照片已保存在本机，联网后上传", "Photo saved on this device; it uploads when online"},
+    {"照片已保存在本机，会自动上传", "Photo saved on this device; it uploads by itself"},
     {"待上传", "Waiting to upload"},
     {"正在上传", "Uploading"},
     {"离线：此照片尚未下载到本机", "Offline: this photo is not on this device yet"},
@@ -505,6 +505,9 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
      "No campaign is running now: ask the centre to start one for this week's round before recording it."},
     {"号码不对：手机 11 位（如 13917261234），座机 7-8 位，可带区号（如 021-63541122）",
      "Not a phone number: a mobile has 11 digits (13917261234), a landline 7-8, with its area code if any (021-63541122)"},
+    {"办理结果", "Outcome"},
+    {"回访：", "Return visit: "},
+    {"结案于 %s", "Closed %s"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

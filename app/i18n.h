@@ -103,6 +103,9 @@ enum class Str {
   DraftRestored,  // The intake form half filled in when the app was closed, given back.
   FwAskCentre,    // Under an ended campaign, for those who cannot start one: who can.
   ErrPhoneFormat,  // A phone number the form cannot take: what one looks like.
+  // A visited or closed ticket's outcome at the top of its steps: what was done, what the citizen
+  // said, when it was closed.
+  SectionOutcome, OutcomeVisit, OutcomeClosed,
   Count_,
 };
 

@@ -104,30 +104,30 @@ float button_width(const std::string& label) {
   return ImGui::CalcTextSize(label.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
-void text_fit(const std::string& text, const ImVec4& colour) {
-  const float room = ImGui::GetContentRegionAvail().x;
-  std::string shown = text;
-  bool cut = false;
-  if (ImGui::CalcTextSize(text.c_str()).x > room) {
-    ImFont* font = ImGui::GetFont();
-    const float scale = ImGui::GetFontSize() / font->FontSize;
-    const float dots = ImGui::CalcTextSize("…").x;
-    float w = 0;
-    const char* p = text.c_str();
-    const char* end = p + text.size();
-    const char* fits = p;  // The end of the characters that fit before "…".
-    while (p < end) {
-      unsigned int c = 0;
-      const int len = ImTextCharFromUtf8(&c, p, end);
-      if (len <= 0) break;
-      w += (c > 0xFFFF ? font->FallbackAdvanceX : font->GetCharAdvance(static_cast<ImWchar>(c))) * scale;
-      if (w + dots > room) break;
-      p += len;
-      fits = p;
-    }
-    shown = std::string(text.c_str(), fits) + "…";
-    cut = true;
+std::string fit_to(const std::string& text, float room) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) return text;
+  ImFont* font = ImGui::GetFont();
+  const float scale = ImGui::GetFontSize() / font->FontSize;
+  const float dots = ImGui::CalcTextSize("…").x;
+  float w = 0;
+  const char* p = text.c_str();
+  const char* end = p + text.size();
+  const char* fits = p;  // The end of the characters that fit before "…".
+  while (p < end) {
+    unsigned int c = 0;
+    const int len = ImTextCharFromUtf8(&c, p, end);
+    if (len <= 0) break;
+    w += (c > 0xFFFF ? font->FallbackAdvanceX : font->GetCharAdvance(static_cast<ImWchar>(c))) * scale;
+    if (w + dots > room) break;
+    p += len;
+    fits = p;
   }
+  return std::string(text.c_str(), fits) + "…";
+}
+
+void text_fit(const std::string& text, const ImVec4& colour) {
+  const std::string shown = fit_to(text, ImGui::GetContentRegionAvail().x);
+  const bool cut = shown != text;
   if (colour.w > 0) ImGui::TextColored(colour, "%s", shown.c_str());
   else ImGui::TextUnformatted(shown.c_str());
   if (cut && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());

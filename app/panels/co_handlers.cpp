@@ -54,7 +54,7 @@ void due_label(Lang lang, const App::CoHandlerView& v) {
   const int64_t met = v.co_handler.replied_at_ms;
   if (st == CoHandlerState::Removed)
     ImGui::TextColored(kMuted, "%s", buf);
-  else if (st == CoHandlerState::Replied)
+  else if (st == CoHandlerState::Replied)  // Late (co_handler_row shows no deadline met in time): in red.
     ImGui::TextColored(met > *v.due_ms ? kProblem : kMuted, "%s", buf);
   else if (now >= *v.due_ms)
     ImGui::TextColored(kProblem, "%s · %s", buf, S(lang, Str::FilterOverdue).c_str());
@@ -72,9 +72,16 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   ImGui::TextUnformatted(h.department.c_str());
   ImGui::SameLine();
   state_badge(lang, h.state());
-  ImGui::SameLine();
-  due_label(lang, v);
-  if (h.state() != CoHandlerState::Removed && !app.why_not_remove_co_handler(h.added)) {
+  // A reply made in time has nothing due any more (its time is under the reply): no deadline.
+  if (!(h.state() == CoHandlerState::Replied && v.due_ms && h.replied_at_ms <= *v.due_ms)) {
+    ImGui::SameLine();
+    due_label(lang, v);
+  }
+  // 移除 frees the ticket from a reply that will not come (R12): for a pending co-handler of a ticket
+  // still worked on; after the reply, or once the ticket is closed, it changes nothing but the record.
+  const auto* st = app.selected_state();
+  const bool open = st && st->ticket.status != TicketStatus::Closed;
+  if (open && h.state() == CoHandlerState::Pending && !app.why_not_remove_co_handler(h.added)) {
     // On the line when it fits, else under it ("Remove" in English was cut to "Remo" at the edge).
     const std::string remove = S(lang, Str::CoRemove) + "##co-remove-" + h.department;
     next_in_row(ImGui::CalcTextSize(remove.c_str(), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
@@ -95,7 +102,7 @@ void co_handler_row(App& app, FrameInfo& frame, const App::CoHandlerView& v) {
   // The co-handling department's own reply form (the centre may reply for it, but does not here).
   const bool co_department =
       app.session() && app.session()->role == Role::Department && app.session()->scope == h.department;
-  if (co_department && h.state() != CoHandlerState::Removed && !app.why_not_co_reply(h.added)) {
+  if (co_department && open && h.state() == CoHandlerState::Pending && !app.why_not_co_reply(h.added)) {
     ImGui::TextColored(kAccent, "%s", S(lang, Str::CoReplyTitle).c_str());
     const float button_w = ImGui::CalcTextSize(S(lang, Str::CoReplySend).c_str()).x +
                            ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;

@@ -144,6 +144,8 @@ bool wrapped_note_input(const char* label, const std::string& hint, std::string*
 // on a phone), rather than clipped mid-character by the cell's edge; the whole text in a tooltip
 // when cut. In `colour` when given (alpha 0: ImGui's text colour).
 void text_fit(const std::string& text, const ImVec4& colour = ImVec4(0, 0, 0, 0));
+// `text` as text_fit shows it in `room` pixels: whole, or cut at a character with "…".
+std::string fit_to(const std::string& text, float room);
 // A small choice chip (a period, a kind of note, a language): filled in the accent colour when it
 // is the one chosen, so the chosen one reads at a glance. True when clicked.
 bool choice(const std::string& label, bool on);

@@ -483,6 +483,46 @@ void actions(App& app, FrameInfo& frame) {
   }
 }
 
+// A visited or closed ticket: what was done, what the citizen said at the visit and when it was
+// closed, where the steps were (they are done; the timeline holds them among everything else).
+void outcome(App& app) {
+  const TicketStatus status = app.selected_state()->ticket.status;
+  if (status != TicketStatus::Visited && status != TicketStatus::Closed) return;
+  const Lang lang = app.lang();
+  const TimelineEntry* result = app.handling_result();
+  const TimelineEntry* visit = nullptr;
+  for (const TimelineEntry& e : app.timeline())
+    if (e.entry.kind == EntryKind::ReturnVisit && (!visit || e.at_ms >= visit->at_ms)) visit = &e;
+  int64_t closed_ms = 0;
+  if (status == TicketStatus::Closed)
+    for (const Change& c : app.history())
+      if (c.kind == ChangeKind::Transition && c.action == WorkflowAction::Close) closed_ms = std::max(closed_ms, c.stamp.ms);
+  if (!result && !visit && closed_ms == 0) return;
+  ImGui::SeparatorText(std::string(tr(lang, Str::SectionOutcome)).c_str());
+  ImGui::PushTextWrapPos(0.0f);
+  if (result) {
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::HandleResultShown)).c_str());
+    ImGui::SameLine(0, 0);
+    ImGui::TextUnformatted(wrapped(result->entry.text).c_str());  // No line starting with "，".
+  }
+  if (visit) {
+    ImGui::TextColored(kMuted, "%s", std::string(tr(lang, Str::OutcomeVisit)).c_str());
+    ImGui::SameLine(0, 0);
+    const Satisfaction said = visit->entry.satisfaction;
+    const bool bad = said == Satisfaction::Dissatisfied || said == Satisfaction::Leaning;
+    // A visit recorded without a note says only "回访" (App::take_action): the rating is the news.
+    const bool words = visit->entry.text != tr(Lang::Zh, Str::ActReturnVisit);
+    if (said != Satisfaction::None) {
+      ImGui::TextColored(bad ? kProblem : kGood, "%s", std::string(tr(lang, satisfaction_label(said))).c_str());
+      if (words) ImGui::SameLine();
+    }
+    if (words) ImGui::TextUnformatted(wrapped(visit->entry.text).c_str());
+  }
+  if (closed_ms > 0)
+    ImGui::TextColored(kMuted, "%s", tr_with(lang, Str::OutcomeClosed, format_shanghai_minute(closed_ms)).c_str());
+  ImGui::PopTextWrapPos();
+}
+
 // A note, a contact or a progress report, added to the timeline.
 void add_entry(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
@@ -517,8 +557,10 @@ void add_entry(App& app, FrameInfo& frame) {
                                         ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button((std::string(tr(lang, Str::AddEntry)) + "##add-entry").c_str()) || enter) &&
-      app.add_entry(kind, frame.entry_text))
+      app.add_entry(kind, frame.entry_text)) {
     frame.entry_text.clear();
+    frame.entry_kind = 0;  // The next note is a 备注 again: a 先行联系 or 中途汇报 is chosen each time.
+  }
 }
 
 // When a deadline ends, as the user reads it: the last minute of its day.
@@ -696,15 +738,17 @@ void rebound(App& app, FrameInfo& frame) {
   for (const InboxRow& r : chain) {
     const bool here = r.id == app.selected_id();
     const std::string when = format_shanghai_minute(r.received_at_ms).substr(0, 10);
-    const std::string text = when + "  " + r.number + "  " + r.title + "##chain-" + r.id;
+    const std::string after = std::string(here ? tr(lang, Str::ReboundThis) : label(lang, r.status));
+    const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(after.c_str()).x - ImGui::GetFontSize();
+    // A long title ends in "…" (the whole on hover), not cut through a character at the row's edge.
+    const std::string whole = when + "  " + r.number + "  " + r.title;
+    const std::string shown = fit_to(whole, room);
     ImGui::PushStyleColor(ImGuiCol_Text, here ? ImVec4(0.10f, 0.12f, 0.16f, 1) : kAccent);
-    if (ImGui::Selectable(text.c_str(), here, 0, ImVec2(ImGui::GetContentRegionAvail().x -
-                                                          ImGui::CalcTextSize(std::string(label(lang, r.status)).c_str()).x -
-                                                          ImGui::GetFontSize(), 0)) && !here)
-      go = r.id;
+    if (ImGui::Selectable((shown + "##chain-" + r.id).c_str(), here, 0, ImVec2(room, 0)) && !here) go = r.id;
     ImGui::PopStyleColor();
+    if (shown != whole && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", whole.c_str());
     ImGui::SameLine();
-    ImGui::TextColored(kMuted, "%s", std::string(here ? tr(lang, Str::ReboundThis) : label(lang, r.status)).c_str());
+    ImGui::TextColored(kMuted, "%s", after.c_str());
   }
   if (may_link && !maybe.empty()) {
     ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::ReboundMaybe)).c_str());
@@ -715,7 +759,7 @@ void rebound(App& app, FrameInfo& frame) {
       char closed[96];
       std::snprintf(closed, sizeof closed, std::string(tr(lang, Str::ReboundClosed)).c_str(),
                     format_shanghai_minute(r.key.number).substr(0, 10).c_str());
-      ImGui::Text("%s  %s  (%s)", r.number.c_str(), r.title.c_str(), closed);
+      text_fit(r.number + "  " + r.title + "  (" + closed + ")");
       ImGui::PopID();
     }
   }
@@ -902,6 +946,9 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.co_reply_text.clear();
     frame.rebound_by_number = false;
     frame.rebound_number.clear();
+    // A note half typed for the last ticket must not be added to this one, nor as its kind.
+    frame.entry_text.clear();
+    frame.entry_kind = 0;
     ImGui::SetScrollY(0.0f);  // Opens at its number and status, not where the last one was read.
   }
   const Ticket ticket = *t;  // An edit below reloads the list.
@@ -939,6 +986,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   deadlines(app, frame);
   requests(app, frame);
   draw_co_handlers(app, frame);
+  outcome(app);
   actions(app, frame);
   frame.open_assign = false;  // Not offered for this ticket and user: the key does nothing.
   draw_ticket_photos(app, frame);

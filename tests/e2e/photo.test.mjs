@@ -66,7 +66,7 @@ test('before and after photos taken offline survive a closed tab, upload first, 
     await context.setOffline(true);
     await choosePhoto(page, '拍整改前照片', before, 'before.jpg');
     s = await waitForState(page, (st) => st.pending_writes === 0 && st.photos.held.length === 1 &&
-                           st.notice === '照片已保存在本机，联网后上传', 'the before photo saved', 20000);
+                           st.notice === '照片已保存在本机，会自动上传', 'the before photo saved', 20000);
     assert.equal(s.photos.held[0].state, 'waiting');
     assert.equal(Math.max(s.photos.held[0].width, s.photos.held[0].height), 1600, 'scaled to 1600 px');
     await choosePhoto(page, '拍整改后照片', after, 'after.jpg');
