@@ -6,6 +6,10 @@
 // LINLI_PROFILE=N: also record the page's main thread with the DevTools profiler and print the N
 // functions with the most time of their own (WebAssembly functions by name when the app was linked
 // with --profiling-funcs; otherwise as wasm-function[i]).
+// LINLI_TIMELINE=1: also print when each pull answer arrived and the main thread's long tasks (a
+// PerformanceObserver in the page): how much of the sync the page spends applying, and how much
+// waiting or in short tasks (IndexedDB's events, frames, the network's).
+// LINLI_CHROMIUM_FLAGS (tests/e2e/harness.mjs): more flags for the browser, e.g. V8's.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +45,17 @@ async function measure(n) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    const timeline = process.env.LINLI_TIMELINE === '1';
+    if (timeline) {
+      await page.evaluate(() => {
+        window.linliLong = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.linliLong.push([e.startTime, e.duration]); })
+          .observe({ type: 'longtask' });
+        performance.setResourceTimingBufferSize(100000);
+        performance.clearResourceTimings();
+        window.linliT0 = performance.now();
+      });
+    }
     const t0 = Date.now();
     await click(page, '登录');
     // Asked twice a second, not every frame: the state JSON (every listed ticket) costs the page
@@ -59,6 +74,11 @@ async function measure(n) {
     }
     const seconds = (Date.now() - t0) / 1000;
     if (cdp) printProfile((await cdp.send('Profiler.stop')).profile, top);
+    if (timeline) printTimeline(await page.evaluate(() => ({
+      t0: window.linliT0, long: window.linliLong,
+      pulls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/sync/pull'))
+        .map((e) => [e.startTime, e.responseEnd, e.encodedBodySize, e.decodedBodySize]),
+    })));
     const m = await page.evaluate(() => window.linliTest.metrics());
     await context.close();
     return { n, seconds, tickets: s.tickets.length, pending: m.pending, growth: m.fileGrowth };
@@ -67,6 +87,17 @@ async function measure(n) {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function printTimeline({ t0, long, pulls }) {
+  const s = (ms) => ((ms - t0) / 1000).toFixed(2);
+  for (const [start, end, encoded, decoded] of pulls)
+    console.log(`  pull asked ${s(start)} s, arrived ${s(end)} s, ${(encoded / 1e3).toFixed(0)} kB on the wire, ${(decoded / 1e6).toFixed(2)} MB of JSON`);
+  const mine = long.filter(([start]) => start >= t0);
+  const busy = mine.reduce((a, [, d]) => a + d, 0);
+  const last = mine.length ? mine[mine.length - 1][0] + mine[mine.length - 1][1] : t0;
+  console.log(`  long tasks: ${mine.length}, ${(busy / 1000).toFixed(2)} s of the ${((last - t0) / 1000).toFixed(2)} s to the last ` +
+              `(longest ${Math.max(0, ...mine.map(([, d]) => d)).toFixed(0)} ms)`);
 }
 
 console.log('first sync into a fresh browser profile (sign-in click to caught up, WASM apply and IndexedDB included)');

@@ -62,7 +62,9 @@ export async function startServer({ seedDemo = false, demoUsers = false, db = nu
 }
 
 export async function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  // LINLI_CHROMIUM_FLAGS: more flags for an experiment (e.g. V8's through --js-flags=...).
+  const extra = (process.env.LINLI_CHROMIUM_FLAGS || '').split(/\s+/).filter(Boolean);
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...chromiumArgs, ...extra] });
 }
 
 // Waits until the app has drawn a frame with its CJK font.
