@@ -811,7 +811,9 @@ void timeline_head(const App& app, int64_t at_ms, const std::string& who, const 
 }
 
 // A change other than an entry, as the timeline tells it: a system event.
-void timeline_event(App& app, const Change& c) {
+// `lead`: a 派单's department, set in the same record (the timeline says "派单 → 管理办" once, not
+// "承办部门 → 管理办" and "派单 → 已派单").
+void timeline_event(App& app, const Change& c, const std::string& lead = {}) {
   const Lang lang = app.lang();
   const ImVec4 grey(0.36f, 0.40f, 0.46f, 1.0f);
   const std::string device = to_hex(c.id.replica);
@@ -831,7 +833,9 @@ void timeline_event(App& app, const Change& c) {
       break;
     case ChangeKind::Transition:
       what = std::string(tr(lang, action_label(c.action)));
-      words = "→ " + std::string(label(lang, c.to));
+      // The status it went to, unless the step's name says it already (办结 → 已办结, Handled → Handled).
+      if (!lead.empty()) words = "→ " + lead;
+      else if (std::string to(label(lang, c.to)); to != what && to != "已" + what) words = "→ " + to;
       break;
     case ChangeKind::AttachPhoto:
       what = std::string(tr(lang, Str::EvPhoto));
@@ -915,9 +919,28 @@ void timeline(App& app) {
     return;
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.at > b.at; });
+  // A 派单 and the lead department it names are one record (App::take_action; within a second for
+  // another client's): one line.
+  const auto& history = app.history();
+  std::vector<std::string> lead_of(history.size());
+  std::vector<bool> folded(history.size(), false);
+  for (size_t i = 0; i < history.size(); ++i) {
+    const Change& t = history[i];
+    if (t.kind != ChangeKind::Transition || t.action != WorkflowAction::Assign) continue;
+    for (size_t j = 0; j < history.size(); ++j) {
+      const Change& f = history[j];
+      if (f.kind == ChangeKind::SetField && f.field == EditableField::LeadDepartment && !folded[j] &&
+          f.id.replica == t.id.replica && f.author.user == t.author.user && std::abs(f.stamp.ms - t.stamp.ms) <= 1000 && !f.value.empty()) {
+        lead_of[i] = f.value;
+        folded[j] = true;
+        break;
+      }
+    }
+  }
   for (const Line& l : lines) {
+    if (l.kind == 1 && folded[l.index]) continue;
     if (l.kind == 0) timeline_entry(app, app.timeline()[l.index]);
-    else if (l.kind == 1) timeline_event(app, app.history()[l.index]);
+    else if (l.kind == 1) timeline_event(app, history[l.index], lead_of[l.index]);
     else timeline_conflict(app, app.conflicts()[l.index]);
     ImGui::Dummy(ImVec2(0, ImGui::GetFontSize() * 0.3f));
   }
