@@ -452,6 +452,20 @@ namespace {
 
 class Workbench : public AppTest {};
 
+// The server dates its demo street by the real clock: while one lives, the devices' clocks run with
+// it, so what a test does is stamped after the demo's work (the fake platform's clock stands on
+// 2026-11-29, and the demo's last days are later than that).
+struct RealClock {
+  RealClock() {
+    platform::fake::now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  }
+  ~RealClock() { platform::fake::now = fixed; }
+  RealClock(const RealClock&) = delete;
+  RealClock& operator=(const RealClock&) = delete;
+  int64_t fixed = platform::fake::now;
+};
+
 // The first ticket of the inbox in one of these statuses.
 std::string first_in(ui::App& app, std::initializer_list<TicketStatus> statuses) {
   for (int64_t i = 0; i < app.inbox_total(); ++i)
@@ -471,6 +485,10 @@ std::string at_work_with(ui::App& app, const std::string& department) {
 }
 
 TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMovesOnBothDevices) {
+  // The decision must be the latest on the ticket: the demo's 退单 decision on ticket 14 (dated by
+  // the real clock) was later than the fixed clock's, and from Shanghai's midnight on, when that
+  // ticket came first in 管理办's list, it was taken for the last decision.
+  const RealClock clock;
   auto dept = open_app("dept.db");
   ASSERT_TRUE(sign_in(*dept, "guanli.wang"));
   ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
@@ -605,15 +623,8 @@ TEST_F(Workbench, AHandlerMarksATicketUrgentButOnlyTheCentreLiftsItOrReclassifie
 // 催办: the centre presses 管理办 on a ticket at work; 管理办 finds it urged (the detail, the count,
 // the list's tag and filter) until it writes a progress report. Nobody but the centre urges.
 TEST_F(Workbench, TheCentreUrgesTheHandlerAndAProgressReportAnswersIt) {
-  // The server dated its demo street by the real clock: the devices' clocks run with it here, or the
-  // demo's work would be stamped after the urge and answer it.
-  const int64_t fixed = platform::fake::now;
-  platform::fake::now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  struct Restore {
-    int64_t at;
-    ~Restore() { platform::fake::now = at; }
-  } restore{fixed};
+  // The demo's work would be stamped after the urge and answer it (RealClock).
+  const RealClock clock;
   auto centre = open_app("centre.db");
   ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
   ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
