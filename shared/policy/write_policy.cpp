@@ -134,8 +134,11 @@ bool finishing(WorkflowAction a) { return a == WorkflowAction::ReturnVisit || a 
 bool closed_refuses(const Change& c) {
   if (c.kind == ChangeKind::SetField) return c.field != EditableField::Deleted;
   if (c.kind != ChangeKind::AddEntry) return false;
-  return c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::ReturnRequest ||
-         c.entry.kind == EntryKind::ExtensionRequest || c.entry.kind == EntryKind::Urge;
+  // A closed ticket's co-handlers have all replied or been removed (P10): removing one now would
+  // only drop the ticket from that department's scope, and its reply from what it sees.
+  return c.entry.kind == EntryKind::CoHandlerAdded || c.entry.kind == EntryKind::CoHandlerRemoved ||
+         c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest ||
+         c.entry.kind == EntryKind::Urge;
 }
 
 // P8: what a co-handler entry must name.

@@ -121,7 +121,7 @@ struct Refusal {
 **      has replied (or was removed)                                  → forbidden
 **  P11 a closed ticket (结案) is settled until it is reopened (重开, a
 **      workflow step): no set_field but deleted (the centre's, P5),
-**      no co_handler_added, no return or extension request, no urge. Notes,
+**      no co_handler_added or _removed, no return or extension request, no urge. Notes,
 **      replies, decisions, photos and links still come in: evidence
 **      made offline before the close may reach the server after it → forbidden
 **

@@ -7,6 +7,7 @@
 
 #include "core/merge.h"
 #include "policy/write_policy.h"
+#include "support/changes.h"
 
 namespace linli {
 namespace {
@@ -189,7 +190,7 @@ TEST(WritePolicy, P11_AClosedTicketTakesNoEditCoHandlerOrRequestUntilReopened) {
       const bool p11 = (c.kind == ChangeKind::SetField && c.field != EditableField::Deleted) ||
                        (c.kind == ChangeKind::AddEntry &&
                         (c.entry.kind == EntryKind::ReturnRequest || c.entry.kind == EntryKind::ExtensionRequest ||
-                         c.entry.kind == EntryKind::Urge));
+                         c.entry.kind == EntryKind::Urge || c.entry.kind == EntryKind::CoHandlerRemoved));
       if (want.empty() && p11) want = "forbidden";
       const auto got = judge_change(a, closed, c);
       EXPECT_EQ(got ? std::string(to_string(got->code)) : std::string(), want)
@@ -212,6 +213,27 @@ TEST(WritePolicy, P11_AClosedTicketTakesNoEditCoHandlerOrRequestUntilReopened) {
   const auto got = judge_change(kActors[0], open, add);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->rule, RefusalRule::Closed);
+  // Nor removes one that replied (every co-handler of a closed ticket did, or was removed: P10):
+  // it would only drop the ticket, reply and all, from that department's scope.
+  TicketState with_co = state_for(kActors[0], Where::InScope);
+  CoHandler replied;
+  replied.added = ChangeId{test::replica(9), 3};
+  replied.department = "党群办";
+  replied.added_at_ms = 1000;
+  replied.replied_at_ms = 2000;
+  with_co.co_handlers.push_back(replied);
+  Change remove;
+  remove.ticket_id = kTicket;
+  remove.author = Author{"zhang.bin", Role::Centre};
+  entry(remove, EntryKind::CoHandlerRemoved);
+  remove.entry.text = "党群办";
+  remove.entry.request = replied.added;
+  EXPECT_FALSE(judge_change(kActors[0], with_co, remove)) << "an open ticket's co-handler may be removed";
+  with_co.ticket.status = TicketStatus::Closed;
+  const auto closed_remove = judge_change(kActors[0], with_co, remove);
+  ASSERT_TRUE(closed_remove);
+  EXPECT_EQ(closed_remove->code, RefusalCode::Forbidden);
+  EXPECT_EQ(closed_remove->rule, RefusalRule::Closed);
 }
 
 // What the app offers: a 退单 or 延期 request while the ticket is with its handler only; the server's
