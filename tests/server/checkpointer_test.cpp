@@ -77,7 +77,10 @@ TEST(Checkpointer, CopiesWhatNoReaderNeedsWithoutWaitingAndKeepsEveryCommit) {
 // the time. With no commit checkpointing, the WAL would hold every frame written (some 50 MiB),
 // and with copies that never hold the writer it does too (measured: 51 MiB): the writer always
 // finds a frame not yet copied. With the copy's last step under the writer's lock, SQLite starts
-// the WAL again.
+// the WAL again: 2-14 MiB at its longest on this machine with a browser test running beside it,
+// and once 25.1 MiB in a clean-clone CI run with the suites running two at a time. The bound is
+// what tells the two apart with room for a busy machine: well under the 50 MiB of never starting
+// again.
 TEST(Checkpointer, KeepsTheWalShortWhileReadersComeAndGoAndAWriterCommits) {
   test::TempDir dir;
   const std::string db = dir.file("linli.db");
@@ -112,7 +115,7 @@ TEST(Checkpointer, KeepsTheWalShortWhileReadersComeAndGoAndAWriterCommits) {
   for (std::thread& t : readers) t.join();
   EXPECT_GT((*cp)->figures().copied, 0);
   EXPECT_EQ((*cp)->figures().failed, 0);
-  EXPECT_LT(longest, 25 << 20) << "the WAL grew to " << longest << " bytes";
+  EXPECT_LT(longest, 36 << 20) << "the WAL grew to " << longest << " bytes";
   cp->reset();
   Store again = test::open_store(dir, "linli.db", {.use = StoreUse::Server});
   EXPECT_EQ(test::pull_all(again).size(), 2000u);
