@@ -334,7 +334,8 @@ test('the centre and an offline field team edit one ticket; both screens converg
   assert.deepEqual(field.errors, []);
 });
 
-// 河滨花园, 2026-11-0001, visited: the committee worker writes a handling note in a basement; the
+// 河滨花园, the demo's ticket 3 (visited; its number follows the date the demo is seeded on, so it is
+// found by its title): the committee worker writes a handling note in a basement; the
 // centre, not having seen it, closes the ticket. The note reaches the server after the close,
 // and the ticket goes to review on both screens (merge rule R5), the band saying why, whichever
 // device found its signal first.
@@ -342,7 +343,8 @@ test('a note written offline before the centre closed the ticket sends it to rev
   const [committee, centre] = await streetScreens(t, [['hebin.li', demoStreet.hebin], ['zhang.bin', demoStreet.tickets]]);
   const a = committee.page;
   const c = centre.page;
-  const T = committee.state.tickets.find((x) => x.official === '2026-11-0001');
+  const T = committee.state.tickets.find((x) => x.title === '建议加强小区外来人员管理');
+  assert.ok(T, 'the demo ticket 建议加强小区外来人员管理 in 河滨花园');
   assert.equal(T.status, 'visited');
   for (const p of [a, c]) {  // Finished, so far down the list: searched for by its number.
     await typeInto(p, 'inbox-search', T.official);
