@@ -255,11 +255,11 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
   SortColumn sort = sort_column(query.sort);
   // The due time of the rows as they show it (the select list's last columns): a reply the
   // department owes on a ticket it only co-handles, or nothing (sorts last) once it replied.
-  const std::string owner_due =
-      std::string("(CASE WHEN ") + works_as_lead(query.filter, "", "?1") + " THEN " + kDueKey +
-      " ELSE coalesce((SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = tickets.id AND "
-      "h.department = ?1 AND h.state = 'pending' AND h.due_at > 0), 9000000000000000000) END)";
+  std::string owner_due;  // Built only for that sort: sort.expr points into it.
   if (due_of_owner(query)) {
+    owner_due = std::string("(CASE WHEN ") + works_as_lead(query.filter, "", "?1") + " THEN " + kDueKey +
+                " ELSE coalesce((SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = tickets.id AND "
+                "h.department = ?1 AND h.state = 'pending' AND h.due_at > 0), 9000000000000000000) END)";
     sort.expr = owner_due.c_str();
     along = false;
   }
