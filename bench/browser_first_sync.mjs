@@ -11,7 +11,7 @@
 // waiting or in short tasks (IndexedDB's events, frames, the network's).
 // LINLI_CHROMIUM_FLAGS (tests/e2e/harness.mjs): more flags for the browser, e.g. V8's.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -73,7 +73,11 @@ async function measure(n) {
       if (Date.now() - t0 > 1200000) throw new Error('the first sync did not finish: ' + JSON.stringify(s.sync));
     }
     const seconds = (Date.now() - t0) / 1000;
-    if (cdp) printProfile((await cdp.send('Profiler.stop')).profile, top);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      if (process.env.LINLI_PROFILE_OUT) writeFileSync(process.env.LINLI_PROFILE_OUT, JSON.stringify(profile));
+      printProfile(profile, top);
+    }
     if (timeline) printTimeline(await page.evaluate(() => ({
       t0: window.linliT0, long: window.linliLong,
       pulls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/sync/pull'))
