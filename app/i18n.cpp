@@ -508,6 +508,10 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"办理结果", "Outcome"},
     {"回访：", "Return visit: "},
     {"结案于 %s", "Closed %s"},
+    {"尚未先行联系市民，限 %s 前", "The citizen has not been called back yet: due by %s"},
+    {"联系情况，如：已电话联系，明早上门", "What was said, e.g. called, visiting tomorrow"},
+    {"记录联系", "Record the call"},
+    {"已联系市民", "Called the citizen"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -106,6 +106,9 @@ enum class Str {
   // A visited or closed ticket's outcome at the top of its steps: what was done, what the citizen
   // said, when it was closed.
   SectionOutcome, OutcomeVisit, OutcomeClosed,
+  // An assigned ticket whose citizen has not been called back (先行联系) while its deadline runs:
+  // the line under the steps, the note's hint, its button, and the words of a call noted blank.
+  ContactDueLine, ContactNoteHint, RecordContact, ContactDefaultText,
   Count_,
 };
 

@@ -309,6 +309,49 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
 }
 
 // The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
+std::string due_text(int64_t due_ms);
+
+// Assigned before anyone called the citizen back: 先行联系 is still due (1 working day), and is
+// what the handler owes first. The line says so, with the number to dial and a note to record
+// the call (a 先行联系 entry, which meets the deadline), where the 先行联系 step is no longer offered.
+void contact_due(App& app, FrameInfo& frame, bool step_offered) {
+  const TicketState* st = app.selected_state();
+  const auto d = app.selected_deadlines();
+  if (step_offered || !st || !d || !d->contact_needed || d->contacted_ms != 0) return;
+  if (st->ticket.status != TicketStatus::Assigned && st->ticket.status != TicketStatus::InProgress) return;
+  if (app.why_not_entry(EntryKind::Contact)) return;
+  const Lang lang = app.lang();
+  const int64_t now = platform::now_ms();
+  const bool over = d->contact_due_ms > 0 && now >= d->contact_due_ms;
+  ImGui::PushTextWrapPos(0.0f);
+  if (d->contact_due_ms > 0) {
+    const std::string line = tr_with(lang, Str::ContactDueLine, due_text(d->contact_due_ms)) +
+                             (over ? " · " + std::string(tr(lang, Str::FilterOverdue)) : std::string());
+    ImGui::TextColored(over ? kProblem : kAmber, "%s", line.c_str());
+  } else {
+    ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::DeadlineContact)).c_str());
+  }
+  ImGui::PopTextWrapPos();
+  if (!st->ticket.citizen_phone.empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kMuted, "%s", S(lang, Str::FieldCitizenPhone).c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(st->ticket.citizen_phone.c_str());
+    ImGui::SameLine();
+    if (link_button(S(lang, Str::Dial) + "##dial-contact")) platform::dial(st->ticket.citizen_phone);
+  }
+  const std::string button = S(lang, Str::RecordContact) + "##record-contact";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float button_w = ImGui::CalcTextSize(button.c_str(), nullptr, true).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  const bool stack = ImGui::GetContentRegionAvail().x - button_w < ImGui::GetFontSize() * 12;
+  ImGui::SetNextItemWidth(stack ? ImGui::GetContentRegionAvail().x : ImGui::GetContentRegionAvail().x - button_w);
+  wrapped_note_input("##contact-note", S(lang, Str::ContactNoteHint), &frame.contact_note);
+  if (!stack) ImGui::SameLine();
+  // A call noted without words still meets the deadline: it says the citizen was called.
+  const std::string text = frame.contact_note.empty() ? std::string(tr(Lang::Zh, Str::ContactDefaultText)) : frame.contact_note;
+  if (ImGui::Button(button.c_str()) && app.add_entry(EntryKind::Contact, text)) frame.contact_note.clear();
+}
+
 void actions(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const TicketState* st = app.selected_state();
@@ -330,6 +373,10 @@ void actions(App& app, FrameInfo& frame) {
   }
   if (offered.empty()) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
+  // Owed first, before the steps: the call back, once the 先行联系 step has gone by.
+  contact_due(app, frame, std::any_of(offered.begin(), offered.end(), [](const auto& o) {
+    return o.first == WorkflowAction::ContactCitizen && !o.second;
+  }));
   bool open_row = false;  // The last button left the row open (SameLine).
   bool primary_shown = false;
   // A step that does not fit what is left of the row starts the next one, so no button is cut off on
@@ -964,6 +1011,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.request_reason.clear();
     frame.visit_note.clear();
     frame.handle_note.clear();
+    frame.contact_note.clear();
     frame.decision_note.clear();
     frame.satisfaction = 0;
     frame.co_reply_text.clear();

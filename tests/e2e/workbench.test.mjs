@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launch, waitForApp, frames, state, click, typeInto, waitForState, shot, signIn, demoStreet, typeFocused, findItem, reveal, items,
+  registerTicket,
 } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
@@ -320,4 +321,56 @@ test('a dissatisfied visit raises 预警, a ticket where one was closed offers t
   await shot(c, 'workbench-19-hot-spots-small-zh');
   assert.ok(fresh);
   assert.deepEqual(centre.errors, []);
+});
+
+test('dispatched before anyone called the citizen back: the department records the call under 处理 and the deadline moves on', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const centre = await openApp(browser, server.url);
+  const dept = await openApp(browser, server.url);
+  const c = centre.page;
+  const d = dept.page;
+  await signIn(c, 'zhang.bin');
+  await waitForState(c, (st) => st.sync.caught_up, 'the centre caught up', 30000);
+  const title = '5号楼楼道电瓶车违规充电';
+  await registerTicket(c, { community: '河滨花园', address: '河滨花园5号楼', title });
+  let s = await state(c);
+  const T = s.tickets.find((x) => x.title === title);
+  assert.equal(s.selected, T.id);
+  // Straight to 管理办, without the 先行联系 step: the call back is still owed.
+  await c.keyboard.press('a');
+  await findItem(c, '管理办');
+  await frames(c, 3);
+  await click(c, '管理办');
+  await click(c, '派单##act-assign');
+  s = await waitForState(c, (st) => st.tickets.some((x) => x.id === T.id && x.status === 'assigned') && st.sync.unsent === 0,
+                         'dispatched and sent');
+  assert.equal(s.deadline.stage, 'contact');
+  assert.equal(s.deadline.contacted, 0);
+
+  await signIn(d, 'guanli.wang');
+  await waitForState(d, (st) => st.tickets.some((x) => x.id === T.id), 'the department has the ticket', 30000);
+  await openTicket(d, T.official || (await state(c)).tickets.find((x) => x.id === T.id).official, T.id);
+  // Under 处理, before 开始处置: the call it owes, the number to dial, a note and 记录联系.
+  await reveal(d, '记录联系##record-contact');
+  await frames(d, 3);
+  const its = await items(d);
+  const record = its.find((it) => it.id === '记录联系##record-contact');
+  const start = its.find((it) => it.id === '开始处置##act-start');
+  assert.ok(record && !record.disabled, '记录联系 offered to the department');
+  assert.ok(its.some((it) => it.id === '拨打##dial-contact'), '拨打 beside the number');
+  if (start) assert.ok(record.y < start.y, '记录联系 above 开始处置');
+  await shot(d, 'workbench-30-contact-owed-zh');
+  await typeInto(d, '##contact-note', '已电话联系王女士，明早上门查看');
+  await click(d, '记录联系##record-contact');
+  s = await waitForState(d, (st) => st.timeline.some((e) => e.kind === 'contact' && e.text === '已电话联系王女士，明早上门查看') &&
+                                    st.deadline.contacted > 0 && st.deadline.stage === 'first_handling',
+                         'the call recorded and the deadline on to 首次处置');
+  assert.ok(!(await items(d)).some((it) => it.id === '记录联系##record-contact'), 'the call is no longer asked for');
+  // The centre sees the call, and no longer the prompt.
+  await waitForState(c, (st) => st.selected === T.id && st.deadline.contacted > 0, 'the centre sees the call', 20000);
+  await frames(c, 3);
+  assert.ok(!(await items(c)).some((it) => it.id === '记录联系##record-contact'));
+  assert.deepEqual([centre.errors, dept.errors], [[], []]);
 });
