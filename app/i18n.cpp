@@ -512,6 +512,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"联系情况，如：已电话联系，明早上门", "What was said, e.g. called, visiting tomorrow"},
     {"记录联系", "Record the call"},
     {"已联系市民", "Called the citizen"},
+    {"反弹", "Rebound"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

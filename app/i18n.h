@@ -109,6 +109,7 @@ enum class Str {
   // An assigned ticket whose citizen has not been called back (先行联系) while its deadline runs:
   // the line under the steps, the note's hint, its button, and the words of a call noted blank.
   ContactDueLine, ContactNoteHint, RecordContact, ContactDefaultText,
+  ReboundBadge,  // In the list, before the title of a ticket linked as a rebound.
   Count_,
 };
 

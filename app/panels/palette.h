@@ -17,6 +17,7 @@ inline constexpr ImVec4 kGood(0.10f, 0.50f, 0.22f, 1.0f);     // Done, met, onli
 inline constexpr ImVec4 kProblem(0.78f, 0.12f, 0.12f, 1.0f);  // Errors, refusals, overdue, urgent.
 inline constexpr ImVec4 kWarn(0.72f, 0.06f, 0.20f, 1.0f);     // 预警: the centre's warning.
 inline constexpr ImVec4 kAmber(0.72f, 0.40f, 0.0f, 1.0f);     // Waiting, due soon, conflicts, offline.
+inline constexpr ImVec4 kRebound(0.42f, 0.27f, 0.62f, 1.0f);  // 反弹: the problem came back here.
 inline constexpr ImVec4 kAccent(0.16f, 0.42f, 0.78f, 1.0f);   // Links, the next step, a chosen chip.
 inline constexpr ImVec4 kAccentHover(0.86f, 0.90f, 0.97f, 1.0f);  // Behind an accent word on hover.
 

@@ -561,7 +561,10 @@ void outcome(App& app) {
     const bool words = visit->entry.text != tr(Lang::Zh, Str::ActReturnVisit);
     if (said != Satisfaction::None) {
       ImGui::TextColored(bad ? kProblem : kGood, "%s", std::string(tr(lang, satisfaction_label(said))).c_str());
+      // The citizen's words beside the rating, unless that leaves them a column too narrow to read
+      // (a phone in English): then under it.
       if (words) ImGui::SameLine();
+      if (words && ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 10) ImGui::NewLine();
     }
     if (words) ImGui::TextUnformatted(wrapped(visit->entry.text).c_str());
   }

@@ -684,6 +684,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
+        if (r->rebound) tag(S(lang, Str::ReboundBadge), kRebound);  // A recurrence at this place.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);
         if (red_number) {
           ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
@@ -736,6 +737,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         if (r->warning) tag(S(lang, Str::WarningBadge), kWarn);
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
+        if (r->rebound) tag(S(lang, Str::ReboundBadge), kRebound);  // A recurrence at this place.
         // A conflict kept (a review shows in the status): in the title, where a narrow status column
         // cannot cut it off.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);

@@ -123,6 +123,8 @@ struct InboxRow {
   bool pending_request = false;
   // The centre pressed the handler (催办) and the handler has not written since (LINLI_URGED).
   bool urged = false;
+  // 反弹: linked as the recurrence of an earlier ticket at the same place (links, kind rebound).
+  bool rebound = false;
   InboxKey key;
 };
 
