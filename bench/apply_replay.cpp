@@ -18,22 +18,12 @@
 #include "sync/calendar_json.h"
 #include "sync/client_sync.h"
 #include "sync/wire.h"
+#include "counting_sink.h"
 #include "synthetic.h"
 
 using namespace linli;
 
 namespace {
-
-class CountingSink : public PageSink {
- public:
-  void on_sync(std::string_view, int64_t, const std::vector<PageImage>& images) override {
-    ++commits;
-    pages += static_cast<int64_t>(images.size());
-  }
-  // Page numbers only, as the browser's sink (web/linli.js), which copies each page out of the file.
-  bool reads_pages() const override { return true; }
-  int64_t commits = 0, pages = 0;
-};
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -73,7 +63,7 @@ int main(int argc, char** argv) {
 int replay(const std::vector<std::string>& answers, long n, int limit, const std::string& path) {
   size_t bytes = 0;
   for (const auto& a : answers) bytes += a.size();
-  CountingSink sink;
+  bench::CountingSink sink(true);  // Page numbers only, as the browser's sink gets.
   if (!register_page_vfs("linli-replay-sink", &sink)) return std::fprintf(stderr, "apply_replay: no page VFS\n"), 1;
   // The app's page cache (app/main.cpp: 8,192 pages, 32 MiB).
   auto store = Store::open(path, {.durability = Durability::PageSink, .vfs = "linli-replay-sink", .cache_pages = 8192});

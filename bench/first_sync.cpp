@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "app/test_transport.h"
+#include "counting_sink.h"
 #include "client/session.h"
 #include "client/sync_loop.h"
 #include "store/page_vfs.h"
@@ -20,20 +21,6 @@
 #include "support/temp_dir.h"
 
 using namespace linli;
-
-namespace {
-
-// Counts what a browser's page sink would hand to IndexedDB, and drops it.
-class CountingSink : public PageSink {
- public:
-  void on_sync(std::string_view, int64_t, const std::vector<PageImage>& images) override {
-    ++commits;
-    pages += static_cast<int64_t>(images.size());
-  }
-  int64_t commits = 0, pages = 0;
-};
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -58,7 +45,7 @@ int main(int argc, char** argv) {
   auto session = app::parse_login_answer(login ? login->body : "");
   if (!session) return std::fprintf(stderr, "first_sync: sign-in failed\n"), 1;
 
-  CountingSink sink;
+  bench::CountingSink sink;
   if (page_sink && !register_page_vfs("linli-bench-sink", &sink)) return 1;
   auto store = Store::open(dir.file("device.db"), page_sink ? StoreOptions{.durability = Durability::PageSink,
                                                                             .vfs = "linli-bench-sink"}

@@ -311,6 +311,17 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
 // The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
 std::string due_text(int64_t due_ms);
 
+// The citizen's number and 拨打 on one line, where a call is the next thing to do (none: nothing).
+void phone_to_call(Lang lang, const std::string& phone, const char* id) {
+  if (phone.empty()) return;
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(kMuted, "%s", S(lang, Str::FieldCitizenPhone).c_str());
+  ImGui::SameLine();
+  ImGui::TextUnformatted(phone.c_str());
+  ImGui::SameLine();
+  if (link_button(S(lang, Str::Dial) + id)) platform::dial(phone);
+}
+
 // Assigned before anyone called the citizen back: 先行联系 is still due (1 working day), and is
 // what the handler owes first. The line says so, with the number to dial and a note to record
 // the call (a 先行联系 entry, which meets the deadline), where the 先行联系 step is no longer offered.
@@ -332,14 +343,7 @@ void contact_due(App& app, FrameInfo& frame, bool step_offered) {
     ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::DeadlineContact)).c_str());
   }
   ImGui::PopTextWrapPos();
-  if (!st->ticket.citizen_phone.empty()) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kMuted, "%s", S(lang, Str::FieldCitizenPhone).c_str());
-    ImGui::SameLine();
-    ImGui::TextUnformatted(st->ticket.citizen_phone.c_str());
-    ImGui::SameLine();
-    if (link_button(S(lang, Str::Dial) + "##dial-contact")) platform::dial(st->ticket.citizen_phone);
-  }
+  phone_to_call(lang, st->ticket.citizen_phone, "##dial-contact");
   const std::string button = S(lang, Str::RecordContact) + "##record-contact";
   const ImGuiStyle& style = ImGui::GetStyle();
   const float button_w = ImGui::CalcTextSize(button.c_str(), nullptr, true).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
@@ -373,10 +377,11 @@ void actions(App& app, FrameInfo& frame) {
   }
   if (offered.empty()) return;
   ImGui::SeparatorText(std::string(tr(lang, Str::SectionActions)).c_str());
-  // Owed first, before the steps: the call back, once the 先行联系 step has gone by.
-  contact_due(app, frame, std::any_of(offered.begin(), offered.end(), [](const auto& o) {
+  const bool contact_step = std::any_of(offered.begin(), offered.end(), [](const auto& o) {
     return o.first == WorkflowAction::ContactCitizen && !o.second;
-  }));
+  });
+  // Owed first, before the steps: the call back, once the 先行联系 step has gone by.
+  contact_due(app, frame, contact_step);
   bool open_row = false;  // The last button left the row open (SameLine).
   bool primary_shown = false;
   // A step that does not fit what is left of the row starts the next one, so no button is cut off on
@@ -506,17 +511,7 @@ void actions(App& app, FrameInfo& frame) {
   }
   if (open_row) ImGui::NewLine();
   // 先行联系 is a call: the citizen's number and 拨打 beside the step, not below the photos.
-  const bool may_contact = std::any_of(offered.begin(), offered.end(), [](const auto& o) {
-    return o.first == WorkflowAction::ContactCitizen && !o.second;
-  });
-  if (may_contact && !st->ticket.citizen_phone.empty()) {
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextColored(kMuted, "%s", S(lang, Str::FieldCitizenPhone).c_str());
-    ImGui::SameLine();
-    ImGui::TextUnformatted(st->ticket.citizen_phone.c_str());
-    ImGui::SameLine();
-    if (link_button(S(lang, Str::Dial) + "##dial-step")) platform::dial(st->ticket.citizen_phone);
-  }
+  if (contact_step) phone_to_call(lang, st->ticket.citizen_phone, "##dial-step");
   // Nothing for this user to do next while the handler works: say whose move it is (the centre
   // chases it from here, or waits), rather than leave a row of grey buttons.
   if (!primary_shown && !st->lead_department.empty() &&
