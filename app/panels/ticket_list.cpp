@@ -568,7 +568,15 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   };
   bool shown[10];
   columns_of(layout, true, shown);
-  while (layout >= 2 && room_left(shown) < kReadableEms * em) columns_of(--layout, true, shown);
+  while (layout >= 2 && room_left(shown) < kReadableEms * em) {
+    // Between the two: the category goes before the lead department (who has the ticket is what a
+    // dispatcher follows; the category filter stays above the list).
+    if (layout == 2 && shown[kCategory]) {
+      shown[kCategory] = false;
+      continue;
+    }
+    columns_of(--layout, true, shown);
+  }
   if (layout == 1 && room_left(shown) < kReadableEms * em) columns_of(1, false, shown);  // Urgent: a red number.
   const bool compact = layout == 0;
   if (compact) {
@@ -593,7 +601,8 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // One table per language and set of columns: fixed columns fit their words once, and English
   // words are wider than Chinese ones.
   const std::string table_id = std::string("##tickets-") + std::string(lang_code(lang)) + "-" + std::to_string(layout) +
-                               (shown[kUrgency] || layout != 1 ? "" : "-tight");
+                               (shown[kUrgency] || layout != 1 ? "" : "-tight") +
+                               (layout == 2 && !shown[kCategory] ? "-no-category" : "");
   if (!ImGui::BeginTable(table_id.c_str(), 10, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   const auto col = [&](Str name, int id, ImGuiTableColumnFlags extra, float w) {
