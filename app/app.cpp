@@ -463,6 +463,9 @@ void App::set_lang(Lang lang) {
   m_lang = lang;
   platform::save_setting("lang", std::string(lang_code(lang)));
   judge_redos();  // Why a refused change cannot be redone is said in the user's language.
+  // A notice's words were put together in the language it was given in ("已记录 结案 · …"): it goes
+  // rather than stay half in the other language.
+  if (!m_notice_detail.empty()) m_notice.reset();
 }
 
 void App::set_view(View view) {

@@ -183,7 +183,9 @@ void draw_overdue(App& app, const Dashboard& d) {
   const auto& overdue = d.report.overdue;
   heading(lang, Str::DashOverdueList, overdue.empty() ? std::string() : std::to_string(overdue.size()));
   if (overdue.empty()) {
-    ImGui::TextColored(kMuted, "%s", S(lang, Str::DashOverdueNone).c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kMuted, "%s", wrapped(tr(lang, Str::DashOverdueNone)).c_str());
+    ImGui::PopTextWrapPos();
     return;
   }
   ImGui::TextColored(kMuted, "%s", S(lang, Str::DashOverdueHint).c_str());

@@ -94,9 +94,11 @@ std::pair<int, int> previous_month(int year, int month) {
 
 namespace {
 
-// The rates' share of one ticket (docs/metrics.md, "Rates").
+// The rates' share of one ticket at the instant `as_of` (docs/metrics.md, "Rates"). A deadline
+// rate judges a ticket once it is met or its time is out: one still within its time (not yet
+// contacted, its contact deadline to come) is in neither count nor "of", for it may yet be on time.
 void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, const Deadlines& d,
-                 const WorkdayCalendar& calendar, bool& calendar_missing) {
+                 const WorkdayCalendar& calendar, int64_t as_of, bool& calendar_missing) {
   const Ticket& t = s.ticket;
   const bool done = finished(t.status);
   r.handled.of += 1;
@@ -106,11 +108,17 @@ void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, co
     r.handled_on_time.count += d.handled_ms > 0 && d.handling_due_ms > 0 && !d.handling_late;
   }
   if (t.source != Source::Patrol) {  // A patrol finding has no citizen to contact.
-    r.contacted_on_time.of += 1;
-    r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
+    const bool waiting = d.contacted_ms == 0;
+    if (!(waiting && d.contact_due_ms > 0 && as_of < d.contact_due_ms)) {
+      r.contacted_on_time.of += 1;
+      r.contacted_on_time.count += d.contacted_ms > 0 && d.contact_due_ms > 0 && !d.contact_late;
+    }
     // 不过夜: the citizen heard back before the day they called was out, whatever the deadline.
-    r.replied_same_day.of += 1;
-    r.replied_same_day.count += d.contacted_ms > 0 && shanghai_days(d.contacted_ms) == shanghai_days(t.received_at_ms);
+    const int64_t day = shanghai_days(t.received_at_ms);
+    if (!(waiting && as_of < shanghai_day_start_ms(day + 1))) {
+      r.replied_same_day.of += 1;
+      r.replied_same_day.count += d.contacted_ms > 0 && shanghai_days(d.contacted_ms) == day;
+    }
     if (d.contacted_ms > 0) {
       const auto work = working_ms_between(calendar, t.received_at_ms, d.contacted_ms);
       calendar_missing |= !work;
@@ -138,6 +146,7 @@ void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, co
     if (h.removed || h.added_at_ms == 0) continue;
     const auto due = co_handler_due(calendar, h);
     calendar_missing |= !due;
+    if (h.replied_at_ms == 0 && due && as_of < *due) continue;  // Its time is not out yet.
     r.co_replied_on_time.of += 1;
     r.co_replied_on_time.count += due && h.replied_at_ms != 0 && h.replied_at_ms <= *due;
   }
@@ -183,7 +192,7 @@ void MonthlyCounter::add(const TicketState& s, const ReportTally& tally) {
 
   const Deadlines d = compute_deadlines(s, m_calendar);
   r.calendar_missing |= d.calendar_missing;
-  count_rates(r, s, tally, d, m_calendar, r.calendar_missing);
+  count_rates(r, s, tally, d, m_calendar, r.as_of_ms, r.calendar_missing);
   // Built in place: a month of 100,000 tickets may list tens of thousands.
   if (OverdueTicket o; overdue_of(s, d, r.as_of_ms, o)) {
     OverdueTicket& e = r.overdue.emplace_back(std::move(o));

@@ -765,6 +765,11 @@ TEST_F(Workbench, AnUrgentTicketShowsItsNextProgressReportAsDue) {
   centre->select(id);
   EXPECT_EQ(centre->selected_deadlines()->stage, DeadlineStage::Contact);
   ASSERT_TRUE(centre->add_entry(EntryKind::Contact, "已联系市民，物业已断电")) << centre->error();
+  EXPECT_EQ(centre->notice().rfind("已记录 先行联系", 0), 0u) << centre->notice();
+  // Put together in Chinese, the notice goes when the user switches to English, not half translated.
+  centre->set_lang(ui::Lang::En);
+  EXPECT_EQ(centre->notice(), "");
+  centre->set_lang(ui::Lang::Zh);
   const int64_t today = shanghai_days(platform::fake::now);
   Deadlines d = *centre->selected_deadlines();
   EXPECT_TRUE(d.report_needed);

@@ -249,7 +249,7 @@ TEST(MonthlyReport, TheRatesAreTheHandCountedOnesOfTheWorkedExample) {
   const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
   EXPECT_EQ(r.handled, (Rate{3, 5}));            // 办结率: T1, T2, T3 of five.
   EXPECT_EQ(r.handled_on_time, (Rate{2, 3}));    // 按时办结率: T2 rehandled a day late.
-  EXPECT_EQ(r.contacted_on_time, (Rate{2, 4}));  // 先行联系及时率: T1, T3; T2 late, T5 not yet; T4 a patrol.
+  EXPECT_EQ(r.contacted_on_time, (Rate{2, 3}));  // 先行联系及时率: T1, T3; T2 late; T5 not yet due; T4 a patrol.
   EXPECT_EQ(r.satisfied, (Rate{2, 3}));          // 满意率: first visits of T1, T3 (T2's was 不满意).
   EXPECT_EQ(r.resolved, (Rate{3, 3}));           // 解决率: last visits, T2's 基本满意 included.
   EXPECT_EQ(r.reassigned, (Rate{1, 4}));         // 重派率: T3, of the four assigned.
@@ -301,9 +301,28 @@ TEST(MonthlyReport, TheAverageTimeToFirstContactIsInWorkingHours) {
 TEST(MonthlyReport, TheSameDayReplyRateCountsFirstContactsBeforeTheDayIsOut) {
   const MonthlyReport r = compute_monthly(2020, 3, march_2020(), builtin_calendar(), kAsOf);
   // T1 and T3 heard back the day they called; T2 two days later (in time for its deadline all
-  // the same); T5 not yet; T4 is a patrol finding, no citizen.
+  // the same); T5 not yet, and the day it called is out at midnight; T4 is a patrol finding.
   EXPECT_EQ(r.replied_same_day, (Rate{2, 4}));
-  EXPECT_EQ(r.contacted_on_time.of, r.replied_same_day.of);
+  // Half an hour before, T5's day was not out: it could still hear back that night, and is left out.
+  const MonthlyReport before = compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-03-31 23:30"));
+  EXPECT_EQ(before.replied_same_day, (Rate{2, 3}));
+}
+
+// A deadline rate judges a ticket once its deadline is met or out (docs/metrics.md): one still
+// within its time is in neither the count nor the "of", mid-month as at the month's end.
+TEST(MonthlyReport, ATicketStillWithinItsTimeCountsNeitherForNorAgainstTheDeadlineRates) {
+  // T5 (received 31 March 23:00, contact due the end of 1 April) is left out while its time runs,
+  // and counts against 先行联系及时率 once it is out, not contacted.
+  EXPECT_EQ(compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-04-01 12:00")).contacted_on_time,
+            (Rate{2, 3}));
+  EXPECT_EQ(compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-04-02 00:00")).contacted_on_time,
+            (Rate{2, 4}));
+  // A co-handler that has not replied counts only once its reply is due: T4's (added 9 March, due
+  // the end of the 16th) is left out on the 12th and counts against from the 17th; T3's replied.
+  EXPECT_EQ(compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-03-12 12:00")).co_replied_on_time,
+            (Rate{1, 1}));
+  EXPECT_EQ(compute_monthly(2020, 3, march_2020(), builtin_calendar(), sh("2020-03-17 00:00")).co_replied_on_time,
+            (Rate{1, 2}));
 }
 
 TEST(MonthlyReport, IntakeAndHandledPerDayFillEveryDayOfTheMonth) {
