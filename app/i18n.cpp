@@ -510,10 +510,12 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"回访：", "Return visit: "},
     {"结案于 %s", "Closed %s"},
     {"尚未先行联系市民，限 %s 前", "The citizen has not been called back yet: due by %s"},
-    {"联系情况，如：已电话联系，明早上门", "What was said, e.g. called, visiting tomorrow"},
+    {"联系情况，如：约明早上门", "What was said, e.g. visit tomorrow"},
     {"记录联系", "Record the call"},
     {"已联系市民", "Called the citizen"},
     {"反弹", "Rebound"},
+    {"紧急件今天需中途汇报，限 %s 前", "Urgent: a progress report is due today, by %s"},
+    {"进展，如：电工已到场", "Progress, e.g. electrician on site"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

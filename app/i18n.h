@@ -110,6 +110,8 @@ enum class Str {
   // the line under the steps, the note's hint, its button, and the words of a call noted blank.
   ContactDueLine, ContactNoteHint, RecordContact, ContactDefaultText,
   ReboundBadge,  // In the list, before the title of a ticket linked as a rebound.
+  // An urgent ticket in hand on the day its 中途汇报 is due: the line under 处理 and the note's hint.
+  ReportDueLine, ReportNoteHint,
   Count_,
 };
 

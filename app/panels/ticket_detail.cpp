@@ -322,6 +322,25 @@ void phone_to_call(Lang lang, const std::string& phone, const char* id) {
   if (link_button(S(lang, Str::Dial) + id)) platform::dial(phone);
 }
 
+// A note owed now (a call back, a progress report) and its button on one row, or the button under
+// it where the row would leave the note too narrow. Empty words: `blank` is recorded, or, with none,
+// the button waits for words.
+void owed_note(App& app, EntryKind kind, std::string* note, Str hint, Str button_label, const char* id,
+               const std::string& blank) {
+  const Lang lang = app.lang();
+  const std::string button = S(lang, button_label) + "##record-" + id;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float button_w = ImGui::CalcTextSize(button.c_str(), nullptr, true).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  const bool stack = ImGui::GetContentRegionAvail().x - button_w < ImGui::GetFontSize() * 12;
+  ImGui::SetNextItemWidth(stack ? ImGui::GetContentRegionAvail().x : ImGui::GetContentRegionAvail().x - button_w);
+  wrapped_note_input((std::string("##") + id + "-note").c_str(), S(lang, hint), note);
+  if (!stack) ImGui::SameLine();
+  const std::string text = note->empty() ? blank : *note;
+  ImGui::BeginDisabled(text.empty());
+  if (ImGui::Button(button.c_str()) && app.add_entry(kind, text)) note->clear();
+  ImGui::EndDisabled();
+}
+
 // Assigned before anyone called the citizen back: 先行联系 is still due (1 working day), and is
 // what the handler owes first. The line says so, with the number to dial and a note to record
 // the call (a 先行联系 entry, which meets the deadline), where the 先行联系 step is no longer offered.
@@ -344,16 +363,28 @@ void contact_due(App& app, FrameInfo& frame, bool step_offered) {
   }
   ImGui::PopTextWrapPos();
   phone_to_call(lang, st->ticket.citizen_phone, "##dial-contact");
-  const std::string button = S(lang, Str::RecordContact) + "##record-contact";
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float button_w = ImGui::CalcTextSize(button.c_str(), nullptr, true).x + style.FramePadding.x * 2 + style.ItemSpacing.x;
-  const bool stack = ImGui::GetContentRegionAvail().x - button_w < ImGui::GetFontSize() * 12;
-  ImGui::SetNextItemWidth(stack ? ImGui::GetContentRegionAvail().x : ImGui::GetContentRegionAvail().x - button_w);
-  wrapped_note_input("##contact-note", S(lang, Str::ContactNoteHint), &frame.contact_note);
-  if (!stack) ImGui::SameLine();
   // A call noted without words still meets the deadline: it says the citizen was called.
-  const std::string text = frame.contact_note.empty() ? std::string(tr(Lang::Zh, Str::ContactDefaultText)) : frame.contact_note;
-  if (ImGui::Button(button.c_str()) && app.add_entry(EntryKind::Contact, text)) frame.contact_note.clear();
+  owed_note(app, EntryKind::Contact, &frame.contact_note, Str::ContactNoteHint, Str::RecordContact, "contact",
+            std::string(tr(Lang::Zh, Str::ContactDefaultText)));
+}
+
+// An urgent ticket in hand owes a 中途汇报 every day until it is handled: on the day one is due
+// (or once it is late), the line says so under 处理, with a note and its button, where the
+// handler is working, not only as a chip at the foot of the detail.
+void report_due(App& app, FrameInfo& frame) {
+  const auto d = app.selected_deadlines();
+  if (!d || !d->report_needed || d->report_due_ms <= 0) return;
+  const int64_t now = platform::now_ms();
+  if (now < shanghai_day_start_ms(shanghai_days(d->report_due_ms - 1))) return;  // Not today's yet.
+  if (app.why_not_entry(EntryKind::ProgressReport)) return;
+  const Lang lang = app.lang();
+  const bool over = now >= d->report_due_ms;
+  const std::string line = tr_with(lang, Str::ReportDueLine, due_text(d->report_due_ms)) +
+                           (over ? " · " + std::string(tr(lang, Str::FilterOverdue)) : std::string());
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(over ? kProblem : kAmber, "%s", line.c_str());
+  ImGui::PopTextWrapPos();
+  owed_note(app, EntryKind::ProgressReport, &frame.report_note, Str::ReportNoteHint, Str::EntryProgress, "report", {});
 }
 
 void actions(App& app, FrameInfo& frame) {
@@ -512,6 +543,8 @@ void actions(App& app, FrameInfo& frame) {
   if (open_row) ImGui::NewLine();
   // 先行联系 is a call: the citizen's number and 拨打 beside the step, not below the photos.
   if (contact_step) phone_to_call(lang, st->ticket.citizen_phone, "##dial-step");
+  // An urgent ticket's progress report due today, under the steps it goes along with.
+  report_due(app, frame);
   // Nothing for this user to do next while the handler works: say whose move it is (the centre
   // chases it from here, or waits), rather than leave a row of grey buttons.
   if (!primary_shown && !st->lead_department.empty() &&
@@ -1010,6 +1043,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.visit_note.clear();
     frame.handle_note.clear();
     frame.contact_note.clear();
+    frame.report_note.clear();
     frame.decision_note.clear();
     frame.satisfaction = 0;
     frame.co_reply_text.clear();

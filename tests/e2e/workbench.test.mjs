@@ -372,5 +372,30 @@ test('dispatched before anyone called the citizen back: the department records t
   await waitForState(c, (st) => st.selected === T.id && st.deadline.contacted > 0, 'the centre sees the call', 20000);
   await frames(c, 3);
   assert.ok(!(await items(c)).some((it) => it.id === '记录联系##record-contact'));
+
+  // An urgent ticket owing its daily progress report (中途汇报): on the day it is due, the line
+  // under 处理 with a note, its button waiting for words; before that day, nothing there yet. (The
+  // demo is dated from the hour it is seeded, so either may hold; each is checked as it holds.)
+  s = await state(c);
+  const R = s.inbox.rows.find((r) => r.due_stage === 'progress_report');
+  assert.ok(R, 'the demo street has an urgent ticket owing a progress report');
+  const shanghaiDay = (ms) => Math.floor((ms + 8 * 3600000) / 86400000);
+  const dueToday = shanghaiDay(R.due_at - 1) <= shanghaiDay(Date.now());
+  await openTicket(c, R.number, R.id);
+  await frames(c, 3);
+  assert.equal((await items(c)).some((it) => it.id === '中途汇报##record-report'), dueToday, `report line shown only on its day (${R.number})`);
+  if (dueToday) {
+    await reveal(c, '中途汇报##record-report');
+    await frames(c, 3);
+    assert.ok((await items(c)).find((it) => it.id === '中途汇报##record-report').disabled, 'no report without words');
+    await shot(c, 'workbench-31-report-owed-zh');
+    await typeInto(c, '##report-note', '施工队已到场，今晚完成');
+    await frames(c, 2);
+    await click(c, '中途汇报##record-report');
+    await waitForState(c, (st) => st.timeline.some((e) => e.kind === 'progress_report' && e.text === '施工队已到场，今晚完成') &&
+                                  st.deadline.due_at > R.due_at, 'reported, the next report due a day later');
+    await frames(c, 3);
+    assert.ok(!(await items(c)).some((it) => it.id === '中途汇报##record-report'), 'today\'s report made: no longer asked for');
+  }
   assert.deepEqual([centre.errors, dept.errors], [[], []]);
 });
