@@ -915,6 +915,15 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
       drafts.push_back(std::move(r));
     }
   }
+  // What was said on the call back, when the dispatcher wrote it: a 先行联系 entry with the step.
+  if (action == WorkflowAction::ContactCitizen && !note.empty()) {
+    Change e;
+    e.ticket_id = m_selected;
+    e.kind = ChangeKind::AddEntry;
+    e.entry.kind = EntryKind::Contact;
+    e.entry.text = note;
+    drafts.push_back(std::move(e));
+  }
   if (action == WorkflowAction::Assign) {
     if (department.empty()) {
       m_error = std::string(tr(m_lang, Str::ErrMissing));

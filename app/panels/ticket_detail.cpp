@@ -447,7 +447,8 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
     if (action == WorkflowAction::Handle && !refusal) width += ImGui::GetFontSize() * 12 + style.ItemSpacing.x;
     // A step with words to write (办结's result, 回访's note) has a row of its own.
-    const bool writes = action == WorkflowAction::ReturnVisit || (action == WorkflowAction::Handle && !refusal);
+    const bool writes = action == WorkflowAction::ReturnVisit ||
+                        ((action == WorkflowAction::Handle || action == WorkflowAction::ContactCitizen) && !refusal);
     if (open_row && (writes || ImGui::GetCursorScreenPos().x + width > right)) ImGui::NewLine();
     if (action == WorkflowAction::Assign) {
       ImGui::SetNextItemWidth(assign_w);
@@ -493,6 +494,17 @@ void actions(App& app, FrameInfo& frame) {
       wrapped_note_input("##visit-note", S(lang, Str::VisitNoteHint), &frame.visit_note);
       if (!stack_note) ImGui::SameLine();
     }
+    // 先行联系 is a call: the number and 拨打 first, then what was agreed on it (optional, recorded as
+    // the call's note), then the step.
+    if (action == WorkflowAction::ContactCitizen && !refusal) {
+      phone_to_call(lang, st->ticket.citizen_phone, "##dial-step");
+      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
+                                         : std::max(ImGui::GetFontSize() * 10, right - ImGui::GetCursorScreenPos().x -
+                                                                                  ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                                  style.FramePadding.x * 2 - style.ItemSpacing.x));
+      wrapped_note_input("##contact-step-note", S(lang, Str::ContactNoteHint), &frame.contact_note);
+      if (!stack_note) ImGui::SameLine();
+    }
     // 办结 says what was done (处置结果), unless a 处置记录 since the handling began already does.
     bool result_missing = false;
     if (action == WorkflowAction::Handle && !refusal) {
@@ -516,9 +528,10 @@ void actions(App& app, FrameInfo& frame) {
     // invitation to reopen), nor a 重派 (the ticket is with its handler).
     const bool next = !refusal && !primary_shown && action != WorkflowAction::Reopen && !reassign;
     primary_shown |= next;
-    const std::string note = action == WorkflowAction::ReturnVisit ? frame.visit_note
-                             : action == WorkflowAction::Handle    ? frame.handle_note
-                                                                   : std::string();
+    const std::string note = action == WorkflowAction::ReturnVisit    ? frame.visit_note
+                             : action == WorkflowAction::Handle         ? frame.handle_note
+                             : action == WorkflowAction::ContactCitizen ? frame.contact_note
+                                                                        : std::string();
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
         app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 0, 4)), note)) {
       if (action == WorkflowAction::ReturnVisit) {
@@ -526,6 +539,7 @@ void actions(App& app, FrameInfo& frame) {
         frame.satisfaction = 0;
       }
       if (action == WorkflowAction::Handle) frame.handle_note.clear();
+      if (action == WorkflowAction::ContactCitizen) frame.contact_note.clear();
     }
     ImGui::EndDisabled();
     why_not_tooltip(lang, refusal);
@@ -537,12 +551,10 @@ void actions(App& app, FrameInfo& frame) {
       ImGui::SetTooltip("%s", std::string(tr(lang, unchosen)).c_str());
     // Plain steps share a row; a step with a choice or words before it ends its row.
     open_row = action != WorkflowAction::Assign && action != WorkflowAction::ReturnVisit &&
-               !(action == WorkflowAction::Handle && !refusal);
+               !((action == WorkflowAction::Handle || action == WorkflowAction::ContactCitizen) && !refusal);
     if (open_row) ImGui::SameLine();
   }
   if (open_row) ImGui::NewLine();
-  // 先行联系 is a call: the citizen's number and 拨打 beside the step, not below the photos.
-  if (contact_step) phone_to_call(lang, st->ticket.citizen_phone, "##dial-step");
   // An urgent ticket's progress report due today, under the steps it goes along with.
   report_due(app, frame);
   // Nothing for this user to do next while the handler works: say whose move it is (the centre

@@ -791,6 +791,38 @@ TEST_F(Workbench, AnUrgentTicketShowsItsNextProgressReportAsDue) {
   EXPECT_TRUE(centre->refused().empty());
 }
 
+// 先行联系 with what was said on the call: the step and a 先行联系 entry with the words, one record;
+// without words, the step alone, as before.
+TEST_F(Workbench, TheCallBackStepKeepsWhatWasSaidWhenTheDispatcherWritesIt) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  for (const char* title : {"九号楼楼道灯全灭", "九号楼单元门关不上"}) {
+    fill_draft(*centre, title);
+    centre->draft().community = "河滨花园";
+    ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  }
+  // 九号楼单元门关不上, selected as it was saved: the step alone.
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ContactCitizen)) << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Contacted);
+  EXPECT_TRUE(std::none_of(centre->timeline().begin(), centre->timeline().end(),
+                           [](const TimelineEntry& e) { return e.entry.kind == EntryKind::Contact; }));
+  std::string said;
+  for (const Ticket& t : centre->tickets())
+    if (t.title == "九号楼楼道灯全灭") said = t.id;
+  centre->select(said);
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ContactCitizen, {}, Satisfaction::None, "已电话联系，物业今晚来修"))
+      << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Contacted);
+  const auto& tl = centre->timeline();
+  EXPECT_EQ(std::count_if(tl.begin(), tl.end(), [](const TimelineEntry& e) {
+              return e.entry.kind == EntryKind::Contact && e.entry.text == "已电话联系，物业今晚来修";
+            }), 1);
+  EXPECT_GT(centre->selected_deadlines()->contacted_ms, 0);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty()) << "the server took the step and its note";
+}
+
 // 派单 to the department a ticket in progress is with would send it back to 已派单 and count a
 // 重派 for nothing: refused, alone or in a bulk move; another department is a real 重派.
 TEST_F(Workbench, ATicketInProgressIsNotDispatchedAgainToTheDepartmentItIsWith) {
