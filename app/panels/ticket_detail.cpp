@@ -308,7 +308,6 @@ void choice_row(App& app, const FrameInfo& frame, Str name, E value, EditableFie
   if (chosen) app.edit_field(field, std::string(to_string(*chosen)));
 }
 
-// The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
 std::string due_text(int64_t due_ms);
 
 // The citizen's number and 拨打 on one line, where a call is the next thing to do (none: nothing).
@@ -341,6 +340,16 @@ void owed_note(App& app, EntryKind kind, std::string* note, Str hint, Str button
   ImGui::EndDisabled();
 }
 
+// What is owed and by when, amber, red with 已超时 once the time is out.
+void owed_line(Lang lang, Str line, int64_t due_ms, int64_t now) {
+  const bool over = now >= due_ms;
+  const std::string text =
+      tr_with(lang, line, due_text(due_ms)) + (over ? " · " + std::string(tr(lang, Str::FilterOverdue)) : std::string());
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(over ? kProblem : kAmber, "%s", text.c_str());
+  ImGui::PopTextWrapPos();
+}
+
 // Assigned before anyone called the citizen back: 先行联系 is still due (1 working day), and is
 // what the handler owes first. The line says so, with the number to dial and a note to record
 // the call (a 先行联系 entry, which meets the deadline), where the 先行联系 step is no longer offered.
@@ -351,17 +360,8 @@ void contact_due(App& app, FrameInfo& frame, bool step_offered) {
   if (st->ticket.status != TicketStatus::Assigned && st->ticket.status != TicketStatus::InProgress) return;
   if (app.why_not_entry(EntryKind::Contact)) return;
   const Lang lang = app.lang();
-  const int64_t now = platform::now_ms();
-  const bool over = d->contact_due_ms > 0 && now >= d->contact_due_ms;
-  ImGui::PushTextWrapPos(0.0f);
-  if (d->contact_due_ms > 0) {
-    const std::string line = tr_with(lang, Str::ContactDueLine, due_text(d->contact_due_ms)) +
-                             (over ? " · " + std::string(tr(lang, Str::FilterOverdue)) : std::string());
-    ImGui::TextColored(over ? kProblem : kAmber, "%s", line.c_str());
-  } else {
-    ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::DeadlineContact)).c_str());
-  }
-  ImGui::PopTextWrapPos();
+  if (d->contact_due_ms > 0) owed_line(lang, Str::ContactDueLine, d->contact_due_ms, platform::now_ms());
+  else ImGui::TextColored(kAmber, "%s", std::string(tr(lang, Str::DeadlineContact)).c_str());  // Calendar unknown.
   phone_to_call(lang, st->ticket.citizen_phone, "##dial-contact");
   // A call noted without words still meets the deadline: it says the citizen was called.
   owed_note(app, EntryKind::Contact, &frame.contact_note, Str::ContactNoteHint, Str::RecordContact, "contact",
@@ -378,15 +378,11 @@ void report_due(App& app, FrameInfo& frame) {
   if (now < shanghai_day_start_ms(shanghai_days(d->report_due_ms - 1))) return;  // Not today's yet.
   if (app.why_not_entry(EntryKind::ProgressReport)) return;
   const Lang lang = app.lang();
-  const bool over = now >= d->report_due_ms;
-  const std::string line = tr_with(lang, Str::ReportDueLine, due_text(d->report_due_ms)) +
-                           (over ? " · " + std::string(tr(lang, Str::FilterOverdue)) : std::string());
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextColored(over ? kProblem : kAmber, "%s", line.c_str());
-  ImGui::PopTextWrapPos();
+  owed_line(lang, Str::ReportDueLine, d->report_due_ms, now);
   owed_note(app, EntryKind::ProgressReport, &frame.report_note, Str::ReportNoteHint, Str::EntryProgress, "report", {});
 }
 
+// The workflow steps from the ticket's status: allowed ones as buttons, the others disabled with why.
 void actions(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   const TicketState* st = app.selected_state();
