@@ -99,6 +99,14 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return gzip >= 0 ? gzip == 1 : any == 1;
 }
 
+bool uncompressed_body(std::string_view content_encoding) {
+  bool plain = true;
+  for_each_element(content_encoding, [&](std::string_view coding) {
+    if (!same_ignoring_case(trim(coding), "identity")) plain = false;
+  });
+  return plain;
+}
+
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   bool match = false;
   for_each_element(if_none_match, [&](std::string_view tag) {

@@ -42,6 +42,9 @@ std::string bearer_token(const httplib::Request& req);
 std::string media_type(std::string_view content_type);
 // Whether an Accept-Encoding value accepts gzip: named (or `*`) with a q-value above 0.
 bool accepts_gzip(std::string_view accept_encoding);
+// Whether a request's Content-Encoding leaves its body as sent: none, or only `identity` (in any
+// case). Requests are not compressed (docs/protocol.md, "Compression").
+bool uncompressed_body(std::string_view content_encoding);
 // Whether an If-None-Match value matches `etag` (RFC 9110 13.1.2: `*`, or a list holding it,
 // weak or strong).
 bool etag_matches(std::string_view if_none_match, std::string_view etag);

@@ -209,7 +209,7 @@ void Server::install_routes() {
     res.set_header("Date", http_date(now_ms()));
     if (!res.has_header("Vary")) res.set_header("Vary", "Accept-Encoding");
   });
-  m_http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  m_http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     // Answers are compressed with gzip, never brotli: Debian's cpp-httplib 0.11 compresses brotli
     // at its top quality (11), which took 700-900 ms for one 360 KB pull answer against 20 ms for
@@ -221,6 +221,18 @@ void Server::install_routes() {
     auto& headers = const_cast<httplib::Request&>(req).headers;
     if (auto it = headers.find("Accept-Encoding"); it != headers.end())
       it->second = accepts_gzip(it->second) ? "gzip" : "identity";
+    // Requests are not compressed (docs/protocol.md). httplib would inflate a gzip or deflate body
+    // before any route sees it, with no bound: 10 MiB sent could become gigabytes in memory before
+    // the token is even checked. So a body with any Content-Encoding but identity is refused here,
+    // before it is read; the connection is closed, as the body is still on it.
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!uncompressed_body(encoding)) {
+      send_error(res, 400, "bad_request",
+                 "requests are not compressed: send the body without a Content-Encoding (this one says \"" +
+                     encoding.substr(0, 40) + "\")");
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // One line of JSON per request, on stdout; the same figures feed /metrics.
