@@ -23,6 +23,24 @@ std::optional<ValidationCode> DraftProblems::of(TicketField f) const {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::pair<View, std::string_view> kViewCodes[] = {
+    {View::Tickets, "tickets"},     {View::Intake, "intake"}, {View::HotSpots, "hot_spots"},
+    {View::Dashboard, "dashboard"}, {View::Field, "field"},   {View::Outbox, "outbox"}};
+}  // namespace
+
+std::string_view view_code(View view) {
+  for (const auto& [v, code] : kViewCodes)
+    if (v == view) return code;
+  return "tickets";
+}
+
+std::optional<View> parse_view(std::string_view code) {
+  for (const auto& [v, c] : kViewCodes)
+    if (c == code) return v;
+  return std::nullopt;
+}
+
 App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
     : m_store(std::move(store)), m_transport(transport), m_sync_options(sync_options), m_self(std::make_shared<App*>(this)) {
   m_lang = parse_lang(platform::load_setting("lang"));
@@ -36,6 +54,8 @@ App::App(Store store, app::Transport& transport, app::SyncOptions sync_options)
   if (auto c = m_store.set_calendar(m_calendar, Store::Paced::InSteps); !c) fail(c.error());
   if (auto s = app::load_session(m_store); !s) fail(s.error());
   else m_session = std::move(s).value();
+  // Back where the user was: a field worker whose phone reloaded the page is on 巡查, not 工单.
+  if (const auto kept = parse_view(platform::load_setting("view")); kept && *kept != View::Intake) m_view = *kept;
   clear_draft();
   restore_intake_draft();
   m_people = app::load_people(m_store);
@@ -472,6 +492,7 @@ void App::set_view(View view) {
   if (view == View::Intake && !may_register()) return;
   if (view == View::Intake && m_view != View::Intake && m_draft.title.empty() && m_draft.address.empty())
     m_draft.received_at = format_shanghai_minute(platform::now_ms());  // A fresh form says "now".
+  if (m_view != view) platform::save_setting("view", std::string(view_code(view)));
   m_view = view;
 }
 
@@ -1287,12 +1308,7 @@ std::string App::state_json() {
                       {"refused", refused_json},
                       {"left", left_json},
                       {"left_count", m_left_count},
-                      {"view", m_view == View::Tickets    ? "tickets"
-                               : m_view == View::Intake   ? "intake"
-                               : m_view == View::HotSpots ? "hot_spots"
-                               : m_view == View::Dashboard ? "dashboard"
-                               : m_view == View::Field     ? "field"
-                                                          : "outbox"},
+                      {"view", std::string(view_code(m_view))},
                       {"chain", chain_json},
                       {"rebound_suggestions", m_rebound.size()},
                       {"draft_rebound", draft_rebound_json},

@@ -30,6 +30,9 @@
 namespace linli::ui {
 
 enum class View { Tickets, Intake, Outbox, HotSpots, Dashboard, Field };
+// A view as kept in the settings ("tickets", "field", …), and back (nullopt: not one).
+std::string_view view_code(View view);
+std::optional<View> parse_view(std::string_view code);
 
 // The sign-in form and what its last try said.
 struct SignInForm {

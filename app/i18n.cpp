@@ -516,6 +516,14 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"反弹", "Rebound"},
     {"紧急件今天需中途汇报，限 %s 前", "Urgent: a progress report is due today, by %s"},
     {"进展，如：电工已到场", "Progress, e.g. electrician on site"},
+    {"待协办回复", "Co-replies due"},
+    {"紧急件：当天答复市民，不过夜；处置期间每天中途汇报。",
+     "Urgent: the citizen gets an answer the same day, never overnight, and a progress report is due each day while work goes on."},
+    {"安全隐患、威胁、急难愁或成片的问题选紧急。", "Choose Urgent for safety hazards, threats, urgent hardship and area-wide problems."},
+    {"进行中的活动：%s（%s – %s）", "Under way now: %s (%s – %s)"},
+    {"切换到该活动", "Switch to it"},
+    {"+他人%lld", "+%lld by others"},
+    {"全组合计 %lld（本人 %lld）：同一批请勿重复记录", "All workers: %lld (yours %lld): do not record the same ones again"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

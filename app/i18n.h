@@ -112,6 +112,15 @@ enum class Str {
   ReboundBadge,  // In the list, before the title of a ticket linked as a rebound.
   // An urgent ticket in hand on the day its 中途汇报 is due: the line under 处理 and the note's hint.
   ReportDueLine, ReportNoteHint,
+  // In the list's status column, where 已办结·待协办回复 would be cut: the short word (the whole on hover).
+  StatusAwaitingCoShort,
+  // Under the intake's urgency: what 紧急 asks of everyone, and when to choose it.
+  UrgentMeans, UrgentWhen,
+  // 巡查: a campaign under way while another one is chosen, and the button that switches to it.
+  FwCurrentCampaign, FwSwitchCampaign,
+  // A round count beside this worker's own: what others (a committee's officer on the same round)
+  // recorded, so the same rats are not counted twice; and the sum, on hover.
+  FwOthersPart, FwCountSum,
   Count_,
 };
 

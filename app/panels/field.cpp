@@ -6,6 +6,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <iterator>
 #include <memory>
@@ -52,11 +53,24 @@ void read_only_line(Lang lang, const std::optional<Refusal>& why) {
 void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   const Lang lang = app.lang();
   FieldFrame& ff = frame.field;
+  // The campaign under way today (the newest first), shown unless the user picked another: a new
+  // campaign the centre sets up reaches the workers' phones as the one they record into.
+  const std::string today = format_day(shanghai_days(platform::now_ms()));
+  const Campaign* current = nullptr;
+  for (const Campaign* k : f.campaigns)
+    if (k->from <= today && today <= k->to) {
+      current = k;
+      break;
+    }
   const Campaign* c = f.campaign(ff.campaign);
-  if (!c && !f.campaigns.empty()) {
-    c = f.campaigns.front();
-    ff.campaign = c->id;
-    ff.week.clear();
+  if (!c) ff.campaign_chosen = false;
+  if (!ff.campaign_chosen) {
+    const Campaign* want = current ? current : f.campaigns.empty() ? nullptr : f.campaigns.front();
+    if (want && want != c) {
+      c = want;
+      ff.campaign = c->id;
+      ff.week.clear();
+    }
   }
   const bool committee = app.session() && app.session()->role == Role::Committee;
   if (committee) ff.community = app.session()->scope;
@@ -84,6 +98,7 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
       const std::string item = k->name + "  " + k->from + " – " + k->to + "##" + k->id;
       if (ImGui::Selectable(item.c_str(), c == k)) {
         ff.campaign = k->id;
+        ff.campaign_chosen = true;
         ff.week.clear();
       }
     }
@@ -101,6 +116,19 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
     end_combo();
   }
   ImGui::EndDisabled();
+  // A campaign picked earlier that is not the one under way: say which is, one click away.
+  if (current && c && current != c) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kAmber, "%s",
+                       fmt(lang, Str::FwCurrentCampaign, current->name.c_str(), current->from.c_str(), current->to.c_str()).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::SameLine();
+    if (small_button((S(lang, Str::FwSwitchCampaign) + "##fw-switch-campaign").c_str())) {
+      ff.campaign = current->id;
+      ff.campaign_chosen = false;
+      ff.week.clear();
+    }
+  }
   // As of the last sync, as the dashboard says it: what this device holds.
   const int64_t last = app.sync_status().last_ok_ms;
   const std::string stamp = last > 0 ? fmt(lang, Str::FwAsOf, format_shanghai_minute(last).c_str())
@@ -151,11 +179,13 @@ void count_cell(App& app, FrameInfo& frame, const Campaign& c, const ChecklistLi
   } else if (!ImGui::IsItemActive()) {
     it->second = own;  // A pull or a colleague's edit shows at once.
   }
+  // Others' part, not the sum: "0 =2" read as a box to fill in, and a committee's officer walking
+  // the round with the field team typed the same 2 rats again (4).
   if (sum != own) {
     ImGui::SameLine(0, 3);
-    ImGui::TextColored(kMuted, "=%lld", static_cast<long long>(sum));
+    ImGui::TextColored(kMuted, "%s", fmt(app.lang(), Str::FwOthersPart, static_cast<long long>(sum - own)).c_str());
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s", fmt(app.lang(), Str::FwOthers, static_cast<long long>(sum - own)).c_str());
+      ImGui::SetTooltip("%s", fmt(app.lang(), Str::FwCountSum, static_cast<long long>(sum), static_cast<long long>(own)).c_str());
   }
 }
 
@@ -931,6 +961,7 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
                           ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap,
                           ImVec2(0, bottom - start.y))) {
       ff.campaign = c->id;
+      ff.campaign_chosen = true;
       ff.week.clear();
       ff.sub = 0;
     }
@@ -940,9 +971,40 @@ void draw_campaigns(App& app, FrameInfo& frame, const FieldSnapshot& f) {
 
 }  // namespace
 
+// The choices a worker comes back to after the page reloads (a phone puts a page away in the
+// background and reloads it): the campaign picked, the community, the facility kind and the sub-tab.
+// One setting, a line each.
+static void restore_choices(FieldFrame& ff) {
+  const std::string kept = platform::load_setting("field");
+  std::vector<std::string> line(1);
+  for (char ch : kept) {
+    if (ch == '\n') line.emplace_back();
+    else line.back() += ch;
+  }
+  if (line.size() < 4) return;
+  ff.campaign = line[0];
+  ff.campaign_chosen = !line[0].empty();
+  ff.community = line[1];
+  ff.kind_filter = std::clamp(std::atoi(line[2].c_str()), -1, kFacilityKindCount - 1);
+  ff.sub = std::clamp(std::atoi(line[3].c_str()), 0, 3);
+  ff.kept = kept;
+}
+
+static void remember_choices(FieldFrame& ff) {
+  const std::string now = (ff.campaign_chosen ? ff.campaign : std::string()) + "\n" + ff.community + "\n" +
+                          std::to_string(ff.kind_filter) + "\n" + std::to_string(ff.sub);
+  if (now == ff.kept) return;
+  platform::save_setting("field", now);
+  ff.kept = now;
+}
+
 void draw_field(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   FieldFrame& ff = frame.field;
+  if (!ff.restored) {
+    restore_choices(ff);
+    ff.restored = true;
+  }
   // Held for the frame: an edit below reads the data again, and the lines drawn after it still
   // point into this snapshot.
   const std::shared_ptr<const FieldSnapshot> held = app.field_shared();
@@ -984,6 +1046,7 @@ void draw_field(App& app, FrameInfo& frame) {
   ImGui::EndChild();
   facility_popup(app, frame);
   finding_popup(app, frame);
+  remember_choices(ff);
 }
 
 void draw_finding_origin(App& app, FrameInfo& frame) {
@@ -1004,6 +1067,7 @@ void draw_finding_origin(App& app, FrameInfo& frame) {
   ImGui::PopTextWrapPos();
   if (small_button((S(lang, Str::FwGoToRound) + "##fw-go-round").c_str())) {
     frame.field.campaign = o->campaign;
+    frame.field.campaign_chosen = true;
     frame.field.week = o->week;
     frame.field.community = o->community;
     frame.field.sub = 0;

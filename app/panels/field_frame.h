@@ -12,7 +12,10 @@ namespace linli::ui {
 struct FieldFrame {
   int sub = 0;               // 0 round, 1 facilities, 2 totals, 3 campaigns.
   int sub_shown = -1;        // The sub-tab the bar showed last frame.
-  std::string campaign;      // The campaign chosen ("" : the latest, chosen on first draw).
+  std::string campaign;      // The campaign shown: the one under way (else the latest) unless chosen.
+  bool campaign_chosen = false;  // The user picked it (a campaign that has ended stays shown).
+  bool restored = false;     // The choices kept on the device were read back (the first draw).
+  std::string kept;          // The choices as saved last (platform::save_setting "field").
   std::string community;     // The community chosen ("" : the first, or the committee's own).
   std::string week;          // The round's Monday ("" : default_week).
   int kind_filter = -1;      // The facility list's kind, -1 all.

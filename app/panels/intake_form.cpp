@@ -94,7 +94,7 @@ void rebound_suggestions(App& app, float lw, float input_w) {
 
 }  // namespace
 
-void draw_intake_form(App& app, const FrameInfo& frame) {
+void draw_intake_form(App& app, FrameInfo& frame) {
   const Lang lang = app.lang();
   IntakeDraft& d = app.draft();
   const float lw = ImGui::GetFontSize() * (lang == Lang::Zh ? 6.0f : 8.5f);
@@ -142,6 +142,12 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
     ImGui::SetCursorPosX(lw);
   }
   if (ImGui::RadioButton(urgent.c_str(), d.urgency == Urgency::Urgent)) d.urgency = Urgency::Urgent;
+  // What the choice means, where it is made: 紧急 sets the same-day reply and the daily reports.
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
+  ImGui::TextColored(d.urgency == Urgency::Urgent ? kProblem : kMuted, "%s",
+                     std::string(tr(lang, d.urgency == Urgency::Urgent ? Str::UrgentMeans : Str::UrgentWhen)).c_str());
+  ImGui::PopTextWrapPos();
 
   text_field(app, Str::FieldTitle, Str::HintTitle, d.title, TicketField::Title, true, lw, input_w);
 
@@ -153,8 +159,19 @@ void draw_intake_form(App& app, const FrameInfo& frame) {
 
   ImGui::Spacing();
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
-  if (primary_button(std::string(tr(lang, Str::Save)).c_str(), ImVec2(ImGui::GetFontSize() * 6, 0)))
-    app.submit_draft();
+  if (primary_button(std::string(tr(lang, Str::Save)).c_str(), ImVec2(ImGui::GetFontSize() * 6, 0)) &&
+      app.submit_draft()) {
+    // The list opens on the new ticket, selected: a search or filter left on it (the earlier
+    // ticket looked up while the citizen talked, say) would hide the row while the detail shows it.
+    InboxFilter& f = app.inbox_query().filter;
+    if (narrows(f)) {
+      f = InboxFilter{};
+      frame.search_text.clear();
+      frame.active_view.clear();
+      app.inbox_changed();
+    }
+    frame.scroll_to_selected = true;
+  }
   ImGui::SameLine();
   if (ImGui::Button(std::string(tr(lang, Str::Clear)).c_str())) app.clear_draft();
   if (app.problems().any()) {

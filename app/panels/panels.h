@@ -163,7 +163,9 @@ void draw_ticket_detail(App& app, FrameInfo& frame);
 // The detail panel's 联合处置 section: co-handlers with sub-status, replies and deadline; the
 // centre adds and removes them, a co-handling department replies.
 void draw_co_handlers(App& app, FrameInfo& frame);
-void draw_intake_form(App& app, const FrameInfo& frame);
+void draw_intake_form(App& app, FrameInfo& frame);
+// Whether the inbox's filter leaves any ticket out (清除筛选 has something to clear).
+bool narrows(const InboxFilter& f);
 void draw_status_bar(App& app, FrameInfo& frame);
 void draw_refold(App& app, const FrameInfo& frame);
 void draw_first_sync(App& app, const FrameInfo& frame);

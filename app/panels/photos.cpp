@@ -24,6 +24,7 @@ const ImVec4 kBeforeTint(0.62f, 0.30f, 0.10f, 1.0f);
 // The photo opened large ("" none), kept across frames.
 std::string g_open_sha;
 std::string g_open_type;
+std::string g_open_caption;  // 整改前 · 12-05 05:27 · 李主任: what the viewer is showing.
 
 // The widest a thumbnail may be this frame: half the section, so a pair fits a narrow panel.
 float g_max_thumb_w = 1e9f;
@@ -80,6 +81,10 @@ void thumbnail(App& app, const app::TicketPhoto& p) {
     if (ImGui::IsItemClicked()) {
       g_open_sha = photo.sha256;
       g_open_type = photo.type;
+      const std::string phase = photo.phase == PhotoPhase::Before  ? std::string(tr(lang, Str::PhotoBefore)) + " · "
+                                : photo.phase == PhotoPhase::After ? std::string(tr(lang, Str::PhotoAfter)) + " · "
+                                                                   : std::string();
+      g_open_caption = phase + format_shanghai_minute(p.change.stamp.ms) + " · " + app.person(p.change.author.user);
     }
     ImGui::SetCursorScreenPos(at);
     ImGui::GetWindowDrawList()->AddRectFilled(at, ImVec2(at.x + box.x, at.y + box.y), IM_COL32(24, 26, 30, 255), 6.0f);
@@ -137,7 +142,8 @@ void photo_viewer(App& app) {
     return;
   }
   ImGui::SameLine();
-  ImGui::TextColored(kMuted, "%s", g_open_sha.substr(0, 16).c_str());
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(g_open_caption.empty() ? g_open_sha.substr(0, 16).c_str() : g_open_caption.c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const App::PhotoImage img = app.photo_image(g_open_sha, g_open_type, 0);
   if (img.show == App::PhotoShow::Ready && img.width > 0) fitted_image(img, avail);

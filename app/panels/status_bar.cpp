@@ -43,8 +43,12 @@ void draw_status_bar(App& app, FrameInfo& frame) {
   ImGui::SameLine(0, 4);
   ImGui::TextUnformatted(std::string(tr(lang, online ? Str::Online : offline ? Str::Offline : Str::Connecting)).c_str());
   if (offline && s.next_try_ms > now) {
-    ImGui::SameLine();
-    ImGui::TextColored(kMuted, "(%s)", fmt(tr(lang, Str::RetryIn), (s.next_try_ms - now + 999) / 1000).c_str());
+    // The seconds to the next try only where there is room: on a phone they pushed the outbox's
+    // count and the deadlines off the bar; 立即重试 says enough.
+    if (!touch_layout()) {
+      ImGui::SameLine();
+      ImGui::TextColored(kMuted, "(%s)", fmt(tr(lang, Str::RetryIn), (s.next_try_ms - now + 999) / 1000).c_str());
+    }
     ImGui::SameLine();
     if (ImGui::SmallButton((std::string(tr(lang, Str::RetryNow)) + "##retry").c_str())) app.sync_now();
   }
@@ -80,6 +84,7 @@ void draw_status_bar(App& app, FrameInfo& frame) {
     bool first = true;
     // A count in its colour (grey at 0); a click shows the inbox filtered by `to`.
     const auto count = [&](Str words, int64_t n, const ImVec4& colour, const char* id, void (*to)(InboxFilter&)) {
+      if (n == 0 && touch_layout()) return;  // A phone's bar has no room for a grey 0.
       if (!first) ImGui::SameLine(0, 2);
       first = false;
       ImGui::PushStyleColor(ImGuiCol_Text, n > 0 ? colour : kMuted);

@@ -469,6 +469,8 @@ void actions(App& app, FrameInfo& frame) {
         ImGui::TextUnformatted(result->entry.text.c_str());
         ImGui::PopTextWrapPos();
       }
+      // 回访 is a call too: the number and 拨打 beside the step, not under 受理信息 screens below.
+      if (!refusal) phone_to_call(lang, st->ticket.citizen_phone, "##dial-visit");
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       const std::string said = frame.satisfaction > 0
                                    ? std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(frame.satisfaction))))

@@ -21,8 +21,13 @@
 namespace linli::ui {
 
 using namespace palette;
-namespace {
 
+bool narrows(const InboxFilter& f) {
+  return f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today || f.needs_review ||
+         f.warning || f.pending_request || f.urged || !f.text.empty() || !f.lead_department.empty();
+}
+
+namespace {
 
 // A small filled tag ("预警") on the line, white on colour: readable on a selected row too.
 void tag(const std::string& text, const ImVec4& colour) {
@@ -62,12 +67,6 @@ std::string duration(Lang lang, int64_t ms, bool coarse = false) {
   else
     std::snprintf(buf, sizeof buf, S(lang, Str::DurMinutes).c_str(), static_cast<int>(minutes));
   return buf;
-}
-
-// Whether the filter leaves any ticket out (清除筛选 has something to clear).
-bool narrows(const InboxFilter& f) {
-  return f.status || f.category || f.urgency || !f.community.empty() || f.overdue || f.due_today || f.needs_review ||
-         f.warning || f.pending_request || f.urged || !f.text.empty() || !f.lead_department.empty();
 }
 
 Str stage_label(const std::string& stage) {
@@ -550,7 +549,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   width[kDue] = text_w(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue") + em * 0.5f;
   for (TicketStatus st : {TicketStatus::Received, TicketStatus::Assigned, TicketStatus::InProgress, TicketStatus::Handled,
                           TicketStatus::Closed})
-    width[kStatus] = std::max(width[kStatus], text_w(std::string(label(lang, st)).c_str()) + style.FramePadding.x * 2);
+    width[kStatus] = std::max(width[kStatus], text_w(std::string(label(lang, st)).c_str()) + em * 0.7f);
+  // (The pill's padding: status_pill's 0.35 em a side.)
+  width[kStatus] = std::max(width[kStatus], text_w(S(lang, Str::StatusAwaitingCoShort).c_str()) + em * 0.7f);
   width[kSource] = text_w(lang == Lang::Zh ? "12345热线" : "Hotline 12345");
   width[kDept] = text_w("市容所管理");
   const auto room_left = [&](const bool (&on)[10]) {
@@ -757,12 +758,12 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         text_fit(r->title);
       }
       if (ImGui::TableSetColumnIndex(kStatus)) {
-        // The same derived status as the detail's (已办结·待协办回复).
+        // The same derived status as the detail's (已办结·待协办回复), in its short word (待协办回复), which
+        // the column is sized for; the whole on hover.
         const std::string status =
-            r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
+            r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCoShort) : std::string(label(lang, r->status));
         status_pill(status, r->status, r->awaiting_co_handlers);
-        // The whole word on hover: 已办结·待协办回复 is clipped in a narrow column.
-        if (r->awaiting_co_handlers && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status.c_str());
+        if (r->awaiting_co_handlers && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", S(lang, Str::StatusAwaitingCo).c_str());
       }
       if (ImGui::TableSetColumnIndex(kDept)) {
         if (r->lead_department.empty()) ImGui::TextColored(kMuted, "-");
@@ -771,7 +772,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
       if (ImGui::TableSetColumnIndex(kDue)) {
         if (compact) {  // The status over the time left.
           const std::string status =
-              r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCo) : std::string(label(lang, r->status));
+              r->awaiting_co_handlers ? S(lang, Str::StatusAwaitingCoShort) : std::string(label(lang, r->status));
           status_pill(status, r->status, r->awaiting_co_handlers);
           ImGui::SetCursorPosY(ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y * 0.5f);
         }

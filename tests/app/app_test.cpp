@@ -41,6 +41,7 @@ bool has_official(App& app, const std::string& title) {
 class AppTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    platform::fake::settings.erase("view");  // Each test's app starts where a new one does.
     std::filesystem::create_directories(dir.path() / "web");
     std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
     server = std::make_unique<ServerProcess>(
@@ -139,10 +140,13 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
     ASSERT_TRUE(app->submit_draft());
     frames_until(*app, [&] { return app->sync_status().link == app::Link::Offline; });
     EXPECT_EQ(app->unsent().size(), 1u);
+    app->set_view(ui::View::Field);  // Left on 巡查.
   }
-  // The browser closed and opened with no network: signed in, the ticket and its change kept.
+  // The browser closed and opened with no network: signed in, the ticket and its change kept, on
+  // the tab it was left on.
   auto app = open_app();
   EXPECT_FALSE(app->needs_sign_in());
+  EXPECT_EQ(app->view(), ui::View::Field);
   ASSERT_NE(app->session(), nullptr);
   EXPECT_EQ(app->session()->display_name, "李主任（河滨花园居委）");
   EXPECT_EQ(app->inbox_total(), demo_in("河滨花园") + 2);
