@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <tuple>
 
@@ -97,6 +98,8 @@ void App::start_sync() {
   m_client = std::make_unique<ClientSync>(m_store, *replica, Author{m_session->user, m_session->role});
   adopt_tickets_outside_log();
   m_sync = std::make_unique<app::SyncLoop>(m_store, *m_client, m_transport, m_session->token, m_sync_options);
+  m_last_sync_kept = std::atoll(platform::load_setting(("last_sync." + m_session->user).c_str()).c_str());
+  m_sync->remember_last_ok(m_last_sync_kept);
   // The server's calendar: the years an administrator added beyond those built in.
   std::weak_ptr<App*> weak = m_self;
   m_transport.send({.method = "GET", .path = "api/v1/calendar", .body = {}, .token = {}, .timeout_ms = 15000},
@@ -186,6 +189,11 @@ void App::tick() {
   take_chosen_photo();
   m_sync->tick();
   const app::SyncStatus& st = m_sync->status();
+  // The last sync, kept across reloads (to the minute the status bar shows it).
+  if (st.last_ok_ms >= m_last_sync_kept + 60'000 && m_session) {
+    m_last_sync_kept = st.last_ok_ms;
+    platform::save_setting(("last_sync." + m_session->user).c_str(), std::to_string(st.last_ok_ms));
+  }
   std::string seen = std::to_string(static_cast<int>(st.link)) + ' ' + std::to_string(st.unsent) + ' ' +
                      std::to_string(st.refused) + ' ' + std::to_string(st.last_ok_ms) + ' ' +
                      std::to_string(static_cast<int>(st.halt)) + ' ' + std::to_string(st.pulled_this_session) + ' ' +

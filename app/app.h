@@ -538,6 +538,7 @@ class App {
   std::string m_sync_seen;  // The sync status as last drawn, to notice a change.
   Lang m_lang = Lang::Zh;
   View m_view = View::Tickets;
+  int64_t m_last_sync_kept = 0;  // The last sync as saved in the settings ("last_sync.<user>").
   // The inbox's pages (kInboxPage rows each) for the current query, and what they were read at.
   struct InboxCache {
     InboxQuery query;  // The deadline due first on top (App::App).

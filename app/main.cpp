@@ -5,6 +5,10 @@
 #include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten/html5.h>
+#endif
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -18,6 +22,21 @@
 #include "ui.h"
 
 namespace {
+
+#ifdef __EMSCRIPTEN__
+// The wheel, as ImGui's GLFW backend reads it (100 pixels, 3 lines or 1/80 page a step), but heard
+// on the canvas: the backend listens on the document, where Chromium makes a wheel listener passive,
+// so its preventDefault logged "Unable to preventDefault inside passive event listener" at every
+// notch (dozens of console errors a session, burying real ones).
+EM_BOOL wheel_on_canvas(int, const EmscriptenWheelEvent* ev, void*) {
+  const float step = ev->deltaMode == DOM_DELTA_PIXEL  ? 1.0f / 100.0f
+                     : ev->deltaMode == DOM_DELTA_LINE ? 1.0f / 3.0f
+                     : ev->deltaMode == DOM_DELTA_PAGE ? 80.0f
+                                                       : 0.0f;
+  ImGui::GetIO().AddMouseWheelEvent(static_cast<float>(ev->deltaX) * -step, static_cast<float>(ev->deltaY) * -step);
+  return EM_TRUE;
+}
+#endif
 
 using namespace linli;
 
@@ -285,6 +304,10 @@ int main() {
   io.SetClipboardTextFn = set_clipboard;
   setup_style();
   ImGui_ImplGlfw_InitForOpenGL(g_rt.window, true);
+#ifdef __EMSCRIPTEN__
+  emscripten_set_wheel_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, false, nullptr);
+  emscripten_set_wheel_callback("#canvas", nullptr, false, wheel_on_canvas);
+#endif
   glfwSetCharCallback(g_rt.window, nullptr);  // Text comes from the IME textarea, or ASCII arrives twice.
   if (!platform::renderer::init()) return 1;
   ui::install_test_hook();

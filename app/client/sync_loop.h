@@ -9,6 +9,8 @@
 // the device clock is from the server's, and the progress of a first sync.
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,7 +46,7 @@ enum class Halt {
 struct SyncStatus {
   Link link = Link::Unknown;
   Halt halt = Halt::None;
-  int64_t last_ok_ms = 0;        // The last answer that was taken (0: none this session).
+  int64_t last_ok_ms = 0;        // The last answer that was taken (0: none yet; the app keeps it across reloads).
   int64_t unsent = 0;            // Own changes in the outbox.
   int64_t refused = 0;           // Refused changes kept for the user.
   int64_t clock_offset_ms = 0;   // Server clock minus device clock, from the last Date seen.
@@ -88,6 +90,9 @@ class SyncLoop {
   void set_token(std::string token);
 
   const SyncStatus& status() const { return m_status; }
+  // The last answer taken before this loop started (kept by the app): "上次同步 09:40" after a
+  // reload with no network, not "尚未同步". A later answer replaces it.
+  void remember_last_ok(int64_t ms) { m_status.last_ok_ms = std::max(m_status.last_ok_ms, ms); }
   // True once since the last call if pulled changes or acknowledgements changed the store.
   bool take_changed();
   bool busy() const { return m_push_in_flight || m_pull_in_flight || m_upload_in_flight; }

@@ -395,6 +395,9 @@ void actions(App& app, FrameInfo& frame) {
     // 同意退单 answers a handler's 退单 request: it is offered beside the request (requests()), not
     // as a step of its own.
     if (action == WorkflowAction::ApproveReturn) continue;
+    // No one to call back (a finding on patrol): 先行联系 is no step; 派单 is the next one.
+    if (action == WorkflowAction::ContactCitizen && st->ticket.citizen_name.empty() && st->ticket.citizen_phone.empty())
+      continue;
     const auto refusal = app.why_not(action);
     if (refusal && refusal->code == RefusalCode::Forbidden && !role_may(app.session()->role, action)) continue;
     // A department that only co-handles the ticket replies above (协办回复); the lead's steps are
@@ -469,8 +472,13 @@ void actions(App& app, FrameInfo& frame) {
         ImGui::TextUnformatted(result->entry.text.c_str());
         ImGui::PopTextWrapPos();
       }
-      // 回访 is a call too: the number and 拨打 beside the step, not under 受理信息 screens below.
-      if (!refusal) phone_to_call(lang, st->ticket.citizen_phone, "##dial-visit");
+      // 回访 is a call too: the number and 拨打 beside the step, not under 受理信息 screens below;
+      // what the citizen said follows on the same row where it fits.
+      if (!refusal && !st->ticket.citizen_phone.empty()) {
+        phone_to_call(lang, st->ticket.citizen_phone, "##dial-visit");
+        ImGui::SameLine(0, ImGui::GetFontSize());
+        if (ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 7) ImGui::NewLine();
+      }
       ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
       const std::string said = frame.satisfaction > 0
                                    ? std::string(tr(lang, satisfaction_label(static_cast<Satisfaction>(frame.satisfaction))))
@@ -532,6 +540,7 @@ void actions(App& app, FrameInfo& frame) {
                                                                         : std::string();
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
         app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 0, 4)), note)) {
+      frame.scroll_to_selected = true;  // The step moved the row in a list sorted by time left: follow it.
       if (action == WorkflowAction::ReturnVisit) {
         frame.visit_note.clear();
         frame.satisfaction = 0;
@@ -1083,6 +1092,10 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   }
   else if (!ticket.provisional_number.empty()) ImGui::TextDisabled("%s", ticket.provisional_number.c_str());
   field_row(app, frame, Str::FieldTitle, ticket.title, EditableField::Title);
+  // What and where, under the title: a handler on a phone read the steps, the photos and the links
+  // three screens before the words of the complaint.
+  field_row(app, frame, Str::FieldAddress, ticket.address, EditableField::Address);
+  field_row(app, frame, Str::FieldDescription, ticket.description, EditableField::Description);
   // Handled by the lead while a co-handler has not replied: 已办结·待协办回复 (panels/co_handlers.cpp).
   ImGui::TextDisabled("%s", std::string(tr(lang, Str::ColStatus)).c_str());
   ImGui::SameLine(frame.detail_label_w);
@@ -1112,8 +1125,6 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   field_row(app, frame, Str::FieldCitizenPhone, ticket.citizen_phone, EditableField::CitizenPhone);
   field_row(app, frame, Str::FieldCommunity, ticket.community, std::nullopt);
   conflict_badge(app, EditableField::Community, ticket.community);
-  field_row(app, frame, Str::FieldAddress, ticket.address, EditableField::Address);
-  field_row(app, frame, Str::FieldDescription, ticket.description, EditableField::Description);
   if (!app.error().empty()) ImGui::TextColored(kProblem, "%s", app.error().c_str());
 
   add_entry(app, frame);

@@ -41,7 +41,7 @@ bool has_official(App& app, const std::string& title) {
 class AppTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    platform::fake::settings.erase("view");  // Each test's app starts where a new one does.
+    platform::fake::settings.clear();  // Each test's app starts where a new one does (view, last sync).
     std::filesystem::create_directories(dir.path() / "web");
     std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
     server = std::make_unique<ServerProcess>(
@@ -147,6 +147,7 @@ TEST_F(AppTest, AnIntakeIsAChangeThatSyncsAndTheSessionOutlivesARestartWithNoNet
   auto app = open_app();
   EXPECT_FALSE(app->needs_sign_in());
   EXPECT_EQ(app->view(), ui::View::Field);
+  EXPECT_GT(app->sync_status().last_ok_ms, 0) << "the status bar says when it last synced, not 尚未同步";
   ASSERT_NE(app->session(), nullptr);
   EXPECT_EQ(app->session()->display_name, "李主任（河滨花园居委）");
   EXPECT_EQ(app->inbox_total(), demo_in("河滨花园") + 2);

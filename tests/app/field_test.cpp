@@ -25,7 +25,7 @@ using ui::App;
 class FieldAppTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    platform::fake::settings.erase("view");  // Each test's app starts where a new one does.
+    platform::fake::settings.clear();  // Each test's app starts where a new one does (view, last sync).
     std::filesystem::create_directories(dir.path() / "web");
     std::ofstream(dir.file("web/index.html")) << "<!doctype html>";
     server = std::make_unique<ServerProcess>(

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startServer, launch, waitForApp, frames, click, typeInto, waitForState, shot, signIn, items, state } from './harness.mjs';
+import { startServer, launch, waitForApp, frames, click, typeInto, waitForState, shot, signIn, items, state, reveal } from './harness.mjs';
 
 async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
@@ -96,6 +96,7 @@ test('the centre adds a co-handler, the lead handles, the co-handler replies, th
   await shot(c, 'joint-05-centre-replied-zh');
   await click(c, 'satisfaction');
   await click(c, '满意');
+  await reveal(c, '回访##act-return_visit');  // Under the satisfaction and the note, below the fold at 1280x800.
   await click(c, await byId(c, '##act-return_visit'));
   await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'visited', 'visited');
 
