@@ -971,6 +971,16 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
       d.value = department;
       drafts.push_back(std::move(d));
     }
+    // What the dispatcher tells the department (who leads, what each unit does): a comment that
+    // goes with the step, in the timeline every replica in scope holds.
+    if (!note.empty()) {
+      Change e;
+      e.ticket_id = m_selected;
+      e.kind = ChangeKind::AddEntry;
+      e.entry.kind = EntryKind::Comment;
+      e.entry.text = note;
+      drafts.push_back(std::move(e));
+    }
   }
   if (action == WorkflowAction::ReturnVisit) {
     Change v;

@@ -524,6 +524,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"切换到该活动", "Switch to it"},
     {"+他人%lld", "+%lld by others"},
     {"全组合计 %lld（本人 %lld）：同一批请勿重复记录", "All workers: %lld (yours %lld): do not record the same ones again"},
+    {"派单说明（可不填）：谁牵头、谁协助", "Instructions (optional): who leads, who helps"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -121,6 +121,7 @@ enum class Str {
   // A round count beside this worker's own: what others (a committee's officer on the same round)
   // recorded, so the same rats are not counted twice; and the sum, on hover.
   FwOthersPart, FwCountSum,
+  AssignNoteHint,  // Beside 派单: what the dispatcher tells the department (a comment with the step).
   Count_,
 };
 

@@ -59,6 +59,7 @@ struct FrameInfo {
   std::string visit_note;          // For 回访: what the citizen said.
   std::string handle_note;         // For 办结: what was done (处置结果).
   std::string contact_note;        // For a call back (先行联系) after the ticket was assigned.
+  std::string assign_note;         // What the dispatcher tells the department with 派单 (who leads, what each does).
   std::string report_note;         // For the day's progress report (中途汇报) on an urgent ticket.
   std::string urge_text;           // For 催办: what the centre asks of the handler (may be empty).
   bool rebound_by_number = false;  // The 按编号关联 box is open.

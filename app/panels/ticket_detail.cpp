@@ -462,6 +462,17 @@ void actions(App& app, FrameInfo& frame) {
         end_combo();
       }
       ImGui::SameLine();
+      // What to tell the department, on the row where it fits, else on its own under the choice;
+      // for a 重派 once another department is chosen (a ticket in hand shows no empty box).
+      if (!refusal && (!dispatched || (!frame.assign_to.empty() && frame.assign_to != st->lead_department))) {
+        if (stack_note) ImGui::NewLine();
+        ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
+                                           : std::max(ImGui::GetFontSize() * 10, right - ImGui::GetCursorScreenPos().x -
+                                                                                    ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                                                    style.FramePadding.x * 2 - style.ItemSpacing.x));
+        wrapped_note_input("##assign-note", S(lang, Str::AssignNoteHint), &frame.assign_note);
+        if (!stack_note) ImGui::SameLine();
+      }
     }
     if (action == WorkflowAction::ReturnVisit) {
       // What the handler said was done: the words the visit reads to the citizen.
@@ -537,6 +548,7 @@ void actions(App& app, FrameInfo& frame) {
     const std::string note = action == WorkflowAction::ReturnVisit    ? frame.visit_note
                              : action == WorkflowAction::Handle         ? frame.handle_note
                              : action == WorkflowAction::ContactCitizen ? frame.contact_note
+                             : action == WorkflowAction::Assign         ? frame.assign_note
                                                                         : std::string();
     if ((next ? primary_button(label.c_str()) : ImGui::Button(label.c_str())) &&
         app.take_action(action, frame.assign_to, static_cast<Satisfaction>(std::clamp(frame.satisfaction, 0, 4)), note)) {
@@ -547,6 +559,7 @@ void actions(App& app, FrameInfo& frame) {
       }
       if (action == WorkflowAction::Handle) frame.handle_note.clear();
       if (action == WorkflowAction::ContactCitizen) frame.contact_note.clear();
+      if (action == WorkflowAction::Assign) frame.assign_note.clear();
     }
     ImGui::EndDisabled();
     why_not_tooltip(lang, refusal);
@@ -1062,6 +1075,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
     frame.visit_note.clear();
     frame.handle_note.clear();
     frame.contact_note.clear();
+    frame.assign_note.clear();
     frame.report_note.clear();
     frame.decision_note.clear();
     frame.satisfaction = 0;

@@ -865,7 +865,9 @@ TEST_F(Workbench, HandledTellsWhatWasDone) {
   ASSERT_TRUE(centre->submit_draft()) << centre->error();
   const std::string id = centre->selected_id();
   ASSERT_FALSE(id.empty());
-  ASSERT_TRUE(centre->take_action(WorkflowAction::Assign, "河滨花园居委会")) << centre->error();
+  // 派单 with what the dispatcher tells the committee: a comment with the step, one record.
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Assign, "河滨花园居委会", Satisfaction::None, "请物业配合，今晚前恢复照明"))
+      << centre->error();
   ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
 
   auto committee = open_app("committee.db");
@@ -875,6 +877,9 @@ TEST_F(Workbench, HandledTellsWhatWasDone) {
     committee->select(id);
     return committee->selected_state() != nullptr;
   }));
+  EXPECT_TRUE(std::any_of(committee->timeline().begin(), committee->timeline().end(), [](const TimelineEntry& e) {
+    return e.entry.kind == EntryKind::Comment && e.entry.text == "请物业配合，今晚前恢复照明" && e.author.user == "zhang.bin";
+  })) << "the committee reads the dispatcher's instructions";
   platform::fake::now += 60'000;
   ASSERT_TRUE(committee->take_action(WorkflowAction::Start)) << committee->error();
   EXPECT_FALSE(committee->handling_result_written());
