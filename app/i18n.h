@@ -122,6 +122,7 @@ enum class Str {
   // recorded, so the same rats are not counted twice; and the sum, on hover.
   FwOthersPart, FwCountSum,
   AssignNoteHint,  // Beside 派单: what the dispatcher tells the department (a comment with the step).
+  FwDueLate,  // After 应巡查日 …, red, when that day has gone by and the round is not finished.
   Count_,
 };
 

@@ -118,12 +118,19 @@ void draw_choosers(App& app, FrameInfo& frame, const FieldSnapshot& f) {
   ImGui::EndDisabled();
   // A campaign picked earlier that is not the one under way: say which is, one click away.
   if (current && c && current != c) {
+    const std::string line =
+        fmt(lang, Str::FwCurrentCampaign, current->name.c_str(), current->from.c_str(), current->to.c_str());
+    const std::string button = S(lang, Str::FwSwitchCampaign) + "##fw-switch-campaign";
+    // The button after the words where both fit on the row; else under the words (a phone).
+    const bool beside = ImGui::CalcTextSize(line.c_str()).x + ImGui::CalcTextSize(button.c_str(), nullptr, true).x +
+                            style.FramePadding.x * 2 + style.ItemSpacing.x * 2 <
+                        ImGui::GetContentRegionAvail().x;
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(kAmber, "%s",
-                       fmt(lang, Str::FwCurrentCampaign, current->name.c_str(), current->from.c_str(), current->to.c_str()).c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(kAmber, "%s", line.c_str());
     ImGui::PopTextWrapPos();
-    ImGui::SameLine();
-    if (small_button((S(lang, Str::FwSwitchCampaign) + "##fw-switch-campaign").c_str())) {
+    if (beside) ImGui::SameLine();
+    if (small_button(button.c_str())) {
       ff.campaign = current->id;
       ff.campaign_chosen = false;
       ff.week.clear();
@@ -480,7 +487,15 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   ImGui::BeginDisabled(at == weeks.end() || at + 1 == weeks.end());
   if (ImGui::ArrowButton("##fw-week-next", ImGuiDir_Right)) ff.week = *(at + 1);
   ImGui::EndDisabled();
-  const std::string due = fmt(lang, Str::FwDue, (due_day(c, ff.week) + " " + std::string(weekday_label(lang, c.weekday))).c_str());
+  std::string due = fmt(lang, Str::FwDue, (due_day(c, ff.week) + " " + std::string(weekday_label(lang, c.weekday))).c_str());
+  // A round whose day has gone by unfinished says so, in red: the week chosen is not this week.
+  const Round* shown_round = f.round(c.id, ff.week, ff.community);
+  const auto due_days = parse_day(due_day(c, ff.week));
+  const int64_t today_days = shanghai_days(platform::now_ms());
+  // (Not once the campaign has ended: the banner below says so, and every round of it is past.)
+  const bool late = due_days && *due_days < today_days && format_day(today_days) <= c.to &&
+                    !(shown_round && shown_round->finished);
+  if (late) due += " · " + fmt(lang, Str::FwDueLate, static_cast<int>(today_days - *due_days));
   const float fh = ImGui::GetFontSize();
   // Each piece beside the last while the row has room (a phone: on the lines under it).
   auto flow = [&](float width) {
@@ -489,7 +504,9 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   };
   flow(ImGui::CalcTextSize(due.c_str()).x);
   ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(kMuted, "%s", due.c_str());
+  ImGui::PushTextWrapPos(0.0f);  // A phone's width holds the date; the late words may take a second line.
+  ImGui::TextColored(late ? kProblem : kMuted, "%s", due.c_str());
+  ImGui::PopTextWrapPos();
 
   const std::vector<ChecklistLine> lines = f.checklist(c, ff.week, ff.community);
   int checked = 0;
