@@ -1249,7 +1249,7 @@ nlohmann::json inbox_json(App& app) {
   for (int64_t i = 0; i < std::min<int64_t>(app.inbox_total(), 20); ++i)
     if (const InboxRow* r = app.inbox_row(i))
       rows.push_back({{"id", r->id}, {"number", r->number}, {"status", to_string(r->status)}, {"due_at", r->due_at_ms},
-                      {"due_stage", r->due_stage}, {"warning", r->warning}, {"rebound", r->rebound}, {"lead", r->lead_department}});
+                      {"due_stage", r->due_stage}, {"warning", r->warning}, {"rebound", r->rebound}, {"rebounded", r->rebounded}, {"lead", r->lead_department}});
   const InboxQuery& q = app.inbox_query();
   return {{"total", app.inbox_total()}, {"overdue", d.overdue}, {"due_today", d.due_today}, {"unknown", d.unknown},
           {"warnings", d.warnings}, {"filter_warning", q.filter.warning}, {"pending_requests", d.pending_requests}, {"urged", d.urged}, {"to_visit", d.to_visit}, {"to_close", d.to_close}, {"filter_urged", q.filter.urged},

@@ -526,6 +526,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"全组合计 %lld（本人 %lld）：同一批请勿重复记录", "All workers: %lld (yours %lld): do not record the same ones again"},
     {"派单说明（可不填）：谁牵头、谁协助", "Instructions (optional): who leads, who helps"},
     {"已过 %d 天，本轮未完成", "%d days ago, round not finished"},
+    {"已反弹", "Came back"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

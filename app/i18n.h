@@ -123,6 +123,7 @@ enum class Str {
   FwOthersPart, FwCountSum,
   AssignNoteHint,  // Beside 派单: what the dispatcher tells the department (a comment with the step).
   FwDueLate,  // After 应巡查日 …, red, when that day has gone by and the round is not finished.
+  ReboundedBadge,  // In the list, on an earlier ticket a later one is linked to as its rebound.
   Count_,
 };
 

@@ -695,6 +695,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
         if (r->rebound) tag(S(lang, Str::ReboundBadge), kRebound);  // A recurrence at this place.
+        else if (r->rebounded) tag(S(lang, Str::ReboundedBadge), kRebound);  // It came back later.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);
         if (red_number) {
           ImGui::TextColored(kProblem, "%s", std::string(label(lang, r->urgency)).c_str());
@@ -748,6 +749,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
         if (r->pending_request) tag(S(lang, Str::PendingBadge), kAmber);  // 退单/延期 to decide.
         if (r->urged) tag(S(lang, Str::UrgedBadge), kProblem);  // 催办 not answered.
         if (r->rebound) tag(S(lang, Str::ReboundBadge), kRebound);  // A recurrence at this place.
+        else if (r->rebounded) tag(S(lang, Str::ReboundedBadge), kRebound);  // It came back later.
         // A conflict kept (a review shows in the status): in the title, where a narrow status column
         // cannot cut it off.
         if (r->conflict && r->status != TicketStatus::Review) tag(S(lang, Str::ConflictBadge), kAmber);

@@ -308,6 +308,7 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
             "'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d WHERE "
             "d.kind = 'decision' AND d.request = r.change_id)), " LINLI_URGED
             ", EXISTS (SELECT 1 FROM links l WHERE l.ticket_id = t.id AND l.kind = 'rebound')"
+            ", EXISTS (SELECT 1 FROM links l WHERE l.other_ticket = t.id AND l.kind = 'rebound')"
             " FROM (SELECT rowid AS rid, " + std::string(sort.expr) +
             " AS s, received_at AS r, " + kDueKey + " AS d FROM tickets" +
             (along ? std::string(" INDEXED BY ") + sort.index : std::string()) + " WHERE " + where + " ORDER BY " +
@@ -386,6 +387,7 @@ Result<std::vector<InboxRow>> Store::read_page(const InboxQuery& query, bool alo
     r.pending_request = q.int64(22) != 0;
     r.urged = q.int64(23) != 0;
     r.rebound = q.int64(24) != 0;
+    r.rebounded = q.int64(25) != 0;
     if (q.int64(20) == 0) {  // Co-handled by the department whose deadlines these are: its reply's.
       r.due_at_ms = q.int64(21);  // NULL (0): it replied, nothing is due from it.
       r.due_stage = "co_reply";

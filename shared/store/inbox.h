@@ -125,6 +125,8 @@ struct InboxRow {
   bool urged = false;
   // 反弹: linked as the recurrence of an earlier ticket at the same place (links, kind rebound).
   bool rebound = false;
+  // 已反弹: a later ticket is linked as this one's recurrence (the hoarder came back after it closed).
+  bool rebounded = false;
   InboxKey key;
 };
 

@@ -954,15 +954,18 @@ TEST_F(Workbench, AnEarlierTicketIsLinkedByItsNumber) {
   EXPECT_TRUE(std::any_of(chain.begin(), chain.end(), [&](const InboxRow& r) { return r.id == id; }));
   EXPECT_FALSE(centre->link_rebound_by_number(old_number));
   EXPECT_EQ(centre->error(), "这张工单已在反弹关联中");
-  // In the list, the new ticket reads as a rebound (反弹 before its title); the earlier one does not.
+  // In the list, the new ticket reads as a rebound (反弹 before its title); the earlier one as
+  // having come back (已反弹), not as a rebound itself.
   centre->inbox_query().filter.text = "堆物又回来了";
   centre->inbox_changed();
   ASSERT_EQ(centre->inbox_total(), 1);
   EXPECT_TRUE(centre->inbox_row(0)->rebound);
+  EXPECT_FALSE(centre->inbox_row(0)->rebounded);
   centre->inbox_query().filter.text = old_number;
   centre->inbox_changed();
   ASSERT_EQ(centre->inbox_total(), 1);
   EXPECT_FALSE(centre->inbox_row(0)->rebound);
+  EXPECT_TRUE(centre->inbox_row(0)->rebounded);
   centre->inbox_query().filter.text.clear();
   centre->inbox_changed();
   ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
