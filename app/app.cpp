@@ -930,29 +930,24 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
   const auto to = workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
+  // An entry that goes with the step (what was done, said or asked), in the same record.
+  const auto with_entry = [&](EntryKind kind, const std::string& text) {
+    Change e;
+    e.ticket_id = m_selected;
+    e.kind = ChangeKind::AddEntry;
+    e.entry.kind = kind;
+    e.entry.text = text;
+    drafts.push_back(std::move(e));
+  };
   if (action == WorkflowAction::Handle) {
     if (note.empty() && !handling_result_written()) {
       m_error = std::string(tr(m_lang, Str::ErrHandleResult));
       return false;
     }
-    if (!note.empty()) {
-      Change r;
-      r.ticket_id = m_selected;
-      r.kind = ChangeKind::AddEntry;
-      r.entry.kind = EntryKind::HandlingNote;
-      r.entry.text = note;
-      drafts.push_back(std::move(r));
-    }
+    if (!note.empty()) with_entry(EntryKind::HandlingNote, note);
   }
   // What was said on the call back, when the dispatcher wrote it: a 先行联系 entry with the step.
-  if (action == WorkflowAction::ContactCitizen && !note.empty()) {
-    Change e;
-    e.ticket_id = m_selected;
-    e.kind = ChangeKind::AddEntry;
-    e.entry.kind = EntryKind::Contact;
-    e.entry.text = note;
-    drafts.push_back(std::move(e));
-  }
+  if (action == WorkflowAction::ContactCitizen && !note.empty()) with_entry(EntryKind::Contact, note);
   if (action == WorkflowAction::Assign) {
     if (department.empty()) {
       m_error = std::string(tr(m_lang, Str::ErrMissing));
@@ -973,23 +968,11 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
     }
     // What the dispatcher tells the department (who leads, what each unit does): a comment that
     // goes with the step, in the timeline every replica in scope holds.
-    if (!note.empty()) {
-      Change e;
-      e.ticket_id = m_selected;
-      e.kind = ChangeKind::AddEntry;
-      e.entry.kind = EntryKind::Comment;
-      e.entry.text = note;
-      drafts.push_back(std::move(e));
-    }
+    if (!note.empty()) with_entry(EntryKind::Comment, note);
   }
   if (action == WorkflowAction::ReturnVisit) {
-    Change v;
-    v.ticket_id = m_selected;
-    v.kind = ChangeKind::AddEntry;
-    v.entry.kind = EntryKind::ReturnVisit;
-    v.entry.satisfaction = satisfaction;
-    v.entry.text = note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note;
-    drafts.push_back(std::move(v));
+    with_entry(EntryKind::ReturnVisit, note.empty() ? std::string(tr(Lang::Zh, Str::ActReturnVisit)) : note);
+    drafts.back().entry.satisfaction = satisfaction;
   }
   Change t;
   t.ticket_id = m_selected;

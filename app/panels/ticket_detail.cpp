@@ -442,6 +442,17 @@ void actions(App& app, FrameInfo& frame) {
     const std::string label = std::string(tr(lang, reassign ? Str::Reassign : action_label(action))) + "##act-" +
                               std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
+    // The words a step takes with it (a call's note, the result, instructions): on the step's row
+    // up to its button, at least `min_em` wide, else on a line of their own (stack_note).
+    const auto step_note = [&](const char* id, Str hint, std::string* text, float min_em) {
+      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
+                                         : std::max(ImGui::GetFontSize() * min_em,
+                                                    right - ImGui::GetCursorScreenPos().x -
+                                                        ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
+                                                        style.FramePadding.x * 2 - style.ItemSpacing.x));
+      wrapped_note_input(id, S(lang, hint), text);
+      if (!stack_note) ImGui::SameLine();
+    };
     if (action == WorkflowAction::Assign) width += assign_w + style.ItemSpacing.x;
     if (action == WorkflowAction::ReturnVisit) width += ImGui::GetFontSize() * 15 + style.ItemSpacing.x * 2;
     if (action == WorkflowAction::Handle && !refusal) width += ImGui::GetFontSize() * 12 + style.ItemSpacing.x;
@@ -466,12 +477,7 @@ void actions(App& app, FrameInfo& frame) {
       // for a 重派 once another department is chosen (a ticket in hand shows no empty box).
       if (!refusal && (!dispatched || (!frame.assign_to.empty() && frame.assign_to != st->lead_department))) {
         if (stack_note) ImGui::NewLine();
-        ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
-                                           : std::max(ImGui::GetFontSize() * 10, right - ImGui::GetCursorScreenPos().x -
-                                                                                    ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
-                                                                                    style.FramePadding.x * 2 - style.ItemSpacing.x));
-        wrapped_note_input("##assign-note", S(lang, Str::AssignNoteHint), &frame.assign_note);
-        if (!stack_note) ImGui::SameLine();
+        step_note("##assign-note", Str::AssignNoteHint, &frame.assign_note, 10);
       }
     }
     if (action == WorkflowAction::ReturnVisit) {
@@ -515,24 +521,14 @@ void actions(App& app, FrameInfo& frame) {
     // the call's note), then the step.
     if (action == WorkflowAction::ContactCitizen && !refusal) {
       phone_to_call(lang, st->ticket.citizen_phone, "##dial-step");
-      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
-                                         : std::max(ImGui::GetFontSize() * 10, right - ImGui::GetCursorScreenPos().x -
-                                                                                  ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
-                                                                                  style.FramePadding.x * 2 - style.ItemSpacing.x));
-      wrapped_note_input("##contact-step-note", S(lang, Str::ContactNoteHint), &frame.contact_note);
-      if (!stack_note) ImGui::SameLine();
+      step_note("##contact-step-note", Str::ContactNoteHint, &frame.contact_note, 10);
     }
     // 办结 says what was done (处置结果), unless a 处置记录 since the handling began already does.
     bool result_missing = false;
     if (action == WorkflowAction::Handle && !refusal) {
       const bool written = app.handling_result_written();
       result_missing = !written && frame.handle_note.empty();
-      ImGui::SetNextItemWidth(stack_note ? ImGui::GetContentRegionAvail().x
-                                         : std::max(ImGui::GetFontSize() * 12, right - ImGui::GetCursorScreenPos().x -
-                                                                                  ImGui::CalcTextSize(label.c_str(), nullptr, true).x -
-                                                                                  style.FramePadding.x * 2 - style.ItemSpacing.x));
-      wrapped_note_input("##handle-note", S(lang, written ? Str::HandleResultMore : Str::HandleResultHint), &frame.handle_note);
-      if (!stack_note) ImGui::SameLine();
+      step_note("##handle-note", written ? Str::HandleResultMore : Str::HandleResultHint, &frame.handle_note, 12);
     }
     const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
     // Nothing chosen yet: where to send it, or what the citizen said.
