@@ -148,6 +148,14 @@ std::string format_provisional_number(int day_yyyymmdd, int sequence) {
   return buf;
 }
 
+std::string format_provisional_number(int day_yyyymmdd, uint64_t device, int sequence) {
+  static constexpr char kLetters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";  // 32: five bits each.
+  const char tag[4] = {kLetters[(device >> 59) & 31], kLetters[(device >> 54) & 31], kLetters[(device >> 49) & 31], 0};
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "临-%04d-%s-%03d", day_yyyymmdd % 10000, tag, sequence);
+  return buf;
+}
+
 int shanghai_yyyymmdd(int64_t utc_ms) {
   const CivilDay c = civil_from_days(shanghai_days(utc_ms));
   return c.year * 10000 + c.month * 100 + c.day;

@@ -115,6 +115,11 @@ bool is_valid_official_number(std::string_view number);
 // "临-20261129-0003": the provisional number a replica gives before the server's official one.
 // day_yyyymmdd is the local (Shanghai) date of creation.
 std::string format_provisional_number(int day_yyyymmdd, int sequence);
+// "临-1129-K7Q-003": what the app gives: the month and day, three letters of the device (the top
+// 15 bits of its replica id, in an alphabet without 0/O and 1/I), so that two desks offline on the
+// same day do not give two citizens the same number (each counts its own sequence), and the
+// sequence (three digits, more past 999). Shorter than the form above: it fits a phone's list.
+std::string format_provisional_number(int day_yyyymmdd, uint64_t device, int sequence);
 
 // The civil date in Shanghai (UTC+8, no daylight saving) of a UTC instant, as yyyymmdd.
 int shanghai_yyyymmdd(int64_t utc_ms);

@@ -133,10 +133,10 @@ Result<Store::DeadlineCounts> Store::deadline_counts(int64_t now_ms, const std::
   Stmt q(m_db,
          // As the inbox's filters count them (store/inbox.cpp), by the indexes of migration 8.
          "SELECT CASE WHEN ?3 = '' THEN (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
-         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?1) END, "
+         LINLI_DUE_KEY " <= ?1) END, "
          "CASE WHEN ?3 = '' THEN (SELECT count(*) FROM tickets WHERE deleted = 0 AND "
-         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) > ?1 AND "
-         "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END) <= ?2) END, "
+         LINLI_DUE_KEY " > ?1 AND "
+         LINLI_DUE_KEY " <= ?2) END, "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND due_stage = 'unknown'), "
          "(SELECT count(*) FROM tickets WHERE deleted = 0 AND warning = 1), "
          // 待审批, as the inbox's filter counts it (store/inbox.cpp, migration 14's indexes).

@@ -44,7 +44,7 @@ constexpr const char* kStatusRank =
     "(CASE status WHEN 'received' THEN 0 WHEN 'contacted' THEN 1 WHEN 'assigned' THEN 2 WHEN 'in_progress' THEN 3 "
     "WHEN 'review' THEN 4 WHEN 'handled' THEN 5 WHEN 'visited' THEN 6 ELSE 7 END)";
 constexpr const char* kCommunityKey = "(community || char(31) || address)";
-constexpr const char* kDueKey = "(CASE WHEN due_at > 0 THEN due_at ELSE 9000000000000000000 END)";
+constexpr const char* kDueKey = LINLI_DUE_KEY;
 
 struct SortColumn {
   const char* expr;
@@ -259,7 +259,8 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
   if (due_of_owner(query)) {
     owner_due = std::string("(CASE WHEN ") + works_as_lead(query.filter, "", "?1") + " THEN " + kDueKey +
                 " ELSE coalesce((SELECT min(h.due_at) FROM ticket_co_handlers h WHERE h.ticket_id = tickets.id AND "
-                "h.department = ?1 AND h.state = 'pending' AND h.due_at > 0), 9000000000000000000) END)";
+                "h.department = ?1 AND h.state = 'pending' AND h.due_at > 0), CASE WHEN status <> 'closed' THEN "
+                "8000000000000000000 - received_at ELSE 9000000000000000000 - received_at END) END)";
     sort.expr = owner_due.c_str();
     along = false;
   }
@@ -305,7 +306,7 @@ PageSql page_sql(const InboxQuery& query, bool along, HitsFrom hits) {
                          "h.department = ?1 AND h.state = 'pending')"
                    : std::string("1, NULL")) +
             ", EXISTS (SELECT 1 FROM timeline r WHERE r.ticket_id = t.id AND r.kind IN ('return_request', "
-            "'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d WHERE "
+            "'extension_request') AND t.status IN ('assigned', 'in_progress') AND NOT EXISTS (SELECT 1 FROM timeline d WHERE "
             "d.kind = 'decision' AND d.request = r.change_id)), " LINLI_URGED
             ", EXISTS (SELECT 1 FROM links l WHERE l.ticket_id = t.id AND l.kind = 'rebound')"
             ", EXISTS (SELECT 1 FROM links l WHERE l.other_ticket = t.id AND l.kind = 'rebound')"

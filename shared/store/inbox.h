@@ -11,9 +11,17 @@
 
 // 待审批, as SQL over the tickets table: a 退单 or 延期 request no decision names, on a ticket not
 // closed (migration 14's indexes). Shared by the inbox's filter and the status bar's count.
+// The time-left sort's key (migration 8's index inbox_by_due, remade by 19; the same text wherever
+// it is written, or the index is not used): the deadline where one runs; else open tickets, then
+// closed ones, each newest first, so a ticket waiting for its visit or a co-handler's reply is not
+// found under a street's years of closed tickets.
+#define LINLI_DUE_KEY                                                                                   \
+  "(CASE WHEN due_at > 0 THEN due_at WHEN status <> 'closed' THEN 8000000000000000000 - received_at " \
+  "ELSE 9000000000000000000 - received_at END)"
+
 #define LINLI_PENDING_REQUEST                                                                                  \
   "rowid IN (SELECT t.rowid FROM timeline r JOIN tickets t ON t.id = r.ticket_id WHERE r.kind IN "            \
-  "('return_request', 'extension_request') AND t.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM timeline d " \
+  "('return_request', 'extension_request') AND t.status IN ('assigned', 'in_progress') AND NOT EXISTS (SELECT 1 FROM timeline d " \
   "WHERE d.kind = 'decision' AND d.request = r.change_id))"
 
 // A conflict row `c` of ticket `t` that still waits for someone: a status conflict, or a field

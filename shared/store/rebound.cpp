@@ -32,6 +32,22 @@ InboxRow read_row(sqlite_util::Stmt& q) {
   return r;
 }
 
+// Every row a statement gives, in the inbox's shape.
+Result<std::vector<InboxRow>> read_rows(sqlite3* db, sqlite_util::Stmt& q, std::string_view where) {
+  std::vector<InboxRow> out;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_row(q));
+  if (rc != SQLITE_DONE) return read_error(db, where);
+  return out;
+}
+
+// The same address as ?1 (squeezed), or one that begins with the other, the shorter at least ?5
+// characters long.
+constexpr const char* kSamePlace =
+    "(replace(address, ' ', '') = ?1 OR (length(replace(address, ' ', '')) >= ?5 AND substr(?1, 1, "
+    "length(replace(address, ' ', ''))) = replace(address, ' ', '')) OR substr(replace(address, ' ', ''), 1, "
+    "length(?1)) = ?1)";
+
 // Spaces do not make another address: "中华新路 927弄" is "中华新路927弄".
 std::string squeeze(std::string_view s) {
   std::string out;
@@ -45,15 +61,12 @@ std::string squeeze(std::string_view s) {
 Result<std::vector<InboxRow>> Store::rebound_candidates(const std::string& address, Category category,
                                                         int64_t since_ms, const std::string& except_id, int limit) {
   const std::string a = squeeze(address);
-  std::vector<InboxRow> out;
-  if (utf8_length(a).value_or(0) < kReboundMinAddressChars) return out;
+  if (utf8_length(a).value_or(0) < kReboundMinAddressChars) return std::vector<InboxRow>{};
   // The same address, or one that begins with the other ("中华新路927弄" and "中华新路927弄12号"),
   // when the shorter is long enough to name a place.
   const std::string sql = std::string("SELECT ") + kRowColumns +
                           " FROM tickets WHERE deleted = 0 AND status = 'closed' AND category = ?2 AND updated_at >= ?3 "
-                          "AND id <> ?4 AND (replace(address, ' ', '') = ?1 OR (length(replace(address, ' ', '')) >= ?5 "
-                          "AND substr(?1, 1, length(replace(address, ' ', ''))) = replace(address, ' ', '')) OR "
-                          "substr(replace(address, ' ', ''), 1, length(?1)) = ?1) ORDER BY updated_at DESC LIMIT ?6";
+                          "AND id <> ?4 AND " + kSamePlace + " ORDER BY updated_at DESC LIMIT ?6";
   sqlite_util::Stmt q(m_db, sql);
   if (!q.ok()) return read_error(m_db, "rebound_candidates");
   q.bind(1, std::string_view(a));
@@ -62,10 +75,20 @@ Result<std::vector<InboxRow>> Store::rebound_candidates(const std::string& addre
   q.bind(4, std::string_view(except_id));
   q.bind(5, int64_t{kReboundMinAddressChars});
   q.bind(6, int64_t{limit});
-  int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_row(q));
-  if (rc != SQLITE_DONE) return read_error(m_db, "rebound_candidates");
-  return out;
+  return read_rows(m_db, q, "rebound_candidates");
+}
+
+Result<std::vector<InboxRow>> Store::open_at_address(const std::string& address, int limit) {
+  const std::string a = squeeze(address);
+  if (utf8_length(a).value_or(0) < kReboundMinAddressChars) return std::vector<InboxRow>{};
+  sqlite_util::Stmt q(m_db, std::string("SELECT ") + kRowColumns +
+                                " FROM tickets WHERE deleted = 0 AND status <> 'closed' AND " + kSamePlace +
+                                " ORDER BY received_at DESC LIMIT ?2");
+  if (!q.ok()) return read_error(m_db, "open_at_address");
+  q.bind(1, std::string_view(a));
+  q.bind(2, int64_t{limit});
+  q.bind(5, int64_t{kReboundMinAddressChars});
+  return read_rows(m_db, q, "open_at_address");
 }
 
 Result<std::vector<InboxRow>> Store::link_chain(const std::string& ticket_id) {

@@ -164,15 +164,16 @@ Result<void> Store::migrate(const std::vector<Migration>& migrations, const std:
 Result<void> Store::shape_for(StoreUse use) {
   // Whether it is shaped for `use` now. The meta key says how it was last shaped; a server's store
   // is looked at for the search triggers too, since a migration that makes them again (12) runs on
-  // it as well.
+  // it as well; a replica's for the due index, which migration 19 drops to be made again here.
   const auto shaped = [&]() -> Result<bool> {
     Stmt s(m_db,
            "SELECT coalesce((SELECT value FROM meta WHERE key = 'store.use'), ''), "
-           "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = 'ticket_search_insert')");
+           "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = 'ticket_search_insert'), "
+           "EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'inbox_by_due')");
     if (!s.ok() || s.step() != SQLITE_ROW) return db_error(m_db, "shape");
     const bool server_use = s.text(0) == "server";
     if (use == StoreUse::Server) return server_use && s.int64(1) == 0;
-    return !server_use;
+    return !server_use && s.int64(2) != 0;
   };
   const bool server = use == StoreUse::Server;
   if (auto now = shaped(); !now) return now.error();

@@ -452,6 +452,9 @@ class Store {
   static constexpr int kReboundMinAddressChars = 4;
   Result<std::vector<InboxRow>> rebound_candidates(const std::string& address, Category category, int64_t since_ms,
                                                    const std::string& except_id = {}, int limit = 5);
+  // Open tickets (not closed, not deleted) of any category at the same place, as above, newest
+  // first: a call about them again is likely the same problem, not a new one (可能重复).
+  Result<std::vector<InboxRow>> open_at_address(const std::string& address, int limit = 3);
   // The tickets joined to this one by rebound links, either way and through others, oldest first,
   // the ticket itself included; empty when it has no links. At most kMaxChain tickets.
   static constexpr size_t kMaxChain = 50;

@@ -116,6 +116,14 @@ TEST(TicketIds, AreThirtyTwoLowercaseHexDigits) {
 
 TEST(TicketNumbers, ProvisionalNumbersCarryTheDayAndSequence) {
   EXPECT_EQ(format_provisional_number(20261129, 3), "临-20261129-0003");
+  // With the device's letters: A = 0 ... Z, then 2 ... 9 (no 0/O, 1/I).
+  EXPECT_EQ(format_provisional_number(20261129, uint64_t{0}, 3), "临-1129-AAA-003");
+  EXPECT_EQ(format_provisional_number(20261129, ~uint64_t{0}, 12), "临-1129-999-012");
+  EXPECT_EQ(format_provisional_number(20261129, uint64_t{9} << 59 | uint64_t{23} << 54 | uint64_t{24} << 49, 1),
+            "临-1129-KZ2-001");
+  EXPECT_NE(format_provisional_number(20261129, uint64_t{1} << 63, 1), format_provisional_number(20261129, uint64_t{1} << 62, 1))
+      << "two devices, the same day and sequence: two numbers";
+  EXPECT_EQ(format_provisional_number(20260105, uint64_t{0}, 1234), "临-0105-AAA-1234");
 }
 
 TEST(TicketNumbers, OfficialNumbersAreYearMonthSequence) {

@@ -535,6 +535,15 @@ TEST_F(Rebound, AClosedTicketOfTheSameKindAtThePlaceIsSuggestedAndTheChainReadsB
       << "closed before the period";
   EXPECT_TRUE(store.rebound_candidates("中华", Category::HoardingRefuse, since)->empty()) << "too short to name a place";
   EXPECT_TRUE(store.rebound_candidates("中华新路927弄", Category::HoardingRefuse, since, test::ticket_id(1))->empty());
+  // 可能重复: the open ones at the place, any category, newest first (#4, then #2 at 12号); not the
+  // closed #1 and #3.
+  auto open = store.open_at_address("中华新路927弄12号");
+  ASSERT_TRUE(open) << open.error().detail;
+  std::vector<std::string> open_ids;
+  for (const InboxRow& r : *open) open_ids.push_back(r.id);
+  EXPECT_EQ(open_ids, (std::vector<std::string>{test::ticket_id(4), test::ticket_id(2)}));
+  EXPECT_TRUE(store.open_at_address("中华")->empty()) << "too short to name a place";
+  EXPECT_EQ(store.open_at_address("中华新路927弄", 1)->size(), 1u);
 
   EXPECT_TRUE(store.link_chain(test::ticket_id(2))->empty());
   apply({centre.link(test::ticket_id(2), at("2026-11-06 09:00"), test::ticket_id(1)),
@@ -608,9 +617,65 @@ TEST_F(Rebound, ARequestWaitsForTheCentresDecisionInTheInboxUntilItIsDecided) {
   apply({refuse});
   EXPECT_EQ(ids(), (std::set<std::string>{test::ticket_id(1)})) << "refused is decided too";
   for (const InboxRow& r : page(filtered(InboxFilter{}))) EXPECT_EQ(r.pending_request, r.id == test::ticket_id(1)) << r.id;
-  walk(1, "2026-11-25 09:00", {WorkflowAction::Handle, WorkflowAction::ReturnVisit, WorkflowAction::Close});
-  EXPECT_TRUE(ids().empty()) << "a closed ticket waits for no decision";
+  walk(1, "2026-11-25 09:00", {WorkflowAction::Handle});
+  EXPECT_TRUE(ids().empty()) << "handled while its 延期 waited: nothing is left to extend, the request has lapsed";
+  EXPECT_FALSE(page(filtered(InboxFilter{}))[0].pending_request);
   EXPECT_EQ(store.deadline_counts(at("2026-11-25 10:00"))->pending_requests, 0);
+  walk(1, "2026-11-25 09:30", {WorkflowAction::ReturnVisit, WorkflowAction::Close});
+  EXPECT_TRUE(ids().empty()) << "a closed ticket waits for no decision";
+}
+
+// By time left: running deadlines first, soonest first; then the open tickets that have none (a
+// handled one waiting for its visit), newest first; then the closed ones, newest first. Before, the
+// ones without a deadline came oldest first, open and closed together: a department's ticket
+// waiting for the centre's visit sank under years of closed tickets.
+TEST_F(Rebound, ByTimeLeftOpenTicketsWithoutADeadlineComeBeforeClosedOnesNewestFirst) {
+  apply({create(1, "2026-11-02 09:00"), create(2, "2026-11-09 09:00"), create(3, "2026-11-16 09:00"),
+         create(4, "2026-11-23 09:00"), create(5, "2026-11-24 09:00")});
+  walk(1, "2026-11-25 09:00", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit, WorkflowAction::Close});
+  walk(2, "2026-11-25 09:10", {WorkflowAction::Assign, WorkflowAction::Handle, WorkflowAction::ReturnVisit, WorkflowAction::Close});
+  walk(3, "2026-11-25 09:20", {WorkflowAction::Assign, WorkflowAction::Handle});
+  walk(4, "2026-11-25 09:30", {WorkflowAction::Assign, WorkflowAction::Handle});
+  InboxQuery q;
+  q.sort = InboxSort::Due;
+  q.descending = false;  // As the app sorts by time left: the soonest first.
+  std::vector<std::string> order;
+  for (const InboxRow& r : page(q)) order.push_back(r.id);
+  EXPECT_EQ(order, (std::vector<std::string>{test::ticket_id(5), test::ticket_id(4), test::ticket_id(3), test::ticket_id(2),
+                                             test::ticket_id(1)}));
+  // Read along the index (many rows) as well as sorted (few): the same order.
+  q.filter.community = "河滨花园";
+  std::vector<std::string> filtered_order;
+  for (const InboxRow& r : page(q)) filtered_order.push_back(r.id);
+  EXPECT_EQ(filtered_order, order);
+}
+
+// Migration 19 drops the time-left index whose key changed; a replica's store makes it again, with
+// the key the inbox sorts by, when it opens (Store::shape_for), and one made before it too.
+TEST(InboxShape, AReplicaStoreWithoutTheDueIndexMakesItAgainWhenItOpens) {
+  test::TempDir dir;
+  const auto due_index_sql = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(dir.file("r.db").c_str(), &db), SQLITE_OK);
+    std::string sql;
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE name = 'inbox_by_due'", -1, &q, nullptr);
+    if (sqlite3_step(q) == SQLITE_ROW) sql = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return sql;
+  };
+  { Store s = test::open_store(dir, "r.db"); }
+  EXPECT_NE(due_index_sql().find(LINLI_DUE_KEY), std::string::npos) << due_index_sql();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("r.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP INDEX inbox_by_due", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(due_index_sql(), "");
+  { Store s = test::open_store(dir, "r.db"); }
+  EXPECT_NE(due_index_sql().find(LINLI_DUE_KEY), std::string::npos) << "made again: " << due_index_sql();
 }
 
 // 催办: a ticket the centre urged shows so (its tag, the filter, the count) until anyone but the centre
