@@ -587,6 +587,17 @@ const std::vector<InboxRow>& App::draft_rebound_suggestions() {
   return m_draft_rebound.rows;
 }
 
+const std::vector<InboxRow>& App::draft_open_at_address() {
+  // The data's revision in the key: a ticket registered or closed meanwhile shows, or goes.
+  const std::string key = m_draft.address + '\x1f' + std::to_string(m_data_revision);
+  if (key == m_draft_open.key) return m_draft_open.rows;
+  m_draft_open.key = key;
+  m_draft_open.rows.clear();
+  if (auto rows = m_store.open_at_address(m_draft.address)) m_draft_open.rows = std::move(rows).value();
+  for (const InboxRow& r : m_draft_open.rows) saw({r.community, r.address, r.title, r.lead_department});
+  return m_draft_open.rows;
+}
+
 std::optional<Refusal> App::why_not_link() const {
   Change c;
   c.ticket_id = m_selected;
@@ -713,15 +724,60 @@ bool App::record(std::vector<Change> drafts) {
 // What an edit did, for its notice: the step (派单 → 管理办), else the entry, else the field (with
 // its new value where it is a word from a list), and the ticket's number. "已记录" alone said the
 // same after every click, wherever the result was on the screen.
-std::string App::recorded_words(const std::vector<Change>& drafts) const {
+std::string App::recorded_words(const std::vector<Change>& drafts) {
   const auto find = [&](ChangeKind k) -> const Change* {
     for (const Change& c : drafts)
       if (c.kind == k) return &c;
     return nullptr;
   };
   std::string what;
+  // Field work: what it was about (the campaign's name, the facility's code, the round's 小区).
+  if (!drafts.empty() && is_field_kind(drafts.front().kind)) {
+    const Change& c = drafts.front();
+    const FieldRecord& r = c.field_record;
+    const FieldData& data = field().data;
+    const auto facility_code = [&]() -> std::string {
+      if (const std::string* code = r.get(FieldMember::Code)) return *code;
+      const auto it = data.facilities.find(r.facility);
+      return it == data.facilities.end() ? std::string() : it->second.code;
+    };
+    std::string about;
+    switch (c.kind) {
+      case ChangeKind::SetCampaign: {
+        what = std::string(tr(m_lang, Str::FwCampaign));
+        if (const std::string* name = r.get(FieldMember::Name)) about = *name;
+        else if (const auto it = data.campaigns.find(r.campaign); it != data.campaigns.end()) about = it->second.name;
+        break;
+      }
+      case ChangeKind::SetRound: {
+        const std::string* finished = r.get(FieldMember::Finished);
+        what = std::string(tr(m_lang, finished && *finished == "0" ? Str::FwReopenRound : Str::FwFinished));
+        about = r.community + " · " + r.week;
+        break;
+      }
+      case ChangeKind::SetRoundItem:
+        what = std::string(tr(m_lang, Str::FwSubRound));
+        about = facility_code();
+        break;
+      default:
+        what = std::string(tr(m_lang, Str::FwFacilityTitle));
+        about = facility_code();
+        break;
+    }
+    return about.empty() ? what : what + " · " + about;
+  }
   if (const Change* t = find(ChangeKind::Transition)) {
     what = std::string(tr(m_lang, action_label(t->action)));
+    // 回访 with the citizen's answer: "回访 · 不满意 → 重开" (a dissatisfied visit reopens at once).
+    if (const Change* v = find(ChangeKind::AddEntry); v && v->entry.kind == EntryKind::ReturnVisit) {
+      const Satisfaction s = v->entry.satisfaction;
+      const Str answer = s == Satisfaction::Satisfied            ? Str::Satisfied
+                         : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
+                         : s == Satisfaction::Leaning            ? Str::Leaning
+                                                                 : Str::Dissatisfied;
+      const std::string visit = std::string(tr(m_lang, Str::ActReturnVisit)) + " · " + std::string(tr(m_lang, answer));
+      what = t->action == WorkflowAction::ReturnVisit ? visit : visit + " → " + what;
+    }
     for (const Change& c : drafts)
       if (c.kind == ChangeKind::SetField && c.field == EditableField::LeadDepartment && !c.value.empty())
         what += " → " + c.value;
@@ -818,6 +874,15 @@ bool App::request_extension(const std::string& reason, int days) {
 
 bool App::decide(const TimelineEntry& request, bool approve, const std::string& text) {
   if (!m_state) return false;
+  // The department reads why in its timeline: a refusal without words tells it nothing.
+  if (!approve && text.empty()) {
+    m_error = std::string(tr(m_lang, Str::ReasonMissing));
+    return false;
+  }
+  if (!takes_requests(m_state->ticket.status)) {
+    m_error = std::string(tr(m_lang, Str::ErrRequestLapsed));
+    return false;
+  }
   std::vector<Change> drafts;
   Change d;
   d.ticket_id = m_selected;
@@ -883,6 +948,9 @@ const TimelineEntry* App::unanswered_urge(int* count) const {
 
 std::vector<TimelineEntry> App::pending_requests() const {
   std::vector<TimelineEntry> out;
+  // A request waits while the ticket is with its handler. Once it is handled (or given back, or
+  // closed), a 退单 or 延期 asked before has lapsed: nothing is left to return or extend.
+  if (!m_state || !takes_requests(m_state->ticket.status)) return out;
   for (const TimelineEntry& e : m_timeline) {
     if (e.entry.kind != EntryKind::ReturnRequest && e.entry.kind != EntryKind::ExtensionRequest) continue;
     const bool decided = std::any_of(m_timeline.begin(), m_timeline.end(), [&](const TimelineEntry& d) {
@@ -909,6 +977,15 @@ std::optional<App::Decided> App::last_decision() const {
 std::optional<Deadlines> App::selected_deadlines() const {
   if (!m_state) return std::nullopt;
   return compute_deadlines(*m_state, m_calendar);
+}
+
+std::optional<int64_t> App::extended_due(int days) const {
+  const auto d = selected_deadlines();
+  if (!d || d->handling_due_ms == 0 || days < 1) return std::nullopt;
+  // The stage ends at 24:00 of its last day: that day, and as many working days after it.
+  const auto day = m_calendar.add_workdays(shanghai_days(d->handling_due_ms - 1), days);
+  if (!day) return std::nullopt;
+  return shanghai_day_start_ms(*day + 1);
 }
 
 bool App::already_with(const TicketState& st, const std::string& department) {
@@ -999,6 +1076,20 @@ const TimelineEntry* App::handling_result() const {
   for (const TimelineEntry& e : m_timeline)
     if (e.entry.kind == EntryKind::HandlingNote && e.at_ms >= began && (!last || e.at_ms >= last->at_ms)) last = &e;
   return last;
+}
+
+const TimelineEntry* App::dispatch_note() const {
+  const Change* assign = nullptr;
+  for (const Change& c : m_history)
+    if (c.kind == ChangeKind::Transition && c.action == WorkflowAction::Assign && (!assign || c.stamp.ms >= assign->stamp.ms))
+      assign = &c;
+  if (!assign) return nullptr;
+  const std::string device = to_hex(assign->id.replica);
+  for (const TimelineEntry& e : m_timeline)
+    if (e.entry.kind == EntryKind::Comment && e.device == device && e.author.user == assign->author.user &&
+        std::abs(e.at_ms - assign->stamp.ms) <= 1000)
+      return &e;
+  return nullptr;
 }
 
 bool App::handling_result_written() const { return handling_result() != nullptr; }
@@ -1106,7 +1197,7 @@ std::string intake_draft_json(const IntakeDraft& d) {
                         {"citizen_name", d.citizen_name},            {"citizen_phone", d.citizen_phone},
                         {"community", d.community},                  {"address", d.address},
                         {"category", std::string(to_string(d.category))},
-                        {"urgency", std::string(to_string(d.urgency))},
+                        {"urgency", std::string(to_string(d.urgency))}, {"urgency_chosen", d.urgency_chosen},
                         {"title", d.title},                          {"description", d.description},
                         {"rebound_of", d.rebound_of}}
       .dump();
@@ -1125,6 +1216,7 @@ std::optional<IntakeDraft> parse_intake_draft(const std::string& json) {
   d.address = text("address");
   d.category = parse_category(text("category")).value_or(Category::Other);
   d.urgency = parse_urgency(text("urgency")).value_or(Urgency::Normal);
+  d.urgency_chosen = j.value("urgency_chosen", false) == true;
   d.title = text("title");
   d.description = text("description");
   if (j.contains("rebound_of") && j["rebound_of"].is_array())
@@ -1175,6 +1267,8 @@ Ticket App::ticket_from_draft(DraftProblems& problems) const {
   t.description = m_draft.description;
   problems = {};
   problems.bad_received_at = !received;
+  // A minute's slack for a clock a little behind; a time still to come is refused.
+  problems.future_received_at = received && *received > platform::now_ms() + 60'000;
   for (const auto& p : validate_new_ticket(t))
     if (p.field != TicketField::ReceivedAt && p.field != TicketField::Id) problems.fields.push_back(p);
   if (m_session && !t.community.empty()) {  // The write policy, as the server will judge the push.
@@ -1274,6 +1368,7 @@ std::string App::state_json() {
   for (const auto& p : m_problems.fields)
     problems.push_back({{"field", to_string(p.field)}, {"code", to_string(p.code)}});
   if (m_problems.bad_received_at) problems.push_back({{"field", "received_at"}, {"code", "bad_format"}});
+  if (m_problems.future_received_at) problems.push_back({{"field", "received_at"}, {"code", "future"}});
   if (m_problems.out_of_scope) problems.push_back({{"field", "community"}, {"code", "out_of_scope"}});
   const app::SyncStatus& st = sync_status();
   nlohmann::json conflicts_json = nlohmann::json::array();
@@ -1297,6 +1392,8 @@ std::string App::state_json() {
   for (const InboxRow& r : m_chain) chain_json.push_back(r.id);
   nlohmann::json draft_rebound_json = nlohmann::json::array();
   for (const InboxRow& r : m_draft_rebound.rows) draft_rebound_json.push_back(r.id);
+  nlohmann::json draft_open_json = nlohmann::json::array();
+  for (const InboxRow& r : m_draft_open.rows) draft_open_json.push_back(r.id);
   nlohmann::json dashboard_json = nullptr;  // The dashboard as last computed (app_report.cpp).
   if (const Dashboard* d = m_dashboard.last()) {
     dashboard_json = {{"year", d->year}, {"month", d->month}, {"received", d->report.received},
@@ -1312,7 +1409,7 @@ std::string App::state_json() {
                       {"view", std::string(view_code(m_view))},
                       {"chain", chain_json},
                       {"rebound_suggestions", m_rebound.size()},
-                      {"draft_rebound", draft_rebound_json},
+                      {"draft_rebound", draft_rebound_json}, {"draft_open", draft_open_json},
                       {"marked", m_marked.size()},
                       {"tickets", tickets},
                       {"selected", m_selected},
@@ -1353,7 +1450,8 @@ std::string App::state_json() {
                                 {"photos_uploaded", st.photos_uploaded_this_session}}},
                       {"photos", nlohmann::json::parse(photos_state_json(), nullptr, false)},
                       {"draft", {{"title", m_draft.title}, {"address", m_draft.address}, {"community", m_draft.community},
-                                 {"citizen_name", m_draft.citizen_name}, {"description", m_draft.description}}}};
+                                 {"citizen_name", m_draft.citizen_name}, {"description", m_draft.description},
+                                 {"category", std::string(to_string(m_draft.category))}, {"urgency", std::string(to_string(m_draft.urgency))}}}};
   s["field"] = nlohmann::json::parse(field_state_json(), nullptr, false);
   return s.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -55,6 +55,7 @@ struct IntakeDraft {
   std::string address;
   Category category = Category::Other;
   Urgency urgency = Urgency::Normal;
+  bool urgency_chosen = false;  // The user picked it: a category chosen after does not override it.
   std::string title;
   std::string description;
   std::vector<std::string> rebound_of;  // Closed tickets the user linked as repeated here (反弹).
@@ -64,8 +65,9 @@ struct IntakeDraft {
 struct DraftProblems {
   std::vector<FieldProblem> fields;
   bool bad_received_at = false;
+  bool future_received_at = false;  // A call is taken, not booked: later than now is a typo.
   bool out_of_scope = false;  // The write policy would refuse it (P4): not this user's to register here.
-  bool any() const { return bad_received_at || out_of_scope || !fields.empty(); }
+  bool any() const { return bad_received_at || future_received_at || out_of_scope || !fields.empty(); }
   std::optional<ValidationCode> of(TicketField f) const;
 };
 
@@ -189,6 +191,9 @@ class App {
   bool handling_result_written() const;
   // The last 处置记录 written since then (what the return visit reads to the citizen); null if none.
   const TimelineEntry* handling_result() const;
+  // What the dispatcher told the department with the last 派单 (a comment recorded with the step),
+  // for the handler to read beside the department, not at the foot of the timeline.
+  const TimelineEntry* dispatch_note() const;
   // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
   // A request stays pending until a decision names it. Approving a return also moves the ticket
   // back to be dispatched again (ApproveReturn), in the same record.
@@ -213,6 +218,9 @@ class App {
   std::optional<Decided> last_decision() const;
   // The selected ticket's deadlines (core/deadline.h).
   std::optional<Deadlines> selected_deadlines() const;
+  // When the selected ticket's handling stage would end with `days` more working days (a 延期
+  // request's, for the centre to read before it decides); nullopt when it is not known.
+  std::optional<int64_t> extended_due(int days) const;
 
   // ---- 联合处置 (joint handling, merge rule R12; app_joint.cpp): co-handlers of the selected
   // ticket, each with its sub-status, replies and deadline.
@@ -247,6 +255,9 @@ class App {
   // suggests linking them. Read again when the address or category changes.
   static constexpr int kReboundDays = 90;
   const std::vector<InboxRow>& draft_rebound_suggestions();
+  // Open tickets at the draft's address, any category (Store::open_at_address): a second call about
+  // the same thing is likely not a new problem (可能重复). Read again when the address changes.
+  const std::vector<InboxRow>& draft_open_at_address();
   // The selected ticket's chain of rebound links (oldest first, itself included; empty without
   // links), and closed tickets it may repeat that are not linked yet.
   const std::vector<InboxRow>& link_chain() const { return m_chain; }
@@ -390,7 +401,7 @@ class App {
   // survives a reload, a crash, a closed tab): written at most twice a second from tick(), given
   // back when the app opens, forgotten once saved or emptied.
   void keep_intake_draft();
-  std::string recorded_words(const std::vector<Change>& drafts) const;
+  std::string recorded_words(const std::vector<Change>& drafts);
   void restore_intake_draft();
   void reload();
   // Called every frame: recomputes a few deadlines if a new calendar asks it, runs the sync loop
@@ -486,7 +497,7 @@ class App {
   struct {
     std::string key;  // Address and category the suggestions were read for.
     std::vector<InboxRow> rows;
-  } m_draft_rebound;
+  } m_draft_rebound, m_draft_open;
   DashboardCache m_dashboard;
   // 巡查: the snapshot and the totals of the campaign asked last, and the data revision they were read at.
   std::shared_ptr<const FieldSnapshot> m_field;

@@ -42,7 +42,7 @@ enum class Str {
   RateCoReplied, DashPrevYear, DashNextYear,
   KindField,
   ErrCreateOutOfScope,
-  TabField, FwCampaign, FwNoCampaign, FwSubRound, FwSubFacilities, FwSubTotals, FwSubCampaigns, FwWeek, FwDue, FwProgress, FwFinished, FwMarkFinished, FwReopenRound, FwColCode, FwColKind, FwColLocation, FwColChecked, FwColTreated, FwColRats, FwColHoles, FwColWells, FwColNote, FwColTicket, FwOpenTicket, FwOthers, FwNoFacilities, FwAddFacility, FwEdit, FwRetire, FwRestore, FwActive, FwRetired, FwShowRetired, FwAllKinds, FwFacilityTitle, FwHintCode, FwHintLocation, FwFindingTitle, FwFindingHint, FwFromRound, FwGoToRound, FwTotalsTitle, FwStreet, FwBaitBoxes, FwSewers, FwHolesFilled, FwRatsKilled, FwWellsDosed, FwFlyCages, FwSites, FwRounds, FwUnitPiece, FwUnitRat, FwNewCampaign, FwName, FwFrom, FwTo, FwKinds, FwWeekday, FwCreate, FwWeeks, FwReadOnly, FieldDatesBackwards, FwAsOf, FwRoundsOf, FwViewTicket, FwSaveFacility, FwHintDate, FwHintCampaign, FwItemsChecked, FwAllDone, FwNoteHint,
+  TabField, FwCampaign, FwNoCampaign, FwSubRound, FwSubFacilities, FwSubTotals, FwSubCampaigns, FwWeek, FwDue, FwProgress, FwFinished, FwMarkFinished, FwReopenRound, FwColCode, FwColKind, FwColLocation, FwColChecked, FwColTreated, FwColRats, FwColHoles, FwColWells, FwColNote, FwColTicket, FwOpenTicket, FwNoFacilities, FwAddFacility, FwEdit, FwRetire, FwRestore, FwActive, FwRetired, FwShowRetired, FwAllKinds, FwFacilityTitle, FwHintCode, FwHintLocation, FwFindingTitle, FwFindingHint, FwFromRound, FwGoToRound, FwTotalsTitle, FwStreet, FwBaitBoxes, FwSewers, FwHolesFilled, FwRatsKilled, FwWellsDosed, FwFlyCages, FwSites, FwRounds, FwUnitPiece, FwUnitRat, FwNewCampaign, FwName, FwFrom, FwTo, FwKinds, FwWeekday, FwCreate, FwWeeks, FwReadOnly, FieldDatesBackwards, FwAsOf, FwRoundsOf, FwViewTicket, FwSaveFacility, FwHintDate, FwHintCampaign, FwItemsChecked, FwAllDone, FwNoteHint,
   // Photos (app/photos.h, panels/photos.cpp).
   SectionPhotos, PhotoTakeBefore, PhotoTakeAfter, PhotoTake, PhotoBefore, PhotoAfter, PhotoOther, PhotoNone,
   PhotoSaved, PhotoWaitingUpload, PhotoUploading, PhotoOfflineNotCached, PhotoLoading, PhotoFailed, PhotoClose,
@@ -124,6 +124,14 @@ enum class Str {
   AssignNoteHint,  // Beside 派单: what the dispatcher tells the department (a comment with the step).
   FwDueLate,  // After 应巡查日 …, red, when that day has gone by and the round is not finished.
   ReboundedBadge,  // In the list, on an earlier ticket a later one is linked to as its rebound.
+  ErrRequestLapsed,  // Deciding a 退单/延期 request once the ticket is no longer with its handler.
+  ErrReceivedFuture,  // The intake's 受理时间 later than now.
+  OpenAtAddress,  // Above the open tickets at the address the intake form was given (可能重复).
+  ExtensionUntil,  // Beside a pending 延期 request's days: the handling stage's new end if approved.
+  // What each 统计 card counts, on hover (docs/metrics.md), in the order of the cards.
+  MeanHandled, MeanOnTime, MeanContacted, MeanSameDay, MeanSatisfied, MeanResolved, MeanReassigned, MeanExtended,
+  MeanRebound, MeanCoReplied, MeanContactTime,
+  DispatchNote,  // The detail's label for what the dispatcher wrote with the last 派单.
   Count_,
 };
 

@@ -30,7 +30,7 @@ Result<Change> record_finding_ticket(Store& store, ClientSync& client, Ticket ti
     const int day = shanghai_yyyymmdd(now_ms);
     auto seq = store.next_provisional_sequence(day);
     if (!seq) return seq.error();
-    ticket.provisional_number = format_provisional_number(day, *seq);
+    ticket.provisional_number = format_provisional_number(day, client.self().hi, *seq);
     const std::string id = ticket.id;
     std::vector<Change> drafts(1);
     drafts[0].ticket_id = id;

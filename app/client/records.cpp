@@ -11,7 +11,7 @@ Result<Change> record_new_ticket(Store& store, ClientSync& client, Ticket ticket
     const int day = shanghai_yyyymmdd(now_ms);
     auto seq = store.next_provisional_sequence(day);
     if (!seq) return seq.error();
-    ticket.provisional_number = format_provisional_number(day, *seq);
+    ticket.provisional_number = format_provisional_number(day, client.self().hi, *seq);
     Change create;
     create.ticket_id = ticket.id;
     create.kind = ChangeKind::CreateTicket;

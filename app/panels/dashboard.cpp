@@ -69,10 +69,34 @@ void draw_month_picker(Lang lang, FrameInfo& frame, float spacing) {
   ImGui::EndDisabled();
 }
 
+// What a card counts, of what (docs/metrics.md): "80% 12 / 15" means little without it.
+Str meaning_of(Str card) {
+  switch (card) {
+    case Str::RateHandled: return Str::MeanHandled;
+    case Str::RateOnTime: return Str::MeanOnTime;
+    case Str::RateContacted: return Str::MeanContacted;
+    case Str::RateSameDay: return Str::MeanSameDay;
+    case Str::RateSatisfied: return Str::MeanSatisfied;
+    case Str::RateResolved: return Str::MeanResolved;
+    case Str::RateReassigned: return Str::MeanReassigned;
+    case Str::RateExtended: return Str::MeanExtended;
+    case Str::RateRebound: return Str::MeanRebound;
+    case Str::RateCoReplied: return Str::MeanCoReplied;
+    default: return Str::MeanContactTime;
+  }
+}
+
 // One card: the label, the figure, how many of how many, and last month's with the change's arrow.
 void draw_card(Lang lang, const RateCard& c, float w, float h) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
+  if (ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 22);
+    ImGui::TextUnformatted(S(lang, meaning_of(c.label)).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float fh = ImGui::GetFontSize(), pad = fh * 0.6f, inner = w - pad * 2;
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), kCardBgU, 6.0f);

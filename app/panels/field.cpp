@@ -600,7 +600,7 @@ void draw_round(App& app, FrameInfo& frame, const FieldSnapshot& f, const Campai
   ImGui::TableSetupColumn(S(lang, Str::FwColHoles).c_str(), fixed | shown(need[1]), count_w);
   ImGui::TableSetupColumn(S(lang, Str::FwColWells).c_str(), fixed | shown(need[2]), count_w);
   ImGui::TableSetupColumn(S(lang, Str::FwColNote).c_str(), stretch, 1.0f);
-  ImGui::TableSetupColumn(S(lang, Str::FwColTicket).c_str(), fixed, ImGui::CalcTextSize("临-20261130-0000").x);
+  ImGui::TableSetupColumn(S(lang, Str::FwColTicket).c_str(), fixed, ImGui::CalcTextSize("临-1130-WWW-000").x);
   ImGui::TableHeadersRow();
   for (const ChecklistLine& line : lines) {
     const Facility& fac = *line.facility;

@@ -92,6 +92,35 @@ void rebound_suggestions(App& app, float lw, float input_w) {
   ImGui::EndGroup();
 }
 
+// 可能重复: open tickets at the address just typed, whatever their category. The dispatcher reads
+// them before making a second ticket of the same call, and opens one with a click (the form is kept).
+void open_at_address(App& app, FrameInfo& frame, float lw, float input_w) {
+  const auto& rows = app.draft_open_at_address();
+  if (rows.empty()) return;
+  const Lang lang = app.lang();
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
+  ImGui::TextColored(kAmber, "%s", S(lang, Str::OpenAtAddress).c_str());
+  ImGui::PopTextWrapPos();
+  std::string open_id;
+  for (const InboxRow& r : rows) {
+    if (small_button((S(lang, Str::FwViewTicket) + "##open-at-" + r.id).c_str())) open_id = r.id;
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);
+    ImGui::TextUnformatted((r.number + "  " + r.title + " · " + std::string(label(lang, r.status)) +
+                            (r.lead_department.empty() ? std::string() : " · " + r.lead_department))
+                               .c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::EndGroup();
+  if (!open_id.empty()) {
+    app.select(open_id);
+    frame.scroll_to_selected = true;
+    app.set_view(View::Tickets);
+  }
+}
+
 }  // namespace
 
 void draw_intake_form(App& app, FrameInfo& frame) {
@@ -108,9 +137,10 @@ void draw_intake_form(App& app, FrameInfo& frame) {
   field_label(lang, Str::FieldReceivedAt, true, lw);
   ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
   ImGui::InputTextWithHint(id_for(lang, Str::FieldReceivedAt).c_str(), "2026-11-29 14:30", &d.received_at);
-  if (app.problems().bad_received_at) {
+  if (app.problems().bad_received_at || app.problems().future_received_at) {
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
-    ImGui::TextColored(kProblem, "%s", std::string(tr(lang, Str::ErrBadTime)).c_str());
+    ImGui::TextColored(kProblem, "%s",
+                       S(lang, app.problems().bad_received_at ? Str::ErrBadTime : Str::ErrReceivedFuture).c_str());
   }
 
   text_field(app, Str::FieldCitizenName, Str::HintName, d.citizen_name, TicketField::CitizenName,
@@ -127,12 +157,16 @@ void draw_intake_form(App& app, FrameInfo& frame) {
   text_field(app, Str::FieldAddress, Str::HintAddress, d.address, TicketField::Address, true, lw, input_w);
   const Category was = d.category;
   enum_combo<Category, kCategoryCount>(app, Str::FieldCategory, d.category, lw);
-  if (d.category != was) d.urgency = default_urgency(d.category);  // 疫情防控: 紧急, as the centre rules.
+  // 疫情防控: 紧急, as the centre rules; but what the dispatcher chose stays chosen.
+  if (d.category != was && !d.urgency_chosen) d.urgency = default_urgency(d.category);
   rebound_suggestions(app, lw, input_w);
+  open_at_address(app, frame, lw, input_w);
 
   field_label(lang, Str::FieldUrgency, false, lw);
-  if (ImGui::RadioButton(std::string(label(lang, Urgency::Normal)).c_str(), d.urgency == Urgency::Normal))
+  if (ImGui::RadioButton(std::string(label(lang, Urgency::Normal)).c_str(), d.urgency == Urgency::Normal)) {
     d.urgency = Urgency::Normal;
+    d.urgency_chosen = true;
+  }
   // 紧急 beside 一般 where it fits, else under it (English on a 360-pixel phone cut "Urgent").
   const std::string urgent(label(lang, Urgency::Urgent));
   ImGui::SameLine();
@@ -141,7 +175,10 @@ void draw_intake_form(App& app, FrameInfo& frame) {
     ImGui::NewLine();
     ImGui::SetCursorPosX(lw);
   }
-  if (ImGui::RadioButton(urgent.c_str(), d.urgency == Urgency::Urgent)) d.urgency = Urgency::Urgent;
+  if (ImGui::RadioButton(urgent.c_str(), d.urgency == Urgency::Urgent)) {
+    d.urgency = Urgency::Urgent;
+    d.urgency_chosen = true;
+  }
   // What the choice means, where it is made: 紧急 sets the same-day reply and the daily reports.
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + lw);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + input_w);

@@ -655,7 +655,8 @@ void add_entry(App& app, FrameInfo& frame) {
   const float button_w = ImGui::CalcTextSize(std::string(tr(lang, Str::AddEntry)).c_str()).x +
                          ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x - button_w));
-  if (frame.focus_entry) {  // The M key: type the note at once.
+  if (frame.focus_entry) {  // The M key: type the note at once; the box is scrolled into view.
+    ImGui::SetScrollHereY(0.4f);
     ImGui::SetKeyboardFocusHere();
     frame.focus_entry = false;
   }
@@ -771,6 +772,11 @@ void requests(App& app, FrameInfo& frame) {
       if (extension) {
         ImGui::SameLine();
         ImGui::Text("+%d %s", static_cast<int>(r.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str());
+        // What the centre would approve: the stage's new end, beside the days asked.
+        if (const auto until = app.extended_due(static_cast<int>(r.entry.days))) {
+          ImGui::SameLine();
+          ImGui::TextColored(kMuted, "%s", tr_with(lang, Str::ExtensionUntil, due_text(*until)).c_str());
+        }
       }
       ImGui::PushTextWrapPos(0.0f);
       ImGui::TextUnformatted(wrapped(r.entry.text).c_str());
@@ -968,18 +974,23 @@ void timeline_event(App& app, const Change& c, const std::string& lead = {}) {
   ImGui::PopTextWrapPos();
 }
 
-void timeline_entry(App& app, const TimelineEntry& e) {
+// `step`: the workflow step recorded with the entry (办结 with its handling note, 回访 with the
+// citizen's answer): one line named by the step, not a step's line and an entry's line.
+void timeline_entry(App& app, const TimelineEntry& e, std::optional<WorkflowAction> step = std::nullopt) {
   const Lang lang = app.lang();
-  timeline_head(app, e.at_ms, app.person(e.author.user), e.device, std::string(tr(lang, entry_label(e.entry.kind))),
-                kAccent);
+  timeline_head(app, e.at_ms, app.person(e.author.user), e.device,
+                std::string(tr(lang, step ? action_label(*step) : entry_label(e.entry.kind))), kAccent);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
     const bool bad = e.entry.satisfaction == Satisfaction::Dissatisfied || e.entry.satisfaction == Satisfaction::Leaning;
     ImGui::TextColored(bad ? kProblem : kGood, "%s",
                        std::string(tr(lang, satisfaction_label(e.entry.satisfaction))).c_str());
-    ImGui::SameLine();
-    ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
+    // A visit recorded without words carries the step's name as its text: not said twice.
+    if (e.entry.text != tr(Lang::Zh, Str::ActReturnVisit)) {
+      ImGui::SameLine();
+      ImGui::TextUnformatted(wrapped(e.entry.text).c_str());
+    }
   } else if (e.entry.kind == EntryKind::ExtensionRequest) {
     ImGui::Text("+%d %s  %s", static_cast<int>(e.entry.days), std::string(tr(lang, Str::DaysLabel)).c_str(),
                 e.entry.text.c_str());
@@ -1043,9 +1054,31 @@ void timeline(App& app) {
       }
     }
   }
+  // A step and the entry that tells what it did (先行联系 and what was said, 办结 and the handling
+  // note, 回访 and the citizen's answer) are one record too: one line, named by the step.
+  const auto& entries = app.timeline();
+  std::vector<std::optional<WorkflowAction>> step_of(entries.size());
+  for (size_t i = 0; i < history.size(); ++i) {
+    const Change& t = history[i];
+    if (t.kind != ChangeKind::Transition) continue;
+    const EntryKind told = t.action == WorkflowAction::ContactCitizen ? EntryKind::Contact
+                           : t.action == WorkflowAction::Handle       ? EntryKind::HandlingNote
+                           : t.action == WorkflowAction::ReturnVisit  ? EntryKind::ReturnVisit
+                                                                      : EntryKind::Comment;
+    if (told == EntryKind::Comment) continue;
+    for (size_t j = 0; j < entries.size(); ++j) {
+      const TimelineEntry& e = entries[j];
+      if (e.entry.kind == told && !step_of[j] && e.device == to_hex(t.id.replica) && e.author.user == t.author.user &&
+          std::abs(e.at_ms - t.stamp.ms) <= 1000) {
+        step_of[j] = t.action;
+        folded[i] = true;
+        break;
+      }
+    }
+  }
   for (const Line& l : lines) {
     if (l.kind == 1 && folded[l.index]) continue;
-    if (l.kind == 0) timeline_entry(app, app.timeline()[l.index]);
+    if (l.kind == 0) timeline_entry(app, entries[l.index], step_of[l.index]);
     else if (l.kind == 1) timeline_event(app, history[l.index], lead_of[l.index]);
     else timeline_conflict(app, app.conflicts()[l.index]);
     ImGui::Dummy(ImVec2(0, ImGui::GetFontSize() * 0.3f));
@@ -1086,7 +1119,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   const Ticket ticket = *t;  // An edit below reloads the list.
   // The label column fits the widest label in this language: English ones are longer.
   float widest = 0;
-  for (Str l : {Str::ColNumber, Str::FieldTitle, Str::ColStatus, Str::FieldLeadDepartment, Str::FieldUrgency,
+  for (Str l : {Str::ColNumber, Str::FieldTitle, Str::ColStatus, Str::FieldLeadDepartment, Str::DispatchNote, Str::FieldUrgency,
                 Str::FieldCategory, Str::FieldSource, Str::FieldReceivedAt, Str::FieldCitizenName,
                 Str::FieldCitizenPhone, Str::FieldCommunity, Str::FieldAddress, Str::FieldDescription})
     widest = std::max(widest, ImGui::CalcTextSize(std::string(tr(lang, l)).c_str()).x);
@@ -1116,6 +1149,13 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
   field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
             std::nullopt);
   conflict_badge(app, EditableField::LeadDepartment, dept);
+  if (const TimelineEntry* note = dept.empty() ? nullptr : app.dispatch_note()) {
+    ImGui::TextDisabled("%s", S(lang, Str::DispatchNote).c_str());
+    ImGui::SameLine(frame.detail_label_w);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kAccent, "%s", wrapped(note->entry.text).c_str());
+    ImGui::PopTextWrapPos();
+  }
   choice_row<Urgency, kUrgencyCount>(app, frame, Str::FieldUrgency, ticket.urgency, EditableField::Urgency);
   choice_row<Category, kCategoryCount>(app, frame, Str::FieldCategory, ticket.category, EditableField::Category);
   // What needs doing next comes before the intake details: deadlines, requests, the next steps.

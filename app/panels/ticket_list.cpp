@@ -541,14 +541,14 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   // Each fixed column's width as TableSetupColumn is given it below (0: as wide as its cells, here
   // the widest value it shows, or a department's name of four characters).
   float width[10] = {};
-  width[kNumber] = text_w("临-20261130-0000");
+  width[kNumber] = text_w("临-1130-WWW-000");
   width[kReceived] = text_w("11-30 00:00");
   width[kCategory] = text_w(lang == Lang::Zh ? "物业管理" : "Living services");
   width[kUrgency] = std::max(text_w(S(lang, Str::ColUrgency).c_str()) + em,
                              text_w(std::string(label(lang, Urgency::Normal)).c_str()));
   width[kDue] = text_w(lang == Lang::Zh ? "再处置 · 超时 10天23小时" : "Handle · 10d 23h overdue") + em * 0.5f;
-  for (TicketStatus st : {TicketStatus::Received, TicketStatus::Assigned, TicketStatus::InProgress, TicketStatus::Handled,
-                          TicketStatus::Closed})
+  for (TicketStatus st : {TicketStatus::Received, TicketStatus::Contacted, TicketStatus::Assigned, TicketStatus::InProgress,
+                          TicketStatus::Review, TicketStatus::Handled, TicketStatus::Visited, TicketStatus::Closed})
     width[kStatus] = std::max(width[kStatus], text_w(std::string(label(lang, st)).c_str()) + em * 0.7f);
   // (The pill's padding: status_pill's 0.35 em a side.)
   width[kStatus] = std::max(width[kStatus], text_w(S(lang, Str::StatusAwaitingCoShort).c_str()) + em * 0.7f);
@@ -613,7 +613,7 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   };
   const auto fixed = ImGuiTableColumnFlags_WidthFixed;
   const auto stretch = ImGuiTableColumnFlags_WidthStretch;
-  // Wide enough for a provisional number ("临-20261130-0001"), the longest a ticket has.
+  // Wide enough for a provisional number ("临-1130-K7Q-001"), the longest a ticket has.
   col(Str::ColNumber, kNumber, fixed, width[kNumber]);
   col(Str::ColReceived, kReceived, fixed | ImGuiTableColumnFlags_PreferSortDescending, width[kReceived]);
   col(Str::ColSource, kSource, fixed, 0);
@@ -624,7 +624,9 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
   col(Str::ColUrgency, kUrgency, fixed | ImGuiTableColumnFlags_PreferSortDescending, width[kUrgency]);
   col(Str::ColPlace, kPlace, stretch, 1.4f);
   col(compact ? Str::ColTicket : Str::ColTitle, kTitle, stretch | ImGuiTableColumnFlags_NoSort, 2.0f);
-  col(Str::ColStatus, kStatus, fixed, 0);
+  // The status as wide as its longest word (a fit to the first page's cells cut 待协办回复 and "In
+  // progress" when the first page had only short ones).
+  col(Str::ColStatus, kStatus, fixed, width[kStatus]);
   col(Str::ColLeadDept, kDept, fixed, 0);
   // The inbox opens with the deadline due first on top: what a dispatcher works through. Half an
   // em to spare: the last column's text must not run under the scroll bar.

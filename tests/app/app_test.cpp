@@ -58,6 +58,13 @@ class AppTest : public ::testing::Test {
     quick.long_poll_s = 0;  // The test transport answers at once; a held pull would stall the test.
     return std::make_unique<App>(std::move(store).value(), *transport, quick);
   }
+  // A device signed in as `user` and caught up with the server.
+  std::unique_ptr<App> signed_in(const std::string& device, const std::string& user) {
+    auto app = open_app(device);
+    EXPECT_TRUE(sign_in(*app, user));
+    EXPECT_TRUE(frames_until(*app, [&] { return synced(*app); }));
+    return app;
+  }
   // Frames of 100 ms until `done`.
   bool frames_until(App& app, const std::function<bool()>& done, int n = 300) {
     for (int i = 0; i < n; ++i) {
@@ -207,7 +214,14 @@ TEST_F(AppTest, AFieldTeamRegistersAPatrolFindingInACommunityAndTheFormSaysWhatI
   EXPECT_FALSE(app->submit_draft());
   EXPECT_TRUE(app->problems().out_of_scope);
   app->draft().source = Source::Patrol;
+  // A call is taken, not booked: 受理时间 later than now is a typo (it would hide the ticket's
+  // deadlines for days), while a minute of a clock running behind is not.
+  app->draft().received_at = format_shanghai_minute(platform::fake::now + 3'600'000);
+  EXPECT_FALSE(app->submit_draft());
+  EXPECT_TRUE(app->problems().future_received_at);
+  app->draft().received_at = format_shanghai_minute(platform::fake::now + 30'000);
   ASSERT_TRUE(app->submit_draft()) << app->error();
+  EXPECT_FALSE(app->problems().future_received_at);
   ASSERT_TRUE(frames_until(*app, [&] { return synced(*app) && has_official(*app, "5号楼北侧新鼠洞"); }));
   EXPECT_TRUE(app->refused().empty());
   EXPECT_EQ(app->inbox_total(), before + 1);
@@ -515,7 +529,11 @@ TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMoves
   centre->select(id);
   ASSERT_EQ(centre->pending_requests().size(), 1u);
   EXPECT_EQ(centre->selected_deadlines()->handling_due_ms, due_before);
+  // What the centre reads before it decides: the stage's end if it approves.
+  const auto shown_before = centre->extended_due(3);
+  ASSERT_TRUE(shown_before);
   ASSERT_TRUE(centre->decide(centre->pending_requests()[0], true, "同意延期三个工作日。")) << centre->error();
+  EXPECT_EQ(centre->selected_deadlines()->handling_due_ms, *shown_before) << "what it read is what it got";
   EXPECT_TRUE(centre->pending_requests().empty());
   const Deadlines after = *centre->selected_deadlines();
   EXPECT_EQ(after.extension_days, 3);
@@ -536,6 +554,39 @@ TEST_F(Workbench, ADepartmentAsksForMoreTimeTheCentreApprovesAndTheDeadlineMoves
   EXPECT_TRUE(decided->decision.entry.approved);
   EXPECT_EQ(decided->decision.entry.text, "同意延期三个工作日。");
   EXPECT_EQ(dept->selected_deadlines()->handling_due_ms, after.handling_due_ms);
+}
+
+// A refusal says why (the department reads it). A 退单 asked and then handled after all has lapsed:
+// the centre is not asked to decide it, and approving it is refused (it once left a handled ticket
+// with no department and a 再次处置 deadline for whoever got it next).
+TEST_F(Workbench, ARefusalSaysWhyAndARequestLapsesWhenTheTicketIsHandled) {
+  auto dept = signed_in("dept.db", "guanli.wang");
+  const std::string id = at_work_with(*dept, "管理办");
+  ASSERT_FALSE(id.empty());
+  dept->select(id);
+  ASSERT_TRUE(dept->request_return("不属本部门职责。")) << dept->error();
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+
+  auto centre = signed_in("centre.db", "zhang.bin");
+  centre->select(id);
+  ASSERT_EQ(centre->pending_requests().size(), 1u);
+  const TimelineEntry asked = centre->pending_requests()[0];
+  EXPECT_FALSE(centre->decide(asked, false, "")) << "不同意 with no words";
+  EXPECT_EQ(centre->error(), std::string(ui::tr(ui::Lang::Zh, ui::Str::ReasonMissing)));
+  EXPECT_EQ(centre->pending_requests().size(), 1u) << "nothing was recorded";
+
+  ASSERT_TRUE(dept->take_action(WorkflowAction::Handle, {}, Satisfaction::None, "已协调清理完毕。")) << dept->error();
+  ASSERT_TRUE(frames_until(*dept, [&] { return synced(*dept); }));
+  ASSERT_TRUE(frames_until(*centre, [&] {
+    centre->sync_now();
+    return synced(*centre) && centre->selected_state() && centre->selected_state()->ticket.status == TicketStatus::Handled;
+  }));
+  EXPECT_TRUE(centre->pending_requests().empty()) << "handled: the 退单 asked before has lapsed";
+  EXPECT_EQ(centre->deadline_counts().pending_requests, 0);
+  EXPECT_FALSE(centre->decide(asked, true, ""));
+  EXPECT_EQ(centre->error(), std::string(ui::tr(ui::Lang::Zh, ui::Str::ErrRequestLapsed)));
+  EXPECT_EQ(centre->selected_state()->lead_department, "管理办") << "the department that handled it still leads it";
+  EXPECT_EQ(centre->selected_state()->ticket.status, TicketStatus::Handled);
 }
 
 // 退单: 管理办 gives a ticket back; the centre approves, and the ticket is back to be dispatched with
@@ -723,6 +774,7 @@ TEST_F(Workbench, ADissatisfiedReturnVisitRaisesAWarningAndReopensForRehandling)
   ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Dissatisfied, "市民表示问题仍未解决"))
       << centre->error();
   EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::InProgress);
+  EXPECT_EQ(centre->notice().rfind("已记录 回访 · 不满意 → 重开 · ", 0), 0u) << "the visit, not only the reopen: " << centre->notice();
   // The timeline's system events: the intake first, the reopen last, each with its author.
   ASSERT_FALSE(centre->history().empty());
   EXPECT_EQ(centre->history().front().kind, ChangeKind::CreateTicket);
@@ -881,6 +933,8 @@ TEST_F(Workbench, HandledTellsWhatWasDone) {
   EXPECT_TRUE(std::any_of(committee->timeline().begin(), committee->timeline().end(), [](const TimelineEntry& e) {
     return e.entry.kind == EntryKind::Comment && e.entry.text == "请物业配合，今晚前恢复照明" && e.author.user == "zhang.bin";
   })) << "the committee reads the dispatcher's instructions";
+  ASSERT_NE(committee->dispatch_note(), nullptr) << "beside the department, at the top of the detail";
+  EXPECT_EQ(committee->dispatch_note()->entry.text, "请物业配合，今晚前恢复照明");
   platform::fake::now += 60'000;
   ASSERT_TRUE(committee->take_action(WorkflowAction::Start)) << committee->error();
   EXPECT_FALSE(committee->handling_result_written());

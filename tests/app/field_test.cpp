@@ -110,6 +110,7 @@ TEST_F(FieldAppTest, TwoWorkersFillOneRoundOfflineAndBothCountsAreKept) {
   const std::string box = facility(*chuhai, "HB-BB-01")->id;
   transport->point_at(0);  // Both offline, in the same basement.
   ASSERT_TRUE(chuhai->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", box, FieldMember::RatsFound, "3")) << chuhai->error();
+  EXPECT_EQ(chuhai->notice(), "已记录 巡查清单 · HB-BB-01");
   ASSERT_TRUE(chuhai->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", box, FieldMember::Checked, "1"));
   ASSERT_TRUE(hebin->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", box, FieldMember::RatsFound, "2")) << hebin->error();
   ASSERT_TRUE(hebin->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", box, FieldMember::Note, "盒内饵料已空"));
@@ -137,6 +138,10 @@ TEST_F(FieldAppTest, TwoWorkersFillOneRoundOfflineAndBothCountsAreKept) {
   // A worker correcting their own count replaces only their part.
   ASSERT_TRUE(chuhai->set_round_item(kDemoCampaignId, kWeek5, "河滨花园", box, FieldMember::RatsFound, "4"));
   EXPECT_EQ(line_of(*chuhai).item.rats_found, 6);
+  ASSERT_TRUE(chuhai->set_round_finished(kDemoCampaignId, kWeek5, "河滨花园", true)) << chuhai->error();
+  EXPECT_EQ(chuhai->notice(), "已记录 本轮已完成 · 河滨花园 · " + std::string(kWeek5));
+  ASSERT_TRUE(chuhai->set_round_finished(kDemoCampaignId, kWeek5, "河滨花园", false)) << chuhai->error();
+  EXPECT_EQ(chuhai->notice(), "已记录 重新打开本轮 · 河滨花园 · " + std::string(kWeek5));
 }
 
 TEST_F(FieldAppTest, AFindingBecomesOneTicketLinkedToItsRoundItemAndTheCentreSeesWhereItCameFrom) {
@@ -268,6 +273,7 @@ TEST_F(FieldAppTest, FacilitiesAreAddedEditedAndRetiredAndOnlyTheCentreMakesACam
   d.kind = FacilityKind::BaitBox;
   d.location = "普善路小区12号楼北侧";
   ASSERT_TRUE(chuhai->save_facility(d)) << chuhai->error();
+  EXPECT_EQ(chuhai->notice(), "已记录 设施 · PS-BB-99") << "the notice says what was kept";
   const Facility* made = facility(*chuhai, "PS-BB-99");
   ASSERT_NE(made, nullptr);
   d.id = made->id;
@@ -294,6 +300,7 @@ TEST_F(FieldAppTest, FacilitiesAreAddedEditedAndRetiredAndOnlyTheCentreMakesACam
   ASSERT_NE(facility(*centre, "PS-BB-99"), nullptr);
   EXPECT_TRUE(facility(*centre, "PS-BB-99")->retired);
   ASSERT_TRUE(centre->save_campaign(campaign)) << centre->error();
+  EXPECT_EQ(centre->notice(), "已记录 巡查活动 · 秋季灭蚊");
   EXPECT_EQ(centre->field().campaigns.size(), 2u);
   campaign.to = "2020-08-01";
   EXPECT_FALSE(centre->save_campaign(campaign)) << "the end before the start";

@@ -563,8 +563,8 @@ TEST(Records, ANewTicketTakesTheDaysNextProvisionalNumberAndIsAChange) {
   auto first = app::record_new_ticket(*store, client, make("7a1c0000000000000000000000000011"), now);
   auto second = app::record_new_ticket(*store, client, make("7a1c0000000000000000000000000012"), now);
   ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->ticket.provisional_number, "临-20261129-0001");
-  EXPECT_EQ(second->ticket.provisional_number, "临-20261129-0002");
+  EXPECT_EQ(first->ticket.provisional_number, "临-1129-AAA-001");  // The device 0x1234…: AAA.
+  EXPECT_EQ(second->ticket.provisional_number, "临-1129-AAA-002");
   EXPECT_EQ(second->id.counter, 2u);
   EXPECT_EQ(*store->count_unsent(self), 2);
   // An invalid ticket records nothing and gives its number back with the rolled-back transaction.
