@@ -588,10 +588,10 @@ const std::vector<InboxRow>& App::draft_rebound_suggestions() {
 }
 
 const std::vector<InboxRow>& App::draft_open_at_address() {
-  // The data's revision in the key: a ticket registered or closed meanwhile shows, or goes.
-  const std::string key = m_draft.address + '\x1f' + std::to_string(m_data_revision);
-  if (key == m_draft_open.key) return m_draft_open.rows;
-  m_draft_open.key = key;
+  // Read when the address changes, as the rebound suggestions are: not again at every sync answer
+  // (a scan of the tickets while a first sync brings thousands).
+  if (m_draft.address == m_draft_open.key) return m_draft_open.rows;
+  m_draft_open.key = m_draft.address;
   m_draft_open.rows.clear();
   if (auto rows = m_store.open_at_address(m_draft.address)) m_draft_open.rows = std::move(rows).value();
   for (const InboxRow& r : m_draft_open.rows) saw({r.community, r.address, r.title, r.lead_department});
@@ -770,12 +770,8 @@ std::string App::recorded_words(const std::vector<Change>& drafts) {
     what = std::string(tr(m_lang, action_label(t->action)));
     // 回访 with the citizen's answer: "回访 · 不满意 → 重开" (a dissatisfied visit reopens at once).
     if (const Change* v = find(ChangeKind::AddEntry); v && v->entry.kind == EntryKind::ReturnVisit) {
-      const Satisfaction s = v->entry.satisfaction;
-      const Str answer = s == Satisfaction::Satisfied            ? Str::Satisfied
-                         : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
-                         : s == Satisfaction::Leaning            ? Str::Leaning
-                                                                 : Str::Dissatisfied;
-      const std::string visit = std::string(tr(m_lang, Str::ActReturnVisit)) + " · " + std::string(tr(m_lang, answer));
+      const std::string visit = std::string(tr(m_lang, Str::ActReturnVisit)) + " · " +
+                                std::string(tr(m_lang, satisfaction_label(v->entry.satisfaction)));
       what = t->action == WorkflowAction::ReturnVisit ? visit : visit + " → " + what;
     }
     for (const Change& c : drafts)
@@ -1086,9 +1082,7 @@ const TimelineEntry* App::dispatch_note() const {
   if (!assign) return nullptr;
   const std::string device = to_hex(assign->id.replica);
   for (const TimelineEntry& e : m_timeline)
-    if (e.entry.kind == EntryKind::Comment && e.device == device && e.author.user == assign->author.user &&
-        std::abs(e.at_ms - assign->stamp.ms) <= 1000)
-      return &e;
+    if (e.entry.kind == EntryKind::Comment && recorded_with(*assign, device, e)) return &e;
   return nullptr;
 }
 

@@ -2,6 +2,7 @@
 // class touches the store. No drawing here.
 #pragma once
 
+#include <cstdlib>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -194,6 +195,11 @@ class App {
   // What the dispatcher told the department with the last 派单 (a comment recorded with the step),
   // for the handler to read beside the department, not at the foot of the timeline.
   const TimelineEntry* dispatch_note() const;
+  // Whether an entry was recorded with a step, in the same record (App::take_action): the same
+  // device and author, within a second (another client's record may be stamped a little apart).
+  static bool recorded_with(const Change& step, const std::string& step_device, const TimelineEntry& e) {
+    return e.device == step_device && e.author.user == step.author.user && std::abs(e.at_ms - step.stamp.ms) <= 1000;
+  }
   // 退单 and 延期: a handler asks, with a reason (and the working days wanted); the centre decides.
   // A request stays pending until a decision names it. Approving a return also moves the ticket
   // back to be dispatched again (ApproveReturn), in the same record.
@@ -495,7 +501,7 @@ class App {
   std::string views_key() const;
   bool write_views();
   struct {
-    std::string key;  // Address and category the suggestions were read for.
+    std::string key;  // What the rows were read for (the address; the rebound also its category and time).
     std::vector<InboxRow> rows;
   } m_draft_rebound, m_draft_open;
   DashboardCache m_dashboard;

@@ -608,6 +608,13 @@ Str action_label(WorkflowAction a) {
   return Str::ActAssign;
 }
 
+Str satisfaction_label(Satisfaction s) {
+  return s == Satisfaction::Satisfied            ? Str::Satisfied
+         : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
+         : s == Satisfaction::Leaning            ? Str::Leaning
+                                                 : Str::Dissatisfied;
+}
+
 Str entry_label(EntryKind k) {
   switch (k) {
     case EntryKind::Contact: return Str::EntryContact;

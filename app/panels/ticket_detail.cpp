@@ -26,13 +26,6 @@ namespace linli::ui {
 using namespace palette;
 namespace {
 
-Str satisfaction_label(Satisfaction s) {
-  return s == Satisfaction::Satisfied            ? Str::Satisfied
-         : s == Satisfaction::BasicallySatisfied ? Str::BasicallySatisfied
-         : s == Satisfaction::Leaning            ? Str::Leaning
-                                                 : Str::Dissatisfied;
-}
-
 // 催办, the centre's side: how often it pressed and got no answer, then what it asks and the button.
 // The centre chases a ticket from here, where it reads whose move it is.
 void urge_row(App& app, FrameInfo& frame) {
@@ -1066,10 +1059,10 @@ void timeline(App& app) {
                            : t.action == WorkflowAction::ReturnVisit  ? EntryKind::ReturnVisit
                                                                       : EntryKind::Comment;
     if (told == EntryKind::Comment) continue;
+    const std::string device = to_hex(t.id.replica);
     for (size_t j = 0; j < entries.size(); ++j) {
       const TimelineEntry& e = entries[j];
-      if (e.entry.kind == told && !step_of[j] && e.device == to_hex(t.id.replica) && e.author.user == t.author.user &&
-          std::abs(e.at_ms - t.stamp.ms) <= 1000) {
+      if (e.entry.kind == told && !step_of[j] && App::recorded_with(t, device, e)) {
         step_of[j] = t.action;
         folded[i] = true;
         break;
