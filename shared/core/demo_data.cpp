@@ -223,7 +223,7 @@ class TicketWriter {
     Change c = draft(author, ChangeKind::Transition);
     c.action = action;
     c.from = m_state.ticket.status;
-    c.to = workflow_target(c.from, action).value_or(c.from);
+    c.to = workflow_target(c.from, action, author.role).value_or(c.from);
     c.base = m_state.status.id;
     c.seen_work = m_state.work_count;
     emit(std::move(c));

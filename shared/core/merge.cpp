@@ -54,7 +54,9 @@ MergeOutcome move_status(TicketState& s, const Change& c, Effect effect, std::op
   s.ticket.status = c.to;
   s.status = Version{c.id, c.stamp};
   touch(s, c);
-  if (c.action == WorkflowAction::ContactCitizen) s.clock.push_back({ClockEventKind::Contact, c.stamp.ms, 0, {}});
+  // 直接答复 (handle from received, the centre's) answered the citizen: that is the 先行联系 too.
+  if (c.action == WorkflowAction::ContactCitizen || (c.action == WorkflowAction::Handle && c.from == TicketStatus::Received))
+    s.clock.push_back({ClockEventKind::Contact, c.stamp.ms, 0, {}});
   if (c.to == TicketStatus::Handled) s.clock.push_back({ClockEventKind::Handled, c.stamp.ms, 0, {}});
   if (c.action == WorkflowAction::Reopen) s.clock.push_back({ClockEventKind::Reopened, c.stamp.ms, 0, {}});
   return {effect, std::move(displaced)};

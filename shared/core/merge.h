@@ -38,7 +38,9 @@ namespace linli {
 **      status beats a final one (work is never buried); between two of the same kind the later
 **      wins. The loser is kept as a status conflict.
 **  R7  A transition the workflow forbids is rejected with the reason: the author's role may not
-**      take the action, or the table has no such move from the status the author saw, or the
+**      take the action (or not from the status the author saw: handle from received or contacted
+**      is the centre's, from assigned or in progress the handler's), or the table has no such
+**      move from the status the author saw, or the
 **      change claims a target the table does not give, or it claims to have seen the current
 **      status version but names another status. Nothing changes but the rejection record.
 **  R8  Delete is a soft flag: the "deleted" field, merged by R2/R3 like any field. A deleted

@@ -36,10 +36,10 @@ std::optional<WorkflowAction> parse_workflow_action(std::string_view code);
 ** Roles: C centre, D department, M committee (居委会), F field worker.
 **
 **  status \ action | ContactCitizen | Assign   | Start      | Handle   | ApproveReturn | ReturnVisit | Close  | Reopen
-**  (who may)       | C M            | C        | D M F      | D M F    | C             | C           | C      | C
+**  (who may)       | C M            | C        | D M F      | C D M F  | C             | C           | C      | C
 **  ----------------+----------------+----------+------------+----------+---------------+-------------+--------+-----------
-**  Received        | Contacted      | Assigned | -          | -        | -             | -           | -      | -
-**  Contacted       | -              | Assigned | -          | -        | -             | -           | -      | -
+**  Received        | Contacted      | Assigned | -          | Handled¹ | -             | -           | -      | -
+**  Contacted       | -              | Assigned | -          | Handled¹ | -             | -           | -      | -
 **  Assigned        | -              | Assigned | InProgress | Handled  | Contacted     | -           | -      | -
 **  InProgress      | -              | Assigned | -          | Handled  | Contacted     | -           | -      | -
 **  Handled         | -              | -        | -          | -        | -             | Visited     | -      | InProgress
@@ -47,12 +47,20 @@ std::optional<WorkflowAction> parse_workflow_action(std::string_view code);
 **  Closed          | -              | -        | -          | -        | -             | -           | -      | InProgress
 **  Review          | -              | Assigned | -          | -        | -             | -           | Closed | InProgress
 **
+** ¹ The centre's alone (直接答复: it answered the citizen itself, an inquiry settled on the call; a
+**   handle from received also counts as the citizen contacted, merge.cpp). From assigned and in
+**   progress, handle is the handler's: the centre never finishes a department's work for it.
+**
 ** Review is never a target in this table: the merge rules (R5) send a ticket there when a
 ** finishing step did not see work done concurrently. Final statuses: Handled, Visited, Closed.
 */
 
-// The status `action` leads to from `from`, or nullopt if the table forbids it.
+// The status `action` leads to from `from`, or nullopt if the table forbids it (for every role).
 std::optional<TicketStatus> workflow_target(TicketStatus from, WorkflowAction action);
+// The same for `role`: nullopt also when the role may not take the action, or not from `from`
+// (handle from received is the centre's, from assigned the handler's).
+std::optional<TicketStatus> workflow_target(TicketStatus from, WorkflowAction action, Role role);
+// Whether `role` takes `action` from some status.
 bool role_may(Role role, WorkflowAction action);
 // A finished status: no more work is expected on the ticket.
 bool is_final(TicketStatus s);

@@ -294,7 +294,7 @@ std::optional<Refusal> judge_action(const Actor& a, const TicketState& s, Workfl
                   {.rule = RefusalRule::CoHandlerOnly, .role = a.role, .action = action});
   if (finishing(action))
     if (auto r = waits_for_co_handlers(s, to_string(action))) return r;
-  if (!workflow_target(s.ticket.status, action))
+  if (!workflow_target(s.ticket.status, action, a.role))
     return refuse(RefusalCode::Invalid,
                   std::string(to_string(action)) + " is not allowed from " + std::string(to_string(s.ticket.status)),
                   {.rule = RefusalRule::NotFromStatus, .action = action, .status = s.ticket.status});

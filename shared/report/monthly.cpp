@@ -183,7 +183,9 @@ void MonthlyCounter::add(const TicketState& s, const ReportTally& tally) {
   ++r.by_category[t.category];
   ++r.by_community[t.community];
   ++r.by_source[t.source];
-  ++r.by_department[s.lead_department];
+  // Handled with no lead department: the centre answered it itself (直接答复), not "not assigned".
+  ++r.by_department[s.lead_department.empty() && first_handled_ms(s) != 0 ? std::string(kCentreAnswered)
+                                                                          : s.lead_department];
   ++r.days[static_cast<size_t>(shanghai_days(t.received_at_ms) - m_first_day)].received;
   if (const int64_t h = first_handled_ms(s); h >= r.from_ms && h < r.to_ms)
     ++r.days[static_cast<size_t>(shanghai_days(h) - m_first_day)].handled;

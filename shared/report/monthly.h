@@ -20,6 +20,9 @@
 
 namespace linli::report {
 
+// by_department's key for the tickets the centre answered itself (直接答复办结).
+inline constexpr const char* kCentreAnswered = "城运中心（直接答复）";
+
 // What the report needs of one ticket: its folded state and what its log says happened (the
 // tally: assignments, returns, extensions, rebound, first and last return visit).
 struct TicketFacts {
@@ -103,7 +106,9 @@ struct MonthlyReport : MonthlyRates {
   std::map<Category, int> by_category;
   std::map<std::string, int> by_community;
   std::map<Source, int> by_source;
-  std::map<std::string, int> by_department;  // The lead department; "" for not yet assigned.
+  // The lead department; kCentreAnswered for one the centre handled itself (直接答复, never
+  // dispatched); "" for not yet assigned.
+  std::map<std::string, int> by_department;
   std::vector<DayFlow> days;                 // One per day of the month, the 1st first.
   int co_handled = 0;                        // Tickets with at least one co-handler (not removed).
   MonthlyRates previous;                     // The month before, as of the same instant.

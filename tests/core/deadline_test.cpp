@@ -168,6 +168,33 @@ TEST_F(Deadline, AContactEntryMeetsTheContactStageAndHandlingIsDueNext) {
   EXPECT_EQ(d.due_ms, end_of("2026-10-13"));
 }
 
+// 直接答复: an inquiry the centre answered on the call ("我是租客，能预约口罩吗？") is handled with
+// no dispatch, and the answer was the 先行联系 too: met on time, nothing owed but the visit.
+TEST_F(Deadline, TheCentresDirectAnswerContactsTheCitizenAndHandlesTheTicket) {
+  take_in("2026-02-10 20:05", Urgency::Urgent);
+  move(centre, "2026-02-10 20:12", A::Handle);
+  ASSERT_EQ(state.ticket.status, S::Handled);
+  const Deadlines d = now();
+  EXPECT_EQ(d.contacted_ms, at("2026-02-10 20:12"));
+  EXPECT_FALSE(d.contact_late);
+  EXPECT_EQ(d.handled_ms, at("2026-02-10 20:12"));
+  EXPECT_FALSE(d.report_needed);
+  EXPECT_EQ(d.stage, DeadlineStage::None);
+}
+
+// The centre does not finish a dispatched ticket for its department: R7 keeps it with the handler.
+TEST_F(Deadline, TheCentresHandleOfADispatchedTicketIsRejected) {
+  take_in("2026-11-23 09:00");
+  move(centre, "2026-11-23 10:00", A::Assign);
+  const MergeOutcome out = merge_change(
+      state, centre.move(kT, at("2026-11-23 11:00"), A::Handle, state.ticket.status, state.status.id, state.work_count));
+  EXPECT_EQ(out.effect, Effect::Rejected);
+  ASSERT_TRUE(out.conflict);
+  EXPECT_NE(out.conflict->reason.find("[merge.R7] [workflow] centre may not handle from assigned"), std::string::npos)
+      << out.conflict->reason;
+  EXPECT_EQ(state.ticket.status, S::Assigned);
+}
+
 TEST_F(Deadline, HandlingEndsTheDeadlineAndADissatisfiedVisitStartsThreeWorkingDaysOfRehandling) {
   take_in("2026-11-23 09:00");  // Monday.
   move(centre, "2026-11-23 10:00", A::ContactCitizen);

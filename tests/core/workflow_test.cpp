@@ -51,13 +51,37 @@ TEST(Workflow, AReviewedTicketCanBeClosedReopenedOrAssignedByTheCentre) {
   EXPECT_FALSE(check_transition(S::Review, A::Close, Role::Committee));
 }
 
-TEST(Workflow, HandlersButNotTheCentreStartAndHandle) {
+TEST(Workflow, HandlersStartAndHandleWhatTheyWereGiven) {
   for (Role r : {Role::Department, Role::Committee, Role::Field}) {
     EXPECT_TRUE(role_may(r, A::Start));
     EXPECT_TRUE(role_may(r, A::Handle));
     EXPECT_FALSE(role_may(r, A::Close));
+    EXPECT_EQ(workflow_target(S::Assigned, A::Handle, r), S::Handled);
+    EXPECT_EQ(workflow_target(S::InProgress, A::Handle, r), S::Handled);
+    // An undispatched ticket is not a handler's to finish.
+    EXPECT_FALSE(workflow_target(S::Received, A::Handle, r));
+    EXPECT_FALSE(workflow_target(S::Contacted, A::Handle, r));
   }
   EXPECT_FALSE(role_may(Role::Centre, A::Start));
+}
+
+// 直接答复: the centre answered the citizen itself (an inquiry settled on the call), with no
+// dispatch. It never finishes a dispatched ticket for its handler.
+TEST(Workflow, TheCentreHandlesOnlyWhatItAnsweredItself) {
+  EXPECT_TRUE(role_may(Role::Centre, A::Handle));
+  EXPECT_EQ(*check_transition(S::Received, A::Handle, Role::Centre), S::Handled);
+  EXPECT_EQ(*check_transition(S::Contacted, A::Handle, Role::Centre), S::Handled);
+  for (S from : {S::Assigned, S::InProgress}) {
+    EXPECT_FALSE(workflow_target(from, A::Handle, Role::Centre));
+    auto r = check_transition(from, A::Handle, Role::Centre);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().detail, "[workflow] centre may not handle from " + std::string(to_string(from)));
+  }
+  auto d = check_transition(S::Received, A::Handle, Role::Department);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().detail, "[workflow] department may not handle from received");
+  // The role-free lookup answers for whoever may: there is a handle from every open status.
+  EXPECT_EQ(workflow_target(S::Received, A::Handle), S::Handled);
 }
 
 TEST(Workflow, CodesRoundTrip) {

@@ -124,7 +124,8 @@ const Case kCases[] = {
      {{I, I, I, I}, {I, I, O, I}, {I, O, O, O}}},
     {"transition handle",
      [](Change& c, auto&, auto&, auto) { move(c, WorkflowAction::Handle); },
-     {{F, "", "", ""}, {F, F, O, F}, {F, O, O, O}}},
+     // The centre may handle (直接答复, R7 judges the status); a co-handler only may not.
+     {{"", "", "", ""}, {"", F, O, F}, {"", O, O, O}}},
     {"transition reopen",
      [](Change& c, auto&, auto&, auto) { move(c, WorkflowAction::Reopen); },
      {{"", F, F, F}, {"", F, O, F}, {"", O, O, O}}},

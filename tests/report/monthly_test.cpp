@@ -64,6 +64,11 @@ class Builder {
       move(at, WorkflowAction::Handle);
     });
   }
+  // 直接答复办结: the centre answers the citizen itself and handles the ticket, no dispatch.
+  Builder& answer(const char* at) {
+    entry(at, EntryKind::HandlingNote);
+    return move(at, WorkflowAction::Handle);
+  }
   Builder& visit(const char* at, Satisfaction s) {
     Entry e;
     e.kind = EntryKind::ReturnVisit;
@@ -243,6 +248,21 @@ TEST(MonthlyReport, CountsTheMonthsTicketsByCategoryCommunitySourceAndDepartment
                                                 {Source::Patrol, 1}}));
   EXPECT_EQ(r.by_department, (std::map<std::string, int>{{"河滨花园居委会", 1}, {"平安办", 1}, {"营商办", 1},
                                                          {"除害站", 1}, {"", 1}}));
+}
+
+// An inquiry the centre answered on the call counts as handled on time and contacted on time, under
+// the centre, not under 未派单, and in no dispatch rate.
+TEST(MonthlyReport, ATicketTheCentreAnsweredItselfIsHandledByTheCentre) {
+  Builder t(1, "2020-03-02 09:00", Source::Hotline, Category::EpidemicControl, "河滨花园", Urgency::Urgent);
+  t.answer("2020-03-02 09:05").visit("2020-03-02 09:06", Satisfaction::Satisfied).close("2020-03-02 09:07");
+  Builder waiting(2, "2020-03-02 10:00", Source::Hotline, Category::EpidemicControl, "河滨花园");
+  const MonthlyReport r = compute_monthly(2020, 3, {t.facts(), waiting.facts()}, builtin_calendar(), kAsOf);
+  EXPECT_EQ(r.by_department, (std::map<std::string, int>{{kCentreAnswered, 1}, {"", 1}}));
+  EXPECT_EQ(r.handled, (Rate{1, 2}));
+  EXPECT_EQ(r.handled_on_time.count, 1);
+  EXPECT_EQ(r.contacted_on_time.count, 1);
+  EXPECT_EQ(r.satisfied, (Rate{1, 1}));
+  EXPECT_EQ(r.reassigned, (Rate{0, 0}));
 }
 
 TEST(MonthlyReport, TheRatesAreTheHandCountedOnesOfTheWorkedExample) {

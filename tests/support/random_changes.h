@@ -151,7 +151,7 @@ inline void RandomChanges::draft_transition(Change& c, const TicketState& s, Rol
     const auto action = static_cast<WorkflowAction>(a);
     if (!role_may(role, action)) continue;
     permitted.push_back(action);
-    if (workflow_target(s.ticket.status, action)) allowed.push_back(action);
+    if (workflow_target(s.ticket.status, action, role)) allowed.push_back(action);
   }
   // Now and then a move the workflow forbids, to exercise R7 everywhere; against a real server,
   // one the role may take (the workflow forbids it from this status only).
