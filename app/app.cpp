@@ -767,7 +767,7 @@ std::string App::recorded_words(const std::vector<Change>& drafts) {
     return about.empty() ? what : what + " · " + about;
   }
   if (const Change* t = find(ChangeKind::Transition)) {
-    what = std::string(tr(m_lang, action_label(t->action)));
+    what = std::string(tr(m_lang, step_label(t->action, t->from)));
     // 回访 with the citizen's answer: "回访 · 不满意 → 重开" (a dissatisfied visit reopens at once).
     if (const Change* v = find(ChangeKind::AddEntry); v && v->entry.kind == EntryKind::ReturnVisit) {
       const std::string visit = std::string(tr(m_lang, Str::ActReturnVisit)) + " · " +
@@ -1000,7 +1000,8 @@ bool App::take_action(WorkflowAction action, const std::string& department, Sati
     m_error = std::string(tr(m_lang, Str::ErrChooseSatisfaction));  // Never an answer the citizen did not give.
     return false;
   }
-  const auto to = workflow_target(m_state->ticket.status, action);
+  const auto to = m_session ? workflow_target(m_state->ticket.status, action, m_session->role)
+                            : workflow_target(m_state->ticket.status, action);
   if (!to) return false;
   std::vector<Change> drafts;
   // An entry that goes with the step (what was done, said or asked), in the same record.

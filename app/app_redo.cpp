@@ -26,7 +26,7 @@ std::variant<Change, std::string> App::redo_draft(const RefusedChange& refused) 
     c.value = was.value;
     c.base = now.fields[static_cast<size_t>(was.field)].id;
   } else if (was.kind == ChangeKind::Transition) {
-    const auto to = workflow_target(now.ticket.status, was.action);
+    const auto to = workflow_target(now.ticket.status, was.action, m_session->role);
     if (!to) return because(Str::RedoStepGone);
     c.action = was.action;
     c.from = now.ticket.status;

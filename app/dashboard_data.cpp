@@ -85,7 +85,10 @@ Dashboard derive_dashboard(report::MonthlyReport r, Lang lang) {
   }
   d.by_community = std::move(communities);
   for (const auto& [dept, n] : r.by_department)
-    d.by_department.push_back({dept.empty() ? std::string(tr(lang, Str::DashUnassigned)) : dept, static_cast<float>(n)});
+    d.by_department.push_back({dept.empty()                     ? std::string(tr(lang, Str::DashUnassigned))
+                               : dept == report::kCentreAnswered ? std::string(tr(lang, Str::AnsweredByCentre))
+                                                                 : dept,
+                               static_cast<float>(n)});
   d.by_department = sorted_bars(std::move(d.by_department));
   for (const auto& [src, n] : r.by_source) d.by_source.push_back({std::string(label(lang, src)), static_cast<float>(n)});
   d.by_source = sorted_bars(std::move(d.by_source));

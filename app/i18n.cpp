@@ -548,6 +548,9 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"已联系市民的工单，从受理到先行联系的平均工作小时（周末、节假日不计）",
      "The average working hours from receipt to first contact, over the tickets contacted (weekends and holidays do not count)"},
     {"派单说明", "Instructions"},
+    {"直接答复办结", "Answered directly"},
+    {"答复市民的内容（必填）", "What the citizen was told (required)"},
+    {"城运中心（直接答复）", "The centre (answered directly)"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{
@@ -606,6 +609,12 @@ Str action_label(WorkflowAction a) {
     case WorkflowAction::Reopen: return Str::ActReopen;
   }
   return Str::ActAssign;
+}
+
+Str step_label(WorkflowAction a, TicketStatus from) {
+  if (a == WorkflowAction::Handle && (from == TicketStatus::Received || from == TicketStatus::Contacted))
+    return Str::ActAnswer;
+  return action_label(a);
 }
 
 Str satisfaction_label(Satisfaction s) {

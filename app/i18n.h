@@ -132,6 +132,9 @@ enum class Str {
   MeanHandled, MeanOnTime, MeanContacted, MeanSameDay, MeanSatisfied, MeanResolved, MeanReassigned, MeanExtended,
   MeanRebound, MeanCoReplied, MeanContactTime,
   DispatchNote,  // The detail's label for what the dispatcher wrote with the last 派单.
+  ActAnswer,     // 直接答复: the centre handles a ticket it answered itself (no dispatch).
+  AnswerHint,    // The words of a 直接答复: what the citizen was told.
+  AnsweredByCentre,  // 承办部门 of a ticket the centre handled itself, never dispatched.
   Count_,
 };
 
@@ -145,6 +148,8 @@ std::string_view label(Lang lang, Category v);
 std::string_view label(Lang lang, FacilityKind v);  // 毒鼠盒 / Bait box …
 std::string_view weekday_label(Lang lang, int weekday);  // 1 = Monday: 周一 / Mon
 Str action_label(WorkflowAction a);                      // 派单 / Assign …
+// A step as it was taken: a handle from received or contacted is the centre's 直接答复办结.
+Str step_label(WorkflowAction a, TicketStatus from);
 Str entry_label(EntryKind k);
 Str satisfaction_label(Satisfaction s);                  // 满意 / Satisfied …                            // 处置记录 / Handling note …
 Str field_label(EditableField f);                        // 标题 / Title …

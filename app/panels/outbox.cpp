@@ -48,7 +48,7 @@ std::string what_of(Lang lang, const Change& c) {
       if (c.field == EditableField::Deleted || c.field == EditableField::OfficialNumber)
         return std::string(to_string(c.field)) + " → " + c.value;
       return std::string(tr(lang, field_label(c.field))) + " → " + c.value;
-    case ChangeKind::Transition: return std::string(tr(lang, action_label(c.action)));
+    case ChangeKind::Transition: return std::string(tr(lang, step_label(c.action, c.from)));
     case ChangeKind::AddEntry: return c.entry.text;
     default: return {};
   }

@@ -384,7 +384,9 @@ void actions(App& app, FrameInfo& frame) {
   std::vector<std::pair<WorkflowAction, std::optional<Refusal>>> offered;
   for (int i = 0; i < kWorkflowActionCount; ++i) {
     const auto action = static_cast<WorkflowAction>(i);
-    if (!workflow_target(st->ticket.status, action)) continue;  // Not a step from here.
+    // Not a step from here, or not this role's from here (直接答复 is the centre's, 办结 of a
+    // dispatched ticket its handler's).
+    if (!workflow_target(st->ticket.status, action, app.session()->role)) continue;
     // 同意退单 answers a handler's 退单 request: it is offered beside the request (requests()), not
     // as a step of its own.
     if (action == WorkflowAction::ApproveReturn) continue;
@@ -432,7 +434,9 @@ void actions(App& app, FrameInfo& frame) {
   const bool dispatched = App::already_with(*st, st->lead_department);
   for (const auto& [action, refusal] : offered) {
     const bool reassign = action == WorkflowAction::Assign && dispatched;
-    const std::string label = std::string(tr(lang, reassign ? Str::Reassign : action_label(action))) + "##act-" +
+    // 直接答复办结: the centre's 办结 of a ticket it answered itself, not yet dispatched.
+    const bool answer = step_label(action, st->ticket.status) == Str::ActAnswer;
+    const std::string label = std::string(tr(lang, reassign ? Str::Reassign : step_label(action, st->ticket.status))) + "##act-" +
                               std::string(to_string(action));
     float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2;
     // The words a step takes with it (a call's note, the result, instructions): on the step's row
@@ -521,7 +525,8 @@ void actions(App& app, FrameInfo& frame) {
     if (action == WorkflowAction::Handle && !refusal) {
       const bool written = app.handling_result_written();
       result_missing = !written && frame.handle_note.empty();
-      step_note("##handle-note", written ? Str::HandleResultMore : Str::HandleResultHint, &frame.handle_note, 12);
+      step_note("##handle-note", written ? Str::HandleResultMore : answer ? Str::AnswerHint : Str::HandleResultHint,
+                &frame.handle_note, 12);
     }
     const bool same_lead = action == WorkflowAction::Assign && !refusal && App::already_with(*st, frame.assign_to);
     // Nothing chosen yet: where to send it, or what the citizen said.
@@ -937,7 +942,7 @@ void timeline_event(App& app, const Change& c, const std::string& lead = {}) {
       }
       break;
     case ChangeKind::Transition:
-      what = std::string(tr(lang, action_label(c.action)));
+      what = std::string(tr(lang, step_label(c.action, c.from)));
       // The status it went to, unless the step's name says it already (办结 → 已办结, Handled → Handled).
       if (!lead.empty()) words = "→ " + lead;
       else if (std::string to(label(lang, c.to)); to != what && to != "已" + what) words = "→ " + to;
@@ -969,10 +974,10 @@ void timeline_event(App& app, const Change& c, const std::string& lead = {}) {
 
 // `step`: the workflow step recorded with the entry (办结 with its handling note, 回访 with the
 // citizen's answer): one line named by the step, not a step's line and an entry's line.
-void timeline_entry(App& app, const TimelineEntry& e, std::optional<WorkflowAction> step = std::nullopt) {
+void timeline_entry(App& app, const TimelineEntry& e, std::optional<Str> step = std::nullopt) {
   const Lang lang = app.lang();
   timeline_head(app, e.at_ms, app.person(e.author.user), e.device,
-                std::string(tr(lang, step ? action_label(*step) : entry_label(e.entry.kind))), kAccent);
+                std::string(tr(lang, step ? *step : entry_label(e.entry.kind))), kAccent);
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   if (e.entry.kind == EntryKind::ReturnVisit && e.entry.satisfaction != Satisfaction::None) {
@@ -1050,7 +1055,7 @@ void timeline(App& app) {
   // A step and the entry that tells what it did (先行联系 and what was said, 办结 and the handling
   // note, 回访 and the citizen's answer) are one record too: one line, named by the step.
   const auto& entries = app.timeline();
-  std::vector<std::optional<WorkflowAction>> step_of(entries.size());
+  std::vector<std::optional<Str>> step_of(entries.size());
   for (size_t i = 0; i < history.size(); ++i) {
     const Change& t = history[i];
     if (t.kind != ChangeKind::Transition) continue;
@@ -1063,7 +1068,7 @@ void timeline(App& app) {
     for (size_t j = 0; j < entries.size(); ++j) {
       const TimelineEntry& e = entries[j];
       if (e.entry.kind == told && !step_of[j] && App::recorded_with(t, device, e)) {
-        step_of[j] = t.action;
+        step_of[j] = step_label(t.action, t.from);
         folded[i] = true;
         break;
       }
@@ -1139,8 +1144,12 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
               ticket.status, app.awaiting_co_handlers());
   review_banner(app);
   const std::string dept = st ? st->lead_department : std::string();
-  field_row(app, frame, Str::FieldLeadDepartment, dept.empty() ? std::string(tr(lang, Str::NoDepartment)) : dept,
-            std::nullopt);
+  // Handled with no department: the centre answered it itself (直接答复办结), not "not assigned".
+  const bool answered = st && dept.empty() && std::any_of(st->clock.begin(), st->clock.end(), [](const ClockEvent& e) {
+                          return e.kind == ClockEventKind::Handled;
+                        });
+  field_row(app, frame, Str::FieldLeadDepartment,
+            !dept.empty() ? dept : S(lang, answered ? Str::AnsweredByCentre : Str::NoDepartment), std::nullopt);
   conflict_badge(app, EditableField::LeadDepartment, dept);
   if (const TimelineEntry* note = dept.empty() ? nullptr : app.dispatch_note()) {
     ImGui::TextDisabled("%s", S(lang, Str::DispatchNote).c_str());

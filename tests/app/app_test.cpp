@@ -881,6 +881,48 @@ TEST_F(Workbench, TheCallBackStepKeepsWhatWasSaidWhenTheDispatcherWritesIt) {
   EXPECT_TRUE(centre->refused().empty()) << "the server took the step and its note";
 }
 
+// 直接答复办结: a tenant asks whether she may book masks; the dispatcher answers on the call and
+// finishes the ticket herself, with what she said, no department. It counts as the call back; the
+// server takes it; the visit and the close follow as for any handled ticket. A dispatched ticket is
+// its department's to finish: the centre is not offered 办结 there.
+TEST_F(Workbench, TheCentreAnswersAnInquiryOnTheCallAndHandlesItWithoutDispatch) {
+  auto centre = open_app();
+  ASSERT_TRUE(sign_in(*centre, "zhang.bin"));
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  fill_draft(*centre, "租客能否预约口罩");
+  centre->draft().community = "河滨花园";
+  ASSERT_TRUE(centre->submit_draft()) << centre->error();
+  ASSERT_EQ(centre->selected_ticket()->status, TicketStatus::Received);
+  EXPECT_FALSE(centre->why_not(WorkflowAction::Handle));
+  EXPECT_FALSE(centre->take_action(WorkflowAction::Handle)) << "an answer the citizen was given has words";
+  EXPECT_EQ(centre->error(), std::string(ui::tr(ui::Lang::Zh, ui::Str::ErrHandleResult)));
+  const std::string answer = "租客凭居住证在居委会登记即可预约，已告知登记时间";
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Handle, {}, Satisfaction::None, answer)) << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Handled);
+  EXPECT_TRUE(centre->selected_state()->lead_department.empty());
+  const auto d = *centre->selected_deadlines();
+  EXPECT_GT(d.contacted_ms, 0) << "the answer was the call back";
+  EXPECT_FALSE(d.contact_late);
+  ASSERT_NE(centre->handling_result(), nullptr);
+  EXPECT_EQ(centre->handling_result()->entry.text, answer);
+  ASSERT_TRUE(centre->take_action(WorkflowAction::ReturnVisit, {}, Satisfaction::Satisfied, "市民表示满意"))
+      << centre->error();
+  ASSERT_TRUE(centre->take_action(WorkflowAction::Close)) << centre->error();
+  EXPECT_EQ(centre->selected_ticket()->status, TicketStatus::Closed);
+  ASSERT_TRUE(frames_until(*centre, [&] { return synced(*centre); }));
+  EXPECT_TRUE(centre->refused().empty()) << "the server took the answer, the visit and the close";
+  EXPECT_TRUE(centre->conflicts().empty());
+
+  const std::string dispatched = first_in(*centre, {TicketStatus::Assigned, TicketStatus::InProgress});
+  ASSERT_FALSE(dispatched.empty());
+  centre->select(dispatched);
+  const TicketStatus before = centre->selected_ticket()->status;
+  ASSERT_TRUE(centre->why_not(WorkflowAction::Handle));
+  EXPECT_EQ(centre->why_not(WorkflowAction::Handle)->rule, RefusalRule::NotFromStatus);
+  EXPECT_FALSE(centre->take_action(WorkflowAction::Handle, {}, Satisfaction::None, "中心代为办结"));
+  EXPECT_EQ(centre->selected_ticket()->status, before);
+}
+
 // 派单 to the department a ticket in progress is with would send it back to 已派单 and count a
 // 重派 for nothing: refused, alone or in a bulk move; another department is a real 重派.
 TEST_F(Workbench, ATicketInProgressIsNotDispatchedAgainToTheDepartmentItIsWith) {

@@ -421,3 +421,59 @@ test('dispatched before anyone called the citizen back: the department records t
   }
   assert.deepEqual([centre.errors, dept.errors], [[], []]);
 });
+
+// 直接答复办结: a tenant calls to ask whether she may book masks; the dispatcher answers on the call
+// and finishes the ticket herself, no department, then records the citizen's answer and closes it.
+// The answer is the call back too. A dispatched ticket offers the centre no 办结.
+test('an inquiry answered on the call: 直接答复办结 by the centre, 回访 and 结案', { timeout: 300000 }, async (t) => {
+  const server = await startServer({ seedDemo: true });
+  const browser = await launch();
+  t.after(async () => { await browser.close(); await server.stop(); });
+  const centre = await openApp(browser, server.url);
+  const c = centre.page;
+  await signIn(c, 'zhang.bin');
+  await waitForState(c, (st) => st.sync.caught_up, 'the centre caught up', 30000);
+  const title = '租客询问能否预约口罩';
+  await registerTicket(c, { community: '河滨花园', address: '河滨花园3号楼', title });
+  let s = await state(c);
+  const T = s.tickets.find((x) => x.title === title);
+  assert.equal(s.selected, T.id);
+  const answer = '非户籍租客凭居住登记在居委会预约，已告知时间地点';
+  // Offered beside 先行联系 and 派单, and it waits for what the citizen was told.
+  await reveal(c, '直接答复办结##act-handle');
+  assert.ok((await items(c)).find((it) => it.id === '直接答复办结##act-handle').disabled, 'no answer without its words');
+  await typeInto(c, 'handle-note', answer);
+  await frames(c, 3);
+  await shot(c, 'workbench-20-answer-zh');
+  await click(c, '直接答复办结##act-handle');
+  s = await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'handled' && st.sync.unsent === 0,
+                         'answered, handled and sent');
+  assert.ok(s.deadline.contacted > 0, 'the answer was the call back');
+  assert.deepEqual(s.refused, []);
+  await click(c, 'satisfaction');
+  await click(c, '满意');
+  await click(c, '回访##act-return_visit');
+  s = await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'visited', 'visited');
+  await click(c, '结案##act-close');
+  s = await waitForState(c, (st) => st.tickets.find((x) => x.id === T.id).status === 'closed' && st.sync.unsent === 0,
+                         'closed and sent');
+  assert.deepEqual(s.refused, []);
+  await frames(c, 3);
+  await shot(c, 'workbench-21-answered-closed-zh');
+
+  // The same ticket in English on a phone: who answered, and the one line of the answer.
+  await click(c, '语言 / Language');
+  await click(c, 'English');
+  await waitForState(c, (st) => st.lang === 'en', 'English');
+  await c.setViewportSize({ width: 390, height: 844 });
+  await frames(c, 6);
+  await shot(c, 'workbench-22-answered-en-phone');
+  await c.setViewportSize({ width: 1280, height: 800 });
+
+  // A ticket with its department: the centre urges or reassigns it, it does not 办结 it.
+  const D = s.tickets.find((x) => x.status === 'in_progress');
+  await openTicket(c, D.official, D.id);
+  await frames(c, 3);
+  assert.ok(!(await items(c)).some((it) => (it.id || '').endsWith('##act-handle')), 'no 办结 for the centre on a dispatched ticket');
+  assert.deepEqual(centre.errors, []);
+});
