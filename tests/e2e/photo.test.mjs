@@ -12,7 +12,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   startServer, launch, chromiumArgs, waitForApp, frames, click, findItem, waitForState, shot, signIn, registerTicket,
-  typeInto, makeJpeg, choosePhoto } from './harness.mjs';
+  typeInto, makeJpeg, choosePhoto, reveal } from './harness.mjs';
 
 function openProfile(dir, viewport = { width: 1600, height: 900 }) {
   return chromium.launchPersistentContext(dir, { executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, viewport });
@@ -141,8 +141,9 @@ test('before and after photos taken offline survive a closed tab, upload first, 
     }
     await frames(c, 20);
     await shot(c, 'photo-03-centre-pair-zh-1600');
-    // A click opens the before photo large.
-    const thumb = await findItem(c, 'photo-' + s.photos.ticket[0].sha256.slice(0, 12));
+    // A click opens the before photo large (scrolled to first: the steps above it may push it
+    // under the panel's edge).
+    const thumb = await reveal(c, 'photo-' + s.photos.ticket[0].sha256.slice(0, 12));
     await c.mouse.click(thumb.x + thumb.w / 2, thumb.y + thumb.h / 2);
     await findItem(c, '关闭');
     await frames(c, 5);
