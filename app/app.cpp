@@ -1438,6 +1438,7 @@ std::string App::state_json() {
                       {"sync", {{"link", st.link == app::Link::Online ? "online" : st.link == app::Link::Offline ? "offline" : "unknown"},
                                 {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor}, {"head", st.head},
                                 {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
+                                {"image", st.image_taken}, {"image_in_flight", st.image_in_flight}, {"image_ms", st.image_ms},
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem},
                                 {"photos_waiting", st.photos_waiting}, {"uploading", st.uploading},

@@ -551,6 +551,7 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"直接答复办结", "Answered directly"},
     {"答复市民的内容（必填）", "What the citizen was told (required)"},
     {"城运中心（直接答复）", "The centre (answered directly)"},
+    {"首次同步：服务器正在打包本机数据…", "First sync: the server is packing this device's data…"},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -135,6 +135,7 @@ enum class Str {
   ActAnswer,     // 直接答复: the centre handles a ticket it answered itself (no dispatch).
   AnswerHint,    // The words of a 直接答复: what the citizen was told.
   AnsweredByCentre,  // 承办部门 of a ticket the centre handled itself, never dispatched.
+  ImageInFlight,     // A first sync as an image: the server builds this device's store.
   Count_,
 };
 

@@ -10,6 +10,9 @@
 // PerformanceObserver in the page): how much of the sync the page spends applying, and how much
 // waiting or in short tasks (IndexedDB's events, frames, the network's).
 // LINLI_CHROMIUM_FLAGS (tests/e2e/harness.mjs): more flags for the browser, e.g. V8's.
+// LINLI_FIRST_SYNC=image|pulls|both (default both): the first sync as an image the server builds
+// (docs/protocol.md, "Image"), or by pulls (the server's LINLI_IMAGE_FROM set above N), or each
+// size both ways, alternating, in one run.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +26,11 @@ const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const counts = sizes.length ? sizes : [100000];
 const makeStore = makeStoreBin;  // LINLI_MAKE_STORE: another build's (a server of that build's schema).
 
-async function measure(n) {
+async function measure(n, way) {
   const dir = mkdtempSync(path.join(tmpdir(), 'linli-first-sync-'));
   const db = path.join(dir, 'server.db');
   execFileSync(makeStore, ['--server', db, String(n)]);
-  const server = await startServer({ demoUsers: true, db });
+  const server = await startServer({ demoUsers: true, db, env: { LINLI_IMAGE_FROM: way === 'image' ? '0' : String(n + 1) } });
   const browser = await launch();
   try {
     const vp = (process.env.LINLI_VIEWPORT || '1280x800').split('x').map(Number);
@@ -80,12 +83,19 @@ async function measure(n) {
     }
     if (timeline) printTimeline(await page.evaluate(() => ({
       t0: window.linliT0, long: window.linliLong,
-      pulls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/sync/pull'))
+      pulls: performance.getEntriesByType('resource').filter((e) => e.name.includes('/sync/pull') || e.name.includes('/sync/image'))
         .map((e) => [e.startTime, e.responseEnd, e.encodedBodySize, e.decodedBodySize]),
     })));
+    await page.waitForFunction(() => window.linliTest.metrics().pending === 0, null, { timeout: 60000 });
     const m = await page.evaluate(() => window.linliTest.metrics());
+    // In the page, without this script's polling: the answer that caught up taken (its clock, to the
+    // millisecond), and IndexedDB's confirmation of the last commit.
+    const caughtUp = (s.sync.last_ok_ms - t0) / 1000;
+    const durable = (m.durableAt - t0) / 1000;
     await context.close();
-    return { n, seconds, tickets: s.tickets.length, pending: m.pending, growth: m.fileGrowth };
+    if ((way === 'image') !== Boolean(s.sync.image)) throw new Error(`asked for ${way}, got ${s.sync.image ? 'an image' : 'pulls'}: ${s.sync.problem}`);
+    if (s.sync.image) console.log(`  the image taken in ${s.sync.image_ms} ms (checked, its pages written, committed)`);
+    return { n, way, seconds, caughtUp, durable, tickets: s.tickets.length, pending: m.pending, growth: m.fileGrowth };
   } finally {
     await browser.close();
     await server.stop();
@@ -96,7 +106,7 @@ async function measure(n) {
 function printTimeline({ t0, long, pulls }) {
   const s = (ms) => ((ms - t0) / 1000).toFixed(2);
   for (const [start, end, encoded, decoded] of pulls)
-    console.log(`  pull asked ${s(start)} s, arrived ${s(end)} s, ${(encoded / 1e3).toFixed(0)} kB on the wire, ${(decoded / 1e6).toFixed(2)} MB of JSON`);
+    console.log(`  answer asked ${s(start)} s, arrived ${s(end)} s, ${(encoded / 1e3).toFixed(0)} kB on the wire, ${(decoded / 1e6).toFixed(2)} MB of JSON`);
   const mine = long.filter(([start]) => start >= t0);
   const busy = mine.reduce((a, [, d]) => a + d, 0);
   const last = mine.length ? mine[mine.length - 1][0] + mine[mine.length - 1][1] : t0;
@@ -105,9 +115,12 @@ function printTimeline({ t0, long, pulls }) {
 }
 
 console.log('first sync into a fresh browser profile (sign-in click to caught up, WASM apply and IndexedDB included)');
-for (const n of counts) {
-  const r = await measure(n);
-  console.log(`${String(r.n).padStart(8)} changes: ${r.seconds.toFixed(1)} s, ${(r.n / r.seconds).toFixed(0)} changes/s ` +
+const mode = process.env.LINLI_FIRST_SYNC || 'both';
+const ways = mode === 'both' ? ['image', 'pulls'] : [mode];
+for (const n of counts) for (const way of ways) {
+  const r = await measure(n, way);
+  console.log(`${String(r.n).padStart(8)} changes, ${way.padEnd(5)}: in the page ${Math.max(r.caughtUp, r.durable).toFixed(2)} s ` +
+              `(caught up ${r.caughtUp.toFixed(2)} s, durable ${r.durable.toFixed(2)} s); polled ${r.seconds.toFixed(1)} s, ${(r.n / r.seconds).toFixed(0)} changes/s ` +
               `(tickets listed ${r.tickets}, the list shows at most 1000)`);
   const g = r.growth;
   if (g) console.log(`  the store's file grew ${g.inPlace} times in place and ${g.copies} times by copying ` +

@@ -2,6 +2,7 @@
 // files, metrics and rate limits. Route files take a ServerContext&; none keeps state of its own.
 #pragma once
 
+#include <filesystem>
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -155,6 +156,20 @@ struct ServerContext {
   PullWork pull_work;
   // Argon2id takes 64 MiB a hash: at most two at once, so a burst of sign-ins cannot exhaust memory.
   std::counting_semaphore<2> hashing{2};
+  // The centre's image (GET /sync/image, routes_sync.cpp): the last one made, kept in a file of
+  // this process's (the temporary folder; gone with it, so never older than this database), and
+  // brought up to date from its cursor by the next one. One made at a time. Empty: none yet.
+  struct KeptImage {
+    std::string path;
+    void forget() {
+      std::error_code ignored;
+      if (!path.empty()) std::filesystem::remove(path, ignored);
+      path.clear();
+    }
+    ~KeptImage() { forget(); }
+  };
+  std::mutex centre_image_mutex;
+  KeptImage centre_image;
   // Checked against when a user is unknown, so a wrong name costs what a wrong password costs.
   std::string dummy_hash;
   // Checkpoints the database's and the held file's WALs on a thread of its own (checkpointer.h);
@@ -197,6 +212,10 @@ Result<int> seed_demo_field(ServerContext& ctx, int64_t now_ms);
 
 void install_auth_routes(httplib::Server& http, ServerContext& ctx);
 void install_sync_routes(httplib::Server& http, ServerContext& ctx);
+// Makes the centre's image (GET /api/v1/sync/image) ahead of the first centre that asks, when the
+// log is long enough to have one (LINLI_IMAGE_FROM) and not over 256 MiB of store: at start, on a
+// thread of its own (Server::run).
+void warm_centre_image(ServerContext& ctx);
 void install_blob_routes(httplib::Server& http, ServerContext& ctx);
 void install_intake_routes(httplib::Server& http, ServerContext& ctx);
 void install_report_routes(httplib::Server& http, ServerContext& ctx);

@@ -79,6 +79,15 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
                    std::string("[server.options] LINLI_KEPT_ANSWERS: not a number of answers: \"") + v + "\""};
     o.kept_answers = *k;
   }
+  if (const char* v = std::getenv("LINLI_IMAGE_FROM")) {
+    int64_t n = -1;
+    const std::string_view text(v);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc{} || end != text.data() + text.size() || n < 0)
+      return Error{ErrorCode::InvalidArgument,
+                   std::string("[server.options] LINLI_IMAGE_FROM: not a number of changes: \"") + v + "\""};
+    o.image_from = n;
+  }
   if (const char* v = std::getenv("LINLI_FEED_KIB")) {
     auto k = parse_port(v);
     if (!k || *k < 1)

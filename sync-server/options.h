@@ -17,6 +17,9 @@ struct Options {
                                    // connection a thread while it lives, and a long poll holds one:
                                    // size it above the number of devices that sync at once.
   int token_hours = 168;           // LINLI_TOKEN_HOURS: how long a sign-in lasts (a week of shifts).
+  // LINLI_IMAGE_FROM: a new replica's first sync comes as a store built here (GET /sync/image) once
+  // the log holds at least this many changes; below, the replica pulls.
+  int64_t image_from = 20000;
   int kept_answers = 16;           // LINLI_KEPT_ANSWERS: pending pull answers kept per scoped replica
                                    // (ServerState::record_answer); tests make it small to make
                                    // replicas start over.

@@ -3,6 +3,7 @@
 // then each change against the write policy (shared/sync/push_judge.h) — and what passed is applied
 // in one transaction, each refused change answered on its own; a pull hands out what the caller may see.
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <charconv>
@@ -14,10 +15,18 @@
 #include <unordered_map>
 #include <thread>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
 #include "context.h"
 #include "group_commit.h"
 #include "core/workflow.h"
 #include "http_util.h"
+#include "store/store.h"
+#include "sync/client_sync.h"
 #include "sync/push_judge.h"
 #include "sync/wire.h"
 
@@ -27,6 +36,11 @@ namespace {
 constexpr int kMinClientSchema = 1;
 constexpr int kMaxPullLimit = 10000;  // A first sync asks for large answers: fewer round trips and commits.
 constexpr int kMaxWaitSeconds = 60;
+// What a replica store holds per change of the log at most, about: 650 bytes (a centre's store of
+// 100,000 synthetic changes is 64 MB), with room. An image's size is estimated before it is made.
+constexpr int64_t kImageBytesPerChange = 1024;
+// The centre's image is made when the server starts (warm_centre_image) for a log up to this size.
+constexpr int64_t kWarmImageBytes = 256ll << 20;
 // How long a woken long poll waits for more commits before it answers: 50 to 150 ms, drawn each
 // time, so the polls one commit wakes do not all come back for the CPU at the same moment.
 std::chrono::milliseconds linger() {
@@ -656,6 +670,17 @@ Result<Answer> scoped_pull(ServerContext& ctx, Reader& reader, const User& u, co
   return answer;
 }
 
+struct PullParams {
+  int64_t cursor = 0;
+  int64_t limit = 500;
+  int64_t wait = 0;
+  std::optional<int64_t> took;  // Absent from an older app's pulls.
+};
+std::optional<std::string> claimed_replica(ServerContext& ctx, const User& user, const httplib::Request& req,
+                                           httplib::Response& res);
+void serve_pull(ServerContext& ctx, const User& u, const std::string& replica, const PullParams& p,
+                httplib::Response& res);
+
 void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
   const auto user = authenticate(ctx, req, res);
   if (!user) return;
@@ -672,19 +697,39 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
     if (!named) return;
     took = *named;
   }
-  const std::string replica = req.get_param_value("replica");
+  const auto replica = claimed_replica(ctx, *user, req, res);
+  if (!replica) return;
+  serve_pull(ctx, *user, *replica, PullParams{*cursor, *limit, *wait, took}, res);
+}
+
+// The pulling replica named by the request's `replica`, once it is known to be the caller's (a new
+// id becomes the caller's); nullopt once `res` holds the refusal.
+std::optional<std::string> claimed_replica(ServerContext& ctx, const User& user, const httplib::Request& req,
+                                           httplib::Response& res) {
+  std::string replica = req.get_param_value("replica");
   const auto parsed = parse_replica_id(replica);
-  if (!parsed) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits");
-  if (parsed->is_zero()) return send_error(res, 400, "bad_request", "\"replica\" is all zeros");
+  if (!parsed) return send_error(res, 400, "bad_request", "\"replica\" must be 32 hex digits"), std::nullopt;
+  if (parsed->is_zero()) return send_error(res, 400, "bad_request", "\"replica\" is all zeros"), std::nullopt;
   const int64_t now = now_ms();
   {
     std::lock_guard lock(ctx.state_mutex);
-    auto owner = ctx.state.claim_replica(replica, user->name, now);
-    if (!owner) return send_error(res, 500, "storage", owner.error().detail);
-    if (*owner != user->name) return send_error(res, 403, "forged_replica", "replica " + replica + " belongs to another user");
+    auto owner = ctx.state.claim_replica(replica, user.name, now);
+    if (!owner) return send_error(res, 500, "storage", owner.error().detail), std::nullopt;
+    if (*owner != user.name)
+      return send_error(res, 403, "forged_replica", "replica " + replica + " belongs to another user"), std::nullopt;
   }
   ctx.metrics.saw_replica(replica, now);
+  return replica;
+}
 
+// A pull once its parameters are read and its replica is the caller's: the answer in `res`.
+void serve_pull(ServerContext& ctx, const User& u, const std::string& replica, const PullParams& p,
+                httplib::Response& res) {
+  const User* user = &u;
+  const std::optional<int64_t> cursor = p.cursor;
+  const std::optional<int64_t> limit = p.limit;
+  const std::optional<int64_t> wait = p.wait;
+  const std::optional<int64_t>& took = p.took;
   // `looked`: the changes up to here hold nothing for the caller. A long poll sleeps until a change
   // after it is published; the feed tells a scoped caller which of those may concern it, so only
   // those send it to the database, and a centre's answer is put together from the feed's text.
@@ -802,7 +847,201 @@ void pull(ServerContext& ctx, const httplib::Request& req, httplib::Response& re
   }
 }
 
+// A file of the temporary folder, unique in this process, for an image.
+std::filesystem::path temporary_image_path() {
+  static std::atomic<uint64_t> made{0};
+  return std::filesystem::temp_directory_path() /
+         ("linli-image-" + std::to_string(::getpid()) + "-" + std::to_string(++made) + ".db");
+}
+
+struct RemovedFile {
+  std::filesystem::path path;
+  ~RemovedFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+};
+
+struct MadeImage {
+  int64_t cursor = 0;   // The store's cursor: the `next` of the last answer it took.
+  int64_t changes = 0;  // Changes the store holds.
+};
+
+// Pulls into the replica store at `path` (made when missing, else caught up from its own cursor and
+// answer) as `replica` of `user` would, until the log's end; nullopt with the refusal in `failure`.
+std::optional<MadeImage> make_image(ServerContext& ctx, const User& user, const std::string& replica,
+                                    const std::filesystem::path& path, httplib::Response& failure) {
+  auto fail = [&](int status, const char* code, const std::string& message) {
+    send_error(failure, status, code, message);
+    return std::nullopt;
+  };
+  auto store = Store::open(path.string(), {.durability = Durability::PageSink});
+  if (!store) return fail(500, "storage", store.error().detail);
+  if (auto c = store->set_calendar(ctx.calendar); !c) return fail(500, "storage", c.error().detail);
+  ClientSync client(*store, *parse_replica_id(replica), Author{user.name, user.role});
+  MadeImage made;
+  for (;;) {
+    if (ctx.feed.stopping()) return fail(503, "try_again", "the server is stopping: pull instead");
+    const PullRequest asked = client.build_pull(kMaxPullLimit);
+    httplib::Response answer;
+    serve_pull(ctx, user, replica, PullParams{asked.cursor, kMaxPullLimit, 0, asked.took}, answer);
+    if (answer.status != 200) {
+      failure = std::move(answer);
+      return std::nullopt;
+    }
+    auto pulled = decode_pull_response(answer.body);
+    if (!pulled) return fail(500, "internal", "[image] " + pulled.error().detail);
+    // Told to start over (a restore in the middle of it): the caller pulls instead.
+    if (pulled->start_over) return fail(503, "try_again", "the log changed under the image: pull instead");
+    auto taken = client.take_pull_response(*pulled, now_ms());
+    if (!taken) return fail(500, "storage", taken.error().detail);
+    if (!*taken) return fail(500, "internal", "[image] an answer from " + std::to_string(pulled->from) + " was not taken");
+    made.cursor = pulled->next;
+    if (!pulled->more) {
+      auto held = store->count_changes();
+      if (!held) return fail(500, "storage", held.error().detail);
+      made.changes = *held;
+      return made;
+    }
+  }
+}
+
+// The centre's image into `path`: every centre replica's is the same store (the whole log, nothing
+// of its own), so the last one made is copied and caught up from its cursor, then kept for the next.
+std::optional<MadeImage> make_centre_image(ServerContext& ctx, const User& user, const std::string& replica,
+                                           const std::filesystem::path& path, httplib::Response& failure) {
+  std::lock_guard lock(ctx.centre_image_mutex);
+  std::error_code copy_error;
+  if (!ctx.centre_image.path.empty() &&
+      !std::filesystem::copy_file(ctx.centre_image.path, path, std::filesystem::copy_options::overwrite_existing,
+                                  copy_error))
+    ctx.centre_image.forget();
+  auto made = make_image(ctx, user, replica, path, failure);
+  if (!made) {
+    ctx.centre_image.forget();  // Made again from nothing next time.
+    return made;
+  }
+  // Kept for the next one: a copy of its own, put in place whole (a rename).
+  const std::string kept = ctx.centre_image.path.empty() ? temporary_image_path().string() : ctx.centre_image.path;
+  const std::string next = kept + ".next";
+  std::error_code e;
+  if (std::filesystem::copy_file(path, next, std::filesystem::copy_options::overwrite_existing, e))
+    std::filesystem::rename(next, kept, e);
+  if (e) {
+    std::filesystem::remove(next, e);
+    ctx.centre_image.forget();
+  } else {
+    ctx.centre_image.path = kept;
+  }
+  return made;
+}
+
+// GET /api/v1/sync/image: a new replica's first sync done here (docs/protocol.md, "Image"). The
+// server pulls for the caller's replica, as the replica would, from cursor 0 to the end of the log,
+// and takes each answer with the client's own code (ClientSync) into a fresh replica store in a
+// temporary file; the caller gets that file whole and stores its pages instead of applying a
+// hundred thousand changes one by one. Its cursor and the answer it took last are in the file: the
+// replica's next pull goes on from there, naming that answer, as after any pull. Nothing here is
+// recorded that a pull would not record: if the file never arrives, the replica pulls from 0 as a
+// fresh one does (the server then treats it as one that went back to 0 of its own accord).
+void image(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  const auto user = authenticate(ctx, req, res);
+  if (!user) return;
+  const auto schema = int_param(req, "schema", 0, 0, INT32_MAX, res);
+  if (!schema) return;
+  const auto replica = claimed_replica(ctx, *user, req, res);
+  if (!replica) return;
+  if (*schema != Store::schema_version())
+    return send_error(res, 409, "schema_mismatch",
+                      "this server makes stores of schema " + std::to_string(Store::schema_version()) + ", not " +
+                          std::to_string(*schema) + ": pull instead");
+  // A small log pulls faster than a file of it downloads (answers are compressed; a store is not);
+  // a file larger than the caller can hold (its estimate from the log's length) is not made at all.
+  const auto max_bytes = int_param(req, "max_bytes", INT64_MAX, 1, INT64_MAX, res);
+  if (!max_bytes) return;
+  const int64_t log = ctx.feed.last_seq();
+  if (log < ctx.options.image_from || log > *max_bytes / kImageBytesPerChange) {
+    res.status = 204;
+    return;
+  }
+  auto file = std::make_shared<RemovedFile>(RemovedFile{temporary_image_path()});
+  httplib::Response failure;
+  std::optional<MadeImage> made;
+  if (user->role == Role::Centre) {
+    made = make_centre_image(ctx, *user, *replica, file->path, failure);
+  } else {
+    made = make_image(ctx, *user, *replica, file->path, failure);
+  }
+  if (!made) {
+    res = std::move(failure);
+    return;
+  }
+  const auto& path = file->path;
+  // The pages' structure, checked here once, not by each device (docs/protocol.md, "Image").
+  {
+    sqlite3* check = nullptr;
+    std::string verdict = "cannot be opened";
+    if (sqlite3_open_v2(path.c_str(), &check, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* q = nullptr;
+      if (sqlite3_prepare_v2(check, "PRAGMA quick_check(1)", -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        verdict = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+      sqlite3_finalize(q);
+    }
+    sqlite3_close(check);
+    if (verdict != "ok") {
+      if (user->role == Role::Centre) {
+        std::lock_guard lock(ctx.centre_image_mutex);
+        ctx.centre_image.forget();
+      }
+      return send_error(res, 500, "internal", "[image] the store made is damaged: " + verdict);
+    }
+  }
+  const int64_t cursor = made->cursor;
+  const int64_t changes = made->changes;
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  if (size_error) return send_error(res, 500, "storage", "[image] " + size_error.message());
+  auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+  if (!*in) return send_error(res, 500, "storage", "[image] the file cannot be read");
+  res.status = 200;
+  res.set_header("X-Linli-Cursor", std::to_string(cursor));
+  res.set_header("X-Linli-Changes", std::to_string(changes));
+  res.set_header("Cache-Control", "no-store");
+  res.set_content_provider(
+      static_cast<size_t>(size), "application/vnd.sqlite3",
+      [in, file](size_t offset, size_t length, httplib::DataSink& sink) {
+        std::vector<char> buffer(std::min<size_t>(length, 1 << 20));
+        in->seekg(static_cast<std::streamoff>(offset));
+        in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const auto got = in->gcount();
+        if (got <= 0) return false;
+        return sink.write(buffer.data(), static_cast<size_t>(got));
+      });
+}
+
 }  // namespace
+
+void warm_centre_image(ServerContext& ctx) {
+  const int64_t log = ctx.feed.last_seq();
+  if (log < ctx.options.image_from || log > kWarmImageBytes / kImageBytesPerChange) return;
+  User server;
+  server.name = "server";
+  server.role = Role::Centre;
+  uint8_t random[16];
+  for (auto& b : random) b = static_cast<uint8_t>(std::random_device{}());
+  const std::string replica = to_hex(replica_id_from_bytes(random));
+  RemovedFile file{temporary_image_path()};
+  httplib::Response failure;
+  const auto started = std::chrono::steady_clock::now();
+  auto made = make_centre_image(ctx, server, replica, file.path, failure);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  nlohmann::json line = {{"ts", now_ms()}, {"level", made ? "info" : "warn"},
+                         {"message", made ? "the centre's image is ready: " + std::to_string(made->changes) + " changes in " +
+                                                std::to_string(ms) + " ms"
+                                          : "the centre's image was not made: " + failure.body}};
+  std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  std::fflush(stdout);
+}
 
 void install_sync_routes(httplib::Server& http, ServerContext& ctx) {
   auto pushes = std::make_shared<GroupCommit<PushJob>>();
@@ -810,6 +1049,7 @@ void install_sync_routes(httplib::Server& http, ServerContext& ctx) {
     push(ctx, *pushes, req, res);
   });
   http.Get("/api/v1/sync/pull", [&ctx](const httplib::Request& req, httplib::Response& res) { pull(ctx, req, res); });
+  http.Get("/api/v1/sync/image", [&ctx](const httplib::Request& req, httplib::Response& res) { image(ctx, req, res); });
 }
 
 }  // namespace linli::server

@@ -326,7 +326,13 @@ Result<int> Server::bind() {
   return port;
 }
 
-void Server::run() { m_http->listen_after_bind(); }
+void Server::run() {
+  // The centre's image is made while the server already answers (a centre asking meanwhile waits
+  // for it, then gets it caught up).
+  std::thread warm([ctx = m_ctx.get()] { warm_centre_image(*ctx); });
+  m_http->listen_after_bind();
+  warm.join();
+}
 
 void Server::stop() {
   m_ctx->feed.stop();  // Long polls answer now with what they have.

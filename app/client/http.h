@@ -16,6 +16,10 @@ struct HttpRequest {
   std::string token;   // Sent as "Authorization: Bearer TOKEN" when not empty.
   int timeout_ms = 15000;
   std::string content_type = {};  // The body's type when it is not JSON (a photo's bytes: "image/jpeg").
+  // When set, a 200 answer's body is written to this file of the app's file system (replacing it)
+  // instead of handed back in `body`, which stays empty: a large download (a first sync's image)
+  // goes to where it is read from without passing through memory twice. Other answers come back as usual.
+  std::string save_to = {};
 };
 
 struct HttpResponse {

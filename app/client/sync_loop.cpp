@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <chrono>
 
 #include "core/hlc.h"
 #include "photos.h"
@@ -47,6 +49,9 @@ SyncLoop::SyncLoop(Store& store, ClientSync& client, Transport& transport, std::
   refresh_counts();
   m_status.cursor = m_store.pull_cursor();
   m_pull_due_ms = m_transport.now_ms();
+  if (m_options.ask_image && m_status.cursor == 0 && m_status.unsent == 0 && m_status.refused == 0 &&
+      m_status.photos_waiting == 0)
+    if (auto n = m_store.count_tickets(); n && *n == 0) m_image_wanted = true;
   if (m_status.unsent > 0) m_push_due_ms = m_pull_due_ms;
   // Photos a closed tab left waiting upload now, before the changes that name them go.
   if (m_status.photos_waiting > 0) m_upload_due_ms = m_pull_due_ms;
@@ -97,7 +102,67 @@ void SyncLoop::tick() {
   if (!m_upload_in_flight && m_upload_due_ms != 0 && now >= m_upload_due_ms) start_upload();
   if (!m_push_in_flight && m_push_due_ms != 0 && now >= m_push_due_ms) start_push();
   // While a push is out, the pull waits for it: its answer may acknowledge what the pull brings back.
-  if (!m_pull_in_flight && !m_push_in_flight && m_pull_due_ms != 0 && now >= m_pull_due_ms) start_pull();
+  if (!m_pull_in_flight && !m_push_in_flight && m_pull_due_ms != 0 && now >= m_pull_due_ms)
+    m_image_wanted ? start_image() : start_pull();
+}
+
+std::string SyncLoop::image_file() const { return m_store.path() + ".image"; }
+
+void SyncLoop::start_image() {
+  m_pull_due_ms = 0;
+  m_pull_in_flight = true;
+  m_status.image_in_flight = true;
+  std::weak_ptr<SyncLoop*> weak = m_self;
+  // Building and sending a large scope's store takes seconds: the server does a first sync's work.
+  m_transport.send({.method = "GET",
+                    .path = "api/v1/sync/image?replica=" + to_hex(m_client.self()) +
+                            "&schema=" + std::to_string(Store::schema_version()) +
+                            "&max_bytes=" + std::to_string(m_options.image_max_bytes),
+                    .body = {},
+                    .token = m_token,
+                    .timeout_ms = 180000,
+                    .content_type = {},
+                    .save_to = image_file()},
+                   [weak](HttpResponse r) {
+                     if (auto self = weak.lock(); self && *self) (*self)->on_image(r);
+                   });
+}
+
+// The image, or why not: anything but a store taken leaves the first sync to pulls, at once.
+void SyncLoop::on_image(const HttpResponse& r) {
+  m_pull_in_flight = false;
+  m_status.image_in_flight = false;
+  if (r.status == 0) {  // Unreachable: the image is asked for again when the server is back.
+    m_status.link = Link::Offline;
+    return failed("no answer from the server");
+  }
+  heard(r);
+  if (halted_by(r)) return;
+  m_image_wanted = false;
+  const int64_t now = m_transport.now_ms();
+  if (r.status == 200) {
+    const auto started = std::chrono::steady_clock::now();
+    auto changes = m_store.adopt_image(image_file());
+    m_status.image_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    if (changes) {
+      m_status.image_taken = true;
+      m_status.pulled_this_session += *changes;
+      m_status.cursor = m_store.pull_cursor();
+      m_status.head = std::max(m_status.head, m_status.cursor);
+      m_status.last_ok_ms = now;
+      m_changed = true;
+    } else {
+      m_status.problem = "image: " + changes.error().detail;  // Pulled instead; nothing was changed.
+    }
+  }
+  std::remove(image_file().c_str());  // Taken or not, it is not needed again.
+  // 204 (a small log), 404 (a server without images), 409 (another schema), 5xx: pulls, now.
+  m_status.failures = 0;
+  m_backoff_ms = 0;
+  refresh_counts();
+  m_pull_due_ms = now;
+  if (!m_push_in_flight && m_status.halt == Halt::None) start_pull();
 }
 
 void SyncLoop::start_push() {

@@ -28,6 +28,12 @@ struct SyncOptions {
   int long_poll_s = 20;         // How long the server holds a pull with nothing new.
   int min_backoff_ms = 1000;    // The first wait after a failure; doubled up to max_backoff_ms.
   int max_backoff_ms = 60000;
+  // A replica that holds nothing yet asks the server for an image first (docs/protocol.md,
+  // "Image"): a store built there with the pulls this replica would make, taken whole.
+  bool ask_image = true;
+  // The largest image the device takes: the file passes through memory three times over (the
+  // response, the store's file, the pages for IndexedDB), so a larger scope is pulled instead.
+  int64_t image_max_bytes = 256ll << 20;
 };
 
 enum class Link { Unknown, Online, Offline };
@@ -57,6 +63,9 @@ struct SyncStatus {
   // seen; 0: an older server that does not say). A first sync's progress is cursor / head.
   int64_t head = 0;
   int64_t pulled_this_session = 0;  // Changes taken from pulls since the loop started.
+  bool image_in_flight = false;  // The first sync's store is being built by the server and sent.
+  bool image_taken = false;      // This replica started from an image (its pulls go on from it).
+  int64_t image_ms = 0;          // How long taking it took this device (checks, pages, commit).
   int64_t pushed_this_session = 0;  // Own changes the server acknowledged since then.
   // Photos taken here waiting for their upload (app/photos.h), and the one on its way now.
   int64_t photos_waiting = 0;
@@ -101,6 +110,10 @@ class SyncLoop {
   void start_push();
   void start_pull();
   void start_pull_at(const PullRequest& p);
+  void start_image();
+  void on_image(const HttpResponse& r);
+  // Where the image is downloaded to (HttpRequest::save_to), beside the store's file.
+  std::string image_file() const;
   void on_push(const HttpResponse& r);
   void on_pull(const HttpResponse& r);
   // An answer came (any status): the server is reachable.
@@ -137,6 +150,7 @@ class SyncLoop {
   int64_t m_backoff_ms = 0;
   uint64_t m_gap_expected = 0;  // The counter the last 409 gap asked for (0: the last push was no gap).
   bool m_changed = false;
+  bool m_image_wanted = false;  // Asked for once the first pull is due, instead of it.
 };
 
 }  // namespace linli::app

@@ -186,8 +186,12 @@ void draw_refold(App& app, const FrameInfo&) {
 
 void draw_first_sync(App& app, const FrameInfo&) {
   const app::SyncStatus& s = app.sync_status();
-  if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
   const Lang lang = app.lang();
+  if (s.image_in_flight) {  // The server builds this device's store (docs/protocol.md, "Image").
+    ImGui::ProgressBar(0.0f, ImVec2(-1, 0), std::string(tr(lang, Str::ImageInFlight)).c_str());
+    return;
+  }
+  if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
   char buf[256];
   if (s.head > 0) {
     const int64_t done = std::min(s.cursor, s.head);

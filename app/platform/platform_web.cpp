@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -63,6 +64,37 @@ EM_JS(char*, js_load_setting, (const char* key), {
 });
 EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+// A GET whose 200 body goes straight into a file of Emscripten's file system (HttpRequest::save_to):
+// the response's buffer becomes the file's contents (canOwn), copied neither into the heap nor
+// again. Any other answer's text is kept for linli_file_fetched to take (js_take_fetched_text).
+EM_JS(void, js_fetch_to_file, (int id, const char* url, const char* token, const char* file, int timeout_ms), {
+  const path = UTF8ToString(file);
+  const t = UTF8ToString(token);
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeout_ms);
+  const finish = (status, text, date) => {
+    clearTimeout(timer);
+    Linli.fetchedText = text || '';
+    Module._linli_file_fetched(id, status, date || 0);
+  };
+  fetch(UTF8ToString(url), { headers: t ? { Authorization: 'Bearer ' + t } : {}, signal: ctl.signal, cache: 'no-store' })
+    .then(async (r) => {
+      const date = Date.parse(r.headers.get('date') || '') || 0;
+      if (r.status !== 200) return finish(r.status, await r.text(), date);
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      FS.writeFile(path, bytes, { canOwn: true });
+      finish(200, '', date);
+    })
+    .catch(() => finish(0, '', 0));
+});
+EM_JS(char*, js_take_fetched_text, (), {
+  const s = Linli.fetchedText || '';
+  Linli.fetchedText = '';
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
 });
 EM_JS(void, js_mark_first_frame, (), { Linli.metrics.markFirstFrame(); });
 EM_JS(void, js_note_frame, (double ms, double ui_ms, int drawn), { Linli.metrics.noteFrame(ms, ui_ms, drawn); });
@@ -229,7 +261,17 @@ void fetch_finished(emscripten_fetch_t* f) {
 
 }  // namespace
 
+// Downloads to a file in flight (js_fetch_to_file), by their number.
+std::map<int, app::HttpDone> g_file_fetches;
+int g_file_fetch_id = 0;
+
 void http_send(app::HttpRequest request, app::HttpDone done) {
+  if (!request.save_to.empty() && request.method == "GET") {
+    const int id = ++g_file_fetch_id;
+    g_file_fetches.emplace(id, std::move(done));
+    js_fetch_to_file(id, request.path.c_str(), request.token.c_str(), request.save_to.c_str(), request.timeout_ms);
+    return;
+  }
   auto call = std::make_unique<FetchCall>();
   call->done = std::move(done);
   call->method = std::move(request.method);
@@ -375,6 +417,21 @@ extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_edit() {
 extern "C" EMSCRIPTEN_KEEPALIVE int linli_bench_report(int year, int month) {
   using namespace linli::platform;
   return g_bench_report ? g_bench_report(year, month) : -1;
+}
+
+// Called by web/linli.js when a download to a file ends (js_fetch_to_file, HttpRequest::save_to):
+// status 0 when nothing answered; an answer other than 200 brings its text.
+extern "C" EMSCRIPTEN_KEEPALIVE void linli_file_fetched(int id, int status, double date_ms) {
+  using namespace linli::platform;
+  const auto it = g_file_fetches.find(id);
+  if (it == g_file_fetches.end()) return;
+  linli::app::HttpDone done = std::move(it->second);
+  g_file_fetches.erase(it);
+  linli::app::HttpResponse r;
+  r.status = status;
+  r.body = take_js_string(js_take_fetched_text());
+  r.server_time_ms = static_cast<int64_t>(date_ms);
+  done(std::move(r));
 }
 
 // A frame at once, asked by the page right after a click, a key or committed text (web/linli.js):

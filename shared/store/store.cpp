@@ -105,6 +105,11 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
 
 Store::Store(sqlite3* db) : m_db(db) {}
 
+std::string Store::path() const {
+  const char* p = m_db ? sqlite3_db_filename(m_db, "main") : nullptr;
+  return p ? p : "";
+}
+
 Store::Store(Store&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)),
       m_sync(std::move(other.m_sync)),

@@ -509,6 +509,19 @@ class Store {
   // attach_photo becomes a comment saying so). NotFound when no unsent change has that id.
   Result<void> rewrite_unsent_change(const Change& c);
 
+  // ---- A replica's image (store/image.cpp; docs/protocol.md, "Image") ----
+  // Takes the file at `path`, a whole replica store of this build's schema (the one the server built for this
+  // replica with the pulls it would have made), as this store's contents: every page is written
+  // again through this connection (SQLite's backup), so a page sink sees them all at one commit,
+  // and this store's own values under "app." (the session, the device's replica id, the data's
+  // owner) are kept. Refused unless this store is a fresh replica (no change in its log, nothing
+  // refused, no photo waiting, cursor 0) and the image is a replica store of this schema; then this
+  // store is left as it was. Returns how many changes the image holds (its cursor: pull_cursor()).
+  // The file is only read; the caller removes it.
+  Result<int64_t> adopt_image(const std::string& path);
+  // The database file's path (as it was opened).
+  std::string path() const;
+
   struct Sync;  // The change log's prepared statements and in-memory state (store/apply.cpp).
 
  private:

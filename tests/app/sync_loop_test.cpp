@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -243,6 +245,73 @@ TEST_F(SyncLoopTest, FirstSyncBringsTheScopeAndAnEditReachesTheCentreWithItsOffi
   EXPECT_EQ((*committee.store.get_ticket(id))->official_number, at_centre.official_number);
   EXPECT_EQ((*committee.store.get_ticket(id))->provisional_number, "临-20261129-0001");
   EXPECT_EQ(*committee.store.canonical_dump(id), *centre.store.canonical_dump(id));
+}
+
+// A new replica's first sync as an image (docs/protocol.md, "Image"): the server builds the store
+// with the pulls the replica would make and sends it whole. The replica then holds what pulling
+// would have given it, ticket for ticket, and goes on by pulls and pushes from there, both ways.
+TEST_F(SyncLoopTest, ANewReplicaStartsFromTheServersImageAndGoesOnAsIfItHadPulled) {
+  ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
+  const int port = server->port();
+  server.reset();
+  restart(port);
+  ::unsetenv("LINLI_IMAGE_FROM");
+  ASSERT_EQ(server->port(), port);
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  const app::Session zhang = sign_in(server->port(), "zhang.bin");
+  Device committee(dir, "committee", server->port(), li);
+  Device centre(dir, "centre", server->port(), zhang);
+  app::SyncOptions pulls = Device::quick();
+  pulls.ask_image = false;
+  Device pulled(dir, "pulled", server->port(), li, pulls);
+
+  ASSERT_TRUE(committee.run_until([&] { return committee.settled(); })) << committee.loop->status().problem << " " << committee.loop->status().unsent << " " << committee.loop->status().caught_up << " " << committee.loop->busy();
+  ASSERT_TRUE(centre.run_until([&] { return centre.settled(); }));
+  ASSERT_TRUE(pulled.run_until([&] { return pulled.settled(); }));
+  EXPECT_TRUE(committee.loop->status().image_taken) << committee.loop->status().problem;
+  EXPECT_TRUE(centre.loop->status().image_taken) << centre.loop->status().problem;
+  EXPECT_FALSE(pulled.loop->status().image_taken);
+  EXPECT_EQ(*committee.store.count_tickets(), demo_in("河滨花园"));
+  EXPECT_EQ(*centre.store.count_tickets(), demo_total());
+  expect_same_tickets(committee.store, pulled.store);
+  EXPECT_EQ(committee.store.pull_cursor(), pulled.store.pull_cursor());
+  // The device's own values stayed: its replica id is the one the image was built for.
+  uint8_t unused[16] = {};
+  EXPECT_EQ(*app::device_replica(committee.store, unused), committee.replica);
+
+  // It goes on: its edit reaches the centre, the centre's reaches it.
+  const std::string id = series_id(90, 1);
+  const Change made = committee.create(id, "河滨花园");
+  EXPECT_EQ(made.id.counter, 1u);
+  ASSERT_TRUE(committee.run_until([&] { return committee.settled(); }));
+  centre.loop->retry_now();
+  ASSERT_TRUE(centre.run_until([&] { return centre.store.get_ticket(id)->has_value(); }));
+  Change edit;
+  edit.ticket_id = id;
+  edit.kind = ChangeKind::SetField;
+  edit.field = EditableField::Address;
+  edit.value = "河滨花园5号楼";
+  ASSERT_TRUE(centre.client->record({edit}, centre.transport.now_ms()));
+  centre.loop->edited();
+  ASSERT_TRUE(centre.run_until([&] { return centre.settled(); }));
+  for (Device* d : {&committee, &pulled}) {
+    d->loop->retry_now();
+    ASSERT_TRUE(d->run_until([&] {
+      auto t = d->store.get_ticket(id);
+      return t && *t && (*t)->address == "河滨花园5号楼" && !(*t)->official_number.empty();
+    }));
+  }
+  expect_same_tickets(committee.store, pulled.store);
+}
+
+// A server below its image threshold (or one without images) answers no image: the replica pulls.
+TEST_F(SyncLoopTest, WithoutAnImageTheFirstSyncPulls) {
+  const app::Session li = sign_in(server->port(), "hebin.li");
+  Device committee(dir, "committee", server->port(), li);
+  ASSERT_TRUE(committee.run_until([&] { return committee.settled(); }));
+  EXPECT_FALSE(committee.loop->status().image_taken);
+  EXPECT_EQ(committee.loop->status().problem, "");
+  EXPECT_EQ(*committee.store.count_tickets(), demo_in("河滨花园"));
 }
 
 TEST_F(SyncLoopTest, OfflineBacksOffWithJitterAndResumesByItself) {

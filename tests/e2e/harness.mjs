@@ -30,12 +30,12 @@ export const chromiumArgs = [
 // Starts linli-server with --port 0 and resolves once it prints the address it listens on.
 // seedDemo: the demo users and street; demoUsers: the demo users only (password linli-demo).
 // db: a database file made beforehand (benchmarks), instead of a fresh one.
-export async function startServer({ seedDemo = false, demoUsers = false, db = null } = {}) {
+export async function startServer({ seedDemo = false, demoUsers = false, db = null, env = null } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'linli-e2e-'));
   const args = ['--host', '127.0.0.1', '--port', '0', '--db', db || path.join(dir, 'server.db'), '--web', webDir];
   if (seedDemo) args.push('--seed-demo');
   else if (demoUsers) args.push('--demo-users');
-  const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {
@@ -213,6 +213,38 @@ export async function shot(page, name) {
   const file = path.join(shotDir, name + '.png');
   await page.screenshot({ path: file });
   return file;
+}
+
+// A page of the app in a context of its own whose requests matching `pattern` are held, from the
+// `from`-th on, until release() (the service worker is blocked, so every request passes the route):
+// a test looks at the screen while an answer is on its way. asked() counts the requests matched.
+export async function openHeld(browser, url, pattern, from = 1) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let count = 0;
+  await context.route(pattern, async (route) => {
+    if (++count >= from) await gate;
+    await route.continue();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + '/');
+  await waitForApp(page);
+  return { context, page, errors, release, asked: () => count };
+}
+
+// Switches the language from the menu ('en' or 'zh') and waits until the app says so.
+export async function setLanguage(page, lang) {
+  if (lang === 'en') {
+    await click(page, '语言 / Language');
+    await click(page, 'English');
+  } else {
+    await click(page, 'Language / 语言');
+    await click(page, '中文');
+  }
+  return waitForState(page, (st) => st.lang === lang, lang === 'en' ? 'English' : 'Chinese');
 }
 
 // Signs in on the sign-in screen (Chinese labels) and waits until the session is in place.

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket, demoStreet } from './harness.mjs';
+  startServer, launch, chromiumArgs, waitForApp, frames, state, click, waitForState, shot, signIn, registerTicket, demoStreet,
+  openHeld } from './harness.mjs';
 
 // A protocol client of its own, written from docs/protocol.md: the centre at another desk.
 async function centreDesk(url) {
@@ -153,29 +154,17 @@ test('a tab killed right after 已保存, then the whole browser killed, loses n
 });
 
 test('a first sync shows how far it has come against the server\'s log, with a real bar', { timeout: 300000 }, async (t) => {
-  const server = await startServer({ seedDemo: true });
+  // By pulls, whatever the log's length: a first sync as an image is image.test.mjs's.
+  const server = await startServer({ seedDemo: true, env: { LINLI_IMAGE_FROM: '1000000' } });
   const browser = await launch();
   t.after(async () => { await browser.close(); await server.stop(); });
   const desk = await centreDesk(server.url);
   await desk.ticketWithNotes(11000);  // With the demo street, four answers of 5,000 (the app's pull size).
   const head = (await desk.log()).at(-1).seq;
 
-  // Pull answers after the first are held until the screenshots are taken (the service worker
-  // is blocked so that every request passes the test's route).
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+  // Pull answers after the first are held until the screenshots are taken.
+  const { context, page, errors, release } = await openHeld(browser, server.url, '**/api/v1/sync/pull*', 2);
   t.after(() => context.close());
-  let release;
-  const gate = new Promise((resolve) => { release = resolve; });
-  let pulls = 0;
-  await context.route('**/api/v1/sync/pull*', async (route) => {
-    if (++pulls >= 2) await gate;
-    await route.continue();
-  });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + '/');
-  await waitForApp(page);
   await signIn(page, 'zhang.bin');
   let s = await waitForState(page, (st) => st.sync.head > 0 && st.sync.pulled > 0 && !st.sync.caught_up, 'the first answer taken');
   assert.equal(s.sync.head, head, 'the answer says where the log ends');

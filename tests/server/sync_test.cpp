@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -13,6 +14,7 @@
 
 #include "core/change.h"
 #include "store/server_state.h"
+#include "store/store.h"
 #include "support/sync_fixture.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -582,6 +584,90 @@ TEST_F(SyncTest, EveryPullAnswerNamesItsNextCursorAndItsDroppedTickets) {
     json slept = raw(*r, cursor, 500, 1);  // A long poll that times out empty.
     EXPECT_EQ(slept["next"], cursor) << r->user;
   }
+}
+
+
+// GET /api/v1/sync/image (docs/protocol.md, "Image"): a store built with the pulls the replica
+// would make, its cursor and answer inside; the replica's next pull goes on from them.
+class ImageTest : public SyncTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
+    SyncTest::SetUp();
+    ::unsetenv("LINLI_IMAGE_FROM");
+  }
+  httplib::Result image(const Replica& r, const std::string& schema) {
+    return m_http->Get("/api/v1/sync/image?replica=" + to_hex(r.id) + "&schema=" + schema,
+                       {{"Authorization", "Bearer " + r.token}});
+  }
+};
+
+TEST_F(ImageTest, TheImageHoldsWhatPullsWouldGiveAndTheNextPullGoesOnFromIt) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(61), "河滨花园"), centre.create(ticket_id(62), "中华新路927弄"),
+                          centre.note(ticket_id(61), "已联系市民")})->status, 200);
+  const std::string schema = std::to_string(Store::schema_version());
+
+  auto none = m_http->Get("/api/v1/sync/image?replica=" + to_hex(committee.id) + "&schema=" + schema);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 401);
+  auto bad = image(committee, "x");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(body(bad)["error"]["code"], "bad_request");
+  auto other = image(committee, std::to_string(Store::schema_version() + 1));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 409);
+  EXPECT_EQ(body(other)["error"]["code"], "schema_mismatch");
+  Replica impostor = centre;
+  impostor.id = committee.id;
+  ASSERT_EQ(image(committee, schema)->status, 200);  // The id is the committee's from now on.
+  auto forged = image(impostor, schema);
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_EQ(body(forged)["error"]["code"], "forged_replica");
+
+  // A file larger than the caller takes is not made: 204, pull instead. 0 bytes is no size.
+  auto small = image(committee, schema + "&max_bytes=1000");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 204);
+  auto zero = image(committee, schema + "&max_bytes=0");
+  ASSERT_TRUE(zero);
+  EXPECT_EQ(zero->status, 400);
+
+  auto got = image(committee, schema + "&max_bytes=268435456");
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(got->get_header_value("Content-Type"), "application/vnd.sqlite3");
+  EXPECT_EQ(got->body.substr(0, 15), "SQLite format 3");
+  std::ofstream(m_dir.file("image.db"), std::ios::binary) << got->body;
+  auto store = Store::open(m_dir.file("image.db"), {.durability = Durability::PageSink});
+  ASSERT_TRUE(store) << store.error().detail;
+  EXPECT_EQ(*store->count_tickets(), 1) << "河滨花园's ticket only";
+  EXPECT_TRUE(store->get_ticket(ticket_id(61))->has_value());
+  EXPECT_EQ(std::to_string(store->pull_cursor()), got->get_header_value("X-Linli-Cursor"));
+  EXPECT_EQ(got->get_header_value("X-Linli-Changes"), "3") << "the create, its official number, the note";
+  EXPECT_GT(store->pull_answer(), 0) << "the ticket sent whole: an answer to name";
+
+  // The next pull from the image's cursor, naming its answer, is served (not told to start over).
+  ASSERT_EQ(push(centre, {centre.note(ticket_id(61), "第二次联系")})->status, 200);
+  const PullResponse next = pull(committee, store->pull_cursor(), 0, store->pull_answer());
+  EXPECT_FALSE(next.start_over);
+  ASSERT_EQ(next.changes.size(), 1u);
+  EXPECT_EQ(next.changes[0].change.ticket_id, ticket_id(61));
+  EXPECT_TRUE(next.dropped.empty());
+}
+
+// Below the threshold (default 20,000 changes) there is no image: 204, and the replica pulls.
+TEST_F(SyncTest, ASmallLogHasNoImage) {
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  auto r = m_http->Get("/api/v1/sync/image?replica=" + to_hex(committee.id) + "&schema=" +
+                           std::to_string(Store::schema_version()),
+                       {{"Authorization", "Bearer " + committee.token}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_TRUE(r->body.empty());
 }
 
 }  // namespace
