@@ -2,6 +2,8 @@
 // taken as this store's contents in one step instead of a first sync's hundred thousand changes.
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <utility>
@@ -22,7 +24,7 @@ Error image_error(std::string detail) { return Error{ErrorCode::InvalidArgument,
 // The image's own connection, closed however adopt_image ends.
 struct ImageDb {
   sqlite3* db = nullptr;
-  ~ImageDb() { sqlite3_close(db); }
+  ~ImageDb() { sqlite_util::close(db); }
 };
 
 int64_t single_int(sqlite3* db, const char* sql, int64_t fallback) {
@@ -71,6 +73,9 @@ Result<int64_t> Store::adopt_image(const std::string& path) {
     return image_error("the image's header does not match its size (" + std::to_string(file_size) + " bytes)");
   const int64_t changes = single_int(image.db, "SELECT count(*) FROM changes", 0);
 
+  sqlite_util::close(image.db);  // Before the file moves.
+  image.db = nullptr;
+
   // What this device keeps under "app." (its session, its replica id, whose data it holds).
   std::vector<std::pair<std::string, std::string>> kept;
   {
@@ -78,23 +83,24 @@ Result<int64_t> Store::adopt_image(const std::string& path) {
     if (!q.ok()) return sqlite_util::sqlite_error(m_db, "store", "image", "app values");
     while (q.step() == SQLITE_ROW) kept.emplace_back(q.text(0), q.text(1));
   }
+  const std::string mine = this->path();
+  const StoreOptions options = m_options;
+  const WorkdayCalendar* calendar = m_calendar;
 
-  // The in-memory state read from the old contents goes with them (read again at first use).
+  // The file moves into place while no connection has it open; then it is opened as this store was.
   m_sync.reset();
-  m_refold.reset();
-  m_hits->text.clear();
-  m_hits->changes = -1;
-  m_hits->data_version = -1;
-  m_hits->rowids.clear();
-  m_hits->in_table = false;
-
-  // Every page, in one write transaction of this connection: the page sink gets them at its commit.
-  sqlite3_backup* backup = sqlite3_backup_init(m_db, "main", image.db, "main");
-  if (!backup) return sqlite_util::sqlite_error(m_db, "store", "image", "backup");
-  const int stepped = sqlite3_backup_step(backup, -1);
-  const int finished = sqlite3_backup_finish(backup);
-  if (stepped != SQLITE_DONE || finished != SQLITE_OK)
-    return Error{ErrorCode::Storage, std::string("[store.image] copying the pages: ") + sqlite3_errstr(stepped == SQLITE_DONE ? finished : stepped)};
+  sqlite_util::close(m_db);
+  m_db = nullptr;
+  for (const char* left : {"-wal", "-shm", "-journal"}) std::remove((mine + left).c_str());  // None after a clean close.
+  if (std::rename(path.c_str(), mine.c_str()) != 0) {
+    auto again = Store::open(mine, options);  // The store as it was.
+    if (again) *this = std::move(again).value();
+    return Error{ErrorCode::Storage, "[store.image] the image could not be moved into place: " + std::string(std::strerror(errno))};
+  }
+  if (options.vfs) report_whole_file(options.vfs, mine);
+  auto opened = Store::open(mine, options);
+  if (!opened) return opened.error();
+  *this = std::move(opened).value();
 
   if (auto r = in_one_transaction([&]() -> Result<void> {
         Stmt put(m_db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
@@ -105,12 +111,17 @@ Result<int64_t> Store::adopt_image(const std::string& path) {
           put.bind(2, value);
           if (put.step() != SQLITE_DONE) return sqlite_util::sqlite_error(m_db, "store", "image", "app values");
         }
+        // A marker written in every case, so that this commit happens (the sink gets the file).
+        put.reset();
+        put.bind(1, "store.image");
+        put.bind(2, std::to_string(changes));
+        if (put.step() != SQLITE_DONE) return sqlite_util::sqlite_error(m_db, "store", "image", "marker");
         return Ok{};
       });
       !r)
     return r.error();
-  if (m_calendar)
-    if (auto c = set_calendar(*m_calendar, Paced::InSteps); !c) return c.error();
+  if (calendar)
+    if (auto c = set_calendar(*calendar, Paced::InSteps); !c) return c.error();
   return changes;
 }
 

@@ -15,6 +15,7 @@ struct Tracker {
   std::string path;
   std::set<uint32_t> dirty;
   bool size_changed = false;
+  bool whole = false;  // The next sync hands over every page (report_whole_file).
 };
 
 struct TrackedFile {
@@ -27,6 +28,7 @@ struct TrackedFile {
 struct VfsData {
   sqlite3_vfs* base;
   PageSink* sink;
+  std::set<std::string> whole;  // Files whose next open reports every page at its first sync.
 };
 
 sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<TrackedFile*>(f)->real; }
@@ -62,9 +64,13 @@ int x_sync(sqlite3_file* f, int flags) {
   const int rc = real->pMethods->xSync(real, flags);
   Tracker* t = tracker_of(f);
   PageSink* sink = reinterpret_cast<TrackedFile*>(f)->sink;
-  if (rc != SQLITE_OK || !t || !sink || (t->dirty.empty() && !t->size_changed)) return rc;
+  if (rc != SQLITE_OK || !t || !sink || (t->dirty.empty() && !t->size_changed && !t->whole)) return rc;
   sqlite3_int64 size = 0;
   if (const int src = real->pMethods->xFileSize(real, &size); src != SQLITE_OK) return src;
+  if (t->whole) {
+    for (sqlite3_int64 p = 0; p < (size + kPageSize - 1) / kPageSize; ++p) t->dirty.insert(static_cast<uint32_t>(p));
+    t->size_changed = true;
+  }
   const bool read = !sink->reads_pages();
   std::string buffer(read ? t->dirty.size() * kPageSize : 0, '\0');
   std::vector<PageImage> pages;
@@ -86,6 +92,7 @@ int x_sync(sqlite3_file* f, int flags) {
   sink->on_sync(t->path, size, pages);
   t->dirty.clear();
   t->size_changed = false;
+  t->whole = false;
   return SQLITE_OK;
 }
 int x_file_size(sqlite3_file* f, sqlite3_int64* size) { return real_of(f)->pMethods->xFileSize(real_of(f), size); }
@@ -119,7 +126,9 @@ int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* 
     f->pMethods = nullptr;  // SQLite does not call xClose on a failed open.
     return rc;
   }
-  if ((flags & SQLITE_OPEN_MAIN_DB) && name) tf->tracker = new Tracker{name, {}, false};
+  if ((flags & SQLITE_OPEN_MAIN_DB) && name) {
+    tf->tracker = new Tracker{name, {}, false, data->whole.erase(name) > 0};
+  }
   f->pMethods = &kIoMethods;
   return SQLITE_OK;
 }
@@ -166,6 +175,13 @@ Result<void> register_page_vfs(const char* name, PageSink* sink) {
   if (sqlite3_vfs_register(vfs, 0) != SQLITE_OK)
     return Error{ErrorCode::Storage, "[store.page_vfs] sqlite3_vfs_register failed"};
   return Ok{};
+}
+
+bool report_whole_file(const char* vfs_name, const std::string& path) {
+  sqlite3_vfs* vfs = vfs_name ? sqlite3_vfs_find(vfs_name) : nullptr;
+  if (!vfs || vfs->xOpen != x_open) return false;
+  static_cast<VfsData*>(vfs->pAppData)->whole.insert(path);
+  return true;
 }
 
 }  // namespace linli

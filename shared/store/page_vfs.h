@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,5 +36,10 @@ class PageSink {
 // Registers (once per name) a VFS called `name` over the default one, reporting to `sink`.
 // The sink must outlive every connection opened with the VFS.
 Result<void> register_page_vfs(const char* name, PageSink* sink);
+
+// The file at `path` was replaced whole behind the VFS's back (a first sync's image moved into
+// place): the next connection that opens it through the page VFS `vfs_name` hands every page of it
+// to the sink at its first sync. False (and nothing done) when `vfs_name` is not a page VFS.
+bool report_whole_file(const char* vfs_name, const std::string& path);
 
 }  // namespace linli

@@ -80,6 +80,7 @@ Result<Store> Store::open_with(const std::string& path, const StoreOptions& opti
     return e;
   }
   Store store(db);
+  store.m_options = options;
   sqlite3_extended_result_codes(db, 1);
   sqlite_util::wait_when_busy(db);
   if (auto r = register_store_functions(db); !r) return r.error();
@@ -112,6 +113,7 @@ std::string Store::path() const {
 
 Store::Store(Store&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)),
+      m_options(other.m_options),
       m_sync(std::move(other.m_sync)),
       m_calendar(other.m_calendar),
       m_refold(std::move(other.m_refold)),
@@ -122,6 +124,7 @@ Store& Store::operator=(Store&& other) noexcept {
     m_sync.reset();  // Finalizes its statements before the connection closes.
     sqlite_util::close(m_db);
     m_db = std::exchange(other.m_db, nullptr);
+    m_options = other.m_options;
     m_sync = std::move(other.m_sync);
     m_calendar = other.m_calendar;
     m_refold = std::move(other.m_refold);

@@ -510,14 +510,15 @@ class Store {
   Result<void> rewrite_unsent_change(const Change& c);
 
   // ---- A replica's image (store/image.cpp; docs/protocol.md, "Image") ----
-  // Takes the file at `path`, a whole replica store of this build's schema (the one the server built for this
-  // replica with the pulls it would have made), as this store's contents: every page is written
-  // again through this connection (SQLite's backup), so a page sink sees them all at one commit,
-  // and this store's own values under "app." (the session, the device's replica id, the data's
-  // owner) are kept. Refused unless this store is a fresh replica (no change in its log, nothing
-  // refused, no photo waiting, cursor 0) and the image is a replica store of this schema; then this
-  // store is left as it was. Returns how many changes the image holds (its cursor: pull_cursor()).
-  // The file is only read; the caller removes it.
+  // Takes the file at `path`, a whole replica store of this build's schema (the one the server
+  // built for this replica with the pulls it would have made), as this store's file: it is moved
+  // into place (renamed: nothing is copied), the store opened again on it with the same options,
+  // this store's own values under "app." (the session, the device's replica id, the data's owner)
+  // written back, and, through a page VFS, every page of the file handed to the sink at that
+  // commit. Refused, with this store and the file left as they were, unless this store is a fresh
+  // replica (no change in its log, nothing refused, no photo waiting, cursor 0) and the file is a
+  // replica store of this schema, as many pages as its header says, that no app has used. The
+  // file must be beside this store's (a rename). Returns how many changes it holds.
   Result<int64_t> adopt_image(const std::string& path);
   // The database file's path (as it was opened).
   std::string path() const;
@@ -547,6 +548,7 @@ class Store {
   Result<std::vector<InboxRow>> read_page(const InboxQuery& query, bool along, bool hits_ready);
 
   sqlite3* m_db = nullptr;
+  StoreOptions m_options;  // As opened (adopt_image opens the file again with them).
   std::unique_ptr<Sync> m_sync;
   const WorkdayCalendar* m_calendar = nullptr;
   // The deadlines still to recompute with the calendar set (set_calendar, refold_step).
