@@ -3,7 +3,6 @@
 // then each change against the write policy (shared/sync/push_judge.h) — and what passed is applied
 // in one transaction, each refused change answered on its own; a pull hands out what the caller may see.
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <charconv>
@@ -911,28 +910,13 @@ std::optional<MadeImage> make_image(ServerContext& ctx, const User& user, const 
 std::optional<MadeImage> make_centre_image(ServerContext& ctx, const User& user, const std::string& replica,
                                            const std::filesystem::path& path, httplib::Response& failure) {
   std::lock_guard lock(ctx.centre_image_mutex);
-  std::error_code copy_error;
-  if (!ctx.centre_image.path.empty() &&
-      !std::filesystem::copy_file(ctx.centre_image.path, path, std::filesystem::copy_options::overwrite_existing,
-                                  copy_error))
-    ctx.centre_image.forget();
-  auto made = make_image(ctx, user, replica, path, failure);
-  if (!made) {
-    ctx.centre_image.forget();  // Made again from nothing next time.
-    return made;
-  }
-  // Kept for the next one: a copy of its own, put in place whole (a rename).
-  const std::string kept = ctx.centre_image.path.empty() ? temporary_image_path().string() : ctx.centre_image.path;
-  const std::string next = kept + ".next";
+  if (ctx.centre_image.path.empty()) ctx.centre_image.path = temporary_image_path().string();
+  auto made = make_image(ctx, user, replica, ctx.centre_image.path, failure);
   std::error_code e;
-  if (std::filesystem::copy_file(path, next, std::filesystem::copy_options::overwrite_existing, e))
-    std::filesystem::rename(next, kept, e);
-  if (e) {
-    std::filesystem::remove(next, e);
-    ctx.centre_image.forget();
-  } else {
-    ctx.centre_image.path = kept;
-  }
+  if (made && std::filesystem::copy_file(ctx.centre_image.path, path, std::filesystem::copy_options::overwrite_existing, e))
+    return made;
+  ctx.centre_image.forget();  // Made again from nothing next time.
+  if (made) return send_error(failure, 500, "storage", "[image] " + e.message()), std::nullopt;
   return made;
 }
 
@@ -978,23 +962,12 @@ void image(ServerContext& ctx, const httplib::Request& req, httplib::Response& r
   }
   const auto& path = file->path;
   // The pages' structure, checked here once, not by each device (docs/protocol.md, "Image").
-  {
-    sqlite3* check = nullptr;
-    std::string verdict = "cannot be opened";
-    if (sqlite3_open_v2(path.c_str(), &check, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* q = nullptr;
-      if (sqlite3_prepare_v2(check, "PRAGMA quick_check(1)", -1, &q, nullptr) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        verdict = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-      sqlite3_finalize(q);
+  if (auto checked = Store::check_pages(path.string()); !checked) {
+    if (user->role == Role::Centre) {
+      std::lock_guard lock(ctx.centre_image_mutex);
+      ctx.centre_image.forget();
     }
-    sqlite3_close(check);
-    if (verdict != "ok") {
-      if (user->role == Role::Centre) {
-        std::lock_guard lock(ctx.centre_image_mutex);
-        ctx.centre_image.forget();
-      }
-      return send_error(res, 500, "internal", "[image] the store made is damaged: " + verdict);
-    }
+    return send_error(res, 500, "internal", "[image] the store made is damaged: " + checked.error().detail);
   }
   const int64_t cursor = made->cursor;
   const int64_t changes = made->changes;

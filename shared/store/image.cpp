@@ -34,6 +34,17 @@ int64_t single_int(sqlite3* db, const char* sql, int64_t fallback) {
 
 }  // namespace
 
+Result<void> Store::check_pages(const std::string& path) {
+  ImageDb file;
+  if (sqlite3_open_v2(path.c_str(), &file.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    return sqlite_util::sqlite_error(file.db, "store", "check_pages", "open");
+  Stmt check(file.db, "PRAGMA quick_check(1)");
+  if (!check.ok() || check.step() != SQLITE_ROW) return sqlite_util::sqlite_error(file.db, "store", "check_pages");
+  if (const std::string verdict = check.text(0); verdict != "ok")
+    return Error{ErrorCode::Corrupt, "[store.check_pages] " + path + ": " + verdict};
+  return Ok{};
+}
+
 Result<int64_t> Store::adopt_image(const std::string& path) {
   // This store first: only a replica that holds nothing of its own takes an image.
   if (single_int(m_db, "SELECT EXISTS (SELECT 1 FROM changes)", 1) != 0 ||

@@ -520,6 +520,8 @@ class Store {
   // replica store of this schema, as many pages as its header says, that no app has used. The
   // file must be beside this store's (a rename). Returns how many changes it holds.
   Result<int64_t> adopt_image(const std::string& path);
+  // SQLite's quick_check of the store file at `path`, read only (the server, of an image it made).
+  static Result<void> check_pages(const std::string& path);
   // The database file's path (as it was opened).
   std::string path() const;
 
