@@ -187,7 +187,7 @@ void App::tick() {
   keep_intake_draft();
   if (!m_sync) return;
   take_chosen_photo();
-  m_sync->tick();
+  m_sync->tick(m_drawn_revision == m_revision);
   const app::SyncStatus& st = m_sync->status();
   // The last sync, kept across reloads (to the minute the status bar shows it).
   if (st.last_ok_ms >= m_last_sync_kept + 60'000 && m_session) {
@@ -198,7 +198,11 @@ void App::tick() {
                      std::to_string(st.refused) + ' ' + std::to_string(st.last_ok_ms) + ' ' +
                      std::to_string(static_cast<int>(st.halt)) + ' ' + std::to_string(st.pulled_this_session) + ' ' +
                      std::to_string(st.caught_up) + ' ' + std::to_string(st.next_try_ms) + ' ' +
-                     std::to_string(st.cursor) + ' ' + std::to_string(st.head);
+                     std::to_string(st.cursor) + ' ' + std::to_string(st.head) + ' ' +
+                     std::to_string(st.image_in_flight) + ' ' + std::to_string(st.image_arrived) + ' ' +
+                     // The download's bar moves by 5 %: twenty frames, not one a chunk. Each frame
+                     // drawn is main-thread time the download's reads wait for.
+                     std::to_string(st.image_total > 0 ? st.image_got * 20 / st.image_total : st.image_got >> 24);
   if (seen != m_sync_seen) {
     m_sync_seen = std::move(seen);
     ++m_revision;
@@ -285,6 +289,7 @@ void App::on_login(const app::HttpResponse& r, const std::string& user) {
   if (m_view == View::Intake && !may_register()) m_view = View::Tickets;
   if (same && m_sync) m_sync->set_token(m_session->token);
   else start_sync();
+  if (m_sync) m_sync->reached(r);  // The server just answered: 在线 at once, not 正在连接….
   reload();
 }
 
@@ -1439,6 +1444,7 @@ std::string App::state_json() {
                                 {"unsent", st.unsent}, {"refused", st.refused}, {"cursor", st.cursor}, {"head", st.head},
                                 {"last_ok_ms", st.last_ok_ms}, {"caught_up", st.caught_up},
                                 {"image", st.image_taken}, {"image_in_flight", st.image_in_flight}, {"image_ms", st.image_ms},
+                                {"image_got", st.image_got}, {"image_total", st.image_total}, {"image_arrived", st.image_arrived},
                                 {"pulled", st.pulled_this_session}, {"pushed", st.pushed_this_session},
                                 {"clock_offset_ms", st.clock_offset_ms}, {"problem", st.problem},
                                 {"photos_waiting", st.photos_waiting}, {"uploading", st.uploading},

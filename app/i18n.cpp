@@ -552,6 +552,9 @@ constexpr std::array<Pair, static_cast<size_t>(Str::Count_)> kStrings = {{
     {"答复市民的内容（必填）", "What the citizen was told (required)"},
     {"城运中心（直接答复）", "The centre (answered directly)"},
     {"首次同步：服务器正在打包本机数据…", "First sync: the server is packing this device's data…"},
+    {"首次同步：正在下载本机数据 %s / %s MB", "First sync: downloading this device's data, %s of %s MB"},
+    {"首次同步：正在写入本机（%s MB），请稍候…", "First sync: saving %s MB on this device, a moment…"},
+    {"首次同步进行中：你负责范围内的工单取回后会出现在这里。", "First sync under way: the tickets in your scope appear here once they have come."},
 }};
 
 constexpr std::array<Pair, kSourceCount> kSources = {{

@@ -136,6 +136,9 @@ enum class Str {
   AnswerHint,    // The words of a 直接答复: what the citizen was told.
   AnsweredByCentre,  // 承办部门 of a ticket the centre handled itself, never dispatched.
   ImageInFlight,     // A first sync as an image: the server builds this device's store.
+  ImageDownload,     // Its download: MB come so far, MB in all.
+  ImageTaking,       // Downloaded; being written into the device's store (the page holds still).
+  EmptyFirstSync,    // The list while a first sync brings the scope's tickets in.
   Count_,
 };
 

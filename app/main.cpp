@@ -46,6 +46,11 @@ class PlatformTransport : public app::Transport {
   void send(app::HttpRequest request, app::HttpDone done) override { platform::http_send(std::move(request), std::move(done)); }
   int64_t now_ms() override { return platform::now_ms(); }
   int64_t sent_bytes(const std::string& path) override { return platform::http_sent_bytes(path); }
+  Received received_bytes(const std::string& path) override {
+    Received r;
+    r.got = platform::http_received_bytes(path, &r.total);
+    return r;
+  }
   double random01() override {
     uint32_t r = 0;
     platform::fill_random(reinterpret_cast<uint8_t*>(&r), sizeof r);

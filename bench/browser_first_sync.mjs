@@ -13,6 +13,9 @@
 // LINLI_FIRST_SYNC=image|pulls|both (default both): the first sync as an image the server builds
 // (docs/protocol.md, "Image"), or by pulls (the server's LINLI_IMAGE_FROM set above N), or each
 // size both ways, alternating, in one run.
+// LINLI_IMAGE_COLD=1: sign in as soon as the server listens, while it is still making the centre's
+// image (a server just started). By default the image way waits for the server's log line saying
+// the image is ready, as on a server that has been up; how long that took is printed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,15 @@ async function measure(n, way) {
   const db = path.join(dir, 'server.db');
   execFileSync(makeStore, ['--server', db, String(n)]);
   const server = await startServer({ demoUsers: true, db, env: { LINLI_IMAGE_FROM: way === 'image' ? '0' : String(n + 1) } });
+  if (way === 'image' && process.env.LINLI_IMAGE_COLD !== '1') {
+    const since = Date.now();
+    while (!/the centre's image (is ready|was not made)[^\n]*/.test(server.output())) {
+      if (Date.now() - since > 600000) throw new Error('the server made no centre image: ' + server.output());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`  the server: ${server.output().match(/the centre's image (is ready|was not made)[^"]*/)[0]} ` +
+                `(${((Date.now() - since) / 1000).toFixed(1)} s after it listened)`);
+  }
   const browser = await launch();
   try {
     const vp = (process.env.LINLI_VIEWPORT || '1280x800').split('x').map(Number);

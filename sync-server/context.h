@@ -158,13 +158,17 @@ struct ServerContext {
   std::counting_semaphore<2> hashing{2};
   // The centre's image (GET /sync/image, routes_sync.cpp): the last one made, kept in a file of
   // this process's (the temporary folder; gone with it, so never older than this database), and
-  // brought up to date from its cursor by the next one. One made at a time. Empty: none yet.
+  // brought up to date from its cursor by the next one. One made at a time. Empty: none yet. Its
+  // pages' structure is checked once, when it is made from nothing: what catches it up is SQLite's
+  // own transactions on a file checked whole, as on the server's database.
   struct KeptImage {
     std::string path;
+    bool checked = false;
     void forget() {
       std::error_code ignored;
       if (!path.empty()) std::filesystem::remove(path, ignored);
       path.clear();
+      checked = false;
     }
     ~KeptImage() { forget(); }
   };

@@ -22,6 +22,7 @@
     persistMs: [],  // Time from an edit's commit to IndexedDB's confirmation, the last 200.
     // Files grown in MEMFS: by copying (and how many bytes), and in place (a resizable buffer).
     fileGrowth: { copies: 0, copiedBytes: 0, inPlace: 0 },
+    blockPuts: { blocks: 0, batches: 0 },  // Whole blocks put, and the tasks they were put in.
     durableAt: 0,  // Date.now() when IndexedDB last confirmed a commit (benchmarks: a first sync's end).
     // Frames made, the last 600: [end (performance.now()), main-thread ms making it, of which the
     // UI's, 1 if drawn (0: it showed what the canvas already showed, so the canvas kept its picture)].
@@ -73,6 +74,7 @@
   // written only with the page records of its range deleted in the same transaction.
   // One IndexedDB transaction per SQLite commit, so the stored file is always a whole commit.
   const BLOCK = 64;
+  const PUT_BATCH = 16;  // Blocks put in one task (4 MiB of 4 KiB pages): see persistPages.
   const storage = {
     db: null, pending: 0, error: '', sizes: new Map(), fenced: false, lastPages: 0, idleWaiters: [],
     // Resolves once every write handed over so far is durable (benchmarks).
@@ -168,6 +170,12 @@
       const pages = tx.objectStore('pages');
       const file = FS.lookupPath(path).node.contents;
       // Whole blocks of this commit go as one record each (see BLOCK above); the rest page by page.
+      // Each block is copied here (the file changes with the next commit); a commit of many blocks
+      // (a first sync's image: 2,500 blocks of a 650 MB store) hands them to IndexedDB a batch per
+      // task, each batch put from the success of the last one's final put, so the transaction
+      // stays open and the page draws between batches: cloning them all in one task held the main
+      // thread for seconds.
+      const blocksOut = [];
       let whole = null;
       if (indexes.length >= BLOCK) {
         const counts = new Map();
@@ -182,9 +190,20 @@
           pages.delete(IDBKeyRange.bound([path, j * BLOCK], [path, j * BLOCK + BLOCK - 1]));
           let block = file.slice(j * BLOCK * pageSize, (j + 1) * BLOCK * pageSize);
           if (block.length < BLOCK * pageSize) { const w = new Uint8Array(BLOCK * pageSize); w.set(block); block = w; }
-          pages.put(block, [path, -1 - j]);
+          blocksOut.push([block, [path, -1 - j]]);
         }
       }
+      const putBlocks = (k) => {
+        const end = Math.min(blocksOut.length, k + PUT_BATCH);
+        let last = null;
+        if (end > k) { metrics.blockPuts.batches++; metrics.blockPuts.blocks += end - k; }
+        for (let i = k; i < end; i++) {
+          last = pages.put(blocksOut[i][0], blocksOut[i][1]);
+          blocksOut[i] = null;  // Cloned by put: the copy goes now, not with the transaction.
+        }
+        if (end < blocksOut.length) last.onsuccess = () => putBlocks(end);
+      };
+      putBlocks(0);
       for (let i = 0; i < indexes.length; i++) {
         if (whole && whole.has(Math.floor(indexes[i] / BLOCK))) continue;
         const off = indexes[i] * pageSize;
@@ -460,6 +479,8 @@
     return xhrSend.call(this, body);
   };
   net.sentBytes = (path) => (sent.has(path) ? sent.get(path) : -1);
+  // A download to a file (platform_web.cpp js_fetch_to_file): [bytes come so far, its length].
+  net.received = new Map();
   window.addEventListener('online', () => { net.back = true; net.check(); });
   window.addEventListener('offline', () => { net.reachable = false; });
 
@@ -631,6 +652,7 @@
     metrics: () => ({ fontMs: metrics.fontMs, storageLoadMs: metrics.storageLoadMs, mainMs: metrics.mainMs,
                       firstFrameMs: metrics.firstFrameMs, fontRestMs: metrics.fontRestMs, persistMs: metrics.persistMs.slice(), frames: metrics.frames.slice(),
                       pending: storage.pending, storageError: storage.error, fileGrowth: Object.assign({}, metrics.fileGrowth),
+                      blockPuts: Object.assign({}, metrics.blockPuts),
                       durableAt: metrics.durableAt,
                       photoSaveMs: photos.saveMs.slice(), photoSizes: photos.sizes.slice(),
                       photoScaleMs: photos.scaleMs.slice() }),

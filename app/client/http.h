@@ -45,6 +45,17 @@ class Transport {
     (void)path;
     return -1;
   }
+  // How many bytes of the answer to the GET out to `path` have come so far, and how many it has
+  // (its Content-Length; -1 when not told): a first sync's image on its way. {-1, -1} when this
+  // transport cannot tell or no such request is out.
+  struct Received {
+    int64_t got = -1;
+    int64_t total = -1;
+  };
+  virtual Received received_bytes(const std::string& path) {
+    (void)path;
+    return {};
+  }
 };
 
 // The error code of an error answer ({"error": {"code": ...}}), empty if the body is not one.

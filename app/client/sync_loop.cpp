@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <chrono>
 
+#include <sys/stat.h>
+
 #include "core/hlc.h"
 #include "photos.h"
 #include "sync/wire.h"
@@ -92,9 +94,16 @@ void SyncLoop::set_token(std::string token) {
   retry_now();
 }
 
-void SyncLoop::tick() {
+void SyncLoop::tick(bool screen_current) {
   if (m_status.halt != Halt::None) return;
   const int64_t now = m_transport.now_ms();
+  if (m_status.image_arrived && (screen_current || now - m_image_arrived_ms >= 1000)) take_image();
+  if (m_status.image_in_flight) {
+    const auto r = m_transport.received_bytes(m_image_path);
+    m_status.image_got = r.got;
+    m_status.image_total = r.total;
+    if (r.got > 0) m_status.link = Link::Online;  // Its bytes are coming: the server answered.
+  }
   if (m_upload_in_flight && !m_status.uploading.empty()) {  // The photo's bytes on their way (PUT).
     const int64_t sent = m_transport.sent_bytes("api/v1/blobs/" + m_status.uploading);
     if (sent >= 0) m_status.upload_sent = std::min(sent, m_status.upload_total);
@@ -102,7 +111,7 @@ void SyncLoop::tick() {
   if (!m_upload_in_flight && m_upload_due_ms != 0 && now >= m_upload_due_ms) start_upload();
   if (!m_push_in_flight && m_push_due_ms != 0 && now >= m_push_due_ms) start_push();
   // While a push is out, the pull waits for it: its answer may acknowledge what the pull brings back.
-  if (!m_pull_in_flight && !m_push_in_flight && m_pull_due_ms != 0 && now >= m_pull_due_ms)
+  if (!m_pull_in_flight && !m_push_in_flight && !m_status.image_arrived && m_pull_due_ms != 0 && now >= m_pull_due_ms)
     m_image_wanted ? start_image() : start_pull();
 }
 
@@ -112,12 +121,14 @@ void SyncLoop::start_image() {
   m_pull_due_ms = 0;
   m_pull_in_flight = true;
   m_status.image_in_flight = true;
+  m_status.image_got = m_status.image_total = -1;
   std::weak_ptr<SyncLoop*> weak = m_self;
+  m_image_path = "api/v1/sync/image?replica=" + to_hex(m_client.self()) +
+                 "&schema=" + std::to_string(Store::schema_version()) +
+                 "&max_bytes=" + std::to_string(m_options.image_max_bytes);
   // Building and sending a large scope's store takes seconds: the server does a first sync's work.
   m_transport.send({.method = "GET",
-                    .path = "api/v1/sync/image?replica=" + to_hex(m_client.self()) +
-                            "&schema=" + std::to_string(Store::schema_version()) +
-                            "&max_bytes=" + std::to_string(m_options.image_max_bytes),
+                    .path = m_image_path,
                     .body = {},
                     .token = m_token,
                     .timeout_ms = 180000,
@@ -139,25 +150,40 @@ void SyncLoop::on_image(const HttpResponse& r) {
   heard(r);
   if (halted_by(r)) return;
   m_image_wanted = false;
+  if (r.status == 200) {  // Taken at the next tick the screen has caught up with (tick()).
+    struct stat st {};
+    if (::stat(image_file().c_str(), &st) == 0) m_status.image_got = m_status.image_total = st.st_size;
+    m_status.image_arrived = true;
+    m_image_arrived_ms = m_transport.now_ms();
+    return;
+  }
+  std::remove(image_file().c_str());
+  // 204 (a small log), 404 (a server without images), 409 (another schema), 5xx: pulls, now.
+  m_status.failures = 0;
+  m_backoff_ms = 0;
+  refresh_counts();
+  m_pull_due_ms = m_transport.now_ms();
+  if (!m_push_in_flight && m_status.halt == Halt::None) start_pull();
+}
+
+void SyncLoop::take_image() {
+  m_status.image_arrived = false;
   const int64_t now = m_transport.now_ms();
-  if (r.status == 200) {
-    const auto started = std::chrono::steady_clock::now();
-    auto changes = m_store.adopt_image(image_file());
-    m_status.image_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-    if (changes) {
-      m_status.image_taken = true;
-      m_status.pulled_this_session += *changes;
-      m_status.cursor = m_store.pull_cursor();
-      m_status.head = std::max(m_status.head, m_status.cursor);
-      m_status.last_ok_ms = now;
-      m_changed = true;
-    } else {
-      m_status.problem = "image: " + changes.error().detail;  // Pulled instead; nothing was changed.
-    }
+  const auto started = std::chrono::steady_clock::now();
+  auto changes = m_store.adopt_image(image_file());
+  m_status.image_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (changes) {
+    m_status.image_taken = true;
+    m_status.pulled_this_session += *changes;
+    m_status.cursor = m_store.pull_cursor();
+    m_status.head = std::max(m_status.head, m_status.cursor);
+    m_status.last_ok_ms = now;
+    m_changed = true;
+  } else {
+    m_status.problem = "image: " + changes.error().detail;  // Pulled instead; nothing was changed.
   }
   std::remove(image_file().c_str());  // Taken or not, it is not needed again.
-  // 204 (a small log), 404 (a server without images), 409 (another schema), 5xx: pulls, now.
   m_status.failures = 0;
   m_backoff_ms = 0;
   refresh_counts();

@@ -31,9 +31,11 @@ struct SyncOptions {
   // A replica that holds nothing yet asks the server for an image first (docs/protocol.md,
   // "Image"): a store built there with the pulls this replica would make, taken whole.
   bool ask_image = true;
-  // The largest image the device takes: the file passes through memory three times over (the
-  // response, the store's file, the pages for IndexedDB), so a larger scope is pulled instead.
-  int64_t image_max_bytes = 256ll << 20;
+  // The largest image the device takes (the server estimates 1,024 bytes a change, so a log of up
+  // to about a million changes): the file is in memory twice while it is taken (the downloaded
+  // file, the blocks for IndexedDB), 1.3 GB for a million changes' 655 MB. A larger scope is
+  // pulled instead.
+  int64_t image_max_bytes = 1ll << 30;
 };
 
 enum class Link { Unknown, Online, Offline };
@@ -64,6 +66,10 @@ struct SyncStatus {
   int64_t head = 0;
   int64_t pulled_this_session = 0;  // Changes taken from pulls since the loop started.
   bool image_in_flight = false;  // The first sync's store is being built by the server and sent.
+  // Bytes of it come so far, and its length (-1: not known yet, or not told).
+  int64_t image_got = -1;
+  int64_t image_total = -1;
+  bool image_arrived = false;    // Downloaded, waiting to be taken (a frame saying so comes first).
   bool image_taken = false;      // This replica started from an image (its pulls go on from it).
   int64_t image_ms = 0;          // How long taking it took this device (checks, pages, commit).
   int64_t pushed_this_session = 0;  // Own changes the server acknowledged since then.
@@ -87,8 +93,11 @@ class SyncLoop {
   SyncLoop(const SyncLoop&) = delete;
   SyncLoop& operator=(const SyncLoop&) = delete;
 
-  // Starts what is due. Call every frame; cheap when nothing is.
-  void tick();
+  // Starts what is due. Call every frame; cheap when nothing is. `screen_current`: the screen shows
+  // the status as it is now. An image that has arrived is taken only then (or a second after it
+  // arrived, whatever the screen): taking a large one holds the page for seconds, so the user is
+  // told first.
+  void tick(bool screen_current = true);
   // An own change was recorded: push soon.
   void edited();
   // The network may be back (the browser said so, or the user asked): try now.
@@ -97,6 +106,11 @@ class SyncLoop {
   void outbox_changed() { refresh_counts(); }
   // A new token after the user signed in again.
   void set_token(std::string token);
+  // An answer the app had from the server outside the loop (the sign-in's): the server is
+  // reachable, and its clock is known.
+  void reached(const HttpResponse& r) {
+    if (r.status != 0) heard(r);
+  }
 
   const SyncStatus& status() const { return m_status; }
   // The last answer taken before this loop started (kept by the app): "上次同步 09:40" after a
@@ -112,6 +126,8 @@ class SyncLoop {
   void start_pull_at(const PullRequest& p);
   void start_image();
   void on_image(const HttpResponse& r);
+  // The image downloaded into image_file(), taken into the store (or not: then pulls).
+  void take_image();
   // Where the image is downloaded to (HttpRequest::save_to), beside the store's file.
   std::string image_file() const;
   void on_push(const HttpResponse& r);
@@ -151,6 +167,8 @@ class SyncLoop {
   uint64_t m_gap_expected = 0;  // The counter the last 409 gap asked for (0: the last push was no gap).
   bool m_changed = false;
   bool m_image_wanted = false;  // Asked for once the first pull is due, instead of it.
+  std::string m_image_path;     // The request out for it (its download progress is asked by this).
+  int64_t m_image_arrived_ms = 0;
 };
 
 }  // namespace linli::app

@@ -184,26 +184,56 @@ void draw_refold(App& app, const FrameInfo&) {
   ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), ImVec2(-1, 0), line);
 }
 
+namespace {
+
+// A progress bar with its words inside; where they do not fit (a phone's width, English), the
+// words above and a thin bar under them, never cut at both ends.
+void progress(float fraction, const char* words) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  if (ImGui::CalcTextSize(words).x + style.FramePadding.x * 4 <= ImGui::GetContentRegionAvail().x) {
+    ImGui::ProgressBar(fraction, ImVec2(-1, 0), words);
+    return;
+  }
+  ImGui::TextWrapped("%s", words);
+  ImGui::ProgressBar(fraction, ImVec2(-1, std::max(4.0f, ImGui::GetFontSize() * 0.35f)), "");
+}
+
+}  // namespace
+
 void draw_first_sync(App& app, const FrameInfo&) {
   const app::SyncStatus& s = app.sync_status();
   const Lang lang = app.lang();
-  if (s.image_in_flight) {  // The server builds this device's store (docs/protocol.md, "Image").
-    ImGui::ProgressBar(0.0f, ImVec2(-1, 0), std::string(tr(lang, Str::ImageInFlight)).c_str());
+  // The server builds this device's store (docs/protocol.md, "Image"), sends it, and the device
+  // takes it: a bar with what came so far, then one that says the page will hold still a moment.
+  char buf[256];
+  const auto mb = [](int64_t bytes) { return grouped((bytes + 500'000) / 1'000'000); };
+  if (s.image_arrived) {
+    std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ImageTaking)).c_str(), mb(s.image_total).c_str());
+    progress(1.0f, buf);
+    return;
+  }
+  if (s.image_in_flight) {
+    if (s.image_got > 0 && s.image_total > 0) {
+      std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::ImageDownload)).c_str(), mb(s.image_got).c_str(),
+                    mb(s.image_total).c_str());
+      progress(static_cast<float>(static_cast<double>(s.image_got) / static_cast<double>(s.image_total)), buf);
+      return;
+    }
+    progress(0.0f, std::string(tr(lang, Str::ImageInFlight)).c_str());
     return;
   }
   if (s.caught_up || s.link != app::Link::Online || s.pulled_this_session == 0) return;
-  char buf[256];
   if (s.head > 0) {
     const int64_t done = std::min(s.cursor, s.head);
     std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::SyncProgress)).c_str(), grouped(done).c_str(),
                   grouped(s.head).c_str());
-    ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(s.head)), ImVec2(-1, 0), buf);
+    progress(static_cast<float>(static_cast<double>(done) / static_cast<double>(s.head)), buf);
     return;
   }
   std::snprintf(buf, sizeof buf, std::string(tr(lang, Str::FirstSync)).c_str(), static_cast<long long>(s.pulled_this_session),
                 static_cast<int>(app.inbox_total()));
   const float phase = static_cast<float>(s.pulled_this_session % 1000) / 1000.0f;
-  ImGui::ProgressBar(phase, ImVec2(-1, 0), buf);
+  progress(phase, buf);
 }
 
 }  // namespace linli::ui

@@ -512,8 +512,13 @@ void draw_ticket_list(App& app, FrameInfo& frame) {
     const InboxFilter& f = app.inbox_query().filter;
     const bool filtered = narrows(f);
     // A search that found nothing says what was looked for, and the way back is one click.
+    // Nothing yet because the first sync is still bringing it: said so, not "no tickets yet".
+    const app::SyncStatus& st = app.sync_status();
+    const bool arriving = st.image_in_flight || st.image_arrived || (st.link == app::Link::Online && !st.caught_up);
     ImGui::TextWrapped("%s", !f.text.empty() ? tr_with(lang, Str::NoMatchText, f.text).c_str()
-                                             : S(lang, filtered ? Str::NoMatch : Str::EmptyList).c_str());
+                             : filtered      ? S(lang, Str::NoMatch).c_str()
+                             : arriving      ? S(lang, Str::EmptyFirstSync).c_str()
+                                             : S(lang, Str::EmptyList).c_str());
     if (filtered && ImGui::Button((S(lang, Str::FilterClear) + "##empty-clear").c_str())) {
       app.inbox_query().filter = InboxFilter{};
       frame.search_text.clear();

@@ -69,6 +69,9 @@ void http_send(app::HttpRequest request, app::HttpDone done);
 // Bytes of the body of the PUT out to `path` sent so far (the browser's upload progress events);
 // -1 when no such request is out.
 int64_t http_sent_bytes(const std::string& path);
+// Bytes of the answer to the GET out to `path` come so far, and in `total` its length (-1 when not
+// told); -1 when no such request is out. Only downloads to a file (HttpRequest::save_to) count.
+int64_t http_received_bytes(const std::string& path, int64_t* total);
 // Deletes this device's data (the IndexedDB database) and reloads the page. Does not return in the
 // browser; nothing is written after it is called.
 void wipe_local_data_and_reload();

@@ -66,23 +66,45 @@ EM_JS(void, js_save_setting, (const char* key, const char* value), {
   try { localStorage.setItem("linli." + UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
 });
 // A GET whose 200 body goes straight into a file of Emscripten's file system (HttpRequest::save_to):
-// the response's buffer becomes the file's contents (canOwn), copied neither into the heap nor
-// again. Any other answer's text is kept for linli_file_fetched to take (js_take_fetched_text).
+// read as it comes into one buffer of the answer's length, which becomes the file's contents
+// (canOwn), copied neither into the heap nor again; what came so far is counted for the progress
+// bar (js_received_bytes). Any other answer's text is kept for linli_file_fetched to take
+// (js_take_fetched_text).
 EM_JS(void, js_fetch_to_file, (int id, const char* url, const char* token, const char* file, int timeout_ms), {
   const path = UTF8ToString(file);
   const t = UTF8ToString(token);
+  const where = UTF8ToString(url);
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeout_ms);
   const finish = (status, text, date) => {
     clearTimeout(timer);
+    Linli.net.received.delete(where);
     Linli.fetchedText = text || '';
     Module._linli_file_fetched(id, status, date || 0);
   };
-  fetch(UTF8ToString(url), { headers: t ? { Authorization: 'Bearer ' + t } : {}, signal: ctl.signal, cache: 'no-store' })
+  Linli.net.received.set(where, [0, -1]);
+  fetch(where, { headers: t ? { Authorization: 'Bearer ' + t } : {}, signal: ctl.signal, cache: 'no-store' })
     .then(async (r) => {
       const date = Date.parse(r.headers.get('date') || '') || 0;
       if (r.status !== 200) return finish(r.status, await r.text(), date);
-      const bytes = new Uint8Array(await r.arrayBuffer());
+      const total = Number(r.headers.get('content-length'));
+      let bytes;
+      if (r.body && total > 0 && !r.headers.get('content-encoding')) {
+        bytes = new Uint8Array(total);
+        const reader = r.body.getReader();
+        let got = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (got + value.length > total) throw new Error('longer than its Content-Length');
+          bytes.set(value, got);
+          got += value.length;
+          Linli.net.received.set(where, [got, total]);
+        }
+        if (got !== total) throw new Error('shorter than its Content-Length');
+      } else {
+        bytes = new Uint8Array(await r.arrayBuffer());
+      }
       FS.writeFile(path, bytes, { canOwn: true });
       finish(200, '', date);
     })
@@ -113,6 +135,11 @@ EM_JS(int, js_open_authorized, (const char* path, const char* token), {
 
 EM_JS(void, js_dial, (const char* number), { Linli.files.dial(UTF8ToString(number)); });
 EM_JS(double, js_sent_bytes, (const char* path), { return Linli.net.sentBytes(UTF8ToString(path)); });
+EM_JS(double, js_received_bytes, (const char* path, double* total), {
+  const r = Linli.net.received.get(UTF8ToString(path)) || [-1, -1];
+  HEAPF64[total >> 3] = r[1];
+  return r[0];
+});
 EM_JS(void, js_choose_photo, (), { Linli.photos.choose(); });
 EM_JS(int, js_photo_processing, (), { return Linli.photos.busy ? 1 : 0; });
 EM_JS(void, js_photo_saved, (double size), { Linli.photos.saved(size); });
@@ -304,6 +331,12 @@ void http_send(app::HttpRequest request, app::HttpDone done) {
 }
 
 int64_t http_sent_bytes(const std::string& path) { return static_cast<int64_t>(js_sent_bytes(path.c_str())); }
+int64_t http_received_bytes(const std::string& path, int64_t* total) {
+  double t = -1;
+  const double got = js_received_bytes(path.c_str(), &t);
+  *total = static_cast<int64_t>(t);
+  return static_cast<int64_t>(got);
+}
 
 void wipe_local_data_and_reload() { js_wipe_and_reload(); }
 void download_file(const std::string& name, const std::string& mime, const std::string& bytes) {

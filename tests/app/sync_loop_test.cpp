@@ -121,6 +121,14 @@ class SyncLoopTest : public ::testing::Test {
         "--db", dir.file("server.db"), "--web", dir.file("web"), "--seed-demo", "--port", std::to_string(port)});
     ASSERT_EQ(server->port(), port);
   }
+  // The same server started again making images for any log, however short (LINLI_IMAGE_FROM=0).
+  void restart_making_images() {
+    ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
+    const int port = server->port();
+    server.reset();
+    restart(port);
+    ::unsetenv("LINLI_IMAGE_FROM");
+  }
   // The server's whole log, read by a new centre replica from cursor 0.
   std::vector<SequencedChange> server_log() {
     const app::Session zhang = sign_in(server->port(), "zhang.bin");
@@ -251,12 +259,7 @@ TEST_F(SyncLoopTest, FirstSyncBringsTheScopeAndAnEditReachesTheCentreWithItsOffi
 // with the pulls the replica would make and sends it whole. The replica then holds what pulling
 // would have given it, ticket for ticket, and goes on by pulls and pushes from there, both ways.
 TEST_F(SyncLoopTest, ANewReplicaStartsFromTheServersImageAndGoesOnAsIfItHadPulled) {
-  ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
-  const int port = server->port();
-  server.reset();
-  restart(port);
-  ::unsetenv("LINLI_IMAGE_FROM");
-  ASSERT_EQ(server->port(), port);
+  restart_making_images();
   const app::Session li = sign_in(server->port(), "hebin.li");
   const app::Session zhang = sign_in(server->port(), "zhang.bin");
   Device committee(dir, "committee", server->port(), li);
@@ -302,6 +305,44 @@ TEST_F(SyncLoopTest, ANewReplicaStartsFromTheServersImageAndGoesOnAsIfItHadPulle
     }));
   }
   expect_same_tickets(committee.store, pulled.store);
+}
+
+// While the image comes, the status has its bytes so far and its length (the download's bar);
+// once it has come, it waits for the screen to say so (a large one holds the page for seconds
+// while it is taken), and is taken a second after it came whatever the screen.
+TEST_F(SyncLoopTest, AnImageOnItsWayShowsItsBytesAndIsTakenOnceTheScreenHasSaidSo) {
+  restart_making_images();
+  const app::Session zhang = sign_in(server->port(), "zhang.bin");
+  Device centre(dir, "centre", server->port(), zhang);
+  const std::string path = "api/v1/sync/image?replica=" + to_hex(centre.replica) +
+                           "&schema=" + std::to_string(Store::schema_version()) +
+                           "&max_bytes=" + std::to_string(app::SyncOptions{}.image_max_bytes);
+  centre.loop->tick(false);
+  ASSERT_TRUE(centre.loop->status().image_in_flight);
+  EXPECT_EQ(centre.transport.requests().back(), "GET api/v1/sync/image");
+  centre.transport.set_received_bytes(path, 4096, 65536);
+  centre.loop->tick(false);
+  EXPECT_EQ(centre.loop->status().image_got, 4096);
+  EXPECT_EQ(centre.loop->status().image_total, 65536);
+
+  centre.transport.deliver();
+  const app::SyncStatus& s = centre.loop->status();
+  EXPECT_FALSE(s.image_in_flight);
+  ASSERT_TRUE(s.image_arrived);
+  EXPECT_GT(s.image_total, 4096) << "the file's own size once it has come";
+  EXPECT_EQ(s.image_got, s.image_total);
+  centre.transport.advance(500);
+  centre.loop->tick(false);
+  EXPECT_TRUE(s.image_arrived);
+  EXPECT_FALSE(s.image_taken);
+  EXPECT_EQ(*centre.store.count_tickets(), 0);
+  EXPECT_FALSE(centre.loop->busy()) << "no pull while it waits";
+  centre.transport.advance(500);
+  centre.loop->tick(false);
+  EXPECT_FALSE(s.image_arrived);
+  EXPECT_TRUE(s.image_taken) << s.problem;
+  EXPECT_EQ(*centre.store.count_tickets(), demo_total());
+  ASSERT_TRUE(centre.run_until([&] { return centre.settled(); }));
 }
 
 // A server below its image threshold (or one without images) answers no image: the replica pulls.

@@ -66,6 +66,12 @@ class TestTransport : public app::Transport {
     return it == m_sent_bytes.end() ? -1 : it->second;
   }
   void set_sent_bytes(const std::string& path, int64_t n) { m_sent_bytes[path] = n; }
+  // Download progress as a test sets it (set_received_bytes), for a request whose answer waits.
+  Received received_bytes(const std::string& path) override {
+    const auto it = m_received.find(path);
+    return it == m_received.end() ? Received{} : it->second;
+  }
+  void set_received_bytes(const std::string& path, int64_t got, int64_t total) { m_received[path] = {got, total}; }
   double random01() override { return m_random; }
 
   void deliver() {
@@ -105,6 +111,7 @@ class TestTransport : public app::Transport {
   int m_answers = 0;
   std::string m_last_date;
   std::map<std::string, int64_t> m_sent_bytes;
+  std::map<std::string, Received> m_received;
   std::deque<std::function<void()>> m_queue;
   std::function<int64_t()> m_clock;
 };

@@ -38,9 +38,9 @@ export async function startServer({ seedDemo = false, demoUsers = false, db = nu
   const proc = spawn(serverBin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
+  let out = '';  // Its log lines (stdout), all of them: output() below.
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 30000);  // Seeding the demo street on a busy machine.
-    let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -58,7 +58,7 @@ export async function startServer({ seedDemo = false, demoUsers = false, db = nu
     rmSync(dir, { recursive: true, force: true });
     return code;
   };
-  return { url, stop, proc };
+  return { url, stop, proc, output: () => out };
 }
 
 export async function launch() {

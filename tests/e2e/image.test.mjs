@@ -40,6 +40,15 @@ test('the centre\'s first sync comes as the server\'s image, with a bar saying s
   assert.ok(s.sync.pulled > demoStreet.tickets, 'the image\'s changes counted');
   await frames(page, 3);
   await shot(page, 'image-03-800-zh-after');
+  // The image's blocks went to IndexedDB a batch per task (web/linli.js, PUT_BATCH of 16) in one
+  // transaction: the store they make opens again whole.
+  await page.waitForFunction(() => window.linliTest.metrics().pending === 0, null, { timeout: 60000 });
+  const puts = (await page.evaluate(() => window.linliTest.metrics())).blockPuts;
+  assert.ok(puts.batches >= 2 && puts.blocks > 16, `the image's blocks put in more than one task: ${JSON.stringify(puts)}`);
+  await page.reload();
+  await waitForApp(page);
+  const again = await waitForState(page, (st) => st.signed_in && st.tickets.length === demoStreet.tickets, 'the store again after a reload');
+  assert.equal(again.sync.unsent, 0);
   assert.deepEqual(errors, []);
 });
 
