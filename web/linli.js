@@ -74,13 +74,13 @@
   // written only with the page records of its range deleted in the same transaction.
   // One IndexedDB transaction per SQLite commit, so the stored file is always a whole commit.
   const BLOCK = 64;
-  const PUT_BATCH = 16;  // Blocks put in one task (4 MiB of 4 KiB pages): see persistPages.
   const storage = {
     db: null, pending: 0, error: '', sizes: new Map(), fenced: false, lastPages: 0, idleWaiters: [],
     // Resolves once every write handed over so far is durable (benchmarks).
     whenDurable() {
       return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
     },
+    putTaskMs: 40,  // Whole blocks are put for this long in one task, then the page may draw (persistPages).
     settle() {
       if (this.pending !== 0) return;
       const waiters = this.idleWaiters;
@@ -172,7 +172,7 @@
       // Whole blocks of this commit go as one record each (see BLOCK above); the rest page by page.
       // Each block is copied here (the file changes with the next commit); a commit of many blocks
       // (a first sync's image: 2,500 blocks of a 650 MB store) hands them to IndexedDB a batch per
-      // task, each batch put from the success of the last one's final put, so the transaction
+      // task, each batch put from the success of a put of the batch before, so the transaction
       // stays open and the page draws between batches: cloning them all in one task held the main
       // thread for seconds.
       const blocksOut = [];
@@ -194,14 +194,18 @@
         }
       }
       const putBlocks = (k) => {
-        const end = Math.min(blocksOut.length, k + PUT_BATCH);
-        let last = null;
-        if (end > k) { metrics.blockPuts.batches++; metrics.blockPuts.blocks += end - k; }
-        for (let i = k; i < end; i++) {
-          last = pages.put(blocksOut[i][0], blocksOut[i][1]);
+        const until = performance.now() + this.putTaskMs;
+        let i = k;
+        let first = null;
+        for (; i < blocksOut.length && (i === k || performance.now() < until); i++) {
+          const put = pages.put(blocksOut[i][0], blocksOut[i][1]);
+          if (!first) first = put;
           blocksOut[i] = null;  // Cloned by put: the copy goes now, not with the transaction.
         }
-        if (end < blocksOut.length) last.onsuccess = () => putBlocks(end);
+        if (i > k) { metrics.blockPuts.batches++; metrics.blockPuts.blocks += i - k; }
+        // The next batch once IndexedDB has taken the first of this one: it always has puts to
+        // work on, and the page has the time between to draw.
+        if (i < blocksOut.length) first.onsuccess = () => putBlocks(i);
       };
       putBlocks(0);
       for (let i = 0; i < indexes.length; i++) {
