@@ -159,11 +159,7 @@ void SyncLoop::on_image(const HttpResponse& r) {
   }
   std::remove(image_file().c_str());
   // 204 (a small log), 404 (a server without images), 409 (another schema), 5xx: pulls, now.
-  m_status.failures = 0;
-  m_backoff_ms = 0;
-  refresh_counts();
-  m_pull_due_ms = m_transport.now_ms();
-  if (!m_push_in_flight && m_status.halt == Halt::None) start_pull();
+  pull_after_image(m_transport.now_ms());
 }
 
 void SyncLoop::take_image() {
@@ -184,6 +180,11 @@ void SyncLoop::take_image() {
     m_status.problem = "image: " + changes.error().detail;  // Pulled instead; nothing was changed.
   }
   std::remove(image_file().c_str());  // Taken or not, it is not needed again.
+  pull_after_image(now);
+}
+
+// The first sync goes on by pulls, at once, from what the image left (or from 0 without one).
+void SyncLoop::pull_after_image(int64_t now) {
   m_status.failures = 0;
   m_backoff_ms = 0;
   refresh_counts();

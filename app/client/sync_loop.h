@@ -128,6 +128,7 @@ class SyncLoop {
   void on_image(const HttpResponse& r);
   // The image downloaded into image_file(), taken into the store (or not: then pulls).
   void take_image();
+  void pull_after_image(int64_t now);
   // Where the image is downloaded to (HttpRequest::save_to), beside the store's file.
   std::string image_file() const;
   void on_push(const HttpResponse& r);

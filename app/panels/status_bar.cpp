@@ -170,20 +170,6 @@ std::string grouped(int64_t n) {
   return n < 0 ? "-" + digits : digits;
 }
 
-// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
-// log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
-// (an older one) gets a bar that moves through each batch, with what came so far.
-// A new calendar (a year the server added, an upgraded store): deadlines recomputed between
-// frames, a bar with counts; the list and its counts fill in as they are.
-void draw_refold(App& app, const FrameInfo&) {
-  const auto [done, of] = app.refold_progress();
-  if (of == 0) return;
-  char line[256];
-  std::snprintf(line, sizeof line, std::string(tr(app.lang(), Str::RefoldProgress)).c_str(), grouped(done).c_str(),
-                grouped(of).c_str());
-  ImGui::ProgressBar(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), ImVec2(-1, 0), line);
-}
-
 namespace {
 
 // A progress bar with its words inside; where they do not fit (a phone's width, English), the
@@ -199,6 +185,21 @@ void progress(float fraction, const char* words) {
 }
 
 }  // namespace
+
+// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
+// log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
+// (an older one) gets a bar that moves through each batch, with what came so far.
+// A new calendar (a year the server added, an upgraded store): deadlines recomputed between
+// frames, a bar with counts; the list and its counts fill in as they are.
+void draw_refold(App& app, const FrameInfo&) {
+  const auto [done, of] = app.refold_progress();
+  if (of == 0) return;
+  char line[256];
+  std::snprintf(line, sizeof line, std::string(tr(app.lang(), Str::RefoldProgress)).c_str(), grouped(done).c_str(),
+                grouped(of).c_str());
+  progress(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), line);
+}
+
 
 void draw_first_sync(App& app, const FrameInfo&) {
   const app::SyncStatus& s = app.sync_status();
