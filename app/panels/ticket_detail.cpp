@@ -1144,10 +1144,7 @@ void draw_ticket_detail(App& app, FrameInfo& frame) {
               ticket.status, app.awaiting_co_handlers());
   review_banner(app);
   const std::string dept = st ? st->lead_department : std::string();
-  // Handled with no department: the centre answered it itself (直接答复办结), not "not assigned".
-  const bool answered = st && dept.empty() && std::any_of(st->clock.begin(), st->clock.end(), [](const ClockEvent& e) {
-                          return e.kind == ClockEventKind::Handled;
-                        });
+  const bool answered = st && answered_by_centre(*st);  // 直接答复办结, not "not assigned".
   field_row(app, frame, Str::FieldLeadDepartment,
             !dept.empty() ? dept : S(lang, answered ? Str::AnsweredByCentre : Str::NoDepartment), std::nullopt);
   conflict_badge(app, EditableField::LeadDepartment, dept);

@@ -210,6 +210,14 @@ int pending_co_handlers(const TicketState& s) {
   return n;
 }
 
+int64_t first_handled_ms(const TicketState& s) {
+  for (const ClockEvent& e : s.clock)
+    if (e.kind == ClockEventKind::Handled) return e.at_ms;
+  return 0;
+}
+
+bool answered_by_centre(const TicketState& s) { return s.lead_department.empty() && first_handled_ms(s) != 0; }
+
 const CoHandler* find_co_handler(const TicketState& s, const ChangeId& added) {
   for (const CoHandler& h : s.co_handlers)
     if (h.added == added) return &h;

@@ -144,6 +144,10 @@ std::vector<std::string> co_handling_departments(const TicketState& state);
 int pending_co_handlers(const TicketState& state);
 // The co-handler with this id, or nullptr.
 const CoHandler* find_co_handler(const TicketState& state, const ChangeId& added);
+// When the ticket was first handled (办结, its Handled clock event); 0: not yet.
+int64_t first_handled_ms(const TicketState& state);
+// Handled with no lead department: the centre answered it itself (直接答复), not "not assigned".
+bool answered_by_centre(const TicketState& state);
 
 enum class ConflictKind { Field, Status, Review, Rejected };
 std::string_view to_string(ConflictKind k);

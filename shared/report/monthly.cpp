@@ -152,13 +152,6 @@ void count_rates(MonthlyRates& r, const TicketState& s, const ReportTally& k, co
   }
 }
 
-// When the ticket was first handled (办结), or 0.
-int64_t first_handled_ms(const TicketState& s) {
-  for (const ClockEvent& e : s.clock)
-    if (e.kind == ClockEventKind::Handled) return e.at_ms;
-  return 0;
-}
-
 bool received_in(const TicketState& s, int64_t from, int64_t to) {
   return s.exists && !s.deleted && s.ticket.received_at_ms >= from && s.ticket.received_at_ms < to;
 }
@@ -183,9 +176,7 @@ void MonthlyCounter::add(const TicketState& s, const ReportTally& tally) {
   ++r.by_category[t.category];
   ++r.by_community[t.community];
   ++r.by_source[t.source];
-  // Handled with no lead department: the centre answered it itself (直接答复), not "not assigned".
-  ++r.by_department[s.lead_department.empty() && first_handled_ms(s) != 0 ? std::string(kCentreAnswered)
-                                                                          : s.lead_department];
+  ++r.by_department[answered_by_centre(s) ? std::string(kCentreAnswered) : s.lead_department];
   ++r.days[static_cast<size_t>(shanghai_days(t.received_at_ms) - m_first_day)].received;
   if (const int64_t h = first_handled_ms(s); h >= r.from_ms && h < r.to_ms)
     ++r.days[static_cast<size_t>(shanghai_days(h) - m_first_day)].handled;

@@ -36,6 +36,28 @@ TEST_F(Merge, R1_ACreateMakesTheTicketAndASecondCreateIsRejected) {
   EXPECT_EQ(again.conflict->reason, "[merge.R1] ticket exists");
 }
 
+// 直接答复: handled with no lead department is the centre's own answer, in the report and on the
+// ticket alike (first_handled_ms, answered_by_centre); handled by a department is not.
+TEST_F(Merge, TheCentreAnsweredWhatItHandledWithNoDepartment) {
+  EXPECT_EQ(first_handled_ms(state), 0);
+  EXPECT_FALSE(answered_by_centre(state));
+  TicketState dispatched = state;
+  ASSERT_EQ(merge_change(state, centre.move(kT, 2000, A::Handle, S::Received, {})).effect, Effect::Applied);
+  EXPECT_EQ(first_handled_ms(state), 2000);
+  EXPECT_TRUE(answered_by_centre(state));
+
+  const Change dept = centre.set(kT, 1500, F::LeadDepartment, "市容所");
+  ASSERT_EQ(merge_change(dispatched, dept).effect, Effect::Applied);
+  const Change assign = centre.move(kT, 1600, A::Assign, S::Received, {});
+  ASSERT_EQ(merge_change(dispatched, assign).effect, Effect::Applied);
+  const Change start = department.move(kT, 1700, A::Start, S::Assigned, assign.id);
+  ASSERT_EQ(merge_change(dispatched, start).effect, Effect::Applied);
+  ASSERT_EQ(merge_change(dispatched, department.move(kT, 1800, A::Handle, S::InProgress, start.id)).effect,
+            Effect::Applied);
+  EXPECT_EQ(first_handled_ms(dispatched), 1800);
+  EXPECT_FALSE(answered_by_centre(dispatched));
+}
+
 TEST_F(Merge, R1_AChangeToAnUnknownTicketIsRejected) {
   TicketState none;
   Maker m(test::replica(9));
