@@ -116,7 +116,7 @@ std::string route_label(const std::string& path) {
   if (path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/metrics") {
     // Known API paths are few and fixed; anything else under /api/ is folded so labels stay bounded.
     static constexpr const char* kKnown[] = {"/api/v1/login",     "/api/v1/logout",         "/api/v1/me",
-                                             "/api/v1/sync/push", "/api/v1/sync/pull",      "/api/v1/intake/tickets",
+                                             "/api/v1/sync/push", "/api/v1/sync/pull",      "/api/v1/sync/image", "/api/v1/intake/tickets",
                                              "/healthz",          "/metrics"};
     for (const char* k : kKnown)
       if (path == k) return path;

@@ -42,6 +42,17 @@ constexpr int64_t kImageBytesPerChange = 1024;
 // (estimated), the largest the app asks for (app/client/sync_loop.h): a million changes, made in
 // about 20 s on a thread of its own, a 655 MB file in the temporary folder.
 constexpr int64_t kWarmImageBytes = 1ll << 30;
+
+// How many changes the log holds, for the image's estimate and threshold: its last sequence number
+// less the numbers skipped after restores (Store::skip_numbers_after_copy), at least 2^20 each,
+// which would otherwise make every image after a restore too large to ask for.
+int64_t changes_in_log(const ServerContext& ctx) {
+  const int64_t last = ctx.feed.last_seq();
+  int64_t skipped = 0;
+  for (const Store::LogGap& g : ctx.log_gaps)
+    if (last >= g.until) skipped += g.until - g.after - 1;
+  return last - skipped;
+}
 // How long a woken long poll waits for more commits before it answers: 50 to 150 ms, drawn each
 // time, so the polls one commit wakes do not all come back for the CPU at the same moment.
 std::chrono::milliseconds linger() {
@@ -955,7 +966,7 @@ void image(ServerContext& ctx, const httplib::Request& req, httplib::Response& r
   // a file larger than the caller can hold (its estimate from the log's length) is not made at all.
   const auto max_bytes = int_param(req, "max_bytes", INT64_MAX, 1, INT64_MAX, res);
   if (!max_bytes) return;
-  const int64_t log = ctx.feed.last_seq();
+  const int64_t log = changes_in_log(ctx);
   if (log < ctx.options.image_from || log > *max_bytes / kImageBytesPerChange) {
     res.status = 204;
     return;
@@ -1005,7 +1016,7 @@ void image(ServerContext& ctx, const httplib::Request& req, httplib::Response& r
 }  // namespace
 
 void warm_centre_image(ServerContext& ctx) {
-  const int64_t log = ctx.feed.last_seq();
+  const int64_t log = changes_in_log(ctx);
   if (log < ctx.options.image_from || log > kWarmImageBytes / kImageBytesPerChange) return;
   User server;
   server.name = "server";

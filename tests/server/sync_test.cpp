@@ -649,6 +649,11 @@ TEST_F(ImageTest, TheImageHoldsWhatPullsWouldGiveAndTheNextPullGoesOnFromIt) {
   EXPECT_EQ(std::to_string(store->pull_cursor()), got->get_header_value("X-Linli-Cursor"));
   EXPECT_EQ(got->get_header_value("X-Linli-Changes"), "3") << "the create, its official number, the note";
   EXPECT_GT(store->pull_answer(), 0) << "the ticket sent whole: an answer to name";
+  EXPECT_EQ(got->get_header_value("Cache-Control"), "no-store");
+  auto metrics = m_http->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("route=\"/api/v1/sync/image\",status=\"200\""), std::string::npos)
+      << "the image is a route of its own in /metrics, not /api/other";
 
   // The next pull from the image's cursor, naming its answer, is served (not told to start over).
   ASSERT_EQ(push(centre, {centre.note(ticket_id(61), "第二次联系")})->status, 200);
@@ -657,6 +662,39 @@ TEST_F(ImageTest, TheImageHoldsWhatPullsWouldGiveAndTheNextPullGoesOnFromIt) {
   ASSERT_EQ(next.changes.size(), 1u);
   EXPECT_EQ(next.changes[0].change.ticket_id, ticket_id(61));
   EXPECT_TRUE(next.dropped.empty());
+}
+
+// After a restore the log's numbers jump by at least 2^20 (Store::skip_numbers_after_copy). The
+// image's size is estimated from the changes the log holds, not from its last number: else a device
+// asking for at most 256 MiB (262,144 changes at 1 KiB) would be told 204 for good.
+TEST_F(ImageTest, AfterARestoreTheImageIsEstimatedFromTheChangesNotTheNumbers) {
+  Replica centre = sign_in("zhang.bin", Role::Centre, 1);
+  ASSERT_EQ(push(centre, {centre.create(ticket_id(63), "河滨花园")})->status, 200);
+  const std::string db = m_dir.file("linli.db");
+  auto [copied, c_out] = test::ServerProcess::run({"backup", "--to", m_dir.file("copy.db"), "--db", db});
+  ASSERT_EQ(copied, 0) << c_out;
+  m_http.reset();
+  ASSERT_EQ(m_server->stop(), 0);
+  for (const std::string suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(db + suffix);
+    std::filesystem::remove(ServerState::held_path(db) + suffix);
+  }
+  std::filesystem::rename(m_dir.file("copy.db"), db);
+  ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
+  m_server = std::make_unique<test::ServerProcess>(
+      std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
+  ::unsetenv("LINLI_IMAGE_FROM");
+  ASSERT_GT(m_server->port(), 0);
+  m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+
+  Replica committee = sign_in("hebin.li", Role::Committee, 2);
+  auto fresh = push(centre, {centre.create(ticket_id(64), "河滨花园")});
+  ASSERT_EQ(fresh->status, 200) << fresh->body;
+  ASSERT_GT(body(fresh)["results"][0]["seq"].get<int64_t>(), int64_t{1} << 20) << "numbered past the gap";
+  auto got = image(committee, std::to_string(Store::schema_version()) + "&max_bytes=268435456");
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200) << "a log of a few changes fits in 256 MiB, whatever its numbers";
+  EXPECT_EQ(got->body.substr(0, 15), "SQLite format 3");
 }
 
 // Below the threshold (default 20,000 changes) there is no image: 204, and the replica pulls.
