@@ -115,9 +115,9 @@ std::string route_label(const std::string& path) {
   if (path.rfind("/api/v1/blobs/", 0) == 0) return "/api/v1/blobs/:sha256";
   if (path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/metrics") {
     // Known API paths are few and fixed; anything else under /api/ is folded so labels stay bounded.
-    static constexpr const char* kKnown[] = {"/api/v1/login",     "/api/v1/logout",         "/api/v1/me",
-                                             "/api/v1/sync/push", "/api/v1/sync/pull",      "/api/v1/sync/image", "/api/v1/intake/tickets",
-                                             "/healthz",          "/metrics"};
+    static constexpr const char* kKnown[] = {"/api/v1/login",      "/api/v1/logout",    "/api/v1/me",
+                                             "/api/v1/sync/push",  "/api/v1/sync/pull", "/api/v1/sync/image",
+                                             "/api/v1/intake/tickets", "/healthz",      "/metrics"};
     for (const char* k : kKnown)
       if (path == k) return path;
     return "/api/other";

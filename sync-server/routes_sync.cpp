@@ -53,6 +53,7 @@ int64_t changes_in_log(const ServerContext& ctx) {
     if (last >= g.until) skipped += g.until - g.after - 1;
   return last - skipped;
 }
+
 // How long a woken long poll waits for more commits before it answers: 50 to 150 ms, drawn each
 // time, so the polls one commit wakes do not all come back for the CPU at the same moment.
 std::chrono::milliseconds linger() {
