@@ -186,9 +186,6 @@ void progress(float fraction, const char* words) {
 
 }  // namespace
 
-// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
-// log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
-// (an older one) gets a bar that moves through each batch, with what came so far.
 // A new calendar (a year the server added, an upgraded store): deadlines recomputed between
 // frames, a bar with counts; the list and its counts fill in as they are.
 void draw_refold(App& app, const FrameInfo&) {
@@ -200,7 +197,9 @@ void draw_refold(App& app, const FrameInfo&) {
   progress(static_cast<float>(static_cast<double>(done) / static_cast<double>(of)), line);
 }
 
-
+// While a first sync brings a large scope in: a bar with counts, the cursor against the server's
+// log as its last answer said it went (`head`, docs/protocol.md). A server that does not say
+// (an older one) gets a bar that moves through each batch, with what came so far.
 void draw_first_sync(App& app, const FrameInfo&) {
   const app::SyncStatus& s = app.sync_status();
   const Lang lang = app.lang();

@@ -26,7 +26,25 @@ namespace {
 using nlohmann::json;
 using test::Replica;
 using test::ticket_id;
-using SyncTest = test::SyncFixture;
+class SyncTest : public test::SyncFixture {
+ protected:
+  // Puts the database back from `copy` (made by the `backup` command) as deploy.md says: the server
+  // stopped, its files aside, the copy in their place, the server started on it again.
+  void put_back(const std::string& copy) {
+    const std::string db = m_dir.file("linli.db");
+    m_http.reset();
+    ASSERT_EQ(m_server->stop(), 0);
+    for (const std::string suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(db + suffix);
+      std::filesystem::remove(ServerState::held_path(db) + suffix);
+    }
+    std::filesystem::rename(copy, db);
+    m_server = std::make_unique<test::ServerProcess>(
+        std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
+    ASSERT_GT(m_server->port(), 0);
+    m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+  }
+};
 
 TEST_F(SyncTest, APushIsAcknowledgedWithSequenceNumbersAndAgainAsDuplicates) {
   Replica centre = sign_in("zhang.bin", Role::Centre, 1);
@@ -179,18 +197,8 @@ TEST_F(SyncTest, AfterARestoreDevicesPastTheCopyStartOverAndLostChangesAreAskedF
   ASSERT_GT(past, copy_end);
   ASSERT_TRUE(tickets_in(seen).count(ticket_id(61)));
 
-  // Put back as deploy.md says: the server stopped, its files aside, the copy in their place.
-  m_http.reset();
-  ASSERT_EQ(m_server->stop(), 0);
-  for (const std::string suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(db + suffix);
-    std::filesystem::remove(ServerState::held_path(db) + suffix);
-  }
-  std::filesystem::rename(m_dir.file("copy.db"), db);
-  m_server = std::make_unique<test::ServerProcess>(
-      std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
-  ASSERT_GT(m_server->port(), 0);
-  m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+  put_back(m_dir.file("copy.db"));
+  if (HasFatalFailure()) return;
 
   // Another device's change: numbered past the numbers skipped, so the log now goes past `past`.
   Replica other = sign_in("zhang.bin", Role::Centre, 3);
@@ -673,19 +681,10 @@ TEST_F(ImageTest, AfterARestoreTheImageIsEstimatedFromTheChangesNotTheNumbers) {
   const std::string db = m_dir.file("linli.db");
   auto [copied, c_out] = test::ServerProcess::run({"backup", "--to", m_dir.file("copy.db"), "--db", db});
   ASSERT_EQ(copied, 0) << c_out;
-  m_http.reset();
-  ASSERT_EQ(m_server->stop(), 0);
-  for (const std::string suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(db + suffix);
-    std::filesystem::remove(ServerState::held_path(db) + suffix);
-  }
-  std::filesystem::rename(m_dir.file("copy.db"), db);
   ASSERT_EQ(::setenv("LINLI_IMAGE_FROM", "0", 1), 0);
-  m_server = std::make_unique<test::ServerProcess>(
-      std::vector<std::string>{"--db", db, "--web", m_dir.file("web"), seed_flag()});
+  put_back(m_dir.file("copy.db"));
   ::unsetenv("LINLI_IMAGE_FROM");
-  ASSERT_GT(m_server->port(), 0);
-  m_http = std::make_unique<httplib::Client>("127.0.0.1", m_server->port());
+  if (HasFatalFailure()) return;
 
   Replica committee = sign_in("hebin.li", Role::Committee, 2);
   auto fresh = push(centre, {centre.create(ticket_id(64), "河滨花园")});
